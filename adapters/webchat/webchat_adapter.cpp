@@ -1,0 +1,501 @@
+#include "adapters/webchat/webchat_adapter.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <chrono>
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include "adapters/webchat/embedded_assets.hpp"
+#include "adapters/webchat/webchat_history.hpp"
+#include "adapters/webchat/webchat_protocol.hpp"
+#include "adapters/webchat/webchat_routes.hpp"
+
+namespace adapters::webchat {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using asio::ip::tcp;
+
+namespace {
+
+constexpr auto kHttpTimeout = std::chrono::seconds(30);
+constexpr std::size_t kMaxQueuedFrames = 2048;  // a socket this far behind is closed
+constexpr std::size_t kRememberedEvents = 10000;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+// Parses the listen address; "localhost" means 127.0.0.1.
+asio::ip::address listen_ip(const std::string& text) {
+  if (text == "localhost") return asio::ip::make_address_v4("127.0.0.1");
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(text, ec);
+  if (ec) {
+    throw std::invalid_argument("web chat: listen address \"" + text +
+                                "\" is not an IP address (try 127.0.0.1)");
+  }
+  return address;
+}
+
+// Refs stay unique when the demo restarts on the same database: the store still knows the refs
+// of the previous run, so each run gets its own prefix.
+std::string run_ref_prefix() {
+  auto secs = std::chrono::duration_cast<std::chrono::seconds>(
+                  std::chrono::system_clock::now().time_since_epoch())
+                  .count();
+  std::string digits;
+  constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+  do {
+    digits.insert(digits.begin(), kDigits[secs % 36]);
+    secs /= 36;
+  } while (secs > 0);
+  return "w-" + digits + "-";
+}
+
+void log_failure(std::exception_ptr error) {
+  if (!error) return;
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    spdlog::error("web chat: connection failed: {}", e.what());
+  }
+}
+
+}  // namespace
+
+bool is_loopback_address(std::string_view address) {
+  if (address == "localhost") return true;
+  boost::system::error_code ec;
+  auto ip = asio::ip::make_address(std::string(address), ec);
+  if (ec) return false;
+  if (ip.is_v6() && ip.to_v6().is_v4_mapped()) {
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, ip.to_v6()).is_loopback();
+  }
+  return ip.is_loopback();
+}
+
+// One browser tab: its socket, the person it plays and the frames waiting to be written.
+struct Session {
+  Session(beast::tcp_stream&& stream, std::string person_id)
+      : ws(std::move(stream)), person(std::move(person_id)), wake(ws.get_executor()) {}
+
+  websocket::stream<beast::tcp_stream> ws;
+  std::string person;
+  std::deque<std::shared_ptr<const std::string>> queue;
+  asio::steady_timer wake;  // cancelled to wake the writer
+  bool closing = false;
+};
+
+// The adapter's state, shared with every connection coroutine (which may outlive the adapter).
+struct WebchatServer {
+  WebchatServer(asio::io_context& io_context, WebchatOptions opts, const bot::DistrictConfig& cfg)
+      : io(io_context),
+        options(std::move(opts)),
+        config(cfg),
+        acceptor(io_context),
+        bootstrap(bootstrap_json(cfg, options.max_message_bytes)),
+        history(run_ref_prefix()) {
+    for (auto& c : config_channels(cfg)) channels.insert(std::move(c));
+  }
+
+  asio::io_context& io;
+  WebchatOptions options;
+  const bot::DistrictConfig& config;
+  tcp::acceptor acceptor;
+  bool loopback_only = true;
+  std::string bootstrap;
+  std::set<std::string, std::less<>> channels;  // the config's, and any delivered to
+  WebchatHistory history;
+  bot::EventSink* sink = nullptr;
+  bool stopped = false;
+  std::uint64_t next_connection = 1;
+  std::map<std::uint64_t, beast::tcp_stream*> streams;  // open connections, closed by stop()
+  std::vector<std::shared_ptr<Session>> sessions;
+  std::set<std::string> echoed;  // event ids of typed messages already shown
+  std::deque<std::string> echoed_order;
+
+  void enqueue(Session& s, std::shared_ptr<const std::string> frame) {
+    if (s.closing) return;
+    if (s.queue.size() >= kMaxQueuedFrames) {
+      spdlog::warn("web chat: {} is not reading; closing the connection", s.person);
+      s.closing = true;
+      beast::get_lowest_layer(s.ws).close();
+      s.wake.cancel();
+      return;
+    }
+    s.queue.push_back(std::move(frame));
+    s.wake.cancel();
+  }
+
+  void enqueue(Session& s, std::string frame) {
+    enqueue(s, std::make_shared<const std::string>(std::move(frame)));
+  }
+
+  void refresh_and_push(Entry& entry, bool replaced) {
+    entry.json = std::make_shared<const std::string>(entry_json(entry, config));
+    auto frame = std::make_shared<const std::string>(entry_frame(entry, replaced));
+    for (auto& s : sessions) {
+      if (visible_to(entry, s->person)) enqueue(*s, frame);
+    }
+  }
+
+  // True the first time an event id is seen: a resent frame is not shown twice.
+  bool first_sighting(const std::string& event_id) {
+    if (!echoed.insert(event_id).second) return false;
+    echoed_order.push_back(event_id);
+    if (echoed_order.size() > kRememberedEvents) {
+      echoed.erase(echoed_order.front());
+      echoed_order.pop_front();
+    }
+    return true;
+  }
+
+  // Handles one browser frame. Runs without suspending, so the echo of a typed message is in
+  // the history before anything the core posts in answer to it.
+  void handle_frame(Session& s, const std::string& text) {
+    auto frame = parse_client_frame(text);
+    if (!frame) {
+      enqueue(s, error_frame(frame.error().event_id, frame.error().message));
+      return;
+    }
+    if (stopped || sink == nullptr) {
+      enqueue(s, error_frame(frame->event_id, "Hallpass is shutting down."));
+      return;
+    }
+    const auto now = std::chrono::system_clock::now();
+    auto inbound = resolve_frame(*frame, history, s.person, channels, now);
+    if (!inbound) {
+      enqueue(s, error_frame(inbound.error().event_id, inbound.error().message));
+      return;
+    }
+    if (frame->kind == ClientFrameKind::send && first_sighting(frame->event_id)) {
+      std::string place =
+          inbound->place.direct ? std::string(kDmPrefix) + s.person : inbound->place.channel;
+      // A command is shown only to who typed it, as chat platforms do.
+      Entry& echo = history.post_user(std::move(place), inbound->place.thread_ref, s.person,
+                                      frame->text, inbound->kind == bot::InboundKind::command, now);
+      refresh_and_push(echo, false);
+    }
+    bot::HandleResult result;
+    try {
+      result = sink->handle(*inbound);
+    } catch (const std::exception& e) {
+      // The contract says handle() never throws; a web chat connection must survive if it does.
+      spdlog::error("web chat: event {} failed: {}", frame->event_id, e.what());
+      result.accepted = false;
+    }
+    if (result.accepted) {
+      enqueue(s, ack_frame(frame->event_id, result.duplicate));
+    } else {
+      enqueue(s, error_frame(frame->event_id,
+                             "Hallpass could not record that. Please try again in a moment."));
+    }
+  }
+
+  bot::SendResult deliver(const bot::Delivery& delivery) {
+    if (delivery.update_ref.empty() && delivery.channel.rfind(kDmPrefix, 0) == 0 &&
+        web_person(config, std::string_view(delivery.channel).substr(kDmPrefix.size())) ==
+            nullptr) {
+      return bot::SendResult{"",
+                             bot::SendErrorKind::not_found,
+                             "no person \"" + delivery.channel.substr(kDmPrefix.size()) +
+                                 "\" in the web chat's directory",
+                             {}};
+    }
+    auto outcome = history.post(delivery, std::chrono::system_clock::now());
+    if (!outcome) {
+      return bot::SendResult{"", outcome.error().kind, outcome.error().text, {}};
+    }
+    Entry& entry = *outcome->entry;
+    if (!outcome->repeated) {
+      if (entry.place.rfind(kDmPrefix, 0) != 0) channels.insert(entry.place);
+      refresh_and_push(entry, outcome->replaced);
+    }
+    return bot::SendResult{entry.ref, bot::SendErrorKind::none, "", {}};
+  }
+
+  void close_all() {
+    stopped = true;
+    boost::system::error_code ignored;
+    acceptor.close(ignored);
+    for (auto& [id, stream] : streams) stream->close();
+    for (auto& s : sessions) {
+      s->closing = true;
+      s->wake.cancel();
+    }
+  }
+};
+
+namespace {
+
+using ServerPtr = std::shared_ptr<WebchatServer>;
+
+// Forgets a connection when its coroutine ends, however it ends.
+struct StreamRegistration {
+  WebchatServer& impl;
+  std::uint64_t id;
+  ~StreamRegistration() { impl.streams.erase(id); }
+};
+
+http::response<http::string_body> make_response(const HttpReply& reply, unsigned version,
+                                                bool keep_alive, bool head) {
+  http::response<http::string_body> res{static_cast<http::status>(reply.status), version};
+  res.set(http::field::server, "Hallpass");
+  res.set(http::field::content_type, reply.content_type);
+  res.set(http::field::cache_control, "no-cache");
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Content-Security-Policy", kContentSecurityPolicy);
+  res.set("Referrer-Policy", "no-referrer");
+  res.set("X-Frame-Options", "DENY");
+  if (!reply.allow.empty()) res.set(http::field::allow, reply.allow);
+  res.keep_alive(keep_alive);
+  if (head) {
+    res.content_length(reply.body.size());
+  } else {
+    res.body() = reply.body;
+    res.prepare_payload();
+  }
+  return res;
+}
+
+asio::awaitable<void> write_loop(std::shared_ptr<Session> s) {
+  while (!s->closing) {
+    if (s->queue.empty()) {
+      s->wake.expires_at(asio::steady_timer::time_point::max());
+      co_await s->wake.async_wait(use_tuple);
+      continue;
+    }
+    std::shared_ptr<const std::string> frame = s->queue.front();
+    s->ws.text(true);
+    auto [ec, n] = co_await s->ws.async_write(asio::buffer(*frame), use_tuple);
+    if (ec) {
+      // The reader sees the closed socket and ends the session.
+      s->closing = true;
+      beast::get_lowest_layer(s->ws).close();
+      break;
+    }
+    s->queue.pop_front();
+  }
+}
+
+asio::awaitable<void> read_loop(ServerPtr impl, std::shared_ptr<Session> s) {
+  const std::size_t limit = impl->options.max_message_bytes;
+  beast::flat_buffer buffer;
+  for (;;) {
+    buffer.clear();
+    bool too_big = false;
+    // Read in pieces so a frame over the limit is discarded as it comes and refused with an
+    // error frame, instead of closing the socket as read_message_max would.
+    do {
+      auto [ec, n] = co_await s->ws.async_read_some(buffer, 16 * 1024, use_tuple);
+      if (ec) co_return;
+      if (buffer.size() > limit) {
+        too_big = true;
+        buffer.clear();
+      }
+    } while (!s->ws.is_message_done());
+    if (impl->stopped) co_return;
+    if (too_big) {
+      impl->enqueue(*s, error_frame("", "That message is too large: the limit is " +
+                                            std::to_string(limit) + " bytes."));
+    } else if (s->ws.got_binary()) {
+      impl->enqueue(*s, error_frame("", "Send JSON text frames, not binary ones."));
+    } else {
+      impl->handle_frame(*s, beast::buffers_to_string(buffer.data()));
+    }
+  }
+}
+
+asio::awaitable<void> serve_websocket(ServerPtr impl, std::uint64_t id, beast::tcp_stream stream,
+                                      http::request<http::string_body> req) {
+  auto s = std::make_shared<Session>(std::move(stream), query_param(req.target(), "person"));
+  impl->streams[id] = &beast::get_lowest_layer(s->ws);
+
+  auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+  timeouts.keep_alive_pings = true;  // an idle tab answers pings and stays connected
+  s->ws.set_option(timeouts);
+  s->ws.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) { res.set(http::field::server, "Hallpass"); }));
+  // Frames up to this size are read and refused politely; beyond it the socket is closed.
+  s->ws.read_message_max(std::max<std::size_t>(impl->options.max_message_bytes * 16, 1 << 20));
+
+  auto [accept_ec] = co_await s->ws.async_accept(req, use_tuple);
+  if (accept_ec) co_return;
+
+  if (web_person(impl->config, s->person) == nullptr || impl->stopped) {
+    const std::string refusal =
+        s->person.empty()
+            ? error_frame("", "Choose a person: connect to /ws?person=<person id>.")
+            : error_frame("", "There is no person \"" + s->person + "\" in this district.");
+    s->ws.text(true);
+    auto [write_ec, n] = co_await s->ws.async_write(asio::buffer(refusal), use_tuple);
+    if (!write_ec) {
+      co_await s->ws.async_close(
+          websocket::close_reason(websocket::close_code::policy_error, "unknown person"),
+          use_tuple);
+    }
+    co_return;
+  }
+
+  impl->sessions.push_back(s);
+  impl->enqueue(*s, hello_frame(s->person, impl->history.visible_to(s->person)));
+  asio::co_spawn(impl->io, write_loop(s), log_failure);
+  co_await read_loop(impl, s);
+
+  s->closing = true;
+  s->wake.cancel();
+  std::erase(impl->sessions, s);
+}
+
+asio::awaitable<bool> write_reply(beast::tcp_stream& stream, HttpReply reply, unsigned version,
+                                  bool keep_alive, bool head) {
+  auto res = make_response(reply, version, keep_alive, head);
+  auto [ec, n] = co_await http::async_write(stream, res, use_tuple);
+  co_return !ec;
+}
+
+HttpReply plain_reply(unsigned status, std::string body) {
+  HttpReply reply;
+  reply.status = status;
+  reply.content_type = "text/plain; charset=utf-8";
+  reply.body = std::move(body);
+  return reply;
+}
+
+asio::awaitable<void> serve_connection(ServerPtr impl, tcp::socket socket) {
+  const std::uint64_t id = impl->next_connection++;
+  beast::tcp_stream stream(std::move(socket));
+  impl->streams[id] = &stream;
+  StreamRegistration registration{*impl, id};
+  beast::flat_buffer buffer;
+
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(16 * 1024);
+    parser.body_limit(16 * 1024);
+    stream.expires_after(kHttpTimeout);
+    auto [ec, n] = co_await http::async_read(stream, buffer, parser, use_tuple);
+    if (ec) break;  // closed by the browser, timed out, or not HTTP
+    http::request<http::string_body> req = parser.release();
+    const std::string host(req[http::field::host]);
+    const bool head = req.method() == http::verb::head;
+
+    // Refusals close the connection: whatever sent them is not the web chat's page.
+    std::optional<HttpReply> refusal;
+    if (!host_allowed(host, impl->loopback_only)) {
+      refusal =
+          plain_reply(421, "This web chat answers at http://127.0.0.1 (or localhost) only.\n");
+    } else if (websocket::is_upgrade(req) && target_path(req.target()) != "/ws") {
+      refusal = plain_reply(404, "Not found.\n");
+    } else if (websocket::is_upgrade(req) && !origin_allowed(req[http::field::origin], host)) {
+      refusal = plain_reply(403, "The web chat accepts connections from its own page only.\n");
+    }
+    if (refusal) {
+      co_await write_reply(stream, std::move(*refusal), req.version(), false, head);
+      break;
+    }
+    if (websocket::is_upgrade(req)) {
+      stream.expires_never();  // the websocket has its own timeouts
+      co_await serve_websocket(impl, id, std::move(stream), std::move(req));
+      co_return;
+    }
+
+    HttpReply reply =
+        route_request(req.method_string(), req.target(), embedded_assets(), impl->bootstrap);
+    const bool keep_alive = req.keep_alive();
+    bool ok = false;
+    ok = co_await write_reply(stream, std::move(reply), req.version(), keep_alive, head);
+    if (!ok || !keep_alive) break;
+  }
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+asio::awaitable<void> accept_loop(ServerPtr impl) {
+  for (;;) {
+    auto [ec, socket] = co_await impl->acceptor.async_accept(use_tuple);
+    if (impl->stopped || ec == asio::error::operation_aborted) break;
+    if (ec) {
+      // Out of file descriptors and the like: wait a little rather than spin.
+      spdlog::warn("web chat: accept failed: {}", ec.message());
+      asio::steady_timer pause(impl->io, std::chrono::milliseconds(200));
+      auto [wait_ec] = co_await pause.async_wait(use_tuple);
+      if (wait_ec) break;
+      continue;
+    }
+    asio::co_spawn(impl->io, serve_connection(impl, std::move(socket)), log_failure);
+  }
+  impl->close_all();
+}
+
+}  // namespace
+
+WebchatAdapter::WebchatAdapter(asio::io_context& io, WebchatOptions options,
+                               const bot::DistrictConfig& config)
+    : server_(std::make_shared<WebchatServer>(io, std::move(options), config)) {}
+
+WebchatAdapter::~WebchatAdapter() { stop(); }
+
+void WebchatAdapter::listen() {
+  if (server_->acceptor.is_open()) return;
+  const asio::ip::address ip = listen_ip(server_->options.listen_address);
+  server_->loopback_only = is_loopback_address(server_->options.listen_address);
+  const tcp::endpoint endpoint(ip, server_->options.port);
+  boost::system::error_code ec;
+  server_->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) server_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) server_->acceptor.bind(endpoint, ec);
+  if (!ec) server_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    boost::system::error_code ignored;
+    server_->acceptor.close(ignored);
+    throw boost::system::system_error(ec, "web chat");
+  }
+}
+
+unsigned short WebchatAdapter::bound_port() const {
+  if (!server_->acceptor.is_open()) return 0;
+  boost::system::error_code ec;
+  auto endpoint = server_->acceptor.local_endpoint(ec);
+  return ec ? 0 : endpoint.port();
+}
+
+std::string WebchatAdapter::url() const {
+  std::string host = server_->options.listen_address;
+  if (host == "0.0.0.0") host = "127.0.0.1";
+  if (host == "::") host = "::1";
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return "http://" + host + ":" + std::to_string(bound_port()) + "/";
+}
+
+asio::awaitable<void> WebchatAdapter::run(bot::EventSink& sink) {
+  if (server_->stopped) co_return;
+  listen();
+  server_->sink = &sink;
+  co_await accept_loop(server_);
+}
+
+asio::awaitable<bot::SendResult> WebchatAdapter::send(bot::Delivery delivery) {
+  co_return server_->deliver(delivery);
+}
+
+void WebchatAdapter::stop() {
+  if (server_) server_->close_all();
+}
+
+}  // namespace adapters::webchat

@@ -1,0 +1,107 @@
+#include "bot/bot.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "bot/markup.hpp"
+#include "bot/outbox_dispatcher.hpp"
+#include "workflows/router.hpp"
+
+namespace bot {
+
+Bot::Bot(const workflows::Services& services, Store& store, const Clock& clock)
+    : services_(services), store_(store), clock_(clock) {}
+
+void Bot::write_effects(Effects& fx) {
+  const TimePoint now = clock_.now();
+  for (auto& o : fx.messages) {
+    if (o.message.fallback.empty()) o.message.fallback = o.message.plain_text();
+    store_.enqueue(o, now);
+  }
+  for (const auto& t : fx.timers) store_.schedule(t);
+}
+
+HandleResult Bot::handle(const Inbound& event) {
+  const Person* actor =
+      services_.config.person_by_handle(OutboxDispatcher::directory_key(event.platform), event.actor);
+  if (!actor) actor = services_.config.person_by_email(event.actor_email);
+  try {
+    auto tx = store_.begin();
+    if (!store_.record_event(event.platform, event.event_id, clock_.now())) return {true, true};
+    Effects fx;
+    std::string thread_key;
+    if (!event.place.thread_ref.empty())
+      thread_key = store_.thread_key_of(event.platform, event.place.channel, event.place.thread_ref).value_or("");
+    workflows::Context ctx(services_, store_, fx, clock_.now(), &event, actor, thread_key);
+    if (!actor) {
+      Message m;
+      m.paragraph(services_.prompts.text(services_.config.default_language, "core.unknown_person"));
+      // Unknown people can only be answered where they wrote.
+      fx.send({.to = {.kind = Recipient::Kind::reply, .platform = event.platform, .channel = event.place.channel,
+                      .thread_ref = event.place.thread_ref, .only_user = event.actor},
+               .message = std::move(m)});
+      store_.append_audit({.at = clock_.now(), .actor = event.platform + ":" + event.actor,
+                           .action = "refused:unknown_person", .subject = "", .details = "{}",
+                           .source = event.platform + ":" + event.event_id});
+    } else {
+      workflows::route_event(ctx);
+    }
+    write_effects(fx);
+    tx->commit();
+    if (!fx.messages.empty() && outbox_written_) outbox_written_();
+    if (!fx.timers.empty() && timers_written_) timers_written_();
+    return {true, false};
+  } catch (const std::exception& e) {
+    spdlog::error("handling {} event {} from {} failed: {}", event.platform, event.event_id, event.actor, e.what());
+    tell_failure(event, actor);
+    return {true, false};
+  }
+}
+
+// The workflow failed and its transaction rolled back: nothing changed. Record the event so a
+// platform retry does not fail again and again, and tell the person plainly.
+void Bot::tell_failure(const Inbound& event, const Person* actor) {
+  try {
+    auto tx = store_.begin();
+    store_.record_event(event.platform, event.event_id, clock_.now());
+    Effects fx;
+    Message m;
+    m.paragraph(services_.prompts.text(actor ? actor->language : services_.config.default_language, "core.failed"));
+    fx.send({.to = {.kind = Recipient::Kind::reply, .platform = event.platform, .channel = event.place.channel,
+                    .thread_ref = event.place.thread_ref, .only_user = event.actor},
+             .message = std::move(m)});
+    write_effects(fx);
+    tx->commit();
+    if (outbox_written_) outbox_written_();
+  } catch (const std::exception& e) {
+    spdlog::error("could not record the failure of event {}: {}", event.event_id, e.what());
+  }
+}
+
+int Bot::fire_due_timers() {
+  int fired = 0;
+  for (const auto& timer : store_.due_timers(clock_.now())) {
+    try {
+      auto tx = store_.begin();
+      Effects fx;
+      workflows::Context ctx(services_, store_, fx, clock_.now(), nullptr, nullptr, "");
+      workflows::route_timer(ctx, timer);
+      store_.mark_timer_fired(timer.id, clock_.now());
+      write_effects(fx);
+      tx->commit();
+      ++fired;
+      if (!fx.messages.empty() && outbox_written_) outbox_written_();
+    } catch (const std::exception& e) {
+      spdlog::error("timer {} {} for {} failed: {}", timer.id, timer.kind, timer.subject, e.what());
+      auto tx = store_.begin();
+      store_.mark_timer_fired(timer.id, clock_.now());  // a failing timer must not block the others
+      tx->commit();
+    }
+  }
+  return fired;
+}
+
+boost::asio::awaitable<void> Bot::drained() {
+  if (drained_) co_await drained_();
+}
+
+}  // namespace bot

@@ -1,0 +1,44 @@
+#pragma once
+// The bot core: turns one Inbound (or one due timer) into a committed state change plus the
+// messages it causes, in a single SQLite transaction, then wakes the outbox dispatcher.
+//
+// Runs on the io_context thread; handle() is synchronous and takes microseconds to milliseconds.
+#include <functional>
+
+#include "bot/adapter.hpp"
+#include "bot/clock.hpp"
+#include "bot/store.hpp"
+#include "workflows/context.hpp"
+
+namespace bot {
+
+class Bot final : public EventSink {
+ public:
+  Bot(const workflows::Services& services, Store& store, const Clock& clock);
+
+  // De-duplicates on (platform, event id), resolves the actor from the directory, routes the
+  // event and commits. A workflow that throws changes nothing; the person is told and the error logged.
+  HandleResult handle(const Inbound& event) override;
+  boost::asio::awaitable<void> drained() override;
+
+  // Fires every timer due now, each in its own transaction. Returns how many fired.
+  int fire_due_timers();
+
+  // Called after each commit that wrote to the outbox or the timers (the dispatcher and scheduler wake).
+  void on_outbox_written(std::function<void()> f) { outbox_written_ = std::move(f); }
+  void on_timers_written(std::function<void()> f) { timers_written_ = std::move(f); }
+  void on_drained(std::function<boost::asio::awaitable<void>()> f) { drained_ = std::move(f); }
+
+ private:
+  void write_effects(Effects& fx);
+  void tell_failure(const Inbound& event, const Person* actor);
+
+  const workflows::Services& services_;
+  Store& store_;
+  const Clock& clock_;
+  std::function<void()> outbox_written_;
+  std::function<void()> timers_written_;
+  std::function<boost::asio::awaitable<void>()> drained_;
+};
+
+}  // namespace bot

@@ -1,0 +1,81 @@
+// hallpass console: the bot from a terminal, as one person of the directory.
+#include <boost/asio/io_context.hpp>
+#include <date/date.h>
+#include <iostream>
+#include <sstream>
+
+#include "adapters/console/console_adapter.hpp"
+#include "bot/cli/args.hpp"
+#include "bot/cli/commands.hpp"
+#include "bot/district.hpp"
+#include "bot/runtime.hpp"
+#include "bot/store.hpp"
+
+namespace cli {
+
+namespace {
+constexpr const char* kHelp = R"(Usage: hallpass console --as PERSON_ID [--config FILE] [--db FILE] [--now ISO-8601]
+
+Talk to Hallpass from a terminal as one person of the district's directory. Each line is:
+  /socialmedia …           a command (try /socialmedia help)
+  @in PLACE                move: dm, #channel, or #channel/R-1001 for a request's thread
+  @click ACTION [VALUE]    press a button of the latest message that shows it
+  @form key=value; …       submit the latest form shown to you
+  # …                      a comment
+  anything else            a message in the current place
+Every message Hallpass sends is printed as "→ [place] text". Runs over the same --db continue
+the same conversations. --now sets the date (e.g. 2026-12-02T09:00:00-08:00) to play a later
+day; it exists for the console and tests only.
+
+Defaults: --config is the sample district, --db is hallpass.db in this folder.
+)";
+
+// Reads "2026-12-02", "2026-12-02T09:00", "2026-12-02T09:00:00Z" or with an offset "-08:00".
+std::optional<bot::TimePoint> parse_now(const std::string& s) {
+  for (const char* fmt : {"%FT%T%Ez", "%FT%TZ", "%FT%T", "%FT%R%Ez", "%FT%R", "%F"}) {
+    std::istringstream in(s);
+    date::sys_seconds t;
+    in >> date::parse(fmt, t);
+    if (!in.fail() && in.peek() == EOF) return t;
+  }
+  return std::nullopt;
+}
+}  // namespace
+
+int cmd_console(int argc, char** argv) {
+  Args a = parse_args(argc, argv, 2, {"--as", "--config", "--db", "--now"}, {"--help"});
+  if (a.has("--help")) return std::cout << kHelp, 0;
+  if (!a.error.empty() || !a.has("--as")) {
+    std::cerr << "hallpass console: " << (a.error.empty() ? "--as PERSON_ID is required" : a.error) << "\n\n" << kHelp;
+    return 2;
+  }
+  auto district = bot::load_district(a.get("--config", bot::sample_config_path().string()), std::cerr);
+  if (!district) return 1;
+  std::string me = a.get("--as");
+  if (!district->config.person(me)) {
+    std::cerr << "hallpass console: '" << me << "' is not in the directory of " << district->config.name
+              << ". People:";
+    for (const auto& p : district->config.people) std::cerr << ' ' << p.id;
+    std::cerr << '\n';
+    return 2;
+  }
+  std::unique_ptr<bot::Clock> clock;
+  if (a.has("--now")) {
+    auto now = parse_now(a.get("--now"));
+    if (!now) {
+      std::cerr << "hallpass console: --now must be a date like 2026-12-02 or 2026-12-02T09:00:00-08:00\n";
+      return 2;
+    }
+    clock = std::make_unique<bot::OffsetClock>(*now);
+  } else {
+    clock = std::make_unique<bot::SystemClock>();
+  }
+  auto store = bot::open_sqlite_store(a.get("--db", "hallpass.db"));
+  boost::asio::io_context io;
+  bot::Runtime runtime(io, *district, *store, *clock);
+  adapters::console::ConsoleAdapter console(std::cin, std::cout, me);
+  runtime.add_adapter(console);
+  return runtime.run(false);
+}
+
+}  // namespace cli

@@ -1,0 +1,90 @@
+// hallpass run / hallpass demo: the bot with its adapters, until stopped.
+#include <boost/asio/io_context.hpp>
+#include <iostream>
+#include <spdlog/spdlog.h>
+
+#include "adapters/webchat/webchat_adapter.hpp"
+#include "bot/cli/args.hpp"
+#include "bot/cli/commands.hpp"
+#include "bot/district.hpp"
+#include "bot/runtime.hpp"
+#include "bot/store.hpp"
+
+namespace cli {
+
+namespace {
+constexpr const char* kDemoHelp = R"(Usage: hallpass demo [--config FILE] [--db FILE] [--port N] [--listen ADDRESS]
+
+Starts Hallpass with the built-in web chat: open the printed address in a browser, pick a person
+and play the whole flow (a teacher files a request, the principal endorses it, the superintendent
+decides). No accounts are needed. Defaults: the sample district, hallpass-demo.db in this folder,
+port 8080 on 127.0.0.1. The demo has no sign-in: anyone who reaches the port can act as anyone,
+so it listens on this machine only unless --listen says otherwise.
+)";
+
+constexpr const char* kRunHelp = R"(Usage: hallpass run [--config FILE] [--db FILE]
+
+Starts Hallpass with the adapters the district config enables (adapters: web, …). Secrets come
+from the environment variables the config names. Stops on SIGINT or SIGTERM.
+)";
+}  // namespace
+
+int cmd_run(int argc, char** argv, bool demo) {
+  Args a = parse_args(argc, argv, 2, {"--config", "--db", "--port", "--listen"}, {"--help"});
+  if (a.has("--help")) return std::cout << (demo ? kDemoHelp : kRunHelp), 0;
+  if (!a.error.empty()) return std::cerr << "hallpass: " << a.error << "\n\n" << (demo ? kDemoHelp : kRunHelp), 2;
+  auto district = bot::load_district(a.get("--config", bot::sample_config_path().string()), std::cerr);
+  if (!district) return 1;
+
+  adapters::webchat::WebchatOptions web;
+  bool want_web = demo;
+  if (auto it = district->config.adapters.find("web"); it != district->config.adapters.end()) {
+    want_web = want_web || it->second.enabled;
+    if (auto p = it->second.settings.find("port"); p != it->second.settings.end()) web.port = std::stoi(p->second);
+    if (auto l = it->second.settings.find("listen"); l != it->second.settings.end()) web.listen_address = l->second;
+  }
+  for (const auto& [name, settings] : district->config.adapters)
+    if (settings.enabled && name != "web") {
+      std::cerr << "hallpass: the " << name << " adapter is enabled in " << district->config.file.string()
+                << " but this build of Hallpass does not include it yet. Set adapters." << name
+                << ".enabled: false, or use the web chat.\n";
+      return 1;
+    }
+  if (!want_web) {
+    std::cerr << "hallpass run: no adapter is enabled in " << district->config.file.string()
+              << ". Enable one under adapters:, or try hallpass demo.\n";
+    return 1;
+  }
+  if (a.has("--port")) {
+    try {
+      web.port = static_cast<unsigned short>(std::stoul(a.get("--port")));
+    } catch (const std::exception&) {
+      return std::cerr << "hallpass: --port must be a number from 0 to 65535\n", 2;
+    }
+  }
+  if (a.has("--listen")) web.listen_address = a.get("--listen");
+  if (!adapters::webchat::is_loopback_address(web.listen_address))
+    std::cerr << "WARNING: the web chat has no sign-in. Listening on " << web.listen_address
+              << " lets anyone who can reach this machine act as any person of the directory. "
+                 "Use it only on a trusted network, for a demonstration.\n";
+
+  auto store = bot::open_sqlite_store(a.get("--db", demo ? "hallpass-demo.db" : "hallpass.db"));
+  bot::SystemClock clock;
+  boost::asio::io_context io;
+  bot::Runtime runtime(io, *district, *store, clock);
+  adapters::webchat::WebchatAdapter chat(io, web, district->config);
+  try {
+    chat.listen();
+  } catch (const std::exception& e) {
+    std::cerr << "hallpass: cannot listen on " << web.listen_address << ":" << web.port << ": " << e.what()
+              << ". Pick another port with --port.\n";
+    return 1;
+  }
+  runtime.add_adapter(chat);
+  std::cout << "Hallpass web chat: " << chat.url() << std::endl;
+  std::cout << district->config.name << " — open the address above, pick a person and type /socialmedia help."
+            << std::endl;
+  return runtime.run(true);
+}
+
+}  // namespace cli

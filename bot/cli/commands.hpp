@@ -1,0 +1,9 @@
+#pragma once
+// The hallpass subcommands; each returns the process exit code.
+namespace cli {
+int cmd_console(int argc, char** argv);
+int cmd_check_config(int argc, char** argv);
+int cmd_ask(int argc, char** argv);
+int cmd_audit(int argc, char** argv);
+int cmd_run(int argc, char** argv, bool demo);
+}  // namespace cli

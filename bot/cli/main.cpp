@@ -1,0 +1,46 @@
+// hallpass: the command line. One binary; each subcommand explains itself with --help.
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "bot/cli/commands.hpp"
+
+namespace {
+
+constexpr const char* kUsage = R"(Hallpass — a school district's social media policy, inside its chat tools.
+
+Usage: hallpass <command> [options]
+
+Commands:
+  demo           start the bot with the built-in web chat (no accounts needed)
+  run            start the bot with the adapters the district config enables
+  console        talk to the bot from a terminal, as one person of the directory
+  ask "…"        answer a policy question from the district's policy documents
+  check-config   check a district config file and explain every problem
+  audit verify   check that the audit log was not altered
+
+  --help         this text (each command has its own: hallpass <command> --help)
+  --version      the version
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+    std::cout << kUsage;
+    return argc < 2 ? 2 : 0;
+  }
+  std::string cmd = argv[1];
+  if (cmd == "--version" || cmd == "version") {
+    std::cout << "hallpass " << HALLPASS_VERSION << '\n';
+    return 0;
+  }
+  if (cmd == "console") return cli::cmd_console(argc, argv);
+  if (cmd == "check-config") return cli::cmd_check_config(argc, argv);
+  if (cmd == "ask") return cli::cmd_ask(argc, argv);
+  if (cmd == "audit") return cli::cmd_audit(argc, argv);
+  if (cmd == "run") return cli::cmd_run(argc, argv, false);
+  if (cmd == "demo") return cli::cmd_run(argc, argv, true);
+  std::cerr << "hallpass: unknown command '" << cmd << "'. Run hallpass --help for the list.\n";
+  return 2;
+}

@@ -1,0 +1,86 @@
+#pragma once
+// The neutral message model: what workflows say, before any platform renders it.
+//
+// Text fields hold the neutral markup of bot/markup.hpp (**bold**, _italic_, [label](url),
+// "- " list items, backslash escapes). User-supplied text is escaped with markup::escape()
+// before it is placed in a template, so renderers can trust the markup and escape every text
+// run for their own format (Slack mrkdwn, Matrix HTML, Adaptive Card text, web HTML).
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bot {
+
+enum class ButtonStyle { normal, primary, danger };
+
+struct Button {
+  std::string action_id;  // e.g. "endorse"; workflows route on it
+  std::string label;      // plain text
+  std::string value;      // e.g. "R-1001"; comes back with the click
+  ButtonStyle style = ButtonStyle::normal;
+};
+
+struct Field {
+  std::string label;  // plain text
+  std::string value;  // neutral markup
+};
+
+enum class InputKind { text, multiline, single_choice, multi_choice };
+
+struct Choice {
+  std::string value;  // what comes back
+  std::string label;  // what is shown
+};
+
+struct FormInput {
+  std::string key;    // name of the value in the submission
+  std::string label;  // plain text
+  InputKind kind = InputKind::text;
+  bool required = false;
+  std::vector<Choice> choices;        // for the choice kinds
+  std::string initial;                // pre-filled value; multi_choice: comma-separated values
+  std::string hint;                   // plain text shown under the input
+  std::string error;                  // set when a submission was refused for this input
+};
+
+// A form is shown as a modal (Slack), a card with inputs (Teams), a dialog (web chat) or as
+// text instructions (Matrix, console). Its submission comes back as an Inbound of kind
+// form_submission carrying form_id, context and the values.
+struct Form {
+  std::string form_id;       // e.g. "request.platforms"
+  std::string context;       // opaque to adapters, e.g. "R-1001"
+  std::string title;         // plain text, short (Slack: 24 characters)
+  std::string submit_label;  // plain text
+  std::vector<FormInput> inputs;
+};
+
+enum class BlockKind { header, paragraph, quote, fields, context, buttons, form };
+
+struct Block {
+  BlockKind kind = BlockKind::paragraph;
+  std::string text;               // header: plain text; paragraph/context/quote: markup
+  std::string citation;           // quote only: "LAUSD BUL-5688.2, §I.1"
+  std::vector<Field> fields;      // fields only
+  std::vector<Button> buttons;    // buttons only
+  std::optional<Form> form;       // form only
+};
+
+struct Message {
+  std::vector<Block> blocks;
+  std::string fallback;  // plain text for notifications and platforms without rich text
+
+  Message& header(std::string text);
+  Message& paragraph(std::string markup);
+  Message& quote(std::string verbatim, std::string citation);
+  Message& fields(std::vector<Field> fields);
+  Message& context(std::string markup);
+  Message& buttons(std::vector<Button> buttons);
+  Message& form(Form form);
+
+  // The first form of the message, if any.
+  const Form* find_form() const;
+  // Plain text of the whole message (markup removed), used for the fallback and the console.
+  std::string plain_text() const;
+};
+
+}  // namespace bot

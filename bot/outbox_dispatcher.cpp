@@ -1,0 +1,218 @@
+#include "bot/outbox_dispatcher.hpp"
+
+#include <random>
+#include <set>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+namespace bot {
+
+namespace asio = boost::asio;
+
+namespace {
+constexpr int kMaxAttempts = 12;
+constexpr int kBatch = 100;
+constexpr auto kLongestBackoff = std::chrono::minutes(5);
+
+std::chrono::milliseconds backoff(int attempt, std::chrono::milliseconds retry_after) {
+  if (retry_after.count() > 0) return retry_after;
+  static thread_local std::mt19937 rng{std::random_device{}()};
+  auto base = std::chrono::milliseconds(500) * (1LL << std::min(attempt, 12));
+  base = std::min<std::chrono::milliseconds>(base, kLongestBackoff);
+  // Jitter spreads retries so that many failed sends do not come back at the same instant.
+  std::uniform_real_distribution<double> jitter(0.8, 1.2);
+  return std::chrono::milliseconds(static_cast<long long>(base.count() * jitter(rng)));
+}
+}  // namespace
+
+OutboxDispatcher::OutboxDispatcher(asio::any_io_executor executor, Store& store, const DistrictConfig& config,
+                                   const Clock& clock)
+    : executor_(executor), store_(store), config_(config), clock_(clock), wake_(executor), idle_(executor) {}
+
+void OutboxDispatcher::add_adapter(Adapter& adapter) { adapters_.push_back(&adapter); }
+
+std::string OutboxDispatcher::directory_key(std::string_view platform) {
+  return platform == "console" ? "web" : std::string(platform);
+}
+
+void OutboxDispatcher::recover() {
+  for (Adapter* a : adapters_) {
+    auto tx = store_.begin();
+    int n = store_.recover_in_flight(a->platform(), a->idempotent_sends());
+    tx->commit();
+    if (n > 0 && !a->idempotent_sends())
+      spdlog::warn("{} message(s) to {} were being sent when Hallpass stopped; they are marked 'uncertain' "
+                   "and not sent again, so nobody gets a message twice (see `hallpass outbox`).",
+                   n, a->platform());
+    else if (n > 0)
+      spdlog::info("{} interrupted message(s) to {} will be retried (the platform de-duplicates them).", n,
+                   a->platform());
+  }
+}
+
+void OutboxDispatcher::notify() { wake_.cancel(); }
+
+void OutboxDispatcher::stop() {
+  stopped_ = true;
+  wake_.cancel();
+}
+
+Adapter* OutboxDispatcher::adapter_for(std::string_view platform) const {
+  for (Adapter* a : adapters_)
+    if (a->platform() == platform) return a;
+  return nullptr;
+}
+
+bool OutboxDispatcher::resolve(const OutboxEntry& e, Resolved& out, std::string& error) {
+  const Outbound& o = e.outbound;
+  Delivery& d = out.delivery;
+  d.outbox_id = std::to_string(e.id);
+  d.idempotency_key = e.idempotency_key;
+  d.message = o.message;
+  d.reply_context = o.reply_context;
+  d.thread_key = o.thread_key;
+  switch (o.to.kind) {
+    case Recipient::Kind::person: {
+      const Person* p = config_.person(o.to.person_id);
+      if (!p) return error = "unknown person " + o.to.person_id, false;
+      auto reachable = [&](Adapter* a) { return a && p->handles.contains(directory_key(a->platform())); };
+      Adapter* a = adapter_for(o.to.platform);
+      if (!reachable(a)) {
+        a = nullptr;
+        for (Adapter* cand : adapters_)
+          if (reachable(cand)) {
+            a = cand;
+            break;
+          }
+      }
+      if (!a) return error = "no running platform reaches " + p->id + " (add a handle in the people directory)", false;
+      out.adapter = a;
+      d.channel = "dm:" + p->handles.at(directory_key(a->platform()));
+      d.person_label = p->name;
+      break;
+    }
+    case Recipient::Kind::place: {
+      const Place* place = config_.place(o.to.place_id);
+      if (!place) return error = "unknown place " + o.to.place_id, false;
+      for (Adapter* a : adapters_)
+        if (auto it = place->addresses.find(directory_key(a->platform())); it != place->addresses.end()) {
+          out.adapter = a;
+          d.channel = it->second;
+          break;
+        }
+      if (!out.adapter) return error = "no running platform has an address for " + place->id, false;
+      break;
+    }
+    case Recipient::Kind::reply: {
+      out.adapter = adapter_for(o.to.platform);
+      if (!out.adapter) return error = "the " + o.to.platform + " adapter is not running", false;
+      d.channel = o.to.channel;
+      d.thread_ref = o.to.thread_ref;
+      d.ephemeral_user = o.to.only_user;
+      break;
+    }
+  }
+  const std::string platform(out.adapter->platform());
+  if (!o.thread_key.empty() && d.thread_ref.empty()) {
+    if (auto root = store_.message_ref(platform, d.channel, o.thread_key)) d.thread_ref = *root;
+    else out.new_thread_root = true;
+  }
+  if (!o.update_key.empty()) {
+    if (auto ref = store_.message_ref(platform, d.channel, o.update_key)) {
+      d.update_ref = *ref;
+      out.new_thread_root = false;
+    }
+  }
+  return true;
+}
+
+asio::awaitable<void> OutboxDispatcher::wait_until_idle() {
+  while (busy_) {
+    idle_.expires_at(asio::steady_timer::time_point::max());
+    co_await idle_.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+}
+
+asio::awaitable<size_t> OutboxDispatcher::deliver_pass() {
+  co_await wait_until_idle();
+  busy_ = true;
+  size_t delivered = 0;
+  std::set<std::string> blocked;  // conversations with a failed send: later messages wait, keeping order
+  try {
+    for (auto& e : store_.due_outbox(clock_.now(), kBatch)) {
+      Resolved r;
+      std::string error;
+      if (!resolve(e, r, error)) {
+        spdlog::error("outbox {}: cannot deliver: {}", e.id, error);
+        auto tx = store_.begin();
+        store_.mark_failed(e.id, error);
+        tx->commit();
+        continue;
+      }
+      const std::string platform(r.adapter->platform());
+      const std::string conversation = platform + "\n" + r.delivery.channel;
+      if (blocked.contains(conversation)) continue;
+      {
+        auto tx = store_.begin();
+        store_.mark_in_flight(e.id, platform, r.delivery.channel);
+        tx->commit();
+      }
+      SendResult result = co_await r.adapter->send(r.delivery);
+      auto tx = store_.begin();
+      if (result.ok()) {
+        store_.mark_sent(e.id, result.ref);
+        if (r.new_thread_root) store_.put_message_ref(platform, r.delivery.channel, e.outbound.thread_key, result.ref);
+        if (!e.outbound.record_key.empty())
+          store_.put_message_ref(platform, r.delivery.channel, e.outbound.record_key, result.ref);
+        ++delivered;
+      } else if (result.retryable() && e.attempts + 1 < kMaxAttempts) {
+        auto wait = backoff(e.attempts, result.retry_after);
+        spdlog::warn("outbox {}: {} send to {} failed ({}); retrying in {} ms", e.id, platform, r.delivery.channel,
+                     result.error_text, wait.count());
+        store_.mark_retry(e.id, clock_.now() + wait, result.error_text);
+        blocked.insert(conversation);
+      } else {
+        spdlog::error("outbox {}: {} send to {} failed for good: {}", e.id, platform, r.delivery.channel,
+                      result.error_text);
+        store_.mark_failed(e.id, result.error_text);
+      }
+      tx->commit();
+    }
+  } catch (const std::exception& ex) {
+    spdlog::error("outbox delivery pass failed: {}", ex.what());
+  }
+  busy_ = false;
+  idle_.cancel();
+  co_return delivered;
+}
+
+asio::awaitable<void> OutboxDispatcher::drain() {
+  // Stops when a pass delivers nothing: what is left is waiting for a retry time or behind a
+  // failed message of the same conversation.
+  while (co_await deliver_pass() > 0) {
+    auto next = store_.next_outbox_attempt();
+    if (!next || *next > clock_.now()) co_return;
+  }
+}
+
+asio::awaitable<void> OutboxDispatcher::run() {
+  while (!stopped_) {
+    size_t delivered = co_await deliver_pass();
+    auto next = store_.next_outbox_attempt();
+    auto wait = std::chrono::milliseconds(60'000);
+    if (next) {
+      auto until = std::chrono::duration_cast<std::chrono::milliseconds>(*next - clock_.now());
+      wait = std::clamp(until, std::chrono::milliseconds(0), wait);
+    }
+    if (next && wait.count() == 0) {
+      if (delivered > 0) continue;
+      wait = std::chrono::milliseconds(250);  // due but held back behind a failed send: do not spin
+    }
+    wake_.expires_after(wait);
+    co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+}
+
+}  // namespace bot

@@ -1,0 +1,65 @@
+#pragma once
+// Delivers what workflows wrote to the outbox, through the adapters, in order.
+//
+// Resolves each entry's recipient to a platform address (a person's direct conversation, a
+// configured place, or the place an event came from), threads it under the request's root
+// message, records the platform's reference of what it posted (for later thread replies and
+// updates), retries retryable failures with exponential backoff and jitter (honouring
+// Retry-After), and gives up on the rest with a log line. Runs on the io_context thread.
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <string>
+#include <vector>
+
+#include "bot/adapter.hpp"
+#include "bot/clock.hpp"
+#include "bot/config.hpp"
+#include "bot/store.hpp"
+
+namespace bot {
+
+class OutboxDispatcher {
+ public:
+  OutboxDispatcher(boost::asio::any_io_executor executor, Store& store, const DistrictConfig& config,
+                   const Clock& clock);
+
+  // Adapters in priority order: a person or place reachable on several platforms gets the first.
+  void add_adapter(Adapter& adapter);
+  // After a restart: what was in flight is retried where the adapter's sends are idempotent,
+  // and marked uncertain (never sent twice) where they are not.
+  void recover();
+  // Wakes run() because something was written.
+  void notify();
+  // Delivers until stop(); sleeps until the next retry or a notify().
+  boost::asio::awaitable<void> run();
+  // Delivers everything due now, and returns when nothing is due (retries later are not waited for).
+  boost::asio::awaitable<void> drain();
+  void stop();
+
+  // The config key of handles and places for a platform ("console" shares the web chat's).
+  static std::string directory_key(std::string_view platform);
+
+ private:
+  struct Resolved {
+    Adapter* adapter = nullptr;
+    Delivery delivery;
+    bool new_thread_root = false;
+  };
+  bool resolve(const OutboxEntry& e, Resolved& out, std::string& error);
+  Adapter* adapter_for(std::string_view platform) const;
+  boost::asio::awaitable<size_t> deliver_pass();
+  boost::asio::awaitable<void> wait_until_idle();
+
+  boost::asio::any_io_executor executor_;
+  Store& store_;
+  const DistrictConfig& config_;
+  const Clock& clock_;
+  std::vector<Adapter*> adapters_;
+  boost::asio::steady_timer wake_;
+  boost::asio::steady_timer idle_;
+  bool busy_ = false;
+  bool stopped_ = false;
+};
+
+}  // namespace bot

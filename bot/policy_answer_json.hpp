@@ -1,0 +1,14 @@
+#pragma once
+// The JSON form of an answer, printed by `hallpass ask --json` and used by the web chat.
+#include <nlohmann/json.hpp>
+
+#include "bot/policy_library.hpp"
+
+namespace bot {
+
+// {"question":…, "verdict":"strongly_discouraged", "no_answer":false,
+//  "passages":[{"doc":…, "title":…, "citation":…, "text":"<verbatim>", "score":12.345}]}
+// Scores are rounded to three decimals; passages keep the answer's order (best first).
+nlohmann::json policy_answer_to_json(const PolicyAnswer& answer);
+
+}  // namespace bot

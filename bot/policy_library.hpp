@@ -1,0 +1,76 @@
+#pragma once
+// The district's policy documents, indexed for quoting and for answering staff questions.
+//
+// Loaded once at start-up from the Markdown documents the district config names
+// (config/policies/*.md; format in docs/policy-format.md). Read-only afterwards, so workflows
+// may call it freely. Quotes are always the documents' verbatim text.
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/system/result.hpp>
+
+namespace bot {
+
+struct Passage {
+  std::string id;        // stable across builds: "<doc id>#<anchor>", e.g. "lausd-bul-5688.2#I.1"
+  std::string doc;       // document id, e.g. "lausd-bul-5688.2"
+  std::string title;     // document title
+  std::string section;   // the heading the passage stands under
+  std::string citation;  // "LAUSD BUL-5688.2, §I.1"
+  std::string text;      // verbatim wording of the document
+};
+
+struct ScoredPassage {
+  Passage passage;
+  double score = 0;  // higher is better; comparable within one answer
+};
+
+enum class Verdict { prohibited, strongly_discouraged, needs_approval, required, allowed, no_answer };
+
+// What a question is about, so the answer can point to the next step.
+enum class NextStep { none, request, report, ask_principal };
+
+struct PolicyAnswer {
+  std::string question;
+  Verdict verdict = Verdict::no_answer;
+  std::string verdict_words;  // the clause's own words that decide the verdict (verbatim)
+  bool no_answer = true;
+  NextStep next_step = NextStep::ask_principal;
+  std::vector<ScoredPassage> passages;  // best first, at most 5
+};
+
+struct PolicyDocumentRef {
+  std::string id;                  // as named in the district config
+  std::filesystem::path file;      // absolute, or relative to the config file's folder
+};
+
+struct PolicyVocabulary {
+  std::filesystem::path synonyms;      // config/vocabulary.yaml
+  std::filesystem::path spanish_terms; // config/spanish_terms.yaml
+};
+
+class PolicyLibrary {
+ public:
+  // Parses the documents and builds the index. The error names the file, line and what to do.
+  static boost::system::result<std::shared_ptr<const PolicyLibrary>> load(
+      const std::vector<PolicyDocumentRef>& documents, const PolicyVocabulary& vocabulary,
+      std::string& error);
+
+  virtual ~PolicyLibrary() = default;
+
+  // The passage with this id, or nullptr.
+  virtual const Passage* find(std::string_view passage_id) const = 0;
+  // Every passage, in document order.
+  virtual const std::vector<Passage>& passages() const = 0;
+  // Answers a question in the staff's own words. lang is "en" or "es" (the question's language
+  // is detected when lang is empty).
+  virtual PolicyAnswer answer(std::string_view question, std::string_view lang = {}) const = 0;
+};
+
+std::string_view to_string(Verdict v);     // "prohibited", "strongly_discouraged", …, "no_answer"
+std::string_view to_string(NextStep s);    // "none", "request", "report", "ask_principal"
+
+}  // namespace bot

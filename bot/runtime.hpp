@@ -1,0 +1,39 @@
+#pragma once
+// Puts the parts together on one io_context: the bot core, the outbox dispatcher, the scheduler
+// and the adapters. run() returns when every adapter's run() has returned (the console at end of
+// input) or on SIGINT/SIGTERM.
+#include <boost/asio/io_context.hpp>
+#include <memory>
+#include <vector>
+
+#include "bot/adapter.hpp"
+#include "bot/bot.hpp"
+#include "bot/district.hpp"
+#include "bot/outbox_dispatcher.hpp"
+#include "bot/scheduler.hpp"
+
+namespace bot {
+
+class Runtime {
+ public:
+  Runtime(boost::asio::io_context& io, const District& district, Store& store, const Clock& clock);
+
+  void add_adapter(Adapter& adapter);
+  Bot& bot() { return bot_; }
+  OutboxDispatcher& dispatcher() { return dispatcher_; }
+  // Runs until the adapters finish or a stop signal; returns the process exit code.
+  int run(bool stop_on_signal = true);
+  void stop();
+
+ private:
+  boost::asio::io_context& io_;
+  workflows::Services services_;
+  Store& store_;
+  Bot bot_;
+  OutboxDispatcher dispatcher_;
+  Scheduler scheduler_;
+  std::vector<Adapter*> adapters_;
+  size_t running_adapters_ = 0;
+};
+
+}  // namespace bot

@@ -1,0 +1,135 @@
+#pragma once
+// The store: everything Hallpass remembers, behind one domain interface so a server database can
+// replace the SQLite file (bot/sqlite_store.cpp is the only file that includes SQLiteCpp).
+//
+// All calls run on the bot's thread. A Transaction groups a state change with the messages it
+// causes: both are written, or neither.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bot/clock.hpp"
+#include "bot/effects.hpp"
+#include "bot/request.hpp"
+
+namespace bot {
+
+class Transaction {
+ public:
+  virtual ~Transaction() = default;  // rolls back unless committed
+  virtual void commit() = 0;
+};
+
+struct AuditEntry {
+  std::int64_t seq = 0;
+  TimePoint at{};
+  std::string actor;    // person id, or "hallpass" for the bot's own actions (timers)
+  std::string action;   // "filed", "endorsed", "refused:not_principal", …
+  std::string subject;  // "R-1001"
+  std::string details;  // JSON text
+  std::string source;   // "web:evt-123" — the platform message that caused it
+  std::string hash;     // hex SHA-256 over the previous hash and this entry
+};
+
+struct AuditCheck {
+  bool ok = true;
+  std::int64_t rows = 0;
+  std::int64_t first_bad_seq = 0;  // first altered or missing row
+  std::string problem;
+};
+
+enum class OutboxState { pending, in_flight, sent, failed, uncertain };
+
+struct OutboxEntry {
+  std::int64_t id = 0;
+  Outbound outbound;
+  OutboxState state = OutboxState::pending;
+  int attempts = 0;
+  TimePoint next_attempt{};
+  std::string idempotency_key;
+  std::string platform;  // where it went, once sent
+  std::string channel;
+  std::string ref;
+  std::string last_error;
+};
+
+struct Timer {
+  std::int64_t id = 0;
+  std::string kind;
+  std::string subject;
+  TimePoint due{};
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual std::unique_ptr<Transaction> begin() = 0;
+
+  // Events: true the first time (platform, event_id) is seen; false for a duplicate.
+  virtual bool record_event(std::string_view platform, std::string_view event_id, TimePoint now) = 0;
+
+  // Requests and drafts.
+  virtual std::string next_request_id() = 0;
+  virtual void save_request(const Request& r) = 0;
+  virtual std::optional<Request> request(std::string_view id) = 0;
+  virtual std::vector<Request> requests_of(std::string_view requester) = 0;
+  virtual std::vector<Request> open_requests() = 0;
+  virtual std::vector<Request> requests_decided_since(TimePoint since) = 0;
+  virtual std::optional<Draft> draft(std::string_view person) = 0;
+  virtual void save_draft(const Draft& d) = 0;
+  virtual void delete_draft(std::string_view person) = 0;
+
+  // Audit log (append-only, hash-chained).
+  virtual void append_audit(AuditEntry e) = 0;
+  virtual std::vector<AuditEntry> audit_of(std::string_view subject) = 0;
+  virtual AuditCheck verify_audit() = 0;
+
+  // Outbox.
+  virtual void enqueue(const Outbound& o, TimePoint now) = 0;
+  virtual std::vector<OutboxEntry> due_outbox(TimePoint now, int limit) = 0;
+  virtual std::optional<TimePoint> next_outbox_attempt() = 0;
+  virtual void mark_in_flight(std::int64_t id, std::string_view platform, std::string_view channel) = 0;
+  virtual void mark_sent(std::int64_t id, std::string_view ref) = 0;
+  virtual void mark_retry(std::int64_t id, TimePoint next, std::string_view error) = 0;
+  virtual void mark_failed(std::int64_t id, std::string_view error) = 0;
+  // After a restart: entries left in flight become pending (retry_safe) or uncertain.
+  virtual int recover_in_flight(std::string_view platform, bool retry_safe) = 0;
+  virtual std::vector<OutboxEntry> outbox_entries() = 0;  // for tests and `hallpass outbox`
+
+  // Platform references of posted messages: thread roots and messages that may be updated.
+  virtual std::optional<std::string> message_ref(std::string_view platform, std::string_view channel,
+                                                 std::string_view key) = 0;
+  virtual void put_message_ref(std::string_view platform, std::string_view channel, std::string_view key,
+                               std::string_view ref) = 0;
+  // The domain thread key ("R-1001") of a thread whose root has this platform reference.
+  virtual std::optional<std::string> thread_key_of(std::string_view platform, std::string_view channel,
+                                                   std::string_view ref) = 0;
+  // Where the message remembered under a key was posted: (platform, channel, ref).
+  struct PostedMessage {
+    std::string platform, channel, ref;
+  };
+  virtual std::optional<PostedMessage> posted_message(std::string_view key) = 0;
+
+  // Timers: scheduling the same (kind, subject, due) twice keeps one.
+  virtual void schedule(const TimerRequest& t) = 0;
+  virtual std::vector<Timer> due_timers(TimePoint now) = 0;
+  virtual std::optional<TimePoint> next_timer() = 0;
+  virtual void mark_timer_fired(std::int64_t id, TimePoint at) = 0;
+  virtual void cancel_timers(std::string_view kind, std::string_view subject) = 0;
+
+  // Small named values (adapter checkpoints such as Matrix next_batch, digest bookkeeping).
+  virtual std::optional<std::string> checkpoint(std::string_view name) = 0;
+  virtual void set_checkpoint(std::string_view name, std::string_view value) = 0;
+};
+
+// Opens (creating if needed) the SQLite file and brings its schema up to date. ":memory:" works.
+std::unique_ptr<Store> open_sqlite_store(const std::string& path);
+
+// The current schema version, for `hallpass --version` and the migrations test.
+int schema_version(Store& store);
+
+}  // namespace bot

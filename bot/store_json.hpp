@@ -1,0 +1,24 @@
+#pragma once
+// JSON forms of the domain records the store keeps in text columns.
+#include <cstdint>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "bot/effects.hpp"
+#include "bot/request.hpp"
+
+namespace bot {
+
+std::int64_t to_millis(TimePoint t);
+TimePoint from_millis(std::int64_t ms);
+
+nlohmann::json plans_to_json(const std::vector<PlatformPlan>& plans);
+std::vector<PlatformPlan> plans_from_json(const nlohmann::json& j);
+nlohmann::json decision_to_json(const Decision& d);
+Decision decision_from_json(const nlohmann::json& j);
+nlohmann::json draft_to_json(const Draft& d);
+Draft draft_from_json(const nlohmann::json& j);
+nlohmann::json outbound_to_json(const Outbound& o);
+Outbound outbound_from_json(const nlohmann::json& j);
+
+}  // namespace bot

@@ -1,0 +1,428 @@
+#include "workflows/request_decisions.hpp"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "bot/markup.hpp"
+#include "workflows/platforms.hpp"
+#include "workflows/request_cards.hpp"
+
+namespace workflows {
+
+using bot::Form;
+using bot::FormInput;
+using bot::InputKind;
+using bot::Message;
+using bot::Request;
+using bot::RequestState;
+
+std::optional<RequestAct> request_act_from(std::string_view word) {
+  std::string w = lower(word);
+  if (w == "endorse" || w == "approve") return RequestAct::endorse;
+  if (w == "return") return RequestAct::return_;
+  if (w == "authorize" || w == "authorise") return RequestAct::authorize;
+  if (w == "modify" || w == "authorize-modified" || w == "limit") return RequestAct::modify;
+  if (w == "reject" || w == "deny") return RequestAct::reject;
+  if (w == "info" || w == "more-info" || w == "moreinfo" || w == "more_info") return RequestAct::more_info;
+  if (w == "answer") return RequestAct::answer;
+  if (w == "withdraw") return RequestAct::withdraw;
+  return std::nullopt;
+}
+
+namespace {
+
+std::string_view act_name(RequestAct a) {
+  switch (a) {
+    case RequestAct::endorse: return "endorse";
+    case RequestAct::return_: return "return";
+    case RequestAct::authorize: return "authorize";
+    case RequestAct::modify: return "modify";
+    case RequestAct::reject: return "reject";
+    case RequestAct::more_info: return "more_info";
+    case RequestAct::answer: return "answer";
+    case RequestAct::withdraw: return "withdraw";
+  }
+  return "";
+}
+
+void refuse(const Context& ctx, std::string_view reason, std::string_view subject, const bot::PromptVars& vars) {
+  Message m;
+  m.paragraph(ctx.text(*ctx.actor, "refusal." + std::string(reason), vars));
+  ctx.reply(std::move(m));
+  ctx.audit("refused:" + std::string(reason), subject, {{"event", ctx.event ? ctx.event->text : ""}});
+}
+
+bool is_site_principal(const Context& ctx, const Request& r, std::string_view person) {
+  const bot::Site* s = ctx.config.site(r.site);
+  return s && std::find(s->principals.begin(), s->principals.end(), person) != s->principals.end();
+}
+
+// Loads the request and checks that the actor may do `act` now; answers and audits a refusal.
+std::optional<Request> permitted(const Context& ctx, RequestAct act, std::string_view id) {
+  const bot::Person& me = *ctx.actor;
+  if (id.empty()) {
+    refuse(ctx, "which_request", "", {{"act", std::string(act_name(act))}});
+    return std::nullopt;
+  }
+  auto r = ctx.store.request(id);
+  if (!r) {
+    refuse(ctx, "unknown_request", id, {{"id", bot::markup::escape(id)}});
+    return std::nullopt;
+  }
+  const bool own = r->requester == me.id;
+  const bool requester_act = act == RequestAct::answer || act == RequestAct::withdraw;
+  if (requester_act && !own) {
+    refuse(ctx, "not_requester", r->id, {{"id", r->id}});
+    return std::nullopt;
+  }
+  if (!requester_act && own) {
+    refuse(ctx, "own_request", r->id, {{"id", r->id}});
+    return std::nullopt;
+  }
+  const bool site_act = act == RequestAct::endorse || act == RequestAct::return_;
+  if (site_act && !is_site_principal(ctx, *r, me.id)) {
+    const bot::Site* s = ctx.config.site(r->site);
+    refuse(ctx, "not_principal", r->id,
+           {{"id", r->id}, {"site", bot::markup::escape(s ? s->name : ctx.text(me, "common.no_site"))}});
+    return std::nullopt;
+  }
+  const bool decide_act = !site_act && !requester_act;
+  if (decide_act && !ctx.config.is_decider(me.id)) {
+    refuse(ctx, "not_decider", r->id, {{"id", r->id}, {"superintendent", ctx.name_of(ctx.config.superintendent)}});
+    return std::nullopt;
+  }
+  // The request must be waiting for this act.
+  bool ok = false;
+  switch (act) {
+    case RequestAct::endorse:
+    case RequestAct::return_: ok = r->state == RequestState::pending_site; break;
+    case RequestAct::authorize:
+    case RequestAct::modify:
+    case RequestAct::reject:
+    case RequestAct::more_info: ok = r->state == RequestState::pending_decision || r->state == RequestState::needs_info; break;
+    case RequestAct::answer: ok = r->state == RequestState::needs_info; break;
+    case RequestAct::withdraw: ok = bot::is_open(r->state); break;
+  }
+  if (!ok) {
+    std::string by = r->decision ? r->decision->by : (!r->returned_by.empty() ? r->returned_by : r->endorsed_by);
+    refuse(ctx, "state." + std::string(bot::to_string(r->state)), r->id,
+           {{"id", r->id}, {"by", ctx.name_of(by)},
+            {"date", r->decision ? ctx.date_label(me.language, r->decision->at) : ""}});
+    return std::nullopt;
+  }
+  return r;
+}
+
+// The refusal of a rejection or modification without a written explanation, quoting the clause.
+void refuse_missing_explanation(const Context& ctx, const Request& r, RequestAct act) {
+  const bot::Person& me = *ctx.actor;
+  Message m;
+  m.paragraph(ctx.text(me, "refusal.missing_explanation", {{"id", r.id}}));
+  auto clause = ctx.config.clauses.find("explanation_required");
+  std::string clause_id = clause == ctx.config.clauses.end() ? "model-bp#authorization.4" : clause->second;
+  if (ctx.services.policy)
+    if (const bot::Passage* p = ctx.services.policy->find(clause_id)) m.quote(p->text, p->citation);
+  m.context(ctx.text(me, "refusal.missing_explanation_how", {{"id", r.id}, {"act", std::string(act_name(act))}}));
+  ctx.reply(std::move(m));
+  ctx.audit("refused:missing_explanation", r.id, {{"act", act_name(act)}});
+}
+
+Form decision_form(const Context& ctx, const Request& r, RequestAct act) {
+  const bot::Person& me = *ctx.actor;
+  std::string name(act_name(act));
+  Form f{.form_id = act == RequestAct::answer ? "request.answer" : "decision." + name,
+         .context = r.id,
+         .title = ctx.text(me, "decision.form." + name + ".title", {{"id", r.id}}),
+         .submit_label = ctx.text(me, "decision.form." + name + ".submit")};
+  auto text_input = [&](std::string key, bool required) {
+    return FormInput{.key = key, .label = ctx.text(me, "decision.form.label." + key), .kind = InputKind::multiline,
+                     .required = required, .hint = ctx.text(me, "decision.form.hint." + key)};
+  };
+  switch (act) {
+    case RequestAct::return_: f.inputs = {text_input("note", true)}; break;
+    case RequestAct::reject: f.inputs = {text_input("explanation", true)}; break;
+    case RequestAct::more_info: f.inputs = {text_input("question", true)}; break;
+    case RequestAct::answer: {
+      FormInput in = text_input("answer", true);
+      in.hint = bot::markup::to_plain(bot::markup::escape(r.info_question));
+      f.inputs = {in};
+      break;
+    }
+    case RequestAct::modify: {
+      FormInput keep{.key = "keep", .label = ctx.text(me, "decision.form.label.keep"),
+                     .kind = InputKind::multi_choice, .required = true};
+      for (const auto& p : r.plans) {
+        keep.choices.push_back({p.platform, platform_label(p.platform)});
+        keep.initial += (keep.initial.empty() ? "" : ",") + p.platform;
+      }
+      f.inputs.push_back(keep);
+      for (const auto& p : r.plans)
+        f.inputs.push_back({.key = "objectives." + p.platform,
+                            .label = ctx.text(me, "request.form.objectives", {{"platform", platform_label(p.platform)}}),
+                            .kind = InputKind::multiline, .initial = p.objectives});
+      f.inputs.push_back(text_input("conditions", false));
+      f.inputs.push_back(text_input("explanation", true));
+      break;
+    }
+    default: break;
+  }
+  return f;
+}
+
+void show_decision_form(const Context& ctx, const Request& r, RequestAct act, std::string_view error_key = {}) {
+  Form f = decision_form(ctx, r, act);
+  if (!error_key.empty())
+    for (auto& in : f.inputs)
+      if (in.required && in.kind == InputKind::multiline) in.error = ctx.text(*ctx.actor, std::string(error_key));
+  Message m;
+  m.form(std::move(f));
+  m.fallback = ctx.text(*ctx.actor, "request.form.fallback");
+  ctx.reply(std::move(m));
+}
+
+// Tells the requester (in their request thread) and the approvals threads what happened.
+void tell_thread(const Context& ctx, const Request& r, std::string_view key, const bot::PromptVars& vars,
+                 bool site_too) {
+  Message m;
+  m.paragraph(ctx.text_in(ctx.place_lang(), key, vars));
+  if (site_too && !r.site.empty()) ctx.to_place("site:" + r.site, m, r.id);
+  if (r.site.empty() || !r.endorsed_by.empty()) ctx.to_place("superintendent", m, r.id);
+}
+
+void endorse(Context& ctx, Request r) {
+  r.state = RequestState::pending_decision;
+  r.endorsed_by = ctx.actor->id;
+  r.routed_at = ctx.now;
+  ctx.store.save_request(r);
+  ctx.audit("endorsed", r.id, nlohmann::json::object());
+  refresh_cards(ctx, r);  // the site card loses its buttons; the superintendent's card is posted
+  Message note;
+  note.paragraph(ctx.text_in(ctx.place_lang(), "thread.endorsed", {{"by", ctx.name_of(ctx.actor->id)}}));
+  ctx.to_place("site:" + r.site, std::move(note), r.id);
+  Message m;
+  m.paragraph(ctx.text_in(ctx.lang_of(r.requester), "employee.endorsed",
+                          {{"id", r.id}, {"by", ctx.name_of(ctx.actor->id)},
+                           {"superintendent", ctx.name_of(ctx.config.superintendent)}}));
+  ctx.to_person(r.requester, std::move(m), r.id);
+}
+
+void return_to_employee(Context& ctx, Request r, const std::string& note) {
+  r.state = RequestState::returned;
+  r.returned_by = ctx.actor->id;
+  r.return_note = note;
+  ctx.store.save_request(r);
+  ctx.store.cancel_timers("overdue", r.id);
+  ctx.audit("returned", r.id, {{"note", note}});
+  refresh_cards(ctx, r);
+  Message t;
+  t.paragraph(ctx.text_in(ctx.place_lang(), "thread.returned",
+                          {{"by", ctx.name_of(ctx.actor->id)}, {"note", bot::markup::escape(note)}}));
+  ctx.to_place("site:" + r.site, std::move(t), r.id);
+  const std::string lang = ctx.lang_of(r.requester);
+  Message m;
+  m.paragraph(ctx.text_in(lang, "employee.returned",
+                          {{"id", r.id}, {"by", ctx.name_of(ctx.actor->id)}, {"note", bot::markup::escape(note)}}));
+  m.buttons({{"request_again", ctx.text_in(lang, "employee.request_again"), r.id, bot::ButtonStyle::primary}});
+  ctx.to_person(r.requester, std::move(m), r.id);
+}
+
+void decide(Context& ctx, Request r, std::string response, std::vector<bot::PlatformPlan> authorized,
+            std::string explanation, std::string conditions) {
+  r.state = response == "authorize"            ? RequestState::authorized
+            : response == "authorize_modified" ? RequestState::authorized_modified
+                                               : RequestState::rejected;
+  r.decision = bot::Decision{response, ctx.actor->id, ctx.now, explanation, conditions, authorized};
+  ctx.store.save_request(r);
+  ctx.store.cancel_timers("overdue", r.id);
+  nlohmann::json kept = nlohmann::json::array();
+  for (const auto& p : authorized) kept.push_back({{"platform", p.platform}, {"objectives", p.objectives}});
+  ctx.audit("decided:" + response, r.id,
+            {{"authorized", kept}, {"explanation", explanation}, {"conditions", conditions}});
+  refresh_cards(ctx, r);
+  tell_thread(ctx, r, "thread.decided." + response, {{"by", ctx.name_of(ctx.actor->id)}}, true);
+  ctx.to_person(r.requester, decision_letter(ctx, r), r.id);
+}
+
+void ask_for_info(Context& ctx, Request r, const std::string& question) {
+  r.state = RequestState::needs_info;
+  r.info_question = question;
+  r.info_answer.clear();
+  r.info_requested_at = ctx.now;
+  ctx.store.save_request(r);
+  ctx.audit("info_requested", r.id, {{"question", question}});
+  refresh_cards(ctx, r);
+  tell_thread(ctx, r, "thread.info_requested",
+              {{"by", ctx.name_of(ctx.actor->id)}, {"question", bot::markup::escape(question)}}, false);
+  const std::string lang = ctx.lang_of(r.requester);
+  Message m;
+  m.paragraph(ctx.text_in(lang, "employee.info_requested",
+                          {{"id", r.id}, {"by", ctx.name_of(ctx.actor->id)}, {"question", bot::markup::escape(question)}}));
+  m.buttons({{"answer", ctx.text_in(lang, "employee.answer_button"), r.id, bot::ButtonStyle::primary}});
+  m.context(ctx.text_in(lang, "employee.answer_how", {{"id", r.id}}));
+  ctx.to_person(r.requester, std::move(m), r.id);
+}
+
+void record_answer(Context& ctx, Request r, const std::string& answer) {
+  r.state = RequestState::pending_decision;
+  r.info_answer = answer;
+  r.routed_at = ctx.now;
+  if (ctx.config.review.more_info_pauses_clock) {
+    // The days spent waiting for the employee do not count against the superintendent.
+    const auto& cal = ctx.services.calendar;
+    int waited = cal.counted_days_between(cal.local_day(r.info_requested_at), cal.local_day(ctx.now));
+    if (waited > 0) {
+      r.due_date = bot::DistrictCalendar::iso(cal.add_counted_days(bot::DistrictCalendar::parse_iso(r.due_date), waited));
+      r.overdue_notified = false;
+      ctx.effects.schedule({"overdue", r.id, cal.deadline(r.due_date)});
+    }
+  }
+  ctx.store.save_request(r);
+  ctx.audit("info_answered", r.id, {{"answer", answer}, {"due_date", r.due_date}});
+  refresh_cards(ctx, r);
+  tell_thread(ctx, r, "thread.info_answered",
+              {{"by", ctx.name_of(r.requester)}, {"answer", bot::markup::escape(answer)}}, false);
+  Message m;
+  m.paragraph(ctx.text(*ctx.actor, "employee.answer_sent", {{"id", r.id}}));
+  ctx.reply(std::move(m));
+}
+
+void withdraw(Context& ctx, Request r) {
+  r.state = RequestState::withdrawn;
+  r.withdrawn_by = ctx.actor->id;
+  ctx.store.save_request(r);
+  ctx.store.cancel_timers("overdue", r.id);
+  ctx.audit("withdrawn", r.id, nlohmann::json::object());
+  refresh_cards(ctx, r);
+  tell_thread(ctx, r, "thread.withdrawn", {{"by", ctx.name_of(r.requester)}}, true);
+  Message m;
+  m.paragraph(ctx.text(*ctx.actor, "employee.withdrawn", {{"id", r.id}}));
+  ctx.reply(std::move(m));
+}
+
+std::string value_of(const Context& ctx, const std::string& key) {
+  auto it = ctx.event->values.find(key);
+  return it == ctx.event->values.end() ? std::string() : trim(it->second);
+}
+
+// "keep instagram, youtube because <explanation>" → kept platforms and explanation.
+void parse_modify_text(std::string_view text, const Request& r, std::vector<bot::PlatformPlan>& kept,
+                       std::string& explanation) {
+  std::string t = trim(text);
+  std::string lt = lower(t);
+  size_t because = lt.find("because");
+  std::string head = because == std::string::npos ? t : t.substr(0, because);
+  explanation = because == std::string::npos ? "" : trim(t.substr(because + 7));
+  for (const auto& plan : parse_platform_text(head))
+    for (const auto& p : r.plans)
+      if (p.platform == plan.platform) kept.push_back(p);
+}
+
+}  // namespace
+
+void act_on_request(Context& ctx, RequestAct act, std::string_view request_id, std::string_view text, bool from_command) {
+  auto r = permitted(ctx, act, request_id);
+  if (!r) return;
+  std::string note = trim(text);
+  switch (act) {
+    case RequestAct::endorse: return endorse(ctx, std::move(*r));
+    case RequestAct::authorize: {
+      auto plans = r->plans;  // copied first: *r is moved into the call
+      return decide(ctx, std::move(*r), "authorize", std::move(plans), note, "");
+    }
+    case RequestAct::withdraw: return withdraw(ctx, std::move(*r));
+    case RequestAct::return_:
+      if (note.empty()) return show_decision_form(ctx, *r, act);
+      return return_to_employee(ctx, std::move(*r), note);
+    case RequestAct::more_info:
+      if (note.empty()) return show_decision_form(ctx, *r, act);
+      return ask_for_info(ctx, std::move(*r), note);
+    case RequestAct::answer:
+      if (note.empty()) return show_decision_form(ctx, *r, act);
+      return record_answer(ctx, std::move(*r), note);
+    case RequestAct::reject:
+      if (note.empty()) {
+        if (from_command) return refuse_missing_explanation(ctx, *r, act);
+        return show_decision_form(ctx, *r, act);
+      }
+      return decide(ctx, std::move(*r), "reject", {}, note, "");
+    case RequestAct::modify: {
+      if (!from_command) return show_decision_form(ctx, *r, act);
+      std::vector<bot::PlatformPlan> kept;
+      std::string explanation;
+      parse_modify_text(note, *r, kept, explanation);
+      if (explanation.empty()) return refuse_missing_explanation(ctx, *r, act);
+      if (kept.empty()) {
+        refuse(ctx, "modify_keeps_nothing", r->id, {{"id", r->id}});
+        return;
+      }
+      return decide(ctx, std::move(*r), "authorize_modified", kept, explanation, "");
+    }
+  }
+}
+
+void on_decision_form(Context& ctx) {
+  const std::string& form = ctx.event->form_id;
+  std::string act_word = form == "request.answer" ? "answer" : form.substr(form.find('.') + 1);
+  auto act = request_act_from(act_word);
+  if (!act) return;
+  auto r = permitted(ctx, *act, ctx.event->form_context);
+  if (!r) return;
+  switch (*act) {
+    case RequestAct::return_: {
+      std::string note = value_of(ctx, "note");
+      if (note.empty()) return show_decision_form(ctx, *r, *act, "decision.error.note");
+      return return_to_employee(ctx, std::move(*r), note);
+    }
+    case RequestAct::more_info: {
+      std::string q = value_of(ctx, "question");
+      if (q.empty()) return show_decision_form(ctx, *r, *act, "decision.error.question");
+      return ask_for_info(ctx, std::move(*r), q);
+    }
+    case RequestAct::answer: {
+      std::string a = value_of(ctx, "answer");
+      if (a.empty()) return show_decision_form(ctx, *r, *act, "decision.error.answer");
+      return record_answer(ctx, std::move(*r), a);
+    }
+    case RequestAct::reject: {
+      std::string e = value_of(ctx, "explanation");
+      if (e.empty()) {
+        refuse_missing_explanation(ctx, *r, *act);
+        return show_decision_form(ctx, *r, *act, "decision.error.explanation");
+      }
+      return decide(ctx, std::move(*r), "reject", {}, e, "");
+    }
+    case RequestAct::modify: {
+      std::string e = value_of(ctx, "explanation");
+      std::vector<std::string> keep = split_choices(value_of(ctx, "keep"));
+      std::vector<bot::PlatformPlan> kept;
+      for (const auto& p : r->plans)
+        if (std::find(keep.begin(), keep.end(), p.platform) != keep.end()) {
+          std::string objectives = value_of(ctx, "objectives." + p.platform);
+          kept.push_back({p.platform, objectives.empty() ? p.objectives : objectives});
+        }
+      if (e.empty()) {
+        refuse_missing_explanation(ctx, *r, *act);
+        return show_decision_form(ctx, *r, *act, "decision.error.explanation");
+      }
+      if (kept.empty()) {
+        refuse(ctx, "modify_keeps_nothing", r->id, {{"id", r->id}});
+        return show_decision_form(ctx, *r, *act);
+      }
+      return decide(ctx, std::move(*r), "authorize_modified", kept, e, value_of(ctx, "conditions"));
+    }
+    default: return;
+  }
+}
+
+bool on_thread_message(Context& ctx) {
+  if (ctx.thread_key.empty() || !ctx.actor) return false;
+  auto r = ctx.store.request(ctx.thread_key);
+  if (!r || r->requester != ctx.actor->id || r->state != RequestState::needs_info) return false;
+  std::string answer = trim(ctx.event->text);
+  if (answer.empty()) return false;
+  record_answer(ctx, std::move(*r), answer);
+  return true;
+}
+
+}  // namespace workflows

@@ -1,0 +1,90 @@
+#include "workflows/router.hpp"
+
+#include "bot/markup.hpp"
+#include "workflows/ask_workflow.hpp"
+#include "workflows/platforms.hpp"
+#include "workflows/request_decisions.hpp"
+#include "workflows/request_intake.hpp"
+#include "workflows/request_timers.hpp"
+#include "workflows/request_views.hpp"
+
+namespace workflows {
+namespace {
+
+std::pair<std::string, std::string> split_first_word(std::string_view text) {
+  std::string t = trim(text);
+  size_t space = t.find_first_of(" \t\n");
+  if (space == std::string::npos) return {lower(t), ""};
+  return {lower(t.substr(0, space)), trim(t.substr(space + 1))};
+}
+
+void unknown_command(Context& ctx, const std::string& word) {
+  bot::Message m;
+  m.paragraph(ctx.text(*ctx.actor, "command.unknown", {{"word", bot::markup::escape(word)}}));
+  ctx.reply(std::move(m));
+}
+
+void route_act(Context& ctx, RequestAct act, const std::string& rest) {
+  std::string id = find_request_id(rest).value_or(ctx.thread_key);
+  std::string text = rest;
+  if (auto named = find_request_id(rest)) {
+    size_t at = lower(rest).find(lower(*named));
+    text = trim(rest.substr(0, at) + rest.substr(at + named->size()));
+  }
+  act_on_request(ctx, act, id, text, true);
+}
+
+void route_command(Context& ctx) {
+  auto [word, rest] = split_first_word(ctx.event->text);
+  if (word.empty() || word == "help" || word == "ayuda") return show_help(ctx);
+  if (word == "request" || word == "solicitud") return start_request(ctx, rest);
+  if (word == "status" || word == "estado") return show_status(ctx);
+  if (word == "queue") return show_queue(ctx);
+  if (word == "ask" || word == "pregunta") return answer_question(ctx, rest);
+  if (auto act = request_act_from(word)) return route_act(ctx, *act, rest);
+  unknown_command(ctx, word);
+}
+
+void route_action(Context& ctx) {
+  const auto& id = ctx.event->action_id;
+  if (id == "confirm" || id == "change" || id == "cancel") return on_summary_action(ctx, id);
+  if (id == "request_again") return restart_from(ctx, ctx.event->action_value);
+  if (auto act = request_act_from(id)) return act_on_request(ctx, *act, ctx.event->action_value, "", false);
+  bot::Message m;
+  m.paragraph(ctx.text(*ctx.actor, "command.unknown_action"));
+  ctx.reply(std::move(m));
+}
+
+void route_form(Context& ctx) {
+  const auto& form = ctx.event->form_id;
+  if (form == "request.platforms") return on_platforms_form(ctx);
+  if (form == "request.objectives") return on_objectives_form(ctx);
+  if (form.starts_with("decision.") || form == "request.answer") return on_decision_form(ctx);
+  bot::Message m;
+  m.paragraph(ctx.text(*ctx.actor, "command.unknown_action"));
+  ctx.reply(std::move(m));
+}
+
+void route_message(Context& ctx) {
+  if (on_thread_message(ctx)) return;
+  const auto& ev = *ctx.event;
+  if (ev.place.direct || ev.mentions_bot) return answer_question(ctx, ev.text);
+  // Other talk in channels is not for Hallpass.
+}
+
+}  // namespace
+
+void route_event(Context& ctx) {
+  switch (ctx.event->kind) {
+    case bot::InboundKind::command: return route_command(ctx);
+    case bot::InboundKind::action: return route_action(ctx);
+    case bot::InboundKind::form_submission: return route_form(ctx);
+    case bot::InboundKind::message: return route_message(ctx);
+  }
+}
+
+void route_timer(Context& ctx, const bot::Timer& timer) {
+  if (timer.kind == "overdue") return on_overdue_timer(ctx, timer);
+}
+
+}  // namespace workflows
