@@ -5,6 +5,7 @@
 #include "bot/markup.hpp"
 #include "bot/outbox_dispatcher.hpp"
 #include "workflows/router.hpp"
+#include "workflows/startup.hpp"
 
 namespace bot {
 
@@ -14,6 +15,7 @@ Bot::Bot(const workflows::Services& services, Store& store, const Clock& clock)
 void Bot::write_effects(Effects& fx) {
   const TimePoint now = clock_.now();
   for (auto& o : fx.messages) {
+    if (!o.delete_ref.empty()) continue;  // deletions are never stored: see request_deletions()
     if (o.message.fallback.empty()) o.message.fallback = o.message.plain_text();
     store_.enqueue(o, now);
   }
@@ -47,6 +49,7 @@ HandleResult Bot::handle(const Inbound& event) {
     }
     write_effects(fx);
     tx->commit();
+    request_deletions(fx);
     if (!fx.messages.empty() && outbox_written_) outbox_written_();
     if (!fx.timers.empty() && timers_written_) timers_written_();
     return {true, false};
@@ -55,6 +58,16 @@ HandleResult Bot::handle(const Inbound& event) {
     tell_failure(event, actor);
     return {true, false};
   }
+}
+
+// A deletion's reference (e.g. a file that may show a minor) must not reach the database, so it
+// goes to the dispatcher in memory. A crash before delivery loses the request; the person was
+// told to delete the file themselves where Hallpass cannot.
+void Bot::request_deletions(Effects& fx) {
+  std::vector<Outbound> deletions;
+  for (auto& o : fx.messages)
+    if (!o.delete_ref.empty()) deletions.push_back(o);
+  if (!deletions.empty() && deletions_requested_) deletions_requested_(std::move(deletions));
 }
 
 // The workflow failed and its transaction rolled back: nothing changed. Record the event so a
@@ -75,6 +88,17 @@ void Bot::tell_failure(const Inbound& event, const Person* actor) {
   } catch (const std::exception& e) {
     spdlog::error("could not record the failure of event {}: {}", event.event_id, e.what());
   }
+}
+
+void Bot::start_up() {
+  auto tx = store_.begin();
+  Effects fx;
+  workflows::Context ctx(services_, store_, fx, clock_.now(), nullptr, nullptr, "");
+  workflows::on_startup(ctx);
+  write_effects(fx);
+  tx->commit();
+  if (!fx.messages.empty() && outbox_written_) outbox_written_();
+  if (!fx.timers.empty() && timers_written_) timers_written_();
 }
 
 int Bot::fire_due_timers() {

@@ -23,14 +23,21 @@ class Bot final : public EventSink {
 
   // Fires every timer due now, each in its own transaction. Returns how many fired.
   int fire_due_timers();
+  // Once at start-up, before fire_due_timers(): the workflows make sure their standing timers
+  // exist (the next nightly digest), in one transaction. Throws if the store fails.
+  void start_up();
 
   // Called after each commit that wrote to the outbox or the timers (the dispatcher and scheduler wake).
   void on_outbox_written(std::function<void()> f) { outbox_written_ = std::move(f); }
   void on_timers_written(std::function<void()> f) { timers_written_ = std::move(f); }
   void on_drained(std::function<boost::asio::awaitable<void>()> f) { drained_ = std::move(f); }
+  // Called after a commit with the deletions the workflow asked for (Outbound::delete_ref), which
+  // are never written to the outbox.
+  void on_deletions_requested(std::function<void(std::vector<Outbound>)> f) { deletions_requested_ = std::move(f); }
 
  private:
   void write_effects(Effects& fx);
+  void request_deletions(Effects& fx);
   void tell_failure(const Inbound& event, const Person* actor);
 
   const workflows::Services& services_;
@@ -39,6 +46,7 @@ class Bot final : public EventSink {
   std::function<void()> outbox_written_;
   std::function<void()> timers_written_;
   std::function<boost::asio::awaitable<void>()> drained_;
+  std::function<void(std::vector<Outbound>)> deletions_requested_;
 };
 
 }  // namespace bot

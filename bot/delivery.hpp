@@ -17,6 +17,7 @@ struct Delivery {
   std::string ephemeral_user;  // platform user id: show only to this person in channel
   std::string person_label;  // display name of the recipient for DMs (console, web chat)
   std::string reply_context; // from the Inbound this answers (Slack trigger_id for a modal)
+  std::string delete_ref;    // delete this message or file instead of posting (see Outbound::delete_ref)
   Message message;
 };
 

@@ -83,4 +83,9 @@ TimePoint DistrictCalendar::at_local(date::year_month_day d, std::string_view hh
   return zone_->to_sys(local, date::choose::earliest);
 }
 
+std::string DistrictCalendar::local_hh_mm(TimePoint t) const {
+  auto local = zone_->to_local(std::chrono::time_point_cast<std::chrono::minutes>(t));
+  return date::format("%R", local);
+}
+
 }  // namespace bot

@@ -39,6 +39,8 @@ class DistrictCalendar {
   // The instant of a local wall-clock time ("19:00") on a local day; a time skipped by a
   // daylight-saving change maps to the first instant after it, a repeated time to the first.
   TimePoint at_local(date::year_month_day d, std::string_view hh_mm) const;
+  // The local wall-clock time of an instant, "HH:MM" (seconds dropped).
+  std::string local_hh_mm(TimePoint t) const;
 
   int review_days() const { return review_.days; }
 

@@ -37,6 +37,10 @@ struct Outbound {
   std::string record_key;  // remember this message under this key, to update it later
   std::string update_key;  // replace the message remembered under this key instead of posting
   std::string reply_context;  // from the inbound (Slack trigger_id to open a modal)
+  // Not a message: asks the adapter to delete this platform message or file (an Inbound's
+  // attachment_ref) where `to` points, where the platform allows. Never written to the outbox,
+  // so the reference is stored nowhere: Bot hands it to the dispatcher in memory after the commit.
+  std::string delete_ref;
 };
 
 struct TimerRequest {

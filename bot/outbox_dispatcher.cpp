@@ -2,6 +2,7 @@
 
 #include <random>
 #include <set>
+#include <utility>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -54,6 +55,11 @@ void OutboxDispatcher::recover() {
 
 void OutboxDispatcher::notify() { wake_.cancel(); }
 
+void OutboxDispatcher::request_deletions(std::vector<Outbound> deletions) {
+  for (auto& d : deletions) deletions_.push_back(std::move(d));
+  notify();
+}
+
 void OutboxDispatcher::stop() {
   stopped_ = true;
   wake_.cancel();
@@ -72,6 +78,7 @@ bool OutboxDispatcher::resolve(const OutboxEntry& e, Resolved& out, std::string&
   d.idempotency_key = e.idempotency_key;
   d.message = o.message;
   d.reply_context = o.reply_context;
+  d.delete_ref = o.delete_ref;
   d.thread_key = o.thread_key;
   switch (o.to.kind) {
     case Recipient::Kind::person: {
@@ -119,10 +126,15 @@ bool OutboxDispatcher::resolve(const OutboxEntry& e, Resolved& out, std::string&
     if (auto root = store_.message_ref(platform, d.channel, o.thread_key)) d.thread_ref = *root;
     else out.new_thread_root = true;
   }
+  out.record_key = o.record_key;
   if (!o.update_key.empty()) {
     if (auto ref = store_.message_ref(platform, d.channel, o.update_key)) {
       d.update_ref = *ref;
+      d.thread_ref.clear();  // an update replaces the message where it stands
       out.new_thread_root = false;
+    } else {
+      // Nothing to update yet (first card in this place): post it, and remember it for next time.
+      out.record_key = o.update_key;
     }
   }
   return true;
@@ -135,12 +147,31 @@ asio::awaitable<void> OutboxDispatcher::wait_until_idle() {
   }
 }
 
+// Deletions go first, so a file is gone before the message that explains why is posted.
+asio::awaitable<void> OutboxDispatcher::delete_pass() {
+  auto deletions = std::exchange(deletions_, {});
+  for (auto& o : deletions) {
+    OutboxEntry e{.outbound = std::move(o)};
+    Resolved r;
+    std::string error;
+    if (!resolve(e, r, error)) {
+      spdlog::warn("a deletion could not be delivered: {}", error);
+      continue;
+    }
+    SendResult result = co_await r.adapter->send(r.delivery);
+    if (!result.ok())
+      spdlog::warn("{} could not delete a message in {}: {}", r.adapter->platform(), r.delivery.channel,
+                   result.error_text);
+  }
+}
+
 asio::awaitable<size_t> OutboxDispatcher::deliver_pass() {
   co_await wait_until_idle();
   busy_ = true;
   size_t delivered = 0;
   std::set<std::string> blocked;  // conversations with a failed send: later messages wait, keeping order
   try {
+    co_await delete_pass();
     for (auto& e : store_.due_outbox(clock_.now(), kBatch)) {
       Resolved r;
       std::string error;
@@ -164,8 +195,7 @@ asio::awaitable<size_t> OutboxDispatcher::deliver_pass() {
       if (result.ok()) {
         store_.mark_sent(e.id, result.ref);
         if (r.new_thread_root) store_.put_message_ref(platform, r.delivery.channel, e.outbound.thread_key, result.ref);
-        if (!e.outbound.record_key.empty())
-          store_.put_message_ref(platform, r.delivery.channel, e.outbound.record_key, result.ref);
+        if (!r.record_key.empty()) store_.put_message_ref(platform, r.delivery.channel, r.record_key, result.ref);
         ++delivered;
       } else if (result.retryable() && e.attempts + 1 < kMaxAttempts) {
         auto wait = backoff(e.attempts, result.retry_after);

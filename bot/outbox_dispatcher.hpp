@@ -31,6 +31,9 @@ class OutboxDispatcher {
   void recover();
   // Wakes run() because something was written.
   void notify();
+  // Deletions (Outbound::delete_ref) to ask the adapters for on the next pass. Kept in memory
+  // only, never in the store; a failure is logged without the reference.
+  void request_deletions(std::vector<Outbound> deletions);
   // Delivers until stop(); sleeps until the next retry or a notify().
   boost::asio::awaitable<void> run();
   // Delivers everything due now, and returns when nothing is due (retries later are not waited for).
@@ -45,10 +48,12 @@ class OutboxDispatcher {
     Adapter* adapter = nullptr;
     Delivery delivery;
     bool new_thread_root = false;
+    std::string record_key;  // remember the posted message under this key
   };
   bool resolve(const OutboxEntry& e, Resolved& out, std::string& error);
   Adapter* adapter_for(std::string_view platform) const;
   boost::asio::awaitable<size_t> deliver_pass();
+  boost::asio::awaitable<void> delete_pass();
   boost::asio::awaitable<void> wait_until_idle();
 
   boost::asio::any_io_executor executor_;
@@ -56,6 +61,7 @@ class OutboxDispatcher {
   const DistrictConfig& config_;
   const Clock& clock_;
   std::vector<Adapter*> adapters_;
+  std::vector<Outbound> deletions_;
   boost::asio::steady_timer wake_;
   boost::asio::steady_timer idle_;
   bool busy_ = false;

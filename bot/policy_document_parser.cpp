@@ -1,5 +1,6 @@
 #include "bot/policy_document_parser.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <optional>

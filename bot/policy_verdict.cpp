@@ -1,5 +1,6 @@
 #include "bot/policy_verdict.hpp"
 
+#include <algorithm>
 #include <array>
 #include <optional>
 
@@ -9,11 +10,13 @@ namespace bot {
 namespace {
 
 // A cue is a phrase of the clause that decides the verdict. With `until`, the deciding words run
-// from the phrase to the first of those words ("Nothing in this policy … restrict").
+// from the phrase to the first of those words ("Nothing in this policy … restrict"). The entry
+// with `exception` stands for a prohibition with a consent exception (see exception_cue).
 struct Cue {
   std::string_view phrase;
   Verdict verdict;
   std::array<std::string_view, 2> until{};
+  bool exception = false;
 };
 
 // In priority order: the first cue found in the sentence decides, wherever it stands. Negated and
@@ -24,6 +27,7 @@ constexpr Cue kCues[] = {
     {"is not a matter of concern", Verdict::allowed},
     {"is never acceptable", Verdict::prohibited},
     {"strongly discouraged", Verdict::strongly_discouraged},
+    {"", Verdict::needs_approval, {}, true},
     {"should never", Verdict::prohibited},
     {"shall never", Verdict::prohibited},
     {"never", Verdict::prohibited},
@@ -128,8 +132,11 @@ std::optional<std::pair<Verdict, Span>> exception_cue(std::string_view lower) {
 
 std::optional<std::pair<Verdict, Span>> first_cue(std::string_view text) {
   const std::string lower = lower_ascii(text);
-  if (auto e = exception_cue(lower)) return e;
   for (const Cue& cue : kCues) {
+    if (cue.exception) {
+      if (auto e = exception_cue(lower)) return e;
+      continue;
+    }
     const size_t at = find_words(lower, cue.phrase);
     if (at == std::string_view::npos) continue;
     size_t end = at + cue.phrase.size();

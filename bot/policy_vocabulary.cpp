@@ -37,6 +37,12 @@ boost::system::result<YAML::Node, PolicyParseError> load_yaml(const YamlFile& fi
   }
 }
 
+// "photo*" and "friend request*" are prefixes; a star inside ("mand* mensaje") would be ignored.
+bool star_only_at_end(std::string_view text) {
+  while (!text.empty() && (text.back() == ' ' || text.back() == '*')) text.remove_suffix(1);
+  return text.find('*') == std::string_view::npos;
+}
+
 boost::system::result<std::vector<std::string>, PolicyParseError> string_list(
     const YamlFile& file, const YAML::Node& node, std::string_view what) {
   if (!node.IsSequence()) {
@@ -58,6 +64,10 @@ boost::system::result<std::vector<TermPattern>, PolicyParseError> pattern_list(
   if (!strings) return strings.error();
   std::vector<TermPattern> out;
   for (size_t i = 0; i < strings->size(); ++i) {
+    if (!star_only_at_end((*strings)[i])) {
+      return file.error(node[i], "`" + (*strings)[i] + "` in " + std::string(what) +
+                                     ": `*` may only end an entry (\"photo*\", \"friend request*\")");
+    }
     TermPattern p = parse_term_pattern((*strings)[i]);
     if (p.words.empty()) {
       return file.error(node[i], "`" + (*strings)[i] + "` in " + std::string(what) +
@@ -225,6 +235,10 @@ boost::system::result<void, PolicyParseError> read_spanish(const YamlFile& file,
     } else if (key == "terms") {
       if (!value.IsMap()) return file.error(value, "terms must map Spanish words to English, e.g. `amig*: friend`");
       for (const auto& entry : value) {
+        if (!star_only_at_end(entry.first.as<std::string>())) {
+          return file.error(entry.first, "`" + entry.first.as<std::string>() +
+                                             "`: `*` may only end an entry (\"amig*\", \"red social*\")");
+        }
         TermPattern from = parse_term_pattern(entry.first.as<std::string>());
         if (!entry.second.IsScalar()) {
           return file.error(entry.second, "the English side of a term must be text, e.g. `padre: parent`");

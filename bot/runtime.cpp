@@ -50,6 +50,7 @@ Runtime::Runtime(asio::io_context& io, const District& district, Store& store, c
       scheduler_(io.get_executor(), bot_, store, clock) {
   bot_.on_outbox_written([this] { dispatcher_.notify(); });
   bot_.on_timers_written([this] { scheduler_.notify(); });
+  bot_.on_deletions_requested([this](std::vector<Outbound> d) { dispatcher_.request_deletions(std::move(d)); });
   // A named member, not a coroutine lambda with captures (GCC 12 mis-compiles those).
   bot_.on_drained(std::bind(&OutboxDispatcher::drain, &dispatcher_));
 }
@@ -67,7 +68,9 @@ void Runtime::stop() {
 
 int Runtime::run(bool stop_on_signal) {
   dispatcher_.recover();
-  // Timers that fell due while Hallpass was stopped fire first, before any new event.
+  // The standing timers (the next digest) exist; then timers that fell due while Hallpass was
+  // stopped fire first, before any new event.
+  bot_.start_up();
   bot_.fire_due_timers();
   asio::signal_set signals(io_, SIGINT, SIGTERM);
   if (stop_on_signal)

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bot/incident.hpp"
 #include "bot/sha256.hpp"
 #include "bot/store.hpp"
 #include "bot/store_json.hpp"
@@ -58,6 +59,19 @@ const std::vector<const char*> kMigrations = {
       fired_at INTEGER, UNIQUE (kind, subject, due_at));
     CREATE INDEX timers_due ON timers(fired_at, due_at);
     CREATE TABLE checkpoints (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+    )sql",
+    // 2: incident reports. Who may see a report is a table of its own, so "assigned to me" is a lookup.
+    R"sql(
+    INSERT INTO counters VALUES ('incident', 2000);
+    CREATE TABLE incidents (
+      id TEXT PRIMARY KEY, reporter TEXT NOT NULL, status TEXT NOT NULL, filed_at INTEGER NOT NULL,
+      body TEXT NOT NULL);
+    CREATE INDEX incidents_by_reporter ON incidents(reporter);
+    CREATE INDEX incidents_by_status ON incidents(status);
+    CREATE TABLE incident_investigators (
+      incident TEXT NOT NULL REFERENCES incidents(id), person TEXT NOT NULL, PRIMARY KEY (incident, person));
+    CREATE INDEX incident_investigators_by_person ON incident_investigators(person);
+    CREATE TABLE incident_drafts (person TEXT PRIMARY KEY, category TEXT NOT NULL, opened_at INTEGER NOT NULL);
     )sql",
 };
 
@@ -418,6 +432,73 @@ class SqliteStore final : public Store {
     q.exec();
   }
 
+  std::string next_incident_id() override {
+    db_.exec("UPDATE counters SET value = value + 1 WHERE name = 'incident'");
+    return "I-" + std::to_string(db_.execAndGet("SELECT value FROM counters WHERE name = 'incident'").getInt64());
+  }
+
+  void save_incident(const Incident& i) override {
+    SQLite::Statement q(db_, "INSERT INTO incidents VALUES (?1, ?2, ?3, ?4, ?5) "
+                             "ON CONFLICT(id) DO UPDATE SET status = ?3, body = ?5");
+    q.bind(1, i.id);
+    q.bind(2, i.reporter);
+    q.bind(3, std::string(to_string(i.status)));
+    q.bind(4, to_millis(i.filed_at));
+    q.bind(5, incident_to_json(i).dump());
+    q.exec();
+    SQLite::Statement clear(db_, "DELETE FROM incident_investigators WHERE incident = ?");
+    clear.bind(1, i.id);
+    clear.exec();
+    for (const auto& person : i.investigators) {
+      SQLite::Statement add(db_, "INSERT OR IGNORE INTO incident_investigators VALUES (?, ?)");
+      add.bind(1, i.id);
+      add.bind(2, person);
+      add.exec();
+    }
+  }
+
+  std::optional<Incident> incident(std::string_view id) override {
+    auto rows = query_incidents("WHERE id = ?", std::string(id));
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
+  }
+
+  std::vector<Incident> incidents_reported_by(std::string_view reporter) override {
+    return query_incidents("WHERE reporter = ? ORDER BY filed_at, id", std::string(reporter));
+  }
+
+  std::vector<Incident> incidents_assigned_to(std::string_view investigator) override {
+    return query_incidents("WHERE id IN (SELECT incident FROM incident_investigators WHERE person = ?) "
+                           "ORDER BY filed_at, id",
+                           std::string(investigator));
+  }
+
+  std::vector<Incident> open_incidents() override {
+    return query_incidents("WHERE status <> 'closed' ORDER BY filed_at, id");
+  }
+
+  std::optional<IncidentDraft> incident_draft(std::string_view person) override {
+    SQLite::Statement q(db_, "SELECT person, category, opened_at FROM incident_drafts WHERE person = ?");
+    q.bind(1, std::string(person));
+    if (!q.executeStep()) return std::nullopt;
+    return IncidentDraft{q.getColumn(0).getString(), q.getColumn(1).getString(), from_millis(q.getColumn(2).getInt64())};
+  }
+
+  void save_incident_draft(const IncidentDraft& d) override {
+    SQLite::Statement q(db_, "INSERT INTO incident_drafts VALUES (?, ?, ?) ON CONFLICT(person) DO UPDATE SET "
+                             "category = excluded.category, opened_at = excluded.opened_at");
+    q.bind(1, d.person);
+    q.bind(2, d.category);
+    q.bind(3, to_millis(d.opened_at));
+    q.exec();
+  }
+
+  void delete_incident_draft(std::string_view person) override {
+    SQLite::Statement q(db_, "DELETE FROM incident_drafts WHERE person = ?");
+    q.bind(1, std::string(person));
+    q.exec();
+  }
+
   std::optional<std::string> checkpoint(std::string_view name) override {
     SQLite::Statement q(db_, "SELECT value FROM checkpoints WHERE name = ?");
     q.bind(1, std::string(name));
@@ -476,6 +557,28 @@ class SqliteStore final : public Store {
       r.withdrawn_by = q.getColumn(17).getString();
       r.returned_by = q.getColumn(18).getString();
       out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  template <typename... Args>
+  std::vector<Incident> query_incidents(const std::string& where, Args... args) {
+    SQLite::Statement q(db_, "SELECT id, reporter, status, body FROM incidents " + where);
+    int i = 1;
+    (q.bind(i++, args), ...);
+    std::vector<Incident> out;
+    while (q.executeStep()) {
+      Incident inc;
+      inc.id = q.getColumn(0).getString();
+      inc.reporter = q.getColumn(1).getString();
+      inc.status = incident_status_from(q.getColumn(2).getString()).value_or(IncidentStatus::open);
+      incident_from_json(json::parse(q.getColumn(3).getString()), inc);
+      out.push_back(std::move(inc));
+    }
+    for (auto& inc : out) {
+      SQLite::Statement who(db_, "SELECT person FROM incident_investigators WHERE incident = ? ORDER BY rowid");
+      who.bind(1, inc.id);
+      while (who.executeStep()) inc.investigators.push_back(who.getColumn(0).getString());
     }
     return out;
   }

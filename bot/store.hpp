@@ -13,6 +13,7 @@
 
 #include "bot/clock.hpp"
 #include "bot/effects.hpp"
+#include "bot/incident.hpp"
 #include "bot/request.hpp"
 
 namespace bot {
@@ -120,6 +121,17 @@ class Store {
   virtual std::optional<TimePoint> next_timer() = 0;
   virtual void mark_timer_fired(std::int64_t id, TimePoint at) = 0;
   virtual void cancel_timers(std::string_view kind, std::string_view subject) = 0;
+
+  // Incident reports ("I-2001") and the reports being written (one per person).
+  virtual std::string next_incident_id() = 0;
+  virtual void save_incident(const Incident& i) = 0;
+  virtual std::optional<Incident> incident(std::string_view id) = 0;
+  virtual std::vector<Incident> incidents_reported_by(std::string_view reporter) = 0;  // oldest first
+  virtual std::vector<Incident> incidents_assigned_to(std::string_view investigator) = 0;  // oldest first
+  virtual std::vector<Incident> open_incidents() = 0;  // not closed, oldest first
+  virtual std::optional<IncidentDraft> incident_draft(std::string_view person) = 0;
+  virtual void save_incident_draft(const IncidentDraft& d) = 0;
+  virtual void delete_incident_draft(std::string_view person) = 0;
 
   // Small named values (adapter checkpoints such as Matrix next_batch, digest bookkeeping).
   virtual std::optional<std::string> checkpoint(std::string_view name) = 0;

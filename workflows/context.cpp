@@ -66,7 +66,7 @@ void Context::audit(std::string_view action, std::string_view subject, const nlo
                       .source = source});
 }
 
-void Context::reply(Message m) const {
+void Context::reply(Message m, std::string record_key, std::string update_key) const {
   if (!event) return;
   Outbound o;
   if (event->place.direct && actor) {
@@ -78,6 +78,8 @@ void Context::reply(Message m) const {
   }
   o.message = std::move(m);
   o.reply_context = event->reply_context;
+  o.record_key = std::move(record_key);
+  o.update_key = std::move(update_key);
   effects.send(std::move(o));
 }
 

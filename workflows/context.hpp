@@ -57,7 +57,8 @@ class Context {
   void audit(std::string_view action, std::string_view subject, const nlohmann::json& details) const;
 
   // To the actor: privately where the event happened (their DM, or only-you in a channel).
-  void reply(bot::Message m) const;
+  // record_key remembers the message so a later reply with the same update_key replaces it.
+  void reply(bot::Message m, std::string record_key = {}, std::string update_key = {}) const;
   // To everyone in the place where the event happened (the thread, if it was in one).
   void reply_public(bot::Message m) const;
   void to_person(std::string_view person_id, bot::Message m, std::string thread_key = {}) const;

@@ -2,6 +2,7 @@
 
 #include "bot/markup.hpp"
 #include "workflows/platforms.hpp"
+#include "workflows/request_deadlines.hpp"
 
 namespace workflows {
 
@@ -104,11 +105,19 @@ Message request_card(const Context& ctx, const Request& r, CardPlace where) {
   }
   m.fields(std::move(fields));
   m.context(status_line(ctx, lang, r, where));
+  // Escalated: the superintendent's office may decide it while it still waits at the site.
+  const bool escalated_here =
+      where == CardPlace::superintendent && r.state == RequestState::pending_site && is_escalated(ctx, r.id);
+  if (escalated_here) {
+    int days = escalated_after_days(ctx, r.id).value_or(0);
+    m.context(ctx.text_in(lang, days == 1 ? "digest.escalation.card_one" : "digest.escalation.card",
+                          {{"days", std::to_string(days)}}));
+  }
 
   if (where == CardPlace::site && r.state == RequestState::pending_site) {
     m.buttons({{"endorse", ctx.text_in(lang, "card.button.endorse"), r.id, ButtonStyle::primary},
                {"return", ctx.text_in(lang, "card.button.return"), r.id, ButtonStyle::danger}});
-  } else if (where == CardPlace::superintendent && r.state == RequestState::pending_decision) {
+  } else if (where == CardPlace::superintendent && (r.state == RequestState::pending_decision || escalated_here)) {
     m.buttons({{"authorize", ctx.text_in(lang, "card.button.authorize"), r.id, ButtonStyle::primary},
                {"modify", ctx.text_in(lang, "card.button.modify"), r.id, ButtonStyle::normal},
                {"more_info", ctx.text_in(lang, "card.button.more_info"), r.id, ButtonStyle::normal},
@@ -118,12 +127,16 @@ Message request_card(const Context& ctx, const Request& r, CardPlace where) {
   return m;
 }
 
+bool reaches_superintendent(const Context& ctx, const Request& r) {
+  return r.site.empty() || !r.endorsed_by.empty() || is_escalated(ctx, r.id);
+}
+
 void refresh_cards(const Context& ctx, const Request& r) {
   if (!r.site.empty())
     ctx.to_place(card_place_id(r, CardPlace::site), request_card(ctx, r, CardPlace::site), r.id, {},
                  card_key(r, CardPlace::site));
   // The superintendent's card exists once the request reached the superintendent.
-  if (r.site.empty() || !r.endorsed_by.empty())
+  if (reaches_superintendent(ctx, r))
     ctx.to_place("superintendent", request_card(ctx, r, CardPlace::superintendent), r.id, {},
                  card_key(r, CardPlace::superintendent));
 }

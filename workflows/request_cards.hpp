@@ -16,6 +16,9 @@ bot::Message request_card(const Context& ctx, const bot::Request& r, CardPlace w
 // Keys under which the cards are remembered, so they can be updated.
 std::string card_key(const bot::Request& r, CardPlace where);
 std::string card_place_id(const bot::Request& r, CardPlace where);
+// True once the request has a card in the superintendent's place: sent there directly,
+// endorsed by the principal, or escalated.
+bool reaches_superintendent(const Context& ctx, const bot::Request& r);
 // Replaces the card(s) already posted for this request with its current state.
 void refresh_cards(const Context& ctx, const bot::Request& r);
 

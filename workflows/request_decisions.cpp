@@ -7,6 +7,7 @@
 #include "bot/markup.hpp"
 #include "workflows/platforms.hpp"
 #include "workflows/request_cards.hpp"
+#include "workflows/request_deadlines.hpp"
 
 namespace workflows {
 
@@ -100,7 +101,11 @@ std::optional<Request> permitted(const Context& ctx, RequestAct act, std::string
     case RequestAct::authorize:
     case RequestAct::modify:
     case RequestAct::reject:
-    case RequestAct::more_info: ok = r->state == RequestState::pending_decision || r->state == RequestState::needs_info; break;
+    case RequestAct::more_info:
+      // An escalated request may be decided while it still waits at the site.
+      ok = r->state == RequestState::pending_decision || r->state == RequestState::needs_info ||
+           (r->state == RequestState::pending_site && is_escalated(ctx, r->id));
+      break;
     case RequestAct::answer: ok = r->state == RequestState::needs_info; break;
     case RequestAct::withdraw: ok = bot::is_open(r->state); break;
   }
@@ -187,7 +192,7 @@ void tell_thread(const Context& ctx, const Request& r, std::string_view key, con
   Message m;
   m.paragraph(ctx.text_in(ctx.place_lang(), key, vars));
   if (site_too && !r.site.empty()) ctx.to_place("site:" + r.site, m, r.id);
-  if (r.site.empty() || !r.endorsed_by.empty()) ctx.to_place("superintendent", m, r.id);
+  if (reaches_superintendent(ctx, r)) ctx.to_place("superintendent", m, r.id);
 }
 
 void endorse(Context& ctx, Request r) {
@@ -195,6 +200,7 @@ void endorse(Context& ctx, Request r) {
   r.endorsed_by = ctx.actor->id;
   r.routed_at = ctx.now;
   ctx.store.save_request(r);
+  ctx.store.cancel_timers("escalation", r.id);
   ctx.audit("endorsed", r.id, nlohmann::json::object());
   refresh_cards(ctx, r);  // the site card loses its buttons; the superintendent's card is posted
   Message note;
@@ -213,6 +219,7 @@ void return_to_employee(Context& ctx, Request r, const std::string& note) {
   r.return_note = note;
   ctx.store.save_request(r);
   ctx.store.cancel_timers("overdue", r.id);
+  cancel_deadline_timers(ctx, r.id);
   ctx.audit("returned", r.id, {{"note", note}});
   refresh_cards(ctx, r);
   Message t;
@@ -235,6 +242,7 @@ void decide(Context& ctx, Request r, std::string response, std::vector<bot::Plat
   r.decision = bot::Decision{response, ctx.actor->id, ctx.now, explanation, conditions, authorized};
   ctx.store.save_request(r);
   ctx.store.cancel_timers("overdue", r.id);
+  cancel_deadline_timers(ctx, r.id);
   nlohmann::json kept = nlohmann::json::array();
   for (const auto& p : authorized) kept.push_back({{"platform", p.platform}, {"objectives", p.objectives}});
   ctx.audit("decided:" + response, r.id,
@@ -292,6 +300,7 @@ void withdraw(Context& ctx, Request r) {
   r.withdrawn_by = ctx.actor->id;
   ctx.store.save_request(r);
   ctx.store.cancel_timers("overdue", r.id);
+  cancel_deadline_timers(ctx, r.id);
   ctx.audit("withdrawn", r.id, nlohmann::json::object());
   refresh_cards(ctx, r);
   tell_thread(ctx, r, "thread.withdrawn", {{"by", ctx.name_of(r.requester)}}, true);

@@ -7,6 +7,7 @@
 #include "bot/markup.hpp"
 #include "workflows/platforms.hpp"
 #include "workflows/request_cards.hpp"
+#include "workflows/request_deadlines.hpp"
 
 namespace workflows {
 
@@ -84,6 +85,8 @@ void show_form(const Context& ctx, std::string intro_key, Form f) {
   ctx.reply(std::move(m));
 }
 
+std::string summary_key(const bot::Person& p) { return "draft/" + p.id; }
+
 bool goes_to_site(const Context& ctx, const bot::Person& p) {
   const bot::Site* site = ctx.config.site(p.site);
   if (!site || ctx.config.is_decider(p.id) || p.has_role(bot::Role::principal)) return false;
@@ -105,10 +108,17 @@ void show_summary(const Context& ctx, const Draft& d) {
   m.buttons({{"confirm", ctx.text(me, "request.summary.submit"), "", bot::ButtonStyle::primary},
              {"change", ctx.text(me, "request.summary.change"), "", bot::ButtonStyle::normal},
              {"cancel", ctx.text(me, "request.summary.cancel"), "", bot::ButtonStyle::danger}});
-  ctx.reply(std::move(m));
+  ctx.reply(std::move(m), summary_key(me));
 }
 
-void file_request(Context& ctx, const Draft& d) {
+// Replaces the summary's buttons with what became of the draft, so they cannot be pressed twice.
+void close_summary(const Context& ctx, std::string outcome) {
+  Message m;
+  m.context(std::move(outcome));
+  ctx.reply(std::move(m), {}, summary_key(*ctx.actor));
+}
+
+std::string file_request(Context& ctx, const Draft& d) {
   const bot::Person& me = *ctx.actor;
   bot::Request r;
   r.id = ctx.store.next_request_id();
@@ -133,6 +143,7 @@ void file_request(Context& ctx, const Draft& d) {
                             {"due_date", r.due_date}, {"routed_to", r.site.empty() ? "superintendent" : "site:" + r.site},
                             {"based_on", d.based_on}});
   ctx.effects.schedule({"overdue", r.id, ctx.services.calendar.deadline(r.due_date)});
+  schedule_deadline_timers(ctx, r);  // the warning before the window closes; the escalation from the site
 
   CardPlace where = r.site.empty() ? CardPlace::superintendent : CardPlace::site;
   ctx.to_place(card_place_id(r, where), request_card(ctx, r, where), r.id, card_key(r, where));
@@ -145,6 +156,7 @@ void file_request(Context& ctx, const Draft& d) {
                         {"due", ctx.date_label(me.language, r.due_date)}}));
   m.context(ctx.text(me, "request.filed.footer", {{"id", r.id}}));
   ctx.to_person(me.id, std::move(m), r.id);
+  return r.id;
 }
 
 }  // namespace
@@ -244,6 +256,7 @@ void on_summary_action(Context& ctx, std::string_view action) {
   }
   if (action == "cancel") {
     ctx.store.delete_draft(me.id);
+    close_summary(ctx, ctx.text(me, "request.summary.discarded"));
     Message m;
     m.paragraph(ctx.text(me, "request.cancelled"));
     return ctx.reply(std::move(m));
@@ -252,7 +265,8 @@ void on_summary_action(Context& ctx, std::string_view action) {
   bool complete = !d->plans.empty() && !d->audience.empty() && d->students_interact.has_value() &&
                   std::all_of(d->plans.begin(), d->plans.end(), [](const auto& p) { return !p.objectives.empty(); });
   if (!complete) return show_form(ctx, "request.form.fix", platforms_form(ctx, *d));
-  file_request(ctx, *d);
+  std::string id = file_request(ctx, *d);
+  close_summary(ctx, ctx.text(me, "request.summary.submitted", {{"id", id}}));
 }
 
 }  // namespace workflows

@@ -2,7 +2,12 @@
 
 #include "bot/markup.hpp"
 #include "workflows/ask_workflow.hpp"
+#include "workflows/digest.hpp"
+#include "workflows/incident_actions.hpp"
+#include "workflows/incident_attachments.hpp"
+#include "workflows/incident_report.hpp"
 #include "workflows/platforms.hpp"
+#include "workflows/request_deadlines.hpp"
 #include "workflows/request_decisions.hpp"
 #include "workflows/request_intake.hpp"
 #include "workflows/request_timers.hpp"
@@ -41,6 +46,7 @@ void route_command(Context& ctx) {
   if (word == "status" || word == "estado") return show_status(ctx);
   if (word == "queue") return show_queue(ctx);
   if (word == "ask" || word == "pregunta") return answer_question(ctx, rest);
+  if (word == "report" || word == "reporte") return on_report_command(ctx, rest);
   if (auto act = request_act_from(word)) return route_act(ctx, *act, rest);
   unknown_command(ctx, word);
 }
@@ -49,6 +55,7 @@ void route_action(Context& ctx) {
   const auto& id = ctx.event->action_id;
   if (id == "confirm" || id == "change" || id == "cancel") return on_summary_action(ctx, id);
   if (id == "request_again") return restart_from(ctx, ctx.event->action_value);
+  if (id == "incident_step" || id == "incident_close") return on_incident_action(ctx);
   if (auto act = request_act_from(id)) return act_on_request(ctx, *act, ctx.event->action_value, "", false);
   bot::Message m;
   m.paragraph(ctx.text(*ctx.actor, "command.unknown_action"));
@@ -60,6 +67,7 @@ void route_form(Context& ctx) {
   if (form == "request.platforms") return on_platforms_form(ctx);
   if (form == "request.objectives") return on_objectives_form(ctx);
   if (form.starts_with("decision.") || form == "request.answer") return on_decision_form(ctx);
+  if (form.starts_with("incident.")) return on_incident_form(ctx);
   bot::Message m;
   m.paragraph(ctx.text(*ctx.actor, "command.unknown_action"));
   ctx.reply(std::move(m));
@@ -75,6 +83,8 @@ void route_message(Context& ctx) {
 }  // namespace
 
 void route_event(Context& ctx) {
+  // A file sent with a report is refused before anything else can keep or answer it.
+  if (refuse_incident_attachment(ctx)) return;
   switch (ctx.event->kind) {
     case bot::InboundKind::command: return route_command(ctx);
     case bot::InboundKind::action: return route_action(ctx);
@@ -85,6 +95,9 @@ void route_event(Context& ctx) {
 
 void route_timer(Context& ctx, const bot::Timer& timer) {
   if (timer.kind == "overdue") return on_overdue_timer(ctx, timer);
+  if (timer.kind == "warning") return on_warning_timer(ctx, timer);
+  if (timer.kind == "escalation") return on_escalation_timer(ctx, timer);
+  if (timer.kind == "digest") return on_digest_timer(ctx, timer);
 }
 
 }  // namespace workflows

@@ -105,6 +105,12 @@ boost::asio::awaitable<bot::SendResult> ConsoleAdapter::send(bot::Delivery d) {
   std::string thread = d.thread_ref.empty() && !d.thread_key.empty() ? "" : d.thread_ref;
   std::string label = place_label(d.channel, thread);
   if (!d.ephemeral_user.empty()) label += " (only " + (d.ephemeral_user == me_ ? std::string("you") : d.ephemeral_user) + ")";
+  if (!d.delete_ref.empty()) {
+    // The file is "deleted" by saying so; its name is not printed again.
+    out_ << "→ [" << label << "] (deleted)\n";
+    out_.flush();
+    co_return bot::SendResult{.ref = ""};
+  }
   if (!d.update_ref.empty()) label += " (updated)";
   auto lines = render(d.message);
   out_ << "→ [" << label << "] " << (lines.empty() ? "" : lines.front()) << '\n';
@@ -148,7 +154,15 @@ bool ConsoleAdapter::handle_line(const std::string& raw, bot::Inbound& ev) {
             return true;
           }
     }
-    out_ << "! no message shows a button '" << action << (value.empty() ? "" : " " + value) << "'\n";
+    if (!value.empty()) {
+      // A button shown in an earlier run over the same database: the bot checks who may press it.
+      ev.kind = bot::InboundKind::action;
+      ev.action_id = action;
+      ev.action_value = value;
+      return true;
+    }
+    out_ << "! no message in this session shows a button '" << action << "'; name the request: @click " << action
+         << " R-1001\n";
     return false;
   }
   if (line.starts_with("@form")) {
@@ -174,8 +188,18 @@ bool ConsoleAdapter::handle_line(const std::string& raw, bot::Inbound& ev) {
     out_ << "! no form is open for you\n";
     return false;
   }
+  if (line.starts_with("@attach ")) {
+    // A message carrying a file: "@attach NAME [text]". The console has no files; the name stands in.
+    std::string args = trim(line.substr(8));
+    size_t space = args.find(' ');
+    ev.kind = bot::InboundKind::message;
+    ev.has_attachment = true;
+    ev.attachment_ref = "console-file:" + args.substr(0, space);
+    ev.text = space == std::string::npos ? "" : trim(args.substr(space + 1));
+    return true;
+  }
   if (line.starts_with("@")) {
-    out_ << "! unknown console command; use @in, @click or @form\n";
+    out_ << "! unknown console command; use @in, @click, @form or @attach\n";
     return false;
   }
   if (line.starts_with("/")) {

@@ -3,8 +3,9 @@
 //
 // Reads lines: "/socialmedia …" is a command; "@in PLACE" moves (dm, #channel, #channel/R-1001);
 // "@click ACTION [VALUE]" presses a button of the latest message that has it; "@form k=v; k=v"
-// submits the latest form shown to this person; "#…" is a comment; anything else is a message in
-// the current place. Prints every message the bot sends as "→ [place] text".
+// submits the latest form shown to this person; "@attach NAME [text]" sends a message carrying a
+// file; "#…" is a comment; anything else is a message in the current place. Prints every message
+// the bot sends as "→ [place] text", and a deletion the bot asks for as "→ [place] (deleted)".
 #include <istream>
 #include <ostream>
 #include <string>

@@ -491,6 +491,9 @@ asio::awaitable<void> WebchatAdapter::run(bot::EventSink& sink) {
 }
 
 asio::awaitable<bot::SendResult> WebchatAdapter::send(bot::Delivery delivery) {
+  // The web chat takes no files, so nothing it shows can be asked to be deleted.
+  if (!delivery.delete_ref.empty())
+    co_return bot::SendResult{.error = bot::SendErrorKind::bad_request, .error_text = "the web chat has no files to delete"};
   co_return server_->deliver(delivery);
 }
 

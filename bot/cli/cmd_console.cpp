@@ -21,6 +21,7 @@ Talk to Hallpass from a terminal as one person of the district's directory. Each
   @in PLACE                move: dm, #channel, or #channel/R-1001 for a request's thread
   @click ACTION [VALUE]    press a button of the latest message that shows it
   @form key=value; …       submit the latest form shown to you
+  @attach NAME [text]      send a message carrying a file (the name stands in for it)
   # …                      a comment
   anything else            a message in the current place
 Every message Hallpass sends is printed as "→ [place] text". Runs over the same --db continue

@@ -18,6 +18,7 @@ Commands:
   ask "…"        answer a policy question from the district's policy documents
   check-config   check a district config file and explain every problem
   audit verify   check that the audit log was not altered
+  digest --dry-run  print tonight's digests as they would go out, sending nothing
 
   --help         this text (each command has its own: hallpass <command> --help)
   --version      the version
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
   if (cmd == "check-config") return cli::cmd_check_config(argc, argv);
   if (cmd == "ask") return cli::cmd_ask(argc, argv);
   if (cmd == "audit") return cli::cmd_audit(argc, argv);
+  if (cmd == "digest") return cli::cmd_digest(argc, argv);
   if (cmd == "run") return cli::cmd_run(argc, argv, false);
   if (cmd == "demo") return cli::cmd_run(argc, argv, true);
   std::cerr << "hallpass: unknown command '" << cmd << "'. Run hallpass --help for the list.\n";

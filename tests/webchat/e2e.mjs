@@ -57,6 +57,14 @@ async function main() {
   page.on('console', (message) => {
     if (message.type() === 'error') failures.push(`console error: ${message.text()}`);
   });
+  // The last frames the page received, printed when the test fails.
+  const frames = [];
+  page.on('websocket', (socket) => {
+    socket.on('framereceived', (frame) => {
+      frames.push(String(frame.payload));
+      if (frames.length > 12) frames.shift();
+    });
+  });
   // Offline by design: the page must not ask for anything outside the bot.
   const origin = new URL(url).origin;
   page.on('request', (request) => {
@@ -139,14 +147,23 @@ async function main() {
     await dialog.getByRole('textbox', { name: /Written explanation/ }).fill(EXPLANATION);
     await dialog.getByRole('button', { name: 'Authorize modified' }).click();
     await dialog.waitFor({ state: 'hidden' });
-    await page.locator('#messages article', { hasText: 'modified, more limited version was authorized by Dr. Maya Okafor' })
-      .first().waitFor();
+    // The decision is told in the request's thread, and the card offers no more decisions.
+    await deciderCard.locator('.thread-link button').click();
+    await page.locator('#thread-messages article:not(.thread-root)',
+      { hasText: 'authorized a modified, more limited version' }).first().waitFor();
+    await deciderCard.getByRole('button', { name: 'Authorize', exact: true }).waitFor({ state: 'detached' });
 
     // ------------------------------------------------------------------ the teacher sees the decision
     step('Teresa Garcia sees the decision and its explanation');
     await playAs(page, 't.garcia');
     await openConversation(page, 'dm');
-    const letter = page.locator('#messages article', { hasText: `Decision on your request ${requestId}` }).last();
+    // The letter is in the DM, either on its own or in the thread of the filed request.
+    const letterText = `Decision on your request ${requestId}`;
+    if (await page.locator('#messages article', { hasText: letterText }).count() === 0) {
+      await page.locator('#messages article', { hasText: `Request ${requestId} is filed` }).last()
+        .locator('.thread-link button').click();
+    }
+    const letter = page.locator('#messages article, #thread-messages article', { hasText: letterText }).last();
     await letter.waitFor();
     await letter.getByText('authorized a modified, more limited version').waitFor();
     await letter.getByText(EXPLANATION).waitFor();
@@ -161,6 +178,7 @@ async function main() {
   } catch (error) {
     await page.screenshot({ path: screenshot.replace(/\.png$/, '-failure.png') }).catch(() => {});
     if (failures.length) console.error(failures.join('\n'));
+    console.error(`last frames the page received:\n${frames.join('\n')}`);
     throw error;
   } finally {
     await context.close();

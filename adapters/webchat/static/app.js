@@ -20,6 +20,7 @@
     current: DM,            // conversation shown
     thread: '',             // root ref of the open thread
     unread: new Map(),      // conversation → count
+    unreadThreads: new Set(),  // root refs with replies not seen yet
     pending: new Map(),     // event_id → frame, until acked (resent after a reconnect)
     reconnectDelay: 500,
     reconnectTimer: 0,
@@ -206,6 +207,7 @@
     const root = state.messages.get(rootRef);
     if (!root) return;
     state.thread = rootRef;
+    state.unreadThreads.delete(rootRef);
     $('app').classList.add('with-thread');
     $('thread-panel').hidden = false;
     $('thread-title').textContent = root.thread_key ? `Thread: ${root.thread_key}` : 'Thread';
@@ -336,8 +338,10 @@
     const count = inThread || entry.thread_ref ? 0 : repliesOf(entry.ref).length;
     // In the DM, threads are offered only where Hallpass started one.
     if (!inThread && !entry.thread_ref && (conversationOf(entry) !== DM || count > 0)) {
-      const label = count === 0 ? 'Reply in thread' : count === 1 ? '1 reply' : `${count} replies`;
-      article.append(el('div', { className: 'thread-link' },
+      const fresh = state.unreadThreads.has(entry.ref);
+      const replies = count === 1 ? '1 reply' : `${count} replies`;
+      const label = count === 0 ? 'Reply in thread' : fresh ? `${replies} · new` : replies;
+      article.append(el('div', { className: `thread-link${fresh ? ' has-new' : ''}` },
         el('button', {
           type: 'button',
           className: 'button button-quiet',
@@ -361,6 +365,9 @@
     const fromOther = !(entry.author && !entry.author.bot && entry.author.id === state.me);
     if (!known && fromOther && (!inView || document.hidden)) {
       state.unread.set(conv, (state.unread.get(conv) || 0) + 1);
+    }
+    if (!known && fromOther && entry.thread_ref && entry.thread_ref !== state.thread) {
+      state.unreadThreads.add(entry.thread_ref);
     }
     renderSidebar();
 
@@ -689,6 +696,7 @@
     try { localStorage.setItem(PERSON_KEY, personId); } catch (e) { /* private mode */ }
     state.pending.clear();
     state.unread.clear();
+    state.unreadThreads.clear();
     state.me = '';
     if ($('form-dialog').open) $('form-dialog').close();
     connect(personId);

@@ -284,8 +284,8 @@ asio::awaitable<void> inbound_reaches_sink(Fixture& f) {
   CHECK(posted["message"]["ephemeral"] == false);
   CHECK(posted["message"]["text"] == "@Hallpass can I friend a parent?");
   const std::string root = posted["message"]["ref"];
-  auto r1 = co_await read_frame(ws);
-  CHECK(r1["type"] == "ack");
+  auto mention_ack = co_await read_frame(ws);
+  CHECK(mention_ack["type"] == "ack");
   REQUIRE(f.sink.events.size() == 2);
   CHECK(f.sink.events[1].kind == bot::InboundKind::message);
   CHECK(f.sink.events[1].mentions_bot);
@@ -296,8 +296,8 @@ asio::awaitable<void> inbound_reaches_sink(Fixture& f) {
   co_await write_text(ws, send_frame("e-3", "#lincoln-approvals", "more detail", root));
   json reply = co_await read_frame(ws);
   CHECK(reply["message"]["thread_ref"] == root);
-  auto r2 = co_await read_frame(ws);
-  CHECK(r2["type"] == "ack");
+  auto reply_ack = co_await read_frame(ws);
+  CHECK(reply_ack["type"] == "ack");
   REQUIRE(f.sink.events.size() == 3);
   CHECK(f.sink.events[2].place.thread_ref == root);
   co_await close(ws);
@@ -325,8 +325,8 @@ asio::awaitable<void> bad_frames_get_errors(Fixture& f) {
   CHECK(e2["message"].get<std::string>().find("dance") != std::string::npos);
 
   co_await write_text(ws, R"({"type":"send","channel":"dm","text":"hi"})");
-  auto r3 = co_await read_frame(ws);
-  CHECK(r3["message"].get<std::string>().find("event_id") != std::string::npos);
+  auto no_event_id = co_await read_frame(ws);
+  CHECK(no_event_id["message"].get<std::string>().find("event_id") != std::string::npos);
 
   co_await write_text(ws, send_frame("e-10", "#nowhere", "hello"));
   json e3 = co_await read_frame(ws);
@@ -334,14 +334,14 @@ asio::awaitable<void> bad_frames_get_errors(Fixture& f) {
   CHECK(e3["message"].get<std::string>().find("#nowhere") != std::string::npos);
 
   co_await write_text(ws, send_frame("e-11", "dm", "/selfie"));
-  auto r4 = co_await read_frame(ws);
-  CHECK(r4["message"].get<std::string>().find("/selfie") != std::string::npos);
+  auto unknown_command = co_await read_frame(ws);
+  CHECK(unknown_command["message"].get<std::string>().find("/selfie") != std::string::npos);
 
   co_await write_text(
       ws,
       R"({"type":"action","event_id":"e-12","message_ref":"w-nope","action_id":"endorse","value":"R-1"})");
-  auto r5 = co_await read_frame(ws);
-  CHECK(r5["event_id"] == "e-12");
+  auto no_message = co_await read_frame(ws);
+  CHECK(no_message["event_id"] == "e-12");
 
   // Oversized (the fixture's limit is 1024 bytes): refused, and the socket stays usable.
   co_await write_text(ws, send_frame("e-13", "dm", std::string(1100, 'x')));
@@ -350,10 +350,10 @@ asio::awaitable<void> bad_frames_get_errors(Fixture& f) {
   CHECK(big["message"].get<std::string>().find("too large") != std::string::npos);
 
   co_await write_text(ws, send_frame("e-14", "dm", "still here?"));
-  auto r6 = co_await read_frame(ws);
-  CHECK(r6["type"] == "message");
-  auto r7 = co_await read_frame(ws);
-  CHECK(r7 == ack_json("e-14", false));
+  auto echo = co_await read_frame(ws);
+  CHECK(echo["type"] == "message");
+  auto ack = co_await read_frame(ws);
+  CHECK(ack == ack_json("e-14", false));
   REQUIRE(f.sink.events.size() == 1);
   CHECK(f.sink.events[0].event_id == "e-14");
   co_await close(ws);
@@ -436,13 +436,13 @@ asio::awaitable<void> sends_reach_who_may_see(Fixture& f) {
   CHECK(seen["type"] == "message");
   CHECK(seen["message"]["ref"] == approval_sent.ref);
   CHECK(seen["message"]["thread_key"] == "R-1001");
-  auto r8 = co_await read_frame(teacher);
-  CHECK(r8["message"]["ref"] == approval_sent.ref);
+  auto teacher_sees = co_await read_frame(teacher);
+  CHECK(teacher_sees["message"]["ref"] == approval_sent.ref);
 
   // A click names the button; the value comes from the stored message.
   co_await write_text(principal, action_frame("c-1", approval_sent.ref, "endorse", "R-1001"));
-  auto r9 = co_await read_frame(principal);
-  CHECK(r9["type"] == "ack");
+  auto click_ack = co_await read_frame(principal);
+  CHECK(click_ack["type"] == "ack");
   REQUIRE(f.sink.events.size() == 1);
   CHECK(f.sink.events[0].kind == bot::InboundKind::action);
   CHECK(f.sink.events[0].action_id == "endorse");
@@ -452,8 +452,8 @@ asio::awaitable<void> sends_reach_who_may_see(Fixture& f) {
   CHECK(f.sink.events[0].place.thread_ref == approval_sent.ref);
 
   co_await write_text(principal, action_frame("c-2", approval_sent.ref, "endorse", "R-9999"));
-  auto r10 = co_await read_frame(principal);
-  CHECK(r10["type"] == "error");
+  auto forged = co_await read_frame(principal);
+  CHECK(forged["type"] == "error");
 
   // A reply in the thread, ephemeral to the principal.
   bot::Delivery note;
@@ -490,14 +490,14 @@ asio::awaitable<void> sends_reach_who_may_see(Fixture& f) {
   bot::Delivery nobody;
   nobody.channel = "dm:mallory";
   nobody.message = text_message("hi");
-  auto r11 = co_await f.adapter.send(nobody);
-  CHECK(r11.error == bot::SendErrorKind::not_found);
+  auto to_nobody = co_await f.adapter.send(nobody);
+  CHECK(to_nobody.error == bot::SendErrorKind::not_found);
   bot::Delivery missing;
   missing.channel = "#lincoln-approvals";
   missing.update_ref = "w-0-1";
   missing.message = text_message("hi");
-  auto r12 = co_await f.adapter.send(missing);
-  CHECK(r12.error == bot::SendErrorKind::not_found);
+  auto stale_update = co_await f.adapter.send(missing);
+  CHECK(stale_update.error == bot::SendErrorKind::not_found);
 
   // Late joiners get what they may see, as it is now.
   json late_teacher;
@@ -534,8 +534,8 @@ asio::awaitable<void> form_submission(Fixture& f) {
 
   // A forged context and an input the form does not have are both ignored.
   co_await write_text(teacher, platforms_form_frame(sent.ref));
-  auto r13 = co_await read_frame(teacher);
-  CHECK(r13["type"] == "ack");
+  auto form_ack = co_await read_frame(teacher);
+  CHECK(form_ack["type"] == "ack");
   REQUIRE(f.sink.events.size() == 1);
   bot::Inbound in = f.sink.events[0];
   CHECK(in.kind == bot::InboundKind::form_submission);
@@ -590,13 +590,13 @@ asio::awaitable<void> http_pages(Fixture& f) {
   CHECK(page.body().find("app.js") != std::string::npos);
   CHECK(page["Content-Security-Policy"].find("script-src 'self'") != std::string::npos);
 
-  auto r14 = co_await http_get(port, "/nothing-here", host);
-  CHECK(r14.result() == http::status::not_found);
+  auto missing = co_await http_get(port, "/nothing-here", host);
+  CHECK(missing.result() == http::status::not_found);
   // DNS rebinding: a loopback server answers to loopback host names only.
-  auto r15 = co_await http_get(port, "/api/bootstrap", "evil.example:" + std::to_string(port));
-  CHECK(r15.result() == http::status::misdirected_request);
-  auto r16 = co_await http_get(port, "/", "localhost:" + std::to_string(port));
-  CHECK(r16.result() == http::status::ok);
+  auto rebound = co_await http_get(port, "/api/bootstrap", "evil.example:" + std::to_string(port));
+  CHECK(rebound.result() == http::status::misdirected_request);
+  auto by_name = co_await http_get(port, "/", "localhost:" + std::to_string(port));
+  CHECK(by_name.result() == http::status::ok);
 }
 
 TEST_CASE("web chat: serves the page and the bootstrap JSON to loopback hosts", "[net][webchat]") {

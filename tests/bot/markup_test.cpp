@@ -1,0 +1,52 @@
+// The neutral markup: user text is escaped so it can never become markup or a link.
+#include <catch2/catch.hpp>
+
+#include "bot/markup.hpp"
+#include "bot/message.hpp"
+#include "bot/message_json.hpp"
+#include <nlohmann/json.hpp>
+
+TEST_CASE("markup parses bold, italics, links and list items", "[unit][markup]") {
+  auto paras = bot::markup::parse("**Filed** _today_: see [the policy](https://example.org/p)\n- one\n- two\n\nnext");
+  REQUIRE(paras.size() == 2);
+  const auto& first = paras[0].lines[0].spans;
+  REQUIRE(first.size() >= 4);
+  CHECK(first[0].text == "Filed");
+  CHECK(first[0].bold);
+  CHECK(first[2].text == "today");
+  CHECK(first[2].italic);
+  CHECK(first.back().link == "https://example.org/p");
+  CHECK(paras[0].lines[1].list_item);
+  CHECK(bot::markup::to_plain("**a** [b](https://x.org)") == "a b (https://x.org)");
+}
+
+TEST_CASE("escaped user text stays literal", "[unit][markup]") {
+  std::string hostile = "**not bold** [click](javascript:alert(1)) _x_ \\";
+  auto plain = bot::markup::to_plain(bot::markup::escape(hostile));
+  CHECK(plain == hostile);
+  for (const auto& p : bot::markup::parse(bot::markup::escape(hostile)))
+    for (const auto& l : p.lines)
+      for (const auto& s : l.spans) {
+        CHECK(!s.bold);
+        CHECK(!s.italic);
+        CHECK(s.link.empty());
+      }
+  // Links to anything but http(s) and mailto are never links, even when written by a template.
+  CHECK(bot::markup::parse("[x](javascript:alert(1))")[0].lines[0].spans[0].link.empty());
+}
+
+TEST_CASE("messages survive the JSON round trip the outbox uses", "[unit][markup]") {
+  bot::Message m;
+  m.header("Request R-1001")
+      .paragraph("**hello**")
+      .quote("Verbatim.", "Model BP, item 4")
+      .fields({{"Platforms", "- Instagram"}})
+      .buttons({{"endorse", "Endorse", "R-1001", bot::ButtonStyle::primary}})
+      .form({.form_id = "decision.reject", .context = "R-1001", .title = "Reject",
+             .inputs = {{.key = "explanation", .label = "Why", .kind = bot::InputKind::multiline, .required = true}}});
+  m.fallback = "Request R-1001";
+  auto back = bot::message_from_json(bot::message_to_json(m));
+  CHECK(bot::message_to_json(back) == bot::message_to_json(m));
+  CHECK(back.find_form()->inputs[0].required);
+  CHECK(back.blocks[4].buttons[0].style == bot::ButtonStyle::primary);
+}

@@ -1,0 +1,67 @@
+#pragma once
+// A bot over the sample district, an in-memory (or file) SQLite store and a manual clock, with
+// helpers that play people: commands, button presses, form submissions, thread messages.
+// Messages are read back from the outbox, the way the dispatcher would deliver them.
+#include <iostream>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bot/bot.hpp"
+#include "bot/district.hpp"
+#include "bot/store.hpp"
+
+namespace test_support {
+
+// Nov 24 2026, 10:00 in Los Angeles (a Tuesday; the policy's seven days end Tue Dec 1).
+bot::TimePoint la_time(int year, unsigned month, unsigned day, int hour, int minute = 0);
+
+const bot::District& sample_district();
+
+struct Sent {
+  bot::Outbound outbound;
+  std::string text;  // plain text of the message
+};
+
+class BotHarness {
+ public:
+  explicit BotHarness(std::string db_path = ":memory:", bot::TimePoint start = la_time(2026, 11, 24, 10));
+
+  bot::Store& store() { return *store_; }
+  bot::ManualClock& clock() { return clock_; }
+  bot::Bot& bot() { return *bot_; }
+  // A new Bot over the same store, as after a restart.
+  void restart();
+
+  bot::HandleResult command(const std::string& person, const std::string& text, const std::string& channel = {},
+                            const std::string& thread_ref = {});
+  bot::HandleResult click(const std::string& person, const std::string& action, const std::string& value);
+  bot::HandleResult submit(const std::string& person, const std::string& form_id, const std::string& context,
+                           std::map<std::string, std::string> values);
+  bot::HandleResult say(const std::string& person, const std::string& text, const std::string& channel,
+                        const std::string& thread_ref = {});
+  bot::HandleResult handle(bot::Inbound ev);
+
+  // Files a request for Instagram and YouTube as `person`, returns its id.
+  std::string file_request(const std::string& person);
+
+  // Everything written to the outbox since the last call.
+  std::vector<Sent> take_sent();
+  // Messages (since the last take) to a person's DM, to a place, or as replies to an actor.
+  static std::vector<Sent> to_person(const std::vector<Sent>& sent, const std::string& person);
+  static std::vector<Sent> to_place(const std::vector<Sent>& sent, const std::string& place);
+  static std::vector<Sent> replies_to(const std::vector<Sent>& sent, const std::string& person);
+  static bool any_contains(const std::vector<Sent>& sent, const std::string& needle);
+  std::vector<std::string> audit_actions(const std::string& subject);
+
+ private:
+  std::unique_ptr<bot::Store> store_;
+  bot::ManualClock clock_;
+  workflows::Services services_;
+  std::unique_ptr<bot::Bot> bot_;
+  std::int64_t taken_ = 0;
+  int next_event_ = 1;
+};
+
+}  // namespace test_support

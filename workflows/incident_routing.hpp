@@ -1,0 +1,31 @@
+#pragma once
+// Who investigates an incident report: the administrators of the site concerned, plus the people
+// the category names (`incidents.categories.<id>.notify`). When the allegation is against the
+// reporter's own administrator, that administrator is left out and their supervisor responds
+// instead (LAUSD BUL-5688.2 §V; Standard SD AR 1114 §IV). Pure: reads only the configuration.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bot/config.hpp"
+
+namespace workflows {
+
+// The site id that stands for the district office in forms and reports.
+inline constexpr std::string_view kDistrictOffice = "district";
+
+struct IncidentRouting {
+  std::vector<std::string> investigators;  // person ids, never empty for a valid directory
+  std::vector<std::string> bypassed;       // the administrators the allegation is against
+};
+
+// The administrators responsible for a site: its principals; for the district office (or a site
+// without principals) the reporter's supervisor, else the superintendent.
+std::vector<std::string> site_administrators(const bot::DistrictConfig& config, const bot::Person& reporter,
+                                             std::string_view site);
+
+IncidentRouting route_incident(const bot::DistrictConfig& config, const bot::Person& reporter,
+                               std::string_view site, const bot::IncidentCategory* category,
+                               bool against_administrator);
+
+}  // namespace workflows
