@@ -61,6 +61,7 @@ std::map<std::string, std::string> report_values(const std::string& category) {
 // Files a report as `person` and returns its id.
 std::string file_report(BotHarness& h, const std::string& person, std::map<std::string, std::string> values) {
   h.command(person, "report");
+  h.take_sent();  // the form
   h.submit(person, "incident.report", "", std::move(values));
   auto mine = h.store().incidents_reported_by(person);
   if (mine.empty()) throw std::runtime_error("filing an incident report failed");
@@ -491,7 +492,7 @@ TEST_CASE("incidents: each step of the complaint protocol is recorded with who a
   h.command("d.lee", "report step " + id + " interrogate");
   auto replies = BotHarness::replies_to(h.take_sent(), "d.lee");
   REQUIRE(replies.size() == 2);
-  CHECK(contains(replies[0].text, "\"Investigate\" was already recorded on " + id + " by Daniel Lee"));
+  CHECK(contains(replies[0].text, "\"Investigate\" was already recorded on " + id + " by Rosa Alvarez"));
   CHECK(contains(replies[1].text, "\"interrogate\" is not a step of the complaint protocol"));
   CHECK(last_audit(h, id, "refused:step_done"));
   CHECK(last_audit(h, id, "refused:unknown_step"));
@@ -547,7 +548,7 @@ TEST_CASE("incidents: closing needs an outcome; the reporter learns it is closed
   CHECK_FALSE(BotHarness::any_contains(reporter, "counseled"));
 
   h.command("r.alvarez", "report step " + id + " monitor");
-  CHECK(BotHarness::any_contains(BotHarness::replies_to(h.take_sent(), "r.alvarez"), "was closed by Rosa Alvarez"));
+  CHECK(BotHarness::any_contains(BotHarness::replies_to(h.take_sent(), "r.alvarez"), "Rosa Alvarez cerró " + id));
   CHECK(last_audit(h, id, "refused:closed"));
 
   h.command("t.garcia", "report status");
@@ -583,7 +584,8 @@ TEST_CASE("incidents: open reports are in their investigators' nightly digest", 
   h.take_sent();
 
   bot::Effects fx;
-  workflows::Context ctx(sample_district().services(), h.store(), fx, h.clock().now(), nullptr, nullptr, "");
+  const workflows::Services services = sample_district().services();
+  workflows::Context ctx(services, h.store(), fx, h.clock().now(), nullptr, nullptr, "");
   workflows::DigestBook book = workflows::collect_digest_items(ctx, h.store().open_requests());
   const auto& by_person = book.by_person();
   for (const std::string who : {"r.alvarez", "d.lee"}) {
