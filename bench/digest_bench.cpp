@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -87,7 +88,7 @@ int main(int argc, char** argv) {
     for (int i = 0; i < items; ++i) {
       bot::Request r;
       r.id = "R-" + std::to_string(100'001 + i);
-      int kind = i % 20;
+      int kind = (i / std::max(sites, 1)) % 20;  // each run of `sites` requests covers every site
       r.state = kind < 12 ? bot::RequestState::pending_site
                 : kind < 17 ? bot::RequestState::pending_decision
                             : bot::RequestState::needs_info;

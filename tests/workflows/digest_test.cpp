@@ -479,6 +479,7 @@ TEST_CASE("school days: warnings, escalation and days left skip weekends and hol
   // Days left count school days: Wed evening, Mon Nov 30 … Mon Dec 7 are 6.
   t.clock().set(la(2026, 11, 24, 19));
   t.bot().fire_due_timers();
+  t.take_sent();
   t.clock().set(la(2026, 11, 25, 19));
   t.bot().fire_due_timers();
   auto digest = to_person(t.take_sent(), "m.okafor");
