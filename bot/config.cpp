@@ -45,6 +45,14 @@ const Place* DistrictConfig::place(std::string_view id) const {
   return nullptr;
 }
 
+std::vector<std::string> DistrictConfig::deciders() const {
+  std::vector<std::string> out;
+  if (!superintendent.empty()) out.push_back(superintendent);
+  for (const auto& d : designees)
+    if (std::find(out.begin(), out.end(), d) == out.end()) out.push_back(d);
+  return out;
+}
+
 bool DistrictConfig::is_decider(std::string_view person_id) const {
   return person_id == superintendent ||
          std::find(designees.begin(), designees.end(), person_id) != designees.end();

@@ -104,6 +104,7 @@ struct DistrictConfig {
   const Site* site(std::string_view id) const;
   const Place* place(std::string_view id) const;  // "site:<id>" or "superintendent"
   bool is_decider(std::string_view person_id) const;  // superintendent or designee
+  std::vector<std::string> deciders() const;           // the superintendent, then the designees
 };
 
 }  // namespace bot

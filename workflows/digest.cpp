@@ -10,6 +10,7 @@
 #include "bot/markup.hpp"
 #include "workflows/incident_actions.hpp"
 #include "workflows/platforms.hpp"
+#include "workflows/request_cards.hpp"
 #include "workflows/request_deadlines.hpp"
 
 namespace workflows {
@@ -45,20 +46,6 @@ class People {
  private:
   std::unordered_map<std::string_view, const bot::Person*> by_id_;
 };
-
-std::vector<std::string> decider_ids(const bot::DistrictConfig& config) {
-  std::vector<std::string> out;
-  if (!config.superintendent.empty()) out.push_back(config.superintendent);
-  for (const auto& d : config.designees)
-    if (std::find(out.begin(), out.end(), d) == out.end()) out.push_back(d);
-  return out;
-}
-
-std::string platforms_markup(const Request& r) {
-  std::string out;
-  for (const auto& p : r.plans) out += (out.empty() ? "" : ", ") + bot::markup::escape(platform_label(p.platform));
-  return out;
-}
 
 std::string next_night(std::string_view night) {
   return bot::DistrictCalendar::iso(date::year_month_day{date::sys_days{bot::DistrictCalendar::parse_iso(night)} +
@@ -188,11 +175,11 @@ void collect_request_items(const Context& ctx, const std::vector<Request>& open,
   const People people(ctx.config);
   std::unordered_map<std::string_view, const bot::Site*> sites;
   for (const auto& s : ctx.config.sites) sites.emplace(s.id, &s);
-  const std::vector<std::string> deciders = decider_ids(ctx.config);
+  const std::vector<std::string> deciders = ctx.config.deciders();
 
   for (const auto& r : open) {
     const std::string requester = people.name(r.requester);
-    const std::string platforms = platforms_markup(r);
+    const std::string platforms = platform_names_markup(r.plans);
     auto item = [&](DigestSection section, std::string line_key) {
       return DigestItem{.section = section,
                         .id = r.id,

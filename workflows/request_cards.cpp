@@ -22,6 +22,12 @@ std::string plans_markup(const std::vector<bot::PlatformPlan>& plans) {
   return out;
 }
 
+std::string platform_names_markup(const std::vector<bot::PlatformPlan>& plans) {
+  std::string out;
+  for (const auto& p : plans) out += (out.empty() ? "" : ", ") + bot::markup::escape(platform_label(p.platform));
+  return out;
+}
+
 std::string audience_markup(const Context& ctx, std::string_view lang, const std::vector<std::string>& audience) {
   std::string out;
   for (const auto& a : audience) out += (out.empty() ? "" : ", ") + ctx.text_in(lang, "request.audience." + a);

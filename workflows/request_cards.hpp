@@ -24,6 +24,8 @@ void refresh_cards(const Context& ctx, const bot::Request& r);
 
 // "**Instagram** — objectives" lines.
 std::string plans_markup(const std::vector<bot::PlatformPlan>& plans);
+// "Instagram, YouTube"
+std::string platform_names_markup(const std::vector<bot::PlatformPlan>& plans);
 // "Students, parents"
 std::string audience_markup(const Context& ctx, std::string_view lang, const std::vector<std::string>& audience);
 // Who a request goes to first: principal names and place, or the superintendent.

@@ -30,20 +30,20 @@ date::year_month_day counted_days_before(const bot::DistrictCalendar& cal, date:
   return date::year_month_day{day};
 }
 
-std::vector<std::string> deciders(const Context& ctx) {
-  std::vector<std::string> out{ctx.config.superintendent};
-  for (const auto& d : ctx.config.designees)
-    if (std::find(out.begin(), out.end(), d) == out.end()) out.push_back(d);
-  return out;
-}
-
-std::string platforms_markup(const Request& r) {
-  std::string out;
-  for (const auto& p : r.plans) out += (out.empty() ? "" : ", ") + bot::markup::escape(platform_label(p.platform));
-  return out;
-}
-
 }  // namespace
+
+std::vector<std::string> who_must_act(const Context& ctx, const Request& r) {
+  std::vector<std::string> to;
+  if (r.state == RequestState::pending_site) {
+    if (const bot::Site* s = ctx.config.site(r.site)) to = s->principals;
+    if (is_escalated(ctx, r.id))
+      for (const auto& d : ctx.config.deciders()) to.push_back(d);
+  } else {
+    to = ctx.config.deciders();
+  }
+  std::erase(to, r.requester);  // nobody acts on their own request
+  return to;
+}
 
 std::optional<bot::TimePoint> warning_due(const Context& ctx, const Request& r) {
   const auto& cal = ctx.services.calendar;
@@ -98,21 +98,13 @@ void on_warning_timer(Context& ctx, const bot::Timer& timer) {
   if (ctx.store.checkpoint(warning_checkpoint(r->id)) == r->due_date) return;
   ctx.store.set_checkpoint(warning_checkpoint(r->id), r->due_date);
 
-  std::vector<std::string> to;
-  if (r->state == RequestState::pending_site) {
-    if (const bot::Site* s = ctx.config.site(r->site)) to = s->principals;
-    if (is_escalated(ctx, r->id))
-      for (const auto& d : deciders(ctx)) to.push_back(d);
-  } else {
-    to = deciders(ctx);
-  }
-  std::erase(to, r->requester);
+  std::vector<std::string> to = who_must_act(ctx, *r);
   ctx.audit("warned", r->id, {{"due_date", r->due_date}, {"to", to}});
   for (const auto& who : to) {
     const std::string lang = ctx.lang_of(who);
     Message m;
     m.paragraph(ctx.text_in(lang, "digest.warning.approver",
-                            {{"id", r->id}, {"requester", ctx.name_of(r->requester)}, {"platforms", platforms_markup(*r)},
+                            {{"id", r->id}, {"requester", ctx.name_of(r->requester)}, {"platforms", platform_names_markup(r->plans)},
                              {"window", ctx.window_label(lang, r->due_date)}}));
     ctx.to_person(who, std::move(m));
   }

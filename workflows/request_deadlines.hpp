@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "bot/request.hpp"
 #include "bot/store.hpp"
@@ -16,6 +17,9 @@ namespace workflows {
 // (kWarningTime, local) of the counted day `review.warn_days_before` counted days before the due
 // date. None when that day is not after the day the request was filed (the card already shows
 // how little time is left).
+// Who must act on an open request now: the site's principals (and, once escalated, the
+// superintendent and designees), or the superintendent and designees; never the requester.
+std::vector<std::string> who_must_act(const Context& ctx, const bot::Request& r);
 std::optional<bot::TimePoint> warning_due(const Context& ctx, const bot::Request& r);
 // When the "escalation" timer falls due: `review.principal_escalation_days` counted days after the
 // request reached its site, at the same local time. None unless it waits at a site.

@@ -3,11 +3,11 @@
 #include <nlohmann/json.hpp>
 
 #include "workflows/request_cards.hpp"
+#include "workflows/request_deadlines.hpp"
 
 namespace workflows {
 
 using bot::Message;
-using bot::RequestState;
 
 void on_overdue_timer(Context& ctx, const bot::Timer& timer) {
   auto r = ctx.store.request(timer.subject);
@@ -19,14 +19,7 @@ void on_overdue_timer(Context& ctx, const bot::Timer& timer) {
   ctx.audit("overdue", r->id, {{"due_date", r->due_date}, {"state", bot::to_string(r->state)}});
   refresh_cards(ctx, *r);
 
-  std::vector<std::string> approvers;
-  if (r->state == RequestState::pending_site) {
-    if (const bot::Site* s = ctx.config.site(r->site)) approvers = s->principals;
-  } else {
-    approvers.push_back(ctx.config.superintendent);
-    for (const auto& d : ctx.config.designees) approvers.push_back(d);
-  }
-  for (const auto& who : approvers) {
+  for (const auto& who : who_must_act(ctx, *r)) {
     const std::string lang = ctx.lang_of(who);
     Message m;
     m.paragraph(ctx.text_in(lang, "overdue.approver",

@@ -49,8 +49,7 @@ void show_status(Context& ctx) {
   std::string lines;
   for (auto it = mine.rbegin(); it != mine.rend(); ++it) {
     const Request& r = *it;
-    std::string platforms;
-    for (const auto& p : r.plans) platforms += (platforms.empty() ? "" : ", ") + bot::markup::escape(platform_label(p.platform));
+    std::string platforms = platform_names_markup(r.plans);
     std::string state = ctx.text(me, "status.state." + std::string(bot::to_string(r.state)));
     if (bot::is_open(r.state)) state += " — " + ctx.window_label(me.language, r.due_date);
     lines += (lines.empty() ? "" : "\n") +
@@ -72,8 +71,7 @@ void show_queue(Context& ctx) {
   }
   std::string lines;
   for (const auto& r : items) {
-    std::string platforms;
-    for (const auto& p : r.plans) platforms += (platforms.empty() ? "" : ", ") + bot::markup::escape(platform_label(p.platform));
+    std::string platforms = platform_names_markup(r.plans);
     lines += (lines.empty() ? "" : "\n") +
              ctx.text(me, "queue.line." + std::string(bot::to_string(r.state)),
                       {{"id", r.id}, {"requester", ctx.name_of(r.requester)}, {"platforms", platforms},
