@@ -4,8 +4,8 @@
 
 namespace bot {
 
-nlohmann::json policy_answer_to_json(const PolicyAnswer& answer) {
-  nlohmann::json passages = nlohmann::json::array();
+nlohmann::ordered_json policy_answer_to_json(const PolicyAnswer& answer) {
+  nlohmann::ordered_json passages = nlohmann::ordered_json::array();
   for (const auto& sp : answer.passages) {
     passages.push_back({
         {"doc", sp.passage.doc},

@@ -9,6 +9,7 @@ namespace bot {
 // {"question":…, "verdict":"strongly_discouraged", "no_answer":false,
 //  "passages":[{"doc":…, "title":…, "citation":…, "text":"<verbatim>", "score":12.345}]}
 // Scores are rounded to three decimals; passages keep the answer's order (best first).
-nlohmann::json policy_answer_to_json(const PolicyAnswer& answer);
+// Ordered as documented, so the printed JSON reads in this order.
+nlohmann::ordered_json policy_answer_to_json(const PolicyAnswer& answer);
 
 }  // namespace bot
