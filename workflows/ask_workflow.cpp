@@ -23,7 +23,8 @@ bot::Message answer_message(const Context& ctx, std::string_view lang, const bot
                           {{"words", bot::markup::escape(a.verdict_words)}}));
   for (size_t i = 0; i < a.passages.size() && i < kQuotesInChat; ++i)
     m.quote(a.passages[i].passage.text, a.passages[i].passage.citation);
-  m.context(ctx.text_in(lang, "ask.next." + std::string(bot::to_string(a.next_step))));
+  if (std::string next = ctx.text_in(lang, "ask.next." + std::string(bot::to_string(a.next_step))); !next.empty())
+    m.context(std::move(next));
   m.fallback = ctx.text_in(lang, "ask.fallback", {{"citation", a.passages.front().passage.citation}});
   return m;
 }
