@@ -1,8 +1,10 @@
 // hallpass run / hallpass demo: the bot with its adapters, until stopped.
 #include <boost/asio/io_context.hpp>
 #include <iostream>
+#include <optional>
 #include <spdlog/spdlog.h>
 
+#include "adapters/matrix/matrix_adapter.hpp"
 #include "adapters/webchat/webchat_adapter.hpp"
 #include "bot/cli/args.hpp"
 #include "bot/cli/commands.hpp"
@@ -24,7 +26,7 @@ so it listens on this machine only unless --listen says otherwise.
 
 constexpr const char* kRunHelp = R"(Usage: hallpass run [--config FILE] [--db FILE]
 
-Starts Hallpass with the adapters the district config enables (adapters: web, …). Secrets come
+Starts Hallpass with the adapters the district config enables (adapters: web, matrix). Secrets come
 from the environment variables the config names. Stops on SIGINT or SIGTERM.
 )";
 }  // namespace
@@ -43,14 +45,30 @@ int cmd_run(int argc, char** argv, bool demo) {
     if (auto p = it->second.settings.find("port"); p != it->second.settings.end()) web.port = std::stoi(p->second);
     if (auto l = it->second.settings.find("listen"); l != it->second.settings.end()) web.listen_address = l->second;
   }
+  std::optional<adapters::matrix::MatrixOptions> matrix;
+  if (auto it = district->config.adapters.find("matrix"); it != district->config.adapters.end() && it->second.enabled) {
+    try {
+      matrix = adapters::matrix::options_from_settings(it->second.settings);
+    } catch (const std::exception& e) {
+      std::cerr << "hallpass: " << e.what() << " in " << district->config.file.string() << " (see docs/matrix.md)\n";
+      return 1;
+    }
+    // The rooms the bot may join: every place's Matrix address.
+    for (const auto& site : district->config.sites)
+      if (auto a = site.approvals.addresses.find("matrix"); a != site.approvals.addresses.end())
+        matrix->rooms.insert(a->second);
+    if (auto a = district->config.superintendent_place.addresses.find("matrix");
+        a != district->config.superintendent_place.addresses.end())
+      matrix->rooms.insert(a->second);
+  }
   for (const auto& [name, settings] : district->config.adapters)
-    if (settings.enabled && name != "web") {
+    if (settings.enabled && name != "web" && name != "matrix") {
       std::cerr << "hallpass: the " << name << " adapter is enabled in " << district->config.file.string()
                 << " but this build of Hallpass does not include it yet. Set adapters." << name
                 << ".enabled: false, or use the web chat.\n";
       return 1;
     }
-  if (!want_web) {
+  if (!want_web && !matrix) {
     std::cerr << "hallpass run: no adapter is enabled in " << district->config.file.string()
               << ". Enable one under adapters:, or try hallpass demo.\n";
     return 1;
@@ -72,6 +90,17 @@ int cmd_run(int argc, char** argv, bool demo) {
   bot::SystemClock clock;
   boost::asio::io_context io;
   bot::Runtime runtime(io, *district, *store, clock);
+  std::optional<adapters::matrix::MatrixAdapter> matrix_adapter;
+  if (matrix) {
+    // The adapter sees only its checkpoint, never the store.
+    adapters::matrix::SyncCheckpoint checkpoint{
+        .load = [&store] { return store->checkpoint("matrix.next_batch"); },
+        .save = [&store](std::string token) { store->set_checkpoint("matrix.next_batch", token); }};
+    matrix_adapter.emplace(io.get_executor(), std::move(*matrix), std::move(checkpoint));
+    runtime.add_adapter(*matrix_adapter);
+    std::cout << "Hallpass on Matrix as " << district->config.adapters.at("matrix").settings.at("user_id") << std::endl;
+  }
+  if (!want_web) return runtime.run(true);
   adapters::webchat::WebchatAdapter chat(io, web, district->config);
   try {
     chat.listen();

@@ -1,0 +1,67 @@
+#pragma once
+// MatrixAdapter: Hallpass as a plain Matrix bot user (platform "matrix").
+//
+// run() long-polls /sync on one connection: the first sync without a saved token is history and
+// answers nothing; afterwards each batch's message events go to the sink, and only then is
+// next_batch saved through the checkpoint, so a crash replays a batch (de-duplicated by event id)
+// instead of losing it. Limited timelines are backfilled with /messages. Invites to configured
+// rooms and DMs are joined, others left. Encrypted rooms get one plain notice. 429 waits for
+// Retry-After (or retry_after_ms); other failures back off exponentially with jitter, capped.
+// send() posts m.notice events with PUT and txnId = the delivery's idempotency key, so a resend
+// after a crash returns the first event id. Everything runs on the executor's one thread.
+#include <boost/asio/any_io_executor.hpp>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "bot/adapter.hpp"
+
+namespace adapters::matrix {
+
+struct MatrixOptions {
+  std::string homeserver;    // "https://matrix.example.org"
+  std::string access_token;  // never logged
+  std::string user_id;       // "@hallpass:example.org"
+  std::string device_id;     // the device the token belongs to (txn ids are scoped per device)
+  std::set<std::string> rooms;  // configured room ids: invites to these are accepted
+  int sync_timeout_ms = 30000;
+  std::chrono::milliseconds first_backoff{1000};
+  std::chrono::milliseconds max_backoff{std::chrono::minutes(2)};
+};
+
+// Where next_batch is kept between runs (cmd_run: the store's "matrix.next_batch" checkpoint).
+struct SyncCheckpoint {
+  std::function<std::optional<std::string>()> load;
+  std::function<void(std::string)> save;
+};
+
+// Builds options from config adapters.matrix settings (homeserver, access_token, user_id,
+// device_id, sync_timeout_ms). Throws std::invalid_argument naming a missing setting.
+MatrixOptions options_from_settings(const std::map<std::string, std::string>& settings);
+
+struct MatrixState;  // connections and what the adapter remembers, in the .cpp
+
+class MatrixAdapter final : public bot::Adapter {
+ public:
+  MatrixAdapter(boost::asio::any_io_executor executor, MatrixOptions options, SyncCheckpoint checkpoint);
+  ~MatrixAdapter() override;
+  MatrixAdapter(const MatrixAdapter&) = delete;
+  MatrixAdapter& operator=(const MatrixAdapter&) = delete;
+
+  std::string_view platform() const override { return "matrix"; }
+  boost::asio::awaitable<void> run(bot::EventSink& sink) override;
+  // channel: a room id, or "dm:@user:server" (a direct room is created and remembered if needed).
+  boost::asio::awaitable<bot::SendResult> send(bot::Delivery delivery) override;
+  bool idempotent_sends() const override { return true; }
+  // Ends run() and fails pending requests. Safe to call twice.
+  void stop();
+
+ private:
+  std::shared_ptr<MatrixState> state_;
+};
+
+}  // namespace adapters::matrix

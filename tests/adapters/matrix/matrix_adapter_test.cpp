@@ -1,0 +1,311 @@
+// The Matrix adapter with the real bot core, the outbox dispatcher and a SQLite file store,
+// against the fake homeserver on 127.0.0.1. Each "process" (bot + dispatcher + adapter) has its
+// own io_context, so a crash is the io_context destroyed mid-flight; the server outlives it.
+#include "adapters/matrix/matrix_adapter.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <unistd.h>
+
+#include "bot/outbox_dispatcher.hpp"
+#include "tests/support/bot_harness.hpp"
+#include "tests/support/fake_matrix_server.hpp"
+
+namespace {
+
+namespace asio = boost::asio;
+using adapters::matrix::MatrixAdapter;
+using adapters::matrix::MatrixOptions;
+using test_support::FakeMatrixServer;
+
+constexpr auto kBot = "@hallpass:test";
+constexpr auto kToken = "secret-token";
+constexpr auto kLincoln = "!lincoln:test";
+constexpr auto kSuper = "!super:test";
+
+bot::District matrix_district() {
+  auto d = bot::load_district(bot::sample_config_path(), std::cerr);
+  if (!d) throw std::runtime_error("the sample district does not load");
+  for (auto& p : d->config.people) {
+    std::string local = p.id;
+    std::erase(local, '.');
+    p.handles["matrix"] = "@" + local + ":test";
+  }
+  for (auto& s : d->config.sites) s.approvals.addresses["matrix"] = "!" + s.id + ":test";
+  d->config.superintendent_place.addresses["matrix"] = kSuper;
+  return std::move(*d);
+}
+
+const bot::District& district() {
+  static const bot::District d = matrix_district();
+  return d;
+}
+
+// Wraps the adapter: after `crash_after` successful sends it reports the send and then hangs,
+// so the dispatcher never records it (the process is then destroyed, as in a crash).
+class CrashingAdapter final : public bot::Adapter {
+ public:
+  CrashingAdapter(MatrixAdapter& inner, asio::io_context& io) : inner_(inner), hang_(io) {}
+  std::string_view platform() const override { return inner_.platform(); }
+  asio::awaitable<void> run(bot::EventSink& sink) override { co_await inner_.run(sink); }
+  asio::awaitable<bot::SendResult> send(bot::Delivery d) override {
+    bot::SendResult r = co_await inner_.send(std::move(d));
+    if (crash_after >= 0 && sends_++ >= crash_after) {
+      crashed = true;
+      hang_.expires_at(asio::steady_timer::time_point::max());
+      co_await hang_.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    co_return r;
+  }
+  bool idempotent_sends() const override { return inner_.idempotent_sends(); }
+  int crash_after = -1;
+  bool crashed = false;
+
+ private:
+  MatrixAdapter& inner_;
+  asio::steady_timer hang_;
+  int sends_ = 0;
+};
+
+// One run of Hallpass: its own io_context, store connection, bot, dispatcher and adapter.
+struct Process {
+  Process(const std::string& db, const std::string& origin, int crash_after = -1)
+      : io(std::make_unique<asio::io_context>()), store(bot::open_sqlite_store(db)),
+        services(district().services()),
+        core(services, *store, clock), dispatcher(io->get_executor(), *store, district().config, clock) {
+    MatrixOptions o;
+    o.homeserver = origin;
+    o.access_token = kToken;
+    o.user_id = kBot;
+    o.device_id = "HALLPASSTEST";
+    o.rooms = {kLincoln, kSuper};
+    o.sync_timeout_ms = 100;
+    o.first_backoff = std::chrono::milliseconds(5);
+    o.max_backoff = std::chrono::milliseconds(50);
+    bot::Store* s = store.get();
+    adapters::matrix::SyncCheckpoint cp{.load = [s] { return s->checkpoint("matrix.next_batch"); },
+                                        .save = [s](std::string t) { s->set_checkpoint("matrix.next_batch", t); }};
+    adapter = std::make_unique<MatrixAdapter>(io->get_executor(), o, cp);
+    wrapper = std::make_unique<CrashingAdapter>(*adapter, *io);
+    wrapper->crash_after = crash_after;
+    core.on_outbox_written(std::bind(&bot::OutboxDispatcher::notify, &dispatcher));
+    dispatcher.add_adapter(*wrapper);
+    dispatcher.recover();
+    core.start_up();
+    asio::co_spawn(*io, dispatcher.run(), [this](std::exception_ptr e) { failure = failure ? failure : e; });
+    asio::co_spawn(*io, wrapper->run(core), [this](std::exception_ptr e) {
+      failure = failure ? failure : e;
+      adapter_done = true;
+    });
+  }
+
+  // Members in this order: the io_context is destroyed last, after what its handlers refer to
+  // is gone but before nothing resumes them (a destroyed io_context runs no handler).
+  std::unique_ptr<asio::io_context> io;
+  std::unique_ptr<bot::Store> store;
+  // The system clock: the dispatcher's retries fall due in real (short) time.
+  bot::SystemClock clock;
+  workflows::Services services;
+  bot::Bot core;
+  bot::OutboxDispatcher dispatcher;
+  std::unique_ptr<MatrixAdapter> adapter;
+  std::unique_ptr<CrashingAdapter> wrapper;
+  std::exception_ptr failure;
+  bool adapter_done = false;
+};
+
+struct World {
+  World() : db((std::filesystem::temp_directory_path() / ("hallpass-matrix-" + std::to_string(::getpid()) + "-" +
+                                                           std::to_string(counter++) + ".db")).string()) {
+    std::filesystem::remove(db);
+    server.add_room(kLincoln);
+    server.add_room(kSuper);
+  }
+  ~World() { std::filesystem::remove(db); }
+
+  // Runs the server's and the process's io_contexts until pred holds; fails after 10 s.
+  void run_until(Process& p, const std::function<bool()>& pred, const char* what) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!pred()) {
+      if (p.failure) std::rethrow_exception(p.failure);
+      if (std::chrono::steady_clock::now() > deadline) FAIL("timed out waiting until " << what);
+      io.poll();
+      p.io->run_one_for(std::chrono::milliseconds(1));
+      io.poll();
+    }
+  }
+
+  // Events the bot posted into room, optionally only those whose body contains text.
+  std::vector<nlohmann::json> bot_posts(const std::string& room, const std::string& text = {}) const {
+    std::vector<nlohmann::json> out;
+    for (const auto& e : server.bot_events())
+      if (e.room_id == room && (text.empty() || e.event["content"].value("body", "").find(text) != std::string::npos))
+        out.push_back(e.event);
+    return out;
+  }
+
+  // Waits until the adapter has synced at least n more times (it is then idle in a long-poll).
+  void settle(Process& p, int n = 3) {
+    int target = server.sync_requests() + n;
+    run_until(p, [&] { return server.sync_requests() >= target; }, "the adapter synced again");
+  }
+
+  static inline int counter = 0;
+  asio::io_context io;
+  FakeMatrixServer server{io, kBot, kToken};
+  std::string db;
+};
+
+}  // namespace
+
+TEST_CASE("a request goes through Matrix rooms and threads, and the decision reaches the teacher's DM",
+          "[net][matrix]") {
+  World w;
+  // History from before Hallpass joined: never answered.
+  w.server.post(kLincoln, "@ralvarez:test", "!socialmedia help");
+  Process p(w.db, w.server.origin());
+  w.run_until(p, [&] { return p.store->checkpoint("matrix.next_batch").has_value(); }, "the first sync was saved");
+  w.settle(p);
+  CHECK(w.server.bot_events().empty());
+
+  w.server.invite("!tdm:test", "@tgarcia:test", true);
+  w.server.invite("!random:test", "@stranger:test", false);
+  w.run_until(p, [&] { return w.server.left_rooms().size() == 1 && w.server.joined_rooms().size() == 3; },
+              "the DM joined and the stranger's invite declined");
+  auto joined = w.server.joined_rooms();
+  CHECK(std::count(joined.begin(), joined.end(), "!tdm:test") == 1);
+  CHECK(w.server.left_rooms() == std::vector<std::string>{"!random:test"});
+
+  w.server.post("!tdm:test", "@tgarcia:test", "!socialmedia request");
+  w.run_until(p, [&] { return !w.bot_posts("!tdm:test", "!socialmedia form request.platforms").empty(); },
+              "the platforms form");
+  auto form = w.bot_posts("!tdm:test").back();
+  CHECK(form["content"]["msgtype"] == "m.notice");
+  CHECK(form["content"]["format"] == "org.matrix.custom.html");
+
+  w.server.post("!tdm:test", "@tgarcia:test",
+                "!socialmedia form request.platforms - platforms=instagram,youtube; audience=parents,students; "
+                "students_interact=no");
+  w.run_until(p, [&] { return !w.bot_posts("!tdm:test", "!socialmedia form request.objectives").empty(); },
+              "the objectives form");
+  w.server.post("!tdm:test", "@tgarcia:test",
+                "!socialmedia form request.objectives - objectives.instagram=Share weekly class projects with "
+                "families; objectives.youtube=Post the winter concert recordings");
+  w.run_until(p, [&] { return !w.bot_posts("!tdm:test", "!socialmedia confirm").empty(); }, "the summary");
+  w.server.post("!tdm:test", "@tgarcia:test", "!socialmedia confirm");
+  w.run_until(p, [&] { return !w.bot_posts(kLincoln).empty(); }, "the card in the Lincoln approvals room");
+  auto requests = p.store->requests_of("t.garcia");
+  REQUIRE(requests.size() == 1);
+  const std::string id = requests[0].id;
+  CHECK(id == "R-1001");
+  const std::string root = w.bot_posts(kLincoln).front()["event_id"];
+  CHECK(w.bot_posts(kLincoln).front()["content"]["body"].get<std::string>().find("!socialmedia endorse R-1001") !=
+        std::string::npos);
+
+  w.server.post(kLincoln, "@ralvarez:test", "!socialmedia endorse " + id, root);
+  w.run_until(p, [&] { return !w.bot_posts(kSuper).empty(); }, "the card in the superintendent's room");
+  CHECK(p.store->request(id)->state == bot::RequestState::pending_decision);
+  const std::string super_root = w.bot_posts(kSuper).front()["event_id"];
+
+  w.server.post(kSuper, "@mokafor:test",
+                "!socialmedia modify " + id + " keep instagram because Families follow Instagram; YouTube needs captions",
+                super_root);
+  w.run_until(p, [&] { return p.store->request(id)->state == bot::RequestState::authorized_modified; },
+              "the modified authorization");
+  // The written decision, with the superintendent's explanation, in the teacher's DM room.
+  w.run_until(p, [&] { return !w.bot_posts("!tdm:test", "YouTube needs captions").empty(); },
+              "the decision in the teacher's DM");
+  // Replies in the approvals room went into the request's thread.
+  for (const auto& e : w.bot_posts(kLincoln))
+    if (e["event_id"] != root && e["content"].contains("m.relates_to") &&
+        e["content"]["m.relates_to"].value("rel_type", "") == "m.thread")
+      CHECK(e["content"]["m.relates_to"]["event_id"] == root);
+  // The backlog's help was never answered: nothing in Lincoln before the card.
+  CHECK(w.bot_posts(kLincoln, "!socialmedia request").empty());
+}
+
+TEST_CASE("a restart resumes from the saved token and answers nothing twice", "[net][matrix]") {
+  World w;
+  {
+    Process p(w.db, w.server.origin());
+    w.run_until(p, [&] { return p.store->checkpoint("matrix.next_batch").has_value(); }, "the first sync");
+    w.server.post(kLincoln, "@tgarcia:test", "!socialmedia status");
+    w.run_until(p, [&] { return w.server.bot_events().size() == 1; }, "the answer to status");
+    w.settle(p);
+  }
+  // Posted while Hallpass is stopped.
+  w.server.post(kLincoln, "@jchen:test", "!socialmedia help");
+  Process p(w.db, w.server.origin());
+  w.run_until(p, [&] { return w.server.bot_events().size() >= 2; }, "the answer to help");
+  w.settle(p);
+  CHECK(w.server.bot_events().size() == 2);
+}
+
+TEST_CASE("a crash between send and record does not post twice", "[net][matrix]") {
+  World w;
+  {
+    Process p(w.db, w.server.origin(), 0);
+    w.run_until(p, [&] { return p.store->checkpoint("matrix.next_batch").has_value(); }, "the first sync");
+    w.server.post(kLincoln, "@tgarcia:test", "!socialmedia status");
+    w.run_until(p, [&] { return p.wrapper->crashed; }, "the send before the crash");
+  }
+  CHECK(w.server.bot_events().size() == 1);
+  Process p(w.db, w.server.origin());
+  // The interrupted delivery is retried with the same txn id: the server answers with the same event.
+  int sends = w.server.send_requests();
+  w.run_until(p, [&] { return w.server.send_requests() > sends; }, "the retried send");
+  w.settle(p);
+  CHECK(w.server.bot_events().size() == 1);
+  CHECK(w.server.send_requests() == sends + 1);
+}
+
+TEST_CASE("rate limits and server errors are waited out, then the command is answered", "[net][matrix]") {
+  World w;
+  Process p(w.db, w.server.origin());
+  w.run_until(p, [&] { return p.store->checkpoint("matrix.next_batch").has_value(); }, "the first sync");
+  w.settle(p, 1);
+  w.server.fail_next("/sync", 429, 20);
+  w.server.fail_next("/sync", 500);
+  w.server.fail_next("/send/", 429, 20);
+  w.server.fail_next("/send/", 502);
+  w.server.post(kLincoln, "@tgarcia:test", "!socialmedia status");
+  w.run_until(p, [&] { return w.server.bot_events().size() == 1; }, "the answer after the failures");
+  CHECK(w.server.failed_requests() == 4);
+  w.settle(p);
+  CHECK(w.server.bot_events().size() == 1);
+}
+
+TEST_CASE("a limited timeline is backfilled, so no command in the gap is lost", "[net][matrix]") {
+  World w;
+  Process p(w.db, w.server.origin());
+  w.run_until(p, [&] { return p.store->checkpoint("matrix.next_batch").has_value(); }, "the first sync");
+  w.settle(p, 1);
+  // Both land before the next sync, which then shows only the newest with limited:true.
+  w.server.limit_next_sync();
+  w.server.post(kLincoln, "@tgarcia:test", "!socialmedia status");
+  w.server.post(kLincoln, "@jchen:test", "!socialmedia help");
+  w.run_until(p, [&] { return w.server.bot_events().size() >= 2; }, "both answers");
+  w.settle(p);
+  CHECK(w.server.bot_events().size() == 2);
+}
+
+TEST_CASE("an encrypted room is told once that Hallpass cannot read it", "[net][matrix]") {
+  World w;
+  w.server.add_room("!secret:test", true);
+  Process p(w.db, w.server.origin());
+  w.run_until(p, [&] { return w.bot_posts("!secret:test").size() == 1; }, "the encryption notice");
+  w.server.post("!secret:test", "@tgarcia:test", "!socialmedia help");
+  w.settle(p);
+  auto posts = w.bot_posts("!secret:test");
+  REQUIRE(posts.size() == 1);
+  CHECK(posts[0]["content"]["msgtype"] == "m.notice");
+  CHECK(posts[0]["content"]["body"].get<std::string>().find("cannot read encrypted rooms") != std::string::npos);
+}

@@ -1,0 +1,181 @@
+// The pure Matrix protocol layer on captured sync payloads (tests/fixtures/matrix/).
+#include "adapters/matrix/matrix_protocol.hpp"
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "bot/markup.hpp"
+
+namespace {
+
+using namespace adapters::matrix;
+using nlohmann::json;
+
+std::string fixture(const std::string& name) {
+  std::ifstream in(std::string(HALLPASS_SOURCE_DIR) + "/tests/fixtures/matrix/" + name);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Context bot_context() { return Context{.bot_user_id = "@hallpass:example.org"}; }
+
+}  // namespace
+
+TEST_CASE("a sync response gives invites, joined rooms, encryption, gaps and left rooms", "[unit][matrix]") {
+  auto batch = parse_sync(fixture("sync_commands.json"));
+  REQUIRE(batch.has_value());
+  CHECK(batch->next_batch == "s72595_4483_1934");
+  REQUIRE(batch->invites.size() == 1);
+  CHECK(batch->invites[0].room_id == "!dmroom:example.org");
+  CHECK(batch->invites[0].inviter == "@tgarcia:example.org");
+  CHECK(batch->invites[0].is_direct);
+  REQUIRE(batch->joined.size() == 2);
+  const JoinedRoom& approvals = batch->joined[0].room_id == "!approvals:example.org" ? batch->joined[0] : batch->joined[1];
+  const JoinedRoom& secret = batch->joined[0].room_id == "!secret:example.org" ? batch->joined[0] : batch->joined[1];
+  CHECK(approvals.limited);
+  CHECK(approvals.prev_batch == "t34-23535_0_0");
+  CHECK_FALSE(approvals.encrypted);
+  CHECK(secret.encrypted);
+  CHECK(batch->left == std::vector<std::string>{"!old:example.org"});
+  CHECK_FALSE(parse_sync("{\"rooms\":{}}").has_value());
+  CHECK_FALSE(parse_sync("not json").has_value());
+}
+
+TEST_CASE("message events become commands, form answers and messages; notices, own events and edits do not",
+          "[unit][matrix]") {
+  auto batch = parse_sync(fixture("sync_commands.json"));
+  REQUIRE(batch.has_value());
+  auto events = inbound_events(*batch, bot_context());
+  REQUIRE(events.size() == 4);
+
+  const auto& endorse = events[0];
+  CHECK(endorse.platform == "matrix");
+  CHECK(endorse.event_id == "$cmd1");
+  CHECK(endorse.actor == "@ralvarez:example.org");
+  CHECK(endorse.kind == bot::InboundKind::command);
+  CHECK(endorse.text == "endorse R-1001");
+  CHECK(endorse.place.channel == "!approvals:example.org");
+  CHECK(endorse.place.thread_ref == "$root1");
+  CHECK_FALSE(endorse.place.direct);
+
+  const auto& reply = events[1];  // rich-reply fallback stripped; /socialmedia accepted too
+  CHECK(reply.event_id == "$reply1");
+  CHECK(reply.kind == bot::InboundKind::command);
+  CHECK(reply.text == "status");
+
+  const auto& mention = events[2];
+  CHECK(mention.kind == bot::InboundKind::message);
+  CHECK(mention.mentions_bot);
+  CHECK(mention.text == "Hallpass: may I post photos of a class trip?");
+
+  const auto& form = events[3];
+  CHECK(form.kind == bot::InboundKind::form_submission);
+  CHECK(form.form_id == "request.platforms");
+  CHECK(form.form_context.empty());
+  CHECK(form.values.at("platforms") == "instagram,youtube");
+  CHECK(form.values.at("audience") == "parents,students");
+  CHECK(form.values.at("students_interact") == "no");
+}
+
+TEST_CASE("a room in the direct set makes its events direct", "[unit][matrix]") {
+  json ev = {{"type", "m.room.message"}, {"sender", "@tgarcia:example.org"}, {"event_id", "$d1"},
+             {"content", {{"msgtype", "m.text"}, {"body", "can I use TikTok?"}}}};
+  Context ctx = bot_context();
+  ctx.direct_rooms.insert("!dm:example.org");
+  auto in = to_inbound(ev, "!dm:example.org", ctx);
+  REQUIRE(in);
+  CHECK(in->place.direct);
+  CHECK_FALSE(to_inbound(ev, "!other:example.org", ctx)->place.direct);
+}
+
+TEST_CASE("a command naming a shown button is that button's press", "[unit][matrix]") {
+  json ev = {{"type", "m.room.message"}, {"sender", "@tgarcia:example.org"}, {"event_id", "$c1"},
+             {"content", {{"msgtype", "m.text"}, {"body", "!socialmedia confirm"}}}};
+  Context ctx = bot_context();
+  CHECK(to_inbound(ev, "!dm:example.org", ctx)->kind == bot::InboundKind::command);
+  ctx.button_actions = {"confirm"};
+  auto in = to_inbound(ev, "!dm:example.org", ctx);
+  CHECK(in->kind == bot::InboundKind::action);
+  CHECK(in->action_id == "confirm");
+  CHECK(in->action_value.empty());
+  json typed = ev;
+  typed["content"]["body"] = "!socialmedia confirm R-1001 with a note";
+  CHECK(to_inbound(typed, "!dm:example.org", ctx)->kind == bot::InboundKind::command);
+}
+
+TEST_CASE("form answers parse with and without a context", "[unit][matrix]") {
+  bot::Inbound a;
+  REQUIRE(parse_form_answer("form decision.modify R-1001 explanation=Too many accounts; keep=instagram", a));
+  CHECK(a.form_id == "decision.modify");
+  CHECK(a.form_context == "R-1001");
+  CHECK(a.values.at("explanation") == "Too many accounts");
+  CHECK(a.values.at("keep") == "instagram");
+  bot::Inbound b;
+  REQUIRE(parse_form_answer("form incident.report kind=threat", b));
+  CHECK(b.form_context.empty());
+  CHECK(b.values.at("kind") == "threat");
+  bot::Inbound c;
+  CHECK_FALSE(parse_form_answer("formal request", c));
+  CHECK(strip_reply_fallback("> <@a:b> hi\n\n!socialmedia help") == "!socialmedia help");
+  CHECK(strip_reply_fallback("plain") == "plain");
+}
+
+TEST_CASE("messages render as m.notice with escaped HTML, text buttons and form instructions", "[unit][matrix]") {
+  bot::Message m;
+  m.header("Request R-1001");
+  m.paragraph("**Teresa** wrote: " + bot::markup::escape("<script>alert(1)</script> & [x](javascript:evil)"));
+  m.paragraph("[a link](javascript:evil) and [the policy](https://example.org/bp)");
+  m.fields({{"Platforms", "Instagram"}});
+  m.buttons({{"endorse", "Endorse", "R-1001"}, {"return", "Return", "R-1001"}});
+  bot::Form f;
+  f.form_id = "request.platforms";
+  f.title = "Platforms";
+  f.inputs.push_back({.key = "platforms", .label = "Which platforms?", .kind = bot::InputKind::multi_choice,
+                      .required = true, .choices = {{"instagram", "Instagram"}, {"youtube", "YouTube"}}});
+  m.form(f);
+  auto contents = notice_contents(m, "$root", "");
+  REQUIRE(contents.size() == 1);
+  const json& c = contents[0];
+  CHECK(c["msgtype"] == "m.notice");
+  CHECK(c["format"] == "org.matrix.custom.html");
+  std::string body = c["body"];
+  std::string html = c["formatted_body"];
+  CHECK(body.find("Endorse: !socialmedia endorse R-1001") != std::string::npos);
+  CHECK(body.find("!socialmedia form request.platforms - key=value; key=value") != std::string::npos);
+  CHECK(body.find("instagram (Instagram), youtube (YouTube)") != std::string::npos);
+  CHECK(html.find("<script>") == std::string::npos);
+  CHECK(html.find("&lt;script&gt;") != std::string::npos);
+  CHECK(html.find("<strong>Teresa</strong>") != std::string::npos);
+  CHECK(html.find("href=\"javascript") == std::string::npos);
+  CHECK(c["m.relates_to"]["rel_type"] == "m.thread");
+  CHECK(c["m.relates_to"]["event_id"] == "$root");
+  CHECK(html.find("<a href=\"https://example.org/bp\">the policy</a>") != std::string::npos);
+  CHECK(button_actions(m) == std::set<std::string>{"endorse", "return"});
+
+  auto edit = notice_contents(m, "", "$orig");
+  REQUIRE(edit.size() == 1);
+  CHECK(edit[0]["m.relates_to"]["rel_type"] == "m.replace");
+  CHECK(edit[0]["m.relates_to"]["event_id"] == "$orig");
+  CHECK(edit[0]["m.new_content"]["msgtype"] == "m.notice");
+  CHECK(std::string(edit[0]["body"]).starts_with("* "));
+}
+
+TEST_CASE("long messages are cut into events under the size limit", "[unit][matrix]") {
+  bot::Message m;
+  std::string line(100, 'x');
+  std::string text;
+  for (int i = 0; i < 1500; ++i) text += line + "\n\n";
+  m.paragraph(text);
+  auto contents = notice_contents(m, "", "", 40 * 1024);
+  REQUIRE(contents.size() > 3);
+  size_t total = 0;
+  for (const auto& c : contents) {
+    CHECK(c.dump().size() < 60 * 1024);
+    total += std::string(c["body"]).size();
+  }
+  CHECK(total > 1500 * 100);
+  CHECK(retry_after_ms(R"({"errcode":"M_LIMIT_EXCEEDED","error":"slow","retry_after_ms":2000})") == 2000);
+  CHECK(retry_after_ms("{}") == 0);
+}
