@@ -19,6 +19,7 @@
 #include "bot/bot.hpp"
 #include "bot/district.hpp"
 #include "bot/store.hpp"
+#include "tests/support/bot_harness.hpp"
 #include "workflows/digest.hpp"
 
 namespace {
@@ -32,14 +33,8 @@ bot::TimePoint utc(int y, unsigned m, unsigned d, int hour, int minute = 0) {
   return date::sys_days{date::year{y} / m / d} + std::chrono::hours{hour} + std::chrono::minutes{minute};
 }
 
-const bot::District& sample() {
-  static const bot::District d = [] {
-    auto loaded = bot::load_district(bot::sample_config_path(), std::cerr);
-    if (!loaded) throw std::runtime_error("the sample district does not load");
-    return std::move(*loaded);
-  }();
-  return d;
-}
+// The sample district, loaded once for every test (shared with the other workflow tests).
+const bot::District& sample() { return test_support::sample_district(); }
 
 struct Sent {
   bot::Outbound outbound;
