@@ -47,17 +47,23 @@ HandleResult Bot::handle(const Inbound& event) {
     } else {
       workflows::route_event(ctx);
     }
-    write_effects(fx);
-    tx->commit();
-    request_deletions(fx);
-    if (!fx.messages.empty() && outbox_written_) outbox_written_();
-    if (!fx.timers.empty() && timers_written_) timers_written_();
+    commit(*tx, fx);
     return {true, false};
   } catch (const std::exception& e) {
     spdlog::error("handling {} event {} from {} failed: {}", event.platform, event.event_id, event.actor, e.what());
     tell_failure(event, actor);
     return {true, false};
   }
+}
+
+// The effects go into the transaction, it commits, and only then are the dispatcher and the
+// scheduler woken: what they read is always committed.
+void Bot::commit(Transaction& tx, Effects& fx) {
+  write_effects(fx);
+  tx.commit();
+  request_deletions(fx);
+  if (!fx.messages.empty() && outbox_written_) outbox_written_();
+  if (!fx.timers.empty() && timers_written_) timers_written_();
 }
 
 // A deletion's reference (e.g. a file that may show a minor) must not reach the database, so it
@@ -82,9 +88,7 @@ void Bot::tell_failure(const Inbound& event, const Person* actor) {
     fx.send({.to = {.kind = Recipient::Kind::reply, .platform = event.platform, .channel = event.place.channel,
                     .thread_ref = event.place.thread_ref, .only_user = event.actor},
              .message = std::move(m)});
-    write_effects(fx);
-    tx->commit();
-    if (outbox_written_) outbox_written_();
+    commit(*tx, fx);
   } catch (const std::exception& e) {
     spdlog::error("could not record the failure of event {}: {}", event.event_id, e.what());
   }
@@ -95,10 +99,7 @@ void Bot::start_up() {
   Effects fx;
   workflows::Context ctx(services_, store_, fx, clock_.now(), nullptr, nullptr, "");
   workflows::on_startup(ctx);
-  write_effects(fx);
-  tx->commit();
-  if (!fx.messages.empty() && outbox_written_) outbox_written_();
-  if (!fx.timers.empty() && timers_written_) timers_written_();
+  commit(*tx, fx);
 }
 
 int Bot::fire_due_timers() {
@@ -110,10 +111,8 @@ int Bot::fire_due_timers() {
       workflows::Context ctx(services_, store_, fx, clock_.now(), nullptr, nullptr, "");
       workflows::route_timer(ctx, timer);
       store_.mark_timer_fired(timer.id, clock_.now());
-      write_effects(fx);
-      tx->commit();
+      commit(*tx, fx);
       ++fired;
-      if (!fx.messages.empty() && outbox_written_) outbox_written_();
     } catch (const std::exception& e) {
       spdlog::error("timer {} {} for {} failed: {}", timer.id, timer.kind, timer.subject, e.what());
       auto tx = store_.begin();

@@ -37,6 +37,7 @@ class Bot final : public EventSink {
 
  private:
   void write_effects(Effects& fx);
+  void commit(Transaction& tx, Effects& fx);
   void request_deletions(Effects& fx);
   void tell_failure(const Inbound& event, const Person* actor);
 
