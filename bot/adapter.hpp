@@ -43,6 +43,10 @@ class Adapter {
   // True when a repeated send of the same idempotency_key cannot produce a second message,
   // so a delivery interrupted by a crash may be retried safely.
   virtual bool idempotent_sends() const { return false; }
+  // True when send() accepts the channel "email:<address>": the adapter finds the person's own
+  // conversation from their email (Slack users.lookupByEmail, Teams saved conversation references),
+  // so a directory imported with emails only still reaches people who have no platform id in it.
+  virtual bool reaches_by_email() const { return false; }
 };
 
 }  // namespace bot

@@ -84,7 +84,10 @@ bool OutboxDispatcher::resolve(const OutboxEntry& e, Resolved& out, std::string&
     case Recipient::Kind::person: {
       const Person* p = config_.person(o.to.person_id);
       if (!p) return error = "unknown person " + o.to.person_id, false;
-      auto reachable = [&](Adapter* a) { return a && p->handles.contains(directory_key(a->platform())); };
+      auto reachable = [&](Adapter* a) {
+        return a && (p->handles.contains(directory_key(a->platform())) ||
+                     (!p->email.empty() && a->reaches_by_email()));
+      };
       Adapter* a = adapter_for(o.to.platform);
       if (!reachable(a)) {
         a = nullptr;
@@ -94,9 +97,10 @@ bool OutboxDispatcher::resolve(const OutboxEntry& e, Resolved& out, std::string&
             break;
           }
       }
-      if (!a) return error = "no running platform reaches " + p->id + " (add a handle in the people directory)", false;
+      if (!a) return error = "no running platform reaches " + p->id + " (add their platform id or email in the people directory)", false;
       out.adapter = a;
-      d.channel = "dm:" + p->handles.at(directory_key(a->platform()));
+      if (auto h = p->handles.find(directory_key(a->platform())); h != p->handles.end()) d.channel = "dm:" + h->second;
+      else d.channel = "email:" + p->email;
       d.person_label = p->name;
       break;
     }
