@@ -205,7 +205,7 @@ asio::awaitable<Response> perform(std::shared_ptr<HttpConnection> impl, Request 
 
 }  // namespace
 
-HttpClient::HttpClient(asio::any_io_executor executor, const std::string& origin)
+HttpClient::HttpClient(asio::any_io_executor executor, const std::string& origin, const std::string& ca_file)
     : impl_(std::make_shared<HttpConnection>(executor)) {
   std::string rest;
   if (origin.starts_with("https://")) {
@@ -228,7 +228,14 @@ HttpClient::HttpClient(asio::any_io_executor executor, const std::string& origin
   if (impl_->host.starts_with("[") && impl_->host.ends_with("]")) impl_->host = impl_->host.substr(1, impl_->host.size() - 2);
   if (impl_->host.empty()) throw std::invalid_argument("the URL " + origin + " has no host");
   if (impl_->tls) {
-    impl_->ssl_ctx.set_default_verify_paths();
+    if (ca_file.empty()) {
+      impl_->ssl_ctx.set_default_verify_paths();
+    } else {
+      // Only this bundle: a private test authority must not widen trust for anything else.
+      beast::error_code ec;
+      impl_->ssl_ctx.load_verify_file(ca_file, ec);
+      if (ec) throw std::invalid_argument("cannot read the CA file " + ca_file + ": " + ec.message());
+    }
     impl_->ssl_ctx.set_verify_mode(asio::ssl::verify_peer);
   }
 }

@@ -3,7 +3,8 @@
 //
 // One client talks to one origin ("https://matrix.example.org", "http://127.0.0.1:8448") over one
 // kept-alive connection, reconnecting when the server closed it. "https" verifies the server's
-// certificate against OpenSSL's default paths and sends SNI; "http" is for loopback test servers.
+// certificate against OpenSSL's default paths (or only against a named CA bundle, for a private
+// test authority) and sends SNI; "http" is for loopback test servers.
 // Requests on one client are served one at a time, in order; use two clients for a long-poll
 // beside ordinary calls. Runs on the executor given; Beast stays in the .cpp.
 #include <boost/asio/any_io_executor.hpp>
@@ -45,8 +46,10 @@ struct HttpConnection;  // the connection and its Beast stream, in the .cpp
 
 class HttpClient {
  public:
-  // origin: scheme://host[:port]. Throws std::invalid_argument for another scheme or no host.
-  HttpClient(boost::asio::any_io_executor executor, const std::string& origin);
+  // origin: scheme://host[:port]. ca_file: a PEM bundle that replaces the default trust store
+  // for https (empty: the system's). Throws std::invalid_argument for another scheme, no host,
+  // or a CA file that cannot be read.
+  HttpClient(boost::asio::any_io_executor executor, const std::string& origin, const std::string& ca_file = {});
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;

@@ -9,7 +9,9 @@
 #include <stdexcept>
 #include <vector>
 
+#include "tests/support/fake_bot_framework_auth.hpp"
 #include "tests/support/fake_matrix_server.hpp"
+#include "tests/support/run_awaitable.hpp"
 
 namespace {
 
@@ -79,4 +81,26 @@ TEST_CASE("requests in sequence on one client: success, 429 with Retry-After, 40
   CHECK(responses[1].retry_after == std::chrono::seconds(3));
   CHECK(responses[2].status == 401);
   CHECK(responses[2].error == bot::SendErrorKind::auth);
+}
+
+TEST_CASE("https trusts a named CA bundle instead of the system's", "[net][http]") {
+  asio::io_context io;
+  test_support::FakeBotFrameworkAuthOptions options;
+  options.tls = true;  // a certificate for 127.0.0.1 from a private test authority
+  test_support::FakeBotFrameworkAuth server(io, options);
+  Request metadata;
+  metadata.target = "/v1/.well-known/openidconfiguration";
+
+  HttpClient trusting(io.get_executor(), server.origin(), server.ca_file());
+  Response ok = test_support::run_awaitable(io, trusting.request(metadata));
+  CHECK(ok.status == 200);
+  CHECK(ok.body.find("jwks_uri") != std::string::npos);
+
+  HttpClient system_trust(io.get_executor(), server.origin());
+  Response refused = test_support::run_awaitable(io, system_trust.request(metadata));
+  CHECK(refused.status == 0);
+  CHECK(refused.error == bot::SendErrorKind::network);
+  CHECK(server.metadata_requests() == 1);
+
+  CHECK_THROWS_AS(HttpClient(io.get_executor(), server.origin(), "/nonexistent/ca.pem"), std::invalid_argument);
 }
