@@ -1,0 +1,295 @@
+#include "adapters/teams/connector_client.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <map>
+#include <random>
+#include <set>
+#include <stdexcept>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+namespace adapters::teams {
+
+namespace asio = boost::asio;
+using std::chrono::milliseconds;
+using SteadyClock = std::chrono::steady_clock;
+constexpr auto kToken = asio::as_tuple(asio::use_awaitable);
+
+// Writes to one conversation: a ticket line (so they go out in call order, one at a time) and
+// the times recent requests were answered (for the rate windows).
+struct ConversationQueue {
+  explicit ConversationQueue(asio::any_io_executor ex) : turn(ex, SteadyClock::time_point::max()) {}
+  std::uint64_t next_ticket = 0;
+  std::uint64_t serving = 0;
+  asio::steady_timer turn;              // cancelled to wake the line when serving moves on
+  std::deque<SteadyClock::time_point> answered;
+  SteadyClock::time_point not_before{};  // a Retry-After holds the whole conversation
+};
+
+struct ConnectorState {
+  ConnectorState(asio::any_io_executor ex, ConnectorOptions opts, TokenSource tok)
+      : executor(ex), options(std::move(opts)), token(std::move(tok)) {}
+
+  asio::any_io_executor executor;
+  ConnectorOptions options;
+  TokenSource token;
+  std::vector<ServiceUrl> trusted;
+  std::map<std::string, std::unique_ptr<http::HttpClient>> clients;  // by origin
+  std::map<std::string, std::unique_ptr<ConversationQueue>> queues;  // by conversation
+  std::set<asio::steady_timer*> sleeping;                             // woken by close()
+  std::mt19937 rng{std::random_device{}()};
+  bool closed = false;
+
+  bool is_trusted(const ServiceUrl& url) const {
+    return std::any_of(trusted.begin(), trusted.end(), [&](const ServiceUrl& t) {
+      if (t.origin != url.origin) return false;
+      return t.base_path.empty() || url.base_path == t.base_path || url.base_path.starts_with(t.base_path + "/");
+    });
+  }
+
+  http::HttpClient& client_for(const std::string& origin) {
+    auto& c = clients[origin];
+    if (!c) c = std::make_unique<http::HttpClient>(executor, origin);
+    return *c;
+  }
+
+  std::size_t longest_window_count() const {
+    int most = 0;
+    for (const auto& w : options.write_limits) most = std::max(most, w.requests);
+    return static_cast<std::size_t>(most);
+  }
+
+  milliseconds longest_window() const {
+    milliseconds most{0};
+    for (const auto& w : options.write_limits) most = std::max(most, w.per);
+    return most;
+  }
+
+  milliseconds backoff(int attempt) {
+    const double base = static_cast<double>(options.first_backoff.count()) * std::pow(2.0, attempt - 1);
+    const double capped = std::min(base, static_cast<double>(options.max_backoff.count()));
+    std::uniform_real_distribution<double> spread(1.0 - options.jitter, 1.0 + options.jitter);
+    return milliseconds(static_cast<long long>(capped * spread(rng)));
+  }
+
+  // Forgets conversations with nobody waiting and nothing inside the longest window.
+  void sweep(SteadyClock::time_point now) {
+    for (auto it = queues.begin(); it != queues.end();) {
+      const ConversationQueue& q = *it->second;
+      const bool idle = q.serving == q.next_ticket;
+      const bool stale = q.answered.empty() || q.answered.back() + longest_window() < now;
+      it = idle && stale && q.not_before < now ? queues.erase(it) : std::next(it);
+    }
+  }
+};
+
+namespace {
+
+http::Response failure(bot::SendErrorKind kind, std::string text) {
+  http::Response r;
+  r.error = kind;
+  r.error_text = std::move(text);
+  return r;
+}
+
+// Sleeps until `until` unless close() comes first.
+asio::awaitable<void> sleep_until(std::shared_ptr<ConnectorState> s, SteadyClock::time_point until) {
+  if (s->closed) co_return;
+  asio::steady_timer timer(s->executor, until);
+  s->sleeping.insert(&timer);
+  co_await timer.async_wait(kToken);
+  s->sleeping.erase(&timer);
+}
+
+// Waits until a write to q keeps within every rate window and any Retry-After.
+asio::awaitable<void> pace(std::shared_ptr<ConnectorState> s, ConversationQueue* q) {
+  while (!s->closed) {
+    SteadyClock::time_point earliest = q->not_before;
+    for (const auto& w : s->options.write_limits) {
+      const auto n = static_cast<std::size_t>(w.requests);
+      if (n > 0 && q->answered.size() >= n) earliest = std::max(earliest, q->answered[q->answered.size() - n] + w.per);
+    }
+    if (earliest <= SteadyClock::now()) co_return;
+    co_await sleep_until(s, earliest);
+  }
+}
+
+// Holds a conversation's turn for the life of one call, and passes it on however the call ends.
+class Turn {
+ public:
+  Turn(std::shared_ptr<ConnectorState> s, std::string key) : s_(std::move(s)), key_(std::move(key)) {
+    auto& q = s_->queues[key_];
+    if (!q) q = std::make_unique<ConversationQueue>(s_->executor);
+    queue_ = q.get();
+    ticket_ = queue_->next_ticket++;
+  }
+  ~Turn() {
+    ++queue_->serving;
+    queue_->turn.cancel();
+    if (s_->queues.size() > 64) s_->sweep(SteadyClock::now());
+  }
+  Turn(const Turn&) = delete;
+  Turn& operator=(const Turn&) = delete;
+
+  asio::awaitable<void> wait() {
+    while (queue_->serving != ticket_ && !s_->closed) co_await queue_->turn.async_wait(kToken);
+  }
+  ConversationQueue* queue() const { return queue_; }
+
+ private:
+  std::shared_ptr<ConnectorState> s_;
+  std::string key_;
+  ConversationQueue* queue_ = nullptr;
+  std::uint64_t ticket_ = 0;
+};
+
+std::string correlation(const http::Response& r) {
+  auto it = r.headers.find("x-correlating-operationid");
+  return it == r.headers.end() ? std::string() : " (operation " + it->second + ")";
+}
+
+asio::awaitable<http::Response> perform(std::shared_ptr<ConnectorState> s, ConnectorCall call) {
+  auto url = parse_service_url(call.service_url);
+  if (!url) co_return failure(bot::SendErrorKind::auth, url.error().message + "; nothing was sent");
+  if (!s->is_trusted(*url))
+    co_return failure(bot::SendErrorKind::auth,
+                      "the service URL " + url->normalized() +
+                          " is neither configured nor from a validated activity; the token was not sent");
+  if (s->closed) co_return failure(bot::SendErrorKind::network, "the Connector client is closed");
+
+  std::optional<Turn> turn;
+  if (!call.conversation.empty()) {
+    turn.emplace(s, call.conversation);
+    co_await turn->wait();
+  }
+  ConversationQueue* q = turn ? turn->queue() : nullptr;
+  http::Response out;
+  for (int attempt = 1;; ++attempt) {
+    if (q) co_await pace(s, q);
+    if (s->closed) co_return failure(bot::SendErrorKind::network, "the Connector client is closed");
+    std::string token;
+    try {
+      token = co_await s->token();
+    } catch (const std::exception& e) {
+      co_return failure(bot::SendErrorKind::network, std::string("no bot token: ") + e.what());
+    }
+    if (token.empty()) co_return failure(bot::SendErrorKind::network, "no bot token");
+    http::Request req;
+    req.method = call.method;
+    req.target = url->base_path + call.path;
+    req.body = call.body;
+    req.headers["Authorization"] = "Bearer " + token;
+    req.timeout = s->options.request_timeout;
+    out = co_await s->client_for(url->origin).request(std::move(req));
+    if (q) {
+      q->answered.push_back(SteadyClock::now());
+      while (q->answered.size() > s->longest_window_count()) q->answered.pop_front();
+    }
+    if (out.ok() || !retry_status(out.status) || attempt >= s->options.max_attempts || s->closed) break;
+    const milliseconds wait = out.retry_after.count() > 0 ? out.retry_after : s->backoff(attempt);
+    if (wait > s->options.longest_wait) break;
+    spdlog::info("teams: {} {} answered {}{}; retrying in {} ms", call.method, call.path, out.status,
+                 correlation(out), wait.count());
+    if (q) q->not_before = SteadyClock::now() + wait;
+    else co_await sleep_until(s, SteadyClock::now() + wait);
+  }
+  if (!out.ok()) out.error_text += correlation(out);
+  co_return out;
+}
+
+bot::SendResult result_of(const http::Response& r) {
+  if (r.status == 0) {
+    bot::SendResult out;
+    out.error = r.error;
+    out.error_text = r.error_text;
+    return out;
+  }
+  bot::SendResult out = to_send_result(r.status, r.retry_after, r.body);
+  if (!out.ok()) out.error_text += correlation(r);
+  return out;
+}
+
+}  // namespace
+
+ConnectorClient::ConnectorClient(asio::any_io_executor executor, ConnectorOptions options, TokenSource token)
+    : state_(std::make_shared<ConnectorState>(executor, std::move(options), std::move(token))) {
+  for (const auto& u : state_->options.trusted_service_urls) {
+    auto parsed = parse_service_url(u);
+    if (!parsed) throw std::invalid_argument(parsed.error().message);
+    state_->trusted.push_back(std::move(*parsed));
+  }
+}
+
+ConnectorClient::~ConnectorClient() { close(); }
+
+Result<void> ConnectorClient::trust(std::string_view service_url) {
+  auto parsed = parse_service_url(service_url);
+  if (!parsed) return parsed.error();
+  if (!state_->is_trusted(*parsed)) state_->trusted.push_back(std::move(*parsed));
+  return {};
+}
+
+bool ConnectorClient::trusted(std::string_view service_url) const {
+  auto parsed = parse_service_url(service_url);
+  return parsed && state_->is_trusted(*parsed);
+}
+
+asio::awaitable<http::Response> ConnectorClient::call(ConnectorCall call) {
+  auto s = state_;
+  try {
+    co_return co_await perform(s, std::move(call));
+  } catch (const std::exception& e) {
+    co_return failure(bot::SendErrorKind::network, e.what());
+  }
+}
+
+asio::awaitable<bot::SendResult> ConnectorClient::send(ConnectorCall c) {
+  http::Response r = co_await call(std::move(c));
+  co_return result_of(r);
+}
+
+asio::awaitable<CreatedConversation> ConnectorClient::create_conversation(ConnectorCall c) {
+  http::Response r = co_await call(std::move(c));
+  CreatedConversation out;
+  out.result = result_of(r);
+  if (!out.result.ok()) co_return out;
+  auto parsed = parse_conversation_resource(r.body);
+  if (!parsed) {
+    out.result.error = bot::SendErrorKind::server;
+    out.result.error_text = parsed.error().message;
+    co_return out;
+  }
+  out.conversation = std::move(*parsed);
+  out.result.ref = out.conversation.id;
+  co_return out;
+}
+
+asio::awaitable<MemberLookup> ConnectorClient::member(ConnectorCall c) {
+  http::Response r = co_await call(std::move(c));
+  MemberLookup out;
+  out.result = result_of(r);
+  if (!out.result.ok()) co_return out;
+  auto parsed = parse_member(r.body);
+  if (!parsed) {
+    out.result.error = bot::SendErrorKind::server;
+    out.result.error_text = parsed.error().message;
+    co_return out;
+  }
+  out.member = std::move(*parsed);
+  out.result.ref = out.member.id;
+  co_return out;
+}
+
+void ConnectorClient::close() {
+  state_->closed = true;
+  for (auto& [origin, client] : state_->clients) client->close();
+  for (auto* t : state_->sleeping) t->cancel();
+  for (auto& [key, q] : state_->queues) q->turn.cancel();
+}
+
+}  // namespace adapters::teams

@@ -1,0 +1,93 @@
+#pragma once
+// ConnectorClient: performs Bot Connector calls (connector_calls.hpp) for the Teams adapter.
+// - One HttpClient (kept-alive connection) per service-URL origin.
+// - The bearer token only goes to trusted service URLs: configured ones, and those that arrived
+//   in an activity whose token was validated (trust()). Anything else is refused before a
+//   connection is made or the token is asked for (the SDK's "TrustServiceUrl", done strictly).
+// - 429, 412, 502 and 504 are retried with exponential backoff and ±jitter; a Retry-After header
+//   is waited out instead (a longer wait than longest_wait goes back to the caller, whose outbox
+//   retries later).
+// - Writes to one conversation go out one at a time, in call order, at most 7 per second (and
+//   Teams' 8/2 s, 60/30 s, 1800/h): a request waits until the one 7 back was answered a second
+//   ago, so Teams never sees 8 arrive within a second. Other conversations are not held up.
+// Everything runs on the executor given (the bot's one io_context thread).
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "adapters/http/http_client.hpp"
+#include "adapters/teams/connector_calls.hpp"
+
+namespace adapters::teams {
+
+struct RateWindow {
+  int requests;                 // at most this many…
+  std::chrono::milliseconds per;  // …within any span this long
+};
+
+struct ConnectorOptions {
+  std::vector<std::string> trusted_service_urls;  // e.g. "https://smba.trafficmanager.net/amer/"; one
+                                                  // without a path trusts every path of its host
+  int max_attempts = 4;                           // the first try and 3 retries (Microsoft's sample)
+  std::chrono::milliseconds first_backoff{2000};  // doubles per retry, up to max_backoff
+  std::chrono::milliseconds max_backoff{20000};
+  double jitter = 0.2;                            // each backoff is scaled by 1 ± this, at random
+  std::chrono::milliseconds longest_wait{30000};  // a longer Retry-After is returned, not waited out
+  std::vector<RateWindow> write_limits{{7, std::chrono::seconds(1)},
+                                       {8, std::chrono::seconds(2)},
+                                       {60, std::chrono::seconds(30)},
+                                       {1800, std::chrono::seconds(3600)}};
+  std::chrono::milliseconds request_timeout{30000};
+};
+
+// Gives the bot's access token for "Authorization: Bearer" (BotTokenSource plugs in here). It may
+// throw when it has none; the call then fails with kind network (retryable: the usual cause is
+// an unreachable authority) and the exception's text. Asked once per attempt, so a refreshed
+// token is used on retries.
+using TokenSource = std::function<boost::asio::awaitable<std::string>()>;
+
+struct CreatedConversation {
+  bot::SendResult result;  // ref = the conversation id when ok
+  ConversationResource conversation;
+};
+
+struct MemberLookup {
+  bot::SendResult result;
+  TeamsMember member;
+};
+
+struct ConnectorState;  // connections, queues and timers, in the .cpp
+
+class ConnectorClient {
+ public:
+  // Throws std::invalid_argument for a configured service URL parse_service_url refuses.
+  ConnectorClient(boost::asio::any_io_executor executor, ConnectorOptions options, TokenSource token);
+  ~ConnectorClient();
+  ConnectorClient(const ConnectorClient&) = delete;
+  ConnectorClient& operator=(const ConnectorClient&) = delete;
+
+  // Trusts the service URL of an activity whose JWT was validated (serviceurl claim = it).
+  Result<void> trust(std::string_view service_url);
+  bool trusted(std::string_view service_url) const;
+
+  // One call, paced and retried as above. Never throws: a refused service URL comes back with
+  // status 0 and kind auth; transport failures with status 0 and their kind.
+  boost::asio::awaitable<http::Response> call(ConnectorCall call);
+  // call() as the dispatcher wants it: ref = the new or updated activity's id.
+  boost::asio::awaitable<bot::SendResult> send(ConnectorCall call);
+  boost::asio::awaitable<CreatedConversation> create_conversation(ConnectorCall call);
+  boost::asio::awaitable<MemberLookup> member(ConnectorCall call);
+
+  // Closes the connections; paced and backing-off calls wake and fail. Safe to call twice.
+  void close();
+
+ private:
+  std::shared_ptr<ConnectorState> state_;
+};
+
+}  // namespace adapters::teams
