@@ -1,10 +1,12 @@
 #include "bot/outbox_dispatcher.hpp"
 
+#include <map>
 #include <random>
-#include <set>
 #include <utility>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
@@ -169,13 +171,60 @@ asio::awaitable<void> OutboxDispatcher::delete_pass() {
   }
 }
 
+// Sends one conversation's due messages in order. The entry is resolved again just before it is
+// sent, because an earlier message of the same pass may have become the thread root or the card
+// it refers to. Stops at the first retryable failure so that later messages keep their order.
+asio::awaitable<void> OutboxDispatcher::deliver_conversation(std::vector<OutboxEntry> entries, size_t& delivered) {
+  for (auto& e : entries) {
+    Resolved r;
+    std::string error;
+    if (!resolve(e, r, error)) {  // the config cannot have changed since grouping; kept for safety
+      auto tx = store_.begin();
+      store_.mark_failed(e.id, error);
+      tx->commit();
+      continue;
+    }
+    const std::string platform(r.adapter->platform());
+    {
+      auto tx = store_.begin();
+      store_.mark_in_flight(e.id, platform, r.delivery.channel);
+      tx->commit();
+    }
+    SendResult result = co_await r.adapter->send(r.delivery);
+    auto tx = store_.begin();
+    bool keep_going = true;
+    if (result.ok()) {
+      store_.mark_sent(e.id, result.ref);
+      if (r.new_thread_root) store_.put_message_ref(platform, r.delivery.channel, e.outbound.thread_key, result.ref);
+      if (!r.record_key.empty()) store_.put_message_ref(platform, r.delivery.channel, r.record_key, result.ref);
+      ++delivered;
+    } else if (result.retryable() && e.attempts + 1 < kMaxAttempts) {
+      auto wait = backoff(e.attempts, result.retry_after);
+      spdlog::warn("outbox {}: {} send to {} failed ({}); retrying in {} ms", e.id, platform, r.delivery.channel,
+                   result.error_text, wait.count());
+      store_.mark_retry(e.id, clock_.now() + wait, result.error_text);
+      keep_going = false;
+    } else {
+      spdlog::error("outbox {}: {} send to {} failed for good: {}", e.id, platform, r.delivery.channel,
+                    result.error_text);
+      store_.mark_failed(e.id, result.error_text);
+    }
+    tx->commit();
+    if (!keep_going) break;
+  }
+}
+
+// One pass over what is due. Messages are grouped by conversation (platform and channel) and the
+// conversations are delivered concurrently: a platform that paces one channel (Slack about 1/s,
+// Teams 7/s) or waits out a rate limit there must not hold up everybody else's messages.
 asio::awaitable<size_t> OutboxDispatcher::deliver_pass() {
   co_await wait_until_idle();
   busy_ = true;
   size_t delivered = 0;
-  std::set<std::string> blocked;  // conversations with a failed send: later messages wait, keeping order
   try {
     co_await delete_pass();
+    std::vector<std::vector<OutboxEntry>> conversations;
+    std::map<std::string, size_t> index;  // "platform\nchannel" → position in conversations
     for (auto& e : store_.due_outbox(clock_.now(), kBatch)) {
       Resolved r;
       std::string error;
@@ -186,34 +235,26 @@ asio::awaitable<size_t> OutboxDispatcher::deliver_pass() {
         tx->commit();
         continue;
       }
-      const std::string platform(r.adapter->platform());
-      const std::string conversation = platform + "\n" + r.delivery.channel;
-      if (blocked.contains(conversation)) continue;
-      {
-        auto tx = store_.begin();
-        store_.mark_in_flight(e.id, platform, r.delivery.channel);
-        tx->commit();
-      }
-      SendResult result = co_await r.adapter->send(r.delivery);
-      auto tx = store_.begin();
-      if (result.ok()) {
-        store_.mark_sent(e.id, result.ref);
-        if (r.new_thread_root) store_.put_message_ref(platform, r.delivery.channel, e.outbound.thread_key, result.ref);
-        if (!r.record_key.empty()) store_.put_message_ref(platform, r.delivery.channel, r.record_key, result.ref);
-        ++delivered;
-      } else if (result.retryable() && e.attempts + 1 < kMaxAttempts) {
-        auto wait = backoff(e.attempts, result.retry_after);
-        spdlog::warn("outbox {}: {} send to {} failed ({}); retrying in {} ms", e.id, platform, r.delivery.channel,
-                     result.error_text, wait.count());
-        store_.mark_retry(e.id, clock_.now() + wait, result.error_text);
-        blocked.insert(conversation);
-      } else {
-        spdlog::error("outbox {}: {} send to {} failed for good: {}", e.id, platform, r.delivery.channel,
-                      result.error_text);
-        store_.mark_failed(e.id, result.error_text);
-      }
-      tx->commit();
+      const std::string conversation = std::string(r.adapter->platform()) + "\n" + r.delivery.channel;
+      auto [it, added] = index.try_emplace(conversation, conversations.size());
+      if (added) conversations.emplace_back();
+      conversations[it->second].push_back(std::move(e));
     }
+    size_t running = conversations.size();
+    asio::steady_timer all_done(executor_, asio::steady_timer::time_point::max());
+    for (auto& entries : conversations)
+      asio::co_spawn(executor_, deliver_conversation(std::move(entries), delivered),
+                     [&running, &all_done](std::exception_ptr failure) {
+                       if (failure) {
+                         try {
+                           std::rethrow_exception(failure);
+                         } catch (const std::exception& ex) {
+                           spdlog::error("outbox delivery failed: {}", ex.what());
+                         }
+                       }
+                       if (--running == 0) all_done.cancel();
+                     });
+    if (running > 0) co_await all_done.async_wait(asio::as_tuple(asio::use_awaitable));
   } catch (const std::exception& ex) {
     spdlog::error("outbox delivery pass failed: {}", ex.what());
   }

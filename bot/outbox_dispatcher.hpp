@@ -5,7 +5,8 @@
 // configured place, or the place an event came from), threads it under the request's root
 // message, records the platform's reference of what it posted (for later thread replies and
 // updates), retries retryable failures with exponential backoff and jitter (honouring
-// Retry-After), and gives up on the rest with a log line. Runs on the io_context thread.
+// Retry-After), and gives up on the rest with a log line. Runs on the io_context thread;
+// conversations are delivered concurrently, the messages of one conversation in order.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -53,6 +54,7 @@ class OutboxDispatcher {
   bool resolve(const OutboxEntry& e, Resolved& out, std::string& error);
   Adapter* adapter_for(std::string_view platform) const;
   boost::asio::awaitable<size_t> deliver_pass();
+  boost::asio::awaitable<void> deliver_conversation(std::vector<OutboxEntry> entries, size_t& delivered);
   boost::asio::awaitable<void> delete_pass();
   boost::asio::awaitable<void> wait_until_idle();
 
