@@ -2,14 +2,13 @@
 // one (with the file and line, like every other configuration problem).
 #include <catch2/catch.hpp>
 
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <unistd.h>
 
 #include "adapters/teams/teams_adapter.hpp"
 #include "bot/district.hpp"
+#include "tests/support/config_files.hpp"
 
 namespace {
 
@@ -80,35 +79,15 @@ TEST_CASE("teams settings: every problem is named at once", "[unit][teams]") {
 }
 
 TEST_CASE("teams settings: check-config reports a bad one with its line", "[unit][teams][cli]") {
-  auto dir = std::filesystem::temp_directory_path() / ("hallpass-teams-config-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::copy(bot::sample_config_path().parent_path(), dir, std::filesystem::copy_options::recursive);
-  auto file = dir / "sample-district.yaml";
-  std::ifstream in(file);
-  std::string text((std::istreambuf_iterator<char>(in)), {});
-  in.close();
-  const std::string from = "teams: { enabled: false,";
-  REQUIRE(text.find(from) != std::string::npos);
-  text.replace(text.find(from), from.size(), "teams: { enabled: true, service_urls: \"http://smba.example.com/\",\n");
-  std::ofstream(file) << text;
-  int line = 0;
-  {
-    std::ifstream again(file);
-    std::string l;
-    for (int n = 1; std::getline(again, l); ++n)
-      if (l.find("service_urls") != std::string::npos) line = n;
-  }
+  auto file = test_support::sample_config_variant(
+      "teams", "teams: { enabled: false,", "teams: { enabled: true, service_urls: \"http://smba.example.com/\",\n");
+  const int line = test_support::line_of(file, "service_urls");
   ::setenv("TEAMS_APP_SECRET", "from-the-environment", 1);
-  std::string cmd = std::string(HALLPASS_BINARY) + " check-config " + file.string() + " 2>&1";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  std::string out;
-  char buf[512];
-  while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  int status = ::pclose(p);
+  auto run = test_support::run_command(std::string(HALLPASS_BINARY) + " check-config " + file.string() + " 2>&1");
   ::unsetenv("TEAMS_APP_SECRET");
-  std::filesystem::remove_all(dir);
-  CHECK(WEXITSTATUS(status) == 1);
-  CHECK(out.find(file.string() + ":" + std::to_string(line) + ": adapters.teams.service_urls") != std::string::npos);
-  CHECK(out.find("not loopback") != std::string::npos);
+  std::filesystem::remove_all(file.parent_path());
+  CHECK(run.exit_code == 1);
+  CHECK(run.output.find(file.string() + ":" + std::to_string(line) +
+                        ": adapters.teams.service_urls") != std::string::npos);
+  CHECK(run.output.find("not loopback") != std::string::npos);
 }
