@@ -77,6 +77,8 @@ struct IncidentCategory {
 struct AdapterSettings {
   bool enabled = false;
   std::map<std::string, std::string> settings;  // values after ${ENV} expansion
+  int line = 0;                                 // where the adapter's section starts (1-based)
+  std::map<std::string, int> lines;             // setting → its line, for adapters' own checks
 };
 
 struct DistrictConfig {

@@ -432,8 +432,10 @@ void Loader::load_adapters(const YAML::Node& n) {
   for (const auto& kv : n) {
     std::string name = kv.first.as<std::string>();
     AdapterSettings a;
+    a.line = kv.first.Mark().line + 1;
     for (const auto& s : kv.second) {
       std::string key = s.first.as<std::string>();
+      a.lines[key] = s.first.Mark().line + 1;
       if (key == "enabled") {
         a.enabled = boolean(s.second, "adapters." + name + ".enabled", false);
         continue;

@@ -152,6 +152,20 @@ ConnectorCall create_personal_conversation(std::string_view service_url, std::st
   return {"POST", std::string(service_url), "/v3/conversations", body.dump(), ""};
 }
 
+ConnectorCall create_channel_thread(std::string_view service_url, std::string_view bot_id,
+                                    std::string_view channel_id, std::string_view tenant_id, const json& activity) {
+  const std::string channel = split_conversation_id(channel_id).base;
+  json body{{"isGroup", true},
+            {"bot", {{"id", bot_id}}},
+            {"activity", activity},
+            {"channelData", {{"channel", {{"id", channel}}}}}};
+  if (!tenant_id.empty()) {
+    body["tenantId"] = tenant_id;
+    body["channelData"]["tenant"] = {{"id", tenant_id}};
+  }
+  return {"POST", std::string(service_url), "/v3/conversations", body.dump(), channel};
+}
+
 ConnectorCall get_member(std::string_view service_url, std::string_view conversation_id, std::string_view user_id) {
   return {"GET", std::string(service_url),
           conversation_path(conversation_id) + "/members/" + encode_path_segment(user_id), "", ""};

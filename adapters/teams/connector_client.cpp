@@ -54,7 +54,7 @@ struct ConnectorState {
 
   http::HttpClient& client_for(const std::string& origin) {
     auto& c = clients[origin];
-    if (!c) c = std::make_unique<http::HttpClient>(executor, origin);
+    if (!c) c = std::make_unique<http::HttpClient>(executor, origin, options.ca_file);
     return *c;
   }
 

@@ -43,6 +43,7 @@ struct ConnectorOptions {
                                        {60, std::chrono::seconds(30)},
                                        {1800, std::chrono::seconds(3600)}};
   std::chrono::milliseconds request_timeout{30000};
+  std::string ca_file;  // a PEM bundle trusted instead of the system's, for a private test service
 };
 
 // Gives the bot's access token for "Authorization: Bearer" (BotTokenSource plugs in here). It may

@@ -1,6 +1,7 @@
 // hallpass check-config: validates a district configuration and explains every problem.
 #include <iostream>
 
+#include "bot/cli/adapter_settings_check.hpp"
 #include "bot/cli/args.hpp"
 #include "bot/cli/commands.hpp"
 #include "bot/district.hpp"
@@ -17,6 +18,7 @@ int cmd_check_config(int argc, char** argv) {
   auto district = bot::load_district(a.positional.front(), std::cerr);
   if (!district) return 1;
   const auto& c = district->config;
+  if (!check_teams_settings(c, std::cerr)) return 1;
   std::cout << a.positional.front() << ": OK — " << c.name << ", " << c.sites.size() << " sites, " << c.people.size()
             << " people, " << c.policies.size() << " policy documents"
             << (district->policy ? " (" + std::to_string(district->policy->passages().size()) + " passages)" : "")

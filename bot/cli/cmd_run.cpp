@@ -5,7 +5,9 @@
 #include <spdlog/spdlog.h>
 
 #include "adapters/matrix/matrix_adapter.hpp"
+#include "adapters/teams/teams_adapter.hpp"
 #include "adapters/webchat/webchat_adapter.hpp"
+#include "bot/cli/adapter_settings_check.hpp"
 #include "bot/cli/args.hpp"
 #include "bot/cli/commands.hpp"
 #include "bot/district.hpp"
@@ -26,7 +28,7 @@ so it listens on this machine only unless --listen says otherwise.
 
 constexpr const char* kRunHelp = R"(Usage: hallpass run [--config FILE] [--db FILE]
 
-Starts Hallpass with the adapters the district config enables (adapters: web, matrix). Secrets come
+Starts Hallpass with the adapters the district config enables (adapters: web, matrix, teams). Secrets come
 from the environment variables the config names. Stops on SIGINT or SIGTERM.
 )";
 }  // namespace
@@ -61,14 +63,19 @@ int cmd_run(int argc, char** argv, bool demo) {
         a != district->config.superintendent_place.addresses.end())
       matrix->rooms.insert(a->second);
   }
+  std::optional<adapters::teams::TeamsOptions> teams;
+  if (auto it = district->config.adapters.find("teams"); it != district->config.adapters.end() && it->second.enabled) {
+    if (!check_teams_settings(district->config, std::cerr)) return 1;
+    teams = adapters::teams::options_from_settings(it->second.settings);
+  }
   for (const auto& [name, settings] : district->config.adapters)
-    if (settings.enabled && name != "web" && name != "matrix") {
+    if (settings.enabled && name != "web" && name != "matrix" && name != "teams") {
       std::cerr << "hallpass: the " << name << " adapter is enabled in " << district->config.file.string()
                 << " but this build of Hallpass does not include it yet. Set adapters." << name
                 << ".enabled: false, or use the web chat.\n";
       return 1;
     }
-  if (!want_web && !matrix) {
+  if (!want_web && !matrix && !teams) {
     std::cerr << "hallpass run: no adapter is enabled in " << district->config.file.string()
               << ". Enable one under adapters:, or try hallpass demo.\n";
     return 1;
@@ -99,6 +106,27 @@ int cmd_run(int argc, char** argv, bool demo) {
     matrix_adapter.emplace(io.get_executor(), std::move(*matrix), std::move(checkpoint));
     runtime.add_adapter(*matrix_adapter);
     std::cout << "Hallpass on Matrix as " << district->config.adapters.at("matrix").settings.at("user_id") << std::endl;
+  }
+  std::optional<adapters::teams::TeamsAdapter> teams_adapter;
+  if (teams) {
+    // The adapter sees only its conversation references, never the store.
+    adapters::teams::ConversationReferences references{
+        .load = [&store](const std::string& key) { return store->checkpoint(key); },
+        .save = [&store](const std::string& key, const std::string& value) { store->set_checkpoint(key, value); }};
+    const bot::DistrictConfig& config = district->config;
+    auto known = [&config](std::string_view user) { return config.person_by_handle("teams", user) != nullptr; };
+    const std::string where = teams->server.listen_address + ":" + std::to_string(teams->server.port);
+    try {
+      teams_adapter.emplace(io.get_executor(), std::move(*teams), std::move(references), std::move(known));
+      teams_adapter->listen();
+    } catch (const std::exception& e) {
+      std::cerr << "hallpass: the Teams adapter cannot start on " << where << ": " << e.what()
+                << " (see docs/teams.md)\n";
+      return 1;
+    }
+    runtime.add_adapter(*teams_adapter);
+    std::cout << "Hallpass on Teams: messaging endpoint " << teams_adapter->url()
+              << "/api/messages (put https://<your host>/api/messages in the Azure Bot's configuration)" << std::endl;
   }
   if (!want_web) return runtime.run(true);
   adapters::webchat::WebchatAdapter chat(io, web, district->config);

@@ -7,31 +7,14 @@
 
 #include "bot/config_loader.hpp"
 #include "bot/district.hpp"
+#include "tests/support/config_files.hpp"
 
 namespace {
 
-// A copy of the shipped config folder in a temporary folder, with one piece of the sample replaced.
-std::filesystem::path variant(const std::string& name, const std::string& from, const std::string& to) {
-  auto dir = std::filesystem::temp_directory_path() / ("hallpass-config-" + name + "-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::copy(bot::sample_config_path().parent_path(), dir, std::filesystem::copy_options::recursive);
-  auto file = dir / "sample-district.yaml";
-  std::ifstream in(file);
-  std::string text((std::istreambuf_iterator<char>(in)), {});
-  in.close();
-  auto at = text.find(from);
-  REQUIRE(at != std::string::npos);
-  text.replace(at, from.size(), to);
-  std::ofstream(file) << text;
-  return file;
-}
+using test_support::line_of;
 
-int line_of(const std::filesystem::path& file, const std::string& needle) {
-  std::ifstream in(file);
-  std::string line;
-  for (int n = 1; std::getline(in, line); ++n)
-    if (line.find(needle) != std::string::npos) return n;
-  return -1;
+std::filesystem::path variant(const std::string& name, const std::string& from, const std::string& to) {
+  return test_support::sample_config_variant(name, from, to);
 }
 
 }  // namespace
@@ -106,14 +89,9 @@ TEST_CASE("secrets must come from the environment, and a missing variable is nam
 
 TEST_CASE("the check-config command exits non-zero and prints the line", "[unit][config][cli]") {
   auto file = variant("cli", "    principals: [k.brooks]", "    principals: [k.brooks]\n    mascot: eagles");
-  std::string cmd = std::string(HALLPASS_BINARY) + " check-config " + file.string() + " 2>&1";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  std::string out;
-  char buf[512];
-  while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  int status = ::pclose(p);
-  CHECK(WEXITSTATUS(status) == 1);
+  auto run = test_support::run_command(std::string(HALLPASS_BINARY) + " check-config " + file.string() + " 2>&1");
+  const std::string& out = run.output;
+  CHECK(run.exit_code == 1);
   CHECK(out.find(file.string() + ":" + std::to_string(line_of(file, "mascot")) + ": unknown key 'mascot'") !=
         std::string::npos);
 }

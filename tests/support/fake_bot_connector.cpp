@@ -37,6 +37,7 @@ struct FakeConnectorState {
 
   tcp::acceptor acceptor;
   std::string token;
+  std::function<bool(const std::string&)> token_check;  // replaces token when set
   std::string base_path;
   bool stopped = false;
   std::vector<FakeBotConnector::Member> roster;
@@ -150,7 +151,10 @@ Reply create_conversation(FakeConnectorState& s, const json& p) {
 
 Reply route(FakeConnectorState& s, const http::request<http::string_body>& req, const std::string& path) {
   if (!path.starts_with(s.base_path + "/v3/")) return error(404, "NotFound", "unknown endpoint");
-  if (req[http::field::authorization] != "Bearer " + s.token) {
+  const std::string authorization(req[http::field::authorization]);
+  const bool authorized = s.token_check ? authorization.starts_with("Bearer ") && s.token_check(authorization.substr(7))
+                                        : authorization == "Bearer " + s.token;
+  if (!authorized) {
     ++s.unauthorized;
     return json_reply(401, {{"message", "Authorization has been denied for this request."}});
   }
@@ -285,7 +289,14 @@ std::string FakeBotConnector::origin() const {
 
 std::string FakeBotConnector::service_url() const { return origin() + state_->base_path + "/"; }
 
-void FakeBotConnector::expect_token(std::string token) { state_->token = std::move(token); }
+void FakeBotConnector::expect_token(std::string token) {
+  state_->token = std::move(token);
+  state_->token_check = nullptr;
+}
+
+void FakeBotConnector::accept_tokens(std::function<bool(const std::string&)> check) {
+  state_->token_check = std::move(check);
+}
 
 void FakeBotConnector::add_member(Member member) { state_->roster.push_back(std::move(member)); }
 

@@ -17,6 +17,7 @@
 // Every response carries X-Correlating-OperationId.
 #include <boost/asio/io_context.hpp>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -38,6 +39,9 @@ class FakeBotConnector {
   void stop();
 
   void expect_token(std::string token);
+  // Accepts every bearer token check() approves instead of one fixed token (e.g. those a
+  // FakeBotFrameworkAuth issued and that have not expired).
+  void accept_tokens(std::function<bool(const std::string& token)> check);
 
   struct Member {
     std::string id;  // "29:…"

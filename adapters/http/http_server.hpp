@@ -1,0 +1,108 @@
+#pragma once
+// HttpServer: a small HTTP/1.1 server for the adapters that platforms call (Teams' messaging
+// endpoint; written so Slack's HTTP mode can move onto it too). Plain HTTP behind the district's
+// TLS reverse proxy, or HTTPS itself when a certificate and key are named.
+//
+// - Only the routes given exist. The method and path are checked on the request head, so a
+//   request to anything else is answered 404/405 before its body is read; bodies over
+//   max_body_bytes are answered 413 unread.
+// - Each request that passes is handed to the handler with its body; what the handler returns is
+//   the answer. A handler that throws gives 500.
+// - Connections are kept alive and served concurrently, each with an idle and a request timeout,
+//   all as coroutines on the executor given (one thread). Beast stays in the .cpp.
+// - Nothing of a request is logged but its method, path and sender, so a bearer token in a
+//   header never reaches the log.
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace adapters::http {
+
+struct ServerOptions {
+  std::string name = "http";  // for log lines, e.g. "teams"
+  // An IP address or "localhost". The default suits a reverse proxy on the same machine; a load
+  // balancer elsewhere needs "0.0.0.0" (or the address it connects to).
+  std::string listen_address = "127.0.0.1";
+  unsigned short port = 0;                   // 0: the OS picks one (see bound_port())
+  std::size_t max_body_bytes = 1024 * 1024;  // larger bodies are answered 413
+  std::size_t max_connections = 512;         // further connections are closed at once
+  // How long a kept-alive connection may wait for its next request: longer than the usual load
+  // balancer idle timeout (60 s), so the balancer, not Hallpass, closes idle connections and
+  // never sends a request into a connection that is being closed.
+  std::chrono::milliseconds idle_timeout{75000};
+  // How long one request may take to arrive once its first byte did (slow senders are cut off).
+  std::chrono::milliseconds request_timeout{10000};
+  // Both set: serve HTTPS with this PEM certificate chain and private key.
+  std::string tls_certificate_file;
+  std::string tls_private_key_file;
+};
+
+struct ServerRoute {
+  std::string path;              // exact, without the query: "/api/messages"
+  std::string method = "POST";
+};
+
+struct ServerRequest {
+  std::string method;
+  std::string target;                          // path and query as sent
+  std::string path;                            // without the query
+  std::map<std::string, std::string> headers;  // names in lower case
+  std::string body;
+  std::string sender;  // the peer address (and what X-Forwarded-For says), for logs
+
+  // The header's value, or "" when absent. name in lower case.
+  std::string header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+};
+
+struct ServerReply {
+  int status = 200;
+  std::string content_type;  // empty: no body
+  std::string body;
+};
+
+ServerReply text_reply(int status, std::string body);
+ServerReply json_reply(int status, std::string body);
+
+using RequestHandler = std::function<boost::asio::awaitable<ServerReply>(ServerRequest)>;
+
+struct ServerState;  // the acceptor and the open connections, in the .cpp
+
+class HttpServer {
+ public:
+  // The handler is called on the executor's thread, once per request to a route; it must
+  // outlive the server's connections. Nothing is bound before listen() or run().
+  HttpServer(boost::asio::any_io_executor executor, ServerOptions options, std::vector<ServerRoute> routes,
+             RequestHandler handler);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and listens now, so the caller can log url() before run(). Idempotent. Throws
+  // std::invalid_argument (listen_address not an IP address, only one of certificate and key,
+  // unreadable TLS files) or boost::system::system_error (address in use, no permission).
+  void listen();
+  // The port listened on (the OS's pick when options.port is 0); 0 before listen().
+  unsigned short bound_port() const;
+  // "http(s)://<address>:<port>" (loopback for 0.0.0.0 and ::), for logs and tests.
+  std::string url() const;
+
+  // Listens (if listen() was not called) and serves until stop() or the coroutine's
+  // cancellation; then closes every connection.
+  boost::asio::awaitable<void> run();
+  // Closes the listener and every connection; run() then returns. Safe to call twice.
+  void stop();
+
+ private:
+  std::shared_ptr<ServerState> state_;  // shared with the connection coroutines
+};
+
+}  // namespace adapters::http

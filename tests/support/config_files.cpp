@@ -1,0 +1,49 @@
+#include "tests/support/config_files.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+
+#include "bot/district.hpp"
+
+namespace test_support {
+
+std::filesystem::path sample_config_variant(const std::string& name, const std::string& from, const std::string& to) {
+  auto dir = std::filesystem::temp_directory_path() / ("hallpass-config-" + name + "-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::copy(bot::sample_config_path().parent_path(), dir, std::filesystem::copy_options::recursive);
+  auto file = dir / "sample-district.yaml";
+  std::ifstream in(file);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  in.close();
+  auto at = text.find(from);
+  if (at == std::string::npos) throw std::runtime_error("the sample config has no \"" + from + "\"");
+  text.replace(at, from.size(), to);
+  std::ofstream(file) << text;
+  return file;
+}
+
+int line_of(const std::filesystem::path& file, const std::string& needle) {
+  std::ifstream in(file);
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n)
+    if (line.find(needle) != std::string::npos) return n;
+  return -1;
+}
+
+CommandResult run_command(const std::string& command) {
+  CommandResult out;
+  FILE* p = ::popen(command.c_str(), "r");
+  if (!p) return out;
+  char buf[512];
+  while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.output.append(buf, n);
+  const int status = ::pclose(p);
+  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+}  // namespace test_support
