@@ -6,5 +6,6 @@ int cmd_check_config(int argc, char** argv);
 int cmd_ask(int argc, char** argv);
 int cmd_audit(int argc, char** argv);
 int cmd_digest(int argc, char** argv);
+int cmd_outbox(int argc, char** argv);
 int cmd_run(int argc, char** argv, bool demo);
 }  // namespace cli

@@ -19,6 +19,7 @@ Commands:
   check-config   check a district config file and explain every problem
   audit verify   check that the audit log was not altered
   digest --dry-run  print tonight's digests as they would go out, sending nothing
+  outbox         list the messages that failed or may not have been delivered
 
   --help         this text (each command has its own: hallpass <command> --help)
   --version      the version
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
   if (cmd == "ask") return cli::cmd_ask(argc, argv);
   if (cmd == "audit") return cli::cmd_audit(argc, argv);
   if (cmd == "digest") return cli::cmd_digest(argc, argv);
+  if (cmd == "outbox") return cli::cmd_outbox(argc, argv);
   if (cmd == "run") return cli::cmd_run(argc, argv, false);
   if (cmd == "demo") return cli::cmd_run(argc, argv, true);
   std::cerr << "hallpass: unknown command '" << cmd << "'. Run hallpass --help for the list.\n";

@@ -1,0 +1,64 @@
+// `hallpass outbox` shows the IT staff what was not delivered, and why, from the real binary.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <unistd.h>
+
+#include "bot/store.hpp"
+#include "tests/support/bot_harness.hpp"
+#include "tests/support/config_files.hpp"
+
+namespace {
+
+std::string db_path() {
+  return (std::filesystem::temp_directory_path() / ("hallpass-outbox-" + std::to_string(::getpid()) + ".db")).string();
+}
+
+void enqueue_to(bot::Store& store, const std::string& person, const std::string& text, bot::TimePoint now) {
+  bot::Outbound o;
+  o.to = bot::Recipient::person(person);
+  o.message.fallback = text;
+  store.enqueue(o, now);
+}
+
+}  // namespace
+
+TEST_CASE("hallpass outbox lists failed and uncertain messages with their reasons", "[cli][outbox]") {
+  const std::string db = db_path();
+  std::filesystem::remove(db);
+  {
+    auto store = bot::open_sqlite_store(db);
+    const auto now = test_support::la_time(2026, 11, 24, 10);
+    enqueue_to(*store, "t.garcia", "Your request R-1001 was approved.", now);
+    enqueue_to(*store, "r.alvarez", "R-1002 is waiting for your endorsement.", now);
+    enqueue_to(*store, "s.patel", "Your request R-1003 was received.", now);
+    auto entries = store->outbox_entries();
+    auto tx = store->begin();
+    store->mark_in_flight(entries[0].id, "slack", "D0GARCIA");
+    store->mark_sent(entries[0].id, "1700000000.000100");
+    store->mark_in_flight(entries[1].id, "slack", "D0ALVAREZ");
+    store->mark_in_flight(entries[2].id, "teams", "a:1xyz");
+    store->mark_failed(entries[2].id, "s.patel blocked Hallpass in Teams");
+    tx->commit();
+    auto tx2 = store->begin();
+    store->recover_in_flight("slack", /*retry_safe=*/false);
+    tx2->commit();
+  }
+  const std::string cmd = std::string(HALLPASS_BINARY) + " outbox --db " + db;
+
+  auto listed = test_support::run_command(cmd + " 2>&1");
+  CHECK(listed.exit_code == 0);
+  CHECK_THAT(listed.output, Catch::Contains("uncertain  to person r.alvarez (slack D0ALVAREZ)"));
+  CHECK_THAT(listed.output, Catch::Contains("R-1002 is waiting for your endorsement."));
+  CHECK_THAT(listed.output, Catch::Contains("failed  to person s.patel (teams a:1xyz)"));
+  CHECK_THAT(listed.output, Catch::Contains("last error: s.patel blocked Hallpass in Teams"));
+  CHECK_THAT(listed.output, !Catch::Contains("R-1001"));  // delivered: shown only with --all
+
+  auto all = test_support::run_command(cmd + " --all 2>&1");
+  CHECK_THAT(all.output, Catch::Contains("sent  to person t.garcia (slack D0GARCIA)"));
+
+  auto missing = test_support::run_command(std::string(HALLPASS_BINARY) + " outbox --db " + db + ".missing 2>&1");
+  CHECK(missing.exit_code == 1);
+  CHECK_THAT(missing.output, Catch::Contains("no database at"));
+  CHECK_FALSE(std::filesystem::exists(db + ".missing"));
+  std::filesystem::remove(db);
+}
