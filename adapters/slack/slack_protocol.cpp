@@ -172,9 +172,12 @@ Result<std::optional<bot::Inbound>> interactive(const json& p, std::string_view 
     if (in.place.channel.empty()) in.place.channel = str(container, "channel_id");
     const json& msg = member(p, "message");
     // The thread of the clicked message: its root when it is a reply, else the message itself.
+    // An ephemeral message is no thread root (Slack does not keep it), so only its own thread counts.
+    const json& ephemeral = member(container, "is_ephemeral");
+    const bool is_ephemeral = ephemeral.is_boolean() && ephemeral.get<bool>();
     in.place.thread_ref = str(msg, "thread_ts");
-    if (in.place.thread_ref.empty()) in.place.thread_ref = str(msg, "ts");
-    if (in.place.thread_ref.empty()) in.place.thread_ref = str(container, "message_ts");
+    if (in.place.thread_ref.empty() && !is_ephemeral) in.place.thread_ref = str(msg, "ts");
+    if (in.place.thread_ref.empty() && !is_ephemeral) in.place.thread_ref = str(container, "message_ts");
     in.place.direct = in.place.channel.rfind('D', 0) == 0;
     if (in.event_id.empty()) in.event_id = str(a, "action_ts");
   } else if (type == "view_submission") {

@@ -33,13 +33,15 @@ namespace {
 
 // One Socket Mode websocket, as the server sees it.
 struct WsConn {
-  explicit WsConn(beast::tcp_stream&& stream) : ws(std::move(stream)), wake(ws.get_executor()) {
+  explicit WsConn(beast::tcp_stream&& stream) : ws(std::move(stream)), wake(ws.get_executor()), hold(ws.get_executor()) {
     wake.expires_at(asio::steady_timer::time_point::max());
+    hold.expires_at(asio::steady_timer::time_point::max());
   }
   int id = 0;
   websocket::stream<beast::tcp_stream> ws;
   std::deque<std::pair<std::string, std::string>> out;  // (envelope id or "", frame)
   asio::steady_timer wake;
+  asio::steady_timer hold;  // a silent connection waits on it until the server stops
   bool open = true;
   bool server_closing = false;  // the server closes it (after a disconnect frame's grace)
   std::set<std::string> unacked;
@@ -117,6 +119,7 @@ struct FakeSlackState {
   int opened = 0, closed_by_client = 0, next_conn = 1;
   std::size_t rr = 0;
   std::chrono::milliseconds grace{2000};
+  bool silence_next = false;
   std::set<std::string> tickets;
   int ticket_counter = 0;
   std::map<std::string, Envelope> envelopes;
@@ -405,6 +408,10 @@ asio::awaitable<void> ws_session(std::shared_ptr<FakeSlackState> s, beast::tcp_s
   asio::co_spawn(c->ws.get_executor(), ws_writer(s, c), asio::detached);
   deliver_waiting(*s);
 
+  if (std::exchange(s->silence_next, false)) {
+    // Reading nothing: Beast answers pings only while a read is pending.
+    co_await c->hold.async_wait(kToken);
+  }
   beast::flat_buffer buffer;
   bool client_closed = false;
   for (;;) {
@@ -533,8 +540,11 @@ void FakeSlackServer::stop() {
     beast::get_lowest_layer(c->ws).socket().close(ignored);
     c->open = false;
     c->wake.cancel();
+    c->hold.cancel();
   }
 }
+
+void FakeSlackServer::silence_next_connection() { state_->silence_next = true; }
 
 std::string FakeSlackServer::api_base_url() const { return "http://" + state_->origin() + "/api"; }
 

@@ -50,6 +50,8 @@ class FakeSlackServer {
   std::vector<int> open_connections() const;
   int connections_opened() const;     // ever
   int connections_closed_by_client() const;  // with a close frame from Hallpass
+  // The next websocket says hello and then goes silent: it reads nothing, so pings go unanswered.
+  void silence_next_connection();
   // How long after a disconnect frame the server closes that connection itself.
   void set_disconnect_grace(std::chrono::milliseconds grace);
 

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <unistd.h>
@@ -395,6 +396,87 @@ TEST_CASE("deliveries to people by e-mail, DMs and an ephemeral reply where the 
   form.message.form(bot::Form{.form_id = "request.platforms", .title = "Request"});
   CHECK_FALSE(send(form).ok());
   CHECK(w.server.find(kTeacherDm, "invalid_trigger_id").size() == 1);
+}
+
+TEST_CASE("a connection whose pings go unanswered is replaced", "[net][slack]") {
+  World w;
+  w.server.silence_next_connection();
+  SlackOptions o = options_for(w.server);
+  o.socket.idle_timeout = std::chrono::milliseconds(300);
+  Process p(w.db, o);
+  w.run_until(p, [&] { return w.server.connections_opened() == 3 && p.adapter->open_connections() == 2; },
+              "the silent connection replaced");
+  // The replacement carries commands as usual. (The server has not noticed the silent one is gone.)
+  auto cmd = w.server.slash_command(kTeacher, kLincoln, "help", w.server.open_connections().back());
+  w.run_until(p, [&] { return w.server.acked(cmd.envelope_id); }, "a command on the new connections");
+}
+
+TEST_CASE("a summary shown only to the teacher in a channel is replaced through its response_url", "[net][slack]") {
+  World w;
+  Process p(w.db, options_for(w.server));
+  w.connected(p);
+  // Started in the Lincoln channel: the answers there are ephemeral, for her only.
+  w.server.slash_command(kTeacher, kLincoln, "request");
+  w.run_until(p, [&] { return w.server.open_view(kTeacher).has_value(); }, "the request form");
+  w.server.view_submission(kTeacher, {{"platforms", "instagram"}, {"audience", "parents"}, {"students_interact", "no"}});
+  w.run_until(p, [&] { return (*w.server.open_view(kTeacher))["callback_id"] == "request.objectives"; },
+              "the objectives form");
+  w.server.view_submission(kTeacher, {{"objectives.instagram", "Share weekly class projects with families"}});
+  w.run_until(p, [&] { return !w.server.find(kLincoln, "\"confirm\"").empty(); }, "the summary");
+  const auto summary = w.server.find(kLincoln, "\"confirm\"").front();
+  CHECK(summary.ephemeral);
+  CHECK(summary.user == kTeacher);
+
+  w.server.block_action(kTeacher, kLincoln, summary.ts, "confirm", "", true);
+  w.run_until(p, [&] { return !w.server.response_url_posts().empty(); }, "the summary replaced");
+  CHECK(w.server.response_url_posts().front().value("replace_original", false));
+  w.run_until(p, [&] { return w.server.find(kLincoln, "\"confirm\"").empty(); }, "the summary without buttons");
+  // The request was filed: its card is in the channel, as a message everyone sees.
+  bool card = false;
+  for (const auto& m : w.server.messages(kLincoln)) card |= !m.ephemeral && has_button(m, "endorse");
+  w.run_until(p, [&] {
+    for (const auto& m : w.server.messages(kLincoln))
+      if (!m.ephemeral && has_button(m, "endorse")) return true;
+    return false;
+  }, "the card");
+  (void)card;
+  CHECK(w.server.calls("chat.update").empty());
+}
+
+TEST_CASE("hallpass run refuses Slack settings it cannot use, naming them", "[unit][slack][cli]") {
+  auto dir = std::filesystem::temp_directory_path() / ("hallpass-slack-cli-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::copy(bot::sample_config_path().parent_path(), dir, std::filesystem::copy_options::recursive);
+  auto file = dir / "sample-district.yaml";
+  std::string text;
+  {
+    std::ifstream in(file);
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const std::string from = "slack: { enabled: false,";
+  auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, from.size(), "slack: { enabled: true, connections: 11,");
+  std::ofstream(file) << text;
+  auto run = [&](const std::string& command) {
+    std::string cmd = "SLACK_APP_TOKEN=xapp-1 SLACK_BOT_TOKEN=xoxb-1 " + std::string(HALLPASS_BINARY) + " " + command +
+                      " --config " + file.string() + " 2>&1";
+    if (command == "check-config") cmd = "SLACK_APP_TOKEN=xapp-1 SLACK_BOT_TOKEN=xoxb-1 " + std::string(HALLPASS_BINARY) +
+                                         " check-config " + file.string() + " 2>&1";
+    FILE* p = ::popen(cmd.c_str(), "r");
+    REQUIRE(p);
+    std::string out;
+    char buf[512];
+    while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    return std::pair{WEXITSTATUS(::pclose(p)), out};
+  };
+  for (const char* command : {"run", "check-config"}) {
+    auto [status, out] = run(command);
+    INFO(command << ": " << out);
+    CHECK(status == 1);
+    CHECK(out.find("adapters.slack.connections must be a number from 1 to 10") != std::string::npos);
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("Slack settings: required tokens, mode and connections", "[unit][slack]") {
