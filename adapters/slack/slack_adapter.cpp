@@ -345,7 +345,8 @@ int SlackAdapter::open_connections() const { return state_->receiver ? state_->r
 asio::awaitable<void> SlackAdapter::run(bot::EventSink& sink) {
   auto s = state_;
   s->sink = &sink;
-  co_await check_token(s);
+  // Beside the receiver, not before it: an unreachable API must not hold up Socket Mode.
+  asio::co_spawn(s->executor, check_token(s), asio::detached);
   if (s->receiver && !s->stopped) co_await s->receiver->run();
   else if (!s->stopped) co_await s->stop_timer.async_wait(kToken);
   s->sink = nullptr;

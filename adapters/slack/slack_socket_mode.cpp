@@ -186,12 +186,16 @@ struct Dialed {
 
 template <class Ws>
 asio::awaitable<std::string> handshake(std::shared_ptr<ReceiverState> s, Ws& t, std::string host,
-                                       std::string host_header, std::string target, tcp::resolver::results_type endpoints,
-                                       bool tls) {
+                                       std::string host_header, std::string target,
+                                       tcp::resolver::results_type endpoints) {
   auto& lowest = beast::get_lowest_layer(t.ws);
   lowest.expires_after(s->options.handshake_timeout);
   auto [cec, ep] = co_await lowest.async_connect(endpoints, kToken);
   if (cec) co_return "cannot connect to " + host + ": " + cec.message();
+  // Acks are small frames that must leave at once: without this, Nagle's algorithm holds one
+  // back behind the previous until its TCP ACK arrives (up to 40 ms with delayed ACKs).
+  beast::error_code nodelay_ec;
+  lowest.socket().set_option(tcp::no_delay(true), nodelay_ec);
   if constexpr (std::is_same_v<Ws, TlsWs>) {
     // SNI, and the name the certificate must carry.
     if (!SSL_set_tlsext_host_name(t.ws.next_layer().native_handle(), host.c_str()))
@@ -201,7 +205,6 @@ asio::awaitable<std::string> handshake(std::shared_ptr<ReceiverState> s, Ws& t, 
     auto [hec] = co_await t.ws.next_layer().async_handshake(asio::ssl::stream_base::client, kToken);
     if (hec) co_return "TLS with " + host + " failed: " + hec.message();
   }
-  (void)tls;
   // The websocket's own timeouts take over from here (Beast wants the TCP timer off).
   lowest.expires_never();
   websocket::stream_base::timeout timeouts{};
@@ -250,12 +253,12 @@ asio::awaitable<Dialed> dial(std::shared_ptr<ReceiverState> s, std::string url) 
   if (tls) {
     auto t = std::make_shared<TlsWs>(s->executor, s->ssl);
     s->dialing = t;
-    out.error = co_await handshake(s, *t, host, host_header, target, endpoints, true);
+    out.error = co_await handshake(s, *t, host, host_header, target, endpoints);
     out.ws = t;
   } else {
     auto t = std::make_shared<PlainWs>(s->executor);
     s->dialing = t;
-    out.error = co_await handshake(s, *t, host, host_header, target, endpoints, false);
+    out.error = co_await handshake(s, *t, host, host_header, target, endpoints);
     out.ws = t;
   }
   s->dialing.reset();

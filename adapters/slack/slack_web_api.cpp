@@ -95,8 +95,16 @@ void release(WebApiState& s, std::size_t i) {
   s.client_free.cancel();
 }
 
+// How a call may wait: ordinary calls wait out pacing and a few 429s; a call someone's ack is
+// waiting for (users.info while an envelope is handled) never waits, and times out sooner.
+struct Patience {
+  bool waits = true;
+  std::chrono::milliseconds timeout{0};
+};
+
 asio::awaitable<ApiOutcome> perform(std::shared_ptr<WebApiState> s, std::string method, std::string body,
-                                    std::string content_type, bool app_token, std::string pace_channel) {
+                                    std::string content_type, bool app_token, std::string pace_channel,
+                                    Patience patience) {
   // A 429 on chat.postMessage concerns that channel; on other methods the method as a whole.
   // (No ?: with strings here: GCC 12 mis-compiles class temporaries of ?: in coroutines.)
   std::string pause_key = method;
@@ -110,7 +118,7 @@ asio::awaitable<ApiOutcome> perform(std::shared_ptr<WebApiState> s, std::string 
     const auto now = SteadyClock::now();
     milliseconds wait = s->pacer.paused_for(pause_key, now);
     if (!pace_channel.empty()) wait = std::max(wait, s->pacer.reserve(pace_key, now));
-    if (wait > s->options.max_pacing_wait) {
+    if (wait > s->options.max_pacing_wait || (!patience.waits && wait.count() > 0)) {
       if (!pace_channel.empty()) s->pacer.release(pace_key);
       ApiOutcome out = failure(bot::SendErrorKind::rate_limited, method + ": paced (" +
                                                                      std::to_string(wait.count()) + " ms to wait)");
@@ -128,7 +136,7 @@ asio::awaitable<ApiOutcome> perform(std::shared_ptr<WebApiState> s, std::string 
     req.target = s->prefix + "/" + method;
     req.body = body;
     req.content_type = content_type;
-    req.timeout = s->options.timeout;
+    req.timeout = patience.timeout;
     req.headers["Authorization"] = authorization;
     const std::size_t i = co_await acquire(s);
     http::Response r = co_await s->clients[i]->request(std::move(req));
@@ -145,7 +153,8 @@ asio::awaitable<ApiOutcome> perform(std::shared_ptr<WebApiState> s, std::string 
     if (auto parsed = parse_api_response(r.body)) out.response = std::move(*parsed);
     if (out.result.error == bot::SendErrorKind::rate_limited) {
       s->pacer.pause(pause_key, SteadyClock::now() + out.result.retry_after);
-      const bool again = attempt < s->options.rate_limit_retries && out.result.retry_after <= s->options.max_retry_after;
+      const bool again = patience.waits && attempt < s->options.rate_limit_retries &&
+                         out.result.retry_after <= s->options.max_retry_after;
       if (again)
         spdlog::info("slack: {} rate limited ({}); trying again after {} ms", method, pause_key,
                      out.result.retry_after.count());
@@ -202,7 +211,8 @@ void SlackWebApi::close() {
 asio::awaitable<ApiOutcome> SlackWebApi::call_json(std::string method, std::string body_json,
                                                    std::string pace_channel) {
   std::string type = "application/json; charset=utf-8";
-  ApiOutcome out = co_await perform(state_, method, body_json, type, false, pace_channel);
+  Patience patience{true, state_->options.timeout};
+  ApiOutcome out = co_await perform(state_, method, body_json, type, false, pace_channel, patience);
   co_return out;
 }
 
@@ -210,7 +220,8 @@ asio::awaitable<ApiOutcome> SlackWebApi::call_form(std::string method, std::map<
   std::string body = form_encode(fields);
   std::string type = "application/x-www-form-urlencoded";
   std::string no_channel;
-  ApiOutcome out = co_await perform(state_, method, body, type, false, no_channel);
+  Patience patience{true, state_->options.timeout};
+  ApiOutcome out = co_await perform(state_, method, body, type, false, no_channel, patience);
   co_return out;
 }
 
@@ -218,7 +229,9 @@ asio::awaitable<ApiOutcome> SlackWebApi::open_socket_url() {
   std::string method = "apps.connections.open";
   std::string empty;
   std::string type = "application/x-www-form-urlencoded";
-  ApiOutcome out = co_await perform(state_, method, empty, type, true, empty);
+  // Not retried here: the receiver backs off itself, honouring Retry-After.
+  Patience patience{false, state_->options.timeout};
+  ApiOutcome out = co_await perform(state_, method, empty, type, true, empty, patience);
   co_return out;
 }
 
@@ -252,9 +265,13 @@ asio::awaitable<ApiOutcome> SlackWebApi::user_info(std::string user_id) {
     out.response = it->second.value;
     co_return out;
   }
-  // Built first: GCC 12 mis-compiles a braced initializer inside a co_await expression.
-  std::map<std::string, std::string> fields{{"user", user_id}};
-  ApiOutcome out = co_await call_form("users.info", fields);
+  // Asked while an envelope waits for its ack: no waiting on pacing or 429s, a short timeout.
+  std::string method = "users.info";
+  std::string body = form_encode({{"user", user_id}});
+  std::string type = "application/x-www-form-urlencoded";
+  std::string no_channel;
+  Patience patience{false, s->options.lookup_timeout};
+  ApiOutcome out = co_await perform(s, method, body, type, false, no_channel, patience);
   if (out.ok()) s->users[user_id] = {out.response, SteadyClock::now() + s->options.user_cache_ttl};
   co_return out;
 }

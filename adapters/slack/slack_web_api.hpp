@@ -32,6 +32,7 @@ struct WebApiOptions {
   int rate_limit_retries = 2;                        // 429s waited out within one call
   std::chrono::milliseconds max_retry_after{30000};  // a longer Retry-After goes back to the caller
   std::chrono::milliseconds timeout{15000};          // per HTTP request
+  std::chrono::milliseconds lookup_timeout{1500};    // users.info while an ack waits (Slack allows 3 s)
   std::chrono::minutes user_cache_ttl{60};
 };
 
@@ -63,7 +64,9 @@ class SlackWebApi {
   boost::asio::awaitable<ApiOutcome> auth_test();
   // conversations.open: the DM channel with user_id in response.channel (cached for good).
   boost::asio::awaitable<ApiOutcome> open_dm(std::string user_id);
-  // users.info: response.user_id and response.email (cached for user_cache_ttl).
+  // users.info: response.user_id and response.email (cached for user_cache_ttl). Made while an
+  // envelope waits for its ack, so it never waits for pacing or a 429 and times out after
+  // lookup_timeout; on failure the caller goes on without the e-mail.
   boost::asio::awaitable<ApiOutcome> user_info(std::string user_id);
   // users.lookupByEmail: response.user_id (cached for user_cache_ttl).
   boost::asio::awaitable<ApiOutcome> lookup_by_email(std::string email);

@@ -392,6 +392,8 @@ asio::awaitable<void> ws_session(std::shared_ptr<FakeSlackState> s, beast::tcp_s
     co_await http::async_write(stream, res, kToken);
     co_return;
   }
+  beast::error_code ignored;
+  stream.socket().set_option(tcp::no_delay(true), ignored);  // as a real server would: frames go at once
   auto c = std::make_shared<WsConn>(std::move(stream));
   c->ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
   auto [aec] = co_await c->ws.async_accept(req, kToken);
@@ -717,6 +719,8 @@ std::string FakeSlackServer::thread_reply(const std::string& user, const std::st
 }
 
 std::vector<FakeSlackServer::Ack> FakeSlackServer::acks() const { return state_->acks; }
+std::size_t FakeSlackServer::ack_count() const { return state_->acks.size(); }
+std::size_t FakeSlackServer::message_count() const { return state_->messages.size(); }
 
 bool FakeSlackServer::acked(const std::string& envelope_id) const { return acks_of(envelope_id) > 0; }
 

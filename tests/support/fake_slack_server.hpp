@@ -97,6 +97,7 @@ class FakeSlackServer {
     std::chrono::steady_clock::duration latency{};  // from writing the envelope to reading the ack
   };
   std::vector<Ack> acks() const;
+  std::size_t ack_count() const;
   bool acked(const std::string& envelope_id) const;
   int acks_of(const std::string& envelope_id) const;
   int dispatch_failures() const;
@@ -130,6 +131,7 @@ class FakeSlackServer {
   // The messages of a channel whose text or blocks contain needle.
   std::vector<Message> find(const std::string& channel, const std::string& needle) const;
   std::vector<nlohmann::json> response_url_posts() const;
+  std::size_t message_count() const;  // in all channels
 
   static std::string dm_channel(const std::string& user);  // "D" + user without the leading U
 

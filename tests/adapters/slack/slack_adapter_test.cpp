@@ -453,16 +453,19 @@ TEST_CASE("hallpass run refuses Slack settings it cannot use, naming them", "[un
     std::ifstream in(file);
     text.assign(std::istreambuf_iterator<char>(in), {});
   }
-  const std::string from = "slack: { enabled: false,";
-  auto at = text.find(from);
-  REQUIRE(at != std::string::npos);
-  text.replace(at, from.size(), "slack: { enabled: true, connections: 11,");
+  auto replace = [&text](const std::string& from, const std::string& to) {
+    auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+  };
+  replace("slack: { enabled: false,", "slack: { enabled: true,");
+  replace("connections: 2 }", "connections: 11 }");
   std::ofstream(file) << text;
   auto run = [&](const std::string& command) {
-    std::string cmd = "SLACK_APP_TOKEN=xapp-1 SLACK_BOT_TOKEN=xoxb-1 " + std::string(HALLPASS_BINARY) + " " + command +
-                      " --config " + file.string() + " 2>&1";
-    if (command == "check-config") cmd = "SLACK_APP_TOKEN=xapp-1 SLACK_BOT_TOKEN=xoxb-1 " + std::string(HALLPASS_BINARY) +
-                                         " check-config " + file.string() + " 2>&1";
+    // `timeout`: should the refusal ever be lost, hallpass run would otherwise run on.
+    std::string args = command == "run" ? "run --config " + file.string() : "check-config " + file.string();
+    std::string cmd = "SLACK_APP_TOKEN=xapp-1 SLACK_BOT_TOKEN=xoxb-1 timeout 20 " + std::string(HALLPASS_BINARY) +
+                      " " + args + " 2>&1";
     FILE* p = ::popen(cmd.c_str(), "r");
     REQUIRE(p);
     std::string out;
