@@ -9,6 +9,9 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -120,6 +123,9 @@ struct FakeSlackState {
   std::size_t rr = 0;
   std::chrono::milliseconds grace{2000};
   bool silence_next = false;
+  std::unique_ptr<tcp::acceptor> tls_acceptor;  // hand_out_untrusted_wss()
+  std::unique_ptr<asio::ssl::context> tls;
+  int refused_tls = 0;
   std::set<std::string> tickets;
   int ticket_counter = 0;
   std::map<std::string, Envelope> envelopes;
@@ -266,6 +272,10 @@ Reply route_api(FakeSlackState& s, const std::string& method, const http::reques
   if (method == "apps.connections.open") {
     std::string ticket = "t" + std::to_string(++s.ticket_counter);
     s.tickets.insert(ticket);
+    if (s.tls_acceptor) {
+      const auto port = s.tls_acceptor->local_endpoint().port();
+      return {200, {{"ok", true}, {"url", "wss://127.0.0.1:" + std::to_string(port) + "/link/?ticket=" + ticket}}, -1};
+    }
     return {200, {{"ok", true}, {"url", "ws://" + s.origin() + "/link/?ticket=" + ticket + "&app_id=" + kApp}}, -1};
   }
   if (method == "chat.postMessage") return post_message(s, body, false);
@@ -480,6 +490,36 @@ asio::awaitable<void> accept_loop(std::shared_ptr<FakeSlackState> s) {
   }
 }
 
+// A TLS listener that only does handshakes: with a self-signed certificate they must fail.
+asio::awaitable<void> tls_accept_loop(std::shared_ptr<FakeSlackState> s) {
+  while (!s->stopped && s->tls_acceptor) {
+    auto [ec, socket] = co_await s->tls_acceptor->async_accept(kToken);
+    if (ec) break;
+    asio::ssl::stream<tcp::socket> stream(std::move(socket), *s->tls);
+    auto [hec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kToken);
+    if (hec) ++s->refused_tls;
+  }
+}
+
+// A self-signed certificate for 127.0.0.1, made up in memory.
+void use_self_signed_certificate(asio::ssl::context& ctx) {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  X509* cert = X509_new();
+  X509_set_version(cert, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
+  X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
+  X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
+  X509_set_pubkey(cert, key);
+  X509_NAME* name = X509_get_subject_name(cert);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
+  X509_set_issuer_name(cert, name);
+  X509_sign(cert, key, EVP_sha256());
+  SSL_CTX_use_certificate(ctx.native_handle(), cert);
+  SSL_CTX_use_PrivateKey(ctx.native_handle(), key);
+  X509_free(cert);
+  EVP_PKEY_free(key);
+}
+
 json event_envelope_payload(FakeSlackState& s, json event) {
   return {{"token", "fake-verification"},
           {"team_id", kTeam},
@@ -538,6 +578,7 @@ void FakeSlackServer::stop() {
   state_->stopped = true;
   beast::error_code ignored;
   state_->acceptor.close(ignored);
+  if (state_->tls_acceptor) state_->tls_acceptor->close(ignored);
   for (auto& c : state_->all_conns) {
     beast::get_lowest_layer(c->ws).socket().close(ignored);
     c->open = false;
@@ -547,6 +588,18 @@ void FakeSlackServer::stop() {
 }
 
 void FakeSlackServer::silence_next_connection() { state_->silence_next = true; }
+
+void FakeSlackServer::hand_out_untrusted_wss() {
+  auto& s = *state_;
+  if (s.tls_acceptor) return;
+  s.tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  use_self_signed_certificate(*s.tls);
+  s.tls_acceptor = std::make_unique<tcp::acceptor>(s.acceptor.get_executor(),
+                                                   tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  asio::co_spawn(s.acceptor.get_executor(), tls_accept_loop(state_), asio::detached);
+}
+
+int FakeSlackServer::refused_tls_handshakes() const { return state_->refused_tls; }
 
 std::string FakeSlackServer::api_base_url() const { return "http://" + state_->origin() + "/api"; }
 

@@ -50,6 +50,11 @@ class FakeSlackServer {
   std::vector<int> open_connections() const;
   int connections_opened() const;     // ever
   int connections_closed_by_client() const;  // with a close frame from Hallpass
+  // From now on apps.connections.open hands out wss:// URLs to a TLS listener whose certificate
+  // is self-signed, made up at start: a client that checks certificates must refuse it.
+  void hand_out_untrusted_wss();
+  // TLS handshakes that listener saw fail (the client refused the certificate).
+  int refused_tls_handshakes() const;
   // The next websocket says hello and then goes silent: it reads nothing, so pings go unanswered.
   void silence_next_connection();
   // How long after a disconnect frame the server closes that connection itself.

@@ -411,6 +411,16 @@ TEST_CASE("a connection whose pings go unanswered is replaced", "[net][slack]") 
   w.run_until(p, [&] { return w.server.acked(cmd.envelope_id); }, "a command on the new connections");
 }
 
+TEST_CASE("a wss URL whose certificate is not trusted is refused, and tried again later", "[net][slack]") {
+  World w;
+  w.server.hand_out_untrusted_wss();
+  Process p(w.db, options_for(w.server));
+  w.run_until(p, [&] { return w.server.refused_tls_handshakes() >= 2; }, "two refused TLS handshakes");
+  CHECK(p.adapter->open_connections() == 0);
+  CHECK(w.server.connections_opened() == 0);
+  CHECK(w.server.calls("apps.connections.open").size() >= 2);
+}
+
 TEST_CASE("a summary shown only to the teacher in a channel is replaced through its response_url", "[net][slack]") {
   World w;
   Process p(w.db, options_for(w.server));
