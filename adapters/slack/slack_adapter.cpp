@@ -228,6 +228,12 @@ asio::awaitable<void> tell_person(std::shared_ptr<SlackState> s, std::string use
 
 asio::awaitable<bot::SendResult> send_delivery(std::shared_ptr<SlackState> s, bot::Delivery d) {
   const bot::Form* form = d.delete_ref.empty() ? d.message.find_form() : nullptr;
+  if (d.channel.starts_with("email:")) {
+    // A person the directory knows by e-mail only (first, so a form's origin is their DM).
+    ApiOutcome user = co_await s->api.lookup_by_email(d.channel.substr(6));
+    if (!user.ok()) co_return user.result;
+    d.channel = "dm:" + user.response.user_id;
+  }
   // The core's answer to a view_submission whose ack is waiting: it goes back in the ack.
   if (form && !d.reply_context.empty()) {
     if (auto it = s->pending_forms.find(d.reply_context); it != s->pending_forms.end() && !it->second->answered) {
@@ -242,14 +248,8 @@ asio::awaitable<bot::SendResult> send_delivery(std::shared_ptr<SlackState> s, bo
     }
   }
 
-  if (d.channel.starts_with("email:")) {
-    // A person the directory knows by e-mail only.
-    ApiOutcome user = co_await s->api.lookup_by_email(d.channel.substr(6));
-    if (!user.ok()) co_return user.result;
-    d.channel = "dm:" + user.response.user_id;
-  }
-  if (d.channel.empty() && !d.ephemeral_user.empty() && d.reply_context.empty()) {
-    // A reply with no conversation to go to (a form submitted from nowhere we know): their DM.
+  if (d.channel.empty() && !d.ephemeral_user.empty() && !form) {
+    // A reply with no conversation to go to (a modal opened without an origin): their DM.
     d.channel = "dm:" + d.ephemeral_user;
     d.ephemeral_user.clear();
     d.thread_ref.clear();

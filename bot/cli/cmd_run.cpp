@@ -114,7 +114,8 @@ int cmd_run(int argc, char** argv, bool demo) {
     const int connections = slack->socket.connections;
     slack_adapter.emplace(io.get_executor(), std::move(*slack));
     runtime.add_adapter(*slack_adapter);
-    std::cout << "Hallpass on Slack (Socket Mode, " << connections << " connections)" << std::endl;
+    std::cout << "Hallpass on Slack (Socket Mode, " << connections << (connections == 1 ? " connection)" : " connections)")
+              << std::endl;
   }
   std::optional<adapters::matrix::MatrixAdapter> matrix_adapter;
   if (matrix) {

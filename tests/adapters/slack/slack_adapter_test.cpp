@@ -11,6 +11,8 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <csignal>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bot/outbox_dispatcher.hpp"
@@ -489,6 +491,65 @@ TEST_CASE("hallpass run refuses Slack settings it cannot use, naming them", "[un
     CHECK(status == 1);
     CHECK(out.find("adapters.slack.connections must be a number from 1 to 10") != std::string::npos);
   }
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("hallpass run answers a slash command over Slack", "[net][slack][cli]") {
+  asio::io_context io;
+  FakeSlackServer server(io, "xoxb-cli", "xapp-cli");
+  server.add_user("U0TEACHER", "tgarcia@sierravista.example.org");  // no slack id in the sample: matched by e-mail
+  auto dir = std::filesystem::temp_directory_path() / ("hallpass-slack-run-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::copy(bot::sample_config_path().parent_path(), dir, std::filesystem::copy_options::recursive);
+  auto file = dir / "sample-district.yaml";
+  std::string text;
+  {
+    std::ifstream in(file);
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  auto replace = [&text](const std::string& from, const std::string& to) {
+    auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+  };
+  replace("web: { enabled: true,", "web: { enabled: false,");
+  replace("slack: { enabled: false,", "slack: { enabled: true, api_base_url: \"" + server.api_base_url() + "\",");
+  replace("connections: 2 }", "connections: 1 }");
+  std::ofstream(file) << text;
+
+  const std::string config = file.string(), db = (dir / "hallpass.db").string();
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::setenv("SLACK_APP_TOKEN", "xapp-cli", 1);
+    ::setenv("SLACK_BOT_TOKEN", "xoxb-cli", 1);
+    ::execl(HALLPASS_BINARY, HALLPASS_BINARY, "run", "--config", config.c_str(), "--db", db.c_str(),
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  auto run_until = [&](const std::function<bool()>& pred, const char* what) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!pred()) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, nullptr, 0);
+        FAIL("timed out waiting until " << what);
+      }
+      io.run_one_for(std::chrono::milliseconds(5));
+    }
+  };
+  run_until([&] { return server.open_connections().size() == 1; }, "hallpass connected");
+  auto cmd = server.slash_command("U0TEACHER", "C0LOUNGE", "help");
+  run_until([&] { return server.acked(cmd.envelope_id) && server.messages("C0LOUNGE").size() == 1; },
+            "the answer to /socialmedia help");
+  CHECK(server.messages("C0LOUNGE").front().ephemeral);
+  CHECK(server.messages("C0LOUNGE").front().user == "U0TEACHER");
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  server.stop();
   std::filesystem::remove_all(dir);
 }
 
