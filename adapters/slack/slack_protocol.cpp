@@ -137,6 +137,17 @@ std::map<std::string, std::string> flatten_state(const json& values) {
   return out;
 }
 
+// private_metadata is the form's context, or (for modals opened with an origin) a JSON object
+// {"hallpass":1,"context":…,"channel":…,"thread":…}. Returns the context; fills origin.
+std::string split_private_metadata(const std::string& metadata, ModalOrigin& origin) {
+  if (metadata.empty() || metadata.front() != '{') return metadata;
+  auto parsed = parse_json(metadata);
+  if (!parsed || !parsed->is_object() || !member(*parsed, "hallpass").is_number_integer()) return metadata;
+  origin.channel = str(*parsed, "channel");
+  origin.thread_ref = str(*parsed, "thread");
+  return str(*parsed, "context");
+}
+
 Result<std::optional<bot::Inbound>> interactive(const json& p, std::string_view envelope_id,
                                                 std::chrono::system_clock::time_point now) {
   const std::string type = str(p, "type");
@@ -161,9 +172,12 @@ Result<std::optional<bot::Inbound>> interactive(const json& p, std::string_view 
     if (in.place.channel.empty()) in.place.channel = str(container, "channel_id");
     const json& msg = member(p, "message");
     // The thread of the clicked message: its root when it is a reply, else the message itself.
+    // An ephemeral message is no thread root (Slack does not keep it), so only its own thread counts.
+    const json& ephemeral = member(container, "is_ephemeral");
+    const bool is_ephemeral = ephemeral.is_boolean() && ephemeral.get<bool>();
     in.place.thread_ref = str(msg, "thread_ts");
-    if (in.place.thread_ref.empty()) in.place.thread_ref = str(msg, "ts");
-    if (in.place.thread_ref.empty()) in.place.thread_ref = str(container, "message_ts");
+    if (in.place.thread_ref.empty() && !is_ephemeral) in.place.thread_ref = str(msg, "ts");
+    if (in.place.thread_ref.empty() && !is_ephemeral) in.place.thread_ref = str(container, "message_ts");
     in.place.direct = in.place.channel.rfind('D', 0) == 0;
     if (in.event_id.empty()) in.event_id = str(a, "action_ts");
   } else if (type == "view_submission") {
@@ -171,7 +185,11 @@ Result<std::optional<bot::Inbound>> interactive(const json& p, std::string_view 
     in.kind = bot::InboundKind::form_submission;
     in.form_id = str(view, "callback_id");
     if (in.form_id.empty()) return fail("view_submission without callback_id");
-    in.form_context = str(view, "private_metadata");
+    ModalOrigin origin;
+    in.form_context = split_private_metadata(str(view, "private_metadata"), origin);
+    in.place.channel = origin.channel;
+    in.place.thread_ref = origin.thread_ref;
+    in.place.direct = origin.channel.rfind('D', 0) == 0 || origin.channel.rfind("dm:", 0) == 0;
     in.values = flatten_state(member(member(view, "state"), "values"));
     if (in.event_id.empty()) in.event_id = str(view, "id") + ":" + str(view, "hash");
   } else {
@@ -446,6 +464,8 @@ bot::SendErrorKind error_kind(std::string_view error) {
       {"is_archived", bot::SendErrorKind::not_found},
       {"message_not_found", bot::SendErrorKind::not_found},
       {"user_not_found", bot::SendErrorKind::not_found},
+      {"users_not_found", bot::SendErrorKind::not_found},
+      {"thread_not_found", bot::SendErrorKind::not_found},
       {"invalid_blocks", bot::SendErrorKind::bad_request},
       {"msg_too_long", bot::SendErrorKind::bad_request},
       {"no_text", bot::SendErrorKind::bad_request},
@@ -726,6 +746,44 @@ Result<std::string> render_modal(const bot::Form& form) {
   return Result<std::string>(boost::system::in_place_value, view.dump());
 }
 
+Result<std::string> render_modal(const bot::Message& message, const ModalOrigin& origin) {
+  const bot::Form* form = message.find_form();
+  if (!form) return fail("the message has no form");
+  auto rendered = render_modal(*form);
+  if (!rendered) return rendered.error();
+  json view = json::parse(*rendered);
+  json intro = json::array();
+  for (const auto& block : message.blocks)
+    if (block.kind != bot::BlockKind::buttons && block.kind != bot::BlockKind::form) append_block(intro, block);
+  json& inputs = view["blocks"];
+  // A modal holds at most 100 blocks: the inputs first, then as much of the text as fits.
+  const std::size_t room = inputs.size() < kMaxModalBlocks ? kMaxModalBlocks - inputs.size() : 0;
+  json blocks = json::array();
+  for (std::size_t i = 0; i < intro.size() && i < room; ++i) blocks.push_back(std::move(intro[i]));
+  for (auto& b : inputs) blocks.push_back(std::move(b));
+  view["blocks"] = std::move(blocks);
+  if (!origin.channel.empty()) {
+    std::string metadata = json{{"hallpass", 1},
+                                {"context", form->context},
+                                {"channel", origin.channel},
+                                {"thread", origin.thread_ref}}
+                               .dump();
+    if (metadata.size() > kMaxPrivateMetadata)
+      return fail("form context and origin longer than 3000 bytes (private_metadata)");
+    view["private_metadata"] = std::move(metadata);
+  }
+  return Result<std::string>(boost::system::in_place_value, view.dump());
+}
+
+bool has_input_errors(const bot::Form& form) {
+  return std::any_of(form.inputs.begin(), form.inputs.end(),
+                     [](const bot::FormInput& in) { return !in.error.empty(); });
+}
+
+std::string form_update_payload(std::string_view view_json) {
+  return json{{"response_action", "update"}, {"view", json::parse(view_json)}}.dump();
+}
+
 std::string form_errors_payload(const bot::Form& form) {
   json errors = json::object();
   for (const auto& in : form.inputs)
@@ -736,9 +794,21 @@ std::string form_errors_payload(const bot::Form& form) {
 Result<ApiCall> build_api_call(const bot::Delivery& d) {
   if (d.channel.empty() && d.reply_context.empty()) return fail("delivery without a channel");
   ApiCall call;
-  if (const bot::Form* form = d.message.find_form()) {
+  if (!d.delete_ref.empty()) {
+    // Slack file ids start with F; anything else is a message ts in the delivery's channel.
+    if (d.delete_ref.front() == 'F') {
+      call.method = "files.delete";
+      call.body_json = json{{"file", d.delete_ref}}.dump();
+    } else {
+      if (d.channel.empty()) return fail("a message to delete needs its channel");
+      call.method = "chat.delete";
+      call.body_json = json{{"channel", d.channel}, {"ts", d.delete_ref}}.dump();
+    }
+    return call;
+  }
+  if (d.message.find_form()) {
     if (d.reply_context.empty()) return fail("a form needs a trigger_id (reply_context)");
-    auto view = render_modal(*form);
+    auto view = render_modal(d.message, ModalOrigin{d.channel, d.thread_ref});
     if (!view) return view.error();
     call.method = "views.open";
     call.body_json =
@@ -782,6 +852,10 @@ Result<ApiResponse> parse_api_response(std::string_view body) {
   if (r.ts.empty()) r.ts = str(j, "message_ts");
   const json& channel = member(j, "channel");
   r.channel = channel.is_object() ? str(channel, "id") : str(j, "channel");
+  r.url = str(j, "url");
+  const json& user = member(j, "user");
+  r.user_id = str(user, "id");
+  r.email = str(member(user, "profile"), "email");
   const json& messages = member(member(j, "response_metadata"), "messages");
   if (messages.is_array())
     for (const auto& m : messages)

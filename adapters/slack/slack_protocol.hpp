@@ -102,6 +102,7 @@ inline constexpr std::size_t kMaxButtonText = 75;
 inline constexpr std::size_t kMaxButtonValue = 2000;
 inline constexpr std::size_t kMaxActionId = 255;
 inline constexpr std::size_t kMaxModalTitle = 24;
+inline constexpr std::size_t kMaxModalBlocks = 100;
 inline constexpr std::size_t kMaxPrivateMetadata = 3000;
 
 // Escapes user text for mrkdwn: only & < > (so <@U…>, <!here> and <url> cannot be formed).
@@ -114,10 +115,26 @@ std::string to_mrkdwn(std::string_view markup);
 std::string render_blocks(const bot::Message& message);
 // The notification text: Message::fallback, else the plain text, escaped and at most 4000 bytes.
 std::string fallback_text(const bot::Message& message);
+// Where a modal was opened: a view_submission carries no channel of its own, so the adapter
+// sends this through Slack in the view's private_metadata, and the submission is answered in the
+// conversation (and thread) the form came from.
+struct ModalOrigin {
+  std::string channel;     // "C…", "D…" or "dm:U…"
+  std::string thread_ref;  // the thread's root ts, or empty
+};
+
 // A views.open modal for the form. Refuses a context over 3000 bytes (private_metadata).
 Result<std::string> render_modal(const bot::Form& form);
+// The modal for a message with a form: its text blocks (header, paragraphs, fields, quotes,
+// context; not buttons) above the form's inputs, and the origin wrapped with the form's context
+// into private_metadata. Refuses when that exceeds 3000 bytes.
+Result<std::string> render_modal(const bot::Message& message, const ModalOrigin& origin);
 // {"response_action":"errors","errors":{"<input key>":"<error>"}} from the inputs' error texts.
 std::string form_errors_payload(const bot::Form& form);
+// True when some input of the form carries an error (a refused submission shown again).
+bool has_input_errors(const bot::Form& form);
+// {"response_action":"update","view":<view>}: the open modal is replaced by the next form.
+std::string form_update_payload(std::string_view view_json);
 
 // One Web API call to make for a delivery.
 struct ApiCall {
@@ -127,9 +144,11 @@ struct ApiCall {
   std::string dm_user;    // conversations.open: open this DM, then build again with its channel
 };
 
-// chat.update when update_ref is set, chat.postEphemeral for ephemeral_user, views.open for a
-// message with a form and a trigger_id (reply_context), else chat.postMessage; thread_ts from
-// thread_ref. Refuses an empty channel, and a form without a trigger_id.
+// chat.delete (or files.delete for a file id "F…") when delete_ref is set, chat.update when
+// update_ref is set, chat.postEphemeral for ephemeral_user, views.open for a message with a form
+// and a trigger_id (reply_context; the delivery's channel and thread become the modal's origin),
+// else chat.postMessage; thread_ts from thread_ref. Refuses an empty channel, and a form without
+// a trigger_id.
 Result<ApiCall> build_api_call(const bot::Delivery& delivery);
 
 // ---- Web API responses ----------------------------------------------------------------------
@@ -139,6 +158,9 @@ struct ApiResponse {
   std::string error;
   std::string ts;       // chat.postMessage / chat.update; chat.postEphemeral's message_ts
   std::string channel;  // the channel, or conversations.open's channel.id
+  std::string url;      // apps.connections.open: the websocket URL
+  std::string user_id;  // users.info / users.lookupByEmail: user.id
+  std::string email;    // users.info / users.lookupByEmail: user.profile.email (needs users:read.email)
   std::vector<std::string> messages;  // response_metadata.messages (invalid_blocks hints)
 };
 

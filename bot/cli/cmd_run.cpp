@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "adapters/matrix/matrix_adapter.hpp"
+#include "adapters/slack/slack_adapter.hpp"
 #include "adapters/teams/teams_adapter.hpp"
 #include "adapters/webchat/webchat_adapter.hpp"
 #include "bot/cli/adapter_settings_check.hpp"
@@ -28,8 +29,8 @@ so it listens on this machine only unless --listen says otherwise.
 
 constexpr const char* kRunHelp = R"(Usage: hallpass run [--config FILE] [--db FILE]
 
-Starts Hallpass with the adapters the district config enables (adapters: web, matrix, teams). Secrets come
-from the environment variables the config names. Stops on SIGINT or SIGTERM.
+Starts Hallpass with the adapters the district config enables (adapters: web, slack, matrix, teams).
+Secrets come from the environment variables the config names. Stops on SIGINT or SIGTERM.
 )";
 }  // namespace
 
@@ -63,19 +64,36 @@ int cmd_run(int argc, char** argv, bool demo) {
         a != district->config.superintendent_place.addresses.end())
       matrix->rooms.insert(a->second);
   }
+  std::optional<adapters::slack::SlackOptions> slack;
+  if (auto it = district->config.adapters.find("slack"); it != district->config.adapters.end() && it->second.enabled) {
+    try {
+      slack = adapters::slack::options_from_settings(it->second.settings);
+    } catch (const std::exception& e) {
+      std::cerr << "hallpass: " << e.what() << " in " << district->config.file.string() << " (see docs/slack.md)\n";
+      return 1;
+    }
+    if (!slack->socket_mode) {
+      std::cerr << "hallpass: adapters.slack.mode: http is not included in this build yet. Use mode: socket "
+                   "(Socket Mode needs no public address; see docs/slack.md).\n";
+      return 1;
+    }
+    // People the directory knows by Slack id; the adapter reads anyone else's e-mail from Slack.
+    const bot::DistrictConfig* config = &district->config;
+    slack->known_user = [config](std::string_view id) { return config->person_by_handle("slack", id) != nullptr; };
+  }
   std::optional<adapters::teams::TeamsOptions> teams;
   if (auto it = district->config.adapters.find("teams"); it != district->config.adapters.end() && it->second.enabled) {
     if (!check_teams_settings(district->config, std::cerr)) return 1;
     teams = adapters::teams::options_from_settings(it->second.settings);
   }
   for (const auto& [name, settings] : district->config.adapters)
-    if (settings.enabled && name != "web" && name != "matrix" && name != "teams") {
+    if (settings.enabled && name != "web" && name != "matrix" && name != "slack" && name != "teams") {
       std::cerr << "hallpass: the " << name << " adapter is enabled in " << district->config.file.string()
                 << " but this build of Hallpass does not include it yet. Set adapters." << name
                 << ".enabled: false, or use the web chat.\n";
       return 1;
     }
-  if (!want_web && !matrix && !teams) {
+  if (!want_web && !matrix && !slack && !teams) {
     std::cerr << "hallpass run: no adapter is enabled in " << district->config.file.string()
               << ". Enable one under adapters:, or try hallpass demo.\n";
     return 1;
@@ -97,6 +115,15 @@ int cmd_run(int argc, char** argv, bool demo) {
   bot::SystemClock clock;
   boost::asio::io_context io;
   bot::Runtime runtime(io, *district, *store, clock);
+  // Adapters in priority order: a person reachable on several platforms is written to on the first.
+  std::optional<adapters::slack::SlackAdapter> slack_adapter;
+  if (slack) {
+    const int connections = slack->socket.connections;
+    slack_adapter.emplace(io.get_executor(), std::move(*slack));
+    runtime.add_adapter(*slack_adapter);
+    std::cout << "Hallpass on Slack (Socket Mode, " << connections << (connections == 1 ? " connection)" : " connections)")
+              << std::endl;
+  }
   std::optional<adapters::matrix::MatrixAdapter> matrix_adapter;
   if (matrix) {
     // The adapter sees only its checkpoint, never the store.

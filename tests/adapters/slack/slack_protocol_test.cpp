@@ -453,3 +453,98 @@ TEST_CASE("Web API responses map to send errors", "[unit][slack]") {
   for (auto e : {"internal_error", "fatal_error"}) CHECK(kind(e) == bot::SendErrorKind::server);
   CHECK(to_send_result(503, std::nullopt, "upstream down").error == bot::SendErrorKind::server);
 }
+
+TEST_CASE("a modal carries where it was opened, and its submission is answered there", "[unit][slack]") {
+  bot::Delivery d;
+  d.channel = "CSUPER";
+  d.thread_ref = "1795000000.000042";
+  d.reply_context = "6100000000001.1234567890.fake";
+  d.message.paragraph("Explain the decision for **R-1001**.");
+  bot::Form form{.form_id = "decision.reject", .context = "R-1001", .title = "Reject R-1001"};
+  form.inputs.push_back(input("explanation", bot::InputKind::multiline, 0));
+  d.message.form(form);
+  auto call = build_api_call(d);
+  REQUIRE(call.has_value());
+  CHECK(call->method == "views.open");
+  const json view = json::parse(call->body_json)["view"];
+  // The message's text shows above the inputs.
+  REQUIRE(view["blocks"].size() == 2);
+  CHECK(view["blocks"][0]["type"] == "section");
+  CHECK(view["blocks"][0]["text"]["text"] == "Explain the decision for *R-1001*.");
+  CHECK(view["blocks"][1]["type"] == "input");
+
+  // Slack sends private_metadata back untouched with the submission.
+  json payload = json::parse(R"({"type":"view_submission","user":{"id":"U0SUPER"},"team":{"id":"T0"},
+      "trigger_id":"t2","view":{"callback_id":"decision.reject",
+      "state":{"values":{"explanation":{"explanation":{"type":"plain_text_input","value":"No."}}}}}})");
+  payload["view"]["private_metadata"] = view["private_metadata"];
+  auto in = payload_to_inbound(EnvelopeType::interactive, payload.dump(), "e1", kNow);
+  REQUIRE(in.has_value());
+  REQUIRE(in->has_value());
+  CHECK((*in)->form_context == "R-1001");
+  CHECK((*in)->place.channel == "CSUPER");
+  CHECK((*in)->place.thread_ref == "1795000000.000042");
+  CHECK_FALSE((*in)->place.direct);
+  CHECK((*in)->values.at("explanation") == "No.");
+
+  // Opened from a DM: the answer goes to the person's DM.
+  d.channel = "dm:U0TEACHER1";
+  d.thread_ref.clear();
+  payload["view"]["private_metadata"] = json::parse(build_api_call(d)->body_json)["view"]["private_metadata"];
+  in = payload_to_inbound(EnvelopeType::interactive, payload.dump(), "e2", kNow);
+  REQUIRE(in.has_value());
+  CHECK((*in)->place.direct);
+  CHECK((*in)->form_context == "R-1001");
+
+  // private_metadata Hallpass did not wrap is the form's context as it stands.
+  payload["view"]["private_metadata"] = R"({"not":"ours"})";
+  in = payload_to_inbound(EnvelopeType::interactive, payload.dump(), "e3", kNow);
+  REQUIRE(in.has_value());
+  CHECK((*in)->form_context == R"({"not":"ours"})");
+  CHECK((*in)->place.channel.empty());
+
+  // The origin counts against the 3000 bytes.
+  d.message = bot::Message();
+  form.context = std::string(2990, 'x');
+  d.message.form(form);
+  CHECK_FALSE(build_api_call(d).has_value());
+}
+
+TEST_CASE("form answers for a view_submission ack", "[unit][slack]") {
+  bot::Form form{.form_id = "decision.reject", .context = "R-1001", .title = "Reject"};
+  form.inputs.push_back(input("explanation", bot::InputKind::multiline, 0));
+  CHECK_FALSE(has_input_errors(form));
+  form.inputs[0].error = "An explanation is required";
+  CHECK(has_input_errors(form));
+  const json update = json::parse(form_update_payload(*render_modal(form)));
+  CHECK(update["response_action"] == "update");
+  CHECK(update["view"]["callback_id"] == "decision.reject");
+}
+
+TEST_CASE("deletions: files and messages", "[unit][slack]") {
+  bot::Delivery d;
+  d.channel = "C0APPROVALS";
+  d.delete_ref = "F0PHOTO";
+  auto call = build_api_call(d);
+  REQUIRE(call.has_value());
+  CHECK(call->method == "files.delete");
+  CHECK(json::parse(call->body_json) == json{{"file", "F0PHOTO"}});
+  d.delete_ref = "1795000000.000007";
+  call = build_api_call(d);
+  REQUIRE(call.has_value());
+  CHECK(call->method == "chat.delete");
+  CHECK(json::parse(call->body_json) == json{{"channel", "C0APPROVALS"}, {"ts", "1795000000.000007"}});
+}
+
+TEST_CASE("Web API answers: the socket URL, users and e-mails", "[unit][slack]") {
+  auto open = parse_api_response(R"({"ok":true,"url":"wss://wss-primary.slack.com/link/?ticket=abc&app_id=A1"})");
+  REQUIRE(open.has_value());
+  CHECK(open->url == "wss://wss-primary.slack.com/link/?ticket=abc&app_id=A1");
+  auto user = parse_api_response(
+      R"({"ok":true,"user":{"id":"U0TEACHER1","name":"ms.rivera","profile":{"email":"mrivera@example.org"}}})");
+  REQUIRE(user.has_value());
+  CHECK(user->user_id == "U0TEACHER1");
+  CHECK(user->email == "mrivera@example.org");
+  CHECK(to_send_result(200, std::nullopt, R"({"ok":false,"error":"users_not_found"})").error ==
+        bot::SendErrorKind::not_found);
+}

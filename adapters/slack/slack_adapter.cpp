@@ -1,0 +1,370 @@
+#include "adapters/slack/slack_adapter.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <stdexcept>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "adapters/http/http_client.hpp"
+
+namespace adapters::slack {
+
+namespace asio = boost::asio;
+using nlohmann::json;
+using SteadyClock = std::chrono::steady_clock;
+constexpr auto kToken = asio::as_tuple(asio::use_awaitable);
+// Slack accepts a response_url up to five times within 30 minutes.
+constexpr auto kResponseUrlLife = std::chrono::minutes(30);
+constexpr int kResponseUrlUses = 5;
+constexpr std::size_t kMaxRememberedEphemerals = 10000;
+
+namespace {
+
+std::string setting(const std::map<std::string, std::string>& s, const char* key, bool required) {
+  auto it = s.find(key);
+  if (it == s.end() || it->second.empty()) {
+    if (required) throw std::invalid_argument(std::string("adapters.slack.") + key + " is not set");
+    return {};
+  }
+  return it->second;
+}
+
+// A view_submission whose ack waits for the core's answer (keyed by its trigger_id).
+struct PendingForm {
+  explicit PendingForm(asio::any_io_executor ex) : done(ex) {}
+  asio::steady_timer done;  // cancelled when answered
+  std::string payload;      // the ack's payload: errors, or the next view
+  bool answered = false;
+
+  void answer(std::string p) {
+    if (answered) return;
+    answered = true;
+    payload = std::move(p);
+    done.cancel();
+  }
+};
+
+// The response_url of a button pressed on an ephemeral message: the only way to replace it.
+struct EphemeralReply {
+  std::string response_url;
+  SteadyClock::time_point expires;
+  int uses_left = kResponseUrlUses;
+};
+
+}  // namespace
+
+SlackOptions options_from_settings(const std::map<std::string, std::string>& s) {
+  SlackOptions o;
+  const std::string mode = setting(s, "mode", false);
+  if (!mode.empty() && mode != "socket" && mode != "http")
+    throw std::invalid_argument("adapters.slack.mode must be socket or http, not \"" + mode + "\"");
+  o.socket_mode = mode != "http";
+  o.api.bot_token = setting(s, "bot_token", true);
+  o.api.app_token = setting(s, "app_token", o.socket_mode);
+  if (!o.api.bot_token.starts_with("xoxb-"))
+    spdlog::warn("adapters.slack.bot_token does not look like a bot token (xoxb-…)");
+  if (o.socket_mode && !o.api.app_token.starts_with("xapp-"))
+    spdlog::warn("adapters.slack.app_token does not look like an app-level token (xapp-…)");
+  if (auto url = setting(s, "api_base_url", false); !url.empty()) {
+    if (!url.starts_with("https://") && !url.starts_with("http://"))
+      throw std::invalid_argument("adapters.slack.api_base_url must start with https:// (or http:// for a test server)");
+    o.api.base_url = url;
+  }
+  if (auto n = setting(s, "connections", false); !n.empty()) {
+    int count = 0;
+    try {
+      count = std::stoi(n);
+    } catch (const std::exception&) {
+      count = 0;
+    }
+    if (count < 1 || count > 10)
+      throw std::invalid_argument("adapters.slack.connections must be a number from 1 to 10 (Slack's limit)");
+    o.socket.connections = count;
+  }
+  return o;
+}
+
+struct SlackState {
+  SlackState(asio::any_io_executor ex, SlackOptions opts)
+      : executor(ex), options(std::move(opts)), api(ex, options.api), stop_timer(ex) {
+    stop_timer.expires_at(asio::steady_timer::time_point::max());
+  }
+
+  asio::any_io_executor executor;
+  SlackOptions options;
+  SlackWebApi api;
+  std::unique_ptr<SocketModeReceiver> receiver;
+  asio::steady_timer stop_timer;  // HTTP mode: run() waits on it
+  bot::EventSink* sink = nullptr;
+  bool stopped = false;
+  std::map<std::string, std::shared_ptr<PendingForm>> pending_forms;  // trigger_id →
+  std::map<std::string, EphemeralReply> ephemerals;                   // message ts →
+  std::map<std::string, std::unique_ptr<http::HttpClient>> hooks;     // response_url origin →
+};
+
+namespace {
+
+// When the outbox has delivered what was due (the core's answer included), a form still
+// waiting is acknowledged plainly.
+asio::awaitable<void> answer_when_drained(std::shared_ptr<SlackState> s, std::shared_ptr<PendingForm> pending) {
+  if (s->sink) co_await s->sink->drained();
+  pending->answer({});
+}
+
+// A button pressed on an ephemeral message: keep its response_url to replace that message.
+void remember_ephemeral(SlackState& s, const std::string& payload_json) {
+  json p = json::parse(payload_json, nullptr, false);
+  if (!p.is_object() || p.value("type", "") != "block_actions") return;
+  const json container = p.value("container", json::object());
+  if (!container.is_object() || !container.value("is_ephemeral", false)) return;
+  const std::string ts = container.value("message_ts", "");
+  const std::string url = p.value("response_url", "");
+  if (ts.empty() || url.empty()) return;
+  const bool secure = url.starts_with("https://");
+  // Plain http only when the API itself is plain http (a loopback test server).
+  if (!secure && !(url.starts_with("http://") && s.options.api.base_url.starts_with("http://"))) return;
+  const auto now = SteadyClock::now();
+  std::erase_if(s.ephemerals, [now](const auto& e) { return e.second.expires <= now; });
+  if (s.ephemerals.size() >= kMaxRememberedEphemerals) return;
+  s.ephemerals[ts] = EphemeralReply{url, now + kResponseUrlLife};
+}
+
+asio::awaitable<AckReply> handle_payload(std::shared_ptr<SlackState> s, EnvelopeType type, std::string payload,
+                                         std::string envelope_id) {
+  if (!s->sink || s->stopped) co_return AckReply{.accepted = false};
+  auto parsed = payload_to_inbound(type, payload, envelope_id, std::chrono::system_clock::now());
+  if (!parsed) {
+    // Acknowledged all the same: Slack would only send the same thing again.
+    spdlog::warn("slack: a delivery was not understood and is dropped: {}", parsed.error().message);
+    co_return AckReply{};
+  }
+  if (!*parsed) co_return AckReply{};  // nothing for the bot
+  bot::Inbound event = std::move(**parsed);
+  if (type == EnvelopeType::interactive) remember_ephemeral(*s, payload);
+  if (!s->options.known_user || !s->options.known_user(event.actor)) {
+    ApiOutcome info = co_await s->api.user_info(event.actor);
+    if (info.ok()) event.actor_email = info.response.email;
+  }
+  std::shared_ptr<PendingForm> pending;
+  if (event.kind == bot::InboundKind::form_submission && !event.reply_context.empty()) {
+    pending = std::make_shared<PendingForm>(s->executor);
+    pending->done.expires_after(s->options.form_reply_wait);
+    s->pending_forms[event.reply_context] = pending;
+  }
+  bot::HandleResult result = s->sink->handle(event);
+  AckReply reply{.accepted = result.accepted};
+  if (pending) {
+    if (result.accepted && !result.duplicate) {
+      asio::co_spawn(s->executor, answer_when_drained(s, pending), asio::detached);
+      if (!pending->answered) co_await pending->done.async_wait(kToken);
+      reply.payload_json = pending->payload;
+    }
+    pending->answered = true;  // too late now: later deliveries go out normally
+    if (auto it = s->pending_forms.find(event.reply_context); it != s->pending_forms.end() && it->second == pending)
+      s->pending_forms.erase(it);
+  }
+  co_return reply;
+}
+
+bot::SendResult failed(bot::SendErrorKind kind, std::string text) {
+  bot::SendResult r;
+  r.error = kind;
+  r.error_text = std::move(text);
+  return r;
+}
+
+// "dm:U…" → the DM channel id.
+asio::awaitable<bot::SendResult> resolve_dm(std::shared_ptr<SlackState> s, std::string& channel) {
+  ApiOutcome dm = co_await s->api.open_dm(channel.substr(3));
+  if (dm.ok()) channel = dm.response.channel;
+  co_return dm.result;
+}
+
+// Replaces an ephemeral message through the response_url of a button pressed on it.
+asio::awaitable<bot::SendResult> replace_ephemeral(std::shared_ptr<SlackState> s, EphemeralReply& target,
+                                                   bot::Delivery d) {
+  const std::string url = target.response_url;
+  const auto scheme_end = url.find("://");
+  const auto path_start = url.find('/', scheme_end + 3);
+  const std::string origin = url.substr(0, path_start);
+  auto& client = s->hooks[origin];
+  if (!client) client = std::make_unique<http::HttpClient>(s->executor, origin);
+  --target.uses_left;
+  http::Request req;
+  req.method = "POST";
+  req.target = "/";
+  if (path_start != std::string::npos) req.target = url.substr(path_start);
+  req.content_type = "application/json; charset=utf-8";
+  req.body = json{{"replace_original", true},
+                  {"text", fallback_text(d.message)},
+                  {"blocks", json::parse(render_blocks(d.message))}}
+                 .dump();
+  http::Response r = co_await client->request(std::move(req));
+  if (!r.ok()) {
+    spdlog::warn("slack: replacing an ephemeral message failed: {}", r.error_text);
+    co_return failed(r.error, "response_url: " + r.error_text);
+  }
+  bot::SendResult ok;
+  ok.ref = d.update_ref;
+  co_return ok;
+}
+
+// Tells a person that Slack refused what they were waiting for (a form that did not open).
+asio::awaitable<void> tell_person(std::shared_ptr<SlackState> s, std::string user, std::string error) {
+  std::string channel = "dm:" + user;
+  if (!(co_await resolve_dm(s, channel)).ok()) co_return;
+  json body{{"channel", channel},
+            {"text", "Slack could not open the form (" + escape_mrkdwn(error) +
+                         "). Please try again: run the command or press the button once more."}};
+  co_await s->api.call_json("chat.postMessage", body.dump(), channel);
+}
+
+asio::awaitable<bot::SendResult> send_delivery(std::shared_ptr<SlackState> s, bot::Delivery d) {
+  const bot::Form* form = d.delete_ref.empty() ? d.message.find_form() : nullptr;
+  if (d.channel.starts_with("email:")) {
+    // A person the directory knows by e-mail only (first, so a form's origin is their DM).
+    ApiOutcome user = co_await s->api.lookup_by_email(d.channel.substr(6));
+    if (!user.ok()) co_return user.result;
+    d.channel = "dm:" + user.response.user_id;
+  }
+  // The core's answer to a view_submission whose ack is waiting: it goes back in the ack.
+  if (form && !d.reply_context.empty()) {
+    if (auto it = s->pending_forms.find(d.reply_context); it != s->pending_forms.end() && !it->second->answered) {
+      if (has_input_errors(*form)) {
+        it->second->answer(form_errors_payload(*form));
+        co_return bot::SendResult{};
+      }
+      if (auto view = render_modal(d.message, ModalOrigin{d.channel, d.thread_ref})) {
+        it->second->answer(form_update_payload(*view));
+        co_return bot::SendResult{};
+      }
+    }
+  }
+
+  if (d.channel.empty() && !d.ephemeral_user.empty() && !form) {
+    // A reply with no conversation to go to (a modal opened without an origin): their DM.
+    d.channel = "dm:" + d.ephemeral_user;
+    d.ephemeral_user.clear();
+    d.thread_ref.clear();
+  }
+  // Who waits for this (no ?: with strings: GCC 12 mis-compiles their temporaries in coroutines).
+  std::string waiting_user = d.ephemeral_user;
+  if (waiting_user.empty() && d.channel.starts_with("dm:")) waiting_user = d.channel.substr(3);
+  // A form opens as a modal: its channel is only where the answer goes later.
+  if (d.channel.starts_with("dm:") && !form) {
+    if (auto r = co_await resolve_dm(s, d.channel); !r.ok()) co_return r;
+  }
+
+  if (!d.update_ref.empty() && !d.ephemeral_user.empty() && d.delete_ref.empty()) {
+    // An ephemeral message cannot be edited with chat.update: replace it through the
+    // response_url of a button pressed on it, or else show the new version beside it.
+    auto it = s->ephemerals.find(d.update_ref);
+    if (it != s->ephemerals.end() && it->second.uses_left > 0 && it->second.expires > SteadyClock::now())
+      co_return co_await replace_ephemeral(s, it->second, d);
+    d.update_ref.clear();
+    d.thread_ref.clear();
+  }
+
+  auto call = build_api_call(d);
+  if (!call) co_return failed(bot::SendErrorKind::bad_request, call.error().message);
+  std::string pace_channel;
+  if (call->method.starts_with("chat.post") || call->method == "chat.update") pace_channel = d.channel;
+  ApiOutcome out = co_await s->api.call_json(call->method, call->body_json, pace_channel);
+  if (out.ok()) {
+    bot::SendResult r = out.result;
+    if (r.ref.empty()) r.ref = d.update_ref;
+    co_return r;
+  }
+  if (call->method == "chat.postEphemeral" && out.result.error == bot::SendErrorKind::not_found &&
+      !d.ephemeral_user.empty()) {
+    // The bot is not in that channel: the person gets the answer in their DM instead.
+    spdlog::info("slack: cannot answer in {} ({}); sending the answer to the person's DM", d.channel,
+                 out.result.error_text);
+    bot::Delivery dm = d;
+    dm.channel = "dm:" + d.ephemeral_user;
+    dm.ephemeral_user.clear();
+    dm.thread_ref.clear();
+    dm.update_ref.clear();
+    co_return co_await send_delivery(s, std::move(dm));
+  }
+  if (call->method == "views.open" && !out.result.retryable() && !waiting_user.empty()) {
+    std::string error = out.response.error;
+    if (error.empty()) error = out.result.error_text;
+    co_await tell_person(s, waiting_user, error);
+  }
+  co_return out.result;
+}
+
+// The receiver's handler holds the state weakly: the state owns the receiver.
+asio::awaitable<AckReply> handle_if_alive(std::weak_ptr<SlackState> weak, EnvelopeType type, std::string payload,
+                                          std::string envelope_id) {
+  auto s = weak.lock();
+  if (!s) co_return AckReply{.accepted = false};
+  co_return co_await handle_payload(s, type, std::move(payload), std::move(envelope_id));
+}
+
+asio::awaitable<void> check_token(std::shared_ptr<SlackState> s) {
+  ApiOutcome who = co_await s->api.auth_test();
+  if (who.ok()) spdlog::info("slack: the bot token works");
+  else if (who.result.error == bot::SendErrorKind::auth)
+    spdlog::error("slack: Slack refused the bot token ({}); check adapters.slack.bot_token (xoxb-…)",
+                  who.result.error_text);
+}
+
+}  // namespace
+
+SlackAdapter::SlackAdapter(asio::any_io_executor executor, SlackOptions options)
+    : state_(std::make_shared<SlackState>(executor, std::move(options))) {
+  if (state_->options.socket_mode)
+    state_->receiver = std::make_unique<SocketModeReceiver>(executor, state_->api, state_->options.socket,
+                                                            envelope_handler());
+}
+
+SlackAdapter::~SlackAdapter() {
+  stop();
+  state_->receiver.reset();
+  state_->api.close();
+}
+
+void SlackAdapter::stop() {
+  state_->stopped = true;
+  if (state_->receiver) state_->receiver->stop();
+  state_->stop_timer.cancel();
+  for (auto& [trigger, pending] : state_->pending_forms) pending->answer({});
+}
+
+int SlackAdapter::open_connections() const { return state_->receiver ? state_->receiver->open_connections() : 0; }
+
+asio::awaitable<void> SlackAdapter::run(bot::EventSink& sink) {
+  auto s = state_;
+  s->sink = &sink;
+  // Beside the receiver, not before it: an unreachable API must not hold up Socket Mode.
+  asio::co_spawn(s->executor, check_token(s), asio::detached);
+  if (s->receiver && !s->stopped) co_await s->receiver->run();
+  else if (!s->stopped) co_await s->stop_timer.async_wait(kToken);
+  s->sink = nullptr;
+}
+
+asio::awaitable<bot::SendResult> SlackAdapter::send(bot::Delivery delivery) {
+  co_return co_await send_delivery(state_, std::move(delivery));
+}
+
+asio::awaitable<AckReply> SlackAdapter::handle_envelope(EnvelopeType type, std::string payload_json,
+                                                        std::string envelope_id) {
+  co_return co_await handle_payload(state_, type, std::move(payload_json), std::move(envelope_id));
+}
+
+EnvelopeHandler SlackAdapter::envelope_handler() {
+  using namespace std::placeholders;
+  // A bound function, not a coroutine lambda with captures (GCC 12 mis-compiles those).
+  return std::bind(&handle_if_alive, std::weak_ptr<SlackState>(state_), _1, _2, _3);
+}
+
+}  // namespace adapters::slack

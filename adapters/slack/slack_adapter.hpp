@@ -1,0 +1,82 @@
+#pragma once
+// SlackAdapter: Hallpass as a Slack app (platform "slack").
+//
+// Receiving: run() keeps Socket Mode connected (SocketModeReceiver); HTTP mode plugs its own
+// receiver into handle_envelope(), the seam both use. handle_envelope turns a payload into a
+// bot::Inbound, fills the actor's e-mail from users.info when the directory does not know their
+// Slack id (the core then matches by e-mail), hands it to the sink and says how to acknowledge.
+// A view_submission's ack waits briefly (form_reply_wait, or until the outbox is drained) for
+// the core's answer to the form: a form with input errors goes back as response_action "errors",
+// a next form as response_action "update"; anything else is a plain ack and is posted normally.
+//
+// Sending: send() renders Block Kit and calls chat.postMessage (threads through thread_ts),
+// chat.update, chat.postEphemeral, views.open, chat.delete or files.delete. Channels "dm:U…" are
+// opened with conversations.open, "email:<address>" with users.lookupByEmail first. An update of
+// an ephemeral message goes through the response_url of the button pressed on it. When Slack
+// refuses a message a person is waiting for, that person is told (a form that did not open) or
+// gets it in their DM (an ephemeral reply in a channel the bot is not in). SendResult::ref is the
+// message's ts. Everything runs on the executor's one thread.
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "adapters/slack/slack_envelope_handler.hpp"
+#include "adapters/slack/slack_socket_mode.hpp"
+#include "adapters/slack/slack_web_api.hpp"
+#include "bot/adapter.hpp"
+
+namespace adapters::slack {
+
+struct SlackOptions {
+  WebApiOptions api;          // base URL, tokens, pacing
+  SocketModeOptions socket;   // connections, backoff, watchdog
+  bool socket_mode = true;    // false (HTTP mode): run() only waits; a receiver calls handle_envelope
+  // True when the directory knows this Slack user id (cmd_run asks the config, never the store).
+  // Others get their e-mail read with users.info. Unset: everyone's is read.
+  std::function<bool(std::string_view user_id)> known_user;
+  // How long a view_submission's ack waits for the core's answer (Slack allows 3 s in all).
+  std::chrono::milliseconds form_reply_wait{2000};
+};
+
+// Options from the config's adapters.slack settings: bot_token (required), app_token (required
+// in socket mode), mode (socket | http; default socket), api_base_url (default
+// https://slack.com/api), connections (1–10, default 2). Throws std::invalid_argument naming
+// the setting that is missing or wrong.
+SlackOptions options_from_settings(const std::map<std::string, std::string>& settings);
+
+struct SlackState;  // the API client, the receiver and what the adapter remembers, in the .cpp
+
+class SlackAdapter final : public bot::Adapter {
+ public:
+  SlackAdapter(boost::asio::any_io_executor executor, SlackOptions options);
+  ~SlackAdapter() override;
+  SlackAdapter(const SlackAdapter&) = delete;
+  SlackAdapter& operator=(const SlackAdapter&) = delete;
+
+  std::string_view platform() const override { return "slack"; }
+  // Checks the bot token (auth.test), then receives until stop() (Socket Mode), or only waits.
+  boost::asio::awaitable<void> run(bot::EventSink& sink) override;
+  boost::asio::awaitable<bot::SendResult> send(bot::Delivery delivery) override;
+
+  // One delivery from Slack → the core → how to acknowledge it. envelope_id is empty in HTTP
+  // mode. Not accepted while run() has not started (Slack then delivers it again).
+  boost::asio::awaitable<AckReply> handle_envelope(EnvelopeType type, std::string payload_json,
+                                                   std::string envelope_id);
+  // handle_envelope as the EnvelopeHandler a receiver takes. The adapter must outlive it.
+  EnvelopeHandler envelope_handler();
+
+  // Ends run(): closes the Socket Mode connections. Safe to call twice.
+  void stop();
+  // Socket Mode connections open and not being replaced (for tests and health checks).
+  int open_connections() const;
+
+ private:
+  std::shared_ptr<SlackState> state_;
+};
+
+}  // namespace adapters::slack
