@@ -47,6 +47,9 @@ class Adapter {
   // conversation from their email (Slack users.lookupByEmail, Teams saved conversation references),
   // so a directory imported with emails only still reaches people who have no platform id in it.
   virtual bool reaches_by_email() const { return false; }
+  // Stops receiving and closes connections politely (a websocket close frame, a listener closed),
+  // so that run() returns; called on SIGTERM before the process ends. Safe to call twice.
+  virtual void stop() {}
 };
 
 }  // namespace bot

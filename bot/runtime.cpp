@@ -47,7 +47,8 @@ Runtime::Runtime(asio::io_context& io, const District& district, Store& store, c
       store_(store),
       bot_(services_, store, clock),
       dispatcher_(io.get_executor(), store, district.config, clock),
-      scheduler_(io.get_executor(), bot_, store, clock) {
+      scheduler_(io.get_executor(), bot_, store, clock),
+      grace_(io) {
   bot_.on_outbox_written([this] { dispatcher_.notify(); });
   bot_.on_timers_written([this] { scheduler_.notify(); });
   bot_.on_deletions_requested([this](std::vector<Outbound> d) { dispatcher_.request_deletions(std::move(d)); });
@@ -66,6 +67,15 @@ void Runtime::stop() {
   io_.stop();
 }
 
+void Runtime::shut_down(std::chrono::milliseconds grace) {
+  // When the last adapter's run() returns, run_adapter drains the outbox and calls stop().
+  for (Adapter* a : adapters_) a->stop();
+  grace_.expires_after(grace);
+  grace_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) stop();
+  });
+}
+
 int Runtime::run(bool stop_on_signal) {
   dispatcher_.recover();
   // The standing timers (the next digest) exist; then timers that fell due while Hallpass was
@@ -77,7 +87,7 @@ int Runtime::run(bool stop_on_signal) {
     signals.async_wait([this](const boost::system::error_code& ec, int sig) {
       if (ec) return;
       spdlog::info("signal {}: stopping", sig);
-      stop();
+      shut_down(std::chrono::seconds(3));
     });
   asio::co_spawn(io_, scheduler_.run(), log_failure("the scheduler"));
   asio::co_spawn(io_, dispatcher_.run(), log_failure("the outbox dispatcher"));

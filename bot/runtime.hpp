@@ -3,6 +3,8 @@
 // and the adapters. run() returns when every adapter's run() has returned (the console at end of
 // input) or on SIGINT/SIGTERM.
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <memory>
 #include <vector>
 
@@ -23,7 +25,11 @@ class Runtime {
   OutboxDispatcher& dispatcher() { return dispatcher_; }
   // Runs until the adapters finish or a stop signal; returns the process exit code.
   int run(bool stop_on_signal = true);
+  // Ends run() at once.
   void stop();
+  // Asks every adapter to stop (connections closed politely, nothing new received), lets them
+  // finish and the outbox drain what is due, and ends run() after `grace` at the latest.
+  void shut_down(std::chrono::milliseconds grace);
 
  private:
   boost::asio::io_context& io_;
@@ -34,6 +40,7 @@ class Runtime {
   Scheduler scheduler_;
   std::vector<Adapter*> adapters_;
   size_t running_adapters_ = 0;
+  boost::asio::steady_timer grace_;
 };
 
 }  // namespace bot

@@ -58,7 +58,7 @@ class MatrixAdapter final : public bot::Adapter {
   boost::asio::awaitable<bot::SendResult> send(bot::Delivery delivery) override;
   bool idempotent_sends() const override { return true; }
   // Ends run() and fails pending requests. Safe to call twice.
-  void stop();
+  void stop() override;
 
  private:
   std::shared_ptr<MatrixState> state_;

@@ -98,7 +98,7 @@ class TeamsAdapter final : public bot::Adapter {
   boost::asio::awaitable<bot::SendResult> send(bot::Delivery delivery) override;
   bool reaches_by_email() const override { return true; }
   // Ends run(), closes connections and fails calls in flight. Safe to call twice.
-  void stop();
+  void stop() override;
 
  private:
   std::shared_ptr<TeamsState> state_;

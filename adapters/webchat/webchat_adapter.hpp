@@ -60,7 +60,7 @@ class WebchatAdapter final : public bot::Adapter {
   bool idempotent_sends() const override { return true; }
 
   // Closes the listener and every connection; run() then returns. Safe to call twice.
-  void stop();
+  void stop() override;
 
  private:
   std::shared_ptr<WebchatServer> server_;  // shared with the connection coroutines

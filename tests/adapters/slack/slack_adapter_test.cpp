@@ -545,6 +545,8 @@ TEST_CASE("hallpass run answers a slash command over Slack", "[net][slack][cli]"
   CHECK(server.messages("C0LOUNGE").front().ephemeral);
   CHECK(server.messages("C0LOUNGE").front().user == "U0TEACHER");
   ::kill(pid, SIGTERM);
+  // Stopping closes the Socket Mode connection with a close frame, not by dropping the socket.
+  run_until([&] { return server.connections_closed_by_client() == 1; }, "hallpass closed its connection");
   int status = 0;
   ::waitpid(pid, &status, 0);
   CHECK(WIFEXITED(status));
