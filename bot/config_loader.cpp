@@ -51,12 +51,9 @@ class Loader {
     for (const auto& kv : node) {
       std::string key = kv.first.as<std::string>();
       if (std::find(known.begin(), known.end(), key) != known.end()) continue;
-      std::string_view best;
-      size_t best_d = 99;
-      for (auto k : known)
-        if (size_t d = edit_distance(key, k); d < best_d) best_d = d, best = k;
+      const std::string best = closest_key(key, std::vector<std::string_view>(known));
       std::string msg = "unknown key '" + key + "' in " + std::string(where) + ".";
-      if (best_d <= 3) msg += " Did you mean '" + std::string(best) + "'?";
+      if (!best.empty()) msg += " Did you mean '" + best + "'?";
       else {
         msg += " Known keys:";
         for (auto k : known) msg += " " + std::string(k);
@@ -526,5 +523,13 @@ std::string ConfigError::to_string() const {
 }
 
 ConfigLoadResult load_district_config(const std::filesystem::path& file) { return Loader(file).run(); }
+
+std::string closest_key(std::string_view key, const std::vector<std::string_view>& known) {
+  std::string_view best;
+  size_t best_d = 99;
+  for (auto k : known)
+    if (size_t d = edit_distance(key, k); d < best_d) best_d = d, best = k;
+  return best_d <= 3 ? std::string(best) : std::string();
+}
 
 }  // namespace bot

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bot/config.hpp"
@@ -26,5 +27,9 @@ struct ConfigLoadResult {
 // Reads the file, expands ${NAME} from the environment (for secrets: never written in the file),
 // imports the people CSV when one is named, and checks every reference (people, sites, time zone).
 ConfigLoadResult load_district_config(const std::filesystem::path& file);
+
+// The known key a mistyped one was probably meant to be (at most three letters off), for "Did you
+// mean …?"; empty when none is that close. Adapters use it for the settings they check themselves.
+std::string closest_key(std::string_view key, const std::vector<std::string_view>& known);
 
 }  // namespace bot

@@ -36,6 +36,16 @@ ServerReply json_reply(int status, std::string body) {
   return ServerReply{status, "application/json; charset=utf-8", std::move(body)};
 }
 
+std::string loggable(std::string_view value) {
+  std::string out;
+  for (char c : value.substr(0, 100)) {
+    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == ':' || c == ',' ||
+                    c == ' ' || c == '_' || c == '-' || c == '/';
+    out += ok ? c : '?';
+  }
+  return out;
+}
+
 namespace {
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
@@ -62,18 +72,6 @@ std::string read_file(const std::string& name, const std::string& path) {
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
-}
-
-// Header values reach the log only as letters, digits and the punctuation of addresses and ids,
-// so a forged header cannot write fake lines into the log.
-std::string loggable(std::string_view value) {
-  std::string out;
-  for (char c : value.substr(0, 100)) {
-    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == ':' || c == ',' ||
-                    c == ' ' || c == '_' || c == '-' || c == '/';
-    out += ok ? c : '?';
-  }
-  return out;
 }
 
 std::string lower(std::string_view s) {
@@ -130,14 +128,16 @@ struct StreamRegistration {
 std::optional<ServerReply> refusal_by_head(const ServerState& s, const bhttp::request_header<>& head) {
   const std::string_view target = head.target();
   const std::string_view path = target.substr(0, target.find('?'));
-  bool known_path = false;
+  std::string allow;  // the methods of this path
   for (const auto& r : s.routes) {
     if (r.path != path) continue;
-    known_path = true;
     if (r.method == std::string_view(head.method_string())) return std::nullopt;
+    allow += (allow.empty() ? "" : ", ") + r.method;
   }
-  if (!known_path) return text_reply(404, "Not found\n");
-  return text_reply(405, "Method not allowed\n");
+  if (allow.empty()) return text_reply(404, "Not found\n");
+  ServerReply refusal = text_reply(405, "Method not allowed\n");
+  refusal.headers.emplace_back("Allow", std::move(allow));
+  return refusal;
 }
 
 // Who sent a request, for the log: the peer (the reverse proxy, usually) and what it forwarded.
@@ -181,11 +181,7 @@ asio::awaitable<bool> write_reply(ServerState& s, Stream& stream, ServerReply re
                                   bool keep_alive) {
   bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(reply.status), version};
   res.set(bhttp::field::server, "Hallpass");
-  if (reply.status == 405) {
-    std::string allow;
-    for (const auto& r : s.routes) allow += (allow.empty() ? "" : ", ") + r.method;
-    res.set(bhttp::field::allow, allow);
-  }
+  for (const auto& [name, value] : reply.headers) res.set(name, value);
   if (!reply.content_type.empty()) res.set(bhttp::field::content_type, reply.content_type);
   res.body() = std::move(reply.body);
   res.keep_alive(keep_alive);

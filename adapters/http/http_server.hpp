@@ -1,7 +1,8 @@
 #pragma once
 // HttpServer: a small HTTP/1.1 server for the adapters that platforms call (Teams' messaging
-// endpoint; written so Slack's HTTP mode can move onto it too). Plain HTTP behind the district's
-// TLS reverse proxy, or HTTPS itself when a certificate and key are named.
+// endpoint, Slack's Request URLs). Plain HTTP behind the district's
+// TLS reverse proxy, or HTTPS itself when a certificate and key are named. Slack's HTTP mode
+// (adapters/slack/slack_http_receiver) and Teams' messaging endpoint both run on it.
 //
 // - Only the routes given exist. The method and path are checked on the request head, so a
 //   request to anything else is answered 404/405 before its body is read; bodies over
@@ -20,6 +21,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace adapters::http {
@@ -67,10 +70,15 @@ struct ServerReply {
   int status = 200;
   std::string content_type;  // empty: no body
   std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // more response headers (name, value)
 };
 
 ServerReply text_reply(int status, std::string body);
 ServerReply json_reply(int status, std::string body);
+
+// A header value made safe for a log line: letters, digits and the punctuation of addresses and
+// ids only (at most 100 characters), so a forged header cannot write fake lines into the log.
+std::string loggable(std::string_view value);
 
 using RequestHandler = std::function<boost::asio::awaitable<ServerReply>(ServerRequest)>;
 

@@ -27,15 +27,6 @@ constexpr std::size_t kMaxRememberedEphemerals = 10000;
 
 namespace {
 
-std::string setting(const std::map<std::string, std::string>& s, const char* key, bool required) {
-  auto it = s.find(key);
-  if (it == s.end() || it->second.empty()) {
-    if (required) throw std::invalid_argument(std::string("adapters.slack.") + key + " is not set");
-    return {};
-  }
-  return it->second;
-}
-
 // A view_submission whose ack waits for the core's answer (keyed by its trigger_id).
 struct PendingForm {
   explicit PendingForm(asio::any_io_executor ex) : done(ex) {}
@@ -60,48 +51,15 @@ struct EphemeralReply {
 
 }  // namespace
 
-SlackOptions options_from_settings(const std::map<std::string, std::string>& s) {
-  SlackOptions o;
-  const std::string mode = setting(s, "mode", false);
-  if (!mode.empty() && mode != "socket" && mode != "http")
-    throw std::invalid_argument("adapters.slack.mode must be socket or http, not \"" + mode + "\"");
-  o.socket_mode = mode != "http";
-  o.api.bot_token = setting(s, "bot_token", true);
-  o.api.app_token = setting(s, "app_token", o.socket_mode);
-  if (!o.api.bot_token.starts_with("xoxb-"))
-    spdlog::warn("adapters.slack.bot_token does not look like a bot token (xoxb-…)");
-  if (o.socket_mode && !o.api.app_token.starts_with("xapp-"))
-    spdlog::warn("adapters.slack.app_token does not look like an app-level token (xapp-…)");
-  if (auto url = setting(s, "api_base_url", false); !url.empty()) {
-    if (!url.starts_with("https://") && !url.starts_with("http://"))
-      throw std::invalid_argument("adapters.slack.api_base_url must start with https:// (or http:// for a test server)");
-    o.api.base_url = url;
-  }
-  if (auto n = setting(s, "connections", false); !n.empty()) {
-    int count = 0;
-    try {
-      count = std::stoi(n);
-    } catch (const std::exception&) {
-      count = 0;
-    }
-    if (count < 1 || count > 10)
-      throw std::invalid_argument("adapters.slack.connections must be a number from 1 to 10 (Slack's limit)");
-    o.socket.connections = count;
-  }
-  return o;
-}
-
 struct SlackState {
   SlackState(asio::any_io_executor ex, SlackOptions opts)
-      : executor(ex), options(std::move(opts)), api(ex, options.api), stop_timer(ex) {
-    stop_timer.expires_at(asio::steady_timer::time_point::max());
-  }
+      : executor(ex), options(std::move(opts)), api(ex, options.api) {}
 
   asio::any_io_executor executor;
   SlackOptions options;
   SlackWebApi api;
-  std::unique_ptr<SocketModeReceiver> receiver;
-  asio::steady_timer stop_timer;  // HTTP mode: run() waits on it
+  std::unique_ptr<SocketModeReceiver> receiver;    // Socket Mode
+  std::unique_ptr<SlackHttpReceiver> http_receiver;  // HTTP mode
   bot::EventSink* sink = nullptr;
   bool stopped = false;
   std::map<std::string, std::shared_ptr<PendingForm>> pending_forms;  // trigger_id →
@@ -325,20 +283,37 @@ SlackAdapter::SlackAdapter(asio::any_io_executor executor, SlackOptions options)
   if (state_->options.socket_mode)
     state_->receiver = std::make_unique<SocketModeReceiver>(executor, state_->api, state_->options.socket,
                                                             envelope_handler());
+  else
+    state_->http_receiver = std::make_unique<SlackHttpReceiver>(executor, state_->options.http, envelope_handler());
 }
 
 SlackAdapter::~SlackAdapter() {
   stop();
   state_->receiver.reset();
+  state_->http_receiver.reset();
   state_->api.close();
 }
 
 void SlackAdapter::stop() {
   state_->stopped = true;
   if (state_->receiver) state_->receiver->stop();
-  state_->stop_timer.cancel();
+  if (state_->http_receiver) state_->http_receiver->stop();
   for (auto& [trigger, pending] : state_->pending_forms) pending->answer({});
 }
+
+void SlackAdapter::listen() {
+  if (!state_->http_receiver) return;
+  const auto& o = state_->options.http;
+  try {
+    state_->http_receiver->listen();
+  } catch (const std::exception& e) {
+    throw std::runtime_error("the Slack adapter cannot listen on " + o.listen_address + ":" + std::to_string(o.port) +
+                             " for Slack's Request URLs: " + e.what() +
+                             " (check adapters.slack.listen and port; see docs/slack.md)");
+  }
+}
+
+std::string SlackAdapter::url() const { return state_->http_receiver ? state_->http_receiver->url() : std::string(); }
 
 int SlackAdapter::open_connections() const { return state_->receiver ? state_->receiver->open_connections() : 0; }
 
@@ -348,7 +323,7 @@ asio::awaitable<void> SlackAdapter::run(bot::EventSink& sink) {
   // Beside the receiver, not before it: an unreachable API must not hold up Socket Mode.
   asio::co_spawn(s->executor, check_token(s), asio::detached);
   if (s->receiver && !s->stopped) co_await s->receiver->run();
-  else if (!s->stopped) co_await s->stop_timer.async_wait(kToken);
+  else if (s->http_receiver && !s->stopped) co_await s->http_receiver->run();
   s->sink = nullptr;
 }
 

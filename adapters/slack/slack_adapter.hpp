@@ -1,8 +1,8 @@
 #pragma once
 // SlackAdapter: Hallpass as a Slack app (platform "slack").
 //
-// Receiving: run() keeps Socket Mode connected (SocketModeReceiver); HTTP mode plugs its own
-// receiver into handle_envelope(), the seam both use. handle_envelope turns a payload into a
+// Receiving: run() keeps Socket Mode connected (SocketModeReceiver), or in HTTP mode serves
+// Slack's Request URLs (SlackHttpReceiver); both hand what arrives to handle_envelope(). handle_envelope turns a payload into a
 // bot::Inbound, fills the actor's e-mail from users.info when the directory does not know their
 // Slack id (the core then matches by e-mail), hands it to the sink and says how to acknowledge.
 // A view_submission's ack waits briefly (form_reply_wait, or until the outbox is drained) for
@@ -24,8 +24,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "adapters/slack/slack_envelope_handler.hpp"
+#include "adapters/slack/slack_http_receiver.hpp"
 #include "adapters/slack/slack_socket_mode.hpp"
 #include "adapters/slack/slack_web_api.hpp"
 #include "bot/adapter.hpp"
@@ -35,7 +37,8 @@ namespace adapters::slack {
 struct SlackOptions {
   WebApiOptions api;          // base URL, tokens, pacing
   SocketModeOptions socket;   // connections, backoff, watchdog
-  bool socket_mode = true;    // false (HTTP mode): run() only waits; a receiver calls handle_envelope
+  SlackHttpOptions http;      // HTTP mode: signing secret, listen address and port
+  bool socket_mode = true;    // false: HTTP mode (Slack's Request URLs, served by SlackHttpReceiver)
   // True when the directory knows this Slack user id (cmd_run asks the config, never the store).
   // Others get their e-mail read with users.info. Unset: everyone's is read.
   std::function<bool(std::string_view user_id)> known_user;
@@ -43,11 +46,20 @@ struct SlackOptions {
   std::chrono::milliseconds form_reply_wait{2000};
 };
 
-// Options from the config's adapters.slack settings: bot_token (required), app_token (required
-// in socket mode), mode (socket | http; default socket), api_base_url (default
-// https://slack.com/api), connections (1–10, default 2). Throws std::invalid_argument naming
-// the setting that is missing or wrong.
+// Options from the config's adapters.slack settings: mode (socket | http; default socket),
+// bot_token (required), app_token (required in socket mode), connections (1–10, default 2),
+// api_base_url (default https://slack.com/api), signing_secret (required in http mode), listen
+// (default 127.0.0.1), port (default 3000; 0: any free port). Throws std::invalid_argument
+// naming the first problem (check_settings lists them all).
 SlackOptions options_from_settings(const std::map<std::string, std::string>& settings);
+
+struct SettingProblem {
+  std::string key;      // the setting, e.g. "port"
+  std::string message;  // "adapters.slack.port must be a number from 0 to 65535"
+};
+// Every problem of the settings at once, for hallpass check-config: keys that are not Slack
+// settings (with the one probably meant), missing secrets, values out of range.
+std::vector<SettingProblem> check_settings(const std::map<std::string, std::string>& settings);
 
 struct SlackState;  // the API client, the receiver and what the adapter remembers, in the .cpp
 
@@ -59,7 +71,15 @@ class SlackAdapter final : public bot::Adapter {
   SlackAdapter& operator=(const SlackAdapter&) = delete;
 
   std::string_view platform() const override { return "slack"; }
-  // Checks the bot token (auth.test), then receives until stop() (Socket Mode), or only waits.
+  // HTTP mode: binds the listen address and port now, so url() can be shown before run().
+  // Throws std::runtime_error saying where and why it cannot listen. Nothing in Socket Mode.
+  void listen();
+  // HTTP mode: "http://<address>:<port>" once listening (the Request URLs are below /slack/);
+  // empty in Socket Mode.
+  std::string url() const;
+
+  // Checks the bot token (auth.test), then receives until stop(): Socket Mode connections, or
+  // the HTTP mode's Request URLs (listening first if listen() was not called).
   boost::asio::awaitable<void> run(bot::EventSink& sink) override;
   boost::asio::awaitable<bot::SendResult> send(bot::Delivery delivery) override;
 
@@ -70,7 +90,8 @@ class SlackAdapter final : public bot::Adapter {
   // handle_envelope as the EnvelopeHandler a receiver takes. The adapter must outlive it.
   EnvelopeHandler envelope_handler();
 
-  // Ends run(): closes the Socket Mode connections. Safe to call twice.
+  // Ends run(): closes the Socket Mode connections or the HTTP listener and its connections.
+  // Safe to call twice.
   void stop();
   // Socket Mode connections open and not being replaced (for tests and health checks).
   int open_connections() const;

@@ -15,8 +15,8 @@
 // Slack delivers it again. Slack's retries carry X-Slack-Retry-Num; they are de-duplicated by the
 // core on the payload's event id, not here.
 //
-// Connections are kept alive, served concurrently, each with an idle and a request timeout, all
-// as coroutines on the executor given (one thread). Beast stays in the .cpp.
+// The transport (routes, 404/405/413, keep-alive, timeouts, connection limits) is
+// adapters/http/HttpServer; this file is what Slack's HTTP mode adds to it.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
@@ -26,6 +26,10 @@
 #include <string>
 
 #include "adapters/slack/slack_envelope_handler.hpp"
+
+namespace adapters::http {
+class HttpServer;
+}
 
 namespace adapters::slack {
 
@@ -47,7 +51,7 @@ struct SlackHttpOptions {
   std::function<std::chrono::system_clock::time_point()> clock;
 };
 
-struct SlackHttpServer;  // the server's state, in the .cpp
+struct SlackHttpState;  // the options and the handler, in the .cpp
 
 class SlackHttpReceiver {
  public:
@@ -59,23 +63,17 @@ class SlackHttpReceiver {
   SlackHttpReceiver(const SlackHttpReceiver&) = delete;
   SlackHttpReceiver& operator=(const SlackHttpReceiver&) = delete;
 
-  // Binds and listens now, so the caller can log url() before run(). Idempotent.
-  // Throws std::invalid_argument (no signing secret, listen_address not an IP address) or
-  // boost::system::system_error (address in use, no permission).
+  // listen, bound_port, url, run and stop are HttpServer's (adapters/http/http_server.hpp);
+  // listen() and run() also throw std::invalid_argument when there is no signing secret.
   void listen();
-  // The port listened on (the OS's pick when options.port is 0); 0 before listen().
   unsigned short bound_port() const;
-  // "http://<address>:<port>" (loopback for 0.0.0.0 and ::), for logs and tests.
   std::string url() const;
-
-  // Listens (if listen() was not called) and serves until stop() or the coroutine's
-  // cancellation; then closes every connection.
   boost::asio::awaitable<void> run();
-  // Closes the listener and every connection; run() then returns. Safe to call twice.
   void stop();
 
  private:
-  std::shared_ptr<SlackHttpServer> server_;  // shared with the connection coroutines
+  std::shared_ptr<SlackHttpState> state_;  // shared with the server's handler
+  std::unique_ptr<http::HttpServer> server_;
 };
 
 }  // namespace adapters::slack

@@ -9,5 +9,7 @@ namespace cli {
 
 // Checks adapters.teams when it is enabled. Prints each problem to `out` and returns false if any.
 bool check_teams_settings(const bot::DistrictConfig& config, std::ostream& out);
+// The same for adapters.slack.
+bool check_slack_settings(const bot::DistrictConfig& config, std::ostream& out);
 
 }  // namespace cli

@@ -66,17 +66,8 @@ int cmd_run(int argc, char** argv, bool demo) {
   }
   std::optional<adapters::slack::SlackOptions> slack;
   if (auto it = district->config.adapters.find("slack"); it != district->config.adapters.end() && it->second.enabled) {
-    try {
-      slack = adapters::slack::options_from_settings(it->second.settings);
-    } catch (const std::exception& e) {
-      std::cerr << "hallpass: " << e.what() << " in " << district->config.file.string() << " (see docs/slack.md)\n";
-      return 1;
-    }
-    if (!slack->socket_mode) {
-      std::cerr << "hallpass: adapters.slack.mode: http is not included in this build yet. Use mode: socket "
-                   "(Socket Mode needs no public address; see docs/slack.md).\n";
-      return 1;
-    }
+    if (!check_slack_settings(district->config, std::cerr)) return 1;
+    slack = adapters::slack::options_from_settings(it->second.settings);
     // People the directory knows by Slack id; the adapter reads anyone else's e-mail from Slack.
     const bot::DistrictConfig* config = &district->config;
     slack->known_user = [config](std::string_view id) { return config->person_by_handle("slack", id) != nullptr; };
@@ -119,10 +110,22 @@ int cmd_run(int argc, char** argv, bool demo) {
   std::optional<adapters::slack::SlackAdapter> slack_adapter;
   if (slack) {
     const int connections = slack->socket.connections;
+    const bool socket_mode = slack->socket_mode;
     slack_adapter.emplace(io.get_executor(), std::move(*slack));
+    try {
+      slack_adapter->listen();  // HTTP mode: now, so a port in use stops Hallpass at once
+    } catch (const std::exception& e) {
+      std::cerr << "hallpass: " << e.what() << "\n";
+      return 1;
+    }
     runtime.add_adapter(*slack_adapter);
-    std::cout << "Hallpass on Slack (Socket Mode, " << connections << (connections == 1 ? " connection)" : " connections)")
-              << std::endl;
+    if (socket_mode)
+      std::cout << "Hallpass on Slack (Socket Mode, " << connections
+                << (connections == 1 ? " connection)" : " connections)") << std::endl;
+    else
+      std::cout << "Slack Request URLs: " << slack_adapter->url()
+                << "/slack/{commands,interactivity,events} — put https://<your host>/slack/... in the app's settings"
+                << std::endl;
   }
   std::optional<adapters::matrix::MatrixAdapter> matrix_adapter;
   if (matrix) {

@@ -11,13 +11,13 @@
 #include <fstream>
 #include <functional>
 #include <memory>
-#include <csignal>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "bot/outbox_dispatcher.hpp"
 #include "tests/support/bot_harness.hpp"
 #include "tests/support/fake_slack_server.hpp"
+#include "tests/support/hallpass_process.hpp"
 
 namespace {
 
@@ -517,58 +517,21 @@ TEST_CASE("hallpass run answers a slash command over Slack", "[net][slack][cli]"
   replace("connections: 2 }", "connections: 1 }");
   std::ofstream(file) << text;
 
-  const std::string config = file.string(), db = (dir / "hallpass.db").string();
-  pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    ::setenv("SLACK_APP_TOKEN", "xapp-cli", 1);
-    ::setenv("SLACK_BOT_TOKEN", "xoxb-cli", 1);
-    ::execl(HALLPASS_BINARY, HALLPASS_BINARY, "run", "--config", config.c_str(), "--db", db.c_str(),
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  auto run_until = [&](const std::function<bool()>& pred, const char* what) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!pred()) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        ::kill(pid, SIGKILL);
-        ::waitpid(pid, nullptr, 0);
-        FAIL("timed out waiting until " << what);
-      }
-      io.run_one_for(std::chrono::milliseconds(5));
-    }
-  };
-  run_until([&] { return server.open_connections().size() == 1; }, "hallpass connected");
+  test_support::HallpassProcess hallpass({"run", "--config", file.string(), "--db", (dir / "hallpass.db").string()},
+                                         {{"SLACK_APP_TOKEN", "xapp-cli"}, {"SLACK_BOT_TOKEN", "xoxb-cli"}},
+                                         (dir / "stdout.txt").string());
+  if (!hallpass.run_until(io, [&] { return server.open_connections().size() == 1; }))
+    FAIL("hallpass did not connect; it printed: " << hallpass.output());
   auto cmd = server.slash_command("U0TEACHER", "C0LOUNGE", "help");
-  run_until([&] { return server.acked(cmd.envelope_id) && server.messages("C0LOUNGE").size() == 1; },
-            "the answer to /socialmedia help");
+  if (!hallpass.run_until(io, [&] { return server.acked(cmd.envelope_id) && server.messages("C0LOUNGE").size() == 1; }))
+    FAIL("no answer to /socialmedia help");
   CHECK(server.messages("C0LOUNGE").front().ephemeral);
   CHECK(server.messages("C0LOUNGE").front().user == "U0TEACHER");
-  ::kill(pid, SIGTERM);
+  hallpass.terminate();
   // Stopping closes the Socket Mode connection with a close frame, not by dropping the socket.
-  run_until([&] { return server.connections_closed_by_client() == 1; }, "hallpass closed its connection");
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  CHECK(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
+  if (!hallpass.run_until(io, [&] { return server.connections_closed_by_client() == 1; }))
+    FAIL("hallpass did not close its Socket Mode connection on SIGTERM");
+  CHECK(hallpass.stop() == 0);
   server.stop();
   std::filesystem::remove_all(dir);
-}
-
-TEST_CASE("Slack settings: required tokens, mode and connections", "[unit][slack]") {
-  using adapters::slack::options_from_settings;
-  auto o = options_from_settings({{"bot_token", "xoxb-1"}, {"app_token", "xapp-1"}});
-  CHECK(o.socket_mode);
-  CHECK(o.api.base_url == "https://slack.com/api");
-  CHECK(o.socket.connections == 2);
-  o = options_from_settings({{"bot_token", "xoxb-1"}, {"app_token", "xapp-1"}, {"connections", "4"},
-                             {"api_base_url", "http://127.0.0.1:9/api"}});
-  CHECK(o.socket.connections == 4);
-  CHECK(o.api.base_url == "http://127.0.0.1:9/api");
-  CHECK_THROWS_WITH(options_from_settings({{"app_token", "xapp-1"}}), Catch::Contains("bot_token"));
-  CHECK_THROWS_WITH(options_from_settings({{"bot_token", "xoxb-1"}}), Catch::Contains("app_token"));
-  CHECK_FALSE(options_from_settings({{"bot_token", "xoxb-1"}, {"mode", "http"}}).socket_mode);
-  CHECK_THROWS_WITH(options_from_settings({{"bot_token", "xoxb-1"}, {"app_token", "xapp-1"}, {"connections", "11"}}),
-                    Catch::Contains("1 to 10"));
-  CHECK_THROWS_WITH(options_from_settings({{"bot_token", "xoxb-1"}, {"mode", "webhook"}}), Catch::Contains("mode"));
 }

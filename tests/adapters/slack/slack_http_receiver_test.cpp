@@ -3,9 +3,6 @@
 // real bot core (payload_to_inbound + Bot over the sample district and an SQLite store).
 #include "adapters/slack/slack_http_receiver.hpp"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -28,6 +25,7 @@
 #include "adapters/http/http_client.hpp"
 #include "bot/bot.hpp"
 #include "tests/support/bot_harness.hpp"
+#include "tests/support/slack_signing.hpp"
 
 namespace {
 
@@ -66,45 +64,15 @@ const bot::District& district() {
   return d;
 }
 
+using test_support::form_encode;
+
 // What Slack computes: v0=hex(HMAC-SHA256(secret, "v0:<timestamp>:<body>")).
 std::string sign(const std::string& secret, const std::string& timestamp, const std::string& body) {
-  const std::string base = "v0:" + timestamp + ":" + body;
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(base.data()), base.size(), mac, &len);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "v0=";
-  for (unsigned i = 0; i < len; ++i) {
-    out += kHex[mac[i] >> 4];
-    out += kHex[mac[i] & 15];
-  }
-  return out;
+  return test_support::slack_signature(secret, timestamp, body);
 }
 
 std::string unix_seconds(Clock::time_point t) {
   return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count());
-}
-
-std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields) {
-  std::string out;
-  for (const auto& [key, value] : fields) {
-    if (!out.empty()) out += '&';
-    out += key + '=';
-    for (unsigned char c : value) {
-      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-        out += static_cast<char>(c);
-      } else if (c == ' ') {
-        out += '+';
-      } else {
-        static constexpr char kHex[] = "0123456789ABCDEF";
-        out += '%';
-        out += kHex[c >> 4];
-        out += kHex[c & 15];
-      }
-    }
-  }
-  return out;
 }
 
 // A slash command's form body, as Slack posts it to the commands Request URL.
