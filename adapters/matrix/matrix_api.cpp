@@ -1,5 +1,7 @@
 #include "adapters/matrix/matrix_api.hpp"
 
+#include "adapters/http/path_segment.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace adapters::matrix {
@@ -9,20 +11,7 @@ namespace {
 constexpr std::string_view kPrefix = "/_matrix/client/v3";
 }
 
-std::string url_encode(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
+std::string url_encode(std::string_view s) { return http::encode_path_segment(s); }
 
 MatrixApi::MatrixApi(http::HttpClient& client, std::string access_token)
     : client_(client), token_(std::move(access_token)) {}

@@ -91,20 +91,6 @@ Result<ServiceUrl> parse_service_url(std::string_view url) {
   return out;
 }
 
-std::string encode_path_segment(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 
 // ---- calls -----------------------------------------------------------------------------------
 

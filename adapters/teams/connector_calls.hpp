@@ -11,6 +11,7 @@
 #include "adapters/teams/teams_cards.hpp"
 #include "adapters/teams/teams_protocol.hpp"
 #include "bot/delivery.hpp"
+#include "adapters/http/path_segment.hpp"
 
 namespace adapters::teams {
 
@@ -27,8 +28,7 @@ struct ServiceUrl {
 // Parses a service URL. Refuses anything but https, except http to a loopback host (tests), and
 // URLs with user info, a query or a fragment: the bearer token goes to whatever this names.
 Result<ServiceUrl> parse_service_url(std::string_view url);
-// Percent-encodes everything but unreserved characters (RFC 3986), for one path segment.
-std::string encode_path_segment(std::string_view segment);
+using adapters::http::encode_path_segment;  // conversation and activity ids in paths
 
 // ---- calls -----------------------------------------------------------------------------------
 
