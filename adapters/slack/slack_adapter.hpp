@@ -31,6 +31,7 @@
 #include "adapters/slack/slack_socket_mode.hpp"
 #include "adapters/slack/slack_web_api.hpp"
 #include "bot/adapter.hpp"
+#include "adapters/settings/setting_checks.hpp"
 
 namespace adapters::slack {
 
@@ -53,10 +54,7 @@ struct SlackOptions {
 // naming the first problem (check_settings lists them all).
 SlackOptions options_from_settings(const std::map<std::string, std::string>& settings);
 
-struct SettingProblem {
-  std::string key;      // the setting, e.g. "port"
-  std::string message;  // "adapters.slack.port must be a number from 0 to 65535"
-};
+using settings::SettingProblem;
 // Every problem of the settings at once, for hallpass check-config: keys that are not Slack
 // settings (with the one probably meant), missing secrets, values out of range.
 std::vector<SettingProblem> check_settings(const std::map<std::string, std::string>& settings);

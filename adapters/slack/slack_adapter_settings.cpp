@@ -8,13 +8,13 @@
 #include <stdexcept>
 
 #include "adapters/slack/slack_adapter.hpp"
-#include "bot/config_loader.hpp"
 
 namespace adapters::slack {
 
 namespace {
 
-using Settings = std::map<std::string, std::string>;
+using settings::Check;
+using settings::Settings;
 
 const std::vector<std::string_view>& known_keys() {
   static const std::vector<std::string_view> keys{"mode",         "bot_token",      "app_token",
@@ -23,10 +23,7 @@ const std::vector<std::string_view>& known_keys() {
   return keys;
 }
 
-std::string setting(const Settings& s, const std::string& name, std::string_view fallback = {}) {
-  auto it = s.find(name);
-  return it == s.end() || it->second.empty() ? std::string(fallback) : it->second;
-}
+using settings::setting;
 
 bool http_mode(const Settings& s) { return setting(s, "mode") == "http"; }
 
@@ -42,7 +39,6 @@ void fail(const std::string& message) { throw std::invalid_argument("adapters.sl
 
 // Each check on its own, so check_settings can report all of them. Each key is checked whatever
 // the mode; what a mode requires is checked only in that mode.
-using Check = std::function<void(const Settings&)>;
 
 std::vector<std::pair<std::string, Check>> checks() {
   return {
@@ -91,21 +87,8 @@ std::vector<std::pair<std::string, Check>> checks() {
 }  // namespace
 
 std::vector<SettingProblem> check_settings(const Settings& settings) {
-  std::vector<SettingProblem> out;
-  for (const auto& [key, value] : settings) {
-    if (key == "enabled" || std::ranges::find(known_keys(), key) != known_keys().end()) continue;
-    std::string message = "adapters.slack." + key + " is not a Slack setting";
-    if (auto meant = bot::closest_key(key, known_keys()); !meant.empty()) message += "; did you mean " + meant + "?";
-    out.push_back({key, message});
-  }
-  for (const auto& [key, check] : checks()) {
-    try {
-      check(settings);
-    } catch (const std::invalid_argument& e) {
-      out.push_back({key, e.what()});
-    }
-  }
-  return out;
+  static const settings::AdapterSettingRules rules{"slack", "Slack", known_keys(), checks()};
+  return settings::check_settings(rules, settings);
 }
 
 SlackOptions options_from_settings(const Settings& s) {

@@ -40,6 +40,7 @@
 #include "adapters/teams/conversation_references.hpp"
 #include "adapters/teams/teams_auth.hpp"
 #include "bot/adapter.hpp"
+#include "adapters/settings/setting_checks.hpp"
 
 namespace adapters::teams {
 
@@ -65,10 +66,7 @@ struct TeamsOptions {
 // Throws std::invalid_argument naming the first bad setting (check_settings lists them all).
 TeamsOptions options_from_settings(const std::map<std::string, std::string>& settings);
 
-struct SettingProblem {
-  std::string key;      // the setting, e.g. "port"; empty when the problem is the whole section
-  std::string message;  // "adapters.teams.port must be a number from 1 to 65535"
-};
+using settings::SettingProblem;
 // Every problem of the settings at once, for hallpass check-config.
 std::vector<SettingProblem> check_settings(const std::map<std::string, std::string>& settings);
 

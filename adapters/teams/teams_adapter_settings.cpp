@@ -15,20 +15,18 @@ namespace adapters::teams {
 
 namespace {
 
-using Settings = std::map<std::string, std::string>;
+using settings::Check;
+using settings::Settings;
 
-const std::set<std::string>& known_keys() {
-  static const std::set<std::string> keys{
+const std::vector<std::string_view>& known_keys() {
+  static const std::vector<std::string_view> keys{
       "app_id",      "app_secret",   "tenant_id",       "multi_tenant",    "openid_metadata_url",
       "issuer",      "authority",    "ca_file",         "service_urls",    "service_url",
       "listen",      "port",         "tls_certificate", "tls_private_key", "bot_name"};
   return keys;
 }
 
-std::string setting(const Settings& s, const std::string& name, std::string_view fallback = {}) {
-  auto it = s.find(name);
-  return it == s.end() || it->second.empty() ? std::string(fallback) : it->second;
-}
+using settings::setting;
 
 std::vector<std::string> split_list(const std::string& text) {
   std::vector<std::string> out;
@@ -76,7 +74,6 @@ void service_url_setting(const std::string& key, const std::string& url) {
 }
 
 // Each check on its own, so check_settings can report all of them.
-using Check = std::function<void(const Settings&)>;
 
 std::vector<std::pair<std::string, Check>> checks() {
   return {
@@ -136,18 +133,8 @@ std::vector<std::pair<std::string, Check>> checks() {
 }  // namespace
 
 std::vector<SettingProblem> check_settings(const Settings& settings) {
-  std::vector<SettingProblem> out;
-  for (const auto& [key, value] : settings)
-    if (key != "enabled" && !known_keys().contains(key))
-      out.push_back({key, "adapters.teams." + key + " is not a Teams setting (see docs/teams.md for the list)"});
-  for (const auto& [key, check] : checks()) {
-    try {
-      check(settings);
-    } catch (const std::invalid_argument& e) {
-      out.push_back({key, e.what()});
-    }
-  }
-  return out;
+  static const settings::AdapterSettingRules rules{"teams", "Teams", known_keys(), checks()};
+  return settings::check_settings(rules, settings);
 }
 
 TeamsOptions options_from_settings(const Settings& settings) {
