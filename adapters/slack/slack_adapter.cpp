@@ -1,5 +1,7 @@
 #include "adapters/slack/slack_adapter.hpp"
 
+#include "adapters/http/endpoint_url.hpp"
+
 #include <algorithm>
 #include <functional>
 #include <stdexcept>
@@ -148,17 +150,21 @@ asio::awaitable<bot::SendResult> resolve_dm(std::shared_ptr<SlackState> s, std::
 // Replaces an ephemeral message through the response_url of a button pressed on it.
 asio::awaitable<bot::SendResult> replace_ephemeral(std::shared_ptr<SlackState> s, EphemeralReply& target,
                                                    bot::Delivery d) {
-  const std::string url = target.response_url;
-  const auto scheme_end = url.find("://");
-  const auto path_start = url.find('/', scheme_end + 3);
-  const std::string origin = url.substr(0, path_start);
-  auto& client = s->hooks[origin];
-  if (!client) client = std::make_unique<http::HttpClient>(s->executor, origin);
+  // The URL came in a verified payload; still, only https (or http to a loopback test server).
+  http::EndpointUrl url;
+  std::string refused;
+  try {
+    url = http::parse_endpoint_url(target.response_url);
+  } catch (const std::invalid_argument& e) {
+    refused = e.what();
+  }
+  if (!refused.empty()) co_return failed(bot::SendErrorKind::bad_request, "response_url refused: " + refused);
+  auto& client = s->hooks[url.origin];
+  if (!client) client = std::make_unique<http::HttpClient>(s->executor, url.origin);
   --target.uses_left;
   http::Request req;
   req.method = "POST";
-  req.target = "/";
-  if (path_start != std::string::npos) req.target = url.substr(path_start);
+  req.target = url.target;
   req.content_type = "application/json; charset=utf-8";
   req.body = json{{"replace_original", true},
                   {"text", fallback_text(d.message)},
