@@ -65,9 +65,20 @@ struct Block {
   std::optional<Form> form;       // form only
 };
 
+// Sentences a renderer may have to add on its own, in the reader's language. The outbox
+// dispatcher sets them from prompts/<lang>/platform.yaml; the English defaults serve renderers
+// used without it (tests, the console).
+struct PlatformNotes {
+  std::string shortened = "…message shortened to fit this chat platform.";
+  std::string quote_shortened = "Quote shortened to fit; the citation names the full text.";
+  std::string form_not_opened =
+      "The form could not be opened. Please try again: run the command or press the button once more.";
+};
+
 struct Message {
   std::vector<Block> blocks;
   std::string fallback;  // plain text for notifications and platforms without rich text
+  PlatformNotes notes;   // not stored: filled in for each delivery
 
   Message& header(std::string text);
   Message& paragraph(std::string markup);

@@ -133,6 +133,18 @@ bool OutboxDispatcher::resolve(const OutboxEntry& e, Resolved& out, std::string&
     else out.new_thread_root = true;
   }
   out.record_key = o.record_key;
+  if (prompts_) {
+    // The reader's language: the person's, the asker's for a reply, else the district's.
+    std::string lang = config_.default_language;
+    const Person* reader = nullptr;
+    if (o.to.kind == Recipient::Kind::person) reader = config_.person(o.to.person_id);
+    else if (o.to.kind == Recipient::Kind::reply && !o.to.only_user.empty())
+      reader = config_.person_by_handle(directory_key(platform), o.to.only_user);
+    if (reader) lang = reader->language;
+    d.message.notes = {.shortened = prompts_->text(lang, "platform.shortened"),
+                       .quote_shortened = prompts_->text(lang, "platform.quote_shortened"),
+                       .form_not_opened = prompts_->text(lang, "platform.form_not_opened")};
+  }
   if (!o.update_key.empty()) {
     if (auto ref = store_.message_ref(platform, d.channel, o.update_key)) {
       d.update_ref = *ref;

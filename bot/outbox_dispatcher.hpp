@@ -16,6 +16,7 @@
 #include "bot/adapter.hpp"
 #include "bot/clock.hpp"
 #include "bot/config.hpp"
+#include "bot/prompts.hpp"
 #include "bot/store.hpp"
 
 namespace bot {
@@ -27,6 +28,9 @@ class OutboxDispatcher {
 
   // Adapters in priority order: a person or place reachable on several platforms gets the first.
   void add_adapter(Adapter& adapter);
+  // The district's prompts, for the sentences adapters add themselves (Message::notes) in the
+  // reader's language. Without them those stay in English.
+  void use_prompts(const Prompts& prompts) { prompts_ = &prompts; }
   // After a restart: what was in flight is retried where the adapter's sends are idempotent,
   // and marked uncertain (never sent twice) where they are not.
   void recover();
@@ -62,6 +66,7 @@ class OutboxDispatcher {
   Store& store_;
   const DistrictConfig& config_;
   const Clock& clock_;
+  const Prompts* prompts_ = nullptr;
   std::vector<Adapter*> adapters_;
   std::vector<Outbound> deletions_;
   boost::asio::steady_timer wake_;

@@ -49,6 +49,7 @@ Runtime::Runtime(asio::io_context& io, const District& district, Store& store, c
       dispatcher_(io.get_executor(), store, district.config, clock),
       scheduler_(io.get_executor(), bot_, store, clock),
       grace_(io) {
+  dispatcher_.use_prompts(district.prompts);
   bot_.on_outbox_written([this] { dispatcher_.notify(); });
   bot_.on_timers_written([this] { scheduler_.notify(); });
   bot_.on_deletions_requested([this](std::vector<Outbound> d) { dispatcher_.request_deletions(std::move(d)); });

@@ -180,13 +180,12 @@ asio::awaitable<bot::SendResult> replace_ephemeral(std::shared_ptr<SlackState> s
   co_return ok;
 }
 
-// Tells a person that Slack refused what they were waiting for (a form that did not open).
-asio::awaitable<void> tell_person(std::shared_ptr<SlackState> s, std::string user, std::string error) {
+// Tells a person that Slack refused what they were waiting for (a form that did not open), in
+// their language; Slack's reason goes to the log, not to them.
+asio::awaitable<void> tell_person(std::shared_ptr<SlackState> s, std::string user, std::string note) {
   std::string channel = "dm:" + user;
   if (!(co_await resolve_dm(s, channel)).ok()) co_return;
-  json body{{"channel", channel},
-            {"text", "Slack could not open the form (" + escape_mrkdwn(error) +
-                         "). Please try again: run the command or press the button once more."}};
+  json body{{"channel", channel}, {"text", escape_mrkdwn(note)}};
   co_await s->api.call_json("chat.postMessage", body.dump(), channel);
 }
 
@@ -259,9 +258,10 @@ asio::awaitable<bot::SendResult> send_delivery(std::shared_ptr<SlackState> s, bo
     co_return co_await send_delivery(s, std::move(dm));
   }
   if (call->method == "views.open" && !out.result.retryable() && !waiting_user.empty()) {
-    std::string error = out.response.error;
-    if (error.empty()) error = out.result.error_text;
-    co_await tell_person(s, waiting_user, error);
+    std::string reason = out.response.error;
+    if (reason.empty()) reason = out.result.error_text;
+    spdlog::warn("slack: the form for {} did not open: {}", waiting_user, reason);
+    co_await tell_person(s, waiting_user, d.message.notes.form_not_opened);
   }
   co_return out.result;
 }

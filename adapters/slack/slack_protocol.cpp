@@ -711,7 +711,7 @@ std::string render_blocks(const bot::Message& message) {
   if (blocks.size() > kMaxBlocks) {
     json kept = json::array();
     for (std::size_t i = 0; i + 1 < kMaxBlocks; ++i) kept.push_back(std::move(blocks[i]));
-    kept.push_back(context_block("\xE2\x80\xA6message shortened"));
+    kept.push_back(context_block(escape_mrkdwn(message.notes.shortened)));
     blocks = std::move(kept);
   }
   return blocks.dump();

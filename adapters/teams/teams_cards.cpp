@@ -17,8 +17,6 @@ constexpr std::string_view kZeroWidthSpace = "\xE2\x80\x8B";
 constexpr std::string_view kEllipsis = "\xE2\x80\xA6";
 constexpr std::size_t kNoCap = std::string::npos;
 constexpr std::size_t kShortestCut = 200;  // below this a cut text says too little to keep shortening
-constexpr std::string_view kShortenedNote = "Shortened to fit a Teams message.";
-constexpr std::string_view kQuoteShortenedNote = "Quote shortened to fit a Teams message; the citation names the full text.";
 
 // Cuts to at most max bytes without splitting a UTF-8 sequence.
 std::string truncate_utf8(std::string_view s, std::size_t max) {
@@ -248,7 +246,7 @@ json card_body(const bot::Message& m, const Caps& caps, bool& shortened) {
         bool cut = false;
         json items = json::array({text_block(escape_card_text(shorten(b.text, caps.quote, false, cut)))});
         if (!b.citation.empty()) items.push_back(subtle_block(escape_card_text("\xE2\x80\x94 " + b.citation)));
-        if (cut) items.push_back(subtle_block(std::string(kQuoteShortenedNote)));
+        if (cut) items.push_back(subtle_block(escape_card_text(m.notes.quote_shortened)));
         shortened = shortened || cut;
         body.push_back({{"type", "Container"}, {"style", "emphasis"}, {"items", std::move(items)}});
         break;
@@ -279,7 +277,7 @@ json card_body(const bot::Message& m, const Caps& caps, bool& shortened) {
 json card(const bot::Message& m, const Caps& caps) {
   bool shortened = false;
   json body = card_body(m, caps, shortened);
-  if (shortened && caps.text != kNoCap) body.push_back(subtle_block(std::string(kShortenedNote)));
+  if (shortened && caps.text != kNoCap) body.push_back(subtle_block(escape_card_text(m.notes.shortened)));
   return json{{"type", "AdaptiveCard"},
               {"$schema", "http://adaptivecards.io/schemas/adaptive-card.json"},
               {"version", std::string(kAdaptiveCardVersion)},

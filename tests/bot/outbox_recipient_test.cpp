@@ -18,10 +18,12 @@ class RecordingPlatform final : public bot::Adapter {
   boost::asio::awaitable<void> run(bot::EventSink&) override { co_return; }
   boost::asio::awaitable<bot::SendResult> send(bot::Delivery d) override {
     channels.push_back(d.channel);
+    notes.push_back(d.message.notes);
     co_return bot::SendResult{.ref = "m" + std::to_string(channels.size())};
   }
   bool reaches_by_email() const override { return by_email_; }
   std::vector<std::string> channels;
+  std::vector<bot::PlatformNotes> notes;
 
  private:
   std::string name_;
@@ -37,12 +39,13 @@ bot::DistrictConfig config_without_slack_id(const std::string& person_id) {
 }
 
 std::vector<bot::OutboxEntry> deliver_one(const bot::DistrictConfig& config, RecordingPlatform& platform,
-                                          const std::string& person_id) {
+                                          const std::string& person_id, const bot::Prompts* prompts = nullptr) {
   auto store = bot::open_sqlite_store(":memory:");
   bot::ManualClock clock(test_support::la_time(2026, 11, 24, 10));
   boost::asio::io_context io;
   bot::OutboxDispatcher dispatcher(io.get_executor(), *store, config, clock);
   dispatcher.add_adapter(platform);
+  if (prompts) dispatcher.use_prompts(*prompts);
   bot::Outbound o;
   o.to = bot::Recipient::person(person_id);
   o.message.fallback = "Your request R-1001 was approved.";
@@ -81,4 +84,17 @@ TEST_CASE("without an id or an email lookup, the message fails and says what to 
   REQUIRE(entries.size() == 1);
   CHECK(entries[0].state == bot::OutboxState::failed);
   CHECK_THAT(entries[0].last_error, Catch::Contains("platform id or email"));
+}
+
+TEST_CASE("what an adapter adds itself (a shortened message, a form that did not open) is in the reader's language",
+          "[outbox]") {
+  const bot::District& district = test_support::sample_district();
+  RecordingPlatform slack("slack", /*by_email=*/true);
+  deliver_one(district.config, slack, "l.morales", &district.prompts);  // language: es
+  deliver_one(district.config, slack, "t.garcia", &district.prompts);   // language: en
+  REQUIRE(slack.notes.size() == 2);
+  CHECK(slack.notes[0].form_not_opened == district.prompts.text("es", "platform.form_not_opened"));
+  CHECK(slack.notes[0].shortened == district.prompts.text("es", "platform.shortened"));
+  CHECK_THAT(slack.notes[0].form_not_opened, Catch::StartsWith("No se pudo abrir el formulario"));
+  CHECK_THAT(slack.notes[1].form_not_opened, Catch::StartsWith("The form could not be opened"));
 }

@@ -81,6 +81,7 @@ struct Process {
       : io(std::make_unique<asio::io_context>()), store(bot::open_sqlite_store(db)), services(district().services()),
         core(services, *store, clock), dispatcher(io->get_executor(), *store, district().config, clock) {
     adapter = std::make_unique<SlackAdapter>(io->get_executor(), std::move(options));
+    dispatcher.use_prompts(district().prompts);
     core.on_outbox_written(std::bind(&bot::OutboxDispatcher::notify, &dispatcher));
     core.on_drained(std::bind(&bot::OutboxDispatcher::drain, &dispatcher));
     dispatcher.add_adapter(*adapter);
@@ -391,13 +392,16 @@ TEST_CASE("deliveries to people by e-mail, DMs and an ephemeral reply where the 
   CHECK(send(ephemeral).ok());
   CHECK(w.server.find(kTeacherDm, "help you asked for").size() == 1);
 
-  // A form whose trigger expired: Slack refuses it, and the person is told.
+  // A form whose trigger expired: Slack refuses it, and the person is told in their language
+  // (the dispatcher puts the note in the message); Slack's error code is for the log only.
   bot::Delivery form;
   form.channel = "dm:" + std::string(kTeacher);
   form.reply_context = "expired.trigger";
   form.message.form(bot::Form{.form_id = "request.platforms", .title = "Request"});
+  form.message.notes.form_not_opened = "No se pudo abrir el formulario.";
   CHECK_FALSE(send(form).ok());
-  CHECK(w.server.find(kTeacherDm, "invalid_trigger_id").size() == 1);
+  CHECK(w.server.find(kTeacherDm, "No se pudo abrir el formulario.").size() == 1);
+  CHECK(w.server.find(kTeacherDm, "invalid_trigger_id").empty());
 }
 
 TEST_CASE("a connection whose pings go unanswered is replaced", "[net][slack]") {

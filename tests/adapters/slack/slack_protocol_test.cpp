@@ -266,7 +266,7 @@ TEST_CASE("Block Kit limits", "[unit][slack]") {
   json blocks = json::parse(render_blocks(many));
   REQUIRE(blocks.size() == kMaxBlocks);
   CHECK(blocks.back()["type"] == "context");
-  CHECK(blocks.back()["elements"][0]["text"] == "\xE2\x80\xA6message shortened");
+  CHECK(blocks.back()["elements"][0]["text"] == "\xE2\x80\xA6message shortened to fit this chat platform.");
   CHECK(blocks[48]["text"]["text"] == "paragraph 48");
 
   std::string words;

@@ -233,7 +233,7 @@ TEST_CASE("a long quote is shortened to fit; the buttons stay", "[unit][teams]")
   const json& card = activity["attachments"][0]["content"];
   CHECK(elements(card, "Action.Submit").size() == 2);
   const std::string text = all_text(card);
-  CHECK(text.find("Quote shortened to fit a Teams message") != std::string::npos);
+  CHECK(text.find("Quote shortened to fit; the citation names the full text.") != std::string::npos);
   CHECK(text.find("BUL-5688.2") != std::string::npos);  // the citation says where the rest is
   CHECK(text.find("Ravi Patel") != std::string::npos);  // other blocks are untouched
 
@@ -251,7 +251,7 @@ TEST_CASE("a long quote is shortened to fit; the buttons stay", "[unit][teams]")
   CHECK(elements(c, "Action.Submit").size() == 5);
   CHECK(elements(c, "Input.Text").size() == 1);
   CHECK(elements(c, "Input.ChoiceSet").size() == 2);
-  CHECK(all_text(c).find("Shortened to fit a Teams message.") != std::string::npos);
+  CHECK(all_text(c).find("message shortened to fit this chat platform.") != std::string::npos);
 
   // A message that fits is left alone.
   CHECK(message_activity(approval_card()) == message_activity(approval_card(), 1 << 30));
