@@ -3,28 +3,21 @@
 #include <algorithm>
 #include <map>
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
+#include <optional>
+
 #include <boost/beast/http.hpp>
+
+#include "tests/support/fake_http_listener.hpp"
 
 namespace test_support {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using asio::ip::tcp;
+namespace http = boost::beast::http;
 using nlohmann::json;
 using SteadyClock = std::chrono::steady_clock;
-constexpr auto kToken = asio::as_tuple(asio::use_awaitable);
 
 struct FakeConnectorState {
-  FakeConnectorState(asio::io_context& io, std::string tok, std::string base)
-      : acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)), token(std::move(tok)),
-        base_path(std::move(base)) {
+  FakeConnectorState(std::string tok, std::string base) : token(std::move(tok)), base_path(std::move(base)) {
     while (base_path.ends_with('/')) base_path.pop_back();
   }
 
@@ -35,11 +28,10 @@ struct FakeConnectorState {
     std::string body;
   };
 
-  tcp::acceptor acceptor;
+  std::optional<FakeHttpListener> http;
   std::string token;
   std::function<bool(const std::string&)> token_check;  // replaces token when set
   std::string base_path;
-  bool stopped = false;
   std::vector<FakeBotConnector::Member> roster;
   std::vector<Failure> failures;
   std::vector<FakeBotConnector::Activity> writes;
@@ -232,59 +224,35 @@ Reply route(FakeConnectorState& s, const http::request<http::string_body>& req, 
   return error(404, "NotFound", "unknown endpoint");
 }
 
-asio::awaitable<void> session(std::shared_ptr<FakeConnectorState> s, tcp::socket socket) {
-  beast::tcp_stream stream(std::move(socket));
-  beast::flat_buffer buffer;
-  while (!s->stopped) {
-    http::request<http::string_body> req;
-    auto [ec, n] = co_await http::async_read(stream, buffer, req, kToken);
-    if (ec) break;
-    const bool keep = req.keep_alive();
-    std::string target(req.target());
-    std::string path = target.substr(0, target.find('?'));
-    Reply r = route(*s, req, path);
-    std::string logged = decode(path);
-    if (logged.starts_with(s->base_path)) logged = logged.substr(s->base_path.size());
-    s->requests.push_back({std::string(req.method_string()), logged, r.status, SteadyClock::now()});
-    http::response<http::string_body> res{static_cast<http::status>(r.status), 11};
-    res.set(http::field::content_type, "application/json; charset=utf-8");
-    res.set("X-Correlating-OperationId", "op-" + std::to_string(s->next_operation++));
-    if (r.retry_after_s) res.set(http::field::retry_after, std::to_string(*r.retry_after_s));
-    res.body() = r.body;
-    res.keep_alive(keep);
-    res.prepare_payload();
-    auto [wec, wn] = co_await http::async_write(stream, res, kToken);
-    if (wec || !keep) break;
-  }
-  beast::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-}
-
-asio::awaitable<void> accept_loop(std::shared_ptr<FakeConnectorState> s) {
-  while (!s->stopped) {
-    auto [ec, socket] = co_await s->acceptor.async_accept(kToken);
-    if (ec) break;
-    asio::co_spawn(s->acceptor.get_executor(), session(s, std::move(socket)), asio::detached);
-  }
+asio::awaitable<FakeResponse> answer(std::shared_ptr<FakeConnectorState> s, const FakeRequest& req) {
+  if (!s) co_return FakeResponse{503, "", "application/json; charset=utf-8", {}};
+  std::string target(req.target());
+  std::string path = target.substr(0, target.find('?'));
+  Reply r = route(*s, req, path);
+  std::string logged = decode(path);
+  if (logged.starts_with(s->base_path)) logged = logged.substr(s->base_path.size());
+  s->requests.push_back({std::string(req.method_string()), logged, r.status, SteadyClock::now()});
+  FakeResponse res{r.status, std::move(r.body), "application/json; charset=utf-8",
+                   {{"X-Correlating-OperationId", "op-" + std::to_string(s->next_operation++)}}};
+  if (r.retry_after_s) res.headers.emplace_back("Retry-After", std::to_string(*r.retry_after_s));
+  co_return res;
 }
 
 }  // namespace
 
 FakeBotConnector::FakeBotConnector(asio::io_context& io, std::string expected_token, std::string base_path)
-    : state_(std::make_shared<FakeConnectorState>(io, std::move(expected_token), std::move(base_path))) {
-  asio::co_spawn(io, accept_loop(state_), asio::detached);
+    : state_(std::make_shared<FakeConnectorState>(std::move(expected_token), std::move(base_path))) {
+  state_->http.emplace(io, [weak = std::weak_ptr(state_)](const FakeRequest& req) { return answer(weak.lock(), req); });
 }
 
 FakeBotConnector::~FakeBotConnector() { stop(); }
 
 void FakeBotConnector::stop() {
-  state_->stopped = true;
-  beast::error_code ignored;
-  state_->acceptor.close(ignored);
+  state_->http->stop();
 }
 
 std::string FakeBotConnector::origin() const {
-  return "http://127.0.0.1:" + std::to_string(state_->acceptor.local_endpoint().port());
+  return state_->http->origin();
 }
 
 std::string FakeBotConnector::service_url() const { return origin() + state_->base_path + "/"; }

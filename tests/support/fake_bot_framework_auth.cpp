@@ -2,32 +2,23 @@
 
 #include <jwt.h>
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <cstdlib>
 #include <deque>
 #include <optional>
 #include <set>
 #include <stdexcept>
 
+#include "tests/support/fake_http_listener.hpp"
 #include "tests/support/test_crypto.hpp"
 
 namespace test_support {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using asio::ip::tcp;
+namespace http = boost::beast::http;
 using nlohmann::json;
 using Clock = std::chrono::system_clock;
-constexpr auto kToken = asio::as_tuple(asio::use_awaitable);
 constexpr std::string_view kMetadataPath = "/v1/.well-known/openidconfiguration";
 constexpr std::string_view kKeysPath = "/v1/.well-known/keys";
 
@@ -39,16 +30,14 @@ struct FakeBotFrameworkAuthState {
     bool published;
   };
 
-  FakeBotFrameworkAuthState(asio::io_context& io, FakeBotFrameworkAuthOptions opts)
-      : acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)), options(std::move(opts)) {
+  explicit FakeBotFrameworkAuthState(FakeBotFrameworkAuthOptions opts) : options(std::move(opts)) {
     if (!options.now) options.now = [] { return Clock::now(); };
   }
 
-  tcp::acceptor acceptor;
   FakeBotFrameworkAuthOptions options;
-  std::optional<asio::ssl::context> tls;
+  std::shared_ptr<asio::ssl::context> tls;
   std::unique_ptr<TempFile> ca;
-  bool stopped = false;
+  std::optional<FakeHttpListener> http;  // https when tls is set
   std::vector<Key> keys;  // key i uses test_rsa_key(i)
   std::string signing_kid = "k1";
   std::map<FakeBotFrameworkAuth::Endpoint, std::deque<int>> failures;
@@ -58,9 +47,7 @@ struct FakeBotFrameworkAuthState {
   std::map<std::string, std::string> last_form;
   std::string last_path;
 
-  std::string origin() const {
-    return std::string(tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port());
-  }
+  std::string origin() const { return http->origin(); }
   const Key* key(const std::string& kid) const {
     for (const auto& k : keys)
       if (k.kid == kid) return &k;
@@ -79,34 +66,6 @@ namespace {
 
 long long seconds_of(Clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-
-std::string decode_form_value(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i] == '+' ? ' ' : s[i];
-    }
-  }
-  return out;
-}
-
-std::map<std::string, std::string> parse_form(std::string_view body) {
-  std::map<std::string, std::string> out;
-  size_t start = 0;
-  while (start < body.size()) {
-    size_t amp = body.find('&', start);
-    std::string_view pair = body.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
-    size_t eq = pair.find('=');
-    if (eq != std::string_view::npos)
-      out[decode_form_value(pair.substr(0, eq))] = decode_form_value(pair.substr(eq + 1));
-    if (amp == std::string_view::npos) break;
-    start = amp + 1;
-  }
-  return out;
 }
 
 jwt_alg_t alg_named(const std::string& alg) {
@@ -150,7 +109,7 @@ Reply entra_error(int status, const std::string& code, const std::string& descri
 Reply handle_token(FakeBotFrameworkAuthState& s, const std::string& path, const std::string& body) {
   ++s.tokens;
   s.last_path = path;
-  s.last_form = parse_form(body);
+  s.last_form = form_fields(body);
   auto& f = s.last_form;
   if (auto status = s.take_failure(FakeBotFrameworkAuth::Endpoint::token)) {
     if (*status == 401) return entra_error(401, "invalid_client", "AADSTS7000215: Invalid client secret provided.");
@@ -188,7 +147,7 @@ Reply handle_token(FakeBotFrameworkAuthState& s, const std::string& path, const 
                 {"access_token", token}}};
 }
 
-Reply route(FakeBotFrameworkAuthState& s, const http::request<http::string_body>& req) {
+Reply route(FakeBotFrameworkAuthState& s, const FakeRequest& req) {
   std::string target(req.target());
   std::string path = target.substr(0, target.find('?'));
   if (path == kMetadataPath && req.method() == http::verb::get) {
@@ -217,71 +176,33 @@ Reply route(FakeBotFrameworkAuthState& s, const http::request<http::string_body>
   return {404, {{"error", "not found"}}};
 }
 
-template <class Stream>
-asio::awaitable<void> serve(std::shared_ptr<FakeBotFrameworkAuthState> s, Stream& stream) {
-  beast::flat_buffer buffer;
-  while (!s->stopped) {
-    http::request<http::string_body> req;
-    auto [ec, n] = co_await http::async_read(stream, buffer, req, kToken);
-    if (ec) break;
-    bool keep = req.keep_alive();
-    Reply r = route(*s, req);
-    http::response<http::string_body> res{static_cast<http::status>(r.status), 11};
-    res.set(http::field::content_type, "application/json; charset=utf-8");
-    res.body() = r.body.dump();
-    res.keep_alive(keep);
-    res.prepare_payload();
-    auto [wec, wn] = co_await http::async_write(stream, res, kToken);
-    if (wec || !keep) break;
-  }
-}
-
-asio::awaitable<void> session(std::shared_ptr<FakeBotFrameworkAuthState> s, tcp::socket socket) {
-  if (!s->tls) {
-    beast::tcp_stream stream(std::move(socket));
-    co_await serve(s, stream);
-    beast::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    co_return;
-  }
-  beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *s->tls);
-  auto [hec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kToken);
-  if (hec) co_return;  // e.g. a client that does not trust the certificate
-  co_await serve(s, stream);
-  beast::error_code ignored;
-  beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
-}
-
-asio::awaitable<void> accept_loop(std::shared_ptr<FakeBotFrameworkAuthState> s) {
-  while (!s->stopped) {
-    auto [ec, socket] = co_await s->acceptor.async_accept(kToken);
-    if (ec) break;
-    asio::co_spawn(s->acceptor.get_executor(), session(s, std::move(socket)), asio::detached);
-  }
+asio::awaitable<FakeResponse> answer(std::shared_ptr<FakeBotFrameworkAuthState> s, const FakeRequest& req) {
+  Reply r = s ? route(*s, req) : Reply{503, {{"error", "the server is gone"}}};
+  co_return FakeResponse{r.status, r.body.dump(), "application/json; charset=utf-8", {}};
 }
 
 }  // namespace
 
 FakeBotFrameworkAuth::FakeBotFrameworkAuth(asio::io_context& io, FakeBotFrameworkAuthOptions options)
-    : state_(std::make_shared<FakeBotFrameworkAuthState>(io, std::move(options))) {
+    : state_(std::make_shared<FakeBotFrameworkAuthState>(std::move(options))) {
   state_->keys.push_back({"k1", &test_rsa_key(0), {"msteams"}, true});
   state_->keys.push_back({std::string(kUnknownKid), &test_rsa_key(1), {"msteams"}, false});
   if (state_->options.tls) {
     const auto& identity = loopback_tls_identity();
-    state_->tls.emplace(asio::ssl::context::tls_server);
+    state_->tls = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
     state_->tls->use_certificate_chain(asio::buffer(identity.certificate_pem));
     state_->tls->use_private_key(asio::buffer(identity.private_key_pem), asio::ssl::context::pem);
     state_->ca = std::make_unique<TempFile>(identity.certificate_pem);
   }
-  asio::co_spawn(io, accept_loop(state_), asio::detached);
+  state_->http.emplace(
+      io, [weak = std::weak_ptr(state_)](const FakeRequest& req) { return answer(weak.lock(), req); }, nullptr,
+      state_->tls);
 }
 
 FakeBotFrameworkAuth::~FakeBotFrameworkAuth() { stop(); }
 
 void FakeBotFrameworkAuth::stop() {
-  state_->stopped = true;
-  beast::error_code ignored;
-  state_->acceptor.close(ignored);
+  state_->http->stop();
 }
 
 const FakeBotFrameworkAuthOptions& FakeBotFrameworkAuth::options() const { return state_->options; }

@@ -4,28 +4,26 @@
 #include <map>
 #include <set>
 
+#include <optional>
+
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/url/parse_path.hpp>
+
+#include "tests/support/fake_http_listener.hpp"
 
 namespace test_support {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using asio::ip::tcp;
+namespace http = boost::beast::http;
 using nlohmann::json;
 constexpr auto kToken = asio::as_tuple(asio::use_awaitable);
 constexpr int kLongPollCapMs = 200;
 
 struct FakeMatrixState {
-  FakeMatrixState(asio::io_context& io, std::string user, std::string tok)
-      : acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)), bot(std::move(user)), token(std::move(tok)) {}
+  FakeMatrixState(std::string user, std::string tok) : bot(std::move(user)), token(std::move(tok)) {}
 
   struct Failure {
     std::string part;
@@ -37,10 +35,9 @@ struct FakeMatrixState {
     bool is_direct;
   };
 
-  tcp::acceptor acceptor;
+  std::optional<FakeHttpListener> http;
   std::string bot;
   std::string token;
-  bool stopped = false;
   std::vector<FakeMatrixServer::Event> timeline;  // the stream: position = index
   std::set<std::string> joined;
   std::vector<std::string> left;
@@ -69,42 +66,12 @@ struct FakeMatrixState {
 
 namespace {
 
-std::string decode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i] == '+' ? ' ' : s[i];
-    }
-  }
-  return out;
-}
-
-std::vector<std::string> segments(std::string_view path) {
+// The decoded segments of an absolute path; nullopt for a malformed one.
+std::optional<std::vector<std::string>> segments(std::string_view path) {
+  auto parsed = boost::urls::parse_path(path);
+  if (!parsed) return std::nullopt;
   std::vector<std::string> out;
-  size_t start = 1;
-  while (start <= path.size()) {
-    size_t slash = path.find('/', start);
-    out.push_back(decode(path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start)));
-    if (slash == std::string_view::npos) break;
-    start = slash + 1;
-  }
-  return out;
-}
-
-std::map<std::string, std::string> query_of(std::string_view q) {
-  std::map<std::string, std::string> out;
-  size_t start = 0;
-  while (start < q.size()) {
-    size_t amp = q.find('&', start);
-    std::string_view pair = q.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
-    size_t eq = pair.find('=');
-    if (eq != std::string_view::npos) out[decode(pair.substr(0, eq))] = decode(pair.substr(eq + 1));
-    if (amp == std::string_view::npos) break;
-    start = amp + 1;
-  }
+  for (auto segment : *parsed) out.push_back(segment.decode());
   return out;
 }
 
@@ -153,7 +120,7 @@ asio::awaitable<Reply> handle_sync(std::shared_ptr<FakeMatrixState> s, std::map<
   size_t from = q.contains("since") ? position(q["since"]) : 0;
   int timeout = q.contains("timeout") ? std::min(std::stoi(q["timeout"]), kLongPollCapMs) : 0;
   if (q.contains("since") && from >= s->timeline.size() && s->invites.empty() && timeout > 0) {
-    asio::steady_timer timer(s->acceptor.get_executor());
+    asio::steady_timer timer(s->http->executor());
     timer.expires_after(std::chrono::milliseconds(timeout));
     s->waiting.push_back(&timer);
     co_await timer.async_wait(kToken);
@@ -186,11 +153,11 @@ Reply handle_send(FakeMatrixState& s, const std::string& room, const std::string
   return {200, s.txns[key], ""};
 }
 
-asio::awaitable<Reply> route(std::shared_ptr<FakeMatrixState> s, http::request<http::string_body> req) {
+asio::awaitable<Reply> route(std::shared_ptr<FakeMatrixState> s, const FakeRequest& req) {
   std::string target(req.target());
   size_t qm = target.find('?');
   std::string path = target.substr(0, qm);
-  auto q = query_of(qm == std::string::npos ? "" : std::string_view(target).substr(qm + 1));
+  auto q = form_fields(qm == std::string::npos ? "" : std::string_view(target).substr(qm + 1));
   for (auto it = s->failures.begin(); it != s->failures.end(); ++it)
     if (path.find(it->part) != std::string::npos) {
       FakeMatrixState::Failure f = *it;
@@ -208,7 +175,9 @@ asio::awaitable<Reply> route(std::shared_ptr<FakeMatrixState> s, http::request<h
   if (req[http::field::authorization] != "Bearer " + s->token) co_return error(401, "M_UNKNOWN_TOKEN", "unknown token");
   const std::string prefix = "/_matrix/client/v3";
   if (!path.starts_with(prefix)) co_return error(404, "M_UNRECOGNIZED", "unknown endpoint");
-  auto seg = segments(path.substr(prefix.size()));
+  auto parsed = segments(path.substr(prefix.size()));
+  if (!parsed) co_return error(400, "M_UNRECOGNIZED", "malformed path");
+  const auto& seg = *parsed;
   const auto method = req.method();
   if (seg.size() == 2 && seg[0] == "account" && seg[1] == "whoami")
     co_return Reply{200, {{"user_id", s->bot}, {"device_id", "HALLPASSTEST"}}, ""};
@@ -250,54 +219,31 @@ asio::awaitable<Reply> route(std::shared_ptr<FakeMatrixState> s, http::request<h
   co_return error(404, "M_UNRECOGNIZED", "unknown endpoint");
 }
 
-asio::awaitable<void> session(std::shared_ptr<FakeMatrixState> s, tcp::socket socket) {
-  beast::tcp_stream stream(std::move(socket));
-  beast::flat_buffer buffer;
-  while (!s->stopped) {
-    http::request<http::string_body> req;
-    auto [ec, n] = co_await http::async_read(stream, buffer, req, kToken);
-    if (ec) break;
-    bool keep = req.keep_alive();
-    Reply r = co_await route(s, std::move(req));
-    http::response<http::string_body> res{static_cast<http::status>(r.status), 11};
-    res.set(http::field::content_type, "application/json");
-    if (!r.retry_after.empty()) res.set(http::field::retry_after, r.retry_after);
-    res.body() = r.body.dump();
-    res.keep_alive(keep);
-    res.prepare_payload();
-    auto [wec, wn] = co_await http::async_write(stream, res, kToken);
-    if (wec || !keep) break;
-  }
-  beast::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-}
-
-asio::awaitable<void> accept_loop(std::shared_ptr<FakeMatrixState> s) {
-  while (!s->stopped) {
-    auto [ec, socket] = co_await s->acceptor.async_accept(kToken);
-    if (ec) break;
-    asio::co_spawn(s->acceptor.get_executor(), session(s, std::move(socket)), asio::detached);
-  }
+asio::awaitable<FakeResponse> answer(std::shared_ptr<FakeMatrixState> s, const FakeRequest& req) {
+  // Not a ?: with co_await in it: GCC 12 miscompiles that (the temporary is freed twice).
+  Reply r = error(503, "M_UNKNOWN", "the server is gone");
+  if (s) r = co_await route(s, req);
+  FakeResponse res{r.status, r.body.dump(), "application/json", {}};
+  if (!r.retry_after.empty()) res.headers.emplace_back("Retry-After", r.retry_after);
+  co_return res;
 }
 
 }  // namespace
 
 FakeMatrixServer::FakeMatrixServer(asio::io_context& io, std::string bot_user_id, std::string token)
-    : state_(std::make_shared<FakeMatrixState>(io, std::move(bot_user_id), std::move(token))) {
-  asio::co_spawn(io, accept_loop(state_), asio::detached);
+    : state_(std::make_shared<FakeMatrixState>(std::move(bot_user_id), std::move(token))) {
+  state_->http.emplace(io, [weak = std::weak_ptr(state_)](const FakeRequest& req) { return answer(weak.lock(), req); });
 }
 
 FakeMatrixServer::~FakeMatrixServer() { stop(); }
 
 void FakeMatrixServer::stop() {
-  state_->stopped = true;
-  beast::error_code ignored;
-  state_->acceptor.close(ignored);
+  state_->http->stop();
   state_->wake();
 }
 
 std::string FakeMatrixServer::origin() const {
-  return "http://127.0.0.1:" + std::to_string(state_->acceptor.local_endpoint().port());
+  return state_->http->origin();
 }
 
 void FakeMatrixServer::add_room(const std::string& room_id, bool encrypted) {

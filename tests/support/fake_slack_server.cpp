@@ -18,6 +18,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include "tests/support/fake_http_listener.hpp"
+
 namespace test_support {
 
 namespace asio = boost::asio;
@@ -68,11 +70,9 @@ struct Failure {
 }  // namespace
 
 struct FakeSlackState {
-  FakeSlackState(asio::io_context& io, std::string bot, std::string app)
-      : acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)), bot_token(std::move(bot)),
-        app_token(std::move(app)) {}
+  FakeSlackState(std::string bot, std::string app) : bot_token(std::move(bot)), app_token(std::move(app)) {}
 
-  std::string origin() const { return "127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()); }
+  std::string origin() const { return "127.0.0.1:" + std::to_string(http->port()); }
   std::string next_ts() {
     char buf[32];
     std::snprintf(buf, sizeof buf, "1795000000.%06d", ++ts_counter);
@@ -111,7 +111,7 @@ struct FakeSlackState {
     c->wake.cancel();
   }
 
-  tcp::acceptor acceptor;
+  std::optional<FakeHttpListener> http;  // Web API, response_url and Socket Mode upgrades
   std::string bot_token;
   std::string app_token;
   bool stopped = false;
@@ -157,29 +157,9 @@ struct Reply {
 
 Reply slack_error(const std::string& error) { return {200, {{"ok", false}, {"error", error}}, -1}; }
 
-std::string decode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i] == '+' ? ' ' : s[i];
-    }
-  }
-  return out;
-}
-
-json form_fields(std::string_view body) {
+json form_json(std::string_view body) {
   json out = json::object();
-  while (!body.empty()) {
-    auto amp = body.find('&');
-    std::string_view pair = body.substr(0, amp);
-    body = amp == std::string_view::npos ? std::string_view() : body.substr(amp + 1);
-    auto eq = pair.find('=');
-    if (eq == std::string_view::npos) continue;
-    out[decode(pair.substr(0, eq))] = decode(pair.substr(eq + 1));
-  }
+  for (auto& [name, value] : form_fields(body)) out[name] = std::move(value);
   return out;
 }
 
@@ -245,9 +225,9 @@ json user_json(const std::string& id, const std::string& email) {
   return {{"id", id}, {"name", id}, {"is_bot", false}, {"profile", {{"email", email}, {"display_name", id}}}};
 }
 
-Reply route_api(FakeSlackState& s, const std::string& method, const http::request<http::string_body>& req) {
+Reply route_api(FakeSlackState& s, const std::string& method, const FakeRequest& req) {
   const std::string type(req[http::field::content_type]);
-  json body = type.starts_with("application/json") ? json::parse(req.body(), nullptr, false) : form_fields(req.body());
+  json body = type.starts_with("application/json") ? json::parse(req.body(), nullptr, false) : form_json(req.body());
   if (body.is_discarded()) body = json::object();
   s.calls.push_back({method, body});
 
@@ -450,44 +430,23 @@ asio::awaitable<void> ws_session(std::shared_ptr<FakeSlackState> s, beast::tcp_s
   }
 }
 
-asio::awaitable<void> session(std::shared_ptr<FakeSlackState> s, tcp::socket socket) {
-  beast::tcp_stream stream(std::move(socket));
-  beast::flat_buffer buffer;
-  while (!s->stopped) {
-    http::request<http::string_body> req;
-    auto [ec, n] = co_await http::async_read(stream, buffer, req, kToken);
-    if (ec) break;
-    if (websocket::is_upgrade(req)) {
-      co_await ws_session(s, std::move(stream), std::move(req));
-      co_return;
-    }
-    const std::string target(req.target());
-    const std::string path = target.substr(0, target.find('?'));
-    Reply r;
-    if (req.method() != http::verb::post) r = {405, {{"ok", false}, {"error", "method_not_allowed"}}, -1};
-    else if (path.starts_with("/api/")) r = route_api(*s, path.substr(5), req);
-    else if (path.starts_with("/response/")) r = route_response_url(*s, std::stoi(path.substr(10)), req.body());
-    else r = {404, {{"ok", false}, {"error", "unknown_path"}}, -1};
-    bool keep = req.keep_alive();
-    http::response<http::string_body> res{static_cast<http::status>(r.status), 11};
-    res.set(http::field::content_type, "application/json; charset=utf-8");
-    if (r.retry_after >= 0) res.set(http::field::retry_after, std::to_string(r.retry_after));
-    res.body() = r.body.dump();
-    res.keep_alive(keep);
-    res.prepare_payload();
-    auto [wec, wn] = co_await http::async_write(stream, res, kToken);
-    if (wec || !keep) break;
-  }
-  beast::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+asio::awaitable<FakeResponse> answer(std::shared_ptr<FakeSlackState> s, const FakeRequest& req) {
+  const std::string target(req.target());
+  const std::string path = target.substr(0, target.find('?'));
+  Reply r;
+  if (!s) r = {503, {{"ok", false}, {"error", "service_unavailable"}}, -1};
+  else if (req.method() != http::verb::post) r = {405, {{"ok", false}, {"error", "method_not_allowed"}}, -1};
+  else if (path.starts_with("/api/")) r = route_api(*s, path.substr(5), req);
+  else if (path.starts_with("/response/")) r = route_response_url(*s, std::stoi(path.substr(10)), req.body());
+  else r = {404, {{"ok", false}, {"error", "unknown_path"}}, -1};
+  FakeResponse res{r.status, r.body.dump(), "application/json; charset=utf-8", {}};
+  if (r.retry_after >= 0) res.headers.emplace_back("Retry-After", std::to_string(r.retry_after));
+  co_return res;
 }
 
-asio::awaitable<void> accept_loop(std::shared_ptr<FakeSlackState> s) {
-  while (!s->stopped) {
-    auto [ec, socket] = co_await s->acceptor.async_accept(kToken);
-    if (ec) break;
-    asio::co_spawn(s->acceptor.get_executor(), session(s, std::move(socket)), asio::detached);
-  }
+asio::awaitable<void> upgrade(std::shared_ptr<FakeSlackState> s, beast::tcp_stream stream,
+                              http::request<http::string_body> req) {
+  if (s) co_await ws_session(s, std::move(stream), std::move(req));
 }
 
 // A TLS listener that only does handshakes: with a self-signed certificate they must fail.
@@ -568,16 +527,19 @@ json state_values(const json& view, const std::map<std::string, std::string>& va
 }  // namespace
 
 FakeSlackServer::FakeSlackServer(asio::io_context& io, std::string bot_token, std::string app_token)
-    : state_(std::make_shared<FakeSlackState>(io, std::move(bot_token), std::move(app_token))) {
-  asio::co_spawn(io, accept_loop(state_), asio::detached);
+    : state_(std::make_shared<FakeSlackState>(std::move(bot_token), std::move(app_token))) {
+  std::weak_ptr<FakeSlackState> weak = state_;
+  state_->http.emplace(
+      io, [weak](const FakeRequest& req) { return answer(weak.lock(), req); },
+      [weak](beast::tcp_stream stream, FakeRequest req) { return upgrade(weak.lock(), std::move(stream), std::move(req)); });
 }
 
 FakeSlackServer::~FakeSlackServer() { stop(); }
 
 void FakeSlackServer::stop() {
   state_->stopped = true;
+  state_->http->stop();
   beast::error_code ignored;
-  state_->acceptor.close(ignored);
   if (state_->tls_acceptor) state_->tls_acceptor->close(ignored);
   for (auto& c : state_->all_conns) {
     beast::get_lowest_layer(c->ws).socket().close(ignored);
@@ -594,9 +556,9 @@ void FakeSlackServer::hand_out_untrusted_wss() {
   if (s.tls_acceptor) return;
   s.tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
   use_self_signed_certificate(*s.tls);
-  s.tls_acceptor = std::make_unique<tcp::acceptor>(s.acceptor.get_executor(),
+  s.tls_acceptor = std::make_unique<tcp::acceptor>(s.http->executor(),
                                                    tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-  asio::co_spawn(s.acceptor.get_executor(), tls_accept_loop(state_), asio::detached);
+  asio::co_spawn(s.http->executor(), tls_accept_loop(state_), asio::detached);
 }
 
 int FakeSlackServer::refused_tls_handshakes() const { return state_->refused_tls; }
