@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 #include <stdexcept>
 
+#include "adapters/http/endpoint_url.hpp"
 #include "adapters/slack/slack_adapter.hpp"
 
 namespace adapters::slack {
@@ -66,9 +67,13 @@ std::vector<std::pair<std::string, Check>> checks() {
            fail("connections must be a number from 1 to 10 (Slack's limit)");
        }},
       {"api_base_url", [](const Settings& s) {
+         // The bot token goes there: https, or plain http only to a test server on this machine.
          const std::string url = setting(s, "api_base_url", WebApiOptions{}.base_url);
-         if (!url.starts_with("https://") && !url.starts_with("http://"))
-           fail("api_base_url must start with https:// (or http:// for a test server)");
+         try {
+           http::parse_endpoint_url(url);
+         } catch (const std::invalid_argument& e) {
+           fail(std::string("api_base_url: ") + e.what());
+         }
        }},
       {"listen", [](const Settings& s) {
          const std::string address = setting(s, "listen", "127.0.0.1");

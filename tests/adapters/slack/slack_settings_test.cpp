@@ -88,6 +88,10 @@ TEST_CASE("slack settings: every problem is named at once", "[unit][slack]") {
     CHECK_THAT(problem_of(s, "listen"), Catch::Contains("not an IP address"));
     CHECK_THAT(problem_of(s, "api_base_url"), Catch::Contains("https://"));
     CHECK(check_settings(s).size() == 5);
+    // The bot token would cross the network in clear text.
+    Settings clear = socket_mode();
+    clear["api_base_url"] = "http://slack.example.com/api";
+    CHECK_THAT(problem_of(clear, "api_base_url"), Catch::Contains("http is only for loopback test servers"));
     for (const char* bad : {"0", "x", "-1", ""}) {
       Settings c = socket_mode();
       c["connections"] = bad;
