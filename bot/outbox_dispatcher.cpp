@@ -237,6 +237,8 @@ asio::awaitable<size_t> OutboxDispatcher::deliver_pass() {
     co_await delete_pass();
     std::vector<std::vector<OutboxEntry>> conversations;
     std::map<std::string, size_t> index;  // "platform\nchannel" → position in conversations
+    // A message waiting for its retry keeps its place: later ones to the same conversation wait too.
+    const auto waiting = store_.conversations_awaiting_retry(clock_.now());
     for (auto& e : store_.due_outbox(clock_.now(), kBatch)) {
       Resolved r;
       std::string error;
@@ -248,6 +250,7 @@ asio::awaitable<size_t> OutboxDispatcher::deliver_pass() {
         continue;
       }
       const std::string conversation = std::string(r.adapter->platform()) + "\n" + r.delivery.channel;
+      if (auto w = waiting.find(conversation); w != waiting.end() && w->second < e.id) continue;
       auto [it, added] = index.try_emplace(conversation, conversations.size());
       if (added) conversations.emplace_back();
       conversations[it->second].push_back(std::move(e));

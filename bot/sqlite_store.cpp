@@ -302,6 +302,18 @@ class SqliteStore final : public Store {
     return read_outbox(q);
   }
 
+  std::map<std::string, std::int64_t> conversations_awaiting_retry(TimePoint now) override {
+    // A pending row has a platform only after a send was tried; one due later waits for a retry.
+    SQLite::Statement q(db_,
+                        "SELECT platform, channel, MIN(id) FROM outbox WHERE state = 'pending' AND next_attempt > ? "
+                        "AND platform != '' GROUP BY platform, channel");
+    q.bind(1, to_millis(now));
+    std::map<std::string, std::int64_t> out;
+    while (q.executeStep())
+      out[q.getColumn(0).getString() + "\n" + q.getColumn(1).getString()] = q.getColumn(2).getInt64();
+    return out;
+  }
+
   std::optional<TimePoint> next_outbox_attempt() override {
     SQLite::Statement q(db_, "SELECT MIN(next_attempt) FROM outbox WHERE state = 'pending'");
     if (q.executeStep() && !q.getColumn(0).isNull()) return from_millis(q.getColumn(0).getInt64());

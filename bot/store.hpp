@@ -6,6 +6,7 @@
 // causes: both are written, or neither.
 #include <cstdint>
 #include <memory>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -93,6 +94,9 @@ class Store {
   virtual void enqueue(const Outbound& o, TimePoint now) = 0;
   virtual std::vector<OutboxEntry> due_outbox(TimePoint now, int limit) = 0;
   virtual std::optional<TimePoint> next_outbox_attempt() = 0;
+  // Conversations ("platform\nchannel") with a message waiting for its retry time, each with the
+  // id of the first such message: later messages to the same conversation wait behind it.
+  virtual std::map<std::string, std::int64_t> conversations_awaiting_retry(TimePoint now) = 0;
   virtual void mark_in_flight(std::int64_t id, std::string_view platform, std::string_view channel) = 0;
   virtual void mark_sent(std::int64_t id, std::string_view ref) = 0;
   virtual void mark_retry(std::int64_t id, TimePoint next, std::string_view error) = 0;

@@ -69,3 +69,53 @@ TEST_CASE("a held-back conversation does not delay the others, and keeps its own
   CHECK(platform.sent == std::vector<std::string>{"#fast third", "#slow first", "#slow second"});
   for (const auto& e : store->outbox_entries()) CHECK(e.state == bot::OutboxState::sent);
 }
+
+namespace {
+
+// A platform whose first send to "#a" fails with a rate limit of one hour; every other send works.
+class RateLimitedOncePlatform final : public bot::Adapter {
+ public:
+  std::string_view platform() const override { return "web"; }
+  asio::awaitable<void> run(bot::EventSink&) override { co_return; }
+  asio::awaitable<bot::SendResult> send(bot::Delivery d) override {
+    if (d.channel == "#a" && !limited_) {
+      limited_ = true;
+      co_return bot::SendResult{.error = bot::SendErrorKind::rate_limited, .error_text = "ratelimited",
+                                .retry_after = std::chrono::hours(1)};
+    }
+    sent.push_back(d.channel + " " + d.message.fallback);
+    co_return bot::SendResult{.ref = std::to_string(sent.size())};
+  }
+  std::vector<std::string> sent;
+
+ private:
+  bool limited_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("a message waiting for its retry is not overtaken by a later one to the same conversation", "[outbox]") {
+  auto store = bot::open_sqlite_store(":memory:");
+  bot::ManualClock clock(test_support::la_time(2026, 11, 24, 10));
+  asio::io_context io;
+  bot::OutboxDispatcher dispatcher(io.get_executor(), *store, test_support::sample_district().config, clock);
+  RateLimitedOncePlatform platform;
+  dispatcher.add_adapter(platform);
+  auto drain = [&] {
+    auto done = asio::co_spawn(io, dispatcher.drain(), asio::use_future);
+    io.restart();
+    io.run();
+    done.get();
+  };
+
+  enqueue(*store, "#a", "card", clock.now());
+  drain();  // rate limited: the card waits an hour
+  enqueue(*store, "#a", "decision", clock.now());
+  enqueue(*store, "#b", "other", clock.now());
+  drain();
+  CHECK(platform.sent == std::vector<std::string>{"#b other"});  // the decision waits behind the card
+
+  clock.advance(std::chrono::hours(2));
+  drain();
+  CHECK(platform.sent == std::vector<std::string>{"#b other", "#a card", "#a decision"});
+}
