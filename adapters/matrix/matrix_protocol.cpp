@@ -1,5 +1,7 @@
 #include "adapters/matrix/matrix_protocol.hpp"
 
+#include "adapters/json_fields.hpp"
+
 #include <boost/system/errc.hpp>
 #include <chrono>
 
@@ -8,6 +10,7 @@
 namespace adapters::matrix {
 
 using nlohmann::json;
+using json_fields::str;
 
 namespace {
 
@@ -15,11 +18,6 @@ std::string trim(std::string_view s) {
   size_t b = s.find_first_not_of(" \t\r\n");
   if (b == std::string_view::npos) return {};
   return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
-}
-
-std::string str(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 bool has_encryption(const json& events) {

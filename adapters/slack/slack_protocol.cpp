@@ -1,5 +1,7 @@
 #include "adapters/slack/slack_protocol.hpp"
 
+#include "adapters/json_fields.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -22,6 +24,8 @@ void throw_exception_from_error(const ProtocolError& error, const boost::source_
 namespace {
 
 using nlohmann::json;
+using json_fields::member;
+using json_fields::str;
 
 constexpr std::string_view kCommand = "/socialmedia";
 
@@ -31,20 +35,6 @@ std::optional<json> parse_json(std::string_view text) {
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return std::nullopt;
   return j;
-}
-
-// A string member, or "" when absent or of another type.
-std::string str(const json& j, const char* key) {
-  if (!j.is_object()) return {};
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-const json& member(const json& j, const char* key) {
-  static const json kNull;
-  if (!j.is_object()) return kNull;
-  auto it = j.find(key);
-  return it == j.end() ? kNull : *it;
 }
 
 // Cuts to at most max bytes without splitting a UTF-8 sequence.

@@ -1,5 +1,7 @@
 #include "adapters/teams/connector_calls.hpp"
 
+#include "adapters/json_fields.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
@@ -9,14 +11,9 @@ namespace adapters::teams {
 namespace {
 
 using nlohmann::json;
+using json_fields::str;
 
 ProtocolError fail(std::string message) { return ProtocolError{std::move(message)}; }
-
-std::string str(const json& j, const char* key) {
-  if (!j.is_object()) return {};
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 std::string lower(std::string_view s) {
   std::string out(s);

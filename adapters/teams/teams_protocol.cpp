@@ -1,5 +1,7 @@
 #include "adapters/teams/teams_protocol.hpp"
 
+#include "adapters/json_fields.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
@@ -14,23 +16,11 @@ void throw_exception_from_error(const ProtocolError& error, const boost::source_
 namespace {
 
 using nlohmann::json;
+using json_fields::member;
+using json_fields::str;
 using Clock = std::chrono::system_clock;
 
 ProtocolError fail(std::string message) { return ProtocolError{std::move(message)}; }
-
-// A string member, or "" when absent or of another type.
-std::string str(const json& j, const char* key) {
-  if (!j.is_object()) return {};
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-const json& member(const json& j, const char* key) {
-  static const json kNull;
-  if (!j.is_object()) return kNull;
-  auto it = j.find(key);
-  return it == j.end() ? kNull : *it;
-}
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
