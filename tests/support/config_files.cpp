@@ -13,6 +13,11 @@
 namespace test_support {
 
 std::filesystem::path sample_config_variant(const std::string& name, const std::string& from, const std::string& to) {
+  return sample_config_variant(name, {{from, to}});
+}
+
+std::filesystem::path sample_config_variant(const std::string& name,
+                                            const std::vector<std::pair<std::string, std::string>>& edits) {
   auto dir = std::filesystem::temp_directory_path() / ("hallpass-config-" + name + "-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::copy(bot::sample_config_path().parent_path(), dir, std::filesystem::copy_options::recursive);
@@ -20,9 +25,11 @@ std::filesystem::path sample_config_variant(const std::string& name, const std::
   std::ifstream in(file);
   std::string text((std::istreambuf_iterator<char>(in)), {});
   in.close();
-  auto at = text.find(from);
-  if (at == std::string::npos) throw std::runtime_error("the sample config has no \"" + from + "\"");
-  text.replace(at, from.size(), to);
+  for (const auto& [from, to] : edits) {
+    auto at = text.find(from);
+    if (at == std::string::npos) throw std::runtime_error("the sample config has no \"" + from + "\"");
+    text.replace(at, from.size(), to);
+  }
   std::ofstream(file) << text;
   return file;
 }

@@ -3,6 +3,8 @@
 // shipped config folder, the line a text stands on, and running a command for its output.
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace test_support {
 
@@ -10,6 +12,9 @@ namespace test_support {
 // with the first `from` in sample-district.yaml replaced by `to`; returns the copied YAML file.
 // Throws std::runtime_error when `from` is not in the sample.
 std::filesystem::path sample_config_variant(const std::string& name, const std::string& from, const std::string& to);
+// The same with several replacements, each of the first occurrence of its `from`, in order.
+std::filesystem::path sample_config_variant(const std::string& name,
+                                            const std::vector<std::pair<std::string, std::string>>& edits);
 
 // The 1-based line of the first occurrence of needle in the file; -1 when it is not there.
 int line_of(const std::filesystem::path& file, const std::string& needle);

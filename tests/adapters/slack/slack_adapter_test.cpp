@@ -8,14 +8,13 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <memory>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bot/outbox_dispatcher.hpp"
 #include "tests/support/bot_harness.hpp"
+#include "tests/support/config_files.hpp"
 #include "tests/support/fake_slack_server.hpp"
 #include "tests/support/hallpass_process.hpp"
 
@@ -460,66 +459,30 @@ TEST_CASE("a summary shown only to the teacher in a channel is replaced through 
 }
 
 TEST_CASE("hallpass run refuses Slack settings it cannot use, naming them", "[unit][slack][cli]") {
-  auto dir = std::filesystem::temp_directory_path() / ("hallpass-slack-cli-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::copy(bot::sample_config_path().parent_path(), dir, std::filesystem::copy_options::recursive);
-  auto file = dir / "sample-district.yaml";
-  std::string text;
-  {
-    std::ifstream in(file);
-    text.assign(std::istreambuf_iterator<char>(in), {});
-  }
-  auto replace = [&text](const std::string& from, const std::string& to) {
-    auto at = text.find(from);
-    REQUIRE(at != std::string::npos);
-    text.replace(at, from.size(), to);
-  };
-  replace("slack: { enabled: false,", "slack: { enabled: true,");
-  replace("connections: 2 }", "connections: 11 }");
-  std::ofstream(file) << text;
-  auto run = [&](const std::string& command) {
-    // `timeout`: should the refusal ever be lost, hallpass run would otherwise run on.
-    std::string args = command == "run" ? "run --config " + file.string() : "check-config " + file.string();
-    std::string cmd = "SLACK_APP_TOKEN=xapp-1 SLACK_BOT_TOKEN=xoxb-1 timeout 20 " + std::string(HALLPASS_BINARY) +
-                      " " + args + " 2>&1";
-    FILE* p = ::popen(cmd.c_str(), "r");
-    REQUIRE(p);
-    std::string out;
-    char buf[512];
-    while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-    return std::pair{WEXITSTATUS(::pclose(p)), out};
-  };
+  auto file = test_support::sample_config_variant(
+      "slack-cli", {{"slack: { enabled: false,", "slack: { enabled: true,"}, {"connections: 2 }", "connections: 11 }"}});
   for (const char* command : {"run", "check-config"}) {
-    auto [status, out] = run(command);
+    // `timeout`: should the refusal ever be lost, hallpass run would otherwise run on.
+    auto [status, out] = test_support::run_command("SLACK_APP_TOKEN=xapp-1 SLACK_BOT_TOKEN=xoxb-1 timeout 20 " +
+                                                   std::string(HALLPASS_BINARY) + " " + command + " " +
+                                                   (command == std::string("run") ? "--config " : "") + file.string() +
+                                                   " 2>&1");
     INFO(command << ": " << out);
     CHECK(status == 1);
     CHECK(out.find("adapters.slack.connections must be a number from 1 to 10") != std::string::npos);
   }
-  std::filesystem::remove_all(dir);
+  std::filesystem::remove_all(file.parent_path());
 }
 
 TEST_CASE("hallpass run answers a slash command over Slack", "[net][slack][cli]") {
   asio::io_context io;
   FakeSlackServer server(io, "xoxb-cli", "xapp-cli");
   server.add_user("U0TEACHER", "tgarcia@sierravista.example.org");  // no slack id in the sample: matched by e-mail
-  auto dir = std::filesystem::temp_directory_path() / ("hallpass-slack-run-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::copy(bot::sample_config_path().parent_path(), dir, std::filesystem::copy_options::recursive);
-  auto file = dir / "sample-district.yaml";
-  std::string text;
-  {
-    std::ifstream in(file);
-    text.assign(std::istreambuf_iterator<char>(in), {});
-  }
-  auto replace = [&text](const std::string& from, const std::string& to) {
-    auto at = text.find(from);
-    REQUIRE(at != std::string::npos);
-    text.replace(at, from.size(), to);
-  };
-  replace("web: { enabled: true,", "web: { enabled: false,");
-  replace("slack: { enabled: false,", "slack: { enabled: true, api_base_url: \"" + server.api_base_url() + "\",");
-  replace("connections: 2 }", "connections: 1 }");
-  std::ofstream(file) << text;
+  auto file = test_support::sample_config_variant(
+      "slack-run", {{"web: { enabled: true,", "web: { enabled: false,"},
+                    {"slack: { enabled: false,", "slack: { enabled: true, api_base_url: \"" + server.api_base_url() + "\","},
+                    {"connections: 2 }", "connections: 1 }"}});
+  const auto dir = file.parent_path();
 
   test_support::HallpassProcess hallpass({"run", "--config", file.string(), "--db", (dir / "hallpass.db").string()},
                                          {{"SLACK_APP_TOKEN", "xapp-cli"}, {"SLACK_BOT_TOKEN", "xoxb-cli"}},
