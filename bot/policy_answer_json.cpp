@@ -17,8 +17,14 @@ nlohmann::ordered_json policy_answer_to_json(const PolicyAnswer& answer) {
   }
   return {
       {"question", answer.question},
+      {"lang", answer.lang},
       {"verdict", std::string(to_string(answer.verdict))},
+      {"verdict_words", answer.verdict_words},
       {"no_answer", answer.no_answer},
+      {"decline", std::string(to_string(answer.decline))},
+      {"small_talk", std::string(to_string(answer.small_talk))},
+      {"closest_only", answer.closest_only},
+      {"next_step", std::string(to_string(answer.next_step))},
       {"passages", std::move(passages)},
   };
 }

@@ -6,6 +6,7 @@
 // may call it freely. Quotes are always the documents' verbatim text.
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,16 +29,44 @@ struct ScoredPassage {
   double score = 0;  // higher is better; comparable within one answer
 };
 
-enum class Verdict { prohibited, strongly_discouraged, needs_approval, required, allowed, no_answer };
+// What the policy tells the asker, safety first: `report` whenever the situation must be reported,
+// `info` when the question asks for a fact (how long, who, what happens), and never `allowed` when
+// a quoted clause attaches a condition, consent or authorization, or forbids part of it.
+enum class Verdict {
+  allowed,                  // go ahead
+  allowed_with_conditions,  // yes, within limits or with duties
+  needs_approval,           // only with consent, permission or authorization first
+  discouraged,              // avoid; "strongly discouraged"
+  prohibited,               // must not
+  required,                 // a duty
+  report,                   // report it: the situation involves a threat, abuse, a minor's image…
+  info,                     // a fact: how long, who decides, what happens
+  no_answer,                // the policies do not cover this
+};
+
+// Why a question got no answer, or that it was not a question at all.
+enum class Decline {
+  none,        // answered
+  off_subject, // not about what the policies govern (parking, payroll, the wifi password)
+  no_match,    // about the subject, but no clause matches at all
+  small_talk,  // "hi", "thanks", "help": not a policy question
+};
 
 // What a question is about, so the answer can point to the next step.
 enum class NextStep { none, request, report, ask_principal };
 
+// Everyday chat that is not a question, recognised whole ("hi", "thanks!", "help", "?").
+enum class SmallTalk { none, greeting, thanks, help, bye };
+
 struct PolicyAnswer {
   std::string question;
+  std::string lang;           // the question's language: "en" or "es" (detected unless given)
   Verdict verdict = Verdict::no_answer;
   std::string verdict_words;  // the clause's own words that decide the verdict (verbatim)
   bool no_answer = true;
+  Decline decline = Decline::no_match;
+  SmallTalk small_talk = SmallTalk::none;
+  bool closest_only = false;  // on the subject but matched weakly: the passages are the closest clauses
   NextStep next_step = NextStep::ask_principal;
   std::vector<ScoredPassage> passages;  // best first, at most 5
 };
@@ -50,6 +79,7 @@ struct PolicyDocumentRef {
 struct PolicyVocabulary {
   std::filesystem::path synonyms;      // config/vocabulary.yaml
   std::filesystem::path spanish_terms; // config/spanish_terms.yaml
+  std::filesystem::path subject;       // config/policy_subject.yaml; empty: beside `synonyms`
 };
 
 class PolicyLibrary {
@@ -70,7 +100,10 @@ class PolicyLibrary {
   virtual PolicyAnswer answer(std::string_view question, std::string_view lang = {}) const = 0;
 };
 
-std::string_view to_string(Verdict v);     // "prohibited", "strongly_discouraged", …, "no_answer"
+std::string_view to_string(Verdict v);     // "allowed", "allowed_with_conditions", …, "no_answer"
+std::optional<Verdict> verdict_from_string(std::string_view name);  // the inverse; nullopt if unknown
+std::string_view to_string(Decline d);     // "none", "off_subject", "no_match", "small_talk"
+std::string_view to_string(SmallTalk s);   // "none", "greeting", "thanks", "help", "bye"
 std::string_view to_string(NextStep s);    // "none", "request", "report", "ask_principal"
 
 }  // namespace bot

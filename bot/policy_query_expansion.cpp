@@ -36,18 +36,6 @@ std::vector<std::string> translate_spanish(const std::vector<std::string>& words
   return out;
 }
 
-std::vector<std::string> fix_spelling(const std::vector<std::string>& words, const PolicyQueryVocabulary& v) {
-  std::vector<std::string> out;
-  for (const auto& w : words) {
-    if (auto it = v.spelling.find(w); it != v.spelling.end()) {
-      out.insert(out.end(), it->second.begin(), it->second.end());
-    } else {
-      out.push_back(w);
-    }
-  }
-  return out;
-}
-
 bool any_match(const std::vector<TermPattern>& patterns, const std::vector<std::string>& words) {
   for (size_t i = 0; i < words.size(); ++i) {
     for (const auto& p : patterns) {
@@ -67,6 +55,19 @@ void quote_into(std::string& out, const std::string& phrase) {
 }
 
 }  // namespace
+
+std::vector<std::string> fix_spelling(const std::vector<std::string>& words, const PolicyQueryVocabulary& v) {
+  std::vector<std::string> out;
+  for (const auto& w : words) {
+    if (auto it = v.spelling.find(w); it != v.spelling.end()) {
+      out.insert(out.end(), it->second.begin(), it->second.end());
+    } else {
+      out.push_back(w);
+    }
+  }
+  return out;
+}
+
 
 std::string detect_language(std::string_view question, const PolicyQueryVocabulary& v) {
   const auto words = question_words(question);

@@ -30,6 +30,9 @@ std::string detect_language(std::string_view question, const PolicyQueryVocabula
 ExpandedQuery expand_question(std::string_view question, std::string_view lang,
                               const PolicyQueryVocabulary& vocabulary);
 
+// Chat shorthand and typos fixed ("fb" → "facebook"), as the vocabulary's `spelling` says.
+std::vector<std::string> fix_spelling(const std::vector<std::string>& words, const PolicyQueryVocabulary& vocabulary);
+
 // The FTS5 MATCH expression for one term: the quoted word or phrase, with `*` for a prefix.
 std::string fts_expression(const TermPattern& term);
 

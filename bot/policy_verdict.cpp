@@ -26,7 +26,7 @@ constexpr Cue kCues[] = {
     {"nothing in this", Verdict::allowed, {"restrict", "prohibits"}},
     {"is not a matter of concern", Verdict::allowed},
     {"is never acceptable", Verdict::prohibited},
-    {"strongly discouraged", Verdict::strongly_discouraged},
+    {"strongly discouraged", Verdict::discouraged},
     {"", Verdict::needs_approval, {}, true},
     {"should never", Verdict::prohibited},
     {"shall never", Verdict::prohibited},
@@ -46,9 +46,9 @@ constexpr Cue kCues[] = {
     {"disciplinary action", Verdict::prohibited},
     {"subject to law enforcement", Verdict::prohibited},
     {"referral to law enforcement", Verdict::prohibited},
-    {"should not", Verdict::strongly_discouraged},
-    {"avoid", Verdict::strongly_discouraged},
-    {"discouraged", Verdict::strongly_discouraged},
+    {"should not", Verdict::discouraged},
+    {"avoid", Verdict::discouraged},
+    {"discouraged", Verdict::discouraged},
     {"must receive authorization", Verdict::needs_approval},
     {"written request", Verdict::needs_approval},
     {"authorization", Verdict::needs_approval},
@@ -212,7 +212,7 @@ VerdictReading read_verdict(std::string_view clause, const std::vector<std::stri
   if (best->verdict == Verdict::allowed) {
     const Reading* restriction = nullptr;
     for (const auto& r : readings) {
-      const bool restricts = r.verdict == Verdict::prohibited || r.verdict == Verdict::strongly_discouraged ||
+      const bool restricts = r.verdict == Verdict::prohibited || r.verdict == Verdict::discouraged ||
                              r.verdict == Verdict::needs_approval;
       if (restricts && r.shared > 0 && (!restriction || r.shared > restriction->shared)) restriction = &r;
     }

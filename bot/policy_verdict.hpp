@@ -1,6 +1,6 @@
 #pragma once
 // The one-line verdict of an answer, read from the quoted clause's own words: "is strongly
-// discouraged" → strongly_discouraged, "Never post … without the written, informed consent" →
+// discouraged" → discouraged, "Never post … without the written, informed consent" →
 // needs_approval, "is prohibited" → prohibited, "shall" → required, "may" → allowed.
 #include <string>
 #include <string_view>

@@ -2,28 +2,42 @@
 
 #include "bot/markup.hpp"
 #include "workflows/platforms.hpp"
+#include "workflows/request_views.hpp"
 
 namespace workflows {
 
 namespace {
 constexpr size_t kQuotesInChat = 3;
+
+// Whom to ask or tell: the asker's principal, else the superintendent.
+std::string who_to_ask(const Context& ctx) {
+  if (ctx.actor)
+    if (const bot::Site* s = ctx.config.site(ctx.actor->site); s && !s->principals.empty())
+      return ctx.name_of(s->principals.front());
+  return ctx.name_of(ctx.config.superintendent);
 }
+}  // namespace
 
 bot::Message answer_message(const Context& ctx, std::string_view lang, const bot::PolicyAnswer& a) {
   bot::Message m;
+  const std::string who = who_to_ask(ctx);
   if (a.no_answer || a.passages.empty()) {
-    std::string who = ctx.name_of(ctx.config.superintendent);
-    if (ctx.actor)
-      if (const bot::Site* s = ctx.config.site(ctx.actor->site); s && !s->principals.empty())
-        who = ctx.name_of(s->principals.front());
-    m.paragraph(ctx.text_in(lang, "ask.no_answer", {{"who", who}}));
+    m.paragraph(ctx.text_in(lang, a.decline == bot::Decline::off_subject ? "ask.off_subject" : "ask.no_answer",
+                            {{"who", who}}));
     return m;
   }
-  m.paragraph(ctx.text_in(lang, "ask.verdict." + std::string(bot::to_string(a.verdict)),
-                          {{"words", bot::markup::escape(a.verdict_words)}}));
+  const std::string verdict(bot::to_string(a.verdict));
+  if (a.verdict_words.empty() || a.verdict == bot::Verdict::info)
+    m.paragraph(ctx.text_in(lang, "ask.verdict_plain." + verdict));
+  else
+    m.paragraph(ctx.text_in(lang, "ask.verdict." + verdict, {{"words", bot::markup::escape(a.verdict_words)}}));
+  if (a.closest_only) m.context(ctx.text_in(lang, "ask.closest"));
+  // The documents are in English: a Spanish answer says that the quotes are the official text.
+  if (lang == "es") m.context(ctx.text_in(lang, "ask.official_text"));
   for (size_t i = 0; i < a.passages.size() && i < kQuotesInChat; ++i)
     m.quote(a.passages[i].passage.text, a.passages[i].passage.citation);
-  if (std::string next = ctx.text_in(lang, "ask.next." + std::string(bot::to_string(a.next_step))); !next.empty())
+  if (std::string next = ctx.text_in(lang, "ask.next." + std::string(bot::to_string(a.next_step)), {{"who", who}});
+      !next.empty())
     m.context(std::move(next));
   m.fallback = ctx.text_in(lang, "ask.fallback", {{"citation", a.passages.front().passage.citation}});
   return m;
@@ -41,8 +55,20 @@ void answer_question(Context& ctx, std::string_view question) {
     m.paragraph(ctx.text(me, "ask.no_policies"));
     return ctx.reply(std::move(m));
   }
-  auto answer = ctx.services.policy->answer(q);
-  ctx.reply(answer_message(ctx, me.language, answer));
+  const bot::PolicyAnswer answer = ctx.services.policy->answer(q);
+  // The answer is in the language of the question, whatever the person's usual language.
+  const std::string& lang = answer.lang.empty() ? me.language : answer.lang;
+  switch (answer.small_talk) {
+    case bot::SmallTalk::help: return show_help(ctx);
+    case bot::SmallTalk::greeting:
+    case bot::SmallTalk::thanks:
+    case bot::SmallTalk::bye:
+      m.paragraph(ctx.text_in(lang, "ask.small_talk." + std::string(bot::to_string(answer.small_talk)),
+                              {{"name", bot::markup::escape(me.name)}}));
+      return ctx.reply(std::move(m));
+    case bot::SmallTalk::none: break;
+  }
+  ctx.reply(answer_message(ctx, lang, answer));
 }
 
 }  // namespace workflows

@@ -333,7 +333,7 @@ TEST_CASE("questions are cut into words and their language is detected", "[unit]
 TEST_CASE("a verdict comes from the quoted clause's own words", "[unit][policy]") {
   const std::vector<std::string> friending = {"accept", "invitations", "parents"};
   auto r = bot::read_verdict(library().find("lausd-bul-5688.2#I.1")->text, friending);
-  CHECK(r.verdict == bot::Verdict::strongly_discouraged);
+  CHECK(r.verdict == bot::Verdict::discouraged);
   CHECK(r.words == "strongly discouraged");
 
   r = bot::read_verdict(library().find("lausd-bul-5688.2#I.3")->text, {"post", "photographs"});
@@ -372,7 +372,7 @@ TEST_CASE("staff questions get the policy's clauses, quoted, with a verdict", "[
     CHECK(has_id(a, "lausd-bul-5688.2#I.1"));      // "… is strongly discouraged …"
     CHECK(has_id(a, "lbusd-ethics-e#strategies.2"));  // "Avoid "friending" or "following" …"
     CHECK(has_id(a, "model-bp#parents.p1"));       // communication with parents/guardians
-    CHECK(a.verdict == bot::Verdict::strongly_discouraged);
+    CHECK(a.verdict == bot::Verdict::discouraged);
     REQUIRE_FALSE(a.verdict_words.empty());
     CHECK(a.passages.front().passage.text.find(a.verdict_words) != std::string::npos);
     CHECK(a.next_step == bot::NextStep::ask_principal);
@@ -438,7 +438,7 @@ TEST_CASE("an answer's JSON has exactly the documented shape", "[unit][policy]")
   REQUIRE(j.is_object());
   CHECK(j.size() == 4);
   CHECK(j.at("question") == "can I friend a parent on facebook?");
-  CHECK(j.at("verdict") == "strongly_discouraged");
+  CHECK(j.at("verdict") == "discouraged");
   CHECK(j.at("no_answer") == false);
   REQUIRE(j.at("passages").is_array());
   REQUIRE(j.at("passages").size() == a.passages.size());

@@ -1,0 +1,35 @@
+#pragma once
+// The questions each clause answers, in staff words, in English and Spanish: data written from the
+// clauses beside each policy document (`<document>.questions.yaml`, format in
+// docs/policy-answers.md). Searched together with the clause text, so "add a mom on fb" finds
+// "Avoid friending … parents" although the two share no word.
+#include <filesystem>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/system/result.hpp>
+
+#include "bot/policy_document_parser.hpp"
+#include "bot/policy_library.hpp"
+
+namespace bot {
+
+struct ClauseQuestions {
+  std::string passage_id;
+  Verdict verdict = Verdict::info;  // what the clause tells the typical asker
+  std::string words;                // the clause's own words that carry the verdict (verbatim), may be empty
+  std::vector<std::string> en;      // questions in English
+  std::vector<std::string> es;      // questions in Spanish
+};
+
+// `policies/x.md` → `policies/x.questions.yaml`.
+std::filesystem::path clause_questions_path(const std::filesystem::path& document);
+
+// Reads one questions file. A missing file is no error (an empty list): a district's own document
+// may have none yet. Every id must name a passage in `passages_by_id`, every verdict must be one of
+// the eight, and `words` must stand verbatim in the clause; errors name the file, line and fix.
+boost::system::result<std::vector<ClauseQuestions>, PolicyParseError> read_clause_questions(
+    const std::filesystem::path& file, const std::unordered_map<std::string, const Passage*>& passages_by_id);
+
+}  // namespace bot

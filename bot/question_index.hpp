@@ -1,0 +1,45 @@
+#pragma once
+// BM25 over short texts that each stand for one passage: the questions a clause answers (and the
+// clause itself). Words are stemmed per language; a passage scores by its best text. In memory,
+// built once at start-up, read-only afterwards (safe to search from several threads).
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace bot {
+
+struct QuestionMatch {
+  uint32_t passage = 0;
+  double score = 0;     // BM25 of the passage's best text, plus a little of its second best
+  double coverage = 0;  // the share of the query's weight (IDF) that best text contains, 0..1
+};
+
+class QuestionIndex {
+ public:
+  // Adds one text (already cut into stems) standing for `passage`.
+  void add(uint32_t passage, std::vector<std::string> stems);
+  // Computes the term statistics; call once after the last add.
+  void finish();
+
+  // Passages whose texts share a stem with the query, best first.
+  std::vector<QuestionMatch> search(const std::vector<std::string>& query_stems) const;
+  bool empty() const { return texts_.empty(); }
+
+ private:
+  struct Text {
+    uint32_t passage = 0;
+    uint32_t length = 0;
+  };
+  struct Posting {
+    uint32_t text = 0;
+    uint16_t count = 0;
+  };
+  std::vector<Text> texts_;
+  std::unordered_map<std::string, std::vector<Posting>> postings_;
+  std::unordered_map<std::string, double> idf_;
+  double average_length_ = 1;
+  double unseen_idf_ = 0;  // a query word no text has: it counts towards the query's weight only
+};
+
+}  // namespace bot
