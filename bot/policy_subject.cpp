@@ -130,9 +130,14 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
   std::vector<std::string> core;
   for (const auto& w : words)
     if (!is_filler(w)) core.push_back(w);
+  const auto whole = [](const TermPattern& phrase, const std::vector<std::string>& message) {
+    return message.size() == phrase.words.size() && match_length(phrase, message, 0) > 0;
+  };
   for (const auto& t : s.small_talk) {
-    const std::vector<std::string>& against = t.phrase.words.empty() ? words : core;
-    if (t.phrase.words.empty() ? words.empty() : (against.size() == t.phrase.words.size() && match_length(t.phrase, against, 0) > 0)) {
+    // "?" has no words: it is the message with none. Others match the whole message, as typed or
+    // without the words that only pad it ("thanks so much", "hi there").
+    const bool matched = t.phrase.words.empty() ? words.empty() : whole(t.phrase, words) || whole(t.phrase, core);
+    if (matched) {
       r.small_talk = t.kind;
       r.small_talk_lang = t.lang;
       return r;

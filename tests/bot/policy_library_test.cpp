@@ -409,11 +409,12 @@ TEST_CASE("staff questions get the policy's clauses, quoted, with a verdict", "[
   }
 
   SECTION("the seven-day review") {
+    // "How long" asks for a fact: the verdict is `info`, with the clause's own words.
     const auto a = lib.answer("how long does the superintendent have to review my request?");
     REQUIRE_FALSE(a.no_answer);
     CHECK(a.passages.front().passage.id == "model-bp#authorization.2");
-    CHECK(a.verdict == bot::Verdict::required);
-    CHECK(a.verdict_words == "shall");
+    CHECK(a.verdict == bot::Verdict::info);
+    CHECK(a.verdict_words == "shall have 7 to review the request");
   }
 }
 
@@ -436,10 +437,16 @@ TEST_CASE("an answer's JSON has exactly the documented shape", "[unit][policy]")
   const auto a = library().answer("can I friend a parent on facebook?");
   const nlohmann::json j = bot::policy_answer_to_json(a);
   REQUIRE(j.is_object());
-  CHECK(j.size() == 4);
+  CHECK(j.size() == 10);
   CHECK(j.at("question") == "can I friend a parent on facebook?");
+  CHECK(j.at("lang") == "en");
   CHECK(j.at("verdict") == "discouraged");
+  CHECK(j.at("verdict_words") == a.verdict_words);
   CHECK(j.at("no_answer") == false);
+  CHECK(j.at("decline") == "none");
+  CHECK(j.at("small_talk") == "none");
+  CHECK(j.at("closest_only") == false);
+  CHECK(j.at("next_step") == "ask_principal");
   REQUIRE(j.at("passages").is_array());
   REQUIRE(j.at("passages").size() == a.passages.size());
   const auto& first = j.at("passages").at(0);
@@ -451,5 +458,7 @@ TEST_CASE("an answer's JSON has exactly the documented shape", "[unit][policy]")
   CHECK(first.at("score").get<double>() == Approx(a.passages[0].score).margin(0.001));
 
   const nlohmann::json none = bot::policy_answer_to_json(library().answer("where do I park?"));
-  CHECK(none.dump() == R"({"no_answer":true,"passages":[],"question":"where do I park?","verdict":"no_answer"})");
+  CHECK(none.dump() ==
+        R"({"closest_only":false,"decline":"off_subject","lang":"en","next_step":"ask_principal","no_answer":true,)"
+        R"("passages":[],"question":"where do I park?","small_talk":"none","verdict":"no_answer","verdict_words":""})");
 }

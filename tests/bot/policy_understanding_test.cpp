@@ -1,0 +1,204 @@
+// The policy answers read questions as staff write them: everyday chat is not a policy question,
+// a question outside the policies' subject is declined, one inside it always gets the closest
+// clauses, and the verdict is never unsafe (issue 15).
+#include <fstream>
+#include <string>
+#include <unordered_map>
+
+#include <catch2/catch.hpp>
+
+#include "bot/clause_questions.hpp"
+#include "bot/policy_library.hpp"
+#include "bot/policy_quotes.hpp"
+#include "bot/policy_subject.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace {
+
+const std::filesystem::path kRoot = HALLPASS_SOURCE_DIR;
+
+const bot::PolicyLibrary& library() {
+  static const auto lib = [] {
+    std::string error;
+    auto loaded = bot::PolicyLibrary::load(
+        {{"lausd-bul-5688.2", kRoot / "config/policies/lausd-bul-5688.2.md"},
+         {"lbusd-ethics-e", kRoot / "config/policies/lbusd-ethics-e.md"},
+         {"standard-sd-ar-1114", kRoot / "config/policies/standard-sd-ar-1114.md"},
+         {"model-bp", kRoot / "config/policies/model-bp.md"}},
+        {kRoot / "config/vocabulary.yaml", kRoot / "config/spanish_terms.yaml", kRoot / "config/policy_subject.yaml"},
+        error);
+    if (!loaded) FAIL(error);
+    return *loaded;
+  }();
+  return *lib;
+}
+
+bool quotes_doc_passage(const bot::PolicyAnswer& a, std::string_view id) {
+  for (const auto& p : a.passages)
+    if (p.passage.id == id) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("everyday chat is not a policy question", "[unit][policy]") {
+  struct Case {
+    const char* text;
+    bot::SmallTalk kind;
+    const char* lang;
+  };
+  for (const Case& c : {Case{"hi", bot::SmallTalk::greeting, "en"}, Case{"Hello!! 👋", bot::SmallTalk::greeting, "en"},
+                        Case{"thanks!", bot::SmallTalk::thanks, "en"}, Case{"thank you so much", bot::SmallTalk::thanks, "en"},
+                        Case{"help", bot::SmallTalk::help, "en"}, Case{"?", bot::SmallTalk::help, "en"},
+                        Case{"hola", bot::SmallTalk::greeting, "es"}, Case{"¡Muchas gracias!", bot::SmallTalk::thanks, "es"},
+                        Case{"ayuda", bot::SmallTalk::help, "es"}, Case{"bye", bot::SmallTalk::bye, "en"}}) {
+    INFO(c.text);
+    const auto a = library().answer(c.text);
+    CHECK(a.no_answer);
+    CHECK(a.passages.empty());
+    CHECK(a.decline == bot::Decline::small_talk);
+    CHECK(a.small_talk == c.kind);
+    CHECK(a.lang == c.lang);
+  }
+  // A greeting before a real question is a question.
+  const auto q = library().answer("hi! can I friend a parent on facebook?");
+  CHECK_FALSE(q.no_answer);
+  CHECK(q.small_talk == bot::SmallTalk::none);
+}
+
+TEST_CASE("questions outside the policies' subject are declined, inside it always answered", "[unit][policy]") {
+  for (const char* q : {"where can I park?", "how many sick days do I get", "what is the wifi password",
+                        "can i use chatgpt to write lesson plans", "forgot my district email password",
+                        "can students use their phones at lunch", "¿cuándo es el día de pago?",
+                        "how many hours of online PD do I need"}) {
+    INFO(q);
+    const auto a = library().answer(q);
+    CHECK(a.no_answer);
+    CHECK(a.decline == bot::Decline::off_subject);
+    CHECK(a.passages.empty());
+  }
+  // On the subject, even when no clause says it in those words: the closest clauses, marked so.
+  for (const char* q : {"is it weird to post memes on the class instagram at 2am",
+                        "my coworker keeps tagging me in embarrassing facebook photos",
+                        "alguien hizo una cuenta falsa de la escuela en tiktok"}) {
+    INFO(q);
+    const auto a = library().answer(q);
+    CHECK_FALSE(a.no_answer);
+    CHECK_FALSE(a.passages.empty());
+    CHECK(a.decline == bot::Decline::none);
+  }
+}
+
+TEST_CASE("verdicts are never unsafe", "[unit][policy]") {
+  SECTION("photos of students need consent first") {
+    for (const char* q : {"can I post photos of my students?", "ok to put my kids' pics on the class insta?",
+                          "¿puedo subir fotos de mis alumnos a facebook?"}) {
+      INFO(q);
+      const auto a = library().answer(q);
+      REQUIRE_FALSE(a.no_answer);
+      CHECK(a.verdict != bot::Verdict::allowed);
+      CHECK((a.verdict == bot::Verdict::needs_approval || a.verdict == bot::Verdict::prohibited));
+    }
+  }
+  SECTION("abuse, threats, images of minors, impersonation and hacked accounts are reported") {
+    for (const char* q : {"a student told me they are being abused", "a parent posted a threat against me on facebook",
+                          "someone made a fake instagram account pretending to be me",
+                          "a student sent me a nude picture of another student", "my class account got hacked",
+                          "un alumno me dijo que le pegan en su casa"}) {
+      INFO(q);
+      const auto a = library().answer(q);
+      REQUIRE_FALSE(a.no_answer);
+      CHECK(a.verdict == bot::Verdict::report);
+      CHECK(a.next_step == bot::NextStep::report);
+    }
+  }
+  SECTION("how long, who and what happens ask for a fact") {
+    for (const char* q : {"how long until i hear back about my request", "who decides if my request is approved",
+                          "what happens if i break the social media policy"}) {
+      INFO(q);
+      const auto a = library().answer(q);
+      REQUIRE_FALSE(a.no_answer);
+      CHECK(a.verdict == bot::Verdict::info);
+    }
+  }
+  SECTION("an answer is never a plain yes when a quoted clause attaches a condition") {
+    for (const char* q : {"can I start a class facebook page", "can I use twitter for my team",
+                          "can i tutor students for money and advertise it on facebook"}) {
+      INFO(q);
+      const auto a = library().answer(q);
+      REQUIRE_FALSE(a.no_answer);
+      CHECK(a.verdict != bot::Verdict::allowed);
+    }
+  }
+}
+
+TEST_CASE("a Spanish question is answered as Spanish whatever the asker's usual language", "[unit][policy]") {
+  const auto a = library().answer("¿cuántos días tiene el superintendente para contestar mi solicitud?");
+  CHECK(a.lang == "es");
+  REQUIRE_FALSE(a.no_answer);
+  CHECK(quotes_doc_passage(a, "model-bp#authorization.2"));
+  CHECK(a.verdict == bot::Verdict::info);
+  // The quotes are the documents' English text, verbatim.
+  CHECK(a.passages.front().passage.text == library().find(a.passages.front().passage.id)->text);
+}
+
+TEST_CASE("any text, however long or strange, is answered without harm", "[unit][policy]") {
+  std::string long_question;
+  while (long_question.size() < 39000) long_question += "can I friend a parent on facebook or instagram please ";
+  CHECK_FALSE(library().answer(long_question).no_answer);
+  // Many distinct words fill the search cache past its bound: entries are evicted, answers stay right.
+  for (int i = 0; i < 6000; ++i) {
+    const std::string q = "facebook word" + std::to_string(i) + " photos x" + std::to_string(i * 7919);
+    const auto a = library().answer(q);
+    REQUIRE_FALSE(a.no_answer);
+  }
+  CHECK(library().answer("can I friend a parent on facebook?").passages.front().passage.id ==
+        "lbusd-ethics-e#strategies.2");
+  for (const char* odd : {"", " ", "\xff\xfe", "\xe2\x80\xae facebook", "????", "🙂🙂🙂"}) {
+    INFO(odd);
+    (void)library().answer(odd);
+  }
+}
+
+TEST_CASE("clause question files are checked with file, line and what to do", "[unit][policy]") {
+  test_support::TempDir dir("clause-questions");
+  const bot::Passage passage{"doc#a.1", "doc", "Doc", "A", "Doc, A, item 1", "Staff shall not friend students."};
+  const std::unordered_map<std::string, const bot::Passage*> by_id = {{passage.id, &passage}};
+  const auto write = [&](const std::string& text) {
+    const auto file = dir.path() / "doc.questions.yaml";
+    std::ofstream(file) << text;
+    return file;
+  };
+  SECTION("a good file") {
+    auto r = bot::read_clause_questions(
+        write("clauses:\n  - id: doc#a.1\n    verdict: prohibited\n    words: shall not\n    en: [can i friend my students]\n"
+              "    es: [puedo agregar a mis alumnos]\n"),
+        by_id);
+    REQUIRE(r.has_value());
+    REQUIRE(r->size() == 1);
+    CHECK(r->front().verdict == bot::Verdict::prohibited);
+    CHECK(r->front().en.size() == 1);
+  }
+  SECTION("a missing file is no error") {
+    auto r = bot::read_clause_questions(dir.path() / "none.questions.yaml", by_id);
+    REQUIRE(r.has_value());
+    CHECK(r->empty());
+  }
+  struct Bad {
+    const char* text;
+    int line;
+    const char* says;
+  };
+  for (const Bad& b : {Bad{"clauses:\n  - id: doc#zz\n    verdict: info\n", 2, "no clause has the id `doc#zz`"},
+                       Bad{"clauses:\n  - id: doc#a.1\n    verdict: maybe\n", 3, "must be allowed, allowed_with_conditions"},
+                       Bad{"clauses:\n  - id: doc#a.1\n    verdict: info\n    words: shall never\n", 4, "do not stand in the clause"},
+                       Bad{"clauses:\n  - id: doc#a.1\n    verdict: info\n    en: hello\n", 4, "must be a list of questions"},
+                       Bad{"clauses:\n  - id: doc#a.1\n    verdikt: info\n", 3, "unknown key `verdikt`"},
+                       Bad{"clauses: [\n", 2, "not valid YAML"}}) {
+    INFO(b.text);
+    auto r = bot::read_clause_questions(write(b.text), by_id);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().line == b.line);
+    CHECK_THAT(r.error().message, Catch::Contains(b.says));
+  }
+}
