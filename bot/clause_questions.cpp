@@ -17,17 +17,28 @@ PolicyParseError error_at(const std::filesystem::path& file, const YAML::Node& n
   return PolicyParseError{file.string(), line_of(n), std::move(message)};
 }
 
-// A list of question strings; anything else is an error naming the entry.
-boost::system::result<std::vector<std::string>, PolicyParseError> read_questions(
+// A list of questions: each a line of text, or `{q: text, verdict: v}` for its own verdict.
+boost::system::result<std::vector<ClauseQuestion>, PolicyParseError> read_questions(
     const std::filesystem::path& file, const YAML::Node& list, std::string_view key, const std::string& id) {
-  std::vector<std::string> out;
+  std::vector<ClauseQuestion> out;
   if (!list) return out;
   if (!list.IsSequence())
     return error_at(file, list, "`" + std::string(key) + "` of " + id + " must be a list of questions");
   for (const auto& q : list) {
+    if (q.IsMap()) {
+      const YAML::Node text = q["q"];
+      const YAML::Node verdict = q["verdict"];
+      if (!text || !text.IsScalar() || text.Scalar().empty() || q.size() != 2)
+        return error_at(file, q, "a question of " + id + " with its own verdict is written {q: \"…\", verdict: …}");
+      const auto v = verdict && verdict.IsScalar() ? verdict_from_string(verdict.Scalar()) : std::nullopt;
+      if (!v || *v == Verdict::no_answer)
+        return error_at(file, verdict ? verdict : q, "the verdict of a question of " + id + " must be " + std::string(kVerdicts));
+      out.push_back({text.Scalar(), *v});
+      continue;
+    }
     if (!q.IsScalar() || q.Scalar().empty())
       return error_at(file, q, "each question of " + id + " must be a line of text (quote it if it has `:` or `#`)");
-    out.push_back(q.Scalar());
+    out.push_back({q.Scalar(), std::nullopt});
   }
   return out;
 }

@@ -4,6 +4,7 @@
 // docs/policy-answers.md). Searched together with the clause text, so "add a mom on fb" finds
 // "Avoid friending … parents" although the two share no word.
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -15,12 +16,19 @@
 
 namespace bot {
 
+// One question in staff words; its own verdict where the asker's situation differs from the
+// clause's typical one ("can I post student photos without asking?" under a consent clause).
+struct ClauseQuestion {
+  std::string text;
+  std::optional<Verdict> verdict;  // empty: the clause's verdict
+};
+
 struct ClauseQuestions {
   std::string passage_id;
   Verdict verdict = Verdict::info;  // what the clause tells the typical asker
   std::string words;                // the clause's own words that carry the verdict (verbatim), may be empty
-  std::vector<std::string> en;      // questions in English
-  std::vector<std::string> es;      // questions in Spanish
+  std::vector<ClauseQuestion> en;   // questions in English
+  std::vector<ClauseQuestion> es;   // questions in Spanish
 };
 
 // `policies/x.md` → `policies/x.questions.yaml`.

@@ -103,12 +103,20 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     for (const auto& c : questions) {
       const auto at = static_cast<uint32_t>(by_id_.at(c.passage_id));
       clause_verdicts_[at] = {c.verdict, c.words};
-      for (const auto& q : c.en) english_.add(at, stems(question_words(q), "en"));
-      for (const auto& q : c.es) spanish_.add(at, stems(question_words(q), "es"));
+      for (const auto& q : c.en) {
+        english_.add(at, stems(question_words(q.text), "en"));
+        english_verdicts_.push_back(q.verdict);
+      }
+      for (const auto& q : c.es) {
+        spanish_.add(at, stems(question_words(q.text), "es"));
+        spanish_verdicts_.push_back(q.verdict);
+      }
     }
     // The clause's own words stand for it too, so a clause without questions can still be found.
-    for (size_t i = 0; i < passages_.size(); ++i)
+    for (size_t i = 0; i < passages_.size(); ++i) {
       english_.add(static_cast<uint32_t>(i), stems(question_words(passages_[i].text), "en"));
+      english_verdicts_.push_back(std::nullopt);
+    }
     english_.finish();
     spanish_.finish();
   }
@@ -169,6 +177,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     uint32_t index = 0;
     double score = 0;     // clause text and clause questions, each scaled to its best, combined
     bool strong = false;  // a clause question holds most of the question, or the clause text covers it well
+    std::optional<Verdict> question_verdict;  // the own verdict of the clause question that matched best
   };
 
   std::vector<std::string> stems(const std::vector<std::string>& words, std::string_view lang) const {
@@ -243,18 +252,25 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     const std::vector<TextScore> by_text = rank_by_text(q);
     std::vector<double> by_question(n, 0.0);
     std::vector<double> coverage(n, 0.0);
+    std::vector<std::optional<Verdict>> question_verdict(n);
     // English clause questions are searched with the question in English words (a Spanish
     // question through the Spanish terms), Spanish ones with the Spanish words as typed.
-    const auto add = [&](const std::vector<QuestionMatch>& found) {
-      if (found.empty()) return;
-      const double top = found.front().score;
+    // English clause questions are searched with the question in English words (a Spanish
+    // question through the Spanish terms), Spanish ones with the Spanish words as typed.
+    const auto add = [&](const std::vector<QuestionMatch>& found, const std::vector<std::optional<Verdict>>& verdicts) {
+      double top = 0;
+      for (const auto& m : found) top = std::max(top, m.score);
+      if (top <= 0) return;
       for (const auto& m : found) {
-        by_question[m.passage] = std::max(by_question[m.passage], m.score / top);
+        if (m.score / top > by_question[m.passage]) {
+          by_question[m.passage] = m.score / top;
+          question_verdict[m.passage] = verdicts[m.best_text];
+        }
         coverage[m.passage] = std::max(coverage[m.passage], m.coverage);
       }
     };
-    add(english_.search(stems(lang == "es" ? q.english_words : fixed, "en")));
-    if (lang == "es") add(spanish_.search(stems(fixed, "es")));
+    add(english_.search(stems(lang == "es" ? q.english_words : fixed, "en")), english_verdicts_);
+    if (lang == "es") add(spanish_.search(stems(fixed, "es")), spanish_verdicts_);
 
     double top_text = 0;
     for (const auto& t : by_text) top_text = std::max(top_text, t.score);
@@ -265,11 +281,15 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       const double score = kClauseTextShare * text + (1 - kClauseTextShare) * by_question[i];
       if (score <= 0) continue;
       const bool text_strong = by_text[i].score >= th.min_score && by_text[i].coverage >= th.min_coverage;
-      out.push_back({i, score, coverage[i] >= kStrongCoverage || text_strong});
+      out.push_back({i, score, coverage[i] >= kStrongCoverage || text_strong, question_verdict[i]});
     }
-    std::sort(out.begin(), out.end(), [](const Candidate& x, const Candidate& y) {
+    // Only the best few are quoted: order those, not every passage that shares a word.
+    const auto better = [](const Candidate& x, const Candidate& y) {
       return x.score != y.score ? x.score > y.score : x.index < y.index;
-    });
+    };
+    const size_t keep = std::min(out.size(), kMaxPassages);
+    std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(keep), out.end(), better);
+    out.resize(keep);
     return out;
   }
 
@@ -315,7 +335,12 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
         if (cv.verdict == Verdict::report) cv.verdict = Verdict::required;
     ClauseVerdict top = verdicts.front();
     if (top.verdict == Verdict::no_answer) top.verdict = Verdict::allowed;  // a clause that only describes
-    if (reading.permission) {
+    // The clause question that matched best may carry the verdict for its own situation ("… without
+    // asking the parents?" under a consent clause); it speaks for the asker more closely than the
+    // clause's typical verdict.
+    if (ranked.front().question_verdict) {
+      top.verdict = *ranked.front().question_verdict;
+    } else if (reading.permission) {
       // "Can I …?" answered by a clause that only states a fact: the next clause that rules decides.
       if (top.verdict == Verdict::info) {
         const auto rules = std::find_if(verdicts.begin(), verdicts.end(), [](const ClauseVerdict& cv) {
@@ -349,6 +374,8 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
   std::vector<ClauseVerdict> clause_verdicts_;  // per passage; no_answer where no questions file says
   QuestionIndex english_;
   QuestionIndex spanish_;
+  std::vector<std::optional<Verdict>> english_verdicts_;  // by text id of english_: a question's own verdict
+  std::vector<std::optional<Verdict>> spanish_verdicts_;  // by text id of spanish_
   mutable TermCache cache_;
 };
 

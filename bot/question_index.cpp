@@ -17,13 +17,15 @@ constexpr double kSecondBestShare = 0.25;
 
 }  // namespace
 
-void QuestionIndex::add(uint32_t passage, std::vector<std::string> stems) {
+uint32_t QuestionIndex::add(uint32_t passage, std::vector<std::string> stems) {
   const auto text = static_cast<uint32_t>(texts_.size());
   texts_.push_back({passage, static_cast<uint32_t>(stems.size())});
+  passage_count_ = std::max(passage_count_, passage + 1);
   std::map<std::string, uint16_t> counts;
   for (auto& s : stems)
     if (counts[s] < UINT16_MAX) ++counts[s];
   for (auto& [stem, count] : counts) postings_[stem].push_back({text, count});
+  return text;
 }
 
 void QuestionIndex::finish() {
@@ -42,7 +44,14 @@ std::vector<QuestionMatch> QuestionIndex::search(const std::vector<std::string>&
   // Each query word counts once, however often it is typed.
   const std::set<std::string> unique(query_stems.begin(), query_stems.end());
   double query_weight = 0;
-  std::unordered_map<uint32_t, std::pair<double, double>> per_text;  // text → (score, matched IDF)
+  // Dense per-text accumulators with a list of the texts touched: a hash map per query costs more
+  // than the scoring itself once the corpus has tens of thousands of questions.
+  thread_local std::vector<double> score;
+  thread_local std::vector<double> matched;
+  thread_local std::vector<uint32_t> touched;
+  score.assign(texts_.size(), 0.0);
+  matched.assign(texts_.size(), 0.0);
+  touched.clear();
   for (const auto& stem : unique) {
     const auto idf = idf_.find(stem);
     if (idf == idf_.end()) {
@@ -54,35 +63,43 @@ std::vector<QuestionMatch> QuestionIndex::search(const std::vector<std::string>&
       const Text& t = texts_[p.text];
       const double tf = p.count;
       const double norm = kK1 * (1 - kB + kB * t.length / average_length_);
-      auto& [score, matched] = per_text[p.text];
-      score += idf->second * tf * (kK1 + 1) / (tf + norm);
-      matched += idf->second;
+      if (matched[p.text] == 0) touched.push_back(p.text);
+      score[p.text] += idf->second * tf * (kK1 + 1) / (tf + norm);
+      matched[p.text] += idf->second;
     }
   }
   // A passage scores by its best text (plus a share of its second best).
   struct Best {
+    bool seen = false;
     double first = 0, second = 0, coverage = 0;
+    uint32_t text = 0;
   };
-  std::unordered_map<uint32_t, Best> per_passage;
-  for (const auto& [text, sm] : per_text) {
+  thread_local std::vector<Best> per_passage;
+  thread_local std::vector<uint32_t> passages;
+  per_passage.assign(passage_count_, Best{});
+  passages.clear();
+  for (const uint32_t text : touched) {
     Best& b = per_passage[texts_[text].passage];
-    const double coverage = query_weight > 0 ? sm.second / query_weight : 0;
-    if (sm.first > b.first) {
+    if (!b.seen) {
+      b.seen = true;
+      passages.push_back(texts_[text].passage);
+    }
+    b.coverage = std::max(b.coverage, query_weight > 0 ? matched[text] / query_weight : 0);
+    // Ties go to the earlier text, so the same question always gets the same answer.
+    if (score[text] > b.first || (score[text] == b.first && text < b.text)) {
       b.second = b.first;
-      b.first = sm.first;
-      b.coverage = std::max(b.coverage, coverage);
+      b.first = score[text];
+      b.text = text;
     } else {
-      b.second = std::max(b.second, sm.first);
-      b.coverage = std::max(b.coverage, coverage);
+      b.second = std::max(b.second, score[text]);
     }
   }
   std::vector<QuestionMatch> out;
-  out.reserve(per_passage.size());
-  for (const auto& [passage, b] : per_passage)
-    out.push_back({passage, b.first + kSecondBestShare * b.second, b.coverage});
-  std::sort(out.begin(), out.end(), [](const QuestionMatch& x, const QuestionMatch& y) {
-    return x.score != y.score ? x.score > y.score : x.passage < y.passage;
-  });
+  out.reserve(passages.size());
+  for (const uint32_t passage : passages) {
+    const Best& b = per_passage[passage];
+    out.push_back({passage, b.first + kSecondBestShare * b.second, b.coverage, b.text});
+  }
   return out;
 }
 

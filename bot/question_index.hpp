@@ -11,20 +11,21 @@ namespace bot {
 
 struct QuestionMatch {
   uint32_t passage = 0;
-  double score = 0;     // BM25 of the passage's best text, plus a little of its second best
-  double coverage = 0;  // the share of the query's weight (IDF) that best text contains, 0..1
+  double score = 0;        // BM25 of the passage's best text, plus a little of its second best
+  double coverage = 0;     // the share of the query's weight (IDF) its best-covering text contains, 0..1
+  uint32_t best_text = 0;  // the id add() gave the passage's best text
 };
 
 class QuestionIndex {
  public:
-  // Adds one text (already cut into stems) standing for `passage`.
-  void add(uint32_t passage, std::vector<std::string> stems);
+  // Adds one text (already cut into stems) standing for `passage`; returns the text's id (0, 1, …).
+  uint32_t add(uint32_t passage, std::vector<std::string> stems);
   // Computes the term statistics; call once after the last add.
   void finish();
 
-  // Passages whose texts share a stem with the query, best first.
+  // Passages whose texts share a stem with the query, in no particular order (callers want the
+  // best few and the best score; sorting tens of thousands would cost more than the search).
   std::vector<QuestionMatch> search(const std::vector<std::string>& query_stems) const;
-  bool empty() const { return texts_.empty(); }
 
  private:
   struct Text {
@@ -39,7 +40,8 @@ class QuestionIndex {
   std::unordered_map<std::string, std::vector<Posting>> postings_;
   std::unordered_map<std::string, double> idf_;
   double average_length_ = 1;
-  double unseen_idf_ = 0;  // a query word no text has: it counts towards the query's weight only
+  double unseen_idf_ = 0;       // a query word no text has: it counts towards the query's weight only
+  uint32_t passage_count_ = 0;  // one more than the highest passage index added
 };
 
 }  // namespace bot

@@ -178,6 +178,18 @@ TEST_CASE("clause question files are checked with file, line and what to do", "[
     REQUIRE(r->size() == 1);
     CHECK(r->front().verdict == bot::Verdict::prohibited);
     CHECK(r->front().en.size() == 1);
+    CHECK_FALSE(r->front().en.front().verdict);
+  }
+  SECTION("a question may carry its own verdict") {
+    auto r = bot::read_clause_questions(
+        write("clauses:\n  - id: doc#a.1\n    verdict: prohibited\n    en:\n      - can i friend my students\n"
+              "      - {q: \"what happens if i friend a student\", verdict: info}\n"),
+        by_id);
+    REQUIRE(r.has_value());
+    REQUIRE(r->front().en.size() == 2);
+    CHECK_FALSE(r->front().en[0].verdict);
+    CHECK(r->front().en[1].text == "what happens if i friend a student");
+    CHECK(r->front().en[1].verdict == bot::Verdict::info);
   }
   SECTION("a missing file is no error") {
     auto r = bot::read_clause_questions(dir.path() / "none.questions.yaml", by_id);
@@ -194,6 +206,8 @@ TEST_CASE("clause question files are checked with file, line and what to do", "[
                        Bad{"clauses:\n  - id: doc#a.1\n    verdict: info\n    words: shall never\n", 4, "do not stand in the clause"},
                        Bad{"clauses:\n  - id: doc#a.1\n    verdict: info\n    en: hello\n", 4, "must be a list of questions"},
                        Bad{"clauses:\n  - id: doc#a.1\n    verdikt: info\n", 3, "unknown key `verdikt`"},
+                       Bad{"clauses:\n  - id: doc#a.1\n    verdict: info\n    en:\n      - {q: hi, verdict: sure}\n", 5,
+                           "must be allowed, allowed_with_conditions"},
                        Bad{"clauses: [\n", 2, "not valid YAML"}}) {
     INFO(b.text);
     auto r = bot::read_clause_questions(write(b.text), by_id);
