@@ -29,15 +29,8 @@ std::optional<District> load_district(const std::filesystem::path& config_file, 
     return std::nullopt;
   }
   d.calendar = std::make_unique<DistrictCalendar>(d.config.time_zone, d.config.review);
-  if (!d.config.policies.empty()) {
-    std::string error;
-    auto lib = PolicyLibrary::load(d.config.policies, d.config.vocabulary, error);
-    if (!lib) {
-      errors << error << '\n';
-      return std::nullopt;
-    }
-    d.policy = *lib;
-  }
+  // Loaded by the config loader, which checked the clause ids the file names against it.
+  d.policy = std::move(loaded.policy);
   return d;
 }
 

@@ -18,6 +18,7 @@
 #include <set>
 #include <string>
 
+#include "adapters/settings/setting_checks.hpp"
 #include "bot/adapter.hpp"
 
 namespace adapters::matrix {
@@ -42,6 +43,11 @@ struct SyncCheckpoint {
 // Builds options from config adapters.matrix settings (homeserver, access_token, user_id,
 // device_id, sync_timeout_ms). Throws std::invalid_argument naming a missing setting.
 MatrixOptions options_from_settings(const std::map<std::string, std::string>& settings);
+
+using settings::SettingProblem;
+// Every problem of the settings at once (matrix_adapter_settings.cpp), for the config loader:
+// keys that are not Matrix settings (with the one probably meant), missing and malformed values.
+std::vector<SettingProblem> check_settings(const std::map<std::string, std::string>& settings);
 
 struct MatrixState;  // connections and what the adapter remembers, in the .cpp
 

@@ -13,7 +13,7 @@ std::vector<SettingProblem> check_settings(const AdapterSettingRules& rules, con
     if (key == "enabled" || std::ranges::find(rules.known_keys, key) != rules.known_keys.end()) continue;
     std::string message = "adapters." + rules.platform + "." + key + " is not a " + rules.display_name + " setting";
     if (auto meant = bot::closest_key(key, rules.known_keys); !meant.empty()) message += "; did you mean " + meant + "?";
-    out.push_back({key, std::move(message)});
+    out.push_back({key, std::move(message), true});
   }
   for (const auto& [key, check] : rules.checks) {
     try {

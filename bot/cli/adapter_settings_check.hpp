@@ -1,6 +1,8 @@
 #pragma once
-// Adapter settings the config loader cannot judge (it knows no adapter), checked by the adapters'
-// own rules and reported like the loader's problems: "file:line: message".
+// The Slack and Teams settings checked again by their adapters' rules and printed like the
+// loader's problems ("file:line: message"). The config loader already applies the same rules to
+// every adapter section (adapters/settings/platform_settings.hpp), so after bot::load_district
+// these find nothing; cmd_run still calls them and can drop them.
 #include <ostream>
 
 #include "bot/config.hpp"

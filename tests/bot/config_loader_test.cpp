@@ -13,8 +13,16 @@ namespace {
 
 using test_support::line_of;
 
-std::filesystem::path variant(const std::string& name, const std::string& from, const std::string& to) {
-  return test_support::sample_config_variant(name, from, to);
+// A changed copy of the sample's folder, removed when the test is done with it.
+struct Variant {
+  std::filesystem::path file;
+  ~Variant() { std::filesystem::remove_all(file.parent_path()); }
+  operator const std::filesystem::path&() const { return file; }
+  std::string string() const { return file.string(); }
+};
+
+Variant variant(const std::string& name, const std::string& from, const std::string& to) {
+  return {test_support::sample_config_variant(name, from, to)};
 }
 
 }  // namespace
@@ -51,7 +59,7 @@ TEST_CASE("references to people who are not in the directory are refused", "[uni
   auto r = bot::load_district_config(file);
   REQUIRE(!r.config);
   REQUIRE(r.errors.size() == 1);
-  CHECK(r.errors[0].message.find("designee 'd.leee' is not in people") != std::string::npos);
+  CHECK(r.errors[0].message.find("'d.leee', a designee of the superintendent, is not in people") != std::string::npos);
   CHECK(r.errors[0].line == line_of(file, "designees: [d.leee]"));
 }
 

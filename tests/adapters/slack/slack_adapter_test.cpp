@@ -481,7 +481,13 @@ TEST_CASE("hallpass run answers a slash command over Slack", "[net][slack][cli]"
   auto file = test_support::sample_config_variant(
       "slack-run", {{"web: { enabled: true,", "web: { enabled: false,"},
                     {"slack: { enabled: false,", "slack: { enabled: true, api_base_url: \"" + server.api_base_url() + "\","},
-                    {"connections: 2 }", "connections: 1 }"}});
+                    {"connections: 2 }", "connections: 1 }"},
+                    // With the web chat off, every place needs a Slack channel (the config check says so).
+                    {"place: { name: Superintendent's office, web: \"#superintendent\" }",
+                     "place: { name: Superintendent's office, web: \"#superintendent\", slack: C0SUPERINT }"},
+                    {"approvals: { web: \"#lincoln-approvals\" }", "approvals: { web: \"#lincoln-approvals\", slack: C0LINCOLN1 }"},
+                    {"approvals: { web: \"#roosevelt-approvals\" }", "approvals: { web: \"#roosevelt-approvals\", slack: C0ROOSEVELT1 }"},
+                    {"approvals: { web: \"#kennedy-approvals\" }", "approvals: { web: \"#kennedy-approvals\", slack: C0KENNEDY1 }"}});
   const auto dir = file.parent_path();
 
   test_support::HallpassProcess hallpass({"run", "--config", file.string(), "--db", (dir / "hallpass.db").string()},

@@ -66,7 +66,13 @@ TEST_CASE("hallpass run in HTTP mode answers a signed slash command and refuses 
         "slack: { enabled: true, api_base_url: \"" + server.api_base_url() +
             "\", signing_secret: \"${SLACK_SIGNING_SECRET}\", listen: 127.0.0.1, port: 0,"},
        {"mode: socket", "mode: http"},
-       {"web: { enabled: true,", "web: { enabled: false,"}});
+       {"web: { enabled: true,", "web: { enabled: false,"},
+       // With the web chat off, every place needs a Slack channel (the config check says so).
+       {"place: { name: Superintendent's office, web: \"#superintendent\" }",
+        "place: { name: Superintendent's office, web: \"#superintendent\", slack: C0SUPERINT }"},
+       {"approvals: { web: \"#lincoln-approvals\" }", "approvals: { web: \"#lincoln-approvals\", slack: C0LINCOLN1 }"},
+       {"approvals: { web: \"#roosevelt-approvals\" }", "approvals: { web: \"#roosevelt-approvals\", slack: C0ROOSEVELT1 }"},
+       {"approvals: { web: \"#kennedy-approvals\" }", "approvals: { web: \"#kennedy-approvals\", slack: C0KENNEDY1 }"}});
   const auto dir = file.parent_path();
   test_support::HallpassProcess hallpass(
       {"run", "--config", file.string(), "--db", (dir / "hallpass.db").string()},
