@@ -1,6 +1,7 @@
 #include "bot/sha256.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <stdexcept>
@@ -20,6 +21,15 @@ std::string sha256_hex(std::string_view bytes) {
   unsigned int len = 0;
   if (!EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr))
     throw std::runtime_error("SHA-256 failed");
+  return hex(md, len);
+}
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view bytes) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+            reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), md, &len))
+    throw std::runtime_error("HMAC-SHA256 failed");
   return hex(md, len);
 }
 

@@ -1,8 +1,19 @@
 // The SQLite implementation of the store: the only file that includes SQLiteCpp.
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <filesystem>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
+#include "bot/audit_anchor.hpp"
 #include "bot/incident.hpp"
 #include "bot/sha256.hpp"
 #include "bot/store.hpp"
@@ -93,39 +104,202 @@ OutboxState outbox_state_from(const std::string& s) {
   return OutboxState::failed;
 }
 
-std::string audit_hash(const std::string& prev, std::int64_t seq, std::int64_t at, const std::string& actor,
-                       const std::string& action, const std::string& subject, const std::string& details,
-                       const std::string& source) {
-  // Fields are length-prefixed so that moving text between fields changes the hash.
+// The text a row's hash covers. Fields are length-prefixed so that moving text between fields
+// changes the hash.
+std::string audit_material(const std::string& prev, std::int64_t seq, std::int64_t at, const std::string& actor,
+                           const std::string& action, const std::string& subject, const std::string& details,
+                           const std::string& source) {
   std::string buf = prev;
   for (const std::string& f : {std::to_string(seq), std::to_string(at), actor, action, subject, details, source})
     buf += std::to_string(f.size()) + ":" + f + ";";
-  return sha256_hex(buf);
+  return buf;
 }
+
+// A keyed row's hash is marked, so that a log started before the key was set verifies row by row;
+// a marked hash can only be recomputed with the key.
+constexpr std::string_view kKeyedPrefix = "hmac-";
+const std::string kGenesisHash(64, '0');
+
+std::string chain_hash(const std::string& key, const std::string& material) {
+  return key.empty() ? sha256_hex(material) : std::string(kKeyedPrefix) + hmac_sha256_hex(key, material);
+}
+
+bool is_keyed(std::string_view hash) { return hash.starts_with(kKeyedPrefix); }
+
+bool is_hex(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+// A hash as Hallpass writes it: 64 hex digits, keyed or not.
+bool well_formed_hash(std::string_view h) {
+  if (is_keyed(h)) h.remove_prefix(kKeyedPrefix.size());
+  return h.size() == 64 && is_hex(h);
+}
+
+// An anchor matches a row's hash in full, or as a prefix long enough not to be guessed.
+bool anchor_matches(std::string_view anchor, std::string_view stored) {
+  if (anchor == stored) return true;
+  std::string_view digits = anchor;
+  if (is_keyed(digits)) digits.remove_prefix(kKeyedPrefix.size());
+  return digits.size() >= kMinAnchorDigits && is_hex(digits) && stored.starts_with(anchor);
+}
+
+// The head's own signature in a keyed log: without the key, the head cannot be moved back to an
+// earlier row after the newest rows were deleted.
+std::string head_mac(const std::string& key, std::int64_t seq, const std::string& hash) {
+  return hmac_sha256_hex(key, "audit.head\n" + std::to_string(seq) + "\n" + hash);
+}
+
+struct HeadRecord {
+  std::int64_t seq = 0;
+  std::string hash;
+  std::string mac;  // keyed logs only
+};
+
+// "seq:hash" or "seq:hash:mac"; nullopt for anything else.
+std::optional<HeadRecord> parse_head(std::string_view text) {
+  HeadRecord h;
+  const auto colon = text.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + colon, h.seq);
+  if (ec != std::errc() || end != text.data() + colon || h.seq < 1) return std::nullopt;
+  text.remove_prefix(colon + 1);
+  const auto second = text.find(':');
+  h.hash = std::string(text.substr(0, second));
+  if (second != std::string_view::npos) h.mac = std::string(text.substr(second + 1));
+  if (!well_formed_hash(h.hash) || (second != std::string_view::npos && (h.mac.size() != 64 || !is_hex(h.mac))))
+    return std::nullopt;
+  return h;
+}
+
+std::string stored_as(const SQLite::Column& c) {
+  switch (c.getType()) {
+    case SQLITE_INTEGER: return "a whole number";
+    case SQLITE_FLOAT: return "a decimal number";
+    case SQLITE_TEXT: return "text";
+    case SQLITE_BLOB: return "binary data";
+    default: return "NULL";
+  }
+}
+
+// A value from the database shown in a message: printable, and short.
+std::string shown(std::string_view text) {
+  std::string out;
+  for (char c : text.substr(0, 40)) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
+  return text.size() > 40 ? out + "…" : out;
+}
+
+std::string row_name(std::int64_t seq) { return "row #" + std::to_string(seq); }
+
+std::string rows_name(std::int64_t from, std::int64_t to) {
+  return from == to ? row_name(from) : "rows #" + std::to_string(from) + " to #" + std::to_string(to);
+}
+
+// Restricts the database and its -wal and -shm to their owner: they hold incident reports.
+void restrict_modes(const std::string& path) {
+  for (const std::string& file : {path, path + "-wal", path + "-shm"}) {
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077) == 0) continue;
+    const unsigned before = st.st_mode & 07777, after = st.st_mode & 0700;
+    if (::chmod(file.c_str(), after) == 0)
+      spdlog::warn("{} could be read by other users (mode {:04o}); it is now {:04o}, owner only: it holds incident "
+                   "reports", file, before, after);
+    else
+      spdlog::warn("{} can be read by other users (mode {:04o}) and could not be changed ({}): run chmod 600 on it",
+                   file, before, std::strerror(errno));
+  }
+}
+
+// Appends committed audit heads to the anchor file. A head is noted when a row is appended and
+// written only once its transaction commits, so the file never names a row that was rolled back.
+class AnchorWriter {
+ public:
+  explicit AnchorWriter(std::string file) : file_(std::move(file)) {}
+
+  // At start: a file the bot cannot append to is a configuration error, not a nightly surprise.
+  void check_writable() const {
+    const int fd = ::open(file_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+      throw StoreOpenError("cannot append to the audit anchor file " + file_ + " (" + std::strerror(errno) +
+                           "): check HALLPASS_AUDIT_ANCHOR and the folder's permissions");
+    ::close(fd);
+  }
+  void noted(AuditHead head) { pending_ = std::move(head); }
+  void committed() {
+    if (!pending_) return;
+    // A failed append is logged, not thrown: the state change is committed and must not be undone.
+    if (auto error = append_anchor(file_, *pending_, std::chrono::system_clock::now()); !error.empty())
+      spdlog::error("cannot append the audit head #{} to {}: {}", pending_->seq, file_, error);
+    pending_.reset();
+  }
+  void rolled_back() { pending_.reset(); }
+
+ private:
+  std::string file_;
+  std::optional<AuditHead> pending_;
+};
 
 class SqliteTransaction final : public Transaction {
  public:
-  explicit SqliteTransaction(SQLite::Database& db) : tx_(db) {}
-  void commit() override { tx_.commit(); }
+  SqliteTransaction(SQLite::Database& db, AnchorWriter* anchor) : tx_(db), anchor_(anchor) {}
+  ~SqliteTransaction() override {
+    if (!committed_ && anchor_) anchor_->rolled_back();
+  }
+  void commit() override {
+    tx_.commit();
+    committed_ = true;
+    if (anchor_) anchor_->committed();
+  }
 
  private:
   SQLite::Transaction tx_;
+  AnchorWriter* anchor_;
+  bool committed_ = false;
 };
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(const std::string& path)
-      : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX) {
+  using Store::verify_audit;
+
+  SqliteStore(SQLite::Database db, const StoreOptions& options) : db_(std::move(db)), key_(options.audit_key) {
+    if (!options.anchor_file.empty()) anchor_.emplace(options.anchor_file);
+  }
+
+  // Everything after the file is open: its schema, pragmas and audit key. Throws StoreOpenError
+  // (or SQLite::Exception, which open_sqlite_store explains).
+  void set_up(const std::string& path, OpenMode mode) {
+    db_.exec("PRAGMA busy_timeout=5000");
+    const int current = version();  // the first read: a file that is not SQLite fails here
+    if (current > static_cast<int>(kMigrations.size()))
+      throw StoreOpenError(path + " was written by a newer Hallpass (schema " + std::to_string(current) +
+                           "); upgrade Hallpass before opening it");
+    if (current == 0) {
+      // Hallpass numbers its schema from 1: tables without a number belong to some other program.
+      if (db_.execAndGet("SELECT count(*) FROM sqlite_master").getInt() > 0)
+        throw StoreOpenError(path + " is an SQLite database, but not a Hallpass one (its tables are not "
+                                    "Hallpass's): check the file given with --db");
+      if (mode == OpenMode::read_only)
+        throw StoreOpenError(path + " is an empty database, not Hallpass's: check the file given with --db");
+    }
+    if (mode == OpenMode::read_only) {
+      db_.exec("PRAGMA query_only=ON");
+      return;
+    }
+    // Only once the file is known to be Hallpass's: a file refused above keeps its mode too.
+    if (path != ":memory:" && !path.empty()) restrict_modes(path);
     db_.exec("PRAGMA journal_mode=WAL");
     db_.exec("PRAGMA synchronous=NORMAL");  // WAL + NORMAL: durable across process crashes
     db_.exec("PRAGMA foreign_keys=ON");
-    db_.exec("PRAGMA busy_timeout=5000");
     migrate();
+    check_audit_key(path);
+    if (anchor_) anchor_->check_writable();
   }
 
   int version() { return db_.execAndGet("PRAGMA user_version").getInt(); }
 
-  std::unique_ptr<Transaction> begin() override { return std::make_unique<SqliteTransaction>(db_); }
+  std::unique_ptr<Transaction> begin() override {
+    return std::make_unique<SqliteTransaction>(db_, anchor_ ? &*anchor_ : nullptr);
+  }
 
   bool record_event(std::string_view platform, std::string_view event_id, TimePoint now) override {
     SQLite::Statement q(db_, "INSERT OR IGNORE INTO events VALUES (?, ?, ?)");
@@ -219,13 +393,16 @@ class SqliteStore final : public Store {
   void append_audit(AuditEntry e) override {
     SQLite::Statement last(db_, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
     std::int64_t seq = 1;
-    std::string prev = std::string(64, '0');
+    std::string prev = kGenesisHash;
     if (last.executeStep()) {
       seq = last.getColumn(0).getInt64() + 1;
       prev = last.getColumn(1).getString();
     }
+    // Opening refuses this; kept so that no code path can write a row no key verifies.
+    if (key_.empty() && is_keyed(prev))
+      throw std::runtime_error("the audit log is keyed and HALLPASS_AUDIT_KEY is not set");
     std::int64_t at = to_millis(e.at);
-    std::string hash = audit_hash(prev, seq, at, e.actor, e.action, e.subject, e.details, e.source);
+    std::string hash = chain_hash(key_, audit_material(prev, seq, at, e.actor, e.action, e.subject, e.details, e.source));
     SQLite::Statement q(db_, "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, seq);
     q.bind(2, at);
@@ -237,8 +414,21 @@ class SqliteStore final : public Store {
     q.bind(8, prev);
     q.bind(9, hash);
     q.exec();
-    // The head of the chain is kept apart so that removing the newest rows is noticed too.
-    set_checkpoint("audit.head", std::to_string(seq) + ":" + hash);
+    // The head of the chain is kept apart so that removing the newest rows is noticed too; in a
+    // keyed log it is signed, so that it cannot be moved back to an earlier row without the key.
+    std::string head = std::to_string(seq) + ":" + hash;
+    if (!key_.empty()) head += ":" + head_mac(key_, seq, hash);
+    set_checkpoint("audit.head", head);
+    if (anchor_) {
+      anchor_->noted({seq, hash});
+      if (sqlite3_get_autocommit(db_.getHandle())) anchor_->committed();  // no transaction: already committed
+    }
+  }
+
+  AuditHead audit_head() override {
+    SQLite::Statement q(db_, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+    if (!q.executeStep()) return {};
+    return {q.getColumn(0).getInt64(), q.getColumn(1).getString()};
   }
 
   std::vector<AuditEntry> audit_of(std::string_view subject) override {
@@ -253,35 +443,19 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  AuditCheck verify_audit() override {
-    AuditCheck check;
-    SQLite::Statement q(db_, "SELECT seq, at, actor, action, subject, details, source, prev_hash, hash "
-                             "FROM audit ORDER BY seq");
-    std::string prev(64, '0');
-    std::int64_t expected = 1;
-    while (q.executeStep()) {
-      std::int64_t seq = q.getColumn(0).getInt64();
-      ++check.rows;
-      if (seq != expected) {
-        return {false, check.rows, expected, "row " + std::to_string(expected) + " is missing"};
-      }
-      std::string stored_prev = q.getColumn(7).getString();
-      std::string stored = q.getColumn(8).getString();
-      std::string h = audit_hash(prev, seq, q.getColumn(1).getInt64(), q.getColumn(2).getString(),
-                                 q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(),
-                                 q.getColumn(6).getString());
-      if (stored_prev != prev || stored != h)
-        return {false, check.rows, seq, "row " + std::to_string(seq) + " was altered"};
-      prev = stored;
-      ++expected;
+  AuditCheck verify_audit(const std::vector<AuditAnchor>& anchors) override {
+    try {
+      // One snapshot of the rows and the head: the running bot may commit while this reads.
+      std::optional<SQLite::Transaction> snapshot;
+      if (sqlite3_get_autocommit(db_.getHandle())) snapshot.emplace(db_);
+      return check_audit(anchors);
+    } catch (const std::exception& e) {
+      AuditCheck failed;
+      failed.ok = false;
+      failed.first_bad_seq = 1;
+      failed.problem = std::string("the audit log cannot be read (") + e.what() + ")";
+      return failed;
     }
-    if (auto head = checkpoint("audit.head")) {
-      std::int64_t head_seq = std::stoll(head->substr(0, head->find(':')));
-      if (head_seq >= expected)
-        return {false, check.rows, expected, "rows from " + std::to_string(expected) + " to " +
-                                                 std::to_string(head_seq) + " were removed"};
-    }
-    return check;
   }
 
   void enqueue(const Outbound& o, TimePoint now) override {
@@ -618,12 +792,221 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  bool has_table(const char* name) {
+    SQLite::Statement q(db_, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?");
+    q.bind(1, name);
+    return q.executeStep() && q.getColumn(0).getInt() > 0;
+  }
+
+  // The newest row must be one this key wrote: a wrong key would start rows no key verifies.
+  void check_audit_key(const std::string& path) {
+    SQLite::Statement q(db_, "SELECT seq, at, actor, action, subject, details, source, prev_hash, hash FROM audit "
+                             "ORDER BY seq DESC LIMIT 1");
+    if (!q.executeStep()) return;
+    const std::string hash = q.getColumn(8).getString();
+    if (!is_keyed(hash)) return;  // a plain log: a key, if given, keys the rows from the next one on
+    const std::int64_t seq = q.getColumn(0).getInt64();
+    if (key_.empty())
+      throw StoreOpenError("the audit log in " + path + " is keyed and HALLPASS_AUDIT_KEY is not set: set it to the key "
+                           "the log was written with (see docs/audit.md)");
+    const std::string material =
+        audit_material(q.getColumn(7).getString(), seq, q.getColumn(1).getInt64(), q.getColumn(2).getString(),
+                       q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(),
+                       q.getColumn(6).getString());
+    if (chain_hash(key_, material) != hash)
+      throw StoreOpenError("HALLPASS_AUDIT_KEY does not fit the audit log in " + path + ": " + row_name(seq) +
+                           " was written with another key, or altered. Set the key the log was written with; "
+                           "hallpass audit verify names altered rows");
+  }
+
+  // verify_audit's work; SQLite errors are turned into a report by the caller.
+  AuditCheck check_audit(const std::vector<AuditAnchor>& anchors) {
+    AuditCheck check;
+    auto fail = [&check](std::int64_t seq, std::string problem) {
+      check.ok = false;
+      check.first_bad_seq = seq;
+      check.problem = std::move(problem);
+      return check;
+    };
+    if (!has_table("audit")) return fail(1, "the audit table is missing: it was dropped");
+    std::optional<SQLite::Statement> q;
+    try {
+      q.emplace(db_, "SELECT seq, at, actor, action, subject, details, source, prev_hash, hash FROM audit ORDER BY seq");
+    } catch (const SQLite::Exception& e) {
+      return fail(1, std::string("the audit table was rebuilt without its columns (") + e.what() + ")");
+    }
+    // Anchors are checked as the walk passes their rows; the walk visits every seq from 1.
+    std::vector<AuditAnchor> pinned(anchors);
+    std::stable_sort(pinned.begin(), pinned.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
+    std::size_t next_anchor = 0;
+    std::int64_t confirmed = 0;  // the newest row an anchor vouched for
+    static constexpr const char* kColumns[] = {"seq", "at", "actor", "action", "subject", "details", "source",
+                                               "prev_hash", "hash"};
+    std::string prev = kGenesisHash;
+    std::int64_t expected = 1, first_keyed = 0;
+    while (q->executeStep()) {
+      const SQLite::Column seq_column = q->getColumn(0);
+      if (!seq_column.isInteger())
+        return fail(expected, "the row after " + row_name(expected - 1) + " has a seq stored as " +
+                                  stored_as(seq_column) + ", not a whole number: the table was rebuilt");
+      const std::int64_t seq = seq_column.getInt64();
+      if (seq < expected) return fail(seq, row_name(seq) + " appears twice: the table was rebuilt");
+      if (seq > expected) return fail(expected, rows_name(expected, seq - 1) + (seq - 1 > expected ? " are" : " is") + " missing");
+      // getInt64() would read 1.5 as 1 and "12abc" as 12, and the hash would still match.
+      if (!q->getColumn(1).isInteger())
+        return fail(seq, row_name(seq) + ": its time (at) is stored as " + stored_as(q->getColumn(1)) +
+                             ", not as whole milliseconds: the row was edited");
+      for (int c = 2; c <= 8; ++c)
+        if (!q->getColumn(c).isText())
+          return fail(seq, row_name(seq) + ": " + kColumns[c] + " is stored as " + stored_as(q->getColumn(c)) +
+                               ", not as text: the row was edited");
+      ++check.rows;
+      const std::string stored_prev = q->getColumn(7).getString();
+      const std::string stored = q->getColumn(8).getString();
+      if (!well_formed_hash(stored))
+        return fail(seq, row_name(seq) + " has a hash Hallpass never writes (\"" + shown(stored) + "\"): it was altered");
+      if (stored_prev != prev)
+        return fail(seq, row_name(seq) + " does not follow " + (seq == 1 ? std::string("the start of the log") : row_name(seq - 1)) +
+                             " (its prev_hash differs): a row was altered, removed or inserted");
+      const std::string material =
+          audit_material(prev, seq, q->getColumn(1).getInt64(), q->getColumn(2).getString(), q->getColumn(3).getString(),
+                         q->getColumn(4).getString(), q->getColumn(5).getString(), q->getColumn(6).getString());
+      if (is_keyed(stored)) {
+        if (first_keyed == 0) first_keyed = seq;
+        if (key_.empty()) {
+          check.key_missing = true;  // linked, but its content cannot be checked without the key
+        } else if (chain_hash(key_, material) != stored) {
+          return fail(seq, row_name(seq) + " was altered, or HALLPASS_AUDIT_KEY is not the key it was written with");
+        }
+      } else {
+        if (first_keyed != 0)
+          return fail(seq, row_name(seq) + " is not keyed, though " + row_name(first_keyed) +
+                               " before it is: it was written or rewritten without the key");
+        if (sha256_hex(material) != stored) return fail(seq, row_name(seq) + " was altered");
+        if (!key_.empty()) check.unkeyed_rows = seq;
+      }
+      for (; next_anchor < pinned.size() && pinned[next_anchor].seq == seq; ++next_anchor) {
+        // The chain holds, yet the row differs from what was recorded: everything after the last
+        // confirmed row was rewritten and re-chained.
+        if (!anchor_matches(pinned[next_anchor].hash, stored))
+          return fail(confirmed + 1, rows_name(confirmed + 1, seq) + (seq > confirmed + 1 ? " were" : " was") +
+                                         " rewritten: " + row_name(seq) + " no longer has the hash recorded in " +
+                                         pinned[next_anchor].where);
+        confirmed = seq;
+        ++check.anchors_checked;
+      }
+      prev = stored;
+      ++expected;
+    }
+
+    const std::int64_t last = expected - 1;
+    const bool checkpoints_kept = has_table("checkpoints");
+    const std::optional<std::string> head_text = checkpoints_kept ? checkpoint("audit.head") : std::nullopt;
+    const std::string tail = "rows from #" + std::to_string(last + 1) + " on may have been removed";
+    if (!head_text) {
+      if (last > 0)
+        return fail(last + 1, std::string(checkpoints_kept ? "the head of the log (checkpoint audit.head) was removed"
+                                                           : "the checkpoints table, with the head of the log, was dropped") +
+                                  ", so " + tail);
+    } else if (auto head = parse_head(*head_text); !head) {
+      return fail(last + 1, "the head of the log (checkpoint audit.head) is unreadable (\"" + shown(*head_text) +
+                                "\"), so " + tail);
+    } else if (head->seq > last) {
+      return fail(last + 1, rows_name(last + 1, head->seq) + (head->seq > last + 1 ? " were" : " was") +
+                                " removed (the head of the log names " + row_name(head->seq) + ")");
+    } else if (head->seq < last) {
+      return fail(head->seq + 1, rows_name(head->seq + 1, last) + (last > head->seq + 1 ? " were" : " was") +
+                                     " added outside Hallpass (the head of the log names " + row_name(head->seq) + ")");
+    } else if (head->hash != prev) {
+      return fail(last, row_name(last) + " is not the row the head of the log names (their hashes differ): it was replaced");
+    } else if (is_keyed(prev) && !key_.empty() && (head->mac.empty() || head->mac != head_mac(key_, head->seq, head->hash))) {
+      return fail(last + 1, "the head of the log is not signed with HALLPASS_AUDIT_KEY, so " + tail +
+                                " and the head moved back");
+    }
+    if (next_anchor < pinned.size()) {
+      const AuditAnchor& furthest = pinned.back();
+      return fail(last + 1, rows_name(last + 1, furthest.seq) + (furthest.seq > last + 1 ? " were" : " was") +
+                                " removed (" + furthest.where + " recorded " + row_name(furthest.seq) + ")");
+    }
+    check.head = {last, last > 0 ? prev : std::string()};
+    if (check.key_missing) {
+      check.ok = false;
+      check.problem = "rows from #" + std::to_string(first_keyed) +
+                      " on are keyed: set HALLPASS_AUDIT_KEY to the key they were written with to check them";
+    }
+    return check;
+  }
+
   SQLite::Database db_;
+  std::string key_;  // HMAC key of the audit chain; empty for a plain chain
+  std::optional<AnchorWriter> anchor_;
 };
 
 }  // namespace
 
-std::unique_ptr<Store> open_sqlite_store(const std::string& path) { return std::make_unique<SqliteStore>(path); }
+namespace {
+
+// Checks the path before SQLite sees it: SQLite would create a missing file where a command only
+// reads, and it gives -wal and -shm the database file's own mode.
+void prepare_file(const std::string& path, OpenMode mode) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory)
+    throw StoreOpenError("cannot open " + path + ": " + ec.message());
+  if (fs::is_directory(st)) throw StoreOpenError(path + " is a folder, not a database file: name a file with --db");
+  if (fs::exists(st)) {
+    if (mode == OpenMode::read_only && fs::is_regular_file(st) && fs::file_size(path, ec) == 0 && !ec)
+      throw StoreOpenError(path + " is empty: it is not a Hallpass database. Check the file given with --db");
+    return;
+  }
+  if (mode == OpenMode::read_only)
+    throw StoreOpenError("no database at " + path + ": check the file given with --db (this command only reads, it "
+                         "creates nothing)");
+  const fs::path folder = fs::absolute(path, ec).parent_path();
+  if (!fs::is_directory(folder, ec))
+    throw StoreOpenError("the folder " + folder.string() + " does not exist, so " + path +
+                         " cannot be created: create the folder, or name another file with --db");
+  // Created owner-only whatever the umask: SQLite then creates -wal and -shm with the same mode.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0 && errno != EEXIST) throw StoreOpenError("cannot create " + path + ": " + std::strerror(errno));
+  if (fd >= 0) ::close(fd);
+}
+
+std::string explain(const std::string& path, const SQLite::Exception& e) {
+  switch (e.getErrorCode()) {
+    case SQLITE_NOTADB:
+      return path + " is not a Hallpass database (it is not an SQLite file at all): check the file given with --db";
+    case SQLITE_CORRUPT: return path + " is damaged (" + e.what() + "): restore it from a backup";
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return path + " is locked by another program (" + e.what() + "): try again";
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_CANTOPEN:
+      return "cannot open " + path + " (" + e.what() + "): check that this user may read and write it and its folder";
+    default: return "cannot open " + path + ": " + e.what();
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<Store> open_sqlite_store(const std::string& path, const StoreOptions& options) {
+  if (!options.audit_key.empty() && options.audit_key.size() < kMinAuditKeyLength)
+    throw StoreOpenError("HALLPASS_AUDIT_KEY is too short (" + std::to_string(options.audit_key.size()) +
+                         " characters): use at least " + std::to_string(kMinAuditKeyLength) +
+                         " random characters, e.g. the output of openssl rand -hex 32");
+  if (path != ":memory:" && !path.empty()) prepare_file(path, options.mode);
+  try {
+    const int flags = (options.mode == OpenMode::read_only ? SQLite::OPEN_READONLY
+                                                           : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) |
+                      SQLite::OPEN_FULLMUTEX;
+    auto store = std::make_unique<SqliteStore>(SQLite::Database(path, flags), options);
+    store->set_up(path, options.mode);
+    return store;
+  } catch (const SQLite::Exception& e) {
+    throw StoreOpenError(explain(path, e));
+  }
+}
 
 int schema_version(Store& store) { return static_cast<SqliteStore&>(store).version(); }
 

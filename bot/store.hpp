@@ -8,6 +8,7 @@
 #include <memory>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,14 +34,34 @@ struct AuditEntry {
   std::string subject;  // "R-1001"
   std::string details;  // JSON text
   std::string source;   // "web:evt-123" — the platform message that caused it
-  std::string hash;     // hex SHA-256 over the previous hash and this entry
+  // Over the previous hash and this entry: hex SHA-256, or "hmac-" and hex HMAC-SHA256 when the
+  // log is keyed (HALLPASS_AUDIT_KEY).
+  std::string hash;
+};
+
+// The newest row of the audit log: what an anchor records outside the database.
+struct AuditHead {
+  std::int64_t seq = 0;
+  std::string hash;
+};
+
+// A head recorded outside the database (an anchor file line, a nightly summary): the row at `seq`
+// must still have this hash (or a hash that starts with it, at least 16 hex digits).
+struct AuditAnchor {
+  std::int64_t seq = 0;
+  std::string hash;
+  std::string where;  // "anchors.txt:12", for the report
 };
 
 struct AuditCheck {
   bool ok = true;
   std::int64_t rows = 0;
-  std::int64_t first_bad_seq = 0;  // first altered or missing row
-  std::string problem;
+  std::int64_t first_bad_seq = 0;  // first altered, missing or unconfirmable row
+  std::string problem;             // one sentence, naming the row
+  bool key_missing = false;        // rows are keyed and no key was given: not checked, not accused
+  std::int64_t unkeyed_rows = 0;   // with a key: rows 1..n were written before the key was set
+  std::int64_t anchors_checked = 0;
+  AuditHead head;                  // the newest row, when ok
 };
 
 enum class OutboxState { pending, in_flight, sent, failed, uncertain };
@@ -85,10 +106,15 @@ class Store {
   virtual void save_draft(const Draft& d) = 0;
   virtual void delete_draft(std::string_view person) = 0;
 
-  // Audit log (append-only, hash-chained).
+  // Audit log (append-only, hash-chained, keyed when the store was opened with a key).
   virtual void append_audit(AuditEntry e) = 0;
   virtual std::vector<AuditEntry> audit_of(std::string_view subject) = 0;
-  virtual AuditCheck verify_audit() = 0;
+  // The newest row (seq 0 when the log is empty).
+  virtual AuditHead audit_head() = 0;
+  // Recomputes the chain, checks the head and every anchor. Never throws: a malformed or missing
+  // table is reported like an altered row.
+  virtual AuditCheck verify_audit(const std::vector<AuditAnchor>& anchors) = 0;
+  AuditCheck verify_audit() { return verify_audit({}); }
 
   // Outbox.
   virtual void enqueue(const Outbound& o, TimePoint now) = 0;
@@ -142,8 +168,35 @@ class Store {
   virtual void set_checkpoint(std::string_view name, std::string_view value) = 0;
 };
 
-// Opens (creating if needed) the SQLite file and brings its schema up to date. ":memory:" works.
-std::unique_ptr<Store> open_sqlite_store(const std::string& path);
+enum class OpenMode {
+  create,     // the bot (run, demo, console): created if missing (0600), migrated, read-write
+  read_only,  // commands that only read (audit, outbox, digest): must exist; never written or migrated
+};
+
+struct StoreOptions {
+  OpenMode mode = OpenMode::create;
+  // HMAC-SHA256 key for the audit chain (from HALLPASS_AUDIT_KEY); empty: plain SHA-256.
+  // Kept in memory only: never written, logged or put in a message.
+  std::string audit_key;
+  // When set, each committed audit head is appended to this file ("seq hash time"), which
+  // `hallpass audit verify --anchor FILE` compares against.
+  std::string anchor_file;
+};
+
+// Why a database could not be opened, as one line that says what to do.
+class StoreOpenError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Opens the SQLite file and, when it may write, brings its schema up to date. ":memory:" works.
+// Refuses (StoreOpenError) a missing file in read_only mode, a missing folder, a file that is not
+// a Hallpass database, one from a newer Hallpass, and an audit key that does not fit the log.
+// An existing file that others may read is made 0600 (and logged) when opened read-write.
+std::unique_ptr<Store> open_sqlite_store(const std::string& path, const StoreOptions& options = {});
+
+// The shortest audit key accepted (characters).
+inline constexpr std::size_t kMinAuditKeyLength = 32;
 
 // The current schema version, for `hallpass --version` and the migrations test.
 int schema_version(Store& store);

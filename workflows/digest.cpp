@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bot/audit_anchor.hpp"
 #include "bot/markup.hpp"
 #include "workflows/incident_actions.hpp"
 #include "workflows/platforms.hpp"
@@ -157,6 +158,9 @@ std::optional<Message> summary_message(const Context& ctx, const std::vector<Req
             {ctx.text_in(lang, "digest.summary.overdue"), std::to_string(overdue)},
             {ctx.text_in(lang, "digest.summary.decided"), std::to_string(decided)}});
   m.context(ctx.text_in(lang, "digest.summary.footer"));
+  // An anchor outside the database: the chat keeps the head even if the file is rolled back.
+  if (const bot::AuditHead head = ctx.store.audit_head(); head.seq > 0)
+    m.context(ctx.text_in(lang, "digest.summary.audit", {{"head", bot::short_head(head)}}));
   m.fallback = ctx.text_in(lang, "digest.summary.fallback",
                            {{"date", date}, {"n", std::to_string(open.size())}, {"overdue", std::to_string(overdue)}});
   return m;

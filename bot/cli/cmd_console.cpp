@@ -7,6 +7,7 @@
 #include "adapters/console/console_adapter.hpp"
 #include "bot/cli/args.hpp"
 #include "bot/cli/commands.hpp"
+#include "bot/cli/store_open.hpp"
 #include "bot/district.hpp"
 #include "bot/runtime.hpp"
 #include "bot/store.hpp"
@@ -71,7 +72,8 @@ int cmd_console(int argc, char** argv) {
   } else {
     clock = std::make_unique<bot::SystemClock>();
   }
-  auto store = bot::open_sqlite_store(a.get("--db", "hallpass.db"));
+  auto store = open_store("console", a.get("--db", "hallpass.db"), bot::OpenMode::create, std::cerr);
+  if (!store) return 1;
   boost::asio::io_context io;
   bot::Runtime runtime(io, *district, *store, *clock);
   adapters::console::ConsoleAdapter console(std::cin, std::cout, me);

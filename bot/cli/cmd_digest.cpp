@@ -2,13 +2,13 @@
 #include <date/date.h>
 #include <date/tz.h>
 
-#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <sstream>
 
 #include "bot/cli/args.hpp"
 #include "bot/cli/commands.hpp"
+#include "bot/cli/store_open.hpp"
 #include "bot/district.hpp"
 #include "bot/store.hpp"
 #include "workflows/digest.hpp"
@@ -83,14 +83,9 @@ int cmd_digest(int argc, char** argv) {
   } else {
     at = cal.at_local(cal.local_day(std::chrono::system_clock::now()), config.digest.time);
   }
-  const std::string db = a.get("--db", "hallpass.db");
-  if (!std::filesystem::exists(db)) {
-    // Opening would create an empty database: a dry run writes nothing.
-    std::cerr << "hallpass digest: no database at " << db << ". Name it with --db FILE.\n";
-    return 1;
-  }
-
-  auto store = bot::open_sqlite_store(db);
+  // Read-only: a dry run writes nothing, and never creates a database.
+  auto store = open_store("digest", a.get("--db", "hallpass.db"), bot::OpenMode::read_only, std::cerr);
+  if (!store) return 1;
   auto services = district->services();
   bot::Effects fx;
   {

@@ -3,11 +3,11 @@
 // The dispatcher's log lines point here: an entry marked `uncertain` was being sent when Hallpass
 // stopped on a platform that cannot de-duplicate sends, so it is not sent again by itself; an
 // entry that `failed` gave up (unknown person, no address, a refusal from the platform).
-#include <filesystem>
 #include <iostream>
 
 #include "bot/cli/args.hpp"
 #include "bot/cli/commands.hpp"
+#include "bot/cli/store_open.hpp"
 #include "bot/store.hpp"
 
 namespace cli {
@@ -55,9 +55,8 @@ int cmd_outbox(int argc, char** argv) {
   if (a.has("--help")) return std::cout << kHelp, 0;
   if (!a.error.empty() || !a.positional.empty()) return std::cerr << "hallpass: " << a.error << "\n\n" << kHelp, 2;
   const std::string db = a.get("--db", "hallpass.db");
-  if (!std::filesystem::exists(db))
-    return std::cerr << "hallpass outbox: no database at " << db << " (name it with --db).\n", 1;
-  auto store = bot::open_sqlite_store(db);
+  auto store = open_store("outbox", db, bot::OpenMode::read_only, std::cerr);
+  if (!store) return 1;
   int shown = 0;
   for (const auto& e : store->outbox_entries()) {
     if (e.state == bot::OutboxState::sent && !a.has("--all")) continue;

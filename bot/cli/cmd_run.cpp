@@ -11,6 +11,7 @@
 #include "bot/cli/adapter_settings_check.hpp"
 #include "bot/cli/args.hpp"
 #include "bot/cli/commands.hpp"
+#include "bot/cli/store_open.hpp"
 #include "bot/district.hpp"
 #include "bot/runtime.hpp"
 #include "bot/store.hpp"
@@ -102,7 +103,9 @@ int cmd_run(int argc, char** argv, bool demo) {
               << " lets anyone who can reach this machine act as any person of the directory. "
                  "Use it only on a trusted network, for a demonstration.\n";
 
-  auto store = bot::open_sqlite_store(a.get("--db", demo ? "hallpass-demo.db" : "hallpass.db"));
+  auto store = open_store(demo ? "demo" : "run", a.get("--db", demo ? "hallpass-demo.db" : "hallpass.db"),
+                          bot::OpenMode::create, std::cerr);
+  if (!store) return 1;
   bot::SystemClock clock;
   boost::asio::io_context io;
   bot::Runtime runtime(io, *district, *store, clock);

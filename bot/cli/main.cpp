@@ -1,5 +1,8 @@
 // hallpass: the command line. One binary; each subcommand explains itself with --help.
+#include <sys/stat.h>
+
 #include <cstring>
+#include <exception>
 #include <iostream>
 #include <string>
 
@@ -25,9 +28,7 @@ Commands:
   --version      the version
 )";
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int dispatch(int argc, char** argv) {
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
     std::cout << kUsage;
     return argc < 2 ? 2 : 0;
@@ -47,4 +48,21 @@ int main(int argc, char** argv) {
   if (cmd == "demo") return cli::cmd_run(argc, argv, true);
   std::cerr << "hallpass: unknown command '" << cmd << "'. Run hallpass --help for the list.\n";
   return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Everything Hallpass creates is its owner's alone: the database (and its -wal and -shm) holds
+  // incident reports, word for word. The systemd unit sets UMask=0077 as well.
+  ::umask(0077);
+  // The last guard: a command explains a failure in one line and exits non-zero, never aborts.
+  try {
+    return dispatch(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "hallpass" << (argc > 1 ? std::string(" ") + argv[1] : std::string()) << ": " << e.what() << '\n';
+  } catch (...) {
+    std::cerr << "hallpass: an unexpected error stopped the command\n";
+  }
+  return 1;
 }

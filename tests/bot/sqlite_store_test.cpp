@@ -3,17 +3,17 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <sys/stat.h>
+
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "bot/store.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace {
 
-std::string temp_db(const std::string& name) {
-  auto path = std::filesystem::temp_directory_path() / ("hallpass-test-" + name + "-" + std::to_string(::getpid()) + ".db");
-  std::filesystem::remove(path);
-  return path.string();
-}
 
 bot::AuditEntry entry(const std::string& action) {
   return {.at = bot::TimePoint{std::chrono::seconds{1'800'000'000}}, .actor = "m.okafor", .action = action,
@@ -23,7 +23,8 @@ bot::AuditEntry entry(const std::string& action) {
 }  // namespace
 
 TEST_CASE("an empty file is migrated to the current schema, and reopening keeps it", "[unit][store]") {
-  std::string path = temp_db("migrate");
+  test_support::TempDir dir("store-migrate");  // also takes the -wal and -shm a reader leaves
+  std::string path = dir.file("hallpass.db");
   {
     auto store = bot::open_sqlite_store(path);
     CHECK(bot::schema_version(*store) >= 1);
@@ -33,17 +34,16 @@ TEST_CASE("an empty file is migrated to the current schema, and reopening keeps 
   CHECK(again->next_request_id() == "R-1002");
   SQLite::Database db(path);
   CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
-  std::filesystem::remove(path);
 }
 
 TEST_CASE("a database from a newer Hallpass is refused rather than damaged", "[unit][store]") {
-  std::string path = temp_db("newer");
+  test_support::TempDir dir("store-newer");
+  std::string path = dir.file("hallpass.db");
   {
     SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     db.exec("PRAGMA user_version = 999");
   }
   CHECK_THROWS_WITH(bot::open_sqlite_store(path), Catch::Contains("newer Hallpass"));
-  std::filesystem::remove(path);
 }
 
 TEST_CASE("a transaction that is not committed leaves nothing behind", "[unit][store]") {
@@ -119,7 +119,8 @@ TEST_CASE("timers fire once and the same timer is kept once", "[unit][store]") {
 }
 
 TEST_CASE("the audit log detects an altered row and removed rows", "[unit][store][audit]") {
-  std::string path = temp_db("audit");
+  test_support::TempDir dir("store-audit");
+  std::string path = dir.file("hallpass.db");
   {
     auto store = bot::open_sqlite_store(path);
     for (const char* a : {"filed", "endorsed", "decided:authorize", "overdue"}) store->append_audit(entry(a));
@@ -154,5 +155,123 @@ TEST_CASE("the audit log detects an altered row and removed rows", "[unit][store
     CHECK(bad.first_bad_seq == 4);
     CHECK(bad.problem.find("removed") != std::string::npos);
   }
-  std::filesystem::remove(path);
+}
+
+namespace {
+
+unsigned mode_of(const std::string& file) {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) return 0;
+  return st.st_mode & 07777;
+}
+
+std::string contents(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+// The process's umask for one scope: tests show what the store does under a permissive one.
+class Umask {
+ public:
+  explicit Umask(mode_t m) : old_(::umask(m)) {}
+  ~Umask() { ::umask(old_); }
+
+ private:
+  mode_t old_;
+};
+
+const bot::StoreOptions kReadOnly{.mode = bot::OpenMode::read_only};
+
+}  // namespace
+
+TEST_CASE("a command that only reads refuses a missing database and creates nothing", "[unit][store][open]") {
+  test_support::TempDir dir("open-missing");
+  const std::string db = dir.file("typo.db");
+  CHECK_THROWS_WITH(bot::open_sqlite_store(db, kReadOnly), Catch::StartsWith("no database at " + db));
+  CHECK(!std::filesystem::exists(db));
+}
+
+TEST_CASE("a database in a folder that does not exist is explained, not aborted on", "[unit][store][open]") {
+  test_support::TempDir dir("open-no-folder");
+  const std::string db = dir.file("missing/dir/x.db");
+  CHECK_THROWS_WITH(bot::open_sqlite_store(db),
+                    Catch::Contains("the folder " + dir.file("missing/dir") + " does not exist"));
+  CHECK(!std::filesystem::exists(dir.file("missing")));
+  CHECK_THROWS_WITH(bot::open_sqlite_store(dir.path().string()), Catch::Contains("is a folder, not a database file"));
+}
+
+TEST_CASE("a file that is not a Hallpass database is explained and left as it was", "[unit][store][open]") {
+  test_support::TempDir dir("open-foreign");
+  const std::string text = dir.file("notes.db");
+  const std::string words = "district notes, not a database. " + std::string(200, 'x');
+  std::ofstream(text) << words;
+  for (const auto& options : {kReadOnly, bot::StoreOptions{}}) {
+    CHECK_THROWS_AS(bot::open_sqlite_store(text, options), bot::StoreOpenError);
+    CHECK_THROWS_WITH(bot::open_sqlite_store(text, options),
+                      Catch::Contains("is not a Hallpass database (it is not an SQLite file at all)"));
+  }
+  CHECK(contents(text) == words);
+
+  const std::string other = dir.file("other.db");
+  {
+    SQLite::Database d(other, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    d.exec("CREATE TABLE inventory (item TEXT)");
+  }
+  for (const auto& options : {kReadOnly, bot::StoreOptions{}})
+    CHECK_THROWS_WITH(bot::open_sqlite_store(other, options), Catch::Contains("not a Hallpass one"));
+  SQLite::Database d(other);
+  CHECK(d.execAndGet("SELECT count(*) FROM sqlite_master").getInt() == 1);  // nothing of Hallpass's added
+
+  const std::string empty = dir.file("empty.db");
+  std::ofstream{empty};
+  CHECK_THROWS_WITH(bot::open_sqlite_store(empty, kReadOnly), Catch::Contains("is empty"));
+  CHECK(contents(empty).empty());
+}
+
+TEST_CASE("a reading command opens read-only: no migration, no write", "[unit][store][open]") {
+  test_support::TempDir dir("open-read-only");
+  const std::string db = dir.file("hallpass.db");
+  bot::open_sqlite_store(db)->append_audit({.actor = "m.okafor", .action = "filed", .subject = "R-1001"});
+  {
+    // As if written by an older Hallpass: a migration would move the number up.
+    SQLite::Database d(db, SQLite::OPEN_READWRITE);
+    d.exec("PRAGMA user_version = 1");
+  }
+  auto store = bot::open_sqlite_store(db, kReadOnly);
+  CHECK(store->verify_audit().rows == 1);
+  CHECK_THROWS(store->enqueue({.to = bot::Recipient::person("t.garcia"), .message = bot::Message{}.paragraph("x")},
+                              bot::TimePoint{}));
+  CHECK(bot::schema_version(*store) == 1);
+}
+
+TEST_CASE("the database and its -wal and -shm are created owner-only (0600)", "[unit][store][open]") {
+  test_support::TempDir dir("open-modes");
+  const std::string db = dir.file("hallpass.db");
+  Umask permissive(022);
+  auto store = bot::open_sqlite_store(db);
+  store->append_audit({.actor = "m.okafor", .action = "filed", .subject = "R-1001"});
+  // While the store is open, the -wal and -shm exist.
+  CHECK(mode_of(db) == 0600);
+  CHECK(mode_of(db + "-wal") == 0600);
+  CHECK(mode_of(db + "-shm") == 0600);
+}
+
+TEST_CASE("an existing database others can read is made 0600 when the bot opens it", "[unit][store][open]") {
+  test_support::TempDir dir("open-chmod");
+  const std::string db = dir.file("hallpass.db");
+  Umask permissive(022);
+  {
+    auto store = bot::open_sqlite_store(db);
+    store->append_audit({.actor = "m.okafor", .action = "filed", .subject = "R-1001"});
+  }
+  std::filesystem::permissions(db, std::filesystem::perms(0644));
+  {
+    auto reader = bot::open_sqlite_store(db, kReadOnly);  // a reading command changes nothing
+    CHECK(mode_of(db) == 0644);
+  }
+  auto store = bot::open_sqlite_store(db);
+  CHECK(mode_of(db) == 0600);
+  store->append_audit({.actor = "m.okafor", .action = "endorsed", .subject = "R-1001"});
+  CHECK(mode_of(db + "-wal") == 0600);
+  CHECK(mode_of(db + "-shm") == 0600);
 }

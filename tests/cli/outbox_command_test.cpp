@@ -6,12 +6,9 @@
 #include "bot/store.hpp"
 #include "tests/support/bot_harness.hpp"
 #include "tests/support/config_files.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace {
-
-std::string db_path() {
-  return (std::filesystem::temp_directory_path() / ("hallpass-outbox-" + std::to_string(::getpid()) + ".db")).string();
-}
 
 void enqueue_to(bot::Store& store, const std::string& person, const std::string& text, bot::TimePoint now) {
   bot::Outbound o;
@@ -23,8 +20,9 @@ void enqueue_to(bot::Store& store, const std::string& person, const std::string&
 }  // namespace
 
 TEST_CASE("hallpass outbox lists failed and uncertain messages with their reasons", "[cli][outbox]") {
-  const std::string db = db_path();
-  std::filesystem::remove(db);
+  // A folder of its own: reading the database leaves its -wal and -shm beside it.
+  test_support::TempDir dir("outbox-command");
+  const std::string db = dir.file("hallpass.db");
   {
     auto store = bot::open_sqlite_store(db);
     const auto now = test_support::la_time(2026, 11, 24, 10);
@@ -60,5 +58,4 @@ TEST_CASE("hallpass outbox lists failed and uncertain messages with their reason
   CHECK(missing.exit_code == 1);
   CHECK_THAT(missing.output, Catch::Contains("no database at"));
   CHECK_FALSE(std::filesystem::exists(db + ".missing"));
-  std::filesystem::remove(db);
 }

@@ -16,6 +16,7 @@
 
 #include <unistd.h>
 
+#include "bot/audit_anchor.hpp"
 #include "bot/bot.hpp"
 #include "bot/district.hpp"
 #include "bot/store.hpp"
@@ -242,6 +243,8 @@ TEST_CASE("a dry run lists exactly the people something waits for, with their it
   CHECK(contains(s, "Due within 2 days: 0"));
   CHECK(contains(s, "Overdue: 0"));
   CHECK(contains(s, "Decided in the last 7 days: 1"));
+  // The audit log's head, kept in the chat as an anchor outside the database.
+  CHECK(contains(s, "Audit log: newest entry " + bot::short_head(t.store().audit_head())));
   CHECK(sent.size() == 5);
 }
 
