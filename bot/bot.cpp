@@ -33,6 +33,9 @@ HandleResult Bot::handle(const Inbound& event) {
     std::string thread_key;
     if (!event.place.thread_ref.empty())
       thread_key = store_.thread_key_of(event.platform, event.place.channel, event.place.thread_ref).value_or("");
+    // The console names a thread by its domain key ("@in #channel/R-1001"), also when another
+    // platform, not the console, showed the thread's first message.
+    if (thread_key.empty() && event.platform == "console") thread_key = event.place.thread_ref;
     workflows::Context ctx(services_, store_, fx, clock_.now(), &event, actor, thread_key);
     if (!actor) {
       Message m;

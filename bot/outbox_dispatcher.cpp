@@ -158,6 +158,30 @@ bool OutboxDispatcher::resolve(const OutboxEntry& e, Resolved& out, std::string&
   return true;
 }
 
+bool OutboxDispatcher::in_scope(const OutboxEntry& e) const {
+  const Recipient& to = e.outbound.to;
+  if (e.id <= scope_->after_id) return false;
+  if (to.kind == Recipient::Kind::person) return to.person_id == scope_->person_id;
+  if (to.kind == Recipient::Kind::reply)
+    return to.platform == scope_->platform && (to.only_user.empty() || to.only_user == scope_->user);
+  return false;  // a place: its members read it on their own platform
+}
+
+std::vector<OutboxEntry> OutboxDispatcher::due_entries() {
+  if (!scope_) return store_.due_outbox(clock_.now(), kBatch);
+  // Pages past what it leaves to others, so those can never crowd out its own messages.
+  std::vector<OutboxEntry> mine;
+  std::int64_t after = scope_->after_id;
+  for (;;) {
+    auto page = store_.due_outbox_after(clock_.now(), after, kBatch);
+    for (auto& e : page) {
+      after = e.id;
+      if (in_scope(e)) mine.push_back(std::move(e));
+    }
+    if (page.size() < static_cast<size_t>(kBatch)) return mine;
+  }
+}
+
 asio::awaitable<void> OutboxDispatcher::wait_until_idle() {
   while (busy_) {
     idle_.expires_at(asio::steady_timer::time_point::max());
@@ -239,7 +263,7 @@ asio::awaitable<size_t> OutboxDispatcher::deliver_pass() {
     std::map<std::string, size_t> index;  // "platform\nchannel" → position in conversations
     // A message waiting for its retry keeps its place: later ones to the same conversation wait too.
     const auto waiting = store_.conversations_awaiting_retry(clock_.now());
-    for (auto& e : store_.due_outbox(clock_.now(), kBatch)) {
+    for (auto& e : due_entries()) {
       Resolved r;
       std::string error;
       if (!resolve(e, r, error)) {

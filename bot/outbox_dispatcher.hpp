@@ -10,6 +10,8 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +47,18 @@ class OutboxDispatcher {
   boost::asio::awaitable<void> drain();
   void stop();
 
+  // Who a console run delivers to: one person (their direct messages, and replies to their own
+  // events on `platform` that are public or only for `user`), and only entries above after_id
+  // (what this run enqueued). Everything else stays pending, untouched, for the adapters of the
+  // bot that serves the district: a console over a live database must not take others' messages.
+  struct Scope {
+    std::string person_id;
+    std::string platform;
+    std::string user;  // the person's user id on that platform
+    std::int64_t after_id = 0;
+  };
+  void deliver_only(Scope scope) { scope_ = std::move(scope); }
+
   // The config key of handles and places for a platform ("console" shares the web chat's).
   static std::string directory_key(std::string_view platform);
 
@@ -56,6 +70,8 @@ class OutboxDispatcher {
     std::string record_key;  // remember the posted message under this key
   };
   bool resolve(const OutboxEntry& e, Resolved& out, std::string& error);
+  bool in_scope(const OutboxEntry& e) const;
+  std::vector<OutboxEntry> due_entries();
   Adapter* adapter_for(std::string_view platform) const;
   boost::asio::awaitable<size_t> deliver_pass();
   boost::asio::awaitable<void> deliver_conversation(std::vector<OutboxEntry> entries, size_t& delivered);
@@ -67,6 +83,7 @@ class OutboxDispatcher {
   const DistrictConfig& config_;
   const Clock& clock_;
   const Prompts* prompts_ = nullptr;
+  std::optional<Scope> scope_;
   std::vector<Adapter*> adapters_;
   std::vector<Outbound> deletions_;
   boost::asio::steady_timer wake_;

@@ -476,6 +476,21 @@ class SqliteStore final : public Store {
     return read_outbox(q);
   }
 
+  std::vector<OutboxEntry> due_outbox_after(TimePoint now, std::int64_t after_id, int limit) override {
+    SQLite::Statement q(db_, "SELECT " + outbox_columns() +
+                                 " FROM outbox WHERE state = 'pending' AND next_attempt <= ? AND id > ? "
+                                 "ORDER BY id LIMIT ?");
+    q.bind(1, to_millis(now));
+    q.bind(2, after_id);
+    q.bind(3, limit);
+    return read_outbox(q);
+  }
+
+  std::int64_t last_outbox_id() override {
+    SQLite::Statement q(db_, "SELECT COALESCE(MAX(id), 0) FROM outbox");
+    return q.executeStep() ? q.getColumn(0).getInt64() : 0;
+  }
+
   std::map<std::string, std::int64_t> conversations_awaiting_retry(TimePoint now) override {
     // A pending row has a platform only after a send was tried; one due later waits for a retry.
     SQLite::Statement q(db_,

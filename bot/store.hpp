@@ -119,6 +119,10 @@ class Store {
   // Outbox.
   virtual void enqueue(const Outbound& o, TimePoint now) = 0;
   virtual std::vector<OutboxEntry> due_outbox(TimePoint now, int limit) = 0;
+  // The same, only entries with an id above after_id (what one console run enqueued itself).
+  virtual std::vector<OutboxEntry> due_outbox_after(TimePoint now, std::int64_t after_id, int limit) = 0;
+  // The newest outbox id, 0 when the outbox is empty.
+  virtual std::int64_t last_outbox_id() = 0;
   virtual std::optional<TimePoint> next_outbox_attempt() = 0;
   // Conversations ("platform\nchannel") with a message waiting for its retry time, each with the
   // id of the first such message: later messages to the same conversation wait behind it.

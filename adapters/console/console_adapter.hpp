@@ -5,7 +5,9 @@
 // "@click ACTION [VALUE]" presses a button of the latest message that has it; "@form k=v; k=v"
 // submits the latest form shown to this person; "@attach NAME [text]" sends a message carrying a
 // file; "#…" is a comment; anything else is a message in the current place. Prints every message
-// the bot sends as "→ [place] text", and a deletion the bot asks for as "→ [place] (deleted)".
+// it is given as "→ [place] text", and a deletion the bot asks for as "→ [place] (deleted)".
+// Which messages it is given is the dispatcher's Scope (cmd_console): only this person's, and only
+// those of this run, so a console over a live database takes nothing meant for another platform.
 #include <istream>
 #include <ostream>
 #include <string>

@@ -1,5 +1,7 @@
 // hallpass console: the bot from a terminal, as one person of the directory.
 #include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <cstdint>
 #include <date/date.h>
 #include <iostream>
 #include <sstream>
@@ -25,9 +27,12 @@ Talk to Hallpass from a terminal as one person of the district's directory. Each
   @attach NAME [text]      send a message carrying a file (the name stands in for it)
   # …                      a comment
   anything else            a message in the current place
-Every message Hallpass sends is printed as "→ [place] text". Runs over the same --db continue
-the same conversations. --now sets the date (e.g. 2026-12-02T09:00:00-08:00) to play a later
-day; it exists for the console and tests only.
+Every message Hallpass sends you during this run is printed as "→ [place] text". Messages for
+other people and for channels, and those sent to you before this run, stay in the outbox of --db
+for the platforms they belong to (see hallpass outbox): a console over the database the bot serves
+the district from takes nothing from anybody. Runs over the same --db continue the same requests:
+@in #channel/R-1001 enters a request's thread by its name. --now sets the date
+(e.g. 2026-12-02T09:00:00-08:00) to play a later day; it exists for the console and tests only.
 
 Defaults: --config is the sample district, --db is hallpass.db in this folder.
 )";
@@ -41,6 +46,15 @@ std::optional<bot::TimePoint> parse_now(const std::string& s) {
     if (!in.fail() && in.peek() == EOF) return t;
   }
   return std::nullopt;
+}
+// Says how many messages of this run wait in the outbox for other people's and places' platforms,
+// so the person does not think they were lost.
+void tell_left_for_others(bot::Store& store, const bot::District& district, const std::string& language,
+                          std::int64_t before_this_run, bot::TimePoint now) {
+  const auto left = store.due_outbox_after(now + std::chrono::hours(24 * 366), before_this_run, 100000).size();
+  if (left == 0) return;
+  std::cout << "(" << district.prompts.text(language, "console.left_for_others", {{"n", std::to_string(left)}})
+            << ")\n";
 }
 }  // namespace
 
@@ -78,7 +92,16 @@ int cmd_console(int argc, char** argv) {
   bot::Runtime runtime(io, *district, *store, *clock);
   adapters::console::ConsoleAdapter console(std::cin, std::cout, me);
   runtime.add_adapter(console);
-  return runtime.run(false);
+  // The database may be the one the bot serves the district from: the console takes only what
+  // this run writes for the person at the keyboard. Everything else (other people's messages,
+  // the places', this person's own from before) stays pending for the platforms they belong to.
+  const std::int64_t before_this_run = store->last_outbox_id();
+  runtime.dispatcher().deliver_only(
+      {.person_id = me, .platform = "console", .user = me, .after_id = before_this_run});
+  const int code = runtime.run(false);
+  tell_left_for_others(*store, *district, district->config.person(me)->language, before_this_run,
+                       clock->now());
+  return code;
 }
 
 }  // namespace cli
