@@ -382,7 +382,9 @@ TEST_CASE("teams: policy questions are answered in a personal chat and with a me
   CHECK(w.post(w.personal_install(kGarcia, kGarciaChat)) == 200);
   CHECK(w.post(w.personal_message(kGarcia, kGarciaChat, "may I post photos of students on Instagram?")) == 200);
   w.run_until([&] { return !w.connector.activities(kGarciaChat).empty(); }, "the answer in the personal chat");
-  CHECK(mentions(w.connector.activities(kGarciaChat).front().activity, "Photographs of groups of students"));
+  // The answer quotes the consent clause: posting students' photos needs consent first.
+  CHECK(mentions(w.connector.activities(kGarciaChat).front().activity, "Needs approval first"));
+  CHECK(mentions(w.connector.activities(kGarciaChat).front().activity, "without the written, informed consent"));
 
   // In a channel the question mentions the bot; the answer is for the asker only, and Teams has
   // no ephemeral messages, so it goes to her personal chat (opened for her) instead of the channel.
@@ -390,7 +392,7 @@ TEST_CASE("teams: policy questions are answered in a personal chat and with a me
   w.run_until([&] { return !w.connector.created_conversations().empty(); }, "her personal chat");
   const std::string chat = w.connector.created_conversations().front().conversation_id;
   w.run_until([&] { return !w.connector.activities(chat).empty(); }, "the answer in her personal chat");
-  CHECK(mentions(w.connector.activities(chat).front().activity, "Photographs of groups of students"));
+  CHECK(mentions(w.connector.activities(chat).front().activity, "without the written, informed consent"));
   w.settle();
   CHECK(w.connector.activities(kLincolnApprovals).empty());
 }
