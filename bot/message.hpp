@@ -73,6 +73,11 @@ struct PlatformNotes {
   std::string quote_shortened = "Quote shortened to fit; the citation names the full text.";
   std::string form_not_opened =
       "The form could not be opened. Please try again: run the command or press the button once more.";
+  // In front of a reply posted at the top because its thread's first message is gone from the
+  // chat (the web chat keeps the newest messages of each place), and of a new version of a
+  // message that is gone.
+  std::string thread_missing = "This belongs in a thread that is no longer in this chat, so it is posted here.";
+  std::string update_missing = "This replaces a message that is no longer in this chat.";
 };
 
 struct Message {

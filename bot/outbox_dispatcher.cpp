@@ -10,6 +10,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include "bot/markup.hpp"
+
 namespace bot {
 
 namespace asio = boost::asio;
@@ -143,7 +145,12 @@ bool OutboxDispatcher::resolve(const OutboxEntry& e, Resolved& out, std::string&
     if (reader) lang = reader->language;
     d.message.notes = {.shortened = prompts_->text(lang, "platform.shortened"),
                        .quote_shortened = prompts_->text(lang, "platform.quote_shortened"),
-                       .form_not_opened = prompts_->text(lang, "platform.form_not_opened")};
+                       .form_not_opened = prompts_->text(lang, "platform.form_not_opened"),
+                       .thread_missing = o.thread_key.empty()
+                                             ? prompts_->text(lang, "platform.thread_missing")
+                                             : prompts_->text(lang, "platform.thread_missing_named",
+                                                              {{"thread", markup::escape(o.thread_key)}}),
+                       .update_missing = prompts_->text(lang, "platform.update_missing")};
   }
   if (!o.update_key.empty()) {
     if (auto ref = store_.message_ref(platform, d.channel, o.update_key)) {

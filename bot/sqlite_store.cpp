@@ -84,6 +84,13 @@ const std::vector<const char*> kMigrations = {
     CREATE INDEX incident_investigators_by_person ON incident_investigators(person);
     CREATE TABLE incident_drafts (person TEXT PRIMARY KEY, category TEXT NOT NULL, opened_at INTEGER NOT NULL);
     )sql",
+    // 3: messages an adapter keeps for itself (the web chat is its own platform), newest per place.
+    R"sql(
+    CREATE TABLE kept_messages (
+      id INTEGER PRIMARY KEY, platform TEXT NOT NULL, place TEXT NOT NULL, ref TEXT NOT NULL,
+      body TEXT NOT NULL, UNIQUE (platform, ref));
+    CREATE INDEX kept_messages_by_place ON kept_messages(platform, place, id);
+    )sql",
 };
 
 std::string_view outbox_state_name(OutboxState s) {
@@ -698,6 +705,33 @@ class SqliteStore final : public Store {
     SQLite::Statement q(db_, "DELETE FROM incident_drafts WHERE person = ?");
     q.bind(1, std::string(person));
     q.exec();
+  }
+
+  std::vector<KeptMessage> kept_messages(std::string_view platform) override {
+    SQLite::Statement q(db_, "SELECT place, ref, body FROM kept_messages WHERE platform = ? ORDER BY id");
+    q.bind(1, std::string(platform));
+    std::vector<KeptMessage> out;
+    while (q.executeStep())
+      out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString()});
+    return out;
+  }
+
+  void keep_message(std::string_view platform, const KeptMessage& m, std::size_t keep) override {
+    // A new ref is appended; a known one is replaced where it stands (same id, same place in order).
+    SQLite::Statement put(db_, "INSERT INTO kept_messages (platform, place, ref, body) VALUES (?, ?, ?, ?) "
+                               "ON CONFLICT(platform, ref) DO UPDATE SET body = excluded.body");
+    put.bind(1, std::string(platform));
+    put.bind(2, m.place);
+    put.bind(3, m.ref);
+    put.bind(4, m.body);
+    put.exec();
+    SQLite::Statement trim(db_, "DELETE FROM kept_messages WHERE platform = ?1 AND place = ?2 AND id <= "
+                                "(SELECT id FROM kept_messages WHERE platform = ?1 AND place = ?2 "
+                                "ORDER BY id DESC LIMIT 1 OFFSET ?3)");
+    trim.bind(1, std::string(platform));
+    trim.bind(2, m.place);
+    trim.bind(3, static_cast<std::int64_t>(keep));
+    trim.exec();
   }
 
   std::optional<std::string> checkpoint(std::string_view name) override {

@@ -170,6 +170,17 @@ class Store {
   // Small named values (adapter checkpoints such as Matrix next_batch, digest bookkeeping).
   virtual std::optional<std::string> checkpoint(std::string_view name) = 0;
   virtual void set_checkpoint(std::string_view name, std::string_view value) = 0;
+
+  // Messages an adapter keeps for itself: the web chat is its own platform, so it keeps what Slack
+  // keeps on its servers (what it showed, and the refs threads and card updates need).
+  struct KeptMessage {
+    std::string place, ref, body;
+  };
+  // Oldest first.
+  virtual std::vector<KeptMessage> kept_messages(std::string_view platform) = 0;
+  // Adds the message, or replaces the one with its ref where it stands; then forgets the oldest of
+  // its place beyond `keep`. Two statements, no transaction of its own (callers may hold none).
+  virtual void keep_message(std::string_view platform, const KeptMessage& message, std::size_t keep) = 0;
 };
 
 enum class OpenMode {

@@ -15,6 +15,7 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <random>
 #include <set>
 #include <stdexcept>
 #include <utility>
@@ -53,18 +54,24 @@ asio::ip::address listen_ip(const std::string& text) {
 }
 
 // Refs stay unique when the demo restarts on the same database: the store still knows the refs
-// of the previous run, so each run gets its own prefix.
+// of earlier runs, so each run gets its own prefix (the time, and a random part for two runs in
+// the same second; the history also skips any ref it restored).
 std::string run_ref_prefix() {
-  auto secs = std::chrono::duration_cast<std::chrono::seconds>(
-                  std::chrono::system_clock::now().time_since_epoch())
-                  .count();
-  std::string digits;
   constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
-  do {
-    digits.insert(digits.begin(), kDigits[secs % 36]);
-    secs /= 36;
-  } while (secs > 0);
-  return "w-" + digits + "-";
+  auto base36 = [&](std::uint64_t n) {
+    std::string digits;
+    do {
+      digits.insert(digits.begin(), kDigits[n % 36]);
+      n /= 36;
+    } while (n > 0);
+    return digits;
+  };
+  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+  std::uniform_int_distribution<std::uint64_t> random(0, 36 * 36 * 36 - 1);
+  std::random_device device;
+  return "w-" + base36(static_cast<std::uint64_t>(secs)) + base36(random(device)) + "-";
 }
 
 void log_failure(std::exception_ptr error) {
@@ -103,14 +110,17 @@ struct Session {
 
 // The adapter's state, shared with every connection coroutine (which may outlive the adapter).
 struct WebchatServer {
-  WebchatServer(asio::io_context& io_context, WebchatOptions opts, const bot::DistrictConfig& cfg)
+  WebchatServer(asio::io_context& io_context, WebchatOptions opts, const bot::DistrictConfig& cfg,
+                WebchatArchive store)
       : io(io_context),
         options(std::move(opts)),
         config(cfg),
         acceptor(io_context),
         bootstrap(bootstrap_json(cfg, options.max_message_bytes)),
-        history(run_ref_prefix()) {
+        history(run_ref_prefix(), options.kept_per_place),
+        archive(std::move(store)) {
     for (auto& c : config_channels(cfg)) channels.insert(std::move(c));
+    restore();
   }
 
   asio::io_context& io;
@@ -121,6 +131,7 @@ struct WebchatServer {
   std::string bootstrap;
   std::set<std::string, std::less<>> channels;  // the config's, and any delivered to
   WebchatHistory history;
+  WebchatArchive archive;
   bot::EventSink* sink = nullptr;
   bool stopped = false;
   std::uint64_t next_connection = 1;
@@ -128,6 +139,41 @@ struct WebchatServer {
   std::vector<std::shared_ptr<Session>> sessions;
   std::set<std::string> echoed;  // event ids of typed messages already shown
   std::deque<std::string> echoed_order;
+
+  // What the archive kept from earlier runs: the history as it was, every channel it used, and
+  // the typed messages already shown (a browser resending one after the restart sees it once).
+  void restore() {
+    if (!archive.load) return;
+    std::vector<std::string> records;
+    try {
+      for (auto& kept : archive.load()) records.push_back(std::move(kept.record));
+    } catch (const std::exception& e) {
+      spdlog::error("web chat: the messages of earlier runs could not be read ({}); starting with none, "
+                    "so cards and threads from before cannot be updated in place",
+                    e.what());
+      return;
+    }
+    const std::size_t unreadable = history.restore(records);
+    if (unreadable > 0)
+      spdlog::warn("web chat: skipped {} unreadable saved message(s) of earlier runs", unreadable);
+    for (Entry* entry : history.entries()) {
+      entry->json = std::make_shared<const std::string>(entry_json(*entry, config));
+      if (entry->place.rfind(kDmPrefix, 0) != 0) channels.insert(entry->place);
+      if (!entry->event_id.empty()) first_sighting(entry->event_id);
+    }
+    if (history.size() > 0) spdlog::info("web chat: {} message(s) of earlier runs restored", history.size());
+  }
+
+  // Saves an entry as it is now. A failure is logged, never thrown: the message is shown already.
+  void persist(const Entry& entry) {
+    if (!archive.save) return;
+    try {
+      archive.save(ArchivedEntry{entry.place, entry.ref, entry_record(entry)}, options.kept_per_place);
+    } catch (const std::exception& e) {
+      spdlog::error("web chat: message {} in {} could not be saved ({}); it will be gone after a restart",
+                    entry.ref, entry.place, e.what());
+    }
+  }
 
   void enqueue(Session& s, std::shared_ptr<const std::string> frame) {
     if (s.closing) return;
@@ -186,9 +232,12 @@ struct WebchatServer {
     if (frame->kind == ClientFrameKind::send && first_sighting(frame->event_id)) {
       std::string place =
           inbound->place.direct ? std::string(kDmPrefix) + s.person : inbound->place.channel;
-      // A command is shown only to who typed it, as chat platforms do.
-      Entry& echo = history.post_user(std::move(place), inbound->place.thread_ref, s.person,
-                                      frame->text, inbound->kind == bot::InboundKind::command, now);
+      // A command is shown only to who typed it, as chat platforms do. The thread is the one the
+      // browser named (the core may know it by the ref of a lost root its first message stands for).
+      Entry& echo =
+          history.post_user(std::move(place), frame->thread_ref, s.person, frame->text,
+                            inbound->kind == bot::InboundKind::command, now, frame->event_id);
+      persist(echo);
       refresh_and_push(echo, false);
     }
     bot::HandleResult result;
@@ -222,8 +271,14 @@ struct WebchatServer {
       return bot::SendResult{"", outcome.error().kind, outcome.error().text, {}};
     }
     Entry& entry = *outcome->entry;
+    if (outcome->stands_in) {
+      spdlog::warn("web chat: {} {} is no longer kept; posted {} at the top of {} with a notice, standing for it",
+                   delivery.update_ref.empty() ? "thread root" : "message", entry.stands_for, entry.ref,
+                   entry.place);
+    }
     if (!outcome->repeated) {
       if (entry.place.rfind(kDmPrefix, 0) != 0) channels.insert(entry.place);
+      persist(entry);
       refresh_and_push(entry, outcome->replaced);
     }
     return bot::SendResult{entry.ref, bot::SendErrorKind::none, "", {}};
@@ -446,8 +501,8 @@ asio::awaitable<void> accept_loop(ServerPtr impl) {
 }  // namespace
 
 WebchatAdapter::WebchatAdapter(asio::io_context& io, WebchatOptions options,
-                               const bot::DistrictConfig& config)
-    : server_(std::make_shared<WebchatServer>(io, std::move(options), config)) {}
+                               const bot::DistrictConfig& config, WebchatArchive archive)
+    : server_(std::make_shared<WebchatServer>(io, std::move(options), config, std::move(archive))) {}
 
 WebchatAdapter::~WebchatAdapter() { stop(); }
 

@@ -80,17 +80,13 @@ FrameError refuse(const ClientFrame& frame, std::string message) {
   return FrameError{frame.event_id, std::move(message)};
 }
 
-// The root of the thread an entry belongs to: its own ref when it is a root.
-std::string thread_root(const Entry& entry) {
-  return entry.thread_ref.empty() ? entry.ref : entry.thread_ref;
-}
-
-// Fills the Inbound's place from the place of a stored entry.
-void place_of(const Entry& entry, bot::Inbound& in) {
+// Fills the Inbound's place from the place of a stored entry; the thread is named as the core
+// knows it (an entry standing for a lost root goes by the lost root's ref).
+void place_of(const Entry& entry, const WebchatHistory& history, bot::Inbound& in) {
   const bool dm = entry.place.rfind(kDmPrefix, 0) == 0;
   in.place.channel = dm ? std::string("dm") : entry.place;
   in.place.direct = dm;
-  in.place.thread_ref = thread_root(entry);
+  in.place.thread_ref = history.core_thread_ref(entry);
 }
 
 }  // namespace
@@ -214,7 +210,7 @@ boost::system::result<bot::Inbound, FrameError> resolve_frame(
       if (root == nullptr || !visible_to(*root, person_id) || root->place != place) {
         return refuse(frame, "That thread is not in this conversation any more.");
       }
-      in.place.thread_ref = thread_root(*root);
+      in.place.thread_ref = history.core_thread_ref(*root);
     }
     std::string rest;
     if (split_command(frame.text, rest)) {
@@ -239,7 +235,7 @@ boost::system::result<bot::Inbound, FrameError> resolve_frame(
   if (entry == nullptr || !visible_to(*entry, person_id) || !entry->message) {
     return refuse(frame, "That message is not in this web chat any more.");
   }
-  place_of(*entry, in);
+  place_of(*entry, history, in);
 
   if (frame.kind == ClientFrameKind::action) {
     for (const auto& block : entry->message->blocks) {

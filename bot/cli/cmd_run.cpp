@@ -162,7 +162,18 @@ int cmd_run(int argc, char** argv, bool demo) {
               << "/api/messages (put https://<your host>/api/messages in the Azure Bot's configuration)" << std::endl;
   }
   if (!want_web) return runtime.run(true);
-  adapters::webchat::WebchatAdapter chat(io, web, district->config);
+  // The web chat keeps its messages in the store, seeing only these two functions.
+  adapters::webchat::WebchatArchive archive{
+      .load =
+          [&store] {
+            std::vector<adapters::webchat::ArchivedEntry> kept;
+            for (auto& m : store->kept_messages("web")) kept.push_back({m.place, m.ref, m.body});
+            return kept;
+          },
+      .save = [&store](const adapters::webchat::ArchivedEntry& e, std::size_t keep) {
+        store->keep_message("web", {e.place, e.ref, e.record}, keep);
+      }};
+  adapters::webchat::WebchatAdapter chat(io, web, district->config, std::move(archive));
   try {
     chat.listen();
   } catch (const std::exception& e) {

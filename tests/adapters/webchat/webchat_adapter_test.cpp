@@ -492,22 +492,32 @@ asio::awaitable<void> sends_reach_who_may_see(Fixture& f) {
   nobody.message = text_message("hi");
   auto to_nobody = co_await f.adapter.send(nobody);
   CHECK(to_nobody.error == bot::SendErrorKind::not_found);
+  // The update of a message the web chat no longer keeps is not lost: the new version is posted
+  // at the top, with a notice in front.
   bot::Delivery missing;
   missing.channel = "#lincoln-approvals";
   missing.update_ref = "w-0-1";
-  missing.message = text_message("hi");
+  missing.message = text_message("Decided.");
   auto stale_update = co_await f.adapter.send(missing);
-  CHECK(stale_update.error == bot::SendErrorKind::not_found);
+  REQUIRE(stale_update.ok());
+  CHECK(stale_update.ref != "w-0-1");
+  json stood_in = co_await read_frame(principal);
+  CHECK(stood_in["type"] == "message");
+  CHECK(stood_in["message"]["thread_ref"] == "");
+  CHECK(stood_in["message"]["content"]["blocks"][0]["text"] ==
+        "This replaces a message that is no longer in this chat.");
+  CHECK(stood_in["message"]["content"]["blocks"][1]["text"] == "Decided.");
 
   // Late joiners get what they may see, as it is now.
   json late_teacher;
   Socket teacher2 = co_await join(port, "t.garcia", late_teacher);
   json late_super;
   Socket super = co_await join(port, "s.ward", late_super);
-  REQUIRE(late_teacher["messages"].size() == 2);
+  REQUIRE(late_teacher["messages"].size() == 3);
   CHECK(late_teacher["messages"][0]["ref"] == dm_sent.ref);
   CHECK(late_teacher["messages"][1]["content"]["blocks"][0]["text"] == "Endorsed by Paul Nguyen.");
-  REQUIRE(late_super["messages"].size() == 1);  // not the teacher's DM, not the ephemeral note
+  CHECK(late_teacher["messages"][2]["ref"] == stale_update.ref);
+  REQUIRE(late_super["messages"].size() == 2);  // not the teacher's DM, not the ephemeral note
   CHECK(late_super["messages"][0]["ref"] == approval_sent.ref);
 
   co_await close(teacher);

@@ -186,27 +186,107 @@ TEST_CASE("web chat history: refs, visibility, updates, idempotency", "[unit][we
   CHECK(history.find("w-t-1")->edited);
   CHECK(history.find("w-t-1")->message->blocks[0].text == "a, updated");
 
-  // Past max_entries the oldest is forgotten, and updates to it are not_found.
+  // Each place keeps its newest 3: the DM is not pushed out by the channel.
   history.post_user("#superintendent", "", "s.ward", "typed", false, kNow);
-  CHECK(history.size() == 3);
+  history.post_user("#superintendent", "", "s.ward", "typed again", false, kNow);
   CHECK(history.find("w-t-1") == nullptr);
-  auto gone = history.post(update, kNow);
-  REQUIRE_FALSE(gone.has_value());
-  CHECK(gone.error().kind == bot::SendErrorKind::not_found);
+  CHECK(history.find(first->entry->ref) != nullptr);
+  CHECK(history.size() == 4);
 
   auto bad = history.post(delivery("lincoln", "x"), kNow);
   REQUIRE_FALSE(bad.has_value());
   CHECK(bad.error().kind == bot::SendErrorKind::bad_request);
-  auto no_root = history.post(
-      [] {
-        bot::Delivery d = delivery("#superintendent", "x");
-        d.thread_ref = "w-old-4";
-        return d;
-      }(),
-      kNow);
-  REQUIRE_FALSE(no_root.has_value());
-  CHECK(no_root.error().kind == bot::SendErrorKind::not_found);
   CHECK(history.channels() == std::vector<std::string>{"#superintendent"});
+}
+
+TEST_CASE("web chat history: a lost thread root or card gets a stand-in at the top, with a notice",
+          "[unit][webchat]") {
+  WebchatHistory history("w-t-");
+  bot::Delivery reply = delivery("#lincoln-approvals", "Endorsed by Rosa Alvarez.");
+  reply.thread_ref = "w-old-4";
+  reply.thread_key = "R-1001";
+  reply.message.notes.thread_missing = "This belongs in the thread of R-1001, which is gone.";
+  auto posted = history.post(reply, kNow);
+  REQUIRE(posted.has_value());
+  CHECK(posted->stands_in);
+  const Entry& stand_in = *posted->entry;
+  CHECK(stand_in.thread_ref.empty());  // at the top of the channel
+  CHECK(stand_in.stands_for == "w-old-4");
+  REQUIRE(stand_in.message->blocks.size() == 2);
+  CHECK(stand_in.message->blocks[0].kind == bot::BlockKind::context);
+  CHECK(stand_in.message->blocks[0].text == "This belongs in the thread of R-1001, which is gone.");
+  // The core still knows the thread by the lost root's ref.
+  CHECK(history.core_thread_ref(stand_in) == "w-old-4");
+
+  // The next reply to the lost root goes into the stand-in's thread, with no notice.
+  bot::Delivery next = delivery("#lincoln-approvals", "Decided.");
+  next.thread_ref = "w-old-4";
+  auto threaded = history.post(next, kNow);
+  REQUIRE(threaded.has_value());
+  CHECK_FALSE(threaded->stands_in);
+  CHECK(threaded->entry->thread_ref == stand_in.ref);
+  CHECK(threaded->entry->message->blocks.size() == 1);
+  CHECK(history.core_thread_ref(*threaded->entry) == "w-old-4");
+
+  // A lost card: its new version is posted, and later versions replace that one.
+  bot::Delivery update = delivery("#lincoln-approvals", "R-1002: endorsed");
+  update.update_ref = "w-old-9";
+  update.message.notes.update_missing = "This replaces a message that is gone.";
+  auto fresh = history.post(update, kNow);
+  REQUIRE(fresh.has_value());
+  CHECK(fresh->stands_in);
+  CHECK_FALSE(fresh->replaced);
+  CHECK(fresh->entry->message->blocks[0].text == "This replaces a message that is gone.");
+  update.message = delivery("", "R-1002: authorized").message;
+  auto later = history.post(update, kNow);
+  REQUIRE(later.has_value());
+  CHECK(later->replaced);
+  CHECK(later->entry->ref == fresh->entry->ref);
+  CHECK(later->entry->message->blocks[0].text == "R-1002: authorized");
+}
+
+TEST_CASE("web chat history: records restore the history, refs and stand-ins after a restart",
+          "[unit][webchat]") {
+  WebchatHistory before("w-a-", 2);
+  bot::Delivery c = card("#lincoln-approvals", "R-7");
+  c.idempotency_key = "outbox-1";
+  auto root = before.post(c, kNow);
+  REQUIRE(root.has_value());
+  before.post_user("#lincoln-approvals", root->entry->ref, "p.nguyen", "looks fine", false, kNow, "e-5");
+  bot::Delivery lost = delivery("dm:t.garcia", "answer");
+  lost.thread_ref = "w-gone-1";
+  const std::string stand_in = before.post(lost, kNow).value().entry->ref;
+  std::vector<std::string> records;
+  for (Entry* e : before.entries()) records.push_back(entry_record(*e));
+  records.push_back("{not json");
+  records.push_back(R"({"ref":"w-x-1","place":"nowhere","author":"a","text":"t"})");
+
+  WebchatHistory after("w-a-", 2);  // the same prefix: restored refs are skipped
+  CHECK(after.restore(records) == 2);
+  REQUIRE(after.size() == 3);
+  const Entry* card_again = after.find(root->entry->ref);
+  REQUIRE(card_again != nullptr);
+  CHECK(card_again->thread_key == "R-7");
+  CHECK(card_again->time == kNow);
+  CHECK(card_again->message->blocks[1].buttons[0].value == "R-7");
+  CHECK(after.visible_to("p.nguyen")[1]->event_id == "e-5");
+  CHECK(after.visible_to("p.nguyen")[1]->thread_ref == root->entry->ref);
+
+  auto retried = after.post(c, kNow);  // the same outbox row again: nothing new
+  REQUIRE(retried.has_value());
+  CHECK(retried->repeated);
+  bot::Delivery fresh = delivery("#lincoln-approvals", "new");
+  auto added = after.post(fresh, kNow);
+  REQUIRE(added.has_value());
+  CHECK(after.find(added->entry->ref) == added->entry);
+  CHECK(added->entry->ref != root->entry->ref);
+  CHECK(added->entry->ref.rfind("w-a-", 0) == 0);
+  bot::Delivery second = delivery("dm:t.garcia", "in the old thread");
+  second.thread_ref = "w-gone-1";
+  auto into = after.post(second, kNow);
+  REQUIRE(into.has_value());
+  CHECK_FALSE(into->stands_in);  // the restored stand-in carries the thread
+  CHECK(into->entry->thread_ref == stand_in);
 }
 
 TEST_CASE("web chat JSON: entries and frames", "[unit][webchat]") {
