@@ -150,7 +150,6 @@ struct World {
     identity->stop();
     for (int i = 0; i < 50 && io.poll() > 0; ++i) {
     }
-    std::filesystem::remove(db);
   }
 
   void run_until(const std::function<bool()>& pred, const char* what) {
@@ -254,6 +253,14 @@ struct World {
   FakeBotConnector rogue{io, "", "/emea"};  // a service no validated activity ever named
   std::optional<FakeBotFrameworkAuth> identity;
   std::string db;
+  // Declared before the store, so destroyed after it: the database is closed before its files go.
+  struct RemoveFiles {
+    const std::string& path;
+    ~RemoveFiles() {
+      std::error_code ignored;
+      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix, ignored);
+    }
+  } db_files{db};
   std::unique_ptr<bot::Store> store;
   bot::SystemClock clock;
   std::optional<workflows::Services> services;
