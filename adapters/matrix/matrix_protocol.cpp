@@ -10,6 +10,7 @@
 namespace adapters::matrix {
 
 using nlohmann::json;
+using json_fields::member;
 using json_fields::str;
 
 namespace {
@@ -80,43 +81,46 @@ std::string choices_text(const bot::FormInput& in) {
 }  // namespace
 
 boost::system::result<SyncBatch> parse_sync(std::string_view body) {
-  json j = json::parse(body, nullptr, false);
+  json j = json_fields::parse(body);
   if (j.is_discarded() || !j.is_object() || !j.contains("next_batch") || !j["next_batch"].is_string())
     return boost::system::errc::make_error_code(boost::system::errc::bad_message);
   SyncBatch batch;
   batch.next_batch = j["next_batch"].get<std::string>();
-  const json rooms = j.value("rooms", json::object());
-  if (!rooms.is_object()) return batch;
-  // Named copies: a range-for over items() of a temporary would dangle.
-  const json invited = rooms.value("invite", json::object());
-  const json joined = rooms.value("join", json::object());
-  const json left = rooms.value("leave", json::object());
-  for (const auto& [room_id, room] : invited.items()) {
-    Invite inv{.room_id = room_id};
-    const json events = room.value("invite_state", json::object()).value("events", json::array());
-    for (const auto& e : events) {
-      if (str(e, "type") != "m.room.member") continue;
-      const json content = e.value("content", json::object());
-      if (str(content, "membership") != "invite") continue;
-      inv.inviter = str(e, "sender");
-      inv.is_direct = content.value("is_direct", false);
+  // References into j, read with member(): any part of a response may be of another type than
+  // the spec says (json::value() would throw), and copies of deep values recurse.
+  const json& rooms = member(j, "rooms");
+  const json& invited = member(rooms, "invite");
+  const json& joined = member(rooms, "join");
+  const json& left = member(rooms, "leave");
+  if (invited.is_object())
+    for (const auto& [room_id, room] : invited.items()) {
+      Invite inv{.room_id = room_id};
+      const json& events = member(member(room, "invite_state"), "events");
+      if (events.is_array())
+        for (const auto& e : events) {
+          if (str(e, "type") != "m.room.member") continue;
+          const json& content = member(e, "content");
+          if (str(content, "membership") != "invite") continue;
+          inv.inviter = str(e, "sender");
+          inv.is_direct = member(content, "is_direct") == true;
+        }
+      batch.invites.push_back(std::move(inv));
     }
-    batch.invites.push_back(std::move(inv));
-  }
-  for (const auto& [room_id, room] : joined.items()) {
-    JoinedRoom jr{.room_id = room_id};
-    const json timeline = room.value("timeline", json::object());
-    const json events = timeline.value("events", json::array());
-    if (events.is_array())
-      for (const auto& e : events) jr.events.push_back(e);
-    jr.limited = timeline.value("limited", false);
-    jr.prev_batch = str(timeline, "prev_batch");
-    jr.encrypted = has_encryption(room.value("state", json::object()).value("events", json::array())) ||
-                   has_encryption(room.value("state_after", json::object()).value("events", json::array())) ||
-                   has_encryption(events);
-    batch.joined.push_back(std::move(jr));
-  }
-  for (const auto& [room_id, room] : left.items()) batch.left.push_back(room_id);
+  if (joined.is_object())
+    for (const auto& [room_id, room] : joined.items()) {
+      JoinedRoom jr{.room_id = room_id};
+      const json& timeline = member(room, "timeline");
+      const json& events = member(timeline, "events");
+      if (events.is_array())
+        for (const auto& e : events) jr.events.push_back(e);
+      jr.limited = member(timeline, "limited") == true;
+      jr.prev_batch = str(timeline, "prev_batch");
+      jr.encrypted = has_encryption(member(member(room, "state"), "events")) ||
+                     has_encryption(member(member(room, "state_after"), "events")) || has_encryption(events);
+      batch.joined.push_back(std::move(jr));
+    }
+  if (left.is_object())
+    for (const auto& [room_id, room] : left.items()) batch.left.push_back(room_id);
   return batch;
 }
 
@@ -184,12 +188,12 @@ std::optional<bot::Inbound> to_inbound(const json& event, const std::string& roo
   if (!event.is_object() || str(event, "type") != "m.room.message") return std::nullopt;
   const std::string sender = str(event, "sender");
   if (sender.empty() || sender == context.bot_user_id) return std::nullopt;
-  const json content = event.value("content", json::object());
+  const json& content = member(event, "content");
   if (!content.is_object()) return std::nullopt;
   const std::string msgtype = str(content, "msgtype");
   // m.notice is never answered (other bots' output), so two bots cannot loop.
   if (msgtype == "m.notice") return std::nullopt;
-  const json relates = content.value("m.relates_to", json::object());
+  const json& relates = member(content, "m.relates_to");
   if (str(relates, "rel_type") == "m.replace") return std::nullopt;  // edits of earlier messages
 
   bot::Inbound ev;
@@ -202,7 +206,7 @@ std::optional<bot::Inbound> to_inbound(const json& event, const std::string& roo
   if (str(relates, "rel_type") == "m.thread") ev.place.thread_ref = str(relates, "event_id");
   if (event.contains("origin_server_ts") && event["origin_server_ts"].is_number_integer())
     ev.time = std::chrono::system_clock::time_point(std::chrono::milliseconds(event["origin_server_ts"].get<long long>()));
-  const json mentions = content.value("m.mentions", json::object()).value("user_ids", json::array());
+  const json& mentions = member(member(content, "m.mentions"), "user_ids");
   if (mentions.is_array())
     for (const auto& u : mentions)
       if (u.is_string() && u.get<std::string>() == context.bot_user_id) ev.mentions_bot = true;
@@ -390,7 +394,7 @@ json encrypted_room_notice() {
 }
 
 long long retry_after_ms(std::string_view error_body) {
-  json j = json::parse(error_body, nullptr, false);
+  json j = json_fields::parse(error_body);
   if (j.is_discarded() || !j.is_object()) return 0;
   auto it = j.find("retry_after_ms");
   return it != j.end() && it->is_number_integer() ? it->get<long long>() : 0;

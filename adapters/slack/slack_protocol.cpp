@@ -32,7 +32,7 @@ constexpr std::string_view kCommand = "/socialmedia";
 ProtocolError fail(std::string message) { return ProtocolError{std::move(message)}; }
 
 std::optional<json> parse_json(std::string_view text) {
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  json j = json_fields::parse(text);
   if (j.is_discarded()) return std::nullopt;
   return j;
 }
@@ -186,6 +186,7 @@ Result<std::optional<bot::Inbound>> interactive(const json& p, std::string_view 
     return std::optional<bot::Inbound>();  // view_closed, shortcuts, suggestions: not for the core
   }
   if (in.actor.empty()) return fail(type + " without user.id");
+  if (in.event_id.empty()) return fail(type + " without trigger_id");  // the core de-duplicates on it
   return std::optional<bot::Inbound>(std::move(in));
 }
 
