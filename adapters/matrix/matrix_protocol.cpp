@@ -204,8 +204,10 @@ std::optional<bot::Inbound> to_inbound(const json& event, const std::string& roo
   ev.place.channel = room_id;
   ev.place.direct = context.direct_rooms.contains(room_id);
   if (str(relates, "rel_type") == "m.thread") ev.place.thread_ref = str(relates, "event_id");
-  if (event.contains("origin_server_ts") && event["origin_server_ts"].is_number_integer())
-    ev.time = std::chrono::system_clock::time_point(std::chrono::milliseconds(event["origin_server_ts"].get<long long>()));
+  // Milliseconds since 1970; past the year 2200 the clock's nanoseconds would overflow.
+  if (const json& ts = member(event, "origin_server_ts");
+      ts.is_number_integer() && ts.get<long long>() >= 0 && ts.get<long long>() < 7258118400000LL)
+    ev.time = std::chrono::system_clock::time_point(std::chrono::milliseconds(ts.get<long long>()));
   const json& mentions = member(member(content, "m.mentions"), "user_ids");
   if (mentions.is_array())
     for (const auto& u : mentions)

@@ -61,7 +61,9 @@ std::chrono::system_clock::time_point ts_time(std::string_view ts,
   auto digits = [](std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
   };
-  if (secs.empty() || secs.size() > 12 || !digits(secs) || frac.size() > 6 || !digits(frac))
+  // At most 10 digits and before 2200: later seconds would overflow the clock's nanoseconds.
+  if (secs.empty() || secs.size() > 10 || !digits(secs) || frac.size() > 6 || !digits(frac) ||
+      std::stoll(std::string(secs)) >= 7258118400LL)
     return fallback;
   std::string micro(frac);
   micro.resize(6, '0');

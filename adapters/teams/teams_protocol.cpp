@@ -254,8 +254,9 @@ std::optional<Clock::time_point> parse_timestamp(std::string_view s) {
     return std::stoi(std::string(d));
   };
   auto y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2), sec = num(17, 2);
-  if (!y || !mo || !d || !h || !mi || !sec || *mo < 1 || *mo > 12 || *d < 1 || *d > 31 || *h > 23 || *mi > 59 ||
-      *sec > 60)
+  // Years outside 1900–2199 would overflow the clock's nanoseconds.
+  if (!y || !mo || !d || !h || !mi || !sec || *y < 1900 || *y > 2199 || *mo < 1 || *mo > 12 || *d < 1 || *d > 31 ||
+      *h > 23 || *mi > 59 || *sec > 60)
     return std::nullopt;
   size_t pos = 19;
   long long micros = 0;

@@ -135,7 +135,7 @@ TEST_CASE("fuzz: policy questions", "[fuzz][policy]") {
   while (accents.size() < 40000) accents += "\xC3\xB1" "\xC3\xA1" "\xC3\xA9 ";
   one(accents, "40,000 bytes of accented letters");
 
-  const std::size_t count = fuzz::scaled(1500);
+  const std::size_t count = fuzz::scaled(5000);
   for (std::size_t i = 0; i < count; ++i) {
     fuzz::Mutator mutator(fuzz::seed() ^ (i * 0x9E3779B97F4A7C15ULL));
     fuzz::Rng& r = mutator.rng();
