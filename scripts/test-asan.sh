@@ -3,7 +3,8 @@
 # build-asan/) and tested: the [fuzz] corpus tests and the protocol, config and policy unit tests
 # (hallpass_untrusted_tests; docs/architecture.md, "Sanitizers and fuzzing" says what and why).
 # Prints how long the build and the run took. Arguments go to the test executable (a Catch2 test
-# spec such as "[fuzz]"). HALLPASS_BUILD_LOCK=<file>: build under flock on that file (the shared
+# spec such as "[fuzz]"); without any, every test but those that run the command line ([cli]: it is
+# not built here). HALLPASS_BUILD_LOCK=<file>: build under flock on that file (the shared
 # checkout's /tmp/hallpass-build.lock); the tests run outside it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,7 @@ built=$(date +%s)
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 status=0
+(( $# > 0 )) || set -- "~[cli]"
 build-asan/tests/hallpass_untrusted_tests "$@" || status=$?
 end=$(date +%s)
 echo "test-asan: build $((built - start)) s, tests $((end - built)) s, exit $status"
