@@ -77,19 +77,25 @@ void Runtime::shut_down(std::chrono::milliseconds grace) {
   });
 }
 
+void Runtime::catch_stop_signals() {
+  if (!signals_) signals_.emplace(io_, SIGINT, SIGTERM);
+}
+
 int Runtime::run(bool stop_on_signal) {
   dispatcher_.recover();
   // The standing timers (the next digest) exist; then timers that fell due while Hallpass was
   // stopped fire first, before any new event.
   bot_.start_up();
   bot_.fire_due_timers();
-  asio::signal_set signals(io_, SIGINT, SIGTERM);
-  if (stop_on_signal)
-    signals.async_wait([this](const boost::system::error_code& ec, int sig) {
+  if (stop_on_signal) {
+    // A signal caught since catch_stop_signals() is delivered to this wait at once.
+    catch_stop_signals();
+    signals_->async_wait([this](const boost::system::error_code& ec, int sig) {
       if (ec) return;
       spdlog::info("signal {}: stopping", sig);
       shut_down(std::chrono::seconds(3));
     });
+  }
   asio::co_spawn(io_, scheduler_.run(), log_failure("the scheduler"));
   asio::co_spawn(io_, dispatcher_.run(), log_failure("the outbox dispatcher"));
   running_adapters_ = adapters_.size();

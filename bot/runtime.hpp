@@ -3,9 +3,11 @@
 // and the adapters. run() returns when every adapter's run() has returned (the console at end of
 // input) or on SIGINT/SIGTERM.
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "bot/adapter.hpp"
@@ -23,6 +25,10 @@ class Runtime {
   void add_adapter(Adapter& adapter);
   Bot& bot() { return bot_; }
   OutboxDispatcher& dispatcher() { return dispatcher_; }
+  // Catches SIGINT and SIGTERM from now on; run() then stops politely on one, also on one that
+  // arrived while the adapters were starting (before this, such a signal would end the process
+  // at once). Call it before announcing that the bot is up.
+  void catch_stop_signals();
   // Runs until the adapters finish or a stop signal; returns the process exit code.
   int run(bool stop_on_signal = true);
   // Ends run() at once.
@@ -41,6 +47,7 @@ class Runtime {
   std::vector<Adapter*> adapters_;
   size_t running_adapters_ = 0;
   boost::asio::steady_timer grace_;
+  std::optional<boost::asio::signal_set> signals_;
 };
 
 }  // namespace bot

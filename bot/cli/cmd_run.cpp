@@ -109,6 +109,9 @@ int cmd_run(int argc, char** argv, bool demo) {
   bot::SystemClock clock;
   boost::asio::io_context io;
   bot::Runtime runtime(io, *district, *store, clock);
+  // From here a SIGTERM (systemd, a test, Ctrl-C) stops the bot politely, even one that comes
+  // while the adapters start and before the "Hallpass … " lines below announce it.
+  runtime.catch_stop_signals();
   // Adapters in priority order: a person reachable on several platforms is written to on the first.
   std::optional<adapters::slack::SlackAdapter> slack_adapter;
   if (slack) {
