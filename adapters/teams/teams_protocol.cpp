@@ -165,7 +165,7 @@ std::string reference_to_json(const ConversationReference& r) {
 }
 
 Result<ConversationReference> reference_from_json(std::string_view text) {
-  json j = json::parse(text, nullptr, false);
+  json j = json_fields::parse(text);
   if (j.is_discarded() || !j.is_object()) return fail("conversation reference is not a JSON object");
   ConversationReference r;
   const json& conversation = member(j, "conversation");
@@ -287,7 +287,7 @@ std::optional<Clock::time_point> parse_timestamp(std::string_view s) {
 // ---- activities ------------------------------------------------------------------------------
 
 Result<ParsedActivity> parse_activity(std::string_view body, Clock::time_point now) {
-  json a = json::parse(body, nullptr, false);
+  json a = json_fields::parse(body);
   if (a.is_discarded() || !a.is_object()) return fail("activity is not a JSON object");
   ParsedActivity out;
   out.type = str(a, "type");

@@ -30,6 +30,26 @@ std::string repeat(std::string_view unit, std::size_t times) {
   return out;
 }
 
+void collect_pointers(const json& node, const json::json_pointer& at, std::vector<json::json_pointer>& out,
+                      std::size_t max) {
+  if (out.size() >= max) return;
+  out.push_back(at);
+  if (node.is_object()) {
+    for (const auto& [key, child] : node.items()) collect_pointers(child, at / key, out, max);
+  } else if (node.is_array()) {
+    for (std::size_t i = 0; i < node.size(); ++i) collect_pointers(node[i], at / i, out, max);
+  }
+}
+
+std::string substitute(std::string text, const std::vector<std::string>& raw) {
+  for (std::size_t n = raw.size(); n-- > 0;) {
+    const std::string token = dumped_placeholder(n);
+    for (std::size_t at = text.find(token); at != std::string::npos; at = text.find(token, at + raw[n].size()))
+      text.replace(at, token.size(), raw[n]);
+  }
+  return text;
+}
+
 void collect(json& node, std::vector<json*>& out) {
   out.push_back(&node);
   if (node.is_structured())
@@ -223,14 +243,31 @@ std::optional<std::string> Mutator::json_level(std::string_view input) {
   std::vector<std::string> raw;
   const std::size_t rounds = 1 + rng_.below(3);
   for (std::size_t i = 0; i < rounds; ++i) mutate_json_once(root, raw);
-  std::string text = root.dump(rng_.one_in(4) ? 2 : -1);
-  // Raw texts may contain earlier placeholders' text only by chance; replace from the last.
-  for (std::size_t n = raw.size(); n-- > 0;) {
-    const std::string token = dumped_placeholder(n);
-    for (std::size_t at = text.find(token); at != std::string::npos; at = text.find(token, at + raw[n].size()))
-      text.replace(at, token.size(), raw[n]);
+  return substitute(root.dump(rng_.one_in(4) ? 2 : -1), raw);
+}
+
+std::vector<std::string> structural_sweep(std::string_view input, std::size_t max_nodes) {
+  const json root = json::parse(input, nullptr, /*allow_exceptions=*/false);
+  if (root.is_discarded()) return {};
+  std::vector<json::json_pointer> pointers;
+  collect_pointers(root, json::json_pointer(), pointers, max_nodes);
+  std::vector<std::string> out;
+  for (const auto& at : pointers) {
+    const std::string old = root.at(at).dump();
+    const std::vector<std::string> replacements = {
+        "null", "-1", "1e400", "\"\"", "\"\\ud800\"", "\"\xC3\x28\"", "[]", "{}",
+        repeat("[", 100000) + old + repeat("]", 100000)};
+    for (const std::string& replacement : replacements) {
+      if (at.empty()) {
+        out.push_back(replacement);
+        continue;
+      }
+      json copy = root;
+      copy.at(at) = placeholder(0);
+      out.push_back(substitute(copy.dump(), {replacement}));
+    }
   }
-  return text;
+  return out;
 }
 
 void Mutator::mutate_bytes_once(std::string& s) {
@@ -402,6 +439,9 @@ Report run(const std::vector<std::string>& seeds, std::size_t count, const Check
     const std::size_t step = size > truncations ? size / truncations + 1 : 1;
     for (std::size_t cut = 0; cut < size; cut += step)
       one(std::string_view(seeds[i]).substr(0, cut), "seed " + std::to_string(i) + " cut at " + std::to_string(cut));
+    const auto swept = structural_sweep(seeds[i]);
+    for (std::size_t k = 0; k < swept.size(); ++k)
+      one(swept[k], "seed " + std::to_string(i) + " structural variant " + std::to_string(k));
   }
   if (seeds.empty()) return report;
   for (std::size_t i = 0; i < count; ++i) {

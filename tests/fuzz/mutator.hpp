@@ -76,6 +76,12 @@ class Mutator {
   Rng rng_;
 };
 
+// Every value of a JSON seed (up to max_nodes of them, in document order) replaced in turn by
+// null, a number, a string, a lone surrogate, invalid UTF-8, an empty array and object, and
+// itself nested 100,000 deep: the type swaps and deep nesting at every position, not only where
+// the random mutations happen to land. Empty when the input is not JSON.
+std::vector<std::string> structural_sweep(std::string_view input, std::size_t max_nodes = 400);
+
 // Inputs every decoder must survive, without a seed: empty, whitespace, JSON scalars and empty
 // containers, 200,000-deep arrays and objects, a 1 MB string, the odd byte strings alone.
 std::vector<std::string> hostile_inputs();
@@ -100,7 +106,8 @@ struct Report {
 };
 
 // Feeds `decode` the hostile inputs, each seed unchanged, each seed cut at every position
-// (up to `truncations` positions per seed) and then `count` mutations of the seeds in turn.
+// (up to `truncations` positions per seed), each seed's structural sweep, and then `count`
+// mutations of the seeds in turn.
 // `decode` returns "" when the decoder behaved, else what was wrong (a refusal without a message,
 // say). An exception escaping `decode` and a non-empty answer are counted with the input that
 // caused them, and the loop goes on. Catch2 assertions do not belong in `decode` (too many).
