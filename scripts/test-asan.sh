@@ -8,6 +8,7 @@
 # checkout's /tmp/hallpass-build.lock); the tests run outside it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/install-deps.sh >/dev/null
 lock=()
 [[ -n "${HALLPASS_BUILD_LOCK:-}" ]] && lock=(flock "$HALLPASS_BUILD_LOCK")
 start=$(date +%s)
