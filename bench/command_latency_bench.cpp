@@ -9,9 +9,11 @@
 #include <iostream>
 #include <unistd.h>
 
-#include "bot/bot.hpp"
-#include "bot/district.hpp"
-#include "bot/store.hpp"
+#include "bot/core/bot.hpp"
+#include "bot/district/district.hpp"
+#include "bot/store/store.hpp"
+#include "workflows/router.hpp"
+#include "bot/app/adapter_registry.hpp"
 
 namespace {
 
@@ -32,13 +34,14 @@ struct Series {
 
 int main(int argc, char** argv) {
   int n = argc > 1 ? std::atoi(argv[1]) : 2000;
-  auto district = bot::load_district(bot::sample_config_path(), std::cerr);
+  auto district = app::load_district(bot::sample_config_path(), std::cerr);
   if (!district) return 1;
   auto path = std::filesystem::temp_directory_path() / ("hallpass-bench-" + std::to_string(::getpid()) + ".db");
   auto store = bot::open_sqlite_store(path.string());
   bot::SystemClock clock;
-  auto services = district->services();
-  bot::Bot bot(services, *store, clock);
+  auto services = workflows::services_of(*district);
+  workflows::WorkflowRouter router(services);
+  bot::Bot bot(services.config, services.prompts, router, *store, clock);
 
   int event = 0;
   auto handle = [&](Series& s, bot::Inbound ev) {

@@ -12,12 +12,13 @@
 #include <iostream>
 #include <string>
 
-#include "bot/bot.hpp"
-#include "bot/district.hpp"
-#include "bot/district_calendar.hpp"
-#include "bot/prompts.hpp"
-#include "bot/store.hpp"
+#include "bot/core/bot.hpp"
+#include "bot/district/district.hpp"
+#include "bot/district/district_calendar.hpp"
+#include "bot/district/prompts.hpp"
+#include "bot/store/store.hpp"
 #include "workflows/digest.hpp"
+#include "workflows/router.hpp"
 
 namespace {
 
@@ -130,7 +131,8 @@ int main(int argc, char** argv) {
 
   // The real night: the digest timer fires through the bot core and the outbox is written.
   bot::ManualClock clock(night_at);
-  bot::Bot bot(services, *store, clock);
+  workflows::WorkflowRouter router(services);
+  bot::Bot bot(services.config, services.prompts, router, *store, clock);
   {
     auto tx = store->begin();
     store->schedule({"digest", "2026-12-01", night_at});

@@ -13,10 +13,10 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "bot/clause_questions.hpp"
-#include "bot/policy_document_parser.hpp"
-#include "bot/policy_index.hpp"
-#include "bot/policy_library.hpp"
+#include "bot/policy/clause_questions.hpp"
+#include "bot/policy/policy_document_parser.hpp"
+#include "bot/policy/policy_index.hpp"
+#include "bot/policy/policy_library.hpp"
 
 namespace {
 

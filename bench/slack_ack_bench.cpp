@@ -25,11 +25,13 @@
 #include <vector>
 
 #include "adapters/slack/slack_adapter.hpp"
-#include "bot/bot.hpp"
-#include "bot/district.hpp"
-#include "bot/outbox_dispatcher.hpp"
-#include "bot/store.hpp"
+#include "bot/core/bot.hpp"
+#include "bot/district/district.hpp"
+#include "bot/core/outbox_dispatcher.hpp"
+#include "bot/store/store.hpp"
 #include "tests/support/fake_slack_server.hpp"
+#include "workflows/router.hpp"
+#include "bot/app/adapter_registry.hpp"
 
 namespace {
 
@@ -106,8 +108,9 @@ Report run_once(const bot::District& district, long n, double rate) {
     asio::io_context io;
     auto store = bot::open_sqlite_store(path.string());
     bot::SystemClock clock;
-    auto services = district.services();
-    bot::Bot core(services, *store, clock);
+    auto services = workflows::services_of(district);
+    workflows::WorkflowRouter router(services);
+    bot::Bot core(services.config, services.prompts, router, *store, clock);
     bot::OutboxDispatcher dispatcher(io.get_executor(), *store, district.config, clock);
     adapters::slack::SlackOptions o;
     o.api.base_url = base_url;
@@ -142,7 +145,7 @@ int main(int argc, char** argv) {
   for (int i = 2; i < argc; ++i) rates.push_back(std::atof(argv[i]));
   if (rates.empty()) rates = {200, 1000};
   spdlog::set_level(spdlog::level::err);
-  auto loaded = bot::load_district(bot::sample_config_path(), std::cerr);
+  auto loaded = app::load_district(bot::sample_config_path(), std::cerr);
   if (!loaded) return 1;
   for (auto& p : loaded->config.people) p.handles["slack"] = slack_id(p.id);
   const bot::District& district = *loaded;

@@ -25,13 +25,15 @@
 #include <string>
 #include <vector>
 
-#include "adapters/http/http_client.hpp"
+#include "adapters/common/http_client.hpp"
 #include "adapters/teams/teams_adapter.hpp"
-#include "bot/bot.hpp"
-#include "bot/district.hpp"
-#include "bot/store.hpp"
+#include "bot/core/bot.hpp"
+#include "bot/district/district.hpp"
+#include "bot/store/store.hpp"
 #include "tests/support/fake_bot_connector.hpp"
 #include "tests/support/fake_bot_framework_auth.hpp"
+#include "workflows/router.hpp"
+#include "bot/app/adapter_registry.hpp"
 
 namespace {
 
@@ -118,14 +120,15 @@ int main(int argc, char** argv) {
   // Everyone is in the directory: no e-mail look-ups.
   adapters::teams::TeamsAdapter adapter(io.get_executor(), o, refs, [](std::string_view) { return true; });
   adapter.listen();
-  auto district = bot::load_district(bot::sample_config_path().string(), std::cerr);
+  auto district = app::load_district(bot::sample_config_path().string(), std::cerr);
   if (!district) return 1;
   auto db = std::filesystem::temp_directory_path() / ("hallpass-teams-bench-" + std::to_string(::getpid()) + ".db");
   std::filesystem::remove(db);
   auto store = bot::open_sqlite_store(db.string());
   bot::SystemClock clock;
-  auto services = district->services();
-  bot::Bot core(services, *store, clock);
+  auto services = workflows::services_of(*district);
+  workflows::WorkflowRouter router(services);
+  bot::Bot core(services.config, services.prompts, router, *store, clock);
   core.start_up();
   CountingSink sink(with_core ? &core : nullptr);
   asio::co_spawn(io, adapter.run(sink), asio::detached);

@@ -1,6 +1,6 @@
 #include "workflows/ask_workflow.hpp"
 
-#include "bot/markup.hpp"
+#include "bot/model/markup.hpp"
 #include "workflows/platforms.hpp"
 #include "workflows/request_views.hpp"
 

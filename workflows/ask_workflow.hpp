@@ -2,8 +2,8 @@
 // Policy questions: "can I friend a parent?" answered with the district's policy quoted verbatim.
 #include <string_view>
 
-#include "bot/message.hpp"
-#include "bot/policy_library.hpp"
+#include "bot/model/message.hpp"
+#include "bot/policy/policy_library.hpp"
 #include "workflows/context.hpp"
 
 namespace workflows {

@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bot/markup.hpp"
+#include "bot/model/markup.hpp"
 
 namespace workflows {
 

@@ -7,13 +7,14 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "bot/config.hpp"
-#include "bot/district_calendar.hpp"
-#include "bot/effects.hpp"
-#include "bot/inbound.hpp"
-#include "bot/policy_library.hpp"
-#include "bot/prompts.hpp"
-#include "bot/store.hpp"
+#include "bot/district/config.hpp"
+#include "bot/district/district.hpp"
+#include "bot/district/district_calendar.hpp"
+#include "bot/model/effects.hpp"
+#include "bot/model/inbound.hpp"
+#include "bot/policy/policy_library.hpp"
+#include "bot/district/prompts.hpp"
+#include "bot/store/store.hpp"
 
 namespace workflows {
 
@@ -24,6 +25,9 @@ struct Services {
   const bot::DistrictCalendar& calendar;
   const bot::PolicyLibrary* policy;  // null when the district names no policy documents
 };
+
+// The services of a loaded district (which must outlive them).
+inline Services services_of(const bot::District& d) { return {d.config, d.prompts, *d.calendar, d.policy.get()}; }
 
 class Context {
  public:

@@ -7,8 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bot/audit_anchor.hpp"
-#include "bot/markup.hpp"
+#include "bot/store/audit_anchor.hpp"
+#include "bot/model/markup.hpp"
 #include "workflows/incident_actions.hpp"
 #include "workflows/platforms.hpp"
 #include "workflows/request_cards.hpp"

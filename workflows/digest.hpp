@@ -14,9 +14,9 @@
 #include <utility>
 #include <vector>
 
-#include "bot/effects.hpp"
-#include "bot/request.hpp"
-#include "bot/store.hpp"
+#include "bot/model/effects.hpp"
+#include "bot/model/request.hpp"
+#include "bot/store/store.hpp"
 #include "workflows/context.hpp"
 
 namespace workflows {

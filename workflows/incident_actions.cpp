@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bot/markup.hpp"
+#include "bot/model/markup.hpp"
 #include "workflows/incident_cards.hpp"
 #include "workflows/incident_report.hpp"
 #include "workflows/platforms.hpp"

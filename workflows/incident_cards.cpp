@@ -1,7 +1,7 @@
 #include "workflows/incident_cards.hpp"
 
-#include "bot/markup.hpp"
-#include "bot/policy_quotes.hpp"
+#include "bot/model/markup.hpp"
+#include "bot/policy/policy_quotes.hpp"
 
 namespace workflows {
 

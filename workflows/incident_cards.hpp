@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "bot/incident.hpp"
-#include "bot/message.hpp"
+#include "bot/model/incident.hpp"
+#include "bot/model/message.hpp"
 #include "workflows/context.hpp"
 
 namespace workflows {

@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bot/markup.hpp"
-#include "bot/sha256.hpp"
+#include "bot/model/markup.hpp"
+#include "bot/model/sha256.hpp"
 #include "workflows/incident_actions.hpp"
 #include "workflows/incident_cards.hpp"
 #include "workflows/incident_routing.hpp"

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string_view>
 
-#include "bot/incident.hpp"
+#include "bot/model/incident.hpp"
 #include "workflows/context.hpp"
 
 namespace workflows {

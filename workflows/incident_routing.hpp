@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "bot/config.hpp"
+#include "bot/district/config.hpp"
 
 namespace workflows {
 

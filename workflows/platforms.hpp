@@ -5,8 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "bot/message.hpp"
-#include "bot/request.hpp"
+#include "bot/model/message.hpp"
+#include "bot/model/request.hpp"
 
 namespace workflows {
 

@@ -1,6 +1,6 @@
 #include "workflows/request_cards.hpp"
 
-#include "bot/markup.hpp"
+#include "bot/model/markup.hpp"
 #include "workflows/platforms.hpp"
 #include "workflows/request_deadlines.hpp"
 

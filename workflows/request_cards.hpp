@@ -2,8 +2,8 @@
 // The messages about a request: the approver's card, the employee's summary and written decision.
 #include <string>
 
-#include "bot/message.hpp"
-#include "bot/request.hpp"
+#include "bot/model/message.hpp"
+#include "bot/model/request.hpp"
 #include "workflows/context.hpp"
 
 namespace workflows {

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bot/markup.hpp"
+#include "bot/model/markup.hpp"
 #include "workflows/platforms.hpp"
 #include "workflows/request_cards.hpp"
 

@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "bot/request.hpp"
-#include "bot/store.hpp"
+#include "bot/model/request.hpp"
+#include "bot/store/store.hpp"
 #include "workflows/context.hpp"
 
 namespace workflows {

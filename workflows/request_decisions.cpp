@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bot/markup.hpp"
+#include "bot/model/markup.hpp"
 #include "workflows/platforms.hpp"
 #include "workflows/request_cards.hpp"
 #include "workflows/request_deadlines.hpp"

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "bot/markup.hpp"
+#include "bot/model/markup.hpp"
 #include "workflows/platforms.hpp"
 #include "workflows/request_cards.hpp"
 

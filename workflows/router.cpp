@@ -1,6 +1,6 @@
 #include "workflows/router.hpp"
 
-#include "bot/markup.hpp"
+#include "bot/model/markup.hpp"
 #include "workflows/ask_workflow.hpp"
 #include "workflows/digest.hpp"
 #include "workflows/incident_actions.hpp"
@@ -12,6 +12,7 @@
 #include "workflows/request_intake.hpp"
 #include "workflows/request_timers.hpp"
 #include "workflows/request_views.hpp"
+#include "workflows/startup.hpp"
 
 namespace workflows {
 namespace {
@@ -98,6 +99,25 @@ void route_timer(Context& ctx, const bot::Timer& timer) {
   if (timer.kind == "warning") return on_warning_timer(ctx, timer);
   if (timer.kind == "escalation") return on_escalation_timer(ctx, timer);
   if (timer.kind == "digest") return on_digest_timer(ctx, timer);
+}
+
+Context WorkflowRouter::context(const bot::Turn& t) const {
+  return Context(services_, t.store, t.effects, t.now, t.event, t.actor, t.thread_key);
+}
+
+void WorkflowRouter::route_event(const bot::Turn& turn) {
+  Context ctx = context(turn);
+  workflows::route_event(ctx);
+}
+
+void WorkflowRouter::route_timer(const bot::Turn& turn, const bot::Timer& timer) {
+  Context ctx = context(turn);
+  workflows::route_timer(ctx, timer);
+}
+
+void WorkflowRouter::start_up(const bot::Turn& turn) {
+  Context ctx = context(turn);
+  on_startup(ctx);
 }
 
 }  // namespace workflows

@@ -1,12 +1,26 @@
 #pragma once
 // Routes an event to the workflow that handles it: commands, button presses, form submissions
 // and messages; and timers to the workflow that set them.
-#include "bot/store.hpp"
+#include "bot/core/router.hpp"
+#include "bot/store/store.hpp"
 #include "workflows/context.hpp"
 
 namespace workflows {
 
 void route_event(Context& ctx);
 void route_timer(Context& ctx, const bot::Timer& timer);
+
+// The workflows as the core sees them (bot::Router): the app gives one to the bot.
+class WorkflowRouter final : public bot::Router {
+ public:
+  explicit WorkflowRouter(const Services& services) : services_(services) {}
+  void route_event(const bot::Turn& turn) override;
+  void route_timer(const bot::Turn& turn, const bot::Timer& timer) override;
+  void start_up(const bot::Turn& turn) override;
+
+ private:
+  Context context(const bot::Turn& turn) const;
+  const Services& services_;
+};
 
 }  // namespace workflows

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "bot/markup.hpp"
-#include "bot/sha256.hpp"
+#include "bot/model/markup.hpp"
+#include "bot/model/sha256.hpp"
 
 namespace adapters::console {
 

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "bot/adapter.hpp"
+#include "bot/model/adapter.hpp"
 
 namespace adapters::console {
 

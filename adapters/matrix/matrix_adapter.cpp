@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "adapters/http/http_client.hpp"
+#include "adapters/common/http_client.hpp"
 #include "adapters/matrix/matrix_api.hpp"
 #include "adapters/matrix/matrix_protocol.hpp"
 

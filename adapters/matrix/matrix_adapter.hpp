@@ -18,8 +18,8 @@
 #include <set>
 #include <string>
 
-#include "adapters/settings/setting_checks.hpp"
-#include "bot/adapter.hpp"
+#include "adapters/common/setting_checks.hpp"
+#include "bot/model/adapter.hpp"
 
 namespace adapters::matrix {
 

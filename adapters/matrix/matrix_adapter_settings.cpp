@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "adapters/http/endpoint_url.hpp"
+#include "adapters/common/endpoint_url.hpp"
 #include "adapters/matrix/matrix_adapter.hpp"
 
 namespace adapters::matrix {

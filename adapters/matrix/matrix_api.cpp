@@ -1,6 +1,6 @@
 #include "adapters/matrix/matrix_api.hpp"
 
-#include "adapters/http/path_segment.hpp"
+#include "adapters/common/path_segment.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -5,7 +5,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <string>
 
-#include "adapters/http/http_client.hpp"
+#include "adapters/common/http_client.hpp"
 
 namespace adapters::matrix {
 

@@ -1,11 +1,11 @@
 #include "adapters/matrix/matrix_protocol.hpp"
 
-#include "adapters/json_fields.hpp"
+#include "adapters/common/json_fields.hpp"
 
 #include <boost/system/errc.hpp>
 #include <chrono>
 
-#include "bot/markup.hpp"
+#include "bot/model/markup.hpp"
 
 namespace adapters::matrix {
 

@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "bot/inbound.hpp"
-#include "bot/message.hpp"
+#include "bot/model/inbound.hpp"
+#include "bot/model/message.hpp"
 
 namespace adapters::matrix {
 

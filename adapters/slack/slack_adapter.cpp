@@ -1,6 +1,6 @@
 #include "adapters/slack/slack_adapter.hpp"
 
-#include "adapters/http/endpoint_url.hpp"
+#include "adapters/common/endpoint_url.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "adapters/http/http_client.hpp"
+#include "adapters/common/http_client.hpp"
 
 namespace adapters::slack {
 

@@ -30,8 +30,8 @@
 #include "adapters/slack/slack_http_receiver.hpp"
 #include "adapters/slack/slack_socket_mode.hpp"
 #include "adapters/slack/slack_web_api.hpp"
-#include "bot/adapter.hpp"
-#include "adapters/settings/setting_checks.hpp"
+#include "bot/model/adapter.hpp"
+#include "adapters/common/setting_checks.hpp"
 
 namespace adapters::slack {
 

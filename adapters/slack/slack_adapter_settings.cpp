@@ -7,7 +7,7 @@
 #include <spdlog/spdlog.h>
 #include <stdexcept>
 
-#include "adapters/http/endpoint_url.hpp"
+#include "adapters/common/endpoint_url.hpp"
 #include "adapters/slack/slack_adapter.hpp"
 
 namespace adapters::slack {

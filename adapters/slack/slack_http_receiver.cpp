@@ -10,7 +10,7 @@
 #include <string_view>
 #include <utility>
 
-#include "adapters/http/http_server.hpp"
+#include "adapters/common/http_server.hpp"
 
 namespace adapters::slack {
 

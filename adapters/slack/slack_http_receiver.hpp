@@ -16,7 +16,7 @@
 // core on the payload's event id, not here.
 //
 // The transport (routes, 404/405/413, keep-alive, timeouts, connection limits) is
-// adapters/http/HttpServer; this file is what Slack's HTTP mode adds to it.
+// adapters/common/HttpServer; this file is what Slack's HTTP mode adds to it.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
@@ -63,7 +63,7 @@ class SlackHttpReceiver {
   SlackHttpReceiver(const SlackHttpReceiver&) = delete;
   SlackHttpReceiver& operator=(const SlackHttpReceiver&) = delete;
 
-  // listen, bound_port, url, run and stop are HttpServer's (adapters/http/http_server.hpp);
+  // listen, bound_port, url, run and stop are HttpServer's (adapters/common/http_server.hpp);
   // listen() and run() also throw std::invalid_argument when there is no signing secret.
   void listen();
   unsigned short bound_port() const;

@@ -1,6 +1,6 @@
 #include "adapters/slack/slack_protocol.hpp"
 
-#include "adapters/json_fields.hpp"
+#include "adapters/common/json_fields.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "bot/markup.hpp"
+#include "bot/model/markup.hpp"
 
 namespace adapters::slack {
 

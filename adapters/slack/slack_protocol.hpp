@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include "bot/delivery.hpp"
-#include "bot/inbound.hpp"
-#include "bot/message.hpp"
+#include "bot/model/delivery.hpp"
+#include "bot/model/inbound.hpp"
+#include "bot/model/message.hpp"
 
 namespace adapters::slack {
 
@@ -107,7 +107,7 @@ inline constexpr std::size_t kMaxPrivateMetadata = 3000;
 
 // Escapes user text for mrkdwn: only & < > (so <@U…>, <!here> and <url> cannot be formed).
 std::string escape_mrkdwn(std::string_view text);
-// Neutral markup (bot/markup.hpp) → mrkdwn.
+// Neutral markup (bot/model/markup.hpp) → mrkdwn.
 std::string to_mrkdwn(std::string_view markup);
 // The message's blocks as a JSON array (form blocks are left out: forms open as modals), within
 // Slack's limits: sections split at 3000 characters, fields 10 per section, buttons 25 per actions

@@ -10,7 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
-#include "adapters/http/http_client.hpp"
+#include "adapters/common/http_client.hpp"
 #include "adapters/slack/slack_pacer.hpp"
 
 namespace adapters::slack {

@@ -1,6 +1,6 @@
 #pragma once
 // SlackWebApi: the Web API methods the Slack adapter uses, over kept-alive HTTP connections
-// (adapters/http/http_client.hpp; "https" verifies certificates, "http" is for loopback tests).
+// (adapters/common/http_client.hpp; "https" verifies certificates, "http" is for loopback tests).
 //
 // The bot token goes in the Authorization header (the app-level token only for
 // apps.connections.open), never in a URL, a body or a log line. Posts are paced per channel
@@ -17,7 +17,7 @@
 #include <string>
 
 #include "adapters/slack/slack_protocol.hpp"
-#include "bot/delivery.hpp"
+#include "bot/model/delivery.hpp"
 
 namespace adapters::slack {
 

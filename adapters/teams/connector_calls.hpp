@@ -10,8 +10,8 @@
 
 #include "adapters/teams/teams_cards.hpp"
 #include "adapters/teams/teams_protocol.hpp"
-#include "bot/delivery.hpp"
-#include "adapters/http/path_segment.hpp"
+#include "bot/model/delivery.hpp"
+#include "adapters/common/path_segment.hpp"
 
 namespace adapters::teams {
 

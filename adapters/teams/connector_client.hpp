@@ -20,7 +20,7 @@
 #include <string_view>
 #include <vector>
 
-#include "adapters/http/http_client.hpp"
+#include "adapters/common/http_client.hpp"
 #include "adapters/teams/connector_calls.hpp"
 
 namespace adapters::teams {

@@ -5,8 +5,8 @@
 #include <optional>
 #include <spdlog/spdlog.h>
 
-#include "adapters/http/endpoint_url.hpp"
-#include "adapters/http/http_client.hpp"
+#include "adapters/common/endpoint_url.hpp"
+#include "adapters/common/http_client.hpp"
 #include "adapters/teams/single_flight.hpp"
 
 namespace adapters::teams {

@@ -35,12 +35,12 @@
 #include <string_view>
 #include <vector>
 
-#include "adapters/http/http_server.hpp"
+#include "adapters/common/http_server.hpp"
 #include "adapters/teams/connector_client.hpp"
 #include "adapters/teams/conversation_references.hpp"
 #include "adapters/teams/teams_auth.hpp"
-#include "bot/adapter.hpp"
-#include "adapters/settings/setting_checks.hpp"
+#include "bot/model/adapter.hpp"
+#include "adapters/common/setting_checks.hpp"
 
 namespace adapters::teams {
 

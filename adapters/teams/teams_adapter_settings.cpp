@@ -8,7 +8,7 @@
 #include <set>
 #include <stdexcept>
 
-#include "adapters/http/endpoint_url.hpp"
+#include "adapters/common/endpoint_url.hpp"
 #include "adapters/teams/teams_adapter.hpp"
 
 namespace adapters::teams {

@@ -19,7 +19,7 @@
 #include <string_view>
 
 #include "adapters/teams/auth_failure.hpp"
-#include "bot/delivery.hpp"
+#include "bot/model/delivery.hpp"
 
 namespace adapters::teams {
 

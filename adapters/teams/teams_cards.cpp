@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/teams/teams_protocol.hpp"
-#include "bot/markup.hpp"
+#include "bot/model/markup.hpp"
 
 namespace adapters::teams {
 

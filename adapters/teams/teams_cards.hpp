@@ -32,7 +32,7 @@
 #include <string>
 #include <string_view>
 
-#include "bot/message.hpp"
+#include "bot/model/message.hpp"
 
 namespace adapters::teams {
 
@@ -43,7 +43,7 @@ inline constexpr std::size_t kMaxSummaryBytes = 1000;
 
 // Literal text → TextBlock Markdown that shows exactly that text (see above).
 std::string escape_card_text(std::string_view text);
-// Neutral markup (bot/markup.hpp) → TextBlock Markdown: **bold**, _italic_, [label](url) for
+// Neutral markup (bot/model/markup.hpp) → TextBlock Markdown: **bold**, _italic_, [label](url) for
 // http(s)/mailto links only, "- " list items; every text run escaped with escape_card_text.
 std::string to_card_markdown(std::string_view markup);
 

@@ -1,6 +1,6 @@
 #include "adapters/teams/teams_protocol.hpp"
 
-#include "adapters/json_fields.hpp"
+#include "adapters/common/json_fields.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "bot/inbound.hpp"
+#include "bot/model/inbound.hpp"
 
 namespace adapters::teams {
 

@@ -17,8 +17,8 @@
 
 #include "adapters/webchat/webchat_archive.hpp"
 #include "adapters/webchat/webchat_history.hpp"
-#include "bot/adapter.hpp"
-#include "bot/config.hpp"
+#include "bot/model/adapter.hpp"
+#include "bot/district/config.hpp"
 
 namespace adapters::webchat {
 

@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <utility>
 
-#include "bot/message_json.hpp"
+#include "bot/model/message_json.hpp"
 
 namespace adapters::webchat {
 

@@ -23,8 +23,8 @@
 #include <string_view>
 #include <vector>
 
-#include "bot/delivery.hpp"
-#include "bot/message.hpp"
+#include "bot/model/delivery.hpp"
+#include "bot/model/message.hpp"
 
 namespace adapters::webchat {
 

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "bot/message_json.hpp"
+#include "bot/model/message_json.hpp"
 
 namespace adapters::webchat {
 

@@ -25,8 +25,8 @@
 #include <vector>
 
 #include "adapters/webchat/webchat_history.hpp"
-#include "bot/config.hpp"
-#include "bot/inbound.hpp"
+#include "bot/district/config.hpp"
+#include "bot/model/inbound.hpp"
 
 namespace adapters::webchat {
 

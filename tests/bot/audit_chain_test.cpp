@@ -8,9 +8,9 @@
 #include <fstream>
 #include <iterator>
 
-#include "bot/audit_anchor.hpp"
-#include "bot/sha256.hpp"
-#include "bot/store.hpp"
+#include "bot/store/audit_anchor.hpp"
+#include "bot/model/sha256.hpp"
+#include "bot/store/store.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace {

@@ -17,8 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "bot/config_loader.hpp"
-#include "bot/district.hpp"
+#include "bot/district/config_loader.hpp"
+#include "bot/district/district.hpp"
+#include "tests/support/platform_rules.hpp"
 
 namespace {
 
@@ -227,7 +228,7 @@ TEST_CASE("thousands of broken configs are refused with a line, never a crash", 
     if (trace) std::fprintf(stderr, "%s\n", v.kind.substr(0, 80).c_str());
     std::string problem;
     try {
-      const auto r = bot::load_district_config_text(v.text, bot::sample_config_path());
+      const auto r = bot::load_district_config_text(v.text, bot::sample_config_path(), test_support::platform_rules());
       if (trace && !r.errors.empty()) std::fprintf(stderr, "  %s\n", r.errors.front().to_string().substr(0, 200).c_str());
       if (r.config) {
         if (!r.errors.empty()) problem = "accepted with problems";

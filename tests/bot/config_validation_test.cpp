@@ -14,9 +14,10 @@
 #include <utility>
 #include <vector>
 
-#include "bot/config_loader.hpp"
-#include "bot/district.hpp"
+#include "bot/district/config_loader.hpp"
+#include "bot/district/district.hpp"
 #include "tests/support/config_files.hpp"
+#include "tests/support/platform_rules.hpp"
 
 namespace {
 
@@ -64,7 +65,7 @@ struct Checked {
 
 Checked check(const Edits& edits) {
   Checked c{edited(edits), {}};
-  c.result = bot::load_district_config_text(c.text, bot::sample_config_path());
+  c.result = bot::load_district_config_text(c.text, bot::sample_config_path(), test_support::platform_rules());
   return c;
 }
 
@@ -119,7 +120,7 @@ TEST_CASE("configs that used to abort the loader are explained instead", "[unit]
   SECTION("a file cut in the middle of a flow map") {
     const std::string text = sample_text();
     const auto cut = text.find("roles: [principal], site: kennedy");
-    auto r = bot::load_district_config_text(text.substr(0, cut), bot::sample_config_path());
+    auto r = bot::load_district_config_text(text.substr(0, cut), bot::sample_config_path(), test_support::platform_rules());
     CHECK_FALSE(r.config);
     REQUIRE_FALSE(r.errors.empty());
     CHECK(r.errors.front().message.find("not valid YAML") != std::string::npos);
@@ -328,7 +329,7 @@ TEST_CASE("people from a CSV are checked like the file's, at their row", "[unit]
          "p.two,Pat Two,TGARCIA@sierravista.example.org,employee,lincoln,U0PONE\n"
          "p.three,Pat Thr\xE9" "e,pthree@sierravista.example.org,employee,lincoln,\n"
          "p.four,Pat Four,pfour@sierravista.example.org,teacher,nowhere,\n";
-  auto r = bot::load_district_config(v.file);
+  auto r = bot::load_district_config(v.file, test_support::platform_rules());
   std::string listing;
   for (const auto& e : r.errors) listing += e.to_string() + "\n";
   INFO(listing);

@@ -1,7 +1,7 @@
 // Due dates and deadlines in the district's time zone, in calendar and school days.
 #include <catch2/catch.hpp>
 
-#include "bot/district_calendar.hpp"
+#include "bot/district/district_calendar.hpp"
 #include "tests/support/bot_harness.hpp"
 
 using test_support::la_time;

@@ -1,9 +1,9 @@
 // The neutral markup: user text is escaped so it can never become markup or a link.
 #include <catch2/catch.hpp>
 
-#include "bot/markup.hpp"
-#include "bot/message.hpp"
-#include "bot/message_json.hpp"
+#include "bot/model/markup.hpp"
+#include "bot/model/message.hpp"
+#include "bot/model/message_json.hpp"
 #include <nlohmann/json.hpp>
 
 TEST_CASE("markup parses bold, italics, links and list items", "[unit][markup]") {

@@ -9,7 +9,7 @@
 #include <boost/asio/use_future.hpp>
 #include <catch2/catch.hpp>
 
-#include "bot/outbox_dispatcher.hpp"
+#include "bot/core/outbox_dispatcher.hpp"
 #include "tests/support/bot_harness.hpp"
 
 namespace {

@@ -15,7 +15,7 @@
 #include <catch2/catch.hpp>
 #include <yaml-cpp/yaml.h>
 
-#include "bot/policy_library.hpp"
+#include "bot/policy/policy_library.hpp"
 
 namespace {
 

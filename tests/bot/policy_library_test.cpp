@@ -1,5 +1,5 @@
 // The policy documents, their parser, the answers engine and the JSON of an answer.
-#include "bot/policy_library.hpp"
+#include "bot/policy/policy_library.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -11,13 +11,13 @@
 
 #include <catch2/catch.hpp>
 
-#include "bot/policy_answer_json.hpp"
-#include "bot/policy_document_parser.hpp"
-#include "bot/policy_query_expansion.hpp"
-#include "bot/policy_quotes.hpp"
-#include "bot/policy_text.hpp"
-#include "bot/policy_verdict.hpp"
-#include "bot/policy_vocabulary.hpp"
+#include "bot/policy/policy_answer_json.hpp"
+#include "bot/policy/policy_document_parser.hpp"
+#include "bot/policy/policy_query_expansion.hpp"
+#include "bot/policy/policy_quotes.hpp"
+#include "bot/policy/policy_text.hpp"
+#include "bot/policy/policy_verdict.hpp"
+#include "bot/policy/policy_vocabulary.hpp"
 
 namespace {
 

@@ -7,10 +7,10 @@
 
 #include <catch2/catch.hpp>
 
-#include "bot/clause_questions.hpp"
-#include "bot/policy_library.hpp"
-#include "bot/policy_quotes.hpp"
-#include "bot/policy_subject.hpp"
+#include "bot/policy/clause_questions.hpp"
+#include "bot/policy/policy_library.hpp"
+#include "bot/policy/policy_quotes.hpp"
+#include "bot/policy/policy_subject.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace {

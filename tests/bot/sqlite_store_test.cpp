@@ -9,7 +9,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "bot/store.hpp"
+#include "bot/store/store.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "bot/store.hpp"
+#include "bot/store/store.hpp"
 #include "tests/support/config_files.hpp"
 
 namespace {

@@ -13,7 +13,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "bot/store.hpp"
+#include "bot/store/store.hpp"
 #include "tests/support/bot_harness.hpp"
 #include "tests/support/config_files.hpp"
 #include "tests/support/hallpass_process.hpp"

@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <unistd.h>
 
-#include "bot/store.hpp"
+#include "bot/store/store.hpp"
 #include "tests/support/bot_harness.hpp"
 #include "tests/support/config_files.hpp"
 #include "tests/support/temp_dir.hpp"

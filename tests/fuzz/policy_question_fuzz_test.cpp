@@ -7,10 +7,11 @@
 
 #include <set>
 
-#include "bot/config_loader.hpp"
-#include "bot/district.hpp"
-#include "bot/policy_library.hpp"
+#include "bot/district/config_loader.hpp"
+#include "bot/district/district.hpp"
+#include "bot/policy/policy_library.hpp"
 #include "tests/fuzz/mutator.hpp"
+#include "tests/support/platform_rules.hpp"
 
 namespace {
 
@@ -21,7 +22,7 @@ struct Library {
 
 const Library& sample_library() {
   static const Library loaded = [] {
-    auto config = bot::load_district_config(bot::sample_config_path());
+    auto config = bot::load_district_config(bot::sample_config_path(), test_support::platform_rules());
     if (!config.config) throw std::runtime_error("the sample district does not load");
     std::string error;
     auto lib = bot::PolicyLibrary::load(config.config->policies, config.config->vocabulary, error);

@@ -1,6 +1,6 @@
 // The prompts in prompts/<lang>/*.yaml: every language has every English key with the same
 // {placeholders}, substitution, fallback to English, and YAML errors that name file and line.
-#include "bot/prompts.hpp"
+#include "bot/district/prompts.hpp"
 
 #include <algorithm>
 #include <chrono>

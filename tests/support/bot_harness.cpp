@@ -1,4 +1,5 @@
 #include "tests/support/bot_harness.hpp"
+#include "bot/app/adapter_registry.hpp"
 
 #include <date/tz.h>
 
@@ -11,7 +12,7 @@ bot::TimePoint la_time(int year, unsigned month, unsigned day, int hour, int min
 
 const bot::District& sample_district() {
   static const bot::District d = [] {
-    auto loaded = bot::load_district(bot::sample_config_path(), std::cerr);
+    auto loaded = app::load_district(bot::sample_config_path(), std::cerr);
     if (!loaded) throw std::runtime_error("the sample district does not load");
     return std::move(*loaded);
   }();
@@ -19,11 +20,11 @@ const bot::District& sample_district() {
 }
 
 BotHarness::BotHarness(std::string db_path, bot::TimePoint start)
-    : store_(bot::open_sqlite_store(db_path)), clock_(start), services_(sample_district().services()) {
+    : store_(bot::open_sqlite_store(db_path)), clock_(start), services_(workflows::services_of(sample_district())) {
   restart();
 }
 
-void BotHarness::restart() { bot_ = std::make_unique<bot::Bot>(services_, *store_, clock_); }
+void BotHarness::restart() { bot_ = std::make_unique<bot::Bot>(services_.config, services_.prompts, router_, *store_, clock_); }
 
 bot::HandleResult BotHarness::handle(bot::Inbound ev) {
   if (ev.platform.empty()) ev.platform = "console";

@@ -8,9 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "bot/bot.hpp"
-#include "bot/district.hpp"
-#include "bot/store.hpp"
+#include "bot/core/bot.hpp"
+#include "bot/district/district.hpp"
+#include "bot/store/store.hpp"
+#include "workflows/router.hpp"
 
 namespace test_support {
 
@@ -59,6 +60,7 @@ class BotHarness {
   std::unique_ptr<bot::Store> store_;
   bot::ManualClock clock_;
   workflows::Services services_;
+  workflows::WorkflowRouter router_{services_};
   std::unique_ptr<bot::Bot> bot_;
   std::int64_t taken_ = 0;
   int next_event_ = 1;

@@ -7,10 +7,31 @@
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
+#include <system_error>
+#include <vector>
 
-#include "bot/district.hpp"
+#include "bot/district/district.hpp"
 
 namespace test_support {
+
+namespace {
+
+// The copies made by this test process, removed when it ends (the tests hold the paths, not an
+// owner, so the folders outlive each test case and go with the process).
+struct CopiedFolders {
+  std::vector<std::filesystem::path> folders;
+  ~CopiedFolders() {
+    std::error_code ignored;
+    for (const auto& f : folders) std::filesystem::remove_all(f, ignored);
+  }
+};
+
+CopiedFolders& copied_folders() {
+  static CopiedFolders copied;
+  return copied;
+}
+
+}  // namespace
 
 std::filesystem::path sample_config_variant(const std::string& name, const std::string& from, const std::string& to) {
   return sample_config_variant(name, {{from, to}});
@@ -21,6 +42,7 @@ std::filesystem::path sample_config_variant(const std::string& name,
   auto dir = std::filesystem::temp_directory_path() / ("hallpass-config-" + name + "-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::copy(bot::sample_config_path().parent_path(), dir, std::filesystem::copy_options::recursive);
+  copied_folders().folders.push_back(dir);
   auto file = dir / "sample-district.yaml";
   std::ifstream in(file);
   std::string text((std::istreambuf_iterator<char>(in)), {});

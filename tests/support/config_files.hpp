@@ -10,6 +10,7 @@ namespace test_support {
 
 // A copy of the shipped config folder in a temporary folder (named after `name` and the process),
 // with the first `from` in sample-district.yaml replaced by `to`; returns the copied YAML file.
+// The folder is removed when the test process ends.
 // Throws std::runtime_error when `from` is not in the sample.
 std::filesystem::path sample_config_variant(const std::string& name, const std::string& from, const std::string& to);
 // The same with several replacements, each of the first occurrence of its `from`, in order.

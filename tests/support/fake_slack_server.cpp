@@ -340,7 +340,8 @@ void record_ack(FakeSlackState& s, WsConn& c, const std::string& text) {
   }
 }
 
-asio::awaitable<void> ws_writer(std::shared_ptr<FakeSlackState> s, ConnPtr c) {
+// Holds the server state while the connection writes, though it reads none of it.
+asio::awaitable<void> ws_writer([[maybe_unused]] std::shared_ptr<FakeSlackState> s, ConnPtr c) {
   while (c->open) {
     if (c->out.empty() && !c->server_closing) {
       co_await c->wake.async_wait(kToken);

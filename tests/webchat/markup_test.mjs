@@ -1,5 +1,5 @@
 // The page's markup parser (adapters/webchat/static/markup.js) against the grammar of
-// bot/markup.cpp. Run: node --test tests/webchat/markup_test.mjs (run.sh runs it too).
+// bot/model/markup.cpp. Run: node --test tests/webchat/markup_test.mjs (run.sh runs it too).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';

@@ -16,12 +16,13 @@
 
 #include <unistd.h>
 
-#include "bot/audit_anchor.hpp"
-#include "bot/bot.hpp"
-#include "bot/district.hpp"
-#include "bot/store.hpp"
+#include "bot/store/audit_anchor.hpp"
+#include "bot/core/bot.hpp"
+#include "bot/district/district.hpp"
+#include "bot/store/store.hpp"
 #include "tests/support/bot_harness.hpp"
 #include "workflows/digest.hpp"
+#include "workflows/router.hpp"
 
 namespace {
 
@@ -83,12 +84,13 @@ class Town {
     calendar_ = std::make_unique<bot::DistrictCalendar>(config_.time_zone, config_.review);
     services_ = std::make_unique<workflows::Services>(
         workflows::Services{config_, sample().prompts, *calendar_, sample().policy.get()});
+    router_ = std::make_unique<workflows::WorkflowRouter>(*services_);
     restart();
   }
 
   // A new bot over the same store, as after a restart of Hallpass; start-up runs as in Runtime::run.
   void restart() {
-    bot_ = std::make_unique<bot::Bot>(*services_, *store_, clock_);
+    bot_ = std::make_unique<bot::Bot>(services_->config, services_->prompts, *router_, *store_, clock_);
     bot_->start_up();
   }
 
@@ -160,6 +162,7 @@ class Town {
   bot::DistrictConfig config_;
   std::unique_ptr<bot::DistrictCalendar> calendar_;
   std::unique_ptr<workflows::Services> services_;
+  std::unique_ptr<workflows::WorkflowRouter> router_;
   bot::ManualClock clock_;
   std::unique_ptr<bot::Store> store_;
   std::unique_ptr<bot::Bot> bot_;

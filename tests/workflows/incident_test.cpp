@@ -15,9 +15,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bot/markup.hpp"
-#include "bot/policy_quotes.hpp"
-#include "bot/store_json.hpp"
+#include "bot/model/markup.hpp"
+#include "bot/policy/policy_quotes.hpp"
+#include "bot/store/store_json.hpp"
 #include "tests/support/bot_harness.hpp"
 #include "workflows/digest.hpp"
 #include "workflows/incident_routing.hpp"
@@ -584,7 +584,7 @@ TEST_CASE("incidents: open reports are in their investigators' nightly digest", 
   h.take_sent();
 
   bot::Effects fx;
-  const workflows::Services services = sample_district().services();
+  const workflows::Services services = workflows::services_of(sample_district());
   workflows::Context ctx(services, h.store(), fx, h.clock().now(), nullptr, nullptr, "");
   workflows::DigestBook book = workflows::collect_digest_items(ctx, h.store().open_requests());
   const auto& by_person = book.by_person();

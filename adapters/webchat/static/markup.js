@@ -1,5 +1,5 @@
-// The neutral markup of bot/markup.hpp, parsed in the browser: the same grammar as
-// bot/markup.cpp (**bold**, _italic_, [label](url), "- " list items, blank lines between
+// The neutral markup of bot/model/markup.hpp, parsed in the browser: the same grammar as
+// bot/model/markup.cpp (**bold**, _italic_, [label](url), "- " list items, blank lines between
 // paragraphs, a backslash before \ * _ [ ] ( ) for a literal character). Pure functions, no DOM,
 // so tests/webchat/markup_test.mjs checks them with node.
 'use strict';

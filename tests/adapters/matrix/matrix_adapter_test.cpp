@@ -15,9 +15,11 @@
 #include <memory>
 #include <unistd.h>
 
-#include "bot/outbox_dispatcher.hpp"
+#include "bot/core/outbox_dispatcher.hpp"
+#include "workflows/router.hpp"
 #include "tests/support/bot_harness.hpp"
 #include "tests/support/fake_matrix_server.hpp"
+#include "bot/app/adapter_registry.hpp"
 
 namespace {
 
@@ -32,7 +34,7 @@ constexpr auto kLincoln = "!lincoln:test";
 constexpr auto kSuper = "!super:test";
 
 bot::District matrix_district() {
-  auto d = bot::load_district(bot::sample_config_path(), std::cerr);
+  auto d = app::load_district(bot::sample_config_path(), std::cerr);
   if (!d) throw std::runtime_error("the sample district does not load");
   for (auto& p : d->config.people) {
     std::string local = p.id;
@@ -79,8 +81,8 @@ class CrashingAdapter final : public bot::Adapter {
 struct Process {
   Process(const std::string& db, const std::string& origin, int crash_after = -1)
       : io(std::make_unique<asio::io_context>()), store(bot::open_sqlite_store(db)),
-        services(district().services()),
-        core(services, *store, clock), dispatcher(io->get_executor(), *store, district().config, clock) {
+        services(workflows::services_of(district())),
+        router(services), core(services.config, services.prompts, router, *store, clock), dispatcher(io->get_executor(), *store, district().config, clock) {
     MatrixOptions o;
     o.homeserver = origin;
     o.access_token = kToken;
@@ -114,6 +116,7 @@ struct Process {
   // The system clock: the dispatcher's retries fall due in real (short) time.
   bot::SystemClock clock;
   workflows::Services services;
+  workflows::WorkflowRouter router;
   bot::Bot core;
   bot::OutboxDispatcher dispatcher;
   std::unique_ptr<MatrixAdapter> adapter;

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "bot/markup.hpp"
+#include "bot/model/markup.hpp"
 
 namespace {
 

@@ -12,11 +12,13 @@
 #include <memory>
 #include <unistd.h>
 
-#include "bot/outbox_dispatcher.hpp"
+#include "bot/core/outbox_dispatcher.hpp"
+#include "workflows/router.hpp"
 #include "tests/support/bot_harness.hpp"
 #include "tests/support/config_files.hpp"
 #include "tests/support/fake_slack_server.hpp"
 #include "tests/support/hallpass_process.hpp"
+#include "bot/app/adapter_registry.hpp"
 
 namespace {
 
@@ -44,7 +46,7 @@ std::string slack_id(const std::string& person_id) {
 
 // The sample district with Slack ids for everyone but the Lincoln principal, and Slack channels.
 bot::District slack_district() {
-  auto d = bot::load_district(bot::sample_config_path(), std::cerr);
+  auto d = app::load_district(bot::sample_config_path(), std::cerr);
   if (!d) throw std::runtime_error("the sample district does not load");
   for (auto& p : d->config.people)
     if (p.id != "r.alvarez") p.handles["slack"] = slack_id(p.id);
@@ -77,8 +79,8 @@ SlackOptions options_for(const FakeSlackServer& server) {
 // One run of Hallpass: its own io_context, store connection, bot, dispatcher and Slack adapter.
 struct Process {
   Process(const std::string& db, SlackOptions options)
-      : io(std::make_unique<asio::io_context>()), store(bot::open_sqlite_store(db)), services(district().services()),
-        core(services, *store, clock), dispatcher(io->get_executor(), *store, district().config, clock) {
+      : io(std::make_unique<asio::io_context>()), store(bot::open_sqlite_store(db)), services(workflows::services_of(district())),
+        router(services), core(services.config, services.prompts, router, *store, clock), dispatcher(io->get_executor(), *store, district().config, clock) {
     adapter = std::make_unique<SlackAdapter>(io->get_executor(), std::move(options));
     dispatcher.use_prompts(district().prompts);
     core.on_outbox_written(std::bind(&bot::OutboxDispatcher::notify, &dispatcher));
@@ -102,6 +104,7 @@ struct Process {
   std::unique_ptr<bot::Store> store;
   bot::SystemClock clock;
   workflows::Services services;
+  workflows::WorkflowRouter router;
   bot::Bot core;
   bot::OutboxDispatcher dispatcher;
   std::unique_ptr<SlackAdapter> adapter;

@@ -22,10 +22,12 @@
 #include <string>
 #include <vector>
 
-#include "adapters/http/http_client.hpp"
-#include "bot/bot.hpp"
+#include "adapters/common/http_client.hpp"
+#include "bot/core/bot.hpp"
 #include "tests/support/bot_harness.hpp"
 #include "tests/support/slack_signing.hpp"
+#include "workflows/router.hpp"
+#include "bot/app/adapter_registry.hpp"
 
 namespace {
 
@@ -51,7 +53,7 @@ std::string slack_id(std::string person) {
 }
 
 bot::District slack_district() {
-  auto d = bot::load_district(bot::sample_config_path(), std::cerr);
+  auto d = app::load_district(bot::sample_config_path(), std::cerr);
   if (!d) throw std::runtime_error("the sample district does not load");
   for (auto& p : d->config.people) p.handles["slack"] = slack_id(p.id);
   for (auto& s : d->config.sites) s.approvals.addresses["slack"] = "C" + slack_id(s.id).substr(1);
@@ -230,8 +232,9 @@ struct World {
   asio::io_context io;
   std::unique_ptr<bot::Store> store = bot::open_sqlite_store(":memory:");
   bot::ManualClock clock{test_support::la_time(2026, 11, 24, 10)};
-  workflows::Services services = district().services();
-  bot::Bot core{services, *store, clock};
+  workflows::Services services = workflows::services_of(district());
+  workflows::WorkflowRouter router{services};
+  bot::Bot core{services.config, services.prompts, router, *store, clock};
   Clock::time_point slack_now = clock.now();  // the receiver's clock
   int handler_calls = 0;
   std::unique_ptr<SlackHttpReceiver> receiver;

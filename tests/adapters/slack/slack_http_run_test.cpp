@@ -8,7 +8,7 @@
 #include <functional>
 #include <optional>
 
-#include "adapters/http/http_client.hpp"
+#include "adapters/common/http_client.hpp"
 #include "tests/support/config_files.hpp"
 #include "tests/support/fake_slack_server.hpp"
 #include "tests/support/hallpass_process.hpp"

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "bot/markup.hpp"
+#include "bot/model/markup.hpp"
 
 using namespace adapters::slack;
 using nlohmann::json;

@@ -16,11 +16,13 @@
 #include <set>
 #include <unistd.h>
 
-#include "adapters/http/http_client.hpp"
-#include "bot/outbox_dispatcher.hpp"
+#include "adapters/common/http_client.hpp"
+#include "bot/core/outbox_dispatcher.hpp"
 #include "tests/support/bot_harness.hpp"
 #include "tests/support/fake_bot_connector.hpp"
 #include "tests/support/fake_bot_framework_auth.hpp"
+#include "workflows/router.hpp"
+#include "bot/app/adapter_registry.hpp"
 
 namespace {
 
@@ -42,7 +44,7 @@ constexpr auto kGarciaChat = "a:personal-garcia";
 constexpr auto kOkaforChat = "a:personal-okafor";
 
 bot::District teams_district() {
-  auto d = bot::load_district(bot::sample_config_path(), std::cerr);
+  auto d = app::load_district(bot::sample_config_path(), std::cerr);
   if (!d) throw std::runtime_error("the sample district does not load");
   for (auto& p : d->config.people)
     if (p.id == "r.alvarez") p.handles["teams"] = kAlvarez;
@@ -112,8 +114,9 @@ struct World {
     connector.add_member({kOkafor, "Maya Okafor", "aad-okafor", "", "mokafor@sierravista.example.org"});
 
     store = bot::open_sqlite_store(db);
-    services.emplace(district().services());
-    core.emplace(*services, *store, clock);
+    services.emplace(workflows::services_of(district()));
+    router.emplace(*services);
+    core.emplace(services->config, services->prompts, *router, *store, clock);
     dispatcher.emplace(io.get_executor(), *store, district().config, clock);
 
     adapters::teams::TeamsOptions t;
@@ -264,6 +267,7 @@ struct World {
   std::unique_ptr<bot::Store> store;
   bot::SystemClock clock;
   std::optional<workflows::Services> services;
+  std::optional<workflows::WorkflowRouter> router;
   std::optional<bot::Bot> core;
   std::optional<bot::OutboxDispatcher> dispatcher;
   std::unique_ptr<TeamsAdapter> adapter;

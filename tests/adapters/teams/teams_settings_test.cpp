@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "adapters/teams/teams_adapter.hpp"
-#include "bot/district.hpp"
+#include "bot/district/district.hpp"
 #include "tests/support/config_files.hpp"
 
 namespace {

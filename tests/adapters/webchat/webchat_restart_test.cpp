@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "bot/outbox_dispatcher.hpp"
-#include "bot/store.hpp"
+#include "bot/core/outbox_dispatcher.hpp"
+#include "bot/store/store.hpp"
 #include "tests/support/bot_harness.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/webchat_client.hpp"

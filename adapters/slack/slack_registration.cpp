@@ -1,0 +1,42 @@
+#include "adapters/slack/slack_registration.hpp"
+
+#include "adapters/slack/slack_adapter.hpp"
+#include "adapters/slack/slack_rules.hpp"
+
+namespace adapters::slack {
+
+AdapterRegistration registration() {
+  AdapterRegistration r;
+  r.rules = rules();
+  r.priority = 10;
+  r.make = [](AdapterStart& start) -> std::unique_ptr<bot::Adapter> {
+    SlackOptions options;
+    try {
+      options = options_from_settings(start.settings);
+    } catch (const std::exception& e) {
+      throw AdapterStartError(std::string(e.what()) + " (see docs/slack.md)");
+    }
+    // People the directory knows by Slack id; the adapter reads anyone else's e-mail from Slack.
+    const bot::DistrictConfig* config = &start.config;
+    options.known_user = [config](std::string_view id) { return config->person_by_handle("slack", id) != nullptr; };
+    const int connections = options.socket.connections;
+    const bool socket_mode = options.socket_mode;
+    auto adapter = std::make_unique<SlackAdapter>(start.io.get_executor(), std::move(options));
+    try {
+      adapter->listen();  // HTTP mode: now, so a port in use stops Hallpass at once
+    } catch (const std::exception& e) {
+      throw AdapterStartError(e.what());
+    }
+    if (socket_mode)
+      start.out << "Hallpass on Slack (Socket Mode, " << connections
+                << (connections == 1 ? " connection)" : " connections)") << std::endl;
+    else
+      start.out << "Slack Request URLs: " << adapter->url()
+                << "/slack/{commands,interactivity,events} — put https://<your host>/slack/... in the app's settings"
+                << std::endl;
+    return adapter;
+  };
+  return r;
+}
+
+}  // namespace adapters::slack

@@ -1,0 +1,68 @@
+// hallpass: the command line. One binary; each subcommand explains itself with --help.
+#include <sys/stat.h>
+
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include "bot/app/cli/commands.hpp"
+
+namespace {
+
+constexpr const char* kUsage = R"(Hallpass — a school district's social media policy, inside its chat tools.
+
+Usage: hallpass <command> [options]
+
+Commands:
+  demo           start the bot with the built-in web chat (no accounts needed)
+  run            start the bot with the adapters the district config enables
+  console        talk to the bot from a terminal, as one person of the directory
+  ask "…"        answer a policy question from the district's policy documents
+  check-config   check a district config file and explain every problem
+  audit verify   check that the audit log was not altered
+  digest --dry-run  print tonight's digests as they would go out, sending nothing
+  outbox         list the messages that failed or may not have been delivered
+
+  --help         this text (each command has its own: hallpass <command> --help)
+  --version      the version
+)";
+
+int dispatch(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+    std::cout << kUsage;
+    return argc < 2 ? 2 : 0;
+  }
+  std::string cmd = argv[1];
+  if (cmd == "--version" || cmd == "version") {
+    std::cout << "hallpass " << HALLPASS_VERSION << '\n';
+    return 0;
+  }
+  if (cmd == "console") return cli::cmd_console(argc, argv);
+  if (cmd == "check-config") return cli::cmd_check_config(argc, argv);
+  if (cmd == "ask") return cli::cmd_ask(argc, argv);
+  if (cmd == "audit") return cli::cmd_audit(argc, argv);
+  if (cmd == "digest") return cli::cmd_digest(argc, argv);
+  if (cmd == "outbox") return cli::cmd_outbox(argc, argv);
+  if (cmd == "run") return cli::cmd_run(argc, argv, false);
+  if (cmd == "demo") return cli::cmd_run(argc, argv, true);
+  std::cerr << "hallpass: unknown command '" << cmd << "'. Run hallpass --help for the list.\n";
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Everything Hallpass creates is its owner's alone: the database (and its -wal and -shm) holds
+  // incident reports, word for word. The systemd unit sets UMask=0077 as well.
+  ::umask(0077);
+  // The last guard: a command explains a failure in one line and exits non-zero, never aborts.
+  try {
+    return dispatch(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "hallpass" << (argc > 1 ? std::string(" ") + argv[1] : std::string()) << ": " << e.what() << '\n';
+  } catch (...) {
+    std::cerr << "hallpass: an unexpected error stopped the command\n";
+  }
+  return 1;
+}

@@ -1,0 +1,55 @@
+#pragma once
+// Puts the parts together on one io_context: the bot core, the outbox dispatcher, the scheduler
+// and the adapters. run() returns when every adapter's run() has returned (the console at end of
+// input) or on SIGINT/SIGTERM.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "bot/model/adapter.hpp"
+#include "bot/core/bot.hpp"
+#include "bot/district/district.hpp"
+#include "bot/core/outbox_dispatcher.hpp"
+#include "bot/core/scheduler.hpp"
+#include "workflows/router.hpp"
+
+namespace bot {
+
+class Runtime {
+ public:
+  Runtime(boost::asio::io_context& io, const District& district, Store& store, const Clock& clock);
+
+  void add_adapter(Adapter& adapter);
+  Bot& bot() { return bot_; }
+  OutboxDispatcher& dispatcher() { return dispatcher_; }
+  // Catches SIGINT and SIGTERM from now on; run() then stops politely on one, also on one that
+  // arrived while the adapters were starting (before this, such a signal would end the process
+  // at once). Call it before announcing that the bot is up.
+  void catch_stop_signals();
+  // Runs until the adapters finish or a stop signal; returns the process exit code.
+  int run(bool stop_on_signal = true);
+  // Ends run() at once.
+  void stop();
+  // Asks every adapter to stop (connections closed politely, nothing new received), lets them
+  // finish and the outbox drain what is due, and ends run() after `grace` at the latest.
+  void shut_down(std::chrono::milliseconds grace);
+
+ private:
+  boost::asio::io_context& io_;
+  workflows::Services services_;
+  workflows::WorkflowRouter router_;
+  Store& store_;
+  Bot bot_;
+  OutboxDispatcher dispatcher_;
+  Scheduler scheduler_;
+  std::vector<Adapter*> adapters_;
+  size_t running_adapters_ = 0;
+  boost::asio::steady_timer grace_;
+  std::optional<boost::asio::signal_set> signals_;
+};
+
+}  // namespace bot

@@ -1,0 +1,128 @@
+#include "bot/core/bot.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "bot/model/markup.hpp"
+#include "bot/core/outbox_dispatcher.hpp"
+
+namespace bot {
+
+Bot::Bot(const DistrictConfig& config, const Prompts& prompts, Router& router, Store& store, const Clock& clock)
+    : config_(config), prompts_(prompts), router_(router), store_(store), clock_(clock) {}
+
+void Bot::write_effects(Effects& fx) {
+  const TimePoint now = clock_.now();
+  for (auto& o : fx.messages) {
+    if (!o.delete_ref.empty()) continue;  // deletions are never stored: see request_deletions()
+    if (o.message.fallback.empty()) o.message.fallback = o.message.plain_text();
+    store_.enqueue(o, now);
+  }
+  for (const auto& t : fx.timers) store_.schedule(t);
+}
+
+HandleResult Bot::handle(const Inbound& event) {
+  const Person* actor =
+      config_.person_by_handle(OutboxDispatcher::directory_key(event.platform), event.actor);
+  if (!actor) actor = config_.person_by_email(event.actor_email);
+  try {
+    auto tx = store_.begin();
+    if (!store_.record_event(event.platform, event.event_id, clock_.now())) return {true, true};
+    Effects fx;
+    std::string thread_key;
+    if (!event.place.thread_ref.empty())
+      thread_key = store_.thread_key_of(event.platform, event.place.channel, event.place.thread_ref).value_or("");
+    // The console names a thread by its domain key ("@in #channel/R-1001"), also when another
+    // platform, not the console, showed the thread's first message.
+    if (thread_key.empty() && event.platform == "console") thread_key = event.place.thread_ref;
+    if (!actor) {
+      Message m;
+      m.paragraph(prompts_.text(config_.default_language, "core.unknown_person"));
+      // Unknown people can only be answered where they wrote.
+      fx.send({.to = {.kind = Recipient::Kind::reply, .platform = event.platform, .channel = event.place.channel,
+                      .thread_ref = event.place.thread_ref, .only_user = event.actor},
+               .message = std::move(m)});
+      store_.append_audit({.at = clock_.now(), .actor = event.platform + ":" + event.actor,
+                           .action = "refused:unknown_person", .subject = "", .details = "{}",
+                           .source = event.platform + ":" + event.event_id});
+    } else {
+      router_.route_event({store_, fx, clock_.now(), &event, actor, thread_key});
+    }
+    commit(*tx, fx);
+    return {true, false};
+  } catch (const std::exception& e) {
+    spdlog::error("handling {} event {} from {} failed: {}", event.platform, event.event_id, event.actor, e.what());
+    tell_failure(event, actor);
+    return {true, false};
+  }
+}
+
+// The effects go into the transaction, it commits, and only then are the dispatcher and the
+// scheduler woken: what they read is always committed.
+void Bot::commit(Transaction& tx, Effects& fx) {
+  write_effects(fx);
+  tx.commit();
+  request_deletions(fx);
+  if (!fx.messages.empty() && outbox_written_) outbox_written_();
+  if (!fx.timers.empty() && timers_written_) timers_written_();
+}
+
+// A deletion's reference (e.g. a file that may show a minor) must not reach the database, so it
+// goes to the dispatcher in memory. A crash before delivery loses the request; the person was
+// told to delete the file themselves where Hallpass cannot.
+void Bot::request_deletions(Effects& fx) {
+  std::vector<Outbound> deletions;
+  for (auto& o : fx.messages)
+    if (!o.delete_ref.empty()) deletions.push_back(o);
+  if (!deletions.empty() && deletions_requested_) deletions_requested_(std::move(deletions));
+}
+
+// The workflow failed and its transaction rolled back: nothing changed. Record the event so a
+// platform retry does not fail again and again, and tell the person plainly.
+void Bot::tell_failure(const Inbound& event, const Person* actor) {
+  try {
+    auto tx = store_.begin();
+    store_.record_event(event.platform, event.event_id, clock_.now());
+    Effects fx;
+    Message m;
+    m.paragraph(prompts_.text(actor ? actor->language : config_.default_language, "core.failed"));
+    fx.send({.to = {.kind = Recipient::Kind::reply, .platform = event.platform, .channel = event.place.channel,
+                    .thread_ref = event.place.thread_ref, .only_user = event.actor},
+             .message = std::move(m)});
+    commit(*tx, fx);
+  } catch (const std::exception& e) {
+    spdlog::error("could not record the failure of event {}: {}", event.event_id, e.what());
+  }
+}
+
+void Bot::start_up() {
+  auto tx = store_.begin();
+  Effects fx;
+  router_.start_up({store_, fx, clock_.now()});
+  commit(*tx, fx);
+}
+
+int Bot::fire_due_timers() {
+  int fired = 0;
+  for (const auto& timer : store_.due_timers(clock_.now())) {
+    try {
+      auto tx = store_.begin();
+      Effects fx;
+      router_.route_timer({store_, fx, clock_.now()}, timer);
+      store_.mark_timer_fired(timer.id, clock_.now());
+      commit(*tx, fx);
+      ++fired;
+    } catch (const std::exception& e) {
+      spdlog::error("timer {} {} for {} failed: {}", timer.id, timer.kind, timer.subject, e.what());
+      auto tx = store_.begin();
+      store_.mark_timer_fired(timer.id, clock_.now());  // a failing timer must not block the others
+      tx->commit();
+    }
+  }
+  return fired;
+}
+
+boost::asio::awaitable<void> Bot::drained() {
+  if (drained_) co_await drained_();
+}
+
+}  // namespace bot

@@ -1,0 +1,59 @@
+#pragma once
+// The bot core: turns one Inbound (or one due timer) into a committed state change plus the
+// messages it causes, in a single SQLite transaction, then wakes the outbox dispatcher.
+//
+// Runs on the io_context thread; handle() is synchronous and takes microseconds to milliseconds.
+#include <functional>
+
+#include "bot/model/adapter.hpp"
+#include "bot/model/clock.hpp"
+#include "bot/core/router.hpp"
+#include "bot/district/config.hpp"
+#include "bot/district/prompts.hpp"
+#include "bot/store/store.hpp"
+
+namespace bot {
+
+class Bot final : public EventSink {
+ public:
+  // The router (the workflows) decides what each event and timer does; the bot owns the
+  // transaction around it, the de-duplication, the directory lookup and the failure message.
+  Bot(const DistrictConfig& config, const Prompts& prompts, Router& router, Store& store, const Clock& clock);
+
+  // De-duplicates on (platform, event id), resolves the actor from the directory, routes the
+  // event and commits. A workflow that throws changes nothing; the person is told and the error logged.
+  HandleResult handle(const Inbound& event) override;
+  boost::asio::awaitable<void> drained() override;
+
+  // Fires every timer due now, each in its own transaction. Returns how many fired.
+  int fire_due_timers();
+  // Once at start-up, before fire_due_timers(): the workflows make sure their standing timers
+  // exist (the next nightly digest), in one transaction. Throws if the store fails.
+  void start_up();
+
+  // Called after each commit that wrote to the outbox or the timers (the dispatcher and scheduler wake).
+  void on_outbox_written(std::function<void()> f) { outbox_written_ = std::move(f); }
+  void on_timers_written(std::function<void()> f) { timers_written_ = std::move(f); }
+  void on_drained(std::function<boost::asio::awaitable<void>()> f) { drained_ = std::move(f); }
+  // Called after a commit with the deletions the workflow asked for (Outbound::delete_ref), which
+  // are never written to the outbox.
+  void on_deletions_requested(std::function<void(std::vector<Outbound>)> f) { deletions_requested_ = std::move(f); }
+
+ private:
+  void write_effects(Effects& fx);
+  void commit(Transaction& tx, Effects& fx);
+  void request_deletions(Effects& fx);
+  void tell_failure(const Inbound& event, const Person* actor);
+
+  const DistrictConfig& config_;
+  const Prompts& prompts_;
+  Router& router_;
+  Store& store_;
+  const Clock& clock_;
+  std::function<void()> outbox_written_;
+  std::function<void()> timers_written_;
+  std::function<boost::asio::awaitable<void>()> drained_;
+  std::function<void(std::vector<Outbound>)> deletions_requested_;
+};
+
+}  // namespace bot

@@ -1,0 +1,35 @@
+#include "bot/core/scheduler.hpp"
+
+#include <algorithm>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace bot {
+
+namespace asio = boost::asio;
+
+Scheduler::Scheduler(asio::any_io_executor executor, Bot& bot, Store& store, const Clock& clock)
+    : bot_(bot), store_(store), clock_(clock), wake_(executor) {}
+
+void Scheduler::notify() { wake_.cancel(); }
+
+void Scheduler::stop() {
+  stopped_ = true;
+  wake_.cancel();
+}
+
+asio::awaitable<void> Scheduler::run() {
+  while (!stopped_) {
+    bot_.fire_due_timers();
+    auto wait = std::chrono::milliseconds(60'000);
+    if (auto next = store_.next_timer()) {
+      auto until = std::chrono::duration_cast<std::chrono::milliseconds>(*next - clock_.now());
+      wait = std::clamp(until + std::chrono::milliseconds(5), std::chrono::milliseconds(5), wait);
+    }
+    wake_.expires_after(wait);
+    co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+}
+
+}  // namespace bot

@@ -1,0 +1,31 @@
+#pragma once
+// Runs the timers kept in the store (deadlines, warnings, digests) when they fall due. Timers
+// live in the database, so a restart catches up on what it missed; each fires once.
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "bot/core/bot.hpp"
+#include "bot/model/clock.hpp"
+#include "bot/store/store.hpp"
+
+namespace bot {
+
+class Scheduler {
+ public:
+  Scheduler(boost::asio::any_io_executor executor, Bot& bot, Store& store, const Clock& clock);
+  // Fires due timers, then sleeps until the next one (at most a minute, so a changed system
+  // clock is noticed) or until notify(). Runs until stop().
+  boost::asio::awaitable<void> run();
+  void notify();
+  void stop();
+
+ private:
+  Bot& bot_;
+  Store& store_;
+  const Clock& clock_;
+  boost::asio::steady_timer wake_;
+  bool stopped_ = false;
+};
+
+}  // namespace bot

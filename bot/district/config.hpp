@@ -1,0 +1,112 @@
+#pragma once
+// The district configuration: one YAML file per district (config/*.yaml), loaded and validated
+// by bot/district/config_loader.hpp. Plain data; read-only after start-up.
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bot/policy/policy_library.hpp"
+
+namespace bot {
+
+// Where a conversation happens, per platform: {"slack": "C0123", "web": "#lincoln-approvals"}.
+using PlatformAddresses = std::map<std::string, std::string>;
+
+struct Place {
+  std::string id;    // "site:lincoln", "superintendent"
+  std::string name;  // "Lincoln Elementary approvals"
+  PlatformAddresses addresses;
+};
+
+struct Site {
+  std::string id;    // "lincoln"
+  std::string name;  // "Lincoln Elementary School"
+  std::vector<std::string> principals;  // person ids
+  Place approvals;
+};
+
+enum class Role { employee, principal, superintendent, designee, investigator, it_admin };
+
+struct Person {
+  std::string id;        // "t.garcia"
+  std::string name;      // "Teresa Garcia"
+  std::string email;
+  std::string language = "en";  // "en" or "es"
+  std::vector<Role> roles;
+  std::string site;        // site id, empty for central office
+  std::string supervisor;  // person id, may be empty
+  std::string title;       // "Teacher, grade 4"
+  PlatformAddresses handles;  // platform user ids: slack U…, teams 29:…, matrix @…, web = person id
+
+  bool has_role(Role r) const;
+};
+
+enum class DayCounting { calendar, school };
+
+struct ReviewWindow {
+  int days = 7;
+  DayCounting counting = DayCounting::calendar;
+  std::vector<std::string> holidays;  // ISO dates "2026-11-26", in the district's time zone
+  bool more_info_pauses_clock = false;
+  int warn_days_before = 2;           // warning this many days before the window closes
+  int principal_escalation_days = 2;  // a principal who has not acted by then: also to the superintendent
+};
+
+struct DigestSettings {
+  std::string time = "19:00";  // local time in the district's time zone
+  int catch_up_hours = 6;      // a digest missed by less than this is sent late, once
+};
+
+struct Agency {
+  std::string name;
+  std::string phone;
+  std::string note;
+};
+
+// What the incident category asks of the reporter and who is told.
+struct IncidentCategory {
+  std::string id;     // "threat", "harassment", "minor_images", "child_abuse", "confidential", "logo", "other"
+  std::vector<Agency> contacts;
+  std::vector<std::string> notify;  // person ids told beside the site administrator
+  std::string policy_query;         // words that find the clauses that apply
+};
+
+struct AdapterSettings {
+  bool enabled = false;
+  std::map<std::string, std::string> settings;  // values after ${ENV} expansion
+  int line = 0;                                 // where the adapter's section starts (1-based)
+  std::map<std::string, int> lines;             // setting → its line, for adapters' own checks
+};
+
+struct DistrictConfig {
+  std::filesystem::path file;  // where it was loaded from
+  std::string name;
+  std::string time_zone = "America/Los_Angeles";
+  std::string default_language = "en";
+  std::vector<Site> sites;
+  std::string superintendent;           // person id
+  std::vector<std::string> designees;   // person ids
+  Place superintendent_place;
+  std::vector<Person> people;
+  ReviewWindow review;
+  DigestSettings digest;
+  std::vector<PolicyDocumentRef> policies;
+  PolicyVocabulary vocabulary;
+  std::map<std::string, std::string> clauses;  // role → passage id, e.g. "explanation_required"
+  std::vector<IncidentCategory> incident_categories;
+  std::vector<std::string> adapter_order;  // adapters in the order the file names them
+  std::map<std::string, AdapterSettings> adapters;
+
+  const Person* person(std::string_view id) const;
+  const Person* person_by_handle(std::string_view platform, std::string_view handle) const;
+  const Person* person_by_email(std::string_view email) const;
+  const Site* site(std::string_view id) const;
+  const Place* place(std::string_view id) const;  // "site:<id>" or "superintendent"
+  bool is_decider(std::string_view person_id) const;  // superintendent or designee
+  std::vector<std::string> deciders() const;           // the superintendent, then the designees
+};
+
+}  // namespace bot

@@ -1,0 +1,507 @@
+#include "bot/policy/policy_library.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <list>
+#include <mutex>
+#include <set>
+#include <unordered_map>
+
+#include <SQLiteCpp/Exception.h>
+
+#include "bot/policy/clause_questions.hpp"
+#include "bot/policy/policy_document_parser.hpp"
+#include "bot/policy/policy_index.hpp"
+#include "bot/policy/policy_query_expansion.hpp"
+#include "bot/policy/policy_stemmer.hpp"
+#include "bot/policy/policy_subject.hpp"
+#include "bot/policy/policy_text.hpp"
+#include "bot/policy/policy_verdict.hpp"
+#include "bot/policy/policy_vocabulary.hpp"
+#include "bot/policy/question_index.hpp"
+
+namespace bot {
+namespace {
+
+constexpr size_t kMaxPassages = 5;
+// Search terms whose hits are kept: the vocabulary's terms recur in question after question. The
+// least recently used term is dropped past the cap, which bounds memory when staff type many words
+// the vocabulary does not know.
+constexpr size_t kMaxCachedTerms = 4096;
+// Questions longer than this are cut before they are read: a policy question is a sentence or two,
+// and every word costs a search.
+constexpr size_t kMaxQuestionWords = 80;
+// How much the clause text (through the vocabulary's concepts) counts against the questions each
+// clause answers, once both are scaled to their best passage.
+constexpr double kClauseTextShare = 0.3;
+// Further passages must score at least this share of the best.
+constexpr double kKeepRatio = 0.55;
+// The best match is strong when its clause question holds this share of the question's weight.
+constexpr double kStrongCoverage = 0.6;
+// Words too common in questions to tell one clause from another; everything else is weighed by
+// how rare it is among the clause questions.
+const std::set<std::string> kQuestionFillers = {"i", "a", "an", "the", "to", "is", "it", "my", "me", "do", "can",
+                                                "of", "and", "or", "for", "in", "on", "yo", "el", "la", "los",
+                                                "las", "un", "una", "de", "del", "que", "en", "y", "o", "mi", "mis",
+                                                "puedo", "es", "se", "lo", "al", "por", "para", "con"};
+
+using Hits = std::vector<std::pair<uint32_t, double>>;  // passage index, BM25 score
+
+// What a clause tells the typical asker, from its questions file (or read from its words).
+struct ClauseVerdict {
+  Verdict verdict = Verdict::no_answer;
+  std::string words;
+};
+
+// Verdicts that attach something to a "yes": a quoted clause with one of these keeps the answer
+// from being a plain `allowed`.
+bool restricts(Verdict v) {
+  return v == Verdict::allowed_with_conditions || v == Verdict::needs_approval || v == Verdict::discouraged ||
+         v == Verdict::prohibited || v == Verdict::required;
+}
+
+class TermCache {
+ public:
+  std::shared_ptr<const Hits> find(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    const auto it = map_.find(key);
+    if (it == map_.end()) return nullptr;
+    order_.splice(order_.begin(), order_, it->second.second);
+    return it->second.first;
+  }
+  void put(const std::string& key, std::shared_ptr<const Hits> hits) {
+    std::lock_guard lock(mutex_);
+    if (map_.contains(key)) return;
+    order_.push_front(key);
+    map_.emplace(key, std::make_pair(std::move(hits), order_.begin()));
+    if (map_.size() > kMaxCachedTerms) {
+      map_.erase(order_.back());
+      order_.pop_back();
+    }
+  }
+
+ private:
+  std::mutex mutex_;
+  std::list<std::string> order_;  // most recently used first
+  std::unordered_map<std::string, std::pair<std::shared_ptr<const Hits>, std::list<std::string>::iterator>> map_;
+};
+
+class LoadedPolicyLibrary final : public PolicyLibrary {
+ public:
+  LoadedPolicyLibrary(std::vector<Passage> passages, PolicyQueryVocabulary vocabulary, PolicySubject subject,
+                      const std::vector<ClauseQuestions>& questions)
+      : passages_(std::move(passages)),
+        vocabulary_(std::move(vocabulary)),
+        subject_(std::move(subject)),
+        index_(passages_),
+        clause_verdicts_(passages_.size()) {
+    for (size_t i = 0; i < passages_.size(); ++i) {
+      by_id_.emplace(passages_[i].id, i);
+      section_factor_.push_back(section_factor(passages_[i].section));
+    }
+    for (const auto& c : questions) {
+      const auto at = static_cast<uint32_t>(by_id_.at(c.passage_id));
+      clause_verdicts_[at] = {c.verdict, c.words};
+      for (const auto& q : c.en) {
+        english_.add(at, stems(question_words(q.text), "en"));
+        english_verdicts_.push_back(q.verdict);
+      }
+      for (const auto& q : c.es) {
+        spanish_.add(at, stems(question_words(q.text), "es"));
+        spanish_verdicts_.push_back(q.verdict);
+      }
+    }
+    // The clause's own words stand for it too, so a clause without questions can still be found.
+    for (size_t i = 0; i < passages_.size(); ++i) {
+      english_.add(static_cast<uint32_t>(i), stems(question_words(passages_[i].text), "en"));
+      english_verdicts_.push_back(std::nullopt);
+    }
+    english_.finish();
+    spanish_.finish();
+  }
+
+  const Passage* find(std::string_view passage_id) const override {
+    const auto it = by_id_.find(std::string(passage_id));
+    return it == by_id_.end() ? nullptr : &passages_[it->second];
+  }
+
+  const std::vector<Passage>& passages() const override { return passages_; }
+
+  PolicyAnswer answer(std::string_view question, std::string_view lang) const override {
+    PolicyAnswer a;
+    a.question = std::string(question);
+    std::vector<std::string> words = question_words(question);
+    if (words.size() > kMaxQuestionWords) words.resize(kMaxQuestionWords);
+    std::string text;
+    for (const auto& w : words) text += (text.empty() ? "" : " ") + w;
+    a.lang = lang.empty() ? detect_language(question, vocabulary_) : std::string(lang);
+    if (a.lang != "es") a.lang = "en";
+
+    const std::vector<std::string> fixed = fix_spelling(words, vocabulary_);
+    const SubjectReading reading = read_subject(subject_, fixed);
+    if (reading.small_talk != SmallTalk::none) {
+      a.decline = Decline::small_talk;
+      a.small_talk = reading.small_talk;
+      if (lang.empty() && !reading.small_talk_lang.empty()) a.lang = reading.small_talk_lang;
+      return a;
+    }
+
+    const ExpandedQuery q = expand_question(text, a.lang, vocabulary_);
+    a.next_step = reading.report ? NextStep::report : q.next_step;
+    const std::vector<Candidate> ranked = rank(q, fixed, a.lang);
+    const bool strong = !ranked.empty() && ranked.front().strong;
+    // Declined by subject, not by score: a question about what the policies govern gets the
+    // closest clauses even when they match weakly; one about parking or payroll gets none.
+    if (!reading.on_subject) {
+      a.decline = Decline::off_subject;
+      return a;
+    }
+    if (ranked.empty()) {
+      a.decline = Decline::no_match;
+      return a;
+    }
+    for (const Candidate& c : ranked) {
+      if (a.passages.size() >= kMaxPassages || c.score < kKeepRatio * ranked.front().score) break;
+      a.passages.push_back(ScoredPassage{passages_[c.index], c.score});
+    }
+    a.no_answer = false;
+    a.decline = Decline::none;
+    a.closest_only = !strong;
+    decide_verdict(q, reading, ranked, a);
+    return a;
+  }
+
+ private:
+  struct Candidate {
+    uint32_t index = 0;
+    double score = 0;     // clause text and clause questions, each scaled to its best, combined
+    bool strong = false;  // a clause question holds most of the question, or the clause text covers it well
+    std::optional<Verdict> question_verdict;  // the own verdict of the clause question that matched best
+  };
+
+  std::vector<std::string> stems(const std::vector<std::string>& words, std::string_view lang) const {
+    std::vector<std::string> out;
+    for (const auto& w : fix_spelling(words, vocabulary_))
+      if (!kQuestionFillers.contains(w)) out.push_back(stem_word(w, lang));
+    return out;
+  }
+
+  double section_factor(const std::string& section) const {
+    const auto heading = question_words(section);
+    for (const auto& [pattern, weight] : vocabulary_.section_weights) {
+      for (size_t at = 0; at < heading.size(); ++at) {
+        if (match_length(pattern, heading, at) > 0) return weight;
+      }
+    }
+    return 1.0;
+  }
+
+  std::shared_ptr<const Hits> hits(const TermPattern& term) const {
+    const std::string expression = fts_expression(term);
+    if (auto cached = cache_.find(expression)) return cached;
+    auto found = std::make_shared<Hits>();
+    for (const auto& [index, score] : index_.search(expression)) found->emplace_back(static_cast<uint32_t>(index), score);
+    cache_.put(expression, found);
+    return found;
+  }
+
+  struct TextScore {
+    double score = 0;
+    double coverage = 0;
+  };
+
+  // Passages by the clause text, through the vocabulary's concepts: BM25 per concept, weighted,
+  // scaled by the share of the question the passage covers.
+  std::vector<TextScore> rank_by_text(const ExpandedQuery& q) const {
+    const size_t n = passages_.size();
+    std::vector<TextScore> out(n);
+    std::vector<double> matched(n, 0.0);
+    std::vector<double> best(n, -1.0);
+    std::vector<uint32_t> in_concept;
+    double question_weight = 0;
+    for (const auto& c : q.concepts) {
+      question_weight += c.weight;
+      // A concept counts once per passage, by its best term: synonyms say the same thing.
+      for (const auto& term : c.search) {
+        const std::shared_ptr<const Hits> found = hits(term);  // held: the cache may drop it meanwhile
+        for (const auto& [index, s] : *found) {
+          if (best[index] < 0) in_concept.push_back(index);
+          best[index] = std::max(best[index], s);
+        }
+      }
+      for (const uint32_t index : in_concept) {
+        out[index].score += c.weight * best[index] * section_factor_[index];
+        matched[index] += c.weight;
+        best[index] = -1.0;
+      }
+      in_concept.clear();
+    }
+    if (question_weight <= 0) return out;
+    const double power = vocabulary_.thresholds.coverage_power;
+    for (size_t i = 0; i < n; ++i) {
+      out[i].coverage = matched[i] / question_weight;
+      out[i].score *= std::pow(out[i].coverage, power);
+    }
+    return out;
+  }
+
+  std::vector<Candidate> rank(const ExpandedQuery& q, const std::vector<std::string>& fixed,
+                              const std::string& lang) const {
+    const size_t n = passages_.size();
+    const std::vector<TextScore> by_text = rank_by_text(q);
+    std::vector<double> by_question(n, 0.0);
+    std::vector<double> coverage(n, 0.0);
+    std::vector<std::optional<Verdict>> question_verdict(n);
+    // English clause questions are searched with the question in English words (a Spanish
+    // question through the Spanish terms), Spanish ones with the Spanish words as typed.
+    // English clause questions are searched with the question in English words (a Spanish
+    // question through the Spanish terms), Spanish ones with the Spanish words as typed.
+    const auto add = [&](const std::vector<QuestionMatch>& found, const std::vector<std::optional<Verdict>>& verdicts) {
+      double top = 0;
+      for (const auto& m : found) top = std::max(top, m.score);
+      if (top <= 0) return;
+      for (const auto& m : found) {
+        if (m.score / top > by_question[m.passage]) {
+          by_question[m.passage] = m.score / top;
+          question_verdict[m.passage] = verdicts[m.best_text];
+        }
+        coverage[m.passage] = std::max(coverage[m.passage], m.coverage);
+      }
+    };
+    add(english_.search(stems(lang == "es" ? q.english_words : fixed, "en")), english_verdicts_);
+    if (lang == "es") add(spanish_.search(stems(fixed, "es")), spanish_verdicts_);
+
+    double top_text = 0;
+    for (const auto& t : by_text) top_text = std::max(top_text, t.score);
+    const AnswerThresholds& th = vocabulary_.thresholds;
+    std::vector<Candidate> out;
+    for (uint32_t i = 0; i < n; ++i) {
+      const double text = top_text > 0 ? by_text[i].score / top_text : 0;
+      const double score = kClauseTextShare * text + (1 - kClauseTextShare) * by_question[i];
+      if (score <= 0) continue;
+      const bool text_strong = by_text[i].score >= th.min_score && by_text[i].coverage >= th.min_coverage;
+      out.push_back({i, score, coverage[i] >= kStrongCoverage || text_strong, question_verdict[i]});
+    }
+    // Only the best few are quoted: order those, not every passage that shares a word.
+    const auto better = [](const Candidate& x, const Candidate& y) {
+      return x.score != y.score ? x.score > y.score : x.index < y.index;
+    };
+    const size_t keep = std::min(out.size(), kMaxPassages);
+    std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(keep), out.end(), better);
+    out.resize(keep);
+    return out;
+  }
+
+  ClauseVerdict verdict_of(uint32_t index, const std::vector<std::string>& words) const {
+    if (clause_verdicts_[index].verdict != Verdict::no_answer) return clause_verdicts_[index];
+    VerdictReading r = read_verdict(passages_[index].text, words);
+    return {r.verdict, std::move(r.words)};
+  }
+
+  // Safety first: a situation to report is `report`; a question for a fact is `info`; otherwise
+  // the best clause decides, and never `allowed` when another quoted clause attaches a condition.
+  void decide_verdict(const ExpandedQuery& q, const SubjectReading& reading, const std::vector<Candidate>& ranked,
+                      PolicyAnswer& a) const {
+    std::vector<std::string> words;
+    for (const auto& w : q.english_words)
+      if (!vocabulary_.stop_words.contains(w)) words.push_back(w);
+    for (const auto& c : q.concepts)
+      for (const auto& term : c.search) words.insert(words.end(), term.words.begin(), term.words.end());
+
+    const size_t quoted = std::min<size_t>(a.passages.size(), 3);
+    std::vector<ClauseVerdict> verdicts;
+    for (size_t i = 0; i < quoted; ++i) verdicts.push_back(verdict_of(ranked[i].index, words));
+    const auto words_for = [&](Verdict v) {
+      for (const auto& cv : verdicts)
+        if (cv.verdict == v && !cv.words.empty()) return cv.words;
+      return verdicts.front().words;
+    };
+    if (reading.report) {
+      a.verdict = Verdict::report;
+      a.verdict_words = words_for(Verdict::report);
+      a.next_step = NextStep::report;
+      return;
+    }
+    if (reading.info) {
+      a.verdict = Verdict::info;
+      a.verdict_words = words_for(Verdict::info);
+      return;
+    }
+    // A clause that says to notify someone answers "do I have to tell …?" with a duty; a situation
+    // that must itself be reported was handled above.
+    if (reading.duty)
+      for (auto& cv : verdicts)
+        if (cv.verdict == Verdict::report) cv.verdict = Verdict::required;
+    ClauseVerdict top = verdicts.front();
+    if (top.verdict == Verdict::no_answer) top.verdict = Verdict::allowed;  // a clause that only describes
+    // The clause question that matched best may carry the verdict for its own situation ("… without
+    // asking the parents?" under a consent clause); it speaks for the asker more closely than the
+    // clause's typical verdict.
+    if (ranked.front().question_verdict) {
+      top.verdict = *ranked.front().question_verdict;
+    } else if (reading.permission) {
+      // "Can I …?" answered by a clause that only states a fact: the next clause that rules decides.
+      if (top.verdict == Verdict::info) {
+        const auto rules = std::find_if(verdicts.begin(), verdicts.end(), [](const ClauseVerdict& cv) {
+          return cv.verdict != Verdict::info && cv.verdict != Verdict::no_answer;
+        });
+        top = rules != verdicts.end() ? *rules : ClauseVerdict{Verdict::allowed_with_conditions, top.words};
+      }
+      // "Can I …?" answered by a duty: yes, with that duty attached.
+      if (top.verdict == Verdict::required) top.verdict = Verdict::allowed_with_conditions;
+    }
+    if (top.verdict == Verdict::allowed) {
+      for (const auto& cv : verdicts) {
+        if (cv.verdict == Verdict::needs_approval) {
+          top = cv;
+          break;
+        }
+        if (restricts(cv.verdict)) top = {Verdict::allowed_with_conditions, cv.words.empty() ? top.words : cv.words};
+      }
+    }
+    a.verdict = top.verdict;
+    a.verdict_words = top.words;
+    if (a.verdict == Verdict::report) a.next_step = NextStep::report;
+  }
+
+  std::vector<Passage> passages_;
+  std::unordered_map<std::string, size_t> by_id_;
+  std::vector<double> section_factor_;  // per passage, from vocabulary_.section_weights
+  PolicyQueryVocabulary vocabulary_;
+  PolicySubject subject_;
+  PolicyIndex index_;
+  std::vector<ClauseVerdict> clause_verdicts_;  // per passage; no_answer where no questions file says
+  QuestionIndex english_;
+  QuestionIndex spanish_;
+  std::vector<std::optional<Verdict>> english_verdicts_;  // by text id of english_: a question's own verdict
+  std::vector<std::optional<Verdict>> spanish_verdicts_;  // by text id of spanish_
+  mutable TermCache cache_;
+};
+
+}  // namespace
+
+boost::system::result<std::shared_ptr<const PolicyLibrary>> PolicyLibrary::load(
+    const std::vector<PolicyDocumentRef>& documents, const PolicyVocabulary& vocabulary,
+    std::string& error) {
+  const auto invalid = boost::system::errc::make_error_code(boost::system::errc::invalid_argument);
+  if (documents.empty()) {
+    error = "no policy documents: list them under `policies:` in the district config";
+    return invalid;
+  }
+  std::vector<Passage> passages;
+  std::vector<std::filesystem::path> question_files;
+  std::set<std::string> seen;
+  for (const auto& ref : documents) {
+    auto doc = read_policy_document(ref.file);
+    if (!doc) {
+      error = doc.error().to_string();
+      return invalid;
+    }
+    if (!ref.id.empty() && doc->id != ref.id) {
+      error = PolicyParseError{ref.file.string(), 2,
+                               "the document's id is `" + doc->id + "` but the district config names it `" +
+                                   ref.id + "`: make the two the same"}
+                  .to_string();
+      return invalid;
+    }
+    if (!seen.insert(doc->id).second) {
+      error = PolicyParseError{ref.file.string(), 2,
+                               "another document already has the id `" + doc->id + "`: ids must be unique"}
+                  .to_string();
+      return invalid;
+    }
+    std::move(doc->passages.begin(), doc->passages.end(), std::back_inserter(passages));
+    question_files.push_back(clause_questions_path(ref.file));
+  }
+  std::unordered_map<std::string, const Passage*> by_id;
+  for (const auto& p : passages) by_id.emplace(p.id, &p);
+  std::vector<ClauseQuestions> questions;
+  for (const auto& file : question_files) {
+    auto read = read_clause_questions(file, by_id);
+    if (!read) {
+      error = read.error().to_string();
+      return invalid;
+    }
+    std::move(read->begin(), read->end(), std::back_inserter(questions));
+  }
+  auto vocab = load_policy_vocabulary(vocabulary.synonyms, vocabulary.spanish_terms);
+  if (!vocab) {
+    error = vocab.error().to_string();
+    return invalid;
+  }
+  const std::filesystem::path subject_file =
+      vocabulary.subject.empty() ? vocabulary.synonyms.parent_path() / "policy_subject.yaml" : vocabulary.subject;
+  auto subject = load_policy_subject(subject_file);
+  if (!subject) {
+    error = subject.error().to_string();
+    return invalid;
+  }
+  try {
+    return std::shared_ptr<const PolicyLibrary>(std::make_shared<LoadedPolicyLibrary>(
+        std::move(passages), std::move(*vocab), std::move(*subject), questions));
+  } catch (const SQLite::Exception& e) {
+    error = std::string("cannot build the policy index (") + e.what() +
+            "): Hallpass needs SQLite with FTS5 (Debian 12's libsqlite3 has it)";
+    return boost::system::errc::make_error_code(boost::system::errc::not_supported);
+  }
+}
+
+namespace {
+constexpr std::pair<Verdict, std::string_view> kVerdictNames[] = {
+    {Verdict::allowed, "allowed"},
+    {Verdict::allowed_with_conditions, "allowed_with_conditions"},
+    {Verdict::needs_approval, "needs_approval"},
+    {Verdict::discouraged, "discouraged"},
+    {Verdict::prohibited, "prohibited"},
+    {Verdict::required, "required"},
+    {Verdict::report, "report"},
+    {Verdict::info, "info"},
+    {Verdict::no_answer, "no_answer"},
+};
+}  // namespace
+
+std::string_view to_string(Verdict v) {
+  for (const auto& [verdict, name] : kVerdictNames)
+    if (verdict == v) return name;
+  return "no_answer";
+}
+
+std::optional<Verdict> verdict_from_string(std::string_view name) {
+  for (const auto& [verdict, n] : kVerdictNames)
+    if (n == name) return verdict;
+  return std::nullopt;
+}
+
+std::string_view to_string(Decline d) {
+  switch (d) {
+    case Decline::none: return "none";
+    case Decline::off_subject: return "off_subject";
+    case Decline::no_match: return "no_match";
+    case Decline::small_talk: return "small_talk";
+  }
+  return "none";
+}
+
+std::string_view to_string(SmallTalk s) {
+  switch (s) {
+    case SmallTalk::none: return "none";
+    case SmallTalk::greeting: return "greeting";
+    case SmallTalk::thanks: return "thanks";
+    case SmallTalk::help: return "help";
+    case SmallTalk::bye: return "bye";
+  }
+  return "none";
+}
+
+std::string_view to_string(NextStep s) {
+  switch (s) {
+    case NextStep::none: return "none";
+    case NextStep::request: return "request";
+    case NextStep::report: return "report";
+    case NextStep::ask_principal: return "ask_principal";
+  }
+  return "none";
+}
+
+}  // namespace bot

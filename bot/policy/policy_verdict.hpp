@@ -1,0 +1,23 @@
+#pragma once
+// The one-line verdict of an answer, read from the quoted clause's own words: "is strongly
+// discouraged" → discouraged, "Never post … without the written, informed consent" →
+// needs_approval, "is prohibited" → prohibited, "shall" → required, "may" → allowed.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bot/policy/policy_library.hpp"
+
+namespace bot {
+
+struct VerdictReading {
+  Verdict verdict = Verdict::no_answer;
+  std::string words;  // the deciding words exactly as the clause writes them; empty if none
+};
+
+// Reads the verdict of one clause. The sentence that shares most words with the question decides
+// (a clause may forbid one thing and allow another); if it has no deciding words, the whole clause
+// does. Returns no_answer when the clause has no deciding words at all.
+VerdictReading read_verdict(std::string_view clause, const std::vector<std::string>& question_words);
+
+}  // namespace bot
