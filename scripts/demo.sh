@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# The same build as the tests (the dev preset, build/), so running both builds once.
+cmake --preset dev >/dev/null
 cmake --build build --target hallpass -j2
 exec build/hallpass demo "$@"
