@@ -18,17 +18,17 @@ allowed_for() {
     adapters/common) echo "bot/district bot/policy bot/model" ;;
     adapters/*/*) echo "?" ;;
     adapters/*) echo "adapters/common bot/district bot/policy bot/model" ;;
-    bot/app) echo "adapters workflows bot/core bot/store bot/district bot/policy bot/model" ;;
+    app) echo "adapters workflows bot/core bot/store bot/district bot/policy bot/model" ;;
     *) echo "?" ;;
   esac
 }
 
-# The layer a file belongs to: its folder, bot/app for the command line under it.
+# The layer a file belongs to: its folder, app for the command line under it.
 layer_of() {
   local dir
   dir=$(dirname "$1")
   case "$dir" in
-    bot/app/*) echo bot/app ;;
+    app/*) echo app ;;
     *) echo "$dir" ;;
   esac
 }
@@ -58,7 +58,7 @@ while IFS= read -r file; do
       status=1
     fi
   done < <(grep -n '^#include "' "$file" || true)
-done < <(find bot workflows adapters -name "*.[ch]pp" 2>/dev/null | sort)
+done < <(find app bot workflows adapters -name "*.[ch]pp" 2>/dev/null | sort)
 if [[ $status != 0 ]]; then
   echo "check-layers: an #include runs upward (see docs/architecture.md, \"Layers\")." >&2
 fi

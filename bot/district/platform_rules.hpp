@@ -2,7 +2,7 @@
 // What the config loader needs to know of a platform to judge a district file: its name (the key
 // under adapters:, handles: and each place), how its settings, handles and channel addresses are
 // checked, and whether it listens on a port. The loader knows no platform by name: the app's
-// adapter registry (bot/app/adapter_registry.hpp) hands it one of these per platform.
+// adapter registry (app/adapter_registry.hpp) hands it one of these per platform.
 #include <functional>
 #include <map>
 #include <optional>

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "adapters/common/setting_checks.hpp"
-#include "bot/app/adapter_registry.hpp"
-#include "bot/app/runtime.hpp"
+#include "app/adapter_registry.hpp"
+#include "app/runtime.hpp"
 #include "tests/support/config_files.hpp"
 #include "tests/support/temp_dir.hpp"
 

@@ -31,5 +31,5 @@ expect_fail adapters/common/http_client.hpp adapters/slack/slack_web_api.hpp
 expect_fail workflows/digest.hpp adapters/slack/slack_blocks.hpp
 expect_pass workflows/digest.hpp bot/core/router.hpp
 expect_pass adapters/teams/teams_cards.hpp adapters/common/json_fields.hpp
-expect_pass bot/app/cli/main.cpp adapters/slack/slack_adapter.hpp
+expect_pass app/cli/main.cpp adapters/slack/slack_adapter.hpp
 echo "check-layers: passes this checkout, refuses 6 upward includes, accepts 3 downward ones"

@@ -1,5 +1,5 @@
 #include "tests/support/bot_harness.hpp"
-#include "bot/app/adapter_registry.hpp"
+#include "app/adapter_registry.hpp"
 
 #include <date/tz.h>
 

@@ -19,7 +19,7 @@
 #include "workflows/router.hpp"
 #include "tests/support/bot_harness.hpp"
 #include "tests/support/fake_matrix_server.hpp"
-#include "bot/app/adapter_registry.hpp"
+#include "app/adapter_registry.hpp"
 
 namespace {
 

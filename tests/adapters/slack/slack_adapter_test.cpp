@@ -18,7 +18,7 @@
 #include "tests/support/config_files.hpp"
 #include "tests/support/fake_slack_server.hpp"
 #include "tests/support/hallpass_process.hpp"
-#include "bot/app/adapter_registry.hpp"
+#include "app/adapter_registry.hpp"
 
 namespace {
 

@@ -27,7 +27,7 @@
 #include "tests/support/bot_harness.hpp"
 #include "tests/support/slack_signing.hpp"
 #include "workflows/router.hpp"
-#include "bot/app/adapter_registry.hpp"
+#include "app/adapter_registry.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "bot/app/cli/args.hpp"
+#include "app/cli/args.hpp"
 
 namespace cli {
 

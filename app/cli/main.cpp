@@ -6,7 +6,7 @@
 #include <iostream>
 #include <string>
 
-#include "bot/app/cli/commands.hpp"
+#include "app/cli/commands.hpp"
 
 namespace {
 

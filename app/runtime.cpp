@@ -1,4 +1,4 @@
-#include "bot/app/runtime.hpp"
+#include "app/runtime.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>

@@ -1,4 +1,4 @@
-#include "bot/app/cli/store_open.hpp"
+#include "app/cli/store_open.hpp"
 
 #include <cstdlib>
 

@@ -2,11 +2,11 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "bot/app/cli/args.hpp"
-#include "bot/app/cli/commands.hpp"
+#include "app/cli/args.hpp"
+#include "app/cli/commands.hpp"
 #include "bot/district/district.hpp"
 #include "bot/policy/policy_answer_json.hpp"
-#include "bot/app/adapter_registry.hpp"
+#include "app/adapter_registry.hpp"
 
 namespace cli {
 

@@ -7,13 +7,13 @@
 #include <sstream>
 
 #include "adapters/console/console_adapter.hpp"
-#include "bot/app/cli/args.hpp"
-#include "bot/app/cli/commands.hpp"
-#include "bot/app/cli/store_open.hpp"
+#include "app/cli/args.hpp"
+#include "app/cli/commands.hpp"
+#include "app/cli/store_open.hpp"
 #include "bot/district/district.hpp"
-#include "bot/app/runtime.hpp"
+#include "app/runtime.hpp"
 #include "bot/store/store.hpp"
-#include "bot/app/adapter_registry.hpp"
+#include "app/adapter_registry.hpp"
 
 namespace cli {
 

@@ -5,9 +5,9 @@
 // entry that `failed` gave up (unknown person, no address, a refusal from the platform).
 #include <iostream>
 
-#include "bot/app/cli/args.hpp"
-#include "bot/app/cli/commands.hpp"
-#include "bot/app/cli/store_open.hpp"
+#include "app/cli/args.hpp"
+#include "app/cli/commands.hpp"
+#include "app/cli/store_open.hpp"
 #include "bot/store/store.hpp"
 
 namespace cli {

@@ -6,9 +6,9 @@
 #include <iostream>
 
 #include "bot/store/audit_anchor.hpp"
-#include "bot/app/cli/args.hpp"
-#include "bot/app/cli/commands.hpp"
-#include "bot/app/cli/store_open.hpp"
+#include "app/cli/args.hpp"
+#include "app/cli/commands.hpp"
+#include "app/cli/store_open.hpp"
 #include "bot/store/store.hpp"
 
 namespace cli {

@@ -5,12 +5,12 @@
 
 #include <algorithm>
 
-#include "bot/app/adapter_registry.hpp"
-#include "bot/app/cli/args.hpp"
-#include "bot/app/cli/commands.hpp"
-#include "bot/app/cli/store_open.hpp"
+#include "app/adapter_registry.hpp"
+#include "app/cli/args.hpp"
+#include "app/cli/commands.hpp"
+#include "app/cli/store_open.hpp"
 #include "bot/district/district.hpp"
-#include "bot/app/runtime.hpp"
+#include "app/runtime.hpp"
 #include "bot/store/store.hpp"
 
 namespace cli {

@@ -6,13 +6,13 @@
 #include <optional>
 #include <sstream>
 
-#include "bot/app/cli/args.hpp"
-#include "bot/app/cli/commands.hpp"
-#include "bot/app/cli/store_open.hpp"
+#include "app/cli/args.hpp"
+#include "app/cli/commands.hpp"
+#include "app/cli/store_open.hpp"
 #include "bot/district/district.hpp"
 #include "bot/store/store.hpp"
 #include "workflows/digest.hpp"
-#include "bot/app/adapter_registry.hpp"
+#include "app/adapter_registry.hpp"
 
 namespace cli {
 

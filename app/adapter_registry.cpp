@@ -1,4 +1,4 @@
-#include "bot/app/adapter_registry.hpp"
+#include "app/adapter_registry.hpp"
 
 #include <algorithm>
 

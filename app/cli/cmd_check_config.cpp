@@ -1,10 +1,10 @@
 // hallpass check-config: validates a district configuration and explains every problem.
 #include <iostream>
 
-#include "bot/app/cli/args.hpp"
-#include "bot/app/cli/commands.hpp"
+#include "app/cli/args.hpp"
+#include "app/cli/commands.hpp"
 #include "bot/district/district.hpp"
-#include "bot/app/adapter_registry.hpp"
+#include "app/adapter_registry.hpp"
 
 namespace cli {
 
