@@ -13,7 +13,7 @@
 #include "bot/district/district.hpp"
 #include "bot/store/store.hpp"
 #include "workflows/router.hpp"
-#include "bot/app/adapter_registry.hpp"
+#include "app/adapter_registry.hpp"
 
 namespace {
 

@@ -31,7 +31,7 @@
 #include "bot/store/store.hpp"
 #include "tests/support/fake_slack_server.hpp"
 #include "workflows/router.hpp"
-#include "bot/app/adapter_registry.hpp"
+#include "app/adapter_registry.hpp"
 
 namespace {
 

@@ -1,7 +1,7 @@
 #pragma once
 // What a platform tells the app about itself: the rules the config loader judges its section,
 // handles and channels by, and how to make its adapter. Each platform folder has one
-// `registration()`; bot/app/adapter_registry.cpp lists them, one line each, so a new platform
+// `registration()`; app/adapter_registry.cpp lists them, one line each, so a new platform
 // touches its own folder and that line.
 #include <boost/asio/io_context.hpp>
 #include <functional>
