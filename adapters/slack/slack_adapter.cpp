@@ -15,6 +15,9 @@
 #include <spdlog/spdlog.h>
 
 #include "adapters/common/http_client.hpp"
+#include "adapters/slack/slack_api_calls.hpp"
+#include "adapters/slack/slack_blocks.hpp"
+#include "adapters/slack/slack_payloads.hpp"
 
 namespace adapters::slack {
 

@@ -5,7 +5,7 @@
 #include <functional>
 #include <string>
 
-#include "adapters/slack/slack_protocol.hpp"
+#include "adapters/slack/slack_payloads.hpp"
 
 namespace adapters::slack {
 

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "adapters/common/http_server.hpp"
+#include "adapters/slack/slack_http_requests.hpp"
 
 namespace adapters::slack {
 

@@ -18,6 +18,7 @@
 #include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
+#include "adapters/slack/slack_socket_frames.hpp"
 #include "adapters/slack/slack_envelope_ledger.hpp"
 #include "adapters/slack/slack_web_api.hpp"
 

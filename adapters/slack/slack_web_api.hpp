@@ -16,7 +16,7 @@
 #include <memory>
 #include <string>
 
-#include "adapters/slack/slack_protocol.hpp"
+#include "adapters/slack/slack_api_calls.hpp"
 #include "bot/model/delivery.hpp"
 
 namespace adapters::slack {

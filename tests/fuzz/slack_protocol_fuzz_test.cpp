@@ -3,7 +3,10 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "adapters/slack/slack_protocol.hpp"
+#include "adapters/slack/slack_api_calls.hpp"
+#include "adapters/slack/slack_http_requests.hpp"
+#include "adapters/slack/slack_payloads.hpp"
+#include "adapters/slack/slack_socket_frames.hpp"
 #include "tests/fuzz/fuzz_checks.hpp"
 #include "tests/fuzz/mutator.hpp"
 

@@ -13,7 +13,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
-#include "adapters/slack/slack_protocol.hpp"
+#include "adapters/slack/slack_http_requests.hpp"
 
 namespace test_support {
 
