@@ -11,9 +11,14 @@ namespace adapters::http {
 namespace urls = boost::urls;
 
 bool is_loopback_host(std::string_view host) {
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   if (host == "localhost") return true;
   if (auto v4 = urls::parse_ipv4_address(host)) return v4->is_loopback();
-  if (auto v6 = urls::parse_ipv6_address(host)) return v6->is_loopback();
+  if (auto v6 = urls::parse_ipv6_address(host)) {
+    if (v6->is_loopback()) return true;
+    // ::ffff:127.x.y.z is an IPv4 loopback address written as IPv6.
+    return v6->is_v4_mapped() && v6->to_bytes()[12] == 127;
+  }
   return false;
 }
 

@@ -18,7 +18,9 @@ struct EndpointUrl {
 // than https (or http to 127.0.0.0/8, ::1, localhost), no host, user info, or a fragment.
 EndpointUrl parse_endpoint_url(std::string_view url);
 
-// 127.0.0.0/8, ::1 and "localhost".
+// The one loopback rule of the adapters: 127.0.0.0/8, ::1 (bracketed or not), ::ffff:127.x.y.z
+// and "localhost". Used for plain-http URLs (only to loopback), the Teams service URLs, and the
+// web chat's warning when it listens anywhere else.
 bool is_loopback_host(std::string_view host);
 
 }  // namespace adapters::http

@@ -4,7 +4,6 @@
 #include <optional>
 #include <stdexcept>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -13,13 +12,15 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include "bot/model/use_tuple.hpp"
+
 namespace adapters::http {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
-constexpr auto kToken = asio::as_tuple(asio::use_awaitable);
+using bot::use_tuple;
 
 bot::SendErrorKind error_kind_for_status(int status) {
   if (status >= 200 && status < 300) return bot::SendErrorKind::none;
@@ -85,7 +86,7 @@ bot::SendErrorKind kind_of(const beast::error_code& ec) {
 
 asio::awaitable<beast::error_code> connect(std::shared_ptr<HttpConnection> impl, std::chrono::milliseconds timeout) {
   tcp::resolver resolver(impl->executor);
-  auto [rec, endpoints] = co_await resolver.async_resolve(impl->host, impl->port, kToken);
+  auto [rec, endpoints] = co_await resolver.async_resolve(impl->host, impl->port, use_tuple);
   if (rec) co_return rec;
   if (impl->tls) {
     impl->secure.emplace(impl->executor, impl->ssl_ctx);
@@ -97,11 +98,11 @@ asio::awaitable<beast::error_code> connect(std::shared_ptr<HttpConnection> impl,
     impl->plain.emplace(impl->executor);
   }
   impl->lowest().expires_after(timeout);
-  auto [cec, ep] = co_await impl->lowest().async_connect(endpoints, kToken);
+  auto [cec, ep] = co_await impl->lowest().async_connect(endpoints, use_tuple);
   if (cec) co_return cec;
   if (impl->tls) {
     impl->lowest().expires_after(timeout);
-    auto [hec] = co_await impl->secure->async_handshake(asio::ssl::stream_base::client, kToken);
+    auto [hec] = co_await impl->secure->async_handshake(asio::ssl::stream_base::client, use_tuple);
     if (hec) co_return hec;
   }
   impl->connected = true;
@@ -119,7 +120,7 @@ asio::awaitable<Exchange> exchange_on(Stream& stream, std::shared_ptr<HttpConnec
                                       bhttp::request<bhttp::string_body> req, std::chrono::milliseconds timeout) {
   Exchange out;
   impl->lowest().expires_after(timeout);
-  auto [wec, wn] = co_await bhttp::async_write(stream, req, kToken);
+  auto [wec, wn] = co_await bhttp::async_write(stream, req, use_tuple);
   if (wec) {
     out.ec = wec;
     co_return out;
@@ -128,7 +129,7 @@ asio::awaitable<Exchange> exchange_on(Stream& stream, std::shared_ptr<HttpConnec
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(64 * 1024 * 1024);
   impl->lowest().expires_after(timeout);
-  auto [rec, rn] = co_await bhttp::async_read(stream, impl->buffer, parser, kToken);
+  auto [rec, rn] = co_await bhttp::async_read(stream, impl->buffer, parser, use_tuple);
   if (rec) {
     out.ec = rec;
     co_return out;
@@ -248,7 +249,7 @@ asio::awaitable<Response> HttpClient::request(Request request) {
   auto impl = impl_;
   while (impl->busy) {
     impl->idle.expires_at(asio::steady_timer::time_point::max());
-    co_await impl->idle.async_wait(kToken);
+    co_await impl->idle.async_wait(use_tuple);
   }
   impl->busy = true;
   Response out;

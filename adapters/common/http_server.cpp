@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -21,12 +20,16 @@
 #include <string_view>
 #include <utility>
 
+#include "adapters/common/text.hpp"
+#include "bot/model/use_tuple.hpp"
+
 namespace adapters::http {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using asio::ip::tcp;
+using text::lower;
 
 ServerReply text_reply(int status, std::string body) {
   return ServerReply{status, "text/plain; charset=utf-8", std::move(body)};
@@ -34,6 +37,23 @@ ServerReply text_reply(int status, std::string body) {
 
 ServerReply json_reply(int status, std::string body) {
   return ServerReply{status, "application/json; charset=utf-8", std::move(body)};
+}
+
+asio::ip::address listen_ip(std::string_view who, const std::string& text, std::string_view hint) {
+  if (text == "localhost") return asio::ip::make_address_v4("127.0.0.1");
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(text, ec);
+  if (ec)
+    throw std::invalid_argument(std::string(who) + ": listen address \"" + text + "\" is not an IP address (try " +
+                                std::string(hint) + ")");
+  return address;
+}
+
+std::string local_url(std::string_view scheme, std::string host, unsigned short port) {
+  if (host == "0.0.0.0" || host == "localhost") host = "127.0.0.1";
+  if (host == "::") host = "::1";
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return std::string(scheme) + "://" + host + ":" + std::to_string(port);
 }
 
 std::string loggable(std::string_view value) {
@@ -48,7 +68,7 @@ std::string loggable(std::string_view value) {
 
 namespace {
 
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+using bot::use_tuple;
 constexpr std::size_t kHeaderLimit = 16 * 1024;
 // After an early refusal (404, 405, 413) the rest of the request is read and dropped for at most
 // this long before closing: closing with unread data makes the kernel send a reset, and the
@@ -56,28 +76,12 @@ constexpr std::size_t kHeaderLimit = 16 * 1024;
 constexpr auto kLingerTime = std::chrono::seconds(2);
 constexpr std::size_t kLingerBytes = 8 * 1024 * 1024;
 
-asio::ip::address listen_ip(const std::string& name, const std::string& text) {
-  if (text == "localhost") return asio::ip::make_address_v4("127.0.0.1");
-  boost::system::error_code ec;
-  auto address = asio::ip::make_address(text, ec);
-  if (ec)
-    throw std::invalid_argument(name + ": listen address \"" + text +
-                                "\" is not an IP address (try 0.0.0.0 or 127.0.0.1)");
-  return address;
-}
-
 std::string read_file(const std::string& name, const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::invalid_argument(name + ": cannot read " + path);
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 }  // namespace
@@ -350,7 +354,7 @@ void HttpServer::listen() {
     if (ec) throw std::invalid_argument(o.name + ": " + o.tls_private_key_file + " is not a PEM private key");
     s.tls.emplace(std::move(context));
   }
-  const tcp::endpoint endpoint(listen_ip(o.name, o.listen_address), o.port);
+  const tcp::endpoint endpoint(listen_ip(o.name, o.listen_address, "0.0.0.0 or 127.0.0.1"), o.port);
   boost::system::error_code ec;
   s.acceptor.open(endpoint.protocol(), ec);
   if (!ec) s.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
@@ -371,11 +375,7 @@ unsigned short HttpServer::bound_port() const {
 }
 
 std::string HttpServer::url() const {
-  std::string host = state_->options.listen_address;
-  if (host == "0.0.0.0" || host == "localhost") host = "127.0.0.1";
-  if (host == "::") host = "::1";
-  if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  return std::string(state_->tls ? "https" : "http") + "://" + host + ":" + std::to_string(bound_port());
+  return local_url(state_->tls ? "https" : "http", state_->options.listen_address, bound_port());
 }
 
 asio::awaitable<void> HttpServer::run() {

@@ -15,6 +15,7 @@
 //   header never reaches the log.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -79,6 +80,14 @@ ServerReply json_reply(int status, std::string body);
 // A header value made safe for a log line: letters, digits and the punctuation of addresses and
 // ids only (at most 100 characters), so a forged header cannot write fake lines into the log.
 std::string loggable(std::string_view value);
+
+// The address a listen address names: an IP address, or "localhost" for 127.0.0.1. Throws
+// std::invalid_argument "<who>: listen address "<text>" is not an IP address (try <hint>)".
+// Shared with the web chat's listener, so both read an address the same way.
+boost::asio::ip::address listen_ip(std::string_view who, const std::string& text, std::string_view hint);
+// "<scheme>://<host>:<port>" of a server listening on listen_address, for logs, tests and the
+// browser: 0.0.0.0 and localhost as 127.0.0.1, :: as ::1, an IPv6 address in brackets.
+std::string local_url(std::string_view scheme, std::string listen_address, unsigned short port);
 
 using RequestHandler = std::function<boost::asio::awaitable<ServerReply>(ServerRequest)>;
 

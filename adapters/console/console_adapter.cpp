@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "adapters/common/text.hpp"
 #include "bot/model/markup.hpp"
 #include "bot/model/sha256.hpp"
 
@@ -9,11 +10,9 @@ namespace adapters::console {
 
 namespace {
 
-std::string trim(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t\r");
-  if (b == std::string_view::npos) return {};
-  return std::string(s.substr(b, s.find_last_not_of(" \t\r") - b + 1));
-}
+using adapters::text::trim;
+// What a typed line is trimmed of (a CR from a Windows terminal; getline took the LF).
+constexpr std::string_view kBlanks = " \t\r";
 
 std::string_view input_kind(bot::InputKind k) {
   switch (k) {
@@ -122,7 +121,7 @@ boost::asio::awaitable<bot::SendResult> ConsoleAdapter::send(bot::Delivery d) {
 }
 
 bool ConsoleAdapter::handle_line(const std::string& raw, bot::Inbound& ev) {
-  std::string line = trim(raw);
+  std::string line = trim(raw, kBlanks);
   ev.platform = "console";
   ev.event_id = "console-" + bot::random_id();
   ev.actor = me_;
@@ -130,7 +129,7 @@ bool ConsoleAdapter::handle_line(const std::string& raw, bot::Inbound& ev) {
   ev.place = {.channel = channel_, .thread_ref = thread_ref_, .direct = channel_.starts_with("dm:")};
   if (line.empty() || line.starts_with("#")) return false;
   if (line.starts_with("@in ")) {
-    std::string place = trim(line.substr(4));
+    std::string place = trim(line.substr(4), kBlanks);
     size_t slash = place.find('/');
     std::string chan = place.substr(0, slash);
     channel_ = chan == "dm" ? "dm:" + me_ : chan;
@@ -139,9 +138,9 @@ bool ConsoleAdapter::handle_line(const std::string& raw, bot::Inbound& ev) {
     return false;
   }
   if (line.starts_with("@click ")) {
-    std::string args = trim(line.substr(7));
+    std::string args = trim(line.substr(7), kBlanks);
     std::string action = args.substr(0, args.find(' '));
-    std::string value = args.find(' ') == std::string::npos ? "" : trim(args.substr(args.find(' ') + 1));
+    std::string value = args.find(' ') == std::string::npos ? "" : trim(args.substr(args.find(' ') + 1), kBlanks);
     for (auto it = shown_.rbegin(); it != shown_.rend(); ++it) {
       if (!it->for_user.empty() && it->for_user != me_) continue;
       for (const auto& b : it->message.blocks)
@@ -175,14 +174,7 @@ bool ConsoleAdapter::handle_line(const std::string& raw, bot::Inbound& ev) {
       ev.form_context = form->context;
       ev.place = {.channel = it->channel, .thread_ref = it->thread_ref, .direct = it->channel.starts_with("dm:")};
       std::string rest = line.substr(5);
-      size_t start = 0;
-      while (start <= rest.size()) {
-        size_t semi = rest.find(';', start);
-        std::string pair = trim(rest.substr(start, semi == std::string::npos ? std::string::npos : semi - start));
-        if (size_t eq = pair.find('='); eq != std::string::npos) ev.values[trim(pair.substr(0, eq))] = trim(pair.substr(eq + 1));
-        if (semi == std::string::npos) break;
-        start = semi + 1;
-      }
+      adapters::text::read_pairs(rest, ev.values, kBlanks);
       return true;
     }
     out_ << "! no form is open for you\n";
@@ -190,12 +182,12 @@ bool ConsoleAdapter::handle_line(const std::string& raw, bot::Inbound& ev) {
   }
   if (line.starts_with("@attach ")) {
     // A message carrying a file: "@attach NAME [text]". The console has no files; the name stands in.
-    std::string args = trim(line.substr(8));
+    std::string args = trim(line.substr(8), kBlanks);
     size_t space = args.find(' ');
     ev.kind = bot::InboundKind::message;
     ev.has_attachment = true;
     ev.attachment_ref = "console-file:" + args.substr(0, space);
-    ev.text = space == std::string::npos ? "" : trim(args.substr(space + 1));
+    ev.text = space == std::string::npos ? "" : trim(args.substr(space + 1), kBlanks);
     return true;
   }
   if (line.starts_with("@")) {
@@ -209,7 +201,7 @@ bool ConsoleAdapter::handle_line(const std::string& raw, bot::Inbound& ev) {
       return false;
     }
     ev.kind = bot::InboundKind::command;
-    ev.text = trim(line.substr(word.size()));
+    ev.text = trim(line.substr(word.size()), kBlanks);
     return true;
   }
   ev.kind = bot::InboundKind::message;

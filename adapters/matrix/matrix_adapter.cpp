@@ -1,10 +1,8 @@
 #include "adapters/matrix/matrix_adapter.hpp"
 
 #include <algorithm>
-#include <random>
 #include <stdexcept>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
@@ -13,6 +11,8 @@
 #include "adapters/common/http_client.hpp"
 #include "adapters/matrix/matrix_api.hpp"
 #include "adapters/matrix/matrix_protocol.hpp"
+#include "bot/model/backoff.hpp"
+#include "bot/model/use_tuple.hpp"
 
 namespace adapters::matrix {
 
@@ -48,7 +48,8 @@ struct MatrixState {
   MatrixState(asio::any_io_executor ex, MatrixOptions opts, SyncCheckpoint cp)
       : executor(ex), options(std::move(opts)), checkpoint(std::move(cp)), sync_client(ex, options.homeserver),
         send_client(ex, options.homeserver), sync_api(sync_client, options.access_token),
-        send_api(send_client, options.access_token), timer(ex) {}
+        send_api(send_client, options.access_token), timer(ex),
+        retry_backoff(options.first_backoff, options.max_backoff) {}
 
   asio::any_io_executor executor;
   MatrixOptions options;
@@ -67,7 +68,7 @@ struct MatrixState {
   std::set<std::string> encryption_noticed;
   std::set<std::string> encrypted_rooms;
   std::set<std::string> button_actions;  // of the buttons shown so far (see Context)
-  std::mt19937 rng{std::random_device{}()};
+  bot::Backoff retry_backoff;  // jittered, so that many bots restarted together do not come back at once
 };
 
 namespace {
@@ -76,17 +77,12 @@ namespace {
 asio::awaitable<bool> pause(std::shared_ptr<MatrixState> s, milliseconds d) {
   if (s->stopped) co_return false;
   s->timer.expires_after(d);
-  co_await s->timer.async_wait(asio::as_tuple(asio::use_awaitable));
+  co_await s->timer.async_wait(bot::use_tuple);
   co_return !s->stopped;
 }
 
-milliseconds next_backoff(MatrixState& s, int failures) {
-  auto base = s.options.first_backoff * (1LL << std::min(failures, 16));
-  base = std::min<milliseconds>(base, s.options.max_backoff);
-  // Jitter, so that many bots restarted together do not come back in the same instant.
-  std::uniform_real_distribution<double> jitter(0.5, 1.0);
-  return milliseconds(static_cast<long long>(base.count() * jitter(s.rng)));
-}
+// failures: how many tries failed before this one, so the first retry waits first_backoff.
+milliseconds next_backoff(MatrixState& s, int failures) { return s.retry_backoff.delay(failures); }
 
 // How long a failed response asks us to wait: Retry-After, then retry_after_ms, then backoff.
 milliseconds wait_for(MatrixState& s, const http::Response& r, int failures) {

@@ -1,6 +1,7 @@
 #include "adapters/matrix/matrix_protocol.hpp"
 
 #include "adapters/common/json_fields.hpp"
+#include "adapters/common/text.hpp"
 
 #include <boost/system/errc.hpp>
 #include <chrono>
@@ -12,14 +13,9 @@ namespace adapters::matrix {
 using nlohmann::json;
 using json_fields::member;
 using json_fields::str;
+using adapters::text::trim;
 
 namespace {
-
-std::string trim(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
-}
 
 bool has_encryption(const json& events) {
   if (!events.is_array()) return false;
@@ -170,15 +166,7 @@ bool parse_form_answer(std::string_view command_text, bot::Inbound& out) {
   }
   out.form_context = context == "-" ? "" : context;
   if (out.form_id.empty()) return false;
-  size_t start = 0;
-  while (start <= rest.size()) {
-    size_t semi = rest.find(';', start);
-    std::string pair = trim(std::string_view(rest).substr(start, semi == std::string::npos ? std::string::npos : semi - start));
-    if (size_t eq = pair.find('='); eq != std::string::npos)
-      out.values[trim(std::string_view(pair).substr(0, eq))] = trim(std::string_view(pair).substr(eq + 1));
-    if (semi == std::string::npos) break;
-    start = semi + 1;
-  }
+  adapters::text::read_pairs(rest, out.values);
   out.kind = bot::InboundKind::form_submission;
   out.text.clear();
   return true;

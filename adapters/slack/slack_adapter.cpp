@@ -6,7 +6,6 @@
 #include <functional>
 #include <stdexcept>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -18,13 +17,14 @@
 #include "adapters/slack/slack_api_calls.hpp"
 #include "adapters/slack/slack_blocks.hpp"
 #include "adapters/slack/slack_payloads.hpp"
+#include "bot/model/use_tuple.hpp"
 
 namespace adapters::slack {
 
 namespace asio = boost::asio;
 using nlohmann::json;
 using SteadyClock = std::chrono::steady_clock;
-constexpr auto kToken = asio::as_tuple(asio::use_awaitable);
+using bot::use_tuple;
 // Slack accepts a response_url up to five times within 30 minutes.
 constexpr auto kResponseUrlLife = std::chrono::minutes(30);
 constexpr int kResponseUrlUses = 5;
@@ -126,7 +126,7 @@ asio::awaitable<AckReply> handle_payload(std::shared_ptr<SlackState> s, Envelope
   if (pending) {
     if (result.accepted && !result.duplicate) {
       asio::co_spawn(s->executor, answer_when_drained(s, pending), asio::detached);
-      if (!pending->answered) co_await pending->done.async_wait(kToken);
+      if (!pending->answered) co_await pending->done.async_wait(use_tuple);
       reply.payload_json = pending->payload;
     }
     pending->answered = true;  // too late now: later deliveries go out normally

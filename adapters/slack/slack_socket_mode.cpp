@@ -2,10 +2,8 @@
 
 #include <algorithm>
 #include <deque>
-#include <random>
 #include <vector>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -21,6 +19,8 @@
 #include "adapters/slack/slack_socket_frames.hpp"
 #include "adapters/slack/slack_envelope_ledger.hpp"
 #include "adapters/slack/slack_web_api.hpp"
+#include "bot/model/backoff.hpp"
+#include "bot/model/use_tuple.hpp"
 
 namespace adapters::slack {
 
@@ -30,7 +30,7 @@ namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using std::chrono::milliseconds;
 using SteadyClock = std::chrono::steady_clock;
-constexpr auto kToken = asio::as_tuple(asio::use_awaitable);
+using bot::use_tuple;
 constexpr int kMaxConnections = 10;  // Slack's limit per app
 // A connection that drops sooner than this after hello counts as a failure, so a server that
 // accepts and drops at once is retried with backoff instead of in a tight loop.
@@ -57,17 +57,17 @@ class WsTransportOf final : public WsTransport {
 
   asio::awaitable<std::pair<beast::error_code, std::string>> read() override {
     buffer.clear();
-    auto [ec, n] = co_await ws.async_read(buffer, kToken);
+    auto [ec, n] = co_await ws.async_read(buffer, use_tuple);
     if (ec) co_return std::pair{ec, std::string()};
     co_return std::pair{ec, beast::buffers_to_string(buffer.data())};
   }
   asio::awaitable<beast::error_code> write(std::string text) override {
     ws.text(true);
-    auto [ec, n] = co_await ws.async_write(asio::buffer(text), kToken);
+    auto [ec, n] = co_await ws.async_write(asio::buffer(text), use_tuple);
     co_return ec;
   }
   asio::awaitable<beast::error_code> close() override {
-    auto [ec] = co_await ws.async_close(websocket::close_code::normal, kToken);
+    auto [ec] = co_await ws.async_close(websocket::close_code::normal, use_tuple);
     co_return ec;
   }
   void abort() override {
@@ -104,7 +104,7 @@ using ConnectionPtr = std::shared_ptr<Connection>;
 struct ReceiverState {
   ReceiverState(asio::any_io_executor ex, SlackWebApi& a, SocketModeOptions opts, EnvelopeHandler h)
       : executor(ex), api(a), options(std::move(opts)), handler(std::move(h)), ledger(options.dedupe_ttl),
-        changed(ex), ledger_changed(ex), backoff(ex) {
+        reconnect_backoff(options.first_backoff, options.max_backoff), changed(ex), ledger_changed(ex), backoff(ex) {
     target = std::clamp(options.connections, 1, kMaxConnections);
     changed.expires_at(asio::steady_timer::time_point::max());
     ledger_changed.expires_at(asio::steady_timer::time_point::max());
@@ -122,6 +122,7 @@ struct ReceiverState {
   SocketModeOptions options;
   EnvelopeHandler handler;
   EnvelopeLedger ledger;
+  bot::Backoff reconnect_backoff;
   asio::ssl::context ssl{asio::ssl::context::tls_client};
   asio::steady_timer changed;         // wakes the supervisor; never re-armed
   asio::steady_timer ledger_changed;  // wakes duplicates waiting for their first copy
@@ -134,7 +135,6 @@ struct ReceiverState {
   std::uint64_t next_id = 1;
   bool stopped = false;
   bool disabled = false;
-  std::mt19937 rng{std::random_device{}()};
 };
 
 namespace {
@@ -150,11 +150,8 @@ void log_failure(std::exception_ptr e) {
 
 milliseconds next_backoff(ReceiverState& s) {
   if (s.retry_after.count() > 0) return std::exchange(s.retry_after, milliseconds(0));
-  auto base = s.options.first_backoff * (1LL << std::min(s.failures - 1, 16));
-  base = std::min<milliseconds>(base, s.options.max_backoff);
-  // Jitter, so that copies restarted together do not all call apps.connections.open at once.
-  std::uniform_real_distribution<double> jitter(0.5, 1.0);
-  return milliseconds(static_cast<long long>(base.count() * jitter(s.rng)));
+  // Jittered, so that copies restarted together do not all call apps.connections.open at once.
+  return s.reconnect_backoff.delay(s.failures - 1);
 }
 
 // Asks the connection to close once its queue is flushed and nothing is in flight.
@@ -191,7 +188,7 @@ asio::awaitable<std::string> handshake(std::shared_ptr<ReceiverState> s, Ws& t, 
                                        tcp::resolver::results_type endpoints) {
   auto& lowest = beast::get_lowest_layer(t.ws);
   lowest.expires_after(s->options.handshake_timeout);
-  auto [cec, ep] = co_await lowest.async_connect(endpoints, kToken);
+  auto [cec, ep] = co_await lowest.async_connect(endpoints, use_tuple);
   if (cec) co_return "cannot connect to " + host + ": " + cec.message();
   // Acks are small frames that must leave at once: without this, Nagle's algorithm holds one
   // back behind the previous until its TCP ACK arrives (up to 40 ms with delayed ACKs).
@@ -203,7 +200,7 @@ asio::awaitable<std::string> handshake(std::shared_ptr<ReceiverState> s, Ws& t, 
       co_return "cannot set the TLS server name for " + host;
     t.ws.next_layer().set_verify_callback(asio::ssl::host_name_verification(host));
     lowest.expires_after(s->options.handshake_timeout);
-    auto [hec] = co_await t.ws.next_layer().async_handshake(asio::ssl::stream_base::client, kToken);
+    auto [hec] = co_await t.ws.next_layer().async_handshake(asio::ssl::stream_base::client, use_tuple);
     if (hec) co_return "TLS with " + host + " failed: " + hec.message();
   }
   // The websocket's own timeouts take over from here (Beast wants the TCP timer off).
@@ -215,7 +212,7 @@ asio::awaitable<std::string> handshake(std::shared_ptr<ReceiverState> s, Ws& t, 
   t.ws.set_option(timeouts);
   t.ws.set_option(websocket::stream_base::decorator(
       [](websocket::request_type& req) { req.set(beast::http::field::user_agent, "Hallpass/" HALLPASS_VERSION); }));
-  auto [wec] = co_await t.ws.async_handshake(host_header, target, kToken);
+  auto [wec] = co_await t.ws.async_handshake(host_header, target, use_tuple);
   if (wec) co_return "the websocket upgrade at " + host + " failed: " + wec.message();
   co_return std::string();
 }
@@ -246,7 +243,7 @@ asio::awaitable<Dialed> dial(std::shared_ptr<ReceiverState> s, std::string url) 
   if (target.empty()) target = "/";
 
   tcp::resolver resolver(s->executor);
-  auto [rec, endpoints] = co_await resolver.async_resolve(host, port, kToken);
+  auto [rec, endpoints] = co_await resolver.async_resolve(host, port, use_tuple);
   if (rec) {
     out.error = "cannot resolve " + host + ": " + rec.message();
     co_return out;
@@ -324,7 +321,7 @@ asio::awaitable<ConnectionPtr> open_connection(std::shared_ptr<ReceiverState> s)
 asio::awaitable<void> write_loop(ConnectionPtr c) {
   for (;;) {
     while (c->open && c->out.empty() && !(c->closing && c->in_flight == 0))
-      co_await c->wake.async_wait(kToken);
+      co_await c->wake.async_wait(use_tuple);
     if (!c->open) break;
     if (!c->out.empty()) {
       std::string frame = std::move(c->out.front());
@@ -349,7 +346,7 @@ asio::awaitable<void> handle_envelope(std::shared_ptr<ReceiverState> s, Connecti
   // A copy delivered again while the first is still being handled (after a dropped connection):
   // wait for the first, then answer this one the same way.
   while (st == EnvelopeLedger::State::in_progress) {
-    co_await s->ledger_changed.async_wait(kToken);
+    co_await s->ledger_changed.async_wait(use_tuple);
     st = s->ledger.state(e.envelope_id, SteadyClock::now());
   }
   if (st == EnvelopeLedger::State::done) {
@@ -445,12 +442,12 @@ void retire_one(ReceiverState& s) {
 asio::awaitable<void> supervise(std::shared_ptr<ReceiverState> s) {
   while (!s->stopped) {
     if (s->active() >= s->target) {
-      co_await s->changed.async_wait(kToken);
+      co_await s->changed.async_wait(use_tuple);
       continue;
     }
     if (s->failures > 0) {
       s->backoff.expires_after(next_backoff(*s));
-      co_await s->backoff.async_wait(kToken);
+      co_await s->backoff.async_wait(use_tuple);
       if (s->stopped) break;
     }
     ConnectionPtr c = co_await open_connection(s);
@@ -469,7 +466,7 @@ asio::awaitable<void> supervise(std::shared_ptr<ReceiverState> s) {
     retire_one(*s);
   }
   for (auto& c : s->connections) request_close(*c);
-  while (!s->connections.empty()) co_await s->changed.async_wait(kToken);
+  while (!s->connections.empty()) co_await s->changed.async_wait(use_tuple);
 }
 
 }  // namespace

@@ -5,20 +5,20 @@
 #include <set>
 #include <stdexcept>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
 #include "adapters/common/http_client.hpp"
-#include "adapters/slack/slack_pacer.hpp"
+#include "adapters/common/pacer.hpp"
+#include "bot/model/use_tuple.hpp"
 
 namespace adapters::slack {
 
 namespace asio = boost::asio;
 using std::chrono::milliseconds;
 using SteadyClock = std::chrono::steady_clock;
-constexpr auto kToken = asio::as_tuple(asio::use_awaitable);
+using bot::use_tuple;
 
 struct WebApiState {
   WebApiState(asio::any_io_executor ex, WebApiOptions opts)
@@ -73,7 +73,7 @@ asio::awaitable<bool> sleep_for(std::shared_ptr<WebApiState> s, milliseconds d) 
   asio::steady_timer timer(s->executor);
   timer.expires_after(d);
   s->sleeping.insert(&timer);
-  co_await timer.async_wait(kToken);
+  co_await timer.async_wait(use_tuple);
   s->sleeping.erase(&timer);
   co_return !s->closed;
 }
@@ -86,7 +86,7 @@ asio::awaitable<std::size_t> acquire(std::shared_ptr<WebApiState> s) {
         s->busy[i] = true;
         co_return i;
       }
-    co_await s->client_free.async_wait(kToken);
+    co_await s->client_free.async_wait(use_tuple);
   }
 }
 

@@ -33,40 +33,40 @@ std::optional<double> numeric_date(const json& payload, const char* name) {
 
 }  // namespace
 
-std::optional<AuthFailure> check_channel_claims(const json& payload, const ChannelClaimRules& rules) {
-  if (!payload.is_object()) return AuthFailure{"the token payload is not a JSON object"};
+std::optional<Error> check_channel_claims(const json& payload, const ChannelClaimRules& rules) {
+  if (!payload.is_object()) return auth_error("the token payload is not a JSON object");
   auto iss = payload.find("iss");
   if (iss == payload.end() || !iss->is_string() || iss->get<std::string>() != rules.issuer)
-    return AuthFailure{"the token's issuer is not " + rules.issuer};
+    return auth_error("the token's issuer is not " + rules.issuer);
   auto aud = payload.find("aud");
   if (rules.app_id.empty() || aud == payload.end() || !audience_matches(*aud, rules.app_id))
-    return AuthFailure{"the token is for another audience than this bot's app id"};
+    return auth_error("the token is for another audience than this bot's app id");
 
   const double now = std::chrono::duration<double>(rules.now.time_since_epoch()).count();
   const double skew = static_cast<double>(rules.clock_skew.count());
-  if (payload.contains("exp") && !numeric_date(payload, "exp")) return AuthFailure{"the token's exp is not a number"};
+  if (payload.contains("exp") && !numeric_date(payload, "exp")) return auth_error("the token's exp is not a number");
   auto exp = numeric_date(payload, "exp");
-  if (!exp) return AuthFailure{"the token has no expiry"};
-  if (now >= *exp + skew) return AuthFailure{"the token has expired"};
+  if (!exp) return auth_error("the token has no expiry");
+  if (now >= *exp + skew) return auth_error("the token has expired");
   if (payload.contains("nbf")) {
     auto nbf = numeric_date(payload, "nbf");
-    if (!nbf) return AuthFailure{"the token's nbf is not a number"};
-    if (*nbf > now + skew) return AuthFailure{"the token is not valid yet (nbf)"};
+    if (!nbf) return auth_error("the token's nbf is not a number");
+    if (*nbf > now + skew) return auth_error("the token is not valid yet (nbf)");
   }
 
   auto claim = payload.find("serviceurl");
   if (claim == payload.end() || !claim->is_string() || claim->get_ref<const std::string&>().empty())
-    return AuthFailure{"the token has no serviceurl claim"};
+    return auth_error("the token has no serviceurl claim");
   if (without_trailing_slashes(claim->get_ref<const std::string&>()) != without_trailing_slashes(rules.service_url))
-    return AuthFailure{"the token's serviceurl is not the activity's serviceUrl"};
+    return auth_error("the token's serviceurl is not the activity's serviceUrl");
   return std::nullopt;
 }
 
-std::optional<AuthFailure> check_endorsement(const SigningKey& key, std::string_view channel_id) {
+std::optional<Error> check_endorsement(const SigningKey& key, std::string_view channel_id) {
   if (key.endorsements.empty()) return std::nullopt;
   if (std::find(key.endorsements.begin(), key.endorsements.end(), channel_id) != key.endorsements.end())
     return std::nullopt;
-  return AuthFailure{"the signing key is not endorsed for the activity's channel"};
+  return auth_error("the signing key is not endorsed for the activity's channel");
 }
 
 }  // namespace adapters::teams

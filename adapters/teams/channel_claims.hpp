@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "adapters/teams/auth_failure.hpp"
+#include "adapters/common/error.hpp"
 #include "adapters/teams/jwks.hpp"
 
 namespace adapters::teams {
@@ -24,9 +24,9 @@ struct ChannelClaimRules {
 // iss == issuer; aud (a string, or a list containing one) == app_id, "api://<app_id>" or
 // "api://botid-<app_id>" (the forms teams.py accepts); exp present and now < exp + skew;
 // nbf absent or nbf <= now + skew; serviceurl == service_url ignoring trailing '/'.
-std::optional<AuthFailure> check_channel_claims(const nlohmann::json& payload, const ChannelClaimRules& rules);
+std::optional<Error> check_channel_claims(const nlohmann::json& payload, const ChannelClaimRules& rules);
 
 // A key with endorsements signs only for the channels it lists; a key without any is unrestricted.
-std::optional<AuthFailure> check_endorsement(const SigningKey& key, std::string_view channel_id);
+std::optional<Error> check_endorsement(const SigningKey& key, std::string_view channel_id);
 
 }  // namespace adapters::teams

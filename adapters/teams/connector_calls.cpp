@@ -1,6 +1,8 @@
 #include "adapters/teams/connector_calls.hpp"
 
+#include "adapters/common/endpoint_url.hpp"
 #include "adapters/common/json_fields.hpp"
+#include "adapters/common/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -12,19 +14,9 @@ namespace {
 
 using nlohmann::json;
 using json_fields::str;
+using adapters::text::lower;
 
-ProtocolError fail(std::string message) { return ProtocolError{std::move(message)}; }
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-bool loopback(std::string_view host) {
-  const bool ipv4 = std::all_of(host.begin(), host.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
-  return host == "localhost" || host == "[::1]" || (ipv4 && host.starts_with("127."));
-}
+Error fail(std::string message) { return protocol_error(std::move(message)); }
 
 std::optional<json> parse_object(std::string_view body) {
   json j = json::parse(body, nullptr, false);
@@ -78,7 +70,7 @@ Result<ServiceUrl> parse_service_url(std::string_view url) {
   if (!port.empty() &&
       (port.size() > 5 || !std::all_of(port.begin(), port.end(), digit) || std::stoi(port) == 0 || std::stoi(port) > 65535))
     return fail("service URL \"" + text + "\" has a bad port");
-  if (scheme == "http" && !loopback(host))
+  if (scheme == "http" && !http::is_loopback_host(host))
     return fail("service URL \"" + text + "\" is plain http to a host that is not loopback");
   if ((scheme == "https" && port == "443") || (scheme == "http" && port == "80")) port.clear();
   while (path.ends_with('/')) path.remove_suffix(1);

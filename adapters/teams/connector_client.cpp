@@ -1,39 +1,38 @@
 #include "adapters/teams/connector_client.hpp"
 
 #include <algorithm>
-#include <cmath>
-#include <deque>
 #include <map>
-#include <random>
 #include <set>
 #include <stdexcept>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
+
+#include "adapters/common/pacer.hpp"
+#include "bot/model/backoff.hpp"
+#include "bot/model/use_tuple.hpp"
 
 namespace adapters::teams {
 
 namespace asio = boost::asio;
 using std::chrono::milliseconds;
 using SteadyClock = std::chrono::steady_clock;
-constexpr auto kToken = asio::as_tuple(asio::use_awaitable);
+using bot::use_tuple;
 
-// Writes to one conversation: a ticket line (so they go out in call order, one at a time) and
-// the times recent requests were answered (for the rate windows).
+// Writes to one conversation: a ticket line, so they go out in call order, one at a time. Their
+// pace (the rate windows, a Retry-After holding the whole conversation) is the Pacer's.
 struct ConversationQueue {
   explicit ConversationQueue(asio::any_io_executor ex) : turn(ex, SteadyClock::time_point::max()) {}
   std::uint64_t next_ticket = 0;
   std::uint64_t serving = 0;
-  asio::steady_timer turn;              // cancelled to wake the line when serving moves on
-  std::deque<SteadyClock::time_point> answered;
-  SteadyClock::time_point not_before{};  // a Retry-After holds the whole conversation
+  asio::steady_timer turn;  // cancelled to wake the line when serving moves on
 };
 
 struct ConnectorState {
   ConnectorState(asio::any_io_executor ex, ConnectorOptions opts, TokenSource tok)
-      : executor(ex), options(std::move(opts)), token(std::move(tok)) {}
+      : executor(ex), options(std::move(opts)), token(std::move(tok)),
+        retry_backoff(options.first_backoff, options.max_backoff), pacer(options.write_limits) {}
 
   asio::any_io_executor executor;
   ConnectorOptions options;
@@ -42,7 +41,8 @@ struct ConnectorState {
   std::map<std::string, std::unique_ptr<http::HttpClient>> clients;  // by origin
   std::map<std::string, std::unique_ptr<ConversationQueue>> queues;  // by conversation
   std::set<asio::steady_timer*> sleeping;                             // woken by close()
-  std::mt19937 rng{std::random_device{}()};
+  bot::Backoff retry_backoff;
+  Pacer pacer;  // keyed by conversation, like queues
   bool closed = false;
 
   bool is_trusted(const ServiceUrl& url) const {
@@ -58,32 +58,17 @@ struct ConnectorState {
     return *c;
   }
 
-  std::size_t longest_window_count() const {
-    int most = 0;
-    for (const auto& w : options.write_limits) most = std::max(most, w.requests);
-    return static_cast<std::size_t>(most);
-  }
-
-  milliseconds longest_window() const {
-    milliseconds most{0};
-    for (const auto& w : options.write_limits) most = std::max(most, w.per);
-    return most;
-  }
-
-  milliseconds backoff(int attempt) {
-    const double base = static_cast<double>(options.first_backoff.count()) * std::pow(2.0, attempt - 1);
-    const double capped = std::min(base, static_cast<double>(options.max_backoff.count()));
-    std::uniform_real_distribution<double> spread(1.0 - options.jitter, 1.0 + options.jitter);
-    return milliseconds(static_cast<long long>(capped * spread(rng)));
-  }
-
   // Forgets conversations with nobody waiting and nothing inside the longest window.
   void sweep(SteadyClock::time_point now) {
     for (auto it = queues.begin(); it != queues.end();) {
       const ConversationQueue& q = *it->second;
       const bool idle = q.serving == q.next_ticket;
-      const bool stale = q.answered.empty() || q.answered.back() + longest_window() < now;
-      it = idle && stale && q.not_before < now ? queues.erase(it) : std::next(it);
+      if (idle && pacer.idle(it->first, now)) {
+        pacer.forget(it->first);
+        it = queues.erase(it);
+      } else {
+        ++it;
+      }
     }
   }
 };
@@ -102,18 +87,14 @@ asio::awaitable<void> sleep_until(std::shared_ptr<ConnectorState> s, SteadyClock
   if (s->closed) co_return;
   asio::steady_timer timer(s->executor, until);
   s->sleeping.insert(&timer);
-  co_await timer.async_wait(kToken);
+  co_await timer.async_wait(use_tuple);
   s->sleeping.erase(&timer);
 }
 
-// Waits until a write to q keeps within every rate window and any Retry-After.
-asio::awaitable<void> pace(std::shared_ptr<ConnectorState> s, ConversationQueue* q) {
+// Waits until a write to the conversation keeps within every rate window and any Retry-After.
+asio::awaitable<void> pace(std::shared_ptr<ConnectorState> s, std::string conversation) {
   while (!s->closed) {
-    SteadyClock::time_point earliest = q->not_before;
-    for (const auto& w : s->options.write_limits) {
-      const auto n = static_cast<std::size_t>(w.requests);
-      if (n > 0 && q->answered.size() >= n) earliest = std::max(earliest, q->answered[q->answered.size() - n] + w.per);
-    }
+    const SteadyClock::time_point earliest = s->pacer.ready_at(conversation);
     if (earliest <= SteadyClock::now()) co_return;
     co_await sleep_until(s, earliest);
   }
@@ -137,9 +118,8 @@ class Turn {
   Turn& operator=(const Turn&) = delete;
 
   asio::awaitable<void> wait() {
-    while (queue_->serving != ticket_ && !s_->closed) co_await queue_->turn.async_wait(kToken);
+    while (queue_->serving != ticket_ && !s_->closed) co_await queue_->turn.async_wait(use_tuple);
   }
-  ConversationQueue* queue() const { return queue_; }
 
  private:
   std::shared_ptr<ConnectorState> s_;
@@ -167,10 +147,10 @@ asio::awaitable<http::Response> perform(std::shared_ptr<ConnectorState> s, Conne
     turn.emplace(s, call.conversation);
     co_await turn->wait();
   }
-  ConversationQueue* q = turn ? turn->queue() : nullptr;
+  const bool paced = turn.has_value();  // writes to a conversation; other calls go at once
   http::Response out;
   for (int attempt = 1;; ++attempt) {
-    if (q) co_await pace(s, q);
+    if (paced) co_await pace(s, call.conversation);
     if (s->closed) co_return failure(bot::SendErrorKind::network, "the Connector client is closed");
     std::string token;
     try {
@@ -186,16 +166,13 @@ asio::awaitable<http::Response> perform(std::shared_ptr<ConnectorState> s, Conne
     req.headers["Authorization"] = "Bearer " + token;
     req.timeout = s->options.request_timeout;
     out = co_await s->client_for(url->origin).request(std::move(req));
-    if (q) {
-      q->answered.push_back(SteadyClock::now());
-      while (q->answered.size() > s->longest_window_count()) q->answered.pop_front();
-    }
+    if (paced) s->pacer.answered(call.conversation, SteadyClock::now());
     if (out.ok() || !retry_status(out.status) || attempt >= s->options.max_attempts || s->closed) break;
-    const milliseconds wait = out.retry_after.count() > 0 ? out.retry_after : s->backoff(attempt);
+    const milliseconds wait = out.retry_after.count() > 0 ? out.retry_after : s->retry_backoff.delay(attempt - 1);
     if (wait > s->options.longest_wait) break;
     spdlog::info("teams: {} {} answered {}{}; retrying in {} ms", call.method, call.path, out.status,
                  correlation(out), wait.count());
-    if (q) q->not_before = SteadyClock::now() + wait;
+    if (paced) s->pacer.pause(call.conversation, SteadyClock::now() + wait);
     else co_await sleep_until(s, SteadyClock::now() + wait);
   }
   if (!out.ok()) out.error_text += correlation(out);

@@ -4,12 +4,13 @@
 // - The bearer token only goes to trusted service URLs: configured ones, and those that arrived
 //   in an activity whose token was validated (trust()). Anything else is refused before a
 //   connection is made or the token is asked for (the SDK's "TrustServiceUrl", done strictly).
-// - 429, 412, 502 and 504 are retried with exponential backoff and ±jitter; a Retry-After header
-//   is waited out instead (a longer wait than longest_wait goes back to the caller, whose outbox
-//   retries later).
+// - 429, 412, 502 and 504 are retried with exponential backoff and jitter (bot::Backoff); a
+//   Retry-After header is waited out instead (a longer wait than longest_wait goes back to the
+//   caller, whose outbox retries later).
 // - Writes to one conversation go out one at a time, in call order, at most 7 per second (and
 //   Teams' 8/2 s, 60/30 s, 1800/h): a request waits until the one 7 back was answered a second
-//   ago, so Teams never sees 8 arrive within a second. Other conversations are not held up.
+//   ago, so Teams never sees 8 arrive within a second (adapters/common/pacer.hpp). Other
+//   conversations are not held up.
 // Everything runs on the executor given (the bot's one io_context thread).
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -21,22 +22,19 @@
 #include <vector>
 
 #include "adapters/common/http_client.hpp"
+#include "adapters/common/pacer.hpp"
 #include "adapters/teams/connector_calls.hpp"
 
 namespace adapters::teams {
 
-struct RateWindow {
-  int requests;                 // at most this many…
-  std::chrono::milliseconds per;  // …within any span this long
-};
+using RateWindow = Pacer::Window;  // at most `requests` within any span `per`
 
 struct ConnectorOptions {
   std::vector<std::string> trusted_service_urls;  // e.g. "https://smba.trafficmanager.net/amer/"; one
                                                   // without a path trusts every path of its host
   int max_attempts = 4;                           // the first try and 3 retries (Microsoft's sample)
   std::chrono::milliseconds first_backoff{2000};  // doubles per retry, up to max_backoff
-  std::chrono::milliseconds max_backoff{20000};
-  double jitter = 0.2;                            // each backoff is scaled by 1 ± this, at random
+  std::chrono::milliseconds max_backoff{20000};   // jittered by bot::Backoff's one rule
   std::chrono::milliseconds longest_wait{30000};  // a longer Retry-After is returned, not waited out
   std::vector<RateWindow> write_limits{{7, std::chrono::seconds(1)},
                                        {8, std::chrono::seconds(2)},

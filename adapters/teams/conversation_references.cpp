@@ -4,9 +4,13 @@
 #include <cctype>
 #include <spdlog/spdlog.h>
 
+#include "adapters/common/text.hpp"
+
 namespace adapters::teams {
 
 namespace {
+
+using adapters::text::lower;
 
 constexpr std::string_view kUser = "teams.ref.user.";
 constexpr std::string_view kEmail = "teams.ref.email.";
@@ -15,12 +19,6 @@ constexpr std::string_view kEmailOf = "teams.email.";
 constexpr std::string_view kLatest = "teams.ref.last";
 
 std::string key(std::string_view prefix, std::string_view id) { return std::string(prefix) + std::string(id); }
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 // A channel's reference is kept for the channel itself, never for one thread inside it.
 ConversationReference without_thread(ConversationReference r) {

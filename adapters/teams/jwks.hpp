@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "adapters/teams/auth_failure.hpp"
+#include "adapters/common/error.hpp"
 
 namespace adapters::teams {
 
@@ -23,7 +23,7 @@ struct SigningKey {
 // An RSA JWK → key: from "n" and "e" (base64url big-endian), or else from the first "x5c"
 // certificate (base64 DER). Refuses another kty, a "use" other than "sig", no kid, numbers that
 // do not decode, and RSA moduli under 2048 bits.
-boost::system::result<SigningKey, AuthFailure> signing_key_from_jwk(const nlohmann::json& jwk);
+boost::system::result<SigningKey, Error> signing_key_from_jwk(const nlohmann::json& jwk);
 
 struct KeySet {
   std::map<std::string, std::shared_ptr<const SigningKey>> by_kid;
@@ -32,6 +32,6 @@ struct KeySet {
 
 // A JWKS document → its usable keys. Refuses a body that is not {"keys":[…]}; a set with no
 // usable key is returned empty (the caller decides).
-boost::system::result<KeySet, AuthFailure> parse_jwks(std::string_view body);
+boost::system::result<KeySet, Error> parse_jwks(std::string_view body);
 
 }  // namespace adapters::teams

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "adapters/teams/auth_failure.hpp"
+#include "adapters/common/error.hpp"
 
 namespace adapters::teams {
 
@@ -17,10 +17,10 @@ struct JwtHeader {
 
 // Refuses anything but three non-empty base64url parts whose first decodes to a JSON object
 // with a string "alg" (the signature may not be empty: unsigned tokens are refused here already).
-boost::system::result<JwtHeader, AuthFailure> peek_jwt_header(std::string_view token);
+boost::system::result<JwtHeader, Error> peek_jwt_header(std::string_view token);
 
 // "Bearer <token>" → the token. The scheme is case-insensitive (RFC 7235); anything else
 // (no header, another scheme, an empty token, spaces inside it) is refused.
-boost::system::result<std::string_view, AuthFailure> bearer_token(std::string_view authorization_header);
+boost::system::result<std::string_view, Error> bearer_token(std::string_view authorization_header);
 
 }  // namespace adapters::teams

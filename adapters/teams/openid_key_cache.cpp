@@ -13,7 +13,7 @@ namespace adapters::teams {
 
 namespace asio = boost::asio;
 using Clock = std::chrono::system_clock;
-using KeyResult = boost::system::result<std::shared_ptr<const SigningKey>, AuthFailure>;
+using KeyResult = boost::system::result<std::shared_ptr<const SigningKey>, Error>;
 
 struct KeyCacheState {
   KeyCacheState(asio::any_io_executor ex, KeyCacheOptions opts, OpenIdKeyCache::Now clock)
@@ -40,33 +40,33 @@ struct KeyCacheState {
 
 namespace {
 
-asio::awaitable<boost::system::result<std::string, AuthFailure>> get_json_body(std::shared_ptr<KeyCacheState> s,
+asio::awaitable<boost::system::result<std::string, Error>> get_json_body(std::shared_ptr<KeyCacheState> s,
                                                                                std::string url, std::string what) {
   http::EndpointUrl endpoint;
   try {
     endpoint = http::parse_endpoint_url(url);
   } catch (const std::invalid_argument& e) {
-    co_return AuthFailure{what + ": " + e.what()};
+    co_return auth_error(what + ": " + e.what());
   }
   http::Request request;
   request.target = endpoint.target;
   request.timeout = s->options.request_timeout;
   http::Response response = co_await s->client_for(endpoint).request(std::move(request));
-  if (!response.ok()) co_return AuthFailure{what + ": " + response.error_text};
-  co_return boost::system::result<std::string, AuthFailure>(boost::system::in_place_value, std::move(response.body));
+  if (!response.ok()) co_return auth_error(what + ": " + response.error_text);
+  co_return boost::system::result<std::string, Error>(boost::system::in_place_value, std::move(response.body));
 }
 
-asio::awaitable<boost::system::result<KeySet, AuthFailure>> fetch_key_set(std::shared_ptr<KeyCacheState> s) {
+asio::awaitable<boost::system::result<KeySet, Error>> fetch_key_set(std::shared_ptr<KeyCacheState> s) {
   auto metadata_body = co_await get_json_body(s, s->options.openid_metadata_url, "OpenID metadata");
   if (!metadata_body) co_return metadata_body.error();
   nlohmann::json metadata = nlohmann::json::parse(*metadata_body, nullptr, /*allow_exceptions=*/false);
   if (!metadata.is_object() || !metadata.contains("jwks_uri") || !metadata["jwks_uri"].is_string())
-    co_return AuthFailure{"the OpenID metadata has no jwks_uri"};
+    co_return auth_error("the OpenID metadata has no jwks_uri");
   auto keys_body = co_await get_json_body(s, metadata["jwks_uri"].get<std::string>(), "JWKS");
   if (!keys_body) co_return keys_body.error();
   auto set = parse_jwks(*keys_body);
   if (!set) co_return set.error();
-  if (set->by_kid.empty()) co_return AuthFailure{"the JWKS has no usable RSA signing key"};
+  if (set->by_kid.empty()) co_return auth_error("the JWKS has no usable RSA signing key");
   co_return std::move(*set);
 }
 
@@ -74,11 +74,11 @@ asio::awaitable<void> refresh(std::shared_ptr<KeyCacheState> s) {
   s->flight.begin();
   const auto started = s->now();
   s->last_attempt = started;
-  boost::system::result<KeySet, AuthFailure> set = AuthFailure{"not fetched"};
+  boost::system::result<KeySet, Error> set = auth_error("not fetched");
   try {
     set = co_await fetch_key_set(s);
   } catch (const std::exception& e) {
-    set = AuthFailure{std::string("fetching the signing keys failed: ") + e.what()};
+    set = auth_error(std::string("fetching the signing keys failed: ") + e.what());
   }
   if (set) {
     for (const auto& why : set->skipped) spdlog::debug("teams: a Bot Framework JWKS key was left out: {}", why);
@@ -88,7 +88,7 @@ asio::awaitable<void> refresh(std::shared_ptr<KeyCacheState> s) {
     s->last_error.clear();
   } else {
     s->last_failed = true;
-    s->last_error = set.error().reason;
+    s->last_error = set.error().message;
     spdlog::warn("teams: cannot refresh the Bot Framework signing keys ({} kept): {}", s->keys.size(),
                  s->last_error);
   }
@@ -109,8 +109,8 @@ asio::awaitable<KeyResult> find_key(std::shared_ptr<KeyCacheState> s, std::strin
     co_await refresh(s);
   }
   if (auto it = s->keys.find(kid); it != s->keys.end()) co_return it->second;
-  if (s->keys.empty()) co_return AuthFailure{"no Bot Framework signing keys: " + s->last_error};
-  co_return AuthFailure{"the token's key id is not among the Bot Framework signing keys"};
+  if (s->keys.empty()) co_return auth_error("no Bot Framework signing keys: " + s->last_error);
+  co_return auth_error("the token's key id is not among the Bot Framework signing keys");
 }
 
 }  // namespace

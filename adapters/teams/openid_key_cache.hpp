@@ -16,7 +16,7 @@
 #include <memory>
 #include <string>
 
-#include "adapters/teams/auth_failure.hpp"
+#include "adapters/common/error.hpp"
 #include "adapters/teams/jwks.hpp"
 
 namespace adapters::teams {
@@ -45,7 +45,7 @@ class OpenIdKeyCache {
   // The published key with this kid, fetching first as the policy above says. A failure says
   // why (unknown kid, or no keys could be fetched). Never throws; the cache's state is shared
   // with the call, so the cache may be destroyed while a call is pending.
-  boost::asio::awaitable<boost::system::result<std::shared_ptr<const SigningKey>, AuthFailure>> key(std::string kid);
+  boost::asio::awaitable<boost::system::result<std::shared_ptr<const SigningKey>, Error>> key(std::string kid);
 
  private:
   std::shared_ptr<KeyCacheState> state_;

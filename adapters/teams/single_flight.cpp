@@ -1,7 +1,8 @@
 #include "adapters/teams/single_flight.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
+
+#include "bot/model/use_tuple.hpp"
 
 namespace adapters::teams {
 
@@ -22,7 +23,7 @@ void SingleFlight::end() {
 
 asio::awaitable<void> SingleFlight::wait() {
   const std::uint64_t flight = flight_;
-  while (running_ && flight_ == flight) co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
+  while (running_ && flight_ == flight) co_await wake_.async_wait(bot::use_tuple);
 }
 
 }  // namespace adapters::teams

@@ -45,30 +45,30 @@ std::optional<jwt_alg_t> allowed_algorithm(const std::string& alg) {
 }
 
 // Verifies the signature with the key and returns the payload, which only then can be trusted.
-boost::system::result<nlohmann::json, AuthFailure> verified_payload(const std::string& token, jwt_alg_t alg,
+boost::system::result<nlohmann::json, Error> verified_payload(const std::string& token, jwt_alg_t alg,
                                                                     const SigningKey& key) {
   jwt_t* raw = nullptr;
   int rc = jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char*>(key.public_pem.data()),
                       static_cast<int>(key.public_pem.size()));
   std::unique_ptr<jwt_t, JwtFree> jwt(raw);
-  if (rc != 0 || !jwt) return AuthFailure{"the token's signature does not verify"};
-  if (jwt_get_alg(jwt.get()) != alg) return AuthFailure{"the token's algorithm changed while decoding"};
+  if (rc != 0 || !jwt) return auth_error("the token's signature does not verify");
+  if (jwt_get_alg(jwt.get()) != alg) return auth_error("the token's algorithm changed while decoding");
   std::unique_ptr<char, CharFree> grants(jwt_get_grants_json(jwt.get(), nullptr));
-  if (!grants) return AuthFailure{"the token has no payload"};
+  if (!grants) return auth_error("the token has no payload");
   nlohmann::json payload = nlohmann::json::parse(grants.get(), nullptr, /*allow_exceptions=*/false);
-  if (!payload.is_object()) return AuthFailure{"the token payload is not a JSON object"};
+  if (!payload.is_object()) return auth_error("the token payload is not a JSON object");
   return {boost::system::in_place_value, std::move(payload)};
 }
 
-asio::awaitable<std::optional<AuthFailure>> validate_activity(std::shared_ptr<AuthState> s, std::string header,
+asio::awaitable<std::optional<Error>> validate_activity(std::shared_ptr<AuthState> s, std::string header,
                                                               std::string channel_id, std::string service_url) {
   auto token = bearer_token(header);
   if (!token) co_return token.error();
   auto jwt_header = peek_jwt_header(*token);
   if (!jwt_header) co_return jwt_header.error();
   auto alg = allowed_algorithm(jwt_header->alg);
-  if (!alg) co_return AuthFailure{"the token's algorithm is not RS256, RS384 or RS512"};
-  if (jwt_header->kid.empty()) co_return AuthFailure{"the token header has no kid"};
+  if (!alg) co_return auth_error("the token's algorithm is not RS256, RS384 or RS512");
+  if (jwt_header->kid.empty()) co_return auth_error("the token header has no kid");
   const std::string token_text(*token);
 
   auto key = co_await s->keys.key(jwt_header->kid);
@@ -85,13 +85,13 @@ asio::awaitable<std::optional<AuthFailure>> validate_activity(std::shared_ptr<Au
   co_return std::nullopt;
 }
 
-asio::awaitable<std::optional<AuthFailure>> validate_guarded(std::shared_ptr<AuthState> s, std::string header,
+asio::awaitable<std::optional<Error>> validate_guarded(std::shared_ptr<AuthState> s, std::string header,
                                                              std::string channel_id, std::string service_url) {
   try {
     co_return co_await validate_activity(std::move(s), std::move(header), std::move(channel_id),
                                          std::move(service_url));
   } catch (const std::exception& e) {
-    co_return AuthFailure{std::string("validation failed: ") + e.what()};
+    co_return auth_error(std::string("validation failed: ") + e.what());
   }
 }
 
@@ -105,7 +105,7 @@ ActivityAuthenticator::ActivityAuthenticator(asio::any_io_executor executor, Aut
 
 ActivityAuthenticator::~ActivityAuthenticator() = default;
 
-asio::awaitable<std::optional<AuthFailure>> ActivityAuthenticator::validate(std::string_view authorization_header,
+asio::awaitable<std::optional<Error>> ActivityAuthenticator::validate(std::string_view authorization_header,
                                                                             std::string_view channel_id,
                                                                             std::string_view service_url) {
   // Not a coroutine itself: the views are copied now, while the caller's strings surely live.

@@ -18,7 +18,7 @@
 #include <string>
 #include <string_view>
 
-#include "adapters/teams/auth_failure.hpp"
+#include "adapters/common/error.hpp"
 #include "bot/model/delivery.hpp"
 
 namespace adapters::teams {
@@ -55,7 +55,7 @@ class ActivityAuthenticator {
   // Empty optional when valid; otherwise why not (answer 401 and change nothing). channel_id
   // and service_url come from the activity. The arguments are copied before the call returns,
   // so they need not outlive it. Never throws.
-  boost::asio::awaitable<std::optional<AuthFailure>> validate(std::string_view authorization_header,
+  boost::asio::awaitable<std::optional<Error>> validate(std::string_view authorization_header,
                                                               std::string_view channel_id,
                                                               std::string_view service_url);
 

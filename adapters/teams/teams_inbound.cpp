@@ -73,7 +73,7 @@ asio::awaitable<http::ServerReply> handle_activity_request(std::shared_ptr<Teams
   if (auto refused = co_await s->authenticator.validate(req.header("authorization"), claimed.channel_id,
                                                         claimed.service_url)) {
     // The reason names the failed check, never the token.
-    spdlog::warn("teams: refused POST {} from {}: {}", req.path, req.sender, refused->reason);
+    spdlog::warn("teams: refused POST {} from {}: {}", req.path, req.sender, refused->message);
     co_return http::text_reply(401, "Unauthorized\n");
   }
   if (s->stopped) co_return empty_reply(503);

@@ -1,6 +1,7 @@
 #include "adapters/teams/teams_protocol.hpp"
 
 #include "adapters/common/json_fields.hpp"
+#include "adapters/common/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -9,26 +10,17 @@
 
 namespace adapters::teams {
 
-void throw_exception_from_error(const ProtocolError& error, const boost::source_location&) {
-  throw std::invalid_argument(error.message);
-}
-
 namespace {
 
 using nlohmann::json;
 using json_fields::member;
 using json_fields::str;
+using adapters::text::trim;
 using Clock = std::chrono::system_clock;
 
-ProtocolError fail(std::string message) { return ProtocolError{std::move(message)}; }
+Error fail(std::string message) { return protocol_error(std::move(message)); }
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-std::string trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return std::string(s);
-}
 
 void replace_all(std::string& s, std::string_view from, std::string_view to) {
   if (from.empty()) return;

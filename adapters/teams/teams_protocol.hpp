@@ -11,20 +11,13 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/common/error.hpp"
 #include "bot/model/inbound.hpp"
 
 namespace adapters::teams {
 
-struct ProtocolError {
-  std::string message;  // what was wrong, for the log
-};
-
-// What result<T, ProtocolError>::value() throws on an error: std::invalid_argument(message).
-[[noreturn]] void throw_exception_from_error(const ProtocolError& error,
-                                             const boost::source_location& location);
-
-template <class T>
-using Result = boost::system::result<T, ProtocolError>;
+// Parsing fails with an adapters::Error of kind protocol (what was wrong, for the log);
+// Result<T> is adapters::Result<T> (adapters/common/error.hpp).
 
 inline constexpr std::string_view kPlatform = "teams";
 // The command word, typed as "socialmedia …" or "/socialmedia …" (the app manifest's command list

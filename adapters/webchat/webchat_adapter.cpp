@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -21,10 +20,13 @@
 #include <utility>
 #include <vector>
 
+#include "adapters/common/endpoint_url.hpp"
+#include "adapters/common/http_server.hpp"
 #include "adapters/webchat/embedded_assets.hpp"
 #include "adapters/webchat/webchat_history.hpp"
 #include "adapters/webchat/webchat_protocol.hpp"
 #include "adapters/webchat/webchat_routes.hpp"
+#include "bot/model/use_tuple.hpp"
 
 namespace adapters::webchat {
 
@@ -39,19 +41,7 @@ namespace {
 constexpr auto kHttpTimeout = std::chrono::seconds(30);
 constexpr std::size_t kMaxQueuedFrames = 2048;  // a socket this far behind is closed
 constexpr std::size_t kRememberedEvents = 10000;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-
-// Parses the listen address; "localhost" means 127.0.0.1.
-asio::ip::address listen_ip(const std::string& text) {
-  if (text == "localhost") return asio::ip::make_address_v4("127.0.0.1");
-  boost::system::error_code ec;
-  auto address = asio::ip::make_address(text, ec);
-  if (ec) {
-    throw std::invalid_argument("web chat: listen address \"" + text +
-                                "\" is not an IP address (try 127.0.0.1)");
-  }
-  return address;
-}
+using bot::use_tuple;
 
 // Refs stay unique when the demo restarts on the same database: the store still knows the refs
 // of earlier runs, so each run gets its own prefix (the time, and a random part for two runs in
@@ -84,17 +74,6 @@ void log_failure(std::exception_ptr error) {
 }
 
 }  // namespace
-
-bool is_loopback_address(std::string_view address) {
-  if (address == "localhost") return true;
-  boost::system::error_code ec;
-  auto ip = asio::ip::make_address(std::string(address), ec);
-  if (ec) return false;
-  if (ip.is_v6() && ip.to_v6().is_v4_mapped()) {
-    return asio::ip::make_address_v4(asio::ip::v4_mapped, ip.to_v6()).is_loopback();
-  }
-  return ip.is_loopback();
-}
 
 // One browser tab: its socket, the person it plays and the frames waiting to be written.
 struct Session {
@@ -268,7 +247,7 @@ struct WebchatServer {
     }
     auto outcome = history.post(delivery, std::chrono::system_clock::now());
     if (!outcome) {
-      return bot::SendResult{"", outcome.error().kind, outcome.error().text, {}};
+      return bot::SendResult{"", outcome.error().kind, outcome.error().message, {}};
     }
     Entry& entry = *outcome->entry;
     if (outcome->stands_in) {
@@ -508,8 +487,8 @@ WebchatAdapter::~WebchatAdapter() { stop(); }
 
 void WebchatAdapter::listen() {
   if (server_->acceptor.is_open()) return;
-  const asio::ip::address ip = listen_ip(server_->options.listen_address);
-  server_->loopback_only = is_loopback_address(server_->options.listen_address);
+  const asio::ip::address ip = adapters::http::listen_ip("web chat", server_->options.listen_address, "127.0.0.1");
+  server_->loopback_only = adapters::http::is_loopback_host(server_->options.listen_address);
   const tcp::endpoint endpoint(ip, server_->options.port);
   boost::system::error_code ec;
   server_->acceptor.open(endpoint.protocol(), ec);
@@ -530,13 +509,7 @@ unsigned short WebchatAdapter::bound_port() const {
   return ec ? 0 : endpoint.port();
 }
 
-std::string WebchatAdapter::url() const {
-  std::string host = server_->options.listen_address;
-  if (host == "0.0.0.0") host = "127.0.0.1";
-  if (host == "::") host = "::1";
-  if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  return "http://" + host + ":" + std::to_string(bound_port()) + "/";
-}
+std::string WebchatAdapter::url() const { return adapters::http::local_url("http", server_->options.listen_address, bound_port()) + "/"; }
 
 asio::awaitable<void> WebchatAdapter::run(bot::EventSink& sink) {
   if (server_->stopped) co_return;

@@ -29,9 +29,8 @@ struct WebchatOptions {
   std::size_t kept_per_place = kDefaultKeptPerPlace;  // newest messages kept per channel and DM
 };
 
-// True for 127.0.0.0/8, ::1, ::ffff:127.x.y.z and "localhost": the demo has no authentication,
-// so the CLI warns when it is asked to listen anywhere else.
-bool is_loopback_address(std::string_view address);
+// The demo has no authentication, so the CLI warns when it is asked to listen anywhere but
+// loopback (adapters::http::is_loopback_host, the one rule).
 
 struct WebchatServer;  // the server behind the adapter, in the .cpp
 
@@ -53,7 +52,7 @@ class WebchatAdapter final : public bot::Adapter {
   void listen();
   // The port listened on (the OS's pick when options.port is 0); 0 before listen().
   unsigned short bound_port() const;
-  // "http://127.0.0.1:<port>/": where to open the page (loopback for 0.0.0.0 and ::).
+  // "http://127.0.0.1:<port>/": where to open the page (loopback for 0.0.0.0, :: and localhost).
   std::string url() const;
 
   // Listens (if listen() was not called) and serves until stop(), the io_context stopping or

@@ -40,10 +40,6 @@ bool read(const json& j, const char* key, std::string& out) {
 
 }  // namespace
 
-void throw_exception_from_error(const PostError& error, const boost::source_location&) {
-  throw std::runtime_error(error.text);
-}
-
 bool is_channel_name(std::string_view name) {
   if (name.size() < 2 || name.size() > 81 || name[0] != '#') return false;
   return std::all_of(name.begin() + 1, name.end(), [](char c) {
@@ -124,14 +120,14 @@ Entry* WebchatHistory::resolve(std::string_view ref) {
   return nullptr;
 }
 
-boost::system::result<PostOutcome, PostError> WebchatHistory::post(
+boost::system::result<PostOutcome, Error> WebchatHistory::post(
     const bot::Delivery& delivery, std::chrono::system_clock::time_point now) {
   std::string lost;    // the ref this delivery's new entry will stand for
   std::string notice;  // why it is posted at the top
   if (!delivery.update_ref.empty()) {
     if (Entry* entry = resolve(delivery.update_ref); entry != nullptr) {
       if (!entry->author.empty()) {
-        return PostError{bot::SendErrorKind::bad_request,
+        return Error{ErrorKind::bad_request,
                          "message " + delivery.update_ref + " was written by a person"};
       }
       entry->message = delivery.message;
@@ -150,7 +146,7 @@ boost::system::result<PostOutcome, PostError> WebchatHistory::post(
   }
 
   if (!is_place(delivery.channel)) {
-    return PostError{bot::SendErrorKind::bad_request,
+    return Error{ErrorKind::bad_request,
                      "web chat channel must be \"#name\" or \"dm:<person id>\", not \"" +
                          delivery.channel + "\""};
   }
@@ -161,7 +157,7 @@ boost::system::result<PostOutcome, PostError> WebchatHistory::post(
       lost = delivery.thread_ref;
       notice = delivery.message.notes.thread_missing;
     } else if (root->place != delivery.channel) {
-      return PostError{bot::SendErrorKind::bad_request,
+      return Error{ErrorKind::bad_request,
                        "thread " + delivery.thread_ref + " is not in " + delivery.channel};
     }
   }

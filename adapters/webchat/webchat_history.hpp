@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "adapters/common/error.hpp"
 #include "bot/model/delivery.hpp"
 #include "bot/model/message.hpp"
 
@@ -56,15 +57,6 @@ struct Entry {
   std::shared_ptr<const std::string> json;
 };
 
-// Why a post was refused: maps onto bot::SendErrorKind.
-struct PostError {
-  bot::SendErrorKind kind = bot::SendErrorKind::bad_request;
-  std::string text;
-};
-
-// What result<T, PostError>::value() throws on an error: std::runtime_error(text).
-[[noreturn]] void throw_exception_from_error(const PostError& error,
-                                             const boost::source_location& location);
 
 struct PostOutcome {
   Entry* entry = nullptr;  // the new or replaced entry (the caller refreshes its json)
@@ -85,7 +77,7 @@ class WebchatHistory {
   // of an earlier one (update_ref). Refuses a channel that is neither "#name" nor "dm:<id>", the
   // update of a message a person typed and a thread root that is in another place. A thread root
   // or update_ref that is not kept any more gives a new entry at the top that stands for it.
-  boost::system::result<PostOutcome, PostError> post(const bot::Delivery& delivery,
+  boost::system::result<PostOutcome, Error> post(const bot::Delivery& delivery,
                                                      std::chrono::system_clock::time_point now);
   // Records what a person typed. ephemeral: only the author sees it (the echo of a command).
   Entry& post_user(std::string place, std::string thread_ref, std::string author, std::string text,

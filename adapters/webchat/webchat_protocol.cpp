@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "adapters/common/text.hpp"
 #include "bot/model/message_json.hpp"
 
 namespace adapters::webchat {
@@ -13,17 +14,15 @@ namespace adapters::webchat {
 namespace {
 
 using nlohmann::json;
+using adapters::text::trim_view;
+
+// What a frame's text is trimmed of: blanks, tabs, line ends and form feeds.
+constexpr std::string_view kFrameSpace = " \t\n\r\f";
 
 constexpr std::string_view kCommand = "/socialmedia";
 constexpr std::size_t kMaxIdLength = 128;
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 bool is_id(std::string_view s) {
   return !s.empty() && s.size() <= kMaxIdLength && std::all_of(s.begin(), s.end(), [](char c) {
@@ -124,7 +123,7 @@ boost::system::result<ClientFrame, FrameError> parse_client_frame(std::string_vi
         !read_string(j, "text", frame.text, error)) {
       return refuse(frame, error);
     }
-    if (trim(frame.text).empty()) return refuse(frame, "There is no text to send.");
+    if (trim_view(frame.text, kFrameSpace).empty()) return refuse(frame, "There is no text to send.");
   } else if (type == "action") {
     frame.kind = ClientFrameKind::action;
     if (!need("message_ref", frame.message_ref) || !need("action_id", frame.action_id) ||
@@ -165,10 +164,10 @@ boost::system::result<ClientFrame, FrameError> parse_client_frame(std::string_vi
 }
 
 bool split_command(std::string_view text, std::string& rest) {
-  text = trim(text);
+  text = trim_view(text, kFrameSpace);
   if (text.substr(0, kCommand.size()) != kCommand) return false;
   if (text.size() > kCommand.size() && !is_space(text[kCommand.size()])) return false;
-  rest = std::string(trim(text.substr(kCommand.size())));
+  rest = std::string(trim_view(text.substr(kCommand.size()), kFrameSpace));
   return true;
 }
 
@@ -217,7 +216,7 @@ boost::system::result<bot::Inbound, FrameError> resolve_frame(
       in.kind = bot::InboundKind::command;
       in.text = std::move(rest);
     } else {
-      const std::string_view text = trim(frame.text);
+      const std::string_view text = trim_view(frame.text, kFrameSpace);
       if (!text.empty() && text.front() == '/') {
         const std::string word(
             text.substr(0, std::min(text.find_first_of(" \t\r\n"), text.size())));

@@ -1,6 +1,7 @@
 #include "adapters/webchat/webchat_registration.hpp"
 
 #include "adapters/webchat/webchat_adapter.hpp"
+#include "adapters/common/endpoint_url.hpp"
 #include "adapters/common/setting_checks.hpp"
 #include "adapters/webchat/webchat_rules.hpp"
 
@@ -17,7 +18,7 @@ AdapterRegistration registration() {
     // Checked by the config loader (and the command line for --port): numbers that fit.
     web.port = static_cast<unsigned short>(std::stoul(setting(start.settings, "port", "8080")));
     web.listen_address = setting(start.settings, "listen", "127.0.0.1");
-    if (!is_loopback_address(web.listen_address))
+    if (!http::is_loopback_host(web.listen_address))
       start.warn << "WARNING: the web chat has no sign-in. Listening on " << web.listen_address
                  << " lets anyone who can reach this machine act as any person of the directory. "
                     "Use it only on a trusted network, for a demonstration.\n";

@@ -1,16 +1,15 @@
 #include "bot/core/outbox_dispatcher.hpp"
 
 #include <map>
-#include <random>
 #include <utility>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
 #include "bot/model/markup.hpp"
+#include "bot/model/use_tuple.hpp"
 
 namespace bot {
 
@@ -19,22 +18,14 @@ namespace asio = boost::asio;
 namespace {
 constexpr int kMaxAttempts = 12;
 constexpr int kBatch = 100;
+constexpr auto kFirstBackoff = std::chrono::milliseconds(500);
 constexpr auto kLongestBackoff = std::chrono::minutes(5);
-
-std::chrono::milliseconds backoff(int attempt, std::chrono::milliseconds retry_after) {
-  if (retry_after.count() > 0) return retry_after;
-  static thread_local std::mt19937 rng{std::random_device{}()};
-  auto base = std::chrono::milliseconds(500) * (1LL << std::min(attempt, 12));
-  base = std::min<std::chrono::milliseconds>(base, kLongestBackoff);
-  // Jitter spreads retries so that many failed sends do not come back at the same instant.
-  std::uniform_real_distribution<double> jitter(0.8, 1.2);
-  return std::chrono::milliseconds(static_cast<long long>(base.count() * jitter(rng)));
-}
 }  // namespace
 
 OutboxDispatcher::OutboxDispatcher(asio::any_io_executor executor, Store& store, const DistrictConfig& config,
                                    const Clock& clock)
-    : executor_(executor), store_(store), config_(config), clock_(clock), wake_(executor), idle_(executor) {}
+    : executor_(executor), store_(store), config_(config), clock_(clock),
+      retry_backoff_(kFirstBackoff, kLongestBackoff), wake_(executor), idle_(executor) {}
 
 void OutboxDispatcher::add_adapter(Adapter& adapter) { adapters_.push_back(&adapter); }
 
@@ -192,7 +183,7 @@ std::vector<OutboxEntry> OutboxDispatcher::due_entries() {
 asio::awaitable<void> OutboxDispatcher::wait_until_idle() {
   while (busy_) {
     idle_.expires_at(asio::steady_timer::time_point::max());
-    co_await idle_.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_await idle_.async_wait(bot::use_tuple);
   }
 }
 
@@ -242,7 +233,8 @@ asio::awaitable<void> OutboxDispatcher::deliver_conversation(std::vector<OutboxE
       if (!r.record_key.empty()) store_.put_message_ref(platform, r.delivery.channel, r.record_key, result.ref);
       ++delivered;
     } else if (result.retryable() && e.attempts + 1 < kMaxAttempts) {
-      auto wait = backoff(e.attempts, result.retry_after);
+      // Retry-After first; otherwise e.attempts failed tries so far, so this is retry e.attempts.
+      const auto wait = result.retry_after.count() > 0 ? result.retry_after : retry_backoff_.delay(e.attempts);
       spdlog::warn("outbox {}: {} send to {} failed ({}); retrying in {} ms", e.id, platform, r.delivery.channel,
                    result.error_text, wait.count());
       store_.mark_retry(e.id, clock_.now() + wait, result.error_text);
@@ -300,7 +292,7 @@ asio::awaitable<size_t> OutboxDispatcher::deliver_pass() {
                        }
                        if (--running == 0) all_done.cancel();
                      });
-    if (running > 0) co_await all_done.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (running > 0) co_await all_done.async_wait(bot::use_tuple);
   } catch (const std::exception& ex) {
     spdlog::error("outbox delivery pass failed: {}", ex.what());
   }
@@ -332,7 +324,7 @@ asio::awaitable<void> OutboxDispatcher::run() {
       wait = std::chrono::milliseconds(250);  // due but held back behind a failed send: do not spin
     }
     wake_.expires_after(wait);
-    co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_await wake_.async_wait(bot::use_tuple);
   }
 }
 

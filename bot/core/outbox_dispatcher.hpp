@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "bot/model/adapter.hpp"
+#include "bot/model/backoff.hpp"
 #include "bot/model/clock.hpp"
 #include "bot/district/config.hpp"
 #include "bot/district/prompts.hpp"
@@ -86,6 +87,7 @@ class OutboxDispatcher {
   std::optional<Scope> scope_;
   std::vector<Adapter*> adapters_;
   std::vector<Outbound> deletions_;
+  Backoff retry_backoff_;  // before a retryable failure's next try, when the platform named no Retry-After
   boost::asio::steady_timer wake_;
   boost::asio::steady_timer idle_;
   bool busy_ = false;

@@ -2,8 +2,9 @@
 
 #include <algorithm>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
+
+#include "bot/model/use_tuple.hpp"
 
 namespace bot {
 
@@ -28,7 +29,7 @@ asio::awaitable<void> Scheduler::run() {
       wait = std::clamp(until + std::chrono::milliseconds(5), std::chrono::milliseconds(5), wait);
     }
     wake_.expires_after(wait);
-    co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_await wake_.async_wait(bot::use_tuple);
   }
 }
 

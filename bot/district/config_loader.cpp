@@ -14,6 +14,7 @@
 #include <date/tz.h>
 
 #include "bot/district/config_yaml.hpp"
+#include "bot/model/text.hpp"
 #include "bot/policy/policy_library.hpp"
 
 namespace bot {
@@ -52,19 +53,6 @@ std::string env_name_for(std::string_view adapter, std::string_view key) {
   std::string out = std::string(adapter) + "_" + std::string(key);
   for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string trim(std::string_view s) {
-  const auto not_space = [](unsigned char c) { return !std::isspace(c); };
-  auto b = std::find_if(s.begin(), s.end(), not_space);
-  auto e = std::find_if(s.rbegin(), s.rend(), not_space).base();
-  return b < e ? std::string(b, e) : std::string();
 }
 
 // Short ids that people type (console --as, commands) and that go into place ids ("site:<id>").
@@ -410,7 +398,7 @@ class Loader {
   std::string id_text(const YamlNode& n, const std::string& what, bool person, bool required = false) {
     Text t = text(n, what, {.max_chars = 64});
     if (!t.ok) return {};
-    if (trim(t.value).empty()) {
+    if (trim(t.value, kAsciiSpace).empty()) {
       if (required) error(n.line, what + " is empty: write an id, e.g. " + (person ? "t.garcia" : "lincoln") + ".");
       return {};
     }
@@ -513,7 +501,7 @@ Place Loader::place(const YamlNode& n, const std::string& id, const std::string&
     malformed_places_.insert(id);  // missing or not a map: reported, not also as unreachable
     return p;
   }
-  if (Text name = text(n["name"], what + ".name"); name.ok && !trim(name.value).empty()) p.name = name.value;
+  if (Text name = text(n["name"], what + ".name"); name.ok && !trim(name.value, kAsciiSpace).empty()) p.name = name.value;
   for (const PlatformRules& platform : platforms_) {
     const std::string& key = platform.name;
     const YamlNode& v = n[key];
@@ -636,7 +624,7 @@ void Loader::load_district(const YamlNode& root) {
   Text name = text(n["name"], "district.name");
   if (!name.present)
     error(root.key_line("district"), "district.name is missing: write the district's name, e.g. name: Sierra Vista Unified School District");
-  else if (name.ok && trim(name.value).empty())
+  else if (name.ok && trim(name.value, kAsciiSpace).empty())
     error(name.line, "district.name is empty: write the district's name; people see it in every digest.");
   else if (name.ok)
     config_.name = name.value;
@@ -750,7 +738,7 @@ void Loader::load_person(const YamlNode& n, PersonSource src) {
   const std::string who = "person '" + p.id + "'";
   Text name = text(n["name"], "the name of " + who);
   if (!name.present) error(n.line, who + " has no name. Add name: and the name people know them by.");
-  else if (name.ok && trim(name.value).empty()) error(name.line, who + " has an empty name. Write the name people know them by.");
+  else if (name.ok && trim(name.value, kAsciiSpace).empty()) error(name.line, who + " has an empty name. Write the name people know them by.");
   else if (name.ok) p.name = name.value;
   if (Text email = text(n["email"], "the email of " + who); email.ok && !email.value.empty()) {
     if (!looks_like_email(email.value))
@@ -819,7 +807,7 @@ void Loader::load_people_csv(const YamlNode& at, const std::filesystem::path& cs
   const std::vector<std::string_view> known =
       with_platforms({"id", "name", "email", "language", "roles", "site", "supervisor", "title"});
   for (auto& h : header) {
-    h = trim(h);
+    h = trim(h, kAsciiSpace);
     if (std::find(known.begin(), known.end(), h) == known.end()) {
       std::string msg = "unknown column " + quote_for_message(h) + ".";
       if (auto best = closest_key(h, known); !best.empty()) msg += " Did you mean '" + best + "'?";
@@ -859,7 +847,7 @@ void Loader::load_people_csv(const YamlNode& at, const std::filesystem::path& cs
     };
     for (size_t i = 0; i < header.size() && i < cells.size(); ++i) {
       const auto& h = header[i];
-      const std::string cell = trim(cells[i]);
+      const std::string cell = trim(cells[i], kAsciiSpace);
       if (cell.empty() || std::find(known.begin(), known.end(), h) == known.end()) continue;
       if (h == "roles") {
         YamlNode roles;
@@ -918,7 +906,7 @@ void Loader::load_sites(const YamlNode& root) {
                               "). Ids must be unique.");
       continue;
     }
-    if (Text name = text(s["name"], "the name of " + which); name.ok && !trim(name.value).empty()) site.name = name.value;
+    if (Text name = text(s["name"], "the name of " + which); name.ok && !trim(name.value, kAsciiSpace).empty()) site.name = name.value;
     else site.name = site.id;
     const auto principals = person_ids(s["principals"], "the principals of " + which, "principals: [r.alvarez]");
     for (const auto& [id, line] : principals) {
@@ -977,11 +965,11 @@ void Loader::load_policies(const YamlNode& root) {
       check_keys(p, "a policy", {"id", "file"});
       Text id = text(p["id"], "policies: id", {.max_chars = 64});
       Text file = text(p["file"], "policies: file", {.max_chars = 1000});
-      if (!id.present || (id.ok && trim(id.value).empty()))
+      if (!id.present || (id.ok && trim(id.value, kAsciiSpace).empty()))
         error(id.present ? id.line : p.line, "a policy has no id: write the id of its document (its front matter's id:).");
-      if (!file.present || (file.ok && trim(file.value).empty()))
+      if (!file.present || (file.ok && trim(file.value, kAsciiSpace).empty()))
         error(file.present ? file.line : p.line, "a policy has no file: write file: policies/<name>.md (relative to this file).");
-      if (!id.ok || !file.ok || trim(id.value).empty() || trim(file.value).empty()) {
+      if (!id.ok || !file.ok || trim(id.value, kAsciiSpace).empty() || trim(file.value, kAsciiSpace).empty()) {
         policies_ok_ = false;
         continue;
       }
@@ -1067,7 +1055,7 @@ void Loader::load_incidents(const YamlNode& root) {
           check_keys(a, "a contact", {"name", "phone", "note"});
           Agency agency;
           Text name = text(a["name"], "the name of a contact of " + which);
-          if (!name.present || (name.ok && trim(name.value).empty()))
+          if (!name.present || (name.ok && trim(name.value, kAsciiSpace).empty()))
             error(a.line, "a contact of " + which + " has no name: the reporter needs to know whom they call.");
           if (name.ok) agency.name = name.value;
           if (Text t = text(a["phone"], "the phone of a contact of " + which, {.max_chars = 60}); t.ok) agency.phone = t.value;
@@ -1240,7 +1228,7 @@ void Loader::load_policy_library() {
         line = n;
         rest = rest.substr(static_cast<size_t>(end - rest.data()) + 1);
       }
-      message = trim(rest);
+      message = trim(rest, kAsciiSpace);
       break;
     }
     error_in(file, line, message);
@@ -1263,7 +1251,7 @@ ConfigLoadResult Loader::run() {
   auto doc = parse_config_yaml(text_, file_, errors_);
   bad_lines_ = doc.bad_text_lines;
   const YamlNode& root = doc.root;
-  const bool blank = trim(text_).empty();
+  const bool blank = trim(text_, kAsciiSpace).empty();
   if (root.empty() && errors_.empty())
     error(blank ? 0 : 1, "the file is empty. Start from config/sample-district.yaml (see docs/configuration.md).");
   if (!root.empty() && !root.is_map())

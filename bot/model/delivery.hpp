@@ -21,8 +21,16 @@ struct Delivery {
   Message message;
 };
 
-// Why a send failed, so the dispatcher can decide between retry and giving up.
-enum class SendErrorKind { none, network, timeout, rate_limited, auth, bad_request, not_found, server };
+// Why a send (or anything an adapter does: adapters::Error) failed, so the dispatcher and the
+// adapters' own retries decide between retry and giving up. protocol: what arrived could not be
+// read (a malformed payload or frame); never retried.
+enum class SendErrorKind { none, network, timeout, rate_limited, auth, bad_request, not_found, server, protocol };
+
+// The kinds worth trying again later: the network, a timeout, a rate limit, the server's own fault.
+inline bool retryable(SendErrorKind kind) {
+  return kind == SendErrorKind::network || kind == SendErrorKind::timeout || kind == SendErrorKind::rate_limited ||
+         kind == SendErrorKind::server;
+}
 
 struct SendResult {
   std::string ref;  // the platform's reference to the posted message (ts, activity id, event id)
@@ -31,10 +39,7 @@ struct SendResult {
   std::chrono::milliseconds retry_after{0};
 
   bool ok() const { return error == SendErrorKind::none; }
-  bool retryable() const {
-    return error == SendErrorKind::network || error == SendErrorKind::timeout ||
-           error == SendErrorKind::rate_limited || error == SendErrorKind::server;
-  }
+  bool retryable() const { return bot::retryable(error); }
 };
 
 }  // namespace bot

@@ -10,8 +10,13 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "bot/model/text.hpp"
+
 namespace bot {
 namespace {
+
+// What this parser trims: blanks, tabs and a CR left by Windows line ends (not other line breaks).
+constexpr std::string_view kBlanks = " \t\r";
 
 constexpr std::string_view kFrontMatterFence = "---";
 constexpr const char* kRequiredKeys[] = {"id", "title", "citation", "source", "date"};
@@ -23,14 +28,6 @@ const std::regex kLabelChain(R"(^([IVXLCDM]+|[A-Za-z]|[0-9]+)(\.([IVXLCDM]+|[A-Z
 const std::regex kAnchorSyntax(R"(^[A-Za-z0-9][A-Za-z0-9._-]*$)");
 const std::regex kDocIdSyntax(R"(^[a-z0-9][a-z0-9._-]*$)");
 
-std::string trim(std::string_view s) {
-  size_t b = 0;
-  size_t e = s.size();
-  while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r')) ++b;
-  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r')) --e;
-  return std::string(s.substr(b, e - b));
-}
-
 bool is_label_chain(std::string_view s) {
   return !s.empty() && std::regex_match(s.begin(), s.end(), kLabelChain);
 }
@@ -41,7 +38,7 @@ std::optional<std::string> take_explicit_anchor(std::string& text) {
   const size_t open = text.rfind("{#");
   if (open == std::string::npos) return std::nullopt;
   std::string anchor = text.substr(open + 2, text.size() - open - 3);
-  text = trim(std::string_view(text).substr(0, open));
+  text = trim(std::string_view(text).substr(0, open), kBlanks);
   return anchor;
 }
 
@@ -56,7 +53,7 @@ std::optional<std::pair<std::string, std::string>> split_item_label(std::string_
     return std::nullopt;
   }
   if (i + 1 >= s.size() || s[i] != '.' || (s[i + 1] != ' ' && s[i + 1] != '\t')) return std::nullopt;
-  return std::pair{std::string(s.substr(0, i)), trim(s.substr(i + 1))};
+  return std::pair{std::string(s.substr(0, i)), trim(s.substr(i + 1), kBlanks)};
 }
 
 // Headings may carry a roman numeral as well ("IV. ADMINISTRATOR/DESIGNEE RESPONSIBILITIES:").
@@ -153,14 +150,14 @@ class Parser {
   }
 
   bool parse_front_matter(size_t& body_start) {
-    if (lines_.empty() || trim(lines_[0]) != kFrontMatterFence) {
+    if (lines_.empty() || trim(lines_[0], kBlanks) != kFrontMatterFence) {
       fail(1,
            "the file must start with front matter: a line `---`, then the keys id, title, citation, "
            "source and date, then a closing `---`");
       return false;
     }
     size_t close = 1;
-    while (close < lines_.size() && trim(lines_[close]) != kFrontMatterFence) ++close;
+    while (close < lines_.size() && trim(lines_[close], kBlanks) != kFrontMatterFence) ++close;
     if (close == lines_.size()) {
       fail(1, "the front matter is not closed: add a line `---` after its last key");
       return false;
@@ -194,7 +191,7 @@ class Parser {
         fail(line, "front matter key `" + key + "` must be a single line of text");
         return false;
       }
-      values[key] = kv.second.IsNull() ? std::string() : trim(kv.second.as<std::string>());
+      values[key] = kv.second.IsNull() ? std::string() : trim(kv.second.as<std::string>(), kBlanks);
     }
     for (const char* key : kRequiredKeys) {
       if (!values.contains(key)) {
@@ -240,7 +237,7 @@ class Parser {
       while (level < rest.size() && rest[level] == '#') ++level;
       if (level <= 6 && level < rest.size() && (rest[level] == ' ' || rest[level] == '\t')) {
         flush();
-        heading(number, static_cast<int>(level), trim(rest.substr(level)));
+        heading(number, static_cast<int>(level), trim(rest.substr(level), kBlanks));
         return;
       }
     }
@@ -334,7 +331,7 @@ class Parser {
     Block b = std::move(block_);
     block_ = Block{};
     auto explicit_anchor = take_explicit_anchor(b.text);
-    b.text = trim(b.text);
+    b.text = trim(b.text, kBlanks);
     if (explicit_anchor && !std::regex_match(*explicit_anchor, kAnchorSyntax)) {
       fail(b.line, "the anchor `{#" + *explicit_anchor + "}` may only use letters, digits, '.', '-' and '_'");
       return;

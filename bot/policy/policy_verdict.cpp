@@ -4,6 +4,7 @@
 #include <array>
 #include <optional>
 
+#include "bot/model/text.hpp"
 #include "bot/policy/policy_text.hpp"
 
 namespace bot {
@@ -89,14 +90,6 @@ bool is_word_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 // Position of a whole-word occurrence of `phrase` in `lower` at or after `from`.
 size_t find_words(std::string_view lower, std::string_view phrase, size_t from = 0) {
   for (size_t at = lower.find(phrase, from); at != std::string_view::npos; at = lower.find(phrase, at + 1)) {
@@ -131,7 +124,7 @@ std::optional<std::pair<Verdict, Span>> exception_cue(std::string_view lower) {
 }
 
 std::optional<std::pair<Verdict, Span>> first_cue(std::string_view text) {
-  const std::string lower = lower_ascii(text);
+  const std::string lower = bot::lower(text);
   for (const Cue& cue : kCues) {
     if (cue.exception) {
       if (auto e = exception_cue(lower)) return e;

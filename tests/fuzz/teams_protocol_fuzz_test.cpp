@@ -77,12 +77,12 @@ TEST_CASE("fuzz: the Authorization header and the JWT header read before verific
     for (const std::string& header : {std::string(input), "Bearer " + base64url_encode(input) + ".e30.c2ln"}) {
       auto token = bearer_token(header);
       if (!token) {
-        if (auto p = fuzz::error_problem(token.error().reason); !p.empty()) return p;
+        if (auto p = fuzz::error_problem(token.error().message); !p.empty()) return p;
         continue;
       }
       auto jwt = peek_jwt_header(*token);
       if (!jwt) {
-        if (auto p = fuzz::error_problem(jwt.error().reason); !p.empty()) return p;
+        if (auto p = fuzz::error_problem(jwt.error().message); !p.empty()) return p;
       }
     }
     (void)base64url_decode(input);
@@ -101,7 +101,7 @@ TEST_CASE("fuzz: token claims after the signature check", "[fuzz][teams]") {
   auto report = fuzz::run(seeds, fuzz::scaled(10000), [&rules](std::string_view input) -> std::string {
     json payload = json::parse(input, nullptr, /*allow_exceptions=*/false);
     if (payload.is_discarded()) return {};
-    if (auto failure = check_channel_claims(payload, rules)) return fuzz::error_problem(failure->reason);
+    if (auto failure = check_channel_claims(payload, rules)) return fuzz::error_problem(failure->message);
     return {};
   });
   require_clean(report);
@@ -118,7 +118,7 @@ TEST_CASE("fuzz: JWK sets", "[fuzz][teams]") {
   // RSA key conversion is slow (OpenSSL): fewer inputs.
   auto report = fuzz::run(seeds, fuzz::scaled(3000), [](std::string_view body) -> std::string {
     auto keys = parse_jwks(body);
-    if (!keys) return fuzz::error_problem(keys.error().reason);
+    if (!keys) return fuzz::error_problem(keys.error().message);
     for (const auto& [kid, key] : keys->by_kid)
       if (!key || key->public_pem.empty()) return "a usable key without a public key";
     return {};

@@ -31,7 +31,7 @@ json payload() {
 
 std::string verdict(const json& p, const ChannelClaimRules& r = rules()) {
   auto failure = check_channel_claims(p, r);
-  return failure ? failure->reason : "ok";
+  return failure ? failure->message : "ok";
 }
 
 }  // namespace

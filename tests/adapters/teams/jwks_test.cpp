@@ -54,7 +54,7 @@ TEST_CASE("jwks: keys that cannot verify Bot Framework tokens are left out", "[u
   const auto& key = test_support::test_rsa_key(0);
   auto reason = [](const json& jwk) {
     auto k = signing_key_from_jwk(jwk);
-    return k ? std::string("usable") : k.error().reason;
+    return k ? std::string("usable") : k.error().message;
   };
   json no_kid = rsa_jwk("k1", key);
   no_kid.erase("kid");
@@ -98,9 +98,9 @@ TEST_CASE("jwt header: Bearer scheme and the unverified header", "[unit][teams]"
   REQUIRE(h.has_value());
   CHECK(h->alg == "RS256");
   CHECK(h->kid == "k1");
-  CHECK_THAT(peek_jwt_header(header + ".e30.").error().reason, Contains("unsigned"));
-  CHECK_THAT(peek_jwt_header(header + "..c2ln").error().reason, Contains("empty header or payload"));
-  CHECK_THAT(peek_jwt_header(base64url_encode(R"({"kid":"k1"})") + ".e30.c2ln").error().reason, Contains("no alg"));
-  CHECK_THAT(peek_jwt_header(base64url_encode(R"({"alg":"RS256","kid":7})") + ".e30.c2ln").error().reason,
+  CHECK_THAT(peek_jwt_header(header + ".e30.").error().message, Contains("unsigned"));
+  CHECK_THAT(peek_jwt_header(header + "..c2ln").error().message, Contains("empty header or payload"));
+  CHECK_THAT(peek_jwt_header(base64url_encode(R"({"kid":"k1"})") + ".e30.c2ln").error().message, Contains("no alg"));
+  CHECK_THAT(peek_jwt_header(base64url_encode(R"({"alg":"RS256","kid":7})") + ".e30.c2ln").error().message,
              Contains("kid is not a string"));
 }

@@ -18,7 +18,7 @@ namespace {
 
 namespace asio = boost::asio;
 using adapters::teams::ActivityAuthenticator;
-using adapters::teams::AuthFailure;
+using adapters::Error;
 using Catch::Matchers::Contains;
 using test_support::FakeBotFrameworkAuth;
 using Clock = std::chrono::system_clock;
@@ -39,7 +39,7 @@ struct Fixture {
   }
 
   // The activity's channelId and serviceUrl default to what the fake puts in its tokens.
-  std::optional<AuthFailure> validate(const std::string& header, const std::string& channel = "msteams",
+  std::optional<Error> validate(const std::string& header, const std::string& channel = "msteams",
                                       std::optional<std::string> service_url = std::nullopt) {
     return test_support::run_awaitable(
         io, auth->validate(header, channel, service_url.value_or(fake->options().service_url)));
@@ -47,7 +47,7 @@ struct Fixture {
   std::string reason(const std::string& header, const std::string& channel = "msteams",
                      std::optional<std::string> service_url = std::nullopt) {
     auto failure = validate(header, channel, std::move(service_url));
-    return failure ? failure->reason : "accepted";
+    return failure ? failure->message : "accepted";
   }
 
   Clock::time_point now = Clock::time_point(std::chrono::seconds(1795000000));  // Nov 2026
@@ -188,7 +188,7 @@ TEST_CASE("teams auth: concurrent and repeated validations share one metadata an
   Fixture f;
   std::vector<std::string> headers;
   for (int i = 0; i < 12; ++i) headers.push_back(f.fake->authorization());
-  std::vector<asio::awaitable<std::optional<AuthFailure>>> work;
+  std::vector<asio::awaitable<std::optional<Error>>> work;
   for (const auto& h : headers) work.push_back(f.auth->validate(h, "msteams", f.fake->options().service_url));
   auto results = test_support::run_all(f.io, std::move(work));
   for (const auto& r : results) CHECK_FALSE(r.has_value());
@@ -274,7 +274,7 @@ TEST_CASE("teams auth: keys from a private https authority named by a CA bundle"
   auto validate = [&](adapters::teams::AuthOptions auth_options) {
     ActivityAuthenticator auth(io.get_executor(), auth_options, [] { return Clock::now(); });
     auto failure = test_support::run_awaitable(io, auth.validate(header, "msteams", fake.options().service_url));
-    return failure ? failure->reason : "accepted";
+    return failure ? failure->message : "accepted";
   };
   CHECK(validate(fake.auth_options()) == "accepted");
   // The system's trust store does not know the test authority.

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "adapters/common/endpoint_url.hpp"
 #include "adapters/webchat/webchat_adapter.hpp"
 #include "adapters/webchat/webchat_history.hpp"
 #include "adapters/webchat/webchat_routes.hpp"
@@ -11,6 +12,7 @@
 namespace {
 
 using namespace adapters::webchat;
+using adapters::http::is_loopback_host;
 using nlohmann::json;
 
 const auto kNow = std::chrono::system_clock::time_point(std::chrono::seconds(1790000000));
@@ -347,15 +349,15 @@ TEST_CASE("web chat routes: pages, bootstrap, refusals", "[unit][webchat]") {
 }
 
 TEST_CASE("web chat: loopback addresses for the demo's warning", "[unit][webchat]") {
-  CHECK(is_loopback_address("127.0.0.1"));
-  CHECK(is_loopback_address("127.1.2.3"));
-  CHECK(is_loopback_address("::1"));
-  CHECK(is_loopback_address("::ffff:127.0.0.1"));
-  CHECK(is_loopback_address("localhost"));
-  CHECK_FALSE(is_loopback_address("0.0.0.0"));
-  CHECK_FALSE(is_loopback_address("::"));
-  CHECK_FALSE(is_loopback_address("192.168.1.20"));
-  CHECK_FALSE(is_loopback_address("demo.example.org"));
+  CHECK(is_loopback_host("127.0.0.1"));
+  CHECK(is_loopback_host("127.1.2.3"));
+  CHECK(is_loopback_host("::1"));
+  CHECK(is_loopback_host("::ffff:127.0.0.1"));
+  CHECK(is_loopback_host("localhost"));
+  CHECK_FALSE(is_loopback_host("0.0.0.0"));
+  CHECK_FALSE(is_loopback_host("::"));
+  CHECK_FALSE(is_loopback_host("192.168.1.20"));
+  CHECK_FALSE(is_loopback_host("demo.example.org"));
 }
 
 }  // namespace

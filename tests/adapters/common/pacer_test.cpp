@@ -1,9 +1,9 @@
 // Per-channel pacing and 429 pauses, stepped with a hand-moved clock.
-#include "adapters/slack/slack_pacer.hpp"
+#include "adapters/common/pacer.hpp"
 
 #include <catch2/catch.hpp>
 
-using adapters::slack::Pacer;
+using adapters::Pacer;
 using std::chrono::milliseconds;
 
 TEST_CASE("a channel takes a burst at once, then about one post a second", "[unit][slack]") {
@@ -44,4 +44,25 @@ TEST_CASE("pacing can be switched off", "[unit][slack]") {
   Pacer pacer(0, 1);
   const auto t0 = Pacer::Clock::time_point{};
   for (int i = 0; i < 100; ++i) CHECK(pacer.reserve("C1", t0) == milliseconds(0));
+}
+
+TEST_CASE("a conversation keeps within every window of answered calls, and a pause holds it", "[unit][teams]") {
+  Pacer pacer(std::vector<Pacer::Window>{{2, std::chrono::seconds(1)}, {3, std::chrono::seconds(10)}});
+  const auto t0 = Pacer::Clock::time_point{} + std::chrono::hours(1);
+  CHECK(pacer.ready_at("a:1") <= t0);
+  pacer.answered("a:1", t0);
+  CHECK(pacer.ready_at("a:1") <= t0);
+  pacer.answered("a:1", t0 + milliseconds(100));
+  // Two within a second: the third waits until the first is a second old.
+  CHECK(pacer.ready_at("a:1") == t0 + std::chrono::seconds(1));
+  CHECK(pacer.ready_at("a:2") <= t0);  // other conversations are not held up
+  pacer.answered("a:1", t0 + std::chrono::seconds(1));
+  // Three within ten seconds: the fourth waits for the ten-second window.
+  CHECK(pacer.ready_at("a:1") == t0 + std::chrono::seconds(10));
+  pacer.pause("a:1", t0 + std::chrono::seconds(30));
+  CHECK(pacer.ready_at("a:1") == t0 + std::chrono::seconds(30));
+  CHECK_FALSE(pacer.idle("a:1", t0 + std::chrono::seconds(20)));
+  CHECK(pacer.idle("a:1", t0 + std::chrono::seconds(31)));
+  pacer.forget("a:1");
+  CHECK(pacer.ready_at("a:1") <= t0);
 }
