@@ -636,7 +636,7 @@ TEST_CASE("hallpass digest --dry-run prints each digest, to whom and where, and 
   {
     auto store = bot::open_sqlite_store(db.string());
     CHECK(store->outbox_entries().size() == outbox);
-    CHECK(!store->checkpoint("digest.last_night"));
+    CHECK(!store->workflow_value("digest.last_night"));
   }
   fs::remove(db);
   fs::remove(db.string() + "-wal");

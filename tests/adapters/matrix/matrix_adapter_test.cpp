@@ -93,8 +93,8 @@ struct Process {
     o.first_backoff = std::chrono::milliseconds(5);
     o.max_backoff = std::chrono::milliseconds(50);
     bot::Store* s = store.get();
-    adapters::matrix::SyncCheckpoint cp{.load = [s] { return s->checkpoint("matrix.next_batch"); },
-                                        .save = [s](std::string t) { s->set_checkpoint("matrix.next_batch", t); }};
+    adapters::matrix::SyncCheckpoint cp{.load = [s] { return s->adapter_state("matrix.next_batch"); },
+                                        .save = [s](std::string t) { s->set_adapter_state("matrix.next_batch", t); }};
     adapter = std::make_unique<MatrixAdapter>(io->get_executor(), o, cp);
     wrapper = std::make_unique<CrashingAdapter>(*adapter, *io);
     wrapper->crash_after = crash_after;
@@ -175,7 +175,7 @@ TEST_CASE("a request goes through Matrix rooms and threads, and the decision rea
   // History from before Hallpass joined: never answered.
   w.server.post(kLincoln, "@ralvarez:test", "!socialmedia help");
   Process p(w.db, w.server.origin());
-  w.run_until(p, [&] { return p.store->checkpoint("matrix.next_batch").has_value(); }, "the first sync was saved");
+  w.run_until(p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync was saved");
   w.settle(p);
   CHECK(w.server.bot_events().empty());
 
@@ -239,7 +239,7 @@ TEST_CASE("a restart resumes from the saved token and answers nothing twice", "[
   World w;
   {
     Process p(w.db, w.server.origin());
-    w.run_until(p, [&] { return p.store->checkpoint("matrix.next_batch").has_value(); }, "the first sync");
+    w.run_until(p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync");
     w.server.post(kLincoln, "@tgarcia:test", "!socialmedia status");
     w.run_until(p, [&] { return w.server.bot_events().size() == 1; }, "the answer to status");
     w.settle(p);
@@ -256,7 +256,7 @@ TEST_CASE("a crash between send and record does not post twice", "[net][matrix]"
   World w;
   {
     Process p(w.db, w.server.origin(), 0);
-    w.run_until(p, [&] { return p.store->checkpoint("matrix.next_batch").has_value(); }, "the first sync");
+    w.run_until(p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync");
     w.server.post(kLincoln, "@tgarcia:test", "!socialmedia status");
     w.run_until(p, [&] { return p.wrapper->crashed; }, "the send before the crash");
   }
@@ -273,7 +273,7 @@ TEST_CASE("a crash between send and record does not post twice", "[net][matrix]"
 TEST_CASE("rate limits and server errors are waited out, then the command is answered", "[net][matrix]") {
   World w;
   Process p(w.db, w.server.origin());
-  w.run_until(p, [&] { return p.store->checkpoint("matrix.next_batch").has_value(); }, "the first sync");
+  w.run_until(p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync");
   w.settle(p, 1);
   w.server.fail_next("/sync", 429, 20);
   w.server.fail_next("/sync", 500);
@@ -289,7 +289,7 @@ TEST_CASE("rate limits and server errors are waited out, then the command is ans
 TEST_CASE("a limited timeline is backfilled, so no command in the gap is lost", "[net][matrix]") {
   World w;
   Process p(w.db, w.server.origin());
-  w.run_until(p, [&] { return p.store->checkpoint("matrix.next_batch").has_value(); }, "the first sync");
+  w.run_until(p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync");
   w.settle(p, 1);
   // Both land before the next sync, which then shows only the newest with limited:true.
   w.server.limit_next_sync();
