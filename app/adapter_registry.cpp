@@ -33,12 +33,12 @@ std::optional<bot::District> load_district(const std::filesystem::path& config_f
 namespace {
 
 // An adapter's own small values, kept in the store's checkpoints under the adapter's own keys.
-adapters::AdapterState state_in(bot::Store& store) {
-  return {.load = [&store](const std::string& key) { return store.checkpoint(key); },
-          .save = [&store](const std::string& key, const std::string& value) { store.set_checkpoint(key, value); }};
+adapters::AdapterState state_in(bot::AdapterStateStore& store) {
+  return {.load = [&store](const std::string& key) { return store.adapter_state(key); },
+          .save = [&store](const std::string& key, const std::string& value) { store.set_adapter_state(key, value); }};
 }
 
-adapters::KeptMessages kept_in(bot::Store& store, const std::string& platform) {
+adapters::KeptMessages kept_in(bot::KeptMessageStore& store, const std::string& platform) {
   return {.load =
               [&store, platform] {
                 std::vector<adapters::KeptMessage> kept;
@@ -53,7 +53,7 @@ adapters::KeptMessages kept_in(bot::Store& store, const std::string& platform) {
 }  // namespace
 
 std::optional<std::vector<std::unique_ptr<bot::Adapter>>> make_adapters(
-    boost::asio::io_context& io, const bot::District& district, bot::Store& store, const AdapterOverrides& overrides,
+    boost::asio::io_context& io, const bot::District& district, bot::DeliveryStore& store, const AdapterOverrides& overrides,
     std::ostream& out, std::ostream& err, const Registry& registry) {
   const auto& config = district.config;
   std::vector<const adapters::AdapterRegistration*> enabled;

@@ -10,7 +10,7 @@
 
 #include "adapters/common/adapter_registration.hpp"
 #include "bot/district/district.hpp"
-#include "bot/store/store.hpp"
+#include "bot/store/delivery_store.hpp"
 
 namespace app {
 
@@ -35,7 +35,7 @@ struct AdapterOverrides {
 // store (never the store). Prints each one's start-up line to `out`. On a failure, prints one
 // sentence to `err` and returns nothing: none is started.
 std::optional<std::vector<std::unique_ptr<bot::Adapter>>> make_adapters(
-    boost::asio::io_context& io, const bot::District& district, bot::Store& store, const AdapterOverrides& overrides,
+    boost::asio::io_context& io, const bot::District& district, bot::DeliveryStore& store, const AdapterOverrides& overrides,
     std::ostream& out, std::ostream& err, const Registry& registry = adapter_registry());
 
 }  // namespace app

@@ -83,6 +83,12 @@ void Runtime::catch_stop_signals() {
 }
 
 int Runtime::run(bool stop_on_signal) {
+  start(stop_on_signal);
+  io_.run();
+  return 0;
+}
+
+void Runtime::start(bool stop_on_signal) {
   dispatcher_.recover();
   // The standing timers (the next digest) exist; then timers that fell due while Hallpass was
   // stopped fire first, before any new event.
@@ -102,8 +108,6 @@ int Runtime::run(bool stop_on_signal) {
   running_adapters_ = adapters_.size();
   for (Adapter* a : adapters_)
     asio::co_spawn(io_, run_adapter(a, &bot_, this, &running_adapters_), log_failure("an adapter"));
-  io_.run();
-  return 0;
 }
 
 }  // namespace bot

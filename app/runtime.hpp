@@ -32,6 +32,10 @@ class Runtime {
   void catch_stop_signals();
   // Runs until the adapters finish or a stop signal; returns the process exit code.
   int run(bool stop_on_signal = true);
+  // What run() does before it runs the io_context: recovers the outbox, runs start-up and the
+  // timers that fell due, and puts the scheduler, the dispatcher and the adapters on the
+  // io_context. For a caller that runs the io_context itself (the tests' Process, the benches).
+  void start(bool stop_on_signal = true);
   // Ends run() at once.
   void stop();
   // Asks every adapter to stop (connections closed politely, nothing new received), lets them

@@ -14,6 +14,7 @@
 #include "bot/store/store.hpp"
 #include "workflows/router.hpp"
 #include "app/adapter_registry.hpp"
+#include "tests/support/bot_process.hpp"
 
 namespace {
 
@@ -34,14 +35,11 @@ struct Series {
 
 int main(int argc, char** argv) {
   int n = argc > 1 ? std::atoi(argv[1]) : 2000;
-  auto district = app::load_district(bot::sample_config_path(), std::cerr);
-  if (!district) return 1;
-  auto path = std::filesystem::temp_directory_path() / ("hallpass-bench-" + std::to_string(::getpid()) + ".db");
-  auto store = bot::open_sqlite_store(path.string());
-  bot::SystemClock clock;
-  auto services = workflows::services_of(*district);
-  workflows::WorkflowRouter router(services);
-  bot::Bot bot(services.config, services.prompts, router, *store, clock);
+  // The sample district over a SQLite file of its own (removed at the end), wired as `hallpass run`.
+  test_support::Process process;
+  bot::Store* store = &process.store();
+  bot::Bot& bot = process.bot();
+  const std::string path = process.db();
 
   int event = 0;
   auto handle = [&](Series& s, bot::Inbound ev) {
@@ -74,6 +72,5 @@ int main(int argc, char** argv) {
   }
   std::printf("command handling, SQLite file in WAL mode (%s), %d requests:\n", path.c_str(), n);
   for (Series* s : {&start, &platforms, &objectives, &confirm, &endorse, &status, &queue, &ask}) s->report();
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
   return 0;
 }

@@ -18,6 +18,7 @@
 #include "bot/district/prompts.hpp"
 #include "bot/store/store.hpp"
 #include "workflows/digest.hpp"
+#include "tests/support/bot_process.hpp"
 #include "workflows/router.hpp"
 
 namespace {
@@ -70,19 +71,24 @@ int main(int argc, char** argv) {
   const int people = argc > 1 ? std::stoi(argv[1]) : 10'000;
   const int items = argc > 2 ? std::stoi(argv[2]) : 100'000;
   const int sites = people / 10, employees = people - sites;
-  const fs::path db = fs::temp_directory_path() / ("hallpass_digest_bench_" + std::to_string(getpid()) + ".db");
-
-  bot::DistrictConfig config = make_config(people);
-  const bot::Prompts prompts = bot::Prompts::load(bot::hallpass_home() / "prompts");
-  const bot::DistrictCalendar calendar(config.time_zone, config.review);
-  const workflows::Services services{config, prompts, calendar, nullptr};
+  bot::District district{.config = make_config(people),
+                         .prompts = bot::Prompts::load(bot::hallpass_home() / "prompts"),
+                         .calendar = nullptr,
+                         .policy = nullptr};
+  district.calendar = std::make_unique<bot::DistrictCalendar>(district.config.time_zone, district.config.review);
+  const bot::DistrictConfig& config = district.config;
+  const bot::DistrictCalendar& calendar = *district.calendar;
+  const workflows::Services services = workflows::services_of(district);
   const bot::TimePoint night_at = calendar.at_local(bot::DistrictCalendar::parse_iso("2026-12-01"), "19:00");
 
   // 60% at the sites, 25% waiting for a decision, 15% waiting for the employee's answer; filed over
   // the last ten days, so some are overdue. Every employee has at least one answer to give when
   // there are enough items, so everybody gets a digest.
   auto t0 = Clock::now();
-  auto store = bot::open_sqlite_store(db.string());
+  // The district over a SQLite file of its own (removed at the end), wired as `hallpass run`, on a
+  // clock that stands at the night's digest time.
+  test_support::Process process({.manual_start = night_at, .district = &district});
+  bot::Store* store = &process.store();
   {
     auto tx = store->begin();
     int info_count = 0;
@@ -130,9 +136,7 @@ int main(int argc, char** argv) {
   }
 
   // The real night: the digest timer fires through the bot core and the outbox is written.
-  bot::ManualClock clock(night_at);
-  workflows::WorkflowRouter router(services);
-  bot::Bot bot(services.config, services.prompts, router, *store, clock);
+  bot::Bot& bot = process.bot();
   {
     auto tx = store->begin();
     store->schedule({"digest", "2026-12-01", night_at});
@@ -145,7 +149,5 @@ int main(int argc, char** argv) {
   std::printf("fired %d digest timer: %zu outbox entries written and committed in %.2f s\n", fired, outbox, fire_s);
   std::printf("peak memory (ru_maxrss): %ld MB\n", peak_rss_mb());
 
-  store.reset();
-  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix);
   return outbox == messages ? 0 : 1;
 }

@@ -10,7 +10,7 @@ using bot::Message;
 using bot::Outbound;
 using bot::Recipient;
 
-Context::Context(const Services& s, bot::Store& st, bot::Effects& fx, bot::TimePoint n, const bot::Inbound* ev,
+Context::Context(const Services& s, bot::DomainStore& st, bot::Effects& fx, bot::TimePoint n, const bot::Inbound* ev,
                  const bot::Person* a, std::string tk)
     : services(s), config(s.config), store(st), effects(fx), now(n), event(ev), actor(a), thread_key(std::move(tk)) {}
 

@@ -1,7 +1,8 @@
 #pragma once
 // What a workflow sees: the event (or timer), the acting person, the district's configuration,
-// prompts, calendar and policy library, the store inside the open transaction, and the effects it
-// produces. Workflows do no I/O: everything they say goes out through `effects`.
+// prompts, calendar and policy library, the domain's repositories inside the open transaction
+// (bot/store/domain_store.hpp, never the delivery machinery), and the effects it produces.
+// Workflows do no I/O: everything they say goes out through `effects`.
 #include <string>
 #include <string_view>
 
@@ -14,7 +15,7 @@
 #include "bot/model/inbound.hpp"
 #include "bot/policy/policy_library.hpp"
 #include "bot/district/prompts.hpp"
-#include "bot/store/store.hpp"
+#include "bot/store/domain_store.hpp"
 
 namespace workflows {
 
@@ -31,12 +32,12 @@ inline Services services_of(const bot::District& d) { return {d.config, d.prompt
 
 class Context {
  public:
-  Context(const Services& services, bot::Store& store, bot::Effects& effects, bot::TimePoint now,
+  Context(const Services& services, bot::DomainStore& store, bot::Effects& effects, bot::TimePoint now,
           const bot::Inbound* event, const bot::Person* actor, std::string thread_key);
 
   const Services& services;
   const bot::DistrictConfig& config;
-  bot::Store& store;
+  bot::DomainStore& store;
   bot::Effects& effects;
   const bot::TimePoint now;
   const bot::Inbound* event;  // null for timers

@@ -276,8 +276,8 @@ void on_digest_timer(Context& ctx, const bot::Timer& timer) {
   ctx.effects.schedule({"digest", next, digest_due(ctx, next)});
 
   // A night is handled once, even if two timers name it (the digest time changed while one waited).
-  if (auto last = ctx.store.checkpoint(kLastNight); last && *last >= night) return;
-  ctx.store.set_checkpoint(kLastNight, missed.empty() ? night : missed.back());
+  if (auto last = ctx.store.workflow_value(kLastNight); last && *last >= night) return;
+  ctx.store.set_workflow_value(kLastNight, missed.empty() ? night : missed.back());
 
   const auto late = ctx.now - timer.due;
   const auto late_minutes = std::chrono::duration_cast<std::chrono::minutes>(late).count();

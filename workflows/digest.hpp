@@ -16,7 +16,7 @@
 
 #include "bot/model/effects.hpp"
 #include "bot/model/request.hpp"
-#include "bot/store/store.hpp"
+#include "bot/store/domain_store.hpp"
 #include "workflows/context.hpp"
 
 namespace workflows {

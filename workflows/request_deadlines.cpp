@@ -17,8 +17,8 @@ using bot::RequestState;
 
 namespace {
 
-std::string escalation_checkpoint(std::string_view id) { return "escalated." + std::string(id); }
-std::string warning_checkpoint(std::string_view id) { return "warned." + std::string(id); }
+std::string escalation_value(std::string_view id) { return "escalated." + std::string(id); }
+std::string warning_value(std::string_view id) { return "warned." + std::string(id); }
 
 // The counted day `n` counted days before `d`: the first day on which days_left is n.
 date::year_month_day counted_days_before(const bot::DistrictCalendar& cal, date::year_month_day d, int n) {
@@ -73,11 +73,11 @@ void cancel_deadline_timers(Context& ctx, std::string_view request_id) {
 }
 
 bool is_escalated(const Context& ctx, std::string_view request_id) {
-  return ctx.store.checkpoint(escalation_checkpoint(request_id)).has_value();
+  return ctx.store.workflow_value(escalation_value(request_id)).has_value();
 }
 
 std::optional<int> escalated_after_days(const Context& ctx, std::string_view request_id) {
-  auto v = ctx.store.checkpoint(escalation_checkpoint(request_id));
+  auto v = ctx.store.workflow_value(escalation_value(request_id));
   if (!v) return std::nullopt;
   int days = 0;
   std::from_chars(v->data(), v->data() + v->size(), days);
@@ -95,8 +95,8 @@ void on_warning_timer(Context& ctx, const bot::Timer& timer) {
     return;
   }
   // Once per due date, however many timers name it.
-  if (ctx.store.checkpoint(warning_checkpoint(r->id)) == r->due_date) return;
-  ctx.store.set_checkpoint(warning_checkpoint(r->id), r->due_date);
+  if (ctx.store.workflow_value(warning_value(r->id)) == r->due_date) return;
+  ctx.store.set_workflow_value(warning_value(r->id), r->due_date);
 
   std::vector<std::string> to = who_must_act(ctx, *r);
   ctx.audit("warned", r->id, {{"due_date", r->due_date}, {"to", to}});
@@ -117,7 +117,7 @@ void on_escalation_timer(Context& ctx, const bot::Timer& timer) {
   // Late after a restart, the principal has been silent longer than the configured days.
   const int days = std::max(ctx.config.review.principal_escalation_days,
                             cal.counted_days_between(cal.local_day(r->routed_at), cal.local_day(ctx.now)));
-  ctx.store.set_checkpoint(escalation_checkpoint(r->id), std::to_string(days));
+  ctx.store.set_workflow_value(escalation_value(r->id), std::to_string(days));
   ctx.audit("escalated", r->id, {{"days", days}, {"site", r->site}});
   // The card carries the escalation note and the decision buttons (see request_card).
   ctx.to_place("superintendent", request_card(ctx, *r, CardPlace::superintendent), r->id,

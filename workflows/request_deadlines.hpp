@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "bot/model/request.hpp"
-#include "bot/store/store.hpp"
+#include "bot/store/domain_store.hpp"
 #include "workflows/context.hpp"
 
 namespace workflows {
@@ -38,7 +38,7 @@ void on_warning_timer(Context& ctx, const bot::Timer& timer);
 // superintendent's place (marked escalated) and the site's thread is told.
 void on_escalation_timer(Context& ctx, const bot::Timer& timer);
 
-// True once the request was escalated to the superintendent (kept as checkpoint "escalated.<id>").
+// True once the request was escalated to the superintendent (kept as the workflow value "escalated.<id>").
 bool is_escalated(const Context& ctx, std::string_view request_id);
 // The number of days the principal had not acted when it was escalated, if it was.
 std::optional<int> escalated_after_days(const Context& ctx, std::string_view request_id);

@@ -1,6 +1,6 @@
 #pragma once
 // What happens to a request when time passes: the review window closes with no response.
-#include "bot/store/store.hpp"
+#include "bot/store/domain_store.hpp"
 #include "workflows/context.hpp"
 
 namespace workflows {

@@ -2,7 +2,7 @@
 // Routes an event to the workflow that handles it: commands, button presses, form submissions
 // and messages; and timers to the workflow that set them.
 #include "bot/core/router.hpp"
-#include "bot/store/store.hpp"
+#include "bot/store/domain_store.hpp"
 #include "workflows/context.hpp"
 
 namespace workflows {

@@ -6,7 +6,7 @@
 #include "bot/model/clock.hpp"
 #include "bot/model/effects.hpp"
 #include "bot/model/inbound.hpp"
-#include "bot/store/store.hpp"
+#include "bot/store/domain_store.hpp"
 
 namespace bot {
 
@@ -14,7 +14,7 @@ struct Person;
 
 // One turn of the bot: inside the open transaction, what happened and who did it.
 struct Turn {
-  Store& store;
+  DomainStore& store;  // the workflows see the domain only, never the delivery machinery
   Effects& effects;
   TimePoint now;
   const Inbound* event = nullptr;  // null for timers and start-up

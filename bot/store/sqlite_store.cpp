@@ -91,6 +91,16 @@ const std::vector<const char*> kMigrations = {
       body TEXT NOT NULL, UNIQUE (platform, ref));
     CREATE INDEX kept_messages_by_place ON kept_messages(platform, place, id);
     )sql",
+    // 4: the workflows' own values (digest and deadline bookkeeping) move out of the adapters'
+    // checkpoints into a table of their own, so neither side can read or overwrite the other's keys.
+    // The rows move with their names and values: an upgraded database reads them as before.
+    R"sql(
+    CREATE TABLE workflow_values (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO workflow_values SELECT name, value FROM checkpoints
+      WHERE name = 'digest.last_night' OR name GLOB 'escalated.*' OR name GLOB 'warned.*';
+    DELETE FROM checkpoints
+      WHERE name = 'digest.last_night' OR name GLOB 'escalated.*' OR name GLOB 'warned.*';
+    )sql",
 };
 
 std::string_view outbox_state_name(OutboxState s) {
@@ -266,7 +276,7 @@ class SqliteTransaction final : public Transaction {
 
 class SqliteStore final : public Store {
  public:
-  using Store::verify_audit;
+  using AuditLog::verify_audit;
 
   SqliteStore(SQLite::Database db, const StoreOptions& options) : db_(std::move(db)), key_(options.audit_key) {
     if (!options.anchor_file.empty()) anchor_.emplace(options.anchor_file);
@@ -734,21 +744,48 @@ class SqliteStore final : public Store {
     trim.exec();
   }
 
-  std::optional<std::string> checkpoint(std::string_view name) override {
-    SQLite::Statement q(db_, "SELECT value FROM checkpoints WHERE name = ?");
+  std::optional<std::string> adapter_state(std::string_view key) override { return value_in("checkpoints", key); }
+
+  void set_adapter_state(std::string_view key, std::string_view value) override {
+    set_value_in("checkpoints", key, value);
+  }
+
+  std::optional<std::string> workflow_value(std::string_view name) override {
+    return value_in(workflow_values_table(), name);
+  }
+
+  void set_workflow_value(std::string_view name, std::string_view value) override {
+    set_value_in("workflow_values", name, value);
+  }
+
+ private:
+  // A read-only command (hallpass digest --dry-run) never migrates, so a database of schema 3 or
+  // older still keeps the workflows' values among the checkpoints, where migration 4 found them.
+  const char* workflow_values_table() {
+    if (!workflow_values_table_) workflow_values_table_ = has_table("workflow_values") ? "workflow_values" : "checkpoints";
+    return *workflow_values_table_;
+  }
+
+  // The store's own bookkeeping (the audit head) shares the adapters' checkpoints table.
+  std::optional<std::string> checkpoint(std::string_view name) { return value_in("checkpoints", name); }
+  void set_checkpoint(std::string_view name, std::string_view value) { set_value_in("checkpoints", name, value); }
+
+  // `table` is one of this file's names, never text from outside.
+  std::optional<std::string> value_in(const char* table, std::string_view name) {
+    SQLite::Statement q(db_, std::string("SELECT value FROM ") + table + " WHERE name = ?");
     q.bind(1, std::string(name));
     if (q.executeStep()) return q.getColumn(0).getString();
     return std::nullopt;
   }
 
-  void set_checkpoint(std::string_view name, std::string_view value) override {
-    SQLite::Statement q(db_, "INSERT INTO checkpoints VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value");
+  void set_value_in(const char* table, std::string_view name, std::string_view value) {
+    SQLite::Statement q(db_, std::string("INSERT INTO ") + table +
+                                 " VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value");
     q.bind(1, std::string(name));
     q.bind(2, std::string(value));
     q.exec();
   }
 
- private:
   void migrate() {
     int current = version();
     if (current > static_cast<int>(kMigrations.size()))
@@ -988,6 +1025,7 @@ class SqliteStore final : public Store {
 
   SQLite::Database db_;
   std::string key_;  // HMAC key of the audit chain; empty for a plain chain
+  std::optional<const char*> workflow_values_table_;  // looked up once: the schema does not change while open
   std::optional<AnchorWriter> anchor_;
 };
 

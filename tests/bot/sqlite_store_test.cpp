@@ -244,6 +244,43 @@ TEST_CASE("a reading command opens read-only: no migration, no write", "[unit][s
   CHECK(bot::schema_version(*store) == 1);
 }
 
+// A database of schema 3 kept the workflows' values among the adapters' checkpoints.
+static void make_schema_3(const std::string& db) {
+  bot::open_sqlite_store(db);
+  SQLite::Database d(db, SQLite::OPEN_READWRITE);
+  d.exec("DROP TABLE workflow_values; PRAGMA user_version = 3");
+  d.exec("INSERT INTO checkpoints VALUES ('digest.last_night', '2026-11-30'), ('escalated.R-1001', '5'), "
+         "('warned.R-1002', '2026-12-01'), ('matrix.next_batch', 's72_4'), ('teams.ref.user.29:x', '{}')");
+}
+
+TEST_CASE("an upgraded database keeps the workflows' values apart from the adapters' state", "[unit][store][open]") {
+  test_support::TempDir dir("workflow-values");
+  const std::string db = dir.file("hallpass.db");
+  make_schema_3(db);
+  auto store = bot::open_sqlite_store(db);
+  CHECK(bot::schema_version(*store) >= 4);
+  CHECK(store->workflow_value("digest.last_night") == "2026-11-30");
+  CHECK(store->workflow_value("escalated.R-1001") == "5");
+  CHECK(store->workflow_value("warned.R-1002") == "2026-12-01");
+  CHECK(store->adapter_state("matrix.next_batch") == "s72_4");
+  CHECK(store->adapter_state("teams.ref.user.29:x") == "{}");
+  // Each side sees only its own keys.
+  CHECK(!store->adapter_state("digest.last_night"));
+  CHECK(!store->workflow_value("matrix.next_batch"));
+  store->set_workflow_value("matrix.next_batch", "a workflow's own");
+  CHECK(store->adapter_state("matrix.next_batch") == "s72_4");
+}
+
+TEST_CASE("a reading command reads the workflows' values of a database it may not upgrade", "[unit][store][open]") {
+  test_support::TempDir dir("workflow-values-read-only");
+  const std::string db = dir.file("hallpass.db");
+  make_schema_3(db);
+  auto store = bot::open_sqlite_store(db, kReadOnly);
+  CHECK(bot::schema_version(*store) == 3);
+  CHECK(store->workflow_value("digest.last_night") == "2026-11-30");
+  CHECK(store->workflow_value("escalated.R-1001") == "5");
+}
+
 TEST_CASE("the database and its -wal and -shm are created owner-only (0600)", "[unit][store][open]") {
   test_support::TempDir dir("open-modes");
   const std::string db = dir.file("hallpass.db");

@@ -1,5 +1,4 @@
 #include "tests/support/bot_harness.hpp"
-#include "app/adapter_registry.hpp"
 
 #include <date/tz.h>
 
@@ -10,27 +9,14 @@ bot::TimePoint la_time(int year, unsigned month, unsigned day, int hour, int min
   return date::locate_zone("America/Los_Angeles")->to_sys(local);
 }
 
-const bot::District& sample_district() {
-  static const bot::District d = [] {
-    auto loaded = app::load_district(bot::sample_config_path(), std::cerr);
-    if (!loaded) throw std::runtime_error("the sample district does not load");
-    return std::move(*loaded);
-  }();
-  return d;
-}
-
 BotHarness::BotHarness(std::string db_path, bot::TimePoint start)
-    : store_(bot::open_sqlite_store(db_path)), clock_(start), services_(workflows::services_of(sample_district())) {
-  restart();
-}
-
-void BotHarness::restart() { bot_ = std::make_unique<bot::Bot>(services_.config, services_.prompts, router_, *store_, clock_); }
+    : process_({.db = std::move(db_path), .manual_start = start}) {}
 
 bot::HandleResult BotHarness::handle(bot::Inbound ev) {
   if (ev.platform.empty()) ev.platform = "console";
   if (ev.event_id.empty()) ev.event_id = "test-" + std::to_string(next_event_++);
-  ev.time = clock_.now();
-  return bot_->handle(ev);
+  ev.time = clock().now();
+  return bot().handle(ev);
 }
 
 bot::HandleResult BotHarness::command(const std::string& person, const std::string& text, const std::string& channel,
@@ -69,14 +55,14 @@ std::string BotHarness::file_request(const std::string& person) {
          {{"objectives.instagram", "Share weekly class projects with families"},
           {"objectives.youtube", "Post the winter concert recordings"}});
   click(person, "confirm", "");
-  auto mine = store_->requests_of(person);
+  auto mine = store().requests_of(person);
   if (mine.empty()) throw std::runtime_error("filing a request failed");
   return mine.back().id;
 }
 
 std::vector<Sent> BotHarness::take_sent() {
   std::vector<Sent> out;
-  for (auto& e : store_->outbox_entries()) {
+  for (auto& e : store().outbox_entries()) {
     if (e.id <= taken_) continue;
     taken_ = e.id;
     out.push_back({e.outbound, e.outbound.message.plain_text()});
@@ -117,7 +103,7 @@ bool BotHarness::any_contains(const std::vector<Sent>& sent, const std::string& 
 
 std::vector<std::string> BotHarness::audit_actions(const std::string& subject) {
   std::vector<std::string> out;
-  for (const auto& e : store_->audit_of(subject)) out.push_back(e.action);
+  for (const auto& e : store().audit_of(subject)) out.push_back(e.action);
   return out;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
-// A bot over the sample district, an in-memory (or file) SQLite store and a manual clock, with
-// helpers that play people: commands, button presses, form submissions, thread messages.
-// Messages are read back from the outbox, the way the dispatcher would deliver them.
+// A bot over the sample district, a SQLite file and a manual clock (a test Process, wired as the
+// product wires it, never started), with helpers that play people: commands, button presses, form
+// submissions, thread messages. Messages are read back from the outbox, the way the dispatcher
+// would deliver them.
 #include <iostream>
 #include <map>
 #include <memory>
@@ -11,14 +12,12 @@
 #include "bot/core/bot.hpp"
 #include "bot/district/district.hpp"
 #include "bot/store/store.hpp"
-#include "workflows/router.hpp"
+#include "tests/support/bot_process.hpp"
 
 namespace test_support {
 
 // Nov 24 2026, 10:00 in Los Angeles (a Tuesday; the policy's seven days end Tue Dec 1).
 bot::TimePoint la_time(int year, unsigned month, unsigned day, int hour, int minute = 0);
-
-const bot::District& sample_district();
 
 struct Sent {
   bot::Outbound outbound;
@@ -27,13 +26,14 @@ struct Sent {
 
 class BotHarness {
  public:
-  explicit BotHarness(std::string db_path = ":memory:", bot::TimePoint start = la_time(2026, 11, 24, 10));
+  // db_path empty: a file of the harness's own, removed with it.
+  explicit BotHarness(std::string db_path = {}, bot::TimePoint start = la_time(2026, 11, 24, 10));
 
-  bot::Store& store() { return *store_; }
-  bot::ManualClock& clock() { return clock_; }
-  bot::Bot& bot() { return *bot_; }
+  bot::Store& store() { return process_.store(); }
+  bot::ManualClock& clock() { return process_.manual_clock(); }
+  bot::Bot& bot() { return process_.bot(); }
   // A new Bot over the same store, as after a restart.
-  void restart();
+  void restart() { process_.restart(); }
 
   bot::HandleResult command(const std::string& person, const std::string& text, const std::string& channel = {},
                             const std::string& thread_ref = {});
@@ -57,11 +57,7 @@ class BotHarness {
   std::vector<std::string> audit_actions(const std::string& subject);
 
  private:
-  std::unique_ptr<bot::Store> store_;
-  bot::ManualClock clock_;
-  workflows::Services services_;
-  workflows::WorkflowRouter router_{services_};
-  std::unique_ptr<bot::Bot> bot_;
+  Process process_;
   std::int64_t taken_ = 0;
   int next_event_ = 1;
 };

@@ -21,6 +21,8 @@
 #include "bot/district/district.hpp"
 #include "bot/store/store.hpp"
 #include "tests/support/bot_harness.hpp"
+#include "tests/support/bot_process.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "workflows/digest.hpp"
 #include "workflows/router.hpp"
 
@@ -74,37 +76,33 @@ std::vector<std::string> people_told(const std::vector<Sent>& sent) {
 
 bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
 
-// The sample district, optionally changed (school days, another digest time), with its own bot.
+// The sample district, optionally changed (school days, another digest time), with its own bot:
+// a test Process over it (db empty: a file of the Process's own).
 class Town {
  public:
-  explicit Town(bot::TimePoint start, std::string db = ":memory:",
-                const std::function<void(bot::DistrictConfig&)>& change = {})
-      : config_(sample().config), clock_(start), store_(bot::open_sqlite_store(db)) {
-    if (change) change(config_);
-    calendar_ = std::make_unique<bot::DistrictCalendar>(config_.time_zone, config_.review);
-    services_ = std::make_unique<workflows::Services>(
-        workflows::Services{config_, sample().prompts, *calendar_, sample().policy.get()});
-    router_ = std::make_unique<workflows::WorkflowRouter>(*services_);
-    restart();
+  explicit Town(bot::TimePoint start, std::string db = {}, const std::function<void(bot::DistrictConfig&)>& change = {})
+      : district_(changed(change)), services_(workflows::services_of(district_)),
+        process_({.db = std::move(db), .manual_start = start, .district = &district_}) {
+    bot().start_up();
   }
 
   // A new bot over the same store, as after a restart of Hallpass; start-up runs as in Runtime::run.
   void restart() {
-    bot_ = std::make_unique<bot::Bot>(services_->config, services_->prompts, *router_, *store_, clock_);
-    bot_->start_up();
+    process_.restart();
+    bot().start_up();
   }
 
-  bot::Store& store() { return *store_; }
-  bot::ManualClock& clock() { return clock_; }
-  bot::Bot& bot() { return *bot_; }
-  const workflows::Services& services() const { return *services_; }
+  bot::Store& store() { return process_.store(); }
+  bot::ManualClock& clock() { return process_.manual_clock(); }
+  bot::Bot& bot() { return process_.bot(); }
+  const workflows::Services& services() const { return services_; }
 
   void handle(bot::Inbound ev) {
     ev.platform = "console";
     ev.event_id = "ev-" + std::to_string(next_event_++);
-    ev.time = clock_.now();
+    ev.time = clock().now();
     if (ev.place.channel.empty()) ev.place = {.channel = "dm:" + ev.actor, .direct = true};
-    bot_->handle(ev);
+    bot().handle(ev);
   }
   void command(const std::string& person, const std::string& text) {
     handle({.actor = person, .kind = bot::InboundKind::command, .text = text});
@@ -125,7 +123,7 @@ class Town {
            {{"objectives.instagram", "Share weekly class projects with families"},
             {"objectives.youtube", "Post the winter concert recordings"}});
     click(person, "confirm", "");
-    auto mine = store_->requests_of(person);
+    auto mine = store().requests_of(person);
     if (mine.empty()) throw std::runtime_error("filing a request failed");
     return mine.back().id;
   }
@@ -133,7 +131,7 @@ class Town {
   // Everything written to the outbox since the last call.
   std::vector<Sent> take_sent() {
     std::vector<Sent> out;
-    for (auto& e : store_->outbox_entries()) {
+    for (auto& e : store().outbox_entries()) {
       if (e.id <= taken_) continue;
       taken_ = e.id;
       out.push_back({e.outbound, e.outbound.message.plain_text()});
@@ -144,9 +142,9 @@ class Town {
   // What `hallpass digest --dry-run` computes: the night's digests as of now, written nowhere.
   std::vector<Sent> dry_run() {
     bot::Effects fx;
-    auto tx = store_->begin();
-    workflows::Context ctx(*services_, *store_, fx, clock_.now(), nullptr, nullptr, "");
-    workflows::send_digests(ctx, bot::DistrictCalendar::iso(calendar_->local_day(clock_.now())));
+    auto tx = store().begin();
+    workflows::Context ctx(services_, store(), fx, clock().now(), nullptr, nullptr, "");
+    workflows::send_digests(ctx, bot::DistrictCalendar::iso(district_.calendar->local_day(clock().now())));
     std::vector<Sent> out;
     for (auto& o : fx.messages) out.push_back({o, o.message.plain_text()});
     return out;
@@ -154,18 +152,22 @@ class Town {
 
   std::vector<std::string> audit_actions(const std::string& subject) {
     std::vector<std::string> out;
-    for (const auto& e : store_->audit_of(subject)) out.push_back(e.action);
+    for (const auto& e : store().audit_of(subject)) out.push_back(e.action);
     return out;
   }
 
  private:
-  bot::DistrictConfig config_;
-  std::unique_ptr<bot::DistrictCalendar> calendar_;
-  std::unique_ptr<workflows::Services> services_;
-  std::unique_ptr<workflows::WorkflowRouter> router_;
-  bot::ManualClock clock_;
-  std::unique_ptr<bot::Store> store_;
-  std::unique_ptr<bot::Bot> bot_;
+  static bot::District changed(const std::function<void(bot::DistrictConfig&)>& change) {
+    bot::District d{.config = sample().config, .prompts = sample().prompts, .calendar = nullptr,
+                    .policy = sample().policy};
+    if (change) change(d.config);
+    d.calendar = std::make_unique<bot::DistrictCalendar>(d.config.time_zone, d.config.review);
+    return d;
+  }
+
+  bot::District district_;
+  workflows::Services services_;
+  test_support::Process process_;
   std::int64_t taken_ = 0;
   int next_event_ = 1;
 };
@@ -605,8 +607,8 @@ TEST_CASE("an employee is reminded nightly only while their answer is needed", "
 
 TEST_CASE("hallpass digest --dry-run prints each digest, to whom and where, and changes nothing", "[unit][digest][cli]") {
   namespace fs = std::filesystem;
-  const fs::path db = fs::temp_directory_path() / ("hallpass_digest_test_" + std::to_string(::getpid()) + ".db");
-  fs::remove(db);
+  test_support::TempDir dir("digest-dry-run");  // removed with the -wal and -shm, also when a check fails
+  const fs::path db = dir.file("hallpass.db");
   size_t outbox = 0;
   {
     Town t(la(2026, 11, 24, 10), db.string());
@@ -636,9 +638,6 @@ TEST_CASE("hallpass digest --dry-run prints each digest, to whom and where, and 
   {
     auto store = bot::open_sqlite_store(db.string());
     CHECK(store->outbox_entries().size() == outbox);
-    CHECK(!store->checkpoint("digest.last_night"));
+    CHECK(!store->workflow_value("digest.last_night"));
   }
-  fs::remove(db);
-  fs::remove(db.string() + "-wal");
-  fs::remove(db.string() + "-shm");
 }

@@ -18,8 +18,10 @@
 #include "bot/core/outbox_dispatcher.hpp"
 #include "workflows/router.hpp"
 #include "tests/support/bot_harness.hpp"
+#include "tests/support/bot_process.hpp"
 #include "tests/support/fake_matrix_server.hpp"
 #include "app/adapter_registry.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace {
 
@@ -77,12 +79,11 @@ class CrashingAdapter final : public bot::Adapter {
   int sends_ = 0;
 };
 
-// One run of Hallpass: its own io_context, store connection, bot, dispatcher and adapter.
+// One run of Hallpass: a test Process (its own io_context, store connection and runtime) with
+// the Matrix adapter.
 struct Process {
   Process(const std::string& db, const std::string& origin, int crash_after = -1)
-      : io(std::make_unique<asio::io_context>()), store(bot::open_sqlite_store(db)),
-        services(workflows::services_of(district())),
-        router(services), core(services.config, services.prompts, router, *store, clock), dispatcher(io->get_executor(), *store, district().config, clock) {
+      : process({.db = db, .district = &district()}), io(&process.io()), store(&process.store()) {
     MatrixOptions o;
     o.homeserver = origin;
     o.access_token = kToken;
@@ -92,53 +93,36 @@ struct Process {
     o.sync_timeout_ms = 100;
     o.first_backoff = std::chrono::milliseconds(5);
     o.max_backoff = std::chrono::milliseconds(50);
-    bot::Store* s = store.get();
-    adapters::matrix::SyncCheckpoint cp{.load = [s] { return s->checkpoint("matrix.next_batch"); },
-                                        .save = [s](std::string t) { s->set_checkpoint("matrix.next_batch", t); }};
+    bot::Store* s = store;
+    adapters::matrix::SyncCheckpoint cp{.load = [s] { return s->adapter_state("matrix.next_batch"); },
+                                        .save = [s](std::string t) { s->set_adapter_state("matrix.next_batch", t); }};
     adapter = std::make_unique<MatrixAdapter>(io->get_executor(), o, cp);
     wrapper = std::make_unique<CrashingAdapter>(*adapter, *io);
     wrapper->crash_after = crash_after;
-    core.on_outbox_written(std::bind(&bot::OutboxDispatcher::notify, &dispatcher));
-    dispatcher.add_adapter(*wrapper);
-    dispatcher.recover();
-    core.start_up();
-    asio::co_spawn(*io, dispatcher.run(), [this](std::exception_ptr e) { failure = failure ? failure : e; });
-    asio::co_spawn(*io, wrapper->run(core), [this](std::exception_ptr e) {
-      failure = failure ? failure : e;
-      adapter_done = true;
-    });
+    process.add_adapter(*wrapper);
+    process.start();
   }
 
-  // Members in this order: the io_context is destroyed last, after what its handlers refer to
-  // is gone but before nothing resumes them (a destroyed io_context runs no handler).
-  std::unique_ptr<asio::io_context> io;
-  std::unique_ptr<bot::Store> store;
-  // The system clock: the dispatcher's retries fall due in real (short) time.
-  bot::SystemClock clock;
-  workflows::Services services;
-  workflows::WorkflowRouter router;
-  bot::Bot core;
-  bot::OutboxDispatcher dispatcher;
+  // Members in this order: the Process (and its io_context) is destroyed last, after the adapter
+  // its handlers refer to (a destroyed io_context runs no handler).
+  test_support::Process process;
+  asio::io_context* io;
+  bot::Store* store;
   std::unique_ptr<MatrixAdapter> adapter;
   std::unique_ptr<CrashingAdapter> wrapper;
-  std::exception_ptr failure;
-  bool adapter_done = false;
 };
 
 struct World {
-  World() : db((std::filesystem::temp_directory_path() / ("hallpass-matrix-" + std::to_string(::getpid()) + "-" +
-                                                           std::to_string(counter++) + ".db")).string()) {
-    std::filesystem::remove(db);
+  World() {
     server.add_room(kLincoln);
     server.add_room(kSuper);
   }
-  ~World() { std::filesystem::remove(db); }
 
   // Runs the server's and the process's io_contexts until pred holds; fails after 10 s.
   void run_until(Process& p, const std::function<bool()>& pred, const char* what) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (!pred()) {
-      if (p.failure) std::rethrow_exception(p.failure);
+      if (auto failure = p.process.failure()) std::rethrow_exception(failure);
       if (std::chrono::steady_clock::now() > deadline) FAIL("timed out waiting until " << what);
       io.poll();
       p.io->run_one_for(std::chrono::milliseconds(1));
@@ -161,10 +145,10 @@ struct World {
     run_until(p, [&] { return server.sync_requests() >= target; }, "the adapter synced again");
   }
 
-  static inline int counter = 0;
+  test_support::TempDir dir{"matrix"};  // the database and its -wal and -shm, removed with the test
   asio::io_context io;
   FakeMatrixServer server{io, kBot, kToken};
-  std::string db;
+  std::string db = dir.file("hallpass.db");
 };
 
 }  // namespace
@@ -175,7 +159,7 @@ TEST_CASE("a request goes through Matrix rooms and threads, and the decision rea
   // History from before Hallpass joined: never answered.
   w.server.post(kLincoln, "@ralvarez:test", "!socialmedia help");
   Process p(w.db, w.server.origin());
-  w.run_until(p, [&] { return p.store->checkpoint("matrix.next_batch").has_value(); }, "the first sync was saved");
+  w.run_until(p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync was saved");
   w.settle(p);
   CHECK(w.server.bot_events().empty());
 
@@ -239,7 +223,7 @@ TEST_CASE("a restart resumes from the saved token and answers nothing twice", "[
   World w;
   {
     Process p(w.db, w.server.origin());
-    w.run_until(p, [&] { return p.store->checkpoint("matrix.next_batch").has_value(); }, "the first sync");
+    w.run_until(p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync");
     w.server.post(kLincoln, "@tgarcia:test", "!socialmedia status");
     w.run_until(p, [&] { return w.server.bot_events().size() == 1; }, "the answer to status");
     w.settle(p);
@@ -256,7 +240,7 @@ TEST_CASE("a crash between send and record does not post twice", "[net][matrix]"
   World w;
   {
     Process p(w.db, w.server.origin(), 0);
-    w.run_until(p, [&] { return p.store->checkpoint("matrix.next_batch").has_value(); }, "the first sync");
+    w.run_until(p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync");
     w.server.post(kLincoln, "@tgarcia:test", "!socialmedia status");
     w.run_until(p, [&] { return p.wrapper->crashed; }, "the send before the crash");
   }
@@ -273,7 +257,7 @@ TEST_CASE("a crash between send and record does not post twice", "[net][matrix]"
 TEST_CASE("rate limits and server errors are waited out, then the command is answered", "[net][matrix]") {
   World w;
   Process p(w.db, w.server.origin());
-  w.run_until(p, [&] { return p.store->checkpoint("matrix.next_batch").has_value(); }, "the first sync");
+  w.run_until(p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync");
   w.settle(p, 1);
   w.server.fail_next("/sync", 429, 20);
   w.server.fail_next("/sync", 500);
@@ -289,7 +273,7 @@ TEST_CASE("rate limits and server errors are waited out, then the command is ans
 TEST_CASE("a limited timeline is backfilled, so no command in the gap is lost", "[net][matrix]") {
   World w;
   Process p(w.db, w.server.origin());
-  w.run_until(p, [&] { return p.store->checkpoint("matrix.next_batch").has_value(); }, "the first sync");
+  w.run_until(p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync");
   w.settle(p, 1);
   // Both land before the next sync, which then shows only the newest with limited:true.
   w.server.limit_next_sync();

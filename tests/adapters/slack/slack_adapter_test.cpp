@@ -16,7 +16,9 @@
 #include "workflows/router.hpp"
 #include "tests/support/bot_harness.hpp"
 #include "tests/support/config_files.hpp"
+#include "tests/support/bot_process.hpp"
 #include "tests/support/fake_slack_server.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/support/hallpass_process.hpp"
 #include "app/adapter_registry.hpp"
 
@@ -76,60 +78,38 @@ SlackOptions options_for(const FakeSlackServer& server) {
   return o;
 }
 
-// One run of Hallpass: its own io_context, store connection, bot, dispatcher and Slack adapter.
+// One run of Hallpass: a test Process (its own io_context, store connection and runtime) with the
+// Slack adapter.
 struct Process {
   Process(const std::string& db, SlackOptions options)
-      : io(std::make_unique<asio::io_context>()), store(bot::open_sqlite_store(db)), services(workflows::services_of(district())),
-        router(services), core(services.config, services.prompts, router, *store, clock), dispatcher(io->get_executor(), *store, district().config, clock) {
+      : process({.db = db, .district = &district()}), io(&process.io()), store(&process.store()) {
     adapter = std::make_unique<SlackAdapter>(io->get_executor(), std::move(options));
-    dispatcher.use_prompts(district().prompts);
-    core.on_outbox_written(std::bind(&bot::OutboxDispatcher::notify, &dispatcher));
-    core.on_drained(std::bind(&bot::OutboxDispatcher::drain, &dispatcher));
-    dispatcher.add_adapter(*adapter);
-    dispatcher.recover();
-    core.start_up();
-    asio::co_spawn(*io, dispatcher.run(), [this](std::exception_ptr e) { failure = failure ? failure : e; });
-    asio::co_spawn(*io, adapter->run(core), [this](std::exception_ptr e) {
-      failure = failure ? failure : e;
-      adapter_done = true;
-    });
+    process.add_adapter(*adapter);
+    process.start();
   }
-  ~Process() {
-    adapter->stop();
-    dispatcher.stop();
-  }
+  ~Process() { adapter->stop(); }
+  bool adapter_done() const { return process.adapter_done(); }
 
-  // The io_context is destroyed last: nothing it would resume is gone before it.
-  std::unique_ptr<asio::io_context> io;
-  std::unique_ptr<bot::Store> store;
-  bot::SystemClock clock;
-  workflows::Services services;
-  workflows::WorkflowRouter router;
-  bot::Bot core;
-  bot::OutboxDispatcher dispatcher;
+  // The Process (and its io_context) is destroyed last, after the adapter its handlers refer to.
+  test_support::Process process;
+  asio::io_context* io;
+  bot::Store* store;
   std::unique_ptr<SlackAdapter> adapter;
-  std::exception_ptr failure;
-  bool adapter_done = false;
 };
 
 struct World {
-  World()
-      : db((std::filesystem::temp_directory_path() /
-            ("hallpass-slack-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".db"))
-               .string()) {
-    std::filesystem::remove(db);
+  World() {
     for (const auto& p : district().config.people) server.add_user(slack_id(p.id), p.email);
   }
   ~World() {
     server.stop();
-    std::filesystem::remove(db);
   }
 
   // Runs the server's and the process's io_contexts until pred holds; fails after 10 s.
   void run_until(Process& p, const std::function<bool()>& pred, const char* what) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (!pred()) {
-      if (p.failure) std::rethrow_exception(p.failure);
+      if (auto failure = p.process.failure()) std::rethrow_exception(failure);
       if (std::chrono::steady_clock::now() > deadline) FAIL("timed out waiting until " << what);
       io.poll();
       p.io->run_one_for(std::chrono::milliseconds(1));
@@ -155,10 +135,10 @@ struct World {
     return json();
   }
 
-  static inline int counter = 0;
+  test_support::TempDir dir{"slack"};  // the database and its -wal and -shm, removed with the test
   asio::io_context io;
   FakeSlackServer server{io, kBotToken, kAppToken};
-  std::string db;
+  std::string db = dir.file("hallpass.db");
 };
 
 bool has_buttons(const FakeSlackServer::Message& m) {
@@ -349,7 +329,7 @@ TEST_CASE("link_disabled stops Socket Mode for good", "[net][slack]") {
   Process p(w.db, options_for(w.server));
   w.connected(p);
   w.server.disconnect(w.server.open_connections().front(), "link_disabled");
-  w.run_until(p, [&] { return p.adapter_done; }, "run() returned");
+  w.run_until(p, [&] { return p.adapter_done(); }, "run() returned");
   w.settle(p);
   CHECK(w.server.connections_opened() == 2);
   CHECK(p.adapter->open_connections() == 0);

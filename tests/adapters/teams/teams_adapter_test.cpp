@@ -129,8 +129,8 @@ struct World {
     t.server.port = 0;
     bot::Store* s = store.get();
     adapters::teams::ConversationReferences refs{
-        .load = [s](const std::string& key) { return s->checkpoint(key); },
-        .save = [s](const std::string& key, const std::string& value) { s->set_checkpoint(key, value); }};
+        .load = [s](const std::string& key) { return s->adapter_state(key); },
+        .save = [s](const std::string& key, const std::string& value) { s->set_adapter_state(key, value); }};
     auto known = [](std::string_view user) { return district().config.person_by_handle("teams", user) != nullptr; };
     adapter = std::make_unique<TeamsAdapter>(io.get_executor(), t, refs, known);
     adapter->listen();
@@ -285,11 +285,11 @@ TEST_CASE("teams: a request goes from a personal chat through the channels, and 
   CHECK(w.post(w.team_install(kDistrictOffice)) == 200);
   CHECK(w.post(w.personal_install(kGarcia, kGarciaChat)) == 200);
   CHECK(w.post(w.personal_install(kOkafor, kOkaforChat)) == 200);
-  CHECK(w.store->checkpoint(std::string("teams.ref.user.") + kGarcia).has_value());
-  CHECK(w.store->checkpoint(std::string("teams.ref.channel.") + kDistrictOffice).has_value());
+  CHECK(w.store->adapter_state(std::string("teams.ref.user.") + kGarcia).has_value());
+  CHECK(w.store->adapter_state(std::string("teams.ref.channel.") + kDistrictOffice).has_value());
   // Both are in the directory by e-mail only: the Connector told the adapter who they are.
-  CHECK(w.store->checkpoint("teams.ref.email.tgarcia@sierravista.example.org").has_value());
-  CHECK(w.store->checkpoint("teams.ref.email.mokafor@sierravista.example.org").has_value());
+  CHECK(w.store->adapter_state("teams.ref.email.tgarcia@sierravista.example.org").has_value());
+  CHECK(w.store->adapter_state("teams.ref.email.mokafor@sierravista.example.org").has_value());
 
   // The teacher asks in her personal chat; the answer is a card with the first form's inputs.
   CHECK(w.post(w.personal_message(kGarcia, kGarciaChat, "socialmedia request")) == 200);
@@ -447,8 +447,8 @@ TEST_CASE("teams: forged, stale and misdirected tokens are refused and change no
 
   w.settle();
   CHECK(w.store->outbox_entries().empty());
-  CHECK(!w.store->checkpoint(std::string("teams.ref.user.") + kGarcia));
-  CHECK(!w.store->checkpoint("teams.ref.last"));
+  CHECK(!w.store->adapter_state(std::string("teams.ref.user.") + kGarcia));
+  CHECK(!w.store->adapter_state("teams.ref.last"));
   CHECK(w.connector.requests().empty());
   CHECK(w.rogue.requests().empty());
   CHECK(w.identity->token_requests() == 0);
@@ -521,5 +521,5 @@ TEST_CASE("teams: a message only for one person goes to their personal chat, ope
   CHECK(created[0].parameters["channelData"]["tenant"]["id"] == kTenant);
   auto sent = w.connector.activities(created[0].conversation_id);
   REQUIRE(sent.size() == 1);
-  CHECK(w.store->checkpoint("teams.ref.user.29:a-stranger").has_value());
+  CHECK(w.store->adapter_state("teams.ref.user.29:a-stranger").has_value());
 }

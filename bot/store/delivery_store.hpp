@@ -1,0 +1,124 @@
+#pragma once
+// The delivery machinery of the store: what bot/core and bot/app need to receive events once,
+// deliver messages, fire timers and let adapters keep their own values. Workflows never see it
+// (they get bot/store/domain_store.hpp).
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bot/model/clock.hpp"
+#include "bot/model/effects.hpp"
+#include "bot/store/domain_store.hpp"
+
+namespace bot {
+
+enum class OutboxState { pending, in_flight, sent, failed, uncertain };
+
+struct OutboxEntry {
+  std::int64_t id = 0;
+  Outbound outbound;
+  OutboxState state = OutboxState::pending;
+  int attempts = 0;
+  TimePoint next_attempt{};
+  std::string idempotency_key;
+  std::string platform;  // where it went, once sent
+  std::string channel;
+  std::string ref;
+  std::string last_error;
+};
+
+// Events: true the first time (platform, event_id) is seen; false for a duplicate.
+class EventLog {
+ public:
+  virtual ~EventLog() = default;
+  virtual bool record_event(std::string_view platform, std::string_view event_id, TimePoint now) = 0;
+};
+
+class Outbox {
+ public:
+  virtual ~Outbox() = default;
+  virtual void enqueue(const Outbound& o, TimePoint now) = 0;
+  virtual std::vector<OutboxEntry> due_outbox(TimePoint now, int limit) = 0;
+  // The same, only entries with an id above after_id (what one console run enqueued itself).
+  virtual std::vector<OutboxEntry> due_outbox_after(TimePoint now, std::int64_t after_id, int limit) = 0;
+  // The newest outbox id, 0 when the outbox is empty.
+  virtual std::int64_t last_outbox_id() = 0;
+  virtual std::optional<TimePoint> next_outbox_attempt() = 0;
+  // Conversations ("platform\nchannel") with a message waiting for its retry time, each with the
+  // id of the first such message: later messages to the same conversation wait behind it.
+  virtual std::map<std::string, std::int64_t> conversations_awaiting_retry(TimePoint now) = 0;
+  virtual void mark_in_flight(std::int64_t id, std::string_view platform, std::string_view channel) = 0;
+  virtual void mark_sent(std::int64_t id, std::string_view ref) = 0;
+  virtual void mark_retry(std::int64_t id, TimePoint next, std::string_view error) = 0;
+  virtual void mark_failed(std::int64_t id, std::string_view error) = 0;
+  // After a restart: entries left in flight become pending (retry_safe) or uncertain.
+  virtual int recover_in_flight(std::string_view platform, bool retry_safe) = 0;
+  virtual std::vector<OutboxEntry> outbox_entries() = 0;  // for tests and `hallpass outbox`
+};
+
+// Platform references of posted messages: thread roots and messages that may be updated.
+class MessageRefs {
+ public:
+  virtual ~MessageRefs() = default;
+  virtual std::optional<std::string> message_ref(std::string_view platform, std::string_view channel,
+                                                 std::string_view key) = 0;
+  virtual void put_message_ref(std::string_view platform, std::string_view channel, std::string_view key,
+                               std::string_view ref) = 0;
+  // The domain thread key ("R-1001") of a thread whose root has this platform reference.
+  virtual std::optional<std::string> thread_key_of(std::string_view platform, std::string_view channel,
+                                                   std::string_view ref) = 0;
+  // Where the message remembered under a key was posted: (platform, channel, ref).
+  struct PostedMessage {
+    std::string platform, channel, ref;
+  };
+  virtual std::optional<PostedMessage> posted_message(std::string_view key) = 0;
+};
+
+// Timers as the core sees them: scheduling the same (kind, subject, due) twice keeps one.
+// (Workflows cancel theirs through TimerCancellation.)
+class TimerQueue {
+ public:
+  virtual ~TimerQueue() = default;
+  virtual void schedule(const TimerRequest& t) = 0;
+  virtual std::vector<Timer> due_timers(TimePoint now) = 0;
+  virtual std::optional<TimePoint> next_timer() = 0;
+  virtual void mark_timer_fired(std::int64_t id, TimePoint at) = 0;
+};
+
+// Small values adapters keep between runs (Matrix's sync token "matrix.next_batch", Teams'
+// conversation references "teams.ref.…"), each under its platform's keys: the `checkpoints` table.
+class AdapterStateStore {
+ public:
+  virtual ~AdapterStateStore() = default;
+  virtual std::optional<std::string> adapter_state(std::string_view key) = 0;
+  virtual void set_adapter_state(std::string_view key, std::string_view value) = 0;
+};
+
+// Messages an adapter keeps for itself: the web chat is its own platform, so it keeps what Slack
+// keeps on its servers (what it showed, and the refs threads and card updates need).
+class KeptMessageStore {
+ public:
+  virtual ~KeptMessageStore() = default;
+  struct KeptMessage {
+    std::string place, ref, body;
+  };
+  // Oldest first.
+  virtual std::vector<KeptMessage> kept_messages(std::string_view platform) = 0;
+  // Adds the message, or replaces the one with its ref where it stands; then forgets the oldest of
+  // its place beyond `keep`. Two statements, no transaction of its own (callers may hold none).
+  virtual void keep_message(std::string_view platform, const KeptMessage& message, std::size_t keep) = 0;
+};
+
+// Everything the core and the app use to deliver.
+class DeliveryStore : public EventLog,
+                      public Outbox,
+                      public MessageRefs,
+                      public TimerQueue,
+                      public AdapterStateStore,
+                      public KeptMessageStore {};
+
+}  // namespace bot
