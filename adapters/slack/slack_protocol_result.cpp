@@ -3,19 +3,14 @@
 #include "adapters/common/json_fields.hpp"
 
 #include <nlohmann/json.hpp>
-#include <stdexcept>
 
 namespace adapters::slack {
-
-void throw_exception_from_error(const ProtocolError& error, const boost::source_location&) {
-  throw std::invalid_argument(error.message);
-}
 
 namespace protocol_detail {
 
 using nlohmann::json;
 
-ProtocolError fail(std::string message) { return ProtocolError{std::move(message)}; }
+ProtocolError fail(std::string message) { return protocol_error(std::move(message)); }
 
 std::optional<json> parse_json(std::string_view text) {
   json j = json_fields::parse(text);

@@ -4,25 +4,23 @@
 // JSON. Each part (slack_socket_frames, slack_payloads, slack_http_requests, slack_blocks,
 // slack_api_calls) is a file of its own; this one is apart so that none of them copies these.
 // Nothing here opens a socket or reads a clock.
-// Facts and limits: /work/shared/protocols/slack.md (docs/slack.md says what is still missing).
+// Facts, limits and what is still missing: docs/slack.md.
 #include <boost/system/result.hpp>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "adapters/common/error.hpp"
+
 namespace adapters::slack {
 
-struct ProtocolError {
-  std::string message;  // what was wrong, for the log
-};
-
-// What result<T, ProtocolError>::value() throws on an error: std::invalid_argument(message).
-[[noreturn]] void throw_exception_from_error(const ProtocolError& error,
-                                             const boost::source_location& location);
+// The adapters' one error type (adapters/common/error.hpp), always of kind protocol here: what
+// Result<T>::value() throws on it is std::invalid_argument(message).
+using ProtocolError = adapters::Error;
 
 template <class T>
-using Result = boost::system::result<T, ProtocolError>;
+using Result = adapters::Result<T>;
 
 // For the Slack protocol's own sources, not for its callers.
 namespace protocol_detail {

@@ -1,7 +1,8 @@
 #pragma once
-// What a Bot Framework channel → bot token must say once its signature is verified
-// (../shared/protocols/teams.md §2.4-5): issuer, audience, lifetime with clock skew, the
-// serviceurl claim, and the signing key's endorsement of the channel. Pure: no I/O, no clock.
+// What a Bot Framework channel → bot token must say once its signature is verified (Microsoft's
+// "Authentication with the Bot Connector API", channel to bot; docs/teams.md, "How it is built"):
+// issuer, audience, lifetime with clock skew, the serviceurl claim, and the signing key's
+// endorsement of the channel. Pure: no I/O, no clock.
 #include <chrono>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>

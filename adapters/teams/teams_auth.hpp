@@ -1,5 +1,5 @@
 #pragma once
-// Bot Framework authentication, both directions (see ../shared/protocols/teams.md §2-3):
+// Bot Framework authentication, both directions (Microsoft's "Authentication with the Bot Connector API"; docs/teams.md, "How it is built"):
 // - ActivityAuthenticator: validates the "Authorization: Bearer <JWT>" of every inbound activity
 //   against the OpenID metadata and JWKS at configurable URLs (cached; refreshed daily and on an
 //   unknown key id, at most hourly): RS256/384/512 only, issuer, audience = app id, exp/nbf with

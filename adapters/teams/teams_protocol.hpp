@@ -3,7 +3,7 @@
 // POST /api/messages) → the neutral bot::Inbound, plus the conversation reference the adapter
 // keeps so it can post proactively later. Nothing here opens a socket or reads a clock; callers
 // pass `now`. Rendering is in teams_cards.hpp, Connector REST calls in connector_calls.hpp.
-// Facts and sources: /work/shared/protocols/teams.md (docs/teams.md says what is still missing).
+// Facts, sources and what is still missing: docs/teams.md, "How it is built".
 #include <boost/system/result.hpp>
 #include <chrono>
 #include <nlohmann/json_fwd.hpp>

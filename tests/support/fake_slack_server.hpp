@@ -1,6 +1,6 @@
 #pragma once
 // FakeSlackServer: Slack's Web API and Socket Mode on 127.0.0.1 (port 0), inside the test's
-// io_context, speaking the documented protocol (/work/shared/protocols/slack.md):
+// io_context, speaking the documented protocol (api.slack.com; docs/slack.md, "For developers"):
 //
 // - Web API: POST /api/<method> with JSON or form bodies; the bot token in the Authorization
 //   header (the app-level token for apps.connections.open only); HTTP 200 with ok:false for
