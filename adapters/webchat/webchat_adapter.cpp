@@ -116,7 +116,7 @@ struct WebchatServer {
         options(std::move(opts)),
         config(cfg),
         acceptor(io_context),
-        bootstrap(bootstrap_json(cfg, options.max_message_bytes)),
+        bootstrap(bootstrap_json(cfg, options.max_message_bytes, options.page_strings)),
         history(run_ref_prefix(), options.kept_per_place),
         archive(std::move(store)) {
     for (auto& c : config_channels(cfg)) channels.insert(std::move(c));

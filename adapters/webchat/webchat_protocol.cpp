@@ -338,8 +338,30 @@ std::vector<std::string> config_channels(const bot::DistrictConfig& config) {
   return out;
 }
 
-std::string bootstrap_json(const bot::DistrictConfig& config, std::size_t max_message_bytes) {
+PageStrings page_strings(const bot::Prompts& prompts) {
+  constexpr std::string_view kPrefix = "webchat.";
+  PageStrings out;
+  for (const auto& lang : prompts.languages()) {
+    auto& strings = out[lang];
+    for (const auto& key : prompts.keys(lang)) {
+      if (key.rfind(kPrefix, 0) == 0) strings[key.substr(kPrefix.size())] = prompts.text(lang, key);
+    }
+  }
+  return out;
+}
+
+std::size_t max_message_chars(std::size_t max_message_bytes) {
+  constexpr std::size_t kFrameOverhead = 1024;  // the frame's other members
+  if (max_message_bytes <= kFrameOverhead + 6) return 1;
+  const std::size_t chars = (max_message_bytes - kFrameOverhead) / 6;
+  const std::size_t step = chars >= 1000 ? 1000 : chars >= 100 ? 100 : 1;
+  return chars / step * step;
+}
+
+std::string bootstrap_json(const bot::DistrictConfig& config, std::size_t max_message_bytes,
+                           const PageStrings& strings) {
   json people = json::array();
+  std::vector<std::string> admins;  // web handles of IT administrators: they see every channel
   for (const auto& person : config.people) {
     json roles = json::array();
     for (auto role : person.roles) roles.push_back(role_name(role));
@@ -347,23 +369,46 @@ std::string bootstrap_json(const bot::DistrictConfig& config, std::size_t max_me
                       {"name", person.name},
                       {"title", person.title},
                       {"roles", std::move(roles)},
-                      {"site", person.site}});
+                      {"site", person.site},
+                      {"language", person.language}});
+    if (person.has_role(bot::Role::it_admin)) admins.emplace_back(web_handle(person));
   }
+  auto handles = [&](const std::vector<std::string>& ids) {
+    json out = json::array();
+    for (const auto& id : ids) {
+      if (const bot::Person* p = config.person(id)) out.push_back(web_handle(*p));
+    }
+    for (const auto& admin : admins) {
+      if (std::find(out.begin(), out.end(), admin) == out.end()) out.push_back(admin);
+    }
+    return out;
+  };
   json channels = json::array();
-  auto add = [&](const bot::Place& place, std::string_view kind, std::string_view site) {
+  auto add = [&](const bot::Place& place, std::string_view kind, std::string_view site,
+                 json members) {
     auto it = place.addresses.find("web");
     if (it == place.addresses.end() || !is_channel_name(it->second)) return;
     json c = {{"id", it->second}, {"name", place.name}, {"kind", kind}};
     if (!site.empty()) c["site"] = site;
+    c["members"] = std::move(members);
     channels.push_back(std::move(c));
   };
-  for (const auto& site : config.sites) add(site.approvals, "approvals", site.id);
-  add(config.superintendent_place, "superintendent", "");
+  for (const auto& site : config.sites) {
+    add(site.approvals, "approvals", site.id, handles(site.principals));
+  }
+  std::vector<std::string> office;
+  if (!config.superintendent.empty()) office.push_back(config.superintendent);
+  office.insert(office.end(), config.designees.begin(), config.designees.end());
+  add(config.superintendent_place, "superintendent", "", handles(office));
   json j = {{"bot_name", "Hallpass"},
             {"district", config.name},
+            {"time_zone", config.time_zone},
+            {"language", config.default_language},
             {"max_message_bytes", max_message_bytes},
+            {"max_message_chars", max_message_chars(max_message_bytes)},
             {"people", std::move(people)},
-            {"channels", std::move(channels)}};
+            {"channels", std::move(channels)},
+            {"strings", strings}};
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
