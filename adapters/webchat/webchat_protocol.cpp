@@ -76,8 +76,9 @@ std::string_view web_handle(const bot::Person& person) {
   return it == person.handles.end() ? std::string_view(person.id) : std::string_view(it->second);
 }
 
-FrameError refuse(const ClientFrame& frame, std::string message) {
-  return FrameError{frame.event_id, std::move(message)};
+FrameError refuse(const ClientFrame& frame, std::string message, std::string key = {},
+                  std::string detail = {}) {
+  return FrameError{frame.event_id, std::move(message), std::move(key), std::move(detail)};
 }
 
 // Fills the Inbound's place from the place of a stored entry; the thread is named as the core
@@ -124,7 +125,7 @@ boost::system::result<ClientFrame, FrameError> parse_client_frame(std::string_vi
         !read_string(j, "text", frame.text, error)) {
       return refuse(frame, error);
     }
-    if (trim(frame.text).empty()) return refuse(frame, "There is no text to send.");
+    if (trim(frame.text).empty()) return refuse(frame, "There is no text to send.", "no_text");
   } else if (type == "action") {
     frame.kind = ClientFrameKind::action;
     if (!need("message_ref", frame.message_ref) || !need("action_id", frame.action_id) ||
@@ -202,13 +203,14 @@ boost::system::result<bot::Inbound, FrameError> resolve_frame(
     } else if (channels.count(frame.channel) != 0) {
       place = frame.channel;
     } else {
-      return refuse(frame, "There is no channel \"" + frame.channel + "\" in this web chat.");
+      return refuse(frame, "There is no channel \"" + frame.channel + "\" in this web chat.",
+                    "no_channel", frame.channel);
     }
     in.place.channel = frame.channel;
     if (!frame.thread_ref.empty()) {
       const Entry* root = history.find(frame.thread_ref);
       if (root == nullptr || !visible_to(*root, person_id) || root->place != place) {
-        return refuse(frame, "That thread is not in this conversation any more.");
+        return refuse(frame, "That thread is not in this conversation any more.", "thread_gone");
       }
       in.place.thread_ref = history.core_thread_ref(*root);
     }
@@ -221,8 +223,10 @@ boost::system::result<bot::Inbound, FrameError> resolve_frame(
       if (!text.empty() && text.front() == '/') {
         const std::string word(
             text.substr(0, std::min(text.find_first_of(" \t\r\n"), text.size())));
-        return refuse(frame, "Unknown command \"" + word +
-                                 "\". Hallpass understands /socialmedia (try /socialmedia help).");
+        return refuse(frame,
+                      "Unknown command \"" + word +
+                          "\". Hallpass understands /socialmedia (try /socialmedia help).",
+                      "unknown_command", word);
       }
       in.kind = bot::InboundKind::message;
       in.text = std::string(text);
@@ -233,7 +237,7 @@ boost::system::result<bot::Inbound, FrameError> resolve_frame(
 
   const Entry* entry = history.find(frame.message_ref);
   if (entry == nullptr || !visible_to(*entry, person_id) || !entry->message) {
-    return refuse(frame, "That message is not in this web chat any more.");
+    return refuse(frame, "That message is not in this web chat any more.", "message_gone");
   }
   place_of(*entry, history, in);
 
@@ -249,7 +253,7 @@ boost::system::result<bot::Inbound, FrameError> resolve_frame(
         }
       }
     }
-    return refuse(frame, "That button is no longer available.");
+    return refuse(frame, "That button is no longer available.", "button_gone");
   }
 
   for (const auto& block : entry->message->blocks) {
@@ -265,7 +269,7 @@ boost::system::result<bot::Inbound, FrameError> resolve_frame(
     }
     return in;
   }
-  return refuse(frame, "That form is no longer available.");
+  return refuse(frame, "That form is no longer available.", "form_gone");
 }
 
 std::string entry_json(const Entry& entry, const bot::DistrictConfig& config) {
@@ -321,6 +325,14 @@ std::string ack_frame(std::string_view event_id, bool duplicate) {
 std::string error_frame(std::string_view event_id, std::string_view message) {
   json j = {{"type", "error"}, {"message", message}};
   if (!event_id.empty()) j["event_id"] = event_id;
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string error_frame(const FrameError& error) {
+  json j = {{"type", "error"}, {"message", error.message}};
+  if (!error.event_id.empty()) j["event_id"] = error.event_id;
+  if (!error.key.empty()) j["key"] = error.key;
+  if (!error.detail.empty()) j["detail"] = error.detail;
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

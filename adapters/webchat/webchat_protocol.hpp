@@ -11,7 +11,7 @@
 //   {"type":"message","message":entry}                       a new entry
 //   {"type":"update", "message":entry}                       an entry replaced (same ref)
 //   {"type":"ack",    "event_id":…, "duplicate":bool}        the core recorded the event
-//   {"type":"error",  "event_id":…?, "message":…}            refused; the socket stays open
+//   {"type":"error",  "event_id":…?, "message":…, "key"?, "detail"?}  refused; the socket stays open
 // entry: {"ref","channel" ("#name"|"dm:<id>"),"thread_ref","thread_key","ephemeral","edited",
 //         "time" (ISO 8601 UTC),"author":{"id","name","bot"},"text"? (typed by a person, literal),
 //         "content"? (bot::message_to_json of what Hallpass posted)}
@@ -33,7 +33,11 @@ namespace adapters::webchat {
 
 struct FrameError {
   std::string event_id;  // when the frame had a usable one
-  std::string message;   // for the person, in plain words
+  std::string message;   // for the person, in plain words (English)
+  // What the page says instead, in the person's language: prompts' webchat.error.<key>, with
+  // {detail} (a channel name, a command) filled in. Empty for frames only a program sends.
+  std::string key;
+  std::string detail;
 };
 
 // What result<T, FrameError>::value() throws on an error: std::invalid_argument(message).
@@ -80,6 +84,8 @@ std::string hello_frame(std::string_view person_id, const std::vector<const Entr
 std::string entry_frame(const Entry& entry, bool replaced);
 std::string ack_frame(std::string_view event_id, bool duplicate);
 std::string error_frame(std::string_view event_id, std::string_view message);
+// {"type":"error","event_id"?,"message","key"?,"detail"?}
+std::string error_frame(const FrameError& error);
 
 // The channels the config gives the web chat: each site's approvals then the superintendent's.
 std::vector<std::string> config_channels(const bot::DistrictConfig& config);

@@ -235,6 +235,17 @@ class Flow {
     await this.check('too-long');
     await composer.fill('');
 
+    // A message Hallpass refuses is explained in the person's language and comes back to the box.
+    await composer.fill('/giphy cats');
+    await composer.press('Enter');
+    const refusal = this.s('refused_kept', { message: this.s('error.unknown_command', { detail: '/giphy' }) });
+    await page.locator('#toast', { hasText: refusal }).waitFor();
+    assert.equal(await composer.inputValue(), '/giphy cats', 'the refused text is back in the box');
+    await this.check('refused');
+    await page.locator('#toast').click();
+    await page.locator('#toast').waitFor({ state: 'hidden' });
+    await composer.fill('');
+
     // ------------------------------------------------------------------ the teacher files it
     step(`${this.tag}: Teresa Garcia (teacher) files a request from the Hallpass DM`);
     await composer.fill('/socialmedia request');

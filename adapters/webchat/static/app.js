@@ -654,7 +654,9 @@
 
   // Hallpass refused a frame: say why, and give back what the person typed.
   function refused(frame) {
-    const message = frame.message || t('something_wrong');
+    // The server's reason in the person's language when the catalog knows it.
+    const known = frame.key && state.boot && (state.boot.strings.en || {})[`error.${frame.key}`] !== undefined;
+    const message = known ? t(`error.${frame.key}`, { detail: frame.detail || '' }) : frame.message || t('something_wrong');
     const text = frame.event_id && pendingTexts.get(frame.event_id);
     const form = frame.event_id && pendingForms.get(frame.event_id);
     if (frame.event_id) settle(frame.event_id);
@@ -1036,6 +1038,7 @@
     wireComposer('thread-composer', 'thread-input', () => state.thread);
     wireDialog();
     $('thread-close').addEventListener('click', closeThread);
+    $('toast').addEventListener('click', () => { $('toast').hidden = true; });
     $('sidebar-toggle').addEventListener('click', () => {
       setSidebarOpen(!$('app').classList.contains('sidebar-open'));
       if ($('app').classList.contains('sidebar-open')) $('sidebar').querySelector('[aria-current="true"]')?.focus();

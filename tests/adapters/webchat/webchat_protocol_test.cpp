@@ -132,6 +132,7 @@ TEST_CASE("web chat frames: resolution checks the frame against the history", "[
                       history, "p.nguyen", channels, kNow);
     REQUIRE_FALSE(not_yours.has_value());
     CHECK(not_yours.error().message.find("not in this web chat") != std::string::npos);
+    CHECK(not_yours.error().key == "message_gone");
   }
   SECTION("unknown commands are refused before they reach the core") {
     auto in = resolve_frame(
@@ -139,6 +140,13 @@ TEST_CASE("web chat frames: resolution checks the frame against the history", "[
         "t.garcia", channels, kNow);
     REQUIRE_FALSE(in.has_value());
     CHECK(in.error().message.find("\"/giphy\"") != std::string::npos);
+    // The page says it in the person's language from the key and the detail.
+    CHECK(in.error().key == "unknown_command");
+    CHECK(in.error().detail == "/giphy");
+    json refusal = json::parse(error_frame(in.error()));
+    CHECK(refusal["key"] == "unknown_command");
+    CHECK(refusal["detail"] == "/giphy");
+    CHECK(refusal["message"] == in.error().message);
   }
   SECTION("a click in a DM is direct, with the message as thread root") {
     history.post(card("dm:t.garcia", "R-8"), kNow);
