@@ -255,6 +255,14 @@ class Flow {
     await dialog.locator('input[name="platforms"][value="youtube"]').check();
     await dialog.locator('input[name="audience"][value="parents"]').check();
     await dialog.locator('input[name="students_interact"][value="no"]').check();
+    if (this.lang === 'en') {
+      // What a screen reader hears: the dialog and its choices by name.
+      const named = page.getByRole('dialog', { name: 'Social media request' });
+      assert.ok(await named.getByRole('checkbox', { name: 'Instagram' }).isChecked());
+      assert.ok(await named.getByRole('checkbox', { name: 'Parents and guardians' }).isChecked());
+      assert.ok(await named.getByRole('radio', { name: 'No' }).isChecked());
+      await named.getByRole('button', { name: 'Next' }).waitFor();
+    }
     await this.check('form-platforms');
     await dialog.locator('#form-dialog-submit').click();
 
@@ -310,6 +318,7 @@ class Flow {
     await siteCard.locator('.thread-link button').click();
     const threadCard = page.locator('#thread-panel article.thread-root');
     await threadCard.locator('[data-action-id="return"]').waitFor();
+    if (this.lang === 'en') await threadCard.getByRole('button', { name: 'Endorse' }).waitFor();
     await threadCard.locator('[data-action-id="endorse"]').click();
     await threadCard.locator('[data-action-id="endorse"]').waitFor({ state: 'detached' });
     await this.check('principal-endorsed');
@@ -328,6 +337,10 @@ class Flow {
     await dialog.locator('input[name="keep"][value="youtube"]').uncheck();
     assert.ok(await dialog.locator('input[name="keep"][value="instagram"]').isChecked());
     await dialog.locator('textarea[name="explanation"]').fill(text.explanation);
+    if (this.lang === 'en') {
+      const named = page.getByRole('dialog', { name: `Authorize modified ${requestId}` });
+      await named.getByRole('textbox', { name: /Written explanation/ }).waitFor();
+    }
     await this.check('superintendent-form');
     await dialog.locator('#form-dialog-submit').click();
     await dialog.waitFor({ state: 'hidden' });
@@ -348,6 +361,10 @@ class Flow {
     const letter = page.locator('#messages article, #thread-messages article', { hasText: text.explanation }).last();
     await letter.waitFor();
     assert.match(await letter.locator('dl').first().textContent(), /Instagram/);
+    if (this.lang === 'en') {
+      await letter.getByText(`Decision on your request ${requestId}`).waitFor();
+      await letter.getByText('authorized a modified, more limited version').waitFor();
+    }
     await this.check('teacher-decision');
 
     // Times follow the district's zone, not the browser's.
