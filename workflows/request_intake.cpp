@@ -93,17 +93,24 @@ bool goes_to_site(const Context& ctx, const bot::Person& p) {
   return std::find(site->principals.begin(), site->principals.end(), p.id) == site->principals.end();
 }
 
-void show_summary(const Context& ctx, const Draft& d) {
+// What the draft asks for, as the summary shows it (without its buttons).
+Message summary_body(const Context& ctx, const Draft& d) {
   const bot::Person& me = *ctx.actor;
-  bot::Request preview;
-  preview.site = goes_to_site(ctx, me) ? me.site : "";
-  preview.state = preview.site.empty() ? bot::RequestState::pending_decision : bot::RequestState::pending_site;
   Message m;
   m.header(ctx.text(me, "request.summary.header"));
   m.fields({{ctx.text(me, "card.platforms"), plans_markup(d.plans)},
             {ctx.text(me, "card.audience"), audience_markup(ctx, me.language, d.audience)},
             {ctx.text(me, "card.students_interact"),
              ctx.text(me, d.students_interact.value_or(false) ? "common.yes" : "common.no")}});
+  return m;
+}
+
+void show_summary(const Context& ctx, const Draft& d) {
+  const bot::Person& me = *ctx.actor;
+  bot::Request preview;
+  preview.site = goes_to_site(ctx, me) ? me.site : "";
+  preview.state = preview.site.empty() ? bot::RequestState::pending_decision : bot::RequestState::pending_site;
+  Message m = summary_body(ctx, d);
   m.paragraph(first_approver_markup(ctx, me.language, preview));
   m.buttons({{"confirm", ctx.text(me, "request.summary.submit"), "", bot::ButtonStyle::primary},
              {"change", ctx.text(me, "request.summary.change"), "", bot::ButtonStyle::normal},
@@ -112,8 +119,8 @@ void show_summary(const Context& ctx, const Draft& d) {
 }
 
 // Replaces the summary's buttons with what became of the draft, so they cannot be pressed twice.
-void close_summary(const Context& ctx, std::string outcome) {
-  Message m;
+// A submitted summary keeps what was asked for (base), so the person still sees what they sent.
+void close_summary(const Context& ctx, std::string outcome, Message m = {}) {
   m.context(std::move(outcome));
   ctx.reply(std::move(m), {}, summary_key(*ctx.actor));
 }
@@ -265,8 +272,9 @@ void on_summary_action(Context& ctx, std::string_view action) {
   bool complete = !d->plans.empty() && !d->audience.empty() && d->students_interact.has_value() &&
                   std::all_of(d->plans.begin(), d->plans.end(), [](const auto& p) { return !p.objectives.empty(); });
   if (!complete) return show_form(ctx, "request.form.fix", platforms_form(ctx, *d));
+  Message sent = summary_body(ctx, *d);
   std::string id = file_request(ctx, *d);
-  close_summary(ctx, ctx.text(me, "request.summary.submitted", {{"id", id}}));
+  close_summary(ctx, ctx.text(me, "request.summary.submitted", {{"id", id}}), std::move(sent));
 }
 
 }  // namespace workflows

@@ -95,7 +95,7 @@ struct WebchatServer {
         options(std::move(opts)),
         config(cfg),
         acceptor(io_context),
-        bootstrap(bootstrap_json(cfg, options.max_message_bytes)),
+        bootstrap(bootstrap_json(cfg, options.max_message_bytes, options.page_strings)),
         history(run_ref_prefix(), options.kept_per_place),
         archive(std::move(store)) {
     for (auto& c : config_channels(cfg)) channels.insert(std::move(c));
@@ -195,17 +195,17 @@ struct WebchatServer {
   void handle_frame(Session& s, const std::string& text) {
     auto frame = parse_client_frame(text);
     if (!frame) {
-      enqueue(s, error_frame(frame.error().event_id, frame.error().message));
+      enqueue(s, error_frame(frame.error()));
       return;
     }
     if (stopped || sink == nullptr) {
-      enqueue(s, error_frame(frame->event_id, "Hallpass is shutting down."));
+      enqueue(s, error_frame({frame->event_id, "Hallpass is shutting down.", "shutting_down", ""}));
       return;
     }
     const auto now = std::chrono::system_clock::now();
     auto inbound = resolve_frame(*frame, history, s.person, channels, now);
     if (!inbound) {
-      enqueue(s, error_frame(inbound.error().event_id, inbound.error().message));
+      enqueue(s, error_frame(inbound.error()));
       return;
     }
     if (frame->kind == ClientFrameKind::send && first_sighting(frame->event_id)) {
@@ -230,8 +230,9 @@ struct WebchatServer {
     if (result.accepted) {
       enqueue(s, ack_frame(frame->event_id, result.duplicate));
     } else {
-      enqueue(s, error_frame(frame->event_id,
-                             "Hallpass could not record that. Please try again in a moment."));
+      enqueue(s, error_frame({frame->event_id,
+                              "Hallpass could not record that. Please try again in a moment.",
+                              "not_recorded", ""}));
     }
   }
 

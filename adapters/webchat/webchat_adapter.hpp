@@ -11,6 +11,7 @@
 // Everything runs on the io_context's one thread; Beast stays in the .cpp.
 #include <boost/asio/io_context.hpp>
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -27,6 +28,8 @@ struct WebchatOptions {
   unsigned short port = 8080;                 // 0: the OS picks one (see bound_port())
   std::size_t max_message_bytes = 64 * 1024;  // larger frames from a browser are refused
   std::size_t kept_per_place = kDefaultKeptPerPlace;  // newest messages kept per channel and DM
+  // The page's own words per language (webchat_protocol.hpp's page_strings), served with the page.
+  std::map<std::string, std::map<std::string, std::string>> page_strings;
 };
 
 // The demo has no authentication, so the CLI warns when it is asked to listen anywhere but

@@ -75,8 +75,9 @@ std::string_view web_handle(const bot::Person& person) {
   return it == person.handles.end() ? std::string_view(person.id) : std::string_view(it->second);
 }
 
-FrameError refuse(const ClientFrame& frame, std::string message) {
-  return FrameError{frame.event_id, std::move(message)};
+FrameError refuse(const ClientFrame& frame, std::string message, std::string key = {},
+                  std::string detail = {}) {
+  return FrameError{frame.event_id, std::move(message), std::move(key), std::move(detail)};
 }
 
 // Fills the Inbound's place from the place of a stored entry; the thread is named as the core
@@ -123,7 +124,7 @@ boost::system::result<ClientFrame, FrameError> parse_client_frame(std::string_vi
         !read_string(j, "text", frame.text, error)) {
       return refuse(frame, error);
     }
-    if (trim_view(frame.text, kFrameSpace).empty()) return refuse(frame, "There is no text to send.");
+    if (trim_view(frame.text, kFrameSpace).empty()) return refuse(frame, "There is no text to send.", "no_text");
   } else if (type == "action") {
     frame.kind = ClientFrameKind::action;
     if (!need("message_ref", frame.message_ref) || !need("action_id", frame.action_id) ||
@@ -201,13 +202,14 @@ boost::system::result<bot::Inbound, FrameError> resolve_frame(
     } else if (channels.count(frame.channel) != 0) {
       place = frame.channel;
     } else {
-      return refuse(frame, "There is no channel \"" + frame.channel + "\" in this web chat.");
+      return refuse(frame, "There is no channel \"" + frame.channel + "\" in this web chat.",
+                    "no_channel", frame.channel);
     }
     in.place.channel = frame.channel;
     if (!frame.thread_ref.empty()) {
       const Entry* root = history.find(frame.thread_ref);
       if (root == nullptr || !visible_to(*root, person_id) || root->place != place) {
-        return refuse(frame, "That thread is not in this conversation any more.");
+        return refuse(frame, "That thread is not in this conversation any more.", "thread_gone");
       }
       in.place.thread_ref = history.core_thread_ref(*root);
     }
@@ -220,8 +222,10 @@ boost::system::result<bot::Inbound, FrameError> resolve_frame(
       if (!text.empty() && text.front() == '/') {
         const std::string word(
             text.substr(0, std::min(text.find_first_of(" \t\r\n"), text.size())));
-        return refuse(frame, "Unknown command \"" + word +
-                                 "\". Hallpass understands /socialmedia (try /socialmedia help).");
+        return refuse(frame,
+                      "Unknown command \"" + word +
+                          "\". Hallpass understands /socialmedia (try /socialmedia help).",
+                      "unknown_command", word);
       }
       in.kind = bot::InboundKind::message;
       in.text = std::string(text);
@@ -232,7 +236,7 @@ boost::system::result<bot::Inbound, FrameError> resolve_frame(
 
   const Entry* entry = history.find(frame.message_ref);
   if (entry == nullptr || !visible_to(*entry, person_id) || !entry->message) {
-    return refuse(frame, "That message is not in this web chat any more.");
+    return refuse(frame, "That message is not in this web chat any more.", "message_gone");
   }
   place_of(*entry, history, in);
 
@@ -248,7 +252,7 @@ boost::system::result<bot::Inbound, FrameError> resolve_frame(
         }
       }
     }
-    return refuse(frame, "That button is no longer available.");
+    return refuse(frame, "That button is no longer available.", "button_gone");
   }
 
   for (const auto& block : entry->message->blocks) {
@@ -264,7 +268,7 @@ boost::system::result<bot::Inbound, FrameError> resolve_frame(
     }
     return in;
   }
-  return refuse(frame, "That form is no longer available.");
+  return refuse(frame, "That form is no longer available.", "form_gone");
 }
 
 std::string entry_json(const Entry& entry, const bot::DistrictConfig& config) {
@@ -323,6 +327,14 @@ std::string error_frame(std::string_view event_id, std::string_view message) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+std::string error_frame(const FrameError& error) {
+  json j = {{"type", "error"}, {"message", error.message}};
+  if (!error.event_id.empty()) j["event_id"] = error.event_id;
+  if (!error.key.empty()) j["key"] = error.key;
+  if (!error.detail.empty()) j["detail"] = error.detail;
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 std::vector<std::string> config_channels(const bot::DistrictConfig& config) {
   std::vector<std::string> out;
   auto add = [&](const bot::Place& place) {
@@ -337,8 +349,30 @@ std::vector<std::string> config_channels(const bot::DistrictConfig& config) {
   return out;
 }
 
-std::string bootstrap_json(const bot::DistrictConfig& config, std::size_t max_message_bytes) {
+PageStrings page_strings(const bot::Prompts& prompts) {
+  constexpr std::string_view kPrefix = "webchat.";
+  PageStrings out;
+  for (const auto& lang : prompts.languages()) {
+    auto& strings = out[lang];
+    for (const auto& key : prompts.keys(lang)) {
+      if (key.rfind(kPrefix, 0) == 0) strings[key.substr(kPrefix.size())] = prompts.text(lang, key);
+    }
+  }
+  return out;
+}
+
+std::size_t max_message_chars(std::size_t max_message_bytes) {
+  constexpr std::size_t kFrameOverhead = 1024;  // the frame's other members
+  if (max_message_bytes <= kFrameOverhead + 6) return 1;
+  const std::size_t chars = (max_message_bytes - kFrameOverhead) / 6;
+  const std::size_t step = chars >= 1000 ? 1000 : chars >= 100 ? 100 : 1;
+  return chars / step * step;
+}
+
+std::string bootstrap_json(const bot::DistrictConfig& config, std::size_t max_message_bytes,
+                           const PageStrings& strings) {
   json people = json::array();
+  std::vector<std::string> admins;  // web handles of IT administrators: they see every channel
   for (const auto& person : config.people) {
     json roles = json::array();
     for (auto role : person.roles) roles.push_back(role_name(role));
@@ -346,23 +380,46 @@ std::string bootstrap_json(const bot::DistrictConfig& config, std::size_t max_me
                       {"name", person.name},
                       {"title", person.title},
                       {"roles", std::move(roles)},
-                      {"site", person.site}});
+                      {"site", person.site},
+                      {"language", person.language}});
+    if (person.has_role(bot::Role::it_admin)) admins.emplace_back(web_handle(person));
   }
+  auto handles = [&](const std::vector<std::string>& ids) {
+    json out = json::array();
+    for (const auto& id : ids) {
+      if (const bot::Person* p = config.person(id)) out.push_back(web_handle(*p));
+    }
+    for (const auto& admin : admins) {
+      if (std::find(out.begin(), out.end(), admin) == out.end()) out.push_back(admin);
+    }
+    return out;
+  };
   json channels = json::array();
-  auto add = [&](const bot::Place& place, std::string_view kind, std::string_view site) {
+  auto add = [&](const bot::Place& place, std::string_view kind, std::string_view site,
+                 json members) {
     auto it = place.addresses.find("web");
     if (it == place.addresses.end() || !is_channel_name(it->second)) return;
     json c = {{"id", it->second}, {"name", place.name}, {"kind", kind}};
     if (!site.empty()) c["site"] = site;
+    c["members"] = std::move(members);
     channels.push_back(std::move(c));
   };
-  for (const auto& site : config.sites) add(site.approvals, "approvals", site.id);
-  add(config.superintendent_place, "superintendent", "");
+  for (const auto& site : config.sites) {
+    add(site.approvals, "approvals", site.id, handles(site.principals));
+  }
+  std::vector<std::string> office;
+  if (!config.superintendent.empty()) office.push_back(config.superintendent);
+  office.insert(office.end(), config.designees.begin(), config.designees.end());
+  add(config.superintendent_place, "superintendent", "", handles(office));
   json j = {{"bot_name", "Hallpass"},
             {"district", config.name},
+            {"time_zone", config.time_zone},
+            {"language", config.default_language},
             {"max_message_bytes", max_message_bytes},
+            {"max_message_chars", max_message_chars(max_message_bytes)},
             {"people", std::move(people)},
-            {"channels", std::move(channels)}};
+            {"channels", std::move(channels)},
+            {"strings", strings}};
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -11,7 +11,7 @@
 //   {"type":"message","message":entry}                       a new entry
 //   {"type":"update", "message":entry}                       an entry replaced (same ref)
 //   {"type":"ack",    "event_id":…, "duplicate":bool}        the core recorded the event
-//   {"type":"error",  "event_id":…?, "message":…}            refused; the socket stays open
+//   {"type":"error",  "event_id":…?, "message":…, "key"?, "detail"?}  refused; the socket stays open
 // entry: {"ref","channel" ("#name"|"dm:<id>"),"thread_ref","thread_key","ephemeral","edited",
 //         "time" (ISO 8601 UTC),"author":{"id","name","bot"},"text"? (typed by a person, literal),
 //         "content"? (bot::message_to_json of what Hallpass posted)}
@@ -26,13 +26,18 @@
 
 #include "adapters/webchat/webchat_history.hpp"
 #include "bot/district/config.hpp"
+#include "bot/district/prompts.hpp"
 #include "bot/model/inbound.hpp"
 
 namespace adapters::webchat {
 
 struct FrameError {
   std::string event_id;  // when the frame had a usable one
-  std::string message;   // for the person, in plain words
+  std::string message;   // for the person, in plain words (English)
+  // What the page says instead, in the person's language: prompts' webchat.error.<key>, with
+  // {detail} (a channel name, a command) filled in. Empty for frames only a program sends.
+  std::string key;
+  std::string detail;
 };
 
 // What result<T, FrameError>::value() throws on an error: std::invalid_argument(message).
@@ -79,12 +84,28 @@ std::string hello_frame(std::string_view person_id, const std::vector<const Entr
 std::string entry_frame(const Entry& entry, bool replaced);
 std::string ack_frame(std::string_view event_id, bool duplicate);
 std::string error_frame(std::string_view event_id, std::string_view message);
+// {"type":"error","event_id"?,"message","key"?,"detail"?}
+std::string error_frame(const FrameError& error);
 
 // The channels the config gives the web chat: each site's approvals then the superintendent's.
 std::vector<std::string> config_channels(const bot::DistrictConfig& config);
-// GET /api/bootstrap: {"bot_name","district","max_message_bytes","people":[{id,name,title,
-// roles,site}],"channels":[{id,name,kind,site?}]}. People are those with a web handle.
-std::string bootstrap_json(const bot::DistrictConfig& config, std::size_t max_message_bytes);
+// The page's own words: lang → key → template, the keys of prompts/<lang>/webchat.yaml without
+// their "webchat." prefix.
+using PageStrings = std::map<std::string, std::map<std::string, std::string>>;
+PageStrings page_strings(const bot::Prompts& prompts);
+
+// The longest text, in characters, whose frame stays under max_message_bytes whatever it holds
+// (a character may take 6 bytes as a JSON \u escape), rounded down to a round number so the
+// page can state it plainly.
+std::size_t max_message_chars(std::size_t max_message_bytes);
+
+// GET /api/bootstrap: {"bot_name","district","time_zone","language","max_message_bytes",
+// "max_message_chars","people":[{id,name,title,roles,site,language}],
+// "channels":[{id,name,kind,site?,members:[person id…]}],"strings":PageStrings}. People are
+// those with a web handle. A channel's members are who belongs there: a site's principals, the
+// superintendent and designees, and IT administrators everywhere.
+std::string bootstrap_json(const bot::DistrictConfig& config, std::size_t max_message_bytes,
+                           const PageStrings& strings = {});
 // The person whose web handle is this id, or nullptr.
 const bot::Person* web_person(const bot::DistrictConfig& config, std::string_view handle);
 

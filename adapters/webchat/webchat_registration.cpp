@@ -3,7 +3,9 @@
 #include "adapters/webchat/webchat_adapter.hpp"
 #include "adapters/common/endpoint_url.hpp"
 #include "adapters/common/setting_checks.hpp"
+#include "adapters/webchat/webchat_protocol.hpp"
 #include "adapters/webchat/webchat_rules.hpp"
+#include "bot/district/district.hpp"
 
 namespace adapters::webchat {
 
@@ -22,6 +24,12 @@ AdapterRegistration registration() {
       start.warn << "WARNING: the web chat has no sign-in. Listening on " << web.listen_address
                  << " lets anyone who can reach this machine act as any person of the directory. "
                     "Use it only on a trusted network, for a demonstration.\n";
+    // The page's own words, from the prompts the district was loaded with (already checked).
+    try {
+      web.page_strings = page_strings(bot::Prompts::load(bot::hallpass_home() / "prompts"));
+    } catch (const std::exception& e) {
+      throw AdapterStartError(std::string("the web chat cannot read its prompts: ") + e.what());
+    }
     // The web chat keeps its messages in the store, seeing only these two functions.
     WebchatArchive archive;
     if (start.kept.load)

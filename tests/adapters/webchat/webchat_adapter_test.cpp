@@ -195,7 +195,8 @@ json principal_json() {
               {"name", "Paul Nguyen"},
               {"title", "Principal"},
               {"roles", {"principal"}},
-              {"site", "lincoln"}};
+              {"site", "lincoln"},
+              {"language", "en"}};
 }
 
 bot::Message platforms_form_message() {

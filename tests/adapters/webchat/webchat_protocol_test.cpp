@@ -2,6 +2,7 @@
 #include "adapters/webchat/webchat_protocol.hpp"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "adapters/common/endpoint_url.hpp"
@@ -133,6 +134,7 @@ TEST_CASE("web chat frames: resolution checks the frame against the history", "[
                       history, "p.nguyen", channels, kNow);
     REQUIRE_FALSE(not_yours.has_value());
     CHECK(not_yours.error().message.find("not in this web chat") != std::string::npos);
+    CHECK(not_yours.error().key == "message_gone");
   }
   SECTION("unknown commands are refused before they reach the core") {
     auto in = resolve_frame(
@@ -140,6 +142,13 @@ TEST_CASE("web chat frames: resolution checks the frame against the history", "[
         "t.garcia", channels, kNow);
     REQUIRE_FALSE(in.has_value());
     CHECK(in.error().message.find("\"/giphy\"") != std::string::npos);
+    // The page says it in the person's language from the key and the detail.
+    CHECK(in.error().key == "unknown_command");
+    CHECK(in.error().detail == "/giphy");
+    json refusal = json::parse(error_frame(in.error()));
+    CHECK(refusal["key"] == "unknown_command");
+    CHECK(refusal["detail"] == "/giphy");
+    CHECK(refusal["message"] == in.error().message);
   }
   SECTION("a click in a DM is direct, with the message as thread root") {
     history.post(card("dm:t.garcia", "R-8"), kNow);
@@ -314,6 +323,60 @@ TEST_CASE("web chat JSON: entries and frames", "[unit][webchat]") {
   CHECK(json::parse(error_frame("", "x")).contains("event_id") == false);
   CHECK(json::parse(ack_frame("e", true)) ==
         json{{"type", "ack"}, {"event_id", "e"}, {"duplicate", true}});
+}
+
+TEST_CASE("web chat bootstrap: each person's places, language, time zone and the page's words",
+          "[unit][webchat]") {
+  bot::DistrictConfig config;
+  config.name = "Test District";
+  config.time_zone = "America/Chicago";
+  auto person = [](std::string id, bot::Role role, std::string site, std::string language) {
+    bot::Person p;
+    p.id = std::move(id);
+    p.name = p.id;
+    p.roles = {role};
+    p.site = std::move(site);
+    p.language = std::move(language);
+    return p;
+  };
+  config.people = {person("teacher", bot::Role::employee, "lincoln", "en"),
+                   person("principal", bot::Role::principal, "lincoln", "es"),
+                   person("other.principal", bot::Role::principal, "kennedy", "en"),
+                   person("super", bot::Role::superintendent, "", "en"),
+                   person("designee", bot::Role::designee, "", "en"),
+                   person("it", bot::Role::it_admin, "", "en")};
+  config.people[1].handles["web"] = "rosa";  // members are named by web handle
+  config.sites = {{"lincoln", "Lincoln", {"principal"}, {"site:lincoln", "Lincoln approvals", {{"web", "#lincoln"}}}},
+                  {"kennedy", "Kennedy", {"other.principal"}, {"site:kennedy", "Kennedy approvals", {{"web", "#kennedy"}}}}};
+  config.superintendent = "super";
+  config.designees = {"designee"};
+  config.superintendent_place = {"superintendent", "Superintendent's office", {{"web", "#superintendent"}}};
+
+  const auto strings = page_strings(bot::Prompts::load(std::filesystem::path(HALLPASS_SOURCE_DIR) / "prompts"));
+  json j = json::parse(bootstrap_json(config, 64 * 1024, strings));
+  CHECK(j["time_zone"] == "America/Chicago");
+  CHECK(j["max_message_chars"] == 10000);
+  CHECK(j["people"][1]["id"] == "rosa");
+  CHECK(j["people"][1]["language"] == "es");
+  REQUIRE(j["channels"].size() == 3);
+  CHECK(j["channels"][0]["members"] == json::array({"rosa", "it"}));
+  CHECK(j["channels"][1]["members"] == json::array({"other.principal", "it"}));
+  CHECK(j["channels"][2]["members"] == json::array({"super", "designee", "it"}));
+
+  // The page's own words in both languages, with the same keys.
+  REQUIRE(strings.count("en") == 1);
+  REQUIRE(strings.count("es") == 1);
+  CHECK(j["strings"]["en"]["cancel"] == "Cancel");
+  CHECK(j["strings"]["es"]["cancel"] == "Cancelar");
+  CHECK(j["strings"]["es"]["status.connecting"] == "Conectando…");
+  std::vector<std::string> en_keys, es_keys;
+  for (const auto& [key, text] : strings.at("en")) en_keys.push_back(key);
+  for (const auto& [key, text] : strings.at("es")) es_keys.push_back(key);
+  CHECK(en_keys == es_keys);
+  CHECK(en_keys.size() > 60);
+
+  CHECK(max_message_chars(1 << 20) == 174000);
+  CHECK(max_message_chars(2048) == 100);
 }
 
 TEST_CASE("web chat routes: pages, bootstrap, refusals", "[unit][webchat]") {
