@@ -27,6 +27,22 @@ std::string Context::lang_of(std::string_view person_id) const {
   return p ? p->language : config.default_language;
 }
 
+std::string Context::place_lang(std::string_view place_id) const {
+  std::string shared;
+  bool mixed = false;
+  const auto acts_there = [&](const bot::Person& p) {
+    if (place_id == "superintendent")
+      return p.id == config.superintendent || p.has_role(bot::Role::designee);
+    return place_id.starts_with("site:") && p.site == place_id.substr(5) && p.has_role(bot::Role::principal);
+  };
+  for (const auto& p : config.people) {
+    if (!acts_there(p)) continue;
+    if (shared.empty()) shared = p.language;
+    else if (shared != p.language) mixed = true;
+  }
+  return shared.empty() || mixed ? config.default_language : shared;
+}
+
 std::string Context::name_of(std::string_view person_id) const {
   const bot::Person* p = config.person(person_id);
   return bot::markup::escape(p ? p->name : person_id);

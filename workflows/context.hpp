@@ -47,7 +47,10 @@ class Context {
   // Prompt text in a person's language (the district's language for shared places).
   std::string text(const bot::Person& who, std::string_view key, const bot::PromptVars& vars = {}) const;
   std::string text_in(std::string_view lang, std::string_view key, const bot::PromptVars& vars = {}) const;
-  std::string place_lang() const { return config.default_language; }
+  // The language of a shared place ("site:lincoln", "superintendent"): that of the people who act
+  // there (the site's principals; the superintendent and designees) when they share one, else the
+  // district's. Empty: the district's.
+  std::string place_lang(std::string_view place_id = {}) const;
   std::string lang_of(std::string_view person_id) const;
 
   // A person's display name, escaped for markup; the id itself when unknown.

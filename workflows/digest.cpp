@@ -145,7 +145,7 @@ std::optional<Message> summary_message(const Context& ctx, const std::vector<Req
   const size_t decided = ctx.store.requests_decided_since(cal.at_local(week_start, "00:00")).size();
   if (open.empty() && decided == 0) return std::nullopt;
 
-  const std::string lang = ctx.place_lang();
+  const std::string lang = ctx.place_lang("superintendent");
   const std::string date = ctx.date_label(lang, night);
   Message m;
   m.header(ctx.text_in(lang, "digest.summary.header", {{"date", date}}));

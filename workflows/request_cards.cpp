@@ -86,7 +86,7 @@ std::string status_line(const Context& ctx, std::string_view lang, const Request
 }  // namespace
 
 Message request_card(const Context& ctx, const Request& r, CardPlace where) {
-  const std::string lang = ctx.place_lang();
+  const std::string lang = ctx.place_lang(where == CardPlace::site ? "site:" + r.site : "superintendent");
   const bot::Person* who = ctx.config.person(r.requester);
   std::string requester = ctx.name_of(r.requester);
   if (who && !who->title.empty()) requester += " (" + bot::markup::escape(who->title) + ")";

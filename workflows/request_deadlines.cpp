@@ -123,7 +123,7 @@ void on_escalation_timer(Context& ctx, const bot::Timer& timer) {
   ctx.to_place("superintendent", request_card(ctx, *r, CardPlace::superintendent), r->id,
                card_key(*r, CardPlace::superintendent));
   Message note;
-  note.paragraph(ctx.text_in(ctx.place_lang(), days == 1 ? "digest.escalation.site_one" : "digest.escalation.site",
+  note.paragraph(ctx.text_in(ctx.place_lang("site:" + r->site), days == 1 ? "digest.escalation.site_one" : "digest.escalation.site",
                              {{"days", std::to_string(days)}}));
   ctx.to_place("site:" + r->site, std::move(note), r->id);
 }

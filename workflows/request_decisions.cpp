@@ -189,10 +189,14 @@ void show_decision_form(const Context& ctx, const Request& r, RequestAct act, st
 // Tells the requester (in their request thread) and the approvals threads what happened.
 void tell_thread(const Context& ctx, const Request& r, std::string_view key, const bot::PromptVars& vars,
                  bool site_too) {
-  Message m;
-  m.paragraph(ctx.text_in(ctx.place_lang(), key, vars));
-  if (site_too && !r.site.empty()) ctx.to_place("site:" + r.site, m, r.id);
-  if (reaches_superintendent(ctx, r)) ctx.to_place("superintendent", m, r.id);
+  // Each place in its own language.
+  const auto in_place = [&](const std::string& place) {
+    Message m;
+    m.paragraph(ctx.text_in(ctx.place_lang(place), key, vars));
+    ctx.to_place(place, std::move(m), r.id);
+  };
+  if (site_too && !r.site.empty()) in_place("site:" + r.site);
+  if (reaches_superintendent(ctx, r)) in_place("superintendent");
 }
 
 void endorse(Context& ctx, Request r) {
@@ -204,7 +208,7 @@ void endorse(Context& ctx, Request r) {
   ctx.audit("endorsed", r.id, nlohmann::json::object());
   refresh_cards(ctx, r);  // the site card loses its buttons; the superintendent's card is posted
   Message note;
-  note.paragraph(ctx.text_in(ctx.place_lang(), "thread.endorsed", {{"by", ctx.name_of(ctx.actor->id)}}));
+  note.paragraph(ctx.text_in(ctx.place_lang("site:" + r.site), "thread.endorsed", {{"by", ctx.name_of(ctx.actor->id)}}));
   ctx.to_place("site:" + r.site, std::move(note), r.id);
   Message m;
   m.paragraph(ctx.text_in(ctx.lang_of(r.requester), "employee.endorsed",
@@ -223,7 +227,7 @@ void return_to_employee(Context& ctx, Request r, const std::string& note) {
   ctx.audit("returned", r.id, {{"note", note}});
   refresh_cards(ctx, r);
   Message t;
-  t.paragraph(ctx.text_in(ctx.place_lang(), "thread.returned",
+  t.paragraph(ctx.text_in(ctx.place_lang("site:" + r.site), "thread.returned",
                           {{"by", ctx.name_of(ctx.actor->id)}, {"note", bot::markup::escape(note)}}));
   ctx.to_place("site:" + r.site, std::move(t), r.id);
   const std::string lang = ctx.lang_of(r.requester);

@@ -544,7 +544,7 @@ TEST_CASE("a request a principal has not acted on is escalated once, and the sup
   CHECK(contains(card[0].text, "[Authorize]"));
   auto site = to_place(sent, "site:lincoln");
   REQUIRE(site.size() == 1);
-  CHECK(contains(site[0].text, "2 days"));
+  CHECK(contains(site[0].text, "2 días"));  // Lincoln's principal reads Spanish
   CHECK(people_told(sent).empty());
   CHECK(t.audit_actions(id) == std::vector<std::string>{"filed", "refused:state.pending_site", "escalated"});
   t.restart();

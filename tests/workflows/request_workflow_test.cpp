@@ -29,8 +29,9 @@ TEST_CASE("a teacher's request is filed, routed to her principal and due in seve
   auto card = BotHarness::to_place(sent, "site:lincoln");
   REQUIRE(card.size() == 1);
   CHECK(card[0].outbound.thread_key == id);
-  CHECK(card[0].text.find("7 days left, due Tue Dec 1") != std::string::npos);
-  CHECK(card[0].text.find("[Endorse]") != std::string::npos);
+  // The approvals channel of Lincoln speaks the language of its principal, Rosa Alvarez: Spanish.
+  CHECK(card[0].text.find("quedan 7 días, vence el") != std::string::npos);
+  CHECK(card[0].text.find("[Respaldar]") != std::string::npos);
   auto dm = BotHarness::to_person(sent, "t.garcia");
   CHECK(BotHarness::any_contains(dm, "Request R-1001 is filed"));
   CHECK(BotHarness::any_contains(dm, "Rosa Alvarez"));
@@ -313,7 +314,7 @@ TEST_CASE("withdrawal by the requester closes the request and tells the approver
   h.command("t.garcia", "withdraw " + id);
   CHECK(h.store().request(id)->state == bot::RequestState::withdrawn);
   auto sent = h.take_sent();
-  CHECK(BotHarness::any_contains(BotHarness::to_place(sent, "site:lincoln"), "withdrew this request"));
+  CHECK(BotHarness::any_contains(BotHarness::to_place(sent, "site:lincoln"), "retiró esta solicitud"));
   h.click("r.alvarez", "endorse", id);
   // Rosa Alvarez reads Spanish: the refusal comes in her language.
   auto refusal = BotHarness::replies_to(h.take_sent(), "r.alvarez");
@@ -391,4 +392,27 @@ TEST_CASE("a workflow that fails half-way leaves nothing half-done", "[unit][req
   REQUIRE(sent.size() == 1);  // only the apology, no half of the endorsement's messages
   CHECK(sent[0].text == test_support::sample_district().prompts.text("es", "core.failed"));
   CHECK(sent[0].text != test_support::sample_district().prompts.text("en", "core.failed"));
+}
+
+TEST_CASE("each approvals channel reads the language of the people who act in it", "[unit][request]") {
+  BotHarness h;
+  // Lincoln's principal, Rosa Alvarez, reads Spanish; Roosevelt's reads English (though the
+  // teacher who files there reads Spanish); the superintendent and her designee read English.
+  const std::string lincoln = h.file_request("t.garcia");
+  const std::string roosevelt = h.file_request("l.morales");  // himself a Spanish reader
+  auto sent = h.take_sent();
+  auto lincoln_card = BotHarness::to_place(sent, "site:lincoln");
+  auto roosevelt_card = BotHarness::to_place(sent, "site:roosevelt");
+  REQUIRE(lincoln_card.size() == 1);
+  REQUIRE(roosevelt_card.size() == 1);
+  CHECK(lincoln_card[0].text.find("[Respaldar]") != std::string::npos);
+  CHECK(roosevelt_card[0].text.find("[Endorse]") != std::string::npos);
+  CHECK(roosevelt_card[0].text.find("[Respaldar]") == std::string::npos);
+  // Endorsed in Lincoln: the note there is Spanish, the card in #superintendent English.
+  h.click("r.alvarez", "endorse", lincoln);
+  sent = h.take_sent();
+  CHECK(BotHarness::any_contains(BotHarness::to_place(sent, "site:lincoln"), "respaldó esta solicitud"));
+  auto superintendent = BotHarness::to_place(sent, "superintendent");
+  REQUIRE_FALSE(superintendent.empty());
+  CHECK(BotHarness::any_contains(superintendent, "[Authorize]"));
 }

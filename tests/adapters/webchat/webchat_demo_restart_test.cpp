@@ -115,7 +115,7 @@ asio::awaitable<void> endorse_after_restart(unsigned short port, std::string car
   // And the thread under it goes on.
   json note = co_await webchat_read_until(
       principal.ws, [&card](const json& f) { return is_message(f) && f["message"]["thread_ref"] == card; });
-  CHECK(entry_text(note["message"]) == "Rosa Alvarez endorsed this request. It went to the superintendent.");
+  CHECK(entry_text(note["message"]) == "Rosa Alvarez respaldó esta solicitud. Se envió al superintendente.");
   co_await webchat_close(principal.ws);
 }
 
