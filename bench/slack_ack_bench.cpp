@@ -1,6 +1,7 @@
 // Slash commands through Socket Mode: the fake Slack server (its own thread, loopback) sends N
 // "/socialmedia help" envelopes at a fixed rate over two websockets; Hallpass (the real Slack
-// adapter, bot core, outbox dispatcher and a SQLite file in WAL mode, on one io_context thread)
+// adapter in a test Process: the runtime as the product wires it, over a SQLite file in WAL mode,
+// on one io_context thread)
 // handles, commits and acknowledges each, then posts the ephemeral answers through the Web API.
 // Reports throughput and the ack latency Slack would see (envelope written → ack read), p50/p99/max.
 //
@@ -16,21 +17,15 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <functional>
 #include <iostream>
 #include <spdlog/spdlog.h>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 #include "adapters/slack/slack_adapter.hpp"
-#include "bot/core/bot.hpp"
 #include "bot/district/district.hpp"
-#include "bot/core/outbox_dispatcher.hpp"
-#include "bot/store/store.hpp"
+#include "tests/support/bot_process.hpp"
 #include "tests/support/fake_slack_server.hpp"
-#include "workflows/router.hpp"
 #include "app/adapter_registry.hpp"
 
 namespace {
@@ -102,38 +97,25 @@ Report run_once(const bot::District& district, long n, double rate) {
   asio::co_spawn(server_io, drive(&server, users, n, rate, &report, &done), asio::detached);
   std::thread server_thread([&server_io] { server_io.run(); });
 
-  auto path = std::filesystem::temp_directory_path() / ("hallpass-slack-bench-" + std::to_string(::getpid()) + ".db");
-  std::filesystem::remove(path);
   {
-    asio::io_context io;
-    auto store = bot::open_sqlite_store(path.string());
-    bot::SystemClock clock;
-    auto services = workflows::services_of(district);
-    workflows::WorkflowRouter router(services);
-    bot::Bot core(services.config, services.prompts, router, *store, clock);
-    bot::OutboxDispatcher dispatcher(io.get_executor(), *store, district.config, clock);
+    // Its SQLite file lives in a folder of its own, removed with it (with the -wal and -shm).
+    test_support::Process process({.district = &district});
+    asio::io_context& io = process.io();
     adapters::slack::SlackOptions o;
     o.api.base_url = base_url;
     o.api.bot_token = "xoxb-bench";
     o.api.app_token = "xapp-bench";
     o.known_user = [&district](std::string_view id) { return district.config.person_by_handle("slack", id) != nullptr; };
     adapters::slack::SlackAdapter adapter(io.get_executor(), o);
-    core.on_outbox_written(std::bind(&bot::OutboxDispatcher::notify, &dispatcher));
-    core.on_drained(std::bind(&bot::OutboxDispatcher::drain, &dispatcher));
-    dispatcher.add_adapter(adapter);
-    core.start_up();
-    asio::co_spawn(io, dispatcher.run(), asio::detached);
-    asio::co_spawn(io, adapter.run(core), asio::detached);
+    process.add_adapter(adapter);
+    process.start();
     while (!done.load()) io.run_one_for(std::chrono::milliseconds(5));
     adapter.stop();
-    dispatcher.stop();
+    process.dispatcher().stop();
     io.run_for(std::chrono::milliseconds(50));
   }
   server_io.stop();
   server_thread.join();
-  std::filesystem::remove(path);
-  std::filesystem::remove(path.string() + "-wal");
-  std::filesystem::remove(path.string() + "-shm");
   return report;
 }
 

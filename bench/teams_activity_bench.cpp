@@ -14,9 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <iostream>
-#include <unistd.h>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -29,10 +27,9 @@
 #include "adapters/teams/teams_adapter.hpp"
 #include "bot/core/bot.hpp"
 #include "bot/district/district.hpp"
-#include "bot/store/store.hpp"
+#include "tests/support/bot_process.hpp"
 #include "tests/support/fake_bot_connector.hpp"
 #include "tests/support/fake_bot_framework_auth.hpp"
-#include "workflows/router.hpp"
 #include "app/adapter_registry.hpp"
 
 namespace {
@@ -122,13 +119,10 @@ int main(int argc, char** argv) {
   adapter.listen();
   auto district = app::load_district(bot::sample_config_path().string(), std::cerr);
   if (!district) return 1;
-  auto db = std::filesystem::temp_directory_path() / ("hallpass-teams-bench-" + std::to_string(::getpid()) + ".db");
-  std::filesystem::remove(db);
-  auto store = bot::open_sqlite_store(db.string());
-  bot::SystemClock clock;
-  auto services = workflows::services_of(*district);
-  workflows::WorkflowRouter router(services);
-  bot::Bot core(services.config, services.prompts, router, *store, clock);
+  // Hallpass as a test Process, never started (the replies wait in the outbox), over a SQLite file
+  // in a folder of its own, removed with it (with the -wal and -shm).
+  test_support::Process process({.district = &*district});
+  bot::Bot& core = process.bot();
   core.start_up();
   CountingSink sink(with_core ? &core : nullptr);
   asio::co_spawn(io, adapter.run(sink), asio::detached);
@@ -176,9 +170,5 @@ int main(int argc, char** argv) {
   connector.stop();
   identity.stop();
   io.poll();
-  store.reset();
-  std::filesystem::remove(db);
-  std::filesystem::remove(db.string() + "-wal");
-  std::filesystem::remove(db.string() + "-shm");
   return failures == 0 ? 0 : 1;
 }

@@ -1,6 +1,6 @@
 // Slack's HTTP mode against real sockets on 127.0.0.1 (port 0): the test plays Slack with the
 // HTTP client, signing each request with the real HMAC, and the receiver hands what passes to the
-// real bot core (payload_to_inbound + Bot over the sample district and an SQLite store).
+// real bot core (payload_to_inbound + the Bot of a test Process over the sample district and a SQLite file).
 #include "adapters/slack/slack_http_receiver.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -25,8 +25,8 @@
 #include "adapters/common/http_client.hpp"
 #include "bot/core/bot.hpp"
 #include "tests/support/bot_harness.hpp"
+#include "tests/support/bot_process.hpp"
 #include "tests/support/slack_signing.hpp"
-#include "workflows/router.hpp"
 #include "app/adapter_registry.hpp"
 
 namespace {
@@ -230,11 +230,12 @@ struct World {
   }
 
   asio::io_context io;
-  std::unique_ptr<bot::Store> store = bot::open_sqlite_store(":memory:");
-  bot::ManualClock clock{test_support::la_time(2026, 11, 24, 10)};
-  workflows::Services services = workflows::services_of(district());
-  workflows::WorkflowRouter router{services};
-  bot::Bot core{services.config, services.prompts, router, *store, clock};
+  // Hallpass as a test Process (never started: the receiver hands events to its bot directly),
+  // over a SQLite file of its own, removed with it.
+  test_support::Process process{{.manual_start = test_support::la_time(2026, 11, 24, 10), .district = &district()}};
+  bot::Store* store = &process.store();
+  bot::ManualClock& clock = process.manual_clock();
+  bot::Bot& core = process.bot();
   Clock::time_point slack_now = clock.now();  // the receiver's clock
   int handler_calls = 0;
   std::unique_ptr<SlackHttpReceiver> receiver;

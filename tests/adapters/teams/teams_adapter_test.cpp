@@ -1,4 +1,4 @@
-// The Teams adapter with the real bot core, the outbox dispatcher and a SQLite file store, against
+// The Teams adapter in a test Process (the runtime as the product wires it, over a SQLite file), against
 // the fake Bot Framework identity (OpenID metadata, JWKS, token endpoint) and the fake Bot
 // Connector on 127.0.0.1. Activities are posted to the adapter's /api/messages over a real socket
 // with tokens the fake identity signs; what the bot posts is read back from the fake Connector.
@@ -8,20 +8,18 @@
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <filesystem>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
-#include <unistd.h>
 
 #include "adapters/common/http_client.hpp"
-#include "bot/core/outbox_dispatcher.hpp"
 #include "tests/support/bot_harness.hpp"
+#include "tests/support/bot_process.hpp"
 #include "tests/support/fake_bot_connector.hpp"
 #include "tests/support/fake_bot_framework_auth.hpp"
-#include "workflows/router.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "app/adapter_registry.hpp"
 
 namespace {
@@ -96,11 +94,7 @@ json submit_data(const json& activity, const std::string& name) {
 bool mentions(const json& activity, const std::string& text) { return activity.dump().find(text) != std::string::npos; }
 
 struct World {
-  World()
-      : db((std::filesystem::temp_directory_path() /
-            ("hallpass-teams-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".db"))
-               .string()) {
-    std::filesystem::remove(db);
+  World() {
     test_support::FakeBotFrameworkAuthOptions o;
     o.service_url = connector.service_url();
     identity.emplace(io, o);
@@ -113,11 +107,6 @@ struct World {
                           "ralvarez@sierravista.example.org"});
     connector.add_member({kOkafor, "Maya Okafor", "aad-okafor", "", "mokafor@sierravista.example.org"});
 
-    store = bot::open_sqlite_store(db);
-    services.emplace(workflows::services_of(district()));
-    router.emplace(*services);
-    core.emplace(services->config, services->prompts, *router, *store, clock);
-    dispatcher.emplace(io.get_executor(), *store, district().config, clock);
 
     adapters::teams::TeamsOptions t;
     t.auth = identity->auth_options();
@@ -127,31 +116,27 @@ struct World {
     t.connector.first_backoff = std::chrono::milliseconds(20);
     t.connector.max_backoff = std::chrono::milliseconds(100);
     t.server.port = 0;
-    bot::Store* s = store.get();
+    bot::Store* s = store;
     adapters::teams::ConversationReferences refs{
         .load = [s](const std::string& key) { return s->adapter_state(key); },
         .save = [s](const std::string& key, const std::string& value) { s->set_adapter_state(key, value); }};
     auto known = [](std::string_view user) { return district().config.person_by_handle("teams", user) != nullptr; };
-    adapter = std::make_unique<TeamsAdapter>(io.get_executor(), t, refs, known);
+    adapter = std::make_unique<TeamsAdapter>(process.io().get_executor(), t, refs, known);
     adapter->listen();
     client = std::make_unique<adapters::http::HttpClient>(io.get_executor(), adapter->url());
 
-    core->on_outbox_written(std::bind(&bot::OutboxDispatcher::notify, &*dispatcher));
-    dispatcher->add_adapter(*adapter);
-    dispatcher->recover();
-    core->start_up();
-    asio::co_spawn(io, dispatcher->run(), [this](std::exception_ptr e) { failure = failure ? failure : e; });
-    asio::co_spawn(io, adapter->run(*core), [this](std::exception_ptr e) { failure = failure ? failure : e; });
+    process.add_adapter(*adapter);
+    process.start();
   }
 
   ~World() {
-    dispatcher->stop();
+    process.dispatcher().stop();
     adapter->stop();
     client->close();
     connector.stop();
     rogue.stop();
     identity->stop();
-    for (int i = 0; i < 50 && io.poll() > 0; ++i) {
+    for (int i = 0; i < 50 && io.poll() + process.io().poll() > 0; ++i) {
     }
   }
 
@@ -159,6 +144,7 @@ struct World {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (!pred()) {
       if (failure) std::rethrow_exception(failure);
+      if (auto adapter_failure = process.failure()) std::rethrow_exception(adapter_failure);
       if (std::chrono::steady_clock::now() > deadline) {
         for (const auto& e : store->outbox_entries())
           WARN("outbox " << e.id << " " << int(e.state) << " " << e.channel << " " << e.last_error << " "
@@ -167,14 +153,18 @@ struct World {
           WARN("connector " << a.conversation_id << " " << a.activity.dump().substr(0, 300));
         FAIL("timed out waiting until " << what);
       }
-      io.run_one_for(std::chrono::milliseconds(5));
+      io.poll();
+      process.io().run_one_for(std::chrono::milliseconds(1));
     }
   }
 
   // Runs everything that is ready, and a little longer, so a second message would have arrived.
   void settle() {
     auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(150);
-    while (std::chrono::steady_clock::now() < until) io.run_one_for(std::chrono::milliseconds(5));
+    while (std::chrono::steady_clock::now() < until) {
+      io.poll();
+      process.io().run_one_for(std::chrono::milliseconds(1));
+    }
   }
 
   // POSTs the activity to /api/messages, signed by the fake Bot Framework unless told otherwise.
@@ -249,27 +239,17 @@ struct World {
 
   std::string bot_id() const { return "28:" + identity->options().app_id; }
 
-  static inline int counter = 0;
   long long next_id = 1795000000001LL;
   asio::io_context io;
   FakeBotConnector connector{io, ""};
   FakeBotConnector rogue{io, "", "/emea"};  // a service no validated activity ever named
   std::optional<FakeBotFrameworkAuth> identity;
-  std::string db;
-  // Declared before the store, so destroyed after it: the database is closed before its files go.
-  struct RemoveFiles {
-    const std::string& path;
-    ~RemoveFiles() {
-      std::error_code ignored;
-      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix, ignored);
-    }
-  } db_files{db};
-  std::unique_ptr<bot::Store> store;
-  bot::SystemClock clock;
-  std::optional<workflows::Services> services;
-  std::optional<workflows::WorkflowRouter> router;
-  std::optional<bot::Bot> core;
-  std::optional<bot::OutboxDispatcher> dispatcher;
+  // Declared before the Process, so removed after it: the database and its -wal and -shm.
+  test_support::TempDir dir{"teams"};
+  // One run of Hallpass on its own io_context; destroyed after the adapter and the client its
+  // handlers refer to (a destroyed io_context runs no handler).
+  test_support::Process process{{.db = dir.file("hallpass.db"), .district = &district()}};
+  bot::Store* store = &process.store();
   std::unique_ptr<TeamsAdapter> adapter;
   std::unique_ptr<adapters::http::HttpClient> client;
   std::exception_ptr failure;

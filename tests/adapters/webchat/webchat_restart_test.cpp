@@ -18,6 +18,7 @@
 #include "bot/core/outbox_dispatcher.hpp"
 #include "bot/store/store.hpp"
 #include "tests/support/bot_harness.hpp"
+#include "tests/support/bot_process.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/webchat_client.hpp"
 
@@ -344,22 +345,22 @@ TEST_CASE("web chat: what is kept is bounded per place, in memory and in the dat
 }
 
 // A database from before the web chat kept its messages: the core knows the thread's root, the
-// chat does not. Through the real outbox dispatcher and the sample district's prompts.
+// chat does not. Through the real outbox dispatcher and the sample district's prompts: those of
+// a test Process (never started; the test drains the outbox itself).
 struct Upgraded {
   explicit Upgraded(const std::string& db)
-      : store(bot::open_sqlite_store(db)),
-        clock(test_support::la_time(2026, 11, 25, 9)),
-        adapter(io, options(adapters::webchat::kDefaultKeptPerPlace), district.config, archive_of(*store)),
-        dispatcher(io.get_executor(), *store, district.config, clock) {
-    dispatcher.add_adapter(adapter);
-    dispatcher.use_prompts(district.prompts);
+      : process({.db = db, .manual_start = test_support::la_time(2026, 11, 25, 9)}),
+        adapter(io, options(adapters::webchat::kDefaultKeptPerPlace), district.config, archive_of(*store)) {
+    process.add_adapter(adapter);
   }
-  asio::io_context io;
-  const bot::District& district = test_support::sample_district();
-  std::unique_ptr<bot::Store> store;
-  bot::ManualClock clock;
+  // The Process (and its io_context) is destroyed last, after the adapter its handlers refer to.
+  test_support::Process process;
+  asio::io_context& io = process.io();
+  const bot::District& district = process.district();
+  bot::Store* store = &process.store();
+  bot::ManualClock& clock = process.manual_clock();
+  bot::OutboxDispatcher& dispatcher = process.dispatcher();
   WebchatAdapter adapter;
-  bot::OutboxDispatcher dispatcher;
   RecordingSink sink;
 };
 
