@@ -1,8 +1,9 @@
 #pragma once
-// HttpServer: a small HTTP/1.1 server for the adapters that platforms call (Teams' messaging
-// endpoint, Slack's Request URLs). Plain HTTP behind the district's
-// TLS reverse proxy, or HTTPS itself when a certificate and key are named. Slack's HTTP mode
-// (adapters/slack/slack_http_receiver) and Teams' messaging endpoint both run on it.
+// HttpServer: the one HTTP/1.1 listener of the adapters: for those that platforms call (Teams'
+// messaging endpoint, Slack's Request URLs) and for the web chat (its page, and the WebSocket
+// upgrade). Plain HTTP behind the district's TLS reverse proxy, or HTTPS itself when a
+// certificate and key are named. Slack's HTTP mode (adapters/slack/slack_http_receiver), Teams'
+// messaging endpoint and the web chat (adapters/webchat/webchat_adapter) all run on it.
 //
 // - Only the routes given exist ("*" as path or method: any). The method and path are checked on
 //   the request head, so a request to anything else is answered 404/405 before its body is read;
