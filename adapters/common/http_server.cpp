@@ -11,6 +11,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <array>
 #include <cctype>
 #include <fstream>
@@ -18,8 +19,10 @@
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
+#include "adapters/common/http_upgrade.hpp"
 #include "adapters/common/text.hpp"
 #include "bot/model/use_tuple.hpp"
 
@@ -69,7 +72,6 @@ std::string loggable(std::string_view value) {
 namespace {
 
 using bot::use_tuple;
-constexpr std::size_t kHeaderLimit = 16 * 1024;
 // After an early refusal (404, 405, 413) the rest of the request is read and dropped for at most
 // this long before closing: closing with unread data makes the kernel send a reset, and the
 // client may then lose the answer it was sent.
@@ -134,8 +136,8 @@ std::optional<ServerReply> refusal_by_head(const ServerState& s, const bhttp::re
   const std::string_view path = target.substr(0, target.find('?'));
   std::string allow;  // the methods of this path
   for (const auto& r : s.routes) {
-    if (r.path != path) continue;
-    if (r.method == std::string_view(head.method_string())) return std::nullopt;
+    if (r.path != "*" && r.path != path) continue;
+    if (r.method == "*" || r.method == std::string_view(head.method_string())) return std::nullopt;
     allow += (allow.empty() ? "" : ", ") + r.method;
   }
   if (allow.empty()) return text_reply(404, "Not found\n");
@@ -154,7 +156,8 @@ std::string sender_of(beast::tcp_stream& stream, const bhttp::request<bhttp::str
   return out;
 }
 
-ServerRequest to_request(bhttp::request<bhttp::string_body>&& req, std::string sender) {
+// The body is moved out unless the request is an upgrade, whose request goes on to on_upgrade.
+ServerRequest to_request(bhttp::request<bhttp::string_body>& req, std::string sender, bool upgrade) {
   ServerRequest out;
   out.method = std::string(req.method_string());
   out.target = std::string(req.target());
@@ -164,8 +167,9 @@ ServerRequest to_request(bhttp::request<bhttp::string_body>&& req, std::string s
     auto [it, inserted] = out.headers.emplace(name, std::string(field.value()));
     if (!inserted) it->second += ", " + std::string(field.value());  // repeated headers, as RFC 9110 joins them
   }
-  out.body = std::move(req.body());
+  out.body = upgrade ? req.body() : std::move(req.body());
   out.sender = std::move(sender);
+  out.upgrade = upgrade;
   return out;
 }
 
@@ -182,14 +186,19 @@ asio::awaitable<ServerReply> answer(StatePtr s, ServerRequest req) {
 
 template <class Stream>
 asio::awaitable<bool> write_reply(ServerState& s, Stream& stream, ServerReply reply, unsigned version,
-                                  bool keep_alive) {
+                                  bool keep_alive, bool head_request = false) {
   bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(reply.status), version};
   res.set(bhttp::field::server, "Hallpass");
+  for (const auto& [name, value] : s.options.reply_headers) res.set(name, value);
   for (const auto& [name, value] : reply.headers) res.set(name, value);
   if (!reply.content_type.empty()) res.set(bhttp::field::content_type, reply.content_type);
-  res.body() = std::move(reply.body);
   res.keep_alive(keep_alive);
-  res.prepare_payload();
+  if (head_request) {  // the length of what a GET would get, and no body
+    res.content_length(reply.body.size());
+  } else {
+    res.body() = std::move(reply.body);
+    res.prepare_payload();
+  }
   beast::get_lowest_layer(stream).expires_after(s.options.request_timeout);
   auto [ec, n] = co_await bhttp::async_write(stream, res, use_tuple);
   co_return !ec;
@@ -225,8 +234,24 @@ void end(beast::ssl_stream<beast::tcp_stream>& stream) {
   beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
 }
 
+// Hands an accepted upgrade's connection to on_upgrade, as a coroutine of its own; false when
+// there is none to hand it to (no on_upgrade, or TLS), which is the handler's mistake.
 template <class Stream>
-asio::awaitable<void> serve_requests(StatePtr s, Stream& stream, beast::flat_buffer& buffer) {
+bool hand_over(StatePtr s, std::uint64_t id, Stream& stream, bhttp::request<bhttp::string_body>& req) {
+  if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+    if (!s->options.on_upgrade) return false;
+    s->streams.erase(id);  // no longer the server's to close
+    stream.expires_never();
+    asio::co_spawn(s->executor, s->options.on_upgrade(Upgrade{std::move(stream), std::move(req)}),
+                   [name = s->options.name](std::exception_ptr e) { log_failure(name, e); });
+    return true;
+  } else {
+    return false;
+  }
+}
+
+template <class Stream>
+asio::awaitable<void> serve_requests(StatePtr s, std::uint64_t id, Stream& stream, beast::flat_buffer& buffer) {
   auto& tcp_layer = beast::get_lowest_layer(stream);
   for (;;) {
     // Between requests the idle timeout applies; once a request starts, the request timeout.
@@ -238,7 +263,7 @@ asio::awaitable<void> serve_requests(StatePtr s, Stream& stream, beast::flat_buf
     }
     tcp_layer.expires_after(s->options.request_timeout);
     bhttp::request_parser<bhttp::string_body> parser;
-    parser.header_limit(kHeaderLimit);
+    parser.header_limit(static_cast<std::uint32_t>(s->options.max_header_bytes));
     parser.body_limit(s->options.max_body_bytes);
     auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
     if (hec == bhttp::error::body_limit) {  // Content-Length over the limit
@@ -250,8 +275,14 @@ asio::awaitable<void> serve_requests(StatePtr s, Stream& stream, beast::flat_buf
 
     const auto& head = parser.get();
     const unsigned version = head.version();
+    const bool head_request = s->options.head_without_body && head.method() == bhttp::verb::head;
+    if (s->options.host_allowed && !s->options.host_allowed(head[bhttp::field::host])) {
+      co_await write_reply(*s, stream, text_reply(421, s->options.misdirected_text), version, false, head_request);
+      co_await linger(stream);
+      co_return;
+    }
     if (auto early = refusal_by_head(*s, head)) {
-      co_await write_reply(*s, stream, std::move(*early), version, false);
+      co_await write_reply(*s, stream, std::move(*early), version, false, head_request);
       co_await linger(stream);
       co_return;
     }
@@ -262,7 +293,7 @@ asio::awaitable<void> serve_requests(StatePtr s, Stream& stream, beast::flat_buf
     }
     auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
     if (bec == bhttp::error::body_limit) {  // a chunked body over the limit
-      co_await write_reply(*s, stream, text_reply(413, "Too large\n"), version, false);
+      co_await write_reply(*s, stream, text_reply(413, "Too large\n"), version, false, head_request);
       co_await linger(stream);
       co_return;
     }
@@ -270,11 +301,19 @@ asio::awaitable<void> serve_requests(StatePtr s, Stream& stream, beast::flat_buf
 
     bhttp::request<bhttp::string_body> req = parser.release();
     const bool keep_alive = req.keep_alive();
+    const bool upgrade = beast::websocket::is_upgrade(req);
     std::string sender = sender_of(tcp_layer, req);
     tcp_layer.expires_never();  // the handler's time is not the client's
-    ServerReply reply = co_await answer(s, to_request(std::move(req), std::move(sender)));
+    ServerReply reply = co_await answer(s, to_request(req, std::move(sender), upgrade));
     if (s->stopped) break;
-    if (!co_await write_reply(*s, stream, std::move(reply), version, keep_alive) || !keep_alive) break;
+    if (reply.upgrade) {
+      if (upgrade && hand_over(s, id, stream, req)) co_return;
+      spdlog::error("{} http: the reply to {} {} asked for an upgrade that cannot be made", s->options.name,
+                    std::string(req.method_string()), loggable(req.target()));
+      reply = text_reply(500, "Internal error\n");
+    }
+    const bool keep = keep_alive && !reply.close;
+    if (!co_await write_reply(*s, stream, std::move(reply), version, keep, head_request) || !keep) break;
   }
   end(stream);
 }
@@ -286,7 +325,7 @@ asio::awaitable<void> serve_connection(StatePtr s, tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
     s->streams[id] = &stream;
     StreamRegistration registration{*s, id};
-    co_await serve_requests(s, stream, buffer);
+    co_await serve_requests(s, id, stream, buffer);
     co_return;
   }
   beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *s->tls);
@@ -298,7 +337,7 @@ asio::awaitable<void> serve_connection(StatePtr s, tcp::socket socket) {
     spdlog::debug("{} http: TLS handshake failed: {}", s->options.name, ec.message());
     co_return;
   }
-  co_await serve_requests(s, stream, buffer);
+  co_await serve_requests(s, id, stream, buffer);
 }
 
 asio::awaitable<void> accept_loop(StatePtr s) {
@@ -340,6 +379,8 @@ void HttpServer::listen() {
   const auto& o = s.options;
   if (o.tls_certificate_file.empty() != o.tls_private_key_file.empty())
     throw std::invalid_argument(o.name + ": HTTPS needs both a certificate file and a private key file");
+  if (!o.tls_certificate_file.empty() && o.on_upgrade)
+    throw std::invalid_argument(o.name + ": upgrades (on_upgrade) are served over plain HTTP only");
   if (!o.tls_certificate_file.empty() && !s.tls) {
     const std::string chain = read_file(o.name, o.tls_certificate_file);
     const std::string key = read_file(o.name, o.tls_private_key_file);
@@ -381,7 +422,7 @@ std::string HttpServer::url() const {
 asio::awaitable<void> HttpServer::run() {
   if (state_->stopped) co_return;
   listen();
-  spdlog::info("{} http: listening on {}", state_->options.name, url());
+  if (state_->options.log_listening) spdlog::info("{} http: listening on {}", state_->options.name, url());
   co_await accept_loop(state_);
 }
 

@@ -1,12 +1,17 @@
 #pragma once
-// HttpServer: a small HTTP/1.1 server for the adapters that platforms call (Teams' messaging
-// endpoint, Slack's Request URLs). Plain HTTP behind the district's
-// TLS reverse proxy, or HTTPS itself when a certificate and key are named. Slack's HTTP mode
-// (adapters/slack/slack_http_receiver) and Teams' messaging endpoint both run on it.
+// HttpServer: the one HTTP/1.1 listener of the adapters: for those that platforms call (Teams'
+// messaging endpoint, Slack's Request URLs) and for the web chat (its page, and the WebSocket
+// upgrade). Plain HTTP behind the district's TLS reverse proxy, or HTTPS itself when a
+// certificate and key are named. Slack's HTTP mode (adapters/slack/slack_http_receiver), Teams'
+// messaging endpoint and the web chat (adapters/webchat/webchat_adapter) all run on it.
 //
-// - Only the routes given exist. The method and path are checked on the request head, so a
-//   request to anything else is answered 404/405 before its body is read; bodies over
-//   max_body_bytes are answered 413 unread.
+// - Only the routes given exist ("*" as path or method: any). The method and path are checked on
+//   the request head, so a request to anything else is answered 404/405 before its body is read;
+//   bodies over max_body_bytes are answered 413 unread.
+// - A server that must answer only to some host names (the web chat's guard against DNS
+//   rebinding) checks the Host header before routing: others get 421 and the connection closes.
+// - An upgrade request (WebSocket) reaches the handler like any other; when the reply accepts it,
+//   its connection is handed to ServerOptions::on_upgrade (adapters/common/http_upgrade.hpp).
 // - Each request that passes is handed to the handler with its body; what the handler returns is
 //   the answer. A handler that throws gives 500.
 // - Connections are kept alive and served concurrently, each with an idle and a request timeout,
@@ -28,6 +33,8 @@
 
 namespace adapters::http {
 
+struct Upgrade;  // a connection taken over by another protocol: adapters/common/http_upgrade.hpp
+
 struct ServerOptions {
   std::string name = "http";  // for log lines, e.g. "teams"
   // An IP address or "localhost". The default suits a reverse proxy on the same machine; a load
@@ -35,6 +42,7 @@ struct ServerOptions {
   std::string listen_address = "127.0.0.1";
   unsigned short port = 0;                   // 0: the OS picks one (see bound_port())
   std::size_t max_body_bytes = 1024 * 1024;  // larger bodies are answered 413
+  std::size_t max_header_bytes = 16 * 1024;  // a larger request head closes the connection
   std::size_t max_connections = 512;         // further connections are closed at once
   // How long a kept-alive connection may wait for its next request: longer than the usual load
   // balancer idle timeout (60 s), so the balancer, not Hallpass, closes idle connections and
@@ -45,11 +53,27 @@ struct ServerOptions {
   // Both set: serve HTTPS with this PEM certificate chain and private key.
   std::string tls_certificate_file;
   std::string tls_private_key_file;
+  // Whether run() logs the address it listens on (the web chat's caller prints it instead).
+  bool log_listening = true;
+
+  // When set, a request whose Host header this refuses is answered 421 with misdirected_text,
+  // before routing, and its connection is closed.
+  std::function<bool(std::string_view host)> host_allowed;
+  std::string misdirected_text = "Misdirected request\n";
+  // Headers on every reply, the handler's and the server's own (404, 405, 413, 421, 500).
+  std::vector<std::pair<std::string, std::string>> reply_headers;
+  // HEAD requests reach the handler (route them as "HEAD" or "*"), and every reply to one is sent
+  // with the Content-Length of its body but without the body, as HTTP wants.
+  bool head_without_body = false;
+  // Takes over the connection of an upgrade request whose reply says upgrade (plain HTTP only:
+  // listen() refuses it with TLS). Runs on the executor as its own coroutine; stop() no longer
+  // closes that connection, so the taker closes it on its own stop.
+  std::function<boost::asio::awaitable<void>(Upgrade)> on_upgrade;
 };
 
 struct ServerRoute {
-  std::string path;              // exact, without the query: "/api/messages"
-  std::string method = "POST";
+  std::string path;              // exact, without the query: "/api/messages"; "*": any path
+  std::string method = "POST";   // "*": any method
 };
 
 struct ServerRequest {
@@ -59,6 +83,7 @@ struct ServerRequest {
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
   std::string sender;  // the peer address (and what X-Forwarded-For says), for logs
+  bool upgrade = false;  // a WebSocket upgrade request (GET with Connection: upgrade, Upgrade: websocket)
 
   // The header's value, or "" when absent. name in lower case.
   std::string header(const std::string& name) const {
@@ -72,6 +97,8 @@ struct ServerReply {
   std::string content_type;  // empty: no body
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // more response headers (name, value)
+  bool close = false;    // close the connection after this reply
+  bool upgrade = false;  // to an upgrade request: hand its connection to ServerOptions::on_upgrade
 };
 
 ServerReply text_reply(int status, std::string body);

@@ -3,8 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/ip/address.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -12,6 +10,7 @@
 #include <boost/beast/websocket.hpp>
 #include <chrono>
 #include <deque>
+#include <limits>
 #include <map>
 #include <optional>
 #include <random>
@@ -22,6 +21,7 @@
 
 #include "adapters/common/endpoint_url.hpp"
 #include "adapters/common/http_server.hpp"
+#include "adapters/common/http_upgrade.hpp"
 #include "adapters/webchat/embedded_assets.hpp"
 #include "adapters/webchat/webchat_history.hpp"
 #include "adapters/webchat/webchat_protocol.hpp"
@@ -34,7 +34,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
-using asio::ip::tcp;
 
 namespace {
 
@@ -94,7 +93,6 @@ struct WebchatServer {
       : io(io_context),
         options(std::move(opts)),
         config(cfg),
-        acceptor(io_context),
         bootstrap(bootstrap_json(cfg, options.max_message_bytes, options.page_strings)),
         history(run_ref_prefix(), options.kept_per_place),
         archive(std::move(store)) {
@@ -105,8 +103,7 @@ struct WebchatServer {
   asio::io_context& io;
   WebchatOptions options;
   const bot::DistrictConfig& config;
-  tcp::acceptor acceptor;
-  bool loopback_only = true;
+  std::optional<adapters::http::HttpServer> listener;  // the listener, once listen() succeeded
   std::string bootstrap;
   std::set<std::string, std::less<>> channels;  // the config's, and any delivered to
   WebchatHistory history;
@@ -114,7 +111,7 @@ struct WebchatServer {
   bot::EventSink* sink = nullptr;
   bool stopped = false;
   std::uint64_t next_connection = 1;
-  std::map<std::uint64_t, beast::tcp_stream*> streams;  // open connections, closed by stop()
+  std::map<std::uint64_t, beast::tcp_stream*> streams;  // open WebSockets, closed by stop()
   std::vector<std::shared_ptr<Session>> sessions;
   std::set<std::string> echoed;  // event ids of typed messages already shown
   std::deque<std::string> echoed_order;
@@ -266,8 +263,7 @@ struct WebchatServer {
 
   void close_all() {
     stopped = true;
-    boost::system::error_code ignored;
-    acceptor.close(ignored);
+    if (listener) listener->stop();  // the listener and the HTTP connections
     for (auto& [id, stream] : streams) stream->close();
     for (auto& s : sessions) {
       s->closing = true;
@@ -286,27 +282,6 @@ struct StreamRegistration {
   std::uint64_t id;
   ~StreamRegistration() { impl.streams.erase(id); }
 };
-
-http::response<http::string_body> make_response(const HttpReply& reply, unsigned version,
-                                                bool keep_alive, bool head) {
-  http::response<http::string_body> res{static_cast<http::status>(reply.status), version};
-  res.set(http::field::server, "Hallpass");
-  res.set(http::field::content_type, reply.content_type);
-  res.set(http::field::cache_control, "no-cache");
-  res.set("X-Content-Type-Options", "nosniff");
-  res.set("Content-Security-Policy", kContentSecurityPolicy);
-  res.set("Referrer-Policy", "no-referrer");
-  res.set("X-Frame-Options", "DENY");
-  if (!reply.allow.empty()) res.set(http::field::allow, reply.allow);
-  res.keep_alive(keep_alive);
-  if (head) {
-    res.content_length(reply.body.size());
-  } else {
-    res.body() = reply.body;
-    res.prepare_payload();
-  }
-  return res;
-}
 
 asio::awaitable<void> write_loop(std::shared_ptr<Session> s) {
   while (!s->closing) {
@@ -397,85 +372,65 @@ asio::awaitable<void> serve_websocket(ServerPtr impl, std::uint64_t id, beast::t
   std::erase(impl->sessions, s);
 }
 
-asio::awaitable<bool> write_reply(beast::tcp_stream& stream, HttpReply reply, unsigned version,
-                                  bool keep_alive, bool head) {
-  auto res = make_response(reply, version, keep_alive, head);
-  auto [ec, n] = co_await http::async_write(stream, res, use_tuple);
-  co_return !ec;
-}
-
-HttpReply plain_reply(unsigned status, std::string body) {
-  HttpReply reply;
-  reply.status = status;
-  reply.content_type = "text/plain; charset=utf-8";
-  reply.body = std::move(body);
+// Refusals of an upgrade close the connection: whatever sent them is not the web chat's page.
+adapters::http::ServerReply refusal(int status, std::string body) {
+  adapters::http::ServerReply reply = adapters::http::text_reply(status, std::move(body));
+  reply.close = true;
   return reply;
 }
 
-asio::awaitable<void> serve_connection(ServerPtr impl, tcp::socket socket) {
-  const std::uint64_t id = impl->next_connection++;
-  beast::tcp_stream stream(std::move(socket));
-  impl->streams[id] = &stream;
-  StreamRegistration registration{*impl, id};
-  beast::flat_buffer buffer;
-
-  for (;;) {
-    http::request_parser<http::string_body> parser;
-    parser.header_limit(16 * 1024);
-    parser.body_limit(16 * 1024);
-    stream.expires_after(kHttpTimeout);
-    auto [ec, n] = co_await http::async_read(stream, buffer, parser, use_tuple);
-    if (ec) break;  // closed by the browser, timed out, or not HTTP
-    http::request<http::string_body> req = parser.release();
-    const std::string host(req[http::field::host]);
-    const bool head = req.method() == http::verb::head;
-
-    // Refusals close the connection: whatever sent them is not the web chat's page.
-    std::optional<HttpReply> refusal;
-    if (!host_allowed(host, impl->loopback_only)) {
-      refusal =
-          plain_reply(421, "This web chat answers at http://127.0.0.1 (or localhost) only.\n");
-    } else if (websocket::is_upgrade(req) && target_path(req.target()) != "/ws") {
-      refusal = plain_reply(404, "Not found.\n");
-    } else if (websocket::is_upgrade(req) && !origin_allowed(req[http::field::origin], host)) {
-      refusal = plain_reply(403, "The web chat accepts connections from its own page only.\n");
-    }
-    if (refusal) {
-      co_await write_reply(stream, std::move(*refusal), req.version(), false, head);
-      break;
-    }
-    if (websocket::is_upgrade(req)) {
-      stream.expires_never();  // the websocket has its own timeouts
-      co_await serve_websocket(impl, id, std::move(stream), std::move(req));
-      co_return;
-    }
-
-    HttpReply reply =
-        route_request(req.method_string(), req.target(), embedded_assets(), impl->bootstrap);
-    const bool keep_alive = req.keep_alive();
-    bool ok = false;
-    ok = co_await write_reply(stream, std::move(reply), req.version(), keep_alive, head);
-    if (!ok || !keep_alive) break;
+// Every HTTP request: the page, its assets and the bootstrap (webchat_routes.hpp), or the
+// checks before a WebSocket upgrade. The Host header was checked by the listener already.
+adapters::http::ServerReply answer_http(const adapters::http::ServerRequest& req, const std::string& bootstrap) {
+  if (req.upgrade) {
+    if (target_path(req.target) != "/ws") return refusal(404, "Not found.\n");
+    if (!origin_allowed(req.header("origin"), req.header("host")))
+      return refusal(403, "The web chat accepts connections from its own page only.\n");
+    adapters::http::ServerReply accept;
+    accept.upgrade = true;
+    return accept;
   }
-  boost::system::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  HttpReply routed = route_request(req.method, req.target, embedded_assets(), bootstrap);
+  adapters::http::ServerReply reply{static_cast<int>(routed.status), std::move(routed.content_type),
+                                    std::move(routed.body)};
+  if (!routed.allow.empty()) reply.headers.emplace_back("Allow", std::move(routed.allow));
+  return reply;
 }
 
-asio::awaitable<void> accept_loop(ServerPtr impl) {
-  for (;;) {
-    auto [ec, socket] = co_await impl->acceptor.async_accept(use_tuple);
-    if (impl->stopped || ec == asio::error::operation_aborted) break;
-    if (ec) {
-      // Out of file descriptors and the like: wait a little rather than spin.
-      spdlog::warn("web chat: accept failed: {}", ec.message());
-      asio::steady_timer pause(impl->io, std::chrono::milliseconds(200));
-      auto [wait_ec] = co_await pause.async_wait(use_tuple);
-      if (wait_ec) break;
-      continue;
-    }
-    asio::co_spawn(impl->io, serve_connection(impl, std::move(socket)), log_failure);
+// An accepted upgrade, handed over by the listener. A function, not a lambda, so what it needs
+// is in its own frame (the listener may be gone before it runs).
+asio::awaitable<void> take_websocket(std::weak_ptr<WebchatServer> weak, adapters::http::Upgrade upgrade) {
+  ServerPtr impl = weak.lock();
+  if (!impl) co_return;
+  const std::uint64_t id = impl->next_connection++;
+  StreamRegistration registration{*impl, id};
+  co_await serve_websocket(impl, id, std::move(upgrade.stream), std::move(upgrade.request));
+}
+
+// The listener's options: as the web chat has always answered (the security headers on every
+// reply, HEAD as GET without the body, 16 KB requests, 30 s to send one, no connection cap).
+adapters::http::ServerOptions listener_options(const WebchatOptions& o, bool loopback_only) {
+  adapters::http::ServerOptions out;
+  out.name = "web chat";
+  out.listen_address = o.listen_address;
+  out.port = o.port;
+  out.max_header_bytes = 16 * 1024;
+  out.max_body_bytes = 16 * 1024;
+  out.max_connections = std::numeric_limits<std::size_t>::max();
+  out.idle_timeout = kHttpTimeout;
+  out.request_timeout = kHttpTimeout;
+  out.log_listening = false;  // the caller prints the page's address
+  if (loopback_only) {  // DNS rebinding: a loopback server answers to loopback host names only
+    out.host_allowed = [](std::string_view host) { return host_allowed(host, true); };
+    out.misdirected_text = "This web chat answers at http://127.0.0.1 (or localhost) only.\n";
   }
-  impl->close_all();
+  out.reply_headers = {{"Cache-Control", "no-cache"},
+                       {"X-Content-Type-Options", "nosniff"},
+                       {"Content-Security-Policy", std::string(kContentSecurityPolicy)},
+                       {"Referrer-Policy", "no-referrer"},
+                       {"X-Frame-Options", "DENY"}};
+  out.head_without_body = true;
+  return out;
 }
 
 }  // namespace
@@ -487,28 +442,31 @@ WebchatAdapter::WebchatAdapter(asio::io_context& io, WebchatOptions options,
 WebchatAdapter::~WebchatAdapter() { stop(); }
 
 void WebchatAdapter::listen() {
-  if (server_->acceptor.is_open()) return;
-  const asio::ip::address ip = adapters::http::listen_ip("web chat", server_->options.listen_address, "127.0.0.1");
-  server_->loopback_only = adapters::http::is_loopback_host(server_->options.listen_address);
-  const tcp::endpoint endpoint(ip, server_->options.port);
-  boost::system::error_code ec;
-  server_->acceptor.open(endpoint.protocol(), ec);
-  if (!ec) server_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) server_->acceptor.bind(endpoint, ec);
-  if (!ec) server_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    boost::system::error_code ignored;
-    server_->acceptor.close(ignored);
-    throw boost::system::system_error(ec, "web chat");
+  if (server_->listener) return;
+  // The web chat's own message for an address that is not one (its hint: loopback).
+  adapters::http::listen_ip("web chat", server_->options.listen_address, "127.0.0.1");
+  const bool loopback_only = adapters::http::is_loopback_host(server_->options.listen_address);
+  std::weak_ptr<WebchatServer> weak = server_;
+  auto options = listener_options(server_->options, loopback_only);
+  options.on_upgrade = [weak](adapters::http::Upgrade upgrade) { return take_websocket(weak, std::move(upgrade)); };
+  adapters::http::HttpServer& listener = server_->listener.emplace(
+      server_->io.get_executor(), std::move(options),
+      std::vector<adapters::http::ServerRoute>{{"*", "*"}},
+      [bootstrap = server_->bootstrap](adapters::http::ServerRequest req) -> asio::awaitable<adapters::http::ServerReply> {
+        co_return answer_http(req, bootstrap);
+      });
+  try {
+    listener.listen();
+  } catch (const boost::system::system_error& e) {
+    server_->listener.reset();
+    throw boost::system::system_error(e.code(), "web chat");  // the message the web chat always gave
+  } catch (...) {
+    server_->listener.reset();
+    throw;
   }
 }
 
-unsigned short WebchatAdapter::bound_port() const {
-  if (!server_->acceptor.is_open()) return 0;
-  boost::system::error_code ec;
-  auto endpoint = server_->acceptor.local_endpoint(ec);
-  return ec ? 0 : endpoint.port();
-}
+unsigned short WebchatAdapter::bound_port() const { return server_->listener ? server_->listener->bound_port() : 0; }
 
 std::string WebchatAdapter::url() const { return adapters::http::local_url("http", server_->options.listen_address, bound_port()) + "/"; }
 
@@ -516,7 +474,8 @@ asio::awaitable<void> WebchatAdapter::run(bot::EventSink& sink) {
   if (server_->stopped) co_return;
   listen();
   server_->sink = &sink;
-  co_await accept_loop(server_);
+  co_await server_->listener->run();
+  server_->close_all();
 }
 
 asio::awaitable<bot::SendResult> WebchatAdapter::send(bot::Delivery delivery) {

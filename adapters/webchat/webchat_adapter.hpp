@@ -1,5 +1,6 @@
 #pragma once
-// WebchatAdapter: the built-in web chat of `hallpass demo`. An HTTP server that serves the
+// WebchatAdapter: the built-in web chat of `hallpass demo`. An HTTP server (the adapters' one
+// listener, adapters/common/http_server) that serves the
 // embedded page (adapters/webchat/static/) and GET /api/bootstrap, and a WebSocket endpoint
 // /ws?person=<id> through which the page plays any person of the directory. The web chat is its
 // own platform: it keeps the message history (webchat_history.hpp), bounded per place, in memory
