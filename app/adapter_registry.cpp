@@ -45,16 +45,17 @@ adapters::KeptMessages kept_in(bot::KeptMessageStore& store, const std::string& 
                 for (auto& m : store.kept_messages(platform)) kept.push_back({m.place, m.ref, m.body});
                 return kept;
               },
-          .save = [&store, platform](const adapters::KeptMessage& m, std::size_t keep) {
-            store.keep_message(platform, {m.place, m.ref, m.body}, keep);
-          }};
+          .save =
+              [&store, platform](const adapters::KeptMessage& m, std::size_t keep) {
+                store.keep_message(platform, {m.place, m.ref, m.body}, keep);
+              }};
 }
 
 }  // namespace
 
 std::optional<std::vector<std::unique_ptr<bot::Adapter>>> make_adapters(
-    boost::asio::io_context& io, const bot::District& district, bot::DeliveryStore& store, const AdapterOverrides& overrides,
-    std::ostream& out, std::ostream& err, const Registry& registry) {
+    boost::asio::io_context& io, const bot::District& district, bot::DeliveryStore& store,
+    const AdapterOverrides& overrides, std::ostream& out, std::ostream& err, const Registry& registry) {
   const auto& config = district.config;
   std::vector<const adapters::AdapterRegistration*> enabled;
   for (const auto& r : registry) {
@@ -63,8 +64,8 @@ std::optional<std::vector<std::unique_ptr<bot::Adapter>>> make_adapters(
     if (on) enabled.push_back(&r);
   }
   for (const auto& [name, settings] : config.adapters)
-    if (settings.enabled && std::none_of(registry.begin(), registry.end(),
-                                         [&](const auto& r) { return r.rules.name == name; })) {
+    if (settings.enabled &&
+        std::none_of(registry.begin(), registry.end(), [&](const auto& r) { return r.rules.name == name; })) {
       err << "hallpass: the " << name << " adapter is enabled in " << config.file.string()
           << " but this build of Hallpass does not include it. Set adapters." << name
           << ".enabled: false, or use the web chat.\n";
@@ -86,7 +87,8 @@ std::optional<std::vector<std::unique_ptr<bot::Adapter>>> make_adapters(
                                  .kept = kept_in(store, r->rules.name),
                                  .out = out,
                                  .warn = err};
-    if (auto it = config.adapters.find(r->rules.name); it != config.adapters.end()) start.settings = it->second.settings;
+    if (auto it = config.adapters.find(r->rules.name); it != config.adapters.end())
+      start.settings = it->second.settings;
     if (r->rules.built_in)
       for (const auto& [key, value] : overrides.web) start.settings[key] = value;
     try {

@@ -34,8 +34,11 @@ struct AdapterOverrides {
 // Makes every enabled adapter, in delivery priority order, each seeing only its own state in the
 // store (never the store). Prints each one's start-up line to `out`. On a failure, prints one
 // sentence to `err` and returns nothing: none is started.
-std::optional<std::vector<std::unique_ptr<bot::Adapter>>> make_adapters(
-    boost::asio::io_context& io, const bot::District& district, bot::DeliveryStore& store, const AdapterOverrides& overrides,
-    std::ostream& out, std::ostream& err, const Registry& registry = adapter_registry());
+std::optional<std::vector<std::unique_ptr<bot::Adapter>>> make_adapters(boost::asio::io_context& io,
+                                                                        const bot::District& district,
+                                                                        bot::DeliveryStore& store,
+                                                                        const AdapterOverrides& overrides,
+                                                                        std::ostream& out, std::ostream& err,
+                                                                        const Registry& registry = adapter_registry());
 
 }  // namespace app

@@ -10,11 +10,11 @@
 #include <optional>
 #include <vector>
 
-#include "bot/model/adapter.hpp"
 #include "bot/core/bot.hpp"
-#include "bot/district/district.hpp"
 #include "bot/core/outbox_dispatcher.hpp"
 #include "bot/core/scheduler.hpp"
+#include "bot/district/district.hpp"
+#include "bot/model/adapter.hpp"
 #include "workflows/router.hpp"
 
 namespace bot {

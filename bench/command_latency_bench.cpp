@@ -2,19 +2,19 @@
 // (the moment an adapter may acknowledge the platform): p50/p99 over a real SQLite file in WAL mode.
 //
 //   build/bench/command_latency_bench [N]      (default N = 2000 requests filed and endorsed)
+#include <unistd.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
-#include <unistd.h>
 
+#include "app/adapter_registry.hpp"
 #include "bot/core/bot.hpp"
 #include "bot/district/district.hpp"
 #include "bot/store/store.hpp"
-#include "workflows/router.hpp"
-#include "app/adapter_registry.hpp"
 #include "tests/support/bot_process.hpp"
+#include "workflows/router.hpp"
 
 namespace {
 
@@ -57,13 +57,19 @@ int main(int argc, char** argv) {
   for (int i = 0; i < n; ++i) {
     std::string who = teachers[i % 2];
     handle(start, {.actor = who, .kind = bot::InboundKind::command, .text = "request"});
-    handle(platforms, {.actor = who, .kind = bot::InboundKind::form_submission, .form_id = "request.platforms",
-                       .values = {{"platforms", "instagram,youtube"}, {"audience", "parents"}, {"students_interact", "no"}}});
-    handle(objectives, {.actor = who, .kind = bot::InboundKind::form_submission, .form_id = "request.objectives",
+    handle(platforms,
+           {.actor = who,
+            .kind = bot::InboundKind::form_submission,
+            .form_id = "request.platforms",
+            .values = {{"platforms", "instagram,youtube"}, {"audience", "parents"}, {"students_interact", "no"}}});
+    handle(objectives, {.actor = who,
+                        .kind = bot::InboundKind::form_submission,
+                        .form_id = "request.objectives",
                         .values = {{"objectives.instagram", "Class news"}, {"objectives.youtube", "Concert videos"}}});
     handle(confirm, {.actor = who, .kind = bot::InboundKind::action, .action_id = "confirm"});
     std::string id = store->requests_of(who).back().id;
-    handle(endorse, {.actor = "r.alvarez", .kind = bot::InboundKind::action, .action_id = "endorse", .action_value = id});
+    handle(endorse,
+           {.actor = "r.alvarez", .kind = bot::InboundKind::action, .action_id = "endorse", .action_value = id});
     if (i % 10 == 0) {
       handle(status, {.actor = who, .kind = bot::InboundKind::command, .text = "status"});
       handle(queue, {.actor = "m.okafor", .kind = bot::InboundKind::command, .text = "queue"});

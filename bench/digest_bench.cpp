@@ -17,8 +17,8 @@
 #include "bot/district/district_calendar.hpp"
 #include "bot/district/prompts.hpp"
 #include "bot/store/store.hpp"
-#include "workflows/digest.hpp"
 #include "tests/support/bot_process.hpp"
+#include "workflows/digest.hpp"
 #include "workflows/router.hpp"
 
 namespace {
@@ -26,9 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 long peak_rss_mb() {
   rusage u{};
@@ -42,26 +40,38 @@ bot::DistrictConfig make_config(int people) {
   c.name = "Bench Unified";
   c.superintendent = "sup";
   c.designees = {"designee"};
-  c.superintendent_place = {.id = "superintendent", .name = "Superintendent's office",
-                            .addresses = {{"web", "#superintendent"}}};
-  c.people.push_back({.id = "sup", .name = "Superintendent", .roles = {bot::Role::superintendent},
-                      .handles = {{"web", "sup"}}});
-  c.people.push_back({.id = "designee", .name = "Designee", .language = "es", .roles = {bot::Role::designee},
+  c.superintendent_place = {
+      .id = "superintendent", .name = "Superintendent's office", .addresses = {{"web", "#superintendent"}}};
+  c.people.push_back(
+      {.id = "sup", .name = "Superintendent", .roles = {bot::Role::superintendent}, .handles = {{"web", "sup"}}});
+  c.people.push_back({.id = "designee",
+                      .name = "Designee",
+                      .language = "es",
+                      .roles = {bot::Role::designee},
                       .handles = {{"web", "designee"}}});
   const int sites = people / 10;
   for (int s = 0; s < sites; ++s) {
     std::string site = "s" + std::to_string(s), principal = "p" + std::to_string(s);
-    c.sites.push_back({.id = site, .name = "School " + std::to_string(s), .principals = {principal},
-                       .approvals = {.id = "site:" + site, .name = "School " + std::to_string(s) + " approvals",
+    c.sites.push_back({.id = site,
+                       .name = "School " + std::to_string(s),
+                       .principals = {principal},
+                       .approvals = {.id = "site:" + site,
+                                     .name = "School " + std::to_string(s) + " approvals",
                                      .addresses = {{"web", "#" + site}}}});
-    c.people.push_back({.id = principal, .name = "Principal " + std::to_string(s),
-                        .language = s % 3 == 0 ? "es" : "en", .roles = {bot::Role::principal}, .site = site,
+    c.people.push_back({.id = principal,
+                        .name = "Principal " + std::to_string(s),
+                        .language = s % 3 == 0 ? "es" : "en",
+                        .roles = {bot::Role::principal},
+                        .site = site,
                         .handles = {{"web", principal}}});
   }
   for (int e = 0; e < people - sites; ++e)
-    c.people.push_back({.id = "e" + std::to_string(e), .name = "Employee " + std::to_string(e),
-                        .language = e % 4 == 0 ? "es" : "en", .roles = {bot::Role::employee},
-                        .site = "s" + std::to_string(e % sites), .handles = {{"web", "e" + std::to_string(e)}}});
+    c.people.push_back({.id = "e" + std::to_string(e),
+                        .name = "Employee " + std::to_string(e),
+                        .language = e % 4 == 0 ? "es" : "en",
+                        .roles = {bot::Role::employee},
+                        .site = "s" + std::to_string(e % sites),
+                        .handles = {{"web", "e" + std::to_string(e)}}});
   return c;
 }
 
@@ -96,7 +106,7 @@ int main(int argc, char** argv) {
       bot::Request r;
       r.id = "R-" + std::to_string(100'001 + i);
       int kind = (i / std::max(sites, 1)) % 20;  // each run of `sites` requests covers every site
-      r.state = kind < 12 ? bot::RequestState::pending_site
+      r.state = kind < 12   ? bot::RequestState::pending_site
                 : kind < 17 ? bot::RequestState::pending_decision
                             : bot::RequestState::needs_info;
       int requester = r.state == bot::RequestState::needs_info ? info_count++ % employees : i % employees;
@@ -113,8 +123,8 @@ int main(int argc, char** argv) {
     }
     tx->commit();
   }
-  std::printf("setup: %d people (%d sites), %d open requests written in %.2f s\n", static_cast<int>(config.people.size()),
-              sites, items, seconds_since(t0));
+  std::printf("setup: %d people (%d sites), %d open requests written in %.2f s\n",
+              static_cast<int>(config.people.size()), sites, items, seconds_since(t0));
 
   auto t1 = Clock::now();
   size_t loaded = store->open_requests().size();
@@ -131,8 +141,8 @@ int main(int argc, char** argv) {
     messages = fx.messages.size();
     for (const auto& o : fx.messages)
       for (const auto& b : o.message.blocks) bytes += b.text.size();
-    std::printf("dry run: %d digests + %zu summary, %.1f MB of text, in %.2f s\n", n, messages - n,
-                bytes / 1e6, seconds_since(t2));
+    std::printf("dry run: %d digests + %zu summary, %.1f MB of text, in %.2f s\n", n, messages - n, bytes / 1e6,
+                seconds_since(t2));
   }
 
   // The real night: the digest timer fires through the bot core and the outbox is written.

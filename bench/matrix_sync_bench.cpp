@@ -2,6 +2,7 @@
 // queues N "!socialmedia help" commands; the adapter syncs them into a sink that counts them.
 // Measures the adapter's sync, parsing and hand-over, not the workflows (see command_latency_bench).
 // Usage: matrix_sync_bench [commands=2000] [per_batch=50]
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -9,7 +10,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
-#include <spdlog/spdlog.h>
 #include <string>
 
 #include "adapters/matrix/matrix_adapter.hpp"
@@ -35,8 +35,8 @@ int main(int argc, char** argv) {
   boost::asio::io_context io;
   test_support::FakeMatrixServer server(io, "@hallpass:bench", "bench-token");
   server.add_room("!room:bench");
-  adapters::matrix::MatrixOptions o{.homeserver = server.origin(), .access_token = "bench-token",
-                                    .user_id = "@hallpass:bench", .device_id = "BENCH"};
+  adapters::matrix::MatrixOptions o{
+      .homeserver = server.origin(), .access_token = "bench-token", .user_id = "@hallpass:bench", .device_id = "BENCH"};
   o.sync_timeout_ms = 50;
   std::optional<std::string> token;
   adapters::matrix::SyncCheckpoint cp{.load = [&token] { return token; },

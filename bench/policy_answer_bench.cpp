@@ -98,8 +98,8 @@ std::vector<bot::PolicyDocumentRef> generate_corpus(const std::filesystem::path&
     const auto file = dir / (id + ".md");
     std::ofstream out(file, std::ios::binary);
     out << "---\nid: " << id << "\ntitle: Generated Policy " << d << "\ncitation: Generated BP " << d
-        << "\nsource: recombined from the project's policy documents\ndate: 2024-01-01\n---\n\n# Generated Policy "
-        << d << "\n\n";
+        << "\nsource: recombined from the project's policy documents\ndate: 2024-01-01\n---\n\n# Generated Policy " << d
+        << "\n\n";
     for (int s = 0; s < kSectionsPerDocument; ++s) {
       out << "## " << (s + 1) << ". Section " << (s + 1) << "\n\n";
       for (int p = 0; p < kPassagesPerSection; ++p) {
@@ -126,7 +126,8 @@ std::vector<bot::PolicyDocumentRef> generate_corpus(const std::filesystem::path&
     q << "clauses:\n";
     for (const auto& passage : parsed->passages) {
       q << "  - id: " << passage.id << "\n    verdict: info\n    en:\n";
-      for (int n = 0; n < kQuestionsPerGeneratedPassage; ++n) q << "      - " << yaml_quoted(questions[pick_question(rng)]) << "\n";
+      for (int n = 0; n < kQuestionsPerGeneratedPassage; ++n)
+        q << "      - " << yaml_quoted(questions[pick_question(rng)]) << "\n";
     }
     docs.push_back({id, file});
   }
@@ -147,8 +148,8 @@ Figures measure(const std::vector<bot::PolicyDocumentRef>& docs, const std::vect
   Figures f;
   std::string error;
   const auto start = Clock::now();
-  auto lib = bot::PolicyLibrary::load(docs, {kRoot / "config/vocabulary.yaml", kRoot / "config/spanish_terms.yaml"},
-                                      error);
+  auto lib =
+      bot::PolicyLibrary::load(docs, {kRoot / "config/vocabulary.yaml", kRoot / "config/spanish_terms.yaml"}, error);
   f.load_ms = ms_since(start);
   if (!lib) {
     std::fprintf(stderr, "cannot load the policies: %s\n", error.c_str());
@@ -177,8 +178,8 @@ Figures measure(const std::vector<bot::PolicyDocumentRef>& docs, const std::vect
 }
 
 void print(const char* name, const Figures& f) {
-  std::printf("%-26s %6zu passages  load %8.1f ms  answers %5zu  p50 %9.1f us  p99 %9.1f us  mean %9.1f us\n",
-              name, f.passages, f.load_ms, f.answers, f.p50_us, f.p99_us, f.mean_us);
+  std::printf("%-26s %6zu passages  load %8.1f ms  answers %5zu  p50 %9.1f us  p99 %9.1f us  mean %9.1f us\n", name,
+              f.passages, f.load_ms, f.answers, f.p50_us, f.p99_us, f.mean_us);
 }
 
 }  // namespace
@@ -190,14 +191,13 @@ int main() {
   print("4 district documents", small);
 
   std::string error;
-  auto lib = bot::PolicyLibrary::load(real, {kRoot / "config/vocabulary.yaml", kRoot / "config/spanish_terms.yaml"},
-                                      error);
+  auto lib =
+      bot::PolicyLibrary::load(real, {kRoot / "config/vocabulary.yaml", kRoot / "config/spanish_terms.yaml"}, error);
   // The load above also parses the documents and the YAML vocabulary; the index alone:
   constexpr int kBuilds = 20;
   const auto b = Clock::now();
   for (int i = 0; i < kBuilds; ++i) bot::PolicyIndex index((*lib)->passages());
-  std::printf("%-26s FTS5 index build %.2f ms (mean of %d)\n", "4 district documents", ms_since(b) / kBuilds,
-              kBuilds);
+  std::printf("%-26s FTS5 index build %.2f ms (mean of %d)\n", "4 district documents", ms_since(b) / kBuilds, kBuilds);
   // The same questions again, one of them 39,000 characters: the longest a Slack message carries.
   std::string long_question;
   while (long_question.size() < 39000) long_question += "can I friend a parent on facebook or post photos of students ";

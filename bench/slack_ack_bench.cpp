@@ -6,27 +6,27 @@
 // Reports throughput and the ack latency Slack would see (envelope written → ack read), p50/p99/max.
 //
 //   build/bench/slack_ack_bench [N=2000] [rate=200] [rate=1000] …
+#include <spdlog/spdlog.h>
+#include <algorithm>
+#include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
-#include <spdlog/spdlog.h>
 #include <thread>
 #include <vector>
 
 #include "adapters/slack/slack_adapter.hpp"
+#include "app/adapter_registry.hpp"
 #include "bot/district/district.hpp"
 #include "tests/support/bot_process.hpp"
 #include "tests/support/fake_slack_server.hpp"
-#include "app/adapter_registry.hpp"
 
 namespace {
 
@@ -59,7 +59,8 @@ asio::awaitable<void> sleep_until(asio::any_io_executor ex, SteadyClock::time_po
 asio::awaitable<void> drive(test_support::FakeSlackServer* server, std::vector<std::string> users, long n, double rate,
                             Report* report, std::atomic<bool>* done) {
   auto ex = co_await asio::this_coro::executor;
-  while (server->open_connections().size() < 2) co_await sleep_until(ex, SteadyClock::now() + std::chrono::milliseconds(1));
+  while (server->open_connections().size() < 2)
+    co_await sleep_until(ex, SteadyClock::now() + std::chrono::milliseconds(1));
   const auto start = SteadyClock::now();
   const auto period = std::chrono::duration<double>(1.0 / rate);
   for (long i = 0; i < n; ++i) {
@@ -105,7 +106,9 @@ Report run_once(const bot::District& district, long n, double rate) {
     o.api.base_url = base_url;
     o.api.bot_token = "xoxb-bench";
     o.api.app_token = "xapp-bench";
-    o.known_user = [&district](std::string_view id) { return district.config.person_by_handle("slack", id) != nullptr; };
+    o.known_user = [&district](std::string_view id) {
+      return district.config.person_by_handle("slack", id) != nullptr;
+    };
     adapters::slack::SlackAdapter adapter(io.get_executor(), o);
     process.add_adapter(adapter);
     process.start();
@@ -139,9 +142,10 @@ int main(int argc, char** argv) {
       if (r.latencies_ms.empty()) return 0.0;
       return r.latencies_ms[std::min(r.latencies_ms.size() - 1, static_cast<size_t>(q * r.latencies_ms.size()))];
     };
-    std::printf("slack socket mode, %ld slash commands offered at %.0f/s: sent in %.2f s, all acked after %.2f s "
-                "(%.0f acks/s), answers posted after %.2f s (%zu/%ld)\n",
-                n, rate, r.send_seconds, r.ack_seconds, r.acks / r.ack_seconds, r.answer_seconds, r.answers, n);
+    std::printf(
+        "slack socket mode, %ld slash commands offered at %.0f/s: sent in %.2f s, all acked after %.2f s "
+        "(%.0f acks/s), answers posted after %.2f s (%zu/%ld)\n",
+        n, rate, r.send_seconds, r.ack_seconds, r.acks / r.ack_seconds, r.answer_seconds, r.answers, n);
     std::printf("  ack latency: p50=%.2f ms  p99=%.2f ms  max=%.2f ms  (%zu acks)\n", at(0.50), at(0.99),
                 r.latencies_ms.empty() ? 0.0 : r.latencies_ms.back(), r.acks);
   }

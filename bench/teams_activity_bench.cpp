@@ -7,10 +7,11 @@
 // endpoint alone (HTTP, JWT validation, parsing, reference bookkeeping) with a sink that counts.
 // Everything (fakes, adapter, clients) shares one thread, over loopback sockets.
 // Usage: teams_activity_bench [activities=5000] [concurrent_clients=8] [core|endpoint]
+#include <spdlog/spdlog.h>
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -19,18 +20,17 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <spdlog/spdlog.h>
 #include <string>
 #include <vector>
 
 #include "adapters/common/http_client.hpp"
 #include "adapters/teams/teams_adapter.hpp"
+#include "app/adapter_registry.hpp"
 #include "bot/core/bot.hpp"
 #include "bot/district/district.hpp"
 #include "tests/support/bot_process.hpp"
 #include "tests/support/fake_bot_connector.hpp"
 #include "tests/support/fake_bot_framework_auth.hpp"
-#include "app/adapter_registry.hpp"
 
 namespace {
 
@@ -58,8 +58,8 @@ std::string activity(long n, const std::string& service_url, const std::string& 
                    {"channelId", "msteams"},
                    {"serviceUrl", service_url},
                    {"from", {{"id", "29:user-" + std::to_string(n % 50)}, {"name", "A teacher"}}},
-                   {"conversation", {{"id", "a:chat-" + std::to_string(n % 50)}, {"conversationType", "personal"},
-                                     {"tenantId", "t1"}}},
+                   {"conversation",
+                    {{"id", "a:chat-" + std::to_string(n % 50)}, {"conversationType", "personal"}, {"tenantId", "t1"}}},
                    {"recipient", {{"id", bot_id}, {"name", "Hallpass"}}},
                    {"channelData", {{"tenant", {{"id", "t1"}}}}},
                    {"text", "socialmedia help"}};
@@ -152,8 +152,9 @@ int main(int argc, char** argv) {
   for (long c = 0; c < clients; ++c) {
     std::vector<std::string> bodies;
     for (long n = c; n < total; n += clients) bodies.push_back(activity(n, o.service_url, bot_id));
-    asio::co_spawn(io, client_loop(*http[static_cast<size_t>(c)], std::move(bodies), authorization,
-                                   latencies[static_cast<size_t>(c)], failures),
+    asio::co_spawn(io,
+                   client_loop(*http[static_cast<size_t>(c)], std::move(bodies), authorization,
+                               latencies[static_cast<size_t>(c)], failures),
                    [&](std::exception_ptr) { ++finished; });
   }
   while (finished < clients) io.run_one();
@@ -161,10 +162,11 @@ int main(int argc, char** argv) {
 
   std::vector<double> all;
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
-  std::printf("teams /api/messages (%s): %ld signed activities, %ld clients, in %.3f s = %.0f activities/s; "
-              "answer latency p50 %.2f ms, p99 %.2f ms; %ld refused, %ld handed to the sink\n",
-              with_core ? "real core, SQLite file" : "endpoint only", total, clients, secs, static_cast<double>(total) / secs, percentile(all, 0.50), percentile(all, 0.99),
-              failures, sink.events - 1);
+  std::printf(
+      "teams /api/messages (%s): %ld signed activities, %ld clients, in %.3f s = %.0f activities/s; "
+      "answer latency p50 %.2f ms, p99 %.2f ms; %ld refused, %ld handed to the sink\n",
+      with_core ? "real core, SQLite file" : "endpoint only", total, clients, secs, static_cast<double>(total) / secs,
+      percentile(all, 0.50), percentile(all, 0.99), failures, sink.events - 1);
   adapter.stop();
   for (auto& c : http) c->close();
   connector.stop();

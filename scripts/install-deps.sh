@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Hallpass needs on Debian 12, only what is missing. Run as root or with sudo.
 #   scripts/install-deps.sh          build dependencies
-#   scripts/install-deps.sh --test   also what the tests need (Chromium for the web chat test, Node.js)
+#   scripts/install-deps.sh --test   also what the tests need (Chromium for the web chat test, Node.js,
+#                                    clang-format for the layout check)
 set -euo pipefail
 
 packages=(
@@ -11,7 +12,7 @@ packages=(
   catch2 libjwt-dev libstemmer-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(chromium chromium-driver nodejs npm)
+  packages+=(chromium chromium-driver nodejs npm clang-format)
 fi
 
 missing=()

@@ -31,14 +31,15 @@ std::string Context::place_lang(std::string_view place_id) const {
   std::string shared;
   bool mixed = false;
   const auto acts_there = [&](const bot::Person& p) {
-    if (place_id == "superintendent")
-      return p.id == config.superintendent || p.has_role(bot::Role::designee);
+    if (place_id == "superintendent") return p.id == config.superintendent || p.has_role(bot::Role::designee);
     return place_id.starts_with("site:") && p.site == place_id.substr(5) && p.has_role(bot::Role::principal);
   };
   for (const auto& p : config.people) {
     if (!acts_there(p)) continue;
-    if (shared.empty()) shared = p.language;
-    else if (shared != p.language) mixed = true;
+    if (shared.empty())
+      shared = p.language;
+    else if (shared != p.language)
+      mixed = true;
   }
   return shared.empty() || mixed ? config.default_language : shared;
 }
@@ -89,8 +90,11 @@ void Context::reply(Message m, std::string record_key, std::string update_key) c
     o.to = Recipient::person(actor->id, event->platform);
     o.thread_key = thread_key;
   } else {
-    o.to = {.kind = Recipient::Kind::reply, .platform = event->platform, .channel = event->place.channel,
-            .thread_ref = event->place.thread_ref, .only_user = event->actor};
+    o.to = {.kind = Recipient::Kind::reply,
+            .platform = event->platform,
+            .channel = event->place.channel,
+            .thread_ref = event->place.thread_ref,
+            .only_user = event->actor};
   }
   o.message = std::move(m);
   o.reply_context = event->reply_context;
@@ -103,7 +107,9 @@ void Context::reply_public(Message m) const {
   if (!event) return;
   if (event->place.direct) return reply(std::move(m));
   Outbound o;
-  o.to = {.kind = Recipient::Kind::reply, .platform = event->platform, .channel = event->place.channel,
+  o.to = {.kind = Recipient::Kind::reply,
+          .platform = event->platform,
+          .channel = event->place.channel,
           .thread_ref = event->place.thread_ref};
   o.message = std::move(m);
   effects.send(std::move(o));

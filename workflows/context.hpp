@@ -11,10 +11,10 @@
 #include "bot/district/config.hpp"
 #include "bot/district/district.hpp"
 #include "bot/district/district_calendar.hpp"
+#include "bot/district/prompts.hpp"
 #include "bot/model/effects.hpp"
 #include "bot/model/inbound.hpp"
 #include "bot/policy/policy_library.hpp"
-#include "bot/district/prompts.hpp"
 #include "bot/store/domain_store.hpp"
 
 namespace workflows {
@@ -40,8 +40,8 @@ class Context {
   bot::DomainStore& store;
   bot::Effects& effects;
   const bot::TimePoint now;
-  const bot::Inbound* event;  // null for timers
-  const bot::Person* actor;   // null for timers
+  const bot::Inbound* event;     // null for timers
+  const bot::Person* actor;      // null for timers
   const std::string thread_key;  // the domain thread the event happened in ("R-1001"), if any
 
   // Prompt text in a person's language (the district's language for shared places).

@@ -7,8 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bot/store/audit_anchor.hpp"
 #include "bot/model/markup.hpp"
+#include "bot/store/audit_anchor.hpp"
 #include "workflows/incident_actions.hpp"
 #include "workflows/platforms.hpp"
 #include "workflows/request_cards.hpp"
@@ -49,8 +49,8 @@ class People {
 };
 
 std::string next_night(std::string_view night) {
-  return bot::DistrictCalendar::iso(date::year_month_day{date::sys_days{bot::DistrictCalendar::parse_iso(night)} +
-                                                         date::days{1}});
+  return bot::DistrictCalendar::iso(
+      date::year_month_day{date::sys_days{bot::DistrictCalendar::parse_iso(night)} + date::days{1}});
 }
 
 // What a due date looks like as of ctx.now, computed once per date (and language) per run.
@@ -86,9 +86,7 @@ std::string_view section_key(DigestSection s) {
 }
 
 // "R-999" before "R-1001".
-bool id_less(const std::string& a, const std::string& b) {
-  return a.size() != b.size() ? a.size() < b.size() : a < b;
-}
+bool id_less(const std::string& a, const std::string& b) { return a.size() != b.size() ? a.size() < b.size() : a < b; }
 
 Message digest_message(const Context& ctx, const bot::Person& who, std::vector<DigestItem> items,
                        std::string_view night, WindowLabels& windows) {
@@ -103,8 +101,7 @@ Message digest_message(const Context& ctx, const bot::Person& who, std::vector<D
   });
   Message m;
   m.header(ctx.text_in(lang, "digest.header", {{"date", ctx.date_label(lang, night)}}));
-  for (DigestSection section :
-       {DigestSection::to_act, DigestSection::your_answer, DigestSection::waiting_for_info}) {
+  for (DigestSection section : {DigestSection::to_act, DigestSection::your_answer, DigestSection::waiting_for_info}) {
     std::string lines;
     int n = 0;
     for (const auto& item : items) {
@@ -134,11 +131,16 @@ std::optional<Message> summary_message(const Context& ctx, const std::vector<Req
   const auto& cal = ctx.services.calendar;
   int at_site = 0, for_decision = 0, for_info = 0, due_soon = 0, overdue = 0;
   for (const auto& r : open) {
-    if (r.state == RequestState::pending_site) ++at_site;
-    else if (r.state == RequestState::pending_decision) ++for_decision;
-    else if (r.state == RequestState::needs_info) ++for_info;
-    if (windows.overdue(r.due_date)) ++overdue;
-    else if (cal.days_left(ctx.now, r.due_date) <= kDueSoonDays) ++due_soon;
+    if (r.state == RequestState::pending_site)
+      ++at_site;
+    else if (r.state == RequestState::pending_decision)
+      ++for_decision;
+    else if (r.state == RequestState::needs_info)
+      ++for_info;
+    if (windows.overdue(r.due_date))
+      ++overdue;
+    else if (cal.days_left(ctx.now, r.due_date) <= kDueSoonDays)
+      ++due_soon;
   }
   // Decided this week: the night and the six days before it.
   auto week_start = date::year_month_day{date::sys_days{bot::DistrictCalendar::parse_iso(night)} - date::days{6}};
@@ -149,10 +151,11 @@ std::optional<Message> summary_message(const Context& ctx, const std::vector<Req
   const std::string date = ctx.date_label(lang, night);
   Message m;
   m.header(ctx.text_in(lang, "digest.summary.header", {{"date", date}}));
-  m.fields({{ctx.text_in(lang, "digest.summary.pending"),
-             ctx.text_in(lang, "digest.summary.pending_value",
-                         {{"n", std::to_string(open.size())}, {"site", std::to_string(at_site)},
-                          {"decision", std::to_string(for_decision)}, {"info", std::to_string(for_info)}})},
+  m.fields({{ctx.text_in(lang, "digest.summary.pending"), ctx.text_in(lang, "digest.summary.pending_value",
+                                                                      {{"n", std::to_string(open.size())},
+                                                                       {"site", std::to_string(at_site)},
+                                                                       {"decision", std::to_string(for_decision)},
+                                                                       {"info", std::to_string(for_info)}})},
             {ctx.text_in(lang, "digest.summary.due_soon", {{"days", std::to_string(kDueSoonDays)}}),
              std::to_string(due_soon)},
             {ctx.text_in(lang, "digest.summary.overdue"), std::to_string(overdue)},
@@ -205,7 +208,8 @@ void collect_request_items(const Context& ctx, const std::vector<Request>& open,
         // Escalated requests may be decided directly: the cheap time check spares a store read.
         if (auto due = escalation_due(ctx, r); due && ctx.now >= *due)
           if (auto days = escalated_after_days(ctx, r.id)) {
-            DigestItem it = item(DigestSection::to_act, *days == 1 ? "digest.line.escalated_one" : "digest.line.escalated");
+            DigestItem it =
+                item(DigestSection::to_act, *days == 1 ? "digest.line.escalated_one" : "digest.line.escalated");
             it.vars.emplace_back("days", std::to_string(*days));
             for (const auto& d : deciders) give(d, it);
           }
@@ -249,7 +253,8 @@ int send_digests(Context& ctx, std::string_view night) {
     ctx.to_person(person_id, digest_message(ctx, *who, items, night, windows));
     ++sent;
   }
-  if (auto summary = summary_message(ctx, open, night, windows)) ctx.to_place("superintendent", std::move(*summary), "");
+  if (auto summary = summary_message(ctx, open, night, windows))
+    ctx.to_place("superintendent", std::move(*summary), "");
   return sent;
 }
 
@@ -282,12 +287,12 @@ void on_digest_timer(Context& ctx, const bot::Timer& timer) {
   const auto late = ctx.now - timer.due;
   const auto late_minutes = std::chrono::duration_cast<std::chrono::minutes>(late).count();
   if (late >= grace) {
-    ctx.audit("digest.skipped", "digest:" + night,
-              {{"due", bot::DistrictCalendar::iso(ctx.services.calendar.local_day(timer.due)) + " " +
-                           ctx.config.digest.time},
-               {"late_minutes", late_minutes},
-               {"catch_up_hours", ctx.config.digest.catch_up_hours},
-               {"also_skipped", missed}});
+    ctx.audit(
+        "digest.skipped", "digest:" + night,
+        {{"due", bot::DistrictCalendar::iso(ctx.services.calendar.local_day(timer.due)) + " " + ctx.config.digest.time},
+         {"late_minutes", late_minutes},
+         {"catch_up_hours", ctx.config.digest.catch_up_hours},
+         {"also_skipped", missed}});
     return;
   }
   int people = send_digests(ctx, night);

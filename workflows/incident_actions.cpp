@@ -49,7 +49,10 @@ std::optional<Incident> permitted(const Context& ctx, Act act, std::string_view 
   const bool investigator = inc && inc->is_investigator(me);
   if (!inc || (!investigator && inc->reporter != me)) {
     // The same answer whether the report exists or not: nobody learns of reports not theirs.
-    refuse(ctx, "not_visible", !inc ? "unknown_incident" : act == Act::show ? "not_visible" : "not_investigator",
+    refuse(ctx, "not_visible",
+           !inc               ? "unknown_incident"
+           : act == Act::show ? "not_visible"
+                              : "not_investigator",
            id, {{"id", bot::markup::escape(id)}}, details);
     return std::nullopt;
   }
@@ -60,7 +63,9 @@ std::optional<Incident> permitted(const Context& ctx, Act act, std::string_view 
   }
   if (inc->status == bot::IncidentStatus::closed) {
     refuse(ctx, "closed", "closed", inc->id,
-           {{"id", inc->id}, {"by", ctx.name_of(inc->closed_by)}, {"date", ctx.date_label(ctx.actor->language, inc->closed_at)}},
+           {{"id", inc->id},
+            {"by", ctx.name_of(inc->closed_by)},
+            {"date", ctx.date_label(ctx.actor->language, inc->closed_at)}},
            details);
     return std::nullopt;
   }
@@ -107,7 +112,9 @@ void record_step(Context& ctx, Incident inc, const std::string& step) {
   }
   if (const bot::IncidentStep* done = inc.step(step)) {
     refuse(ctx, "step_done", "step_done", inc.id,
-           {{"step", incident_step_label(ctx, me.language, step)}, {"id", inc.id}, {"by", ctx.name_of(done->by)},
+           {{"step", incident_step_label(ctx, me.language, step)},
+            {"id", inc.id},
+            {"by", ctx.name_of(done->by)},
             {"when", incident_time_label(ctx, me.language, done->at)}},
            {{"act", "step"}, {"step", step}});
     return;
@@ -119,15 +126,16 @@ void record_step(Context& ctx, Incident inc, const std::string& step) {
   refresh_cards(ctx, inc);
   Message m;
   m.paragraph(ctx.text(me, "incident.recorded.step",
-                       {{"id", inc.id}, {"step", incident_step_label(ctx, me.language, step)},
+                       {{"id", inc.id},
+                        {"step", incident_step_label(ctx, me.language, step)},
                         {"when", incident_time_label(ctx, me.language, ctx.now)}}));
   ctx.reply(std::move(m));
   for (const auto& who : inc.investigators) {
     if (who == me.id) continue;
     Message note;
-    note.paragraph(ctx.text_in(ctx.lang_of(who), "incident.recorded.step_others",
-                               {{"id", inc.id}, {"by", ctx.name_of(me.id)},
-                                {"step", incident_step_label(ctx, ctx.lang_of(who), step)}}));
+    note.paragraph(ctx.text_in(
+        ctx.lang_of(who), "incident.recorded.step_others",
+        {{"id", inc.id}, {"by", ctx.name_of(me.id)}, {"step", incident_step_label(ctx, ctx.lang_of(who), step)}}));
     ctx.to_person(who, std::move(note), inc.id);
   }
 }
@@ -138,8 +146,10 @@ void show_close_form(const Context& ctx, const Incident& inc, bool missing) {
               .context = inc.id,
               .title = ctx.text(me, "incident.close_form.title", {{"id", inc.id}}),
               .submit_label = ctx.text(me, "incident.close_form.submit")};
-  f.inputs.push_back({.key = "outcome", .label = ctx.text(me, "incident.close_form.outcome"),
-                      .kind = bot::InputKind::multiline, .required = true,
+  f.inputs.push_back({.key = "outcome",
+                      .label = ctx.text(me, "incident.close_form.outcome"),
+                      .kind = bot::InputKind::multiline,
+                      .required = true,
                       .hint = ctx.text(me, "incident.close_form.outcome_hint"),
                       .error = missing ? ctx.text(me, "incident.close_form.error") : ""});
   Message m;
@@ -215,7 +225,8 @@ void show_incident_list(Context& ctx) {
   for (auto it = mine.rbegin(); it != mine.rend(); ++it)
     lines += (lines.empty() ? "" : "\n") +
              ctx.text(me, "incident.list.line",
-                      {{"id", it->id}, {"category", incident_category_label(ctx, lang, it->category)},
+                      {{"id", it->id},
+                       {"category", incident_category_label(ctx, lang, it->category)},
                        {"date", ctx.date_label(lang, it->filed_at)},
                        {"status", ctx.text(me, "incident.status." + std::string(bot::to_string(it->status)))}});
   m.paragraph(lines.empty() ? ctx.text(me, "incident.list.none") : lines);
@@ -223,10 +234,12 @@ void show_incident_list(Context& ctx) {
   for (const auto& inc : ctx.store.incidents_assigned_to(me.id)) {
     if (inc.status == bot::IncidentStatus::closed) continue;
     assigned += "\n" + ctx.text(me, "incident.list.assigned_line",
-                                {{"id", inc.id}, {"category", incident_category_label(ctx, lang, inc.category)},
+                                {{"id", inc.id},
+                                 {"category", incident_category_label(ctx, lang, inc.category)},
                                  {"date", ctx.date_label(lang, inc.filed_at)},
                                  {"status", ctx.text(me, "incident.status." + std::string(bot::to_string(inc.status)))},
-                                 {"done", std::to_string(inc.steps.size())}, {"total", std::to_string(total)}});
+                                 {"done", std::to_string(inc.steps.size())},
+                                 {"total", std::to_string(total)}});
   }
   if (!assigned.empty()) m.paragraph(ctx.text(me, "incident.list.assigned_header") + assigned);
   ctx.reply(std::move(m));

@@ -20,8 +20,10 @@ bool refuse_incident_attachment(Context& ctx) {
   }
   // Deleted where it was sent. The reference travels in memory only (see Bot), never to the store.
   if (!ev.attachment_ref.empty())
-    ctx.effects.send({.to = {.kind = bot::Recipient::Kind::reply, .platform = ev.platform,
-                             .channel = ev.place.channel, .thread_ref = ev.place.thread_ref},
+    ctx.effects.send({.to = {.kind = bot::Recipient::Kind::reply,
+                             .platform = ev.platform,
+                             .channel = ev.place.channel,
+                             .thread_ref = ev.place.thread_ref},
                       .delete_ref = ev.attachment_ref});
   // A report whose category is not chosen yet may be about images of minors: the stricter words.
   const bool minors = category.empty() || category == "minor_images";

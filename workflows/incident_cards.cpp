@@ -53,9 +53,10 @@ std::string checklist_markup(const Context& ctx, std::string_view lang, const In
   for (const auto& s : steps) {
     std::string label = incident_step_label(ctx, lang, s);
     if (const bot::IncidentStep* done = i.step(s))
-      out += "\n" + ctx.text_in(lang, "incident.card.step_done",
-                                {{"step", label}, {"by", ctx.name_of(done->by)},
-                                 {"when", incident_time_label(ctx, lang, done->at)}});
+      out += "\n" +
+             ctx.text_in(
+                 lang, "incident.card.step_done",
+                 {{"step", label}, {"by", ctx.name_of(done->by)}, {"when", incident_time_label(ctx, lang, done->at)}});
     else
       out += "\n" + ctx.text_in(lang, "incident.card.step_open", {{"step", label}});
   }

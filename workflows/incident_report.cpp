@@ -53,22 +53,28 @@ Form report_form(const Context& ctx, const std::map<std::string, std::string>& v
   FormInput category{.key = "category", .label = t("category"), .kind = InputKind::single_choice, .required = true};
   for (const auto& c : bot::incident_categories())
     category.choices.push_back({c, bot::markup::to_plain(incident_category_label(ctx, me.language, c))});
-  FormInput what{.key = "what", .label = t("what"), .kind = InputKind::multiline, .required = true,
-                 .hint = t("what_hint")};
+  FormInput what{
+      .key = "what", .label = t("what"), .kind = InputKind::multiline, .required = true, .hint = t("what_hint")};
   FormInput platform{.key = "platform", .label = t("platform"), .hint = t("platform_hint")};
   FormInput link{.key = "link", .label = t("link"), .hint = t("link_hint")};
   FormInput when{.key = "when", .label = t("when"), .hint = t("when_hint")};
   FormInput involved{.key = "involved", .label = t("involved"), .kind = InputKind::multi_choice, .required = true};
   for (const auto& who : kInvolved)
     involved.choices.push_back({who, bot::markup::to_plain(ctx.text(me, "incident.involved." + who))});
-  FormInput against{.key = "against_administrator", .label = t("against_administrator"),
-                    .kind = InputKind::single_choice, .required = true,
+  FormInput against{.key = "against_administrator",
+                    .label = t("against_administrator"),
+                    .kind = InputKind::single_choice,
+                    .required = true,
                     .choices = {{"yes", ctx.text(me, "common.yes")}, {"no", ctx.text(me, "common.no")}},
                     .hint = t("against_administrator_hint")};
-  FormInput site{.key = "site", .label = t("site"), .kind = InputKind::single_choice, .required = true,
+  FormInput site{.key = "site",
+                 .label = t("site"),
+                 .kind = InputKind::single_choice,
+                 .required = true,
                  .initial = default_site(ctx)};
   for (const auto& s : ctx.config.sites) site.choices.push_back({s.id, s.name});
-  site.choices.push_back({std::string(kDistrictOffice), bot::markup::to_plain(ctx.text(me, "incident.district_office"))});
+  site.choices.push_back(
+      {std::string(kDistrictOffice), bot::markup::to_plain(ctx.text(me, "incident.district_office"))});
   f.inputs = {category, what, platform, link, when, involved, against, site};
   for (auto& in : f.inputs) {
     if (auto v = values.find(in.key); v != values.end() && !v->second.empty()) in.initial = v->second;
@@ -121,9 +127,13 @@ void file_incident(Context& ctx, Incident inc) {
   // itself: the report is read in one place only, and a changed report no longer matches.
   std::string account = inc.what + "\n" + inc.platform + "\n" + inc.link + "\n" + inc.when;
   ctx.audit("filed", inc.id,
-            {{"category", inc.category}, {"site", inc.site}, {"involved", inc.involved},
-             {"against_administrator", inc.against_administrator}, {"investigators", inc.investigators},
-             {"bypassed", inc.bypassed}, {"account_sha256", bot::sha256_hex(account)}});
+            {{"category", inc.category},
+             {"site", inc.site},
+             {"involved", inc.involved},
+             {"against_administrator", inc.against_administrator},
+             {"investigators", inc.investigators},
+             {"bypassed", inc.bypassed},
+             {"account_sha256", bot::sha256_hex(account)}});
 
   for (const auto& who : inc.investigators)
     ctx.effects.send({.to = bot::Recipient::person(who),
@@ -147,7 +157,8 @@ void file_incident(Context& ctx, Incident inc) {
   m.context(ctx.text(me, "incident.filed.footer", {{"id", inc.id}}));
   m.fallback = ctx.text(me, "incident.filed.fallback", {{"id", inc.id}});
   // Privately, in the report's own thread of the reporter's direct conversation.
-  ctx.effects.send({.to = bot::Recipient::person(me.id, ctx.event->platform), .message = std::move(m), .thread_key = inc.id});
+  ctx.effects.send(
+      {.to = bot::Recipient::person(me.id, ctx.event->platform), .message = std::move(m), .thread_key = inc.id});
 }
 
 }  // namespace
@@ -192,8 +203,9 @@ void on_report_form(Context& ctx) {
   std::map<std::string, std::string> errors;
   const std::string category = lower(values["category"]);
   if (!is_category(category))
-    errors["category"] = category.empty() ? ctx.text(me, "incident.error.category")
-                                          : ctx.text(me, "incident.error.unknown_choice", {{"name", bot::markup::escape(category)}});
+    errors["category"] = category.empty()
+                             ? ctx.text(me, "incident.error.category")
+                             : ctx.text(me, "incident.error.unknown_choice", {{"name", bot::markup::escape(category)}});
   if (values["what"].empty()) errors["what"] = ctx.text(me, "incident.error.what");
   const std::string& link = values["link"];
   if (!link.empty() && !link.starts_with("https://") && !link.starts_with("http://"))

@@ -53,9 +53,8 @@ std::vector<std::string> site_administrators(const bot::DistrictConfig& config, 
   return {config.superintendent};
 }
 
-IncidentRouting route_incident(const bot::DistrictConfig& config, const bot::Person& reporter,
-                               std::string_view site, const bot::IncidentCategory* category,
-                               bool against_administrator) {
+IncidentRouting route_incident(const bot::DistrictConfig& config, const bot::Person& reporter, std::string_view site,
+                               const bot::IncidentCategory* category, bool against_administrator) {
   IncidentRouting out;
   if (against_administrator) out.bypassed = own_administrators(config, reporter);
   const auto& accused = out.bypassed;

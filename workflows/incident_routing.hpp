@@ -24,8 +24,7 @@ struct IncidentRouting {
 std::vector<std::string> site_administrators(const bot::DistrictConfig& config, const bot::Person& reporter,
                                              std::string_view site);
 
-IncidentRouting route_incident(const bot::DistrictConfig& config, const bot::Person& reporter,
-                               std::string_view site, const bot::IncidentCategory* category,
-                               bool against_administrator);
+IncidentRouting route_incident(const bot::DistrictConfig& config, const bot::Person& reporter, std::string_view site,
+                               const bot::IncidentCategory* category, bool against_administrator);
 
 }  // namespace workflows

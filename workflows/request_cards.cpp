@@ -61,10 +61,8 @@ namespace {
 std::string status_line(const Context& ctx, std::string_view lang, const Request& r, CardPlace where) {
   auto when = [&](bot::TimePoint t) { return ctx.date_label(lang, t); };
   switch (r.state) {
-    case RequestState::pending_site:
-      return ctx.text_in(lang, "card.status.pending_site");
-    case RequestState::returned:
-      return ctx.text_in(lang, "card.status.returned", {{"by", ctx.name_of(r.returned_by)}});
+    case RequestState::pending_site: return ctx.text_in(lang, "card.status.pending_site");
+    case RequestState::returned: return ctx.text_in(lang, "card.status.returned", {{"by", ctx.name_of(r.returned_by)}});
     case RequestState::pending_decision:
       if (where == CardPlace::site)
         return ctx.text_in(lang, "card.status.endorsed", {{"by", ctx.name_of(r.endorsed_by)}});
@@ -74,11 +72,10 @@ std::string status_line(const Context& ctx, std::string_view lang, const Request
     case RequestState::authorized:
     case RequestState::authorized_modified:
     case RequestState::rejected:
-      return ctx.text_in(lang, "card.status." + std::string(bot::to_string(r.state)),
-                         {{"by", ctx.name_of(r.decision ? r.decision->by : "")},
-                          {"date", r.decision ? when(r.decision->at) : ""}});
-    case RequestState::withdrawn:
-      return ctx.text_in(lang, "card.status.withdrawn");
+      return ctx.text_in(
+          lang, "card.status." + std::string(bot::to_string(r.state)),
+          {{"by", ctx.name_of(r.decision ? r.decision->by : "")}, {"date", r.decision ? when(r.decision->at) : ""}});
+    case RequestState::withdrawn: return ctx.text_in(lang, "card.status.withdrawn");
   }
   return {};
 }
@@ -90,8 +87,7 @@ Message request_card(const Context& ctx, const Request& r, CardPlace where) {
   const bot::Person* who = ctx.config.person(r.requester);
   std::string requester = ctx.name_of(r.requester);
   if (who && !who->title.empty()) requester += " (" + bot::markup::escape(who->title) + ")";
-  if (const bot::Site* s = who ? ctx.config.site(who->site) : nullptr)
-    requester += ", " + bot::markup::escape(s->name);
+  if (const bot::Site* s = who ? ctx.config.site(who->site) : nullptr) requester += ", " + bot::markup::escape(s->name);
 
   Message m;
   m.header(ctx.text_in(lang, "card.header", {{"id", r.id}}));
@@ -99,7 +95,8 @@ Message request_card(const Context& ctx, const Request& r, CardPlace where) {
       {ctx.text_in(lang, "card.requester"), requester},
       {ctx.text_in(lang, "card.platforms"), plans_markup(r.plans)},
       {ctx.text_in(lang, "card.audience"), audience_markup(ctx, lang, r.audience)},
-      {ctx.text_in(lang, "card.students_interact"), ctx.text_in(lang, r.students_interact ? "common.yes" : "common.no")},
+      {ctx.text_in(lang, "card.students_interact"),
+       ctx.text_in(lang, r.students_interact ? "common.yes" : "common.no")},
   };
   if (bot::is_open(r.state)) fields.push_back({ctx.text_in(lang, "card.window"), ctx.window_label(lang, r.due_date)});
   if (!r.endorsed_by.empty() && where == CardPlace::superintendent && r.state != RequestState::returned)

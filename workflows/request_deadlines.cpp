@@ -104,7 +104,9 @@ void on_warning_timer(Context& ctx, const bot::Timer& timer) {
     const std::string lang = ctx.lang_of(who);
     Message m;
     m.paragraph(ctx.text_in(lang, "digest.warning.approver",
-                            {{"id", r->id}, {"requester", ctx.name_of(r->requester)}, {"platforms", platform_names_markup(r->plans)},
+                            {{"id", r->id},
+                             {"requester", ctx.name_of(r->requester)},
+                             {"platforms", platform_names_markup(r->plans)},
                              {"window", ctx.window_label(lang, r->due_date)}}));
     ctx.to_person(who, std::move(m));
   }
@@ -123,7 +125,8 @@ void on_escalation_timer(Context& ctx, const bot::Timer& timer) {
   ctx.to_place("superintendent", request_card(ctx, *r, CardPlace::superintendent), r->id,
                card_key(*r, CardPlace::superintendent));
   Message note;
-  note.paragraph(ctx.text_in(ctx.place_lang("site:" + r->site), days == 1 ? "digest.escalation.site_one" : "digest.escalation.site",
+  note.paragraph(ctx.text_in(ctx.place_lang("site:" + r->site),
+                             days == 1 ? "digest.escalation.site_one" : "digest.escalation.site",
                              {{"days", std::to_string(days)}}));
   ctx.to_place("site:" + r->site, std::move(note), r->id);
 }

@@ -112,7 +112,8 @@ std::optional<Request> permitted(const Context& ctx, RequestAct act, std::string
   if (!ok) {
     std::string by = r->decision ? r->decision->by : (!r->returned_by.empty() ? r->returned_by : r->endorsed_by);
     refuse(ctx, "state." + std::string(bot::to_string(r->state)), r->id,
-           {{"id", r->id}, {"by", ctx.name_of(by)},
+           {{"id", r->id},
+            {"by", ctx.name_of(by)},
             {"date", r->decision ? ctx.date_label(me.language, r->decision->at) : ""}});
     return std::nullopt;
   }
@@ -141,8 +142,11 @@ Form decision_form(const Context& ctx, const Request& r, RequestAct act) {
          .title = ctx.text(me, "decision.form." + name + ".title", {{"id", r.id}}),
          .submit_label = ctx.text(me, "decision.form." + name + ".submit")};
   auto text_input = [&](std::string key, bool required) {
-    return FormInput{.key = key, .label = ctx.text(me, "decision.form.label." + key), .kind = InputKind::multiline,
-                     .required = required, .hint = ctx.text(me, "decision.form.hint." + key)};
+    return FormInput{.key = key,
+                     .label = ctx.text(me, "decision.form.label." + key),
+                     .kind = InputKind::multiline,
+                     .required = required,
+                     .hint = ctx.text(me, "decision.form.hint." + key)};
   };
   switch (act) {
     case RequestAct::return_: f.inputs = {text_input("note", true)}; break;
@@ -155,17 +159,21 @@ Form decision_form(const Context& ctx, const Request& r, RequestAct act) {
       break;
     }
     case RequestAct::modify: {
-      FormInput keep{.key = "keep", .label = ctx.text(me, "decision.form.label.keep"),
-                     .kind = InputKind::multi_choice, .required = true};
+      FormInput keep{.key = "keep",
+                     .label = ctx.text(me, "decision.form.label.keep"),
+                     .kind = InputKind::multi_choice,
+                     .required = true};
       for (const auto& p : r.plans) {
         keep.choices.push_back({p.platform, platform_label(p.platform)});
         keep.initial += (keep.initial.empty() ? "" : ",") + p.platform;
       }
       f.inputs.push_back(keep);
       for (const auto& p : r.plans)
-        f.inputs.push_back({.key = "objectives." + p.platform,
-                            .label = ctx.text(me, "request.form.objectives", {{"platform", platform_label(p.platform)}}),
-                            .kind = InputKind::multiline, .initial = p.objectives});
+        f.inputs.push_back(
+            {.key = "objectives." + p.platform,
+             .label = ctx.text(me, "request.form.objectives", {{"platform", platform_label(p.platform)}}),
+             .kind = InputKind::multiline,
+             .initial = p.objectives});
       f.inputs.push_back(text_input("conditions", false));
       f.inputs.push_back(text_input("explanation", true));
       break;
@@ -208,12 +216,13 @@ void endorse(Context& ctx, Request r) {
   ctx.audit("endorsed", r.id, nlohmann::json::object());
   refresh_cards(ctx, r);  // the site card loses its buttons; the superintendent's card is posted
   Message note;
-  note.paragraph(ctx.text_in(ctx.place_lang("site:" + r.site), "thread.endorsed", {{"by", ctx.name_of(ctx.actor->id)}}));
+  note.paragraph(
+      ctx.text_in(ctx.place_lang("site:" + r.site), "thread.endorsed", {{"by", ctx.name_of(ctx.actor->id)}}));
   ctx.to_place("site:" + r.site, std::move(note), r.id);
   Message m;
-  m.paragraph(ctx.text_in(ctx.lang_of(r.requester), "employee.endorsed",
-                          {{"id", r.id}, {"by", ctx.name_of(ctx.actor->id)},
-                           {"superintendent", ctx.name_of(ctx.config.superintendent)}}));
+  m.paragraph(ctx.text_in(
+      ctx.lang_of(r.requester), "employee.endorsed",
+      {{"id", r.id}, {"by", ctx.name_of(ctx.actor->id)}, {"superintendent", ctx.name_of(ctx.config.superintendent)}}));
   ctx.to_person(r.requester, std::move(m), r.id);
 }
 
@@ -268,8 +277,9 @@ void ask_for_info(Context& ctx, Request r, const std::string& question) {
               {{"by", ctx.name_of(ctx.actor->id)}, {"question", bot::markup::escape(question)}}, false);
   const std::string lang = ctx.lang_of(r.requester);
   Message m;
-  m.paragraph(ctx.text_in(lang, "employee.info_requested",
-                          {{"id", r.id}, {"by", ctx.name_of(ctx.actor->id)}, {"question", bot::markup::escape(question)}}));
+  m.paragraph(
+      ctx.text_in(lang, "employee.info_requested",
+                  {{"id", r.id}, {"by", ctx.name_of(ctx.actor->id)}, {"question", bot::markup::escape(question)}}));
   m.buttons({{"answer", ctx.text_in(lang, "employee.answer_button"), r.id, bot::ButtonStyle::primary}});
   m.context(ctx.text_in(lang, "employee.answer_how", {{"id", r.id}}));
   ctx.to_person(r.requester, std::move(m), r.id);
@@ -284,7 +294,8 @@ void record_answer(Context& ctx, Request r, const std::string& answer) {
     const auto& cal = ctx.services.calendar;
     int waited = cal.counted_days_between(cal.local_day(r.info_requested_at), cal.local_day(ctx.now));
     if (waited > 0) {
-      r.due_date = bot::DistrictCalendar::iso(cal.add_counted_days(bot::DistrictCalendar::parse_iso(r.due_date), waited));
+      r.due_date =
+          bot::DistrictCalendar::iso(cal.add_counted_days(bot::DistrictCalendar::parse_iso(r.due_date), waited));
       r.overdue_notified = false;
       ctx.effects.schedule({"overdue", r.id, cal.deadline(r.due_date)});
     }
@@ -333,7 +344,8 @@ void parse_modify_text(std::string_view text, const Request& r, std::vector<bot:
 
 }  // namespace
 
-void act_on_request(Context& ctx, RequestAct act, std::string_view request_id, std::string_view text, bool from_command) {
+void act_on_request(Context& ctx, RequestAct act, std::string_view request_id, std::string_view text,
+                    bool from_command) {
   auto r = permitted(ctx, act, request_id);
   if (!r) return;
   std::string note = trim(text);

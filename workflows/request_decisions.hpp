@@ -17,7 +17,8 @@ std::optional<RequestAct> request_act_from(std::string_view word);  // "endorse"
 // (return note, explanation, question, answer), or acts at once (endorse, authorize, withdraw).
 // A command's text (after the request id) is used as that note; reject and modify given as a
 // command without an explanation are refused with the policy clause that requires one.
-void act_on_request(Context& ctx, RequestAct act, std::string_view request_id, std::string_view text, bool from_command);
+void act_on_request(Context& ctx, RequestAct act, std::string_view request_id, std::string_view text,
+                    bool from_command);
 // A decision form ("decision.return", "decision.reject", "decision.modify", "decision.more_info",
 // "request.answer") submitted.
 void on_decision_form(Context& ctx);

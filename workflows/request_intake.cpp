@@ -37,25 +37,36 @@ Form platforms_form(const Context& ctx, const Draft& d) {
   Form f{.form_id = "request.platforms",
          .title = ctx.text(me, "request.form.title"),
          .submit_label = ctx.text(me, "request.form.next")};
-  FormInput platforms{.key = "platforms", .label = ctx.text(me, "request.form.platforms"),
-                      .kind = InputKind::multi_choice, .required = true};
+  FormInput platforms{.key = "platforms",
+                      .label = ctx.text(me, "request.form.platforms"),
+                      .kind = InputKind::multi_choice,
+                      .required = true};
   for (const auto& id : known_platforms()) platforms.choices.push_back({id, platform_label(id)});
   platforms.choices.push_back({"other", ctx.text(me, "request.form.other")});
   std::vector<std::string> chosen, other;
   for (const auto& p : d.plans) {
     auto known = known_platforms();
-    if (std::find(known.begin(), known.end(), p.platform) != known.end()) chosen.push_back(p.platform);
-    else other.push_back(p.platform);
+    if (std::find(known.begin(), known.end(), p.platform) != known.end())
+      chosen.push_back(p.platform);
+    else
+      other.push_back(p.platform);
   }
   if (!other.empty()) chosen.push_back("other");
   platforms.initial = join(chosen);
-  FormInput other_name{.key = "other_platform", .label = ctx.text(me, "request.form.other_platform"),
-                       .initial = join(other), .hint = ctx.text(me, "request.form.other_hint")};
-  FormInput audience{.key = "audience", .label = ctx.text(me, "request.form.audience"),
-                     .kind = InputKind::multi_choice, .required = true, .initial = join(d.audience)};
+  FormInput other_name{.key = "other_platform",
+                       .label = ctx.text(me, "request.form.other_platform"),
+                       .initial = join(other),
+                       .hint = ctx.text(me, "request.form.other_hint")};
+  FormInput audience{.key = "audience",
+                     .label = ctx.text(me, "request.form.audience"),
+                     .kind = InputKind::multi_choice,
+                     .required = true,
+                     .initial = join(d.audience)};
   for (const auto& a : kAudiences) audience.choices.push_back({a, ctx.text(me, "request.audience." + a)});
-  FormInput interact{.key = "students_interact", .label = ctx.text(me, "request.form.students_interact"),
-                     .kind = InputKind::single_choice, .required = true,
+  FormInput interact{.key = "students_interact",
+                     .label = ctx.text(me, "request.form.students_interact"),
+                     .kind = InputKind::single_choice,
+                     .required = true,
                      .choices = {{"yes", ctx.text(me, "common.yes")}, {"no", ctx.text(me, "common.no")}}};
   if (d.students_interact) interact.initial = *d.students_interact ? "yes" : "no";
   f.inputs = {platforms, other_name, audience, interact};
@@ -146,9 +157,13 @@ std::string file_request(Context& ctx, const Draft& d) {
   ctx.store.delete_draft(me.id);
   nlohmann::json plans = nlohmann::json::array();
   for (const auto& p : r.plans) plans.push_back({{"platform", p.platform}, {"objectives", p.objectives}});
-  ctx.audit("filed", r.id, {{"plans", plans}, {"audience", r.audience}, {"students_interact", r.students_interact},
-                            {"due_date", r.due_date}, {"routed_to", r.site.empty() ? "superintendent" : "site:" + r.site},
-                            {"based_on", d.based_on}});
+  ctx.audit("filed", r.id,
+            {{"plans", plans},
+             {"audience", r.audience},
+             {"students_interact", r.students_interact},
+             {"due_date", r.due_date},
+             {"routed_to", r.site.empty() ? "superintendent" : "site:" + r.site},
+             {"based_on", d.based_on}});
   ctx.effects.schedule({"overdue", r.id, ctx.services.calendar.deadline(r.due_date)});
   schedule_deadline_timers(ctx, r);  // the warning before the window closes; the escalation from the site
 
@@ -171,8 +186,10 @@ std::string file_request(Context& ctx, const Draft& d) {
 void start_request(Context& ctx, std::string_view prefill) {
   Draft d{.person = ctx.actor->id};
   std::string text = trim(prefill);
-  if (!text.empty()) d.plans = parse_platform_text(text);
-  else if (auto existing = ctx.store.draft(ctx.actor->id)) d = *existing;
+  if (!text.empty())
+    d.plans = parse_platform_text(text);
+  else if (auto existing = ctx.store.draft(ctx.actor->id))
+    d = *existing;
   ctx.store.save_draft(d);
   show_form(ctx, "request.form.intro", platforms_form(ctx, d));
 }
@@ -180,8 +197,11 @@ void start_request(Context& ctx, std::string_view prefill) {
 void restart_from(Context& ctx, std::string_view request_id) {
   auto r = ctx.store.request(request_id);
   if (!r || r->requester != ctx.actor->id) return start_request(ctx, "");
-  Draft d{.person = ctx.actor->id, .plans = r->plans, .audience = r->audience,
-          .students_interact = r->students_interact, .based_on = r->id};
+  Draft d{.person = ctx.actor->id,
+          .plans = r->plans,
+          .audience = r->audience,
+          .students_interact = r->students_interact,
+          .based_on = r->id};
   ctx.store.save_draft(d);
   show_form(ctx, "request.form.intro", platforms_form(ctx, d));
 }
@@ -204,8 +224,10 @@ void on_platforms_form(Context& ctx) {
   for (const auto& c : chosen) {
     if (c == "other") continue;
     auto id = platform_id(c);
-    if (!id) errors["platforms"] = ctx.text(me, "request.error.unknown_platform", {{"name", c}});
-    else plans.push_back({*id, keep_objectives(*id)});
+    if (!id)
+      errors["platforms"] = ctx.text(me, "request.error.unknown_platform", {{"name", c}});
+    else
+      plans.push_back({*id, keep_objectives(*id)});
   }
   bool wants_other = std::find(chosen.begin(), chosen.end(), "other") != chosen.end();
   if (wants_other && other.empty()) errors["other_platform"] = ctx.text(me, "request.error.other_name");

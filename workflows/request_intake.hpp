@@ -11,8 +11,8 @@ namespace workflows {
 void start_request(Context& ctx, std::string_view prefill);
 // "Start a new request" from a returned one: the form pre-filled with what it asked for.
 void restart_from(Context& ctx, std::string_view request_id);
-void on_platforms_form(Context& ctx);   // form "request.platforms" submitted
-void on_objectives_form(Context& ctx);  // form "request.objectives" submitted
+void on_platforms_form(Context& ctx);                           // form "request.platforms" submitted
+void on_objectives_form(Context& ctx);                          // form "request.objectives" submitted
 void on_summary_action(Context& ctx, std::string_view action);  // "confirm", "change", "cancel"
 
 }  // namespace workflows

@@ -22,9 +22,9 @@ void on_overdue_timer(Context& ctx, const bot::Timer& timer) {
   for (const auto& who : who_must_act(ctx, *r)) {
     const std::string lang = ctx.lang_of(who);
     Message m;
-    m.paragraph(ctx.text_in(lang, "overdue.approver",
-                            {{"id", r->id}, {"requester", ctx.name_of(r->requester)},
-                             {"due", ctx.date_label(lang, r->due_date)}}));
+    m.paragraph(ctx.text_in(
+        lang, "overdue.approver",
+        {{"id", r->id}, {"requester", ctx.name_of(r->requester)}, {"due", ctx.date_label(lang, r->due_date)}}));
     ctx.to_person(who, std::move(m));
   }
   const std::string lang = ctx.lang_of(r->requester);

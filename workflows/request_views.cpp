@@ -72,10 +72,11 @@ void show_queue(Context& ctx) {
   std::string lines;
   for (const auto& r : items) {
     std::string platforms = platform_names_markup(r.plans);
-    lines += (lines.empty() ? "" : "\n") +
-             ctx.text(me, "queue.line." + std::string(bot::to_string(r.state)),
-                      {{"id", r.id}, {"requester", ctx.name_of(r.requester)}, {"platforms", platforms},
-                       {"window", ctx.window_label(me.language, r.due_date)}});
+    lines += (lines.empty() ? "" : "\n") + ctx.text(me, "queue.line." + std::string(bot::to_string(r.state)),
+                                                    {{"id", r.id},
+                                                     {"requester", ctx.name_of(r.requester)},
+                                                     {"platforms", platforms},
+                                                     {"window", ctx.window_label(me.language, r.due_date)}});
   }
   m.paragraph(lines);
   ctx.reply(std::move(m));

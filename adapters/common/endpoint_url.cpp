@@ -23,9 +23,7 @@ bool is_loopback_host(std::string_view host) {
 }
 
 EndpointUrl parse_endpoint_url(std::string_view url) {
-  auto fail = [&](const char* what) {
-    return std::invalid_argument("the URL " + std::string(url) + " " + what);
-  };
+  auto fail = [&](const char* what) { return std::invalid_argument("the URL " + std::string(url) + " " + what); };
   auto parsed = urls::parse_absolute_uri(url);
   if (!parsed) throw fail("is not an absolute URL");
   const urls::url_view& u = *parsed;

@@ -226,7 +226,8 @@ HttpClient::HttpClient(asio::any_io_executor executor, const std::string& origin
     impl_->host = rest;
     impl_->port = impl_->tls ? "443" : "80";
   }
-  if (impl_->host.starts_with("[") && impl_->host.ends_with("]")) impl_->host = impl_->host.substr(1, impl_->host.size() - 2);
+  if (impl_->host.starts_with("[") && impl_->host.ends_with("]"))
+    impl_->host = impl_->host.substr(1, impl_->host.size() - 2);
   if (impl_->host.empty()) throw std::invalid_argument("the URL " + origin + " has no host");
   if (impl_->tls) {
     if (ca_file.empty()) {

@@ -24,7 +24,7 @@ struct Request {
   std::string body;
   std::string content_type = "application/json";
   std::map<std::string, std::string> headers;  // extra headers, e.g. Authorization
-  std::chrono::milliseconds timeout{30000};     // for connecting, writing and reading the whole response
+  std::chrono::milliseconds timeout{30000};    // for connecting, writing and reading the whole response
 };
 
 struct Response {
@@ -32,8 +32,8 @@ struct Response {
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
   bot::SendErrorKind error = bot::SendErrorKind::none;  // from the transport or the status
-  std::string error_text;                      // for logs; never contains request headers
-  std::chrono::milliseconds retry_after{0};    // from a Retry-After header (seconds), when present
+  std::string error_text;                               // for logs; never contains request headers
+  std::chrono::milliseconds retry_after{0};             // from a Retry-After header (seconds), when present
 
   bool ok() const { return error == bot::SendErrorKind::none; }
 };

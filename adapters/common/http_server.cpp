@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -12,7 +13,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
-#include <array>
 #include <cctype>
 #include <fstream>
 #include <optional>
@@ -62,8 +62,8 @@ std::string local_url(std::string_view scheme, std::string host, unsigned short 
 std::string loggable(std::string_view value) {
   std::string out;
   for (char c : value.substr(0, 100)) {
-    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == ':' || c == ',' ||
-                    c == ' ' || c == '_' || c == '-' || c == '/';
+    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == ':' || c == ',' || c == ' ' ||
+                    c == '_' || c == '-' || c == '/';
     out += ok ? c : '?';
   }
   return out;
@@ -90,7 +90,10 @@ std::string read_file(const std::string& name, const std::string& path) {
 
 struct ServerState {
   ServerState(asio::any_io_executor ex, ServerOptions opts, std::vector<ServerRoute> r, RequestHandler h)
-      : executor(std::move(ex)), options(std::move(opts)), routes(std::move(r)), handler(std::move(h)),
+      : executor(std::move(ex)),
+        options(std::move(opts)),
+        routes(std::move(r)),
+        handler(std::move(h)),
         acceptor(executor) {}
 
   void close_all() {
@@ -185,8 +188,8 @@ asio::awaitable<ServerReply> answer(StatePtr s, ServerRequest req) {
 }
 
 template <class Stream>
-asio::awaitable<bool> write_reply(ServerState& s, Stream& stream, ServerReply reply, unsigned version,
-                                  bool keep_alive, bool head_request = false) {
+asio::awaitable<bool> write_reply(ServerState& s, Stream& stream, ServerReply reply, unsigned version, bool keep_alive,
+                                  bool head_request = false) {
   bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(reply.status), version};
   res.set(bhttp::field::server, "Hallpass");
   for (const auto& [name, value] : s.options.reply_headers) res.set(name, value);
@@ -386,8 +389,7 @@ void HttpServer::listen() {
     const std::string key = read_file(o.name, o.tls_private_key_file);
     asio::ssl::context context(asio::ssl::context::tls_server);
     context.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                        asio::ssl::context::no_tlsv1_1);
+                        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
     boost::system::error_code ec;
     context.use_certificate_chain(asio::buffer(chain), ec);
     if (ec) throw std::invalid_argument(o.name + ": " + o.tls_certificate_file + " is not a PEM certificate chain");

@@ -72,8 +72,8 @@ struct ServerOptions {
 };
 
 struct ServerRoute {
-  std::string path;              // exact, without the query: "/api/messages"; "*": any path
-  std::string method = "POST";   // "*": any method
+  std::string path;             // exact, without the query: "/api/messages"; "*": any path
+  std::string method = "POST";  // "*": any method
 };
 
 struct ServerRequest {
@@ -82,7 +82,7 @@ struct ServerRequest {
   std::string path;                            // without the query
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
-  std::string sender;  // the peer address (and what X-Forwarded-For says), for logs
+  std::string sender;    // the peer address (and what X-Forwarded-For says), for logs
   bool upgrade = false;  // a WebSocket upgrade request (GET with Connection: upgrade, Upgrade: websocket)
 
   // The header's value, or "" when absent. name in lower case.
@@ -97,7 +97,7 @@ struct ServerReply {
   std::string content_type;  // empty: no body
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // more response headers (name, value)
-  bool close = false;    // close the connection after this reply
+  bool close = false;                                        // close the connection after this reply
   bool upgrade = false;  // to an upgrade request: hand its connection to ServerOptions::on_upgrade
 };
 

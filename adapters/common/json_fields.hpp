@@ -2,8 +2,8 @@
 // Parsing platform JSON (Slack payloads, Teams activities, Matrix events) and reading fields that
 // may be missing or of another type, without exceptions: a protocol layer decides itself which
 // absent field is an error.
-#include <nlohmann/json.hpp>
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
@@ -29,8 +29,10 @@ inline nlohmann::json parse(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {

@@ -35,7 +35,8 @@ milliseconds Pacer::reserve(const std::string& key, Clock::time_point now) {
 
 void Pacer::release(const std::string& key) {
   if (per_second_ <= 0) return;
-  if (auto it = lanes_.find(key); it != lanes_.end() && it->second.bucket) it->second.tokens = std::min(burst_, it->second.tokens + 1);
+  if (auto it = lanes_.find(key); it != lanes_.end() && it->second.bucket)
+    it->second.tokens = std::min(burst_, it->second.tokens + 1);
 }
 
 void Pacer::answered(const std::string& key, Clock::time_point at) {
@@ -52,7 +53,8 @@ Pacer::Clock::time_point Pacer::ready_at(const std::string& key) const {
   Clock::time_point earliest = lane.paused_until;
   for (const auto& w : windows_) {
     const auto n = static_cast<std::size_t>(std::max(w.requests, 0));
-    if (n > 0 && lane.answered.size() >= n) earliest = std::max(earliest, lane.answered[lane.answered.size() - n] + w.per);
+    if (n > 0 && lane.answered.size() >= n)
+      earliest = std::max(earliest, lane.answered[lane.answered.size() - n] + w.per);
   }
   return earliest;
 }
@@ -73,8 +75,9 @@ bool Pacer::idle(const std::string& key, Clock::time_point now) const {
   if (it == lanes_.end()) return true;
   const Lane& lane = it->second;
   const bool windows_passed = lane.answered.empty() || lane.answered.back() + longest_ < now;
-  const bool bucket_full = per_second_ <= 0 || !lane.bucket ||
-                           lane.tokens + std::chrono::duration<double>(now - lane.updated).count() * per_second_ >= burst_;
+  const bool bucket_full =
+      per_second_ <= 0 || !lane.bucket ||
+      lane.tokens + std::chrono::duration<double>(now - lane.updated).count() * per_second_ >= burst_;
   return windows_passed && bucket_full && lane.paused_until < now;
 }
 

@@ -60,7 +60,7 @@ class Pacer {
  private:
   struct Lane {
     bool bucket = false;  // reserve() was called: tokens and updated hold its bucket
-    double tokens = 0;  // may go negative: slots already promised to waiting calls
+    double tokens = 0;    // may go negative: slots already promised to waiting calls
     Clock::time_point updated{};
     std::deque<Clock::time_point> answered;  // the newest, as many as the largest window counts
     Clock::time_point paused_until{};

@@ -12,7 +12,8 @@ std::vector<SettingProblem> check_settings(const AdapterSettingRules& rules, con
   for (const auto& [key, value] : settings) {
     if (key == "enabled" || std::ranges::find(rules.known_keys, key) != rules.known_keys.end()) continue;
     std::string message = "adapters." + rules.platform + "." + key + " is not a " + rules.display_name + " setting";
-    if (auto meant = bot::closest_key(key, rules.known_keys); !meant.empty()) message += "; did you mean " + meant + "?";
+    if (auto meant = bot::closest_key(key, rules.known_keys); !meant.empty())
+      message += "; did you mean " + meant + "?";
     out.push_back({key, std::move(message), true});
   }
   for (const auto& [key, check] : rules.checks) {

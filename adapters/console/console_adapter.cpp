@@ -48,7 +48,8 @@ std::vector<std::string> render(const bot::Message& m) {
       case bot::BlockKind::fields:
         for (const auto& f : b.fields) {
           std::string v = bot::markup::to_plain(f.value);
-          if (v.find('\n') == std::string::npos) lines.push_back(f.label + ": " + v);
+          if (v.find('\n') == std::string::npos)
+            lines.push_back(f.label + ": " + v);
           else {
             lines.push_back(f.label + ":");
             add_text(v, "  ");
@@ -58,8 +59,8 @@ std::vector<std::string> render(const bot::Message& m) {
       case bot::BlockKind::buttons: {
         std::string row;
         for (const auto& btn : b.buttons)
-          row += (row.empty() ? "" : " ") + ("[" + btn.action_id + (btn.value.empty() ? "" : " " + btn.value) +
-                                             ": " + btn.label + "]");
+          row += (row.empty() ? "" : " ") +
+                 ("[" + btn.action_id + (btn.value.empty() ? "" : " " + btn.value) + ": " + btn.label + "]");
         lines.push_back(row);
         break;
       }
@@ -98,12 +99,16 @@ std::string ConsoleAdapter::place_label(const std::string& channel, const std::s
 
 boost::asio::awaitable<bot::SendResult> ConsoleAdapter::send(bot::Delivery d) {
   std::string ref;
-  if (!d.update_ref.empty()) ref = d.update_ref;
-  else if (!d.thread_key.empty() && d.thread_ref.empty()) ref = d.thread_key;  // a readable thread name
-  else ref = "c-" + std::to_string(next_ref_++);
+  if (!d.update_ref.empty())
+    ref = d.update_ref;
+  else if (!d.thread_key.empty() && d.thread_ref.empty())
+    ref = d.thread_key;  // a readable thread name
+  else
+    ref = "c-" + std::to_string(next_ref_++);
   std::string thread = d.thread_ref.empty() && !d.thread_key.empty() ? "" : d.thread_ref;
   std::string label = place_label(d.channel, thread);
-  if (!d.ephemeral_user.empty()) label += " (only " + (d.ephemeral_user == me_ ? std::string("you") : d.ephemeral_user) + ")";
+  if (!d.ephemeral_user.empty())
+    label += " (only " + (d.ephemeral_user == me_ ? std::string("you") : d.ephemeral_user) + ")";
   if (!d.delete_ref.empty()) {
     // The file is "deleted" by saying so; its name is not printed again.
     out_ << "→ [" << label << "] (deleted)\n";

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "adapters/common/http_client.hpp"
 #include "adapters/matrix/matrix_api.hpp"
@@ -46,9 +46,14 @@ MatrixOptions options_from_settings(const std::map<std::string, std::string>& s)
 
 struct MatrixState {
   MatrixState(asio::any_io_executor ex, MatrixOptions opts, SyncCheckpoint cp)
-      : executor(ex), options(std::move(opts)), checkpoint(std::move(cp)), sync_client(ex, options.homeserver),
-        send_client(ex, options.homeserver), sync_api(sync_client, options.access_token),
-        send_api(send_client, options.access_token), timer(ex),
+      : executor(ex),
+        options(std::move(opts)),
+        checkpoint(std::move(cp)),
+        sync_client(ex, options.homeserver),
+        send_client(ex, options.homeserver),
+        sync_api(sync_client, options.access_token),
+        send_api(send_client, options.access_token),
+        timer(ex),
         retry_backoff(options.first_backoff, options.max_backoff) {}
 
   asio::any_io_executor executor;
@@ -68,7 +73,7 @@ struct MatrixState {
   std::set<std::string> encryption_noticed;
   std::set<std::string> encrypted_rooms;
   std::set<std::string> button_actions;  // of the buttons shown so far (see Context)
-  bot::Backoff retry_backoff;  // jittered, so that many bots restarted together do not come back at once
+  bot::Backoff retry_backoff;            // jittered, so that many bots restarted together do not come back at once
 };
 
 namespace {
@@ -160,10 +165,12 @@ asio::awaitable<void> handle_invites(std::shared_ptr<MatrixState> s, std::vector
 // Says once per room (and once per device, through the fixed txn id) that encryption is not supported.
 asio::awaitable<void> refuse_encrypted(std::shared_ptr<MatrixState> s, std::string room_id) {
   if (s->encryption_noticed.contains(room_id)) co_return;
-  http::Response r =
-      co_await s->sync_api.send(room_id, "m.room.message", "hallpass-encrypted-" + room_id, encrypted_room_notice().dump());
-  if (r.ok()) s->encryption_noticed.insert(room_id);
-  else spdlog::warn("matrix: cannot post the encryption notice in {}: {}", room_id, r.error_text);
+  http::Response r = co_await s->sync_api.send(room_id, "m.room.message", "hallpass-encrypted-" + room_id,
+                                               encrypted_room_notice().dump());
+  if (r.ok())
+    s->encryption_noticed.insert(room_id);
+  else
+    spdlog::warn("matrix: cannot post the encryption notice in {}: {}", room_id, r.error_text);
 }
 
 // Fetches the events a limited timeline left out (between since and prev_batch), oldest first.
@@ -220,7 +227,8 @@ asio::awaitable<void> sync_loop(std::shared_ptr<MatrixState> s, bot::EventSink& 
   std::string since;
   if (s->checkpoint.load)
     if (auto saved = s->checkpoint.load()) since = *saved;
-  if (since.empty()) spdlog::info("matrix: first start: the rooms' history is skipped, commands from now on are answered");
+  if (since.empty())
+    spdlog::info("matrix: first start: the rooms' history is skipped, commands from now on are answered");
   int failures = 0;
   while (!s->stopped) {
     // The initial sync returns at once; later ones wait on the server for new events.
@@ -228,8 +236,10 @@ asio::awaitable<void> sync_loop(std::shared_ptr<MatrixState> s, bot::EventSink& 
     http::Response r = co_await s->sync_api.sync(s->filter_id, since, timeout);
     if (s->stopped) break;
     if (!r.ok()) {
-      if (r.error == bot::SendErrorKind::rate_limited) spdlog::info("matrix: rate limited on /sync");
-      else spdlog::warn("matrix: sync failed: {}", r.error_text);
+      if (r.error == bot::SendErrorKind::rate_limited)
+        spdlog::info("matrix: rate limited on /sync");
+      else
+        spdlog::warn("matrix: sync failed: {}", r.error_text);
       if (!co_await pause(s, wait_for(*s, r, failures++))) break;
       continue;
     }
@@ -258,7 +268,8 @@ bot::SendResult send_failure(const http::Response& r, MatrixState& s) {
   out.error = r.error;
   out.error_text = r.error_text;
   json j = json::parse(r.body, nullptr, false);
-  if (j.is_object() && j.contains("errcode")) out.error_text += " " + j.value("errcode", "") + ": " + j.value("error", "");
+  if (j.is_object() && j.contains("errcode"))
+    out.error_text += " " + j.value("errcode", "") + ": " + j.value("error", "");
   if (r.error == bot::SendErrorKind::rate_limited) out.retry_after = wait_for(s, r, 0);
   return out;
 }
@@ -269,7 +280,8 @@ asio::awaitable<std::string> direct_room(std::shared_ptr<MatrixState> s, std::st
     // After a restart the dispatcher may send before run() has read m.direct: read it here, or
     // a retried delivery would open a second room and post there under its old txn id.
     http::Response cur = co_await s->send_api.get_account_data(s->options.user_id, "m.direct");
-    if (cur.ok()) remember_direct(*s, json::parse(cur.body, nullptr, false));
+    if (cur.ok())
+      remember_direct(*s, json::parse(cur.body, nullptr, false));
     else if (cur.error != bot::SendErrorKind::not_found) {
       error = send_failure(cur, *s);
       co_return std::string();

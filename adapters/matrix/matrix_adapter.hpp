@@ -24,10 +24,10 @@
 namespace adapters::matrix {
 
 struct MatrixOptions {
-  std::string homeserver;    // "https://matrix.example.org"
-  std::string access_token;  // never logged
-  std::string user_id;       // "@hallpass:example.org"
-  std::string device_id;     // the device the token belongs to (txn ids are scoped per device)
+  std::string homeserver;       // "https://matrix.example.org"
+  std::string access_token;     // never logged
+  std::string user_id;          // "@hallpass:example.org"
+  std::string device_id;        // the device the token belongs to (txn ids are scoped per device)
   std::set<std::string> rooms;  // configured room ids: invites to these are accepted
   int sync_timeout_ms = 30000;
   std::chrono::milliseconds first_backoff{1000};

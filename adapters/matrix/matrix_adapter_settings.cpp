@@ -28,11 +28,13 @@ bool has_space(std::string_view s) {
 
 std::vector<std::pair<std::string, Check>> checks() {
   return {
-      {"homeserver", [](const Settings& s) {
+      {"homeserver",
+       [](const Settings& s) {
          std::string url = setting(s, "homeserver");
          if (url.empty())
-           fail("homeserver is missing: write the homeserver's address, e.g. homeserver: "
-                "\"https://matrix.example.org\"");
+           fail(
+               "homeserver is missing: write the homeserver's address, e.g. homeserver: "
+               "\"https://matrix.example.org\"");
          while (url.ends_with("/")) url.pop_back();
          // The access token travels there: https, or http only to a test server on this machine.
          std::string target;
@@ -42,29 +44,33 @@ std::vector<std::pair<std::string, Check>> checks() {
            fail(std::string("homeserver: ") + e.what());
          }
          if (target != "/")
-           fail("homeserver: \"" + url + "\" has a path; write only the server's address, e.g. "
+           fail("homeserver: \"" + url +
+                "\" has a path; write only the server's address, e.g. "
                 "\"https://matrix.example.org\" (Hallpass adds /_matrix/...)");
        }},
-      {"access_token", [](const Settings& s) {
+      {"access_token",
+       [](const Settings& s) {
          if (setting(s, "access_token").empty())
-           fail("access_token is missing: write access_token: \"${MATRIX_ACCESS_TOKEN}\" and set that environment "
-                "variable to the bot user's access token (see docs/matrix.md)");
+           fail(
+               "access_token is missing: write access_token: \"${MATRIX_ACCESS_TOKEN}\" and set that environment "
+               "variable to the bot user's access token (see docs/matrix.md)");
        }},
-      {"user_id", [](const Settings& s) {
+      {"user_id",
+       [](const Settings& s) {
          const std::string id = setting(s, "user_id");
-         if (id.empty())
-           fail("user_id is missing: write the bot's Matrix id, e.g. user_id: \"@hallpass:example.org\"");
+         if (id.empty()) fail("user_id is missing: write the bot's Matrix id, e.g. user_id: \"@hallpass:example.org\"");
          const auto colon = id.find(':');
-         if (!id.starts_with("@") || colon == std::string::npos || colon < 2 || colon + 1 == id.size() ||
-             has_space(id))
-           fail("user_id: \"" + id + "\" is not a Matrix user id; write it as \"@name:server\", e.g. "
+         if (!id.starts_with("@") || colon == std::string::npos || colon < 2 || colon + 1 == id.size() || has_space(id))
+           fail("user_id: \"" + id +
+                "\" is not a Matrix user id; write it as \"@name:server\", e.g. "
                 "\"@hallpass:example.org\" (in quotes: @ cannot start a plain YAML value)");
        }},
-      {"device_id", [](const Settings& s) {
-         if (has_space(setting(s, "device_id")))
-           fail("device_id must be one word without spaces, e.g. HALLPASS1");
+      {"device_id",
+       [](const Settings& s) {
+         if (has_space(setting(s, "device_id"))) fail("device_id must be one word without spaces, e.g. HALLPASS1");
        }},
-      {"sync_timeout_ms", [](const Settings& s) {
+      {"sync_timeout_ms",
+       [](const Settings& s) {
          // Below a second the bot would poll the homeserver in a tight loop; servers cap a long poll anyway.
          const std::string text = setting(s, "sync_timeout_ms", "30000");
          const bool digits = !text.empty() && text.size() <= 6 &&

@@ -25,7 +25,9 @@ http::Request MatrixApi::make(std::string method, std::string target, std::strin
   return r;
 }
 
-asio::awaitable<http::Response> MatrixApi::whoami() { co_return co_await client_.request(make("GET", "/account/whoami")); }
+asio::awaitable<http::Response> MatrixApi::whoami() {
+  co_return co_await client_.request(make("GET", "/account/whoami"));
+}
 
 asio::awaitable<http::Response> MatrixApi::create_filter(std::string user_id, std::string filter_json) {
   co_return co_await client_.request(make("POST", "/user/" + url_encode(user_id) + "/filter", std::move(filter_json)));
@@ -43,15 +45,14 @@ asio::awaitable<http::Response> MatrixApi::sync(std::string filter_id, std::stri
 
 asio::awaitable<http::Response> MatrixApi::send(std::string room_id, std::string event_type, std::string txn_id,
                                                 std::string content_json) {
-  co_return co_await client_.request(make("PUT", "/rooms/" + url_encode(room_id) + "/send/" + url_encode(event_type) +
-                                                     "/" + url_encode(txn_id),
-                                          std::move(content_json)));
+  co_return co_await client_.request(
+      make("PUT", "/rooms/" + url_encode(room_id) + "/send/" + url_encode(event_type) + "/" + url_encode(txn_id),
+           std::move(content_json)));
 }
 
 asio::awaitable<http::Response> MatrixApi::redact(std::string room_id, std::string event_id, std::string txn_id) {
-  co_return co_await client_.request(make("PUT", "/rooms/" + url_encode(room_id) + "/redact/" + url_encode(event_id) +
-                                                     "/" + url_encode(txn_id),
-                                          "{}"));
+  co_return co_await client_.request(make(
+      "PUT", "/rooms/" + url_encode(room_id) + "/redact/" + url_encode(event_id) + "/" + url_encode(txn_id), "{}"));
 }
 
 asio::awaitable<http::Response> MatrixApi::join(std::string room_id) {
@@ -78,8 +79,8 @@ asio::awaitable<http::Response> MatrixApi::put_account_data(std::string user_id,
 }
 
 asio::awaitable<http::Response> MatrixApi::messages(std::string room_id, std::string from, std::string to, int limit) {
-  std::string target = "/rooms/" + url_encode(room_id) + "/messages?dir=b&limit=" + std::to_string(limit) +
-                       "&from=" + url_encode(from);
+  std::string target =
+      "/rooms/" + url_encode(room_id) + "/messages?dir=b&limit=" + std::to_string(limit) + "&from=" + url_encode(from);
   if (!to.empty()) target += "&to=" + url_encode(to);
   co_return co_await client_.request(make("GET", target));
 }

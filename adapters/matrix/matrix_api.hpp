@@ -31,7 +31,8 @@ class MatrixApi {
   // A trusted_private_chat room with is_direct, inviting user_id.
   boost::asio::awaitable<http::Response> create_direct_room(std::string user_id);
   boost::asio::awaitable<http::Response> get_account_data(std::string user_id, std::string type);
-  boost::asio::awaitable<http::Response> put_account_data(std::string user_id, std::string type, std::string content_json);
+  boost::asio::awaitable<http::Response> put_account_data(std::string user_id, std::string type,
+                                                          std::string content_json);
   // GET /rooms/{room}/messages?dir=b&from=…&to=…&limit=…
   boost::asio::awaitable<http::Response> messages(std::string room_id, std::string from, std::string to, int limit);
 

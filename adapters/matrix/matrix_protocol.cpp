@@ -10,10 +10,10 @@
 
 namespace adapters::matrix {
 
-using nlohmann::json;
+using adapters::text::trim;
 using json_fields::member;
 using json_fields::str;
-using adapters::text::trim;
+using nlohmann::json;
 
 namespace {
 
@@ -205,7 +205,8 @@ std::optional<bot::Inbound> to_inbound(const json& event, const std::string& roo
 
   std::string body = trim(strip_reply_fallback(str(content, "body")));
   for (std::string_view word : {kCommand, kSlashCommand}) {
-    if (body.starts_with(word) && (body.size() == word.size() || body[word.size()] == ' ' || body[word.size()] == '\n')) {
+    if (body.starts_with(word) &&
+        (body.size() == word.size() || body[word.size()] == ' ' || body[word.size()] == '\n')) {
       ev.kind = bot::InboundKind::command;
       ev.text = trim(std::string_view(body).substr(word.size()));
       if (parse_form_answer(ev.text, ev)) return ev;
@@ -302,8 +303,9 @@ Rendered render(const bot::Message& m) {
         for (const auto& in : f.inputs) {
           std::string line = in.key + (in.required ? " (required)" : "") + ": " + in.label;
           if (!in.choices.empty())
-            line += std::string(in.kind == bot::InputKind::multi_choice ? " — any of, comma-separated: " : " — one of: ") +
-                    choices_text(in);
+            line +=
+                std::string(in.kind == bot::InputKind::multi_choice ? " — any of, comma-separated: " : " — one of: ") +
+                choices_text(in);
           if (!in.initial.empty()) line += " [now: " + in.initial + "]";
           if (!in.hint.empty()) line += " — " + in.hint;
           if (!in.error.empty()) line += " ⚠ " + in.error;
@@ -332,7 +334,8 @@ std::vector<std::string> split_text(const std::string& text, size_t max_bytes) {
     size_t cut = text.rfind('\n', start + max_bytes);
     if (cut == std::string::npos || cut <= start) {
       cut = start + max_bytes;
-      while (cut > start && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+      while (cut > start && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+        --cut;  // not inside a UTF-8 character
     }
     out.push_back(text.substr(start, cut - start));
     start = cut < text.size() && text[cut] == '\n' ? cut + 1 : cut;
@@ -371,7 +374,9 @@ std::vector<json> notice_contents(const bot::Message& message, const std::string
   }
   if (!thread_root.empty())
     for (auto& c : out)
-      c["m.relates_to"] = {{"rel_type", "m.thread"}, {"event_id", thread_root}, {"is_falling_back", true},
+      c["m.relates_to"] = {{"rel_type", "m.thread"},
+                           {"event_id", thread_root},
+                           {"is_falling_back", true},
                            {"m.in_reply_to", {{"event_id", thread_root}}}};
   return out;
 }

@@ -6,12 +6,12 @@
 #include <functional>
 #include <stdexcept>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "adapters/common/http_client.hpp"
 #include "adapters/slack/slack_api_calls.hpp"
@@ -63,7 +63,7 @@ struct SlackState {
   asio::any_io_executor executor;
   SlackOptions options;
   SlackWebApi api;
-  std::unique_ptr<SocketModeReceiver> receiver;    // Socket Mode
+  std::unique_ptr<SocketModeReceiver> receiver;      // Socket Mode
   std::unique_ptr<SlackHttpReceiver> http_receiver;  // HTTP mode
   bot::EventSink* sink = nullptr;
   bool stopped = false;
@@ -279,7 +279,8 @@ asio::awaitable<AckReply> handle_if_alive(std::weak_ptr<SlackState> weak, Envelo
 
 asio::awaitable<void> check_token(std::shared_ptr<SlackState> s) {
   ApiOutcome who = co_await s->api.auth_test();
-  if (who.ok()) spdlog::info("slack: the bot token works");
+  if (who.ok())
+    spdlog::info("slack: the bot token works");
   else if (who.result.error == bot::SendErrorKind::auth)
     spdlog::error("slack: Slack refused the bot token ({}); check adapters.slack.bot_token (xoxb-…)",
                   who.result.error_text);
@@ -290,8 +291,8 @@ asio::awaitable<void> check_token(std::shared_ptr<SlackState> s) {
 SlackAdapter::SlackAdapter(asio::any_io_executor executor, SlackOptions options)
     : state_(std::make_shared<SlackState>(executor, std::move(options))) {
   if (state_->options.socket_mode)
-    state_->receiver = std::make_unique<SocketModeReceiver>(executor, state_->api, state_->options.socket,
-                                                            envelope_handler());
+    state_->receiver =
+        std::make_unique<SocketModeReceiver>(executor, state_->api, state_->options.socket, envelope_handler());
   else
     state_->http_receiver = std::make_unique<SlackHttpReceiver>(executor, state_->options.http, envelope_handler());
 }
@@ -331,8 +332,10 @@ asio::awaitable<void> SlackAdapter::run(bot::EventSink& sink) {
   s->sink = &sink;
   // Beside the receiver, not before it: an unreachable API must not hold up Socket Mode.
   asio::co_spawn(s->executor, check_token(s), asio::detached);
-  if (s->receiver && !s->stopped) co_await s->receiver->run();
-  else if (s->http_receiver && !s->stopped) co_await s->http_receiver->run();
+  if (s->receiver && !s->stopped)
+    co_await s->receiver->run();
+  else if (s->http_receiver && !s->stopped)
+    co_await s->http_receiver->run();
   s->sink = nullptr;
 }
 

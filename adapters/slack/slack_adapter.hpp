@@ -2,12 +2,12 @@
 // SlackAdapter: Hallpass as a Slack app (platform "slack").
 //
 // Receiving: run() keeps Socket Mode connected (SocketModeReceiver), or in HTTP mode serves
-// Slack's Request URLs (SlackHttpReceiver); both hand what arrives to handle_envelope(). handle_envelope turns a payload into a
-// bot::Inbound, fills the actor's e-mail from users.info when the directory does not know their
-// Slack id (the core then matches by e-mail), hands it to the sink and says how to acknowledge.
-// A view_submission's ack waits briefly (form_reply_wait, or until the outbox is drained) for
-// the core's answer to the form: a form with input errors goes back as response_action "errors",
-// a next form as response_action "update"; anything else is a plain ack and is posted normally.
+// Slack's Request URLs (SlackHttpReceiver); both hand what arrives to handle_envelope(). handle_envelope turns a
+// payload into a bot::Inbound, fills the actor's e-mail from users.info when the directory does not know their Slack id
+// (the core then matches by e-mail), hands it to the sink and says how to acknowledge. A view_submission's ack waits
+// briefly (form_reply_wait, or until the outbox is drained) for the core's answer to the form: a form with input errors
+// goes back as response_action "errors", a next form as response_action "update"; anything else is a plain ack and is
+// posted normally.
 //
 // Sending: send() renders Block Kit and calls chat.postMessage (threads through thread_ts),
 // chat.update, chat.postEphemeral, views.open, chat.delete or files.delete. Channels "dm:U…" are
@@ -26,20 +26,20 @@
 #include <string_view>
 #include <vector>
 
+#include "adapters/common/setting_checks.hpp"
 #include "adapters/slack/slack_envelope_handler.hpp"
 #include "adapters/slack/slack_http_receiver.hpp"
 #include "adapters/slack/slack_socket_mode.hpp"
 #include "adapters/slack/slack_web_api.hpp"
 #include "bot/model/adapter.hpp"
-#include "adapters/common/setting_checks.hpp"
 
 namespace adapters::slack {
 
 struct SlackOptions {
-  WebApiOptions api;          // base URL, tokens, pacing
-  SocketModeOptions socket;   // connections, backoff, watchdog
-  SlackHttpOptions http;      // HTTP mode: signing secret, listen address and port
-  bool socket_mode = true;    // false: HTTP mode (Slack's Request URLs, served by SlackHttpReceiver)
+  WebApiOptions api;         // base URL, tokens, pacing
+  SocketModeOptions socket;  // connections, backoff, watchdog
+  SlackHttpOptions http;     // HTTP mode: signing secret, listen address and port
+  bool socket_mode = true;   // false: HTTP mode (Slack's Request URLs, served by SlackHttpReceiver)
   // True when the directory knows this Slack user id (cmd_run asks the config, never the store).
   // Others get their e-mail read with users.info. Unset: everyone's is read.
   std::function<bool(std::string_view user_id)> known_user;

@@ -1,10 +1,10 @@
 // The config's adapters.slack settings → SlackOptions, and every problem with them at once for
 // hallpass check-config (declared in slack_adapter.hpp).
-#include <boost/asio/ip/address.hpp>
+#include <spdlog/spdlog.h>
 #include <algorithm>
+#include <boost/asio/ip/address.hpp>
 #include <functional>
 #include <set>
-#include <spdlog/spdlog.h>
 #include <stdexcept>
 
 #include "adapters/common/endpoint_url.hpp"
@@ -18,9 +18,8 @@ using settings::Check;
 using settings::Settings;
 
 const std::vector<std::string_view>& known_keys() {
-  static const std::vector<std::string_view> keys{"mode",         "bot_token",      "app_token",
-                                                  "connections",  "api_base_url",   "signing_secret",
-                                                  "listen",       "port"};
+  static const std::vector<std::string_view> keys{"mode",         "bot_token",      "app_token", "connections",
+                                                  "api_base_url", "signing_secret", "listen",    "port"};
   return keys;
 }
 
@@ -43,30 +42,39 @@ void fail(const std::string& message) { throw std::invalid_argument("adapters.sl
 
 std::vector<std::pair<std::string, Check>> checks() {
   return {
-      {"mode", [](const Settings& s) {
+      {"mode",
+       [](const Settings& s) {
          const std::string mode = setting(s, "mode", "socket");
          if (mode != "socket" && mode != "http") fail("mode must be socket or http, not \"" + mode + "\"");
        }},
-      {"bot_token", [](const Settings& s) {
+      {"bot_token",
+       [](const Settings& s) {
          if (setting(s, "bot_token").empty())
-           fail("bot_token is missing: write bot_token: \"${SLACK_BOT_TOKEN}\" and set that environment variable "
-                "to the Bot User OAuth Token (xoxb-…)");
+           fail(
+               "bot_token is missing: write bot_token: \"${SLACK_BOT_TOKEN}\" and set that environment variable "
+               "to the Bot User OAuth Token (xoxb-…)");
        }},
-      {"app_token", [](const Settings& s) {
+      {"app_token",
+       [](const Settings& s) {
          if (!http_mode(s) && setting(s, "app_token").empty())
-           fail("app_token is missing: Socket Mode needs the app-level token; write app_token: "
-                "\"${SLACK_APP_TOKEN}\" (xapp-…), or use mode: http");
+           fail(
+               "app_token is missing: Socket Mode needs the app-level token; write app_token: "
+               "\"${SLACK_APP_TOKEN}\" (xapp-…), or use mode: http");
        }},
-      {"signing_secret", [](const Settings& s) {
+      {"signing_secret",
+       [](const Settings& s) {
          if (http_mode(s) && setting(s, "signing_secret").empty())
-           fail("signing_secret is missing: HTTP mode checks every request with the app's Signing Secret; write "
-                "signing_secret: \"${SLACK_SIGNING_SECRET}\" and set that environment variable");
+           fail(
+               "signing_secret is missing: HTTP mode checks every request with the app's Signing Secret; write "
+               "signing_secret: \"${SLACK_SIGNING_SECRET}\" and set that environment variable");
        }},
-      {"connections", [](const Settings& s) {
+      {"connections",
+       [](const Settings& s) {
          if (number(setting(s, "connections", "2"), 1, 10) < 0)
            fail("connections must be a number from 1 to 10 (Slack's limit)");
        }},
-      {"api_base_url", [](const Settings& s) {
+      {"api_base_url",
+       [](const Settings& s) {
          // The bot token goes there: https, or plain http only to a test server on this machine.
          const std::string url = setting(s, "api_base_url", WebApiOptions{}.base_url);
          try {
@@ -75,15 +83,18 @@ std::vector<std::pair<std::string, Check>> checks() {
            fail(std::string("api_base_url: ") + e.what());
          }
        }},
-      {"listen", [](const Settings& s) {
+      {"listen",
+       [](const Settings& s) {
          const std::string address = setting(s, "listen", "127.0.0.1");
          boost::system::error_code ec;
          if (address != "localhost") boost::asio::ip::make_address(address, ec);
          if (ec)
-           fail("listen: \"" + address + "\" is not an IP address (127.0.0.1 behind a reverse proxy on this "
+           fail("listen: \"" + address +
+                "\" is not an IP address (127.0.0.1 behind a reverse proxy on this "
                 "machine, 0.0.0.0 for a load balancer elsewhere)");
        }},
-      {"port", [](const Settings& s) {
+      {"port",
+       [](const Settings& s) {
          if (number(setting(s, "port", "3000"), 0, 65535) < 0) fail("port must be a number from 0 to 65535");
        }},
   };

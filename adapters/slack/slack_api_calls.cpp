@@ -11,9 +11,9 @@ namespace adapters::slack {
 
 namespace {
 
-using nlohmann::json;
 using json_fields::member;
 using json_fields::str;
+using nlohmann::json;
 using protocol_detail::fail;
 using protocol_detail::parse_json;
 
@@ -76,8 +76,7 @@ Result<ApiCall> build_api_call(const bot::Delivery& d) {
     auto view = render_modal(d.message, ModalOrigin{d.channel, d.thread_ref});
     if (!view) return view.error();
     call.method = "views.open";
-    call.body_json =
-        json{{"trigger_id", d.reply_context}, {"view", json::parse(*view)}}.dump();
+    call.body_json = json{{"trigger_id", d.reply_context}, {"view", json::parse(*view)}}.dump();
     return call;
   }
   if (d.channel.rfind("dm:", 0) == 0) {
@@ -87,9 +86,8 @@ Result<ApiCall> build_api_call(const bot::Delivery& d) {
     call.body_json = json{{"users", call.dm_user}}.dump();
     return call;
   }
-  json body{{"channel", d.channel},
-            {"text", fallback_text(d.message)},
-            {"blocks", json::parse(render_blocks(d.message))}};
+  json body{
+      {"channel", d.channel}, {"text", fallback_text(d.message)}, {"blocks", json::parse(render_blocks(d.message))}};
   if (!d.update_ref.empty()) {
     call.method = "chat.update";
     body["ts"] = d.update_ref;

@@ -35,18 +35,17 @@ Result<ApiCall> build_api_call(const bot::Delivery& delivery);
 struct ApiResponse {
   bool ok = false;
   std::string error;
-  std::string ts;       // chat.postMessage / chat.update; chat.postEphemeral's message_ts
-  std::string channel;  // the channel, or conversations.open's channel.id
-  std::string url;      // apps.connections.open: the websocket URL
-  std::string user_id;  // users.info / users.lookupByEmail: user.id
-  std::string email;    // users.info / users.lookupByEmail: user.profile.email (needs users:read.email)
+  std::string ts;                     // chat.postMessage / chat.update; chat.postEphemeral's message_ts
+  std::string channel;                // the channel, or conversations.open's channel.id
+  std::string url;                    // apps.connections.open: the websocket URL
+  std::string user_id;                // users.info / users.lookupByEmail: user.id
+  std::string email;                  // users.info / users.lookupByEmail: user.profile.email (needs users:read.email)
   std::vector<std::string> messages;  // response_metadata.messages (invalid_blocks hints)
 };
 
 Result<ApiResponse> parse_api_response(std::string_view body);
 // The outcome of a Web API call as the dispatcher sees it. retry_after: the Retry-After header
 // in seconds when present (used for HTTP 429 / "ratelimited").
-bot::SendResult to_send_result(int http_status, std::optional<std::chrono::seconds> retry_after,
-                               std::string_view body);
+bot::SendResult to_send_result(int http_status, std::optional<std::chrono::seconds> retry_after, std::string_view body);
 
 }  // namespace adapters::slack

@@ -36,8 +36,7 @@ json mrkdwn_section(std::string text) {
 }
 
 json context_block(std::string text) {
-  return json{{"type", "context"},
-              {"elements", json::array({{{"type", "mrkdwn"}, {"text", std::move(text)}}})}};
+  return json{{"type", "context"}, {"elements", json::array({{{"type", "mrkdwn"}, {"text", std::move(text)}}})}};
 }
 
 // Splits mrkdwn into pieces of at most max bytes: at a line break, else a space, never inside a
@@ -114,10 +113,8 @@ void append_block(json& blocks, const bot::Block& block) {
         quoted += "> " + text.substr(start, end - start);
         start = end + 1;
       }
-      for (auto& piece : split_text(quoted, kMaxSectionText))
-        blocks.push_back(mrkdwn_section(std::move(piece)));
-      if (!block.citation.empty())
-        blocks.push_back(context_block(escape_mrkdwn(block.citation)));
+      for (auto& piece : split_text(quoted, kMaxSectionText)) blocks.push_back(mrkdwn_section(std::move(piece)));
+      if (!block.citation.empty()) blocks.push_back(context_block(escape_mrkdwn(block.citation)));
       break;
     }
     case bot::BlockKind::fields: {
@@ -152,8 +149,7 @@ void append_block(json& blocks, const bot::Block& block) {
       if (!actions.is_null()) blocks.push_back(std::move(actions));
       break;
     }
-    case bot::BlockKind::form:
-      break;  // opened as a modal through views.open (build_api_call)
+    case bot::BlockKind::form: break;  // opened as a modal through views.open (build_api_call)
   }
 }
 
@@ -184,8 +180,7 @@ json input_element(const bot::FormInput& in) {
       if (!in.initial.empty()) el["initial_value"] = in.initial;
       break;
     case bot::InputKind::single_choice: {
-      el = {{"type", in.choices.size() <= 5 ? "radio_buttons" : "static_select"},
-            {"options", json::array()}};
+      el = {{"type", in.choices.size() <= 5 ? "radio_buttons" : "static_select"}, {"options", json::array()}};
       for (std::size_t i = 0; i < in.choices.size() && i < 100; ++i) {
         el["options"].push_back(option_json(in.choices[i]));
         if (in.choices[i].value == in.initial) el["initial_option"] = option_json(in.choices[i]);
@@ -193,8 +188,7 @@ json input_element(const bot::FormInput& in) {
       break;
     }
     case bot::InputKind::multi_choice: {
-      el = {{"type", in.choices.size() <= 10 ? "checkboxes" : "multi_static_select"},
-            {"options", json::array()}};
+      el = {{"type", in.choices.size() <= 10 ? "checkboxes" : "multi_static_select"}, {"options", json::array()}};
       const auto initial = split_commas(in.initial);
       json initial_options = json::array();
       for (std::size_t i = 0; i < in.choices.size() && i < 100; ++i) {
@@ -270,8 +264,7 @@ std::string fallback_text(const bot::Message& message) {
 }
 
 Result<std::string> render_modal(const bot::Form& form) {
-  if (form.context.size() > kMaxPrivateMetadata)
-    return fail("form context longer than 3000 bytes (private_metadata)");
+  if (form.context.size() > kMaxPrivateMetadata) return fail("form context longer than 3000 bytes (private_metadata)");
   json blocks = json::array();
   for (const auto& in : form.inputs) {
     json block{{"type", "input"},
@@ -286,8 +279,7 @@ Result<std::string> render_modal(const bot::Form& form) {
             {"callback_id", truncate_utf8(form.form_id, 255)},
             {"private_metadata", form.context},
             {"title", plain_text(form.title, kMaxModalTitle)},
-            {"submit", plain_text(form.submit_label.empty() ? "Submit" : form.submit_label,
-                                  kMaxModalTitle)},
+            {"submit", plain_text(form.submit_label.empty() ? "Submit" : form.submit_label, kMaxModalTitle)},
             {"close", plain_text("Cancel", kMaxModalTitle)},
             {"blocks", std::move(blocks)}};
   return Result<std::string>(boost::system::in_place_value, view.dump());
@@ -310,11 +302,9 @@ Result<std::string> render_modal(const bot::Message& message, const ModalOrigin&
   for (auto& b : inputs) blocks.push_back(std::move(b));
   view["blocks"] = std::move(blocks);
   if (!origin.channel.empty()) {
-    std::string metadata = json{{"hallpass", 1},
-                                {"context", form->context},
-                                {"channel", origin.channel},
-                                {"thread", origin.thread_ref}}
-                               .dump();
+    std::string metadata =
+        json{{"hallpass", 1}, {"context", form->context}, {"channel", origin.channel}, {"thread", origin.thread_ref}}
+            .dump();
     if (metadata.size() > kMaxPrivateMetadata)
       return fail("form context and origin longer than 3000 bytes (private_metadata)");
     view["private_metadata"] = std::move(metadata);

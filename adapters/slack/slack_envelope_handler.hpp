@@ -19,8 +19,7 @@ struct AckReply {
 };
 
 // envelope_id is empty in HTTP mode (the adapter then uses the payload's own id).
-using EnvelopeHandler =
-    std::function<boost::asio::awaitable<AckReply>(EnvelopeType type, std::string payload_json,
-                                                   std::string envelope_id)>;
+using EnvelopeHandler = std::function<boost::asio::awaitable<AckReply>(EnvelopeType type, std::string payload_json,
+                                                                       std::string envelope_id)>;
 
 }  // namespace adapters::slack

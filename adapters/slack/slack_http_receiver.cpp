@@ -151,12 +151,11 @@ asio::awaitable<ServerReply> answer(StatePtr s, ServerRequest req) {
 
 }  // namespace
 
-SlackHttpReceiver::SlackHttpReceiver(asio::any_io_executor executor, SlackHttpOptions options,
-                                     EnvelopeHandler handler)
+SlackHttpReceiver::SlackHttpReceiver(asio::any_io_executor executor, SlackHttpOptions options, EnvelopeHandler handler)
     : state_(std::make_shared<SlackHttpState>(std::move(options), std::move(handler))),
       // A bound function, not a coroutine lambda with captures (GCC 12 mis-compiles those).
-      server_(std::make_unique<http::HttpServer>(std::move(executor), server_options(state_->options),
-                                                 slack_routes(), std::bind(&answer, state_, std::placeholders::_1))) {}
+      server_(std::make_unique<http::HttpServer>(std::move(executor), server_options(state_->options), slack_routes(),
+                                                 std::bind(&answer, state_, std::placeholders::_1))) {}
 
 SlackHttpReceiver::~SlackHttpReceiver() { stop(); }
 

@@ -37,8 +37,8 @@ struct SlackHttpOptions {
   // An IP address or "localhost". The default suits a reverse proxy on the same machine; a load
   // balancer elsewhere needs "0.0.0.0" (or the address it connects to).
   std::string listen_address = "127.0.0.1";
-  unsigned short port = 3000;  // 0: the OS picks one (see bound_port())
-  std::string signing_secret;  // Basic Information → App Credentials → Signing Secret
+  unsigned short port = 3000;                // 0: the OS picks one (see bound_port())
+  std::string signing_secret;                // Basic Information → App Credentials → Signing Secret
   std::size_t max_body_bytes = 1024 * 1024;  // larger bodies are answered 413
   std::size_t max_connections = 512;         // further connections are closed at once
   // How long a kept-alive connection may wait for its next request. Longer than the usual load
@@ -57,8 +57,7 @@ class SlackHttpReceiver {
  public:
   // The handler is called on the executor's thread, one call per verified request; it must
   // outlive the receiver's connections. Nothing is bound before listen() or run().
-  SlackHttpReceiver(boost::asio::any_io_executor executor, SlackHttpOptions options,
-                    EnvelopeHandler handler);
+  SlackHttpReceiver(boost::asio::any_io_executor executor, SlackHttpOptions options, EnvelopeHandler handler);
   ~SlackHttpReceiver();
   SlackHttpReceiver(const SlackHttpReceiver&) = delete;
   SlackHttpReceiver& operator=(const SlackHttpReceiver&) = delete;

@@ -17,26 +17,23 @@ namespace adapters::slack {
 
 namespace {
 
-using nlohmann::json;
 using json_fields::member;
 using json_fields::str;
+using nlohmann::json;
 using protocol_detail::fail;
 using protocol_detail::parse_json;
 
 }  // namespace
 
-Result<void> verify_slack_signature(std::string_view signing_secret,
-                                    std::string_view timestamp_header,
+Result<void> verify_slack_signature(std::string_view signing_secret, std::string_view timestamp_header,
                                     std::string_view signature_header, std::string_view raw_body,
                                     std::chrono::system_clock::time_point now) {
   if (signing_secret.empty()) return fail("no signing secret configured");
   if (timestamp_header.empty() || timestamp_header.size() > 12 ||
-      !std::all_of(timestamp_header.begin(), timestamp_header.end(),
-                   [](char c) { return c >= '0' && c <= '9'; }))
+      !std::all_of(timestamp_header.begin(), timestamp_header.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return fail("malformed X-Slack-Request-Timestamp");
   const long long ts = std::stoll(std::string(timestamp_header));
-  const long long now_s =
-      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  const long long now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   if (std::llabs(now_s - ts) > 5 * 60) return fail("stale X-Slack-Request-Timestamp");
 
   constexpr std::string_view kPrefix = "v0=";
@@ -95,16 +92,14 @@ Result<std::map<std::string, std::string>> parse_form_urlencoded(std::string_vie
     if (pair.empty()) continue;
     auto eq = pair.find('=');
     std::string key, value;
-    if (!decode(pair.substr(0, eq), key) ||
-        (eq != std::string_view::npos && !decode(pair.substr(eq + 1), value)))
+    if (!decode(pair.substr(0, eq), key) || (eq != std::string_view::npos && !decode(pair.substr(eq + 1), value)))
       return fail("malformed %-escape in form body");
     fields[std::move(key)] = std::move(value);
   }
   return fields;
 }
 
-Result<bot::Inbound> parse_slash_command_form(std::string_view body,
-                                              std::chrono::system_clock::time_point now) {
+Result<bot::Inbound> parse_slash_command_form(std::string_view body, std::chrono::system_clock::time_point now) {
   auto fields = parse_form_urlencoded(body);
   if (!fields) return fields.error();
   return slash_command_to_inbound(*fields, {}, now);

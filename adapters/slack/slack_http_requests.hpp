@@ -17,16 +17,14 @@ namespace adapters::slack {
 
 // Checks X-Slack-Signature ("v0=<hex>") = HMAC-SHA256(secret, "v0:<ts>:<raw body>") in constant
 // time, and refuses a timestamp more than 5 minutes from `now` (replays).
-Result<void> verify_slack_signature(std::string_view signing_secret,
-                                    std::string_view timestamp_header,
+Result<void> verify_slack_signature(std::string_view signing_secret, std::string_view timestamp_header,
                                     std::string_view signature_header, std::string_view raw_body,
                                     std::chrono::system_clock::time_point now);
 
 // application/x-www-form-urlencoded → fields ("+" is a space, %XX a byte). Refuses a bad %XX.
 Result<std::map<std::string, std::string>> parse_form_urlencoded(std::string_view body);
 // A slash command delivered as form fields (HTTP mode).
-Result<bot::Inbound> parse_slash_command_form(std::string_view body,
-                                              std::chrono::system_clock::time_point now);
+Result<bot::Inbound> parse_slash_command_form(std::string_view body, std::chrono::system_clock::time_point now);
 // An interactive request body "payload=<json>" → the payload's JSON text.
 Result<std::string> interactive_payload_from_form(std::string_view body);
 // The challenge of an Events API {"type":"url_verification"} body, or nullopt for any other body.

@@ -11,9 +11,9 @@ namespace adapters::slack {
 
 namespace {
 
-using nlohmann::json;
 using json_fields::member;
 using json_fields::str;
+using nlohmann::json;
 using protocol_detail::fail;
 using protocol_detail::parse_json;
 
@@ -21,8 +21,7 @@ constexpr std::string_view kCommand = "/socialmedia";
 
 // Slack ts "1700000000.123456" → time point, exactly (a double would lose the microseconds);
 // `fallback` when it is not of that form.
-std::chrono::system_clock::time_point ts_time(std::string_view ts,
-                                              std::chrono::system_clock::time_point fallback) {
+std::chrono::system_clock::time_point ts_time(std::string_view ts, std::chrono::system_clock::time_point fallback) {
   const auto dot = ts.find('.');
   const std::string_view secs = ts.substr(0, dot);
   std::string_view frac = dot == std::string_view::npos ? std::string_view() : ts.substr(dot + 1);
@@ -35,10 +34,8 @@ std::chrono::system_clock::time_point ts_time(std::string_view ts,
     return fallback;
   std::string micro(frac);
   micro.resize(6, '0');
-  return std::chrono::system_clock::time_point(
-      std::chrono::duration_cast<std::chrono::system_clock::duration>(
-          std::chrono::seconds(std::stoll(std::string(secs))) +
-          std::chrono::microseconds(std::stoll(micro))));
+  return std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+      std::chrono::seconds(std::stoll(std::string(secs))) + std::chrono::microseconds(std::stoll(micro))));
 }
 
 // view.state.values → key → value; block_id is the input key (render_modal sets it so).
@@ -52,8 +49,7 @@ std::map<std::string, std::string> flatten_state(const json& values) {
       std::string value;
       if (type == "static_select" || type == "radio_buttons" || type == "external_select") {
         value = str(member(state, "selected_option"), "value");
-      } else if (type == "checkboxes" || type == "multi_static_select" ||
-                 type == "multi_external_select") {
+      } else if (type == "checkboxes" || type == "multi_static_select" || type == "multi_external_select") {
         const json& opts = member(state, "selected_options");
         if (opts.is_array()) {
           for (const auto& o : opts) {
@@ -98,8 +94,7 @@ Result<std::optional<bot::Inbound>> interactive(const json& p, std::string_view 
     in.kind = bot::InboundKind::action;
     in.action_id = str(a, "action_id");
     if (in.action_id.empty()) return fail("block_actions action without action_id");
-    in.action_value = a.contains("value") ? str(a, "value")
-                                          : str(member(a, "selected_option"), "value");
+    in.action_value = a.contains("value") ? str(a, "value") : str(member(a, "selected_option"), "value");
     const json& container = member(p, "container");
     in.place.channel = str(member(p, "channel"), "id");
     if (in.place.channel.empty()) in.place.channel = str(container, "channel_id");
@@ -145,8 +140,7 @@ std::string strip_leading_mention(std::string_view text) {
   return std::string(t);
 }
 
-Result<std::optional<bot::Inbound>> event_callback(const json& p,
-                                                   std::chrono::system_clock::time_point now) {
+Result<std::optional<bot::Inbound>> event_callback(const json& p, std::chrono::system_clock::time_point now) {
   if (str(p, "type") != "event_callback") return std::optional<bot::Inbound>();
   const json& e = member(p, "event");
   if (!e.is_object()) return fail("event_callback without event");
@@ -187,8 +181,7 @@ Result<std::optional<bot::Inbound>> event_callback(const json& p,
   const json& auths = member(p, "authorizations");
   if (auths.is_array() && !auths.empty()) {
     const std::string bot_user = str(auths.front(), "user_id");
-    if (!bot_user.empty() && in.text.find("<@" + bot_user) != std::string::npos)
-      return std::optional<bot::Inbound>();
+    if (!bot_user.empty() && in.text.find("<@" + bot_user) != std::string::npos) return std::optional<bot::Inbound>();
   }
   const bool thread_reply = !in.place.thread_ref.empty() && in.place.thread_ref != str(e, "ts");
   if (thread_reply || in.has_attachment) return std::optional<bot::Inbound>(std::move(in));
@@ -197,8 +190,7 @@ Result<std::optional<bot::Inbound>> event_callback(const json& p,
 
 }  // namespace
 
-Result<bot::Inbound> slash_command_to_inbound(const std::map<std::string, std::string>& f,
-                                              std::string_view envelope_id,
+Result<bot::Inbound> slash_command_to_inbound(const std::map<std::string, std::string>& f, std::string_view envelope_id,
                                               std::chrono::system_clock::time_point now) {
   auto get = [&](const char* key) {
     auto it = f.find(key);
@@ -222,10 +214,9 @@ Result<bot::Inbound> slash_command_to_inbound(const std::map<std::string, std::s
   return in;
 }
 
-Result<std::optional<bot::Inbound>> payload_to_inbound(EnvelopeType type,
-                                                      std::string_view payload_json,
-                                                      std::string_view envelope_id,
-                                                      std::chrono::system_clock::time_point now) {
+Result<std::optional<bot::Inbound>> payload_to_inbound(EnvelopeType type, std::string_view payload_json,
+                                                       std::string_view envelope_id,
+                                                       std::chrono::system_clock::time_point now) {
   auto parsed = parse_json(payload_json);
   if (!parsed || !parsed->is_object()) return fail("payload is not a JSON object");
   switch (type) {
@@ -237,10 +228,8 @@ Result<std::optional<bot::Inbound>> payload_to_inbound(EnvelopeType type,
       if (!in) return in.error();
       return std::optional<bot::Inbound>(std::move(*in));
     }
-    case EnvelopeType::interactive:
-      return interactive(*parsed, envelope_id, now);
-    case EnvelopeType::events_api:
-      return event_callback(*parsed, now);
+    case EnvelopeType::interactive: return interactive(*parsed, envelope_id, now);
+    case EnvelopeType::events_api: return event_callback(*parsed, now);
   }
   return fail("unknown envelope type");
 }

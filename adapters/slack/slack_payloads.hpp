@@ -24,16 +24,14 @@ enum class EnvelopeType { slash_commands, interactive, events_api };
 // messages that are neither thread replies nor carry files, view_closed and other interactions.
 // event_id: the envelope id when there is one, else a stable id from the payload
 // (events: event_id; slash commands and actions: the trigger_id).
-Result<std::optional<bot::Inbound>> payload_to_inbound(EnvelopeType type,
-                                                      std::string_view payload_json,
-                                                      std::string_view envelope_id,
-                                                      std::chrono::system_clock::time_point now);
+Result<std::optional<bot::Inbound>> payload_to_inbound(EnvelopeType type, std::string_view payload_json,
+                                                       std::string_view envelope_id,
+                                                       std::chrono::system_clock::time_point now);
 
 // A slash command's fields (a Socket Mode payload's strings, or an HTTP mode form body) → the
 // command. Refuses another command than /socialmedia, and a command without trigger_id (when
 // there is no envelope id) or user_id.
 Result<bot::Inbound> slash_command_to_inbound(const std::map<std::string, std::string>& fields,
-                                              std::string_view envelope_id,
-                                              std::chrono::system_clock::time_point now);
+                                              std::string_view envelope_id, std::chrono::system_clock::time_point now);
 
 }  // namespace adapters::slack

@@ -1,8 +1,8 @@
 #include "adapters/slack/slack_rules.hpp"
 
 #include "adapters/common/id_forms.hpp"
-#include "adapters/slack/slack_adapter.hpp"
 #include "adapters/common/setting_checks.hpp"
+#include "adapters/slack/slack_adapter.hpp"
 
 namespace adapters::slack {
 

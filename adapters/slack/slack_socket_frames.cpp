@@ -8,9 +8,9 @@ namespace adapters::slack {
 
 namespace {
 
-using nlohmann::json;
 using json_fields::member;
 using json_fields::str;
+using nlohmann::json;
 using protocol_detail::fail;
 using protocol_detail::parse_json;
 
@@ -32,19 +32,28 @@ Result<Frame> parse_frame(std::string_view text) {
   if (type == "disconnect") {
     f.kind = FrameKind::disconnect;
     f.reason_text = str(j, "reason");
-    if (f.reason_text == "warning") f.reason = DisconnectReason::warning;
-    else if (f.reason_text == "refresh_requested") f.reason = DisconnectReason::refresh_requested;
-    else if (f.reason_text == "link_disabled") f.reason = DisconnectReason::link_disabled;
-    else if (f.reason_text == "too_many_websockets") f.reason = DisconnectReason::too_many_websockets;
-    else f.reason = DisconnectReason::other;
+    if (f.reason_text == "warning")
+      f.reason = DisconnectReason::warning;
+    else if (f.reason_text == "refresh_requested")
+      f.reason = DisconnectReason::refresh_requested;
+    else if (f.reason_text == "link_disabled")
+      f.reason = DisconnectReason::link_disabled;
+    else if (f.reason_text == "too_many_websockets")
+      f.reason = DisconnectReason::too_many_websockets;
+    else
+      f.reason = DisconnectReason::other;
     return f;
   }
   f.kind = FrameKind::envelope;
   Envelope& e = f.envelope;
-  if (type == "slash_commands") e.type = EnvelopeType::slash_commands;
-  else if (type == "interactive") e.type = EnvelopeType::interactive;
-  else if (type == "events_api") e.type = EnvelopeType::events_api;
-  else return fail("unknown frame type \"" + type + "\"");
+  if (type == "slash_commands")
+    e.type = EnvelopeType::slash_commands;
+  else if (type == "interactive")
+    e.type = EnvelopeType::interactive;
+  else if (type == "events_api")
+    e.type = EnvelopeType::events_api;
+  else
+    return fail("unknown frame type \"" + type + "\"");
   e.envelope_id = str(j, "envelope_id");
   if (e.envelope_id.empty()) return fail(type + " envelope without envelope_id");
   const json& payload = member(j, "payload");

@@ -25,11 +25,11 @@ struct Envelope {
 
 struct Frame {
   FrameKind kind = FrameKind::hello;
-  int num_connections = 0;        // hello
-  std::string app_id;             // hello
+  int num_connections = 0;                            // hello
+  std::string app_id;                                 // hello
   DisconnectReason reason = DisconnectReason::other;  // disconnect
-  std::string reason_text;        // disconnect: the reason as sent
-  Envelope envelope;              // envelope
+  std::string reason_text;                            // disconnect: the reason as sent
+  Envelope envelope;                                  // envelope
 };
 
 // Parses one Socket Mode text frame. Refuses malformed JSON, an unknown frame or envelope type

@@ -4,6 +4,7 @@
 #include <deque>
 #include <vector>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -14,10 +15,9 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 #include <boost/url/parse.hpp>
-#include <spdlog/spdlog.h>
 
-#include "adapters/slack/slack_socket_frames.hpp"
 #include "adapters/slack/slack_envelope_ledger.hpp"
+#include "adapters/slack/slack_socket_frames.hpp"
 #include "adapters/slack/slack_web_api.hpp"
 #include "bot/model/backoff.hpp"
 #include "bot/model/use_tuple.hpp"
@@ -83,9 +83,7 @@ using PlainWs = WsTransportOf<beast::tcp_stream>;
 using TlsWs = WsTransportOf<beast::ssl_stream<beast::tcp_stream>>;
 
 struct Connection {
-  explicit Connection(asio::any_io_executor ex) : wake(ex) {
-    wake.expires_at(asio::steady_timer::time_point::max());
-  }
+  explicit Connection(asio::any_io_executor ex) : wake(ex) { wake.expires_at(asio::steady_timer::time_point::max()); }
   std::uint64_t id = 0;
   std::shared_ptr<WsTransport> ws;
   std::deque<std::string> out;  // acks waiting for the writer
@@ -103,8 +101,15 @@ using ConnectionPtr = std::shared_ptr<Connection>;
 
 struct ReceiverState {
   ReceiverState(asio::any_io_executor ex, SlackWebApi& a, SocketModeOptions opts, EnvelopeHandler h)
-      : executor(ex), api(a), options(std::move(opts)), handler(std::move(h)), ledger(options.dedupe_ttl),
-        reconnect_backoff(options.first_backoff, options.max_backoff), changed(ex), ledger_changed(ex), backoff(ex) {
+      : executor(ex),
+        api(a),
+        options(std::move(opts)),
+        handler(std::move(h)),
+        ledger(options.dedupe_ttl),
+        reconnect_backoff(options.first_backoff, options.max_backoff),
+        changed(ex),
+        ledger_changed(ex),
+        backoff(ex) {
     target = std::clamp(options.connections, 1, kMaxConnections);
     changed.expires_at(asio::steady_timer::time_point::max());
     ledger_changed.expires_at(asio::steady_timer::time_point::max());
@@ -113,8 +118,8 @@ struct ReceiverState {
   }
 
   int active() const {
-    return static_cast<int>(std::count_if(connections.begin(), connections.end(),
-                                          [](const ConnectionPtr& c) { return !c->retiring; }));
+    return static_cast<int>(
+        std::count_if(connections.begin(), connections.end(), [](const ConnectionPtr& c) { return !c->retiring; }));
   }
 
   asio::any_io_executor executor;
@@ -269,9 +274,10 @@ asio::awaitable<ConnectionPtr> open_connection(std::shared_ptr<ReceiverState> s)
   ApiOutcome opened = co_await s->api.open_socket_url();
   if (!opened.ok()) {
     if (opened.result.error == bot::SendErrorKind::auth)
-      spdlog::error("slack: Slack refused the app-level token ({}); check adapters.slack.app_token (xapp-…, "
-                    "scope connections:write)",
-                    opened.result.error_text);
+      spdlog::error(
+          "slack: Slack refused the app-level token ({}); check adapters.slack.app_token (xapp-…, "
+          "scope connections:write)",
+          opened.result.error_text);
     else
       spdlog::warn("slack: cannot open a Socket Mode connection: {}", opened.result.error_text);
     if (opened.result.error == bot::SendErrorKind::rate_limited) s->retry_after = opened.result.retry_after;
@@ -320,8 +326,7 @@ asio::awaitable<ConnectionPtr> open_connection(std::shared_ptr<ReceiverState> s)
 
 asio::awaitable<void> write_loop(ConnectionPtr c) {
   for (;;) {
-    while (c->open && c->out.empty() && !(c->closing && c->in_flight == 0))
-      co_await c->wake.async_wait(use_tuple);
+    while (c->open && c->out.empty() && !(c->closing && c->in_flight == 0)) co_await c->wake.async_wait(use_tuple);
     if (!c->open) break;
     if (!c->out.empty()) {
       std::string frame = std::move(c->out.front());
@@ -381,8 +386,9 @@ asio::awaitable<void> handle_envelope(std::shared_ptr<ReceiverState> s, Connecti
 void on_disconnect(std::shared_ptr<ReceiverState> s, Connection& c, const Frame& f) {
   switch (f.reason) {
     case DisconnectReason::link_disabled:
-      spdlog::error("slack: Socket Mode is turned off for this Slack app (link_disabled); Hallpass stops "
-                    "listening to Slack. Turn Socket Mode on in the app's settings and restart Hallpass.");
+      spdlog::error(
+          "slack: Socket Mode is turned off for this Slack app (link_disabled); Hallpass stops "
+          "listening to Slack. Turn Socket Mode on in the app's settings and restart Hallpass.");
       s->disabled = true;
       s->stopped = true;
       for (auto& other : s->connections) request_close(*other);
@@ -390,9 +396,10 @@ void on_disconnect(std::shared_ptr<ReceiverState> s, Connection& c, const Frame&
     case DisconnectReason::too_many_websockets:
       // More than 10 sockets for the app (other copies of Hallpass running?): keep fewer.
       if (s->target > 1) --s->target;
-      spdlog::warn("slack: Slack refuses more Socket Mode connections for this app (too_many_websockets); "
-                   "keeping {} from now on. Is another copy of Hallpass running with the same app?",
-                   s->target);
+      spdlog::warn(
+          "slack: Slack refuses more Socket Mode connections for this app (too_many_websockets); "
+          "keeping {} from now on. Is another copy of Hallpass running with the same app?",
+          s->target);
       c.retiring = true;
       request_close(c);
       break;
@@ -410,8 +417,10 @@ asio::awaitable<void> read_loop(std::shared_ptr<ReceiverState> s, ConnectionPtr 
     auto [ec, text] = co_await c->ws->read();
     if (ec) {
       const bool expected = c->close_sent || c->closing || s->stopped;
-      if (expected) spdlog::info("slack: Socket Mode connection {} closed", c->id);
-      else spdlog::warn("slack: Socket Mode connection {} dropped: {}; replacing it", c->id, ec.message());
+      if (expected)
+        spdlog::info("slack: Socket Mode connection {} closed", c->id);
+      else
+        spdlog::warn("slack: Socket Mode connection {} dropped: {}; replacing it", c->id, ec.message());
       if (!expected && !c->retiring && SteadyClock::now() - c->opened_at < kShortLived) ++s->failures;
       break;
     }
@@ -420,7 +429,8 @@ asio::awaitable<void> read_loop(std::shared_ptr<ReceiverState> s, ConnectionPtr 
       spdlog::warn("slack: a Socket Mode frame was refused: {}", frame.error().message);
       continue;
     }
-    if (frame->kind == FrameKind::disconnect) on_disconnect(s, *c, *frame);
+    if (frame->kind == FrameKind::disconnect)
+      on_disconnect(s, *c, *frame);
     else if (frame->kind == FrameKind::envelope)
       asio::co_spawn(s->executor, handle_envelope(s, c, std::move(frame->envelope)), log_failure);
   }

@@ -5,9 +5,9 @@
 #include <set>
 #include <stdexcept>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include "adapters/common/http_client.hpp"
 #include "adapters/common/pacer.hpp"
@@ -51,7 +51,7 @@ struct WebApiState {
   std::vector<bool> busy;
   asio::steady_timer client_free;
   Pacer pacer;
-  std::set<asio::steady_timer*> sleeping;  // woken by close()
+  std::set<asio::steady_timer*> sleeping;    // woken by close()
   std::map<std::string, std::string> dm_of;  // user id → DM channel id
   std::map<std::string, Cached> users;       // user id → users.info
   std::map<std::string, Cached> emails;      // e-mail → users.lookupByEmail
@@ -111,8 +111,10 @@ asio::awaitable<ApiOutcome> perform(std::shared_ptr<WebApiState> s, std::string 
   if (!pace_channel.empty()) pause_key += " " + pace_channel;
   const std::string pace_key = "channel " + pace_channel;
   std::string authorization = "Bearer ";
-  if (app_token) authorization += s->options.app_token;
-  else authorization += s->options.bot_token;
+  if (app_token)
+    authorization += s->options.app_token;
+  else
+    authorization += s->options.bot_token;
   for (int attempt = 0;; ++attempt) {
     if (s->closed) co_return failure(bot::SendErrorKind::network, method + ": the Slack client is closed");
     const auto now = SteadyClock::now();
@@ -120,8 +122,8 @@ asio::awaitable<ApiOutcome> perform(std::shared_ptr<WebApiState> s, std::string 
     if (!pace_channel.empty()) wait = std::max(wait, s->pacer.reserve(pace_key, now));
     if (wait > s->options.max_pacing_wait || (!patience.waits && wait.count() > 0)) {
       if (!pace_channel.empty()) s->pacer.release(pace_key);
-      ApiOutcome out = failure(bot::SendErrorKind::rate_limited, method + ": paced (" +
-                                                                     std::to_string(wait.count()) + " ms to wait)");
+      ApiOutcome out = failure(bot::SendErrorKind::rate_limited,
+                               method + ": paced (" + std::to_string(wait.count()) + " ms to wait)");
       out.result.retry_after = wait;
       co_return out;
     }

@@ -22,12 +22,12 @@
 namespace adapters::slack {
 
 struct WebApiOptions {
-  std::string base_url = "https://slack.com/api";  // its scheme decides TLS
-  std::string bot_token;  // xoxb-…
-  std::string app_token;  // xapp-…, for apps.connections.open only
-  int connections = 4;    // HTTP connections kept alive; calls on one go one at a time
-  double posts_per_second = 1.0;  // per channel; 0 switches pacing off
-  int burst = 5;                  // posts a quiet channel takes at once
+  std::string base_url = "https://slack.com/api";    // its scheme decides TLS
+  std::string bot_token;                             // xoxb-…
+  std::string app_token;                             // xapp-…, for apps.connections.open only
+  int connections = 4;                               // HTTP connections kept alive; calls on one go one at a time
+  double posts_per_second = 1.0;                     // per channel; 0 switches pacing off
+  int burst = 5;                                     // posts a quiet channel takes at once
   std::chrono::milliseconds max_pacing_wait{3000};   // longer: rate_limited back to the caller
   int rate_limit_retries = 2;                        // 429s waited out within one call
   std::chrono::milliseconds max_retry_after{30000};  // a longer Retry-After goes back to the caller

@@ -1,8 +1,8 @@
 // BotTokenSource (declared in teams_auth.hpp): the bot's client-credentials token.
+#include <spdlog/spdlog.h>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 #include <stdexcept>
 
 #include "adapters/common/endpoint_url.hpp"

@@ -12,9 +12,9 @@ namespace adapters::teams {
 
 namespace {
 
-using nlohmann::json;
-using json_fields::str;
 using adapters::text::lower;
+using json_fields::str;
+using nlohmann::json;
 
 Error fail(std::string message) { return protocol_error(std::move(message)); }
 
@@ -62,13 +62,12 @@ Result<ServiceUrl> parse_service_url(std::string_view url) {
     host = lower(authority.substr(0, colon));
     if (colon != std::string_view::npos) port = std::string(authority.substr(colon + 1));
     auto host_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.'; };
-    if (!std::all_of(host.begin(), host.end(), host_char))
-      return fail("service URL \"" + text + "\" has a bad host");
+    if (!std::all_of(host.begin(), host.end(), host_char)) return fail("service URL \"" + text + "\" has a bad host");
   }
   if (host.empty()) return fail("service URL \"" + text + "\" has no host");
   auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  if (!port.empty() &&
-      (port.size() > 5 || !std::all_of(port.begin(), port.end(), digit) || std::stoi(port) == 0 || std::stoi(port) > 65535))
+  if (!port.empty() && (port.size() > 5 || !std::all_of(port.begin(), port.end(), digit) || std::stoi(port) == 0 ||
+                        std::stoi(port) > 65535))
     return fail("service URL \"" + text + "\" has a bad port");
   if (scheme == "http" && !http::is_loopback_host(host))
     return fail("service URL \"" + text + "\" is plain http to a host that is not loopback");
@@ -79,7 +78,6 @@ Result<ServiceUrl> parse_service_url(std::string_view url) {
   out.base_path = std::string(path);
   return out;
 }
-
 
 // ---- calls -----------------------------------------------------------------------------------
 
@@ -127,8 +125,8 @@ ConnectorCall create_personal_conversation(std::string_view service_url, std::st
   return {"POST", std::string(service_url), "/v3/conversations", body.dump(), ""};
 }
 
-ConnectorCall create_channel_thread(std::string_view service_url, std::string_view bot_id,
-                                    std::string_view channel_id, std::string_view tenant_id, const json& activity) {
+ConnectorCall create_channel_thread(std::string_view service_url, std::string_view bot_id, std::string_view channel_id,
+                                    std::string_view tenant_id, const json& activity) {
   const std::string channel = split_conversation_id(channel_id).base;
   json body{{"isGroup", true},
             {"bot", {{"id", bot_id}}},
@@ -216,11 +214,16 @@ bot::SendResult to_send_result(int status, std::chrono::milliseconds retry_after
   const std::string message = error_message(body);
   r.error_text = "HTTP " + std::to_string(status) + (message.empty() ? "" : ": " + message);
   r.retry_after = retry_after;
-  if (status == 429) r.error = bot::SendErrorKind::rate_limited;
-  else if (status == 412 || status >= 500) r.error = bot::SendErrorKind::server;
-  else if (status == 401 || status == 403) r.error = bot::SendErrorKind::auth;
-  else if (status == 404) r.error = bot::SendErrorKind::not_found;
-  else r.error = bot::SendErrorKind::bad_request;
+  if (status == 429)
+    r.error = bot::SendErrorKind::rate_limited;
+  else if (status == 412 || status >= 500)
+    r.error = bot::SendErrorKind::server;
+  else if (status == 401 || status == 403)
+    r.error = bot::SendErrorKind::auth;
+  else if (status == 404)
+    r.error = bot::SendErrorKind::not_found;
+  else
+    r.error = bot::SendErrorKind::bad_request;
   return r;
 }
 

@@ -8,10 +8,10 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/common/path_segment.hpp"
 #include "adapters/teams/teams_cards.hpp"
 #include "adapters/teams/teams_protocol.hpp"
 #include "bot/model/delivery.hpp"
-#include "adapters/common/path_segment.hpp"
 
 namespace adapters::teams {
 
@@ -62,9 +62,8 @@ ConnectorCall create_personal_conversation(std::string_view service_url, std::st
 // POST /v3/conversations with channelData.channel and the first message: a new thread in a
 // channel (Teams has no other way to start one). The answer's activityId is the thread's root;
 // the call is paced with the channel's other writes.
-ConnectorCall create_channel_thread(std::string_view service_url, std::string_view bot_id,
-                                    std::string_view channel_id, std::string_view tenant_id,
-                                    const nlohmann::json& activity);
+ConnectorCall create_channel_thread(std::string_view service_url, std::string_view bot_id, std::string_view channel_id,
+                                    std::string_view tenant_id, const nlohmann::json& activity);
 // GET /v3/conversations/{id}/members/{userId}: a member with email and userPrincipalName, to
 // match a Teams user to the people directory. user_id: "29:…" or the aadObjectId.
 ConnectorCall get_member(std::string_view service_url, std::string_view conversation_id, std::string_view user_id);

@@ -5,9 +5,9 @@
 #include <set>
 #include <stdexcept>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include "adapters/common/pacer.hpp"
 #include "bot/model/backoff.hpp"
@@ -31,8 +31,11 @@ struct ConversationQueue {
 
 struct ConnectorState {
   ConnectorState(asio::any_io_executor ex, ConnectorOptions opts, TokenSource tok)
-      : executor(ex), options(std::move(opts)), token(std::move(tok)),
-        retry_backoff(options.first_backoff, options.max_backoff), pacer(options.write_limits) {}
+      : executor(ex),
+        options(std::move(opts)),
+        token(std::move(tok)),
+        retry_backoff(options.first_backoff, options.max_backoff),
+        pacer(options.write_limits) {}
 
   asio::any_io_executor executor;
   ConnectorOptions options;
@@ -40,7 +43,7 @@ struct ConnectorState {
   std::vector<ServiceUrl> trusted;
   std::map<std::string, std::unique_ptr<http::HttpClient>> clients;  // by origin
   std::map<std::string, std::unique_ptr<ConversationQueue>> queues;  // by conversation
-  std::set<asio::steady_timer*> sleeping;                             // woken by close()
+  std::set<asio::steady_timer*> sleeping;                            // woken by close()
   bot::Backoff retry_backoff;
   Pacer pacer;  // keyed by conversation, like queues
   bool closed = false;
@@ -170,10 +173,12 @@ asio::awaitable<http::Response> perform(std::shared_ptr<ConnectorState> s, Conne
     if (out.ok() || !retry_status(out.status) || attempt >= s->options.max_attempts || s->closed) break;
     const milliseconds wait = out.retry_after.count() > 0 ? out.retry_after : s->retry_backoff.delay(attempt - 1);
     if (wait > s->options.longest_wait) break;
-    spdlog::info("teams: {} {} answered {}{}; retrying in {} ms", call.method, call.path, out.status,
-                 correlation(out), wait.count());
-    if (paced) s->pacer.pause(call.conversation, SteadyClock::now() + wait);
-    else co_await sleep_until(s, SteadyClock::now() + wait);
+    spdlog::info("teams: {} {} answered {}{}; retrying in {} ms", call.method, call.path, out.status, correlation(out),
+                 wait.count());
+    if (paced)
+      s->pacer.pause(call.conversation, SteadyClock::now() + wait);
+    else
+      co_await sleep_until(s, SteadyClock::now() + wait);
   }
   if (!out.ok()) out.error_text += correlation(out);
   co_return out;

@@ -1,8 +1,8 @@
 #include "adapters/teams/conversation_references.hpp"
 
+#include <spdlog/spdlog.h>
 #include <algorithm>
 #include <cctype>
-#include <spdlog/spdlog.h>
 
 #include "adapters/common/text.hpp"
 

@@ -1,6 +1,5 @@
 #include "adapters/teams/jwks.hpp"
 
-#include <nlohmann/json.hpp>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -8,6 +7,7 @@
 #include <openssl/param_build.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <nlohmann/json.hpp>
 
 #include "adapters/teams/base64url.hpp"
 
@@ -51,8 +51,7 @@ std::string string_field(const json& j, const char* name) {
 boost::system::result<Pkey, Error> key_from_modulus(const std::string& n64, const std::string& e64) {
   auto n_bytes = base64url_decode(n64);
   auto e_bytes = base64url_decode(e64);
-  if (!n_bytes || !e_bytes || n_bytes->empty() || e_bytes->empty())
-    return auth_error("n or e is not base64url");
+  if (!n_bytes || !e_bytes || n_bytes->empty() || e_bytes->empty()) return auth_error("n or e is not base64url");
   std::unique_ptr<BIGNUM, BnFree> n(
       BN_bin2bn(reinterpret_cast<const unsigned char*>(n_bytes->data()), static_cast<int>(n_bytes->size()), nullptr));
   std::unique_ptr<BIGNUM, BnFree> e(
@@ -105,8 +104,8 @@ boost::system::result<SigningKey, Error> signing_key_from_jwk(const json& jwk) {
   std::string n = string_field(jwk, "n"), e = string_field(jwk, "e");
   if (!n.empty() && !e.empty()) {
     key = key_from_modulus(n, e);
-  } else if (auto x5c = jwk.find("x5c"); x5c != jwk.end() && x5c->is_array() && !x5c->empty() &&
-                                         x5c->front().is_string()) {
+  } else if (auto x5c = jwk.find("x5c");
+             x5c != jwk.end() && x5c->is_array() && !x5c->empty() && x5c->front().is_string()) {
     key = key_from_certificate(x5c->front().get<std::string>());
   }
   if (!key) return auth_error(label + key.error().message);

@@ -1,9 +1,9 @@
 #include "adapters/teams/openid_key_cache.hpp"
 
+#include <spdlog/spdlog.h>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <spdlog/spdlog.h>
 
 #include "adapters/common/endpoint_url.hpp"
 #include "adapters/common/http_client.hpp"
@@ -41,7 +41,7 @@ struct KeyCacheState {
 namespace {
 
 asio::awaitable<boost::system::result<std::string, Error>> get_json_body(std::shared_ptr<KeyCacheState> s,
-                                                                               std::string url, std::string what) {
+                                                                         std::string url, std::string what) {
   http::EndpointUrl endpoint;
   try {
     endpoint = http::parse_endpoint_url(url);
@@ -89,8 +89,7 @@ asio::awaitable<void> refresh(std::shared_ptr<KeyCacheState> s) {
   } else {
     s->last_failed = true;
     s->last_error = set.error().message;
-    spdlog::warn("teams: cannot refresh the Bot Framework signing keys ({} kept): {}", s->keys.size(),
-                 s->last_error);
+    spdlog::warn("teams: cannot refresh the Bot Framework signing keys ({} kept): {}", s->keys.size(), s->last_error);
   }
   s->flight.end();
 }

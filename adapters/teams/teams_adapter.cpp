@@ -30,23 +30,27 @@ ConnectorOptions connector_options(TeamsOptions& o) {
 
 TeamsState::TeamsState(asio::any_io_executor ex, TeamsOptions opts, ConversationReferences refs, KnownUser known,
                        Now clock)
-    : executor(ex), options(std::move(opts)), now(or_system_clock(std::move(clock))),
-      authenticator(executor, options.auth, now), tokens(executor, options.token, now),
+    : executor(ex),
+      options(std::move(opts)),
+      now(or_system_clock(std::move(clock))),
+      authenticator(executor, options.auth, now),
+      tokens(executor, options.token, now),
       connector(executor, connector_options(options),
                 [this]() -> asio::awaitable<std::string> {
                   BotToken t = co_await tokens.token();
                   if (!t.ok()) throw std::runtime_error("the token authority refused: " + t.error_text);
                   co_return t.access_token;
                 }),
-      references(std::move(refs)), known_user(std::move(known)) {
+      references(std::move(refs)),
+      known_user(std::move(known)) {
   if (!known_user) known_user = [](std::string_view) { return false; };
   if (options.server.name.empty() || options.server.name == "http") options.server.name = "teams";
 }
 
 TeamsAdapter::TeamsAdapter(asio::any_io_executor executor, TeamsOptions options, ConversationReferences references,
                            KnownUser known_user, Now now)
-    : state_(std::make_shared<TeamsState>(executor, std::move(options), std::move(references),
-                                          std::move(known_user), std::move(now))) {
+    : state_(std::make_shared<TeamsState>(executor, std::move(options), std::move(references), std::move(known_user),
+                                          std::move(now))) {
   // The server's handler holds the state weakly: the state owns the server.
   std::weak_ptr<TeamsState> weak = state_;
   state_->server = std::make_unique<http::HttpServer>(

@@ -36,11 +36,11 @@
 #include <vector>
 
 #include "adapters/common/http_server.hpp"
+#include "adapters/common/setting_checks.hpp"
 #include "adapters/teams/connector_client.hpp"
 #include "adapters/teams/conversation_references.hpp"
 #include "adapters/teams/teams_auth.hpp"
 #include "bot/model/adapter.hpp"
-#include "adapters/common/setting_checks.hpp"
 
 namespace adapters::teams {
 
@@ -49,13 +49,13 @@ inline constexpr std::string_view kDefaultServiceUrl = "https://smba.trafficmana
 inline constexpr unsigned short kDefaultPort = 3978;  // the Bot Framework's usual local port
 
 struct TeamsOptions {
-  AuthOptions auth;                // inbound: app id (audience), OpenID metadata, issuer, CA file
-  BotTokenOptions token;           // outbound: client credentials and the token authority
-  ConnectorOptions connector;      // trusted service URLs, retries, pacing, CA file
+  AuthOptions auth;            // inbound: app id (audience), OpenID metadata, issuer, CA file
+  BotTokenOptions token;       // outbound: client credentials and the token authority
+  ConnectorOptions connector;  // trusted service URLs, retries, pacing, CA file
   std::string service_url = std::string(kDefaultServiceUrl);  // for proactive posts (trusted)
-  std::string tenant_id;           // for new personal chats and threads; else the activities'
+  std::string tenant_id;  // for new personal chats and threads; else the activities'
   std::string bot_name = "Hallpass";
-  http::ServerOptions server;      // listen address and port, body limit, optional TLS
+  http::ServerOptions server;  // listen address and port, body limit, optional TLS
   std::size_t max_activity_bytes = kMaxActivityBytes;
 };
 

@@ -1,10 +1,10 @@
 // The config's adapters.teams settings → TeamsOptions, and every problem with them at once for
 // hallpass check-config (declared in teams_adapter.hpp; the auth part is teams_auth_settings.cpp).
-#include <boost/asio/ip/address.hpp>
 #include <algorithm>
+#include <boost/asio/ip/address.hpp>
 #include <cctype>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <stdexcept>
 
@@ -20,9 +20,9 @@ using settings::Settings;
 
 const std::vector<std::string_view>& known_keys() {
   static const std::vector<std::string_view> keys{
-      "app_id",      "app_secret",   "tenant_id",       "multi_tenant",    "openid_metadata_url",
-      "issuer",      "authority",    "ca_file",         "service_urls",    "service_url",
-      "listen",      "port",         "tls_certificate", "tls_private_key", "bot_name"};
+      "app_id", "app_secret", "tenant_id",       "multi_tenant",    "openid_metadata_url",
+      "issuer", "authority",  "ca_file",         "service_urls",    "service_url",
+      "listen", "port",       "tls_certificate", "tls_private_key", "bot_name"};
   return keys;
 }
 
@@ -39,8 +39,10 @@ std::vector<std::string> split_list(const std::string& text) {
     item.clear();
   };
   for (char c : text) {
-    if (c == ',') flush();
-    else item += c;
+    if (c == ',')
+      flush();
+    else
+      item += c;
   }
   flush();
   return out;
@@ -78,16 +80,21 @@ void service_url_setting(const std::string& key, const std::string& url) {
 std::vector<std::pair<std::string, Check>> checks() {
   return {
       {"app_id", [](const Settings& s) { auth_options_from_settings(s); }},
-      {"app_secret", [](const Settings& s) {
+      {"app_secret",
+       [](const Settings& s) {
          if (setting(s, "app_secret").empty())
-           throw std::invalid_argument("adapters.teams.app_secret is missing: write app_secret: \"${TEAMS_APP_SECRET}\" "
-                                       "and set that environment variable to the client secret");
+           throw std::invalid_argument(
+               "adapters.teams.app_secret is missing: write app_secret: \"${TEAMS_APP_SECRET}\" "
+               "and set that environment variable to the client secret");
        }},
-      {"multi_tenant", [](const Settings& s) {
-         Settings only{{"multi_tenant", setting(s, "multi_tenant")}, {"app_id", "x"}, {"app_secret", "x"}, {"tenant_id", "x"}};
+      {"multi_tenant",
+       [](const Settings& s) {
+         Settings only{
+             {"multi_tenant", setting(s, "multi_tenant")}, {"app_id", "x"}, {"app_secret", "x"}, {"tenant_id", "x"}};
          token_options_from_settings(only);
        }},
-      {"tenant_id", [](const Settings& s) {
+      {"tenant_id",
+       [](const Settings& s) {
          Settings copy = s;
          copy["app_id"] = "x";
          copy["app_secret"] = "x";
@@ -95,22 +102,25 @@ std::vector<std::pair<std::string, Check>> checks() {
            token_options_from_settings(copy);
          } catch (const std::invalid_argument& e) {
            if (std::string(e.what()).find("tenant_id") != std::string::npos)
-             throw std::invalid_argument("adapters.teams.tenant_id is missing: a single-tenant bot gets its token from "
-                                         "its own Microsoft Entra tenant (the Directory (tenant) ID of the app registration)");
+             throw std::invalid_argument(
+                 "adapters.teams.tenant_id is missing: a single-tenant bot gets its token from "
+                 "its own Microsoft Entra tenant (the Directory (tenant) ID of the app registration)");
          }
        }},
-      {"openid_metadata_url", [](const Settings& s) {
+      {"openid_metadata_url",
+       [](const Settings& s) {
          url_setting("openid_metadata_url", setting(s, "openid_metadata_url", kDefaultOpenIdMetadataUrl));
        }},
       {"authority", [](const Settings& s) { url_setting("authority", setting(s, "authority", kDefaultAuthority)); }},
       {"ca_file", [](const Settings& s) { readable("ca_file", setting(s, "ca_file")); }},
-      {"service_urls", [](const Settings& s) {
+      {"service_urls",
+       [](const Settings& s) {
          for (const auto& u : split_list(setting(s, "service_urls"))) service_url_setting("service_urls", u);
        }},
-      {"service_url", [](const Settings& s) {
-         service_url_setting("service_url", setting(s, "service_url", kDefaultServiceUrl));
-       }},
-      {"listen", [](const Settings& s) {
+      {"service_url",
+       [](const Settings& s) { service_url_setting("service_url", setting(s, "service_url", kDefaultServiceUrl)); }},
+      {"listen",
+       [](const Settings& s) {
          const std::string address = setting(s, "listen", "127.0.0.1");
          boost::system::error_code ec;
          if (address != "localhost") boost::asio::ip::make_address(address, ec);
@@ -120,10 +130,12 @@ std::vector<std::pair<std::string, Check>> checks() {
                                        "0.0.0.0 for one elsewhere)");
        }},
       {"port", [](const Settings& s) { port_setting(s); }},
-      {"tls_certificate", [](const Settings& s) {
+      {"tls_certificate",
+       [](const Settings& s) {
          if (setting(s, "tls_certificate").empty() != setting(s, "tls_private_key").empty())
-           throw std::invalid_argument("adapters.teams.tls_certificate and tls_private_key go together (or leave both out "
-                                       "and let the reverse proxy do TLS)");
+           throw std::invalid_argument(
+               "adapters.teams.tls_certificate and tls_private_key go together (or leave both out "
+               "and let the reverse proxy do TLS)");
          readable("tls_certificate", setting(s, "tls_certificate"));
        }},
       {"tls_private_key", [](const Settings& s) { readable("tls_private_key", setting(s, "tls_private_key")); }},

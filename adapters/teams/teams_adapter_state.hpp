@@ -37,7 +37,7 @@ boost::asio::awaitable<bot::SendResult> deliver(std::shared_ptr<TeamsState> stat
 
 // The person's e-mail, from what was learnt before or by asking the Connector for the member of
 // the conversation; empty when neither knows it. Remembered for next time.
-boost::asio::awaitable<std::string> learn_email(std::shared_ptr<TeamsState> state,
-                                                const ConversationReference& where, std::string user_id);
+boost::asio::awaitable<std::string> learn_email(std::shared_ptr<TeamsState> state, const ConversationReference& where,
+                                                std::string user_id);
 
 }  // namespace adapters::teams

@@ -46,7 +46,7 @@ std::optional<jwt_alg_t> allowed_algorithm(const std::string& alg) {
 
 // Verifies the signature with the key and returns the payload, which only then can be trusted.
 boost::system::result<nlohmann::json, Error> verified_payload(const std::string& token, jwt_alg_t alg,
-                                                                    const SigningKey& key) {
+                                                              const SigningKey& key) {
   jwt_t* raw = nullptr;
   int rc = jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char*>(key.public_pem.data()),
                       static_cast<int>(key.public_pem.size()));
@@ -61,7 +61,7 @@ boost::system::result<nlohmann::json, Error> verified_payload(const std::string&
 }
 
 asio::awaitable<std::optional<Error>> validate_activity(std::shared_ptr<AuthState> s, std::string header,
-                                                              std::string channel_id, std::string service_url) {
+                                                        std::string channel_id, std::string service_url) {
   auto token = bearer_token(header);
   if (!token) co_return token.error();
   auto jwt_header = peek_jwt_header(*token);
@@ -86,7 +86,7 @@ asio::awaitable<std::optional<Error>> validate_activity(std::shared_ptr<AuthStat
 }
 
 asio::awaitable<std::optional<Error>> validate_guarded(std::shared_ptr<AuthState> s, std::string header,
-                                                             std::string channel_id, std::string service_url) {
+                                                       std::string channel_id, std::string service_url) {
   try {
     co_return co_await validate_activity(std::move(s), std::move(header), std::move(channel_id),
                                          std::move(service_url));
@@ -106,11 +106,10 @@ ActivityAuthenticator::ActivityAuthenticator(asio::any_io_executor executor, Aut
 ActivityAuthenticator::~ActivityAuthenticator() = default;
 
 asio::awaitable<std::optional<Error>> ActivityAuthenticator::validate(std::string_view authorization_header,
-                                                                            std::string_view channel_id,
-                                                                            std::string_view service_url) {
+                                                                      std::string_view channel_id,
+                                                                      std::string_view service_url) {
   // Not a coroutine itself: the views are copied now, while the caller's strings surely live.
-  return validate_guarded(state_, std::string(authorization_header), std::string(channel_id),
-                          std::string(service_url));
+  return validate_guarded(state_, std::string(authorization_header), std::string(channel_id), std::string(service_url));
 }
 
 }  // namespace adapters::teams

@@ -1,5 +1,6 @@
 #pragma once
-// Bot Framework authentication, both directions (Microsoft's "Authentication with the Bot Connector API"; docs/teams.md, "How it is built"):
+// Bot Framework authentication, both directions (Microsoft's "Authentication with the Bot Connector API";
+// docs/teams.md, "How it is built"):
 // - ActivityAuthenticator: validates the "Authorization: Bearer <JWT>" of every inbound activity
 //   against the OpenID metadata and JWKS at configurable URLs (cached; refreshed daily and on an
 //   unknown key id, at most hourly): RS256/384/512 only, issuer, audience = app id, exp/nbf with
@@ -34,10 +35,10 @@ inline constexpr std::string_view kMultiTenantTenant = "botframework.com";
 using Now = std::function<std::chrono::system_clock::time_point()>;
 
 struct AuthOptions {
-  std::string app_id;                // the bot's Microsoft App ID: the expected audience
+  std::string app_id;  // the bot's Microsoft App ID: the expected audience
   std::string openid_metadata_url = std::string(kDefaultOpenIdMetadataUrl);
   std::string expected_issuer = std::string(kDefaultIssuer);
-  std::string ca_file;               // optional CA bundle for a private test authority
+  std::string ca_file;  // optional CA bundle for a private test authority
   std::chrono::seconds clock_skew{300};
 };
 
@@ -56,8 +57,7 @@ class ActivityAuthenticator {
   // and service_url come from the activity. The arguments are copied before the call returns,
   // so they need not outlive it. Never throws.
   boost::asio::awaitable<std::optional<Error>> validate(std::string_view authorization_header,
-                                                              std::string_view channel_id,
-                                                              std::string_view service_url);
+                                                        std::string_view channel_id, std::string_view service_url);
 
  private:
   std::shared_ptr<AuthState> state_;
@@ -65,12 +65,12 @@ class ActivityAuthenticator {
 
 struct BotTokenOptions {
   std::string app_id;
-  std::string app_secret;        // from the config's ${ENV}; never logged
-  std::string tenant_id;         // the bot's Entra tenant: single-tenant bots, the default
-  bool multi_tenant = false;     // legacy multi-tenant bots: the token comes from botframework.com
+  std::string app_secret;     // from the config's ${ENV}; never logged
+  std::string tenant_id;      // the bot's Entra tenant: single-tenant bots, the default
+  bool multi_tenant = false;  // legacy multi-tenant bots: the token comes from botframework.com
   std::string authority = std::string(kDefaultAuthority);  // scheme://host of the token service
   std::string scope = std::string(kBotFrameworkScope);
-  std::string ca_file;           // optional CA bundle for a private test authority
+  std::string ca_file;  // optional CA bundle for a private test authority
   std::chrono::seconds renew_before_expiry{300};
   std::chrono::milliseconds request_timeout{std::chrono::seconds(10)};
 };
@@ -79,9 +79,9 @@ struct BotTokenOptions {
 std::string token_url(const BotTokenOptions& options);
 
 struct BotToken {
-  std::string access_token;  // empty on failure; send as "Authorization: Bearer", never log
+  std::string access_token;                             // empty on failure; send as "Authorization: Bearer", never log
   bot::SendErrorKind error = bot::SendErrorKind::none;  // auth when the authority refused the client
-  std::string error_text;    // why, for the log: the authority's error code and description
+  std::string error_text;                               // why, for the log: the authority's error code and description
   std::chrono::milliseconds retry_after{0};
 
   bool ok() const { return error == bot::SendErrorKind::none; }

@@ -74,7 +74,11 @@ std::string escape_inline(std::string_view text, bool line_start) {
       }
     }
     switch (c) {
-      case '\\': case '*': case '_': case '`': case '[':
+      case '\\':
+      case '*':
+      case '_':
+      case '`':
+      case '[':
         out += '\\';
         out += c;
         break;
@@ -94,8 +98,7 @@ std::string escape_inline(std::string_view text, bool line_start) {
         if (entity_at(text, i)) out += '\\';
         out += '&';
         break;
-      default:
-        out += c;
+      default: out += c;
     }
   }
   return out;
@@ -157,9 +160,8 @@ struct Caps {
 };
 
 json submit_action(std::string title, json data) {
-  return json{{"type", "Action.Submit"},
-              {"title", std::move(title)},
-              {"data", {{std::string(kCardDataKey), std::move(data)}}}};
+  return json{
+      {"type", "Action.Submit"}, {"title", std::move(title)}, {"data", {{std::string(kCardDataKey), std::move(data)}}}};
 }
 
 json button_action(const bot::Button& b) {
@@ -289,8 +291,8 @@ json card(const bot::Message& m, const Caps& caps) {
 json activity(const bot::Message& m, const Caps& caps) {
   return json{{"type", "message"},
               {"summary", summary_text(m)},
-              {"attachments", json::array({{{"contentType", std::string(kAdaptiveCardContentType)},
-                                            {"content", card(m, caps)}}})}};
+              {"attachments",
+               json::array({{{"contentType", std::string(kAdaptiveCardContentType)}, {"content", card(m, caps)}}})}};
 }
 
 }  // namespace
@@ -351,7 +353,8 @@ json message_activity(const bot::Message& message, std::size_t max_bytes) {
   // Then every other text; buttons and inputs stay whatever it takes.
   longest = 0;
   for (const auto& b : message.blocks) {
-    if (b.kind == bot::BlockKind::paragraph || b.kind == bot::BlockKind::context) longest = std::max(longest, b.text.size());
+    if (b.kind == bot::BlockKind::paragraph || b.kind == bot::BlockKind::context)
+      longest = std::max(longest, b.text.size());
     for (const auto& f : b.fields) longest = std::max(longest, f.value.size());
   }
   for (std::size_t cap = longest; cap > kShortestCut && !fits();) {

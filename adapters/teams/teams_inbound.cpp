@@ -1,7 +1,7 @@
 // POST /api/messages: the Bot Framework's requests to the bot (see teams_adapter.hpp for the order
 // of the steps and why).
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "adapters/teams/teams_adapter_state.hpp"
 
@@ -70,8 +70,8 @@ asio::awaitable<http::ServerReply> handle_activity_request(std::shared_ptr<Teams
 
   // 1. The token first: a request that fails it changes nothing.
   const Claimed claimed = claimed_by(req.body);
-  if (auto refused = co_await s->authenticator.validate(req.header("authorization"), claimed.channel_id,
-                                                        claimed.service_url)) {
+  if (auto refused =
+          co_await s->authenticator.validate(req.header("authorization"), claimed.channel_id, claimed.service_url)) {
     // The reason names the failed check, never the token.
     spdlog::warn("teams: refused POST {} from {}: {}", req.path, req.sender, refused->message);
     co_return http::text_reply(401, "Unauthorized\n");

@@ -1,7 +1,7 @@
 // TeamsAdapter::send: which conversation a delivery goes to, and the Connector call that posts it
 // (see teams_adapter.hpp for the channels the core uses).
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "adapters/teams/teams_adapter_state.hpp"
 
@@ -108,9 +108,9 @@ void explain(TeamsState& s, bot::SendResult& r, const std::string& channel) {
 asio::awaitable<bot::SendResult> post_new_thread(std::shared_ptr<TeamsState> s, const bot::Delivery& d,
                                                  const ConversationReference& channel) {
   const std::string tenant = !channel.tenant_id.empty() ? channel.tenant_id : s->options.tenant_id;
-  CreatedConversation created = co_await s->connector.create_conversation(create_channel_thread(
-      channel.service_url, s->bot_id(), channel.conversation_id, tenant,
-      message_activity(d.message, s->options.max_activity_bytes)));
+  CreatedConversation created = co_await s->connector.create_conversation(
+      create_channel_thread(channel.service_url, s->bot_id(), channel.conversation_id, tenant,
+                            message_activity(d.message, s->options.max_activity_bytes)));
   if (!created.result.ok()) co_return created.result;
   bot::SendResult r;
   r.ref = !created.conversation.activity_id.empty() ? created.conversation.activity_id

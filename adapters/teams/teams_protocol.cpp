@@ -12,10 +12,10 @@ namespace adapters::teams {
 
 namespace {
 
-using nlohmann::json;
+using adapters::text::trim;
 using json_fields::member;
 using json_fields::str;
-using adapters::text::trim;
+using nlohmann::json;
 using Clock = std::chrono::system_clock;
 
 Error fail(std::string message) { return protocol_error(std::move(message)); }
@@ -148,7 +148,8 @@ long long days_from_civil(long long y, unsigned m, unsigned d) {
 std::string reference_to_json(const ConversationReference& r) {
   json j{{"serviceUrl", r.service_url},
          {"channelId", "msteams"},
-         {"conversation", {{"id", r.conversation_id}, {"conversationType", r.conversation_type}, {"tenantId", r.tenant_id}}},
+         {"conversation",
+          {{"id", r.conversation_id}, {"conversationType", r.conversation_type}, {"tenantId", r.tenant_id}}},
          {"bot", {{"id", r.bot_id}, {"name", r.bot_name}}},
          {"user", {{"id", r.user_id}, {"aadObjectId", r.user_aad_object_id}, {"name", r.user_name}}},
          {"channelData",
@@ -263,8 +264,8 @@ std::optional<Clock::time_point> parse_timestamp(std::string_view s) {
   long long offset_minutes = 0;
   std::string_view zone = s.substr(pos);
   if (zone == "Z" || zone == "z") {
-  } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':' && all_digits(zone.substr(1, 2)) &&
-             all_digits(zone.substr(4, 2))) {
+  } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':' &&
+             all_digits(zone.substr(1, 2)) && all_digits(zone.substr(4, 2))) {
     offset_minutes = std::stoi(std::string(zone.substr(1, 2))) * 60 + std::stoi(std::string(zone.substr(4, 2)));
     if (zone[0] == '-') offset_minutes = -offset_minutes;
   } else {
@@ -272,8 +273,8 @@ std::optional<Clock::time_point> parse_timestamp(std::string_view s) {
   }
   const long long seconds = days_from_civil(*y, static_cast<unsigned>(*mo), static_cast<unsigned>(*d)) * 86400 +
                             *h * 3600LL + *mi * 60LL + *sec - offset_minutes * 60;
-  return Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(seconds) +
-                                                                      std::chrono::microseconds(micros)));
+  return Clock::time_point(
+      std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(seconds) + std::chrono::microseconds(micros)));
 }
 
 // ---- activities ------------------------------------------------------------------------------
@@ -295,15 +296,19 @@ Result<ParsedActivity> parse_activity(std::string_view body, Clock::time_point n
   const ConversationReference& ref = out.reference;
 
   if (out.type == "conversationUpdate") {
-    if (lists_member(member(a, "membersAdded"), ref.bot_id)) out.installation = Installation::added;
-    else if (lists_member(member(a, "membersRemoved"), ref.bot_id)) out.installation = Installation::removed;
+    if (lists_member(member(a, "membersAdded"), ref.bot_id))
+      out.installation = Installation::added;
+    else if (lists_member(member(a, "membersRemoved"), ref.bot_id))
+      out.installation = Installation::removed;
     out.ignored = "a conversation update";
     return out;
   }
   if (out.type == "installationUpdate") {
     const std::string action = str(a, "action");
-    if (action == "add" || action == "add-upgrade") out.installation = Installation::added;
-    else if (action == "remove" || action == "remove-upgrade") out.installation = Installation::removed;
+    if (action == "add" || action == "add-upgrade")
+      out.installation = Installation::added;
+    else if (action == "remove" || action == "remove-upgrade")
+      out.installation = Installation::removed;
     out.ignored = "an installation update";
     return out;
   }

@@ -34,13 +34,13 @@ struct ConversationReference {
   std::string conversation_id;    // for a channel the channel's id, without ";messageid=…"
   std::string conversation_type;  // "personal", "groupChat" or "channel" (may be empty)
   std::string tenant_id;
-  std::string bot_id;             // "28:<app id>"
+  std::string bot_id;  // "28:<app id>"
   std::string bot_name;
-  std::string user_id;            // "29:…": who wrote (or installed the bot)
-  std::string user_aad_object_id; // the user's Entra object id, to match the directory
+  std::string user_id;             // "29:…": who wrote (or installed the bot)
+  std::string user_aad_object_id;  // the user's Entra object id, to match the directory
   std::string user_name;
-  std::string channel_id;         // channelData.channel.id (channels only)
-  std::string team_id;            // channelData.team.id (channels only)
+  std::string channel_id;  // channelData.channel.id (channels only)
+  std::string team_id;     // channelData.team.id (channels only)
 
   bool personal() const { return conversation_type == "personal"; }
 };
@@ -71,14 +71,14 @@ enum class Installation {
 };
 
 struct ParsedActivity {
-  std::string type;         // "message", "conversationUpdate", "installationUpdate", "invoke", …
-  std::string id;           // the activity id; Teams re-sends an activity after ~15 s with the same id
-  std::string channel_id;   // "msteams": the validator checks the signing key endorses it
-  std::string service_url;  // to compare with the token's serviceurl claim before trusting it
+  std::string type;                 // "message", "conversationUpdate", "installationUpdate", "invoke", …
+  std::string id;                   // the activity id; Teams re-sends an activity after ~15 s with the same id
+  std::string channel_id;           // "msteams": the validator checks the signing key endorses it
+  std::string service_url;          // to compare with the token's serviceurl claim before trusting it
   ConversationReference reference;  // how to reach this conversation (and, in a personal chat, this user)
   Installation installation = Installation::none;
   std::optional<bot::Inbound> inbound;  // for the core; empty when nothing is for it
-  std::string ignored;      // when inbound is empty: why, for a debug log line
+  std::string ignored;                  // when inbound is empty: why, for a debug log line
 };
 
 // Parses one activity. An activity the core has no use for (typing, reactions, edits, the bot's

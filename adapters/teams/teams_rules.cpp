@@ -1,8 +1,8 @@
 #include "adapters/teams/teams_rules.hpp"
 
 #include "adapters/common/id_forms.hpp"
-#include "adapters/teams/teams_adapter.hpp"
 #include "adapters/common/setting_checks.hpp"
+#include "adapters/teams/teams_adapter.hpp"
 
 namespace adapters::teams {
 

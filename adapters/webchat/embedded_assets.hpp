@@ -7,7 +7,7 @@
 namespace adapters::webchat {
 
 struct EmbeddedAsset {
-  std::string_view path;     // "/index.html"
+  std::string_view path;  // "/index.html"
   std::string_view content;
 };
 

@@ -55,9 +55,8 @@ std::string run_ref_prefix() {
     } while (n > 0);
     return digits;
   };
-  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count();
+  const auto secs =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   std::uniform_int_distribution<std::uint64_t> random(0, 36 * 36 * 36 - 1);
   std::random_device device;
   return "w-" + base36(static_cast<std::uint64_t>(secs)) + base36(random(device)) + "-";
@@ -88,8 +87,7 @@ struct Session {
 
 // The adapter's state, shared with every connection coroutine (which may outlive the adapter).
 struct WebchatServer {
-  WebchatServer(asio::io_context& io_context, WebchatOptions opts, const bot::DistrictConfig& cfg,
-                WebchatArchive store)
+  WebchatServer(asio::io_context& io_context, WebchatOptions opts, const bot::DistrictConfig& cfg, WebchatArchive store)
       : io(io_context),
         options(std::move(opts)),
         config(cfg),
@@ -124,14 +122,14 @@ struct WebchatServer {
     try {
       for (auto& kept : archive.load()) records.push_back(std::move(kept.record));
     } catch (const std::exception& e) {
-      spdlog::error("web chat: the messages of earlier runs could not be read ({}); starting with none, "
-                    "so cards and threads from before cannot be updated in place",
-                    e.what());
+      spdlog::error(
+          "web chat: the messages of earlier runs could not be read ({}); starting with none, "
+          "so cards and threads from before cannot be updated in place",
+          e.what());
       return;
     }
     const std::size_t unreadable = history.restore(records);
-    if (unreadable > 0)
-      spdlog::warn("web chat: skipped {} unreadable saved message(s) of earlier runs", unreadable);
+    if (unreadable > 0) spdlog::warn("web chat: skipped {} unreadable saved message(s) of earlier runs", unreadable);
     for (Entry* entry : history.entries()) {
       entry->json = std::make_shared<const std::string>(entry_json(*entry, config));
       if (entry->place.rfind(kDmPrefix, 0) != 0) channels.insert(entry->place);
@@ -146,8 +144,8 @@ struct WebchatServer {
     try {
       archive.save(ArchivedEntry{entry.place, entry.ref, entry_record(entry)}, options.kept_per_place);
     } catch (const std::exception& e) {
-      spdlog::error("web chat: message {} in {} could not be saved ({}); it will be gone after a restart",
-                    entry.ref, entry.place, e.what());
+      spdlog::error("web chat: message {} in {} could not be saved ({}); it will be gone after a restart", entry.ref,
+                    entry.place, e.what());
     }
   }
 
@@ -164,9 +162,7 @@ struct WebchatServer {
     s.wake.cancel();
   }
 
-  void enqueue(Session& s, std::string frame) {
-    enqueue(s, std::make_shared<const std::string>(std::move(frame)));
-  }
+  void enqueue(Session& s, std::string frame) { enqueue(s, std::make_shared<const std::string>(std::move(frame))); }
 
   void refresh_and_push(Entry& entry, bool replaced) {
     entry.json = std::make_shared<const std::string>(entry_json(entry, config));
@@ -206,13 +202,11 @@ struct WebchatServer {
       return;
     }
     if (frame->kind == ClientFrameKind::send && first_sighting(frame->event_id)) {
-      std::string place =
-          inbound->place.direct ? std::string(kDmPrefix) + s.person : inbound->place.channel;
+      std::string place = inbound->place.direct ? std::string(kDmPrefix) + s.person : inbound->place.channel;
       // A command is shown only to who typed it, as chat platforms do. The thread is the one the
       // browser named (the core may know it by the ref of a lost root its first message stands for).
-      Entry& echo =
-          history.post_user(std::move(place), frame->thread_ref, s.person, frame->text,
-                            inbound->kind == bot::InboundKind::command, now, frame->event_id);
+      Entry& echo = history.post_user(std::move(place), frame->thread_ref, s.person, frame->text,
+                                      inbound->kind == bot::InboundKind::command, now, frame->event_id);
       persist(echo);
       refresh_and_push(echo, false);
     }
@@ -227,21 +221,19 @@ struct WebchatServer {
     if (result.accepted) {
       enqueue(s, ack_frame(frame->event_id, result.duplicate));
     } else {
-      enqueue(s, error_frame({frame->event_id,
-                              "Hallpass could not record that. Please try again in a moment.",
+      enqueue(s, error_frame({frame->event_id, "Hallpass could not record that. Please try again in a moment.",
                               "not_recorded", ""}));
     }
   }
 
   bot::SendResult deliver(const bot::Delivery& delivery) {
     if (delivery.update_ref.empty() && delivery.channel.rfind(kDmPrefix, 0) == 0 &&
-        web_person(config, std::string_view(delivery.channel).substr(kDmPrefix.size())) ==
-            nullptr) {
-      return bot::SendResult{"",
-                             bot::SendErrorKind::not_found,
-                             "no person \"" + delivery.channel.substr(kDmPrefix.size()) +
-                                 "\" in the web chat's directory",
-                             {}};
+        web_person(config, std::string_view(delivery.channel).substr(kDmPrefix.size())) == nullptr) {
+      return bot::SendResult{
+          "",
+          bot::SendErrorKind::not_found,
+          "no person \"" + delivery.channel.substr(kDmPrefix.size()) + "\" in the web chat's directory",
+          {}};
     }
     auto outcome = history.post(delivery, std::chrono::system_clock::now());
     if (!outcome) {
@@ -250,8 +242,7 @@ struct WebchatServer {
     Entry& entry = *outcome->entry;
     if (outcome->stands_in) {
       spdlog::warn("web chat: {} {} is no longer kept; posted {} at the top of {} with a notice, standing for it",
-                   delivery.update_ref.empty() ? "thread root" : "message", entry.stands_for, entry.ref,
-                   entry.place);
+                   delivery.update_ref.empty() ? "thread root" : "message", entry.stands_for, entry.ref, entry.place);
     }
     if (!outcome->repeated) {
       if (entry.place.rfind(kDmPrefix, 0) != 0) channels.insert(entry.place);
@@ -321,8 +312,8 @@ asio::awaitable<void> read_loop(ServerPtr impl, std::shared_ptr<Session> s) {
     } while (!s->ws.is_message_done());
     if (impl->stopped) co_return;
     if (too_big) {
-      impl->enqueue(*s, error_frame("", "That message is too large: the limit is " +
-                                            std::to_string(limit) + " bytes."));
+      impl->enqueue(*s,
+                    error_frame("", "That message is too large: the limit is " + std::to_string(limit) + " bytes."));
     } else if (s->ws.got_binary()) {
       impl->enqueue(*s, error_frame("", "Send JSON text frames, not binary ones."));
     } else {
@@ -348,16 +339,14 @@ asio::awaitable<void> serve_websocket(ServerPtr impl, std::uint64_t id, beast::t
   if (accept_ec) co_return;
 
   if (web_person(impl->config, s->person) == nullptr || impl->stopped) {
-    const std::string refusal =
-        s->person.empty()
-            ? error_frame("", "Choose a person: connect to /ws?person=<person id>.")
-            : error_frame("", "There is no person \"" + s->person + "\" in this district.");
+    const std::string refusal = s->person.empty()
+                                    ? error_frame("", "Choose a person: connect to /ws?person=<person id>.")
+                                    : error_frame("", "There is no person \"" + s->person + "\" in this district.");
     s->ws.text(true);
     auto [write_ec, n] = co_await s->ws.async_write(asio::buffer(refusal), use_tuple);
     if (!write_ec) {
-      co_await s->ws.async_close(
-          websocket::close_reason(websocket::close_code::policy_error, "unknown person"),
-          use_tuple);
+      co_await s->ws.async_close(websocket::close_reason(websocket::close_code::policy_error, "unknown person"),
+                                 use_tuple);
     }
     co_return;
   }
@@ -420,7 +409,7 @@ adapters::http::ServerOptions listener_options(const WebchatOptions& o, bool loo
   out.idle_timeout = kHttpTimeout;
   out.request_timeout = kHttpTimeout;
   out.log_listening = false;  // the caller prints the page's address
-  if (loopback_only) {  // DNS rebinding: a loopback server answers to loopback host names only
+  if (loopback_only) {        // DNS rebinding: a loopback server answers to loopback host names only
     out.host_allowed = [](std::string_view host) { return host_allowed(host, true); };
     out.misdirected_text = "This web chat answers at http://127.0.0.1 (or localhost) only.\n";
   }
@@ -435,8 +424,8 @@ adapters::http::ServerOptions listener_options(const WebchatOptions& o, bool loo
 
 }  // namespace
 
-WebchatAdapter::WebchatAdapter(asio::io_context& io, WebchatOptions options,
-                               const bot::DistrictConfig& config, WebchatArchive archive)
+WebchatAdapter::WebchatAdapter(asio::io_context& io, WebchatOptions options, const bot::DistrictConfig& config,
+                               WebchatArchive archive)
     : server_(std::make_shared<WebchatServer>(io, std::move(options), config, std::move(archive))) {}
 
 WebchatAdapter::~WebchatAdapter() { stop(); }
@@ -450,11 +439,9 @@ void WebchatAdapter::listen() {
   auto options = listener_options(server_->options, loopback_only);
   options.on_upgrade = [weak](adapters::http::Upgrade upgrade) { return take_websocket(weak, std::move(upgrade)); };
   adapters::http::HttpServer& listener = server_->listener.emplace(
-      server_->io.get_executor(), std::move(options),
-      std::vector<adapters::http::ServerRoute>{{"*", "*"}},
-      [bootstrap = server_->bootstrap](adapters::http::ServerRequest req) -> asio::awaitable<adapters::http::ServerReply> {
-        co_return answer_http(req, bootstrap);
-      });
+      server_->io.get_executor(), std::move(options), std::vector<adapters::http::ServerRoute>{{"*", "*"}},
+      [bootstrap = server_->bootstrap](adapters::http::ServerRequest req)
+          -> asio::awaitable<adapters::http::ServerReply> { co_return answer_http(req, bootstrap); });
   try {
     listener.listen();
   } catch (const boost::system::system_error& e) {
@@ -468,7 +455,9 @@ void WebchatAdapter::listen() {
 
 unsigned short WebchatAdapter::bound_port() const { return server_->listener ? server_->listener->bound_port() : 0; }
 
-std::string WebchatAdapter::url() const { return adapters::http::local_url("http", server_->options.listen_address, bound_port()) + "/"; }
+std::string WebchatAdapter::url() const {
+  return adapters::http::local_url("http", server_->options.listen_address, bound_port()) + "/";
+}
 
 asio::awaitable<void> WebchatAdapter::run(bot::EventSink& sink) {
   if (server_->stopped) co_return;
@@ -481,7 +470,8 @@ asio::awaitable<void> WebchatAdapter::run(bot::EventSink& sink) {
 asio::awaitable<bot::SendResult> WebchatAdapter::send(bot::Delivery delivery) {
   // The web chat takes no files, so nothing it shows can be asked to be deleted.
   if (!delivery.delete_ref.empty())
-    co_return bot::SendResult{.error = bot::SendErrorKind::bad_request, .error_text = "the web chat has no files to delete"};
+    co_return bot::SendResult{.error = bot::SendErrorKind::bad_request,
+                              .error_text = "the web chat has no files to delete"};
   co_return server_->deliver(delivery);
 }
 

@@ -19,15 +19,15 @@
 
 #include "adapters/webchat/webchat_archive.hpp"
 #include "adapters/webchat/webchat_history.hpp"
-#include "bot/model/adapter.hpp"
 #include "bot/district/config.hpp"
+#include "bot/model/adapter.hpp"
 
 namespace adapters::webchat {
 
 struct WebchatOptions {
-  std::string listen_address = "127.0.0.1";   // an IP address, or "localhost"
-  unsigned short port = 8080;                 // 0: the OS picks one (see bound_port())
-  std::size_t max_message_bytes = 64 * 1024;  // larger frames from a browser are refused
+  std::string listen_address = "127.0.0.1";           // an IP address, or "localhost"
+  unsigned short port = 8080;                         // 0: the OS picks one (see bound_port())
+  std::size_t max_message_bytes = 64 * 1024;          // larger frames from a browser are refused
   std::size_t kept_per_place = kDefaultKeptPerPlace;  // newest messages kept per channel and DM
   // The page's own words per language (webchat_protocol.hpp's page_strings), served with the page.
   std::map<std::string, std::map<std::string, std::string>> page_strings;
@@ -42,8 +42,8 @@ class WebchatAdapter final : public bot::Adapter {
  public:
   // The config must outlive the adapter (people for the switcher, channels for the sidebar).
   // The history is restored from the archive now; without one (tests) it lives in memory only.
-  WebchatAdapter(boost::asio::io_context& io, WebchatOptions options,
-                 const bot::DistrictConfig& config, WebchatArchive archive = {});
+  WebchatAdapter(boost::asio::io_context& io, WebchatOptions options, const bot::DistrictConfig& config,
+                 WebchatArchive archive = {});
   ~WebchatAdapter() override;
   WebchatAdapter(const WebchatAdapter&) = delete;
   WebchatAdapter& operator=(const WebchatAdapter&) = delete;

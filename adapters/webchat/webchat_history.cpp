@@ -42,9 +42,8 @@ bool read(const json& j, const char* key, std::string& out) {
 
 bool is_channel_name(std::string_view name) {
   if (name.size() < 2 || name.size() > 81 || name[0] != '#') return false;
-  return std::all_of(name.begin() + 1, name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-  });
+  return std::all_of(name.begin() + 1, name.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'; });
 }
 
 bool visible_to(const Entry& entry, std::string_view person_id) {
@@ -56,9 +55,7 @@ bool visible_to(const Entry& entry, std::string_view person_id) {
 std::string entry_record(const Entry& entry) {
   json j = {{"ref", entry.ref},
             {"place", entry.place},
-            {"time_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
-                            entry.time.time_since_epoch())
-                            .count()}};
+            {"time_ms", std::chrono::duration_cast<std::chrono::milliseconds>(entry.time.time_since_epoch()).count()}};
   auto put = [&j](const char* key, const std::string& value) {
     if (!value.empty()) j[key] = value;
   };
@@ -82,9 +79,8 @@ std::optional<Entry> entry_from_record(std::string_view record) {
   Entry e;
   if (!read(j, "ref", e.ref) || !read(j, "place", e.place) || !read(j, "thread_ref", e.thread_ref) ||
       !read(j, "thread_key", e.thread_key) || !read(j, "ephemeral_user", e.ephemeral_user) ||
-      !read(j, "author", e.author) || !read(j, "text", e.text) ||
-      !read(j, "stands_for", e.stands_for) || !read(j, "idempotency_key", e.idempotency_key) ||
-      !read(j, "event_id", e.event_id)) {
+      !read(j, "author", e.author) || !read(j, "text", e.text) || !read(j, "stands_for", e.stands_for) ||
+      !read(j, "idempotency_key", e.idempotency_key) || !read(j, "event_id", e.event_id)) {
     return std::nullopt;
   }
   if (e.ref.empty() || !is_place(e.place)) return std::nullopt;
@@ -120,15 +116,14 @@ Entry* WebchatHistory::resolve(std::string_view ref) {
   return nullptr;
 }
 
-boost::system::result<PostOutcome, Error> WebchatHistory::post(
-    const bot::Delivery& delivery, std::chrono::system_clock::time_point now) {
+boost::system::result<PostOutcome, Error> WebchatHistory::post(const bot::Delivery& delivery,
+                                                               std::chrono::system_clock::time_point now) {
   std::string lost;    // the ref this delivery's new entry will stand for
   std::string notice;  // why it is posted at the top
   if (!delivery.update_ref.empty()) {
     if (Entry* entry = resolve(delivery.update_ref); entry != nullptr) {
       if (!entry->author.empty()) {
-        return Error{ErrorKind::bad_request,
-                         "message " + delivery.update_ref + " was written by a person"};
+        return Error{ErrorKind::bad_request, "message " + delivery.update_ref + " was written by a person"};
       }
       entry->message = delivery.message;
       entry->edited = true;
@@ -147,8 +142,7 @@ boost::system::result<PostOutcome, Error> WebchatHistory::post(
 
   if (!is_place(delivery.channel)) {
     return Error{ErrorKind::bad_request,
-                     "web chat channel must be \"#name\" or \"dm:<person id>\", not \"" +
-                         delivery.channel + "\""};
+                 "web chat channel must be \"#name\" or \"dm:<person id>\", not \"" + delivery.channel + "\""};
   }
   const Entry* root = nullptr;
   if (!delivery.thread_ref.empty() && lost.empty()) {
@@ -157,8 +151,7 @@ boost::system::result<PostOutcome, Error> WebchatHistory::post(
       lost = delivery.thread_ref;
       notice = delivery.message.notes.thread_missing;
     } else if (root->place != delivery.channel) {
-      return Error{ErrorKind::bad_request,
-                       "thread " + delivery.thread_ref + " is not in " + delivery.channel};
+      return Error{ErrorKind::bad_request, "thread " + delivery.thread_ref + " is not in " + delivery.channel};
     }
   }
 
@@ -177,9 +170,8 @@ boost::system::result<PostOutcome, Error> WebchatHistory::post(
   return PostOutcome{&added, false, false, !lost.empty()};
 }
 
-Entry& WebchatHistory::post_user(std::string place, std::string thread_ref, std::string author,
-                                 std::string text, bool ephemeral,
-                                 std::chrono::system_clock::time_point now, std::string event_id) {
+Entry& WebchatHistory::post_user(std::string place, std::string thread_ref, std::string author, std::string text,
+                                 bool ephemeral, std::chrono::system_clock::time_point now, std::string event_id) {
   Entry entry;
   entry.place = std::move(place);
   if (const Entry* root = resolve(thread_ref); root != nullptr) {
@@ -248,8 +240,7 @@ Entry& WebchatHistory::append(Entry entry) {
       entry.ref = ref_prefix_ + std::to_string(next_ref_++);
     } while (seq_by_ref_.count(entry.ref) != 0 || stand_ins_.count(entry.ref) != 0);
   }
-  if (!is_dm_place(entry.place) &&
-      std::find(channels_.begin(), channels_.end(), entry.place) == channels_.end()) {
+  if (!is_dm_place(entry.place) && std::find(channels_.begin(), channels_.end(), entry.place) == channels_.end()) {
     channels_.push_back(entry.place);
   }
   const std::uint64_t seq = next_seq_++;
@@ -279,8 +270,7 @@ void WebchatHistory::erase(const std::string& ref) {
   if (s == seq_by_ref_.end()) return;
   auto e = entries_.find(s->second);
   const Entry& entry = *e->second;
-  if (auto k = by_idempotency_key_.find(entry.idempotency_key);
-      k != by_idempotency_key_.end() && k->second == ref) {
+  if (auto k = by_idempotency_key_.find(entry.idempotency_key); k != by_idempotency_key_.end() && k->second == ref) {
     by_idempotency_key_.erase(k);
   }
   if (auto a = stand_ins_.find(entry.stands_for); a != stand_ins_.end() && a->second == ref) {

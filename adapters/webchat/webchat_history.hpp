@@ -37,13 +37,13 @@ inline constexpr std::string_view kDmPrefix = "dm:";
 inline constexpr std::size_t kDefaultKeptPerPlace = 500;
 
 struct Entry {
-  std::string ref;             // "w-sj3k2a7-17": unique within the process and across restarts
-  std::string place;           // "#lincoln-approvals" or "dm:t.garcia"
-  std::string thread_ref;      // root ref when this is a thread reply
-  std::string thread_key;      // domain thread ("R-1001"), for display
-  std::string ephemeral_user;  // non-empty: only this person sees it
-  std::string author;          // empty: Hallpass; else the person id who typed it
-  std::string text;            // what a person typed (shown literally)
+  std::string ref;                      // "w-sj3k2a7-17": unique within the process and across restarts
+  std::string place;                    // "#lincoln-approvals" or "dm:t.garcia"
+  std::string thread_ref;               // root ref when this is a thread reply
+  std::string thread_key;               // domain thread ("R-1001"), for display
+  std::string ephemeral_user;           // non-empty: only this person sees it
+  std::string author;                   // empty: Hallpass; else the person id who typed it
+  std::string text;                     // what a person typed (shown literally)
   std::optional<bot::Message> message;  // what Hallpass posted
   std::chrono::system_clock::time_point time{};
   bool edited = false;
@@ -56,7 +56,6 @@ struct Entry {
   // shared by every socket it is pushed to. Not saved.
   std::shared_ptr<const std::string> json;
 };
-
 
 struct PostOutcome {
   Entry* entry = nullptr;  // the new or replaced entry (the caller refreshes its json)
@@ -78,11 +77,10 @@ class WebchatHistory {
   // update of a message a person typed and a thread root that is in another place. A thread root
   // or update_ref that is not kept any more gives a new entry at the top that stands for it.
   boost::system::result<PostOutcome, Error> post(const bot::Delivery& delivery,
-                                                     std::chrono::system_clock::time_point now);
+                                                 std::chrono::system_clock::time_point now);
   // Records what a person typed. ephemeral: only the author sees it (the echo of a command).
-  Entry& post_user(std::string place, std::string thread_ref, std::string author, std::string text,
-                   bool ephemeral, std::chrono::system_clock::time_point now,
-                   std::string event_id = {});
+  Entry& post_user(std::string place, std::string thread_ref, std::string author, std::string text, bool ephemeral,
+                   std::chrono::system_clock::time_point now, std::string event_id = {});
   // Puts back entries saved with entry_record(), oldest first (after a restart), each place
   // bounded as usual. Returns how many records were unreadable (they are skipped).
   std::size_t restore(const std::vector<std::string>& records);
@@ -109,7 +107,7 @@ class WebchatHistory {
   std::size_t kept_per_place_;
   std::uint64_t next_ref_ = 1;
   std::uint64_t next_seq_ = 1;
-  std::map<std::uint64_t, std::unique_ptr<Entry>> entries_;          // by arrival: oldest first
+  std::map<std::uint64_t, std::unique_ptr<Entry>> entries_;  // by arrival: oldest first
   std::map<std::string, std::uint64_t, std::less<>> seq_by_ref_;
   std::map<std::string, std::deque<std::string>, std::less<>> by_place_;  // refs, oldest first
   std::map<std::string, std::string, std::less<>> by_idempotency_key_;    // key → ref

@@ -13,8 +13,8 @@ namespace adapters::webchat {
 
 namespace {
 
-using nlohmann::json;
 using adapters::text::trim_view;
+using nlohmann::json;
 
 // What a frame's text is trimmed of: blanks, tabs, line ends and form feeds.
 constexpr std::string_view kFrameSpace = " \t\n\r\f";
@@ -26,8 +26,7 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' |
 
 bool is_id(std::string_view s) {
   return !s.empty() && s.size() <= kMaxIdLength && std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
-           c == ':';
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':';
   });
 }
 
@@ -54,18 +53,12 @@ std::string iso_time(std::chrono::system_clock::time_point t) {
 
 std::string_view role_name(bot::Role role) {
   switch (role) {
-    case bot::Role::employee:
-      return "employee";
-    case bot::Role::principal:
-      return "principal";
-    case bot::Role::superintendent:
-      return "superintendent";
-    case bot::Role::designee:
-      return "designee";
-    case bot::Role::investigator:
-      return "investigator";
-    case bot::Role::it_admin:
-      return "it_admin";
+    case bot::Role::employee: return "employee";
+    case bot::Role::principal: return "principal";
+    case bot::Role::superintendent: return "superintendent";
+    case bot::Role::designee: return "designee";
+    case bot::Role::investigator: return "investigator";
+    case bot::Role::it_admin: return "it_admin";
   }
   return "employee";
 }
@@ -75,8 +68,7 @@ std::string_view web_handle(const bot::Person& person) {
   return it == person.handles.end() ? std::string_view(person.id) : std::string_view(it->second);
 }
 
-FrameError refuse(const ClientFrame& frame, std::string message, std::string key = {},
-                  std::string detail = {}) {
+FrameError refuse(const ClientFrame& frame, std::string message, std::string key = {}, std::string detail = {}) {
   return FrameError{frame.event_id, std::move(message), std::move(key), std::move(detail)};
 }
 
@@ -158,8 +150,7 @@ boost::system::result<ClientFrame, FrameError> parse_client_frame(std::string_vi
   } else if (type.empty()) {
     return refuse(frame, "\"type\" is required: \"send\", \"action\" or \"form\".");
   } else {
-    return refuse(
-        frame, "Unknown message type \"" + type + "\": expected \"send\", \"action\" or \"form\".");
+    return refuse(frame, "Unknown message type \"" + type + "\": expected \"send\", \"action\" or \"form\".");
   }
   return frame;
 }
@@ -185,9 +176,10 @@ bool mentions_bot(std::string_view text) {
   return false;
 }
 
-boost::system::result<bot::Inbound, FrameError> resolve_frame(
-    const ClientFrame& frame, const WebchatHistory& history, const std::string& person_id,
-    const std::set<std::string, std::less<>>& channels, std::chrono::system_clock::time_point now) {
+boost::system::result<bot::Inbound, FrameError> resolve_frame(const ClientFrame& frame, const WebchatHistory& history,
+                                                              const std::string& person_id,
+                                                              const std::set<std::string, std::less<>>& channels,
+                                                              std::chrono::system_clock::time_point now) {
   bot::Inbound in;
   in.platform = "web";
   in.event_id = frame.event_id;
@@ -202,8 +194,8 @@ boost::system::result<bot::Inbound, FrameError> resolve_frame(
     } else if (channels.count(frame.channel) != 0) {
       place = frame.channel;
     } else {
-      return refuse(frame, "There is no channel \"" + frame.channel + "\" in this web chat.",
-                    "no_channel", frame.channel);
+      return refuse(frame, "There is no channel \"" + frame.channel + "\" in this web chat.", "no_channel",
+                    frame.channel);
     }
     in.place.channel = frame.channel;
     if (!frame.thread_ref.empty()) {
@@ -220,11 +212,9 @@ boost::system::result<bot::Inbound, FrameError> resolve_frame(
     } else {
       const std::string_view text = trim_view(frame.text, kFrameSpace);
       if (!text.empty() && text.front() == '/') {
-        const std::string word(
-            text.substr(0, std::min(text.find_first_of(" \t\r\n"), text.size())));
+        const std::string word(text.substr(0, std::min(text.find_first_of(" \t\r\n"), text.size())));
         return refuse(frame,
-                      "Unknown command \"" + word +
-                          "\". Hallpass understands /socialmedia (try /socialmedia help).",
+                      "Unknown command \"" + word + "\". Hallpass understands /socialmedia (try /socialmedia help).",
                       "unknown_command", word);
       }
       in.kind = bot::InboundKind::message;
@@ -285,9 +275,7 @@ std::string entry_json(const Entry& entry, const bot::DistrictConfig& config) {
     j["author"] = {{"id", "hallpass"}, {"name", "Hallpass"}, {"bot", true}};
   } else {
     const bot::Person* person = web_person(config, entry.author);
-    j["author"] = {{"id", entry.author},
-                   {"name", person != nullptr ? person->name : entry.author},
-                   {"bot", false}};
+    j["author"] = {{"id", entry.author}, {"name", person != nullptr ? person->name : entry.author}, {"bot", false}};
     j["text"] = entry.text;
   }
   if (entry.message) j["content"] = bot::message_to_json(*entry.message);
@@ -395,8 +383,7 @@ std::string bootstrap_json(const bot::DistrictConfig& config, std::size_t max_me
     return out;
   };
   json channels = json::array();
-  auto add = [&](const bot::Place& place, std::string_view kind, std::string_view site,
-                 json members) {
+  auto add = [&](const bot::Place& place, std::string_view kind, std::string_view site, json members) {
     auto it = place.addresses.find("web");
     if (it == place.addresses.end() || !is_channel_name(it->second)) return;
     json c = {{"id", it->second}, {"name", place.name}, {"kind", kind}};

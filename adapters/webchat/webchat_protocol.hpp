@@ -41,8 +41,7 @@ struct FrameError {
 };
 
 // What result<T, FrameError>::value() throws on an error: std::invalid_argument(message).
-[[noreturn]] void throw_exception_from_error(const FrameError& error,
-                                             const boost::source_location& location);
+[[noreturn]] void throw_exception_from_error(const FrameError& error, const boost::source_location& location);
 
 enum class ClientFrameKind { send, action, form };
 
@@ -50,13 +49,13 @@ enum class ClientFrameKind { send, action, form };
 struct ClientFrame {
   ClientFrameKind kind = ClientFrameKind::send;
   std::string event_id;
-  std::string channel;      // send: "dm" or "#name"
-  std::string thread_ref;   // send: reply inside this thread
-  std::string text;         // send
-  std::string message_ref;  // action, form: the message that holds the button or the form
-  std::string action_id;    // action
-  std::string value;        // action
-  std::string form_id;      // form
+  std::string channel;                        // send: "dm" or "#name"
+  std::string thread_ref;                     // send: reply inside this thread
+  std::string text;                           // send
+  std::string message_ref;                    // action, form: the message that holds the button or the form
+  std::string action_id;                      // action
+  std::string value;                          // action
+  std::string form_id;                        // form
   std::map<std::string, std::string> values;  // form; a list is joined with ","
 };
 
@@ -70,9 +69,10 @@ boost::system::result<ClientFrame, FrameError> parse_client_frame(std::string_vi
 // form's context are taken from the stored message, not from the browser. A form's values are
 // kept only for its inputs. Action and form events happen in the message's place, with
 // thread_ref = the thread the message is in (the message itself when it is a root).
-boost::system::result<bot::Inbound, FrameError> resolve_frame(
-    const ClientFrame& frame, const WebchatHistory& history, const std::string& person_id,
-    const std::set<std::string, std::less<>>& channels, std::chrono::system_clock::time_point now);
+boost::system::result<bot::Inbound, FrameError> resolve_frame(const ClientFrame& frame, const WebchatHistory& history,
+                                                              const std::string& person_id,
+                                                              const std::set<std::string, std::less<>>& channels,
+                                                              std::chrono::system_clock::time_point now);
 
 // "/socialmedia request x" → true, rest "request x". Only the word "/socialmedia" counts.
 bool split_command(std::string_view text, std::string& rest);

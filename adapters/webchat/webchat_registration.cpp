@@ -1,8 +1,8 @@
 #include "adapters/webchat/webchat_registration.hpp"
 
-#include "adapters/webchat/webchat_adapter.hpp"
 #include "adapters/common/endpoint_url.hpp"
 #include "adapters/common/setting_checks.hpp"
+#include "adapters/webchat/webchat_adapter.hpp"
 #include "adapters/webchat/webchat_protocol.hpp"
 #include "adapters/webchat/webchat_rules.hpp"
 #include "bot/district/district.hpp"

@@ -9,8 +9,7 @@ namespace {
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
          });
 }
 
@@ -83,8 +82,7 @@ std::string_view content_type_for(std::string_view path) {
   return "application/octet-stream";
 }
 
-HttpReply route_request(std::string_view method, std::string_view target,
-                        const std::vector<EmbeddedAsset>& assets,
+HttpReply route_request(std::string_view method, std::string_view target, const std::vector<EmbeddedAsset>& assets,
                         const std::string& bootstrap_json) {
   if (method != "GET" && method != "HEAD") {
     HttpReply reply = text_reply(405, "Only GET and HEAD are served here.\n");

@@ -19,8 +19,7 @@ struct HttpReply {
 // Answers GET and HEAD of "/" (index.html), "/<asset>" and "/api/bootstrap". The WebSocket
 // path "/ws" answers 426 when asked without an upgrade. HEAD gets the GET body; the caller
 // sends only its length.
-HttpReply route_request(std::string_view method, std::string_view target,
-                        const std::vector<EmbeddedAsset>& assets,
+HttpReply route_request(std::string_view method, std::string_view target, const std::vector<EmbeddedAsset>& assets,
                         const std::string& bootstrap_json);
 
 // The path of a request target without its query: "/ws?person=x" → "/ws".

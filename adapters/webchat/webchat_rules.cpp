@@ -1,7 +1,7 @@
 #include "adapters/webchat/webchat_rules.hpp"
 
-#include <boost/asio/ip/address.hpp>
 #include <algorithm>
+#include <boost/asio/ip/address.hpp>
 #include <stdexcept>
 
 #include "adapters/common/id_forms.hpp"
@@ -19,13 +19,16 @@ std::vector<bot::SettingProblem> check_web_settings(const bot::SettingMap& s) {
       "web",
       "web chat",
       {"port", "listen"},
-      {{"port", [](const bot::SettingMap& s) {
+      {{"port",
+        [](const bot::SettingMap& s) {
           const std::string text = setting(s, "port", "8080");
           const bool digits = !text.empty() && text.size() <= 5 &&
                               std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
           if (!digits || std::stol(text) > 65535)
-            throw std::invalid_argument("adapters.web.port must be a number from 0 to 65535 (0: any free port, "
-                                        "printed at start), not \"" + text + "\"");
+            throw std::invalid_argument(
+                "adapters.web.port must be a number from 0 to 65535 (0: any free port, "
+                "printed at start), not \"" +
+                text + "\"");
         }},
        {"listen", [](const bot::SettingMap& s) {
           const std::string address = setting(s, "listen", "127.0.0.1");
@@ -52,9 +55,7 @@ bot::PlatformRules rules() {
   r.address_problem = [](std::string_view v) -> std::string {
     return v.size() > 100 ? "is longer than 100 characters" : "";
   };
-  r.listen_port = [](const bot::SettingMap& s) -> std::optional<std::string> {
-    return setting(s, "port", "8080");
-  };
+  r.listen_port = [](const bot::SettingMap& s) -> std::optional<std::string> { return setting(s, "port", "8080"); };
   r.built_in = true;
   return r;
 }

@@ -11,7 +11,7 @@ namespace cli {
 struct Args {
   std::vector<std::string> positional;
   std::map<std::string, std::string> options;  // "--db" → "x.db"; flags map to ""
-  std::string error;                            // set when the words did not fit
+  std::string error;                           // set when the words did not fit
 
   bool has(const std::string& name) const { return options.contains(name); }
   std::string get(const std::string& name, std::string fallback = {}) const {

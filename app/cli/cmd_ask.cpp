@@ -2,11 +2,11 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "app/adapter_registry.hpp"
 #include "app/cli/args.hpp"
 #include "app/cli/commands.hpp"
 #include "bot/district/district.hpp"
 #include "bot/policy/policy_answer_json.hpp"
-#include "app/adapter_registry.hpp"
 
 namespace cli {
 
@@ -39,8 +39,7 @@ int cmd_ask(int argc, char** argv) {
   std::cout << "Verdict: " << bot::to_string(answer.verdict);
   if (!answer.verdict_words.empty()) std::cout << " (\"" << answer.verdict_words << "\")";
   std::cout << "\n\n";
-  for (const auto& p : answer.passages)
-    std::cout << "> " << p.passage.text << "\n  — " << p.passage.citation << "\n\n";
+  for (const auto& p : answer.passages) std::cout << "> " << p.passage.text << "\n  — " << p.passage.citation << "\n\n";
   return 0;
 }
 

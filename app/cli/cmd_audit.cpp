@@ -5,10 +5,10 @@
 #include <filesystem>
 #include <iostream>
 
-#include "bot/store/audit_anchor.hpp"
 #include "app/cli/args.hpp"
 #include "app/cli/commands.hpp"
 #include "app/cli/store_open.hpp"
+#include "bot/store/audit_anchor.hpp"
 #include "bot/store/store.hpp"
 
 namespace cli {
@@ -36,10 +36,11 @@ int cmd_audit(int argc, char** argv) {
   if (!a.error.empty() || a.positional.size() != 1 || a.positional.front() != "verify" ||
       (a.has("--record") && !a.has("--anchor"))) {
     std::cerr << "hallpass audit: "
-              << (!a.error.empty()                      ? a.error
+              << (!a.error.empty()                          ? a.error
                   : a.has("--record") && !a.has("--anchor") ? std::string("--record needs --anchor FILE")
                                                             : std::string("the only action is verify"))
-              << "\n\n" << kHelp;
+              << "\n\n"
+              << kHelp;
     return 2;
   }
   const std::string anchor_file = a.get("--anchor");

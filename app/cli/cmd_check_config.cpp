@@ -1,10 +1,10 @@
 // hallpass check-config: validates a district configuration and explains every problem.
 #include <iostream>
 
+#include "app/adapter_registry.hpp"
 #include "app/cli/args.hpp"
 #include "app/cli/commands.hpp"
 #include "bot/district/district.hpp"
-#include "app/adapter_registry.hpp"
 
 namespace cli {
 

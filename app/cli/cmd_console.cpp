@@ -1,19 +1,19 @@
 // hallpass console: the bot from a terminal, as one person of the directory.
+#include <date/date.h>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstdint>
-#include <date/date.h>
 #include <iostream>
 #include <sstream>
 
 #include "adapters/console/console_adapter.hpp"
+#include "app/adapter_registry.hpp"
 #include "app/cli/args.hpp"
 #include "app/cli/commands.hpp"
 #include "app/cli/store_open.hpp"
-#include "bot/district/district.hpp"
 #include "app/runtime.hpp"
+#include "bot/district/district.hpp"
 #include "bot/store/store.hpp"
-#include "app/adapter_registry.hpp"
 
 namespace cli {
 
@@ -70,8 +70,7 @@ int cmd_console(int argc, char** argv) {
   if (!district) return 1;
   std::string me = a.get("--as");
   if (!district->config.person(me)) {
-    std::cerr << "hallpass console: '" << me << "' is not in the directory of " << district->config.name
-              << ". People:";
+    std::cerr << "hallpass console: '" << me << "' is not in the directory of " << district->config.name << ". People:";
     for (const auto& p : district->config.people) std::cerr << ' ' << p.id;
     std::cerr << '\n';
     return 2;
@@ -97,11 +96,9 @@ int cmd_console(int argc, char** argv) {
   // this run writes for the person at the keyboard. Everything else (other people's messages,
   // the places', this person's own from before) stays pending for the platforms they belong to.
   const std::int64_t before_this_run = store->last_outbox_id();
-  runtime.dispatcher().deliver_only(
-      {.person_id = me, .platform = "console", .user = me, .after_id = before_this_run});
+  runtime.dispatcher().deliver_only({.person_id = me, .platform = "console", .user = me, .after_id = before_this_run});
   const int code = runtime.run(false);
-  tell_left_for_others(*store, *district, district->config.person(me)->language, before_this_run,
-                       clock->now());
+  tell_left_for_others(*store, *district, district->config.person(me)->language, before_this_run, clock->now());
   return code;
 }
 

@@ -6,13 +6,13 @@
 #include <optional>
 #include <sstream>
 
+#include "app/adapter_registry.hpp"
 #include "app/cli/args.hpp"
 #include "app/cli/commands.hpp"
 #include "app/cli/store_open.hpp"
 #include "bot/district/district.hpp"
 #include "bot/store/store.hpp"
 #include "workflows/digest.hpp"
-#include "app/adapter_registry.hpp"
 
 namespace cli {
 
@@ -53,7 +53,8 @@ std::optional<bot::TimePoint> parse_at(const std::string& s, const std::string& 
 
 std::string addresses(const bot::PlatformAddresses& a, std::string_view prefix) {
   std::string out;
-  for (const auto& [platform, address] : a) out += (out.empty() ? "" : ", ") + platform + " " + std::string(prefix) + address;
+  for (const auto& [platform, address] : a)
+    out += (out.empty() ? "" : ", ") + platform + " " + std::string(prefix) + address;
   return out.empty() ? "(no platform address)" : out;
 }
 }  // namespace
@@ -63,9 +64,9 @@ int cmd_digest(int argc, char** argv) {
   if (a.has("--help")) return std::cout << kHelp, 0;
   if (!a.error.empty() || !a.positional.empty() || !a.has("--dry-run")) {
     std::cerr << "hallpass digest: "
-              << (!a.error.empty() ? a.error
-                                   : "only --dry-run is supported: the running bot sends the digests itself")
-              << "\n\n" << kHelp;
+              << (!a.error.empty() ? a.error : "only --dry-run is supported: the running bot sends the digests itself")
+              << "\n\n"
+              << kHelp;
     return 2;
   }
   auto district = app::load_district(a.get("--config", bot::sample_config_path().string()), std::cerr);
@@ -95,8 +96,8 @@ int cmd_digest(int argc, char** argv) {
     workflows::Context ctx(services, *store, fx, at, nullptr, nullptr, "");
     const std::string night = bot::DistrictCalendar::iso(cal.local_day(at));
     workflows::send_digests(ctx, night);
-    std::cout << "Digests for " << night << " as of " << date::format("%F %R", date::make_zoned(config.time_zone,
-                                                                          std::chrono::floor<std::chrono::minutes>(at)))
+    std::cout << "Digests for " << night << " as of "
+              << date::format("%F %R", date::make_zoned(config.time_zone, std::chrono::floor<std::chrono::minutes>(at)))
               << " (" << config.time_zone << ") — dry run, nothing is sent.\n";
   }
 
@@ -116,7 +117,8 @@ int cmd_digest(int argc, char** argv) {
     }
     std::cout << o.message.plain_text() << '\n';
   }
-  std::cout << "\n" << people << (people == 1 ? " digest" : " digests") << ", " << places
+  std::cout << "\n"
+            << people << (people == 1 ? " digest" : " digests") << ", " << places
             << (places == 1 ? " summary" : " summaries") << ".\n";
   return 0;
 }

@@ -1,7 +1,7 @@
 // hallpass run / hallpass demo: the bot with its adapters, until stopped.
+#include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
 #include <iostream>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 
@@ -9,8 +9,8 @@
 #include "app/cli/args.hpp"
 #include "app/cli/commands.hpp"
 #include "app/cli/store_open.hpp"
-#include "bot/district/district.hpp"
 #include "app/runtime.hpp"
+#include "bot/district/district.hpp"
 #include "bot/store/store.hpp"
 
 namespace cli {
@@ -41,7 +41,8 @@ int cmd_run(int argc, char** argv, bool demo) {
     const std::string port = a.get("--port");
     const bool digits = !port.empty() && port.size() <= 5 &&
                         std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (!digits || std::stol(port) > 65535) return std::cerr << "hallpass: --port must be a number from 0 to 65535\n", 2;
+    if (!digits || std::stol(port) > 65535)
+      return std::cerr << "hallpass: --port must be a number from 0 to 65535\n", 2;
     overrides.web["port"] = port;
   }
   if (a.has("--listen")) overrides.web["listen"] = a.get("--listen");

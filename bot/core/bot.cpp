@@ -2,8 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "bot/model/markup.hpp"
 #include "bot/core/outbox_dispatcher.hpp"
+#include "bot/model/markup.hpp"
 
 namespace bot {
 
@@ -21,8 +21,7 @@ void Bot::write_effects(Effects& fx) {
 }
 
 HandleResult Bot::handle(const Inbound& event) {
-  const Person* actor =
-      config_.person_by_handle(OutboxDispatcher::directory_key(event.platform), event.actor);
+  const Person* actor = config_.person_by_handle(OutboxDispatcher::directory_key(event.platform), event.actor);
   if (!actor) actor = config_.person_by_email(event.actor_email);
   try {
     auto tx = store_.begin();
@@ -38,11 +37,17 @@ HandleResult Bot::handle(const Inbound& event) {
       Message m;
       m.paragraph(prompts_.text(config_.default_language, "core.unknown_person"));
       // Unknown people can only be answered where they wrote.
-      fx.send({.to = {.kind = Recipient::Kind::reply, .platform = event.platform, .channel = event.place.channel,
-                      .thread_ref = event.place.thread_ref, .only_user = event.actor},
+      fx.send({.to = {.kind = Recipient::Kind::reply,
+                      .platform = event.platform,
+                      .channel = event.place.channel,
+                      .thread_ref = event.place.thread_ref,
+                      .only_user = event.actor},
                .message = std::move(m)});
-      store_.append_audit({.at = clock_.now(), .actor = event.platform + ":" + event.actor,
-                           .action = "refused:unknown_person", .subject = "", .details = "{}",
+      store_.append_audit({.at = clock_.now(),
+                           .actor = event.platform + ":" + event.actor,
+                           .action = "refused:unknown_person",
+                           .subject = "",
+                           .details = "{}",
                            .source = event.platform + ":" + event.event_id});
     } else {
       router_.route_event({store_, fx, clock_.now(), &event, actor, thread_key});
@@ -85,8 +90,11 @@ void Bot::tell_failure(const Inbound& event, const Person* actor) {
     Effects fx;
     Message m;
     m.paragraph(prompts_.text(actor ? actor->language : config_.default_language, "core.failed"));
-    fx.send({.to = {.kind = Recipient::Kind::reply, .platform = event.platform, .channel = event.place.channel,
-                    .thread_ref = event.place.thread_ref, .only_user = event.actor},
+    fx.send({.to = {.kind = Recipient::Kind::reply,
+                    .platform = event.platform,
+                    .channel = event.place.channel,
+                    .thread_ref = event.place.thread_ref,
+                    .only_user = event.actor},
              .message = std::move(m)});
     commit(*tx, fx);
   } catch (const std::exception& e) {

@@ -5,11 +5,11 @@
 // Runs on the io_context thread; handle() is synchronous and takes microseconds to milliseconds.
 #include <functional>
 
-#include "bot/model/adapter.hpp"
-#include "bot/model/clock.hpp"
 #include "bot/core/router.hpp"
 #include "bot/district/config.hpp"
 #include "bot/district/prompts.hpp"
+#include "bot/model/adapter.hpp"
+#include "bot/model/clock.hpp"
 #include "bot/store/store.hpp"
 
 namespace bot {

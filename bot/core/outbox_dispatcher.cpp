@@ -3,10 +3,10 @@
 #include <map>
 #include <utility>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include "bot/model/markup.hpp"
 #include "bot/model/use_tuple.hpp"
@@ -24,8 +24,13 @@ constexpr auto kLongestBackoff = std::chrono::minutes(5);
 
 OutboxDispatcher::OutboxDispatcher(asio::any_io_executor executor, Store& store, const DistrictConfig& config,
                                    const Clock& clock)
-    : executor_(executor), store_(store), config_(config), clock_(clock),
-      retry_backoff_(kFirstBackoff, kLongestBackoff), wake_(executor), idle_(executor) {}
+    : executor_(executor),
+      store_(store),
+      config_(config),
+      clock_(clock),
+      retry_backoff_(kFirstBackoff, kLongestBackoff),
+      wake_(executor),
+      idle_(executor) {}
 
 void OutboxDispatcher::add_adapter(Adapter& adapter) { adapters_.push_back(&adapter); }
 
@@ -39,9 +44,10 @@ void OutboxDispatcher::recover() {
     int n = store_.recover_in_flight(a->platform(), a->idempotent_sends());
     tx->commit();
     if (n > 0 && !a->idempotent_sends())
-      spdlog::warn("{} message(s) to {} were being sent when Hallpass stopped; they are marked 'uncertain' "
-                   "and not sent again, so nobody gets a message twice (see `hallpass outbox`).",
-                   n, a->platform());
+      spdlog::warn(
+          "{} message(s) to {} were being sent when Hallpass stopped; they are marked 'uncertain' "
+          "and not sent again, so nobody gets a message twice (see `hallpass outbox`).",
+          n, a->platform());
     else if (n > 0)
       spdlog::info("{} interrupted message(s) to {} will be retried (the platform de-duplicates them).", n,
                    a->platform());
@@ -80,8 +86,7 @@ bool OutboxDispatcher::resolve(const OutboxEntry& e, Resolved& out, std::string&
       const Person* p = config_.person(o.to.person_id);
       if (!p) return error = "unknown person " + o.to.person_id, false;
       auto reachable = [&](Adapter* a) {
-        return a && (p->handles.contains(directory_key(a->platform())) ||
-                     (!p->email.empty() && a->reaches_by_email()));
+        return a && (p->handles.contains(directory_key(a->platform())) || (!p->email.empty() && a->reaches_by_email()));
       };
       Adapter* a = adapter_for(o.to.platform);
       if (!reachable(a)) {
@@ -92,10 +97,15 @@ bool OutboxDispatcher::resolve(const OutboxEntry& e, Resolved& out, std::string&
             break;
           }
       }
-      if (!a) return error = "no running platform reaches " + p->id + " (add their platform id or email in the people directory)", false;
+      if (!a)
+        return error =
+                   "no running platform reaches " + p->id + " (add their platform id or email in the people directory)",
+               false;
       out.adapter = a;
-      if (auto h = p->handles.find(directory_key(a->platform())); h != p->handles.end()) d.channel = "dm:" + h->second;
-      else d.channel = "email:" + p->email;
+      if (auto h = p->handles.find(directory_key(a->platform())); h != p->handles.end())
+        d.channel = "dm:" + h->second;
+      else
+        d.channel = "email:" + p->email;
       d.person_label = p->name;
       break;
     }
@@ -122,15 +132,18 @@ bool OutboxDispatcher::resolve(const OutboxEntry& e, Resolved& out, std::string&
   }
   const std::string platform(out.adapter->platform());
   if (!o.thread_key.empty() && d.thread_ref.empty()) {
-    if (auto root = store_.message_ref(platform, d.channel, o.thread_key)) d.thread_ref = *root;
-    else out.new_thread_root = true;
+    if (auto root = store_.message_ref(platform, d.channel, o.thread_key))
+      d.thread_ref = *root;
+    else
+      out.new_thread_root = true;
   }
   out.record_key = o.record_key;
   if (prompts_) {
     // The reader's language: the person's, the asker's for a reply, else the district's.
     std::string lang = config_.default_language;
     const Person* reader = nullptr;
-    if (o.to.kind == Recipient::Kind::person) reader = config_.person(o.to.person_id);
+    if (o.to.kind == Recipient::Kind::person)
+      reader = config_.person(o.to.person_id);
     else if (o.to.kind == Recipient::Kind::reply && !o.to.only_user.empty())
       reader = config_.person_by_handle(directory_key(platform), o.to.only_user);
     if (reader) lang = reader->language;

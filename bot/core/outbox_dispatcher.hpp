@@ -15,11 +15,11 @@
 #include <string>
 #include <vector>
 
+#include "bot/district/config.hpp"
+#include "bot/district/prompts.hpp"
 #include "bot/model/adapter.hpp"
 #include "bot/model/backoff.hpp"
 #include "bot/model/clock.hpp"
-#include "bot/district/config.hpp"
-#include "bot/district/prompts.hpp"
 #include "bot/store/store.hpp"
 
 namespace bot {

@@ -14,8 +14,7 @@ const Person* DistrictConfig::person(std::string_view id) const {
 
 const Person* DistrictConfig::person_by_handle(std::string_view platform, std::string_view handle) const {
   for (const auto& p : people)
-    if (auto h = p.handles.find(std::string(platform)); h != p.handles.end() && h->second == handle)
-      return &p;
+    if (auto h = p.handles.find(std::string(platform)); h != p.handles.end() && h->second == handle) return &p;
   return nullptr;
 }
 
@@ -54,8 +53,7 @@ std::vector<std::string> DistrictConfig::deciders() const {
 }
 
 bool DistrictConfig::is_decider(std::string_view person_id) const {
-  return person_id == superintendent ||
-         std::find(designees.begin(), designees.end(), person_id) != designees.end();
+  return person_id == superintendent || std::find(designees.begin(), designees.end(), person_id) != designees.end();
 }
 
 }  // namespace bot

@@ -22,8 +22,8 @@ struct Place {
 };
 
 struct Site {
-  std::string id;    // "lincoln"
-  std::string name;  // "Lincoln Elementary School"
+  std::string id;                       // "lincoln"
+  std::string name;                     // "Lincoln Elementary School"
   std::vector<std::string> principals;  // person ids
   Place approvals;
 };
@@ -31,14 +31,14 @@ struct Site {
 enum class Role { employee, principal, superintendent, designee, investigator, it_admin };
 
 struct Person {
-  std::string id;        // "t.garcia"
-  std::string name;      // "Teresa Garcia"
+  std::string id;    // "t.garcia"
+  std::string name;  // "Teresa Garcia"
   std::string email;
   std::string language = "en";  // "en" or "es"
   std::vector<Role> roles;
-  std::string site;        // site id, empty for central office
-  std::string supervisor;  // person id, may be empty
-  std::string title;       // "Teacher, grade 4"
+  std::string site;           // site id, empty for central office
+  std::string supervisor;     // person id, may be empty
+  std::string title;          // "Teacher, grade 4"
   PlatformAddresses handles;  // platform user ids: slack U…, teams 29:…, matrix @…, web = person id
 
   bool has_role(Role r) const;
@@ -68,7 +68,7 @@ struct Agency {
 
 // What the incident category asks of the reporter and who is told.
 struct IncidentCategory {
-  std::string id;     // "threat", "harassment", "minor_images", "child_abuse", "confidential", "logo", "other"
+  std::string id;  // "threat", "harassment", "minor_images", "child_abuse", "confidential", "logo", "other"
   std::vector<Agency> contacts;
   std::vector<std::string> notify;  // person ids told beside the site administrator
   std::string policy_query;         // words that find the clauses that apply
@@ -87,8 +87,8 @@ struct DistrictConfig {
   std::string time_zone = "America/Los_Angeles";
   std::string default_language = "en";
   std::vector<Site> sites;
-  std::string superintendent;           // person id
-  std::vector<std::string> designees;   // person ids
+  std::string superintendent;          // person id
+  std::vector<std::string> designees;  // person ids
   Place superintendent_place;
   std::vector<Person> people;
   ReviewWindow review;
@@ -104,9 +104,9 @@ struct DistrictConfig {
   const Person* person_by_handle(std::string_view platform, std::string_view handle) const;
   const Person* person_by_email(std::string_view email) const;
   const Site* site(std::string_view id) const;
-  const Place* place(std::string_view id) const;  // "site:<id>" or "superintendent"
+  const Place* place(std::string_view id) const;      // "site:<id>" or "superintendent"
   bool is_decider(std::string_view person_id) const;  // superintendent or designee
-  std::vector<std::string> deciders() const;           // the superintendent, then the designees
+  std::vector<std::string> deciders() const;          // the superintendent, then the designees
 };
 
 }  // namespace bot

@@ -58,9 +58,9 @@ std::string env_name_for(std::string_view adapter, std::string_view key) {
 // Short ids that people type (console --as, commands) and that go into place ids ("site:<id>").
 bool is_id(std::string_view s, bool allow_at) {
   return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [&](char c) {
-           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                  c == '_' || c == '-' || (allow_at && c == '@');
-         });
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+           c == '-' || (allow_at && c == '@');
+  });
 }
 
 bool has_space(std::string_view s) {
@@ -97,10 +97,10 @@ std::string shown(std::string_view s) {
 
 std::string quote_for_message(std::string_view s) { return "\"" + shown(s) + "\""; }
 
-const std::vector<std::string_view> kPersonKeys = {"id",   "name", "email", "language", "roles",
+const std::vector<std::string_view> kPersonKeys = {"id",   "name",       "email", "language", "roles",
                                                    "site", "supervisor", "title", "handles"};
-const std::vector<std::string_view> kRoles = {"employee", "principal", "superintendent", "designee", "investigator",
-                                              "it_admin"};
+const std::vector<std::string_view> kRoles = {"employee", "principal",    "superintendent",
+                                              "designee", "investigator", "it_admin"};
 const std::vector<std::string_view> kLanguages = {"en", "es"};
 
 std::optional<Role> role_from(std::string_view s) {
@@ -121,12 +121,18 @@ std::vector<std::string> split_csv(const std::string& line) {
   for (size_t i = 0; i < line.size(); ++i) {
     char c = line[i];
     if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') cur += '"', ++i;
-      else if (c == '"') quoted = false;
-      else cur += c;
-    } else if (c == '"') quoted = true;
-    else if (c == ',') out.push_back(cur), cur.clear();
-    else if (c != '\r') cur += c;
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"')
+        cur += '"', ++i;
+      else if (c == '"')
+        quoted = false;
+      else
+        cur += c;
+    } else if (c == '"')
+      quoted = true;
+    else if (c == ',')
+      out.push_back(cur), cur.clear();
+    else if (c != '\r')
+      cur += c;
   }
   out.push_back(cur);
   return out;
@@ -195,7 +201,7 @@ struct Text {
 };
 
 struct TextRules {
-  bool env_needed = true;   // an unset ${NAME} is an error (else the value is just not used)
+  bool env_needed = true;  // an unset ${NAME} is an error (else the value is just not used)
   size_t max_chars = 200;
   bool multiline = false;
 };
@@ -233,8 +239,10 @@ class Loader {
     for (const auto& e : node.entries) {
       if (std::find(known.begin(), known.end(), e.key) != known.end()) continue;
       std::string msg = "unknown key '" + shown(e.key) + "' in " + where + ".";
-      if (auto best = closest_key(e.key, known); !best.empty()) msg += " Did you mean '" + best + "'?";
-      else msg += " Known keys: " + join(known) + ".";
+      if (auto best = closest_key(e.key, known); !best.empty())
+        msg += " Did you mean '" + best + "'?";
+      else
+        msg += " Known keys: " + join(known) + ".";
       error(e.key_line, std::move(msg));
     }
   }
@@ -256,8 +264,8 @@ class Loader {
   const std::vector<YamlNode>* list(const YamlNode& node, const std::string& what, std::string_view example) {
     if (node.empty()) return nullptr;
     if (!node.is_list()) {
-      error(node.line, what + " must be a list, not " + std::string(node.kind_name()) + ". Write it as " +
-                           std::string(example));
+      error(node.line,
+            what + " must be a list, not " + std::string(node.kind_name()) + ". Write it as " + std::string(example));
       return nullptr;
     }
     return &node.items;
@@ -334,14 +342,14 @@ class Loader {
     if (!is_valid_utf8(x.value)) {
       // The line itself was already reported when its bytes are the problem.
       if (!bad_text_line(n.line))
-        error(n.line, what + " is not UTF-8 text" +
-                          std::string(n.text.find("${") != std::string::npos ? " (check the environment variable)" : "") +
-                          ". Save the file as UTF-8.");
+        error(n.line,
+              what + " is not UTF-8 text" +
+                  std::string(n.text.find("${") != std::string::npos ? " (check the environment variable)" : "") +
+                  ". Save the file as UTF-8.");
       return t;
     }
     if (auto c = first_control_character(x.value, rules.multiline); !c.empty()) {
-      if (!bad_text_line(n.line))
-        error(n.line, what + " holds an invisible control character (" + c + "). Remove it.");
+      if (!bad_text_line(n.line)) error(n.line, what + " holds an invisible control character (" + c + "). Remove it.");
       return t;
     }
     if (const size_t n_chars = characters(x.value); n_chars > rules.max_chars) {
@@ -403,8 +411,9 @@ class Loader {
       return {};
     }
     if (!is_id(t.value, person)) {
-      error(n.line, what + " " + quote_for_message(t.value) + " is not an id: ids are one word of letters, digits and . _ -" +
-                        std::string(person ? " @" : "") + " (at most 64), e.g. " + (person ? "t.garcia" : "lincoln") + ".");
+      error(n.line,
+            what + " " + quote_for_message(t.value) + " is not an id: ids are one word of letters, digits and . _ -" +
+                std::string(person ? " @" : "") + " (at most 64), e.g. " + (person ? "t.garcia" : "lincoln") + ".");
       return {};
     }
     return t.value;
@@ -471,7 +480,7 @@ class Loader {
   std::vector<ConfigError> errors_;
   std::vector<int> bad_lines_;
   int root_line_ = 1;
-  std::set<std::string> enabled_;  // enabled adapters
+  std::set<std::string> enabled_;             // enabled adapters
   std::vector<PersonSource> person_sources_;  // parallel to config_.people
   struct Reference {
     std::string person;
@@ -481,7 +490,7 @@ class Loader {
     bool must_receive;
   };
   std::vector<Reference> person_refs_;
-  std::map<std::string, int> site_lines_;  // site id → line
+  std::map<std::string, int> site_lines_;   // site id → line
   std::map<std::string, int> place_lines_;  // place id → line
   std::set<std::string> malformed_places_;
   int adapters_line_ = 1;
@@ -501,7 +510,8 @@ Place Loader::place(const YamlNode& n, const std::string& id, const std::string&
     malformed_places_.insert(id);  // missing or not a map: reported, not also as unreachable
     return p;
   }
-  if (Text name = text(n["name"], what + ".name"); name.ok && !trim(name.value, kAsciiSpace).empty()) p.name = name.value;
+  if (Text name = text(n["name"], what + ".name"); name.ok && !trim(name.value, kAsciiSpace).empty())
+    p.name = name.value;
   for (const PlatformRules& platform : platforms_) {
     const std::string& key = platform.name;
     const YamlNode& v = n[key];
@@ -522,8 +532,7 @@ void Loader::load_adapters(const YamlNode& root) {
   const YamlNode& n = root["adapters"];
   adapters_line_ = root.key_line("adapters");
   const auto& platforms = platform_names_;
-  if (!section(n, "adapters", platforms, "adapters:\n  web: { enabled: true, port: 8080, listen: 127.0.0.1 }"))
-    return;
+  if (!section(n, "adapters", platforms, "adapters:\n  web: { enabled: true, port: 8080, listen: 127.0.0.1 }")) return;
   struct Listener {
     std::string adapter;
     long port;
@@ -544,8 +553,8 @@ void Loader::load_adapters(const YamlNode& root) {
       continue;
     }
     a.enabled = boolean(s["enabled"], where + ".enabled").value_or(false);
-    SettingMap checked;  // what the adapter's check sees
-    std::set<std::string> unusable;        // already reported, or waiting for a variable
+    SettingMap checked;              // what the adapter's check sees
+    std::set<std::string> unusable;  // already reported, or waiting for a variable
     for (const auto& kv : s.entries) {
       a.lines[kv.key] = kv.key_line;
       if (kv.key == "enabled") continue;
@@ -567,7 +576,8 @@ void Loader::load_adapters(const YamlNode& root) {
         }
         if (!(raw.starts_with("${") && raw.ends_with("}") && is_env_name(raw.substr(2, raw.size() - 3)))) {
           error(kv.value.line, what + ": a secret must be the whole ${NAME}, with nothing before or after it. Write " +
-                                   kv.key + ": \"${" + var + "}\" and put the whole value in that environment variable.");
+                                   kv.key + ": \"${" + var +
+                                   "}\" and put the whole value in that environment variable.");
           unusable.insert(kv.key);
           continue;
         }
@@ -623,7 +633,8 @@ void Loader::load_district(const YamlNode& root) {
   if (!section(n, "district", {"name", "time_zone", "language"}, "district:\n  name: …\n  time_zone: …")) return;
   Text name = text(n["name"], "district.name");
   if (!name.present)
-    error(root.key_line("district"), "district.name is missing: write the district's name, e.g. name: Sierra Vista Unified School District");
+    error(root.key_line("district"),
+          "district.name is missing: write the district's name, e.g. name: Sierra Vista Unified School District");
   else if (name.ok && trim(name.value, kAsciiSpace).empty())
     error(name.line, "district.name is empty: write the district's name; people see it in every digest.");
   else if (name.ok)
@@ -642,10 +653,10 @@ void Loader::load_district(const YamlNode& root) {
 
 void Loader::load_review(const YamlNode& root) {
   const YamlNode& n = root["review"];
-  if (!section(n, "review",
-               {"days", "counting", "holidays", "more_info_pauses_clock", "warn_days_before",
-                "principal_escalation_days"},
-               "review:\n  days: 7\n  counting: calendar"))
+  if (!section(
+          n, "review",
+          {"days", "counting", "holidays", "more_info_pauses_clock", "warn_days_before", "principal_escalation_days"},
+          "review:\n  days: 7\n  counting: calendar"))
     return;
   auto& r = config_.review;
   r.days = static_cast<int>(integer(n["days"], "review.days", 1, 60).value_or(7));
@@ -659,7 +670,8 @@ void Loader::load_review(const YamlNode& root) {
       int y = 0;
       unsigned m = 0, day = 0;
       const bool shape = d.value.size() == 10 && d.value[4] == '-' && d.value[7] == '-' &&
-                         std::all_of(d.value.begin(), d.value.end(), [](char c) { return c == '-' || std::isdigit(static_cast<unsigned char>(c)); });
+                         std::all_of(d.value.begin(), d.value.end(),
+                                     [](char c) { return c == '-' || std::isdigit(static_cast<unsigned char>(c)); });
       if (shape) {
         y = std::stoi(d.value.substr(0, 4));
         m = static_cast<unsigned>(std::stoi(d.value.substr(5, 2)));
@@ -695,7 +707,8 @@ void Loader::load_review(const YamlNode& root) {
     if (*v >= r.days)
       error(n["principal_escalation_days"].line,
             "review.principal_escalation_days (" + std::to_string(*v) + ") must be less than review.days (" +
-                std::to_string(r.days) + "): the superintendent would hear of the request only once the window has "
+                std::to_string(r.days) +
+                "): the superintendent would hear of the request only once the window has "
                 "closed. Use 0 to never escalate.");
     else
       r.principal_escalation_days = static_cast<int>(*v);
@@ -716,7 +729,8 @@ void Loader::load_digest(const YamlNode& root) {
     else
       config_.digest.time = s;
   }
-  if (auto v = integer(d["catch_up_hours"], "digest.catch_up_hours", 0, 23)) config_.digest.catch_up_hours = static_cast<int>(*v);
+  if (auto v = integer(d["catch_up_hours"], "digest.catch_up_hours", 0, 23))
+    config_.digest.catch_up_hours = static_cast<int>(*v);
 }
 
 void Loader::load_person(const YamlNode& n, PersonSource src) {
@@ -737,9 +751,12 @@ void Loader::load_person(const YamlNode& n, PersonSource src) {
   if (p.id.empty()) return;
   const std::string who = "person '" + p.id + "'";
   Text name = text(n["name"], "the name of " + who);
-  if (!name.present) error(n.line, who + " has no name. Add name: and the name people know them by.");
-  else if (name.ok && trim(name.value, kAsciiSpace).empty()) error(name.line, who + " has an empty name. Write the name people know them by.");
-  else if (name.ok) p.name = name.value;
+  if (!name.present)
+    error(n.line, who + " has no name. Add name: and the name people know them by.");
+  else if (name.ok && trim(name.value, kAsciiSpace).empty())
+    error(name.line, who + " has an empty name. Write the name people know them by.");
+  else if (name.ok)
+    p.name = name.value;
   if (Text email = text(n["email"], "the email of " + who); email.ok && !email.value.empty()) {
     if (!looks_like_email(email.value))
       error(email.line, "the email of " + who + " " + quote_for_message(email.value) +
@@ -755,7 +772,8 @@ void Loader::load_person(const YamlNode& n, PersonSource src) {
       if (auto role = role_from(t.value)) {
         if (!p.has_role(*role)) p.roles.push_back(*role);
       } else {
-        std::string msg = "unknown role " + quote_for_message(t.value) + " for " + who + ". Roles: " + join(kRoles) + ".";
+        std::string msg =
+            "unknown role " + quote_for_message(t.value) + " for " + who + ". Roles: " + join(kRoles) + ".";
         if (auto best = closest_key(t.value, kRoles); !best.empty()) msg += " Did you mean '" + best + "'?";
         error(r.line, std::move(msg));
       }
@@ -771,10 +789,12 @@ void Loader::load_person(const YamlNode& n, PersonSource src) {
     for (const auto& e : handles.entries) {
       const PlatformRules* rules = platform(e.key);
       if (!rules) continue;
-      Text t = text(e.value, "handles." + e.key + " of " + who, {.env_needed = platform_active(e.key), .max_chars = 200});
+      Text t =
+          text(e.value, "handles." + e.key + " of " + who, {.env_needed = platform_active(e.key), .max_chars = 200});
       if (!t.ok || t.value.empty()) continue;
       if (auto problem = rules->handle_problem ? rules->handle_problem(t.value) : std::string(); !problem.empty()) {
-        error(e.value.line, "the handles of " + who + ": " + e.key + ": " + quote_for_message(t.value) + " " + problem + ".");
+        error(e.value.line,
+              "the handles of " + who + ": " + e.key + ": " + quote_for_message(t.value) + " " + problem + ".");
         continue;
       }
       p.handles[e.key] = t.value;
@@ -815,7 +835,9 @@ void Loader::load_people_csv(const YamlNode& at, const std::filesystem::path& cs
     }
   }
   if (std::find(header.begin(), header.end(), "id") == header.end())
-    error_in(file, 1, "the first line must name the columns, with id among them: id,name,email,language,roles,site,supervisor,title,slack,teams,matrix,web");
+    error_in(file, 1,
+             "the first line must name the columns, with id among them: "
+             "id,name,email,language,roles,site,supervisor,title,slack,teams,matrix,web");
   const std::string saved = current_file_;
   current_file_ = file;
   int line_no = 1;
@@ -858,7 +880,8 @@ void Loader::load_people_csv(const YamlNode& at, const std::filesystem::path& cs
           if (c == ';') {
             if (!r.empty()) roles.items.push_back(scalar(r));
             r.clear();
-          } else if (c != ' ') r += c;
+          } else if (c != ' ')
+            r += c;
         n.entries.push_back({h, line_no, std::move(roles)});
       } else if (platform(h)) {
         handles.entries.push_back({h, line_no, scalar(cell)});
@@ -883,13 +906,16 @@ void Loader::load_people(const YamlNode& root) {
 }
 
 void Loader::load_sites(const YamlNode& root) {
-  const auto* items = list(root["sites"], "sites",
-                           "sites:\n  - { id: lincoln, name: …, principals: [r.alvarez], approvals: { web: \"#lincoln-approvals\" } }");
+  const auto* items =
+      list(root["sites"], "sites",
+           "sites:\n  - { id: lincoln, name: …, principals: [r.alvarez], approvals: { web: \"#lincoln-approvals\" } }");
   if (!items) return;
   for (const auto& s : *items) {
     if (!s.is_map()) {
-      error(s.line, "each site must be a map such as { id: lincoln, name: …, principals: [r.alvarez], approvals: { web: "
-                    "\"#lincoln-approvals\" } }, not " + std::string(s.kind_name()) + ".");
+      error(s.line,
+            "each site must be a map such as { id: lincoln, name: …, principals: [r.alvarez], approvals: { web: "
+            "\"#lincoln-approvals\" } }, not " +
+                std::string(s.kind_name()) + ".");
       continue;
     }
     check_keys(s, "a site", {"id", "name", "principals", "approvals"});
@@ -906,8 +932,10 @@ void Loader::load_sites(const YamlNode& root) {
                               "). Ids must be unique.");
       continue;
     }
-    if (Text name = text(s["name"], "the name of " + which); name.ok && !trim(name.value, kAsciiSpace).empty()) site.name = name.value;
-    else site.name = site.id;
+    if (Text name = text(s["name"], "the name of " + which); name.ok && !trim(name.value, kAsciiSpace).empty())
+      site.name = name.value;
+    else
+      site.name = site.id;
     const auto principals = person_ids(s["principals"], "the principals of " + which, "principals: [r.alvarez]");
     for (const auto& [id, line] : principals) {
       site.principals.push_back(id);
@@ -916,24 +944,27 @@ void Loader::load_sites(const YamlNode& root) {
     if (s["principals"].empty() || (s["principals"].is_list() && s["principals"].items.empty()))
       error(s.line, which + " has no principals. Name at least one: principals: [person id]");
     const std::string example = "approvals: { web: \"#" + site.id + "-approvals\" } (and the channel of each platform)";
-    if (s["approvals"].empty())
-      error(s.line, which + " has no approvals place. Add " + example + ".");
-    site.approvals = place(s["approvals"], "site:" + site.id, site.name + " approvals", "the approvals of " + which, example);
+    if (s["approvals"].empty()) error(s.line, which + " has no approvals place. Add " + example + ".");
+    site.approvals =
+        place(s["approvals"], "site:" + site.id, site.name + " approvals", "the approvals of " + which, example);
     config_.sites.push_back(std::move(site));
   }
 }
 
 void Loader::load_superintendent(const YamlNode& root) {
   const YamlNode& n = root["superintendent"];
-  const std::string example = "superintendent:\n  person: m.okafor\n  designees: [d.lee]\n  place: { web: \"#superintendent\" }";
+  const std::string example =
+      "superintendent:\n  person: m.okafor\n  designees: [d.lee]\n  place: { web: \"#superintendent\" }";
   if (n.empty()) {
-    error(root.key_line("superintendent"),
-          "the 'superintendent' section is missing: name the superintendent (person), designees and place:\n" + example);
+    error(
+        root.key_line("superintendent"),
+        "the 'superintendent' section is missing: name the superintendent (person), designees and place:\n" + example);
     return;
   }
   if (!section(n, "superintendent", {"person", "designees", "place"}, example)) return;
   const int at = root.key_line("superintendent");
-  if (n["person"].empty()) error(at, "superintendent.person is missing: write the superintendent's person id, e.g. person: m.okafor");
+  if (n["person"].empty())
+    error(at, "superintendent.person is missing: write the superintendent's person id, e.g. person: m.okafor");
   config_.superintendent = id_text(n["person"], "superintendent.person", true, true);
   if (!config_.superintendent.empty())
     person_refs_.push_back({config_.superintendent, current_file_, n["person"].line, "the superintendent", true});
@@ -943,14 +974,17 @@ void Loader::load_superintendent(const YamlNode& root) {
   }
   const std::string place_example = "place: { web: \"#superintendent\" } (and the channel of each platform)";
   if (n["place"].empty()) error(at, "superintendent has no place. Add " + place_example + ".");
-  config_.superintendent_place = place(n["place"], "superintendent", "Superintendent's office", "superintendent.place", place_example);
+  config_.superintendent_place =
+      place(n["place"], "superintendent", "Superintendent's office", "superintendent.place", place_example);
 }
 
 void Loader::load_policies(const YamlNode& root) {
   const YamlNode& n = root["policies"];
   policies_line_ = root.key_line("policies");
   if (n.empty()) {
-    error(policies_line_, "no policies: list the district's policy documents, e.g.\npolicies:\n  - { id: model-bp, file: policies/model-bp.md }");
+    error(policies_line_,
+          "no policies: list the district's policy documents, e.g.\npolicies:\n  - { id: model-bp, file: "
+          "policies/model-bp.md }");
     policies_ok_ = false;
   }
   std::map<std::string, int> ids;
@@ -966,22 +1000,26 @@ void Loader::load_policies(const YamlNode& root) {
       Text id = text(p["id"], "policies: id", {.max_chars = 64});
       Text file = text(p["file"], "policies: file", {.max_chars = 1000});
       if (!id.present || (id.ok && trim(id.value, kAsciiSpace).empty()))
-        error(id.present ? id.line : p.line, "a policy has no id: write the id of its document (its front matter's id:).");
+        error(id.present ? id.line : p.line,
+              "a policy has no id: write the id of its document (its front matter's id:).");
       if (!file.present || (file.ok && trim(file.value, kAsciiSpace).empty()))
-        error(file.present ? file.line : p.line, "a policy has no file: write file: policies/<name>.md (relative to this file).");
+        error(file.present ? file.line : p.line,
+              "a policy has no file: write file: policies/<name>.md (relative to this file).");
       if (!id.ok || !file.ok || trim(id.value, kAsciiSpace).empty() || trim(file.value, kAsciiSpace).empty()) {
         policies_ok_ = false;
         continue;
       }
       if (auto [it, added] = ids.emplace(id.value, id.line); !added) {
-        error(id.line, "policy id '" + id.value + "' is used twice (first on line " + std::to_string(it->second) + ").");
+        error(id.line,
+              "policy id '" + id.value + "' is used twice (first on line " + std::to_string(it->second) + ").");
         policies_ok_ = false;
         continue;
       }
       PolicyDocumentRef ref{id.value, resolve(file.value)};
       std::error_code ec;
       if (!std::filesystem::is_regular_file(ref.file, ec)) {
-        error(file.line, "policy file " + ref.file.string() + " does not exist. Paths are relative to the config file.");
+        error(file.line,
+              "policy file " + ref.file.string() + " does not exist. Paths are relative to the config file.");
         policies_ok_ = false;
         continue;
       }
@@ -994,7 +1032,8 @@ void Loader::load_policies(const YamlNode& root) {
   }
 
   const YamlNode& v = root["vocabulary"];
-  section(v, "vocabulary", {"synonyms", "spanish", "subject"}, "vocabulary: { synonyms: vocabulary.yaml, spanish: spanish_terms.yaml }");
+  section(v, "vocabulary", {"synonyms", "spanish", "subject"},
+          "vocabulary: { synonyms: vocabulary.yaml, spanish: spanish_terms.yaml }");
   const auto vocabulary_file = [&](const char* key, const char* fallback, const char* what) {
     const YamlNode& node = v.is_map() ? v[key] : v;
     Text t = v.is_map() ? text(node, std::string("vocabulary.") + key, {.max_chars = 1000}) : Text{};
@@ -1008,7 +1047,9 @@ void Loader::load_policies(const YamlNode& root) {
     if (!std::filesystem::is_regular_file(path, ec)) {
       const int line = given ? t.line : !v.missing() ? v.line : policies_line_;
       error(line, std::string("the ") + what + " " + path.string() + " does not exist" +
-                      (given ? "" : " (vocabulary." + std::string(key) + " is not set, so it is looked for next to the config file)") +
+                      (given ? ""
+                             : " (vocabulary." + std::string(key) +
+                                   " is not set, so it is looked for next to the config file)") +
                       ". Copy it from Hallpass's config/ folder or name yours: vocabulary: { " + key + ": … }.");
       policies_ok_ = false;
     }
@@ -1033,8 +1074,8 @@ void Loader::load_policies(const YamlNode& root) {
 void Loader::load_incidents(const YamlNode& root) {
   const YamlNode& n = root["incidents"];
   if (!section(n, "incidents", {"categories"}, "incidents:\n  categories:\n    threat: { notify: [d.lee] }")) return;
-  static const std::vector<std::string_view> known = {"threat", "harassment", "minor_images", "child_abuse",
-                                                      "confidential", "logo", "other"};
+  static const std::vector<std::string_view> known = {"threat",       "harassment", "minor_images", "child_abuse",
+                                                      "confidential", "logo",       "other"};
   const YamlNode& cats = n["categories"];
   if (!section(cats, "incidents.categories", known, "categories:\n    threat: { notify: [d.lee] }")) return;
   for (const auto& e : cats.entries) {
@@ -1058,8 +1099,10 @@ void Loader::load_incidents(const YamlNode& root) {
           if (!name.present || (name.ok && trim(name.value, kAsciiSpace).empty()))
             error(a.line, "a contact of " + which + " has no name: the reporter needs to know whom they call.");
           if (name.ok) agency.name = name.value;
-          if (Text t = text(a["phone"], "the phone of a contact of " + which, {.max_chars = 60}); t.ok) agency.phone = t.value;
-          if (Text t = text(a["note"], "the note of a contact of " + which, {.max_chars = 1000}); t.ok) agency.note = t.value;
+          if (Text t = text(a["phone"], "the phone of a contact of " + which, {.max_chars = 60}); t.ok)
+            agency.phone = t.value;
+          if (Text t = text(a["note"], "the note of a contact of " + which, {.max_chars = 1000}); t.ok)
+            agency.note = t.value;
           cat.contacts.push_back(std::move(agency));
         }
       }
@@ -1087,15 +1130,16 @@ void Loader::check_directory() {
     const Person& p = config_.people[i];
     const PersonSource& src = person_sources_[i];
     if (auto [it, added] = ids.emplace(p.id, i); !added) {
-      error_in(src.file, src.line_of("id"), "person id '" + p.id + "' is used twice (first on " + where(it->second) +
-                                                "). Ids must be unique.");
+      error_in(src.file, src.line_of("id"),
+               "person id '" + p.id + "' is used twice (first on " + where(it->second) + "). Ids must be unique.");
       continue;
     }
     if (!p.email.empty())
       if (auto [it, added] = emails.emplace(lower(p.email), i); !added)
         error_in(src.file, src.line_of("email"),
                  "the email " + p.email + " of person '" + p.id + "' is also the email of person '" +
-                     config_.people[it->second].id + "' (" + where(it->second) + "). Hallpass knows people by "
+                     config_.people[it->second].id + "' (" + where(it->second) +
+                     "). Hallpass knows people by "
                      "their e-mail on Slack and Teams: each person needs their own.");
     for (const auto& [platform, handle] : p.handles) {
       auto [it, added] = handles.emplace(std::make_pair(platform, handle), i);
@@ -1113,13 +1157,16 @@ void Loader::check_directory() {
         const Person& o = config_.people[owner];
         error_in(person_sources_[wrote].file, person_sources_[wrote].line_of("handles.web"),
                  "handles.web '" + handle + "' of person '" + w.id + "' is the id of person '" + o.id + "' (" +
-                     where(owner) + "), and everyone's id is their web handle unless handles.web says otherwise: "
-                     "whoever uses the web chat or the console as " + o.id + " would act as " + w.id +
-                     ". Remove handles.web of '" + w.id + "' or give a handle nobody else has.");
+                     where(owner) +
+                     "), and everyone's id is their web handle unless handles.web says otherwise: "
+                     "whoever uses the web chat or the console as " +
+                     o.id + " would act as " + w.id + ". Remove handles.web of '" + w.id +
+                     "' or give a handle nobody else has.");
       } else {
         error_in(src.file, src.line_of("handles." + platform),
-                 "the " + platform + " handle '" + handle + "' of person '" + p.id + "' is also the handle of person '" +
-                     config_.people[j].id + "' (" + where(j) + "). A handle names one person, or one could act as "
+                 "the " + platform + " handle '" + handle + "' of person '" + p.id +
+                     "' is also the handle of person '" + config_.people[j].id + "' (" + where(j) +
+                     "). A handle names one person, or one could act as "
                      "the other: correct one of the two.");
       }
     }
@@ -1137,9 +1184,11 @@ void Loader::check_references() {
     const Person& p = config_.people[i];
     const PersonSource& src = person_sources_[i];
     if (!p.site.empty() && !config_.site(p.site))
-      error_in(src.file, src.line_of("site"), "person '" + p.id + "' names site '" + p.site + "', which is not in sites.");
+      error_in(src.file, src.line_of("site"),
+               "person '" + p.id + "' names site '" + p.site + "', which is not in sites.");
     if (p.supervisor == p.id)
-      error_in(src.file, src.line_of("supervisor"), "person '" + p.id + "' is their own supervisor. Name the person they report to.");
+      error_in(src.file, src.line_of("supervisor"),
+               "person '" + p.id + "' is their own supervisor. Name the person they report to.");
     else if (!p.supervisor.empty() && !person(p.supervisor))
       error_in(src.file, src.line_of("supervisor"),
                "person '" + p.id + "' names supervisor '" + p.supervisor + "', who is not in people.");
@@ -1174,8 +1223,9 @@ void Loader::check_references() {
 // Every place and every person who must receive something needs a platform that is on.
 void Loader::check_reachable() {
   if (enabled_.empty()) {
-    error(adapters_line_, "no adapter is enabled: set enabled: true on at least one under adapters: (web: the "
-                             "built-in web chat; slack, teams, matrix: see docs/<platform>.md).");
+    error(adapters_line_,
+          "no adapter is enabled: set enabled: true on at least one under adapters: (web: the "
+          "built-in web chat; slack, teams, matrix: see docs/<platform>.md).");
     return;
   }
   std::vector<std::string_view> on(enabled_.begin(), enabled_.end());
@@ -1183,25 +1233,30 @@ void Loader::check_reachable() {
     if (malformed_places_.contains(p.id)) return;
     if (std::any_of(enabled_.begin(), enabled_.end(), [&](const auto& e) { return p.addresses.contains(e); })) return;
     const auto line = place_lines_.find(p.id);
-    const std::string what = p.id == "superintendent" ? "superintendent.place" : "the approvals of site '" + p.id.substr(5) + "'";
+    const std::string what =
+        p.id == "superintendent" ? "superintendent.place" : "the approvals of site '" + p.id.substr(5) + "'";
     error(line != place_lines_.end() && line->second > 0 ? line->second : root_line_,
-          what + " has no address on an enabled platform (enabled: " + join(on) + "), so nothing sent there can "
-          "arrive. Add the channel of each enabled platform, e.g. " +
+          what + " has no address on an enabled platform (enabled: " + join(on) +
+              "), so nothing sent there can "
+              "arrive. Add the channel of each enabled platform, e.g. " +
               (enabled_.contains("web") ? "web: \"#channel\"" : *enabled_.begin() + ": …") + ".");
   };
   for (const auto& s : config_.sites) place_reachable(s.approvals);
   if (!config_.superintendent.empty()) place_reachable(config_.superintendent_place);
-  const bool by_email = std::any_of(platforms_.begin(), platforms_.end(),
-                                   [&](const PlatformRules& p) { return p.reaches_by_email && enabled_.contains(p.name); });
+  const bool by_email = std::any_of(platforms_.begin(), platforms_.end(), [&](const PlatformRules& p) {
+    return p.reaches_by_email && enabled_.contains(p.name);
+  });
   std::set<std::string> told;
   for (const auto& r : person_refs_) {
     const Person* p = config_.person(r.person);
     if (!p || !r.must_receive || told.contains(p->id)) continue;
-    const bool handle = std::any_of(enabled_.begin(), enabled_.end(), [&](const auto& e) { return p->handles.contains(e); });
+    const bool handle =
+        std::any_of(enabled_.begin(), enabled_.end(), [&](const auto& e) { return p->handles.contains(e); });
     if (handle || (by_email && !p->email.empty())) continue;
     told.insert(p->id);
-    error_in(r.file, r.line, "'" + p->id + "', " + r.role + ", cannot be reached on any enabled platform (" + join(on) +
-                                 "): give them a handle there" + std::string(by_email ? " or an email" : "") + ".");
+    error_in(r.file, r.line,
+             "'" + p->id + "', " + r.role + ", cannot be reached on any enabled platform (" + join(on) +
+                 "): give them a handle there" + std::string(by_email ? " or an email" : "") + ".");
   }
 }
 
@@ -1240,8 +1295,9 @@ void Loader::load_policy_library() {
     if (library_->find(id)) continue;
     std::string msg = "clauses." + role + " names the passage '" + id + "', which is in none of the policy documents.";
     if (auto best = closest_key(id, ids); !best.empty()) msg += " Did you mean '" + best + "'?";
-    msg += " Passage ids are <document id>#<anchor>, from the document's own numbering and headings "
-           "(docs/policy-format.md).";
+    msg +=
+        " Passage ids are <document id>#<anchor>, from the document's own numbering and headings "
+        "(docs/policy-format.md).";
     error(clause_lines_[role], std::move(msg));
   }
 }
@@ -1256,11 +1312,13 @@ ConfigLoadResult Loader::run() {
     error(blank ? 0 : 1, "the file is empty. Start from config/sample-district.yaml (see docs/configuration.md).");
   if (!root.empty() && !root.is_map())
     error(root.line > 0 ? root.line : 1, "the file must be a map of sections starting with 'district:', not " +
-                                             std::string(root.kind_name()) + ". Start from config/sample-district.yaml.");
+                                             std::string(root.kind_name()) +
+                                             ". Start from config/sample-district.yaml.");
   if (root.is_map()) {
     root_line_ = root.entries.empty() ? 1 : root.entries.front().key_line;
-    check_keys(root, "the file", {"district", "review", "digest", "superintendent", "sites", "people", "people_csv",
-                                  "policies", "vocabulary", "clauses", "incidents", "adapters"});
+    check_keys(root, "the file",
+               {"district", "review", "digest", "superintendent", "sites", "people", "people_csv", "policies",
+                "vocabulary", "clauses", "incidents", "adapters"});
     // Adapters first: whether a platform's variables must be set depends on whether it is on.
     load_adapters(root);
     load_district(root);
@@ -1306,9 +1364,10 @@ ConfigLoadResult load_district_config_text(std::string_view text, const std::fil
   } catch (const std::bad_alloc&) {
     return {std::nullopt, {{file.string(), 0, "not enough memory to check this file."}}, nullptr};
   } catch (const std::exception& e) {
-    return {std::nullopt,
-            {{file.string(), 0, std::string("internal error while checking this file (please report it): ") + e.what()}},
-            nullptr};
+    return {
+        std::nullopt,
+        {{file.string(), 0, std::string("internal error while checking this file (please report it): ") + e.what()}},
+        nullptr};
   }
 }
 
@@ -1316,7 +1375,8 @@ ConfigLoadResult load_district_config(const std::filesystem::path& file, const P
   std::string why;
   auto text = read_file(file, why);
   if (!text)
-    return {std::nullopt, {{file.string(), 0, "this config file " + why + ". Check the path and permissions."}}, nullptr};
+    return {
+        std::nullopt, {{file.string(), 0, "this config file " + why + ". Check the path and permissions."}}, nullptr};
   return load_district_config_text(*text, file, platforms);
 }
 

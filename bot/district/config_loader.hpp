@@ -20,7 +20,7 @@ class PolicyLibrary;
 
 struct ConfigError {
   std::string file;
-  int line = 0;  // 1-based; 0 when the problem is not tied to a line
+  int line = 0;         // 1-based; 0 when the problem is not tied to a line
   std::string message;  // what is wrong and what to do
 
   std::string to_string() const;  // "file:line: message"

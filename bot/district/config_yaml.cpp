@@ -82,9 +82,9 @@ class TreeBuilder final : public YAML::EventHandler {
   struct Frame {
     YamlNode node;
     YAML::anchor_t anchor = YAML::NullAnchor;
-    std::size_t nodes = 1;             // in this subtree, for aliases of it
-    std::optional<YamlNode> key;       // a map's key waiting for its value
-    bool skipped_key = false;          // the key was not a scalar: drop its value too
+    std::size_t nodes = 1;        // in this subtree, for aliases of it
+    std::optional<YamlNode> key;  // a map's key waiting for its value
+    bool skipped_key = false;     // the key was not a scalar: drop its value too
   };
 
   static int line(const YAML::Mark& m) { return m.is_null() ? 0 : m.line + 1; }
@@ -94,8 +94,9 @@ class TreeBuilder final : public YAML::EventHandler {
     nodes_ += n;
     if (nodes_ <= kMaxNodes) return true;
     if (!budget_reported_)
-      add(at, "the file holds more than 200,000 values (aliases that repeat each other?). A district file needs "
-              "far fewer: write each value out, or import the people from people_csv.");
+      add(at,
+          "the file holds more than 200,000 values (aliases that repeat each other?). A district file needs "
+          "far fewer: write each value out, or import the people from people_csv.");
     budget_reported_ = true;
     return false;
   }
@@ -103,8 +104,9 @@ class TreeBuilder final : public YAML::EventHandler {
   void open(YamlNode::Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor) {
     if (too_deep_ > 0 || stack_.size() >= static_cast<std::size_t>(kMaxDepth)) {
       if (too_deep_++ == 0)
-        add(line(mark), "the values here are nested more than 32 levels deep; a district file needs at most 6. "
-                        "Check the indentation and the brackets.");
+        add(line(mark),
+            "the values here are nested more than 32 levels deep; a district file needs at most 6. "
+            "Check the indentation and the brackets.");
       return;
     }
     Frame f;
@@ -191,10 +193,14 @@ std::size_t utf8_length(std::string_view s, std::size_t i, char32_t& cp) {
   const unsigned char c = b(0);
   std::size_t len;
   if (c < 0x80) return cp = c, 1;
-  if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F;
-  else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F;
-  else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07;
-  else return 0;
+  if (c >= 0xC2 && c <= 0xDF)
+    len = 2, cp = c & 0x1F;
+  else if (c >= 0xE0 && c <= 0xEF)
+    len = 3, cp = c & 0x0F;
+  else if (c >= 0xF0 && c <= 0xF4)
+    len = 4, cp = c & 0x07;
+  else
+    return 0;
   if (i + len > s.size()) return 0;
   for (std::size_t k = 1; k < len; ++k) {
     if ((b(k) & 0xC0) != 0x80) return 0;
@@ -222,8 +228,9 @@ std::string plain(const std::string& msg) {
   };
   for (const auto& [yaml, words] : kPlain)
     if (msg.starts_with(yaml)) return std::string(words) + " (YAML: " + msg + "). Check this line and the one before.";
-  return msg + ". Check the indentation and the quotes on this line and the one before (a value with ': ' or "
-               "'#' in it needs quotes).";
+  return msg +
+         ". Check the indentation and the quotes on this line and the one before (a value with ': ' or "
+         "'#' in it needs quotes).";
 }
 
 }  // namespace
@@ -346,7 +353,8 @@ YamlDocument parse_config_yaml(std::string_view text, const std::filesystem::pat
                       "the values here are nested too deeply (more brackets or indentation levels than a district "
                       "file ever needs). Check the brackets and the indentation."});
   } catch (const YAML::Exception& e) {
-    errors.push_back({file.string(), e.mark.is_null() ? 1 : e.mark.line + 1, "this is not valid YAML: " + plain(e.msg)});
+    errors.push_back(
+        {file.string(), e.mark.is_null() ? 1 : e.mark.line + 1, "this is not valid YAML: " + plain(e.msg)});
   }
   return doc;
 }

@@ -18,9 +18,9 @@ struct YamlNode {
   struct Entry;
 
   Kind kind = Kind::missing;
-  int line = 0;        // 1-based; 0 for a missing node
-  std::string text;    // a scalar's value
-  bool quoted = false; // the scalar was written in quotes: always text, never a number or true/false
+  int line = 0;                 // 1-based; 0 for a missing node
+  std::string text;             // a scalar's value
+  bool quoted = false;          // the scalar was written in quotes: always text, never a number or true/false
   std::vector<YamlNode> items;  // a list's items
   std::vector<Entry> entries;   // a map's entries, in file order (keys are scalars, unique)
 

@@ -8,8 +8,8 @@
 #include "bot/district/config.hpp"
 #include "bot/district/district_calendar.hpp"
 #include "bot/district/platform_rules.hpp"
-#include "bot/policy/policy_library.hpp"
 #include "bot/district/prompts.hpp"
+#include "bot/policy/policy_library.hpp"
 
 namespace bot {
 

@@ -6,8 +6,8 @@
 
 #include <date/date.h>
 
-#include "bot/model/clock.hpp"
 #include "bot/district/config.hpp"
+#include "bot/model/clock.hpp"
 
 namespace date {
 class time_zone;

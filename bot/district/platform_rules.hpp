@@ -15,8 +15,8 @@ namespace bot {
 using SettingMap = std::map<std::string, std::string>;
 
 struct SettingProblem {
-  std::string key;      // the setting, e.g. "port"; its line is printed (the section's when it is missing)
-  std::string message;  // "adapters.slack.port must be a number from 0 to 65535"
+  std::string key;           // the setting, e.g. "port"; its line is printed (the section's when it is missing)
+  std::string message;       // "adapters.slack.port must be a number from 0 to 65535"
   bool unknown_key = false;  // the key is not the adapter's (its value was not judged)
 };
 

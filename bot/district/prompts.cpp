@@ -18,12 +18,12 @@ void flatten(const YAML::Node& node, const std::string& prefix, const std::strin
     }
   } else if (node.IsScalar()) {
     if (out.contains(prefix))
-      throw std::runtime_error(file + ":" + std::to_string(node.Mark().line + 1) +
-                               ": prompt '" + prefix + "' is defined twice; keep one.");
+      throw std::runtime_error(file + ":" + std::to_string(node.Mark().line + 1) + ": prompt '" + prefix +
+                               "' is defined twice; keep one.");
     out[prefix] = node.as<std::string>();
   } else {
-    throw std::runtime_error(file + ":" + std::to_string(node.Mark().line + 1) + ": prompt '" +
-                             prefix + "' must be text or a map of prompts.");
+    throw std::runtime_error(file + ":" + std::to_string(node.Mark().line + 1) + ": prompt '" + prefix +
+                             "' must be text or a map of prompts.");
   }
 }
 

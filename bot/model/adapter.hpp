@@ -15,8 +15,8 @@ namespace bot {
 
 // What the core tells an adapter after handling an event.
 struct HandleResult {
-  bool accepted = true;   // durably recorded (or a duplicate of something recorded)
-  bool duplicate = false; // seen before; nothing was done again
+  bool accepted = true;    // durably recorded (or a duplicate of something recorded)
+  bool duplicate = false;  // seen before; nothing was done again
 };
 
 class EventSink {

@@ -29,8 +29,7 @@ class SystemClock final : public Clock {
 // A clock that starts at a given instant and then runs with real time (console --now).
 class OffsetClock final : public Clock {
  public:
-  explicit OffsetClock(TimePoint start)
-      : offset_(start - std::chrono::system_clock::now()) {}
+  explicit OffsetClock(TimePoint start) : offset_(start - std::chrono::system_clock::now()) {}
   TimePoint now() const override { return std::chrono::system_clock::now() + offset_; }
 
  private:

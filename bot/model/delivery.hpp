@@ -8,16 +8,16 @@
 namespace bot {
 
 struct Delivery {
-  std::string outbox_id;     // stable across retries; adapters with idempotent sends key on it
+  std::string outbox_id;        // stable across retries; adapters with idempotent sends key on it
   std::string idempotency_key;  // created before the first try and kept (Matrix txn id)
-  std::string channel;       // platform address of the conversation
-  std::string thread_ref;    // post as a reply in this thread (platform ref of the root); may be empty
-  std::string thread_key;    // the domain thread this belongs to ("R-1001"); a hint for display
-  std::string update_ref;    // replace this earlier message instead of posting a new one
-  std::string ephemeral_user;  // platform user id: show only to this person in channel
-  std::string person_label;  // display name of the recipient for DMs (console, web chat)
-  std::string reply_context; // from the Inbound this answers (Slack trigger_id for a modal)
-  std::string delete_ref;    // delete this message or file instead of posting (see Outbound::delete_ref)
+  std::string channel;          // platform address of the conversation
+  std::string thread_ref;       // post as a reply in this thread (platform ref of the root); may be empty
+  std::string thread_key;       // the domain thread this belongs to ("R-1001"); a hint for display
+  std::string update_ref;       // replace this earlier message instead of posting a new one
+  std::string ephemeral_user;   // platform user id: show only to this person in channel
+  std::string person_label;     // display name of the recipient for DMs (console, web chat)
+  std::string reply_context;    // from the Inbound this answers (Slack trigger_id for a modal)
+  std::string delete_ref;       // delete this message or file instead of posting (see Outbound::delete_ref)
   Message message;
 };
 

@@ -17,12 +17,12 @@ struct Recipient {
     reply,   // where an event came from (a channel the bot was used in)
   };
   Kind kind = Kind::person;
-  std::string person_id;  // person: who
-  std::string place_id;   // place: which
-  std::string platform;   // person: preferred platform (empty = their first); reply: the event's
-  std::string channel;    // reply: the event's channel
-  std::string thread_ref; // reply: the event's thread
-  std::string only_user;  // reply: show only to this platform user (ephemeral)
+  std::string person_id;   // person: who
+  std::string place_id;    // place: which
+  std::string platform;    // person: preferred platform (empty = their first); reply: the event's
+  std::string channel;     // reply: the event's channel
+  std::string thread_ref;  // reply: the event's thread
+  std::string only_user;   // reply: show only to this platform user (ephemeral)
 
   static Recipient person(std::string id, std::string platform = {}) {
     return {.kind = Kind::person, .person_id = std::move(id), .platform = std::move(platform)};
@@ -33,9 +33,9 @@ struct Recipient {
 struct Outbound {
   Recipient to;
   Message message;
-  std::string thread_key;  // post in this domain thread ("R-1001"), starting it if it has no root yet
-  std::string record_key;  // remember this message under this key, to update it later
-  std::string update_key;  // replace the message remembered under this key instead of posting
+  std::string thread_key;     // post in this domain thread ("R-1001"), starting it if it has no root yet
+  std::string record_key;     // remember this message under this key, to update it later
+  std::string update_key;     // replace the message remembered under this key instead of posting
   std::string reply_context;  // from the inbound (Slack trigger_id to open a modal)
   // Not a message: asks the adapter to delete this platform message or file (an Inbound's
   // attachment_ref) where `to` points, where the platform allows. Never written to the outbox,

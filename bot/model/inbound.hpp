@@ -22,9 +22,9 @@ struct PlatformPlace {
 };
 
 struct Inbound {
-  std::string platform;  // "slack", "teams", "matrix", "web", "console"
-  std::string event_id;  // unique per platform; the core de-duplicates on (platform, event_id)
-  std::string actor;     // the platform's user id
+  std::string platform;     // "slack", "teams", "matrix", "web", "console"
+  std::string event_id;     // unique per platform; the core de-duplicates on (platform, event_id)
+  std::string actor;        // the platform's user id
   std::string actor_email;  // when the platform knows it; used to match the directory
   PlatformPlace place;
   InboundKind kind = InboundKind::message;
@@ -35,9 +35,9 @@ struct Inbound {
   std::string form_id;
   std::string form_context;
   std::map<std::string, std::string> values;  // form values; multi-choice comma-separated
-  std::string reply_context;  // platform-specific handle for an immediate reply (Slack trigger_id)
-  bool has_attachment = false;   // the message carried a file
-  std::string attachment_ref;    // platform reference to delete it, where the platform allows
+  std::string reply_context;                  // platform-specific handle for an immediate reply (Slack trigger_id)
+  bool has_attachment = false;                // the message carried a file
+  std::string attachment_ref;                 // platform reference to delete it, where the platform allows
   std::chrono::system_clock::time_point time{};
 };
 

@@ -4,7 +4,6 @@
 
 #include <nlohmann/json.hpp>
 
-
 namespace bot {
 
 using nlohmann::json;
@@ -26,8 +25,8 @@ std::optional<IncidentStatus> incident_status_from(std::string_view s) {
 
 const std::vector<std::string>& incident_steps() {
   static const std::vector<std::string> steps = {
-      "safety",     "assure",     "investigate",        "stop",    "statements",      "consult",
-      "document",   "discipline", "criminal_complaint", "monitor", "tracking_report", "no_retaliation"};
+      "safety",   "assure",     "investigate",        "stop",    "statements",      "consult",
+      "document", "discipline", "criminal_complaint", "monitor", "tracking_report", "no_retaliation"};
   return steps;
 }
 

@@ -40,16 +40,16 @@ struct IncidentStep {
 };
 
 struct Incident {
-  std::string id;        // "I-2001"
-  std::string reporter;  // person id
-  std::string category;  // an id of incident_categories()
-  std::string what;      // what happened, in the reporter's words
-  std::string platform;  // where: the platform, as the reporter named it
-  std::string link;      // where: the address of the posting, as given
-  std::string when;      // when, as the reporter put it
-  std::vector<std::string> involved;  // "student", "employee", "associated", "unknown"
-  bool against_administrator = false;  // the allegation is against the reporter's own administrator
-  std::string site;      // site id concerned; "district" for the district office
+  std::string id;                          // "I-2001"
+  std::string reporter;                    // person id
+  std::string category;                    // an id of incident_categories()
+  std::string what;                        // what happened, in the reporter's words
+  std::string platform;                    // where: the platform, as the reporter named it
+  std::string link;                        // where: the address of the posting, as given
+  std::string when;                        // when, as the reporter put it
+  std::vector<std::string> involved;       // "student", "employee", "associated", "unknown"
+  bool against_administrator = false;      // the allegation is against the reporter's own administrator
+  std::string site;                        // site id concerned; "district" for the district office
   std::vector<std::string> investigators;  // person ids, the only people besides the reporter who see it
   std::vector<std::string> bypassed;       // administrators left out because the allegation names them
   IncidentStatus status = IncidentStatus::open;

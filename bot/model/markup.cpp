@@ -8,9 +8,7 @@ namespace {
 
 constexpr std::string_view kSpecial = "\\*_[]()";
 
-bool starts_with_at(std::string_view s, size_t i, std::string_view what) {
-  return s.substr(i, what.size()) == what;
-}
+bool starts_with_at(std::string_view s, size_t i, std::string_view what) { return s.substr(i, what.size()) == what; }
 
 // Parses the inline markup of one line into spans.
 std::vector<Span> parse_inline(std::string_view s) {

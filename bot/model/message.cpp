@@ -15,8 +15,7 @@ Message& Message::paragraph(std::string markup) {
 }
 
 Message& Message::quote(std::string verbatim, std::string citation) {
-  blocks.push_back(
-      Block{.kind = BlockKind::quote, .text = std::move(verbatim), .citation = std::move(citation)});
+  blocks.push_back(Block{.kind = BlockKind::quote, .text = std::move(verbatim), .citation = std::move(citation)});
   return *this;
 }
 

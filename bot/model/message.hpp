@@ -37,10 +37,10 @@ struct FormInput {
   std::string label;  // plain text
   InputKind kind = InputKind::text;
   bool required = false;
-  std::vector<Choice> choices;        // for the choice kinds
-  std::string initial;                // pre-filled value; multi_choice: comma-separated values
-  std::string hint;                   // plain text shown under the input
-  std::string error;                  // set when a submission was refused for this input
+  std::vector<Choice> choices;  // for the choice kinds
+  std::string initial;          // pre-filled value; multi_choice: comma-separated values
+  std::string hint;             // plain text shown under the input
+  std::string error;            // set when a submission was refused for this input
 };
 
 // A form is shown as a modal (Slack), a card with inputs (Teams), a dialog (web chat) or as
@@ -58,11 +58,11 @@ enum class BlockKind { header, paragraph, quote, fields, context, buttons, form 
 
 struct Block {
   BlockKind kind = BlockKind::paragraph;
-  std::string text;               // header: plain text; paragraph/context/quote: markup
-  std::string citation;           // quote only: "LAUSD BUL-5688.2, §I.1"
-  std::vector<Field> fields;      // fields only
-  std::vector<Button> buttons;    // buttons only
-  std::optional<Form> form;       // form only
+  std::string text;             // header: plain text; paragraph/context/quote: markup
+  std::string citation;         // quote only: "LAUSD BUL-5688.2, §I.1"
+  std::vector<Field> fields;    // fields only
+  std::vector<Button> buttons;  // buttons only
+  std::optional<Form> form;     // form only
 };
 
 // Sentences a renderer may have to add on its own, in the reader's language. The outbox

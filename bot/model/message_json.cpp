@@ -68,12 +68,20 @@ json form_to_json(const Form& f) {
   for (const auto& in : f.inputs) {
     json choices = json::array();
     for (const auto& c : in.choices) choices.push_back({{"value", c.value}, {"label", c.label}});
-    inputs.push_back({{"key", in.key}, {"label", in.label}, {"kind", input_kind_name(in.kind)},
-                      {"required", in.required}, {"choices", choices}, {"initial", in.initial},
-                      {"hint", in.hint}, {"error", in.error}});
+    inputs.push_back({{"key", in.key},
+                      {"label", in.label},
+                      {"kind", input_kind_name(in.kind)},
+                      {"required", in.required},
+                      {"choices", choices},
+                      {"initial", in.initial},
+                      {"hint", in.hint},
+                      {"error", in.error}});
   }
-  return {{"form_id", f.form_id}, {"context", f.context}, {"title", f.title},
-          {"submit_label", f.submit_label}, {"inputs", inputs}};
+  return {{"form_id", f.form_id},
+          {"context", f.context},
+          {"title", f.title},
+          {"submit_label", f.submit_label},
+          {"inputs", inputs}};
 }
 
 Form form_from_json(const json& j) {
@@ -119,8 +127,10 @@ nlohmann::json message_to_json(const Message& m) {
       case BlockKind::buttons: {
         json buttons = json::array();
         for (const auto& btn : b.buttons)
-          buttons.push_back({{"action_id", btn.action_id}, {"label", btn.label},
-                             {"value", btn.value}, {"style", style_name(btn.style)}});
+          buttons.push_back({{"action_id", btn.action_id},
+                             {"label", btn.label},
+                             {"value", btn.value},
+                             {"style", style_name(btn.style)}});
         jb["buttons"] = buttons;
         break;
       }
@@ -143,8 +153,8 @@ Message message_from_json(const nlohmann::json& j) {
     for (const auto& f : jb.value("fields", json::array()))
       b.fields.push_back({f.at("label").get<std::string>(), f.at("value").get<std::string>()});
     for (const auto& btn : jb.value("buttons", json::array()))
-      b.buttons.push_back({btn.at("action_id").get<std::string>(), btn.value("label", ""),
-                           btn.value("value", ""), style_from(btn.value("style", "normal"))});
+      b.buttons.push_back({btn.at("action_id").get<std::string>(), btn.value("label", ""), btn.value("value", ""),
+                           style_from(btn.value("style", "normal"))});
     if (jb.contains("form")) b.form = form_from_json(jb.at("form"));
     m.blocks.push_back(std::move(b));
   }

@@ -34,11 +34,11 @@ struct PlatformPlan {
 
 // The written decision kept as the decision record.
 struct Decision {
-  std::string response;     // "authorize", "authorize_modified", "reject"
-  std::string by;           // person id
+  std::string response;  // "authorize", "authorize_modified", "reject"
+  std::string by;        // person id
   TimePoint at{};
-  std::string explanation;  // required for reject and authorize_modified
-  std::string conditions;   // added conditions (authorize_modified)
+  std::string explanation;               // required for reject and authorize_modified
+  std::string conditions;                // added conditions (authorize_modified)
   std::vector<PlatformPlan> authorized;  // what the employee may use; empty when rejected
 };
 
@@ -51,7 +51,7 @@ struct Request {
   bool students_interact = false;
   RequestState state = RequestState::pending_site;
   TimePoint filed_at{};
-  std::string due_date;       // local date the review window ends, "2026-12-01"
+  std::string due_date;  // local date the review window ends, "2026-12-01"
   bool overdue_notified = false;
   std::string endorsed_by;    // principal who endorsed it
   TimePoint routed_at{};      // when it reached its current approver (escalation counts from here)

@@ -18,8 +18,10 @@ PolicyParseError error_at(const std::filesystem::path& file, const YAML::Node& n
 }
 
 // A list of questions: each a line of text, or `{q: text, verdict: v}` for its own verdict.
-boost::system::result<std::vector<ClauseQuestion>, PolicyParseError> read_questions(
-    const std::filesystem::path& file, const YAML::Node& list, std::string_view key, const std::string& id) {
+boost::system::result<std::vector<ClauseQuestion>, PolicyParseError> read_questions(const std::filesystem::path& file,
+                                                                                    const YAML::Node& list,
+                                                                                    std::string_view key,
+                                                                                    const std::string& id) {
   std::vector<ClauseQuestion> out;
   if (!list) return out;
   if (!list.IsSequence())
@@ -32,7 +34,8 @@ boost::system::result<std::vector<ClauseQuestion>, PolicyParseError> read_questi
         return error_at(file, q, "a question of " + id + " with its own verdict is written {q: \"…\", verdict: …}");
       const auto v = verdict && verdict.IsScalar() ? verdict_from_string(verdict.Scalar()) : std::nullopt;
       if (!v || *v == Verdict::no_answer)
-        return error_at(file, verdict ? verdict : q, "the verdict of a question of " + id + " must be " + std::string(kVerdicts));
+        return error_at(file, verdict ? verdict : q,
+                        "the verdict of a question of " + id + " must be " + std::string(kVerdicts));
       out.push_back({text.Scalar(), *v});
       continue;
     }
@@ -63,7 +66,8 @@ boost::system::result<std::vector<ClauseQuestions>, PolicyParseError> read_claus
   try {
     const YAML::Node root = YAML::Load(text.str());
     if (!root.IsMap() || !root["clauses"] || !root["clauses"].IsSequence())
-      return PolicyParseError{file.string(), 1, "expected `clauses:` with a list of entries (see docs/policy-answers.md)"};
+      return PolicyParseError{file.string(), 1,
+                              "expected `clauses:` with a list of entries (see docs/policy-answers.md)"};
     for (const auto& entry : root["clauses"]) {
       if (!entry.IsMap()) return error_at(file, entry, "each entry of `clauses` needs `id`, `verdict`, `en` and `es`");
       for (const auto& kv : entry) {
@@ -73,23 +77,27 @@ boost::system::result<std::vector<ClauseQuestions>, PolicyParseError> read_claus
       }
       ClauseQuestions c;
       const YAML::Node id = entry["id"];
-      if (!id || !id.IsScalar()) return error_at(file, entry, "this entry has no `id`: name the clause, e.g. model-bp#authorization.1");
+      if (!id || !id.IsScalar())
+        return error_at(file, entry, "this entry has no `id`: name the clause, e.g. model-bp#authorization.1");
       c.passage_id = id.Scalar();
       const auto passage = passages_by_id.find(c.passage_id);
       if (passage == passages_by_id.end())
-        return error_at(file, id, "no clause has the id `" + c.passage_id +
-                                      "`: copy it from `hallpass ask --json` or the document (docs/policy-format.md)");
+        return error_at(file, id,
+                        "no clause has the id `" + c.passage_id +
+                            "`: copy it from `hallpass ask --json` or the document (docs/policy-format.md)");
       const YAML::Node verdict = entry["verdict"];
       const auto v = verdict && verdict.IsScalar() ? verdict_from_string(verdict.Scalar()) : std::nullopt;
       if (!v || *v == Verdict::no_answer)
-        return error_at(file, verdict ? verdict : entry, "`verdict` of " + c.passage_id + " must be " + std::string(kVerdicts));
+        return error_at(file, verdict ? verdict : entry,
+                        "`verdict` of " + c.passage_id + " must be " + std::string(kVerdicts));
       c.verdict = *v;
       if (const YAML::Node w = entry["words"]; w) {
         if (!w.IsScalar()) return error_at(file, w, "`words` of " + c.passage_id + " must be text");
         c.words = w.Scalar();
         if (!c.words.empty() && passage->second->text.find(c.words) == std::string::npos)
-          return error_at(file, w, "`words` of " + c.passage_id + " (\"" + c.words +
-                                       "\") do not stand in the clause: copy them character for character");
+          return error_at(file, w,
+                          "`words` of " + c.passage_id + " (\"" + c.words +
+                              "\") do not stand in the clause: copy them character for character");
       }
       auto en = read_questions(file, entry["en"], "en", c.passage_id);
       if (!en) return en.error();

@@ -28,9 +28,7 @@ const std::regex kLabelChain(R"(^([IVXLCDM]+|[A-Za-z]|[0-9]+)(\.([IVXLCDM]+|[A-Z
 const std::regex kAnchorSyntax(R"(^[A-Za-z0-9][A-Za-z0-9._-]*$)");
 const std::regex kDocIdSyntax(R"(^[a-z0-9][a-z0-9._-]*$)");
 
-bool is_label_chain(std::string_view s) {
-  return !s.empty() && std::regex_match(s.begin(), s.end(), kLabelChain);
-}
+bool is_label_chain(std::string_view s) { return !s.empty() && std::regex_match(s.begin(), s.end(), kLabelChain); }
 
 // Splits a trailing " {#anchor}" off a heading or a block; returns the anchor if there is one.
 std::optional<std::string> take_explicit_anchor(std::string& text) {
@@ -293,8 +291,7 @@ class Parser {
     if (label) h.cite_name = label->second;
     if (explicit_anchor) {
       if (!std::regex_match(*explicit_anchor, kAnchorSyntax)) {
-        fail(number, "the anchor `{#" + *explicit_anchor +
-                         "}` may only use letters, digits, '.', '-' and '_'");
+        fail(number, "the anchor `{#" + *explicit_anchor + "}` may only use letters, digits, '.', '-' and '_'");
         return;
       }
       h.anchor = *explicit_anchor;
@@ -352,8 +349,8 @@ class Parser {
     const std::string lead = where.empty() ? doc_.citation : doc_.citation + ", " + where;
 
     if (b.kind == BlockKind::paragraph) {
-      const bool note = (b.text.front() == '(' && b.text.back() == ')') ||
-                        (b.text.front() == '[' && b.text.back() == ']');
+      const bool note =
+          (b.text.front() == '(' && b.text.back() == ')') || (b.text.front() == '[' && b.text.back() == ']');
       if (note) return;  // a cross-reference note: kept in the file, never quoted
       last_item_.reset();
       const std::string n = std::to_string(++h.paragraphs);
@@ -409,13 +406,12 @@ void throw_exception_from_error(const PolicyParseError& e, const boost::source_l
   throw std::runtime_error(e.to_string());
 }
 
-boost::system::result<PolicyDocument, PolicyParseError> parse_policy_document(
-    std::string_view text, const std::filesystem::path& file) {
+boost::system::result<PolicyDocument, PolicyParseError> parse_policy_document(std::string_view text,
+                                                                              const std::filesystem::path& file) {
   return Parser(text, file).run();
 }
 
-boost::system::result<PolicyDocument, PolicyParseError> read_policy_document(
-    const std::filesystem::path& file) {
+boost::system::result<PolicyDocument, PolicyParseError> read_policy_document(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     return PolicyParseError{file.string(), 0,

@@ -14,11 +14,11 @@
 namespace bot {
 
 struct PolicyDocument {
-  std::string id;        // front matter `id`
-  std::string title;     // front matter `title`
-  std::string citation;  // front matter `citation`: the short name citations start with
-  std::string source;    // front matter `source`
-  std::string date;      // front matter `date`, may be empty for an undated source
+  std::string id;                 // front matter `id`
+  std::string title;              // front matter `title`
+  std::string citation;           // front matter `citation`: the short name citations start with
+  std::string source;             // front matter `source`
+  std::string date;               // front matter `date`, may be empty for an undated source
   std::vector<Passage> passages;  // document order
 };
 
@@ -33,15 +33,13 @@ struct PolicyParseError {
 };
 
 // Lets boost::system::result<T, PolicyParseError>::value() throw on an error.
-[[noreturn]] void throw_exception_from_error(const PolicyParseError& e,
-                                             const boost::source_location& loc);
+[[noreturn]] void throw_exception_from_error(const PolicyParseError& e, const boost::source_location& loc);
 
 // Parses a document's text. `file` is only used to name the file in errors.
-boost::system::result<PolicyDocument, PolicyParseError> parse_policy_document(
-    std::string_view text, const std::filesystem::path& file);
+boost::system::result<PolicyDocument, PolicyParseError> parse_policy_document(std::string_view text,
+                                                                              const std::filesystem::path& file);
 
 // Reads and parses a file; a missing or unreadable file is an error at line 0.
-boost::system::result<PolicyDocument, PolicyParseError> read_policy_document(
-    const std::filesystem::path& file);
+boost::system::result<PolicyDocument, PolicyParseError> read_policy_document(const std::filesystem::path& file);
 
 }  // namespace bot

@@ -27,9 +27,9 @@ PolicyIndex::PolicyIndex(const std::vector<Passage>& passages)
     insert.reset();
   }
   tx.commit();
-  query_ = std::make_unique<SQLite::Statement>(
-      *db_, "SELECT rowid, bm25(passage, " + std::to_string(kTextWeight) + ", " +
-                std::to_string(kSectionWeight) + ") FROM passage WHERE passage MATCH ?");
+  query_ = std::make_unique<SQLite::Statement>(*db_, "SELECT rowid, bm25(passage, " + std::to_string(kTextWeight) +
+                                                         ", " + std::to_string(kSectionWeight) +
+                                                         ") FROM passage WHERE passage MATCH ?");
 }
 
 PolicyIndex::~PolicyIndex() = default;

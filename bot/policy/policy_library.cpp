@@ -41,10 +41,10 @@ constexpr double kKeepRatio = 0.55;
 constexpr double kStrongCoverage = 0.6;
 // Words too common in questions to tell one clause from another; everything else is weighed by
 // how rare it is among the clause questions.
-const std::set<std::string> kQuestionFillers = {"i", "a", "an", "the", "to", "is", "it", "my", "me", "do", "can",
-                                                "of", "and", "or", "for", "in", "on", "yo", "el", "la", "los",
-                                                "las", "un", "una", "de", "del", "que", "en", "y", "o", "mi", "mis",
-                                                "puedo", "es", "se", "lo", "al", "por", "para", "con"};
+const std::set<std::string> kQuestionFillers = {
+    "i",   "a",  "an", "the", "to",    "is", "it",  "my",  "me", "do",  "can",  "of",  "and", "or",
+    "for", "in", "on", "yo",  "el",    "la", "los", "las", "un", "una", "de",   "del", "que", "en",
+    "y",   "o",  "mi", "mis", "puedo", "es", "se",  "lo",  "al", "por", "para", "con"};
 
 using Hits = std::vector<std::pair<uint32_t, double>>;  // passage index, BM25 score
 
@@ -201,7 +201,8 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     const std::string expression = fts_expression(term);
     if (auto cached = cache_.find(expression)) return cached;
     auto found = std::make_shared<Hits>();
-    for (const auto& [index, score] : index_.search(expression)) found->emplace_back(static_cast<uint32_t>(index), score);
+    for (const auto& [index, score] : index_.search(expression))
+      found->emplace_back(static_cast<uint32_t>(index), score);
     cache_.put(expression, found);
     return found;
   }
@@ -382,8 +383,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
 }  // namespace
 
 boost::system::result<std::shared_ptr<const PolicyLibrary>> PolicyLibrary::load(
-    const std::vector<PolicyDocumentRef>& documents, const PolicyVocabulary& vocabulary,
-    std::string& error) {
+    const std::vector<PolicyDocumentRef>& documents, const PolicyVocabulary& vocabulary, std::string& error) {
   const auto invalid = boost::system::errc::make_error_code(boost::system::errc::invalid_argument);
   if (documents.empty()) {
     error = "no policy documents: list them under `policies:` in the district config";
@@ -400,8 +400,8 @@ boost::system::result<std::shared_ptr<const PolicyLibrary>> PolicyLibrary::load(
     }
     if (!ref.id.empty() && doc->id != ref.id) {
       error = PolicyParseError{ref.file.string(), 2,
-                               "the document's id is `" + doc->id + "` but the district config names it `" +
-                                   ref.id + "`: make the two the same"}
+                               "the document's id is `" + doc->id + "` but the district config names it `" + ref.id +
+                                   "`: make the two the same"}
                   .to_string();
       return invalid;
     }
@@ -438,8 +438,8 @@ boost::system::result<std::shared_ptr<const PolicyLibrary>> PolicyLibrary::load(
     return invalid;
   }
   try {
-    return std::shared_ptr<const PolicyLibrary>(std::make_shared<LoadedPolicyLibrary>(
-        std::move(passages), std::move(*vocab), std::move(*subject), questions));
+    return std::shared_ptr<const PolicyLibrary>(
+        std::make_shared<LoadedPolicyLibrary>(std::move(passages), std::move(*vocab), std::move(*subject), questions));
   } catch (const SQLite::Exception& e) {
     error = std::string("cannot build the policy index (") + e.what() +
             "): Hallpass needs SQLite with FTS5 (Debian 12's libsqlite3 has it)";

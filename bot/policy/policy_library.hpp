@@ -46,10 +46,10 @@ enum class Verdict {
 
 // Why a question got no answer, or that it was not a question at all.
 enum class Decline {
-  none,        // answered
-  off_subject, // not about what the policies govern (parking, payroll, the wifi password)
-  no_match,    // about the subject, but no clause matches at all
-  small_talk,  // "hi", "thanks", "help": not a policy question
+  none,         // answered
+  off_subject,  // not about what the policies govern (parking, payroll, the wifi password)
+  no_match,     // about the subject, but no clause matches at all
+  small_talk,   // "hi", "thanks", "help": not a policy question
 };
 
 // What a question is about, so the answer can point to the next step.
@@ -60,7 +60,7 @@ enum class SmallTalk { none, greeting, thanks, help, bye };
 
 struct PolicyAnswer {
   std::string question;
-  std::string lang;           // the question's language: "en" or "es" (detected unless given)
+  std::string lang;  // the question's language: "en" or "es" (detected unless given)
   Verdict verdict = Verdict::no_answer;
   std::string verdict_words;  // the clause's own words that decide the verdict (verbatim)
   bool no_answer = true;
@@ -72,22 +72,21 @@ struct PolicyAnswer {
 };
 
 struct PolicyDocumentRef {
-  std::string id;                  // as named in the district config
-  std::filesystem::path file;      // absolute, or relative to the config file's folder
+  std::string id;              // as named in the district config
+  std::filesystem::path file;  // absolute, or relative to the config file's folder
 };
 
 struct PolicyVocabulary {
-  std::filesystem::path synonyms;      // config/vocabulary.yaml
-  std::filesystem::path spanish_terms; // config/spanish_terms.yaml
-  std::filesystem::path subject;       // config/policy_subject.yaml; empty: beside `synonyms`
+  std::filesystem::path synonyms;       // config/vocabulary.yaml
+  std::filesystem::path spanish_terms;  // config/spanish_terms.yaml
+  std::filesystem::path subject;        // config/policy_subject.yaml; empty: beside `synonyms`
 };
 
 class PolicyLibrary {
  public:
   // Parses the documents and builds the index. The error names the file, line and what to do.
   static boost::system::result<std::shared_ptr<const PolicyLibrary>> load(
-      const std::vector<PolicyDocumentRef>& documents, const PolicyVocabulary& vocabulary,
-      std::string& error);
+      const std::vector<PolicyDocumentRef>& documents, const PolicyVocabulary& vocabulary, std::string& error);
 
   virtual ~PolicyLibrary() = default;
 
@@ -100,10 +99,10 @@ class PolicyLibrary {
   virtual PolicyAnswer answer(std::string_view question, std::string_view lang = {}) const = 0;
 };
 
-std::string_view to_string(Verdict v);     // "allowed", "allowed_with_conditions", …, "no_answer"
+std::string_view to_string(Verdict v);  // "allowed", "allowed_with_conditions", …, "no_answer"
 std::optional<Verdict> verdict_from_string(std::string_view name);  // the inverse; nullopt if unknown
-std::string_view to_string(Decline d);     // "none", "off_subject", "no_match", "small_talk"
-std::string_view to_string(SmallTalk s);   // "none", "greeting", "thanks", "help", "bye"
-std::string_view to_string(NextStep s);    // "none", "request", "report", "ask_principal"
+std::string_view to_string(Decline d);                              // "none", "off_subject", "no_match", "small_talk"
+std::string_view to_string(SmallTalk s);                            // "none", "greeting", "thanks", "help", "bye"
+std::string_view to_string(NextStep s);                             // "none", "request", "report", "ask_principal"
 
 }  // namespace bot

@@ -10,8 +10,7 @@ namespace {
 // Spanish-only marks (á, ñ, ¿) are stronger evidence than a shared-looking stop word.
 constexpr int kSpanishMarkWeight = 2;
 
-std::vector<std::string> translate_spanish(const std::vector<std::string>& words,
-                                           const PolicyQueryVocabulary& v) {
+std::vector<std::string> translate_spanish(const std::vector<std::string>& words, const PolicyQueryVocabulary& v) {
   std::vector<std::string> out;
   for (size_t i = 0; i < words.size();) {
     size_t best_len = 0;
@@ -68,7 +67,6 @@ std::vector<std::string> fix_spelling(const std::vector<std::string>& words, con
   return out;
 }
 
-
 std::string detect_language(std::string_view question, const PolicyQueryVocabulary& v) {
   const auto words = question_words(question);
   int es = kSpanishMarkWeight * spanish_mark_count(question);
@@ -80,8 +78,7 @@ std::string detect_language(std::string_view question, const PolicyQueryVocabula
   return es > en ? "es" : "en";
 }
 
-ExpandedQuery expand_question(std::string_view question, std::string_view lang,
-                              const PolicyQueryVocabulary& v) {
+ExpandedQuery expand_question(std::string_view question, std::string_view lang, const PolicyQueryVocabulary& v) {
   ExpandedQuery q;
   q.lang = lang.empty() ? detect_language(question, v) : std::string(lang);
   auto words = question_words(question);

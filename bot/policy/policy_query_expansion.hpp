@@ -11,9 +11,9 @@
 namespace bot {
 
 struct QueryConcept {
-  std::string name;                // the vocabulary concept, or the word itself when no concept knows it
+  std::string name;  // the vocabulary concept, or the word itself when no concept knows it
   double weight = 1.0;
-  std::vector<TermPattern> search; // what to look for in the passages
+  std::vector<TermPattern> search;  // what to look for in the passages
 };
 
 struct ExpandedQuery {

@@ -14,14 +14,15 @@ constexpr size_t kInfoOpeningReach = 3;
 // "can i actually get fired for …": the consequence stands a few words in.
 constexpr size_t kConsequenceReach = 5;
 // Words that may stand around a greeting or a thanks without making it a question.
-const std::vector<std::string> kTalkFillers = {"there", "so", "much", "very", "you", "again", "bot", "hallpass",
-                                               "all", "everyone", "a", "lot", "ok", "okay", "muchas", "mucho",
-                                               "de", "nuevo", "todos", "ya", "oh", "hey", "hi", "hola"};
+const std::vector<std::string> kTalkFillers = {
+    "there", "so",   "much",   "very",  "you", "again", "bot",   "hallpass", "all", "everyone", "a",  "lot",
+    "ok",    "okay", "muchas", "mucho", "de",  "nuevo", "todos", "ya",       "oh",  "hey",      "hi", "hola"};
 
 int line_of(const YAML::Node& n) { return n.Mark().line >= 0 ? n.Mark().line + 1 : 0; }
 
-boost::system::result<std::vector<TermPattern>, PolicyParseError> read_list(
-    const std::filesystem::path& file, const YAML::Node& node, const std::string& where) {
+boost::system::result<std::vector<TermPattern>, PolicyParseError> read_list(const std::filesystem::path& file,
+                                                                            const YAML::Node& node,
+                                                                            const std::string& where) {
   std::vector<TermPattern> out;
   if (!node) return out;
   if (!node.IsSequence())
@@ -37,8 +38,9 @@ boost::system::result<std::vector<TermPattern>, PolicyParseError> read_list(
 }
 
 // English and Spanish lists of one section, together.
-boost::system::result<std::vector<TermPattern>, PolicyParseError> read_both(
-    const std::filesystem::path& file, const YAML::Node& root, const std::string& section) {
+boost::system::result<std::vector<TermPattern>, PolicyParseError> read_both(const std::filesystem::path& file,
+                                                                            const YAML::Node& root,
+                                                                            const std::string& section) {
   const YAML::Node node = root[section];
   if (!node || !node.IsMap())
     return PolicyParseError{file.string(), node ? line_of(node) : 1,
@@ -90,7 +92,7 @@ boost::system::result<PolicySubject, PolicyParseError> load_policy_subject(const
       s.exclude = std::move(*exclude);
     }
     for (auto [section, list] : {std::pair{"consequence", &s.consequence}, std::pair{"duty", &s.duty},
-                                  std::pair{"permission", &s.permission}}) {
+                                 std::pair{"permission", &s.permission}}) {
       if (!root[section]) continue;
       auto read = read_both(file, root, section);
       if (!read) return read.error();
@@ -103,8 +105,10 @@ boost::system::result<PolicySubject, PolicyParseError> load_policy_subject(const
     if (!talk || !talk.IsMap())
       return PolicyParseError{file.string(), talk ? line_of(talk) : 1,
                               "expected `small_talk:` with greeting, thanks, help and bye"};
-    const std::pair<const char*, SmallTalk> kinds[] = {
-        {"greeting", SmallTalk::greeting}, {"thanks", SmallTalk::thanks}, {"help", SmallTalk::help}, {"bye", SmallTalk::bye}};
+    const std::pair<const char*, SmallTalk> kinds[] = {{"greeting", SmallTalk::greeting},
+                                                       {"thanks", SmallTalk::thanks},
+                                                       {"help", SmallTalk::help},
+                                                       {"bye", SmallTalk::bye}};
     for (const auto& kv : talk) {
       const std::string key = kv.first.Scalar();
       const auto kind = std::find_if(std::begin(kinds), std::end(kinds), [&](const auto& k) { return key == k.first; });
@@ -159,8 +163,8 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
   r.report = matches_anywhere(s.report, words, words.size());
   // Safety first: a situation that must be reported is never turned away as off the subject.
   r.on_subject = r.report || matches_anywhere(s.subject, topical, topical.size());
-  r.info = matches_anywhere(s.info, words, kInfoOpeningReach) ||
-           matches_anywhere(s.consequence, words, kConsequenceReach);
+  r.info =
+      matches_anywhere(s.info, words, kInfoOpeningReach) || matches_anywhere(s.consequence, words, kConsequenceReach);
   r.duty = matches_anywhere(s.duty, words, kInfoOpeningReach);
   r.permission = matches_anywhere(s.permission, words, kInfoOpeningReach);
   return r;

@@ -20,8 +20,8 @@ struct PolicySubject {
   std::vector<TermPattern> report;
   std::vector<TermPattern> info;
   std::vector<TermPattern> consequence;  // "can I get fired for …": asks what happens, a fact
-  std::vector<TermPattern> duty;        // "do I have to …", "tengo que …"
-  std::vector<TermPattern> permission;  // "can I …", "¿puedo …?"
+  std::vector<TermPattern> duty;         // "do I have to …", "tengo que …"
+  std::vector<TermPattern> permission;   // "can I …", "¿puedo …?"
   struct Talk {
     SmallTalk kind = SmallTalk::none;
     std::string lang;
@@ -31,11 +31,11 @@ struct PolicySubject {
 };
 
 struct SubjectReading {
-  bool on_subject = false;   // about what the policies govern; always so when the situation must be reported
-  bool report = false;       // the situation must be reported
-  bool info = false;         // the question asks for a fact
-  bool duty = false;         // the question asks whether something must be done
-  bool permission = false;   // the question asks whether something may be done
+  bool on_subject = false;  // about what the policies govern; always so when the situation must be reported
+  bool report = false;      // the situation must be reported
+  bool info = false;        // the question asks for a fact
+  bool duty = false;        // the question asks whether something must be done
+  bool permission = false;  // the question asks whether something may be done
   SmallTalk small_talk = SmallTalk::none;
   std::string small_talk_lang;  // the language of the small-talk phrase matched
 };

@@ -79,16 +79,14 @@ constexpr Cue kCues[] = {
 
 // "Never post … without the written, informed consent of …": a prohibition with an exception that
 // needs someone's consent is a question of approval, and the exception is what the reader must do.
-constexpr std::string_view kProhibitions[] = {"never", "shall not", "must not", "may not", "prohibited",
-                                              "not authorized"};
+constexpr std::string_view kProhibitions[] = {"never",   "shall not",  "must not",
+                                              "may not", "prohibited", "not authorized"};
 constexpr std::string_view kExceptions[] = {"without", "unless"};
 constexpr std::string_view kApprovals[] = {"consent", "permission", "authorization", "approval"};
 // An exception further than this from its approval word is about something else.
 constexpr size_t kExceptionReach = 90;
 
-bool is_word_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
+bool is_word_char(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 
 // Position of a whole-word occurrence of `phrase` in `lower` at or after `from`.
 size_t find_words(std::string_view lower, std::string_view phrase, size_t from = 0) {
@@ -205,8 +203,8 @@ VerdictReading read_verdict(std::string_view clause, const std::vector<std::stri
   if (best->verdict == Verdict::allowed) {
     const Reading* restriction = nullptr;
     for (const auto& r : readings) {
-      const bool restricts = r.verdict == Verdict::prohibited || r.verdict == Verdict::discouraged ||
-                             r.verdict == Verdict::needs_approval;
+      const bool restricts =
+          r.verdict == Verdict::prohibited || r.verdict == Verdict::discouraged || r.verdict == Verdict::needs_approval;
       if (restricts && r.shared > 0 && (!restriction || r.shared > restriction->shared)) restriction = &r;
     }
     if (restriction) best = restriction;

@@ -23,8 +23,9 @@ struct YamlFile {
 boost::system::result<YAML::Node, PolicyParseError> load_yaml(const YamlFile& file) {
   using boost::system::in_place_error;
   if (!std::filesystem::exists(file.path)) {
-    return {in_place_error, file.error(0, "the file does not exist: check the path in the district "
-                                          "config's `vocabulary:` section")};
+    return {in_place_error, file.error(0,
+                                       "the file does not exist: check the path in the district "
+                                       "config's `vocabulary:` section")};
   }
   try {
     YAML::Node root = YAML::LoadFile(file.path.string());
@@ -43,8 +44,9 @@ bool star_only_at_end(std::string_view text) {
   return text.find('*') == std::string_view::npos;
 }
 
-boost::system::result<std::vector<std::string>, PolicyParseError> string_list(
-    const YamlFile& file, const YAML::Node& node, std::string_view what) {
+boost::system::result<std::vector<std::string>, PolicyParseError> string_list(const YamlFile& file,
+                                                                              const YAML::Node& node,
+                                                                              std::string_view what) {
   if (!node.IsSequence()) {
     return file.error(node, std::string(what) + " must be a list, e.g. [word, other word]");
   }
@@ -58,8 +60,9 @@ boost::system::result<std::vector<std::string>, PolicyParseError> string_list(
   return out;
 }
 
-boost::system::result<std::vector<TermPattern>, PolicyParseError> pattern_list(
-    const YamlFile& file, const YAML::Node& node, std::string_view what) {
+boost::system::result<std::vector<TermPattern>, PolicyParseError> pattern_list(const YamlFile& file,
+                                                                               const YAML::Node& node,
+                                                                               std::string_view what) {
   auto strings = string_list(file, node, what);
   if (!strings) return strings.error();
   std::vector<TermPattern> out;
@@ -70,8 +73,8 @@ boost::system::result<std::vector<TermPattern>, PolicyParseError> pattern_list(
     }
     TermPattern p = parse_term_pattern((*strings)[i]);
     if (p.words.empty()) {
-      return file.error(node[i], "`" + (*strings)[i] + "` in " + std::string(what) +
-                                     " has no letters or digits: remove it");
+      return file.error(node[i],
+                        "`" + (*strings)[i] + "` in " + std::string(what) + " has no letters or digits: remove it");
     }
     out.push_back(std::move(p));
   }
@@ -87,19 +90,17 @@ boost::system::result<double, PolicyParseError> number_in(const YamlFile& file, 
     return file.error(node, std::string(what) + " must be a number");
   }
   if (v < lo || v > hi) {
-    return file.error(node, std::string(what) + " must be between " + std::to_string(lo) + " and " +
-                                std::to_string(hi));
+    return file.error(node,
+                      std::string(what) + " must be between " + std::to_string(lo) + " and " + std::to_string(hi));
   }
   return v;
 }
 
 PolicyParseError unknown_key(const YamlFile& file, const YAML::Node& key, std::string_view known) {
-  return file.error(key, "unknown key `" + key.as<std::string>() + "`: the keys here are " +
-                             std::string(known));
+  return file.error(key, "unknown key `" + key.as<std::string>() + "`: the keys here are " + std::string(known));
 }
 
-boost::system::result<void, PolicyParseError> read_synonyms(const YamlFile& file,
-                                                            PolicyQueryVocabulary& v) {
+boost::system::result<void, PolicyParseError> read_synonyms(const YamlFile& file, PolicyQueryVocabulary& v) {
   auto root = load_yaml(file);
   if (!root) return root.error();
   constexpr std::string_view kKnown = "stop_words, spelling, concepts, next_step, answers";
@@ -205,7 +206,9 @@ boost::system::result<void, PolicyParseError> read_synonyms(const YamlFile& file
           if (!n) return n.error();
           v.unknown_word_weight = *n;
         } else {
-          return unknown_key(file, akv.first, "min_score, min_coverage, keep_ratio, coverage_power, section_weights, unknown_word_weight");
+          return unknown_key(
+              file, akv.first,
+              "min_score, min_coverage, keep_ratio, coverage_power, section_weights, unknown_word_weight");
         }
       }
     } else {
@@ -219,8 +222,7 @@ boost::system::result<void, PolicyParseError> read_synonyms(const YamlFile& file
   return {};
 }
 
-boost::system::result<void, PolicyParseError> read_spanish(const YamlFile& file,
-                                                           PolicyQueryVocabulary& v) {
+boost::system::result<void, PolicyParseError> read_spanish(const YamlFile& file, PolicyQueryVocabulary& v) {
   auto root = load_yaml(file);
   if (!root) return root.error();
   for (const auto& kv : *root) {
@@ -286,8 +288,8 @@ boost::system::result<PolicyQueryVocabulary, PolicyParseError> load_policy_vocab
   PolicyQueryVocabulary v;
   // yaml-cpp throws when a value has the wrong shape (a list where a word belongs); the mark
   // still tells the line.
-  for (const auto& [file, read] : {std::pair{YamlFile{synonyms}, &read_synonyms},
-                                   std::pair{YamlFile{spanish_terms}, &read_spanish}}) {
+  for (const auto& [file, read] :
+       {std::pair{YamlFile{synonyms}, &read_synonyms}, std::pair{YamlFile{spanish_terms}, &read_spanish}}) {
     try {
       if (auto r = read(file, v); !r) return r.error();
     } catch (const YAML::Exception& e) {

@@ -24,16 +24,16 @@ struct TermPattern {
 // A group of words that mean one thing in a question ("friend", "follow", "add", "connect").
 struct VocabularyConcept {
   std::string name;
-  double weight = 1.0;                 // how much matching it counts towards a passage's score
-  std::vector<TermPattern> triggers;   // what staff type
-  std::vector<TermPattern> search;     // what is looked for in the policies (`search`, else the triggers)
+  double weight = 1.0;                // how much matching it counts towards a passage's score
+  std::vector<TermPattern> triggers;  // what staff type
+  std::vector<TermPattern> search;    // what is looked for in the policies (`search`, else the triggers)
 };
 
 // Calibrated on the tuning questions (tests/fixtures/policy_questions.yaml).
 struct AnswerThresholds {
-  double min_score = 0;     // below this best score: no answer
-  double min_coverage = 0;  // share of the question's weight the best passage must match
-  double keep_ratio = 0;    // further passages must score at least this share of the best
+  double min_score = 0;       // below this best score: no answer
+  double min_coverage = 0;    // share of the question's weight the best passage must match
+  double keep_ratio = 0;      // further passages must score at least this share of the best
   double coverage_power = 1;  // a passage's score is scaled by (its share of the question)^this
 };
 

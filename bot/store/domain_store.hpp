@@ -53,7 +53,7 @@ struct AuditCheck {
   bool key_missing = false;        // rows are keyed and no key was given: not checked, not accused
   std::int64_t unkeyed_rows = 0;   // with a key: rows 1..n were written before the key was set
   std::int64_t anchors_checked = 0;
-  AuditHead head;                  // the newest row, when ok
+  AuditHead head;  // the newest row, when ok
 };
 
 // A timer a workflow set, as the scheduler hands it back when due.
@@ -86,9 +86,9 @@ class IncidentRepository {
   virtual std::string next_incident_id() = 0;
   virtual void save_incident(const Incident& i) = 0;
   virtual std::optional<Incident> incident(std::string_view id) = 0;
-  virtual std::vector<Incident> incidents_reported_by(std::string_view reporter) = 0;  // oldest first
+  virtual std::vector<Incident> incidents_reported_by(std::string_view reporter) = 0;      // oldest first
   virtual std::vector<Incident> incidents_assigned_to(std::string_view investigator) = 0;  // oldest first
-  virtual std::vector<Incident> open_incidents() = 0;  // not closed, oldest first
+  virtual std::vector<Incident> open_incidents() = 0;                                      // not closed, oldest first
   virtual std::optional<IncidentDraft> incident_draft(std::string_view person) = 0;
   virtual void save_incident_draft(const IncidentDraft& d) = 0;
   virtual void delete_incident_draft(std::string_view person) = 0;

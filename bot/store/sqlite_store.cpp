@@ -5,17 +5,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <spdlog/spdlog.h>
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
-#include "bot/store/audit_anchor.hpp"
 #include "bot/model/incident.hpp"
 #include "bot/model/sha256.hpp"
+#include "bot/store/audit_anchor.hpp"
 #include "bot/store/store.hpp"
 #include "bot/store/store_json.hpp"
 
@@ -115,8 +115,8 @@ std::string_view outbox_state_name(OutboxState s) {
 }
 
 OutboxState outbox_state_from(const std::string& s) {
-  for (auto st : {OutboxState::pending, OutboxState::in_flight, OutboxState::sent, OutboxState::failed,
-                  OutboxState::uncertain})
+  for (auto st :
+       {OutboxState::pending, OutboxState::in_flight, OutboxState::sent, OutboxState::failed, OutboxState::uncertain})
     if (outbox_state_name(st) == s) return st;
   return OutboxState::failed;
 }
@@ -219,8 +219,10 @@ void restrict_modes(const std::string& path) {
     if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077) == 0) continue;
     const unsigned before = st.st_mode & 07777, after = st.st_mode & 0700;
     if (::chmod(file.c_str(), after) == 0)
-      spdlog::warn("{} could be read by other users (mode {:04o}); it is now {:04o}, owner only: it holds incident "
-                   "reports", file, before, after);
+      spdlog::warn(
+          "{} could be read by other users (mode {:04o}); it is now {:04o}, owner only: it holds incident "
+          "reports",
+          file, before, after);
     else
       spdlog::warn("{} can be read by other users (mode {:04o}) and could not be changed ({}): run chmod 600 on it",
                    file, before, std::strerror(errno));
@@ -293,8 +295,9 @@ class SqliteStore final : public Store {
     if (current == 0) {
       // Hallpass numbers its schema from 1: tables without a number belong to some other program.
       if (db_.execAndGet("SELECT count(*) FROM sqlite_master").getInt() > 0)
-        throw StoreOpenError(path + " is an SQLite database, but not a Hallpass one (its tables are not "
-                                    "Hallpass's): check the file given with --db");
+        throw StoreOpenError(path +
+                             " is an SQLite database, but not a Hallpass one (its tables are not "
+                             "Hallpass's): check the file given with --db");
       if (mode == OpenMode::read_only)
         throw StoreOpenError(path + " is an empty database, not Hallpass's: check the file given with --db");
     }
@@ -419,7 +422,8 @@ class SqliteStore final : public Store {
     if (key_.empty() && is_keyed(prev))
       throw std::runtime_error("the audit log is keyed and HALLPASS_AUDIT_KEY is not set");
     std::int64_t at = to_millis(e.at);
-    std::string hash = chain_hash(key_, audit_material(prev, seq, at, e.actor, e.action, e.subject, e.details, e.source));
+    std::string hash =
+        chain_hash(key_, audit_material(prev, seq, at, e.actor, e.action, e.subject, e.details, e.source));
     SQLite::Statement q(db_, "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, seq);
     q.bind(2, at);
@@ -449,8 +453,9 @@ class SqliteStore final : public Store {
   }
 
   std::vector<AuditEntry> audit_of(std::string_view subject) override {
-    SQLite::Statement q(db_, "SELECT seq, at, actor, action, subject, details, source, hash FROM audit "
-                             "WHERE subject = ? ORDER BY seq");
+    SQLite::Statement q(db_,
+                        "SELECT seq, at, actor, action, subject, details, source, hash FROM audit "
+                        "WHERE subject = ? ORDER BY seq");
     q.bind(1, std::string(subject));
     std::vector<AuditEntry> out;
     while (q.executeStep())
@@ -476,7 +481,8 @@ class SqliteStore final : public Store {
   }
 
   void enqueue(const Outbound& o, TimePoint now) override {
-    SQLite::Statement q(db_, "INSERT INTO outbox (created_at, body, next_attempt, idempotency_key) VALUES (?, ?, ?, ?)");
+    SQLite::Statement q(db_,
+                        "INSERT INTO outbox (created_at, body, next_attempt, idempotency_key) VALUES (?, ?, ?, ?)");
     q.bind(1, to_millis(now));
     q.bind(2, outbound_to_json(o).dump());
     q.bind(3, to_millis(now));
@@ -527,8 +533,9 @@ class SqliteStore final : public Store {
   }
 
   void mark_in_flight(std::int64_t id, std::string_view platform, std::string_view channel) override {
-    SQLite::Statement q(db_, "UPDATE outbox SET state = 'in_flight', attempts = attempts + 1, platform = ?, "
-                             "channel = ? WHERE id = ?");
+    SQLite::Statement q(db_,
+                        "UPDATE outbox SET state = 'in_flight', attempts = attempts + 1, platform = ?, "
+                        "channel = ? WHERE id = ?");
     q.bind(1, std::string(platform));
     q.bind(2, std::string(channel));
     q.bind(3, id);
@@ -582,8 +589,9 @@ class SqliteStore final : public Store {
 
   void put_message_ref(std::string_view platform, std::string_view channel, std::string_view key,
                        std::string_view ref) override {
-    SQLite::Statement q(db_, "INSERT INTO message_refs VALUES (?, ?, ?, ?) "
-                             "ON CONFLICT(platform, channel, key) DO UPDATE SET ref = excluded.ref");
+    SQLite::Statement q(db_,
+                        "INSERT INTO message_refs VALUES (?, ?, ?, ?) "
+                        "ON CONFLICT(platform, channel, key) DO UPDATE SET ref = excluded.ref");
     q.bind(1, std::string(platform));
     q.bind(2, std::string(channel));
     q.bind(3, std::string(key));
@@ -594,8 +602,9 @@ class SqliteStore final : public Store {
   std::optional<std::string> thread_key_of(std::string_view platform, std::string_view channel,
                                            std::string_view ref) override {
     // Thread keys are the domain ids themselves ("R-1001"); record keys contain a '/'.
-    SQLite::Statement q(db_, "SELECT key FROM message_refs WHERE platform = ? AND channel = ? AND ref = ? "
-                             "AND instr(key, '/') = 0 LIMIT 1");
+    SQLite::Statement q(db_,
+                        "SELECT key FROM message_refs WHERE platform = ? AND channel = ? AND ref = ? "
+                        "AND instr(key, '/') = 0 LIMIT 1");
     q.bind(1, std::string(platform));
     q.bind(2, std::string(channel));
     q.bind(3, std::string(ref));
@@ -620,8 +629,9 @@ class SqliteStore final : public Store {
   }
 
   std::vector<Timer> due_timers(TimePoint now) override {
-    SQLite::Statement q(db_, "SELECT id, kind, subject, due_at FROM timers WHERE fired_at IS NULL AND due_at <= ? "
-                             "ORDER BY due_at, id");
+    SQLite::Statement q(db_,
+                        "SELECT id, kind, subject, due_at FROM timers WHERE fired_at IS NULL AND due_at <= ? "
+                        "ORDER BY due_at, id");
     q.bind(1, to_millis(now));
     std::vector<Timer> out;
     while (q.executeStep())
@@ -656,8 +666,9 @@ class SqliteStore final : public Store {
   }
 
   void save_incident(const Incident& i) override {
-    SQLite::Statement q(db_, "INSERT INTO incidents VALUES (?1, ?2, ?3, ?4, ?5) "
-                             "ON CONFLICT(id) DO UPDATE SET status = ?3, body = ?5");
+    SQLite::Statement q(db_,
+                        "INSERT INTO incidents VALUES (?1, ?2, ?3, ?4, ?5) "
+                        "ON CONFLICT(id) DO UPDATE SET status = ?3, body = ?5");
     q.bind(1, i.id);
     q.bind(2, i.reporter);
     q.bind(3, std::string(to_string(i.status)));
@@ -686,9 +697,10 @@ class SqliteStore final : public Store {
   }
 
   std::vector<Incident> incidents_assigned_to(std::string_view investigator) override {
-    return query_incidents("WHERE id IN (SELECT incident FROM incident_investigators WHERE person = ?) "
-                           "ORDER BY filed_at, id",
-                           std::string(investigator));
+    return query_incidents(
+        "WHERE id IN (SELECT incident FROM incident_investigators WHERE person = ?) "
+        "ORDER BY filed_at, id",
+        std::string(investigator));
   }
 
   std::vector<Incident> open_incidents() override {
@@ -699,12 +711,14 @@ class SqliteStore final : public Store {
     SQLite::Statement q(db_, "SELECT person, category, opened_at FROM incident_drafts WHERE person = ?");
     q.bind(1, std::string(person));
     if (!q.executeStep()) return std::nullopt;
-    return IncidentDraft{q.getColumn(0).getString(), q.getColumn(1).getString(), from_millis(q.getColumn(2).getInt64())};
+    return IncidentDraft{q.getColumn(0).getString(), q.getColumn(1).getString(),
+                         from_millis(q.getColumn(2).getInt64())};
   }
 
   void save_incident_draft(const IncidentDraft& d) override {
-    SQLite::Statement q(db_, "INSERT INTO incident_drafts VALUES (?, ?, ?) ON CONFLICT(person) DO UPDATE SET "
-                             "category = excluded.category, opened_at = excluded.opened_at");
+    SQLite::Statement q(db_,
+                        "INSERT INTO incident_drafts VALUES (?, ?, ?) ON CONFLICT(person) DO UPDATE SET "
+                        "category = excluded.category, opened_at = excluded.opened_at");
     q.bind(1, d.person);
     q.bind(2, d.category);
     q.bind(3, to_millis(d.opened_at));
@@ -728,16 +742,18 @@ class SqliteStore final : public Store {
 
   void keep_message(std::string_view platform, const KeptMessage& m, std::size_t keep) override {
     // A new ref is appended; a known one is replaced where it stands (same id, same place in order).
-    SQLite::Statement put(db_, "INSERT INTO kept_messages (platform, place, ref, body) VALUES (?, ?, ?, ?) "
-                               "ON CONFLICT(platform, ref) DO UPDATE SET body = excluded.body");
+    SQLite::Statement put(db_,
+                          "INSERT INTO kept_messages (platform, place, ref, body) VALUES (?, ?, ?, ?) "
+                          "ON CONFLICT(platform, ref) DO UPDATE SET body = excluded.body");
     put.bind(1, std::string(platform));
     put.bind(2, m.place);
     put.bind(3, m.ref);
     put.bind(4, m.body);
     put.exec();
-    SQLite::Statement trim(db_, "DELETE FROM kept_messages WHERE platform = ?1 AND place = ?2 AND id <= "
-                                "(SELECT id FROM kept_messages WHERE platform = ?1 AND place = ?2 "
-                                "ORDER BY id DESC LIMIT 1 OFFSET ?3)");
+    SQLite::Statement trim(db_,
+                           "DELETE FROM kept_messages WHERE platform = ?1 AND place = ?2 AND id <= "
+                           "(SELECT id FROM kept_messages WHERE platform = ?1 AND place = ?2 "
+                           "ORDER BY id DESC LIMIT 1 OFFSET ?3)");
     trim.bind(1, std::string(platform));
     trim.bind(2, m.place);
     trim.bind(3, static_cast<std::int64_t>(keep));
@@ -762,7 +778,8 @@ class SqliteStore final : public Store {
   // A read-only command (hallpass digest --dry-run) never migrates, so a database of schema 3 or
   // older still keeps the workflows' values among the checkpoints, where migration 4 found them.
   const char* workflow_values_table() {
-    if (!workflow_values_table_) workflow_values_table_ = has_table("workflow_values") ? "workflow_values" : "checkpoints";
+    if (!workflow_values_table_)
+      workflow_values_table_ = has_table("workflow_values") ? "workflow_values" : "checkpoints";
     return *workflow_values_table_;
   }
 
@@ -801,9 +818,11 @@ class SqliteStore final : public Store {
 
   template <typename... Args>
   std::vector<Request> query_requests(const std::string& where, Args... args) {
-    SQLite::Statement q(db_, "SELECT id, requester, site, state, plans, audience, students_interact, filed_at, "
-                             "due_date, overdue_notified, endorsed_by, routed_at, return_note, info_question, "
-                             "info_answer, info_requested_at, decision, withdrawn_by, returned_by FROM requests " + where);
+    SQLite::Statement q(db_,
+                        "SELECT id, requester, site, state, plans, audience, students_interact, filed_at, "
+                        "due_date, overdue_notified, endorsed_by, routed_at, return_note, info_question, "
+                        "info_answer, info_requested_at, decision, withdrawn_by, returned_by FROM requests " +
+                            where);
     int i = 1;
     (q.bind(i++, args), ...);
     std::vector<Request> out;
@@ -886,19 +905,20 @@ class SqliteStore final : public Store {
 
   // The newest row must be one this key wrote: a wrong key would start rows no key verifies.
   void check_audit_key(const std::string& path) {
-    SQLite::Statement q(db_, "SELECT seq, at, actor, action, subject, details, source, prev_hash, hash FROM audit "
-                             "ORDER BY seq DESC LIMIT 1");
+    SQLite::Statement q(db_,
+                        "SELECT seq, at, actor, action, subject, details, source, prev_hash, hash FROM audit "
+                        "ORDER BY seq DESC LIMIT 1");
     if (!q.executeStep()) return;
     const std::string hash = q.getColumn(8).getString();
     if (!is_keyed(hash)) return;  // a plain log: a key, if given, keys the rows from the next one on
     const std::int64_t seq = q.getColumn(0).getInt64();
     if (key_.empty())
-      throw StoreOpenError("the audit log in " + path + " is keyed and HALLPASS_AUDIT_KEY is not set: set it to the key "
+      throw StoreOpenError("the audit log in " + path +
+                           " is keyed and HALLPASS_AUDIT_KEY is not set: set it to the key "
                            "the log was written with (see docs/audit.md)");
-    const std::string material =
-        audit_material(q.getColumn(7).getString(), seq, q.getColumn(1).getInt64(), q.getColumn(2).getString(),
-                       q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(),
-                       q.getColumn(6).getString());
+    const std::string material = audit_material(
+        q.getColumn(7).getString(), seq, q.getColumn(1).getInt64(), q.getColumn(2).getString(),
+        q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(), q.getColumn(6).getString());
     if (chain_hash(key_, material) != hash)
       throw StoreOpenError("HALLPASS_AUDIT_KEY does not fit the audit log in " + path + ": " + row_name(seq) +
                            " was written with another key, or altered. Set the key the log was written with; "
@@ -917,7 +937,8 @@ class SqliteStore final : public Store {
     if (!has_table("audit")) return fail(1, "the audit table is missing: it was dropped");
     std::optional<SQLite::Statement> q;
     try {
-      q.emplace(db_, "SELECT seq, at, actor, action, subject, details, source, prev_hash, hash FROM audit ORDER BY seq");
+      q.emplace(db_,
+                "SELECT seq, at, actor, action, subject, details, source, prev_hash, hash FROM audit ORDER BY seq");
     } catch (const SQLite::Exception& e) {
       return fail(1, std::string("the audit table was rebuilt without its columns (") + e.what() + ")");
     }
@@ -926,8 +947,8 @@ class SqliteStore final : public Store {
     std::stable_sort(pinned.begin(), pinned.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
     std::size_t next_anchor = 0;
     std::int64_t confirmed = 0;  // the newest row an anchor vouched for
-    static constexpr const char* kColumns[] = {"seq", "at", "actor", "action", "subject", "details", "source",
-                                               "prev_hash", "hash"};
+    static constexpr const char* kColumns[] = {"seq",     "at",     "actor",     "action", "subject",
+                                               "details", "source", "prev_hash", "hash"};
     std::string prev = kGenesisHash;
     std::int64_t expected = 1, first_keyed = 0;
     while (q->executeStep()) {
@@ -937,7 +958,8 @@ class SqliteStore final : public Store {
                                   stored_as(seq_column) + ", not a whole number: the table was rebuilt");
       const std::int64_t seq = seq_column.getInt64();
       if (seq < expected) return fail(seq, row_name(seq) + " appears twice: the table was rebuilt");
-      if (seq > expected) return fail(expected, rows_name(expected, seq - 1) + (seq - 1 > expected ? " are" : " is") + " missing");
+      if (seq > expected)
+        return fail(expected, rows_name(expected, seq - 1) + (seq - 1 > expected ? " are" : " is") + " missing");
       // getInt64() would read 1.5 as 1 and "12abc" as 12, and the hash would still match.
       if (!q->getColumn(1).isInteger())
         return fail(seq, row_name(seq) + ": its time (at) is stored as " + stored_as(q->getColumn(1)) +
@@ -950,13 +972,15 @@ class SqliteStore final : public Store {
       const std::string stored_prev = q->getColumn(7).getString();
       const std::string stored = q->getColumn(8).getString();
       if (!well_formed_hash(stored))
-        return fail(seq, row_name(seq) + " has a hash Hallpass never writes (\"" + shown(stored) + "\"): it was altered");
+        return fail(seq,
+                    row_name(seq) + " has a hash Hallpass never writes (\"" + shown(stored) + "\"): it was altered");
       if (stored_prev != prev)
-        return fail(seq, row_name(seq) + " does not follow " + (seq == 1 ? std::string("the start of the log") : row_name(seq - 1)) +
+        return fail(seq, row_name(seq) + " does not follow " +
+                             (seq == 1 ? std::string("the start of the log") : row_name(seq - 1)) +
                              " (its prev_hash differs): a row was altered, removed or inserted");
-      const std::string material =
-          audit_material(prev, seq, q->getColumn(1).getInt64(), q->getColumn(2).getString(), q->getColumn(3).getString(),
-                         q->getColumn(4).getString(), q->getColumn(5).getString(), q->getColumn(6).getString());
+      const std::string material = audit_material(prev, seq, q->getColumn(1).getInt64(), q->getColumn(2).getString(),
+                                                  q->getColumn(3).getString(), q->getColumn(4).getString(),
+                                                  q->getColumn(5).getString(), q->getColumn(6).getString());
       if (is_keyed(stored)) {
         if (first_keyed == 0) first_keyed = seq;
         if (key_.empty()) {
@@ -991,9 +1015,10 @@ class SqliteStore final : public Store {
     const std::string tail = "rows from #" + std::to_string(last + 1) + " on may have been removed";
     if (!head_text) {
       if (last > 0)
-        return fail(last + 1, std::string(checkpoints_kept ? "the head of the log (checkpoint audit.head) was removed"
-                                                           : "the checkpoints table, with the head of the log, was dropped") +
-                                  ", so " + tail);
+        return fail(last + 1,
+                    std::string(checkpoints_kept ? "the head of the log (checkpoint audit.head) was removed"
+                                                 : "the checkpoints table, with the head of the log, was dropped") +
+                        ", so " + tail);
     } else if (auto head = parse_head(*head_text); !head) {
       return fail(last + 1, "the head of the log (checkpoint audit.head) is unreadable (\"" + shown(*head_text) +
                                 "\"), so " + tail);
@@ -1004,10 +1029,12 @@ class SqliteStore final : public Store {
       return fail(head->seq + 1, rows_name(head->seq + 1, last) + (last > head->seq + 1 ? " were" : " was") +
                                      " added outside Hallpass (the head of the log names " + row_name(head->seq) + ")");
     } else if (head->hash != prev) {
-      return fail(last, row_name(last) + " is not the row the head of the log names (their hashes differ): it was replaced");
-    } else if (is_keyed(prev) && !key_.empty() && (head->mac.empty() || head->mac != head_mac(key_, head->seq, head->hash))) {
-      return fail(last + 1, "the head of the log is not signed with HALLPASS_AUDIT_KEY, so " + tail +
-                                " and the head moved back");
+      return fail(last,
+                  row_name(last) + " is not the row the head of the log names (their hashes differ): it was replaced");
+    } else if (is_keyed(prev) && !key_.empty() &&
+               (head->mac.empty() || head->mac != head_mac(key_, head->seq, head->hash))) {
+      return fail(last + 1,
+                  "the head of the log is not signed with HALLPASS_AUDIT_KEY, so " + tail + " and the head moved back");
     }
     if (next_anchor < pinned.size()) {
       const AuditAnchor& furthest = pinned.back();
@@ -1024,7 +1051,7 @@ class SqliteStore final : public Store {
   }
 
   SQLite::Database db_;
-  std::string key_;  // HMAC key of the audit chain; empty for a plain chain
+  std::string key_;                                   // HMAC key of the audit chain; empty for a plain chain
   std::optional<const char*> workflow_values_table_;  // looked up once: the schema does not change while open
   std::optional<AnchorWriter> anchor_;
 };
@@ -1048,7 +1075,8 @@ void prepare_file(const std::string& path, OpenMode mode) {
     return;
   }
   if (mode == OpenMode::read_only)
-    throw StoreOpenError("no database at " + path + ": check the file given with --db (this command only reads, it "
+    throw StoreOpenError("no database at " + path +
+                         ": check the file given with --db (this command only reads, it "
                          "creates nothing)");
   const fs::path folder = fs::absolute(path, ec).parent_path();
   if (!fs::is_directory(folder, ec))
@@ -1084,9 +1112,9 @@ std::unique_ptr<Store> open_sqlite_store(const std::string& path, const StoreOpt
                          " random characters, e.g. the output of openssl rand -hex 32");
   if (path != ":memory:" && !path.empty()) prepare_file(path, options.mode);
   try {
-    const int flags = (options.mode == OpenMode::read_only ? SQLite::OPEN_READONLY
-                                                           : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) |
-                      SQLite::OPEN_FULLMUTEX;
+    const int flags =
+        (options.mode == OpenMode::read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) |
+        SQLite::OPEN_FULLMUTEX;
     auto store = std::make_unique<SqliteStore>(SQLite::Database(path, flags), options);
     store->set_up(path, options.mode);
     return store;

@@ -125,7 +125,8 @@ TEST_CASE("a fourth platform: the runtime routes its events and answers through 
   const auto registry = with_pager();
   test_support::TempDir dir("pager-run");
   std::ostringstream errors, out;
-  auto district = app::load_district(test_support::sample_config_variant("pager-run", kPagerDistrict), errors, registry);
+  auto district =
+      app::load_district(test_support::sample_config_variant("pager-run", kPagerDistrict), errors, registry);
   INFO(errors.str());
   REQUIRE(district);
   auto store = bot::open_sqlite_store(dir.file("hallpass.db"));

@@ -8,8 +8,8 @@
 #include <fstream>
 #include <iterator>
 
-#include "bot/store/audit_anchor.hpp"
 #include "bot/model/sha256.hpp"
+#include "bot/store/audit_anchor.hpp"
 #include "bot/store/store.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -19,8 +19,11 @@ const std::string kKey = "3b1f0c9e8d7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c";  // 40 char
 const std::string kOtherKey = "a different key, just as long as the first";
 
 bot::AuditEntry entry(int n) {
-  return {.at = bot::TimePoint{std::chrono::seconds{1'800'000'000 + n * 60}}, .actor = "m.okafor",
-          .action = "action-" + std::to_string(n), .subject = "R-1001", .details = "{}",
+  return {.at = bot::TimePoint{std::chrono::seconds{1'800'000'000 + n * 60}},
+          .actor = "m.okafor",
+          .action = "action-" + std::to_string(n),
+          .subject = "R-1001",
+          .details = "{}",
           .source = "console:e" + std::to_string(n)};
 }
 
@@ -61,16 +64,17 @@ void rechain(const std::string& db, std::int64_t from, const std::string& key = 
   d.exec("DROP TRIGGER IF EXISTS audit_no_update");
   std::string prev(64, '0');
   if (from > 1) prev = d.execAndGet("SELECT hash FROM audit WHERE seq = " + std::to_string(from - 1)).getString();
-  SQLite::Statement rows(d, "SELECT seq, at, actor, action, subject, details, source FROM audit WHERE seq >= ? ORDER BY seq");
+  SQLite::Statement rows(
+      d, "SELECT seq, at, actor, action, subject, details, source FROM audit WHERE seq >= ? ORDER BY seq");
   rows.bind(1, from);
   std::vector<std::pair<std::int64_t, std::string>> updates;
   std::int64_t last = from - 1;
   while (rows.executeStep()) {
     std::string buf = prev;
-    for (const std::string& f : {rows.getColumn(0).getString(), rows.getColumn(1).getString(),
-                                 rows.getColumn(2).getString(), rows.getColumn(3).getString(),
-                                 rows.getColumn(4).getString(), rows.getColumn(5).getString(),
-                                 rows.getColumn(6).getString()})
+    for (const std::string& f :
+         {rows.getColumn(0).getString(), rows.getColumn(1).getString(), rows.getColumn(2).getString(),
+          rows.getColumn(3).getString(), rows.getColumn(4).getString(), rows.getColumn(5).getString(),
+          rows.getColumn(6).getString()})
       buf += std::to_string(f.size()) + ":" + f + ";";
     const std::string hash = key.empty() ? bot::sha256_hex(buf) : "hmac-" + bot::hmac_sha256_hex(key, buf);
     last = rows.getColumn(0).getInt64();
@@ -96,9 +100,10 @@ void rechain(const std::string& db, std::int64_t from, const std::string& key = 
 // before it, copied from that row.
 void truncate_and_move_head(const std::string& db, int last) {
   const std::string before = std::to_string(last - 1);
-  tamper(db, "DELETE FROM audit WHERE seq = " + std::to_string(last) + ";"
-             "UPDATE checkpoints SET value = '" + before + ":' || (SELECT hash FROM audit WHERE seq = " + before +
-             ") WHERE name = 'audit.head';");
+  tamper(db, "DELETE FROM audit WHERE seq = " + std::to_string(last) +
+                 ";"
+                 "UPDATE checkpoints SET value = '" +
+                 before + ":' || (SELECT hash FROM audit WHERE seq = " + before + ") WHERE name = 'audit.head';");
 }
 
 std::vector<bot::AuditAnchor> anchors_in(const std::string& file) {
@@ -157,8 +162,9 @@ TEST_CASE("each tamper of a plain audit log is reported with the first bad row",
     CHECK_THAT(c.problem, Catch::Contains("head of the log (checkpoint audit.head) was removed"));
   }
   SECTION("the head's hash changed, its number kept") {
-    tamper(db, "UPDATE checkpoints SET value = '5:' || (SELECT hash FROM audit WHERE seq = 4) "
-               "WHERE name = 'audit.head'");
+    tamper(db,
+           "UPDATE checkpoints SET value = '5:' || (SELECT hash FROM audit WHERE seq = 4) "
+           "WHERE name = 'audit.head'");
     auto c = verify(db);
     CHECK(c.first_bad_seq == 5);
     CHECK_THAT(c.problem, Catch::Contains("row #5 is not the row the head of the log names"));
@@ -206,23 +212,29 @@ TEST_CASE("each tamper of a plain audit log is reported with the first bad row",
     CHECK_THAT(c.problem, Catch::Contains("checkpoints table"));
   }
   SECTION("the audit table rebuilt without some columns") {
-    tamper(db, "CREATE TABLE slim AS SELECT seq, at, actor FROM audit; DROP TABLE audit; ALTER TABLE slim RENAME TO audit;");
+    tamper(
+        db,
+        "CREATE TABLE slim AS SELECT seq, at, actor FROM audit; DROP TABLE audit; ALTER TABLE slim RENAME TO audit;");
     auto c = verify(db);
     CHECK(c.first_bad_seq == 1);
     CHECK_THAT(c.problem, Catch::Contains("rebuilt"));
   }
   SECTION("the audit table rebuilt with a text seq") {
-    tamper(db, "CREATE TABLE loose (seq, at, actor, action, subject, details, source, prev_hash, hash);"
-               "INSERT INTO loose SELECT * FROM audit; UPDATE loose SET seq = 'three' WHERE seq = 3;"
-               "DROP TABLE audit; ALTER TABLE loose RENAME TO audit;");
+    tamper(db,
+           "CREATE TABLE loose (seq, at, actor, action, subject, details, source, prev_hash, hash);"
+           "INSERT INTO loose SELECT * FROM audit; UPDATE loose SET seq = 'three' WHERE seq = 3;"
+           "DROP TABLE audit; ALTER TABLE loose RENAME TO audit;");
     auto c = verify(db);
     CHECK(c.first_bad_seq == 3);
     CHECK_THAT(c.problem, Catch::Contains("missing"));
   }
   SECTION("a row added after the head, chained as Hallpass would") {
-    tamper(db, "INSERT INTO audit SELECT 6, at, actor, action, subject, details, source, hash, hash FROM audit WHERE seq = 5");
+    tamper(
+        db,
+        "INSERT INTO audit SELECT 6, at, actor, action, subject, details, source, hash, hash FROM audit WHERE seq = 5");
     rechain(db, 6);
-    tamper(db, "UPDATE checkpoints SET value = '5:' || (SELECT hash FROM audit WHERE seq = 5) WHERE name = 'audit.head'");
+    tamper(db,
+           "UPDATE checkpoints SET value = '5:' || (SELECT hash FROM audit WHERE seq = 5) WHERE name = 'audit.head'");
     auto c = verify(db);
     CHECK(c.first_bad_seq == 6);
     CHECK_THAT(c.problem, Catch::Contains("row #6 was added outside Hallpass"));

@@ -19,7 +19,7 @@ TEST_CASE("backoff doubles from the first delay up to the cap, jittered into its
   draw = 1.0;
   CHECK(backoff.delay(0) == milliseconds(500));
   CHECK(backoff.delay(3) == milliseconds(4000));
-  CHECK(backoff.delay(10) == milliseconds(5000));  // never above the cap
+  CHECK(backoff.delay(10) == milliseconds(5000));      // never above the cap
   CHECK(backoff.delay(100000) == milliseconds(5000));  // a long run of failures does not overflow
   CHECK(backoff.delay(-1) == backoff.delay(0));
 }

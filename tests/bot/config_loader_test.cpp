@@ -65,31 +65,37 @@ TEST_CASE("references to people who are not in the directory are refused", "[uni
 }
 
 TEST_CASE("an unknown time zone, a bad holiday and invalid YAML are explained", "[unit][config]") {
-  auto tz = bot::load_district_config(variant("tz", "America/Los_Angeles", "America/Los_Angles"), test_support::platform_rules());
+  auto tz = bot::load_district_config(variant("tz", "America/Los_Angeles", "America/Los_Angles"),
+                                      test_support::platform_rules());
   REQUIRE(!tz.config);
   CHECK(tz.errors[0].message.find("unknown time zone") != std::string::npos);
 
-  auto yaml = bot::load_district_config(variant("yaml", "  counting: calendar", "  counting: [calendar"), test_support::platform_rules());
+  auto yaml = bot::load_district_config(variant("yaml", "  counting: calendar", "  counting: [calendar"),
+                                        test_support::platform_rules());
   REQUIRE(!yaml.config);
   CHECK(yaml.errors[0].message.find("not valid YAML") != std::string::npos);
   CHECK(yaml.errors[0].line > 0);
 }
 
 TEST_CASE("secrets must come from the environment, and a missing variable is named", "[unit][config]") {
-  auto literal = bot::load_district_config(
-      variant("secret", "slack: { enabled: false, app_token: \"${SLACK_APP_TOKEN}\"", "slack: { enabled: false, app_token: \"xapp-1-A0-123\""), test_support::platform_rules());
+  auto literal =
+      bot::load_district_config(variant("secret", "slack: { enabled: false, app_token: \"${SLACK_APP_TOKEN}\"",
+                                        "slack: { enabled: false, app_token: \"xapp-1-A0-123\""),
+                                test_support::platform_rules());
   REQUIRE(!literal.config);
   CHECK(literal.errors[0].message.find("must not be written in the file") != std::string::npos);
   CHECK(literal.errors[0].message.find("${SLACK_APP_TOKEN}") != std::string::npos);
 
   ::unsetenv("SLACK_APP_TOKEN");
-  auto missing = bot::load_district_config(variant("env", "slack: { enabled: false", "slack: { enabled: true"), test_support::platform_rules());
+  auto missing = bot::load_district_config(variant("env", "slack: { enabled: false", "slack: { enabled: true"),
+                                           test_support::platform_rules());
   REQUIRE(!missing.config);
   CHECK(missing.errors[0].message.find("SLACK_APP_TOKEN") != std::string::npos);
 
   ::setenv("SLACK_APP_TOKEN", "xapp-test", 1);
   ::setenv("SLACK_BOT_TOKEN", "xoxb-test", 1);
-  auto set = bot::load_district_config(variant("env2", "slack: { enabled: false", "slack: { enabled: true"), test_support::platform_rules());
+  auto set = bot::load_district_config(variant("env2", "slack: { enabled: false", "slack: { enabled: true"),
+                                       test_support::platform_rules());
   REQUIRE(set.config);
   CHECK(set.config->adapters.at("slack").settings.at("app_token") == "xapp-test");
   ::unsetenv("SLACK_APP_TOKEN");

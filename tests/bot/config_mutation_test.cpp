@@ -92,15 +92,42 @@ std::size_t value_end(const std::string& text, std::size_t from) {
   return text.size();
 }
 
-const std::vector<std::string> kOtherValues = {
-    "[]", "{}", "[a, b]", "{ x: 1 }", "\"\"", "~", "-1", "0", "99999999999999999999999999", "1e400", "true",
-    "\"${HALLPASS_UNSET_VARIABLE}\"", "\"${\"", "&anchor x", "*anchor", "!!binary AAAA", "\"\\0\"", "\"\\xff\"",
-    "'it''s'", "|\n  text\n", "- a\n- b", "\"\xC3\xA9t\xC3\xA9\"", std::string(5000, 'x'), "@x", "`x`", "%x", "? x",
-    "2026-02-31", "\"19:00\"", "yes", "\"#channel\"", "-9223372036854775809"};
+const std::vector<std::string> kOtherValues = {"[]",
+                                               "{}",
+                                               "[a, b]",
+                                               "{ x: 1 }",
+                                               "\"\"",
+                                               "~",
+                                               "-1",
+                                               "0",
+                                               "99999999999999999999999999",
+                                               "1e400",
+                                               "true",
+                                               "\"${HALLPASS_UNSET_VARIABLE}\"",
+                                               "\"${\"",
+                                               "&anchor x",
+                                               "*anchor",
+                                               "!!binary AAAA",
+                                               "\"\\0\"",
+                                               "\"\\xff\"",
+                                               "'it''s'",
+                                               "|\n  text\n",
+                                               "- a\n- b",
+                                               "\"\xC3\xA9t\xC3\xA9\"",
+                                               std::string(5000, 'x'),
+                                               "@x",
+                                               "`x`",
+                                               "%x",
+                                               "? x",
+                                               "2026-02-31",
+                                               "\"19:00\"",
+                                               "yes",
+                                               "\"#channel\"",
+                                               "-9223372036854775809"};
 
-const std::vector<std::string> kBadBytes = {"\xFF",         "\xC3",     "\xC0\xAF",     "\xED\xA0\x80", "\xF4\x90\x80\x80",
-                                            std::string(1, '\0'), "\x01", "\x7F",   "\xC2\x85",     "\xEF\xBB\xBF",
-                                            "\r",           "\t",       "\xE2\x80\xAE"};
+const std::vector<std::string> kBadBytes = {
+    "\xFF",     "\xC3",         "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", std::string(1, '\0'), "\x01", "\x7F",
+    "\xC2\x85", "\xEF\xBB\xBF", "\r",       "\t",           "\xE2\x80\xAE"};
 
 std::vector<Variant> corpus(const std::string& sample, std::uint64_t seed, std::uint64_t scale) {
   Rng rng(seed);
@@ -109,7 +136,8 @@ std::vector<Variant> corpus(const std::string& sample, std::uint64_t seed, std::
   const auto keys = key_positions(sample);
 
   // Truncations: every 7 bytes (cuts inside keys, values, quotes, flow maps and comments).
-  for (std::size_t n = 0; n < sample.size(); n += 7) out.push_back({"truncated at " + std::to_string(n), sample.substr(0, n)});
+  for (std::size_t n = 0; n < sample.size(); n += 7)
+    out.push_back({"truncated at " + std::to_string(n), sample.substr(0, n)});
   // Each line deleted, and each line written twice.
   for (std::size_t i = 0; i < lines.size(); ++i) {
     auto fewer = lines;
@@ -161,16 +189,17 @@ std::vector<Variant> corpus(const std::string& sample, std::uint64_t seed, std::
       for (std::size_t j = 1; j < t.size(); ++j)
         if (std::isdigit(static_cast<unsigned char>(t[j])) && t[j - 1] == ' ') numbers.push_back(j);
       const std::size_t at = numbers[rng.below(numbers.size())];
-      static const std::vector<std::string> huge = {"18446744073709551616", "-2147483649", "1e308", "0.5", "-0",
-                                                    "0x10", "1_000", "+7", "０"};
+      static const std::vector<std::string> huge = {
+          "18446744073709551616", "-2147483649", "1e308", "0.5", "-0", "0x10", "1_000", "+7", "０"};
       out.push_back({"number at byte " + std::to_string(at) + " changed", t.insert(at, huge[rng.below(huge.size())])});
     }
   }
   // Deep nesting in flow and block style, and aliases that multiply (a "billion laughs").
   for (int depth : {10, 40, 100, 1000, 1999, 2001, 5000, 50000}) {
     const std::size_t at = sample.find("designees: ") + 11;
-    out.push_back({"flow nesting " + std::to_string(depth),
-                   sample.substr(0, at) + std::string(depth, '[') + std::string(depth, ']') + sample.substr(sample.find('\n', at))});
+    out.push_back({"flow nesting " + std::to_string(depth), sample.substr(0, at) + std::string(depth, '[') +
+                                                                std::string(depth, ']') +
+                                                                sample.substr(sample.find('\n', at))});
     out.push_back({"open flow nesting " + std::to_string(depth), sample.substr(0, at) + std::string(depth, '{')});
     std::string block = sample + "extra:\n";
     for (int d = 1; d < std::min(depth, 3000); ++d) block += std::string(static_cast<std::size_t>(d), ' ') + "k:\n";
@@ -229,7 +258,8 @@ TEST_CASE("thousands of broken configs are refused with a line, never a crash", 
     std::string problem;
     try {
       const auto r = bot::load_district_config_text(v.text, bot::sample_config_path(), test_support::platform_rules());
-      if (trace && !r.errors.empty()) std::fprintf(stderr, "  %s\n", r.errors.front().to_string().substr(0, 200).c_str());
+      if (trace && !r.errors.empty())
+        std::fprintf(stderr, "  %s\n", r.errors.front().to_string().substr(0, 200).c_str());
       if (r.config) {
         if (!r.errors.empty()) problem = "accepted with problems";
         if (!r.policy) problem = "accepted without its policy library";

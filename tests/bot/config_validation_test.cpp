@@ -120,7 +120,8 @@ TEST_CASE("configs that used to abort the loader are explained instead", "[unit]
   SECTION("a file cut in the middle of a flow map") {
     const std::string text = sample_text();
     const auto cut = text.find("roles: [principal], site: kennedy");
-    auto r = bot::load_district_config_text(text.substr(0, cut), bot::sample_config_path(), test_support::platform_rules());
+    auto r =
+        bot::load_district_config_text(text.substr(0, cut), bot::sample_config_path(), test_support::platform_rules());
     CHECK_FALSE(r.config);
     REQUIRE_FALSE(r.errors.empty());
     CHECK(r.errors.front().message.find("not valid YAML") != std::string::npos);
@@ -171,10 +172,9 @@ TEST_CASE("one person per id, e-mail and handle", "[unit][config]") {
   }
   SECTION("an id used twice") {
     auto c = check({{"  - { id: s.patel,", "  - { id: t.garcia,"}});
-    expect_refused(c,
-                   "person id 't.garcia' is used twice (first on line " +
-                       std::to_string(line_of(c.text, "id: t.garcia")) + ")",
-                   "Teacher, grade 2");
+    expect_refused(
+        c, "person id 't.garcia' is used twice (first on line " + std::to_string(line_of(c.text, "id: t.garcia")) + ")",
+        "Teacher, grade 2");
   }
   SECTION("an e-mail used twice, in other capitals") {
     auto c = check({{"email: spatel@sierravista.example.org", "email: TGarcia@SierraVista.example.org"}});
@@ -186,7 +186,9 @@ TEST_CASE("one person per id, e-mail and handle", "[unit][config]") {
 }
 
 TEST_CASE("text that is not UTF-8 is refused at its line", "[unit][config]") {
-  auto c = check({{"name: Teresa Garcia,", "name: Teresa Garc\xED" "a,"}});  // Latin-1 í
+  auto c = check({{"name: Teresa Garcia,",
+                   "name: Teresa Garc\xED"
+                   "a,"}});  // Latin-1 í
   expect_refused(c, "this line is not UTF-8 text. Save the file as UTF-8", "Teresa Garc");
   // One complaint for the line, not a second one for the value on it.
   CHECK(c.result.errors.size() == 1);
@@ -202,8 +204,9 @@ TEST_CASE("every key has a type and a range", "[unit][config]") {
   }
   SECTION("port: abc") {
     auto c = check({{"port: 8080", "port: abc"}});
-    expect_refused(c, "adapters.web.port must be a number from 0 to 65535 (0: any free port, printed at start), not \"abc\"",
-                   "port: abc");
+    expect_refused(
+        c, "adapters.web.port must be a number from 0 to 65535 (0: any free port, printed at start), not \"abc\"",
+        "port: abc");
   }
   SECTION("language: fr") {
     auto c = check({{"  language: en", "  language: fr"}});
@@ -213,16 +216,15 @@ TEST_CASE("every key has a type and a range", "[unit][config]") {
   }
   SECTION("a holiday that is not on the calendar") {
     auto c = check({{"2026-11-27,", "2026-02-31,"}});
-    expect_refused(c, "holiday \"2026-02-31\" is not a date of the calendar. Write it as year-month-day",
-                   "2026-02-31");
+    expect_refused(c, "holiday \"2026-02-31\" is not a date of the calendar. Write it as year-month-day", "2026-02-31");
   }
   SECTION("numbers") {
     expect_refused(check({{"days: 7 ", "days: 0 "}}), "review.days must be a whole number from 1 to 60, not \"0\"",
                    "days: 0");
     expect_refused(check({{"days: 7 ", "days: 99999999999999999999999 "}}),
                    "review.days must be a whole number from 1 to 60", "days: 9999");
-    expect_refused(check({{"days: 7 ", "days: seven "}}), "review.days must be a whole number from 1 to 60, not \"seven\"",
-                   "days: seven");
+    expect_refused(check({{"days: 7 ", "days: seven "}}),
+                   "review.days must be a whole number from 1 to 60, not \"seven\"", "days: seven");
     expect_refused(check({{"warn_days_before: 2", "warn_days_before: 7"}}),
                    "review.warn_days_before (7) must be less than review.days (7)", "warn_days_before: 7");
     expect_refused(check({{"time: \"19:00\"", "time: \"25:00\""}}), "digest.time must be a 24-hour time",
@@ -239,9 +241,11 @@ TEST_CASE("every key has a type and a range", "[unit][config]") {
   }
   SECTION("handles and addresses in their platform's form") {
     expect_refused(check({{kGarcia, "  - { id: t.garcia, handles: { matrix: tgarcia }, name: Teresa Garcia,"}}),
-                   "the handles of person 't.garcia': matrix: \"tgarcia\" is not a Matrix user id", "handles: { matrix");
+                   "the handles of person 't.garcia': matrix: \"tgarcia\" is not a Matrix user id",
+                   "handles: { matrix");
     expect_refused(check({{kLincolnApprovals, "    approvals: { web: \"#l\", slack: \"#lincoln\" }\n"}}),
-                   "the approvals of site 'lincoln': slack: \"#lincoln\" is not a Slack channel id", "slack: \"#lincoln\"");
+                   "the approvals of site 'lincoln': slack: \"#lincoln\" is not a Slack channel id",
+                   "slack: \"#lincoln\"");
   }
   SECTION("an empty district name") {
     auto c = check({{"  name: Sierra Vista Unified School District", "  name: \"\""}});
@@ -250,7 +254,8 @@ TEST_CASE("every key has a type and a range", "[unit][config]") {
 }
 
 TEST_CASE("clause ids must name a passage of the loaded policy documents", "[unit][config]") {
-  auto c = check({{"explanation_required: \"model-bp#authorization.4\"", "explanation_required: \"model-bp#authorisation.4\""}});
+  auto c = check(
+      {{"explanation_required: \"model-bp#authorization.4\"", "explanation_required: \"model-bp#authorisation.4\""}});
   expect_refused(c,
                  "clauses.explanation_required names the passage 'model-bp#authorisation.4', which is in none of the "
                  "policy documents. Did you mean 'model-bp#authorization.4'?",
@@ -258,8 +263,8 @@ TEST_CASE("clause ids must name a passage of the loaded policy documents", "[uni
 }
 
 TEST_CASE("unknown keys anywhere, with the key probably meant", "[unit][config]") {
-  expect_refused(check({{"port: 8080", "prot: 8080"}}), "adapters.web.prot is not a web chat setting; did you mean port?",
-                 "prot: 8080");
+  expect_refused(check({{"port: 8080", "prot: 8080"}}),
+                 "adapters.web.prot is not a web chat setting; did you mean port?", "prot: 8080");
   // Matrix is off in the sample: a misspelt key is still a mistake.
   expect_refused(check({{"homeserver:", "homserver:"}}),
                  "adapters.matrix.homserver is not a Matrix setting; did you mean homeserver?", "homserver:");
@@ -313,8 +318,9 @@ TEST_CASE("two adapters on one port are refused", "[unit][config]") {
                   {"mode: socket", "mode: http"}});
   ::unsetenv("SLACK_BOT_TOKEN");
   ::unsetenv("SLACK_SIGNING_SECRET");
-  expect_refused(c, "adapters.slack would listen on port 8080, which adapters.web (line " +
-                        std::to_string(line_of(c.text, "port: 8080")) + ") already uses",
+  expect_refused(c,
+                 "adapters.slack would listen on port 8080, which adapters.web (line " +
+                     std::to_string(line_of(c.text, "port: 8080")) + ") already uses",
                  "signing_secret: \"${SLACK_SIGNING_SECRET}\", port: 8080");
 }
 
@@ -327,7 +333,8 @@ TEST_CASE("people from a CSV are checked like the file's, at their row", "[unit]
       << "id,name,email,roles,site,slack\n"
          "p.one,Pat One,pone@sierravista.example.org,employee,lincoln,U0PONE\n"
          "p.two,Pat Two,TGARCIA@sierravista.example.org,employee,lincoln,U0PONE\n"
-         "p.three,Pat Thr\xE9" "e,pthree@sierravista.example.org,employee,lincoln,\n"
+         "p.three,Pat Thr\xE9"
+         "e,pthree@sierravista.example.org,employee,lincoln,\n"
          "p.four,Pat Four,pfour@sierravista.example.org,teacher,nowhere,\n";
   auto r = bot::load_district_config(v.file, test_support::platform_rules());
   std::string listing;

@@ -1,10 +1,10 @@
 // The neutral markup: user text is escaped so it can never become markup or a link.
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
 #include "bot/model/markup.hpp"
 #include "bot/model/message.hpp"
 #include "bot/model/message_json.hpp"
-#include <nlohmann/json.hpp>
 
 TEST_CASE("markup parses bold, italics, links and list items", "[unit][markup]") {
   auto paras = bot::markup::parse("**Filed** _today_: see [the policy](https://example.org/p)\n- one\n- two\n\nnext");
@@ -42,7 +42,9 @@ TEST_CASE("messages survive the JSON round trip the outbox uses", "[unit][markup
       .quote("Verbatim.", "Model BP, item 4")
       .fields({{"Platforms", "- Instagram"}})
       .buttons({{"endorse", "Endorse", "R-1001", bot::ButtonStyle::primary}})
-      .form({.form_id = "decision.reject", .context = "R-1001", .title = "Reject",
+      .form({.form_id = "decision.reject",
+             .context = "R-1001",
+             .title = "Reject",
              .inputs = {{.key = "explanation", .label = "Why", .kind = bot::InputKind::multiline, .required = true}}});
   m.fallback = "Request R-1001";
   auto back = bot::message_from_json(bot::message_to_json(m));

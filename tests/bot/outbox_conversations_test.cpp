@@ -80,8 +80,8 @@ class RateLimitedOncePlatform final : public bot::Adapter {
   asio::awaitable<bot::SendResult> send(bot::Delivery d) override {
     if (d.channel == "#a" && !limited_) {
       limited_ = true;
-      co_return bot::SendResult{.error = bot::SendErrorKind::rate_limited, .error_text = "ratelimited",
-                                .retry_after = std::chrono::hours(1)};
+      co_return bot::SendResult{
+          .error = bot::SendErrorKind::rate_limited, .error_text = "ratelimited", .retry_after = std::chrono::hours(1)};
     }
     sent.push_back(d.channel + " " + d.message.fallback);
     co_return bot::SendResult{.ref = std::to_string(sent.size())};

@@ -58,8 +58,7 @@ std::vector<bot::OutboxEntry> deliver_one(const bot::DistrictConfig& config, Rec
 
 }  // namespace
 
-TEST_CASE("a person known only by email is reached on a platform that looks people up by email",
-          "[outbox]") {
+TEST_CASE("a person known only by email is reached on a platform that looks people up by email", "[outbox]") {
   auto config = config_without_slack_id("t.garcia");
   RecordingPlatform slack("slack", /*by_email=*/true);
   auto entries = deliver_one(config, slack, "t.garcia");

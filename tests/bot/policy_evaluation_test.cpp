@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include <catch2/catch.hpp>
 #include <yaml-cpp/yaml.h>
+#include <catch2/catch.hpp>
 
 #include "bot/policy/policy_library.hpp"
 
@@ -54,8 +54,8 @@ std::shared_ptr<const bot::PolicyLibrary> load_library() {
       {"model-bp", kRoot / "config/policies/model-bp.md"},
   };
   std::string error;
-  auto lib = bot::PolicyLibrary::load(
-      docs, {kRoot / "config/vocabulary.yaml", kRoot / "config/spanish_terms.yaml"}, error);
+  auto lib =
+      bot::PolicyLibrary::load(docs, {kRoot / "config/vocabulary.yaml", kRoot / "config/spanish_terms.yaml"}, error);
   INFO(error);
   REQUIRE(lib);
   return *lib;
@@ -102,10 +102,9 @@ TEST_CASE("policy answers meet the bar on the staff question set", "[unit][polic
     const bool no_answer_right = a.no_answer == !answerable;
     const bot::PolicyAnswer in_lang = lib->answer(q.text, q.lang);
     // Detection is right when it leads to the same answer as being told the language.
-    const bool language_right =
-        in_lang.passages.size() == a.passages.size() &&
-        std::equal(a.passages.begin(), a.passages.end(), in_lang.passages.begin(),
-                   [](const auto& x, const auto& y) { return x.passage.id == y.passage.id; });
+    const bool language_right = in_lang.passages.size() == a.passages.size() &&
+                                std::equal(a.passages.begin(), a.passages.end(), in_lang.passages.begin(),
+                                           [](const auto& x, const auto& y) { return x.passage.id == y.passage.id; });
 
     for (const std::string& group : {std::string("all"), q.lang, q.split}) {
       Tally& t = tallies[group];
@@ -121,8 +120,8 @@ TEST_CASE("policy answers meet the bar on the staff question set", "[unit][polic
       for (size_t i = 0; i < top3; ++i) {
         got += (i ? ", " : "") + a.passages[i].passage.id + " (" + std::to_string(a.passages[i].score) + ")";
       }
-      misses.push_back("[" + q.split + "] " + q.text + "\n      got: " + got +
-                       "\n      want: " + (answerable ? q.expect.front() + (q.expect.size() > 1 ? " …" : "") : "no_answer"));
+      misses.push_back("[" + q.split + "] " + q.text + "\n      got: " + got + "\n      want: " +
+                       (answerable ? q.expect.front() + (q.expect.size() > 1 ? " …" : "") : "no_answer"));
     }
   }
 
@@ -132,8 +131,8 @@ TEST_CASE("policy answers meet the bar on the staff question set", "[unit][polic
   for (const std::string group : {"all", "en", "es", "tune", "holdout"}) {
     if (!tallies.contains(group)) continue;
     const Tally& t = tallies[group];
-    std::printf("  %-8s %9d %10d %7.3f %7.3f %15.3f %10d\n", group.c_str(), t.questions, t.answerable,
-                t.hit_at_1(), t.hit_at_3(), t.no_answer_accuracy(), t.language_right);
+    std::printf("  %-8s %9d %10d %7.3f %7.3f %15.3f %10d\n", group.c_str(), t.questions, t.answerable, t.hit_at_1(),
+                t.hit_at_3(), t.no_answer_accuracy(), t.language_right);
   }
   if (!misses.empty()) {
     std::printf("  misses:\n");

@@ -24,9 +24,7 @@ namespace {
 const std::filesystem::path kRoot = HALLPASS_SOURCE_DIR;
 const char* const kDocIds[] = {"lausd-bul-5688.2", "lbusd-ethics-e", "standard-sd-ar-1114", "model-bp"};
 
-std::filesystem::path policy_file(std::string_view id) {
-  return kRoot / "config/policies" / (std::string(id) + ".md");
-}
+std::filesystem::path policy_file(std::string_view id) { return kRoot / "config/policies" / (std::string(id) + ".md"); }
 
 bot::PolicyVocabulary project_vocabulary() {
   return {kRoot / "config/vocabulary.yaml", kRoot / "config/spanish_terms.yaml"};
@@ -178,9 +176,10 @@ TEST_CASE("passages are the documents' verbatim wording without page furniture",
   CHECK(lib.find("model-bp#authorization.3")->text ==
         "After the reviewing the request, the Superintendent]shall provide one of the following responses in "
         "writing:");
-  CHECK(lib.find("model-bp#authorization.p1")->text.ends_with(
-      "Employees must receive authorization from the [Superintendent] before using any social media for "
-      "District-related activities as follows:"));
+  CHECK(lib.find("model-bp#authorization.p1")
+            ->text.ends_with(
+                "Employees must receive authorization from the [Superintendent] before using any social media for "
+                "District-related activities as follows:"));
   // Sentences split by a page break are joined.
   CHECK(lib.find("lausd-bul-5688.2#I.5")->text.find("disclose them to others as it deems necessary.") !=
         std::string::npos);
@@ -264,8 +263,9 @@ TEST_CASE("policy document errors name the file, the line and what to do", "[uni
     std::string error;
     auto r = bot::PolicyLibrary::load({{"test-doc", bad}}, project_vocabulary(), error);
     CHECK_FALSE(r.has_value());
-    CHECK(error == bad.string() + ":11: the passage id `test-doc#rules.1` is already used on line 10: number the "
-                                  "items differently or give one an explicit `{#…}` anchor");
+    CHECK(error == bad.string() +
+                       ":11: the passage id `test-doc#rules.1` is already used on line 10: number the "
+                       "items differently or give one an explicit `{#…}` anchor");
 
     const auto good = dir.write("good.md", std::string(kFrontMatter) + "Text.\n");
     error.clear();
@@ -369,9 +369,9 @@ TEST_CASE("staff questions get the policy's clauses, quoted, with a verdict", "[
     const auto a = lib.answer("can I friend a parent on facebook?");
     REQUIRE_FALSE(a.no_answer);
     CHECK(a.question == "can I friend a parent on facebook?");
-    CHECK(has_id(a, "lausd-bul-5688.2#I.1"));      // "… is strongly discouraged …"
+    CHECK(has_id(a, "lausd-bul-5688.2#I.1"));         // "… is strongly discouraged …"
     CHECK(has_id(a, "lbusd-ethics-e#strategies.2"));  // "Avoid "friending" or "following" …"
-    CHECK(has_id(a, "model-bp#parents.p1"));       // communication with parents/guardians
+    CHECK(has_id(a, "model-bp#parents.p1"));          // communication with parents/guardians
     CHECK(a.verdict == bot::Verdict::discouraged);
     REQUIRE_FALSE(a.verdict_words.empty());
     CHECK(a.passages.front().passage.text.find(a.verdict_words) != std::string::npos);
@@ -390,9 +390,9 @@ TEST_CASE("staff questions get the policy's clauses, quoted, with a verdict", "[
   }
 
   SECTION("questions no policy answers get no answer and no quote") {
-    for (const char* q : {"where can I park?", "when is payroll this month", "what's on the lunch menu",
-                          "how many vacation days do I get", "the printer is broken again",
-                          "¿cuándo es el día de pago?"}) {
+    for (const char* q :
+         {"where can I park?", "when is payroll this month", "what's on the lunch menu",
+          "how many vacation days do I get", "the printer is broken again", "¿cuándo es el día de pago?"}) {
       INFO(q);
       const auto a = lib.answer(q);
       CHECK(a.no_answer);

@@ -47,11 +47,12 @@ TEST_CASE("everyday chat is not a policy question", "[unit][policy]") {
     bot::SmallTalk kind;
     const char* lang;
   };
-  for (const Case& c : {Case{"hi", bot::SmallTalk::greeting, "en"}, Case{"Hello!! 👋", bot::SmallTalk::greeting, "en"},
-                        Case{"thanks!", bot::SmallTalk::thanks, "en"}, Case{"thank you so much", bot::SmallTalk::thanks, "en"},
-                        Case{"help", bot::SmallTalk::help, "en"}, Case{"?", bot::SmallTalk::help, "en"},
-                        Case{"hola", bot::SmallTalk::greeting, "es"}, Case{"¡Muchas gracias!", bot::SmallTalk::thanks, "es"},
-                        Case{"ayuda", bot::SmallTalk::help, "es"}, Case{"bye", bot::SmallTalk::bye, "en"}}) {
+  for (const Case& c :
+       {Case{"hi", bot::SmallTalk::greeting, "en"}, Case{"Hello!! 👋", bot::SmallTalk::greeting, "en"},
+        Case{"thanks!", bot::SmallTalk::thanks, "en"}, Case{"thank you so much", bot::SmallTalk::thanks, "en"},
+        Case{"help", bot::SmallTalk::help, "en"}, Case{"?", bot::SmallTalk::help, "en"},
+        Case{"hola", bot::SmallTalk::greeting, "es"}, Case{"¡Muchas gracias!", bot::SmallTalk::thanks, "es"},
+        Case{"ayuda", bot::SmallTalk::help, "es"}, Case{"bye", bot::SmallTalk::bye, "en"}}) {
     INFO(c.text);
     const auto a = library().answer(c.text);
     CHECK(a.no_answer);
@@ -170,10 +171,10 @@ TEST_CASE("clause question files are checked with file, line and what to do", "[
     return file;
   };
   SECTION("a good file") {
-    auto r = bot::read_clause_questions(
-        write("clauses:\n  - id: doc#a.1\n    verdict: prohibited\n    words: shall not\n    en: [can i friend my students]\n"
-              "    es: [puedo agregar a mis alumnos]\n"),
-        by_id);
+    auto r = bot::read_clause_questions(write("clauses:\n  - id: doc#a.1\n    verdict: prohibited\n    words: shall "
+                                              "not\n    en: [can i friend my students]\n"
+                                              "    es: [puedo agregar a mis alumnos]\n"),
+                                        by_id);
     REQUIRE(r.has_value());
     REQUIRE(r->size() == 1);
     CHECK(r->front().verdict == bot::Verdict::prohibited);
@@ -201,14 +202,15 @@ TEST_CASE("clause question files are checked with file, line and what to do", "[
     int line;
     const char* says;
   };
-  for (const Bad& b : {Bad{"clauses:\n  - id: doc#zz\n    verdict: info\n", 2, "no clause has the id `doc#zz`"},
-                       Bad{"clauses:\n  - id: doc#a.1\n    verdict: maybe\n", 3, "must be allowed, allowed_with_conditions"},
-                       Bad{"clauses:\n  - id: doc#a.1\n    verdict: info\n    words: shall never\n", 4, "do not stand in the clause"},
-                       Bad{"clauses:\n  - id: doc#a.1\n    verdict: info\n    en: hello\n", 4, "must be a list of questions"},
-                       Bad{"clauses:\n  - id: doc#a.1\n    verdikt: info\n", 3, "unknown key `verdikt`"},
-                       Bad{"clauses:\n  - id: doc#a.1\n    verdict: info\n    en:\n      - {q: hi, verdict: sure}\n", 5,
-                           "must be allowed, allowed_with_conditions"},
-                       Bad{"clauses: [\n", 2, "not valid YAML"}}) {
+  for (const Bad& b :
+       {Bad{"clauses:\n  - id: doc#zz\n    verdict: info\n", 2, "no clause has the id `doc#zz`"},
+        Bad{"clauses:\n  - id: doc#a.1\n    verdict: maybe\n", 3, "must be allowed, allowed_with_conditions"},
+        Bad{"clauses:\n  - id: doc#a.1\n    verdict: info\n    words: shall never\n", 4, "do not stand in the clause"},
+        Bad{"clauses:\n  - id: doc#a.1\n    verdict: info\n    en: hello\n", 4, "must be a list of questions"},
+        Bad{"clauses:\n  - id: doc#a.1\n    verdikt: info\n", 3, "unknown key `verdikt`"},
+        Bad{"clauses:\n  - id: doc#a.1\n    verdict: info\n    en:\n      - {q: hi, verdict: sure}\n", 5,
+            "must be allowed, allowed_with_conditions"},
+        Bad{"clauses: [\n", 2, "not valid YAML"}}) {
     INFO(b.text);
     auto r = bot::read_clause_questions(write(b.text), by_id);
     REQUIRE_FALSE(r.has_value());

@@ -14,10 +14,13 @@
 
 namespace {
 
-
 bot::AuditEntry entry(const std::string& action) {
-  return {.at = bot::TimePoint{std::chrono::seconds{1'800'000'000}}, .actor = "m.okafor", .action = action,
-          .subject = "R-1001", .details = "{}", .source = "console:e1"};
+  return {.at = bot::TimePoint{std::chrono::seconds{1'800'000'000}},
+          .actor = "m.okafor",
+          .action = action,
+          .subject = "R-1001",
+          .details = "{}",
+          .source = "console:e1"};
 }
 
 }  // namespace
@@ -73,7 +76,8 @@ TEST_CASE("the outbox keeps order, retries, and recovers after a crash", "[unit]
   auto store = bot::open_sqlite_store(":memory:");
   bot::TimePoint t0{std::chrono::seconds{1'800'000'000}};
   for (const char* text : {"one", "two"})
-    store->enqueue({.to = bot::Recipient::place("superintendent"), .message = bot::Message{}.paragraph(text),
+    store->enqueue({.to = bot::Recipient::place("superintendent"),
+                    .message = bot::Message{}.paragraph(text),
                     .thread_key = "R-1001"},
                    t0);
   auto due = store->due_outbox(t0, 10);
@@ -249,8 +253,9 @@ static void make_schema_3(const std::string& db) {
   bot::open_sqlite_store(db);
   SQLite::Database d(db, SQLite::OPEN_READWRITE);
   d.exec("DROP TABLE workflow_values; PRAGMA user_version = 3");
-  d.exec("INSERT INTO checkpoints VALUES ('digest.last_night', '2026-11-30'), ('escalated.R-1001', '5'), "
-         "('warned.R-1002', '2026-12-01'), ('matrix.next_batch', 's72_4'), ('teams.ref.user.29:x', '{}')");
+  d.exec(
+      "INSERT INTO checkpoints VALUES ('digest.last_night', '2026-11-30'), ('escalated.R-1001', '5'), "
+      "('warned.R-1002', '2026-12-01'), ('matrix.next_batch', 's72_4'), ('teams.ref.user.29:x', '{}')");
 }
 
 TEST_CASE("an upgraded database keeps the workflows' values apart from the adapters' state", "[unit][store][open]") {

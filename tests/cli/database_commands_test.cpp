@@ -5,9 +5,9 @@
 #include <catch2/catch.hpp>
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sys/stat.h>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -25,8 +25,7 @@ const std::string kKey = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a6978";
 
 test_support::CommandResult hallpass(const std::string& args, const std::string& env = {}) {
   // Standard input is empty so that the console ends at once; both streams are collected.
-  return test_support::run_command(env + (env.empty() ? "" : " ") + HALLPASS_BINARY + " " + args +
-                                   " </dev/null 2>&1");
+  return test_support::run_command(env + (env.empty() ? "" : " ") + HALLPASS_BINARY + " " + args + " </dev/null 2>&1");
 }
 
 std::string contents(const std::string& file) {
@@ -50,8 +49,11 @@ void write_audit_rows(const std::string& db, int rows, const std::string& key = 
   auto store = bot::open_sqlite_store(db, {.audit_key = key});
   for (int n = 1; n <= rows; ++n) {
     auto tx = store->begin();
-    store->append_audit({.at = bot::TimePoint{std::chrono::seconds{1'800'000'000 + n}}, .actor = "m.okafor",
-                         .action = "filed", .subject = "R-100" + std::to_string(n), .details = "{}",
+    store->append_audit({.at = bot::TimePoint{std::chrono::seconds{1'800'000'000 + n}},
+                         .actor = "m.okafor",
+                         .action = "filed",
+                         .subject = "R-100" + std::to_string(n),
+                         .details = "{}",
                          .source = "console:e" + std::to_string(n)});
     tx->commit();
   }
@@ -94,8 +96,8 @@ TEST_CASE("a file that is not a Hallpass database is explained by every command 
   const std::string junk = dir.file("notes.db");
   const std::string words = "minutes of the board meeting. " + std::string(300, '.');
   std::ofstream(junk) << words;
-  for (const std::string command : {"audit verify", "outbox", "digest --dry-run", "console --as t.garcia",
-                                    "demo --port 0", "run --port 0"}) {
+  for (const std::string command :
+       {"audit verify", "outbox", "digest --dry-run", "console --as t.garcia", "demo --port 0", "run --port 0"}) {
     INFO(command);
     auto r = hallpass(command + " --db " + junk);
     check_one_line(r);
@@ -194,8 +196,9 @@ TEST_CASE("hallpass audit verify with a key and with an anchor file", "[cli][aud
   CHECK(mode_of(anchors) == 0600);
 
   // The newest row deleted and the head moved back to the row before it.
-  tamper(db, "DELETE FROM audit WHERE seq = 3; UPDATE checkpoints SET value = '2:' || "
-             "(SELECT hash FROM audit WHERE seq = 2) WHERE name = 'audit.head';");
+  tamper(db,
+         "DELETE FROM audit WHERE seq = 3; UPDATE checkpoints SET value = '2:' || "
+         "(SELECT hash FROM audit WHERE seq = 2) WHERE name = 'audit.head';");
   auto by_key = hallpass("audit verify --db " + db, key_env);
   CHECK(by_key.exit_code == 1);
   CHECK_THAT(by_key.output, Catch::Contains("not signed with HALLPASS_AUDIT_KEY"));

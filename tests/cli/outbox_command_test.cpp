@@ -1,7 +1,7 @@
 // `hallpass outbox` shows the IT staff what was not delivered, and why, from the real binary.
+#include <unistd.h>
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <unistd.h>
 
 #include "bot/store/store.hpp"
 #include "tests/support/bot_harness.hpp"

@@ -20,7 +20,9 @@ bot::Delivery answer(int n) {
   d.message.header("Social media request R-1001")
       .buttons({{"endorse", "Endorse", "R-1001"}, {"confirm", "Confirm", ""}});
   bot::Form f{.form_id = "request.platforms", .context = "R-1001", .title = "Request", .submit_label = "Next"};
-  f.inputs.push_back({.key = "platforms", .label = "Platforms", .kind = bot::InputKind::multi_choice,
+  f.inputs.push_back({.key = "platforms",
+                      .label = "Platforms",
+                      .kind = bot::InputKind::multi_choice,
                       .choices = {{"instagram", "Instagram"}}});
   d.message.form(f);
   return d;

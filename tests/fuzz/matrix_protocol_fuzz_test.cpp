@@ -52,8 +52,7 @@ TEST_CASE("fuzz: Matrix error bodies and typed commands", "[fuzz][matrix]") {
                             {"sender", "@tgarcia:example.org"},
                             {"event_id", "$fuzz"},
                             {"content", {{"msgtype", "m.text"}, {"body", std::string(input)}}}};
-    if (auto ev = to_inbound(event, "!dmroom:example.org", context()))
-      return fuzz::inbound_problem(*ev, "matrix");
+    if (auto ev = to_inbound(event, "!dmroom:example.org", context())) return fuzz::inbound_problem(*ev, "matrix");
     return {};
   });
   require_clean(report);

@@ -94,29 +94,38 @@ const std::vector<std::string>& odd_bytes() {
       std::string("\0", 1),                 // NUL inside text
       std::string("\x1B[31m"),              // terminal escape
       "\r\n\t\v\f",
-      "\xE2\x80\xAE",                       // RIGHT-TO-LEFT OVERRIDE
-      "\xE2\x80\x8B\xE2\x80\x8D",           // zero-width space and joiner
-      "\xEF\xBB\xBF",                       // byte order mark
-      "e\xCC\x81\xCC\x81\xCC\x81\xCC\x81",  // e with stacked combining accents
+      "\xE2\x80\xAE",                                                              // RIGHT-TO-LEFT OVERRIDE
+      "\xE2\x80\x8B\xE2\x80\x8D",                                                  // zero-width space and joiner
+      "\xEF\xBB\xBF",                                                              // byte order mark
+      "e\xCC\x81\xCC\x81\xCC\x81\xCC\x81",                                         // e with stacked combining accents
       "\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7",  // family emoji
-      "\xEF\xBF\xBF",                       // U+FFFF, a noncharacter
-      "\xC4\xB0\xC3\x9F\xEF\xAC\x80",       // İ ß ﬀ: case folding changes their length
+      "\xEF\xBF\xBF",                                                              // U+FFFF, a noncharacter
+      "\xC4\xB0\xC3\x9F\xEF\xAC\x80",  // İ ß ﬀ: case folding changes their length
   };
   return kOdd;
 }
 
 const std::vector<std::string>& odd_escapes() {
   static const std::vector<std::string> kOdd = {
-      "\\ud800", "\\udc00", "\\udbff\\u0041", "\\udc00\\ud800", "\\u0000", "\\uffff", "\\ud83d\\ude00",
-      "\\u202e", "\\\\", "\\\"", "\\/",
+      "\\ud800",        "\\udc00", "\\udbff\\u0041", "\\udc00\\ud800", "\\u0000", "\\uffff",
+      "\\ud83d\\ude00", "\\u202e", "\\\\",           "\\\"",           "\\/",
   };
   return kOdd;
 }
 
 const std::vector<std::string>& odd_numbers() {
   static const std::vector<std::string> kOdd = {
-      "1e400",  "-1e400", "18446744073709551616", "18446744073709551615", "-9223372036854775809",
-      "2147483648", "-2147483649", "-0", "0.0000000000000000000000000001", "1E+2", "4e-400",
+      "1e400",
+      "-1e400",
+      "18446744073709551616",
+      "18446744073709551615",
+      "-9223372036854775809",
+      "2147483648",
+      "-2147483649",
+      "-0",
+      "0.0000000000000000000000000001",
+      "1E+2",
+      "4e-400",
       "123456789012345678901234567890",
   };
   return kOdd;
@@ -147,7 +156,10 @@ json Mutator::replacement(const json& old, std::vector<std::string>& raw) {
     case 0: return nullptr;
     case 1: return rng_.one_in(2);
     case 2: {
-      static const std::int64_t kInts[] = {0, -1, 1, std::numeric_limits<std::int32_t>::max(),
+      static const std::int64_t kInts[] = {0,
+                                           -1,
+                                           1,
+                                           std::numeric_limits<std::int32_t>::max(),
                                            std::int64_t(std::numeric_limits<std::int32_t>::max()) + 1,
                                            std::numeric_limits<std::int64_t>::min(),
                                            std::numeric_limits<std::int64_t>::max()};
@@ -224,7 +236,7 @@ void Mutator::mutate_json_once(json& root, std::vector<std::string>& raw) {
     json value = *it;
     node.erase(it);
     switch (rng_.below(3)) {
-      case 0: break;  // the member removed
+      case 0: break;                                      // the member removed
       case 1: node[key + "_"] = std::move(value); break;  // renamed
       default: {
         // The member under a key that is not valid text.
@@ -255,8 +267,9 @@ std::vector<std::string> structural_sweep(std::string_view input, std::size_t ma
   for (const auto& at : pointers) {
     const std::string old = root.at(at).dump();
     const std::vector<std::string> replacements = {
-        "null", "-1", "1e400", "\"\"", "\"\\ud800\"", "\"\xC3\x28\"", "[]", "{}",
-        repeat("[", 100000) + old + repeat("]", 100000)};
+        "null", "-1",          "1e400",
+        "\"\"", "\"\\ud800\"", "\"\xC3\x28\"",
+        "[]",   "{}",          repeat("[", 100000) + old + repeat("]", 100000)};
     for (const std::string& replacement : replacements) {
       if (at.empty()) {
         out.push_back(replacement);
@@ -279,7 +292,7 @@ void Mutator::mutate_bytes_once(std::string& s) {
     case 1:
       if (!s.empty()) {
         static const char kBytes[] = {'\0', '\xFF', '\x80', '\xC0', '"', '\\', '{', '}', '[', ']', ':', ',',
-                                      '%', '&', '=', '+', ' ', '\n', '<', '@', '#', '/', ';', '\''};
+                                      '%',  '&',    '=',    '+',    ' ', '\n', '<', '@', '#', '/', ';', '\''};
         s[pos(false)] = kBytes[rng_.below(sizeof kBytes)];
       }
       break;
@@ -333,9 +346,37 @@ std::string Mutator::mutate(std::string_view input) {
 
 std::vector<std::string> hostile_inputs() {
   std::vector<std::string> in = {
-      "", " ", "\n", "\r\n", "null", "true", "0", "-1", "1e400", "\"\"", "\"x\"", "[]", "{}", "[null]", "{\"\":null}",
-      "{\"type\":null}", "{\"type\":\"\"}", "{\"type\":[]}", "{\"type\":{}}", "\"\\ud800\"", "{\"\\ud800\":1}",
-      "{\"a\":1,\"a\":2}", "\xEF\xBB\xBF{}", "{} {}", std::string("{}\0garbage", 10), "/*{}*/", "payload=", "payload", "=", "&", "%",
+      "",
+      " ",
+      "\n",
+      "\r\n",
+      "null",
+      "true",
+      "0",
+      "-1",
+      "1e400",
+      "\"\"",
+      "\"x\"",
+      "[]",
+      "{}",
+      "[null]",
+      "{\"\":null}",
+      "{\"type\":null}",
+      "{\"type\":\"\"}",
+      "{\"type\":[]}",
+      "{\"type\":{}}",
+      "\"\\ud800\"",
+      "{\"\\ud800\":1}",
+      "{\"a\":1,\"a\":2}",
+      "\xEF\xBB\xBF{}",
+      "{} {}",
+      std::string("{}\0garbage", 10),
+      "/*{}*/",
+      "payload=",
+      "payload",
+      "=",
+      "&",
+      "%",
   };
   for (const std::string& odd : odd_bytes()) {
     in.push_back(odd);
@@ -448,8 +489,8 @@ Report run(const std::vector<std::string>& seeds, std::size_t count, const Check
     // Each mutation from its own generator, so one can be replayed alone.
     Mutator mutator(seed() ^ (i * 0xD1B54A32D192ED03ULL));
     const std::string input = mutator.mutate(seeds[i % seeds.size()]);
-    one(input, "mutation " + std::to_string(i) + " of seed " + std::to_string(i % seeds.size()) + " (HALLPASS_FUZZ_SEED=" +
-                   std::to_string(seed()) + ")");
+    one(input, "mutation " + std::to_string(i) + " of seed " + std::to_string(i % seeds.size()) +
+                   " (HALLPASS_FUZZ_SEED=" + std::to_string(seed()) + ")");
   }
   return report;
 }

@@ -38,8 +38,8 @@ class Rng {
   std::uint64_t state_;
 };
 
-std::uint64_t seed();                            // HALLPASS_FUZZ_SEED or the default
-std::size_t scaled(std::size_t default_count);   // default_count × HALLPASS_FUZZ_SCALE
+std::uint64_t seed();                           // HALLPASS_FUZZ_SEED or the default
+std::size_t scaled(std::size_t default_count);  // default_count × HALLPASS_FUZZ_SCALE
 
 // Byte strings that break naive decoders: invalid and overlong UTF-8, encoded surrogates, code
 // points past U+10FFFF, NUL and control characters, bidi overrides, zero-width and combining marks.

@@ -2,8 +2,8 @@
 // evaluation questions mutated, random words from the policies and from nowhere (tens of thousands
 // of distinct terms, past every cache's size), 40,000-character questions (Slack's limit), random
 // bytes and every Unicode oddity. Only the public load/answer API is used.
-#include <catch2/catch.hpp>
 #include <yaml-cpp/yaml.h>
+#include <catch2/catch.hpp>
 
 #include <set>
 
@@ -56,9 +56,9 @@ std::vector<std::string> evaluation_questions() {
 
 // A word no document and no dictionary has: letters, sometimes accented, 1–14 of them.
 std::string invented_word(fuzz::Rng& rng) {
-  static const char* const kLetters[] = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "k", "l", "m", "n", "o",
-                                         "p", "r", "s", "t", "u", "v", "w", "y", "z", "\xC3\xA1", "\xC3\xB1",
-                                         "\xC3\xBC", "'", "-", "0", "7"};
+  static const char* const kLetters[] = {"a", "b", "c", "d",        "e",        "f",        "g", "h", "i", "k",
+                                         "l", "m", "n", "o",        "p",        "r",        "s", "t", "u", "v",
+                                         "w", "y", "z", "\xC3\xA1", "\xC3\xB1", "\xC3\xBC", "'", "-", "0", "7"};
   std::string w;
   const std::size_t n = 1 + rng.below(14);
   for (std::size_t i = 0; i < n; ++i) w += kLetters[rng.below(std::size(kLetters))];
@@ -77,21 +77,28 @@ std::string random_words(fuzz::Rng& rng, const std::vector<std::string>& pool, s
 // Text that looks like words to a person but not to a byte comparison.
 const std::vector<std::string>& unicode_oddities() {
   static const std::vector<std::string> kOdd = {
-      "\xEF\xBD\x86\xEF\xBD\x81\xEF\xBD\x83\xEF\xBD\x85\xEF\xBD\x82\xEF\xBD\x8F\xEF\xBD\x8F\xEF\xBD\x8B",  // fullwidth facebook
-      "face\xE2\x80\x8B" "book",                // a zero-width space inside a word
-      "INSTAGRAM\xC4\xB0",                      // dotted capital I
-      "STRA\xE1\xBA\x9E" "E",                   // capital sharp s
+      "\xEF\xBD\x86\xEF\xBD\x81\xEF\xBD\x83\xEF\xBD\x85\xEF\xBD\x82\xEF\xBD\x8F\xEF\xBD\x8F\xEF\xBD\x8B",  // fullwidth
+                                                                                                           // facebook
+      "face\xE2\x80\x8B"
+      "book",               // a zero-width space inside a word
+      "INSTAGRAM\xC4\xB0",  // dotted capital I
+      "STRA\xE1\xBA\x9E"
+      "E",                                                 // capital sharp s
       "\xCE\xA3\xCE\xA0\xCE\x9F\xCE\xA5\xCE\x94\xCE\x97",  // Greek capitals (final sigma on lowering)
       "\xD8\xB3\xD9\x8A\xD8\xA7\xD8\xB3\xD8\xA9",          // Arabic
       "\xE7\xA4\xBE\xE4\xBA\xA4\xE5\xAA\x92\xE4\xBD\x93",  // CJK
-      "e\xCC\x81\xCC\x81\xCC\x81\xCC\x81\xCC\x81",        // stacked combining accents
-      "\xE2\x80\xAE" "kooBecaF",                 // right-to-left override
-      "\xC2\xA0\xE2\x80\x83\xE3\x80\x80",       // no-break, em and ideographic spaces
-      "\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x8F\xAB",     // woman teacher emoji (ZWJ)
+      "e\xCC\x81\xCC\x81\xCC\x81\xCC\x81\xCC\x81",         // stacked combining accents
+      "\xE2\x80\xAE"
+      "kooBecaF",                                                          // right-to-left override
+      "\xC2\xA0\xE2\x80\x83\xE3\x80\x80",                                  // no-break, em and ideographic spaces
+      "\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x8F\xAB",                      // woman teacher emoji (ZWJ)
       "\xF0\x9D\x90\x9F\xF0\x9D\x90\x9A\xF0\x9D\x90\x9C\xF0\x9D\x90\x9E",  // mathematical bold "face"
-      "\xEF\xAC\x80",                            // the ligature ff
-      "\xED\xA0\x80\xED\xB0\x80",                // a surrogate pair in CESU-8
-      "\\ud800", "%FF", "&#x0;", "<at>Hallpass</at>",
+      "\xEF\xAC\x80",                                                      // the ligature ff
+      "\xED\xA0\x80\xED\xB0\x80",                                          // a surrogate pair in CESU-8
+      "\\ud800",
+      "%FF",
+      "&#x0;",
+      "<at>Hallpass</at>",
   };
   return kOdd;
 }
@@ -133,14 +140,19 @@ TEST_CASE("fuzz: policy questions", "[fuzz][policy]") {
   while (repeated.size() < 39000) repeated += questions[0] + " ";
   one(repeated, "a question repeated to 39,000 characters");
   std::string accents;
-  while (accents.size() < 40000) accents += "\xC3\xB1" "\xC3\xA1" "\xC3\xA9 ";
+  while (accents.size() < 40000)
+    accents +=
+        "\xC3\xB1"
+        "\xC3\xA1"
+        "\xC3\xA9 ";
   one(accents, "40,000 bytes of accented letters");
 
   const std::size_t count = fuzz::scaled(5000);
   for (std::size_t i = 0; i < count; ++i) {
     fuzz::Mutator mutator(fuzz::seed() ^ (i * 0x9E3779B97F4A7C15ULL));
     fuzz::Rng& r = mutator.rng();
-    const std::string label = "question " + std::to_string(i) + " (HALLPASS_FUZZ_SEED=" + std::to_string(fuzz::seed()) + ")";
+    const std::string label =
+        "question " + std::to_string(i) + " (HALLPASS_FUZZ_SEED=" + std::to_string(fuzz::seed()) + ")";
     switch (i % 5) {
       case 0: one(mutator.byte_level(questions[r.below(questions.size())]), label); break;
       case 1: one(random_words(r, lib.words, 40 * 8), label); break;  // about 40 words, a chat message

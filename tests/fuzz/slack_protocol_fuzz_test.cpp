@@ -89,7 +89,8 @@ TEST_CASE("fuzz: HTTP mode form bodies and interactive payloads and URL verifica
       seeds.push_back(payload);
     }
   }
-  seeds.push_back(R"({"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"})");
+  seeds.push_back(
+      R"({"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"})");
   auto report = fuzz::run(seeds, fuzz::scaled(20000), [](std::string_view body) -> std::string {
     if (auto fields = parse_form_urlencoded(body); !fields) return fuzz::error_problem(fields.error().message);
     if (auto command = parse_slash_command_form(body, kNow)) {
@@ -120,8 +121,8 @@ TEST_CASE("fuzz: request signature headers", "[fuzz][slack]") {
     const auto bar = input.find('|');
     const std::string_view timestamp = input.substr(0, bar);
     const std::string_view signature = bar == std::string_view::npos ? input : input.substr(bar + 1);
-    for (auto [ts, sig] : {std::pair{timestamp, signature}, std::pair{input, input},
-                           std::pair{std::string_view("1700000500"), input}}) {
+    for (auto [ts, sig] :
+         {std::pair{timestamp, signature}, std::pair{input, input}, std::pair{std::string_view("1700000500"), input}}) {
       auto r = verify_slack_signature("8f742231b10e8888abcd99yyyzzz85a5", ts, sig, "token=x&text=y", kNow);
       if (r) return "a mutated signature was accepted";
       if (auto p = fuzz::error_problem(r.error().message); !p.empty()) return p;

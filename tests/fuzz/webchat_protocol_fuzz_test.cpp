@@ -24,8 +24,12 @@ void fill(WebchatHistory& history) {
                 {"return", "Return", "R-1001", bot::ButtonStyle::danger}});
   bot::Delivery form;
   form.channel = "dm:t.garcia";
-  bot::Form f{.form_id = "request.platforms", .context = "R-1001", .title = "Social media request", .submit_label = "Next"};
-  f.inputs.push_back({.key = "platforms", .label = "Platforms", .kind = bot::InputKind::multi_choice, .required = true,
+  bot::Form f{
+      .form_id = "request.platforms", .context = "R-1001", .title = "Social media request", .submit_label = "Next"};
+  f.inputs.push_back({.key = "platforms",
+                      .label = "Platforms",
+                      .kind = bot::InputKind::multi_choice,
+                      .required = true,
                       .choices = {{"instagram", "Instagram"}, {"youtube", "YouTube"}}});
   f.inputs.push_back({.key = "audience", .label = "Audience", .kind = bot::InputKind::text});
   f.inputs.push_back({.key = "students_interact", .label = "Students interact", .kind = bot::InputKind::text});

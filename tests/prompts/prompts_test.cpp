@@ -42,8 +42,7 @@ class TempPrompts {
   TempPrompts() {
     std::random_device rd;
     auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    root_ = fs::temp_directory_path() /
-            ("hallpass_prompts_test_" + std::to_string(stamp) + "_" + std::to_string(rd()));
+    root_ = fs::temp_directory_path() / ("hallpass_prompts_test_" + std::to_string(stamp) + "_" + std::to_string(rd()));
     fs::create_directories(root_);
   }
   ~TempPrompts() {

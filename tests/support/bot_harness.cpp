@@ -5,7 +5,8 @@
 namespace test_support {
 
 bot::TimePoint la_time(int year, unsigned month, unsigned day, int hour, int minute) {
-  auto local = date::local_days{date::year{year} / month / day} + std::chrono::hours{hour} + std::chrono::minutes{minute};
+  auto local =
+      date::local_days{date::year{year} / month / day} + std::chrono::hours{hour} + std::chrono::minutes{minute};
   return date::locate_zone("America/Los_Angeles")->to_sys(local);
 }
 
@@ -22,7 +23,8 @@ bot::HandleResult BotHarness::handle(bot::Inbound ev) {
 bot::HandleResult BotHarness::command(const std::string& person, const std::string& text, const std::string& channel,
                                       const std::string& thread_ref) {
   bot::Inbound ev{.actor = person, .kind = bot::InboundKind::command, .text = text};
-  ev.place = {.channel = channel.empty() ? "dm:" + person : channel, .thread_ref = thread_ref, .direct = channel.empty()};
+  ev.place = {
+      .channel = channel.empty() ? "dm:" + person : channel, .thread_ref = thread_ref, .direct = channel.empty()};
   return handle(ev);
 }
 
@@ -34,8 +36,11 @@ bot::HandleResult BotHarness::click(const std::string& person, const std::string
 
 bot::HandleResult BotHarness::submit(const std::string& person, const std::string& form_id, const std::string& context,
                                      std::map<std::string, std::string> values) {
-  bot::Inbound ev{.actor = person, .kind = bot::InboundKind::form_submission, .form_id = form_id,
-                  .form_context = context, .values = std::move(values)};
+  bot::Inbound ev{.actor = person,
+                  .kind = bot::InboundKind::form_submission,
+                  .form_id = form_id,
+                  .form_context = context,
+                  .values = std::move(values)};
   ev.place = {.channel = "dm:" + person, .direct = true};
   return handle(ev);
 }

@@ -110,8 +110,10 @@ json member_json(const FakeBotConnector::Member& m) {
 std::string record(FakeConnectorState& s, FakeBotConnector::Write kind, const std::string& conversation,
                    std::string activity_id, std::string reply_to, json body) {
   if (activity_id.empty()) activity_id = std::to_string(s.next_activity++);
-  if (kind == FakeBotConnector::Write::remove) s.current.erase(activity_id);
-  else s.current[activity_id] = body;
+  if (kind == FakeBotConnector::Write::remove)
+    s.current.erase(activity_id);
+  else
+    s.current[activity_id] = body;
   s.writes.push_back({kind, conversation, activity_id, std::move(reply_to), std::move(body), SteadyClock::now()});
   return activity_id;
 }
@@ -158,13 +160,17 @@ Reply route(FakeConnectorState& s, const http::request<http::string_body>& req, 
     Reply r;
     r.status = f.status;
     r.retry_after_s = f.retry_after_s;
-    if (!f.body.empty()) r.body = f.body;
-    else if (f.status == 429) r.body = error(429, "TooManyRequests", "Too many requests").body;
+    if (!f.body.empty())
+      r.body = f.body;
+    else if (f.status == 429)
+      r.body = error(429, "TooManyRequests", "Too many requests").body;
     else if (f.status == 403)
-      r.body = json{{"errorCode", 209},
-                    {"message", R"({"subCode":"MessageWritesBlocked","details":"Thread is blocked from message writes."})"}}
-                   .dump();
-    else r.body = error(f.status, "ServiceError", "scripted failure").body;
+      r.body =
+          json{{"errorCode", 209},
+               {"message", R"({"subCode":"MessageWritesBlocked","details":"Thread is blocked from message writes."})"}}
+              .dump();
+    else
+      r.body = error(f.status, "ServiceError", "scripted failure").body;
     return r;
   }
 
@@ -232,7 +238,9 @@ asio::awaitable<FakeResponse> answer(std::shared_ptr<FakeConnectorState> s, cons
   std::string logged = decode(path);
   if (logged.starts_with(s->base_path)) logged = logged.substr(s->base_path.size());
   s->requests.push_back({std::string(req.method_string()), logged, r.status, SteadyClock::now()});
-  FakeResponse res{r.status, std::move(r.body), "application/json; charset=utf-8",
+  FakeResponse res{r.status,
+                   std::move(r.body),
+                   "application/json; charset=utf-8",
                    {{"X-Correlating-OperationId", "op-" + std::to_string(s->next_operation++)}}};
   if (r.retry_after_s) res.headers.emplace_back("Retry-After", std::to_string(*r.retry_after_s));
   co_return res;
@@ -247,13 +255,9 @@ FakeBotConnector::FakeBotConnector(asio::io_context& io, std::string expected_to
 
 FakeBotConnector::~FakeBotConnector() { stop(); }
 
-void FakeBotConnector::stop() {
-  state_->http->stop();
-}
+void FakeBotConnector::stop() { state_->http->stop(); }
 
-std::string FakeBotConnector::origin() const {
-  return state_->http->origin();
-}
+std::string FakeBotConnector::origin() const { return state_->http->origin(); }
 
 std::string FakeBotConnector::service_url() const { return origin() + state_->base_path + "/"; }
 

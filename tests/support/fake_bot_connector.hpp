@@ -61,10 +61,10 @@ class FakeBotConnector {
   enum class Write { post, reply, update, remove };
   struct Activity {
     Write kind = Write::post;
-    std::string conversation_id;  // as addressed, decoded ("19:…;messageid=…" for thread replies)
-    std::string activity_id;      // the id given (post, reply) or changed (update, remove)
-    std::string reply_to_id;      // replies: the path's activity id, else the body's replyToId
-    nlohmann::json activity;      // the body as received
+    std::string conversation_id;               // as addressed, decoded ("19:…;messageid=…" for thread replies)
+    std::string activity_id;                   // the id given (post, reply) or changed (update, remove)
+    std::string reply_to_id;                   // replies: the path's activity id, else the body's replyToId
+    nlohmann::json activity;                   // the body as received
     std::chrono::steady_clock::time_point at;  // when it arrived
   };
   // Accepted writes in arrival order. conversation: only those whose conversation id, without

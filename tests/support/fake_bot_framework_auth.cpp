@@ -38,7 +38,7 @@ struct FakeBotFrameworkAuthState {
   std::shared_ptr<asio::ssl::context> tls;
   std::unique_ptr<TempFile> ca;
   std::optional<FakeHttpListener> http;  // https when tls is set
-  std::vector<Key> keys;  // key i uses test_rsa_key(i)
+  std::vector<Key> keys;                 // key i uses test_rsa_key(i)
   std::string signing_kid = "k1";
   std::map<FakeBotFrameworkAuth::Endpoint, std::deque<int>> failures;
   int metadata = 0, jwks = 0, tokens = 0;
@@ -102,8 +102,10 @@ struct Reply {
 };
 
 Reply entra_error(int status, const std::string& code, const std::string& description) {
-  return {status, {{"error", code}, {"error_description", description + "\r\nTrace ID: 0000\r\nTimestamp: now"},
-                   {"error_codes", json::array({0})}}};
+  return {status,
+          {{"error", code},
+           {"error_description", description + "\r\nTrace ID: 0000\r\nTimestamp: now"},
+           {"error_codes", json::array({0})}}};
 }
 
 Reply handle_token(FakeBotFrameworkAuthState& s, const std::string& path, const std::string& body) {
@@ -114,16 +116,18 @@ Reply handle_token(FakeBotFrameworkAuthState& s, const std::string& path, const 
   if (auto status = s.take_failure(FakeBotFrameworkAuth::Endpoint::token)) {
     if (*status == 401) return entra_error(401, "invalid_client", "AADSTS7000215: Invalid client secret provided.");
     if (*status == 400)
-      return entra_error(400, "unauthorized_client", "AADSTS700016: Application with identifier '" + f["client_id"] +
-                                                         "' was not found in the directory 'Bot Framework'.");
+      return entra_error(400, "unauthorized_client",
+                         "AADSTS700016: Application with identifier '" + f["client_id"] +
+                             "' was not found in the directory 'Bot Framework'.");
     return entra_error(*status, "temporarily_unavailable", "AADSTS50196: scripted failure.");
   }
   const std::string tenant = s.options.multi_tenant_app ? "botframework.com" : s.options.tenant_id;
   if (f["grant_type"] != "client_credentials")
     return entra_error(400, "unsupported_grant_type", "AADSTS70003: The app requested an unsupported grant type.");
   if (path != "/" + tenant + "/oauth2/v2.0/token" || f["client_id"] != s.options.app_id)
-    return entra_error(400, "unauthorized_client", "AADSTS700016: Application with identifier '" + f["client_id"] +
-                                                       "' was not found in the directory.");
+    return entra_error(
+        400, "unauthorized_client",
+        "AADSTS700016: Application with identifier '" + f["client_id"] + "' was not found in the directory.");
   if (f["client_secret"] != s.options.app_secret)
     return entra_error(401, "invalid_client", "AADSTS7000215: Invalid client secret provided.");
   if (f["scope"] != "https://api.botframework.com/.default")
@@ -143,8 +147,11 @@ Reply handle_token(FakeBotFrameworkAuthState& s, const std::string& path, const 
   std::string token = sign(claims, key->kid, "RS256", key->material->private_pem);
   s.issued[token] = now + lifetime;
   s.last_token = token;
-  return {200, {{"token_type", "Bearer"}, {"expires_in", lifetime.count()}, {"ext_expires_in", lifetime.count()},
-                {"access_token", token}}};
+  return {200,
+          {{"token_type", "Bearer"},
+           {"expires_in", lifetime.count()},
+           {"ext_expires_in", lifetime.count()},
+           {"access_token", token}}};
 }
 
 Reply route(FakeBotFrameworkAuthState& s, const FakeRequest& req) {
@@ -167,8 +174,13 @@ Reply route(FakeBotFrameworkAuthState& s, const FakeRequest& req) {
     json keys = json::array();
     for (const auto& k : s.keys)
       if (k.published)
-        keys.push_back({{"kty", "RSA"}, {"use", "sig"}, {"kid", k.kid}, {"x5t", k.kid}, {"n", k.material->n},
-                        {"e", k.material->e}, {"endorsements", k.endorsements}});
+        keys.push_back({{"kty", "RSA"},
+                        {"use", "sig"},
+                        {"kid", k.kid},
+                        {"x5t", k.kid},
+                        {"n", k.material->n},
+                        {"e", k.material->e},
+                        {"endorsements", k.endorsements}});
     return {200, {{"keys", keys}}};
   }
   if (path.ends_with("/oauth2/v2.0/token") && req.method() == http::verb::post)
@@ -201,9 +213,7 @@ FakeBotFrameworkAuth::FakeBotFrameworkAuth(asio::io_context& io, FakeBotFramewor
 
 FakeBotFrameworkAuth::~FakeBotFrameworkAuth() { stop(); }
 
-void FakeBotFrameworkAuth::stop() {
-  state_->http->stop();
-}
+void FakeBotFrameworkAuth::stop() { state_->http->stop(); }
 
 const FakeBotFrameworkAuthOptions& FakeBotFrameworkAuth::options() const { return state_->options; }
 std::string FakeBotFrameworkAuth::origin() const { return state_->origin(); }
@@ -246,12 +256,9 @@ void FakeBotFrameworkAuth::set_endorsements(const std::string& kid, std::vector<
 
 std::string FakeBotFrameworkAuth::mint(const Mint& m) const {
   const auto now = state_->options.now();
-  json claims = {{"aud", state_->options.app_id},
-                 {"iss", kIssuer},
-                 {"serviceurl", state_->options.service_url},
-                 {"iat", seconds_of(now)},
-                 {"nbf", seconds_of(now)},
-                 {"exp", seconds_of(now + std::chrono::hours(1))}};
+  json claims = {
+      {"aud", state_->options.app_id}, {"iss", kIssuer},         {"serviceurl", state_->options.service_url},
+      {"iat", seconds_of(now)},        {"nbf", seconds_of(now)}, {"exp", seconds_of(now + std::chrono::hours(1))}};
   for (const auto& [name, value] : m.claims.items()) {
     if (value.is_null())
       claims.erase(name);

@@ -26,8 +26,11 @@ constexpr auto kToken = asio::as_tuple(asio::use_awaitable);
 struct FakeHttpListenerState {
   FakeHttpListenerState(asio::io_context& io, FakeHttpListener::Route r, FakeHttpListener::Upgrade u,
                         std::shared_ptr<asio::ssl::context> t)
-      : acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)), route(std::move(r)),
-        upgrade(std::move(u)), tls(std::move(t)), port(acceptor.local_endpoint().port()) {}
+      : acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)),
+        route(std::move(r)),
+        upgrade(std::move(u)),
+        tls(std::move(t)),
+        port(acceptor.local_endpoint().port()) {}
 
   tcp::acceptor acceptor;
   FakeHttpListener::Route route;

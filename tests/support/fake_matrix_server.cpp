@@ -107,7 +107,9 @@ json sync_body(FakeMatrixState& s, size_t from) {
   }
   s.limit_next = false;
   for (const auto& inv : s.invites) {
-    json member = {{"type", "m.room.member"}, {"state_key", s.bot}, {"sender", inv.inviter},
+    json member = {{"type", "m.room.member"},
+                   {"state_key", s.bot},
+                   {"sender", inv.inviter},
                    {"content", {{"membership", "invite"}}}};
     if (inv.is_direct) member["content"]["is_direct"] = true;
     rooms["invite"][inv.room_id] = {{"invite_state", {{"events", json::array({member})}}}};
@@ -242,14 +244,14 @@ void FakeMatrixServer::stop() {
   state_->wake();
 }
 
-std::string FakeMatrixServer::origin() const {
-  return state_->http->origin();
-}
+std::string FakeMatrixServer::origin() const { return state_->http->origin(); }
 
 void FakeMatrixServer::add_room(const std::string& room_id, bool encrypted) {
   state_->joined.insert(room_id);
   if (encrypted)
-    state_->append(room_id, {{"type", "m.room.encryption"}, {"state_key", ""}, {"sender", "@admin:test"},
+    state_->append(room_id, {{"type", "m.room.encryption"},
+                             {"state_key", ""},
+                             {"sender", "@admin:test"},
                              {"content", {{"algorithm", "m.megolm.v1.aes-sha2"}}}});
 }
 
@@ -262,7 +264,9 @@ std::string FakeMatrixServer::post(const std::string& room_id, const std::string
                                    const std::string& thread_root) {
   json content = {{"msgtype", "m.text"}, {"body", body}};
   if (!thread_root.empty())
-    content["m.relates_to"] = {{"rel_type", "m.thread"}, {"event_id", thread_root}, {"is_falling_back", true},
+    content["m.relates_to"] = {{"rel_type", "m.thread"},
+                               {"event_id", thread_root},
+                               {"is_falling_back", true},
                                {"m.in_reply_to", {{"event_id", thread_root}}}};
   return state_->append(room_id, {{"type", "m.room.message"}, {"sender", sender}, {"content", content}});
 }

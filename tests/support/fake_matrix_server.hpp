@@ -42,9 +42,9 @@ class FakeMatrixServer {
   };
   // Every event the bot created with send, in order (a repeated txn id adds nothing).
   std::vector<Event> bot_events() const;
-  int send_requests() const;      // PUT send requests, repeats included
+  int send_requests() const;  // PUT send requests, repeats included
   int sync_requests() const;
-  int failed_requests() const;    // requests answered by fail_next
+  int failed_requests() const;  // requests answered by fail_next
   std::vector<std::string> joined_rooms() const;
   std::vector<std::string> left_rooms() const;
   // Rooms created with createRoom, with the user each invited.

@@ -5,13 +5,13 @@
 #include <set>
 #include <stdexcept>
 
+#include <openssl/evp.h>
+#include <openssl/x509.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
-#include <openssl/evp.h>
-#include <openssl/x509.h>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -38,7 +38,8 @@ namespace {
 
 // One Socket Mode websocket, as the server sees it.
 struct WsConn {
-  explicit WsConn(beast::tcp_stream&& stream) : ws(std::move(stream)), wake(ws.get_executor()), hold(ws.get_executor()) {
+  explicit WsConn(beast::tcp_stream&& stream)
+      : ws(std::move(stream)), wake(ws.get_executor()), hold(ws.get_executor()) {
     wake.expires_at(asio::steady_timer::time_point::max());
     hold.expires_at(asio::steady_timer::time_point::max());
   }
@@ -117,7 +118,7 @@ struct FakeSlackState {
   bool stopped = false;
   std::map<std::string, std::string> email_of;  // user id → e-mail
   std::set<std::string> not_in;
-  std::vector<ConnPtr> conns;  // said hello, open
+  std::vector<ConnPtr> conns;      // said hello, open
   std::vector<ConnPtr> all_conns;  // for stop()
   int opened = 0, closed_by_client = 0, next_conn = 1;
   std::size_t rr = 0;
@@ -173,7 +174,8 @@ bool blocks_valid(const json& blocks, std::size_t max_blocks) {
   if (!blocks.is_array() || blocks.size() > max_blocks) return false;
   for (const auto& b : blocks) {
     if (!b.is_object() || !b.contains("type")) return false;
-    if (b["type"] == "section" && b.contains("text") && b["text"]["text"].get<std::string>().size() > 3000) return false;
+    if (b["type"] == "section" && b.contains("text") && b["text"]["text"].get<std::string>().size() > 3000)
+      return false;
     if (b["type"] == "actions" && b["elements"].size() > 25) return false;
   }
   return true;
@@ -193,8 +195,12 @@ Reply post_message(FakeSlackState& s, const json& b, bool ephemeral) {
   if (blocks.is_string()) blocks = json::parse(blocks.get<std::string>(), nullptr, false);
   if (text_of(b, "text").empty() && blocks.is_null()) return slack_error("no_text");
   if (!blocks_valid(blocks, 50)) return slack_error("invalid_blocks");
-  FakeSlackServer::Message m{.channel = channel, .ts = s.next_ts(), .thread_ts = text_of(b, "thread_ts"),
-                             .text = text_of(b, "text"), .blocks = blocks, .user = text_of(b, "user"),
+  FakeSlackServer::Message m{.channel = channel,
+                             .ts = s.next_ts(),
+                             .thread_ts = text_of(b, "thread_ts"),
+                             .text = text_of(b, "text"),
+                             .blocks = blocks,
+                             .user = text_of(b, "user"),
                              .ephemeral = ephemeral};
   if (ephemeral && m.user.empty()) return slack_error("user_not_found");
   s.messages.push_back(m);
@@ -324,8 +330,8 @@ void record_ack(FakeSlackState& s, WsConn& c, const std::string& text) {
   json j = json::parse(text, nullptr, false);
   if (!j.is_object() || !j.contains("envelope_id")) return;
   const std::string id = j["envelope_id"];
-  FakeSlackServer::Ack ack{.envelope_id = id, .payload = j.contains("payload") ? j["payload"] : json(),
-                           .connection = c.id};
+  FakeSlackServer::Ack ack{
+      .envelope_id = id, .payload = j.contains("payload") ? j["payload"] : json(), .connection = c.id};
   if (auto it = c.sent_at.find(id); it != c.sent_at.end()) ack.latency = SteadyClock::now() - it->second;
   s.acks.push_back(ack);
   c.unacked.erase(id);
@@ -435,11 +441,16 @@ asio::awaitable<FakeResponse> answer(std::shared_ptr<FakeSlackState> s, const Fa
   const std::string target(req.target());
   const std::string path = target.substr(0, target.find('?'));
   Reply r;
-  if (!s) r = {503, {{"ok", false}, {"error", "service_unavailable"}}, -1};
-  else if (req.method() != http::verb::post) r = {405, {{"ok", false}, {"error", "method_not_allowed"}}, -1};
-  else if (path.starts_with("/api/")) r = route_api(*s, path.substr(5), req);
-  else if (path.starts_with("/response/")) r = route_response_url(*s, std::stoi(path.substr(10)), req.body());
-  else r = {404, {{"ok", false}, {"error", "unknown_path"}}, -1};
+  if (!s)
+    r = {503, {{"ok", false}, {"error", "service_unavailable"}}, -1};
+  else if (req.method() != http::verb::post)
+    r = {405, {{"ok", false}, {"error", "method_not_allowed"}}, -1};
+  else if (path.starts_with("/api/"))
+    r = route_api(*s, path.substr(5), req);
+  else if (path.starts_with("/response/"))
+    r = route_response_url(*s, std::stoi(path.substr(10)), req.body());
+  else
+    r = {404, {{"ok", false}, {"error", "unknown_path"}}, -1};
   FakeResponse res{r.status, r.body.dump(), "application/json; charset=utf-8", {}};
   if (r.retry_after >= 0) res.headers.emplace_back("Retry-After", std::to_string(r.retry_after));
   co_return res;
@@ -532,7 +543,9 @@ FakeSlackServer::FakeSlackServer(asio::io_context& io, std::string bot_token, st
   std::weak_ptr<FakeSlackState> weak = state_;
   state_->http.emplace(
       io, [weak](const FakeRequest& req) { return answer(weak.lock(), req); },
-      [weak](beast::tcp_stream stream, FakeRequest req) { return upgrade(weak.lock(), std::move(stream), std::move(req)); });
+      [weak](beast::tcp_stream stream, FakeRequest req) {
+        return upgrade(weak.lock(), std::move(stream), std::move(req));
+      });
 }
 
 FakeSlackServer::~FakeSlackServer() { stop(); }
@@ -557,8 +570,8 @@ void FakeSlackServer::hand_out_untrusted_wss() {
   if (s.tls_acceptor) return;
   s.tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
   use_self_signed_certificate(*s.tls);
-  s.tls_acceptor = std::make_unique<tcp::acceptor>(s.http->executor(),
-                                                   tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  s.tls_acceptor =
+      std::make_unique<tcp::acceptor>(s.http->executor(), tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
   asio::co_spawn(s.http->executor(), tls_accept_loop(state_), asio::detached);
 }
 
@@ -625,7 +638,8 @@ std::string FakeSlackServer::retry_in_new_envelope(const std::string& envelope_i
 void FakeSlackServer::disconnect(int connection, const std::string& reason) {
   ConnPtr c = state_->pick(connection);
   if (!c) throw std::invalid_argument("no open connection " + std::to_string(connection));
-  c->out.emplace_back("", json{{"type", "disconnect"}, {"reason", reason}, {"debug_info", {{"host", "applink-fake"}}}}.dump());
+  c->out.emplace_back(
+      "", json{{"type", "disconnect"}, {"reason", reason}, {"debug_info", {{"host", "applink-fake"}}}}.dump());
   c->wake.cancel();
   asio::co_spawn(c->ws.get_executor(), close_after_grace(state_, c), asio::detached);
 }
@@ -665,17 +679,21 @@ FakeSlackServer::Delivered FakeSlackServer::block_action(const std::string& user
   auto& s = *state_;
   Delivered d;
   d.trigger_id = s.new_trigger(user);
-  json payload = {{"type", "block_actions"},
-                  {"user", {{"id", user}, {"username", user}, {"team_id", kTeam}}},
-                  {"api_app_id", kApp},
-                  {"token", "fake-verification"},
-                  {"container", {{"type", "message"}, {"message_ts", ts}, {"channel_id", channel}, {"is_ephemeral", ephemeral}}},
-                  {"trigger_id", d.trigger_id},
-                  {"team", {{"id", kTeam}}},
-                  {"channel", {{"id", channel}}},
-                  {"response_url", s.new_response_url(channel, ts)},
-                  {"actions", json::array({{{"action_id", action_id}, {"block_id", "b1"}, {"value", value},
-                                            {"type", "button"}, {"action_ts", "1795000000.999"}}})}};
+  json payload = {
+      {"type", "block_actions"},
+      {"user", {{"id", user}, {"username", user}, {"team_id", kTeam}}},
+      {"api_app_id", kApp},
+      {"token", "fake-verification"},
+      {"container", {{"type", "message"}, {"message_ts", ts}, {"channel_id", channel}, {"is_ephemeral", ephemeral}}},
+      {"trigger_id", d.trigger_id},
+      {"team", {{"id", kTeam}}},
+      {"channel", {{"id", channel}}},
+      {"response_url", s.new_response_url(channel, ts)},
+      {"actions", json::array({{{"action_id", action_id},
+                                {"block_id", "b1"},
+                                {"value", value},
+                                {"type", "button"},
+                                {"action_ts", "1795000000.999"}}})}};
   if (!ephemeral) {
     json message = {{"type", "message"}, {"ts", ts}};
     if (auto* m = find_message(s, channel, ts); m && !m->thread_ts.empty()) message["thread_ts"] = m->thread_ts;
@@ -710,8 +728,8 @@ FakeSlackServer::Delivered FakeSlackServer::view_submission(const std::string& u
 std::string FakeSlackServer::dm_message(const std::string& user, const std::string& text) {
   auto& s = *state_;
   const std::string ts = s.next_ts();
-  json event = {{"type", "message"}, {"channel", dm_channel(user)}, {"user", user}, {"text", text},
-                {"ts", ts}, {"event_ts", ts}, {"channel_type", "im"}};
+  json event = {{"type", "message"}, {"channel", dm_channel(user)}, {"user", user}, {"text", text}, {"ts", ts},
+                {"event_ts", ts},    {"channel_type", "im"}};
   return deliver("events_api", event_envelope_payload(s, std::move(event)));
 }
 
@@ -719,8 +737,12 @@ std::string FakeSlackServer::mention(const std::string& user, const std::string&
                                      const std::string& thread_ts) {
   auto& s = *state_;
   const std::string ts = s.next_ts();
-  json event = {{"type", "app_mention"}, {"channel", channel}, {"user", user},
-                {"text", std::string("<@") + kBotUser + "> " + text}, {"ts", ts}, {"event_ts", ts}};
+  json event = {{"type", "app_mention"},
+                {"channel", channel},
+                {"user", user},
+                {"text", std::string("<@") + kBotUser + "> " + text},
+                {"ts", ts},
+                {"event_ts", ts}};
   if (!thread_ts.empty()) event["thread_ts"] = thread_ts;
   return deliver("events_api", event_envelope_payload(s, std::move(event)));
 }
@@ -729,8 +751,8 @@ std::string FakeSlackServer::thread_reply(const std::string& user, const std::st
                                           const std::string& thread_ts, const std::string& text) {
   auto& s = *state_;
   const std::string ts = s.next_ts();
-  json event = {{"type", "message"}, {"channel", channel}, {"user", user}, {"text", text},
-                {"ts", ts}, {"event_ts", ts}, {"thread_ts", thread_ts}, {"channel_type", "channel"}};
+  json event = {{"type", "message"}, {"channel", channel}, {"user", user},           {"text", text},
+                {"ts", ts},          {"event_ts", ts},     {"thread_ts", thread_ts}, {"channel_type", "channel"}};
   return deliver("events_api", event_envelope_payload(s, std::move(event)));
 }
 

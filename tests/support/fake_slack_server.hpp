@@ -48,7 +48,7 @@ class FakeSlackServer {
   // ---- Socket Mode ----
   // Websockets that said hello and are still open, oldest first (connection numbers).
   std::vector<int> open_connections() const;
-  int connections_opened() const;     // ever
+  int connections_opened() const;            // ever
   int connections_closed_by_client() const;  // with a close frame from Hallpass
   // From now on apps.connections.open hands out wss:// URLs to a TLS listener whose certificate
   // is self-signed, made up at start: a client that checks certificates must refuse it.
@@ -129,7 +129,7 @@ class FakeSlackServer {
     nlohmann::json blocks;  // current content
     std::string user;       // ephemeral: the one user who sees it
     bool ephemeral = false;
-    int edits = 0;          // chat.update or response_url replacements
+    int edits = 0;  // chat.update or response_url replacements
   };
   // Messages the bot posted in a channel (a DM is "D" + the user id without its U), in order.
   std::vector<Message> messages(const std::string& channel) const;

@@ -1,5 +1,7 @@
 #include "tests/support/hallpass_process.hpp"
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -7,8 +9,6 @@
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace test_support {
 
@@ -22,8 +22,10 @@ HallpassProcess::HallpassProcess(const std::vector<std::string>& args, const std
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
     for (const auto& [name, value] : env) {
-      if (value.empty()) ::unsetenv(name.c_str());
-      else ::setenv(name.c_str(), value.c_str(), 1);
+      if (value.empty())
+        ::unsetenv(name.c_str());
+      else
+        ::setenv(name.c_str(), value.c_str(), 1);
     }
     if (!std::freopen(stdout_file_.c_str(), "w", stdout)) ::_exit(126);
     ::execv(HALLPASS_BINARY, argv.data());

@@ -2,11 +2,11 @@
 // The hallpass binary as a child process, for tests of `hallpass run` against fake platforms:
 // started with the environment variables given (set, or unset when empty), its standard output
 // written to a file the test can read, stopped with SIGTERM like systemd stops it.
+#include <sys/types.h>
 #include <boost/asio/io_context.hpp>
 #include <functional>
 #include <map>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 namespace test_support {

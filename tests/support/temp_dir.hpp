@@ -1,11 +1,11 @@
 #pragma once
 // A folder of its own under the system temp directory for one test, removed with everything in it
 // when the test ends (also when it fails).
+#include <unistd.h>
 #include <filesystem>
 #include <random>
 #include <string>
 #include <system_error>
-#include <unistd.h>
 
 namespace test_support {
 

@@ -20,10 +20,10 @@ const TestRsaKey& test_rsa_key(std::size_t index);
 
 // A self-signed certificate (its own CA) for IP 127.0.0.1 and DNS localhost, valid now.
 struct TestTlsIdentity {
-  std::string certificate_pem;   // also the CA bundle that trusts it
+  std::string certificate_pem;  // also the CA bundle that trusts it
   std::string private_key_pem;
   std::string certificate_der_base64;  // standard base64, as in a JWK x5c entry
-  std::string public_key_pem;    // of the certificate's key
+  std::string public_key_pem;          // of the certificate's key
 };
 const TestTlsIdentity& loopback_tls_identity();
 

@@ -16,9 +16,9 @@
 
 #include <unistd.h>
 
-#include "bot/store/audit_anchor.hpp"
 #include "bot/core/bot.hpp"
 #include "bot/district/district.hpp"
+#include "bot/store/audit_anchor.hpp"
 #include "bot/store/store.hpp"
 #include "tests/support/bot_harness.hpp"
 #include "tests/support/bot_process.hpp"
@@ -81,7 +81,8 @@ bool contains(const std::string& text, const std::string& needle) { return text.
 class Town {
  public:
   explicit Town(bot::TimePoint start, std::string db = {}, const std::function<void(bot::DistrictConfig&)>& change = {})
-      : district_(changed(change)), services_(workflows::services_of(district_)),
+      : district_(changed(change)),
+        services_(workflows::services_of(district_)),
         process_({.db = std::move(db), .manual_start = start, .district = &district_}) {
     bot().start_up();
   }
@@ -158,8 +159,8 @@ class Town {
 
  private:
   static bot::District changed(const std::function<void(bot::DistrictConfig&)>& change) {
-    bot::District d{.config = sample().config, .prompts = sample().prompts, .calendar = nullptr,
-                    .policy = sample().policy};
+    bot::District d{
+        .config = sample().config, .prompts = sample().prompts, .calendar = nullptr, .policy = sample().policy};
     if (change) change(d.config);
     d.calendar = std::make_unique<bot::DistrictCalendar>(d.config.time_zone, d.config.review);
     return d;
@@ -448,8 +449,9 @@ TEST_CASE("a warning goes once to whoever must act, counted days before the wind
   auto sent = t.take_sent();
   CHECK(people_told(sent) == std::vector<std::string>{"d.lee", "m.okafor"});
   CHECK(contains(to_person(sent, "m.okafor")[0].text,
-                 "Reminder: " + id + " from Beatriz Ortiz — Instagram, YouTube needs your response soon: "
-                 "2 days left, due Tue Dec 1"));
+                 "Reminder: " + id +
+                     " from Beatriz Ortiz — Instagram, YouTube needs your response soon: "
+                     "2 days left, due Tue Dec 1"));
   auto actions = t.audit_actions(id);
   CHECK(std::count(actions.begin(), actions.end(), "warned") == 1);
   t.restart();
@@ -471,8 +473,8 @@ TEST_CASE("no warning for a request decided before it falls due", "[unit][digest
 
 TEST_CASE("school days: warnings, escalation and days left skip weekends and holidays", "[unit][digest]") {
   // Thanksgiving (Thu Nov 26, Fri Nov 27) is a holiday of the sample district.
-  Town t(la(2026, 11, 24, 10), ":memory:",
-         [](bot::DistrictConfig& c) { c.review.counting = bot::DayCounting::school; });
+  Town t(la(2026, 11, 24, 10),
+         ":memory:", [](bot::DistrictConfig& c) { c.review.counting = bot::DayCounting::school; });
   std::string endorsed = t.file_request("l.morales");
   t.command("j.chen", "endorse " + endorsed);
   std::string waiting = t.file_request("t.garcia");
@@ -487,7 +489,8 @@ TEST_CASE("school days: warnings, escalation and days left skip weekends and hol
   t.bot().fire_due_timers();
   auto digest = to_person(t.take_sent(), "m.okafor");
   REQUIRE(digest.size() == 1);
-  CHECK(contains(digest[0].text, endorsed + " from Luis Morales — Instagram, YouTube: decide it (6 days left, due Mon Dec 7)"));
+  CHECK(contains(digest[0].text,
+                 endorsed + " from Luis Morales — Instagram, YouTube: decide it (6 days left, due Mon Dec 7)"));
 
   // Two school days after Tue Nov 24 is Mon Nov 30, not Thanksgiving Thursday.
   t.clock().set(la(2026, 11, 27, 12));
@@ -605,7 +608,8 @@ TEST_CASE("an employee is reminded nightly only while their answer is needed", "
   CHECK(people_told(sent) == std::vector<std::string>{"d.lee", "m.okafor"});
 }
 
-TEST_CASE("hallpass digest --dry-run prints each digest, to whom and where, and changes nothing", "[unit][digest][cli]") {
+TEST_CASE("hallpass digest --dry-run prints each digest, to whom and where, and changes nothing",
+          "[unit][digest][cli]") {
   namespace fs = std::filesystem;
   test_support::TempDir dir("digest-dry-run");  // removed with the -wal and -shm, also when a check fails
   const fs::path db = dir.file("hallpass.db");

@@ -23,15 +23,17 @@
 #include "workflows/incident_routing.hpp"
 
 using test_support::BotHarness;
-using test_support::Sent;
 using test_support::la_time;
 using test_support::sample_district;
+using test_support::Sent;
 
 namespace {
 
 namespace fs = std::filesystem;
 
-bool has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+bool has(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
 
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
@@ -48,14 +50,10 @@ std::string prompt_plain(const std::string& key) {
 }
 
 std::map<std::string, std::string> report_values(const std::string& category) {
-  return {{"category", category},
-          {"what", "A post names a grade 4 student and mocks her"},
-          {"platform", "Instagram"},
-          {"link", "https://instagram.example/p/abc123"},
-          {"when", "this morning"},
-          {"involved", "student,employee"},
-          {"against_administrator", "no"},
-          {"site", "lincoln"}};
+  return {{"category", category},          {"what", "A post names a grade 4 student and mocks her"},
+          {"platform", "Instagram"},       {"link", "https://instagram.example/p/abc123"},
+          {"when", "this morning"},        {"involved", "student,employee"},
+          {"against_administrator", "no"}, {"site", "lincoln"}};
 }
 
 // Files a report as `person` and returns its id.
@@ -159,8 +157,7 @@ TEST_CASE("incidents: each category goes to the site's principal and its notify 
         CHECK(contains(card.text, "A post names a grade 4 student and mocks her"));
         CHECK(contains(card.text, "https://instagram.example/p/abc123"));
         // The rule beside the facts: exactly the clauses the policy engine gives for the category.
-        auto expected_quotes =
-            bot::quotes_for_topic(*sample_district().policy, category_config(id).policy_query, 3);
+        auto expected_quotes = bot::quotes_for_topic(*sample_district().policy, category_config(id).policy_query, 3);
         auto quotes = quotes_of(card.outbound.message);
         CHECK_FALSE(quotes.empty());
         REQUIRE(quotes.size() == expected_quotes.size());
@@ -257,15 +254,17 @@ TEST_CASE("incidents: an accused administrator is left out even where the catego
   const auto& config = sample_district().config;
   // James Chen, a principal, reports a threat against his own supervisor Daniel Lee, whom the
   // threat category notifies: the superintendent responds instead.
-  auto routing = workflows::route_incident(config, *config.person("j.chen"), "roosevelt",
-                                           &category_config("threat"), true);
+  auto routing =
+      workflows::route_incident(config, *config.person("j.chen"), "roosevelt", &category_config("threat"), true);
   CHECK(routing.bypassed == std::vector<std::string>{"d.lee"});
   CHECK(routing.investigators == std::vector<std::string>{"j.chen", "m.okafor"});
   // Central office staff: the district office means their own supervisor.
-  auto central = workflows::route_incident(config, *config.person("b.ortiz"), "district", &category_config("other"), false);
+  auto central =
+      workflows::route_incident(config, *config.person("b.ortiz"), "district", &category_config("other"), false);
   CHECK(central.investigators == std::vector<std::string>{"m.okafor"});
   // A report about another school goes to that school's principal, and not to the reporter's own.
-  auto other_site = workflows::route_incident(config, *config.person("t.garcia"), "kennedy", &category_config("other"), false);
+  auto other_site =
+      workflows::route_incident(config, *config.person("t.garcia"), "kennedy", &category_config("other"), false);
   CHECK(other_site.investigators == std::vector<std::string>{"k.brooks"});
 }
 
@@ -275,8 +274,13 @@ TEST_CASE("incidents: the form refuses missing and wrong answers, keeps what was
   h.command("t.garcia", "report");
   h.take_sent();
   h.submit("t.garcia", "incident.report", "",
-           {{"category", "minor_images"}, {"what", ""}, {"link", "instagram.example/p/1"}, {"involved", "aliens"},
-            {"against_administrator", "maybe"}, {"site", "atlantis"}, {"platform", "Instagram"}});
+           {{"category", "minor_images"},
+            {"what", ""},
+            {"link", "instagram.example/p/1"},
+            {"involved", "aliens"},
+            {"against_administrator", "maybe"},
+            {"site", "atlantis"},
+            {"platform", "Instagram"}});
   auto sent = h.take_sent();
   REQUIRE(sent.size() == 1);
   CHECK(sent[0].outbound.to.person_id == "t.garcia");
@@ -308,8 +312,11 @@ TEST_CASE("incidents: a file sent with a minor_images report is refused, deleted
     });
     h.command("t.garcia", "report minor_images");
     h.take_sent();
-    bot::Inbound file{.actor = "t.garcia", .kind = bot::InboundKind::message, .text = name + " here it is",
-                      .has_attachment = true, .attachment_ref = ref};
+    bot::Inbound file{.actor = "t.garcia",
+                      .kind = bot::InboundKind::message,
+                      .text = name + " here it is",
+                      .has_attachment = true,
+                      .attachment_ref = ref};
     file.place = {.channel = "dm:t.garcia", .direct = true};
     h.handle(file);
 
@@ -359,11 +366,15 @@ TEST_CASE("incidents: a file sent with a minor_images report is refused, deleted
 TEST_CASE("incidents: files are refused only around a report", "[unit][incident][attachment]") {
   BotHarness h;
   std::vector<bot::Outbound> deletions;
-  h.bot().on_deletions_requested([&](std::vector<bot::Outbound> d) { deletions.insert(deletions.end(), d.begin(), d.end()); });
+  h.bot().on_deletions_requested(
+      [&](std::vector<bot::Outbound> d) { deletions.insert(deletions.end(), d.begin(), d.end()); });
   file_report(h, "t.garcia", report_values("logo"));  // filed: nothing is being written any more
   h.take_sent();
-  bot::Inbound file{.actor = "t.garcia", .kind = bot::InboundKind::message, .text = "can I post this photo?",
-                    .has_attachment = true, .attachment_ref = "F1"};
+  bot::Inbound file{.actor = "t.garcia",
+                    .kind = bot::InboundKind::message,
+                    .text = "can I post this photo?",
+                    .has_attachment = true,
+                    .attachment_ref = "F1"};
   file.place = {.channel = "dm:t.garcia", .direct = true};
   h.handle(file);
   CHECK(deletions.empty());
@@ -454,9 +465,12 @@ TEST_CASE("incidents: each step of the complaint protocol is recorded with who a
     h.clock().advance(std::chrono::minutes(30));
     const std::string who = i % 2 ? "d.lee" : "r.alvarez";
     // Buttons, step ids and the policy's letters (A–L) all work.
-    if (i % 3 == 0) h.click(who, "incident_step", id + ":" + steps[i]);
-    else if (i % 3 == 1) h.command(who, "report step " + id + " " + steps[i]);
-    else h.command(who, "report step " + std::string(1, static_cast<char>('A' + i)) + " " + id);
+    if (i % 3 == 0)
+      h.click(who, "incident_step", id + ":" + steps[i]);
+    else if (i % 3 == 1)
+      h.command(who, "report step " + id + " " + steps[i]);
+    else
+      h.command(who, "report step " + std::string(1, static_cast<char>('A' + i)) + " " + id);
     when[steps[i]] = h.clock().now();
     auto inc = h.store().incident(id);
     REQUIRE(inc);
@@ -615,10 +629,16 @@ TEST_CASE("incidents: the store keeps a report and its checklist across a reopen
   {
     auto store = bot::open_sqlite_store(db);
     CHECK(bot::schema_version(*store) >= 2);
-    bot::Incident i{.id = store->next_incident_id(), .reporter = "t.garcia", .category = "confidential",
-                    .what = "Grades posted", .involved = {"student"}, .site = "lincoln",
-                    .investigators = {"r.alvarez", "b.ortiz"}, .status = bot::IncidentStatus::investigating,
-                    .steps = {{"safety", "r.alvarez", la_time(2026, 11, 24, 11)}}, .filed_at = la_time(2026, 11, 24, 10)};
+    bot::Incident i{.id = store->next_incident_id(),
+                    .reporter = "t.garcia",
+                    .category = "confidential",
+                    .what = "Grades posted",
+                    .involved = {"student"},
+                    .site = "lincoln",
+                    .investigators = {"r.alvarez", "b.ortiz"},
+                    .status = bot::IncidentStatus::investigating,
+                    .steps = {{"safety", "r.alvarez", la_time(2026, 11, 24, 11)}},
+                    .filed_at = la_time(2026, 11, 24, 10)};
     CHECK(i.id == "I-2001");
     store->save_incident(i);
     CHECK(store->next_incident_id() == "I-2002");

@@ -9,7 +9,9 @@ using test_support::BotHarness;
 using test_support::la_time;
 
 namespace {
-bool has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+bool has(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
 }  // namespace
 
 TEST_CASE("a teacher's request is filed, routed to her principal and due in seven days", "[unit][request]") {
@@ -86,12 +88,14 @@ TEST_CASE("only a principal of the site endorses, never the requester", "[unit][
   std::string id = h.file_request("t.garcia");
   h.take_sent();
 
-  h.click("s.patel", "endorse", id);  // a teacher at the same site
-  h.click("j.chen", "endorse", id);   // a principal of another site
-  h.click("m.okafor", "endorse", id); // the superintendent is not the site's principal
+  h.click("s.patel", "endorse", id);   // a teacher at the same site
+  h.click("j.chen", "endorse", id);    // a principal of another site
+  h.click("m.okafor", "endorse", id);  // the superintendent is not the site's principal
   auto sent = h.take_sent();
-  CHECK(BotHarness::any_contains(BotHarness::replies_to(sent, "s.patel"), "Only a principal of Lincoln Elementary School"));
-  CHECK(BotHarness::any_contains(BotHarness::replies_to(sent, "j.chen"), "Only a principal of Lincoln Elementary School"));
+  CHECK(BotHarness::any_contains(BotHarness::replies_to(sent, "s.patel"),
+                                 "Only a principal of Lincoln Elementary School"));
+  CHECK(BotHarness::any_contains(BotHarness::replies_to(sent, "j.chen"),
+                                 "Only a principal of Lincoln Elementary School"));
   CHECK(h.store().request(id)->state == bot::RequestState::pending_site);
   auto actions = h.audit_actions(id);
   CHECK(std::count(actions.begin(), actions.end(), "refused:not_principal") == 3);
@@ -158,7 +162,8 @@ TEST_CASE("each of the four responses is recorded and sent as a written decision
     auto r = h.store().request(id);
     CHECK(r->state == bot::RequestState::authorized);
     CHECK(r->decision->authorized == r->plans);
-    CHECK(BotHarness::any_contains(BotHarness::to_person(h.take_sent(), "t.garcia"), "authorized your request as proposed"));
+    CHECK(BotHarness::any_contains(BotHarness::to_person(h.take_sent(), "t.garcia"),
+                                   "authorized your request as proposed"));
   }
   SECTION("reject in its entirety, with an explanation") {
     BotHarness h;
@@ -200,8 +205,10 @@ TEST_CASE("each of the four responses is recorded and sent as a written decision
     h.click("r.alvarez", "endorse", id);
     h.take_sent();
     h.submit("m.okafor", "decision.modify", id,
-             {{"keep", "instagram"}, {"objectives.instagram", "Weekly class projects, no student faces"},
-              {"conditions", "Comments turned off"}, {"explanation", "Video of students needs media releases"}});
+             {{"keep", "instagram"},
+              {"objectives.instagram", "Weekly class projects, no student faces"},
+              {"conditions", "Comments turned off"},
+              {"explanation", "Video of students needs media releases"}});
     auto r = h.store().request(id);
     CHECK(r->state == bot::RequestState::authorized_modified);
     REQUIRE(r->decision->authorized.size() == 1);
@@ -255,7 +262,8 @@ TEST_CASE("a principal returns a request with a note; the employee can start aga
   CHECK(draft->plans.size() == 2);
 }
 
-TEST_CASE("an undecided request is overdue on day 8 and the people concerned are told once", "[unit][request][timeline]") {
+TEST_CASE("an undecided request is overdue on day 8 and the people concerned are told once",
+          "[unit][request][timeline]") {
   BotHarness h;
   std::string id = h.file_request("t.garcia");
   h.click("r.alvarez", "endorse", id);
@@ -360,8 +368,12 @@ TEST_CASE("the same event delivered twice is handled once", "[unit][request]") {
   BotHarness h;
   std::string id = h.file_request("t.garcia");
   h.take_sent();
-  bot::Inbound ev{.platform = "console", .event_id = "dup-1", .actor = "r.alvarez", .kind = bot::InboundKind::action,
-                  .action_id = "endorse", .action_value = id};
+  bot::Inbound ev{.platform = "console",
+                  .event_id = "dup-1",
+                  .actor = "r.alvarez",
+                  .kind = bot::InboundKind::action,
+                  .action_id = "endorse",
+                  .action_value = id};
   ev.place = {.channel = "#lincoln-approvals"};
   CHECK(!h.handle(ev).duplicate);
   auto first = h.take_sent().size();

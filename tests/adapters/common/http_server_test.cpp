@@ -2,6 +2,7 @@
 // the handler sees the request (headers by lower-case name), and HTTPS works with a certificate.
 #include "adapters/common/http_server.hpp"
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -12,7 +13,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <catch2/catch.hpp>
-#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -118,7 +118,8 @@ TEST_CASE("http server: a certificate without its key is refused at start", "[un
   asio::io_context io;
   adapters::http::ServerOptions o;
   o.tls_certificate_file = "/nonexistent/cert.pem";
-  HttpServer server(io.get_executor(), o, {}, [](ServerRequest) -> asio::awaitable<ServerReply> { co_return ServerReply{}; });
+  HttpServer server(io.get_executor(), o, {},
+                    [](ServerRequest) -> asio::awaitable<ServerReply> { co_return ServerReply{}; });
   CHECK_THROWS_AS(server.listen(), std::invalid_argument);
 }
 
@@ -176,8 +177,8 @@ struct RawAnswer {
 // Sends raw request bytes on a fresh connection and reads one answer (as the answer to a HEAD
 // when head is true). With expect_close, then reads on to see the server close the connection.
 // With read_next, reads a second answer (to a GET) after the first.
-asio::awaitable<RawAnswer> exchange(unsigned short port, std::string raw, bool head = false,
-                                    bool expect_close = false, bool read_next = false) {
+asio::awaitable<RawAnswer> exchange(unsigned short port, std::string raw, bool head = false, bool expect_close = false,
+                                    bool read_next = false) {
   constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
   beast::tcp_stream stream(co_await asio::this_coro::executor);
   co_await stream.async_connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
@@ -218,15 +219,17 @@ TEST_CASE("http server: a catch-all route takes every path and method", "[net][h
   RawAnswer page = test_support::run_awaitable(f.io, exchange(f.server->bound_port(), request_of("/any/where?x=1")));
   CHECK(page.status == 200);
   CHECK(page.body == "GET /any/where?x=1\n");
-  RawAnswer deleted = test_support::run_awaitable(f.io, exchange(f.server->bound_port(), request_of("/other", "h", "DELETE")));
+  RawAnswer deleted =
+      test_support::run_awaitable(f.io, exchange(f.server->bound_port(), request_of("/other", "h", "DELETE")));
   CHECK(deleted.status == 200);
   CHECK(deleted.body == "DELETE /other\n");
   REQUIRE(f.seen.size() == 2);
   CHECK(f.seen[1].method == "DELETE");
   // Any method on one path only: another path is still 404.
   OptionsFixture one_path({}, {{"/only", "*"}});
-  CHECK(test_support::run_awaitable(one_path.io, exchange(one_path.server->bound_port(), request_of("/only", "h", "PUT")))
-            .status == 200);
+  CHECK(
+      test_support::run_awaitable(one_path.io, exchange(one_path.server->bound_port(), request_of("/only", "h", "PUT")))
+          .status == 200);
   CHECK(test_support::run_awaitable(one_path.io, exchange(one_path.server->bound_port(), request_of("/elsewhere")))
             .status == 404);
 }
@@ -250,7 +253,8 @@ TEST_CASE("http server: HEAD is answered with the length of the body and no body
   CHECK(f.seen[0].method == "HEAD");
   // The server's own refusals to a HEAD have no body either.
   OptionsFixture routed(o, {{"/only", "GET"}});
-  RawAnswer missing = test_support::run_awaitable(routed.io, exchange(routed.server->bound_port(), request_of("/x", "h", "HEAD"), true, true));
+  RawAnswer missing = test_support::run_awaitable(
+      routed.io, exchange(routed.server->bound_port(), request_of("/x", "h", "HEAD"), true, true));
   CHECK(missing.status == 404);
   CHECK(missing.headers["Content-Length"] == "10");  // "Not found\n"
   CHECK(missing.closed_after);
@@ -262,9 +266,11 @@ TEST_CASE("http server: a refused Host header gets 421 before routing and the co
   o.misdirected_text = "Ask 127.0.0.1\n";
   OptionsFixture f(o, {{"/page", "GET"}});
   const unsigned short port = f.server->bound_port();
-  RawAnswer ok = test_support::run_awaitable(f.io, exchange(port, request_of("/page", "127.0.0.1:" + std::to_string(port))));
+  RawAnswer ok =
+      test_support::run_awaitable(f.io, exchange(port, request_of("/page", "127.0.0.1:" + std::to_string(port))));
   CHECK(ok.status == 200);
-  RawAnswer rebound = test_support::run_awaitable(f.io, exchange(port, request_of("/page", "evil.example"), false, true));
+  RawAnswer rebound =
+      test_support::run_awaitable(f.io, exchange(port, request_of("/page", "evil.example"), false, true));
   CHECK(rebound.status == 421);
   CHECK(rebound.body == "Ask 127.0.0.1\n");
   CHECK(rebound.headers["Connection"] == "close");
@@ -280,9 +286,11 @@ TEST_CASE("http server: headers for every reply, the handler's and the server's 
   o.host_allowed = [](std::string_view host) { return host == "good"; };
   OptionsFixture f(o, {{"/page", "GET"}});
   const unsigned short port = f.server->bound_port();
-  for (const auto& [request, status] : std::vector<std::pair<std::string, int>>{
-           {request_of("/page", "good"), 200}, {request_of("/missing", "good"), 404}, {request_of("/page", "good", "POST"), 405},
-           {request_of("/page", "bad"), 421}}) {
+  for (const auto& [request, status] :
+       std::vector<std::pair<std::string, int>>{{request_of("/page", "good"), 200},
+                                                {request_of("/missing", "good"), 404},
+                                                {request_of("/page", "good", "POST"), 405},
+                                                {request_of("/page", "bad"), 421}}) {
     RawAnswer answer = test_support::run_awaitable(f.io, exchange(port, request));
     CHECK(answer.status == status);
     CHECK(answer.headers["X-Frame-Options"] == "DENY");
@@ -325,8 +333,8 @@ asio::awaitable<void> echo_websocket(Upgrade upgrade) {
 
 asio::awaitable<std::string> websocket_round_trip(unsigned short port, std::string target) {
   websocket::stream<beast::tcp_stream> ws(co_await asio::this_coro::executor);
-  co_await beast::get_lowest_layer(ws).async_connect(
-      asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), asio::use_awaitable);
+  co_await beast::get_lowest_layer(ws).async_connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
+                                                     asio::use_awaitable);
   co_await ws.async_handshake("127.0.0.1:" + std::to_string(port), target, asio::use_awaitable);
   ws.text(true);
   co_await ws.async_write(asio::buffer(std::string("hello")), asio::use_awaitable);
@@ -336,7 +344,8 @@ asio::awaitable<std::string> websocket_round_trip(unsigned short port, std::stri
 }
 
 std::string upgrade_request(std::string target) {
-  return "GET " + target + " HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+  return "GET " + target +
+         " HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
          "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
 }
 
@@ -369,6 +378,7 @@ TEST_CASE("http server: upgrades are for plain HTTP only", "[unit][http]") {
   o.tls_certificate_file = "/nonexistent/cert.pem";
   o.tls_private_key_file = "/nonexistent/key.pem";
   o.on_upgrade = [](Upgrade) -> asio::awaitable<void> { co_return; };
-  HttpServer server(io.get_executor(), o, {}, [](ServerRequest) -> asio::awaitable<ServerReply> { co_return ServerReply{}; });
+  HttpServer server(io.get_executor(), o, {},
+                    [](ServerRequest) -> asio::awaitable<ServerReply> { co_return ServerReply{}; });
   CHECK_THROWS_WITH(server.listen(), Catch::Contains("plain HTTP only"));
 }

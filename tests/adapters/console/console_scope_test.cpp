@@ -44,8 +44,7 @@ bool untouched(const bot::OutboxEntry& e) {
 
 }  // namespace
 
-TEST_CASE("console: takes only its own run's messages for its own person; the rest stays pending",
-          "[unit][console]") {
+TEST_CASE("console: takes only its own run's messages for its own person; the rest stays pending", "[unit][console]") {
   test_support::TempDir dir("console-scope");
   const std::string db = dir.file("hallpass.db");
   {
@@ -62,8 +61,8 @@ TEST_CASE("console: takes only its own run's messages for its own person; the re
   REQUIRE(has_text(before, "For Rosa, before the console: R-1001 waits for you."));
 
   const std::string input = dir.file("input.txt");
-  test_support::run_command("printf '/socialmedia status\\n@in #lincoln-approvals/R-1001\\n/socialmedia endorse\\n' > " +
-                            input);
+  test_support::run_command(
+      "printf '/socialmedia status\\n@in #lincoln-approvals/R-1001\\n/socialmedia endorse\\n' > " + input);
   auto run = test_support::run_command(std::string(HALLPASS_BINARY) + " console --db " + db +
                                        " --as r.alvarez --now 2026-11-25T09:00:00-08:00 < " + input + " 2>&1");
   CHECK(run.exit_code == 0);

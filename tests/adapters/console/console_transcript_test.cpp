@@ -64,12 +64,14 @@ TEST_CASE("console: Instagram and YouTube requested, Instagram authorized with a
   CHECK(teacher.out.find("== Social media request R-1001 ==") == std::string::npos);
   CHECK(teacher.out.find("wait in the outbox for their own chat platforms") != std::string::npos);
 
-  auto colleague = t.as("s.patel", "2026-11-24T11:00:00-08:00", "@in #lincoln-approvals/R-1001\n/socialmedia endorse\n");
+  auto colleague =
+      t.as("s.patel", "2026-11-24T11:00:00-08:00", "@in #lincoln-approvals/R-1001\n/socialmedia endorse\n");
   CHECK(colleague.out.find("Only a principal of Lincoln Elementary School can endorse or return R-1001.") !=
         std::string::npos);
 
   // The thread is named, not shown: the card went to the principals' platform, not to a console.
-  auto principal = t.as("r.alvarez", "2026-11-25T09:00:00-08:00", "@in #lincoln-approvals/R-1001\n/socialmedia endorse\n");
+  auto principal =
+      t.as("r.alvarez", "2026-11-25T09:00:00-08:00", "@in #lincoln-approvals/R-1001\n/socialmedia endorse\n");
   CHECK(principal.exit_code == 0);
   CHECK(principal.out.find("→ [#superintendent]") == std::string::npos);
 

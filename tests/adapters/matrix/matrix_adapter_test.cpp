@@ -3,25 +3,25 @@
 // own io_context, so a crash is the io_context destroyed mid-flight; the server outlives it.
 #include "adapters/matrix/matrix_adapter.hpp"
 
+#include <unistd.h>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
-#include <unistd.h>
 
+#include "app/adapter_registry.hpp"
 #include "bot/core/outbox_dispatcher.hpp"
-#include "workflows/router.hpp"
 #include "tests/support/bot_harness.hpp"
 #include "tests/support/bot_process.hpp"
 #include "tests/support/fake_matrix_server.hpp"
-#include "app/adapter_registry.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "workflows/router.hpp"
 
 namespace {
 
@@ -142,7 +142,8 @@ struct World {
   // Waits until the adapter has synced at least n more times (it is then idle in a long-poll).
   void settle(Process& p, int n = 3) {
     int target = server.sync_requests() + n;
-    run_until(p, [&] { return server.sync_requests() >= target; }, "the adapter synced again");
+    run_until(
+        p, [&] { return server.sync_requests() >= target; }, "the adapter synced again");
   }
 
   test_support::TempDir dir{"matrix"};  // the database and its -wal and -shm, removed with the test
@@ -159,21 +160,24 @@ TEST_CASE("a request goes through Matrix rooms and threads, and the decision rea
   // History from before Hallpass joined: never answered.
   w.server.post(kLincoln, "@ralvarez:test", "!socialmedia help");
   Process p(w.db, w.server.origin());
-  w.run_until(p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync was saved");
+  w.run_until(
+      p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync was saved");
   w.settle(p);
   CHECK(w.server.bot_events().empty());
 
   w.server.invite("!tdm:test", "@tgarcia:test", true);
   w.server.invite("!random:test", "@stranger:test", false);
-  w.run_until(p, [&] { return w.server.left_rooms().size() == 1 && w.server.joined_rooms().size() == 3; },
-              "the DM joined and the stranger's invite declined");
+  w.run_until(
+      p, [&] { return w.server.left_rooms().size() == 1 && w.server.joined_rooms().size() == 3; },
+      "the DM joined and the stranger's invite declined");
   auto joined = w.server.joined_rooms();
   CHECK(std::count(joined.begin(), joined.end(), "!tdm:test") == 1);
   CHECK(w.server.left_rooms() == std::vector<std::string>{"!random:test"});
 
   w.server.post("!tdm:test", "@tgarcia:test", "!socialmedia request");
-  w.run_until(p, [&] { return !w.bot_posts("!tdm:test", "!socialmedia form request.platforms").empty(); },
-              "the platforms form");
+  w.run_until(
+      p, [&] { return !w.bot_posts("!tdm:test", "!socialmedia form request.platforms").empty(); },
+      "the platforms form");
   auto form = w.bot_posts("!tdm:test").back();
   CHECK(form["content"]["msgtype"] == "m.notice");
   CHECK(form["content"]["format"] == "org.matrix.custom.html");
@@ -181,14 +185,17 @@ TEST_CASE("a request goes through Matrix rooms and threads, and the decision rea
   w.server.post("!tdm:test", "@tgarcia:test",
                 "!socialmedia form request.platforms - platforms=instagram,youtube; audience=parents,students; "
                 "students_interact=no");
-  w.run_until(p, [&] { return !w.bot_posts("!tdm:test", "!socialmedia form request.objectives").empty(); },
-              "the objectives form");
+  w.run_until(
+      p, [&] { return !w.bot_posts("!tdm:test", "!socialmedia form request.objectives").empty(); },
+      "the objectives form");
   w.server.post("!tdm:test", "@tgarcia:test",
                 "!socialmedia form request.objectives - objectives.instagram=Share weekly class projects with "
                 "families; objectives.youtube=Post the winter concert recordings");
-  w.run_until(p, [&] { return !w.bot_posts("!tdm:test", "!socialmedia confirm").empty(); }, "the summary");
+  w.run_until(
+      p, [&] { return !w.bot_posts("!tdm:test", "!socialmedia confirm").empty(); }, "the summary");
   w.server.post("!tdm:test", "@tgarcia:test", "!socialmedia confirm");
-  w.run_until(p, [&] { return !w.bot_posts(kLincoln).empty(); }, "the card in the Lincoln approvals room");
+  w.run_until(
+      p, [&] { return !w.bot_posts(kLincoln).empty(); }, "the card in the Lincoln approvals room");
   auto requests = p.store->requests_of("t.garcia");
   REQUIRE(requests.size() == 1);
   const std::string id = requests[0].id;
@@ -198,18 +205,22 @@ TEST_CASE("a request goes through Matrix rooms and threads, and the decision rea
         std::string::npos);
 
   w.server.post(kLincoln, "@ralvarez:test", "!socialmedia endorse " + id, root);
-  w.run_until(p, [&] { return !w.bot_posts(kSuper).empty(); }, "the card in the superintendent's room");
+  w.run_until(
+      p, [&] { return !w.bot_posts(kSuper).empty(); }, "the card in the superintendent's room");
   CHECK(p.store->request(id)->state == bot::RequestState::pending_decision);
   const std::string super_root = w.bot_posts(kSuper).front()["event_id"];
 
-  w.server.post(kSuper, "@mokafor:test",
-                "!socialmedia modify " + id + " keep instagram because Families follow Instagram; YouTube needs captions",
-                super_root);
-  w.run_until(p, [&] { return p.store->request(id)->state == bot::RequestState::authorized_modified; },
-              "the modified authorization");
+  w.server.post(
+      kSuper, "@mokafor:test",
+      "!socialmedia modify " + id + " keep instagram because Families follow Instagram; YouTube needs captions",
+      super_root);
+  w.run_until(
+      p, [&] { return p.store->request(id)->state == bot::RequestState::authorized_modified; },
+      "the modified authorization");
   // The written decision, with the superintendent's explanation, in the teacher's DM room.
-  w.run_until(p, [&] { return !w.bot_posts("!tdm:test", "YouTube needs captions").empty(); },
-              "the decision in the teacher's DM");
+  w.run_until(
+      p, [&] { return !w.bot_posts("!tdm:test", "YouTube needs captions").empty(); },
+      "the decision in the teacher's DM");
   // Replies in the approvals room went into the request's thread.
   for (const auto& e : w.bot_posts(kLincoln))
     if (e["event_id"] != root && e["content"].contains("m.relates_to") &&
@@ -223,15 +234,18 @@ TEST_CASE("a restart resumes from the saved token and answers nothing twice", "[
   World w;
   {
     Process p(w.db, w.server.origin());
-    w.run_until(p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync");
+    w.run_until(
+        p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync");
     w.server.post(kLincoln, "@tgarcia:test", "!socialmedia status");
-    w.run_until(p, [&] { return w.server.bot_events().size() == 1; }, "the answer to status");
+    w.run_until(
+        p, [&] { return w.server.bot_events().size() == 1; }, "the answer to status");
     w.settle(p);
   }
   // Posted while Hallpass is stopped.
   w.server.post(kLincoln, "@jchen:test", "!socialmedia help");
   Process p(w.db, w.server.origin());
-  w.run_until(p, [&] { return w.server.bot_events().size() >= 2; }, "the answer to help");
+  w.run_until(
+      p, [&] { return w.server.bot_events().size() >= 2; }, "the answer to help");
   w.settle(p);
   CHECK(w.server.bot_events().size() == 2);
 }
@@ -240,15 +254,18 @@ TEST_CASE("a crash between send and record does not post twice", "[net][matrix]"
   World w;
   {
     Process p(w.db, w.server.origin(), 0);
-    w.run_until(p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync");
+    w.run_until(
+        p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync");
     w.server.post(kLincoln, "@tgarcia:test", "!socialmedia status");
-    w.run_until(p, [&] { return p.wrapper->crashed; }, "the send before the crash");
+    w.run_until(
+        p, [&] { return p.wrapper->crashed; }, "the send before the crash");
   }
   CHECK(w.server.bot_events().size() == 1);
   Process p(w.db, w.server.origin());
   // The interrupted delivery is retried with the same txn id: the server answers with the same event.
   int sends = w.server.send_requests();
-  w.run_until(p, [&] { return w.server.send_requests() > sends; }, "the retried send");
+  w.run_until(
+      p, [&] { return w.server.send_requests() > sends; }, "the retried send");
   w.settle(p);
   CHECK(w.server.bot_events().size() == 1);
   CHECK(w.server.send_requests() == sends + 1);
@@ -257,14 +274,16 @@ TEST_CASE("a crash between send and record does not post twice", "[net][matrix]"
 TEST_CASE("rate limits and server errors are waited out, then the command is answered", "[net][matrix]") {
   World w;
   Process p(w.db, w.server.origin());
-  w.run_until(p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync");
+  w.run_until(
+      p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync");
   w.settle(p, 1);
   w.server.fail_next("/sync", 429, 20);
   w.server.fail_next("/sync", 500);
   w.server.fail_next("/send/", 429, 20);
   w.server.fail_next("/send/", 502);
   w.server.post(kLincoln, "@tgarcia:test", "!socialmedia status");
-  w.run_until(p, [&] { return w.server.bot_events().size() == 1; }, "the answer after the failures");
+  w.run_until(
+      p, [&] { return w.server.bot_events().size() == 1; }, "the answer after the failures");
   CHECK(w.server.failed_requests() == 4);
   w.settle(p);
   CHECK(w.server.bot_events().size() == 1);
@@ -273,13 +292,15 @@ TEST_CASE("rate limits and server errors are waited out, then the command is ans
 TEST_CASE("a limited timeline is backfilled, so no command in the gap is lost", "[net][matrix]") {
   World w;
   Process p(w.db, w.server.origin());
-  w.run_until(p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync");
+  w.run_until(
+      p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync");
   w.settle(p, 1);
   // Both land before the next sync, which then shows only the newest with limited:true.
   w.server.limit_next_sync();
   w.server.post(kLincoln, "@tgarcia:test", "!socialmedia status");
   w.server.post(kLincoln, "@jchen:test", "!socialmedia help");
-  w.run_until(p, [&] { return w.server.bot_events().size() >= 2; }, "both answers");
+  w.run_until(
+      p, [&] { return w.server.bot_events().size() >= 2; }, "both answers");
   w.settle(p);
   CHECK(w.server.bot_events().size() == 2);
 }
@@ -288,7 +309,8 @@ TEST_CASE("an encrypted room is told once that Hallpass cannot read it", "[net][
   World w;
   w.server.add_room("!secret:test", true);
   Process p(w.db, w.server.origin());
-  w.run_until(p, [&] { return w.bot_posts("!secret:test").size() == 1; }, "the encryption notice");
+  w.run_until(
+      p, [&] { return w.bot_posts("!secret:test").size() == 1; }, "the encryption notice");
   w.server.post("!secret:test", "@tgarcia:test", "!socialmedia help");
   w.settle(p);
   auto posts = w.bot_posts("!secret:test");

@@ -32,7 +32,8 @@ TEST_CASE("a sync response gives invites, joined rooms, encryption, gaps and lef
   CHECK(batch->invites[0].inviter == "@tgarcia:example.org");
   CHECK(batch->invites[0].is_direct);
   REQUIRE(batch->joined.size() == 2);
-  const JoinedRoom& approvals = batch->joined[0].room_id == "!approvals:example.org" ? batch->joined[0] : batch->joined[1];
+  const JoinedRoom& approvals =
+      batch->joined[0].room_id == "!approvals:example.org" ? batch->joined[0] : batch->joined[1];
   const JoinedRoom& secret = batch->joined[0].room_id == "!secret:example.org" ? batch->joined[0] : batch->joined[1];
   CHECK(approvals.limited);
   CHECK(approvals.prev_batch == "t34-23535_0_0");
@@ -80,7 +81,9 @@ TEST_CASE("message events become commands, form answers and messages; notices, o
 }
 
 TEST_CASE("a room in the direct set makes its events direct", "[unit][matrix]") {
-  json ev = {{"type", "m.room.message"}, {"sender", "@tgarcia:example.org"}, {"event_id", "$d1"},
+  json ev = {{"type", "m.room.message"},
+             {"sender", "@tgarcia:example.org"},
+             {"event_id", "$d1"},
              {"content", {{"msgtype", "m.text"}, {"body", "can I use TikTok?"}}}};
   Context ctx = bot_context();
   ctx.direct_rooms.insert("!dm:example.org");
@@ -91,7 +94,9 @@ TEST_CASE("a room in the direct set makes its events direct", "[unit][matrix]") 
 }
 
 TEST_CASE("a command naming a shown button is that button's press", "[unit][matrix]") {
-  json ev = {{"type", "m.room.message"}, {"sender", "@tgarcia:example.org"}, {"event_id", "$c1"},
+  json ev = {{"type", "m.room.message"},
+             {"sender", "@tgarcia:example.org"},
+             {"event_id", "$c1"},
              {"content", {{"msgtype", "m.text"}, {"body", "!socialmedia confirm"}}}};
   Context ctx = bot_context();
   CHECK(to_inbound(ev, "!dm:example.org", ctx)->kind == bot::InboundKind::command);
@@ -132,8 +137,11 @@ TEST_CASE("messages render as m.notice with escaped HTML, text buttons and form 
   bot::Form f;
   f.form_id = "request.platforms";
   f.title = "Platforms";
-  f.inputs.push_back({.key = "platforms", .label = "Which platforms?", .kind = bot::InputKind::multi_choice,
-                      .required = true, .choices = {{"instagram", "Instagram"}, {"youtube", "YouTube"}}});
+  f.inputs.push_back({.key = "platforms",
+                      .label = "Which platforms?",
+                      .kind = bot::InputKind::multi_choice,
+                      .required = true,
+                      .choices = {{"instagram", "Instagram"}, {"youtube", "YouTube"}}});
   m.form(f);
   auto contents = notice_contents(m, "$root", "");
   REQUIRE(contents.size() == 1);

@@ -3,6 +3,7 @@
 // (bot + dispatcher + adapter) have their own io_contexts, run in turns on the test's thread.
 #include "adapters/slack/slack_adapter.hpp"
 
+#include <unistd.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
@@ -10,17 +11,16 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
-#include <unistd.h>
 
-#include "bot/core/outbox_dispatcher.hpp"
-#include "workflows/router.hpp"
-#include "tests/support/bot_harness.hpp"
-#include "tests/support/config_files.hpp"
-#include "tests/support/bot_process.hpp"
-#include "tests/support/fake_slack_server.hpp"
-#include "tests/support/temp_dir.hpp"
-#include "tests/support/hallpass_process.hpp"
 #include "app/adapter_registry.hpp"
+#include "bot/core/outbox_dispatcher.hpp"
+#include "tests/support/bot_harness.hpp"
+#include "tests/support/bot_process.hpp"
+#include "tests/support/config_files.hpp"
+#include "tests/support/fake_slack_server.hpp"
+#include "tests/support/hallpass_process.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "workflows/router.hpp"
 
 namespace {
 
@@ -101,9 +101,7 @@ struct World {
   World() {
     for (const auto& p : district().config.people) server.add_user(slack_id(p.id), p.email);
   }
-  ~World() {
-    server.stop();
-  }
+  ~World() { server.stop(); }
 
   // Runs the server's and the process's io_contexts until pred holds; fails after 10 s.
   void run_until(Process& p, const std::function<bool()>& pred, const char* what) {
@@ -119,14 +117,17 @@ struct World {
 
   // Until both connections are open on both sides and nothing is queued.
   void connected(Process& p, int n = 2) {
-    run_until(p, [&] { return p.adapter->open_connections() == n && static_cast<int>(server.open_connections().size()) == n; },
-              "the Socket Mode connections are open");
+    run_until(
+        p,
+        [&] { return p.adapter->open_connections() == n && static_cast<int>(server.open_connections().size()) == n; },
+        "the Socket Mode connections are open");
   }
 
   // Until everything Hallpass has to deliver is delivered (the dispatcher idle, its outbox empty).
   void settle(Process& p) {
     auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(150);
-    run_until(p, [&] { return std::chrono::steady_clock::now() > until; }, "a quiet moment");
+    run_until(
+        p, [&] { return std::chrono::steady_clock::now() > until; }, "a quiet moment");
   }
 
   json ack_payload(const std::string& envelope_id) const {
@@ -165,47 +166,55 @@ TEST_CASE("a request goes over Slack: DM, modals, the principal's thread, the su
 
   // The teacher starts in her DM with the bot: the form opens as a modal at once.
   auto start = w.server.slash_command(kTeacher, kTeacherDm, "request");
-  w.run_until(p, [&] { return w.server.acked(start.envelope_id) && w.server.open_view(kTeacher).has_value(); },
-              "the request form");
+  w.run_until(
+      p, [&] { return w.server.acked(start.envelope_id) && w.server.open_view(kTeacher).has_value(); },
+      "the request form");
   CHECK((*w.server.open_view(kTeacher))["callback_id"] == "request.platforms");
 
   // The next form replaces the modal through the view_submission's ack.
   auto platforms = w.server.view_submission(
       kTeacher, {{"platforms", "instagram,youtube"}, {"audience", "parents,students"}, {"students_interact", "no"}});
-  w.run_until(p, [&] { return w.server.acked(platforms.envelope_id); }, "the platforms form acknowledged");
+  w.run_until(
+      p, [&] { return w.server.acked(platforms.envelope_id); }, "the platforms form acknowledged");
   json ack = w.ack_payload(platforms.envelope_id);
   REQUIRE(ack.is_object());
   CHECK(ack["response_action"] == "update");
   CHECK((*w.server.open_view(kTeacher))["callback_id"] == "request.objectives");
 
-  auto objectives = w.server.view_submission(
-      kTeacher, {{"objectives.instagram", "Share weekly class projects with families"},
-                 {"objectives.youtube", "Post the winter concert recordings"}});
-  w.run_until(p, [&] { return w.server.acked(objectives.envelope_id) && !w.server.find(kTeacherDm, "\"confirm\"").empty(); },
-              "the summary in the DM");
+  auto objectives =
+      w.server.view_submission(kTeacher, {{"objectives.instagram", "Share weekly class projects with families"},
+                                          {"objectives.youtube", "Post the winter concert recordings"}});
+  w.run_until(
+      p, [&] { return w.server.acked(objectives.envelope_id) && !w.server.find(kTeacherDm, "\"confirm\"").empty(); },
+      "the summary in the DM");
   CHECK(w.ack_payload(objectives.envelope_id).is_null());  // the modal closes; the summary is a message
   const auto summary = w.server.find(kTeacherDm, "\"confirm\"").front();
 
   w.server.block_action(kTeacher, kTeacherDm, summary.ts, "confirm", "");
-  w.run_until(p, [&] { return !w.server.messages(kLincoln).empty(); }, "the card in the Lincoln channel");
+  w.run_until(
+      p, [&] { return !w.server.messages(kLincoln).empty(); }, "the card in the Lincoln channel");
   auto requests = p.store->requests_of("t.garcia");
   REQUIRE(requests.size() == 1);
   const std::string id = requests[0].id;
   const auto card = w.server.messages(kLincoln).front();
   CHECK(has_button(card, "endorse"));
   // The summary lost its buttons, so it cannot be submitted twice.
-  w.run_until(p, [&] { return w.server.find(kTeacherDm, "\"confirm\"").empty(); }, "the summary closed");
+  w.run_until(
+      p, [&] { return w.server.find(kTeacherDm, "\"confirm\"").empty(); }, "the summary closed");
 
   // The principal is not in the directory by Slack id: users.info gives the e-mail that matches.
   w.server.block_action(kPrincipal, kLincoln, card.ts, "endorse", id);
-  w.run_until(p, [&] { return !w.server.messages(kSuper).empty(); }, "the card in the superintendent's channel");
+  w.run_until(
+      p, [&] { return !w.server.messages(kSuper).empty(); }, "the card in the superintendent's channel");
   CHECK(p.store->request(id)->state == bot::RequestState::pending_decision);
   bool asked_for_principal = false;
   for (const auto& c : w.server.calls("users.info")) asked_for_principal |= c.body.value("user", "") == kPrincipal;
   CHECK(asked_for_principal);
-  w.run_until(p, [&] { return !has_buttons(w.server.messages(kLincoln).front()); }, "the site card without buttons");
+  w.run_until(
+      p, [&] { return !has_buttons(w.server.messages(kLincoln).front()); }, "the site card without buttons");
   // The note about the endorsement went into the request's thread under the card.
-  w.run_until(p, [&] { return w.server.messages(kLincoln).size() >= 2; }, "the note in the card's thread");
+  w.run_until(
+      p, [&] { return w.server.messages(kLincoln).size() >= 2; }, "the note in the card's thread");
   auto lincoln = w.server.messages(kLincoln);
   for (size_t i = 1; i < lincoln.size(); ++i) CHECK(lincoln[i].thread_ts == card.ts);
 
@@ -213,14 +222,18 @@ TEST_CASE("a request goes over Slack: DM, modals, the principal's thread, the su
   const auto super_card = w.server.messages(kSuper).front();
   CHECK(has_button(super_card, "reject"));
   w.server.block_action(kSuperintendent, kSuper, super_card.ts, "reject", id);
-  w.run_until(p, [&] {
-    auto v = w.server.open_view(kSuperintendent);
-    return v && (*v)["callback_id"] == "decision.reject";
-  }, "the explanation form");
+  w.run_until(
+      p,
+      [&] {
+        auto v = w.server.open_view(kSuperintendent);
+        return v && (*v)["callback_id"] == "decision.reject";
+      },
+      "the explanation form");
 
   // Without an explanation the modal stays open and shows the error under the field.
   auto empty = w.server.view_submission(kSuperintendent, {{"explanation", ""}});
-  w.run_until(p, [&] { return w.server.acked(empty.envelope_id); }, "the refused submission acknowledged");
+  w.run_until(
+      p, [&] { return w.server.acked(empty.envelope_id); }, "the refused submission acknowledged");
   ack = w.ack_payload(empty.envelope_id);
   REQUIRE(ack.is_object());
   CHECK(ack["response_action"] == "errors");
@@ -229,13 +242,17 @@ TEST_CASE("a request goes over Slack: DM, modals, the principal's thread, the su
 
   auto written = w.server.view_submission(
       kSuperintendent, {{"explanation", "Students may not interact with staff on YouTube <script> & comments"}});
-  w.run_until(p, [&] { return p.store->request(id)->state == bot::RequestState::rejected && w.server.acked(written.envelope_id); },
-              "the rejection");
+  w.run_until(
+      p,
+      [&] { return p.store->request(id)->state == bot::RequestState::rejected && w.server.acked(written.envelope_id); },
+      "the rejection");
   // The decision reaches the teacher's DM, in the request's thread there, with her text escaped.
-  w.run_until(p, [&] { return !w.server.find(kTeacherDm, "YouTube &lt;script&gt; &amp; comments").empty(); },
-              "the decision in the teacher's DM");
+  w.run_until(
+      p, [&] { return !w.server.find(kTeacherDm, "YouTube &lt;script&gt; &amp; comments").empty(); },
+      "the decision in the teacher's DM");
   // The superintendent's card shows the decision and lost its buttons.
-  w.run_until(p, [&] { return !has_buttons(w.server.messages(kSuper).front()); }, "the card without buttons");
+  w.run_until(
+      p, [&] { return !has_buttons(w.server.messages(kSuper).front()); }, "the card without buttons");
   CHECK(w.server.messages(kSuper).front().edits >= 1);
   // No token ever travelled in a body.
   for (const auto& c : w.server.calls()) CHECK(c.body.dump().find("xoxb-") == std::string::npos);
@@ -249,14 +266,19 @@ TEST_CASE("a connection dropped in the middle loses no command", "[net][slack]")
 
   // Commands on the connection that then drops, before and after Hallpass could read them.
   std::vector<std::string> envelopes;
-  for (int i = 0; i < 4; ++i) envelopes.push_back(w.server.slash_command(kTeacher, kLincoln, "help", first).envelope_id);
+  for (int i = 0; i < 4; ++i)
+    envelopes.push_back(w.server.slash_command(kTeacher, kLincoln, "help", first).envelope_id);
   w.server.drop(first);
   for (int i = 0; i < 4; ++i) envelopes.push_back(w.server.slash_command(kTeacher, kLincoln, "help").envelope_id);
 
-  w.run_until(p, [&] {
-    return std::all_of(envelopes.begin(), envelopes.end(), [&](const std::string& e) { return w.server.acked(e); });
-  }, "every command acknowledged");
-  w.run_until(p, [&] { return w.server.messages(kLincoln).size() >= envelopes.size(); }, "every answer");
+  w.run_until(
+      p,
+      [&] {
+        return std::all_of(envelopes.begin(), envelopes.end(), [&](const std::string& e) { return w.server.acked(e); });
+      },
+      "every command acknowledged");
+  w.run_until(
+      p, [&] { return w.server.messages(kLincoln).size() >= envelopes.size(); }, "every answer");
   w.connected(p);  // the dropped connection was replaced
   w.settle(p);
   CHECK(w.server.redeliveries() >= 1);
@@ -271,16 +293,21 @@ TEST_CASE("the same envelope delivered twice is handled once", "[net][slack]") {
   auto conns = w.server.open_connections();
 
   auto cmd = w.server.slash_command(kTeacher, kLincoln, "help", conns[0]);
-  w.run_until(p, [&] { return w.server.acked(cmd.envelope_id); }, "the first copy acknowledged");
+  w.run_until(
+      p, [&] { return w.server.acked(cmd.envelope_id); }, "the first copy acknowledged");
   w.server.deliver_again(cmd.envelope_id, conns[1]);
-  w.run_until(p, [&] { return w.server.acks_of(cmd.envelope_id) == 2; }, "the second copy acknowledged");
+  w.run_until(
+      p, [&] { return w.server.acks_of(cmd.envelope_id) == 2; }, "the second copy acknowledged");
 
   // An event Slack retries comes in a new envelope with the same event_id.
   const std::string dm = w.server.dm_message(kTeacher, "may I post photos of students on instagram?");
-  w.run_until(p, [&] { return w.server.acked(dm); }, "the DM question acknowledged");
+  w.run_until(
+      p, [&] { return w.server.acked(dm); }, "the DM question acknowledged");
   const std::string retry = w.server.retry_in_new_envelope(dm);
-  w.run_until(p, [&] { return w.server.acked(retry); }, "the retried event acknowledged");
-  w.run_until(p, [&] { return !w.server.messages(kTeacherDm).empty(); }, "the policy answer");
+  w.run_until(
+      p, [&] { return w.server.acked(retry); }, "the retried event acknowledged");
+  w.run_until(
+      p, [&] { return !w.server.messages(kTeacherDm).empty(); }, "the policy answer");
   w.settle(p);
   CHECK(w.server.messages(kLincoln).size() == 1);
   CHECK(w.server.messages(kTeacherDm).size() == 1);
@@ -292,8 +319,10 @@ TEST_CASE("a 429 from Slack is waited out, then the answer is posted", "[net][sl
   w.connected(p);
   w.server.fail_next("chat.postEphemeral", 429, 1);
   auto cmd = w.server.slash_command(kTeacher, kLincoln, "help");
-  w.run_until(p, [&] { return w.server.acked(cmd.envelope_id); }, "the command acknowledged");
-  w.run_until(p, [&] { return w.server.messages(kLincoln).size() == 1; }, "the answer after the 429");
+  w.run_until(
+      p, [&] { return w.server.acked(cmd.envelope_id); }, "the command acknowledged");
+  w.run_until(
+      p, [&] { return w.server.messages(kLincoln).size() == 1; }, "the answer after the 429");
   CHECK(w.server.failed_requests() == 1);
   CHECK(w.server.calls("chat.postEphemeral").size() == 2);
   w.settle(p);
@@ -307,7 +336,8 @@ TEST_CASE("a disconnect warning opens the successor before the old connection cl
   w.connected(p);
   const int old = w.server.open_connections().front();
   w.server.disconnect(old, "warning");
-  w.run_until(p, [&] { return w.server.connections_closed_by_client() == 1; }, "the old connection closed by Hallpass");
+  w.run_until(
+      p, [&] { return w.server.connections_closed_by_client() == 1; }, "the old connection closed by Hallpass");
   w.connected(p);
   CHECK(w.server.connections_opened() == 3);
   auto open = w.server.open_connections();
@@ -317,10 +347,11 @@ TEST_CASE("a disconnect warning opens the successor before the old connection cl
   w.server.disconnect(w.server.open_connections().front(), "refresh_requested");
   std::vector<std::string> sent;
   for (int i = 0; i < 6; ++i) sent.push_back(w.server.slash_command(kTeacher, kLincoln, "help").envelope_id);
-  w.run_until(p, [&] { return w.server.connections_closed_by_client() == 2; }, "the second refresh");
-  w.run_until(p, [&] {
-    return std::all_of(sent.begin(), sent.end(), [&](const std::string& e) { return w.server.acked(e); });
-  }, "the commands sent during the refresh");
+  w.run_until(
+      p, [&] { return w.server.connections_closed_by_client() == 2; }, "the second refresh");
+  w.run_until(
+      p, [&] { return std::all_of(sent.begin(), sent.end(), [&](const std::string& e) { return w.server.acked(e); }); },
+      "the commands sent during the refresh");
   CHECK(w.server.dispatch_failures() == 0);
 }
 
@@ -329,7 +360,8 @@ TEST_CASE("link_disabled stops Socket Mode for good", "[net][slack]") {
   Process p(w.db, options_for(w.server));
   w.connected(p);
   w.server.disconnect(w.server.open_connections().front(), "link_disabled");
-  w.run_until(p, [&] { return p.adapter_done(); }, "run() returned");
+  w.run_until(
+      p, [&] { return p.adapter_done(); }, "run() returned");
   w.settle(p);
   CHECK(w.server.connections_opened() == 2);
   CHECK(p.adapter->open_connections() == 0);
@@ -345,7 +377,8 @@ TEST_CASE("deliveries to people by e-mail, DMs and an ephemeral reply where the 
       if (e) std::rethrow_exception(e);
       result = r;
     });
-    w.run_until(p, [&] { return result.has_value(); }, "the send");
+    w.run_until(
+        p, [&] { return result.has_value(); }, "the send");
     return *result;
   };
 
@@ -392,18 +425,21 @@ TEST_CASE("a connection whose pings go unanswered is replaced", "[net][slack]") 
   SlackOptions o = options_for(w.server);
   o.socket.idle_timeout = std::chrono::milliseconds(300);
   Process p(w.db, o);
-  w.run_until(p, [&] { return w.server.connections_opened() == 3 && p.adapter->open_connections() == 2; },
-              "the silent connection replaced");
+  w.run_until(
+      p, [&] { return w.server.connections_opened() == 3 && p.adapter->open_connections() == 2; },
+      "the silent connection replaced");
   // The replacement carries commands as usual. (The server has not noticed the silent one is gone.)
   auto cmd = w.server.slash_command(kTeacher, kLincoln, "help", w.server.open_connections().back());
-  w.run_until(p, [&] { return w.server.acked(cmd.envelope_id); }, "a command on the new connections");
+  w.run_until(
+      p, [&] { return w.server.acked(cmd.envelope_id); }, "a command on the new connections");
 }
 
 TEST_CASE("a wss URL whose certificate is not trusted is refused, and tried again later", "[net][slack]") {
   World w;
   w.server.hand_out_untrusted_wss();
   Process p(w.db, options_for(w.server));
-  w.run_until(p, [&] { return w.server.refused_tls_handshakes() >= 2; }, "two refused TLS handshakes");
+  w.run_until(
+      p, [&] { return w.server.refused_tls_handshakes() >= 2; }, "two refused TLS handshakes");
   CHECK(p.adapter->open_connections() == 0);
   CHECK(w.server.connections_opened() == 0);
   CHECK(w.server.calls("apps.connections.open").size() >= 2);
@@ -415,41 +451,48 @@ TEST_CASE("a summary shown only to the teacher in a channel is replaced through 
   w.connected(p);
   // Started in the Lincoln channel: the answers there are ephemeral, for her only.
   w.server.slash_command(kTeacher, kLincoln, "request");
-  w.run_until(p, [&] { return w.server.open_view(kTeacher).has_value(); }, "the request form");
-  w.server.view_submission(kTeacher, {{"platforms", "instagram"}, {"audience", "parents"}, {"students_interact", "no"}});
-  w.run_until(p, [&] { return (*w.server.open_view(kTeacher))["callback_id"] == "request.objectives"; },
-              "the objectives form");
+  w.run_until(
+      p, [&] { return w.server.open_view(kTeacher).has_value(); }, "the request form");
+  w.server.view_submission(kTeacher,
+                           {{"platforms", "instagram"}, {"audience", "parents"}, {"students_interact", "no"}});
+  w.run_until(
+      p, [&] { return (*w.server.open_view(kTeacher))["callback_id"] == "request.objectives"; }, "the objectives form");
   w.server.view_submission(kTeacher, {{"objectives.instagram", "Share weekly class projects with families"}});
-  w.run_until(p, [&] { return !w.server.find(kLincoln, "\"confirm\"").empty(); }, "the summary");
+  w.run_until(
+      p, [&] { return !w.server.find(kLincoln, "\"confirm\"").empty(); }, "the summary");
   const auto summary = w.server.find(kLincoln, "\"confirm\"").front();
   CHECK(summary.ephemeral);
   CHECK(summary.user == kTeacher);
 
   w.server.block_action(kTeacher, kLincoln, summary.ts, "confirm", "", true);
-  w.run_until(p, [&] { return !w.server.response_url_posts().empty(); }, "the summary replaced");
+  w.run_until(
+      p, [&] { return !w.server.response_url_posts().empty(); }, "the summary replaced");
   CHECK(w.server.response_url_posts().front().value("replace_original", false));
-  w.run_until(p, [&] { return w.server.find(kLincoln, "\"confirm\"").empty(); }, "the summary without buttons");
+  w.run_until(
+      p, [&] { return w.server.find(kLincoln, "\"confirm\"").empty(); }, "the summary without buttons");
   // The request was filed: its card is in the channel, as a message everyone sees.
   bool card = false;
   for (const auto& m : w.server.messages(kLincoln)) card |= !m.ephemeral && has_button(m, "endorse");
-  w.run_until(p, [&] {
-    for (const auto& m : w.server.messages(kLincoln))
-      if (!m.ephemeral && has_button(m, "endorse")) return true;
-    return false;
-  }, "the card");
+  w.run_until(
+      p,
+      [&] {
+        for (const auto& m : w.server.messages(kLincoln))
+          if (!m.ephemeral && has_button(m, "endorse")) return true;
+        return false;
+      },
+      "the card");
   (void)card;
   CHECK(w.server.calls("chat.update").empty());
 }
 
 TEST_CASE("hallpass run refuses Slack settings it cannot use, naming them", "[unit][slack][cli]") {
-  auto file = test_support::sample_config_variant(
-      "slack-cli", {{"slack: { enabled: false,", "slack: { enabled: true,"}, {"connections: 2 }", "connections: 11 }"}});
+  auto file = test_support::sample_config_variant("slack-cli", {{"slack: { enabled: false,", "slack: { enabled: true,"},
+                                                                {"connections: 2 }", "connections: 11 }"}});
   for (const char* command : {"run", "check-config"}) {
     // `timeout`: should the refusal ever be lost, hallpass run would otherwise run on.
-    auto [status, out] = test_support::run_command("SLACK_APP_TOKEN=xapp-1 SLACK_BOT_TOKEN=xoxb-1 timeout 20 " +
-                                                   std::string(HALLPASS_BINARY) + " " + command + " " +
-                                                   (command == std::string("run") ? "--config " : "") + file.string() +
-                                                   " 2>&1");
+    auto [status, out] = test_support::run_command(
+        "SLACK_APP_TOKEN=xapp-1 SLACK_BOT_TOKEN=xoxb-1 timeout 20 " + std::string(HALLPASS_BINARY) + " " + command +
+        " " + (command == std::string("run") ? "--config " : "") + file.string() + " 2>&1");
     INFO(command << ": " << out);
     CHECK(status == 1);
     CHECK(out.find("adapters.slack.connections must be a number from 1 to 10") != std::string::npos);
@@ -462,15 +505,18 @@ TEST_CASE("hallpass run answers a slash command over Slack", "[net][slack][cli]"
   FakeSlackServer server(io, "xoxb-cli", "xapp-cli");
   server.add_user("U0TEACHER", "tgarcia@sierravista.example.org");  // no slack id in the sample: matched by e-mail
   auto file = test_support::sample_config_variant(
-      "slack-run", {{"web: { enabled: true,", "web: { enabled: false,"},
-                    {"slack: { enabled: false,", "slack: { enabled: true, api_base_url: \"" + server.api_base_url() + "\","},
-                    {"connections: 2 }", "connections: 1 }"},
-                    // With the web chat off, every place needs a Slack channel (the config check says so).
-                    {"place: { name: Superintendent's office, web: \"#superintendent\" }",
-                     "place: { name: Superintendent's office, web: \"#superintendent\", slack: C0SUPERINT }"},
-                    {"approvals: { web: \"#lincoln-approvals\" }", "approvals: { web: \"#lincoln-approvals\", slack: C0LINCOLN1 }"},
-                    {"approvals: { web: \"#roosevelt-approvals\" }", "approvals: { web: \"#roosevelt-approvals\", slack: C0ROOSEVELT1 }"},
-                    {"approvals: { web: \"#kennedy-approvals\" }", "approvals: { web: \"#kennedy-approvals\", slack: C0KENNEDY1 }"}});
+      "slack-run",
+      {{"web: { enabled: true,", "web: { enabled: false,"},
+       {"slack: { enabled: false,", "slack: { enabled: true, api_base_url: \"" + server.api_base_url() + "\","},
+       {"connections: 2 }", "connections: 1 }"},
+       // With the web chat off, every place needs a Slack channel (the config check says so).
+       {"place: { name: Superintendent's office, web: \"#superintendent\" }",
+        "place: { name: Superintendent's office, web: \"#superintendent\", slack: C0SUPERINT }"},
+       {"approvals: { web: \"#lincoln-approvals\" }", "approvals: { web: \"#lincoln-approvals\", slack: C0LINCOLN1 }"},
+       {"approvals: { web: \"#roosevelt-approvals\" }",
+        "approvals: { web: \"#roosevelt-approvals\", slack: C0ROOSEVELT1 }"},
+       {"approvals: { web: \"#kennedy-approvals\" }",
+        "approvals: { web: \"#kennedy-approvals\", slack: C0KENNEDY1 }"}});
   const auto dir = file.parent_path();
 
   test_support::HallpassProcess hallpass({"run", "--config", file.string(), "--db", (dir / "hallpass.db").string()},

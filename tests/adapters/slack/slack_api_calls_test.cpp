@@ -78,13 +78,12 @@ TEST_CASE("Web API responses map to send errors", "[unit][slack]") {
   auto kind = [](const char* error) {
     return to_send_result(200, std::nullopt, std::string(R"({"ok":false,"error":")") + error + "\"}").error;
   };
-  for (auto e : {"invalid_auth", "not_authed", "token_revoked", "account_inactive", "missing_scope",
-                 "not_allowed_token_type"})
+  for (auto e :
+       {"invalid_auth", "not_authed", "token_revoked", "account_inactive", "missing_scope", "not_allowed_token_type"})
     CHECK(kind(e) == bot::SendErrorKind::auth);
   for (auto e : {"channel_not_found", "not_in_channel", "is_archived", "message_not_found"})
     CHECK(kind(e) == bot::SendErrorKind::not_found);
-  for (auto e : {"invalid_blocks", "msg_too_long", "no_text"})
-    CHECK(kind(e) == bot::SendErrorKind::bad_request);
+  for (auto e : {"invalid_blocks", "msg_too_long", "no_text"}) CHECK(kind(e) == bot::SendErrorKind::bad_request);
   for (auto e : {"internal_error", "fatal_error"}) CHECK(kind(e) == bot::SendErrorKind::server);
   CHECK(to_send_result(503, std::nullopt, "upstream down").error == bot::SendErrorKind::server);
 }

@@ -22,7 +22,8 @@ TEST_CASE("mrkdwn escapes user text and renders markup", "[unit][slack]") {
   CHECK(text.find("<!") == std::string::npos);
 
   CHECK(to_mrkdwn("**Policy** _draft_ see [BUL|5688 > x](https://x.test/a?b=1&c=2)") ==
-        "*Policy* _draft_ see <https://x.test/a?b=1&amp;c=2|BUL\xEF\xBD\x9C" "5688 &gt; x>");
+        "*Policy* _draft_ see <https://x.test/a?b=1&amp;c=2|BUL\xEF\xBD\x9C"
+        "5688 &gt; x>");
   CHECK(to_mrkdwn("- one\n- two") == "\xE2\x80\xA2 one\n\xE2\x80\xA2 two");
 }
 

@@ -3,6 +3,9 @@
 // real bot core (payload_to_inbound + the Bot of a test Process over the sample district and a SQLite file).
 #include "adapters/slack/slack_http_receiver.hpp"
 
+#include <yaml-cpp/yaml.h>
+#include <algorithm>
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -10,9 +13,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <catch2/catch.hpp>
-#include <yaml-cpp/yaml.h>
-#include <algorithm>
-#include <array>
 #include <cctype>
 #include <chrono>
 #include <functional>
@@ -23,11 +23,11 @@
 #include <vector>
 
 #include "adapters/common/http_client.hpp"
+#include "app/adapter_registry.hpp"
 #include "bot/core/bot.hpp"
 #include "tests/support/bot_harness.hpp"
 #include "tests/support/bot_process.hpp"
 #include "tests/support/slack_signing.hpp"
-#include "app/adapter_registry.hpp"
 
 namespace {
 
@@ -96,27 +96,28 @@ std::string slash_command_body(const std::string& person, const std::string& tex
 
 std::string dm_event_body(const std::string& person, const std::string& text, const std::string& event_id) {
   const std::string dm = "D" + slack_id(person).substr(1);
-  return json{{"token", "deprecated-verification-token"},
-              {"team_id", "T0HALLPASS"},
-              {"api_app_id", "A05HALLPASS"},
-              {"type", "event_callback"},
-              {"event_id", event_id},
-              {"event_time", 1700000300},
-              {"event",
-               {{"type", "message"},
-                {"text", text},
-                {"user", slack_id(person)},
-                {"ts", "1700000300.000300"},
-                {"channel", dm},
-                {"channel_type", "im"}}},
-              {"authorizations", json::array({{{"team_id", "T0HALLPASS"}, {"user_id", "UHALLPASSBOT"}, {"is_bot", true}}})}}
+  return json{
+      {"token", "deprecated-verification-token"},
+      {"team_id", "T0HALLPASS"},
+      {"api_app_id", "A05HALLPASS"},
+      {"type", "event_callback"},
+      {"event_id", event_id},
+      {"event_time", 1700000300},
+      {"event",
+       {{"type", "message"},
+        {"text", text},
+        {"user", slack_id(person)},
+        {"ts", "1700000300.000300"},
+        {"channel", dm},
+        {"channel_type", "im"}}},
+      {"authorizations", json::array({{{"team_id", "T0HALLPASS"}, {"user_id", "UHALLPASSBOT"}, {"is_bot", true}}})}}
       .dump();
 }
 
 // The core's side of the seam, as the Slack adapter does it: payload → Inbound → Bot::handle.
 // A named coroutine taking pointers by value (GCC 12 and coroutine lambdas with captures).
-asio::awaitable<AckReply> deliver_to_core(bot::Bot* core, const bot::Clock* clock, int* calls,
-                                          EnvelopeType type, std::string payload, std::string envelope_id) {
+asio::awaitable<AckReply> deliver_to_core(bot::Bot* core, const bot::Clock* clock, int* calls, EnvelopeType type,
+                                          std::string payload, std::string envelope_id) {
   ++*calls;
   auto inbound = adapters::slack::payload_to_inbound(type, payload, envelope_id, clock->now());
   if (!inbound || !*inbound) co_return AckReply{};  // malformed or nothing for the bot: ack, no retry
@@ -188,7 +189,8 @@ struct World {
   }
 
   Request command(const std::string& person, const std::string& text, const std::string& trigger) const {
-    return signed_post("/slack/commands", slash_command_body(person, text, trigger), "application/x-www-form-urlencoded");
+    return signed_post("/slack/commands", slash_command_body(person, text, trigger),
+                       "application/x-www-form-urlencoded");
   }
 
   Snapshot snapshot() {
@@ -248,8 +250,7 @@ std::unique_ptr<HttpClient> client_for(World& w) {
 
 }  // namespace
 
-TEST_CASE("slack http: a signed /socialmedia command reaches the core, which answers with the form",
-          "[net][slack]") {
+TEST_CASE("slack http: a signed /socialmedia command reaches the core, which answers with the form", "[net][slack]") {
   World w;
   auto client = client_for(w);
   const Snapshot before = w.snapshot();
@@ -314,8 +315,8 @@ TEST_CASE("slack http: a forged, stale, unsigned or tampered request is refused 
     Request e = w.signed_post("/slack/events", dm_event_body("t.garcia", "hello", "Ev1"), "application/json");
     e.headers["X-Slack-Signature"] = sign("not-the-signing-secret", now, e.body);
     CHECK(w.send(*client, e).status == 401);
-    Request url = w.signed_post("/slack/events", R"({"type":"url_verification","challenge":"abc"})",
-                                "application/json", w.slack_now - std::chrono::minutes(6));
+    Request url = w.signed_post("/slack/events", R"({"type":"url_verification","challenge":"abc"})", "application/json",
+                                w.slack_now - std::chrono::minutes(6));
     Response refused = w.send(*client, url);
     CHECK(refused.status == 401);
     CHECK(refused.body.find("abc") == std::string::npos);
@@ -334,9 +335,12 @@ TEST_CASE("slack http: a forged, stale, unsigned or tampered request is refused 
 TEST_CASE("slack http: url_verification is answered with its challenge", "[net][slack]") {
   World w;
   auto client = client_for(w);
-  Response r = w.send(*client, w.signed_post("/slack/events",
-                                             R"({"token":"x","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"})",
-                                             "application/json"));
+  Response r = w.send(
+      *client,
+      w.signed_post(
+          "/slack/events",
+          R"({"token":"x","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"})",
+          "application/json"));
   CHECK(r.status == 200);
   CHECK(r.headers["content-type"].starts_with("application/json"));
   CHECK(json::parse(r.body) == json{{"challenge", "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}});
@@ -358,14 +362,18 @@ TEST_CASE("slack http: a principal's Endorse button arrives through /slack/inter
       {"channel", {{"id", "CLINCOLN"}, {"name", "lincoln-approvals"}}},
       {"message", {{"type", "message"}, {"bot_id", "BHALLPASS"}, {"ts", "1700000100.000200"}, {"text", "Request"}}},
       {"response_url", "https://hooks.slack.com/actions/T0HALLPASS/1/xyz"},
-      {"actions", json::array({{{"action_id", "endorse"}, {"block_id", "b0"}, {"value", id}, {"type", "button"},
+      {"actions", json::array({{{"action_id", "endorse"},
+                                {"block_id", "b0"},
+                                {"value", id},
+                                {"type", "button"},
                                 {"action_ts", "1700000123.456789"}}})}};
   const std::string body = form_encode({{"payload", payload.dump()}});
 
   Response r = w.send(*client, w.signed_post("/slack/interactivity", body, "application/x-www-form-urlencoded"));
   CHECK(r.status == 200);
   auto audit = w.store->audit_of(id);
-  auto endorsed = std::find_if(audit.begin(), audit.end(), [](const bot::AuditEntry& e) { return e.action == "endorsed"; });
+  auto endorsed =
+      std::find_if(audit.begin(), audit.end(), [](const bot::AuditEntry& e) { return e.action == "endorsed"; });
   REQUIRE(endorsed != audit.end());
   CHECK(endorsed->actor == "r.alvarez");
 }
@@ -393,9 +401,9 @@ TEST_CASE("slack http: a body over the limit is refused with 413 and changes not
   auto client = client_for(w);
   const Snapshot before = w.snapshot();
   const std::string padding(1024 * 1024, 'a');
-  Request r = w.signed_post("/slack/commands",
-                            slash_command_body("t.garcia", "request", "5.6.trigger") + "&padding=" + padding,
-                            "application/x-www-form-urlencoded");
+  Request r =
+      w.signed_post("/slack/commands", slash_command_body("t.garcia", "request", "5.6.trigger") + "&padding=" + padding,
+                    "application/x-www-form-urlencoded");
   CHECK(w.send(*client, r).status == 413);
   CHECK(w.handler_calls == 0);
   CHECK(w.snapshot() == before);
@@ -432,13 +440,14 @@ asio::awaitable<AckReply> scripted(ScriptedAnswer* script, EnvelopeType type, st
 }
 
 EnvelopeHandler scripted_handler(ScriptedAnswer* script) {
-  return [script](EnvelopeType type, std::string payload, std::string) { return scripted(script, type, std::move(payload)); };
+  return [script](EnvelopeType type, std::string payload, std::string) {
+    return scripted(script, type, std::move(payload));
+  };
 }
 
 }  // namespace
 
-TEST_CASE("slack http: the handler's ack becomes the answer; not recorded is 503 so Slack retries",
-          "[net][slack]") {
+TEST_CASE("slack http: the handler's ack becomes the answer; not recorded is 503 so Slack retries", "[net][slack]") {
   ScriptedAnswer script;
   World w({}, scripted_handler(&script));
   auto client = client_for(w);
@@ -458,7 +467,8 @@ TEST_CASE("slack http: the handler's ack becomes the answer; not recorded is 503
     CHECK(payload["trigger_id"] == "9.9.trigger");
   }
   SECTION("a plain ack is an empty 200") {
-    Response r = w.send(*client, w.signed_post("/slack/events", dm_event_body("t.garcia", "hi", "Ev2"), "application/json"));
+    Response r =
+        w.send(*client, w.signed_post("/slack/events", dm_event_body("t.garcia", "hi", "Ev2"), "application/json"));
     CHECK(r.status == 200);
     CHECK(r.body.empty());
     REQUIRE(script.seen.size() == 1);
@@ -602,7 +612,8 @@ TEST_CASE("slack manifests: the HTTP manifest's Request URLs are the receiver's 
     INFO(urls[i]);
     REQUIRE(urls[i].starts_with("https://hallpass.example.org/"));
     const std::string path = urls[i].substr(std::string("https://hallpass.example.org").size());
-    CHECK(w.send(*client, w.signed_post(path, bodies[i], i == 2 ? "application/json" : "application/x-www-form-urlencoded"))
+    CHECK(w.send(*client,
+                 w.signed_post(path, bodies[i], i == 2 ? "application/json" : "application/x-www-form-urlencoded"))
               .status == 200);
   }
   REQUIRE(script.seen.size() == 3);
@@ -618,16 +629,18 @@ TEST_CASE("slack http: a client that waits for 100 Continue gets it before sendi
   socket.connect({asio::ip::make_address("127.0.0.1"), w.receiver->bound_port()});
   const std::string body = dm_event_body("t.garcia", "hi", "Ev100");
   const std::string ts = unix_seconds(w.slack_now);
-  const std::string head = "POST /slack/events HTTP/1.1\r\nHost: hallpass\r\nContent-Type: application/json\r\n"
-                           "Expect: 100-continue\r\nX-Slack-Request-Timestamp: " + ts +
-                           "\r\nX-Slack-Signature: " + sign(kSecret, ts, body) +
-                           "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  const std::string head =
+      "POST /slack/events HTTP/1.1\r\nHost: hallpass\r\nContent-Type: application/json\r\n"
+      "Expect: 100-continue\r\nX-Slack-Request-Timestamp: " +
+      ts + "\r\nX-Slack-Signature: " + sign(kSecret, ts, body) + "\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\n\r\n";
   asio::write(socket, asio::buffer(head));
   std::string received;
   auto read_until = [&](const std::string& marker) {
     std::array<char, 1024> buf;
     bool done = false;
-    std::function<void(boost::system::error_code, std::size_t)> on_read = [&](boost::system::error_code ec, std::size_t n) {
+    std::function<void(boost::system::error_code, std::size_t)> on_read = [&](boost::system::error_code ec,
+                                                                              std::size_t n) {
       received.append(buf.data(), n);
       if (ec || received.find(marker) != std::string::npos) {
         done = true;

@@ -16,8 +16,7 @@ using test_support::slack::kNow;
 
 TEST_CASE("request signature v0", "[unit][slack]") {
   const std::string secret = "8f742231b10e8888abcd99yyyzzz85a5";
-  const std::string body =
-      "token=xyz&team_id=T0001&command=%2Fsocialmedia&text=request+tiktok";
+  const std::string body = "token=xyz&team_id=T0001&command=%2Fsocialmedia&text=request+tiktok";
   // printf '%s' 'v0:1700000000:<body>' | openssl dgst -sha256 -hmac '<secret>'
   const std::string good = "v0=7d1df7df8246a30ad5ed98801842bef1b772005b784c7606fd393b3bdf7f29ea";
   CHECK(verify_slack_signature(secret, "1700000000", good, body, kNow).has_value());
@@ -76,8 +75,9 @@ TEST_CASE("HTTP mode bodies", "[unit][slack]") {
   CHECK((*action)->event_id == "6123456789013.1234567890.1b2c3d4e5f6a");  // trigger_id
   CHECK_FALSE(interactive_payload_from_form("payload=%7Bbroken").has_value());
 
-  CHECK(url_verification_challenge(
-            R"({"token":"x","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"})") ==
-        "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
+  CHECK(
+      url_verification_challenge(
+          R"({"token":"x","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"})") ==
+      "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
   CHECK_FALSE(url_verification_challenge(R"({"type":"event_callback"})"));
 }

@@ -71,13 +71,16 @@ TEST_CASE("hallpass run in HTTP mode answers a signed slash command and refuses 
        {"place: { name: Superintendent's office, web: \"#superintendent\" }",
         "place: { name: Superintendent's office, web: \"#superintendent\", slack: C0SUPERINT }"},
        {"approvals: { web: \"#lincoln-approvals\" }", "approvals: { web: \"#lincoln-approvals\", slack: C0LINCOLN1 }"},
-       {"approvals: { web: \"#roosevelt-approvals\" }", "approvals: { web: \"#roosevelt-approvals\", slack: C0ROOSEVELT1 }"},
-       {"approvals: { web: \"#kennedy-approvals\" }", "approvals: { web: \"#kennedy-approvals\", slack: C0KENNEDY1 }"}});
+       {"approvals: { web: \"#roosevelt-approvals\" }",
+        "approvals: { web: \"#roosevelt-approvals\", slack: C0ROOSEVELT1 }"},
+       {"approvals: { web: \"#kennedy-approvals\" }",
+        "approvals: { web: \"#kennedy-approvals\", slack: C0KENNEDY1 }"}});
   const auto dir = file.parent_path();
-  test_support::HallpassProcess hallpass(
-      {"run", "--config", file.string(), "--db", (dir / "hallpass.db").string()},
-      {{"SLACK_BOT_TOKEN", "xoxb-cli"}, {"SLACK_SIGNING_SECRET", kSecret}, {"SLACK_APP_TOKEN", ""}},  // none in HTTP mode
-      (dir / "stdout.txt").string());
+  test_support::HallpassProcess hallpass({"run", "--config", file.string(), "--db", (dir / "hallpass.db").string()},
+                                         {{"SLACK_BOT_TOKEN", "xoxb-cli"},
+                                          {"SLACK_SIGNING_SECRET", kSecret},
+                                          {"SLACK_APP_TOKEN", ""}},  // none in HTTP mode
+                                         (dir / "stdout.txt").string());
   // "Slack Request URLs: http://127.0.0.1:<port>/slack/{commands,interactivity,events} — …"
   const std::string banner = "Slack Request URLs: http://127.0.0.1:";
   std::string printed;

@@ -22,8 +22,7 @@ std::optional<bot::Inbound> inbound_of(const std::string& name) {
   auto frame = parse_frame(fixture(name));
   REQUIRE(frame.has_value());
   REQUIRE(frame->kind == FrameKind::envelope);
-  auto in = payload_to_inbound(frame->envelope.type, frame->envelope.payload,
-                               frame->envelope.envelope_id, kNow);
+  auto in = payload_to_inbound(frame->envelope.type, frame->envelope.payload, frame->envelope.envelope_id, kNow);
   REQUIRE(in.has_value());
   return *in;
 }
@@ -44,8 +43,7 @@ TEST_CASE("slash command envelope becomes a command", "[unit][slack]") {
   CHECK_FALSE(in->place.direct);
 
   auto other = payload_to_inbound(EnvelopeType::slash_commands,
-                                  R"({"command":"/weather","user_id":"U1","trigger_id":"t"})",
-                                  "e", kNow);
+                                  R"({"command":"/weather","user_id":"U1","trigger_id":"t"})", "e", kNow);
   CHECK_FALSE(other.has_value());
 }
 

@@ -96,15 +96,17 @@ TEST_CASE("slack settings: every problem is named at once", "[unit][slack]") {
       Settings c = socket_mode();
       c["connections"] = bad;
       INFO(bad);
-      if (*bad) CHECK_FALSE(problem_of(c, "connections").empty());
-      else CHECK(problem_of(c, "connections").empty());  // empty: the default
+      if (*bad)
+        CHECK_FALSE(problem_of(c, "connections").empty());
+      else
+        CHECK(problem_of(c, "connections").empty());  // empty: the default
     }
   }
 }
 
 TEST_CASE("slack settings: check-config reports a misspelt key with its line", "[unit][slack][cli]") {
-  auto file = test_support::sample_config_variant("slack-typo", "slack: { enabled: false, app_token:",
-                                                  "slack: { enabled: true,\n           app_tokn:");
+  auto file = test_support::sample_config_variant(
+      "slack-typo", "slack: { enabled: false, app_token:", "slack: { enabled: true,\n           app_tokn:");
   const int line = test_support::line_of(file, "app_tokn");
   auto run = test_support::run_command("SLACK_APP_TOKEN=xapp-1 SLACK_BOT_TOKEN=xoxb-1 " + std::string(HALLPASS_BINARY) +
                                        " check-config " + file.string() + " 2>&1");
@@ -112,7 +114,8 @@ TEST_CASE("slack settings: check-config reports a misspelt key with its line", "
   INFO(run.output);
   CHECK(run.exit_code == 1);
   CHECK(run.output.find(file.string() + ":" + std::to_string(line) +
-                        ": adapters.slack.app_tokn is not a Slack setting; did you mean app_token?") != std::string::npos);
+                        ": adapters.slack.app_tokn is not a Slack setting; did you mean app_token?") !=
+        std::string::npos);
   // Without app_token, Socket Mode has no token: reported at the section's line.
   CHECK(run.output.find(file.string() + ":" + std::to_string(line - 1) + ": adapters.slack.app_token is missing") !=
         std::string::npos);

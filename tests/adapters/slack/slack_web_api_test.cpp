@@ -79,8 +79,8 @@ TEST_CASE("a 429 pauses the call for Retry-After, then it goes through", "[net][
   f.server.refuse_next("chat.postMessage", "ratelimited");  // Slack's other way of saying it
   auto posted = f.run(api.call_json("chat.postMessage", R"({"channel":"C1","text":"first"})", "C1"));
   REQUIRE(posted.ok());
-  auto updated =
-      f.run(api.call_json("chat.update", R"({"channel":"C1","ts":")" + posted.result.ref + R"(","text":"second"})", "C1"));
+  auto updated = f.run(
+      api.call_json("chat.update", R"({"channel":"C1","ts":")" + posted.result.ref + R"(","text":"second"})", "C1"));
   CHECK(updated.ok());
   CHECK(f.server.calls("chat.update").size() == 2);
   CHECK(f.server.calls("chat.postMessage").size() == 2);

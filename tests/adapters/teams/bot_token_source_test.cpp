@@ -164,12 +164,10 @@ TEST_CASE("bot token: options and configuration", "[unit][teams]") {
   options.app_id = "app";
   options.app_secret = "secret";
   options.tenant_id = "contoso-tenant";
-  CHECK(adapters::teams::token_url(options) ==
-        "https://login.microsoftonline.com/contoso-tenant/oauth2/v2.0/token");
+  CHECK(adapters::teams::token_url(options) == "https://login.microsoftonline.com/contoso-tenant/oauth2/v2.0/token");
   auto legacy = options;
   legacy.multi_tenant = true;
-  CHECK(adapters::teams::token_url(legacy) ==
-        "https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token");
+  CHECK(adapters::teams::token_url(legacy) == "https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token");
   CHECK_NOTHROW(BotTokenSource(io.get_executor(), options, now));
   auto no_tenant = options;
   no_tenant.tenant_id.clear();

@@ -71,7 +71,7 @@ TEST_CASE("channel claims: times must be numbers", "[unit][teams]") {
   p["nbf"] = nullptr;
   CHECK(verdict(p) == "the token's nbf is not a number");
   p.erase("nbf");
-  CHECK(verdict(p) == "ok");  // nbf is optional
+  CHECK(verdict(p) == "ok");      // nbf is optional
   p["exp"] = 1795000000.5 - 300;  // fractional NumericDate, just within the skew
   CHECK(verdict(p) == "ok");
 }

@@ -40,7 +40,8 @@ TEST_CASE("service URLs: https, or http to loopback; compared in one normal form
   CHECK(parse_service_url("http://127.0.0.1:8123/amer/")->origin == "http://127.0.0.1:8123");
   CHECK(parse_service_url("http://localhost:80/")->origin == "http://localhost");
 
-  CHECK_FALSE((parse_service_url("http://smba.trafficmanager.net/amer/")).has_value());  // the token would travel in clear
+  CHECK_FALSE(
+      (parse_service_url("http://smba.trafficmanager.net/amer/")).has_value());  // the token would travel in clear
   CHECK_FALSE((parse_service_url("http://127.evil.example/")).has_value());
   CHECK_FALSE((parse_service_url("https://smba.trafficmanager.net@evil.example/")).has_value());
   CHECK_FALSE((parse_service_url("https://smba.trafficmanager.net/amer/?x=1")).has_value());
@@ -70,7 +71,8 @@ TEST_CASE("conversation ids are percent-encoded in paths", "[unit][teams]") {
 
   ConnectorCall update = update_activity(kService, kChannel, "1741104700555", activity);
   CHECK(update.method == "PUT");
-  CHECK(update.path == "/v3/conversations/19%3A4f1c2b0d8a7e4c3b9f6e5d2a1b0c9d8e%40thread.tacv2/activities/1741104700555");
+  CHECK(update.path ==
+        "/v3/conversations/19%3A4f1c2b0d8a7e4c3b9f6e5d2a1b0c9d8e%40thread.tacv2/activities/1741104700555");
   CHECK(json::parse(update.body)["id"] == "1741104700555");
 
   ConnectorCall remove = delete_activity(kService, "a:1xyz", "17");
@@ -130,7 +132,8 @@ TEST_CASE("a delivery becomes a post, a thread reply, an update or a deletion", 
   bot::Delivery bad_thread = delivery(kChannel);
   bad_thread.thread_ref = "not-an-id";
   CHECK_FALSE((build_delivery_call(bad_thread, channel_ref())).has_value());
-  CHECK_FALSE((build_delivery_call(delivery(kChannel), ConversationReference{.conversation_id = kChannel})).has_value());
+  CHECK_FALSE(
+      (build_delivery_call(delivery(kChannel), ConversationReference{.conversation_id = kChannel})).has_value());
   CHECK_FALSE((build_delivery_call(delivery(kChannel), ConversationReference{.service_url = kService})).has_value());
 }
 
@@ -152,7 +155,8 @@ TEST_CASE("responses: ids, conversations, members and error texts", "[unit][team
   CHECK(m->aad_object_id == "6b8c");
   CHECK_FALSE((parse_member(R"({"name":"x"})")).has_value());
 
-  CHECK(error_message(R"({"error":{"code":"BadArgument","message":"Unknown activity"}})") == "BadArgument: Unknown activity");
+  CHECK(error_message(R"({"error":{"code":"BadArgument","message":"Unknown activity"}})") ==
+        "BadArgument: Unknown activity");
   CHECK(error_message(R"({"message":"Authorization has been denied for this request."})") ==
         "Authorization has been denied for this request.");
   CHECK(error_message("oops").empty());
@@ -165,7 +169,8 @@ TEST_CASE("HTTP statuses map to what the outbox does next", "[unit][teams]") {
   CHECK(ok.ok());
   CHECK(ok.ref == "17");
 
-  auto limited = to_send_result(429, milliseconds(3000), R"({"error":{"code":"TooManyRequests","message":"slow down"}})");
+  auto limited =
+      to_send_result(429, milliseconds(3000), R"({"error":{"code":"TooManyRequests","message":"slow down"}})");
   CHECK(limited.error == K::rate_limited);
   CHECK(limited.retryable());
   CHECK(limited.retry_after == milliseconds(3000));
@@ -176,8 +181,8 @@ TEST_CASE("HTTP statuses map to what the outbox does next", "[unit][teams]") {
     CHECK(to_send_result(status, milliseconds(0), "").error == K::server);
     CHECK(to_send_result(status, milliseconds(0), "").retryable());
   }
-  auto blocked = to_send_result(403, milliseconds(0),
-                                R"({"errorCode":209,"message":"{\"subCode\":\"MessageWritesBlocked\"}"})");
+  auto blocked =
+      to_send_result(403, milliseconds(0), R"({"errorCode":209,"message":"{\"subCode\":\"MessageWritesBlocked\"}"})");
   CHECK(blocked.error == K::auth);
   CHECK(blocked.error_text.find("MessageWritesBlocked") != std::string::npos);
   CHECK_FALSE(blocked.retryable());

@@ -76,12 +76,16 @@ bot::Message card_message(const std::string& text) {
 TEST_CASE("post, reply in the thread, update the card, open a personal chat, look up a member", "[net][teams]") {
   asio::io_context io;
   FakeBotConnector fake(io, kToken);
-  fake.add_member({.id = "29:1abc", .name = "Teresa Garcia", .aad_object_id = "6b8c0a4e",
-                   .email = "t.garcia@lausd.example", .user_principal_name = "tgarcia@lausd.example"});
+  fake.add_member({.id = "29:1abc",
+                   .name = "Teresa Garcia",
+                   .aad_object_id = "6b8c0a4e",
+                   .email = "t.garcia@lausd.example",
+                   .user_principal_name = "tgarcia@lausd.example"});
   auto token_calls = std::make_shared<int>(0);
   ConnectorClient client(io.get_executor(), fast_options(fake.service_url()), counting_token(token_calls));
   const std::string service = fake.service_url();
-  const ConversationReference channel{.service_url = service, .conversation_id = kChannel, .conversation_type = "channel"};
+  const ConversationReference channel{
+      .service_url = service, .conversation_id = kChannel, .conversation_type = "channel"};
 
   // The approval card, posted to the channel.
   bot::Delivery card;

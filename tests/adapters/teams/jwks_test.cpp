@@ -29,7 +29,7 @@ TEST_CASE("jwks: base64url round trip and refusals", "[unit][teams]") {
     CHECK(base64url_decode(base64url_encode(bytes)) == bytes);
   CHECK(base64url_encode("\xfb\xff") == "-_8");  // the URL alphabet, no padding
   CHECK(base64url_decode("-_8=") == std::string("\xfb\xff"));
-  CHECK_FALSE(base64url_decode("+/8").has_value());  // the standard alphabet is not base64url
+  CHECK_FALSE(base64url_decode("+/8").has_value());    // the standard alphabet is not base64url
   CHECK_FALSE(base64url_decode("abcde").has_value());  // a lone sextet is not a byte
   CHECK(adapters::teams::base64_decode("+/8=") == std::string("\xfb\xff"));
 }
@@ -43,8 +43,7 @@ TEST_CASE("jwks: an RSA JWK becomes the same PEM key, from n/e or from its x5c c
   CHECK(from_modulus->endorsements == std::vector<std::string>{"msteams"});
 
   const auto& tls = test_support::loopback_tls_identity();
-  auto from_certificate =
-      signing_key_from_jwk({{"kty", "RSA"}, {"kid", "x"}, {"x5c", {tls.certificate_der_base64}}});
+  auto from_certificate = signing_key_from_jwk({{"kty", "RSA"}, {"kid", "x"}, {"x5c", {tls.certificate_der_base64}}});
   REQUIRE(from_certificate.has_value());
   CHECK(from_certificate->public_pem == tls.public_key_pem);
   CHECK(from_certificate->endorsements.empty());

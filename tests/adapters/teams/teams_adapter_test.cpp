@@ -15,12 +15,12 @@
 #include <set>
 
 #include "adapters/common/http_client.hpp"
+#include "app/adapter_registry.hpp"
 #include "tests/support/bot_harness.hpp"
 #include "tests/support/bot_process.hpp"
 #include "tests/support/fake_bot_connector.hpp"
 #include "tests/support/fake_bot_framework_auth.hpp"
 #include "tests/support/temp_dir.hpp"
-#include "app/adapter_registry.hpp"
 
 namespace {
 
@@ -35,9 +35,9 @@ constexpr auto kTenant = "11111111-2222-3333-4444-555555555555";  // the fake id
 constexpr auto kLincolnTeam = "19:lincoln-general@thread.tacv2";
 constexpr auto kLincolnApprovals = "19:lincoln-approvals@thread.tacv2";  // another channel of that team
 constexpr auto kDistrictOffice = "19:district-office@thread.tacv2";      // a team's General channel
-constexpr auto kGarcia = "29:teresa-garcia";   // in the directory by e-mail only
-constexpr auto kAlvarez = "29:rosa-alvarez";   // in the directory by Teams id
-constexpr auto kOkafor = "29:maya-okafor";     // by e-mail only
+constexpr auto kGarcia = "29:teresa-garcia";                             // in the directory by e-mail only
+constexpr auto kAlvarez = "29:rosa-alvarez";                             // in the directory by Teams id
+constexpr auto kOkafor = "29:maya-okafor";                               // by e-mail only
 constexpr auto kGarciaChat = "a:personal-garcia";
 constexpr auto kOkaforChat = "a:personal-okafor";
 
@@ -101,12 +101,11 @@ struct World {
     auto* id = &*identity;
     connector.accept_tokens([id](const std::string& token) { return id->issued(token); });
     rogue.accept_tokens([id](const std::string& token) { return id->issued(token); });
-    connector.add_member({kGarcia, "Teresa Garcia", "aad-garcia", "TGarcia@sierravista.example.org",
-                          "tgarcia@sierravista.example.org"});
+    connector.add_member(
+        {kGarcia, "Teresa Garcia", "aad-garcia", "TGarcia@sierravista.example.org", "tgarcia@sierravista.example.org"});
     connector.add_member({kAlvarez, "Rosa Alvarez", "aad-alvarez", "ralvarez@sierravista.example.org",
                           "ralvarez@sierravista.example.org"});
     connector.add_member({kOkafor, "Maya Okafor", "aad-okafor", "", "mokafor@sierravista.example.org"});
-
 
     adapters::teams::TeamsOptions t;
     t.auth = identity->auth_options();
@@ -223,8 +222,9 @@ struct World {
   json channel_mention(const std::string& user, const std::string& conversation, const std::string& text) {
     json a = activity("message", user, channel(conversation));
     a["text"] = "<at>Hallpass</at> " + text;
-    a["entities"] = json::array(
-        {{{"type", "mention"}, {"text", "<at>Hallpass</at>"}, {"mentioned", {{"id", bot_id()}, {"name", "Hallpass"}}}}});
+    a["entities"] = json::array({{{"type", "mention"},
+                                  {"text", "<at>Hallpass</at>"},
+                                  {"mentioned", {{"id", bot_id()}, {"name", "Hallpass"}}}}});
     return a;
   }
   // An Action.Submit: Teams merges the button's data with the inputs' values.
@@ -281,9 +281,10 @@ TEST_CASE("teams: a request goes from a personal chat through the channels, and 
   CHECK(input_ids(form).contains("audience"));
   std::string card_id = w.connector.activities(kGarciaChat).back().activity_id;
 
-  CHECK(w.post(w.card_submit(kGarcia, World::personal(kGarciaChat), card_id, submit_data(form, "request.platforms"),
-                             {{"platforms", "instagram,youtube"}, {"audience", "parents,students"},
-                              {"students_interact", "no"}})) == 200);
+  CHECK(w.post(w.card_submit(
+            kGarcia, World::personal(kGarciaChat), card_id, submit_data(form, "request.platforms"),
+            {{"platforms", "instagram,youtube"}, {"audience", "parents,students"}, {"students_interact", "no"}})) ==
+        200);
   w.run_until([&] { return w.connector.activities(kGarciaChat).size() >= 2; }, "the objectives form");
   form = w.connector.activities(kGarciaChat).back().activity;
   CHECK(input_ids(form).contains("objectives.instagram"));

@@ -17,8 +17,8 @@
 namespace {
 
 namespace asio = boost::asio;
-using adapters::teams::ActivityAuthenticator;
 using adapters::Error;
+using adapters::teams::ActivityAuthenticator;
 using Catch::Matchers::Contains;
 using test_support::FakeBotFrameworkAuth;
 using Clock = std::chrono::system_clock;
@@ -40,7 +40,7 @@ struct Fixture {
 
   // The activity's channelId and serviceUrl default to what the fake puts in its tokens.
   std::optional<Error> validate(const std::string& header, const std::string& channel = "msteams",
-                                      std::optional<std::string> service_url = std::nullopt) {
+                                std::optional<std::string> service_url = std::nullopt) {
     return test_support::run_awaitable(
         io, auth->validate(header, channel, service_url.value_or(fake->options().service_url)));
   }
@@ -99,8 +99,7 @@ TEST_CASE("teams auth: malformed Authorization headers are refused", "[net][team
   CHECK(f.fake->metadata_requests() == 0);
 }
 
-TEST_CASE("teams auth: unsigned and algorithm-confusion tokens are refused before any key is used",
-          "[net][teams]") {
+TEST_CASE("teams auth: unsigned and algorithm-confusion tokens are refused before any key is used", "[net][teams]") {
   Fixture f;
   Mint none;
   none.alg = "none";
@@ -149,8 +148,7 @@ TEST_CASE("teams auth: expiry and not-before allow five minutes of clock skew, n
   CHECK(f.reason(f.fake->authorization(with_claims({{"exp", seconds_of(t - 299s)}}))) == "accepted");
   CHECK_THAT(f.reason(f.fake->authorization(with_claims({{"exp", seconds_of(t - 301s)}}))), Contains("expired"));
   CHECK(f.reason(f.fake->authorization(with_claims({{"nbf", seconds_of(t + 299s)}}))) == "accepted");
-  CHECK_THAT(f.reason(f.fake->authorization(with_claims({{"nbf", seconds_of(t + 301s)}}))),
-             Contains("not valid yet"));
+  CHECK_THAT(f.reason(f.fake->authorization(with_claims({{"nbf", seconds_of(t + 301s)}}))), Contains("not valid yet"));
   CHECK_THAT(f.reason(f.fake->authorization(with_claims({{"exp", nullptr}}))), Contains("no expiry"));
   // A token that was fine expires when the clock moves on.
   std::string header = f.fake->authorization();  // exp = now + 1 h

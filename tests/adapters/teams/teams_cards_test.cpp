@@ -40,7 +40,8 @@ std::string all_text(const json& card) {
   each_element(card, [&](const json& e) {
     if (e.contains("text") && e["text"].is_string()) out += e["text"].get<std::string>() + "\n";
     if (e.contains("facts"))
-      for (const auto& f : e["facts"]) out += f["title"].get<std::string>() + " " + f["value"].get<std::string>() + "\n";
+      for (const auto& f : e["facts"])
+        out += f["title"].get<std::string>() + " " + f["value"].get<std::string>() + "\n";
   });
   return out;
 }
@@ -60,11 +61,20 @@ bot::Message approval_card() {
 
 bot::Form explanation_form() {
   bot::Form f{.form_id = "decision.return", .context = "R-1001", .title = "Return the request", .submit_label = "Send"};
-  f.inputs.push_back({.key = "explanation", .label = "What should change?", .kind = bot::InputKind::multiline,
-                      .required = true, .hint = "The requester sees this.", .error = "Please explain the change."});
-  f.inputs.push_back({.key = "platform", .label = "Platform", .kind = bot::InputKind::single_choice,
-                      .choices = {{"instagram", "Instagram"}, {"facebook", "Facebook"}}, .initial = "facebook"});
-  f.inputs.push_back({.key = "audience", .label = "Audience", .kind = bot::InputKind::multi_choice,
+  f.inputs.push_back({.key = "explanation",
+                      .label = "What should change?",
+                      .kind = bot::InputKind::multiline,
+                      .required = true,
+                      .hint = "The requester sees this.",
+                      .error = "Please explain the change."});
+  f.inputs.push_back({.key = "platform",
+                      .label = "Platform",
+                      .kind = bot::InputKind::single_choice,
+                      .choices = {{"instagram", "Instagram"}, {"facebook", "Facebook"}},
+                      .initial = "facebook"});
+  f.inputs.push_back({.key = "audience",
+                      .label = "Audience",
+                      .kind = bot::InputKind::multi_choice,
                       .choices = {{"parents", "Parents"}, {"students", "Students"}, {"staff", "Staff"}}});
   return f;
 }
@@ -79,8 +89,9 @@ bot::Inbound submit(const json& action, const json& inputs, bool personal = true
                    {"serviceUrl", "https://smba.trafficmanager.net/amer/"},
                    {"from", {{"id", "29:abc"}}},
                    {"recipient", {{"id", "28:bot"}}},
-                   {"conversation", {{"id", personal ? "a:1xyz" : "19:c@thread.tacv2;messageid=1741108200777"},
-                                     {"conversationType", personal ? "personal" : "channel"}}},
+                   {"conversation",
+                    {{"id", personal ? "a:1xyz" : "19:c@thread.tacv2;messageid=1741108200777"},
+                     {"conversationType", personal ? "personal" : "channel"}}},
                    {"replyToId", "1741108200777"},
                    {"value", value}};
   auto p = parse_activity(activity.dump(), kNow);
@@ -173,9 +184,9 @@ TEST_CASE("a form renders inputs, hints and errors, and its submission comes bac
   CHECK_FALSE(actions[0].contains("associatedInputs"));  // the submit button sends the inputs
 
   // Teams merges the inputs into the action's data, keyed by their ids.
-  bot::Inbound in = submit(actions[0], {{"explanation", "Name the supervising teacher."},
-                                        {"platform", "instagram"},
-                                        {"audience", "parents,staff"}});
+  bot::Inbound in = submit(
+      actions[0],
+      {{"explanation", "Name the supervising teacher."}, {"platform", "instagram"}, {"audience", "parents,staff"}});
   CHECK(in.kind == bot::InboundKind::form_submission);
   CHECK(in.form_id == "decision.return");
   CHECK(in.form_context == "R-1001");
@@ -243,7 +254,9 @@ TEST_CASE("a long quote is shortened to fit; the buttons stay", "[unit][teams]")
   big.context(passage);
   big.fields({{"Objectives", passage}});
   big.form(explanation_form());
-  big.buttons({{"authorize", "Authorize", "R-1001"}, {"modify", "Modify", "R-1001"}, {"more_info", "More", "R-1001"},
+  big.buttons({{"authorize", "Authorize", "R-1001"},
+               {"modify", "Modify", "R-1001"},
+               {"more_info", "More", "R-1001"},
                {"reject", "Reject", "R-1001"}});
   json shortened = message_activity(big, 16 * 1024);
   CHECK(shortened.dump().size() <= 16 * 1024);

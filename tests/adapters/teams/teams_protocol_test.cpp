@@ -13,8 +13,7 @@ namespace {
 
 constexpr auto kBot = "28:b7d3a1f0-2c4e-4f6a-9b8d-0e1f2a3b4c5d";
 constexpr auto kTenant = "9a7f3c2e-5b1d-4e8a-8f6c-2d4b6a8c0e1f";
-constexpr auto kGarcia =
-    "29:1GcS4EyB_oSI8A88XmWBN7NJFyMqe3QGnJdgLfFGkJnVelzRGos0bPbpsfJjcbAD22bmKc4GMbrY2g4JDrWA8Rw";
+constexpr auto kGarcia = "29:1GcS4EyB_oSI8A88XmWBN7NJFyMqe3QGnJdgLfFGkJnVelzRGos0bPbpsfJjcbAD22bmKc4GMbrY2g4JDrWA8Rw";
 constexpr auto kChannel = "19:4f1c2b0d8a7e4c3b9f6e5d2a1b0c9d8e@thread.tacv2";
 const auto kNow = std::chrono::system_clock::time_point(std::chrono::seconds(1741110000));
 
@@ -41,8 +40,10 @@ bot::Inbound inbound(const std::string& name) {
 // The fixture with one member changed (or removed when value is null).
 std::string with(const std::string& name, const json::json_pointer& where, const json& value) {
   json j = json::parse(fixture(name));
-  if (value.is_null()) j.at(where.parent_pointer()).erase(where.back());
-  else j[where] = value;
+  if (value.is_null())
+    j.at(where.parent_pointer()).erase(where.back());
+  else
+    j[where] = value;
   return j.dump();
 }
 
@@ -69,8 +70,8 @@ TEST_CASE("a personal message is a direct message from its sender", "[unit][team
   CHECK_FALSE(in.mentions_bot);
   CHECK_FALSE(in.has_attachment);
   // 15:21:07.456 UTC on 2025-03-04 (the seventh fractional digit is beyond microseconds).
-  CHECK(in.time == std::chrono::system_clock::time_point(std::chrono::seconds(1741101667)) +
-                       std::chrono::microseconds(456123));
+  CHECK(in.time ==
+        std::chrono::system_clock::time_point(std::chrono::seconds(1741101667)) + std::chrono::microseconds(456123));
 
   // The reference to reach this person later, proactively.
   const ConversationReference& r = p.reference;
@@ -180,9 +181,10 @@ TEST_CASE("a card form submission carries its form, context and values", "[unit]
   CHECK(in.kind == bot::InboundKind::form_submission);
   CHECK(in.form_id == "request.platforms");
   CHECK(in.form_context == "draft-7");
-  CHECK(in.values == std::map<std::string, std::string>{{"audience", "parents"},
-                                                        {"platforms", "instagram,facebook"},
-                                                        {"purpose", "Share science fair results with families.\nNo student faces."}});
+  CHECK(in.values == std::map<std::string, std::string>{
+                         {"audience", "parents"},
+                         {"platforms", "instagram,facebook"},
+                         {"purpose", "Share science fair results with families.\nNo student faces."}});
   CHECK(in.place.direct);
   // In a personal chat the card itself is the thread the core may know it by.
   CHECK(in.place.thread_ref == "1741108200777");
@@ -204,8 +206,8 @@ TEST_CASE("submissions of other cards, and our own messages, are not for the cor
   CHECK_FALSE(foreign->inbound);
   CHECK(foreign->ignored == "a card submission without Hallpass data");
 
-  auto unknown_kind = parse_activity(
-      with("card_action.json", "/value"_json_pointer, json{{"hallpass", {{"kind", "poll"}}}}), kNow);
+  auto unknown_kind =
+      parse_activity(with("card_action.json", "/value"_json_pointer, json{{"hallpass", {{"kind", "poll"}}}}), kNow);
   REQUIRE(unknown_kind.has_value());
   CHECK_FALSE(unknown_kind->inbound);
 
@@ -228,10 +230,11 @@ TEST_CASE("submissions of other cards, and our own messages, are not for the cor
 TEST_CASE("a file in a personal chat is reported as an attachment", "[unit][teams]") {
   json j = json::parse(fixture("personal_message.json"));
   j["text"] = "";
-  j["attachments"] = json::array({{{"contentType", "application/vnd.microsoft.teams.file.download.info"},
-                                   {"contentUrl", "https://contoso.sharepoint.com/personal/x/photo.jpg"},
-                                   {"name", "photo.jpg"},
-                                   {"content", {{"downloadUrl", "https://x"}, {"uniqueId", "1"}, {"fileType", "jpg"}}}}});
+  j["attachments"] =
+      json::array({{{"contentType", "application/vnd.microsoft.teams.file.download.info"},
+                    {"contentUrl", "https://contoso.sharepoint.com/personal/x/photo.jpg"},
+                    {"name", "photo.jpg"},
+                    {"content", {{"downloadUrl", "https://x"}, {"uniqueId", "1"}, {"fileType", "jpg"}}}}});
   auto p = parse_activity(j.dump(), kNow);
   REQUIRE(p.has_value());
   REQUIRE(p->inbound);
@@ -318,7 +321,8 @@ TEST_CASE("conversation ids, threads and timestamps", "[unit][teams]") {
   CHECK(split_conversation_id("a:1xyz").base == "a:1xyz");
   CHECK(split_conversation_id("a:1xyz").message_id.empty());
 
-  CHECK(*thread_conversation_id("19:abc@thread.tacv2", "1481567603816") == "19:abc@thread.tacv2;messageid=1481567603816");
+  CHECK(*thread_conversation_id("19:abc@thread.tacv2", "1481567603816") ==
+        "19:abc@thread.tacv2;messageid=1481567603816");
   // A thread of a thread is the same thread.
   CHECK(*thread_conversation_id("19:abc@thread.tacv2;messageid=1", "2") == "19:abc@thread.tacv2;messageid=2");
   CHECK_FALSE((thread_conversation_id("19:abc@thread.tacv2", "0")).has_value());
@@ -335,8 +339,7 @@ TEST_CASE("conversation ids, threads and timestamps", "[unit][teams]") {
   using std::chrono::seconds;
   const auto epoch = std::chrono::system_clock::time_point();
   CHECK(parse_timestamp("1970-01-01T00:00:00Z") == epoch);
-  CHECK(parse_timestamp("2025-03-04T07:21:07.5-08:00") ==
-        epoch + seconds(1741101667) + std::chrono::milliseconds(500));
+  CHECK(parse_timestamp("2025-03-04T07:21:07.5-08:00") == epoch + seconds(1741101667) + std::chrono::milliseconds(500));
   CHECK(parse_timestamp("2000-02-29T12:00:00+01:00") == epoch + seconds(951822000));
   CHECK_FALSE(parse_timestamp("2025-03-04 07:21:07Z"));
   CHECK_FALSE(parse_timestamp("2025-13-04T07:21:07Z"));

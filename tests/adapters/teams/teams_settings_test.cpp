@@ -2,9 +2,9 @@
 // one (with the file and line, like every other configuration problem).
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
-#include <unistd.h>
 
 #include "adapters/teams/teams_adapter.hpp"
 #include "bot/district/district.hpp"
@@ -87,7 +87,7 @@ TEST_CASE("teams settings: check-config reports a bad one with its line", "[unit
   ::unsetenv("TEAMS_APP_SECRET");
   std::filesystem::remove_all(file.parent_path());
   CHECK(run.exit_code == 1);
-  CHECK(run.output.find(file.string() + ":" + std::to_string(line) +
-                        ": adapters.teams.service_urls") != std::string::npos);
+  CHECK(run.output.find(file.string() + ":" + std::to_string(line) + ": adapters.teams.service_urls") !=
+        std::string::npos);
   CHECK(run.output.find("not loopback") != std::string::npos);
 }

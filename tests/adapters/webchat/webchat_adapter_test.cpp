@@ -51,12 +51,10 @@ bot::DistrictConfig make_config() {
   site.id = "lincoln";
   site.name = "Lincoln Elementary School";
   site.principals = {"p.nguyen"};
-  site.approvals =
-      bot::Place{"site:lincoln", "Lincoln Elementary approvals", {{"web", "#lincoln-approvals"}}};
+  site.approvals = bot::Place{"site:lincoln", "Lincoln Elementary approvals", {{"web", "#lincoln-approvals"}}};
   config.sites.push_back(site);
   config.superintendent = "s.ward";
-  config.superintendent_place =
-      bot::Place{"superintendent", "Superintendent", {{"web", "#superintendent"}}};
+  config.superintendent_place = bot::Place{"superintendent", "Superintendent", {{"web", "#superintendent"}}};
   config.people = {person("t.garcia", "Teresa Garcia", "Teacher, grade 4", bot::Role::employee),
                    person("p.nguyen", "Paul Nguyen", "Principal", bot::Role::principal),
                    person("s.ward", "Sam Ward", "Superintendent", bot::Role::superintendent)};
@@ -98,8 +96,8 @@ struct Fixture {
 asio::awaitable<Socket> connect(unsigned short port, std::string target, std::string origin = "") {
   auto executor = co_await asio::this_coro::executor;
   Socket ws(executor);
-  co_await beast::get_lowest_layer(ws).async_connect(
-      tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), asio::use_awaitable);
+  co_await beast::get_lowest_layer(ws).async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
+                                                     asio::use_awaitable);
   if (!origin.empty()) {
     ws.set_option(websocket::stream_base::decorator(
         [origin](websocket::request_type& req) { req.set(http::field::origin, origin); }));
@@ -126,9 +124,7 @@ asio::awaitable<Socket> join(unsigned short port, std::string person_id, json& h
   co_return ws;
 }
 
-asio::awaitable<void> close(Socket& ws) {
-  co_await ws.async_close(websocket::close_code::normal, use_tuple);
-}
+asio::awaitable<void> close(Socket& ws) { co_await ws.async_close(websocket::close_code::normal, use_tuple); }
 
 bot::Message buttons_message(std::string text, std::string value) {
   bot::Message m;
@@ -179,8 +175,7 @@ void run_scenario(Fixture& f, asio::awaitable<void> (*scenario)(Fixture&)) {
   if (run_failure) std::rethrow_exception(run_failure);
 }
 
-std::string send_frame(std::string event_id, std::string channel, std::string text,
-                       std::string thread_ref = "") {
+std::string send_frame(std::string event_id, std::string channel, std::string text, std::string thread_ref = "") {
   json j = {{"type", "send"}, {"event_id", event_id}, {"channel", channel}, {"text", text}};
   if (!thread_ref.empty()) j["thread_ref"] = thread_ref;
   return j.dump();
@@ -191,12 +186,8 @@ json ack_json(std::string event_id, bool duplicate) {
 }
 
 json principal_json() {
-  return json{{"id", "p.nguyen"},
-              {"name", "Paul Nguyen"},
-              {"title", "Principal"},
-              {"roles", {"principal"}},
-              {"site", "lincoln"},
-              {"language", "en"}};
+  return json{{"id", "p.nguyen"},       {"name", "Paul Nguyen"}, {"title", "Principal"},
+              {"roles", {"principal"}}, {"site", "lincoln"},     {"language", "en"}};
 }
 
 bot::Message platforms_form_message() {
@@ -223,8 +214,7 @@ bot::Message platforms_form_message() {
   return m;
 }
 
-std::string action_frame(std::string event_id, std::string message_ref, std::string action_id,
-                         std::string value) {
+std::string action_frame(std::string event_id, std::string message_ref, std::string action_id, std::string value) {
   return json{{"type", "action"},
               {"event_id", event_id},
               {"message_ref", message_ref},
@@ -234,14 +224,12 @@ std::string action_frame(std::string event_id, std::string message_ref, std::str
 }
 
 std::string platforms_form_frame(std::string message_ref) {
-  return json{
-      {"type", "form"},
-      {"event_id", "f-1"},
-      {"message_ref", message_ref},
-      {"form_id", "request.platforms"},
-      {"context", "R-6666"},
-      {"values",
-       {{"platforms", {"instagram", "youtube"}}, {"purpose", "Class news"}, {"admin", "yes"}}}}
+  return json{{"type", "form"},
+              {"event_id", "f-1"},
+              {"message_ref", message_ref},
+              {"form_id", "request.platforms"},
+              {"context", "R-6666"},
+              {"values", {{"platforms", {"instagram", "youtube"}}, {"purpose", "Class news"}, {"admin", "yes"}}}}
       .dump();
 }
 
@@ -279,8 +267,7 @@ asio::awaitable<void> inbound_reaches_sink(Fixture& f) {
   CHECK(f.sink.events.size() == 1);
 
   // A message in a channel that mentions the bot, then a reply in its thread.
-  co_await write_text(ws,
-                      send_frame("e-2", "#lincoln-approvals", "@Hallpass can I friend a parent?"));
+  co_await write_text(ws, send_frame("e-2", "#lincoln-approvals", "@Hallpass can I friend a parent?"));
   json posted = co_await read_frame(ws);
   CHECK(posted["message"]["ephemeral"] == false);
   CHECK(posted["message"]["text"] == "@Hallpass can I friend a parent?");
@@ -304,8 +291,7 @@ asio::awaitable<void> inbound_reaches_sink(Fixture& f) {
   co_await close(ws);
 }
 
-TEST_CASE("web chat: a typed message or command reaches the core and is acknowledged",
-          "[net][webchat]") {
+TEST_CASE("web chat: a typed message or command reaches the core and is acknowledged", "[net][webchat]") {
   Fixture f;
   run_scenario(f, inbound_reaches_sink);
 }
@@ -339,8 +325,7 @@ asio::awaitable<void> bad_frames_get_errors(Fixture& f) {
   CHECK(unknown_command["message"].get<std::string>().find("/selfie") != std::string::npos);
 
   co_await write_text(
-      ws,
-      R"({"type":"action","event_id":"e-12","message_ref":"w-nope","action_id":"endorse","value":"R-1"})");
+      ws, R"({"type":"action","event_id":"e-12","message_ref":"w-nope","action_id":"endorse","value":"R-1"})");
   auto no_message = co_await read_frame(ws);
   CHECK(no_message["event_id"] == "e-12");
 
@@ -527,8 +512,7 @@ asio::awaitable<void> sends_reach_who_may_see(Fixture& f) {
   co_await close(super);
 }
 
-TEST_CASE("web chat: send() reaches the sockets that may see it; update_ref replaces",
-          "[net][webchat]") {
+TEST_CASE("web chat: send() reaches the sockets that may see it; update_ref replaces", "[net][webchat]") {
   Fixture f;
   run_scenario(f, sends_reach_who_may_see);
 }
@@ -560,18 +544,15 @@ asio::awaitable<void> form_submission(Fixture& f) {
   co_await close(teacher);
 }
 
-TEST_CASE("web chat: a form submission carries the stored form's id and context",
-          "[net][webchat]") {
+TEST_CASE("web chat: a form submission carries the stored form's id and context", "[net][webchat]") {
   Fixture f;
   run_scenario(f, form_submission);
 }
 
-asio::awaitable<http::response<http::string_body>> http_get(unsigned short port, std::string target,
-                                                            std::string host) {
+asio::awaitable<http::response<http::string_body>> http_get(unsigned short port, std::string target, std::string host) {
   auto executor = co_await asio::this_coro::executor;
   beast::tcp_stream stream(executor);
-  co_await stream.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
-                                asio::use_awaitable);
+  co_await stream.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), asio::use_awaitable);
   http::request<http::empty_body> req{http::verb::get, target, 11};
   req.set(http::field::host, host);
   req.keep_alive(false);

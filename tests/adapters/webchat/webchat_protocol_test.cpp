@@ -70,14 +70,10 @@ TEST_CASE("web chat frames: malformed frames are refused with a reason", "[unit]
       {R"({"type":"wave","event_id":"e1"})", "Unknown message type \"wave\"", "e1"},
       {R"({"type":"send","event_id":"e1","text":"x"})", "\"channel\" is required", "e1"},
       {R"({"type":"send","event_id":"e1","channel":"dm","text":"   "})", "no text", "e1"},
-      {R"({"type":"send","event_id":"e1","channel":"dm","text":5})", "\"text\" must be a string",
-       "e1"},
-      {R"({"type":"action","event_id":"e1","message_ref":"w-1"})", "\"action_id\" is required",
-       "e1"},
-      {R"({"type":"form","event_id":"e1","message_ref":"w-1","form_id":"f","values":[]})",
-       "must be an object", "e1"},
-      {R"({"type":"form","event_id":"e1","message_ref":"w-1","form_id":"f","values":{"a":1}})",
-       "must be text", "e1"},
+      {R"({"type":"send","event_id":"e1","channel":"dm","text":5})", "\"text\" must be a string", "e1"},
+      {R"({"type":"action","event_id":"e1","message_ref":"w-1"})", "\"action_id\" is required", "e1"},
+      {R"({"type":"form","event_id":"e1","message_ref":"w-1","form_id":"f","values":[]})", "must be an object", "e1"},
+      {R"({"type":"form","event_id":"e1","message_ref":"w-1","form_id":"f","values":{"a":1}})", "must be text", "e1"},
   };
   for (const auto& c : cases) {
     INFO(c.frame);
@@ -113,33 +109,29 @@ TEST_CASE("web chat frames: resolution checks the frame against the history", "[
 
   SECTION("a thread reply names its root; a reply to a reply goes to the same root") {
     auto reply = history.post_user("#lincoln-approvals", root, "t.garcia", "ok", false, kNow);
-    auto in = resolve_frame(
-        frame(R"({"type":"send","event_id":"e","channel":"#lincoln-approvals","thread_ref":")" +
-              reply.ref + R"(","text":"@hallpass status"})"),
-        history, "p.nguyen", channels, kNow);
+    auto in = resolve_frame(frame(R"({"type":"send","event_id":"e","channel":"#lincoln-approvals","thread_ref":")" +
+                                  reply.ref + R"(","text":"@hallpass status"})"),
+                            history, "p.nguyen", channels, kNow);
     REQUIRE(in.has_value());
     CHECK(in->place.thread_ref == root);
     CHECK(in->mentions_bot);
     CHECK(in->kind == bot::InboundKind::message);
   }
   SECTION("a thread in another place, or a DM not yours, is refused") {
-    auto elsewhere =
-        resolve_frame(frame(R"({"type":"send","event_id":"e","channel":"dm","thread_ref":")" +
-                            root + R"(","text":"x"})"),
-                      history, "t.garcia", channels, kNow);
+    auto elsewhere = resolve_frame(
+        frame(R"({"type":"send","event_id":"e","channel":"dm","thread_ref":")" + root + R"(","text":"x"})"), history,
+        "t.garcia", channels, kNow);
     CHECK_FALSE(elsewhere.has_value());
-    auto not_yours =
-        resolve_frame(frame(R"({"type":"action","event_id":"e","message_ref":")" + dm->entry->ref +
-                            R"(","action_id":"endorse","value":"R-7"})"),
-                      history, "p.nguyen", channels, kNow);
+    auto not_yours = resolve_frame(frame(R"({"type":"action","event_id":"e","message_ref":")" + dm->entry->ref +
+                                         R"(","action_id":"endorse","value":"R-7"})"),
+                                   history, "p.nguyen", channels, kNow);
     REQUIRE_FALSE(not_yours.has_value());
     CHECK(not_yours.error().message.find("not in this web chat") != std::string::npos);
     CHECK(not_yours.error().key == "message_gone");
   }
   SECTION("unknown commands are refused before they reach the core") {
-    auto in = resolve_frame(
-        frame(R"({"type":"send","event_id":"e","channel":"dm","text":"/giphy cats"})"), history,
-        "t.garcia", channels, kNow);
+    auto in = resolve_frame(frame(R"({"type":"send","event_id":"e","channel":"dm","text":"/giphy cats"})"), history,
+                            "t.garcia", channels, kNow);
     REQUIRE_FALSE(in.has_value());
     CHECK(in.error().message.find("\"/giphy\"") != std::string::npos);
     // The page says it in the person's language from the key and the detail.
@@ -153,9 +145,9 @@ TEST_CASE("web chat frames: resolution checks the frame against the history", "[
   SECTION("a click in a DM is direct, with the message as thread root") {
     history.post(card("dm:t.garcia", "R-8"), kNow);
     const std::string ref = history.visible_to("t.garcia").back()->ref;
-    auto in = resolve_frame(frame(R"({"type":"action","event_id":"e","message_ref":")" + ref +
-                                  R"(","action_id":"endorse","value":"R-8"})"),
-                            history, "t.garcia", channels, kNow);
+    auto in = resolve_frame(
+        frame(R"({"type":"action","event_id":"e","message_ref":")" + ref + R"(","action_id":"endorse","value":"R-8"})"),
+        history, "t.garcia", channels, kNow);
     REQUIRE(in.has_value());
     CHECK(in->place.channel == "dm");
     CHECK(in->place.direct);
@@ -210,8 +202,7 @@ TEST_CASE("web chat history: refs, visibility, updates, idempotency", "[unit][we
   CHECK(history.channels() == std::vector<std::string>{"#superintendent"});
 }
 
-TEST_CASE("web chat history: a lost thread root or card gets a stand-in at the top, with a notice",
-          "[unit][webchat]") {
+TEST_CASE("web chat history: a lost thread root or card gets a stand-in at the top, with a notice", "[unit][webchat]") {
   WebchatHistory history("w-t-");
   bot::Delivery reply = delivery("#lincoln-approvals", "Endorsed by Rosa Alvarez.");
   reply.thread_ref = "w-old-4";
@@ -256,8 +247,7 @@ TEST_CASE("web chat history: a lost thread root or card gets a stand-in at the t
   CHECK(later->entry->message->blocks[0].text == "R-1002: authorized");
 }
 
-TEST_CASE("web chat history: records restore the history, refs and stand-ins after a restart",
-          "[unit][webchat]") {
+TEST_CASE("web chat history: records restore the history, refs and stand-ins after a restart", "[unit][webchat]") {
   WebchatHistory before("w-a-", 2);
   bot::Delivery c = card("#lincoln-approvals", "R-7");
   c.idempotency_key = "outbox-1";
@@ -321,12 +311,10 @@ TEST_CASE("web chat JSON: entries and frames", "[unit][webchat]") {
   CHECK(hello["messages"][0]["ref"] == typed.ref);
   CHECK(json::parse(entry_frame(typed, true))["type"] == "update");
   CHECK(json::parse(error_frame("", "x")).contains("event_id") == false);
-  CHECK(json::parse(ack_frame("e", true)) ==
-        json{{"type", "ack"}, {"event_id", "e"}, {"duplicate", true}});
+  CHECK(json::parse(ack_frame("e", true)) == json{{"type", "ack"}, {"event_id", "e"}, {"duplicate", true}});
 }
 
-TEST_CASE("web chat bootstrap: each person's places, language, time zone and the page's words",
-          "[unit][webchat]") {
+TEST_CASE("web chat bootstrap: each person's places, language, time zone and the page's words", "[unit][webchat]") {
   bot::DistrictConfig config;
   config.name = "Test District";
   config.time_zone = "America/Chicago";
@@ -346,8 +334,9 @@ TEST_CASE("web chat bootstrap: each person's places, language, time zone and the
                    person("designee", bot::Role::designee, "", "en"),
                    person("it", bot::Role::it_admin, "", "en")};
   config.people[1].handles["web"] = "rosa";  // members are named by web handle
-  config.sites = {{"lincoln", "Lincoln", {"principal"}, {"site:lincoln", "Lincoln approvals", {{"web", "#lincoln"}}}},
-                  {"kennedy", "Kennedy", {"other.principal"}, {"site:kennedy", "Kennedy approvals", {{"web", "#kennedy"}}}}};
+  config.sites = {
+      {"lincoln", "Lincoln", {"principal"}, {"site:lincoln", "Lincoln approvals", {{"web", "#lincoln"}}}},
+      {"kennedy", "Kennedy", {"other.principal"}, {"site:kennedy", "Kennedy approvals", {{"web", "#kennedy"}}}}};
   config.superintendent = "super";
   config.designees = {"designee"};
   config.superintendent_place = {"superintendent", "Superintendent's office", {{"web", "#superintendent"}}};
@@ -385,8 +374,7 @@ TEST_CASE("web chat routes: pages, bootstrap, refusals", "[unit][webchat]") {
   CHECK(index.status == 200);
   CHECK(index.body == "<html>");
   CHECK(index.content_type == "text/html; charset=utf-8");
-  CHECK(route_request("HEAD", "/app.js", assets, "{}").content_type ==
-        "text/javascript; charset=utf-8");
+  CHECK(route_request("HEAD", "/app.js", assets, "{}").content_type == "text/javascript; charset=utf-8");
   CHECK(route_request("GET", "/api/bootstrap", assets, R"({"a":1})").body == R"({"a":1})");
   CHECK(route_request("GET", "/ws", assets, "{}").status == 426);
   CHECK(route_request("GET", "/../etc/passwd", assets, "{}").status == 404);

@@ -48,12 +48,10 @@ bot::DistrictConfig make_config() {
   site.id = "lincoln";
   site.name = "Lincoln Elementary School";
   site.principals = {"p.nguyen"};
-  site.approvals =
-      bot::Place{"site:lincoln", "Lincoln Elementary approvals", {{"web", "#lincoln-approvals"}}};
+  site.approvals = bot::Place{"site:lincoln", "Lincoln Elementary approvals", {{"web", "#lincoln-approvals"}}};
   config.sites.push_back(site);
   config.superintendent = "s.ward";
-  config.superintendent_place =
-      bot::Place{"superintendent", "Superintendent", {{"web", "#superintendent"}}};
+  config.superintendent_place = bot::Place{"superintendent", "Superintendent", {{"web", "#superintendent"}}};
   config.people = {person("t.garcia", "Teresa Garcia", bot::Role::employee),
                    person("p.nguyen", "Paul Nguyen", bot::Role::principal),
                    person("s.ward", "Sam Ward", bot::Role::superintendent)};
@@ -72,16 +70,16 @@ class RecordingSink final : public bot::EventSink {
 
 // What `hallpass run` gives the web chat: the store's kept messages, through two functions.
 WebchatArchive archive_of(bot::Store& store) {
-  return WebchatArchive{
-      .load =
-          [&store] {
-            std::vector<adapters::webchat::ArchivedEntry> kept;
-            for (auto& m : store.kept_messages("web")) kept.push_back({m.place, m.ref, m.body});
-            return kept;
-          },
-      .save = [&store](const adapters::webchat::ArchivedEntry& e, std::size_t keep) {
-        store.keep_message("web", {e.place, e.ref, e.record}, keep);
-      }};
+  return WebchatArchive{.load =
+                            [&store] {
+                              std::vector<adapters::webchat::ArchivedEntry> kept;
+                              for (auto& m : store.kept_messages("web")) kept.push_back({m.place, m.ref, m.body});
+                              return kept;
+                            },
+                        .save =
+                            [&store](const adapters::webchat::ArchivedEntry& e, std::size_t keep) {
+                              store.keep_message("web", {e.place, e.ref, e.record}, keep);
+                            }};
 }
 
 WebchatOptions options(std::size_t kept_per_place) {
@@ -164,8 +162,10 @@ asio::awaitable<void> first_run(Run& run, Shown& shown) {
   auto noted = co_await run.adapter.send(note);
   REQUIRE(noted.ok());
   shown.note = noted.ref;
-  co_await webchat_write(principal.ws, webchat_send_frame("e-1", "#lincoln-approvals", "Looking at it today.", card.ref));
-  json echo = co_await webchat_read_until(principal.ws, [](const json& f) { return f["type"] == "message" && f["message"]["author"]["bot"] == false; });
+  co_await webchat_write(principal.ws,
+                         webchat_send_frame("e-1", "#lincoln-approvals", "Looking at it today.", card.ref));
+  json echo = co_await webchat_read_until(
+      principal.ws, [](const json& f) { return f["type"] == "message" && f["message"]["author"]["bot"] == false; });
   shown.typed = echo["message"]["ref"];
   auto dm = co_await run.adapter.send(to("dm:t.garcia", "Your request R-1001 was filed.", "outbox-3"));
   REQUIRE(dm.ok());
@@ -194,7 +194,8 @@ asio::awaitable<void> second_run(Run& run, Shown& shown) {
   CHECK(entry_text(teacher.hello["messages"][3]) == "Your request R-1001 was filed.");
 
   // A browser resending its last frame after the restart sees it once.
-  co_await webchat_write(principal.ws, webchat_send_frame("e-1", "#lincoln-approvals", "Looking at it today.", shown.card));
+  co_await webchat_write(principal.ws,
+                         webchat_send_frame("e-1", "#lincoln-approvals", "Looking at it today.", shown.card));
   json resent = co_await webchat_read(principal.ws);
   CHECK(resent["type"] == "ack");
 
@@ -292,8 +293,9 @@ asio::awaitable<void> third_run(Run& run, Shown& shown) {
   co_await webchat_close(principal.ws);
 }
 
-TEST_CASE("web chat: after a restart over the same database, cards update, threads continue, the page shows the history",
-          "[net][webchat]") {
+TEST_CASE(
+    "web chat: after a restart over the same database, cards update, threads continue, the page shows the history",
+    "[net][webchat]") {
   TempDir dir("webchat-restart");
   const std::string db = dir.file("hallpass.db");
   Shown shown;
@@ -387,8 +389,10 @@ asio::awaitable<void> told_in_her_language(Upgraded& u) {
   co_await webchat_close(principal.ws);
 }
 
-TEST_CASE("web chat: through the outbox, a thread root that is gone gives a post at the top in the reader's language, never a failure",
-          "[net][webchat]") {
+TEST_CASE(
+    "web chat: through the outbox, a thread root that is gone gives a post at the top in the reader's language, never "
+    "a failure",
+    "[net][webchat]") {
   TempDir dir("webchat-upgraded");
   Upgraded u(dir.file("hallpass.db"));
   u.store->put_message_ref("web", "dm:r.alvarez", "R-1001", "w-gone-3");
