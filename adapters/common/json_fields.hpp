@@ -23,7 +23,8 @@ inline constexpr std::size_t kMaxDepth = 128;
 
 // Untrusted JSON text → a value; discarded (is_discarded()) when it is not JSON or nests deeper
 // than kMaxDepth. Never throws (but bad_alloc).
-inline nlohmann::json parse(std::string_view text) {
+namespace detail {
+inline nlohmann::json parse_exact(std::string_view text) {
   std::size_t depth = 0;
   bool in_string = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -43,6 +44,16 @@ inline nlohmann::json parse(std::string_view text) {
   }
   return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
 }
+}  // namespace detail
+
+// The text with what makes a JSON parser refuse a whole payload for one character replaced by
+// U+FFFD: bytes that are not UTF-8, and \uD800–\uDFFF escapes that are not a surrogate pair.
+std::string repair_text(std::string_view text);
+
+// The payload as JSON, or discarded when it is not JSON or nests too deep. A payload that is JSON
+// but for a bad character (invalid UTF-8, a lone surrogate escape) is read with that character
+// replaced (and a warning logged, without the payload): it costs nobody an answer.
+nlohmann::json parse(std::string_view text);
 
 // A member of any type, or null when absent or j is not an object.
 inline const nlohmann::json& member(const nlohmann::json& j, const char* key) {

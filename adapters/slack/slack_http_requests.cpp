@@ -5,6 +5,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cctype>
@@ -12,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/slack/slack_payloads.hpp"
+#include "bot/model/text.hpp"
 
 namespace adapters::slack {
 
@@ -94,6 +96,12 @@ Result<std::map<std::string, std::string>> parse_form_urlencoded(std::string_vie
     std::string key, value;
     if (!decode(pair.substr(0, eq), key) || (eq != std::string_view::npos && !decode(pair.substr(eq + 1), value)))
       return fail("malformed %-escape in form body");
+    // A %FF or a cut character is not UTF-8: replaced, so the command is still answered.
+    if (!bot::is_utf8(key) || !bot::is_utf8(value)) {
+      spdlog::warn("slack: a form field held bytes that are not UTF-8; read with U+FFFD in their place");
+      key = bot::scrub_utf8(key);
+      value = bot::scrub_utf8(value);
+    }
     fields[std::move(key)] = std::move(value);
   }
   return fields;

@@ -21,7 +21,8 @@ Result<void> verify_slack_signature(std::string_view signing_secret, std::string
                                     std::string_view signature_header, std::string_view raw_body,
                                     std::chrono::system_clock::time_point now);
 
-// application/x-www-form-urlencoded → fields ("+" is a space, %XX a byte). Refuses a bad %XX.
+// application/x-www-form-urlencoded → fields ("+" is a space, %XX a byte). Refuses a bad %XX;
+// bytes that do not make UTF-8 (%FF) are replaced by U+FFFD, so the command is still answered.
 Result<std::map<std::string, std::string>> parse_form_urlencoded(std::string_view body);
 // A slash command delivered as form fields (HTTP mode).
 Result<bot::Inbound> parse_slash_command_form(std::string_view body, std::chrono::system_clock::time_point now);

@@ -19,4 +19,11 @@ std::string trim(std::string_view s, std::string_view space = kSpace);
 // s with A–Z turned into a–z; other bytes unchanged.
 std::string lower(std::string_view s);
 
+// True when s is well-formed UTF-8 (no stray, truncated or overlong bytes, no surrogates, nothing
+// past U+10FFFF).
+bool is_utf8(std::string_view s);
+// s with each byte that is not part of well-formed UTF-8 replaced by U+FFFD: text from a platform
+// (a %FF in a form, a cut character) is then shown, stored and answered, never refused.
+std::string scrub_utf8(std::string_view s);
+
 }  // namespace bot
