@@ -1,15 +1,12 @@
 #pragma once
-// Small tests of the forms platform ids take, shared by the platforms' registrations.
+// Small tests of the forms platform ids take, shared by the platforms' rules and settings checks.
 #include <string_view>
+
+#include "bot/model/text.hpp"
 
 namespace adapters {
 
-// A space or any control character.
-inline bool has_space(std::string_view v) {
-  for (unsigned char c : v)
-    if (c <= ' ') return true;
-  return false;
-}
+using bot::has_space;
 
 // Capital letters and digits only ("U0TGARCIA1").
 inline bool upper_alnum(std::string_view v) {

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "adapters/common/endpoint_url.hpp"
+#include "adapters/common/id_forms.hpp"
 #include "adapters/matrix/matrix_adapter.hpp"
 
 namespace adapters::matrix {
@@ -21,10 +22,6 @@ const std::vector<std::string_view>& known_keys() {
 }
 
 [[noreturn]] void fail(const std::string& message) { throw std::invalid_argument("adapters.matrix." + message); }
-
-bool has_space(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](unsigned char c) { return c <= ' '; });
-}
 
 std::vector<std::pair<std::string, Check>> checks() {
   return {
@@ -59,8 +56,7 @@ std::vector<std::pair<std::string, Check>> checks() {
        [](const Settings& s) {
          const std::string id = setting(s, "user_id");
          if (id.empty()) fail("user_id is missing: write the bot's Matrix id, e.g. user_id: \"@hallpass:example.org\"");
-         const auto colon = id.find(':');
-         if (!id.starts_with("@") || colon == std::string::npos || colon < 2 || colon + 1 == id.size() || has_space(id))
+         if (!sigil_colon_id(id, '@'))
            fail("user_id: \"" + id +
                 "\" is not a Matrix user id; write it as \"@name:server\", e.g. "
                 "\"@hallpass:example.org\" (in quotes: @ cannot start a plain YAML value)");

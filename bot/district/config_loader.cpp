@@ -63,10 +63,6 @@ bool is_id(std::string_view s, bool allow_at) {
   });
 }
 
-bool has_space(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](unsigned char c) { return c <= ' '; });
-}
-
 bool looks_like_email(std::string_view s) {
   const auto at = s.find('@');
   if (at == std::string_view::npos || at == 0 || s.find('@', at + 1) != std::string_view::npos || has_space(s))

@@ -40,6 +40,12 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
 
 }  // namespace
 
+bool has_space(std::string_view s) {
+  for (unsigned char c : s)
+    if (c <= ' ') return true;
+  return false;
+}
+
 bool is_utf8(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     const std::size_t n = utf8_length(s, i);

@@ -19,6 +19,9 @@ std::string trim(std::string_view s, std::string_view space = kSpace);
 // s with A–Z turned into a–z; other bytes unchanged.
 std::string lower(std::string_view s);
 
+// True when s holds a space or any control character (ids and handles are one word).
+bool has_space(std::string_view s);
+
 // True when s is well-formed UTF-8 (no stray, truncated or overlong bytes, no surrogates, nothing
 // past U+10FFFF).
 bool is_utf8(std::string_view s);
