@@ -37,6 +37,8 @@ constexpr size_t kMaxQuestionWords = 80;
 constexpr double kClauseTextShare = 0.3;
 // Further passages must score at least this share of the best.
 constexpr double kKeepRatio = 0.55;
+// A clause scoring within this share of the best matches as well as far as the scores can tell.
+constexpr double kTieRatio = 0.95;
 // The best match is strong when its clause question holds this share of the question's weight.
 constexpr double kStrongCoverage = 0.6;
 // Words too common in questions to tell one clause from another; everything else is weighed by
@@ -59,6 +61,20 @@ struct ClauseVerdict {
 bool restricts(Verdict v) {
   return v == Verdict::allowed_with_conditions || v == Verdict::needs_approval || v == Verdict::discouraged ||
          v == Verdict::prohibited || v == Verdict::required;
+}
+
+// How cautious a verdict is, for choosing among clauses that match equally well.
+int caution(Verdict v) {
+  switch (v) {
+    case Verdict::report: return 7;
+    case Verdict::prohibited: return 6;
+    case Verdict::needs_approval: return 5;
+    case Verdict::discouraged: return 4;
+    case Verdict::required: return 3;
+    case Verdict::allowed_with_conditions: return 2;
+    case Verdict::allowed: return 1;
+    default: return 0;
+  }
 }
 
 class TermCache {
@@ -139,7 +155,9 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     if (a.lang != "es") a.lang = "en";
 
     const std::vector<std::string> fixed = fix_spelling(words, vocabulary_);
-    const SubjectReading reading = read_subject(subject_, fixed);
+    const std::vector<size_t> starts = part_starts(
+        question, [this](std::string_view part) { return fix_spelling(question_words(part), vocabulary_).size(); });
+    const SubjectReading reading = read_subject(subject_, fixed, starts);
     if (reading.small_talk != SmallTalk::none) {
       a.decline = Decline::small_talk;
       a.small_talk = reading.small_talk;
@@ -324,33 +342,76 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       a.next_step = NextStep::report;
       return;
     }
-    if (reading.info) {
+    if (reading.act == AskerAct::fact) {
       a.verdict = Verdict::info;
       a.verdict_words = words_for(Verdict::info);
       return;
     }
     // A clause that says to notify someone answers "do I have to tell …?" with a duty; a situation
     // that must itself be reported was handled above.
-    if (reading.duty)
+    if (reading.act == AskerAct::duty)
       for (auto& cv : verdicts)
         if (cv.verdict == Verdict::report) cv.verdict = Verdict::required;
-    ClauseVerdict top = verdicts.front();
-    if (top.verdict == Verdict::no_answer) top.verdict = Verdict::allowed;  // a clause that only describes
-    // The clause question that matched best may carry the verdict for its own situation ("… without
-    // asking the parents?" under a consent clause); it speaks for the asker more closely than the
-    // clause's typical verdict.
-    if (ranked.front().question_verdict) {
-      top.verdict = *ranked.front().question_verdict;
-    } else if (reading.permission) {
-      // "Can I …?" answered by a clause that only states a fact: the next clause that rules decides.
-      if (top.verdict == Verdict::info) {
-        const auto rules = std::find_if(verdicts.begin(), verdicts.end(), [](const ClauseVerdict& cv) {
-          return cv.verdict != Verdict::info && cv.verdict != Verdict::no_answer;
-        });
-        top = rules != verdicts.end() ? *rules : ClauseVerdict{Verdict::allowed_with_conditions, top.words};
+    // The next clause that rules, for a question a clause that only states a fact cannot settle.
+    const auto next_rule = [&](const ClauseVerdict& fallback) {
+      const auto rules = std::find_if(verdicts.begin(), verdicts.end(), [](const ClauseVerdict& cv) {
+        return cv.verdict != Verdict::info && cv.verdict != Verdict::no_answer;
+      });
+      return rules != verdicts.end() ? *rules : fallback;
+    };
+    // The verdict reader: the asker's act (reading.act) with one clause's modality (its verdict).
+    const auto answer_of = [&](size_t i) {
+      ClauseVerdict v = verdicts[i];
+      if (v.verdict == Verdict::no_answer) v.verdict = Verdict::allowed;  // a clause that only describes
+      // The own verdict of the clause question that matched best counts only where it answers the
+      // same kind of asking: "required" answers "do I have to", not "can I"; "info" answers neither.
+      const std::optional<Verdict> own = ranked[i].question_verdict;
+      const bool own_fits = own && *own != Verdict::info &&
+                            (reading.act != AskerAct::permission || *own != Verdict::required) &&
+                            (reading.act != AskerAct::duty || *own != Verdict::allowed_with_conditions);
+      switch (reading.act) {
+        case AskerAct::duty:
+          // "Do I have to …?": the clause's modality answers it (must → required, must not →
+          // prohibited, only with consent → needs_approval), or the own verdict of a clause
+          // question that asks the same.
+          if (own_fits) v.verdict = *own;
+          // … answered by a clause that only recommends or permits: there is no such duty, and the
+          // recommendation is a fact to tell ("consider clarifying that the opinion is your own").
+          if (v.verdict == Verdict::allowed_with_conditions) v.verdict = Verdict::info;
+          // … answered by a clause that asks for approval first: getting it is the duty ("does the
+          // team account have to be registered?" → required).
+          if (v.verdict == Verdict::needs_approval) v.verdict = Verdict::required;
+          break;
+        case AskerAct::permission:
+          if (own_fits) v.verdict = *own;
+          // "Can I …?" answered by a clause that only states a fact: the next clause that rules.
+          if (v.verdict == Verdict::info) v = next_rule(ClauseVerdict{Verdict::allowed_with_conditions, v.words});
+          // "Can I …?" answered by a duty: yes, with that duty attached.
+          if (v.verdict == Verdict::required) v.verdict = Verdict::allowed_with_conditions;
+          break;
+        case AskerAct::action:
+          if (own_fits) v.verdict = *own;
+          // "What should I do?": the rule of the first clause that has one.
+          if (v.verdict == Verdict::info) v = next_rule(v);
+          break;
+        default:
+          // The clause question that matched best may carry the verdict for its own situation ("…
+          // without asking the parents?" under a consent clause); it speaks for the asker more
+          // closely than the clause's typical verdict.
+          if (own) v.verdict = *own;
+          break;
       }
-      // "Can I …?" answered by a duty: yes, with that duty attached.
-      if (top.verdict == Verdict::required) top.verdict = Verdict::allowed_with_conditions;
+      return v;
+    };
+    ClauseVerdict top = answer_of(0);
+    // Clauses that match (nearly) as well as the best one cannot be told apart by their scores:
+    // for one who wants to do something, the most cautious rule among them decides. A fact stays
+    // a fact, and "do I have to …?" is answered by its best clause.
+    const bool wants_to_act = reading.act != AskerAct::duty;
+    for (size_t i = 1; wants_to_act && i < verdicts.size() && top.verdict != Verdict::info; ++i) {
+      if (ranked[i].score < kTieRatio * ranked.front().score) break;
+      const ClauseVerdict other = answer_of(i);
+      if (other.verdict != Verdict::info && caution(other.verdict) > caution(top.verdict)) top = other;
     }
     if (top.verdict == Verdict::allowed) {
       for (const auto& cv : verdicts) {

@@ -9,10 +9,9 @@
 namespace bot {
 namespace {
 
-// An opening that asks for a fact, a duty or a permission counts only near the start ("so how long until …").
-constexpr size_t kInfoOpeningReach = 3;
-// "can i actually get fired for …": the consequence stands a few words in.
-constexpr size_t kConsequenceReach = 5;
+// A short phrase that asks for a fact, a duty or a permission counts only near the opening of a
+// part of the message ("so how long until …").
+constexpr size_t kOpeningReach = 3;
 // Words that may stand around a greeting or a thanks without making it a question.
 const std::vector<std::string> kTalkFillers = {
     "there", "so",   "much",   "very",  "you", "again", "bot",   "hallpass", "all", "everyone", "a",  "lot",
@@ -65,6 +64,55 @@ bool is_filler(const std::string& w) {
   return std::find(kTalkFillers.begin(), kTalkFillers.end(), w) != kTalkFillers.end();
 }
 
+struct PartAct {
+  AskerAct act = AskerAct::none;
+  bool first_person = false;  // the asking phrase names the asker ("who do I …", "how do we …")
+};
+
+bool names_asker(const TermPattern& p) {
+  static const std::vector<std::string> kAsker = {"i", "we", "me", "my", "im", "yo", "hago", "tengo", "debo"};
+  return std::any_of(p.words.begin(), p.words.end(),
+                     [](const std::string& w) { return std::find(kAsker.begin(), kAsker.end(), w) != kAsker.end(); });
+}
+
+// The act whose phrase stands earliest in the part [begin, end). "Can I get fired for …" asks what
+// happens, whatever opens it: a consequence anywhere in the part decides first.
+PartAct act_of_part(const PolicySubject& s, const std::vector<std::string>& words, size_t begin, size_t end) {
+  for (size_t i = begin; i < end; ++i)
+    for (const auto& p : s.consequence)
+      if (match_length(p, words, i) > 0) return {AskerAct::fact, false};
+  const std::pair<const std::vector<TermPattern>*, AskerAct> lists[] = {{&s.action, AskerAct::action},
+                                                                        {&s.info, AskerAct::fact},
+                                                                        {&s.duty, AskerAct::duty},
+                                                                        {&s.permission, AskerAct::permission}};
+  for (size_t i = begin; i < end; ++i) {
+    for (const auto& [list, act] : lists) {
+      for (const auto& p : *list) {
+        // Asking what to do ("… le contesto o qué hago?") and a phrase of three words or more ask
+        // wherever they stand; a shorter phrase only at the opening of its part ("can I", not
+        // "the district can").
+        const bool reaches = i < begin + kOpeningReach || p.words.size() >= 3 || act == AskerAct::action;
+        if (reaches && !p.words.empty() && match_length(p, words, i) > 0) return {act, names_asker(p)};
+      }
+    }
+  }
+  return {};
+}
+
+// The first part that asks decides; the parts after it add detail ("what do I need to do first?
+// like who do I even ask"). A fact the asker asks about their own next step after telling a
+// situation ("a parent is posting about me. how do I get it taken down?") asks what to do.
+AskerAct read_act(const PolicySubject& s, const std::vector<std::string>& words, std::vector<size_t> starts) {
+  if (starts.empty() || starts.front() != 0) starts.insert(starts.begin(), 0);
+  for (size_t k = 0; k < starts.size() && starts[k] < words.size(); ++k) {
+    const size_t end = k + 1 < starts.size() ? std::min(starts[k + 1], words.size()) : words.size();
+    const PartAct found = act_of_part(s, words, starts[k], end);
+    if (found.act == AskerAct::fact && k > 0 && found.first_person) return AskerAct::action;
+    if (found.act != AskerAct::none) return found.act;
+  }
+  return AskerAct::none;
+}
+
 }  // namespace
 
 boost::system::result<PolicySubject, PolicyParseError> load_policy_subject(const std::filesystem::path& file) {
@@ -86,13 +134,14 @@ boost::system::result<PolicySubject, PolicyParseError> load_policy_subject(const
     if (!report) return report.error();
     auto info = read_both(file, root, "info");
     if (!info) return info.error();
-    if (root["exclude"]) {
-      auto exclude = read_both(file, root, "exclude");
-      if (!exclude) return exclude.error();
-      s.exclude = std::move(*exclude);
+    for (auto [section, list] : {std::pair{"exclude", &s.exclude}, std::pair{"outside", &s.outside}}) {
+      if (!root[section]) continue;
+      auto read = read_both(file, root, section);
+      if (!read) return read.error();
+      *list = std::move(*read);
     }
     for (auto [section, list] : {std::pair{"consequence", &s.consequence}, std::pair{"duty", &s.duty},
-                                 std::pair{"permission", &s.permission}}) {
+                                 std::pair{"permission", &s.permission}, std::pair{"action", &s.action}}) {
       if (!root[section]) continue;
       auto read = read_both(file, root, section);
       if (!read) return read.error();
@@ -128,7 +177,8 @@ boost::system::result<PolicySubject, PolicyParseError> load_policy_subject(const
   return s;
 }
 
-SubjectReading read_subject(const PolicySubject& s, const std::vector<std::string>& words) {
+SubjectReading read_subject(const PolicySubject& s, const std::vector<std::string>& words,
+                            const std::vector<size_t>& starts) {
   SubjectReading r;
   // Small talk is the whole message: a greeting followed by a real question is a question.
   std::vector<std::string> core;
@@ -162,12 +212,40 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
   }
   r.report = matches_anywhere(s.report, words, words.size());
   // Safety first: a situation that must be reported is never turned away as off the subject.
-  r.on_subject = r.report || matches_anywhere(s.subject, topical, topical.size());
-  r.info =
-      matches_anywhere(s.info, words, kInfoOpeningReach) || matches_anywhere(s.consequence, words, kConsequenceReach);
-  r.duty = matches_anywhere(s.duty, words, kInfoOpeningReach);
-  r.permission = matches_anywhere(s.permission, words, kInfoOpeningReach);
+  // What the policies never govern ("do I get a stipend for running the school's instagram?") is
+  // declined though it names an account.
+  r.on_subject = r.report || (matches_anywhere(s.subject, topical, topical.size()) &&
+                              !matches_anywhere(s.outside, words, words.size()));
+  r.act = read_act(s, words, starts);
   return r;
+}
+
+std::vector<size_t> part_starts(std::string_view message, const std::function<size_t(std::string_view)>& words_of) {
+  std::vector<size_t> starts;
+  size_t count = 0;
+  size_t begin = 0;
+  const auto close = [&](size_t end) {
+    const size_t n = words_of(message.substr(begin, end - begin));
+    if (n > 0) {
+      starts.push_back(count);
+      count += n;
+    }
+  };
+  for (size_t i = 0; i < message.size(); ++i) {
+    const char c = message[i];
+    const bool mark = c == '.' || c == '?' || c == '!' || c == ';' || c == ':' || c == ',' || c == '\n';
+    const bool dash = c == '-' && i > 0 && message[i - 1] == ' ' && i + 1 < message.size() && message[i + 1] == ' ';
+    // ¿ and ¡ (U+00BF, U+00A1) open a Spanish question or exclamation.
+    const bool opening = static_cast<unsigned char>(c) == 0xC2 && i + 1 < message.size() &&
+                         (static_cast<unsigned char>(message[i + 1]) == 0xBF ||
+                          static_cast<unsigned char>(message[i + 1]) == 0xA1);
+    if (mark || dash || opening) {
+      close(i);
+      begin = i + 1;
+    }
+  }
+  close(message.size());
+  return starts;
 }
 
 }  // namespace bot

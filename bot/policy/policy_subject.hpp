@@ -3,6 +3,8 @@
 // it is about what the policies govern at all (decline by subject, not by score), whether the
 // asker's situation must be reported, whether it asks for a fact, or whether it is everyday chat.
 #include <filesystem>
+#include <functional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -14,14 +16,21 @@
 
 namespace bot {
 
+// What the asker does with the question, which together with the clause's modality decides the
+// verdict: asks whether they may ("can I …"), whether they must ("do I have to …"), for a fact
+// ("how long …", "can I get fired for …"), or what to do about a situation ("what should I do").
+enum class AskerAct { none, permission, duty, fact, action };
+
 struct PolicySubject {
   std::vector<TermPattern> subject;  // English and Spanish together: staff mix them
   std::vector<TermPattern> exclude;  // look like the subject but are not ("online course"): removed first
+  std::vector<TermPattern> outside;  // never governed by the policies, whatever else is named ("a stipend for …")
   std::vector<TermPattern> report;
   std::vector<TermPattern> info;
   std::vector<TermPattern> consequence;  // "can I get fired for …": asks what happens, a fact
   std::vector<TermPattern> duty;         // "do I have to …", "tengo que …"
   std::vector<TermPattern> permission;   // "can I …", "¿puedo …?"
+  std::vector<TermPattern> action;       // "what should I do", "¿qué hago?"
   struct Talk {
     SmallTalk kind = SmallTalk::none;
     std::string lang;
@@ -33,9 +42,7 @@ struct PolicySubject {
 struct SubjectReading {
   bool on_subject = false;  // about what the policies govern; always so when the situation must be reported
   bool report = false;      // the situation must be reported
-  bool info = false;        // the question asks for a fact
-  bool duty = false;        // the question asks whether something must be done
-  bool permission = false;  // the question asks whether something may be done
+  AskerAct act = AskerAct::none;  // read at the opening of each part of the message; the last part that asks decides
   SmallTalk small_talk = SmallTalk::none;
   std::string small_talk_lang;  // the language of the small-talk phrase matched
 };
@@ -43,7 +50,15 @@ struct SubjectReading {
 // Loads and checks the file; errors name the file, line and what to do.
 boost::system::result<PolicySubject, PolicyParseError> load_policy_subject(const std::filesystem::path& file);
 
-// Reads a question already cut into words (question_words, spelling fixed).
-SubjectReading read_subject(const PolicySubject& subject, const std::vector<std::string>& words);
+// Where each part of a message begins in its words: parts end at . ? ! ; : , and a dash between
+// spaces ("AP here - can I …"), so the asking in "heard it in a meeting. can I post it?" is found.
+// `words_of` cuts a part into words as the caller does (question_words, spelling fixed).
+std::vector<size_t> part_starts(std::string_view message,
+                                const std::function<size_t(std::string_view part)>& words_of);
+
+// Reads a question already cut into words (question_words, spelling fixed); `starts` are its
+// parts' first words (part_starts; none means one part).
+SubjectReading read_subject(const PolicySubject& subject, const std::vector<std::string>& words,
+                            const std::vector<size_t>& starts = {});
 
 }  // namespace bot

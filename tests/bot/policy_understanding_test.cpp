@@ -11,6 +11,7 @@
 #include "bot/policy/policy_library.hpp"
 #include "bot/policy/policy_quotes.hpp"
 #include "bot/policy/policy_subject.hpp"
+#include "bot/policy/policy_text.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace {
@@ -216,5 +217,120 @@ TEST_CASE("clause question files are checked with file, line and what to do", "[
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().line == b.line);
     CHECK_THAT(r.error().message, Catch::Contains(b.says));
+  }
+}
+
+TEST_CASE("the asker's act is read at the opening of each part of the message", "[unit][policy]") {
+  const auto subject = bot::load_policy_subject(kRoot / "config/policy_subject.yaml");
+  REQUIRE(subject.has_value());
+  const auto act_of = [&](std::string_view question) {
+    const auto words = bot::question_words(question);
+    const auto starts =
+        bot::part_starts(question, [](std::string_view part) { return bot::question_words(part).size(); });
+    return bot::read_subject(*subject, words, starts).act;
+  };
+  struct Case {
+    const char* question;
+    bot::AskerAct act;
+  };
+  for (const Case& c : {
+           // After a situation is told, in a later sentence or after a dash.
+           Case{"heard it at a staff meeting. can I post it on twitter?", bot::AskerAct::permission},
+           Case{"vice principal here - may I print a teacher's tweets?", bot::AskerAct::permission},
+           // A statement that asks for confirmation at its end.
+           Case{"a dad from my class wants to add me on fb, that's fine right", bot::AskerAct::permission},
+           // The first part that asks decides; later parts add detail.
+           Case{"ok so, how long does the superintendent take? like a week?", bot::AskerAct::fact},
+           Case{"do I need to tell the principal before I open a class blog? or is that optional",
+                bot::AskerAct::duty},
+           // Whether something must be done, of a thing rather than the asker.
+           Case{"does the chess club's instagram have to be registered?", bot::AskerAct::duty},
+           Case{"la cuenta de instagram del club de ajedrez tiene que estar registrada?", bot::AskerAct::duty},
+           // What someone else may do is a fact about the policy.
+           Case{"my principal wants our class account password. can she ask for that?", bot::AskerAct::fact},
+           // A consequence anywhere in the part asks what happens.
+           Case{"could I actually lose my job over a meme about my boss?", bot::AskerAct::fact},
+           // Asking what to do, wherever it stands; and the asker's own next step after a situation.
+           Case{"a reporter DMed me about the school on twitter, what should I do", bot::AskerAct::action},
+           Case{"me escribió un periodista por facebook, le contesto o qué hago?", bot::AskerAct::action},
+           Case{"a parent keeps posting rude comments on our class page. how do I get them removed?",
+                bot::AskerAct::action},
+           Case{"i posted my vacation pics last night", bot::AskerAct::none},
+       }) {
+    INFO(c.question);
+    CHECK(act_of(c.question) == c.act);
+  }
+}
+
+namespace {
+
+// A district's own small document, with the verdict each clause tells its typical asker.
+std::shared_ptr<const bot::PolicyLibrary> invented_library(const std::filesystem::path& dir) {
+  std::ofstream(dir / "town.md") << "---\nid: town\ntitle: Town Social Media Rules\ncitation: Town Rules\n"
+                                    "source: Invented for a test\ndate: \"\"\n---\n\n# Town Social Media Rules\n\n"
+                                    "## Rules {#rules}\n\n"
+                                    "1. Employees must notify the principal before opening a classroom blog.\n"
+                                    "2. Employees should consider noting on their facebook profile that the opinions "
+                                    "there are their own.\n"
+                                    "3. Every robotics club youtube channel must be approved by the principal.\n"
+                                    "4. Teachers may share recordings of concerts on facebook.\n"
+                                    "5. Teachers must not share recordings of games on facebook.\n";
+  std::ofstream(dir / "town.questions.yaml")
+      << "document: town\nclauses:\n"
+         "  - {id: town#rules.1, verdict: required, words: must notify, en: [tell the principal about a class blog]}\n"
+         "  - {id: town#rules.2, verdict: allowed_with_conditions, words: should consider, en: [opinions disclaimer]}\n"
+         "  - {id: town#rules.3, verdict: needs_approval, words: must be approved, en: [robotics channel approval]}\n"
+         "  - {id: town#rules.4, verdict: allowed, words: may share, en: [concert recordings]}\n"
+         "  - {id: town#rules.5, verdict: prohibited, words: must not share, en: [game recordings]}\n";
+  std::string error;
+  auto loaded = bot::PolicyLibrary::load(
+      {{"town", dir / "town.md"}},
+      {kRoot / "config/vocabulary.yaml", kRoot / "config/spanish_terms.yaml", kRoot / "config/policy_subject.yaml"},
+      error);
+  if (!loaded) FAIL(error);
+  return *loaded;
+}
+
+}  // namespace
+
+TEST_CASE("the verdict combines the asker's act with the clause's modality", "[unit][policy]") {
+  test_support::TempDir dir("verdict-reader");
+  const auto lib = invented_library(dir.path());
+  const bot::PolicyLibrary& town = *lib;
+  const auto verdict_of = [&](const char* question, const char* clause) {
+    INFO(question);
+    const auto a = town.answer(question);
+    REQUIRE_FALSE(a.no_answer);
+    CHECK(a.passages.front().passage.id == clause);
+    return a.verdict;
+  };
+  SECTION("\"do I have to …?\" under a clause that says must: required") {
+    CHECK(verdict_of("do I have to tell the principal before I start a classroom blog?", "town#rules.1") ==
+          bot::Verdict::required);
+  }
+  SECTION("\"can I …?\" under a clause that says must: yes, with that duty") {
+    CHECK(verdict_of("can I start a classroom blog?", "town#rules.1") == bot::Verdict::allowed_with_conditions);
+  }
+  SECTION("\"do I have to …?\" under a clause that only recommends: no such duty, a fact") {
+    CHECK(verdict_of("must I write on my facebook profile that my opinions are my own?", "town#rules.2") ==
+          bot::Verdict::info);
+  }
+  SECTION("\"does it have to …?\" under a clause that asks for approval: getting it is the duty") {
+    CHECK(verdict_of("does our robotics club youtube channel have to be approved?", "town#rules.3") ==
+          bot::Verdict::required);
+  }
+  SECTION("\"can we …?\" under the same clause: approval first") {
+    CHECK(verdict_of("can we start a robotics club youtube channel?", "town#rules.3") ==
+          bot::Verdict::needs_approval);
+  }
+  SECTION("clauses that match equally well: the most cautious decides") {
+    const auto a = town.answer("can I share recordings on facebook?");
+    REQUIRE(a.passages.size() >= 2);
+    CHECK(a.passages[1].score >= 0.95 * a.passages[0].score);
+    CHECK(a.verdict == bot::Verdict::prohibited);
+  }
+  SECTION("a question for a fact is answered with the fact") {
+    CHECK(verdict_of("how long does the principal take to approve a robotics club youtube channel?",
+                     "town#rules.3") == bot::Verdict::info);
   }
 }
