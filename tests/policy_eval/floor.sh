@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # ctest: runs the independent question set's scorer (../shared/eval, written by people who never saw
-# Hallpass) on the built binary and fails below the floor: hit@3 0.85, verdict accuracy 0.70, or any
+# Hallpass) on the built binary and fails below the floor: hit@3 0.85, verdict accuracy 0.75, or any
 # unsafe `allowed` (where the acceptable verdicts are needs_approval, prohibited or report). The
 # targets are higher (docs/policy-answers.md); this only stops a change that makes answers worse.
-# The verdict floor is 0.70, under issue 15's 0.75, because today's engine reaches 0.725 on the whole
-# set: raise it with the verdict work, never lower it.
+# The verdict floor is issue 15's 0.75; the engine reaches more on the whole set (docs/policy-answers.md).
+# Raise it with the verdict work, never lower it.
 # Exits 77 (skipped) when the question set is not beside the checkout.
 set -euo pipefail
 binary=$1
@@ -26,7 +26,7 @@ if not summary or not unsafe:
 hit3, _, verdict = map(float, summary.groups())
 problems = []
 if hit3 < 0.85: problems.append(f"hit@3 {hit3:.3f} < 0.85")
-if verdict < 0.70: problems.append(f"verdict accuracy {verdict:.3f} < 0.70")
+if verdict < 0.75: problems.append(f"verdict accuracy {verdict:.3f} < 0.75")
 if int(unsafe.group(1)) > 0: problems.append(f"{unsafe.group(1)} unsafe `allowed` answers")
 if problems:
     sys.exit("policy answers floor: " + "; ".join(problems))
