@@ -379,8 +379,10 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
           // recommendation is a fact to tell ("consider clarifying that the opinion is your own").
           if (v.verdict == Verdict::allowed_with_conditions) v.verdict = Verdict::info;
           // … answered by a clause that asks for approval first: getting it is the duty ("does the
-          // team account have to be registered?" → required).
-          if (v.verdict == Verdict::needs_approval) v.verdict = Verdict::required;
+          // team account have to be registered?" → required), unless the approval is what is asked
+          // about ("do I need the parents' permission?" → approval first).
+          if (v.verdict == Verdict::needs_approval && !reading.names_approval) v.verdict = Verdict::required;
+          if (verdicts[i].verdict == Verdict::needs_approval && reading.names_approval) v.verdict = Verdict::needs_approval;
           break;
         case AskerAct::permission:
           if (own_fits) v.verdict = *own;

@@ -141,7 +141,8 @@ boost::system::result<PolicySubject, PolicyParseError> load_policy_subject(const
       *list = std::move(*read);
     }
     for (auto [section, list] : {std::pair{"consequence", &s.consequence}, std::pair{"duty", &s.duty},
-                                 std::pair{"permission", &s.permission}, std::pair{"action", &s.action}}) {
+                                 std::pair{"permission", &s.permission}, std::pair{"action", &s.action},
+                                 std::pair{"approval", &s.approval}}) {
       if (!root[section]) continue;
       auto read = read_both(file, root, section);
       if (!read) return read.error();
@@ -217,6 +218,7 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
   r.on_subject = r.report || (matches_anywhere(s.subject, topical, topical.size()) &&
                               !matches_anywhere(s.outside, words, words.size()));
   r.act = read_act(s, words, starts);
+  r.names_approval = matches_anywhere(s.approval, words, words.size());
   return r;
 }
 

@@ -31,6 +31,7 @@ struct PolicySubject {
   std::vector<TermPattern> duty;         // "do I have to …", "tengo que …"
   std::vector<TermPattern> permission;   // "can I …", "¿puedo …?"
   std::vector<TermPattern> action;       // "what should I do", "¿qué hago?"
+  std::vector<TermPattern> approval;     // "permission", "consent": the question names the approval itself
   struct Talk {
     SmallTalk kind = SmallTalk::none;
     std::string lang;
@@ -42,7 +43,8 @@ struct PolicySubject {
 struct SubjectReading {
   bool on_subject = false;  // about what the policies govern; always so when the situation must be reported
   bool report = false;      // the situation must be reported
-  AskerAct act = AskerAct::none;  // read at the opening of each part of the message; the last part that asks decides
+  AskerAct act = AskerAct::none;  // read at the opening of each part of the message; the first part that asks decides
+  bool names_approval = false;    // the question names a permission, consent or approval
   SmallTalk small_talk = SmallTalk::none;
   std::string small_talk_lang;  // the language of the small-talk phrase matched
 };

@@ -316,8 +316,12 @@ TEST_CASE("the verdict combines the asker's act with the clause's modality", "[u
           bot::Verdict::info);
   }
   SECTION("\"does it have to …?\" under a clause that asks for approval: getting it is the duty") {
-    CHECK(verdict_of("does our robotics club youtube channel have to be approved?", "town#rules.3") ==
+    CHECK(verdict_of("does our robotics club youtube channel have to be signed up with the principal?", "town#rules.3") ==
           bot::Verdict::required);
+  }
+  SECTION("\"do I need approval …?\" under the same clause: approval first, what was asked") {
+    CHECK(verdict_of("do I need the principal's approval for a robotics club youtube channel?", "town#rules.3") ==
+          bot::Verdict::needs_approval);
   }
   SECTION("\"can we …?\" under the same clause: approval first") {
     CHECK(verdict_of("can we start a robotics club youtube channel?", "town#rules.3") ==
