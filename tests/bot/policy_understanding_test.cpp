@@ -237,6 +237,10 @@ TEST_CASE("the asker's act is read at the opening of each part of the message", 
            // After a situation is told, in a later sentence or after a dash.
            Case{"heard it at a staff meeting. can I post it on twitter?", bot::AskerAct::permission},
            Case{"vice principal here - may I print a teacher's tweets?", bot::AskerAct::permission},
+           // Asking whether it is advisable, or a problem, is asking whether one may.
+           Case{"should I accept a friend request from a parent?", bot::AskerAct::permission},
+           Case{"posted a selfie from a bar last night, is that a problem?", bot::AskerAct::permission},
+           Case{"¿se vale subir fotos de la fiesta del viernes?", bot::AskerAct::permission},
            // A statement that asks for confirmation at its end.
            Case{"a dad from my class wants to add me on fb, that's fine right", bot::AskerAct::permission},
            // The first part that asks decides; later parts add detail.
