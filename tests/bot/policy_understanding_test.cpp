@@ -72,7 +72,10 @@ TEST_CASE("questions outside the policies' subject are declined, inside it alway
   for (const char* q : {"where can I park?", "how many sick days do I get", "what is the wifi password",
                         "can i use chatgpt to write lesson plans", "forgot my district email password",
                         "can students use their phones at lunch", "¿cuándo es el día de pago?",
-                        "how many hours of online PD do I need"}) {
+                        "how many hours of online PD do I need",
+                        // Named with an account, but never governed by the policies.
+                        "is there extra pay for managing the band's facebook page?",
+                        "can I use AI to draft the posts for my class blog?"}) {
     INFO(q);
     const auto a = library().answer(q);
     CHECK(a.no_answer);
