@@ -382,7 +382,8 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
           // team account have to be registered?" → required), unless the approval is what is asked
           // about ("do I need the parents' permission?" → approval first).
           if (v.verdict == Verdict::needs_approval && !reading.names_approval) v.verdict = Verdict::required;
-          if (verdicts[i].verdict == Verdict::needs_approval && reading.names_approval) v.verdict = Verdict::needs_approval;
+          if (verdicts[i].verdict == Verdict::needs_approval && reading.names_approval)
+            v.verdict = Verdict::needs_approval;
           break;
         case AskerAct::permission:
           if (own_fits) v.verdict = *own;

@@ -140,9 +140,9 @@ boost::system::result<PolicySubject, PolicyParseError> load_policy_subject(const
       if (!read) return read.error();
       *list = std::move(*read);
     }
-    for (auto [section, list] : {std::pair{"consequence", &s.consequence}, std::pair{"duty", &s.duty},
-                                 std::pair{"permission", &s.permission}, std::pair{"action", &s.action},
-                                 std::pair{"approval", &s.approval}}) {
+    for (auto [section, list] :
+         {std::pair{"consequence", &s.consequence}, std::pair{"duty", &s.duty}, std::pair{"permission", &s.permission},
+          std::pair{"action", &s.action}, std::pair{"approval", &s.approval}}) {
       if (!root[section]) continue;
       auto read = read_both(file, root, section);
       if (!read) return read.error();
@@ -238,9 +238,9 @@ std::vector<size_t> part_starts(std::string_view message, const std::function<si
     const bool mark = c == '.' || c == '?' || c == '!' || c == ';' || c == ':' || c == ',' || c == '\n';
     const bool dash = c == '-' && i > 0 && message[i - 1] == ' ' && i + 1 < message.size() && message[i + 1] == ' ';
     // ¿ and ¡ (U+00BF, U+00A1) open a Spanish question or exclamation.
-    const bool opening = static_cast<unsigned char>(c) == 0xC2 && i + 1 < message.size() &&
-                         (static_cast<unsigned char>(message[i + 1]) == 0xBF ||
-                          static_cast<unsigned char>(message[i + 1]) == 0xA1);
+    const bool opening =
+        static_cast<unsigned char>(c) == 0xC2 && i + 1 < message.size() &&
+        (static_cast<unsigned char>(message[i + 1]) == 0xBF || static_cast<unsigned char>(message[i + 1]) == 0xA1);
     if (mark || dash || opening) {
       close(i);
       begin = i + 1;

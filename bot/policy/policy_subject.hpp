@@ -4,8 +4,8 @@
 // asker's situation must be reported, whether it asks for a fact, or whether it is everyday chat.
 #include <filesystem>
 #include <functional>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/system/result.hpp>
@@ -41,8 +41,8 @@ struct PolicySubject {
 };
 
 struct SubjectReading {
-  bool on_subject = false;  // about what the policies govern; always so when the situation must be reported
-  bool report = false;      // the situation must be reported
+  bool on_subject = false;        // about what the policies govern; always so when the situation must be reported
+  bool report = false;            // the situation must be reported
   AskerAct act = AskerAct::none;  // read at the opening of each part of the message; the first part that asks decides
   bool names_approval = false;    // the question names a permission, consent or approval
   SmallTalk small_talk = SmallTalk::none;
@@ -55,8 +55,7 @@ boost::system::result<PolicySubject, PolicyParseError> load_policy_subject(const
 // Where each part of a message begins in its words: parts end at . ? ! ; : , and a dash between
 // spaces ("AP here - can I …"), so the asking in "heard it in a meeting. can I post it?" is found.
 // `words_of` cuts a part into words as the caller does (question_words, spelling fixed).
-std::vector<size_t> part_starts(std::string_view message,
-                                const std::function<size_t(std::string_view part)>& words_of);
+std::vector<size_t> part_starts(std::string_view message, const std::function<size_t(std::string_view part)>& words_of);
 
 // Reads a question already cut into words (question_words, spelling fixed); `starts` are its
 // parts' first words (part_starts; none means one part).

@@ -69,13 +69,13 @@ TEST_CASE("everyday chat is not a policy question", "[unit][policy]") {
 }
 
 TEST_CASE("questions outside the policies' subject are declined, inside it always answered", "[unit][policy]") {
-  for (const char* q : {"where can I park?", "how many sick days do I get", "what is the wifi password",
-                        "can i use chatgpt to write lesson plans", "forgot my district email password",
-                        "can students use their phones at lunch", "¿cuándo es el día de pago?",
-                        "how many hours of online PD do I need",
-                        // Named with an account, but never governed by the policies.
-                        "is there extra pay for managing the band's facebook page?",
-                        "can I use AI to draft the posts for my class blog?"}) {
+  for (const char* q :
+       {"where can I park?", "how many sick days do I get", "what is the wifi password",
+        "can i use chatgpt to write lesson plans", "forgot my district email password",
+        "can students use their phones at lunch", "¿cuándo es el día de pago?", "how many hours of online PD do I need",
+        // Named with an account, but never governed by the policies.
+        "is there extra pay for managing the band's facebook page?",
+        "can I use AI to draft the posts for my class blog?"}) {
     INFO(q);
     const auto a = library().answer(q);
     CHECK(a.no_answer);
@@ -248,8 +248,7 @@ TEST_CASE("the asker's act is read at the opening of each part of the message", 
            Case{"a dad from my class wants to add me on fb, that's fine right", bot::AskerAct::permission},
            // The first part that asks decides; later parts add detail.
            Case{"ok so, how long does the superintendent take? like a week?", bot::AskerAct::fact},
-           Case{"do I need to tell the principal before I open a class blog? or is that optional",
-                bot::AskerAct::duty},
+           Case{"do I need to tell the principal before I open a class blog? or is that optional", bot::AskerAct::duty},
            // Whether something must be done, of a thing rather than the asker.
            Case{"does the chess club's instagram have to be registered?", bot::AskerAct::duty},
            Case{"la cuenta de instagram del club de ajedrez tiene que estar registrada?", bot::AskerAct::duty},
@@ -323,16 +322,15 @@ TEST_CASE("the verdict combines the asker's act with the clause's modality", "[u
           bot::Verdict::info);
   }
   SECTION("\"does it have to …?\" under a clause that asks for approval: getting it is the duty") {
-    CHECK(verdict_of("does our robotics club youtube channel have to be signed up with the principal?", "town#rules.3") ==
-          bot::Verdict::required);
+    CHECK(verdict_of("does our robotics club youtube channel have to be signed up with the principal?",
+                     "town#rules.3") == bot::Verdict::required);
   }
   SECTION("\"do I need approval …?\" under the same clause: approval first, what was asked") {
     CHECK(verdict_of("do I need the principal's approval for a robotics club youtube channel?", "town#rules.3") ==
           bot::Verdict::needs_approval);
   }
   SECTION("\"can we …?\" under the same clause: approval first") {
-    CHECK(verdict_of("can we start a robotics club youtube channel?", "town#rules.3") ==
-          bot::Verdict::needs_approval);
+    CHECK(verdict_of("can we start a robotics club youtube channel?", "town#rules.3") == bot::Verdict::needs_approval);
   }
   SECTION("clauses that match equally well: the most cautious decides") {
     const auto a = town.answer("can I share recordings on facebook?");
@@ -341,7 +339,7 @@ TEST_CASE("the verdict combines the asker's act with the clause's modality", "[u
     CHECK(a.verdict == bot::Verdict::prohibited);
   }
   SECTION("a question for a fact is answered with the fact") {
-    CHECK(verdict_of("how long does the principal take to approve a robotics club youtube channel?",
-                     "town#rules.3") == bot::Verdict::info);
+    CHECK(verdict_of("how long does the principal take to approve a robotics club youtube channel?", "town#rules.3") ==
+          bot::Verdict::info);
   }
 }
