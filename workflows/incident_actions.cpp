@@ -106,8 +106,8 @@ void record_step(Context& ctx, Incident inc, const std::string& step) {
   if (!bot::is_incident_step(step)) {
     std::string steps;
     for (const auto& s : bot::incident_steps()) steps += (steps.empty() ? "" : ", ") + s;
-    refuse(ctx, "unknown_step", "unknown_step", inc.id, {{"step", bot::markup::escape_short(step, 40)}, {"steps", steps}},
-           {{"act", "step"}});
+    refuse(ctx, "unknown_step", "unknown_step", inc.id,
+           {{"step", bot::markup::escape_short(step, 40)}, {"steps", steps}}, {{"act", "step"}});
     return;
   }
   if (const bot::IncidentStep* done = inc.step(step)) {

@@ -205,10 +205,9 @@ bool within_limit(const Context& ctx, std::string_view what, std::string_view te
   const std::size_t length = bot::char_count(text);
   if (length <= kMaxWrittenChars) return true;
   bot::Message m;
-  m.paragraph(ctx.text(*ctx.actor, "refusal.too_long",
-                       {{"what", std::string(what)},
-                        {"length", std::to_string(length)},
-                        {"max", std::to_string(kMaxWrittenChars)}}));
+  m.paragraph(ctx.text(
+      *ctx.actor, "refusal.too_long",
+      {{"what", std::string(what)}, {"length", std::to_string(length)}, {"max", std::to_string(kMaxWrittenChars)}}));
   ctx.reply(std::move(m));
   ctx.audit("refused:too_long", subject, {{"what", bot::markup::to_plain(what)}, {"length", length}});
   return false;

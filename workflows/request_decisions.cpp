@@ -191,7 +191,8 @@ void show_decision_form(const Context& ctx, const Request& r, RequestAct act, st
   const bool resent = ctx.event && ctx.event->kind == bot::InboundKind::form_submission;
   for (auto& in : f.inputs) {
     if (resent)
-      if (auto typed = ctx.event->values.find(in.key); typed != ctx.event->values.end()) in.initial = trim(typed->second);
+      if (auto typed = ctx.event->values.find(in.key); typed != ctx.event->values.end())
+        in.initial = trim(typed->second);
     if (in.kind != InputKind::multiline) continue;
     if (!error_key.empty() && in.required && in.initial.empty())
       in.error = ctx.text(*ctx.actor, std::string(error_key));
@@ -269,7 +270,8 @@ void decide(Context& ctx, Request r, std::string response, std::vector<bot::Plat
     return std::find(r.plans.begin(), r.plans.end(), p) != r.plans.end();
   };
   for (const auto& p : authorized)
-    if (!as_filed(p) && !within_limit(ctx, ctx.text(me, "request.form.objectives", {{"platform", platform_label(p.platform)}}),
+    if (!as_filed(p) &&
+        !within_limit(ctx, ctx.text(me, "request.form.objectives", {{"platform", platform_label(p.platform)}}),
                       p.objectives, r.id))
       return;
   r.state = response == "authorize"            ? RequestState::authorized
@@ -288,7 +290,8 @@ void decide(Context& ctx, Request r, std::string response, std::vector<bot::Plat
   // The letter goes at the top of the requester's DM, where it cannot be missed (a thread shows
   // only "2 replies"); the request's thread keeps the history with a line pointing to it.
   Message in_thread;
-  in_thread.paragraph(ctx.text_in(ctx.lang_of(r.requester), "thread.decision_posted", {{"by", ctx.name_of(ctx.actor->id)}}));
+  in_thread.paragraph(
+      ctx.text_in(ctx.lang_of(r.requester), "thread.decision_posted", {{"by", ctx.name_of(ctx.actor->id)}}));
   ctx.to_person(r.requester, std::move(in_thread), r.id);
   ctx.to_person(r.requester, decision_letter(ctx, r));
 }

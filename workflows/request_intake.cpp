@@ -80,14 +80,14 @@ Form objectives_form(const Context& ctx, const Draft& d) {
          .title = ctx.text(me, "request.form.title"),
          .submit_label = ctx.text(me, "request.form.review")};
   for (const auto& p : d.plans)
-    f.inputs.push_back({.key = "objectives." + p.platform,
-                        .label = ctx.text(me, "request.form.objectives", {{"platform", platform_label(p.platform)}}),
-                        .kind = InputKind::multiline,
-                        .required = true,
-                        .initial = p.objectives,
-                        .hint = ctx.text(me, "request.form.objectives_hint",
-                                         {{"max", std::to_string(kMaxWrittenChars)}}),
-                        .max_chars = kMaxWrittenChars});
+    f.inputs.push_back(
+        {.key = "objectives." + p.platform,
+         .label = ctx.text(me, "request.form.objectives", {{"platform", platform_label(p.platform)}}),
+         .kind = InputKind::multiline,
+         .required = true,
+         .initial = p.objectives,
+         .hint = ctx.text(me, "request.form.objectives_hint", {{"max", std::to_string(kMaxWrittenChars)}}),
+         .max_chars = kMaxWrittenChars});
   return f;
 }
 
@@ -272,7 +272,8 @@ void on_objectives_form(Context& ctx) {
     // The form comes back with what was typed, the longest too, so nothing is lost.
     Form f = objectives_form(ctx, *d);
     for (auto& in : f.inputs)
-      in.error = in.initial.empty() ? ctx.text(*ctx.actor, "request.error.no_objectives") : too_long_error(ctx, in.initial);
+      in.error =
+          in.initial.empty() ? ctx.text(*ctx.actor, "request.error.no_objectives") : too_long_error(ctx, in.initial);
     return show_form(ctx, "request.form.fix", std::move(f));
   }
   ctx.store.save_draft(*d);

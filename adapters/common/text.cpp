@@ -30,9 +30,9 @@ void read_pairs(std::string_view text, std::map<std::string, std::string>& value
   std::string key;
   std::string value;
   bool in_field = false;
-  bool boundary = true;         // a field may start here
-  std::size_t before_sep = 0;   // the value's length before the ';' or line end just read
-  bool sep_seen = false;        // since the field started
+  bool boundary = true;        // a field may start here
+  std::size_t before_sep = 0;  // the value's length before the ';' or line end just read
+  bool sep_seen = false;       // since the field started
   for (std::size_t i = 0; i <= text.size();) {
     std::string next_key;
     std::size_t value_at = 0;

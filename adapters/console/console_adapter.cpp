@@ -67,8 +67,8 @@ std::vector<std::string> render(const bot::Message& m) {
       }
       case bot::BlockKind::form: {
         const bot::Form& f = *b.form;
-        lines.push_back("[form " + f.form_id + (f.context.empty() ? "" : " " + f.context) + ": " + f.title +
-                        "]  " + bot::replace_all(m.notes.form_how, "{command}", "@form"));
+        lines.push_back("[form " + f.form_id + (f.context.empty() ? "" : " " + f.context) + ": " + f.title + "]  " +
+                        bot::replace_all(m.notes.form_how, "{command}", "@form"));
         for (const auto& in : f.inputs) {
           std::string line = "  " + in.key + (in.required ? "*" : "") + " — " + in.label;
           if (!in.choices.empty()) {

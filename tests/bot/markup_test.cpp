@@ -60,7 +60,7 @@ TEST_CASE("text is cut at a word with an ellipsis, and bidi controls are dropped
   CHECK(bot::cut_at_word("Share weekly class news", 16) == "Share weekly\u2026");
   CHECK(bot::char_count(bot::cut_at_word("Share weekly class news", 16)) <= 16);
   CHECK(bot::cut_at_word(std::string(50, 'x'), 10) == std::string(9, 'x') + "\u2026");  // one long word: mid-word
-  CHECK(bot::cut_at_word("ñññññ ñññññ", 8) == "ñññññ\u2026");  // characters, not bytes
+  CHECK(bot::cut_at_word("ñññññ ñññññ", 8) == "ñññññ\u2026");                           // characters, not bytes
   CHECK(bot::cut_at_word_bytes("ñññññ ñññññ", 14) == "ñññññ\u2026");
   CHECK(bot::char_count("añ€😀") == 4);
 

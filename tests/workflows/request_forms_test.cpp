@@ -13,7 +13,9 @@ using test_support::Sent;
 
 namespace {
 
-bool has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+bool has(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
 
 std::string repeat_words(std::size_t chars) {
   std::string out;
@@ -234,6 +236,7 @@ TEST_CASE("a rejection shows on the cards with its explanation; the letter is at
   CHECK(fields.find("Explanation: Class news belongs on the school website") != std::string::npos);
   bool letter_at_top = false;
   for (const auto& s : BotHarness::to_person(sent, "j.chen"))
-    letter_at_top = letter_at_top || (s.outbound.thread_key.empty() && s.text.find("rejected your request") != std::string::npos);
+    letter_at_top =
+        letter_at_top || (s.outbound.thread_key.empty() && s.text.find("rejected your request") != std::string::npos);
   CHECK(letter_at_top);
 }

@@ -129,16 +129,18 @@ TEST_CASE("form answers parse with and without a context", "[unit][matrix]") {
 
 TEST_CASE("a form answer keeps a ';' inside a value, and may give one field per line", "[unit][matrix]") {
   bot::Inbound one_line;
-  REQUIRE(parse_form_answer("form request.objectives - objectives.instagram=Share weekly class news; remind families "
-                            "about field trips; objectives.youtube=Post concert videos",
-                            one_line));
+  REQUIRE(
+      parse_form_answer("form request.objectives - objectives.instagram=Share weekly class news; remind families "
+                        "about field trips; objectives.youtube=Post concert videos",
+                        one_line));
   CHECK(one_line.values.at("objectives.instagram") == "Share weekly class news; remind families about field trips");
   CHECK(one_line.values.at("objectives.youtube") == "Post concert videos");
 
   bot::Inbound per_line;
-  REQUIRE(parse_form_answer("form request.objectives -\nobjectives.instagram=Share weekly class news; remind families"
-                            "\n  and students' parents\nobjectives.youtube=Post concert videos\\; key=value too",
-                            per_line));
+  REQUIRE(
+      parse_form_answer("form request.objectives -\nobjectives.instagram=Share weekly class news; remind families"
+                        "\n  and students' parents\nobjectives.youtube=Post concert videos\\; key=value too",
+                        per_line));
   CHECK(per_line.form_id == "request.objectives");
   CHECK(per_line.form_context.empty());
   CHECK(per_line.values.at("objectives.instagram") ==
@@ -147,8 +149,8 @@ TEST_CASE("a form answer keeps a ';' inside a value, and may give one field per 
 
   // The old one-line answers read as before.
   bot::Inbound old;
-  REQUIRE(parse_form_answer("form request.platforms - platforms=instagram,youtube; audience=parents; students_interact=no;",
-                            old));
+  REQUIRE(parse_form_answer(
+      "form request.platforms - platforms=instagram,youtube; audience=parents; students_interact=no;", old));
   CHECK(old.values == std::map<std::string, std::string>{
                           {"platforms", "instagram,youtube"}, {"audience", "parents"}, {"students_interact", "no"}});
 }
@@ -203,8 +205,8 @@ TEST_CASE("a card too long for one event stays one event, cut at a word, and its
   m.header("Social media request R-1001");
   std::string words;
   while (words.size() < 28 * 1024) words += "weekly class news for families ";
-  m.fields({{"Platforms and objectives", "- **Instagram** — " + bot::markup::escape(words) + "\n- **YouTube** — " +
-                                              bot::markup::escape(words)}});
+  m.fields({{"Platforms and objectives",
+             "- **Instagram** — " + bot::markup::escape(words) + "\n- **YouTube** — " + bot::markup::escape(words)}});
   m.context("Waiting for the principal's endorsement.");
   for (const std::string& replaces : {std::string(), std::string("$card")}) {
     auto contents = notice_contents(m, replaces.empty() ? "$root" : "", replaces, 40 * 1024);

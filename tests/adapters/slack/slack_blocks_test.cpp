@@ -150,8 +150,7 @@ TEST_CASE("form answers for a view_submission ack", "[unit][slack]") {
   CHECK(update["view"]["callback_id"] == "decision.reject");
 }
 
-TEST_CASE("a bounded text input counts and stops at its limit; long text is cut at a word",
-          "[unit][slack][forms]") {
+TEST_CASE("a bounded text input counts and stops at its limit; long text is cut at a word", "[unit][slack][forms]") {
   bot::Form form;
   form.form_id = "request.objectives";
   form.title = "Social media request";
