@@ -73,3 +73,13 @@ TEST_CASE("text is cut at a word with an ellipsis, and bidi controls are dropped
   const std::string echoed = bot::markup::escape_short(std::string(60000, 'x'));
   CHECK(bot::char_count(echoed) == bot::markup::kShortQuote);
 }
+
+TEST_CASE("a form input's limit is kept in the outbox and reaches the web chat", "[unit][markup][forms]") {
+  bot::Message m;
+  m.form({.form_id = "decision.return",
+          .context = "R-1001",
+          .inputs = {{.key = "note", .label = "Note", .kind = bot::InputKind::multiline, .max_chars = 1000}}});
+  const auto j = bot::message_to_json(m);
+  CHECK(j.dump().find("\"max_chars\":1000") != std::string::npos);
+  CHECK(bot::message_from_json(j).find_form()->inputs.at(0).max_chars == 1000);
+}
