@@ -53,7 +53,7 @@ std::optional<Incident> permitted(const Context& ctx, Act act, std::string_view 
            !inc               ? "unknown_incident"
            : act == Act::show ? "not_visible"
                               : "not_investigator",
-           id, {{"id", bot::markup::escape(id)}}, details);
+           id, {{"id", bot::markup::escape_short(id, 40)}}, details);
     return std::nullopt;
   }
   if (act == Act::show) return inc;
@@ -106,8 +106,8 @@ void record_step(Context& ctx, Incident inc, const std::string& step) {
   if (!bot::is_incident_step(step)) {
     std::string steps;
     for (const auto& s : bot::incident_steps()) steps += (steps.empty() ? "" : ", ") + s;
-    refuse(ctx, "unknown_step", "unknown_step", inc.id, {{"step", bot::markup::escape(step)}, {"steps", steps}},
-           {{"act", "step"}});
+    refuse(ctx, "unknown_step", "unknown_step", inc.id,
+           {{"step", bot::markup::escape_short(step, 40)}, {"steps", steps}}, {{"act", "step"}});
     return;
   }
   if (const bot::IncidentStep* done = inc.step(step)) {

@@ -191,7 +191,7 @@ void on_report_command(Context& ctx, std::string_view rest) {
   if (word == "show" || word == "view" || word == "ver") return show_incident(ctx, find_incident_id(tail).value_or(""));
   if (auto id = find_incident_id(text)) return show_incident(ctx, *id);
   Message m;
-  m.paragraph(ctx.text(*ctx.actor, "command.unknown", {{"word", bot::markup::escape(word)}}));
+  m.paragraph(ctx.text(*ctx.actor, "command.unknown", {{"word", bot::markup::escape_short(word)}}));
   ctx.reply(std::move(m));
 }
 

@@ -1,6 +1,11 @@
 #include "workflows/request_cards.hpp"
 
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
 #include "bot/model/markup.hpp"
+#include "bot/model/text.hpp"
 #include "workflows/platforms.hpp"
 #include "workflows/request_deadlines.hpp"
 
@@ -18,6 +23,16 @@ std::string plans_markup(const std::vector<bot::PlatformPlan>& plans) {
     if (!out.empty()) out += '\n';
     out += "- **" + bot::markup::escape(platform_label(p.platform)) + "**";
     if (!p.objectives.empty()) out += " — " + bot::markup::escape(p.objectives);
+  }
+  return out;
+}
+
+std::vector<bot::PlatformPlan> not_authorized(const Request& r) {
+  std::vector<bot::PlatformPlan> out;
+  if (!r.decision) return out;
+  for (const auto& p : r.plans) {
+    const auto same = [&p](const bot::PlatformPlan& a) { return a.platform == p.platform; };
+    if (std::none_of(r.decision->authorized.begin(), r.decision->authorized.end(), same)) out.push_back(p);
   }
   return out;
 }
@@ -106,6 +121,19 @@ Message request_card(const Context& ctx, const Request& r, CardPlace where) {
     if (!r.info_answer.empty())
       fields.push_back({ctx.text_in(lang, "card.info_answer"), bot::markup::escape(r.info_answer)});
   }
+  if (r.decision && !bot::is_open(r.state)) {
+    // After a decision every card says what it was: what was authorized (as authorized), what not, why.
+    const bot::Decision& d = *r.decision;
+    fields.push_back({ctx.text_in(lang, "card.decision.response"), ctx.text_in(lang, "card.decision." + d.response)});
+    if (!d.authorized.empty())
+      fields.push_back({ctx.text_in(lang, "card.decision.authorized"), plans_markup(d.authorized)});
+    if (auto left_out = not_authorized(r); !left_out.empty())
+      fields.push_back({ctx.text_in(lang, "card.decision.not_authorized"), platform_names_markup(left_out)});
+    if (!d.conditions.empty())
+      fields.push_back({ctx.text_in(lang, "card.decision.conditions"), bot::markup::escape(d.conditions)});
+    if (!d.explanation.empty())
+      fields.push_back({ctx.text_in(lang, "card.decision.explanation"), bot::markup::escape(d.explanation)});
+  }
   m.fields(std::move(fields));
   m.context(status_line(ctx, lang, r, where));
   // Escalated: the superintendent's office may decide it while it still waits at the site.
@@ -154,6 +182,8 @@ Message decision_letter(const Context& ctx, const Request& r) {
   std::vector<bot::Field> fields;
   if (!d.authorized.empty())
     fields.push_back({ctx.text_in(lang, "decision.letter.authorized"), plans_markup(d.authorized)});
+  if (auto left_out = not_authorized(r); !left_out.empty() && !d.authorized.empty())
+    fields.push_back({ctx.text_in(lang, "decision.letter.not_authorized"), platform_names_markup(left_out)});
   if (!d.conditions.empty())
     fields.push_back({ctx.text_in(lang, "decision.letter.conditions"), bot::markup::escape(d.conditions)});
   if (!d.explanation.empty())
@@ -162,6 +192,25 @@ Message decision_letter(const Context& ctx, const Request& r) {
   m.fields(std::move(fields));
   m.context(ctx.text_in(lang, "decision.letter.footer"));
   return m;
+}
+
+std::string too_long_error(const Context& ctx, std::string_view text) {
+  const std::size_t length = bot::char_count(text);
+  if (length <= kMaxWrittenChars) return {};
+  return ctx.text(*ctx.actor, "request.error.too_long",
+                  {{"length", std::to_string(length)}, {"max", std::to_string(kMaxWrittenChars)}});
+}
+
+bool within_limit(const Context& ctx, std::string_view what, std::string_view text, std::string_view subject) {
+  const std::size_t length = bot::char_count(text);
+  if (length <= kMaxWrittenChars) return true;
+  bot::Message m;
+  m.paragraph(ctx.text(
+      *ctx.actor, "refusal.too_long",
+      {{"what", std::string(what)}, {"length", std::to_string(length)}, {"max", std::to_string(kMaxWrittenChars)}}));
+  ctx.reply(std::move(m));
+  ctx.audit("refused:too_long", subject, {{"what", bot::markup::to_plain(what)}, {"length", length}});
+  return false;
 }
 
 }  // namespace workflows

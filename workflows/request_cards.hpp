@@ -24,6 +24,8 @@ void refresh_cards(const Context& ctx, const bot::Request& r);
 
 // "**Instagram** — objectives" lines.
 std::string plans_markup(const std::vector<bot::PlatformPlan>& plans);
+// What the request asked for that its decision did not authorize (all of it when rejected).
+std::vector<bot::PlatformPlan> not_authorized(const bot::Request& r);
 // "Instagram, YouTube"
 std::string platform_names_markup(const std::vector<bot::PlatformPlan>& plans);
 // "Students, parents"
@@ -32,5 +34,15 @@ std::string audience_markup(const Context& ctx, std::string_view lang, const std
 std::string first_approver_markup(const Context& ctx, std::string_view lang, const bot::Request& r);
 // The written decision for the employee.
 bot::Message decision_letter(const Context& ctx, const bot::Request& r);
+
+// The longest objectives, note, explanation, conditions, question or answer a person may write, in
+// characters: a card must stay one message on every platform (Slack's section holds 3,000).
+inline constexpr std::size_t kMaxWrittenChars = 1000;
+// Empty when text is within kMaxWrittenChars; else the form error giving the limit and its length.
+std::string too_long_error(const Context& ctx, std::string_view text);
+// True when text is within kMaxWrittenChars; else tells the actor (what: the name of the text, in
+// markup), audits the refusal and returns false. Nothing is recorded, and the text stays in the
+// person's own message or form to send again.
+bool within_limit(const Context& ctx, std::string_view what, std::string_view text, std::string_view subject);
 
 }  // namespace workflows

@@ -68,7 +68,7 @@ std::optional<Request> permitted(const Context& ctx, RequestAct act, std::string
   }
   auto r = ctx.store.request(id);
   if (!r) {
-    refuse(ctx, "unknown_request", id, {{"id", bot::markup::escape(id)}});
+    refuse(ctx, "unknown_request", id, {{"id", bot::markup::escape_short(id, 40)}});
     return std::nullopt;
   }
   const bool own = r->requester == me.id;
@@ -146,7 +146,8 @@ Form decision_form(const Context& ctx, const Request& r, RequestAct act) {
                      .label = ctx.text(me, "decision.form.label." + key),
                      .kind = InputKind::multiline,
                      .required = required,
-                     .hint = ctx.text(me, "decision.form.hint." + key)};
+                     .hint = ctx.text(me, "decision.form.hint." + key, {{"max", std::to_string(kMaxWrittenChars)}}),
+                     .max_chars = kMaxWrittenChars};
   };
   switch (act) {
     case RequestAct::return_: f.inputs = {text_input("note", true)}; break;
@@ -173,7 +174,8 @@ Form decision_form(const Context& ctx, const Request& r, RequestAct act) {
             {.key = "objectives." + p.platform,
              .label = ctx.text(me, "request.form.objectives", {{"platform", platform_label(p.platform)}}),
              .kind = InputKind::multiline,
-             .initial = p.objectives});
+             .initial = p.objectives,
+             .max_chars = kMaxWrittenChars});
       f.inputs.push_back(text_input("conditions", false));
       f.inputs.push_back(text_input("explanation", true));
       break;
@@ -185,9 +187,18 @@ Form decision_form(const Context& ctx, const Request& r, RequestAct act) {
 
 void show_decision_form(const Context& ctx, const Request& r, RequestAct act, std::string_view error_key = {}) {
   Form f = decision_form(ctx, r, act);
-  if (!error_key.empty())
-    for (auto& in : f.inputs)
-      if (in.required && in.kind == InputKind::multiline) in.error = ctx.text(*ctx.actor, std::string(error_key));
+  // A form sent back keeps what was typed in it, so nothing is lost.
+  const bool resent = ctx.event && ctx.event->kind == bot::InboundKind::form_submission;
+  for (auto& in : f.inputs) {
+    if (resent)
+      if (auto typed = ctx.event->values.find(in.key); typed != ctx.event->values.end())
+        in.initial = trim(typed->second);
+    if (in.kind != InputKind::multiline) continue;
+    if (!error_key.empty() && in.required && in.initial.empty())
+      in.error = ctx.text(*ctx.actor, std::string(error_key));
+    else if (std::string e = too_long_error(ctx, in.initial); !e.empty())
+      in.error = std::move(e);
+  }
   Message m;
   m.form(std::move(f));
   m.fallback = ctx.text(*ctx.actor, "request.form.fallback");
@@ -227,6 +238,7 @@ void endorse(Context& ctx, Request r) {
 }
 
 void return_to_employee(Context& ctx, Request r, const std::string& note) {
+  if (!within_limit(ctx, ctx.text(*ctx.actor, "decision.form.label.note"), note, r.id)) return;
   r.state = RequestState::returned;
   r.returned_by = ctx.actor->id;
   r.return_note = note;
@@ -249,6 +261,19 @@ void return_to_employee(Context& ctx, Request r, const std::string& note) {
 
 void decide(Context& ctx, Request r, std::string response, std::vector<bot::PlatformPlan> authorized,
             std::string explanation, std::string conditions) {
+  const bot::Person& me = *ctx.actor;
+  if (!within_limit(ctx, ctx.text(me, "decision.form.label.explanation"), explanation, r.id) ||
+      !within_limit(ctx, ctx.text(me, "decision.form.label.conditions"), conditions, r.id))
+    return;
+  // Objectives the decider rewrote are bounded; those the employee filed are kept as filed.
+  const auto as_filed = [&r](const bot::PlatformPlan& p) {
+    return std::find(r.plans.begin(), r.plans.end(), p) != r.plans.end();
+  };
+  for (const auto& p : authorized)
+    if (!as_filed(p) &&
+        !within_limit(ctx, ctx.text(me, "request.form.objectives", {{"platform", platform_label(p.platform)}}),
+                      p.objectives, r.id))
+      return;
   r.state = response == "authorize"            ? RequestState::authorized
             : response == "authorize_modified" ? RequestState::authorized_modified
                                                : RequestState::rejected;
@@ -262,10 +287,17 @@ void decide(Context& ctx, Request r, std::string response, std::vector<bot::Plat
             {{"authorized", kept}, {"explanation", explanation}, {"conditions", conditions}});
   refresh_cards(ctx, r);
   tell_thread(ctx, r, "thread.decided." + response, {{"by", ctx.name_of(ctx.actor->id)}}, true);
-  ctx.to_person(r.requester, decision_letter(ctx, r), r.id);
+  // The letter goes at the top of the requester's DM, where it cannot be missed (a thread shows
+  // only "2 replies"); the request's thread keeps the history with a line pointing to it.
+  Message in_thread;
+  in_thread.paragraph(
+      ctx.text_in(ctx.lang_of(r.requester), "thread.decision_posted", {{"by", ctx.name_of(ctx.actor->id)}}));
+  ctx.to_person(r.requester, std::move(in_thread), r.id);
+  ctx.to_person(r.requester, decision_letter(ctx, r));
 }
 
 void ask_for_info(Context& ctx, Request r, const std::string& question) {
+  if (!within_limit(ctx, ctx.text(*ctx.actor, "decision.form.label.question"), question, r.id)) return;
   r.state = RequestState::needs_info;
   r.info_question = question;
   r.info_answer.clear();
@@ -286,6 +318,7 @@ void ask_for_info(Context& ctx, Request r, const std::string& question) {
 }
 
 void record_answer(Context& ctx, Request r, const std::string& answer) {
+  if (!within_limit(ctx, ctx.text(*ctx.actor, "decision.form.label.answer"), answer, r.id)) return;
   r.state = RequestState::pending_decision;
   r.info_answer = answer;
   r.routed_at = ctx.now;
@@ -327,6 +360,13 @@ void withdraw(Context& ctx, Request r) {
 std::string value_of(const Context& ctx, const std::string& key) {
   auto it = ctx.event->values.find(key);
   return it == ctx.event->values.end() ? std::string() : trim(it->second);
+}
+
+// True when the form's objectives.<platform> value is what the employee filed for it.
+bool value_is_filed(const Request& r, std::string_view key, std::string_view value) {
+  for (const auto& p : r.plans)
+    if (key == "objectives." + p.platform) return p.objectives == value;
+  return false;
 }
 
 // "keep instagram, youtube because <explanation>" → kept platforms and explanation.
@@ -393,6 +433,11 @@ void on_decision_form(Context& ctx) {
   if (!act) return;
   auto r = permitted(ctx, *act, ctx.event->form_context);
   if (!r) return;
+  // Anything typed over the limit sends the form back with what was typed and the limit.
+  for (const auto& [key, value] : ctx.event->values) {
+    if (!key.starts_with("objectives.") || !value_is_filed(*r, key, trim(value)))
+      if (!too_long_error(ctx, trim(value)).empty()) return show_decision_form(ctx, *r, *act);
+  }
   switch (*act) {
     case RequestAct::return_: {
       std::string note = value_of(ctx, "note");

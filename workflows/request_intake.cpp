@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/model/markup.hpp"
+#include "bot/model/text.hpp"
 #include "workflows/platforms.hpp"
 #include "workflows/request_cards.hpp"
 #include "workflows/request_deadlines.hpp"
@@ -79,12 +80,14 @@ Form objectives_form(const Context& ctx, const Draft& d) {
          .title = ctx.text(me, "request.form.title"),
          .submit_label = ctx.text(me, "request.form.review")};
   for (const auto& p : d.plans)
-    f.inputs.push_back({.key = "objectives." + p.platform,
-                        .label = ctx.text(me, "request.form.objectives", {{"platform", platform_label(p.platform)}}),
-                        .kind = InputKind::multiline,
-                        .required = true,
-                        .initial = p.objectives,
-                        .hint = ctx.text(me, "request.form.objectives_hint")});
+    f.inputs.push_back(
+        {.key = "objectives." + p.platform,
+         .label = ctx.text(me, "request.form.objectives", {{"platform", platform_label(p.platform)}}),
+         .kind = InputKind::multiline,
+         .required = true,
+         .initial = p.objectives,
+         .hint = ctx.text(me, "request.form.objectives_hint", {{"max", std::to_string(kMaxWrittenChars)}}),
+         .max_chars = kMaxWrittenChars});
   return f;
 }
 
@@ -225,7 +228,7 @@ void on_platforms_form(Context& ctx) {
     if (c == "other") continue;
     auto id = platform_id(c);
     if (!id)
-      errors["platforms"] = ctx.text(me, "request.error.unknown_platform", {{"name", c}});
+      errors["platforms"] = ctx.text(me, "request.error.unknown_platform", {{"name", bot::cut_at_word(c, 40)}});
     else
       plans.push_back({*id, keep_objectives(*id)});
   }
@@ -237,7 +240,7 @@ void on_platforms_form(Context& ctx) {
     errors["platforms"] = ctx.text(me, "request.error.no_platform");
   for (const auto& a : audience)
     if (std::find(kAudiences.begin(), kAudiences.end(), a) == kAudiences.end())
-      errors["audience"] = ctx.text(me, "request.error.unknown_audience", {{"name", a}});
+      errors["audience"] = ctx.text(me, "request.error.unknown_audience", {{"name", bot::cut_at_word(a, 40)}});
   if (audience.empty()) errors["audience"] = ctx.text(me, "request.error.no_audience");
   if (interact != "yes" && interact != "no") errors["students_interact"] = ctx.text(me, "request.error.yes_no");
 
@@ -260,15 +263,17 @@ void on_platforms_form(Context& ctx) {
 void on_objectives_form(Context& ctx) {
   auto d = ctx.store.draft(ctx.actor->id);
   if (!d || d->plans.empty()) return start_request(ctx, "");
-  bool missing = false;
+  bool refused = false;
   for (auto& p : d->plans) {
     p.objectives = value_of(ctx, "objectives." + p.platform);
-    if (p.objectives.empty()) missing = true;
+    if (p.objectives.empty() || !too_long_error(ctx, p.objectives).empty()) refused = true;
   }
-  if (missing) {
+  if (refused) {
+    // The form comes back with what was typed, the longest too, so nothing is lost.
     Form f = objectives_form(ctx, *d);
     for (auto& in : f.inputs)
-      if (in.initial.empty()) in.error = ctx.text(*ctx.actor, "request.error.no_objectives");
+      in.error =
+          in.initial.empty() ? ctx.text(*ctx.actor, "request.error.no_objectives") : too_long_error(ctx, in.initial);
     return show_form(ctx, "request.form.fix", std::move(f));
   }
   ctx.store.save_draft(*d);

@@ -52,6 +52,12 @@ void show_status(Context& ctx) {
     std::string platforms = platform_names_markup(r.plans);
     std::string state = ctx.text(me, "status.state." + std::string(bot::to_string(r.state)));
     if (bot::is_open(r.state)) state += " — " + ctx.window_label(me.language, r.due_date);
+    if (r.state == RequestState::authorized_modified && r.decision) {
+      // Exactly the authorized scope: the platforms kept, then those left out.
+      platforms = platform_names_markup(r.decision->authorized);
+      if (auto left_out = not_authorized(r); !left_out.empty())
+        state += ctx.text(me, "status.not_authorized", {{"platforms", platform_names_markup(left_out)}});
+    }
     lines += (lines.empty() ? "" : "\n") +
              ctx.text(me, "status.line", {{"id", r.id}, {"platforms", platforms}, {"state", state}});
   }

@@ -26,7 +26,7 @@ std::pair<std::string, std::string> split_first_word(std::string_view text) {
 
 void unknown_command(Context& ctx, const std::string& word) {
   bot::Message m;
-  m.paragraph(ctx.text(*ctx.actor, "command.unknown", {{"word", bot::markup::escape(word)}}));
+  m.paragraph(ctx.text(*ctx.actor, "command.unknown", {{"word", bot::markup::escape_short(word)}}));
   ctx.reply(std::move(m));
 }
 

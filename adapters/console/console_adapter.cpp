@@ -1,6 +1,7 @@
 #include "adapters/console/console_adapter.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "adapters/common/text.hpp"
 #include "bot/model/markup.hpp"
@@ -66,8 +67,8 @@ std::vector<std::string> render(const bot::Message& m) {
       }
       case bot::BlockKind::form: {
         const bot::Form& f = *b.form;
-        lines.push_back("[form " + f.form_id + (f.context.empty() ? "" : " " + f.context) + ": " + f.title +
-                        "]  answer with @form key=value; key=value");
+        lines.push_back("[form " + f.form_id + (f.context.empty() ? "" : " " + f.context) + ": " + f.title + "]  " +
+                        bot::replace_all(m.notes.form_how, "{command}", "@form"));
         for (const auto& in : f.inputs) {
           std::string line = "  " + in.key + (in.required ? "*" : "") + " — " + in.label;
           if (!in.choices.empty()) {
@@ -127,6 +128,19 @@ boost::asio::awaitable<bot::SendResult> ConsoleAdapter::send(bot::Delivery d) {
 
 bool ConsoleAdapter::handle_line(const std::string& raw, bot::Inbound& ev) {
   std::string line = trim(raw, kBlanks);
+  if (typing_form_) {
+    if (!line.empty() && line != "@end") {
+      form_lines_ += raw + "\n";  // as typed: a value may go on over several lines
+      return false;
+    }
+    typing_form_ = false;
+    line = "@form " + std::exchange(form_lines_, {});
+  } else if (line == "@form") {
+    typing_form_ = true;
+    form_lines_.clear();
+    out_ << "(form: one key=value per line; an empty line or @end sends it)\n";
+    return false;
+  }
   ev.platform = "console";
   ev.event_id = "console-" + bot::random_id();
   ev.actor = me_;
@@ -222,6 +236,11 @@ boost::asio::awaitable<void> ConsoleAdapter::run(bot::EventSink& sink) {
   while (std::getline(in_, line)) {
     bot::Inbound ev;
     if (!handle_line(line, ev)) continue;
+    sink.handle(ev);
+    co_await sink.drained();
+  }
+  // A form typed one field per line is sent at the end of the input too.
+  if (bot::Inbound ev; typing_form_ && handle_line("", ev)) {
     sink.handle(ev);
     co_await sink.drained();
   }

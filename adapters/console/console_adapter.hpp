@@ -43,6 +43,9 @@ class ConsoleAdapter final : public bot::Adapter {
   std::string thread_ref_;
   std::vector<Shown> shown_;
   int next_ref_ = 1;
+  // "@form" alone starts a form answered one key=value per line; an empty line or "@end" sends it.
+  bool typing_form_ = false;
+  std::string form_lines_;
 };
 
 }  // namespace adapters::console

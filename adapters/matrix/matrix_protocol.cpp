@@ -136,7 +136,7 @@ std::string strip_reply_fallback(std::string_view body) {
 std::string escape_html(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
+  for (char c : bot::strip_bidi(text)) {  // bidi controls would reorder the card around them
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
@@ -151,12 +151,13 @@ std::string escape_html(std::string_view text) {
 
 bool parse_form_answer(std::string_view command_text, bot::Inbound& out) {
   std::string text = trim(command_text);
-  if (!text.starts_with("form ")) return false;
+  if (!text.starts_with("form ") && !text.starts_with("form\n")) return false;
   std::string rest = trim(std::string_view(text).substr(5));
-  size_t sp = rest.find(' ');
+  // The form id and the context end at a blank or a line end: the fields may start on the next line.
+  size_t sp = rest.find_first_of(" \t\r\n");
   out.form_id = rest.substr(0, sp);
   rest = sp == std::string::npos ? "" : trim(std::string_view(rest).substr(sp + 1));
-  sp = rest.find(' ');
+  sp = rest.find_first_of(" \t\r\n");
   std::string context = rest.substr(0, sp);
   // The context may be left out when no value follows: "form incident.report key=value".
   if (context.find('=') != std::string::npos) {
@@ -297,8 +298,9 @@ Rendered render(const bot::Message& m) {
       case bot::BlockKind::form: {
         const bot::Form& f = *b.form;
         std::string example = form_command(f);
-        std::string plain = f.title + " — answer with: " + example + " key=value; key=value";
-        std::string html = "<p><strong>" + escape_html(f.title) + "</strong> — answer with: <code>" +
+        const std::string how = bot::replace_all(m.notes.form_how, "{command}", example);
+        std::string plain = f.title + " — " + how + "\n" + example + " key=value; key=value";
+        std::string html = "<p><strong>" + escape_html(f.title) + "</strong> — " + escape_html(how) + "<br><code>" +
                            escape_html(example) + " key=value; key=value</code></p><ul>";
         for (const auto& in : f.inputs) {
           std::string line = in.key + (in.required ? " (required)" : "") + ": " + in.label;
@@ -326,24 +328,6 @@ Rendered render(const bot::Message& m) {
 
 namespace {
 
-// Splits at line ends so that each piece stays under max_bytes; a single longer line is cut.
-std::vector<std::string> split_text(const std::string& text, size_t max_bytes) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (text.size() - start > max_bytes) {
-    size_t cut = text.rfind('\n', start + max_bytes);
-    if (cut == std::string::npos || cut <= start) {
-      cut = start + max_bytes;
-      while (cut > start && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
-        --cut;  // not inside a UTF-8 character
-    }
-    out.push_back(text.substr(start, cut - start));
-    start = cut < text.size() && text[cut] == '\n' ? cut + 1 : cut;
-  }
-  out.push_back(text.substr(start));
-  return out;
-}
-
 json notice(std::string body, std::string html) {
   json c = {{"msgtype", "m.notice"}, {"body", std::move(body)}};
   if (!html.empty()) {
@@ -353,32 +337,44 @@ json notice(std::string body, std::string html) {
   return c;
 }
 
+// The event content for body and html: a new message (in the thread, if any) or the edit of one.
+json event_content(const std::string& body, const std::string& html, const std::string& thread_root,
+                   const std::string& replaces) {
+  json c = notice(body, html);
+  if (!replaces.empty()) {
+    json content = notice("* " + body, "");
+    content["m.new_content"] = std::move(c);
+    content["m.relates_to"] = {{"rel_type", "m.replace"}, {"event_id", replaces}};
+    return content;
+  }
+  if (!thread_root.empty())
+    c["m.relates_to"] = {{"rel_type", "m.thread"},
+                         {"event_id", thread_root},
+                         {"is_falling_back", true},
+                         {"m.in_reply_to", {{"event_id", thread_root}}}};
+  return c;
+}
+
 }  // namespace
 
 std::vector<json> notice_contents(const bot::Message& message, const std::string& thread_root,
                                   const std::string& replaces, size_t max_bytes) {
   Rendered r = render(message);
-  std::vector<json> out;
-  if (r.body.size() + r.html.size() <= max_bytes) {
-    out.push_back(notice(r.body, r.html));
-  } else {
-    // Too long for one event: plain text only, cut at line ends (escaped HTML cannot be cut safely).
-    for (auto& piece : split_text(r.body, max_bytes / 2)) out.push_back(notice(piece, ""));
+  json c = event_content(r.body, r.html, thread_root, replaces);
+  if (c.dump().size() <= max_bytes) return {c};
+  // Too long for one event. A card stays one event, so that an edit replaces all of it: the plain
+  // text only (escaped HTML cannot be cut safely), cut at a word with "…" and a note saying so.
+  const std::string note = "\n\n" + bot::markup::to_plain(bot::markup::escape(message.notes.shortened));
+  std::size_t keep = max_bytes;
+  for (int tries = 0; tries < 8; ++tries) {
+    c = event_content(bot::cut_at_word_bytes(r.body, keep) + note, "", thread_root, replaces);
+    const std::size_t size = c.dump().size();
+    if (size <= max_bytes) break;
+    // JSON escapes and an edit's second copy make the event longer than the text: shrink in proportion.
+    keep = static_cast<std::size_t>(static_cast<double>(keep) * static_cast<double>(max_bytes) /
+                                    static_cast<double>(size) * 0.98);
   }
-  if (!replaces.empty()) {
-    json edit = out.front();
-    json content = notice("* " + edit["body"].get<std::string>(), "");
-    content["m.new_content"] = edit;
-    content["m.relates_to"] = {{"rel_type", "m.replace"}, {"event_id", replaces}};
-    return {content};
-  }
-  if (!thread_root.empty())
-    for (auto& c : out)
-      c["m.relates_to"] = {{"rel_type", "m.thread"},
-                           {"event_id", thread_root},
-                           {"is_falling_back", true},
-                           {"m.in_reply_to", {{"event_id", thread_root}}}};
-  return out;
+  return {c};
 }
 
 json encrypted_room_notice() {

@@ -79,9 +79,10 @@ struct Rendered {
 };
 Rendered render(const bot::Message& message);
 
-// Event contents (m.room.message, msgtype m.notice) for one message: several when the text is
-// longer than max_bytes. thread_root: post in that thread; replaces: edit that event instead
-// (only the first chunk is sent as the edit).
+// The event content (m.room.message, msgtype m.notice) for one message, as a one-element list:
+// a card is always one event, so an edit replaces all of it. When it would be longer than
+// max_bytes as JSON (Matrix refuses events over 65,536 bytes), it is the plain text cut at a word
+// with "…" and notes.shortened. thread_root: post in that thread; replaces: edit that event instead.
 std::vector<nlohmann::json> notice_contents(const bot::Message& message, const std::string& thread_root,
                                             const std::string& replaces, size_t max_bytes = 40 * 1024);
 

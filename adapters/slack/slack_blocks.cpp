@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "bot/model/markup.hpp"
+#include "bot/model/text.hpp"
 
 namespace adapters::slack {
 
@@ -21,10 +22,17 @@ std::string truncate_utf8(std::string_view s, std::size_t max) {
   return std::string(s.substr(0, n));
 }
 
-// Like truncate_utf8 but ends with "…" when something was cut.
+// Like truncate_utf8 but cut at a word and ending with "…" when something was cut, never inside
+// an &amp;-style entity (a cut entity would show as raw text).
 std::string shorten(std::string_view s, std::size_t max) {
   if (s.size() <= max) return std::string(s);
-  return truncate_utf8(s, max - 3) + "\xE2\x80\xA6";
+  std::string out = bot::cut_at_word_bytes(s, max);
+  if (out.size() < 3) return out;
+  const std::size_t body = out.size() - 3;  // before the "…"
+  const std::size_t amp = out.rfind('&', body == 0 ? 0 : body - 1);
+  if (amp != std::string::npos && body - amp < 5 && out.find(';', amp) >= body)
+    out = out.substr(0, amp) + "\xE2\x80\xA6";
+  return out;
 }
 
 json plain_text(std::string_view text, std::size_t max) {
@@ -178,6 +186,10 @@ json input_element(const bot::FormInput& in) {
       el = {{"type", "plain_text_input"}};
       if (in.kind == bot::InputKind::multiline) el["multiline"] = true;
       if (!in.initial.empty()) el["initial_value"] = in.initial;
+      // Slack counts and stops typing at max_length (at most 3,000); a longer value already there
+      // (sent back to be shortened) would make Slack refuse the whole view, so then there is none.
+      if (in.max_chars > 0 && bot::char_count(in.initial) <= in.max_chars)
+        el["max_length"] = std::min<std::size_t>(in.max_chars, 3000);
       break;
     case bot::InputKind::single_choice: {
       el = {{"type", in.choices.size() <= 5 ? "radio_buttons" : "static_select"}, {"options", json::array()}};
@@ -209,7 +221,7 @@ json input_element(const bot::FormInput& in) {
 std::string escape_mrkdwn(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
+  for (char c : bot::strip_bidi(text)) {  // bidi controls would reorder the card around them
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;

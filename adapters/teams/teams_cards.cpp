@@ -6,6 +6,7 @@
 
 #include "adapters/teams/teams_protocol.hpp"
 #include "bot/model/markup.hpp"
+#include "bot/model/text.hpp"
 
 namespace adapters::teams {
 
@@ -37,7 +38,9 @@ bool entity_at(std::string_view s, std::size_t i) {
 
 // See the header for what is escaped and why. line_start: text begins a line, where list,
 // heading and quote markers would take effect.
-std::string escape_inline(std::string_view text, bool line_start) {
+std::string escape_inline(std::string_view raw, bool line_start) {
+  const std::string clean = bot::strip_bidi(raw);  // bidi controls would reorder the card around them
+  const std::string_view text = clean;
   std::string out;
   out.reserve(text.size() + text.size() / 8);
   bool at_start = line_start;
@@ -141,11 +144,14 @@ json subtle_block(std::string text) {
   return j;
 }
 
-// Shortens text to cap bytes with an ellipsis; markup: never leaves a dangling backslash escape.
+// Shortens text to cap bytes, at a word, with an ellipsis; markup: never leaves a dangling
+// backslash escape.
 std::string shorten(std::string_view text, std::size_t cap, bool markup, bool& shortened) {
   if (cap == kNoCap || text.size() <= cap) return std::string(text);
   shortened = true;
-  std::string cut = truncate_utf8(text, cap);
+  std::string cut = bot::cut_at_word_bytes(text, cap + kEllipsis.size());
+  if (cut.ends_with(kEllipsis)) cut.resize(cut.size() - kEllipsis.size());
+  if (cut.size() > cap) cut = truncate_utf8(cut, cap);
   if (markup) {
     std::size_t backslashes = 0;
     while (backslashes < cut.size() && cut[cut.size() - 1 - backslashes] == '\\') ++backslashes;
@@ -177,6 +183,9 @@ json input_element(const bot::FormInput& in) {
   json j;
   if (in.kind == bot::InputKind::text || in.kind == bot::InputKind::multiline) {
     j = {{"type", "Input.Text"}, {"isMultiline", in.kind == bot::InputKind::multiline}};
+    // Teams stops typing at maxLength; a longer value already there (sent back to be shortened)
+    // keeps the input without one, so it is shown whole.
+    if (in.max_chars > 0 && bot::char_count(in.initial) <= in.max_chars) j["maxLength"] = in.max_chars;
   } else {
     json choices = json::array();
     for (const auto& c : in.choices) choices.push_back({{"title", c.label}, {"value", c.value}});

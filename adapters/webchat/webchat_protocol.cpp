@@ -212,7 +212,9 @@ boost::system::result<bot::Inbound, FrameError> resolve_frame(const ClientFrame&
     } else {
       const std::string_view text = trim_view(frame.text, kFrameSpace);
       if (!text.empty() && text.front() == '/') {
-        const std::string word(text.substr(0, std::min(text.find_first_of(" \t\r\n"), text.size())));
+        // Echoed back, so only as much as recognises it.
+        const std::string word =
+            bot::cut_at_word(text.substr(0, std::min(text.find_first_of(" \t\r\n"), text.size())), 80);
         return refuse(frame,
                       "Unknown command \"" + word + "\". Hallpass understands /socialmedia (try /socialmedia help).",
                       "unknown_command", word);

@@ -154,7 +154,8 @@ bool OutboxDispatcher::resolve(const OutboxEntry& e, Resolved& out, std::string&
                                              ? prompts_->text(lang, "platform.thread_missing")
                                              : prompts_->text(lang, "platform.thread_missing_named",
                                                               {{"thread", markup::escape(o.thread_key)}}),
-                       .update_missing = prompts_->text(lang, "platform.update_missing")};
+                       .update_missing = prompts_->text(lang, "platform.update_missing"),
+                       .form_how = prompts_->text(lang, "platform.form_how")};
   }
   if (!o.update_key.empty()) {
     if (auto ref = store_.message_ref(platform, d.channel, o.update_key)) {

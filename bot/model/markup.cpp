@@ -3,6 +3,8 @@
 #include <cctype>
 #include <string_view>
 
+#include "bot/model/text.hpp"
+
 namespace bot::markup {
 namespace {
 
@@ -16,6 +18,7 @@ std::vector<Span> parse_inline(std::string_view s) {
   Span cur;
   bool bold = false, italic = false;
   auto flush = [&] {
+    cur.text = strip_bidi(cur.text);
     if (!cur.text.empty()) spans.push_back(cur);
     cur = Span{.bold = bold, .italic = italic};
   };
@@ -49,6 +52,7 @@ std::vector<Span> parse_inline(std::string_view s) {
             if (label[k] == '\\' && k + 1 < label.size()) ++k;
             link.text += label[k];
           }
+          link.text = strip_bidi(link.text);
           spans.push_back(std::move(link));
           i = end + 1;
           continue;
@@ -70,11 +74,15 @@ std::vector<Span> parse_inline(std::string_view s) {
 std::string escape(std::string_view user_text) {
   std::string out;
   out.reserve(user_text.size());
-  for (char c : user_text) {
+  for (char c : strip_bidi(user_text)) {
     if (kSpecial.find(c) != std::string_view::npos) out += '\\';
     out += c;
   }
   return out;
+}
+
+std::string escape_short(std::string_view user_text, std::size_t max_chars) {
+  return escape(cut_at_word(user_text, max_chars));
 }
 
 std::vector<Paragraph> parse(std::string_view text) {

@@ -28,9 +28,16 @@ struct Paragraph {
   std::vector<Line> lines;
 };
 
-// Escapes user text so that it is shown literally.
+// Escapes user text so that it is shown literally. Bidi controls (bot::is_bidi_control) are
+// dropped: they would let a person's text reorder the card around it.
 std::string escape(std::string_view user_text);
+// How much of a person's text an answer quotes back ("I don't know …"): enough to recognise it.
+inline constexpr std::size_t kShortQuote = 80;
+// escape() of at most max_chars characters of user text, cut at a word with "…": for echoing
+// what someone typed, which may be any length.
+std::string escape_short(std::string_view user_text, std::size_t max_chars = kShortQuote);
 // Parses markup into paragraphs of lines of spans. Never fails: malformed markup is literal text.
+// Bidi controls are dropped from the spans, so no renderer shows them, escaped or not.
 std::vector<Paragraph> parse(std::string_view markup);
 // The text without markup, with "- " kept for list items and blank lines between paragraphs.
 std::string to_plain(std::string_view markup);

@@ -41,6 +41,8 @@ struct FormInput {
   std::string initial;          // pre-filled value; multi_choice: comma-separated values
   std::string hint;             // plain text shown under the input
   std::string error;            // set when a submission was refused for this input
+  std::size_t max_chars = 0;    // text kinds: the longest answer accepted (0: no limit); forms
+                                // that can count show a counter and stop typing there
 };
 
 // A form is shown as a modal (Slack), a card with inputs (Teams), a dialog (web chat) or as
@@ -78,6 +80,11 @@ struct PlatformNotes {
   // message that is gone.
   std::string thread_missing = "This belongs in a thread that is no longer in this chat, so it is posted here.";
   std::string update_missing = "This replaces a message that is no longer in this chat.";
+  // How to answer a form by typing (Matrix, the console); the renderer puts its form command in
+  // place of {command}.
+  std::string form_how =
+      "Answer with {command} followed by key=value; key=value, or one key=value per line (a value may go on over "
+      "several lines). Write \\; for a ; that is followed by something like key=.";
 };
 
 struct Message {

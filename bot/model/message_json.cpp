@@ -76,6 +76,7 @@ json form_to_json(const Form& f) {
                       {"initial", in.initial},
                       {"hint", in.hint},
                       {"error", in.error}});
+    if (in.max_chars > 0) inputs.back()["max_chars"] = in.max_chars;
   }
   return {{"form_id", f.form_id},
           {"context", f.context},
@@ -96,7 +97,8 @@ Form form_from_json(const json& j) {
                  .required = in.value("required", false),
                  .initial = in.value("initial", ""),
                  .hint = in.value("hint", ""),
-                 .error = in.value("error", "")};
+                 .error = in.value("error", ""),
+                 .max_chars = in.value("max_chars", std::size_t{0})};
     for (const auto& c : in.value("choices", json::array()))
       fi.choices.push_back({c.at("value").get<std::string>(), c.value("label", "")});
     f.inputs.push_back(std::move(fi));

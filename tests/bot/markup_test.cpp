@@ -5,6 +5,7 @@
 #include "bot/model/markup.hpp"
 #include "bot/model/message.hpp"
 #include "bot/model/message_json.hpp"
+#include "bot/model/text.hpp"
 
 TEST_CASE("markup parses bold, italics, links and list items", "[unit][markup]") {
   auto paras = bot::markup::parse("**Filed** _today_: see [the policy](https://example.org/p)\n- one\n- two\n\nnext");
@@ -51,4 +52,34 @@ TEST_CASE("messages survive the JSON round trip the outbox uses", "[unit][markup
   CHECK(bot::message_to_json(back) == bot::message_to_json(m));
   CHECK(back.find_form()->inputs[0].required);
   CHECK(back.blocks[4].buttons[0].style == bot::ButtonStyle::primary);
+}
+
+TEST_CASE("text is cut at a word with an ellipsis, and bidi controls are dropped from markup",
+          "[unit][markup][forms]") {
+  CHECK(bot::cut_at_word("Share weekly class news", 100) == "Share weekly class news");
+  CHECK(bot::cut_at_word("Share weekly class news", 16) == "Share weekly\u2026");
+  CHECK(bot::char_count(bot::cut_at_word("Share weekly class news", 16)) <= 16);
+  CHECK(bot::cut_at_word(std::string(50, 'x'), 10) == std::string(9, 'x') + "\u2026");  // one long word: mid-word
+  CHECK(bot::cut_at_word("ñññññ ñññññ", 8) == "ñññññ\u2026");                           // characters, not bytes
+  CHECK(bot::cut_at_word_bytes("ñññññ ñññññ", 14) == "ñññññ\u2026");
+  CHECK(bot::char_count("añ€😀") == 4);
+
+  const std::string hostile = "a\u202Eb\u202Cc\u2066d\u2069e\u200Ef\u200Fg\u061Ch";
+  CHECK(bot::strip_bidi(hostile) == "abcdefgh");
+  CHECK(bot::markup::to_plain(bot::markup::escape(hostile)) == "abcdefgh");
+  CHECK(bot::markup::to_plain("**x\u202Ey**") == "xy");  // in any markup a renderer parses
+  CHECK(bot::strip_bidi("Hebrew \u05E9\u05DC\u05D5\u05DD stays") == "Hebrew \u05E9\u05DC\u05D5\u05DD stays");
+
+  const std::string echoed = bot::markup::escape_short(std::string(60000, 'x'));
+  CHECK(bot::char_count(echoed) == bot::markup::kShortQuote);
+}
+
+TEST_CASE("a form input's limit is kept in the outbox and reaches the web chat", "[unit][markup][forms]") {
+  bot::Message m;
+  m.form({.form_id = "decision.return",
+          .context = "R-1001",
+          .inputs = {{.key = "note", .label = "Note", .kind = bot::InputKind::multiline, .max_chars = 1000}}});
+  const auto j = bot::message_to_json(m);
+  CHECK(j.dump().find("\"max_chars\":1000") != std::string::npos);
+  CHECK(bot::message_from_json(j).find_form()->inputs.at(0).max_chars == 1000);
 }

@@ -576,7 +576,14 @@ TEST_CASE("a request a principal has not acted on is escalated once, and the sup
   }
   CHECK(super_card);
   CHECK(site_card);
-  CHECK(to_person(sent, "t.garcia").size() == 1);
+  // Teresa gets the decision once: the letter at the top of her DM, and a line in the request's
+  // thread pointing to it.
+  auto teresa = to_person(sent, "t.garcia");
+  REQUIRE(teresa.size() == 2);
+  CHECK(teresa[0].outbound.thread_key == id);
+  CHECK(teresa[1].outbound.thread_key.empty());
+  CHECK(contains(teresa[1].text, "Decision on your request " + id));
+  CHECK(!contains(teresa[0].text, "Decision on your request"));
 
   // Decided: no warning later.
   t.clock().set(la(2026, 11, 29, 8));

@@ -836,19 +836,23 @@
     control.setAttribute('aria-describedby', `${described} ${ids.count}`);
     const counter = el('p', { className: 'hint field-count', id: ids.count, 'aria-live': 'polite' });
     counter.hidden = true;
-    control.addEventListener('input', () => {
+    // The form's own limit for this answer (objectives, notes: 1,000), else the chat's.
+    const limit = input.max_chars || textLimit();
+    const showCount = () => {
       const count = charCount(control.value);
-      const limit = textLimit();
       counter.hidden = count < limit * 0.8;
       counter.textContent = count > limit ? t('too_long', { count, limit }) : t('characters_left', { count: limit - count });
-    });
+    };
+    control.addEventListener('input', showCount);
     const field = el('div', {
       className: 'form-field',
       'data-key': input.key,
       'data-kind': input.kind,
+      'data-max-chars': input.max_chars ? String(input.max_chars) : null,
       'data-required': input.required ? 'true' : null,
     }, el('label', { for: ids.input }, input.label, requiredMark), control);
     appendPresent(field, hint, counter, error);
+    if (control.value) showCount();  // a form sent back with a long answer says so at once
     return field;
   }
 
@@ -907,8 +911,8 @@
       const target = field.matches('fieldset') ? field : field.querySelector('input, textarea');
       if (field.dataset.required === 'true' && !value) {
         mark(field, target, field.dataset.kind === 'multi_choice' ? t('choose_one_or_more') : t('required'));
-      } else if (charCount(value) > limit) {
-        mark(field, target, t('too_long', { count: charCount(value), limit }));
+      } else if (charCount(value) > (Number(field.dataset.maxChars) || limit)) {
+        mark(field, target, t('too_long', { count: charCount(value), limit: Number(field.dataset.maxChars) || limit }));
       } else if (target.getAttribute('aria-invalid') === 'true') {
         field.querySelector('.field-error').hidden = true;
         target.removeAttribute('aria-invalid');

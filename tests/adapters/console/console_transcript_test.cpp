@@ -90,7 +90,10 @@ TEST_CASE("console: Instagram and YouTube requested, Instagram authorized with a
   authorized = authorized.substr(0, authorized.find("R-1001 —"));
   CHECK(authorized.find("Instagram") != std::string::npos);
   CHECK(authorized.find("YouTube") == std::string::npos);
-  CHECK(status.out.find("R-1001 — Instagram, YouTube: authorized in a modified form") != std::string::npos);
+  // Exactly the authorized scope: YouTube was refused.
+  CHECK(status.out.find("R-1001 — Instagram: authorized in a modified form; not authorized: YouTube") !=
+        std::string::npos);
+  CHECK(status.out.find("Instagram, YouTube: authorized") == std::string::npos);
 }
 
 TEST_CASE("console: an undecided request is overdue on day 8 and told once", "[unit][console][timeline]") {
@@ -122,4 +125,35 @@ TEST_CASE("console: unknown people, commands and console words get a clear answe
   CHECK(words.out.find("unknown console command") != std::string::npos);
   CHECK(words.out.find("no form is open for you") != std::string::npos);
   CHECK(words.out.find("I don't know \"dance\"") != std::string::npos);
+}
+
+TEST_CASE("console: a ';' inside an objective is kept, on one line or one field per line", "[unit][console]") {
+  Transcript t("semicolon");
+  auto one_line = t.as("t.garcia", "2026-11-24T10:00:00-08:00",
+                       "/socialmedia request\n"
+                       "@form platforms=instagram,youtube; audience=parents; students_interact=no\n"
+                       "@form objectives.instagram=Share weekly class news; remind families about field trips; "
+                       "objectives.youtube=Post concert videos\n"
+                       "@click confirm\n");
+  // The form teaches the syntax, and the summary shows what was recorded, whole.
+  CHECK(one_line.out.find("or one key=value per line") != std::string::npos);
+  CHECK(one_line.out.find("Instagram — Share weekly class news; remind families about field trips") !=
+        std::string::npos);
+  CHECK(one_line.out.find("Request R-1001 is filed") != std::string::npos);
+
+  auto per_line = t.as("t.garcia", "2026-11-24T11:00:00-08:00",
+                       "/socialmedia request\n"
+                       "@form\n"
+                       "platforms=instagram\n"
+                       "audience=parents,students\n"
+                       "students_interact=no\n"
+                       "\n"
+                       "@form\n"
+                       "objectives.instagram=Share weekly class news; remind families\n"
+                       "about field trips\\; key=value is text too\n"
+                       "@end\n"
+                       "@click confirm\n");
+  CHECK(per_line.out.find("Instagram — Share weekly class news; remind families") != std::string::npos);
+  CHECK(per_line.out.find("about field trips; key=value is text too") != std::string::npos);
+  CHECK(per_line.out.find("Request R-1002 is filed") != std::string::npos);
 }

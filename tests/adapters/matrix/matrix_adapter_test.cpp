@@ -318,3 +318,53 @@ TEST_CASE("an encrypted room is told once that Hallpass cannot read it", "[net][
   CHECK(posts[0]["content"]["msgtype"] == "m.notice");
   CHECK(posts[0]["content"]["body"].get<std::string>().find("cannot read encrypted rooms") != std::string::npos);
 }
+
+TEST_CASE("a Matrix form answer keeps a ';' in an objective, one field per line; the decision is at the top of the DM",
+          "[net][matrix][forms]") {
+  World w;
+  Process p(w.db, w.server.origin());
+  w.server.invite("!tdm:test", "@tgarcia:test", true);
+  w.run_until(
+      p, [&] { return w.server.joined_rooms().size() == 3; }, "the DM joined");
+  w.server.post("!tdm:test", "@tgarcia:test", "!socialmedia request");
+  w.run_until(
+      p, [&] { return !w.bot_posts("!tdm:test", "!socialmedia form request.platforms").empty(); },
+      "the platforms form");
+  // The form says how to type it: one field per line is allowed.
+  CHECK(!w.bot_posts("!tdm:test", "one key=value per line").empty());
+  w.server.post("!tdm:test", "@tgarcia:test",
+                "!socialmedia form request.platforms -\nplatforms=instagram,youtube\naudience=parents\n"
+                "students_interact=no");
+  w.run_until(
+      p, [&] { return !w.bot_posts("!tdm:test", "!socialmedia form request.objectives").empty(); },
+      "the objectives form");
+  w.server.post("!tdm:test", "@tgarcia:test",
+                "!socialmedia form request.objectives -\n"
+                "objectives.instagram=Share weekly class news; remind families about field trips\n"
+                "objectives.youtube=Post concert videos");
+  // The summary shows what was recorded, whole.
+  w.run_until(
+      p, [&] { return !w.bot_posts("!tdm:test", "remind families about field trips").empty(); }, "the summary");
+  w.server.post("!tdm:test", "@tgarcia:test", "!socialmedia confirm");
+  w.run_until(
+      p, [&] { return !w.bot_posts(kSuper).empty() || !w.bot_posts(kLincoln).empty(); }, "the card");
+  auto requests = p.store->requests_of("t.garcia");
+  REQUIRE(requests.size() == 1);
+  CHECK(requests[0].plans.at(0).objectives == "Share weekly class news; remind families about field trips");
+  const std::string id = requests[0].id;
+  const std::string root = w.bot_posts(kLincoln).front()["event_id"];
+  CHECK(!w.bot_posts(kLincoln, "Share weekly class news; remind families about field trips").empty());
+
+  w.server.post(kLincoln, "@ralvarez:test", "!socialmedia endorse " + id, root);
+  w.run_until(
+      p, [&] { return !w.bot_posts(kSuper).empty(); }, "the card in the superintendent's room");
+  const std::string super_root = w.bot_posts(kSuper).front()["event_id"];
+  w.server.post(kSuper, "@mokafor:test", "!socialmedia modify " + id + " keep instagram because YouTube needs captions",
+                super_root);
+  w.run_until(
+      p, [&] { return !w.bot_posts("!tdm:test", "Decision on your request " + id).empty(); }, "the letter");
+  // The letter is a message of its own at the top of the DM, not a reply inside the thread.
+  const auto letter = w.bot_posts("!tdm:test", "Decision on your request " + id).front();
+  CHECK_FALSE(letter["content"].contains("m.relates_to"));
+  CHECK(letter["content"]["body"].get<std::string>().find("Not authorized: YouTube") != std::string::npos);
+}

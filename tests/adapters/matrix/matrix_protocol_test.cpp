@@ -127,6 +127,34 @@ TEST_CASE("form answers parse with and without a context", "[unit][matrix]") {
   CHECK(strip_reply_fallback("plain") == "plain");
 }
 
+TEST_CASE("a form answer keeps a ';' inside a value, and may give one field per line", "[unit][matrix]") {
+  bot::Inbound one_line;
+  REQUIRE(
+      parse_form_answer("form request.objectives - objectives.instagram=Share weekly class news; remind families "
+                        "about field trips; objectives.youtube=Post concert videos",
+                        one_line));
+  CHECK(one_line.values.at("objectives.instagram") == "Share weekly class news; remind families about field trips");
+  CHECK(one_line.values.at("objectives.youtube") == "Post concert videos");
+
+  bot::Inbound per_line;
+  REQUIRE(
+      parse_form_answer("form request.objectives -\nobjectives.instagram=Share weekly class news; remind families"
+                        "\n  and students' parents\nobjectives.youtube=Post concert videos\\; key=value too",
+                        per_line));
+  CHECK(per_line.form_id == "request.objectives");
+  CHECK(per_line.form_context.empty());
+  CHECK(per_line.values.at("objectives.instagram") ==
+        "Share weekly class news; remind families\n  and students' parents");
+  CHECK(per_line.values.at("objectives.youtube") == "Post concert videos; key=value too");
+
+  // The old one-line answers read as before.
+  bot::Inbound old;
+  REQUIRE(parse_form_answer(
+      "form request.platforms - platforms=instagram,youtube; audience=parents; students_interact=no;", old));
+  CHECK(old.values == std::map<std::string, std::string>{
+                          {"platforms", "instagram,youtube"}, {"audience", "parents"}, {"students_interact", "no"}});
+}
+
 TEST_CASE("messages render as m.notice with escaped HTML, text buttons and form instructions", "[unit][matrix]") {
   bot::Message m;
   m.header("Request R-1001");
@@ -170,20 +198,37 @@ TEST_CASE("messages render as m.notice with escaped HTML, text buttons and form 
   CHECK(std::string(edit[0]["body"]).starts_with("* "));
 }
 
-TEST_CASE("long messages are cut into events under the size limit", "[unit][matrix]") {
+TEST_CASE("a card too long for one event stays one event, cut at a word, and its edit replaces all of it",
+          "[unit][matrix]") {
+  // Two 28 KB objectives once became five events cut mid-word, and edits then changed only the first.
   bot::Message m;
-  std::string line(100, 'x');
-  std::string text;
-  for (int i = 0; i < 1500; ++i) text += line + "\n\n";
-  m.paragraph(text);
-  auto contents = notice_contents(m, "", "", 40 * 1024);
-  REQUIRE(contents.size() > 3);
-  size_t total = 0;
-  for (const auto& c : contents) {
-    CHECK(c.dump().size() < 60 * 1024);
-    total += std::string(c["body"]).size();
+  m.header("Social media request R-1001");
+  std::string words;
+  while (words.size() < 28 * 1024) words += "weekly class news for families ";
+  m.fields({{"Platforms and objectives",
+             "- **Instagram** — " + bot::markup::escape(words) + "\n- **YouTube** — " + bot::markup::escape(words)}});
+  m.context("Waiting for the principal's endorsement.");
+  for (const std::string& replaces : {std::string(), std::string("$card")}) {
+    auto contents = notice_contents(m, replaces.empty() ? "$root" : "", replaces, 40 * 1024);
+    REQUIRE(contents.size() == 1);
+    CHECK(contents[0].dump().size() <= 40 * 1024);
+    const json& shown = replaces.empty() ? contents[0] : contents[0]["m.new_content"];
+    const std::string body = shown["body"];
+    CHECK(body.starts_with("Social media request R-1001"));
+    // Cut after a whole word, with "…", and saying it was shortened.
+    const size_t cut = body.find("\u2026");
+    REQUIRE(cut != std::string::npos);
+    const std::string before = body.substr(0, cut);
+    CHECK((before.ends_with("weekly") || before.ends_with("class") || before.ends_with("news") ||
+           before.ends_with("for") || before.ends_with("families")));
+    CHECK(body.size() > 15 * 1024);  // as much as fits is kept
+    CHECK(body.find("message shortened to fit") != std::string::npos);
+    if (!replaces.empty()) CHECK(contents[0]["m.relates_to"]["event_id"] == "$card");
   }
-  CHECK(total > 1500 * 100);
+  // Text that fits is left whole.
+  bot::Message small;
+  small.paragraph(bot::markup::escape("Share weekly class news; remind families about field trips"));
+  CHECK(notice_contents(small, "", "")[0]["body"] == "Share weekly class news; remind families about field trips");
   CHECK(retry_after_ms(R"({"errcode":"M_LIMIT_EXCEEDED","error":"slow","retry_after_ms":2000})") == 2000);
   CHECK(retry_after_ms("{}") == 0);
 }

@@ -149,3 +149,45 @@ TEST_CASE("form answers for a view_submission ack", "[unit][slack]") {
   CHECK(update["response_action"] == "update");
   CHECK(update["view"]["callback_id"] == "decision.reject");
 }
+
+TEST_CASE("a bounded text input counts and stops at its limit; long text is cut at a word", "[unit][slack][forms]") {
+  bot::Form form;
+  form.form_id = "request.objectives";
+  form.title = "Social media request";
+  bot::FormInput objectives{.key = "objectives.instagram",
+                            .label = "Job-related objectives for Instagram",
+                            .kind = bot::InputKind::multiline,
+                            .required = true,
+                            .max_chars = 1000};
+  form.inputs.push_back(objectives);
+  objectives.key = "objectives.youtube";
+  objectives.initial = std::string(1200, 'y');  // sent back to be shortened: Slack would refuse the view
+  form.inputs.push_back(objectives);
+  auto rendered = render_modal(form);
+  REQUIRE(rendered.has_value());
+  const json view = json::parse(*rendered);
+  std::vector<json> elements;
+  for (const auto& b : view["blocks"])
+    if (b["type"] == "input") elements.push_back(b["element"]);
+  REQUIRE(elements.size() == 2);
+  CHECK(elements[0]["max_length"] == 1000);
+  CHECK_FALSE(elements[1].contains("max_length"));
+
+  // A field too long for Slack's 2,000 characters ends after a whole word, with "…".
+  bot::Message m;
+  std::string words;
+  while (words.size() < 3000) words += "remind families about trips ";
+  m.fields({{"Objectives", words}});
+  const json blocks = json::parse(render_blocks(m));
+  const std::string shown = blocks[0]["fields"][0]["text"];
+  CHECK(shown.size() <= 2000);
+  REQUIRE(shown.ends_with("\u2026"));
+  REQUIRE(shown.starts_with("*Objectives*\n"));
+  const std::string kept = shown.substr(13, shown.size() - 3 - 13);
+  CHECK(words.starts_with(kept));
+  CHECK(words[kept.size()] == ' ');  // the cut is after a whole word
+}
+
+TEST_CASE("bidi controls never reach Slack text", "[unit][slack][forms]") {
+  CHECK(escape_mrkdwn("photo \u202Egpj.exe & \u2067x\u2069") == "photo gpj.exe &amp; x");
+}

@@ -286,3 +286,24 @@ TEST_CASE("the notification summary", "[unit][teams]") {
   REQUIRE(card["body"].size() == 1);
   CHECK(card["body"][0]["text"] == "Just text");
 }
+
+TEST_CASE("a bounded Input.Text has maxLength; bidi controls never reach the card", "[unit][teams][forms]") {
+  bot::Form f{.form_id = "decision.return", .context = "R-1001", .title = "Return", .submit_label = "Send"};
+  f.inputs.push_back({.key = "note", .label = "Note", .kind = bot::InputKind::multiline, .max_chars = 1000});
+  f.inputs.push_back({.key = "long",
+                      .label = "Sent back to be shortened",
+                      .kind = bot::InputKind::multiline,
+                      .initial = std::string(1100, 'n'),
+                      .max_chars = 1000});
+  bot::Message m;
+  m.paragraph(bot::markup::escape("Photos \u202Egpj.exe\u202C of \u2066class\u2069 work"));
+  m.form(f);
+  json card = render_card(m);
+  auto texts = elements(card, "Input.Text");
+  REQUIRE(texts.size() == 2);
+  CHECK(texts[0]["maxLength"] == 1000);
+  CHECK_FALSE(texts[1].contains("maxLength"));  // shown whole, so nothing is lost
+  const std::string dumped = card.dump();
+  CHECK(dumped.find("Photos gpj.exe of class work") != std::string::npos);
+  for (const char* control : {"\u202E", "\u202C", "\u2066", "\u2069"}) CHECK(dumped.find(control) == std::string::npos);
+}
