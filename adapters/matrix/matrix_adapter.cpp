@@ -635,6 +635,13 @@ std::string thread_note(MatrixState& s, const bot::Delivery& d, const std::strin
   return sentence(s, "matrix.thread_elsewhere_named", reader, {{"thread", bot::markup::escape(d.thread_key)}});
 }
 
+// The person a message for a room may go to instead: the room's DM partner, or who last wrote there.
+std::string person_of(MatrixState& s, const std::string& room) {
+  if (auto it = s.dm_user_of.find(room); it != s.dm_user_of.end()) return it->second;
+  if (auto it = s.last_sender.find(room); it != s.last_sender.end()) return it->second;
+  return {};
+}
+
 // Posts d in room (a plain room), keeping its thread and edit only where their events are in
 // room; else at the top, with a note, and the new message stands for the old from then on.
 // reader: the person it is for, when it goes to a DM (their language; a fresh DM if theirs is gone).
@@ -643,7 +650,7 @@ asio::awaitable<bot::SendResult> post(std::shared_ptr<MatrixState> s, bot::Deliv
   bot::SendResult out;
   std::string thread_root = d.thread_ref;
   std::string replaces = d.update_ref;
-  const std::vector<std::string> base_notes = notes;
+  std::vector<std::string> base_notes = notes;
   for (int attempt = 0; attempt < 3; ++attempt) {
     std::string stands_for;  // the event in another room this post takes the place of
     bool failed = false;
@@ -687,17 +694,25 @@ asio::awaitable<bot::SendResult> post(std::shared_ptr<MatrixState> s, bot::Deliv
         again = true;
         break;
       }
-      if (!r.ok() && i == 0 && !reader.empty() &&
-          (r.error == bot::SendErrorKind::auth || r.error == bot::SendErrorKind::not_found)) {
-        // The bot is no longer in the person's DM: forget it and write to a new one.
-        spdlog::warn("matrix: cannot write to {}'s direct room {} ({}); using a new one", reader, room, r.error_text);
-        forget_room(*s, room);
-        bot::SendResult error;
-        room = co_await direct_room(s, reader, error);
-        if (room.empty()) co_return error;
-        txn += ".dm";
-        again = true;
-        break;
+      if (!r.ok() && i == 0 && (r.error == bot::SendErrorKind::auth || r.error == bot::SendErrorKind::not_found)) {
+        // The bot is no longer in the room. A person's DM: forget it and write to a new one.
+        // Another room: the message goes to the DM of the person it answers, if one is known.
+        std::string person = reader.empty() ? person_of(*s, room) : reader;
+        if (!person.empty()) {
+          spdlog::warn("matrix: cannot write to {} ({}); the message goes to the direct room of {}", room,
+                       r.error_text, person);
+          if (reader.empty()) {
+            base_notes.push_back(sentence(*s, "matrix.moved_to_dm", person));
+            reader = person;
+          }
+          forget_room(*s, room);
+          bot::SendResult error;
+          room = co_await direct_room(s, reader, error);
+          if (room.empty()) co_return error;
+          txn += ".dm";
+          again = true;
+          break;
+        }
       }
       if (!r.ok()) {
         out = send_failure(r, *s);
@@ -728,13 +743,6 @@ asio::awaitable<bot::SendResult> post(std::shared_ptr<MatrixState> s, bot::Deliv
   out.error_text = "the homeserver refused every way of posting this in " + room;
   spdlog::error("matrix: {}", out.error_text);
   co_return out;
-}
-
-// The person a message for a room may go to instead: the room's DM partner, or who last wrote there.
-std::string person_of(MatrixState& s, const std::string& room) {
-  if (auto it = s.dm_user_of.find(room); it != s.dm_user_of.end()) return it->second;
-  if (auto it = s.last_sender.find(room); it != s.last_sender.end()) return it->second;
-  return {};
 }
 
 asio::awaitable<bot::SendResult> send_delivery(std::shared_ptr<MatrixState> s, bot::Delivery d) {

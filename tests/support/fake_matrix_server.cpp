@@ -327,6 +327,8 @@ std::string FakeMatrixServer::post_encrypted(const std::string& room_id, const s
                                     {"sender_key", "fake"}}}});
 }
 
+void FakeMatrixServer::remove_bot(const std::string& room_id) { state_->joined.erase(room_id); }
+
 void FakeMatrixServer::leave(const std::string& room_id, const std::string& user) {
   state_->append(room_id,
                  {{"type", "m.room.member"}, {"state_key", user}, {"sender", user}, {"content", {{"membership", "leave"}}}});

@@ -34,6 +34,8 @@ class FakeMatrixServer {
   void encrypt(const std::string& room_id);
   // A user's m.room.encrypted event (ciphertext the bot cannot read); returns its event id.
   std::string post_encrypted(const std::string& room_id, const std::string& sender);
+  // The bot is removed from the room (its sends there are refused with 403 from now on).
+  void remove_bot(const std::string& room_id);
   // The user leaves the room (an m.room.member leave event).
   void leave(const std::string& room_id, const std::string& user);
   // A user's m.text message; returns its event id. thread_root: a reply in that thread.

@@ -555,3 +555,27 @@ TEST_CASE("nothing is written into an encrypted room; its writer is told once, i
   CHECK(w.bot_posts("!secret:test").empty());
   CHECK(w.server.created_direct_rooms().size() == 1);
 }
+
+TEST_CASE("a message for a room the bot was removed from goes to the DM of the person it answers", "[net][matrix]") {
+  World w;
+  Process p(w.db, w.server.origin());
+  w.run_until(
+      p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync");
+  w.server.post(kLincoln, "@tgarcia:test", "!socialmedia status");
+  w.run_until(
+      p, [&] { return w.server.bot_events().size() == 1; }, "the answer");
+  w.server.remove_bot(kLincoln);
+  bot::SendResult moved;
+  int done = 0;
+  asio::co_spawn(*p.io, send_into(p.adapter.get(), note_to(kLincoln, "5", "Your answer"), &moved, &done),
+                 asio::detached);
+  w.run_until(
+      p, [&] { return done == 1; }, "the send");
+  CHECK(moved.ok());
+  REQUIRE(w.server.created_direct_rooms().size() == 1);
+  CHECK(w.server.created_direct_rooms()[0].second == "@tgarcia:test");
+  auto posts = w.bot_posts(w.server.created_direct_rooms()[0].first, "Your answer");
+  REQUIRE(posts.size() == 1);
+  CHECK(posts[0]["content"]["body"].get<std::string>().find(
+            "Hallpass could not post this in the room it was meant for, so it is posted here.") != std::string::npos);
+}
