@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "bot/district/config.hpp"
-#include "bot/district/prompts.hpp"
 #include "bot/district/platform_rules.hpp"
+#include "bot/district/prompts.hpp"
 #include "bot/model/adapter.hpp"
 
 namespace adapters {

@@ -93,12 +93,14 @@ struct MatrixState {
 namespace {
 
 // The keys of RoomMemory.
-constexpr std::string_view kDmKey = "matrix.dm.";             // + user: the room they are written to
-constexpr std::string_view kDirectKey = "matrix.direct.";     // + room: its person ("-": no longer a DM)
+constexpr std::string_view kDmKey = "matrix.dm.";                // + user: the room they are written to
+constexpr std::string_view kDirectKey = "matrix.direct.";        // + room: its person ("-": no longer a DM)
 constexpr std::string_view kEncryptedKey = "matrix.encrypted.";  // + room: "1"
 constexpr std::string_view kToldKey = "matrix.told_encrypted.";  // + user: "1"
 constexpr std::string_view kMovedKey = "matrix.moved.";          // + event: "room\nevent" posted instead
-constexpr size_t kMaxEventRooms = 100000;  // past this the map starts again (the server is asked)
+
+// Past this many remembered event rooms the map starts again (the homeserver is asked instead).
+constexpr size_t kMaxEventRooms = 100000;
 
 std::string recall(MatrixState& s, std::string_view prefix, const std::string& key) {
   if (!s.memory.load) return {};
@@ -110,7 +112,8 @@ void keep(MatrixState& s, std::string_view prefix, const std::string& key, const
   if (s.memory.save) s.memory.save(std::string(prefix) + key, value);
 }
 
-std::string sentence(MatrixState& s, const std::string& key, const std::string& user, const bot::PromptVars& vars = {}) {
+std::string sentence(MatrixState& s, const std::string& key, const std::string& user,
+                     const bot::PromptVars& vars = {}) {
   if (!s.sentences) return "[" + key + "]";
   return s.sentences(key, user, vars);
 }
@@ -341,7 +344,7 @@ asio::awaitable<std::string> direct_room_locked(std::shared_ptr<MatrixState> s, 
     co_return std::string();
   }
   json j = json::parse(r.body, nullptr, false);
-  std::string room = j.is_object() ? json_fields::str(j, "room_id") : "";
+  std::string room = json_fields::str(j, "room_id");
   if (room.empty()) {
     error.error = bot::SendErrorKind::server;
     error.error_text = "createRoom answered without room_id";
@@ -402,7 +405,7 @@ asio::awaitable<bool> start_up(std::shared_ptr<MatrixState> s) {
     http::Response who = co_await s->sync_api.whoami();
     if (who.ok()) {
       json j = json::parse(who.body, nullptr, false);
-      std::string me = j.is_object() ? json_fields::str(j, "user_id") : "";
+      std::string me = json_fields::str(j, "user_id");
       if (!me.empty() && me != s->options.user_id) {
         spdlog::warn("matrix: the access token belongs to {}, not to the configured user_id {}; using {}", me,
                      s->options.user_id, me);
@@ -420,8 +423,12 @@ asio::awaitable<bool> start_up(std::shared_ptr<MatrixState> s) {
   http::Response f = co_await s->sync_api.create_filter(s->options.user_id, kFilter);
   json fj = json::parse(f.body, nullptr, false);
   // Without a stored filter the same filter goes inline; the sync is the same.
-  std::string filter_id = f.ok() && fj.is_object() ? json_fields::str(fj, "filter_id") : "";
-  s->filter_id = filter_id.empty() ? kFilter : filter_id;
+  // No ?: over strings in a coroutine (GCC 12, docs/architecture.md "Pitfalls").
+  s->filter_id = kFilter;
+  if (f.ok()) {
+    std::string filter_id = json_fields::str(fj, "filter_id");
+    if (!filter_id.empty()) s->filter_id = filter_id;
+  }
   if (!s->direct_loaded) {
     bot::SendResult ignored;
     co_await read_m_direct(s, s->sync_api, ignored);
@@ -527,7 +534,8 @@ asio::awaitable<bool> handle_batch(std::shared_ptr<MatrixState> s, bot::EventSin
       std::vector<json> missed = co_await backfill(s, room.room_id, room.prev_batch, since);
       room.events.insert(room.events.begin(), missed.begin(), missed.end());
     }
-    Context ctx{.bot_user_id = s->options.user_id, .direct_rooms = s->direct_rooms, .button_actions = s->button_actions};
+    Context ctx{
+        .bot_user_id = s->options.user_id, .direct_rooms = s->direct_rooms, .button_actions = s->button_actions};
     for (const auto& e : room.events) {
       auto ev = to_inbound(e, room.room_id, ctx);
       if (!ev) continue;
@@ -697,10 +705,11 @@ asio::awaitable<bot::SendResult> post(std::shared_ptr<MatrixState> s, bot::Deliv
       if (!r.ok() && i == 0 && (r.error == bot::SendErrorKind::auth || r.error == bot::SendErrorKind::not_found)) {
         // The bot is no longer in the room. A person's DM: forget it and write to a new one.
         // Another room: the message goes to the DM of the person it answers, if one is known.
-        std::string person = reader.empty() ? person_of(*s, room) : reader;
+        std::string person = reader;
+        if (person.empty()) person = person_of(*s, room);
         if (!person.empty()) {
-          spdlog::warn("matrix: cannot write to {} ({}); the message goes to the direct room of {}", room,
-                       r.error_text, person);
+          spdlog::warn("matrix: cannot write to {} ({}); the message goes to the direct room of {}", room, r.error_text,
+                       person);
           if (reader.empty()) {
             base_notes.push_back(sentence(*s, "matrix.moved_to_dm", person));
             reader = person;
@@ -716,12 +725,11 @@ asio::awaitable<bot::SendResult> post(std::shared_ptr<MatrixState> s, bot::Deliv
       }
       if (!r.ok()) {
         out = send_failure(r, *s);
-        if (!bot::retryable(out.error))
-          spdlog::error("matrix: cannot post in {}: {}", room, out.error_text);
+        if (!bot::retryable(out.error)) spdlog::error("matrix: cannot post in {}: {}", room, out.error_text);
         co_return out;
       }
       json j = json::parse(r.body, nullptr, false);
-      std::string event_id = j.is_object() ? json_fields::str(j, "event_id") : "";
+      std::string event_id = json_fields::str(j, "event_id");
       note_event(*s, event_id, room);
       if (i == 0) first = event_id;
     }
@@ -767,8 +775,9 @@ asio::awaitable<bot::SendResult> send_delivery(std::shared_ptr<MatrixState> s, b
       user = person_of(*s, room);
       if (user.empty()) {
         out.error = bot::SendErrorKind::bad_request;
-        out.error_text = room + " is encrypted: Hallpass does not write there in clear text, and nobody's direct "
-                                "room stands in for it (make the room unencrypted, or give the place another room)";
+        out.error_text = room +
+                         " is encrypted: Hallpass does not write there in clear text, and nobody's direct "
+                         "room stands in for it (make the room unencrypted, or give the place another room)";
         spdlog::error("matrix: {}", out.error_text);
         co_return out;
       }

@@ -304,8 +304,7 @@ void FakeMatrixServer::add_room(const std::string& room_id, bool encrypted) {
   if (encrypted) encrypt(room_id);
 }
 
-void FakeMatrixServer::invite(const std::string& room_id, const std::string& inviter, bool is_direct,
-                              bool encrypted) {
+void FakeMatrixServer::invite(const std::string& room_id, const std::string& inviter, bool is_direct, bool encrypted) {
   state_->invites.push_back({room_id, inviter, is_direct, encrypted});
   if (encrypted) state_->encrypted.insert(room_id);
   state_->wake();
@@ -330,8 +329,9 @@ std::string FakeMatrixServer::post_encrypted(const std::string& room_id, const s
 void FakeMatrixServer::remove_bot(const std::string& room_id) { state_->joined.erase(room_id); }
 
 void FakeMatrixServer::leave(const std::string& room_id, const std::string& user) {
-  state_->append(room_id,
-                 {{"type", "m.room.member"}, {"state_key", user}, {"sender", user}, {"content", {{"membership", "leave"}}}});
+  state_->append(
+      room_id,
+      {{"type", "m.room.member"}, {"state_key", user}, {"sender", user}, {"content", {{"membership", "leave"}}}});
 }
 
 std::string FakeMatrixServer::post(const std::string& room_id, const std::string& sender, const std::string& body,
