@@ -79,6 +79,7 @@ struct MatrixState {
   std::map<std::string, std::vector<std::string>> direct_of;  // m.direct as read: user → rooms, oldest first
   bool direct_loaded = false;                                 // m.direct was read (by start-up or the first send)
   std::set<std::string> recalled;                             // rooms whose saved facts were read this run
+  std::set<std::string> probed;                               // rooms whose members were counted this run
   std::set<std::string> encrypted_rooms;
   std::set<std::string> plain_rooms;  // asked this run: no m.room.encryption
   std::set<std::string> told_encrypted;
@@ -504,6 +505,31 @@ bool read_room_events(MatrixState& s, const JoinedRoom& room) {
   return person_left;
 }
 
+// A joined room that is neither configured nor known as a DM (one joined before DMs were
+// remembered): with exactly the bot and one person in it, it is that person's DM from now on.
+asio::awaitable<void> probe_room(std::shared_ptr<MatrixState> s, std::string room) {
+  if (s->direct_rooms.contains(room) || s->options.rooms.contains(room) || s->dm_user_of.contains(room) ||
+      recall(*s, kDirectKey, room) == "-" || !s->probed.insert(room).second)
+    co_return;
+  http::Response r = co_await s->sync_api.joined_members(room);
+  if (!r.ok()) co_return;  // asked again after a restart; meanwhile the room is not direct
+  json j = json::parse(r.body, nullptr, false);
+  const json& joined = json_fields::member(j, "joined");
+  if (!joined.is_object() || joined.size() != 2 || !joined.contains(s->options.user_id)) co_return;
+  std::string person;
+  for (const auto& [user, info] : joined.items())
+    if (user != s->options.user_id) person = user;
+  co_await acquire(s, "dm:" + person);
+  {
+    Flight flight(s, "dm:" + person);
+    // The person's DM stays the one they are written to; this one is known as theirs too.
+    const bool current = !s->dm_room_of.contains(person) && recall(*s, kDmKey, person).empty();
+    remember_dm(*s, person, room, current);
+  }
+  spdlog::info("matrix: {} is a direct room with {} (two members)", room, person);
+  co_await add_to_m_direct(s, person, room);
+}
+
 // Handles one batch. Returns false when an event was not accepted, so the token must not advance.
 asio::awaitable<bool> handle_batch(std::shared_ptr<MatrixState> s, bot::EventSink& sink, SyncBatch batch,
                                    std::string since) {
@@ -530,6 +556,7 @@ asio::awaitable<bool> handle_batch(std::shared_ptr<MatrixState> s, bot::EventSin
       continue;
     }
     if (since.empty()) continue;  // the first sync: history, not commands
+    co_await probe_room(s, room.room_id);
     if (room.limited && !room.prev_batch.empty()) {
       std::vector<json> missed = co_await backfill(s, room.room_id, room.prev_batch, since);
       room.events.insert(room.events.begin(), missed.begin(), missed.end());

@@ -37,6 +37,8 @@ class MatrixApi {
   boost::asio::awaitable<http::Response> room_state(std::string room_id, std::string type);
   // GET /rooms/{room}/event/{event}: 404 when the event is not in that room.
   boost::asio::awaitable<http::Response> room_event(std::string room_id, std::string event_id);
+  // GET /rooms/{room}/joined_members: {"joined": {user id: {…}}}.
+  boost::asio::awaitable<http::Response> joined_members(std::string room_id);
   // GET /rooms/{room}/messages?dir=b&from=…&to=…&limit=…
   boost::asio::awaitable<http::Response> messages(std::string room_id, std::string from, std::string to, int limit);
 

@@ -42,7 +42,8 @@ struct FakeMatrixState {
   std::vector<FakeMatrixServer::Event> timeline;  // the stream: position = index
   std::set<std::string> joined;
   std::vector<std::string> left;
-  std::set<std::string> encrypted;  // rooms with m.room.encryption state
+  std::set<std::string> encrypted;                       // rooms with m.room.encryption state
+  std::map<std::string, std::set<std::string>> members;  // joined members, where a test set them
   std::vector<Invite> invites;
   std::map<std::string, json> txns;  // room\ntype\ntxn → response
   std::vector<FakeMatrixServer::Event> bot_events;
@@ -232,6 +233,8 @@ asio::awaitable<Reply> route(std::shared_ptr<FakeMatrixState> s, const FakeReque
     co_return handle_send(*s, seg[1], "m.room.redaction", "redact-" + seg[4], json{{"redacts", seg[3]}}.dump());
   if ((seg.size() == 2 && seg[0] == "join") || (seg.size() == 3 && seg[0] == "rooms" && seg[2] == "join")) {
     std::string room = seg[0] == "join" ? seg[1] : seg[1];
+    for (const auto& i : s->invites)
+      if (i.room_id == room) s->members[room] = {s->bot, i.inviter};
     std::erase_if(s->invites, [&](const FakeMatrixState::Invite& i) { return i.room_id == room; });
     s->joined.insert(room);
     co_return Reply{200, {{"room_id", room}}, ""};
@@ -247,6 +250,7 @@ asio::awaitable<Reply> route(std::shared_ptr<FakeMatrixState> s, const FakeReque
     std::string room = "!dm" + std::to_string(s->next_room++) + ":test";
     std::string user = body.is_object() && body.contains("invite") ? body["invite"][0].get<std::string>() : "";
     s->joined.insert(room);
+    s->members[room] = {s->bot};  // the person is invited, not yet joined
     s->created.push_back({room, user});
     co_return Reply{200, {{"room_id", room}}, ""};
   }
@@ -264,6 +268,15 @@ asio::awaitable<Reply> route(std::shared_ptr<FakeMatrixState> s, const FakeReque
     if (seg[3] == "m.room.encryption" && s->encrypted.contains(seg[1]))
       co_return Reply{200, encryption_event()["content"], ""};
     co_return error(404, "M_NOT_FOUND", "Event not found.");
+  }
+  if (seg.size() == 3 && seg[0] == "rooms" && seg[2] == "joined_members" && method == http::verb::get) {
+    if (!s->joined.contains(seg[1])) co_return error(403, "M_FORBIDDEN", "not in the room");
+    // Rooms a test made with add_room are group rooms: the bot and two people.
+    std::set<std::string> in = {s->bot, "@admin:test", "@staff:test"};
+    if (auto it = s->members.find(seg[1]); it != s->members.end()) in = it->second;
+    json joined = json::object();
+    for (const auto& u : in) joined[u] = {{"display_name", u}};
+    co_return Reply{200, {{"joined", joined}}, ""};
   }
   if (seg.size() == 4 && seg[0] == "rooms" && seg[2] == "event" && method == http::verb::get) {
     if (!s->joined.contains(seg[1])) co_return error(403, "M_FORBIDDEN", "not in the room");
@@ -302,6 +315,11 @@ std::string FakeMatrixServer::origin() const { return state_->http->origin(); }
 void FakeMatrixServer::add_room(const std::string& room_id, bool encrypted) {
   state_->joined.insert(room_id);
   if (encrypted) encrypt(room_id);
+}
+
+void FakeMatrixServer::add_direct_room(const std::string& room_id, const std::string& user) {
+  state_->joined.insert(room_id);
+  state_->members[room_id] = {state_->bot, user};
 }
 
 void FakeMatrixServer::invite(const std::string& room_id, const std::string& inviter, bool is_direct, bool encrypted) {

@@ -27,6 +27,9 @@ class FakeMatrixServer {
 
   // A room the bot has joined. encrypted: its timeline starts with m.room.encryption.
   void add_room(const std::string& room_id, bool encrypted = false);
+  // A room the bot has joined with exactly one other member (a DM joined by an earlier version of
+  // Hallpass, which kept the DMs people opened only in memory).
+  void add_direct_room(const std::string& room_id, const std::string& user);
   // Invites the bot; is_direct marks a DM; encrypted: the room has m.room.encryption (in the
   // invite's stripped state and, once joined, in the room's state).
   void invite(const std::string& room_id, const std::string& inviter, bool is_direct, bool encrypted = false);

@@ -578,3 +578,27 @@ TEST_CASE("a message for a room the bot was removed from goes to the DM of the p
   CHECK(posts[0]["content"]["body"].get<std::string>().find(
             "Hallpass could not post this in the room it was meant for, so it is posted here.") != std::string::npos);
 }
+
+TEST_CASE("a DM joined before DMs were remembered is known as hers once she writes in it", "[net][matrix]") {
+  World w;
+  const std::string dm = "!olddm:test";
+  w.server.add_direct_room(dm, "@tgarcia:test");
+  Process p(w.db, w.server.origin());
+  w.run_until(
+      p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync");
+  w.settle(p, 1);
+  // A plain question (no command word): answered only in a direct room.
+  w.server.post(dm, "@tgarcia:test", "Can I friend a student's parent on Facebook?");
+  w.run_until(
+      p, [&] { return !w.bot_posts(dm).empty(); }, "the answer in her DM");
+  CHECK(w.server.account_data("m.direct")["@tgarcia:test"] == nlohmann::json::array({dm}));
+  bot::SendResult sent;
+  int done = 0;
+  asio::co_spawn(*p.io, send_into(p.adapter.get(), note_to("dm:@tgarcia:test", "6", "For you"), &sent, &done),
+                 asio::detached);
+  w.run_until(
+      p, [&] { return done == 1; }, "the send");
+  CHECK(sent.ok());
+  CHECK(w.bot_posts(dm, "For you").size() == 1);
+  CHECK(w.server.created_direct_rooms().empty());
+}
