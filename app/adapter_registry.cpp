@@ -86,7 +86,8 @@ std::optional<std::vector<std::unique_ptr<bot::Adapter>>> make_adapters(
                                  .state = state_in(store),
                                  .kept = kept_in(store, r->rules.name),
                                  .out = out,
-                                 .warn = err};
+                                 .warn = err,
+                                 .prompts = &district.prompts};
     if (auto it = config.adapters.find(r->rules.name); it != config.adapters.end())
       start.settings = it->second.settings;
     if (r->rules.built_in)

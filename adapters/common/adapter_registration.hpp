@@ -14,6 +14,7 @@
 
 #include "bot/district/config.hpp"
 #include "bot/district/platform_rules.hpp"
+#include "bot/district/prompts.hpp"
 #include "bot/model/adapter.hpp"
 
 namespace adapters {
@@ -45,6 +46,7 @@ struct AdapterStart {
   KeptMessages kept;
   std::ostream& out;   // the start-up line people read ("Hallpass on Slack (Socket Mode, 2 connections)")
   std::ostream& warn;  // warnings a person must see before the bot runs
+  const bot::Prompts* prompts = nullptr;  // for sentences an adapter writes itself (Matrix)
 };
 
 // Why an adapter cannot start, as one sentence that says what to do (a port in use, bad options).

@@ -78,6 +78,18 @@ asio::awaitable<http::Response> MatrixApi::put_account_data(std::string user_id,
       make("PUT", "/user/" + url_encode(user_id) + "/account_data/" + url_encode(type), std::move(content_json)));
 }
 
+asio::awaitable<http::Response> MatrixApi::room_state(std::string room_id, std::string type) {
+  co_return co_await client_.request(make("GET", "/rooms/" + url_encode(room_id) + "/state/" + url_encode(type)));
+}
+
+asio::awaitable<http::Response> MatrixApi::room_event(std::string room_id, std::string event_id) {
+  co_return co_await client_.request(make("GET", "/rooms/" + url_encode(room_id) + "/event/" + url_encode(event_id)));
+}
+
+asio::awaitable<http::Response> MatrixApi::joined_members(std::string room_id) {
+  co_return co_await client_.request(make("GET", "/rooms/" + url_encode(room_id) + "/joined_members"));
+}
+
 asio::awaitable<http::Response> MatrixApi::messages(std::string room_id, std::string from, std::string to, int limit) {
   std::string target =
       "/rooms/" + url_encode(room_id) + "/messages?dir=b&limit=" + std::to_string(limit) + "&from=" + url_encode(from);

@@ -33,6 +33,12 @@ class MatrixApi {
   boost::asio::awaitable<http::Response> get_account_data(std::string user_id, std::string type);
   boost::asio::awaitable<http::Response> put_account_data(std::string user_id, std::string type,
                                                           std::string content_json);
+  // GET /rooms/{room}/state/{type} (state key ""): 404 when the room has no such state.
+  boost::asio::awaitable<http::Response> room_state(std::string room_id, std::string type);
+  // GET /rooms/{room}/event/{event}: 404 when the event is not in that room.
+  boost::asio::awaitable<http::Response> room_event(std::string room_id, std::string event_id);
+  // GET /rooms/{room}/joined_members: {"joined": {user id: {…}}}.
+  boost::asio::awaitable<http::Response> joined_members(std::string room_id);
   // GET /rooms/{room}/messages?dir=b&from=…&to=…&limit=…
   boost::asio::awaitable<http::Response> messages(std::string room_id, std::string from, std::string to, int limit);
 

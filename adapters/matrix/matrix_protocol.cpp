@@ -92,6 +92,7 @@ boost::system::result<SyncBatch> parse_sync(std::string_view body) {
     for (const auto& [room_id, room] : invited.items()) {
       Invite inv{.room_id = room_id};
       const json& events = member(member(room, "invite_state"), "events");
+      inv.encrypted = has_encryption(events);
       if (events.is_array())
         for (const auto& e : events) {
           if (str(e, "type") != "m.room.member") continue;
@@ -375,13 +376,6 @@ std::vector<json> notice_contents(const bot::Message& message, const std::string
                                     static_cast<double>(size) * 0.98);
   }
   return {c};
-}
-
-json encrypted_room_notice() {
-  return notice(
-      "Hallpass cannot read encrypted rooms, so it will not answer here. Please use an unencrypted room "
-      "(or a direct message without encryption) for !socialmedia commands.",
-      "");
 }
 
 long long retry_after_ms(std::string_view error_body) {

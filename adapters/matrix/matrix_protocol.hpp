@@ -21,6 +21,7 @@ struct Invite {
   std::string room_id;
   std::string inviter;
   bool is_direct = false;  // our m.room.member invite carried is_direct
+  bool encrypted = false;  // the invite's room state has m.room.encryption
 };
 
 struct JoinedRoom {
@@ -85,9 +86,6 @@ Rendered render(const bot::Message& message);
 // with "…" and notes.shortened. thread_root: post in that thread; replaces: edit that event instead.
 std::vector<nlohmann::json> notice_contents(const bot::Message& message, const std::string& thread_root,
                                             const std::string& replaces, size_t max_bytes = 40 * 1024);
-
-// The plain notice posted once into an encrypted room.
-nlohmann::json encrypted_room_notice();
 
 // The error body {"errcode","error","retry_after_ms"}: retry_after_ms or 0.
 long long retry_after_ms(std::string_view error_body);

@@ -27,8 +27,20 @@ AdapterRegistration registration() {
     AdapterState state = start.state;
     SyncCheckpoint checkpoint{.load = [state] { return state.load("matrix.next_batch"); },
                               .save = [state](std::string token) { state.save("matrix.next_batch", token); }};
+    // Its direct rooms, encrypted rooms and moved messages, under "matrix." keys of the same state.
+    RoomMemory memory{.load = [state](const std::string& key) { return state.load(key); },
+                      .save = [state](const std::string& key, const std::string& value) { state.save(key, value); }};
+    // Its own sentences, in the language of the person who reads them.
+    Sentences sentences = [prompts = start.prompts, config = &start.config](
+                              const std::string& key, const std::string& user_id, const bot::PromptVars& vars) {
+      const bot::Person* person = user_id.empty() ? nullptr : config->person_by_handle("matrix", user_id);
+      const std::string lang = person ? person->language : config->default_language;
+      if (!prompts) return "[" + key + "]";
+      return prompts->text(lang, key, vars);
+    };
     const std::string user = options.user_id;
-    auto adapter = std::make_unique<MatrixAdapter>(start.io.get_executor(), std::move(options), std::move(checkpoint));
+    auto adapter = std::make_unique<MatrixAdapter>(start.io.get_executor(), std::move(options), std::move(checkpoint),
+                                                   std::move(memory), std::move(sentences));
     start.out << "Hallpass on Matrix as " << user << std::endl;
     return adapter;
   };

@@ -33,6 +33,7 @@ struct FakeMatrixState {
   struct Invite {
     std::string room_id, inviter;
     bool is_direct;
+    bool encrypted = false;
   };
 
   std::optional<FakeHttpListener> http;
@@ -41,6 +42,8 @@ struct FakeMatrixState {
   std::vector<FakeMatrixServer::Event> timeline;  // the stream: position = index
   std::set<std::string> joined;
   std::vector<std::string> left;
+  std::set<std::string> encrypted;                       // rooms with m.room.encryption state
+  std::map<std::string, std::set<std::string>> members;  // joined members, where a test set them
   std::vector<Invite> invites;
   std::map<std::string, json> txns;  // room\ntype\ntxn → response
   std::vector<FakeMatrixServer::Event> bot_events;
@@ -49,7 +52,7 @@ struct FakeMatrixState {
   std::vector<Failure> failures;
   std::vector<asio::steady_timer*> waiting;  // long-polls to wake on a new event
   bool limit_next = false;
-  int sends = 0, syncs = 0, failed = 0, next_id = 1, next_room = 1;
+  int sends = 0, syncs = 0, failed = 0, refused_relations = 0, next_id = 1, next_room = 1;
 
   std::string append(const std::string& room, json event) {
     std::string id = "$ev" + std::to_string(next_id++);
@@ -85,6 +88,37 @@ Reply error(int status, const std::string& code, const std::string& text) {
   return {status, {{"errcode", code}, {"error", text}}, ""};
 }
 
+json encryption_event() {
+  return {{"type", "m.room.encryption"},
+          {"state_key", ""},
+          {"sender", "@admin:test"},
+          {"content", {{"algorithm", "m.megolm.v1.aes-sha2"}}}};
+}
+
+const FakeMatrixServer::Event* find_event(const FakeMatrixState& s, const std::string& event_id) {
+  for (const auto& e : s.timeline)
+    if (e.event.value("event_id", "") == event_id) return &e;
+  return nullptr;
+}
+
+// Synapse 1.67 (handlers/message.py, _validate_event_relation): a relation's parent must be known
+// and in the same room; the bot's replies name their parent in m.in_reply_to too.
+std::optional<std::string> relation_problem(const FakeMatrixState& s, const std::string& room, const json& content) {
+  const json relates = content.value("m.relates_to", json::object());
+  if (!relates.is_object()) return std::nullopt;
+  std::vector<std::string> parents;
+  if (relates.contains("event_id") && relates["event_id"].is_string()) parents.push_back(relates["event_id"]);
+  const json reply = relates.value("m.in_reply_to", json::object());
+  if (reply.is_object() && reply.contains("event_id") && reply["event_id"].is_string())
+    parents.push_back(reply["event_id"]);
+  for (const auto& parent : parents) {
+    const auto* e = find_event(s, parent);
+    if (!e) return "Can't send relation to unknown event";
+    if (e->room_id != room) return "Relations must be in the same room";
+  }
+  return std::nullopt;
+}
+
 size_t position(const std::string& token) {
   if (token.size() < 2) return 0;
   return static_cast<size_t>(std::stoul(token.substr(1)));
@@ -103,7 +137,9 @@ json sync_body(FakeMatrixState& s, size_t from) {
       idx = {idx.back()};
     }
     for (size_t i : idx) timeline["events"].push_back(s.timeline[i].event);
-    rooms["join"][room] = {{"timeline", timeline}, {"state", {{"events", json::array()}}}};
+    json state = json::array();
+    if (s.encrypted.contains(room)) state.push_back(encryption_event());
+    rooms["join"][room] = {{"timeline", timeline}, {"state", {{"events", state}}}};
   }
   s.limit_next = false;
   for (const auto& inv : s.invites) {
@@ -112,7 +148,9 @@ json sync_body(FakeMatrixState& s, size_t from) {
                    {"sender", inv.inviter},
                    {"content", {{"membership", "invite"}}}};
     if (inv.is_direct) member["content"]["is_direct"] = true;
-    rooms["invite"][inv.room_id] = {{"invite_state", {{"events", json::array({member})}}}};
+    json stripped = json::array({member});
+    if (inv.encrypted) stripped.push_back(encryption_event());
+    rooms["invite"][inv.room_id] = {{"invite_state", {{"events", stripped}}}};
   }
   return {{"next_batch", "s" + std::to_string(s.timeline.size())}, {"rooms", rooms}};
 }
@@ -148,6 +186,10 @@ Reply handle_send(FakeMatrixState& s, const std::string& room, const std::string
   json content = json::parse(body, nullptr, false);
   if (!content.is_object()) return error(400, "M_NOT_JSON", "content is not JSON");
   if (!s.joined.contains(room)) return error(403, "M_FORBIDDEN", "not in the room");
+  if (auto problem = relation_problem(s, room, content)) {
+    ++s.refused_relations;
+    return error(400, "M_UNKNOWN", *problem);
+  }
   json ev = {{"type", type}, {"sender", s.bot}, {"content", content}, {"unsigned", {{"transaction_id", txn}}}};
   std::string id = s.append(room, ev);
   s.bot_events.push_back(s.timeline.back());
@@ -191,6 +233,8 @@ asio::awaitable<Reply> route(std::shared_ptr<FakeMatrixState> s, const FakeReque
     co_return handle_send(*s, seg[1], "m.room.redaction", "redact-" + seg[4], json{{"redacts", seg[3]}}.dump());
   if ((seg.size() == 2 && seg[0] == "join") || (seg.size() == 3 && seg[0] == "rooms" && seg[2] == "join")) {
     std::string room = seg[0] == "join" ? seg[1] : seg[1];
+    for (const auto& i : s->invites)
+      if (i.room_id == room) s->members[room] = {s->bot, i.inviter};
     std::erase_if(s->invites, [&](const FakeMatrixState::Invite& i) { return i.room_id == room; });
     s->joined.insert(room);
     co_return Reply{200, {{"room_id", room}}, ""};
@@ -206,6 +250,7 @@ asio::awaitable<Reply> route(std::shared_ptr<FakeMatrixState> s, const FakeReque
     std::string room = "!dm" + std::to_string(s->next_room++) + ":test";
     std::string user = body.is_object() && body.contains("invite") ? body["invite"][0].get<std::string>() : "";
     s->joined.insert(room);
+    s->members[room] = {s->bot};  // the person is invited, not yet joined
     s->created.push_back({room, user});
     co_return Reply{200, {{"room_id", room}}, ""};
   }
@@ -218,6 +263,27 @@ asio::awaitable<Reply> route(std::shared_ptr<FakeMatrixState> s, const FakeReque
     co_return error(404, "M_NOT_FOUND", "no account data");
   }
   if (seg.size() == 3 && seg[0] == "rooms" && seg[2] == "messages") co_return handle_messages(*s, seg[1], q);
+  if (seg.size() == 4 && seg[0] == "rooms" && seg[2] == "state" && method == http::verb::get) {
+    if (!s->joined.contains(seg[1])) co_return error(403, "M_FORBIDDEN", "not in the room");
+    if (seg[3] == "m.room.encryption" && s->encrypted.contains(seg[1]))
+      co_return Reply{200, encryption_event()["content"], ""};
+    co_return error(404, "M_NOT_FOUND", "Event not found.");
+  }
+  if (seg.size() == 3 && seg[0] == "rooms" && seg[2] == "joined_members" && method == http::verb::get) {
+    if (!s->joined.contains(seg[1])) co_return error(403, "M_FORBIDDEN", "not in the room");
+    // Rooms a test made with add_room are group rooms: the bot and two people.
+    std::set<std::string> in = {s->bot, "@admin:test", "@staff:test"};
+    if (auto it = s->members.find(seg[1]); it != s->members.end()) in = it->second;
+    json joined = json::object();
+    for (const auto& u : in) joined[u] = {{"display_name", u}};
+    co_return Reply{200, {{"joined", joined}}, ""};
+  }
+  if (seg.size() == 4 && seg[0] == "rooms" && seg[2] == "event" && method == http::verb::get) {
+    if (!s->joined.contains(seg[1])) co_return error(403, "M_FORBIDDEN", "not in the room");
+    const auto* e = find_event(*s, seg[3]);
+    if (!e || e->room_id != seg[1]) co_return error(404, "M_NOT_FOUND", "Event not found.");
+    co_return Reply{200, e->event, ""};
+  }
   co_return error(404, "M_UNRECOGNIZED", "unknown endpoint");
 }
 
@@ -248,16 +314,42 @@ std::string FakeMatrixServer::origin() const { return state_->http->origin(); }
 
 void FakeMatrixServer::add_room(const std::string& room_id, bool encrypted) {
   state_->joined.insert(room_id);
-  if (encrypted)
-    state_->append(room_id, {{"type", "m.room.encryption"},
-                             {"state_key", ""},
-                             {"sender", "@admin:test"},
-                             {"content", {{"algorithm", "m.megolm.v1.aes-sha2"}}}});
+  if (encrypted) encrypt(room_id);
 }
 
-void FakeMatrixServer::invite(const std::string& room_id, const std::string& inviter, bool is_direct) {
-  state_->invites.push_back({room_id, inviter, is_direct});
+void FakeMatrixServer::add_direct_room(const std::string& room_id, const std::string& user) {
+  state_->joined.insert(room_id);
+  state_->members[room_id] = {state_->bot, user};
+}
+
+void FakeMatrixServer::invite(const std::string& room_id, const std::string& inviter, bool is_direct, bool encrypted) {
+  state_->invites.push_back({room_id, inviter, is_direct, encrypted});
+  if (encrypted) state_->encrypted.insert(room_id);
   state_->wake();
+}
+
+void FakeMatrixServer::encrypt(const std::string& room_id) {
+  state_->encrypted.insert(room_id);
+  state_->append(room_id, encryption_event());
+}
+
+std::string FakeMatrixServer::post_encrypted(const std::string& room_id, const std::string& sender) {
+  return state_->append(room_id, {{"type", "m.room.encrypted"},
+                                  {"sender", sender},
+                                  {"content",
+                                   {{"algorithm", "m.megolm.v1.aes-sha2"},
+                                    {"ciphertext", "AwgAEnACgAkLmt6qF84IK++J7UDH2Za1YVchHyprqTqsg"},
+                                    {"session_id", "fake"},
+                                    {"device_id", "PHONE"},
+                                    {"sender_key", "fake"}}}});
+}
+
+void FakeMatrixServer::remove_bot(const std::string& room_id) { state_->joined.erase(room_id); }
+
+void FakeMatrixServer::leave(const std::string& room_id, const std::string& user) {
+  state_->append(
+      room_id,
+      {{"type", "m.room.member"}, {"state_key", user}, {"sender", user}, {"content", {{"membership", "leave"}}}});
 }
 
 std::string FakeMatrixServer::post(const std::string& room_id, const std::string& sender, const std::string& body,
@@ -288,6 +380,7 @@ std::vector<std::string> FakeMatrixServer::left_rooms() const { return state_->l
 std::vector<std::pair<std::string, std::string>> FakeMatrixServer::created_direct_rooms() const {
   return state_->created;
 }
+int FakeMatrixServer::refused_relations() const { return state_->refused_relations; }
 json FakeMatrixServer::account_data(const std::string& type) const {
   auto it = state_->account_data.find(type);
   return it == state_->account_data.end() ? json() : it->second;

@@ -2,8 +2,10 @@
 // FakeMatrixServer: a Matrix homeserver on 127.0.0.1 (port 0), inside the test's io_context,
 // speaking enough of the Client-Server API for the adapter: versions, whoami, filter, sync
 // (since/timeout long-poll, capped short), send (PUT, idempotent per txn id), redact, join,
-// leave, createRoom, account data and messages. Scriptable: timeline events, invites, encrypted
-// rooms, a limited next sync, and failures (429 with Retry-After and retry_after_ms, 5xx).
+// leave, createRoom, account data, messages, a room's m.room.encryption state and one event.
+// Scriptable: timeline events, invites, encrypted rooms, a limited next sync, and failures (429
+// with Retry-After and retry_after_ms, 5xx). Like Synapse it refuses a relation (thread, reply,
+// edit) to an event of another room ("Relations must be in the same room") or to an unknown one.
 #include <boost/asio/io_context.hpp>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -25,8 +27,20 @@ class FakeMatrixServer {
 
   // A room the bot has joined. encrypted: its timeline starts with m.room.encryption.
   void add_room(const std::string& room_id, bool encrypted = false);
-  // Invites the bot; is_direct marks a DM.
-  void invite(const std::string& room_id, const std::string& inviter, bool is_direct);
+  // A room the bot has joined with exactly one other member (a DM joined by an earlier version of
+  // Hallpass, which kept the DMs people opened only in memory).
+  void add_direct_room(const std::string& room_id, const std::string& user);
+  // Invites the bot; is_direct marks a DM; encrypted: the room has m.room.encryption (in the
+  // invite's stripped state and, once joined, in the room's state).
+  void invite(const std::string& room_id, const std::string& inviter, bool is_direct, bool encrypted = false);
+  // Turns encryption on in a room (an m.room.encryption state event in its timeline).
+  void encrypt(const std::string& room_id);
+  // A user's m.room.encrypted event (ciphertext the bot cannot read); returns its event id.
+  std::string post_encrypted(const std::string& room_id, const std::string& sender);
+  // The bot is removed from the room (its sends there are refused with 403 from now on).
+  void remove_bot(const std::string& room_id);
+  // The user leaves the room (an m.room.member leave event).
+  void leave(const std::string& room_id, const std::string& user);
   // A user's m.text message; returns its event id. thread_root: a reply in that thread.
   std::string post(const std::string& room_id, const std::string& sender, const std::string& body,
                    const std::string& thread_root = {});
@@ -50,6 +64,8 @@ class FakeMatrixServer {
   // Rooms created with createRoom, with the user each invited.
   std::vector<std::pair<std::string, std::string>> created_direct_rooms() const;
   nlohmann::json account_data(const std::string& type) const;
+  // Sends refused because they related to an event of another room or an unknown one.
+  int refused_relations() const;
 
  private:
   std::shared_ptr<FakeMatrixState> state_;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -13,6 +14,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 
 #include "app/adapter_registry.hpp"
@@ -96,7 +98,16 @@ struct Process {
     bot::Store* s = store;
     adapters::matrix::SyncCheckpoint cp{.load = [s] { return s->adapter_state("matrix.next_batch"); },
                                         .save = [s](std::string t) { s->set_adapter_state("matrix.next_batch", t); }};
-    adapter = std::make_unique<MatrixAdapter>(io->get_executor(), o, cp);
+    // As matrix_registration wires them: the store's adapter state, the district's prompts.
+    adapters::matrix::RoomMemory memory{
+        .load = [s](const std::string& key) { return s->adapter_state(key); },
+        .save = [s](const std::string& key, const std::string& value) { s->set_adapter_state(key, value); }};
+    adapters::matrix::Sentences sentences = [](const std::string& key, const std::string& user,
+                                               const bot::PromptVars& vars) {
+      const bot::Person* person = district().config.person_by_handle("matrix", user);
+      return district().prompts.text(person ? person->language : "en", key, vars);
+    };
+    adapter = std::make_unique<MatrixAdapter>(io->get_executor(), o, cp, memory, sentences);
     wrapper = std::make_unique<CrashingAdapter>(*adapter, *io);
     wrapper->crash_after = crash_after;
     process.add_adapter(*wrapper);
@@ -305,18 +316,291 @@ TEST_CASE("a limited timeline is backfilled, so no command in the gap is lost", 
   CHECK(w.server.bot_events().size() == 2);
 }
 
-TEST_CASE("an encrypted room is told once that Hallpass cannot read it", "[net][matrix]") {
+namespace {
+
+// Every relation (thread, reply, edit) in the bot's posts points into the post's own room.
+void check_relations_stay_in_their_rooms(const World& w) {
+  std::map<std::string, std::string> room_of;
+  for (const auto& e : w.server.bot_events()) room_of[e.event["event_id"]] = e.room_id;
+  for (const auto& e : w.server.bot_events()) {
+    const auto& content = e.event["content"];
+    if (!content.contains("m.relates_to")) continue;
+    const auto& rel = content["m.relates_to"];
+    if (rel.contains("event_id") && room_of.contains(rel["event_id"])) CHECK(room_of[rel["event_id"]] == e.room_id);
+  }
+  CHECK(w.server.refused_relations() == 0);
+}
+
+bool no_outbox_failed(bot::Store& store) {
+  for (const auto& e : store.outbox_entries())
+    if (e.state == bot::OutboxState::failed) return false;
+  return true;
+}
+
+// The teacher opens a DM (dm) with the bot and files a request for Instagram and YouTube in it;
+// returns when the card is in the Lincoln approvals room.
+void file_request(World& w, Process& p, const std::string& dm) {
+  w.server.invite(dm, "@tgarcia:test", true);
+  w.run_until(
+      p, [&] { return p.store->adapter_state("matrix.direct." + dm).has_value(); }, "the DM joined");
+  w.server.post(dm, "@tgarcia:test", "!socialmedia request");
+  w.run_until(
+      p, [&] { return !w.bot_posts(dm, "!socialmedia form request.platforms").empty(); }, "the platforms form");
+  w.server.post(dm, "@tgarcia:test",
+                "!socialmedia form request.platforms - platforms=instagram,youtube; audience=parents,students; "
+                "students_interact=no");
+  w.run_until(
+      p, [&] { return !w.bot_posts(dm, "!socialmedia form request.objectives").empty(); }, "the objectives form");
+  w.server.post(dm, "@tgarcia:test",
+                "!socialmedia form request.objectives - objectives.instagram=Share weekly class projects with "
+                "families; objectives.youtube=Post the winter concert recordings");
+  w.run_until(
+      p, [&] { return !w.bot_posts(dm, "!socialmedia confirm").empty(); }, "the summary");
+  w.server.post(dm, "@tgarcia:test", "!socialmedia confirm");
+  w.run_until(
+      p, [&] { return !w.bot_posts(kLincoln).empty(); }, "the card in the Lincoln approvals room");
+}
+
+// The principal endorses and the superintendent authorizes Instagram only, each in the card's thread.
+void decide(World& w, Process& p) {
+  const std::string root = w.bot_posts(kLincoln).front()["event_id"];
+  w.server.post(kLincoln, "@ralvarez:test", "!socialmedia endorse R-1001", root);
+  w.run_until(
+      p, [&] { return !w.bot_posts(kSuper).empty(); }, "the card in the superintendent's room");
+  const std::string super_root = w.bot_posts(kSuper).front()["event_id"];
+  w.server.post(kSuper, "@mokafor:test",
+                "!socialmedia modify R-1001 keep instagram because Families follow Instagram; YouTube needs captions",
+                super_root);
+}
+
+asio::awaitable<void> send_into(MatrixAdapter* adapter, bot::Delivery d, bot::SendResult* result, int* done) {
+  *result = co_await adapter->send(std::move(d));
+  ++*done;
+}
+
+bot::Delivery note_to(const std::string& channel, const std::string& key, const std::string& text) {
+  bot::Delivery d;
+  d.outbox_id = key;
+  d.idempotency_key = "test-" + key;
+  d.channel = channel;
+  d.message.paragraph(text);
+  d.message.fallback = text;
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("after a restart the decision reaches the teacher in the DM she opened, and she is answered there",
+          "[net][matrix]") {
   World w;
-  w.server.add_room("!secret:test", true);
+  const std::string dm = "!tdm:test";
+  {
+    Process p(w.db, w.server.origin());
+    w.run_until(
+        p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync");
+    file_request(w, p, dm);
+    w.settle(p);
+  }
+  // Hallpass restarts over the same database: the DM she opened is remembered, in the store and in m.direct.
+  Process p(w.db, w.server.origin());
+  decide(w, p);
+  w.run_until(
+      p, [&] { return p.store->request("R-1001")->state == bot::RequestState::authorized_modified; },
+      "the modified authorization");
+  w.run_until(
+      p, [&] { return !w.bot_posts(dm, "YouTube needs captions").empty(); }, "the decision in her DM");
+  CHECK(w.server.created_direct_rooms().empty());
+  auto direct = w.server.account_data("m.direct");
+  REQUIRE(direct.contains("@tgarcia:test"));
+  CHECK(direct["@tgarcia:test"] == nlohmann::json::array({dm}));
+
+  // A plain question (no command word) in her old DM is still answered there.
+  const size_t before = w.bot_posts(dm).size();
+  w.server.post(dm, "@tgarcia:test", "Can I friend a student's parent on Facebook?");
+  w.run_until(
+      p, [&] { return w.bot_posts(dm).size() > before; }, "the answer in her DM");
+  w.settle(p);
+  CHECK(w.server.created_direct_rooms().empty());
+  check_relations_stay_in_their_rooms(w);
+  CHECK(no_outbox_failed(*p.store));
+}
+
+TEST_CASE("a decision whose thread is in a DM the teacher left is posted at the top of a new DM, with a reference",
+          "[net][matrix]") {
+  World w;
+  const std::string dm = "!tdm:test";
   Process p(w.db, w.server.origin());
   w.run_until(
-      p, [&] { return w.bot_posts("!secret:test").size() == 1; }, "the encryption notice");
-  w.server.post("!secret:test", "@tgarcia:test", "!socialmedia help");
+      p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync");
+  file_request(w, p, dm);
+  // She leaves the DM the request's thread is in; the bot leaves it too.
+  w.server.leave(dm, "@tgarcia:test");
+  w.run_until(
+      p, [&] { return !w.server.left_rooms().empty(); }, "the bot left the DM");
+  CHECK(w.server.left_rooms() == std::vector<std::string>{dm});
+  decide(w, p);
+  w.run_until(
+      p, [&] { return w.server.created_direct_rooms().size() == 1; }, "a new DM");
+  const std::string fresh = w.server.created_direct_rooms()[0].first;
+  CHECK(w.server.created_direct_rooms()[0].second == "@tgarcia:test");
+  w.run_until(
+      p, [&] { return !w.bot_posts(fresh, "YouTube needs captions").empty(); }, "the decision in the new DM");
+  // The first message of the request there is at the top of the new DM, saying which request's
+  // thread it belongs to; the rest of the request's messages follow in a thread under it.
+  auto posts = w.bot_posts(fresh);
+  auto first = posts.front();
+  CHECK_FALSE(first["content"].contains("m.relates_to"));
+  CHECK(first["content"]["body"].get<std::string>().find(
+            "This belongs in the thread of R-1001, which is in another room, so it is posted here.") !=
+        std::string::npos);
+  for (size_t i = 1; i < posts.size(); ++i) CHECK(posts[i]["content"]["m.relates_to"]["event_id"] == first["event_id"]);
   w.settle(p);
-  auto posts = w.bot_posts("!secret:test");
+  CHECK(w.server.created_direct_rooms().size() == 1);
+  check_relations_stay_in_their_rooms(w);
+  CHECK(no_outbox_failed(*p.store));
+}
+
+TEST_CASE("concurrent sends to one person create one DM, which a restart keeps", "[net][matrix]") {
+  World w;
+  {
+    Process p(w.db, w.server.origin());
+    w.run_until(
+        p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync");
+    bot::SendResult first, second, third;
+    int done = 0;
+    asio::co_spawn(*p.io, send_into(p.adapter.get(), note_to("dm:@jchen:test", "1", "One"), &first, &done),
+                   asio::detached);
+    asio::co_spawn(*p.io, send_into(p.adapter.get(), note_to("dm:@jchen:test", "2", "Two"), &second, &done),
+                   asio::detached);
+    asio::co_spawn(*p.io, send_into(p.adapter.get(), note_to("dm:@jchen:test", "3", "Three"), &third, &done),
+                   asio::detached);
+    w.run_until(
+        p, [&] { return done == 3; }, "the three sends");
+    CHECK(first.ok());
+    CHECK(second.ok());
+    CHECK(third.ok());
+  }
+  REQUIRE(w.server.created_direct_rooms().size() == 1);
+  const std::string room = w.server.created_direct_rooms()[0].first;
+  CHECK(w.bot_posts(room).size() == 3);
+  CHECK(w.server.account_data("m.direct")["@jchen:test"] == nlohmann::json::array({room}));
+
+  Process p(w.db, w.server.origin());
+  bot::SendResult after;
+  int done = 0;
+  asio::co_spawn(*p.io, send_into(p.adapter.get(), note_to("dm:@jchen:test", "4", "Four"), &after, &done),
+                 asio::detached);
+  w.run_until(
+      p, [&] { return done == 1; }, "the send after the restart");
+  CHECK(after.ok());
+  CHECK(w.server.created_direct_rooms().size() == 1);
+  CHECK(w.bot_posts(room, "Four").size() == 1);
+}
+
+TEST_CASE("nothing is written into an encrypted room; its writer is told once, in a plain DM", "[net][matrix]") {
+  World w;
+  w.server.add_room("!secret:test", true);
+  const std::string plain = "!tdm:test";
+  const std::string encrypted = "!tenc:test";
+  {
+    Process p(w.db, w.server.origin());
+    w.run_until(
+        p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync");
+    w.server.invite(plain, "@tgarcia:test", true);
+    w.run_until(
+        p, [&] { return p.store->adapter_state("matrix.direct." + plain).has_value(); }, "the plain DM joined");
+    // She opens an encrypted DM too: she is told, once, in the plain one.
+    w.server.invite(encrypted, "@tgarcia:test", true, true);
+    w.run_until(
+        p, [&] { return !w.bot_posts(plain, "cannot read or write in encrypted rooms").empty(); },
+        "the encryption notice in the plain DM");
+    // A command in the plain DM is answered there, never in the encrypted one.
+    w.server.post(plain, "@tgarcia:test", "!socialmedia help");
+    w.run_until(
+        p, [&] { return w.bot_posts(plain).size() >= 2; }, "the help in the plain DM");
+    w.server.post_encrypted(encrypted, "@tgarcia:test");
+    // Someone writes in an encrypted room the bot is in: a plain DM is made for the notice.
+    w.server.post_encrypted("!secret:test", "@jchen:test");
+    w.run_until(
+        p, [&] { return w.server.created_direct_rooms().size() == 1; }, "a plain DM for the writer");
+    const std::string chen = w.server.created_direct_rooms()[0].first;
+    w.run_until(
+        p, [&] { return !w.bot_posts(chen, "cannot read or write in encrypted rooms").empty(); }, "his notice");
+    // A message meant for the encrypted room itself is refused, with a reason, not sent in clear text.
+    bot::SendResult refused;
+    int done = 0;
+    asio::co_spawn(*p.io, send_into(p.adapter.get(), note_to("!secret:test", "9", "Hello"), &refused, &done),
+                   asio::detached);
+    w.run_until(
+        p, [&] { return done == 1; }, "the refused send");
+    CHECK(refused.error == bot::SendErrorKind::bad_request);
+    CHECK(refused.error_text.find("encrypted") != std::string::npos);
+    w.settle(p);
+  }
+  // After a restart: a message to her goes to the plain DM, and nobody is told twice.
+  Process p(w.db, w.server.origin());
+  bot::SendResult after;
+  int done = 0;
+  asio::co_spawn(*p.io, send_into(p.adapter.get(), note_to("dm:@tgarcia:test", "10", "After"), &after, &done),
+                 asio::detached);
+  w.server.post_encrypted(encrypted, "@tgarcia:test");
+  w.run_until(
+      p, [&] { return done == 1; }, "the send after the restart");
+  w.settle(p);
+  CHECK(after.ok());
+  CHECK(w.bot_posts(plain, "After").size() == 1);
+  CHECK(w.bot_posts(plain, "cannot read or write in encrypted rooms").size() == 1);
+  CHECK(w.bot_posts(encrypted).empty());
+  CHECK(w.bot_posts("!secret:test").empty());
+  CHECK(w.server.created_direct_rooms().size() == 1);
+}
+
+TEST_CASE("a message for a room the bot was removed from goes to the DM of the person it answers", "[net][matrix]") {
+  World w;
+  Process p(w.db, w.server.origin());
+  w.run_until(
+      p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync");
+  w.server.post(kLincoln, "@tgarcia:test", "!socialmedia status");
+  w.run_until(
+      p, [&] { return w.server.bot_events().size() == 1; }, "the answer");
+  w.server.remove_bot(kLincoln);
+  bot::SendResult moved;
+  int done = 0;
+  asio::co_spawn(*p.io, send_into(p.adapter.get(), note_to(kLincoln, "5", "Your answer"), &moved, &done),
+                 asio::detached);
+  w.run_until(
+      p, [&] { return done == 1; }, "the send");
+  CHECK(moved.ok());
+  REQUIRE(w.server.created_direct_rooms().size() == 1);
+  CHECK(w.server.created_direct_rooms()[0].second == "@tgarcia:test");
+  auto posts = w.bot_posts(w.server.created_direct_rooms()[0].first, "Your answer");
   REQUIRE(posts.size() == 1);
-  CHECK(posts[0]["content"]["msgtype"] == "m.notice");
-  CHECK(posts[0]["content"]["body"].get<std::string>().find("cannot read encrypted rooms") != std::string::npos);
+  CHECK(posts[0]["content"]["body"].get<std::string>().find(
+            "Hallpass could not post this in the room it was meant for, so it is posted here.") != std::string::npos);
+}
+
+TEST_CASE("a DM joined before DMs were remembered is known as hers once she writes in it", "[net][matrix]") {
+  World w;
+  const std::string dm = "!olddm:test";
+  w.server.add_direct_room(dm, "@tgarcia:test");
+  Process p(w.db, w.server.origin());
+  w.run_until(
+      p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync");
+  w.settle(p, 1);
+  // A plain question (no command word): answered only in a direct room.
+  w.server.post(dm, "@tgarcia:test", "Can I friend a student's parent on Facebook?");
+  w.run_until(
+      p, [&] { return !w.bot_posts(dm).empty(); }, "the answer in her DM");
+  CHECK(w.server.account_data("m.direct")["@tgarcia:test"] == nlohmann::json::array({dm}));
+  bot::SendResult sent;
+  int done = 0;
+  asio::co_spawn(*p.io, send_into(p.adapter.get(), note_to("dm:@tgarcia:test", "6", "For you"), &sent, &done),
+                 asio::detached);
+  w.run_until(
+      p, [&] { return done == 1; }, "the send");
+  CHECK(sent.ok());
+  CHECK(w.bot_posts(dm, "For you").size() == 1);
+  CHECK(w.server.created_direct_rooms().empty());
 }
 
 TEST_CASE("a Matrix form answer keeps a ';' in an objective, one field per line; the decision is at the top of the DM",

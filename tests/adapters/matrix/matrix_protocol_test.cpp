@@ -232,3 +232,22 @@ TEST_CASE("a card too long for one event stays one event, cut at a word, and its
   CHECK(retry_after_ms(R"({"errcode":"M_LIMIT_EXCEEDED","error":"slow","retry_after_ms":2000})") == 2000);
   CHECK(retry_after_ms("{}") == 0);
 }
+
+TEST_CASE("an invite whose stripped state has m.room.encryption is an encrypted room", "[unit][matrix]") {
+  // As Synapse sends it: the invite's stripped state carries the room's encryption.
+  auto batch = parse_sync(R"({"next_batch":"s1","rooms":{"invite":{
+    "!enc:example.org":{"invite_state":{"events":[
+      {"type":"m.room.encryption","state_key":"","sender":"@tgarcia:example.org",
+       "content":{"algorithm":"m.megolm.v1.aes-sha2"}},
+      {"type":"m.room.member","state_key":"@hallpass:example.org","sender":"@tgarcia:example.org",
+       "content":{"membership":"invite","is_direct":true}}]}},
+    "!plain:example.org":{"invite_state":{"events":[
+      {"type":"m.room.member","state_key":"@hallpass:example.org","sender":"@tgarcia:example.org",
+       "content":{"membership":"invite","is_direct":true}}]}}}}})");
+  REQUIRE(batch.has_value());
+  REQUIRE(batch->invites.size() == 2);
+  for (const auto& inv : batch->invites) {
+    CHECK(inv.is_direct);
+    CHECK(inv.encrypted == (inv.room_id == "!enc:example.org"));
+  }
+}
