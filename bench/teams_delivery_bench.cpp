@@ -62,9 +62,10 @@ int slow_write(milliseconds slow) {
   const auto b_start = Clock::now();
   asio::co_spawn(io, write(b, "B"), [&](std::exception_ptr, bot::SendResult) { b_done = Clock::now(); });
   while (!(a_done && b_done)) io.run_one_for(milliseconds(10));
-  std::printf("slow write: A's write held %lld ms at the Connector; B's write started 500 ms after A's, took %.1f ms "
-              "(A took %.1f ms)\n",
-              static_cast<long long>(slow.count()), ms_since(b_start, *b_done), ms_since(a_start, *a_done));
+  std::printf(
+      "slow write: A's write held %lld ms at the Connector; B's write started 500 ms after A's, took %.1f ms "
+      "(A took %.1f ms)\n",
+      static_cast<long long>(slow.count()), ms_since(b_start, *b_done), ms_since(a_start, *a_done));
   fake.stop();
   io.poll();
   return 0;
@@ -143,9 +144,10 @@ int stalled_lookup(milliseconds stall) {
     status = r.status;
   });
   while (!(answered && sink.reached)) io.run_one_for(milliseconds(10));
-  std::printf("stalled look-up: the member look-up held %lld ms; Teams got HTTP %d after %.1f ms; the event reached "
-              "the core after %.1f ms\n",
-              static_cast<long long>(stall.count()), status, ms_since(start, *answered), ms_since(start, *sink.reached));
+  std::printf(
+      "stalled look-up: the member look-up held %lld ms; Teams got HTTP %d after %.1f ms; the event reached "
+      "the core after %.1f ms\n",
+      static_cast<long long>(stall.count()), status, ms_since(start, *answered), ms_since(start, *sink.reached));
   adapter.stop();
   client.close();
   connector.stop();

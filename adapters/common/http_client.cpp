@@ -81,7 +81,8 @@ struct PoolWaiter {
 };
 
 struct HttpPool {
-  HttpPool(asio::any_io_executor ex, std::size_t cap) : executor(std::move(ex)), max_connections(std::max<std::size_t>(1, cap)) {}
+  HttpPool(asio::any_io_executor ex, std::size_t cap)
+      : executor(std::move(ex)), max_connections(std::max<std::size_t>(1, cap)) {}
 
   asio::any_io_executor executor;
   std::size_t max_connections;

@@ -41,7 +41,7 @@ struct KeyCacheState {
   std::string last_error;
   bot::Backoff no_keys_backoff;
   asio::steady_timer warm_up_sleep;  // cancelled when the cache is destroyed
-  bool destroyed = false;  // or stopped: warm_up() ends
+  bool destroyed = false;            // or stopped: warm_up() ends
   // One kept-alive client per origin: metadata and keys usually share one host.
   std::map<std::string, std::unique_ptr<http::HttpClient>> clients;
 
@@ -106,9 +106,9 @@ asio::awaitable<void> refresh(std::shared_ptr<KeyCacheState> s) {
     s->last_error = set.error().message;
     // With keys in hand nothing is refused meanwhile: the server is spared for a minute. Without,
     // every activity is turned away until a fetch works: try again in seconds.
-    const auto wait = s->keys.empty() ? std::chrono::duration_cast<Clock::duration>(
-                                            s->no_keys_backoff.delay(s->failures_in_a_row))
-                                      : std::chrono::duration_cast<Clock::duration>(s->options.retry_failed_fetch_after);
+    const auto wait = s->keys.empty()
+                          ? std::chrono::duration_cast<Clock::duration>(s->no_keys_backoff.delay(s->failures_in_a_row))
+                          : std::chrono::duration_cast<Clock::duration>(s->options.retry_failed_fetch_after);
     ++s->failures_in_a_row;
     s->next_attempt = started + wait;
     spdlog::warn("teams: cannot refresh the Bot Framework signing keys ({} kept; next try in {} ms): {}",

@@ -37,13 +37,14 @@ TeamsState::TeamsState(asio::any_io_executor ex, TeamsOptions opts, Conversation
       now(or_system_clock(std::move(clock))),
       authenticator(executor, options.auth, now),
       tokens(executor, options.token, now),
-      connector(executor, connector_options(options),
-                [this]() -> asio::awaitable<std::string> {
-                  BotToken t = co_await tokens.token();
-                  if (!t.ok()) throw std::runtime_error("the token authority refused: " + t.error_text);
-                  co_return t.access_token;
-                },
-                [this] { tokens.invalidate(); }),
+      connector(
+          executor, connector_options(options),
+          [this]() -> asio::awaitable<std::string> {
+            BotToken t = co_await tokens.token();
+            if (!t.ok()) throw std::runtime_error("the token authority refused: " + t.error_text);
+            co_return t.access_token;
+          },
+          [this] { tokens.invalidate(); }),
       references(std::move(refs)),
       known_user(std::move(known)) {
   if (!known_user) known_user = [](std::string_view) { return false; };

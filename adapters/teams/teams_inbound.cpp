@@ -86,8 +86,8 @@ bool hand_to_core(TeamsState& s, const bot::Inbound& in, const std::string& acti
 // Steps 4 and 5 for someone the directory does not know by Teams id, after Teams had its answer:
 // the e-mail look-up may take as long as the Connector makes it (a 429 waited out, a slow
 // service) without Teams sending the activity again; the person's reply waits for it instead.
-asio::awaitable<void> look_up_then_handle(std::shared_ptr<TeamsState> s, ConversationReference where,
-                                          bot::Inbound in, std::string activity_id) {
+asio::awaitable<void> look_up_then_handle(std::shared_ptr<TeamsState> s, ConversationReference where, bot::Inbound in,
+                                          std::string activity_id) {
   in.actor_email = co_await learn_email(s, where, in.actor);
   if (where.personal()) s->references.remember_email(where, in.actor_email);
   if (s->stopped || !s->sink) {
@@ -153,8 +153,8 @@ asio::awaitable<http::ServerReply> handle_activity_request(std::shared_ptr<Teams
       // No signing keys yet (their fetch failed): the token may well be good, so Teams is asked
       // to come back, not told the request was forged.
       const auto retry = s->authenticator.keys_retry_after();
-      spdlog::warn("teams: answered POST {} from {} with 503 (retry in {} s): {}", req.path, req.sender,
-                   retry.count(), refused->message);
+      spdlog::warn("teams: answered POST {} from {} with 503 (retry in {} s): {}", req.path, req.sender, retry.count(),
+                   refused->message);
       http::ServerReply busy = http::text_reply(503, "Service Unavailable\n");
       busy.headers.emplace_back("Retry-After", std::to_string(retry.count()));
       co_return busy;

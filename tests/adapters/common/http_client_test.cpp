@@ -122,7 +122,8 @@ TEST_CASE("concurrent requests to one host share a capped pool of connections", 
     asio::co_spawn(io, client.request(r), collect);
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (server.held() < 2 && std::chrono::steady_clock::now() < deadline) io.run_one_for(std::chrono::milliseconds(10));
+  while (server.held() < 2 && std::chrono::steady_clock::now() < deadline)
+    io.run_one_for(std::chrono::milliseconds(10));
   // Two held requests take both connections; the others wait for one, none is lost.
   REQUIRE(server.held() == 2);
   io.poll();

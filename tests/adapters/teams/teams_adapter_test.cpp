@@ -536,8 +536,7 @@ TEST_CASE("teams: a new person's message is answered at once to Teams while the 
 TEST_CASE("teams: a failed e-mail look-up is not repeated for every message", "[net][teams]") {
   World w;
   const std::string stranger = "29:a-stranger", chat = "a:personal-stranger";
-  for (int i = 0; i < 5; ++i)
-    CHECK(w.post(w.personal_message(stranger, chat, "socialmedia help")) == 200);
+  for (int i = 0; i < 5; ++i) CHECK(w.post(w.personal_message(stranger, chat, "socialmedia help")) == 200);
   w.run_until([&] { return w.connector.activities(chat).size() == 5; }, "five answers");
   int lookups = 0;
   for (const auto& r : w.connector.requests()) lookups += r.path.find("/members/") != std::string::npos;

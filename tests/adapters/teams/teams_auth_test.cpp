@@ -301,7 +301,8 @@ TEST_CASE("teams auth: warm-up fetches the keys at start and retries by itself u
   while (!warm && std::chrono::steady_clock::now() < deadline) io.run_one_for(10ms);
   REQUIRE(warm);
   CHECK(fake.jwks_requests() == 2);
-  CHECK_FALSE(test_support::run_awaitable(io, auth.validate(fake.authorization(), "msteams", fake.options().service_url)));
+  CHECK_FALSE(
+      test_support::run_awaitable(io, auth.validate(fake.authorization(), "msteams", fake.options().service_url)));
   CHECK(fake.jwks_requests() == 2);
 }
 
