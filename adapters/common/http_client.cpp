@@ -1,8 +1,11 @@
 #include "adapters/common/http_client.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <optional>
+#include <set>
 #include <stdexcept>
+#include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -31,20 +34,16 @@ bot::SendErrorKind error_kind_for_status(int status) {
   return bot::SendErrorKind::bad_request;
 }
 
+// One socket to the origin, with its Beast stream and read buffer.
 struct HttpConnection {
+  explicit HttpConnection(asio::any_io_executor ex) : executor(std::move(ex)) {}
+
   asio::any_io_executor executor;
   bool tls = false;
-  std::string host;
-  std::string port;
-  asio::ssl::context ssl_ctx{asio::ssl::context::tls_client};
   std::optional<beast::tcp_stream> plain;
   std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
   beast::flat_buffer buffer;
   bool connected = false;
-  bool busy = false;
-  asio::steady_timer idle{executor};
-
-  explicit HttpConnection(asio::any_io_executor ex) : executor(ex) {}
 
   beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*secure) : *plain; }
 
@@ -71,6 +70,89 @@ struct HttpConnection {
   }
 };
 
+// A request waiting for a connection: release() hands it one (or the right to open one), close()
+// wakes it with neither.
+struct PoolWaiter {
+  explicit PoolWaiter(asio::any_io_executor ex) : wake(ex, asio::steady_timer::time_point::max()) {}
+  asio::steady_timer wake;
+  std::shared_ptr<HttpConnection> handed;  // an idle connection passed on
+  bool may_open = false;                   // a slot passed on: open a new connection
+  bool woken = false;
+};
+
+struct HttpPool {
+  HttpPool(asio::any_io_executor ex, std::size_t cap)
+      : executor(std::move(ex)), max_connections(std::max<std::size_t>(1, cap)) {}
+
+  asio::any_io_executor executor;
+  std::size_t max_connections;
+  bool tls = false;
+  std::string host;
+  std::string port;
+  asio::ssl::context ssl_ctx{asio::ssl::context::tls_client};
+  std::vector<std::shared_ptr<HttpConnection>> idle;  // kept-alive, most recently used last
+  std::set<std::shared_ptr<HttpConnection>> busy;     // serving a request now
+  std::size_t opening = 0;                            // slots taken by connections being opened
+  std::deque<std::shared_ptr<PoolWaiter>> waiters;    // in arrival order
+
+  std::size_t open() const { return idle.size() + busy.size() + opening; }
+
+  // Gives a request a connection: an idle one, else a new one while under the cap; nullptr when
+  // the request must wait.
+  std::shared_ptr<HttpConnection> take() {
+    if (!idle.empty()) {
+      auto c = std::move(idle.back());
+      idle.pop_back();
+      busy.insert(c);
+      return c;
+    }
+    if (open() < max_connections) return fresh();
+    return nullptr;
+  }
+
+  std::shared_ptr<HttpConnection> fresh() {
+    auto c = std::make_shared<HttpConnection>(executor);
+    c->tls = tls;
+    busy.insert(c);
+    return c;
+  }
+
+  // A request is done with its connection: the first waiter gets it (or, when it was dropped,
+  // its slot); otherwise a kept-alive one goes back to the idle list.
+  void release(const std::shared_ptr<HttpConnection>& c) {
+    busy.erase(c);
+    const bool reusable = c->connected;
+    if (!reusable) c->drop();
+    if (!waiters.empty()) {
+      auto w = std::move(waiters.front());
+      waiters.pop_front();
+      if (reusable) {
+        busy.insert(c);
+        w->handed = c;
+      } else {
+        ++opening;  // the slot goes to the waiter, which opens its own connection
+        w->may_open = true;
+      }
+      w->woken = true;
+      w->wake.cancel();
+      return;
+    }
+    if (reusable) idle.push_back(c);
+  }
+
+  // Fails everything: every socket closes, waiters wake with nothing.
+  void abort_all() {
+    for (auto& c : idle) c->drop();
+    idle.clear();
+    for (const auto& c : busy) c->abort();
+    for (auto& w : waiters) {
+      w->woken = true;
+      w->wake.cancel();
+    }
+    waiters.clear();
+  }
+};
+
 namespace {
 
 Response failure(bot::SendErrorKind kind, std::string text) {
@@ -84,16 +166,20 @@ bot::SendErrorKind kind_of(const beast::error_code& ec) {
   return ec == beast::error::timeout ? bot::SendErrorKind::timeout : bot::SendErrorKind::network;
 }
 
-asio::awaitable<beast::error_code> connect(std::shared_ptr<HttpConnection> impl, std::chrono::milliseconds timeout) {
+// Opens the connection: TCP, then the TLS handshake with SNI and certificate verification. (An
+// outbound CONNECT proxy would go here: TCP to the proxy, "CONNECT host:port", then the same
+// handshake over the tunnel.)
+asio::awaitable<beast::error_code> connect(std::shared_ptr<HttpPool> pool, std::shared_ptr<HttpConnection> impl,
+                                           std::chrono::milliseconds timeout) {
   tcp::resolver resolver(impl->executor);
-  auto [rec, endpoints] = co_await resolver.async_resolve(impl->host, impl->port, use_tuple);
+  auto [rec, endpoints] = co_await resolver.async_resolve(pool->host, pool->port, use_tuple);
   if (rec) co_return rec;
   if (impl->tls) {
-    impl->secure.emplace(impl->executor, impl->ssl_ctx);
+    impl->secure.emplace(impl->executor, pool->ssl_ctx);
     // SNI, and the name the certificate must carry.
-    if (!SSL_set_tlsext_host_name(impl->secure->native_handle(), impl->host.c_str()))
+    if (!SSL_set_tlsext_host_name(impl->secure->native_handle(), pool->host.c_str()))
       co_return beast::error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category());
-    impl->secure->set_verify_callback(asio::ssl::host_name_verification(impl->host));
+    impl->secure->set_verify_callback(asio::ssl::host_name_verification(pool->host));
   } else {
     impl->plain.emplace(impl->executor);
   }
@@ -144,12 +230,13 @@ asio::awaitable<Exchange> exchange(std::shared_ptr<HttpConnection> impl, bhttp::
   co_return co_await exchange_on(*impl->plain, impl, std::move(req), timeout);
 }
 
-asio::awaitable<Response> perform(std::shared_ptr<HttpConnection> impl, Request request) {
+asio::awaitable<Response> perform(std::shared_ptr<HttpPool> pool, std::shared_ptr<HttpConnection> impl,
+                                  Request request) {
   bhttp::request<bhttp::string_body> req;
   req.method(bhttp::string_to_verb(request.method));
   req.target(request.target);
   req.version(11);
-  req.set(bhttp::field::host, impl->host);
+  req.set(bhttp::field::host, pool->host);
   req.set(bhttp::field::user_agent, "Hallpass/" HALLPASS_VERSION);
   req.set(bhttp::field::accept, "application/json");
   for (const auto& [name, value] : request.headers) req.set(name, value);
@@ -166,10 +253,10 @@ asio::awaitable<Response> perform(std::shared_ptr<HttpConnection> impl, Request 
     bool reused = impl->connected;
     if (!impl->connected) {
       impl->drop();
-      beast::error_code cec = co_await connect(impl, request.timeout);
+      beast::error_code cec = co_await connect(pool, impl, request.timeout);
       if (cec) {
         impl->drop();
-        co_return failure(kind_of(cec), "cannot connect to " + impl->host + ": " + cec.message());
+        co_return failure(kind_of(cec), "cannot connect to " + pool->host + ": " + cec.message());
       }
     }
     Exchange ex = co_await exchange(impl, req, request.timeout);
@@ -178,7 +265,7 @@ asio::awaitable<Response> perform(std::shared_ptr<HttpConnection> impl, Request 
       bool stale = ex.ec == bhttp::error::end_of_stream || ex.ec == asio::error::connection_reset ||
                    ex.ec == asio::error::broken_pipe || ex.ec == asio::error::eof;
       if (reused && stale && attempt == 0) continue;
-      co_return failure(kind_of(ex.ec), request.method + " to " + impl->host + " failed: " + ex.ec.message());
+      co_return failure(kind_of(ex.ec), request.method + " to " + pool->host + " failed: " + ex.ec.message());
     }
     auto& res = *ex.response;
     if (!res.keep_alive()) impl->drop();
@@ -191,7 +278,7 @@ asio::awaitable<Response> perform(std::shared_ptr<HttpConnection> impl, Request 
     }
     out.body = std::move(res.body());
     out.error = error_kind_for_status(out.status);
-    if (!out.ok()) out.error_text = "HTTP " + std::to_string(out.status) + " from " + impl->host;
+    if (!out.ok()) out.error_text = "HTTP " + std::to_string(out.status) + " from " + pool->host;
     if (auto it = out.headers.find("retry-after"); it != out.headers.end()) {
       try {
         out.retry_after = std::chrono::seconds(std::stol(it->second));
@@ -206,11 +293,12 @@ asio::awaitable<Response> perform(std::shared_ptr<HttpConnection> impl, Request 
 
 }  // namespace
 
-HttpClient::HttpClient(asio::any_io_executor executor, const std::string& origin, const std::string& ca_file)
-    : impl_(std::make_shared<HttpConnection>(executor)) {
+HttpClient::HttpClient(asio::any_io_executor executor, const std::string& origin, const std::string& ca_file,
+                       std::size_t max_connections)
+    : pool_(std::make_shared<HttpPool>(executor, max_connections)) {
   std::string rest;
   if (origin.starts_with("https://")) {
-    impl_->tls = true;
+    pool_->tls = true;
     rest = origin.substr(8);
   } else if (origin.starts_with("http://")) {
     rest = origin.substr(7);
@@ -220,48 +308,59 @@ HttpClient::HttpClient(asio::any_io_executor executor, const std::string& origin
   rest = rest.substr(0, rest.find('/'));
   size_t colon = rest.rfind(':');
   if (colon != std::string::npos && rest.find(']', colon) == std::string::npos) {
-    impl_->host = rest.substr(0, colon);
-    impl_->port = rest.substr(colon + 1);
+    pool_->host = rest.substr(0, colon);
+    pool_->port = rest.substr(colon + 1);
   } else {
-    impl_->host = rest;
-    impl_->port = impl_->tls ? "443" : "80";
+    pool_->host = rest;
+    pool_->port = pool_->tls ? "443" : "80";
   }
-  if (impl_->host.starts_with("[") && impl_->host.ends_with("]"))
-    impl_->host = impl_->host.substr(1, impl_->host.size() - 2);
-  if (impl_->host.empty()) throw std::invalid_argument("the URL " + origin + " has no host");
-  if (impl_->tls) {
+  if (pool_->host.starts_with("[") && pool_->host.ends_with("]"))
+    pool_->host = pool_->host.substr(1, pool_->host.size() - 2);
+  if (pool_->host.empty()) throw std::invalid_argument("the URL " + origin + " has no host");
+  if (pool_->tls) {
     if (ca_file.empty()) {
-      impl_->ssl_ctx.set_default_verify_paths();
+      pool_->ssl_ctx.set_default_verify_paths();
     } else {
       // Only this bundle: a private test authority must not widen trust for anything else.
       beast::error_code ec;
-      impl_->ssl_ctx.load_verify_file(ca_file, ec);
+      pool_->ssl_ctx.load_verify_file(ca_file, ec);
       if (ec) throw std::invalid_argument("cannot read the CA file " + ca_file + ": " + ec.message());
     }
-    impl_->ssl_ctx.set_verify_mode(asio::ssl::verify_peer);
+    pool_->ssl_ctx.set_verify_mode(asio::ssl::verify_peer);
   }
 }
 
-HttpClient::~HttpClient() { impl_->abort(); }
+HttpClient::~HttpClient() { pool_->abort_all(); }
 
-void HttpClient::close() { impl_->abort(); }
+void HttpClient::close() { pool_->abort_all(); }
+
+std::size_t HttpClient::open_connections() const { return pool_->open(); }
+std::size_t HttpClient::waiting_requests() const { return pool_->waiters.size(); }
 
 asio::awaitable<Response> HttpClient::request(Request request) {
-  auto impl = impl_;
-  while (impl->busy) {
-    impl->idle.expires_at(asio::steady_timer::time_point::max());
-    co_await impl->idle.async_wait(use_tuple);
+  auto pool = pool_;
+  std::shared_ptr<HttpConnection> conn = pool->take();
+  if (!conn) {
+    auto waiter = std::make_shared<PoolWaiter>(pool->executor);
+    pool->waiters.push_back(waiter);
+    while (!waiter->woken) co_await waiter->wake.async_wait(use_tuple);
+    if (waiter->handed) {
+      conn = std::move(waiter->handed);
+    } else if (waiter->may_open) {
+      --pool->opening;
+      conn = pool->fresh();
+    } else {
+      co_return failure(bot::SendErrorKind::network, "the connection to " + pool->host + " was closed");
+    }
   }
-  impl->busy = true;
   Response out;
   try {
-    out = co_await perform(impl, std::move(request));
+    out = co_await perform(pool, conn, std::move(request));
   } catch (const std::exception& e) {
-    impl->drop();
+    conn->drop();
     out = failure(bot::SendErrorKind::network, e.what());
   }
-  impl->busy = false;
-  impl->idle.cancel();
+  pool->release(conn);
   co_return out;
 }
 

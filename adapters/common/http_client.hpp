@@ -1,15 +1,21 @@
 #pragma once
 // HttpClient: a small HTTP/1.1 client for the platform adapters (Matrix, Slack, Teams).
 //
-// One client talks to one origin ("https://matrix.example.org", "http://127.0.0.1:8448") over one
-// kept-alive connection, reconnecting when the server closed it. "https" verifies the server's
-// certificate against OpenSSL's default paths (or only against a named CA bundle, for a private
-// test authority) and sends SNI; "http" is for loopback test servers.
-// Requests on one client are served one at a time, in order; use two clients for a long-poll
-// beside ordinary calls. Runs on the executor given; Beast stays in the .cpp.
+// One client talks to one origin ("https://matrix.example.org", "http://127.0.0.1:8448"): scheme,
+// host and port. It keeps a small pool of kept-alive connections to it: a request takes an idle
+// connection, or opens a new one while fewer than max_connections are open, or else waits in
+// line (first come, first served) for one to come back. So a slow call holds up only itself, not
+// the calls beside it (a 10 s Connector write in one Teams conversation used to hold up every
+// other conversation's write). A connection that failed or that the server closed is dropped
+// from the pool. Concurrent requests may go out on different connections, so a caller that needs
+// two requests in order awaits the first before sending the second.
+// "https" verifies the server's certificate against OpenSSL's default paths (or only against a
+// named CA bundle, for a private test authority) and sends SNI; "http" is for loopback test
+// servers. HTTP/1.1 only. Runs on the executor given (one thread); Beast stays in the .cpp.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <cstddef>
 #include <map>
 #include <memory>
 #include <string>
@@ -42,26 +48,36 @@ struct Response {
 // not_found for 404, server for 5xx, bad_request for other 4xx.
 bot::SendErrorKind error_kind_for_status(int status);
 
-struct HttpConnection;  // the connection and its Beast stream, in the .cpp
+// Open connections per client, by default: enough for the conversations a school district
+// writes to at once, few enough that a platform never sees a burst of handshakes from one bot.
+inline constexpr std::size_t kDefaultMaxConnections = 8;
+
+struct HttpPool;  // the origin, its TLS context and its connections, in the .cpp
 
 class HttpClient {
  public:
   // origin: scheme://host[:port]. ca_file: a PEM bundle that replaces the default trust store
   // for https (empty: the system's). Throws std::invalid_argument for another scheme, no host,
-  // or a CA file that cannot be read.
-  HttpClient(boost::asio::any_io_executor executor, const std::string& origin, const std::string& ca_file = {});
+  // or a CA file that cannot be read. max_connections: the pool's cap (0 counts as 1).
+  HttpClient(boost::asio::any_io_executor executor, const std::string& origin, const std::string& ca_file = {},
+             std::size_t max_connections = kDefaultMaxConnections);
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  // Sends one request and reads its response. Never throws for network or HTTP failures: they
-  // come back in Response::error. Cancelled by close().
+  // Sends one request on a pooled connection and reads its response. Never throws for network or
+  // HTTP failures: they come back in Response::error. Cancelled by close().
   boost::asio::awaitable<Response> request(Request request);
-  // Closes the connection (a pending request fails with network). Safe to call twice.
+  // Closes every connection: pending requests, and those waiting for a connection, fail with
+  // network. A later request opens a new connection. Safe to call twice.
   void close();
 
+  // Connections open now (idle and busy), and requests waiting for one: for tests and logs.
+  std::size_t open_connections() const;
+  std::size_t waiting_requests() const;
+
  private:
-  std::shared_ptr<HttpConnection> impl_;  // shared with the request coroutines
+  std::shared_ptr<HttpPool> pool_;  // shared with the request coroutines
 };
 
 }  // namespace adapters::http

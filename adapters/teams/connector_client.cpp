@@ -30,16 +30,18 @@ struct ConversationQueue {
 };
 
 struct ConnectorState {
-  ConnectorState(asio::any_io_executor ex, ConnectorOptions opts, TokenSource tok)
+  ConnectorState(asio::any_io_executor ex, ConnectorOptions opts, TokenSource tok, TokenReset reset)
       : executor(ex),
         options(std::move(opts)),
         token(std::move(tok)),
+        reset_token(std::move(reset)),
         retry_backoff(options.first_backoff, options.max_backoff),
         pacer(options.write_limits) {}
 
   asio::any_io_executor executor;
   ConnectorOptions options;
   TokenSource token;
+  TokenReset reset_token;
   std::vector<ServiceUrl> trusted;
   std::map<std::string, std::unique_ptr<http::HttpClient>> clients;  // by origin
   std::map<std::string, std::unique_ptr<ConversationQueue>> queues;  // by conversation
@@ -152,6 +154,7 @@ asio::awaitable<http::Response> perform(std::shared_ptr<ConnectorState> s, Conne
   }
   const bool paced = turn.has_value();  // writes to a conversation; other calls go at once
   http::Response out;
+  bool token_renewed = false;  // a 401 gets one more try with a new token, outside max_attempts
   for (int attempt = 1;; ++attempt) {
     if (paced) co_await pace(s, call.conversation);
     if (s->closed) co_return failure(bot::SendErrorKind::network, "the Connector client is closed");
@@ -170,6 +173,20 @@ asio::awaitable<http::Response> perform(std::shared_ptr<ConnectorState> s, Conne
     req.timeout = s->options.request_timeout;
     out = co_await s->client_for(url->origin).request(std::move(req));
     if (paced) s->pacer.answered(call.conversation, SteadyClock::now());
+    if (out.status == 401 && !s->closed) {
+      if (!token_renewed) {
+        token_renewed = true;
+        spdlog::warn("teams: the Connector refused the bot token ({} {}{}); asking for a new one and trying again",
+                     call.method, call.path, correlation(out));
+        if (s->reset_token) s->reset_token();
+        --attempt;
+        continue;
+      }
+      // A fresh token refused too: most often the token service and the Connector disagree for a
+      // while (a secret just rotated). The outbox tries again later, with a new token each time.
+      out.error = bot::SendErrorKind::server;
+      break;
+    }
     if (out.ok() || !retry_status(out.status) || attempt >= s->options.max_attempts || s->closed) break;
     const milliseconds wait = out.retry_after.count() > 0 ? out.retry_after : s->retry_backoff.delay(attempt - 1);
     if (wait > s->options.longest_wait) break;
@@ -192,14 +209,20 @@ bot::SendResult result_of(const http::Response& r) {
     return out;
   }
   bot::SendResult out = to_send_result(r.status, r.retry_after, r.body);
+  if (r.status == 401 && r.error == bot::SendErrorKind::server) {  // refused after a new token (perform)
+    out.error = bot::SendErrorKind::server;
+    out.error_text = "the Connector refused a newly issued bot token (" + out.error_text +
+                     "); if this persists, check adapters.teams.app_id, app_secret and tenant_id";
+  }
   if (!out.ok()) out.error_text += correlation(r);
   return out;
 }
 
 }  // namespace
 
-ConnectorClient::ConnectorClient(asio::any_io_executor executor, ConnectorOptions options, TokenSource token)
-    : state_(std::make_shared<ConnectorState>(executor, std::move(options), std::move(token))) {
+ConnectorClient::ConnectorClient(asio::any_io_executor executor, ConnectorOptions options, TokenSource token,
+                                 TokenReset reset_token)
+    : state_(std::make_shared<ConnectorState>(executor, std::move(options), std::move(token), std::move(reset_token))) {
   for (const auto& u : state_->options.trusted_service_urls) {
     auto parsed = parse_service_url(u);
     if (!parsed) throw std::invalid_argument(parsed.error().message);

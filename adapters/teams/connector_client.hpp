@@ -1,12 +1,17 @@
 #pragma once
 // ConnectorClient: performs Bot Connector calls (connector_calls.hpp) for the Teams adapter.
-// - One HttpClient (kept-alive connection) per service-URL origin.
+// - One HttpClient per service-URL origin: a pool of kept-alive connections, so a slow write to
+//   one conversation does not hold up another's (adapters/common/http_client.hpp).
 // - The bearer token only goes to trusted service URLs: configured ones, and those that arrived
 //   in an activity whose token was validated (trust()). Anything else is refused before a
 //   connection is made or the token is asked for (the SDK's "TrustServiceUrl", done strictly).
 // - 429, 412, 502 and 504 are retried with exponential backoff and jitter (bot::Backoff); a
 //   Retry-After header is waited out instead (a longer wait than longest_wait goes back to the
 //   caller, whose outbox retries later).
+// - A 401 means the Connector no longer takes the bot's token (revoked, rotated secret): the
+//   token is forgotten (TokenReset), a new one asked for and the call tried once more. A 401 that
+//   a fresh token gets too comes back as kind server, so the outbox tries again later instead of
+//   losing the message; the text says the Connector refused the token.
 // - Writes to one conversation go out one at a time, in call order, at most 7 per second (and
 //   Teams' 8/2 s, 60/30 s, 1800/h): a request waits until the one 7 back was answered a second
 //   ago, so Teams never sees 8 arrive within a second (adapters/common/pacer.hpp). Other
@@ -49,6 +54,9 @@ struct ConnectorOptions {
 // an unreachable authority) and the exception's text. Asked once per attempt, so a refreshed
 // token is used on retries.
 using TokenSource = std::function<boost::asio::awaitable<std::string>()>;
+// Forgets the cached token after the Connector refused it (BotTokenSource::invalidate), so the
+// next TokenSource call gets a new one.
+using TokenReset = std::function<void()>;
 
 struct CreatedConversation {
   bot::SendResult result;  // ref = the conversation id when ok
@@ -65,7 +73,8 @@ struct ConnectorState;  // connections, queues and timers, in the .cpp
 class ConnectorClient {
  public:
   // Throws std::invalid_argument for a configured service URL parse_service_url refuses.
-  ConnectorClient(boost::asio::any_io_executor executor, ConnectorOptions options, TokenSource token);
+  ConnectorClient(boost::asio::any_io_executor executor, ConnectorOptions options, TokenSource token,
+                  TokenReset reset_token = {});
   ~ConnectorClient();
   ConnectorClient(const ConnectorClient&) = delete;
   ConnectorClient& operator=(const ConnectorClient&) = delete;

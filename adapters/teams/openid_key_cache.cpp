@@ -5,9 +5,13 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include <boost/asio/steady_timer.hpp>
+
 #include "adapters/common/endpoint_url.hpp"
 #include "adapters/common/http_client.hpp"
 #include "adapters/teams/single_flight.hpp"
+#include "bot/model/backoff.hpp"
+#include "bot/model/use_tuple.hpp"
 
 namespace adapters::teams {
 
@@ -17,7 +21,12 @@ using KeyResult = boost::system::result<std::shared_ptr<const SigningKey>, Error
 
 struct KeyCacheState {
   KeyCacheState(asio::any_io_executor ex, KeyCacheOptions opts, OpenIdKeyCache::Now clock)
-      : executor(ex), options(std::move(opts)), now(std::move(clock)), flight(ex) {}
+      : executor(ex),
+        options(std::move(opts)),
+        now(std::move(clock)),
+        flight(ex),
+        no_keys_backoff(options.first_failed_fetch_retry, options.retry_failed_fetch_after),
+        warm_up_sleep(ex) {}
 
   asio::any_io_executor executor;
   KeyCacheOptions options;
@@ -27,7 +36,12 @@ struct KeyCacheState {
   Clock::time_point fetched_at{};                 // of the keys in use
   std::optional<Clock::time_point> last_attempt;  // of any fetch, successful or not
   bool last_failed = false;
+  int failures_in_a_row = 0;
+  Clock::time_point next_attempt{};  // after a failed fetch: not before this
   std::string last_error;
+  bot::Backoff no_keys_backoff;
+  asio::steady_timer warm_up_sleep;  // cancelled when the cache is destroyed
+  bool destroyed = false;            // or stopped: warm_up() ends
   // One kept-alive client per origin: metadata and keys usually share one host.
   std::map<std::string, std::unique_ptr<http::HttpClient>> clients;
 
@@ -85,17 +99,26 @@ asio::awaitable<void> refresh(std::shared_ptr<KeyCacheState> s) {
     s->keys = std::move(set->by_kid);
     s->fetched_at = started;
     s->last_failed = false;
+    s->failures_in_a_row = 0;
     s->last_error.clear();
   } else {
     s->last_failed = true;
     s->last_error = set.error().message;
-    spdlog::warn("teams: cannot refresh the Bot Framework signing keys ({} kept): {}", s->keys.size(), s->last_error);
+    // With keys in hand nothing is refused meanwhile: the server is spared for a minute. Without,
+    // every activity is turned away until a fetch works: try again in seconds.
+    const auto wait = s->keys.empty()
+                          ? std::chrono::duration_cast<Clock::duration>(s->no_keys_backoff.delay(s->failures_in_a_row))
+                          : std::chrono::duration_cast<Clock::duration>(s->options.retry_failed_fetch_after);
+    ++s->failures_in_a_row;
+    s->next_attempt = started + wait;
+    spdlog::warn("teams: cannot refresh the Bot Framework signing keys ({} kept; next try in {} ms): {}",
+                 s->keys.size(), std::chrono::duration_cast<std::chrono::milliseconds>(wait).count(), s->last_error);
   }
   s->flight.end();
 }
 
 bool should_fetch(const KeyCacheState& s, const std::string& kid, Clock::time_point now) {
-  if (s.last_attempt && s.last_failed && now - *s.last_attempt < s.options.retry_failed_fetch_after) return false;
+  if (s.last_attempt && s.last_failed && now < s.next_attempt) return false;
   if (s.keys.empty() || now - s.fetched_at >= s.options.refresh_after) return true;
   if (s.keys.contains(kid)) return false;
   return !s.last_attempt || now - *s.last_attempt >= s.options.unknown_kid_refresh_after;
@@ -108,7 +131,8 @@ asio::awaitable<KeyResult> find_key(std::shared_ptr<KeyCacheState> s, std::strin
     co_await refresh(s);
   }
   if (auto it = s->keys.find(kid); it != s->keys.end()) co_return it->second;
-  if (s->keys.empty()) co_return auth_error("no Bot Framework signing keys: " + s->last_error);
+  if (s->keys.empty())  // nothing is wrong with the token: ask the caller to come back
+    co_return Error{ErrorKind::server, "no Bot Framework signing keys yet: " + s->last_error};
   co_return auth_error("the token's key id is not among the Bot Framework signing keys");
 }
 
@@ -120,7 +144,41 @@ OpenIdKeyCache::OpenIdKeyCache(asio::any_io_executor executor, KeyCacheOptions o
   state_->client_for(http::parse_endpoint_url(state_->options.openid_metadata_url));
 }
 
-OpenIdKeyCache::~OpenIdKeyCache() = default;
+namespace {
+
+asio::awaitable<void> warm_up_keys(std::shared_ptr<KeyCacheState> s) {
+  while (!s->destroyed && s->keys.empty()) {
+    if (s->flight.running()) {
+      co_await s->flight.wait();
+      continue;
+    }
+    if (!s->last_failed || s->now() >= s->next_attempt) {
+      co_await refresh(s);
+      continue;
+    }
+    // Real time: the injected clock only judges the age of keys and attempts.
+    s->warm_up_sleep.expires_after(s->next_attempt - s->now());
+    co_await s->warm_up_sleep.async_wait(bot::use_tuple);
+  }
+}
+
+}  // namespace
+
+OpenIdKeyCache::~OpenIdKeyCache() { stop(); }
+
+void OpenIdKeyCache::stop() {
+  state_->destroyed = true;
+  state_->warm_up_sleep.cancel();
+}
+
+asio::awaitable<void> OpenIdKeyCache::warm_up() { return warm_up_keys(state_); }
+
+bool OpenIdKeyCache::has_keys() const { return !state_->keys.empty(); }
+
+std::chrono::seconds OpenIdKeyCache::retry_in() const {
+  const auto left = std::chrono::ceil<std::chrono::seconds>(state_->next_attempt - state_->now());
+  return std::max(left, std::chrono::seconds(1));
+}
 
 asio::awaitable<KeyResult> OpenIdKeyCache::key(std::string kid) { return find_key(state_, std::move(kid)); }
 

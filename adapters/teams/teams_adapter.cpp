@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <exception>
 #include <stdexcept>
 
 #include "adapters/teams/teams_adapter_state.hpp"
@@ -35,12 +37,14 @@ TeamsState::TeamsState(asio::any_io_executor ex, TeamsOptions opts, Conversation
       now(or_system_clock(std::move(clock))),
       authenticator(executor, options.auth, now),
       tokens(executor, options.token, now),
-      connector(executor, connector_options(options),
-                [this]() -> asio::awaitable<std::string> {
-                  BotToken t = co_await tokens.token();
-                  if (!t.ok()) throw std::runtime_error("the token authority refused: " + t.error_text);
-                  co_return t.access_token;
-                }),
+      connector(
+          executor, connector_options(options),
+          [this]() -> asio::awaitable<std::string> {
+            BotToken t = co_await tokens.token();
+            if (!t.ok()) throw std::runtime_error("the token authority refused: " + t.error_text);
+            co_return t.access_token;
+          },
+          [this] { tokens.invalidate(); }),
       references(std::move(refs)),
       known_user(std::move(known)) {
   if (!known_user) known_user = [](std::string_view) { return false; };
@@ -68,9 +72,21 @@ void TeamsAdapter::listen() { state_->server->listen(); }
 unsigned short TeamsAdapter::bound_port() const { return state_->server->bound_port(); }
 std::string TeamsAdapter::url() const { return state_->server->url(); }
 
+static void log_warm_up_end(std::exception_ptr failure) {
+  if (!failure) return;
+  try {
+    std::rethrow_exception(failure);
+  } catch (const std::exception& e) {
+    spdlog::error("teams: fetching the signing keys at start failed: {}", e.what());
+  }
+}
+
 asio::awaitable<void> TeamsAdapter::run(bot::EventSink& sink) {
   auto s = state_;
   s->sink = &sink;
+  // The keys are fetched now rather than on the first activity, and a failed fetch is retried
+  // in seconds; activities meanwhile are answered 503, not 401.
+  asio::co_spawn(s->executor, s->authenticator.warm_up(), log_warm_up_end);
   co_await s->server->run();
   s->sink = nullptr;
 }
@@ -91,6 +107,7 @@ void TeamsAdapter::stop() {
   if (!state_) return;
   state_->stopped = true;
   state_->server->stop();
+  state_->authenticator.stop_warm_up();
   state_->connector.close();
 }
 

@@ -4,11 +4,16 @@
 // Inbound: an HTTP server with POST /api/messages (the bot's messaging endpoint; plain HTTP behind
 // the district's TLS reverse proxy, or HTTPS with a certificate). For each request, in order:
 //   1. the Authorization: Bearer JWT is validated (ActivityAuthenticator) against the activity's
-//      channelId and serviceUrl; anything else is answered 401 and changes nothing;
+//      channelId and serviceUrl; anything else is answered 401 and changes nothing, except while
+//      no signing keys could be fetched yet (run() fetches them at once and retries in
+//      seconds): then 503 with Retry-After, since the token is not known to be bad;
 //   2. the activity's service URL is trusted, so the bot's token may go there;
 //   3. its conversation reference is remembered (ReferenceBook), installations included;
 //   4. for a person the directory does not know by Teams id, the e-mail is asked of the
-//      Connector once (and kept), so the core can match the directory by e-mail;
+//      Connector once (and kept; a failed look-up is not repeated for a while), so the core can
+//      match the directory by e-mail. Unless the e-mail is known already, the request is
+//      answered 200 first and the look-up and step 5 run after it: no answer to Teams waits for
+//      an outbound call (past 15 s Teams sends the activity again); the reply waits instead;
 //   5. the event goes to the core, which records it with its outbox in one transaction and
 //      de-duplicates a re-sent activity by its id; the request is then answered 200 with an
 //      empty body (500 when the core could not record it, so Teams sends it again).

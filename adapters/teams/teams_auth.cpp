@@ -112,4 +112,10 @@ asio::awaitable<std::optional<Error>> ActivityAuthenticator::validate(std::strin
   return validate_guarded(state_, std::string(authorization_header), std::string(channel_id), std::string(service_url));
 }
 
+asio::awaitable<void> ActivityAuthenticator::warm_up() { return state_->keys.warm_up(); }
+
+void ActivityAuthenticator::stop_warm_up() { state_->keys.stop(); }
+
+std::chrono::seconds ActivityAuthenticator::keys_retry_after() const { return state_->keys.retry_in(); }
+
 }  // namespace adapters::teams

@@ -5,7 +5,8 @@
 //   against the OpenID metadata and JWKS at configurable URLs (cached; refreshed daily and on an
 //   unknown key id, at most hourly): RS256/384/512 only, issuer, audience = app id, exp/nbf with
 //   5 min skew, the serviceurl claim = the activity's serviceUrl, and the key's endorsement of
-//   the channel. There is deliberately no switch to turn validation off.
+//   the channel. There is deliberately no switch to turn validation off. While no keys could be
+//   fetched the refusal is retryable (kind server): the token is not known to be bad.
 // - BotTokenSource: the bot's own access token (client credentials from the configured
 //   authority), cached until shortly before it expires.
 // Both run on the given executor's one thread; neither logs a token or the secret.
@@ -56,8 +57,15 @@ class ActivityAuthenticator {
   // Empty optional when valid; otherwise why not (answer 401 and change nothing). channel_id
   // and service_url come from the activity. The arguments are copied before the call returns,
   // so they need not outlive it. Never throws.
+  // A refusal of kind server (retryable) means no signing keys could be fetched yet, so nothing
+  // is known about the token: answer 503 with Retry-After keys_retry_after(), not 401.
   boost::asio::awaitable<std::optional<Error>> validate(std::string_view authorization_header,
                                                         std::string_view channel_id, std::string_view service_url);
+  // Fetches the signing keys at start-up, retrying in seconds until they are known
+  // (OpenIdKeyCache::warm_up). Ends with the authenticator.
+  boost::asio::awaitable<void> warm_up();
+  void stop_warm_up();
+  std::chrono::seconds keys_retry_after() const;
 
  private:
   std::shared_ptr<AuthState> state_;

@@ -1,9 +1,13 @@
 // POST /api/messages: the Bot Framework's requests to the bot (see teams_adapter.hpp for the order
 // of the steps and why).
 #include <spdlog/spdlog.h>
+#include <boost/asio/co_spawn.hpp>
+#include <chrono>
+#include <exception>
 #include <nlohmann/json.hpp>
 
 #include "adapters/teams/teams_adapter_state.hpp"
+#include "bot/model/use_tuple.hpp"
 
 namespace adapters::teams {
 
@@ -30,22 +34,68 @@ Claimed claimed_by(const std::string& body) {
 
 http::ServerReply empty_reply(int status) { return http::ServerReply{status, "", ""}; }
 
+// A look-up that failed is not asked again for a while: ten minutes when Teams answered that it
+// has no e-mail for the person (they will not get one soon), one minute when the look-up itself
+// failed (throttled, unreachable), so a short outage does not leave people unknown for long.
+constexpr std::chrono::steady_clock::duration kNoEmailKnownFor = std::chrono::minutes(10);
+constexpr std::chrono::steady_clock::duration kLookupFailedFor = std::chrono::minutes(1);
+
+// Logs what ends a background task; nothing of it may escape onto the bot's thread.
+void log_failure(std::exception_ptr failure) {
+  if (!failure) return;
+  try {
+    std::rethrow_exception(failure);
+  } catch (const std::exception& e) {
+    spdlog::error("teams: handling an activity after its answer failed: {}", e.what());
+  }
+}
+
+asio::awaitable<void> learn_installer_email(std::shared_ptr<TeamsState> s, ConversationReference ref) {
+  std::string email = co_await learn_email(s, ref, ref.user_id);
+  s->references.remember_email(ref, email);
+}
+
 // Installs and removals: the references proactive messages need (docs/teams.md tells the
-// administrator why the app should be installed for people ahead of time).
-asio::awaitable<void> note_installation(std::shared_ptr<TeamsState> s, const ParsedActivity& a) {
+// administrator why the app should be installed for people ahead of time). The installer's
+// e-mail is looked up after the answer.
+void note_installation(std::shared_ptr<TeamsState> s, const ParsedActivity& a) {
   const ConversationReference& ref = a.reference;
   const std::string where = ref.personal() ? "a personal chat" : "conversation " + ref.conversation_id;
   if (a.installation == Installation::removed) {
     spdlog::info("teams: Hallpass was removed from {}", where);
     s->references.forget(ref);
-    co_return;
+    return;
   }
   spdlog::info("teams: Hallpass was installed in {}", where);
   s->references.remember(ref);
-  if (ref.personal() && !ref.user_id.empty() && !s->known_user(ref.user_id)) {
-    std::string email = co_await learn_email(s, ref, ref.user_id);
-    s->references.remember_email(ref, email);
+  if (ref.personal() && !ref.user_id.empty() && !s->known_user(ref.user_id))
+    asio::co_spawn(s->executor, learn_installer_email(s, ref), log_failure);
+}
+
+// Step 5: the core records the event with its replies in the outbox (or knows it already).
+// Returns false when it could not be recorded.
+bool hand_to_core(TeamsState& s, const bot::Inbound& in, const std::string& activity_id) {
+  if (!s.sink) return false;
+  bot::HandleResult handled = s.sink->handle(in);
+  if (!handled.accepted) return false;
+  if (handled.duplicate)
+    spdlog::info("teams: activity {} was handled before (a re-send); nothing done again", activity_id);
+  return true;
+}
+
+// Steps 4 and 5 for someone the directory does not know by Teams id, after Teams had its answer:
+// the e-mail look-up may take as long as the Connector makes it (a 429 waited out, a slow
+// service) without Teams sending the activity again; the person's reply waits for it instead.
+asio::awaitable<void> look_up_then_handle(std::shared_ptr<TeamsState> s, ConversationReference where, bot::Inbound in,
+                                          std::string activity_id) {
+  in.actor_email = co_await learn_email(s, where, in.actor);
+  if (where.personal()) s->references.remember_email(where, in.actor_email);
+  if (s->stopped || !s->sink) {
+    spdlog::warn("teams: activity {} was acknowledged but Hallpass stopped before handling it", activity_id);
+    co_return;
   }
+  if (!hand_to_core(*s, in, activity_id))
+    spdlog::error("teams: activity {} was acknowledged but could not be recorded; it is lost", activity_id);
 }
 
 }  // namespace
@@ -53,15 +103,42 @@ asio::awaitable<void> note_installation(std::shared_ptr<TeamsState> s, const Par
 asio::awaitable<std::string> learn_email(std::shared_ptr<TeamsState> s, const ConversationReference& where,
                                          std::string user_id) {
   if (auto known = s->references.email_of(user_id); known && !known->empty()) co_return *known;
+  if (auto failed = s->email_unknown_until.find(user_id); failed != s->email_unknown_until.end()) {
+    if (std::chrono::steady_clock::now() < failed->second) co_return std::string();
+    s->email_unknown_until.erase(failed);
+  }
+  if (auto running = s->email_lookups.find(user_id); running != s->email_lookups.end()) {
+    std::shared_ptr<EmailLookup> lookup = running->second;
+    while (!lookup->finished) co_await lookup->done.async_wait(bot::use_tuple);
+    co_return lookup->email;
+  }
+  auto lookup = std::make_shared<EmailLookup>(s->executor);
+  s->email_lookups[user_id] = lookup;
   const std::string conversation = split_conversation_id(where.conversation_id).base;
-  MemberLookup found = co_await s->connector.member(get_member(where.service_url, conversation, user_id));
+  MemberLookup found;
+  try {
+    found = co_await s->connector.member(get_member(where.service_url, conversation, user_id));
+  } catch (const std::exception& e) {
+    found.result.error = bot::SendErrorKind::network;
+    found.result.error_text = e.what();
+  }
+  std::string email;
   if (!found.result.ok()) {
     spdlog::warn("teams: could not look up the e-mail of a Teams user in {}: {}", conversation,
                  found.result.error_text);
-    co_return std::string();
+    const auto wait = found.result.retryable() ? kLookupFailedFor : kNoEmailKnownFor;
+    s->email_unknown_until[user_id] = std::chrono::steady_clock::now() + wait;
+  } else {
+    email = !found.member.email.empty() ? found.member.email : found.member.user_principal_name;
+    if (!email.empty())
+      s->references.set_email_of(user_id, email);
+    else
+      s->email_unknown_until[user_id] = std::chrono::steady_clock::now() + kNoEmailKnownFor;
   }
-  std::string email = !found.member.email.empty() ? found.member.email : found.member.user_principal_name;
-  if (!email.empty()) s->references.set_email_of(user_id, email);
+  lookup->email = email;
+  lookup->finished = true;
+  lookup->done.cancel();
+  s->email_lookups.erase(user_id);
   co_return email;
 }
 
@@ -72,6 +149,16 @@ asio::awaitable<http::ServerReply> handle_activity_request(std::shared_ptr<Teams
   const Claimed claimed = claimed_by(req.body);
   if (auto refused =
           co_await s->authenticator.validate(req.header("authorization"), claimed.channel_id, claimed.service_url)) {
+    if (refused->retryable()) {
+      // No signing keys yet (their fetch failed): the token may well be good, so Teams is asked
+      // to come back, not told the request was forged.
+      const auto retry = s->authenticator.keys_retry_after();
+      spdlog::warn("teams: answered POST {} from {} with 503 (retry in {} s): {}", req.path, req.sender, retry.count(),
+                   refused->message);
+      http::ServerReply busy = http::text_reply(503, "Service Unavailable\n");
+      busy.headers.emplace_back("Retry-After", std::to_string(retry.count()));
+      co_return busy;
+    }
     // The reason names the failed check, never the token.
     spdlog::warn("teams: refused POST {} from {}: {}", req.path, req.sender, refused->message);
     co_return http::text_reply(401, "Unauthorized\n");
@@ -93,7 +180,7 @@ asio::awaitable<http::ServerReply> handle_activity_request(std::shared_ptr<Teams
 
   // 3. The reference, for proactive messages later.
   if (a.installation != Installation::none) {
-    co_await note_installation(s, a);
+    note_installation(s, a);
     co_return empty_reply(200);
   }
   if (a.type == "invoke") {
@@ -109,20 +196,24 @@ asio::awaitable<http::ServerReply> handle_activity_request(std::shared_ptr<Teams
   }
   bot::Inbound& in = *a.inbound;
 
-  // 4. Someone the directory does not know by Teams id may be in it by e-mail.
+  // 4. Someone the directory does not know by Teams id may be in it by e-mail. Unless the e-mail
+  // is known already, Teams gets its answer now and the look-up and the core run after it.
   if (!s->known_user(in.actor)) {
-    in.actor_email = co_await learn_email(s, a.reference, in.actor);
+    auto known = s->references.email_of(in.actor);
+    if (!known || known->empty()) {
+      asio::co_spawn(s->executor, look_up_then_handle(s, a.reference, in, a.id), log_failure);
+      co_return empty_reply(200);
+    }
+    in.actor_email = *known;
     if (a.reference.personal()) s->references.remember_email(a.reference, in.actor_email);
   }
   if (s->stopped) co_return empty_reply(503);
 
   // 5. The core records it with its replies in the outbox (or knows it already); then answer.
-  bot::HandleResult handled = s->sink->handle(in);
-  if (!handled.accepted) {
+  if (!hand_to_core(*s, in, a.id)) {
     spdlog::error("teams: activity {} could not be recorded; Teams will send it again", a.id);
     co_return empty_reply(500);
   }
-  if (handled.duplicate) spdlog::info("teams: activity {} was handled before (a re-send); nothing done again", a.id);
   co_return empty_reply(200);
 }
 

@@ -93,15 +93,12 @@ asio::awaitable<Target> target_of(std::shared_ptr<TeamsState> s, const std::stri
 }
 
 // The clear words for the failures a person can act on.
-void explain(TeamsState& s, bot::SendResult& r, const std::string& channel) {
+void explain(bot::SendResult& r, const std::string& channel) {
   if (r.error_text.find("MessageWritesBlocked") != std::string::npos) {
     r.error = bot::SendErrorKind::auth;
     r.error_text = "Teams refused the message to " + channel +
                    ": the person has blocked Hallpass or removed the app (MessageWritesBlocked). They need to "
                    "unblock or reinstall it in Teams.";
-  } else if (r.error_text.starts_with("HTTP 401")) {
-    // The Connector refused our token: get a fresh one for the retry.
-    s.tokens.invalidate();
   }
 }
 
@@ -145,7 +142,7 @@ asio::awaitable<bot::SendResult> deliver(std::shared_ptr<TeamsState> s, bot::Del
     // A deletion's answer has no id; the message it removed is the reference.
     if (result.ok() && result.ref.empty()) result.ref = !d.delete_ref.empty() ? d.delete_ref : d.update_ref;
   }
-  if (!result.ok()) explain(*s, result, channel);
+  if (!result.ok()) explain(result, channel);
   co_return result;
 }
 

@@ -2,9 +2,14 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include <optional>
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
 
 #include "tests/support/fake_http_listener.hpp"
@@ -34,6 +39,12 @@ struct FakeConnectorState {
   std::string base_path;
   std::vector<FakeBotConnector::Member> roster;
   std::vector<Failure> failures;
+  struct Hold {
+    std::string part;
+    std::chrono::milliseconds hold;
+  };
+  std::vector<Hold> holds;
+  std::set<asio::steady_timer*> held;  // requests being held, woken by release_held()
   std::vector<FakeBotConnector::Activity> writes;
   std::map<std::string, json> current;  // activity id → latest content
   std::vector<FakeBotConnector::Created> created;
@@ -234,6 +245,17 @@ asio::awaitable<FakeResponse> answer(std::shared_ptr<FakeConnectorState> s, cons
   if (!s) co_return FakeResponse{503, "", "application/json; charset=utf-8", {}};
   std::string target(req.target());
   std::string path = target.substr(0, target.find('?'));
+  const std::string decoded_path = decode(path);
+  for (auto it = s->holds.begin(); it != s->holds.end(); ++it) {
+    if (decoded_path.find(it->part) == std::string::npos && path.find(it->part) == std::string::npos) continue;
+    auto executor = co_await asio::this_coro::executor;
+    asio::steady_timer timer(executor, it->hold);
+    s->holds.erase(it);
+    s->held.insert(&timer);
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    s->held.erase(&timer);
+    break;
+  }
   Reply r = route(*s, req, path);
   std::string logged = decode(path);
   if (logged.starts_with(s->base_path)) logged = logged.substr(s->base_path.size());
@@ -255,7 +277,10 @@ FakeBotConnector::FakeBotConnector(asio::io_context& io, std::string expected_to
 
 FakeBotConnector::~FakeBotConnector() { stop(); }
 
-void FakeBotConnector::stop() { state_->http->stop(); }
+void FakeBotConnector::stop() {
+  state_->http->stop();
+  release_held();
+}
 
 std::string FakeBotConnector::origin() const { return state_->http->origin(); }
 
@@ -276,6 +301,16 @@ void FakeBotConnector::fail_next(const std::string& path_part, int status, std::
                                  std::string body) {
   state_->failures.push_back({path_part, status, retry_after_s, std::move(body)});
 }
+
+void FakeBotConnector::hold_next(const std::string& path_part, std::chrono::milliseconds hold) {
+  state_->holds.push_back({path_part, hold});
+}
+
+void FakeBotConnector::release_held() {
+  for (auto* t : state_->held) t->cancel();
+}
+
+int FakeBotConnector::held() const { return static_cast<int>(state_->held.size()); }
 
 std::vector<FakeBotConnector::Activity> FakeBotConnector::activities(const std::string& conversation) const {
   if (conversation.empty()) return state_->writes;

@@ -58,6 +58,14 @@ class FakeBotConnector {
   void fail_next(const std::string& path_part, int status, std::optional<int> retry_after_s = std::nullopt,
                  std::string body = {});
 
+  // The next request whose decoded path contains path_part is held before it is answered: for
+  // `hold` (a slow Connector, a stalled look-up), or until release_held(). Other requests are
+  // answered meanwhile. held() counts the requests being held now.
+  void hold_next(const std::string& path_part,
+                 std::chrono::milliseconds hold = std::chrono::milliseconds(std::chrono::hours(24)));
+  void release_held();
+  int held() const;
+
   enum class Write { post, reply, update, remove };
   struct Activity {
     Write kind = Write::post;

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "tests/support/fake_bot_connector.hpp"
 #include "tests/support/fake_bot_framework_auth.hpp"
 #include "tests/support/fake_matrix_server.hpp"
 #include "tests/support/run_awaitable.hpp"
@@ -103,4 +104,44 @@ TEST_CASE("https trusts a named CA bundle instead of the system's", "[net][http]
   CHECK(server.metadata_requests() == 1);
 
   CHECK_THROWS_AS(HttpClient(io.get_executor(), server.origin(), "/nonexistent/ca.pem"), std::invalid_argument);
+}
+
+TEST_CASE("concurrent requests to one host share a capped pool of connections", "[net][http]") {
+  asio::io_context io;
+  // A plain HTTP server that can hold a request unanswered: the fake Bot Connector.
+  test_support::FakeBotConnector server(io, "t");
+  HttpClient client(io.get_executor(), server.origin(), {}, 2);
+  server.hold_next("/members/one");
+  server.hold_next("/members/two");
+  std::vector<Response> answers;
+  auto collect = [&](std::exception_ptr, Response r) { answers.push_back(std::move(r)); };
+  for (const char* who : {"one", "two", "three", "four"}) {
+    Request r;
+    r.target = std::string("/amer/v3/conversations/c/members/") + who;
+    r.headers["Authorization"] = "Bearer t";
+    asio::co_spawn(io, client.request(r), collect);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (server.held() < 2 && std::chrono::steady_clock::now() < deadline)
+    io.run_one_for(std::chrono::milliseconds(10));
+  // Two held requests take both connections; the others wait for one, none is lost.
+  REQUIRE(server.held() == 2);
+  io.poll();
+  CHECK(answers.empty());
+  CHECK(client.open_connections() == 2);
+  CHECK(client.waiting_requests() == 2);
+  server.release_held();
+  while (answers.size() < 4 && std::chrono::steady_clock::now() < deadline)
+    io.run_one_for(std::chrono::milliseconds(10));
+  REQUIRE(answers.size() == 4);
+  for (const auto& a : answers) CHECK(a.status == 404);  // answered: nobody is in that roster
+  CHECK(client.open_connections() == 2);
+  CHECK(client.waiting_requests() == 0);
+  // A connection the server closed is dropped, and the next request opens a new one.
+  server.stop();
+  Request after;
+  after.target = "/amer/v3/conversations/c/members/five";
+  CHECK(test_support::run_awaitable(io, client.request(after)).error == bot::SendErrorKind::network);
+  // The one it failed on is gone; the other is found closed when it is next used.
+  CHECK(client.open_connections() == 1);
 }

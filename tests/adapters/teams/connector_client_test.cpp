@@ -148,13 +148,16 @@ TEST_CASE("post, reply in the thread, update the card, open a personal chat, loo
   CHECK(fake.unauthorized_requests() == 0);  // every request carried the expected bearer token
   CHECK(*token_calls == static_cast<int>(fake.requests().size()));
 
-  // A token the Connector does not accept is an auth failure, not retried.
+  // A token the Connector does not accept is asked for anew and tried once more; refused again,
+  // the failure is one the outbox retries later (kind server), saying the token was refused.
   fake.expect_token("rotated");
   const size_t before = fake.requests().size();
   auto refused = run(io, client.send(send_to_conversation(service, kChannel, text_activity("x"))));
-  CHECK(refused.error == bot::SendErrorKind::auth);
+  CHECK(refused.error == bot::SendErrorKind::server);
+  CHECK(refused.retryable());
+  CHECK(refused.error_text.find("refused a newly issued bot token") != std::string::npos);
   CHECK(refused.error_text.find("Authorization has been denied") != std::string::npos);
-  CHECK(fake.requests().size() == before + 1);
+  CHECK(fake.requests().size() == before + 2);
   fake.stop();
 }
 
@@ -287,5 +290,65 @@ TEST_CASE("at most 7 messages a second to one conversation, in order; others are
   auto b = fake.write_times(kOtherChannel);
   REQUIRE(b.size() == 1);
   CHECK(b[0] < times[7]);
+  fake.stop();
+}
+
+asio::awaitable<std::string> token_of_generation(std::shared_ptr<int> generation) {
+  co_return "bot-token-" + std::to_string(*generation);
+}
+
+TEST_CASE("a revoked token: the Connector's 401 brings a new token and one more try, nothing lost", "[net][teams]") {
+  asio::io_context io;
+  FakeBotConnector fake(io, "bot-token-1");
+  // BotTokenSource's place: a reset makes the next token a new one.
+  auto generation = std::make_shared<int>(1);
+  int resets = 0;
+  ConnectorClient client(
+      io.get_executor(), fast_options(fake.service_url()), [generation] { return token_of_generation(generation); },
+      [generation, &resets] {
+        ++*generation;
+        ++resets;
+      });
+  const std::string service = fake.service_url();
+  CHECK(run(io, client.send(send_to_conversation(service, kChannel, text_activity("one")))).ok());
+  fake.expect_token("bot-token-2");  // the first token is revoked
+  auto second = run(io, client.send(send_to_conversation(service, kChannel, text_activity("two"))));
+  CHECK(second.ok());
+  CHECK(resets == 1);
+  CHECK(fake.unauthorized_requests() == 1);
+  auto a = fake.activities(kChannel);
+  REQUIRE(a.size() == 2);
+  CHECK(a[1].activity["text"] == "two");
+  fake.stop();
+}
+
+TEST_CASE("a slow write to one conversation does not hold up another's", "[net][teams]") {
+  asio::io_context io;
+  FakeBotConnector fake(io, kToken);
+  ConnectorClient client(io.get_executor(), fast_options(fake.service_url()), counting_token(std::make_shared<int>(0)));
+  const std::string service = fake.service_url();
+  // Warm: one kept-alive connection exists, as after earlier traffic.
+  CHECK(run(io, client.send(send_to_conversation(service, kOtherChannel, text_activity("warm")))).ok());
+
+  fake.hold_next("4f1c2b0d");  // conversation A's next write takes as long as the test says
+  std::optional<bot::SendResult> a_result, b_result;
+  asio::co_spawn(io, client.send(send_to_conversation(service, kChannel, text_activity("A"))),
+                 [&](std::exception_ptr, bot::SendResult r) { a_result = r; });
+  while (fake.held() == 0) io.run_one_for(milliseconds(10));
+  asio::co_spawn(io, client.send(send_to_conversation(service, kOtherChannel, text_activity("B"))),
+                 [&](std::exception_ptr, bot::SendResult r) { b_result = r; });
+  const auto deadline = std::chrono::steady_clock::now() + seconds(10);
+  while (!b_result && std::chrono::steady_clock::now() < deadline) io.run_one_for(milliseconds(10));
+  // B was written and answered while A's write was still waiting for its answer.
+  REQUIRE(b_result);
+  CHECK(b_result->ok());
+  CHECK_FALSE(a_result);
+  CHECK(fake.activities(kChannel).empty());
+  CHECK(fake.activities(kOtherChannel).size() == 2);
+  fake.release_held();
+  while (!a_result && std::chrono::steady_clock::now() < deadline) io.run_one_for(milliseconds(10));
+  REQUIRE(a_result);
+  CHECK(a_result->ok());
+  CHECK(fake.activities(kChannel).size() == 1);
   fake.stop();
 }

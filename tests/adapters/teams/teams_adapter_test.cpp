@@ -94,7 +94,8 @@ json submit_data(const json& activity, const std::string& name) {
 bool mentions(const json& activity, const std::string& text) { return activity.dump().find(text) != std::string::npos; }
 
 struct World {
-  World() {
+  // before_start: scripts the fakes before the adapter runs (a key fetch that fails at start).
+  explicit World(const std::function<void(World&)>& before_start = nullptr) {
     test_support::FakeBotFrameworkAuthOptions o;
     o.service_url = connector.service_url();
     identity.emplace(io, o);
@@ -125,6 +126,7 @@ struct World {
     client = std::make_unique<adapters::http::HttpClient>(io.get_executor(), adapter->url());
 
     process.add_adapter(*adapter);
+    if (before_start) before_start(*this);
     process.start();
   }
 
@@ -167,7 +169,8 @@ struct World {
   }
 
   // POSTs the activity to /api/messages, signed by the fake Bot Framework unless told otherwise.
-  int post(const json& activity, std::optional<std::string> authorization = std::nullopt) {
+  int post(const json& activity, std::optional<std::string> authorization = std::nullopt,
+           std::optional<adapters::http::Response>* whole = nullptr) {
     adapters::http::Request r;
     r.method = "POST";
     r.target = "/api/messages";
@@ -181,6 +184,7 @@ struct World {
     });
     run_until([&] { return answer.has_value(); }, "the adapter answered");
     if (answer->status == 200) CHECK(answer->body.empty());
+    if (whole) *whole = answer;
     return answer->status;
   }
 
@@ -267,9 +271,14 @@ TEST_CASE("teams: a request goes from a personal chat through the channels, and 
   CHECK(w.post(w.personal_install(kOkafor, kOkaforChat)) == 200);
   CHECK(w.store->adapter_state(std::string("teams.ref.user.") + kGarcia).has_value());
   CHECK(w.store->adapter_state(std::string("teams.ref.channel.") + kDistrictOffice).has_value());
-  // Both are in the directory by e-mail only: the Connector told the adapter who they are.
-  CHECK(w.store->adapter_state("teams.ref.email.tgarcia@sierravista.example.org").has_value());
-  CHECK(w.store->adapter_state("teams.ref.email.mokafor@sierravista.example.org").has_value());
+  // Both are in the directory by e-mail only: the Connector told the adapter who they are (after
+  // the installations were answered).
+  w.run_until(
+      [&] {
+        return w.store->adapter_state("teams.ref.email.tgarcia@sierravista.example.org").has_value() &&
+               w.store->adapter_state("teams.ref.email.mokafor@sierravista.example.org").has_value();
+      },
+      "both e-mails are known");
 
   // The teacher asks in her personal chat; the answer is a card with the first form's inputs.
   CHECK(w.post(w.personal_message(kGarcia, kGarciaChat, "socialmedia request")) == 200);
@@ -503,4 +512,76 @@ TEST_CASE("teams: a message only for one person goes to their personal chat, ope
   auto sent = w.connector.activities(created[0].conversation_id);
   REQUIRE(sent.size() == 1);
   CHECK(w.store->adapter_state("teams.ref.user.29:a-stranger").has_value());
+}
+
+TEST_CASE("teams: a new person's message is answered at once to Teams while the e-mail look-up is stalled",
+          "[net][teams]") {
+  World w;
+  // Garcia is in the directory by e-mail only and has never written: her e-mail must be asked.
+  w.connector.hold_next("/members/");
+  CHECK(w.post(w.personal_message(kGarcia, kGarciaChat, "socialmedia help")) == 200);
+  w.run_until([&] { return w.connector.held() == 1; }, "the look-up reached the Connector");
+  // Teams has its answer; her reply waits for the look-up.
+  w.settle();
+  CHECK(w.connector.activities(kGarciaChat).empty());
+  CHECK(w.store->outbox_entries().empty());
+  w.connector.release_held();
+  w.run_until([&] { return w.connector.activities(kGarciaChat).size() == 1; }, "her answer");
+  // She was found by e-mail: the answer is for her, not for a stranger.
+  CHECK_FALSE(mentions(w.connector.activities(kGarciaChat)[0].activity, "know you yet"));
+  w.settle();
+  CHECK(w.connector.activities(kGarciaChat).size() == 1);
+}
+
+TEST_CASE("teams: a failed e-mail look-up is not repeated for every message", "[net][teams]") {
+  World w;
+  const std::string stranger = "29:a-stranger", chat = "a:personal-stranger";
+  for (int i = 0; i < 5; ++i) CHECK(w.post(w.personal_message(stranger, chat, "socialmedia help")) == 200);
+  w.run_until([&] { return w.connector.activities(chat).size() == 5; }, "five answers");
+  int lookups = 0;
+  for (const auto& r : w.connector.requests()) lookups += r.path.find("/members/") != std::string::npos;
+  CHECK(lookups == 1);
+  CHECK(mentions(w.connector.activities(chat)[0].activity, "know you yet"));
+}
+
+TEST_CASE("teams: a revoked bot token is replaced and the message arrives once", "[net][teams]") {
+  World w;
+  CHECK(w.post(w.personal_install(kGarcia, kGarciaChat)) == 200);
+  w.run_until([&] { return w.store->adapter_state("teams.ref.email.tgarcia@sierravista.example.org").has_value(); },
+              "her e-mail is known");
+  // The token the bot holds is revoked (a rotated secret): the Connector refuses it from now on.
+  const std::string revoked = w.identity->last_access_token();
+  REQUIRE(!revoked.empty());
+  auto* id = &*w.identity;
+  w.connector.accept_tokens([id, revoked](const std::string& t) { return id->issued(t) && t != revoked; });
+  const int tokens_before = w.identity->token_requests();
+  CHECK(w.post(w.personal_message(kGarcia, kGarciaChat, "socialmedia help")) == 200);
+  w.run_until([&] { return w.connector.activities(kGarciaChat).size() == 1; }, "the answer with a new token");
+  w.settle();
+  CHECK(w.connector.activities(kGarciaChat).size() == 1);
+  CHECK(w.connector.unauthorized_requests() == 1);
+  CHECK(w.identity->token_requests() == tokens_before + 1);
+  for (const auto& e : w.store->outbox_entries()) CHECK(e.state == bot::OutboxState::sent);
+}
+
+TEST_CASE("teams: signing keys that cannot be fetched at start are fetched again in seconds; meanwhile 503",
+          "[net][teams]") {
+  World w([](World& world) { world.identity->fail_next(FakeBotFrameworkAuth::Endpoint::metadata, 500); });
+  // The adapter fetches the keys as it starts; that fetch fails.
+  w.run_until([&] { return w.identity->metadata_requests() >= 1; }, "the first key fetch");
+  // A good token now is not refused as forged (401): Teams is asked to come back.
+  const json help = w.personal_message(kAlvarez, "a:personal-alvarez", "socialmedia help");
+  std::optional<adapters::http::Response> busy;
+  CHECK(w.post(help, std::nullopt, &busy) == 503);
+  REQUIRE(busy);
+  CHECK(busy->headers.contains("retry-after"));
+  CHECK(w.store->outbox_entries().empty());
+  // Nobody writes; the adapter retries by itself, within seconds.
+  w.run_until([&] { return w.identity->jwks_requests() >= 1; }, "the keys are fetched again");
+  CHECK(w.post(help) == 200);  // Teams' re-send
+  w.run_until([&] { return w.connector.activities("a:personal-alvarez").size() == 1; }, "the answer");
+  // A bad token is still refused as such.
+  Mint other_audience;
+  other_audience.claims = {{"aud", "00000000-aaaa-4000-8000-someotherbot"}};
+  CHECK(w.post(help, w.identity->authorization(other_audience)) == 401);
 }

@@ -3,6 +3,7 @@
 // right reason, and the signing keys are fetched as rarely as the refresh policy says.
 #include "adapters/teams/teams_auth.hpp"
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -260,6 +261,49 @@ TEST_CASE("teams auth: without reachable metadata nothing is accepted, and retri
   f.now += 61s;
   CHECK(f.reason(f.fake->authorization()) == "accepted");
   CHECK(f.fake->metadata_requests() == 2);
+}
+
+TEST_CASE("teams auth: without any keys a failed fetch is tried again in seconds, and the refusal is retryable",
+          "[net][teams]") {
+  Fixture f;
+  f.fake->fail_next(FakeBotFrameworkAuth::Endpoint::metadata, 500);
+  f.fake->fail_next(FakeBotFrameworkAuth::Endpoint::metadata, 500);
+  auto failure = f.validate(f.fake->authorization());
+  REQUIRE(failure);
+  // Nothing is known against the token: not "forged" (auth) but "come back" (retryable).
+  CHECK(failure->retryable());
+  CHECK(f.auth->keys_retry_after() >= 1s);
+  CHECK(f.auth->keys_retry_after() <= 2s);
+  // Two seconds later (not a minute) the keys are asked for again; that fails too, and the next
+  // wait is longer but still seconds.
+  f.now += 2s;
+  CHECK(f.validate(f.fake->authorization())->retryable());
+  CHECK(f.fake->metadata_requests() == 2);
+  CHECK(f.auth->keys_retry_after() <= 3s);
+  f.now += 3s;
+  CHECK(f.reason(f.fake->authorization()) == "accepted");
+  CHECK(f.fake->metadata_requests() == 3);
+  // A token that is really bad is still refused as such once keys are known.
+  auto forged = f.validate(f.fake->authorization(with_claims({{"aud", "someone-else"}})));
+  REQUIRE(forged);
+  CHECK_FALSE(forged->retryable());
+}
+
+TEST_CASE("teams auth: warm-up fetches the keys at start and retries by itself until it has them", "[net][teams]") {
+  asio::io_context io;
+  FakeBotFrameworkAuth fake(io);
+  fake.fail_next(FakeBotFrameworkAuth::Endpoint::keys, 503);
+  ActivityAuthenticator auth(io.get_executor(), fake.auth_options(), [] { return Clock::now(); });
+  // No request drives it: the first fetch fails, the next one (about a second later) succeeds.
+  bool warm = false;
+  asio::co_spawn(io, auth.warm_up(), [&](std::exception_ptr) { warm = true; });
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (!warm && std::chrono::steady_clock::now() < deadline) io.run_one_for(10ms);
+  REQUIRE(warm);
+  CHECK(fake.jwks_requests() == 2);
+  CHECK_FALSE(
+      test_support::run_awaitable(io, auth.validate(fake.authorization(), "msteams", fake.options().service_url)));
+  CHECK(fake.jwks_requests() == 2);
 }
 
 TEST_CASE("teams auth: keys from a private https authority named by a CA bundle", "[net][teams]") {
