@@ -374,7 +374,12 @@ asio::awaitable<void> OutboxDispatcher::deliver_conversation(std::string convers
       spdlog::error("outbox {}: delivery failed: {}", id, ex.what());
     }
     active_.erase(id);
-    if (!keep_going) break;
+    if (!keep_going) {
+      // A retry time now exists that run() may not know of (it may sleep for a minute while
+      // every row was in flight): it looks again.
+      wake_.cancel();
+      break;
+    }
   }
   if (auto lane = lanes_.find(conversation); lane != lanes_.end()) {
     for (const auto& left : lane->second) active_.erase(left.id);

@@ -211,6 +211,29 @@ TEST_CASE("a message in flight when Hallpass was killed that never arrived is se
   CHECK(p.rows_in(bot::OutboxState::uncertain) == 0);
 }
 
+TEST_CASE("an ephemeral answer in flight when Hallpass was killed cannot be checked: the person is told",
+          "[net][slack][shutdown]") {
+  World w;
+  {
+    Process p(w.db, options_for(w.server));
+    w.connected(p);
+    w.server.hang_next("chat.postEphemeral");
+    w.server.slash_command(kTeacher, kLincoln, "help");
+    w.run_until(
+        p, [&] { return p.rows_in(bot::OutboxState::in_flight) == 1; }, "the answer in flight");
+  }
+  Process p(w.db, options_for(w.server));
+  w.run_until(
+      p, [&] { return w.server.messages(kLincoln).size() == 2; }, "the note after the restart");
+  w.quiet(p);
+  const auto note = w.server.messages(kLincoln).back();
+  CHECK(note.ephemeral);
+  CHECK(note.user == kTeacher);
+  CHECK_THAT(test_support::message_text(note), Catch::Contains("cannot check whether that message arrived"));
+  CHECK(p.rows_in(bot::OutboxState::uncertain) == 1);  // not sent again: nobody gets it twice
+  CHECK(w.server.messages(kLincoln).size() == 2);
+}
+
 TEST_CASE("one channel's 429 does not hold up another channel's answer", "[net][slack]") {
   World w;
   Process p(w.db, options_for(w.server));
