@@ -480,17 +480,18 @@ asio::awaitable<void> OutboxDispatcher::run() {
     co_await deliver_pass();
     if (stopped_) break;
     if (std::exchange(notified_, false)) continue;  // written while the pass ran
-    auto next = store_.next_outbox_attempt();
+    // What is due now is in the workers' lanes or waits behind a retry; the next retry time frees
+    // both (a full scan then). No polling: at a thousand answers a second, re-reading the rows in
+    // the lanes would cost the acknowledgements their milliseconds.
     auto wait = std::chrono::milliseconds(60'000);
-    if (next) {
-      auto until = std::chrono::duration_cast<std::chrono::milliseconds>(*next - clock_.now());
-      wait = std::clamp(until, std::chrono::milliseconds(0), wait);
+    if (auto next = store_.next_outbox_retry(clock_.now())) {
+      auto until = std::chrono::duration_cast<std::chrono::milliseconds>(*next - clock_.now()) +
+                   std::chrono::milliseconds(1);
+      wait = std::clamp(until, std::chrono::milliseconds(1), wait);
     }
-    // Due but in a worker's lane, or held behind a retry: look again soon, without spinning.
-    if (next && wait.count() == 0) wait = std::chrono::milliseconds(250);
     wake_.expires_after(wait);
     auto [ec] = co_await wake_.async_wait(bot::use_tuple);
-    if (!ec) full_scan_ = true;  // a retry time came, or the periodic look: read every due row
+    if (!ec) full_scan_ = true;  // a retry time came (or the minute's look): read every due row
   }
 }
 

@@ -64,6 +64,8 @@ class Outbox {
   virtual void mark_deferred(std::int64_t id, std::string_view platform, std::string_view channel, TimePoint next,
                              std::string_view error) = 0;
   virtual void mark_uncertain(std::int64_t id, std::string_view error) = 0;
+  // The earliest retry time after `now` of a pending entry (none: nothing waits for a later time).
+  virtual std::optional<TimePoint> next_outbox_retry(TimePoint now) = 0;
 };
 
 // Platform references of posted messages: thread roots and messages that may be updated.

@@ -585,6 +585,13 @@ class SqliteStore final : public Store {
     q.exec();
   }
 
+  std::optional<TimePoint> next_outbox_retry(TimePoint now) override {
+    SQLite::Statement q(db_, "SELECT MIN(next_attempt) FROM outbox WHERE state = 'pending' AND next_attempt > ?");
+    q.bind(1, to_millis(now));
+    if (q.executeStep() && !q.getColumn(0).isNull()) return from_millis(q.getColumn(0).getInt64());
+    return std::nullopt;
+  }
+
   void mark_uncertain(std::int64_t id, std::string_view error) override {
     SQLite::Statement q(db_, "UPDATE outbox SET state = 'uncertain', last_error = ? WHERE id = ?");
     q.bind(1, std::string(error));
