@@ -136,7 +136,6 @@ Report run_once(const bot::District& district, long n, double rate) {
   return report;
 }
 
-
 // ---- Scenarios of issue 17: a stop, one channel's 429, dropped connections -------------------
 
 // Reads the fake server's state on its own thread (it is not thread-safe).
@@ -179,9 +178,9 @@ struct Offer {
   long n = 2000;
   double rate = 200;
   int channels = 50;
-  long stop_at = -1;                            // SIGTERM's shutdown after this many commands
-  std::chrono::milliseconds drop_every{0};      // drop a connection this often
-  bool drop_all = false;                        // every open connection, not only the oldest
+  long stop_at = -1;                        // SIGTERM's shutdown after this many commands
+  std::chrono::milliseconds drop_every{0};  // drop a connection this often
+  bool drop_all = false;                    // every open connection, not only the oldest
 };
 
 asio::awaitable<void> offer(test_support::FakeSlackServer* server, std::vector<std::string> users, Offer o,
@@ -197,10 +196,9 @@ asio::awaitable<void> offer(test_support::FakeSlackServer* server, std::vector<s
     if (due > SteadyClock::now()) co_await sleep_until(ex, due);
     if (o.drop_every.count() > 0 && SteadyClock::now() >= next_drop) {
       next_drop += o.drop_every;
-      auto open = server->open_connections();
-      if (!open.empty()) {
-        if (!o.drop_all) open.resize(1);
-        for (int c : open) server->drop(c);
+      for (int c : server->open_connections()) {
+        server->drop(c);
+        if (!o.drop_all) break;  // the oldest only
       }
     }
     server->slash_command(users[i % users.size()], "CBENCH" + std::to_string(i % o.channels), "help");
@@ -287,7 +285,8 @@ void stop_scenario(const bot::District& district, const std::vector<std::string>
     }
   }
   int still_uncertain = 0;
-  for (const auto& e : second.process->store().outbox_entries()) still_uncertain += e.state == bot::OutboxState::uncertain;
+  for (const auto& e : second.process->store().outbox_entries())
+    still_uncertain += e.state == bot::OutboxState::uncertain;
   const Counts final_counts = on_server(server_io, [&] { return counts(server); });
   unserve(second);
   work.reset();
@@ -300,8 +299,9 @@ void stop_scenario(const bot::District& district, const std::vector<std::string>
               stop_seconds, sent_at_exit, at_exit.acked, at_exit.answers);
   std::printf("  at exit: acknowledged but unanswered %zu; outbox pending %d, uncertain %d, in flight %d, failed %d\n",
               at_exit.acked - std::min(at_exit.acked, at_exit.answers), pending, uncertain, in_flight, failed);
-  std::printf("  undeliverable while stopping/stopped (no connection: dispatch_failed): %d; sent again after a close: %d\n",
-              before_restart.dispatch_failures, before_restart.redeliveries);
+  std::printf(
+      "  undeliverable while stopping/stopped (no connection: dispatch_failed): %d; sent again after a close: %d\n",
+      before_restart.dispatch_failures, before_restart.redeliveries);
   std::printf("  after a restart: %zu acknowledged, %zu answered -> acknowledged but unanswered %zu (uncertain %d)\n",
               final_counts.acked, final_counts.answers,
               final_counts.acked - std::min(final_counts.acked, final_counts.answers), still_uncertain);

@@ -376,8 +376,7 @@ asio::awaitable<bot::Reconciliation> SlackAdapter::reconcile(bot::Delivery d) {
   for (const auto& [key, value] : query_fields.items()) fields[key] = value.get<std::string>();
   ApiOutcome history = co_await s->api.call_form(query->method, fields);
   if (!history.ok()) {
-    spdlog::warn("slack: cannot read {} to check for an interrupted message: {}", d.channel,
-                 history.result.error_text);
+    spdlog::warn("slack: cannot read {} to check for an interrupted message: {}", d.channel, history.result.error_text);
     out.outcome = history.result.retryable() ? Outcome::retry : Outcome::unknown;
     co_return out;
   }

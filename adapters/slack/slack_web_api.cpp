@@ -248,8 +248,8 @@ void SlackWebApi::close() {
   for (auto& c : state_->clients) c->close();
 }
 
-asio::awaitable<ApiOutcome> SlackWebApi::call_json(std::string method, std::string body_json,
-                                                   std::string pace_channel, std::function<void()> on_attempt) {
+asio::awaitable<ApiOutcome> SlackWebApi::call_json(std::string method, std::string body_json, std::string pace_channel,
+                                                   std::function<void()> on_attempt) {
   std::string type = "application/json; charset=utf-8";
   Patience patience{true, state_->options.timeout};
   ApiOutcome out =

@@ -8,9 +8,9 @@
 // Retry-After and the call is tried again a few times; a longer wait comes back as rate_limited
 // for the caller (the outbox dispatcher) to retry later. A 429 holds only its own channel, and
 // only the call that got it waits (without a connection): the method as a whole is paused only
-// when 429s come from several channels within a short time (the limit is the workspace's). ok:false answers are logged with the
-// method and Slack's error. DM channels, users and e-mail look-ups are cached.
-// Everything runs on the executor's one thread; close() fails pending calls.
+// when 429s come from several channels within a short time (the limit is the workspace's). ok:false answers are logged
+// with the method and Slack's error. DM channels, users and e-mail look-ups are cached. Everything runs on the
+// executor's one thread; close() fails pending calls.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
@@ -58,8 +58,7 @@ class SlackWebApi {
 
   // A method with a JSON body (chat.*, views.open). pace_channel: the channel whose pace applies.
   // on_attempt: called just before each request leaves (after pacing waits).
-  boost::asio::awaitable<ApiOutcome> call_json(std::string method, std::string body_json,
-                                               std::string pace_channel = {},
+  boost::asio::awaitable<ApiOutcome> call_json(std::string method, std::string body_json, std::string pace_channel = {},
                                                std::function<void()> on_attempt = {});
   // A method with form fields: Slack's read methods (users.info, …) do not take JSON bodies.
   boost::asio::awaitable<ApiOutcome> call_form(std::string method, std::map<std::string, std::string> fields);

@@ -485,8 +485,8 @@ asio::awaitable<void> OutboxDispatcher::run() {
     // the lanes would cost the acknowledgements their milliseconds.
     auto wait = std::chrono::milliseconds(60'000);
     if (auto next = store_.next_outbox_retry(clock_.now())) {
-      auto until = std::chrono::duration_cast<std::chrono::milliseconds>(*next - clock_.now()) +
-                   std::chrono::milliseconds(1);
+      auto until =
+          std::chrono::duration_cast<std::chrono::milliseconds>(*next - clock_.now()) + std::chrono::milliseconds(1);
       wait = std::clamp(until, std::chrono::milliseconds(1), wait);
     }
     wake_.expires_after(wait);

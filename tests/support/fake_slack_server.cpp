@@ -479,8 +479,7 @@ asio::awaitable<FakeResponse> answer(std::shared_ptr<FakeSlackState> s, const Fa
       }
       r = {503, {{"ok", false}, {"error", "service_unavailable"}}, -1};
     }
-  }
-  else if (path.starts_with("/response/"))
+  } else if (path.starts_with("/response/"))
     r = route_response_url(*s, std::stoi(path.substr(10)), req.body());
   else
     r = {404, {{"ok", false}, {"error", "unknown_path"}}, -1};

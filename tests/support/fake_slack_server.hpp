@@ -132,7 +132,7 @@ class FakeSlackServer {
     nlohmann::json blocks;  // current content
     std::string user;       // ephemeral: the one user who sees it
     bool ephemeral = false;
-    int edits = 0;  // chat.update or response_url replacements
+    int edits = 0;            // chat.update or response_url replacements
     nlohmann::json metadata;  // chat.postMessage's metadata (event_type, event_payload)
   };
   // Messages the bot posted in a channel (a DM is "D" + the user id without its U), in order.
