@@ -6,6 +6,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <functional>
+#include <utility>
 
 namespace bot {
 
@@ -70,12 +71,23 @@ void Runtime::stop() {
 }
 
 void Runtime::shut_down(std::chrono::milliseconds grace) {
-  // When the last adapter's run() returns, run_adapter drains the outbox and calls stop().
-  for (Adapter* a : adapters_) a->stop();
+  if (std::exchange(shutting_down_, true)) return;
   grace_.expires_after(grace);
   grace_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) stop();
   });
+  asio::co_spawn(io_, shut_down_steps(grace), log_failure("the shutdown"));
+}
+
+asio::awaitable<void> Runtime::shut_down_steps(std::chrono::milliseconds grace) {
+  const auto start = std::chrono::steady_clock::now();
+  // Receiving and acknowledging go on while the outbox delivers.
+  co_await dispatcher_.settle(start + grace * 2 / 3);
+  dispatcher_.stop_sending();
+  // When the last adapter's run() returns, run_adapter waits for the sends under way and calls stop().
+  for (Adapter* a : adapters_) a->stop();
+  co_await dispatcher_.idle(start + grace);
+  if (adapters_.empty()) stop();
 }
 
 void Runtime::catch_stop_signals() {
@@ -100,7 +112,7 @@ void Runtime::start(bool stop_on_signal) {
     signals_->async_wait([this](const boost::system::error_code& ec, int sig) {
       if (ec) return;
       spdlog::info("signal {}: stopping", sig);
-      shut_down(std::chrono::seconds(3));
+      shut_down(kStopGrace);
     });
   }
   asio::co_spawn(io_, scheduler_.run(), log_failure("the scheduler"));

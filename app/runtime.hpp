@@ -38,9 +38,17 @@ class Runtime {
   void start(bool stop_on_signal = true);
   // Ends run() at once.
   void stop();
-  // Asks every adapter to stop (connections closed politely, nothing new received), lets them
-  // finish and the outbox drain what is due, and ends run() after `grace` at the latest.
+  // Stops without losing what was acknowledged: first the outbox delivers while the adapters
+  // still receive and acknowledge (Slack does not deliver a slash command again, so closing the
+  // sockets first would lose the commands sent meanwhile), for up to two thirds of `grace` or until
+  // nothing is left to send; then the adapters stop receiving (connections closed politely), no
+  // new send starts (a message still waiting for its pacing slot stays pending for the next
+  // start, never 'uncertain'), and the sends under way finish. Ends run() after `grace` at the
+  // latest. Safe to call twice.
   void shut_down(std::chrono::milliseconds grace);
+  // How long SIGTERM's shutdown may take: under deploy/hallpass.service's TimeoutStopSec (30 s),
+  // which kills the process after it.
+  static constexpr std::chrono::milliseconds kStopGrace{20'000};
 
  private:
   boost::asio::io_context& io_;
@@ -52,7 +60,10 @@ class Runtime {
   Scheduler scheduler_;
   std::vector<Adapter*> adapters_;
   size_t running_adapters_ = 0;
+  boost::asio::awaitable<void> shut_down_steps(std::chrono::milliseconds grace);
+
   boost::asio::steady_timer grace_;
+  bool shutting_down_ = false;
   std::optional<boost::asio::signal_set> signals_;
 };
 

@@ -101,7 +101,9 @@ void remember_ephemeral(SlackState& s, const std::string& payload_json) {
 
 asio::awaitable<AckReply> handle_payload(std::shared_ptr<SlackState> s, EnvelopeType type, std::string payload,
                                          std::string envelope_id) {
-  if (!s->sink || s->stopped) co_return AckReply{.accepted = false};
+  // Not refused once stopping: until its socket closes, what arrives is recorded and acknowledged
+  // (a slash command refused now would be lost; Slack does not deliver it again).
+  if (!s->sink) co_return AckReply{.accepted = false};
   auto parsed = payload_to_inbound(type, payload, envelope_id, std::chrono::system_clock::now());
   if (!parsed) {
     // Acknowledged all the same: Slack would only send the same thing again.
@@ -242,7 +244,7 @@ asio::awaitable<bot::SendResult> send_delivery(std::shared_ptr<SlackState> s, bo
   if (!call) co_return failed(bot::SendErrorKind::bad_request, call.error().message);
   std::string pace_channel;
   if (call->method.starts_with("chat.post") || call->method == "chat.update") pace_channel = d.channel;
-  ApiOutcome out = co_await s->api.call_json(call->method, call->body_json, pace_channel);
+  ApiOutcome out = co_await s->api.call_json(call->method, call->body_json, pace_channel, d.on_attempt);
   if (out.ok()) {
     bot::SendResult r = out.result;
     if (r.ref.empty()) r.ref = d.update_ref;
@@ -306,6 +308,7 @@ SlackAdapter::~SlackAdapter() {
 
 void SlackAdapter::stop() {
   state_->stopped = true;
+  state_->api.stop_waiting();
   if (state_->receiver) state_->receiver->stop();
   if (state_->http_receiver) state_->http_receiver->stop();
   for (auto& [trigger, pending] : state_->pending_forms) pending->answer({});
@@ -341,6 +344,49 @@ asio::awaitable<void> SlackAdapter::run(bot::EventSink& sink) {
 
 asio::awaitable<bot::SendResult> SlackAdapter::send(bot::Delivery delivery) {
   co_return co_await send_delivery(state_, std::move(delivery));
+}
+
+asio::awaitable<bot::Reconciliation> SlackAdapter::reconcile(bot::Delivery d) {
+  auto s = state_;
+  using Outcome = bot::Reconciliation::Outcome;
+  bot::Reconciliation out;
+  // Made again, they change nothing that was done.
+  if (!d.update_ref.empty() || !d.delete_ref.empty()) {
+    out.outcome = Outcome::not_sent;
+    co_return out;
+  }
+  if (d.channel.starts_with("email:")) {
+    ApiOutcome user = co_await s->api.lookup_by_email(d.channel.substr(6));
+    if (!user.ok()) {
+      out.outcome = user.result.retryable() ? Outcome::retry : Outcome::unknown;
+      co_return out;
+    }
+    d.channel = "dm:" + user.response.user_id;
+  }
+  if (d.channel.starts_with("dm:") && !d.message.find_form()) {
+    if (auto r = co_await resolve_dm(s, d.channel); !r.ok()) {
+      out.outcome = r.retryable() ? Outcome::retry : Outcome::unknown;
+      co_return out;
+    }
+  }
+  auto query = reconcile_query(d);
+  if (!query) co_return out;  // unknown
+  std::map<std::string, std::string> fields;
+  const json query_fields = json::parse(query->body_json);  // a local: items() refers into it
+  for (const auto& [key, value] : query_fields.items()) fields[key] = value.get<std::string>();
+  ApiOutcome history = co_await s->api.call_form(query->method, fields);
+  if (!history.ok()) {
+    spdlog::warn("slack: cannot read {} to check for an interrupted message: {}", d.channel, history.result.error_text);
+    out.outcome = history.result.retryable() ? Outcome::retry : Outcome::unknown;
+    co_return out;
+  }
+  if (auto ts = find_outbox_key(history.body, d.idempotency_key)) {
+    out.outcome = Outcome::sent;
+    out.ref = *ts;
+  } else {
+    out.outcome = Outcome::not_sent;
+  }
+  co_return out;
 }
 
 asio::awaitable<AckReply> SlackAdapter::handle_envelope(EnvelopeType type, std::string payload_json,

@@ -80,6 +80,13 @@ class SlackAdapter final : public bot::Adapter {
   // the HTTP mode's Request URLs (listening first if listen() was not called).
   boost::asio::awaitable<void> run(bot::EventSink& sink) override;
   boost::asio::awaitable<bot::SendResult> send(bot::Delivery delivery) override;
+  // Calls Delivery::on_attempt just before the Web API request leaves (after pacing).
+  bool reports_attempts() const override { return true; }
+  // A chat.postMessage carries its outbox key in the message metadata: the channel's history
+  // (conversations.history / replies with include_all_metadata) tells whether it arrived.
+  // Updates and deletions can safely be made again (not_sent); ephemeral messages and modals
+  // leave nothing to look for (unknown).
+  boost::asio::awaitable<bot::Reconciliation> reconcile(bot::Delivery delivery) override;
 
   // One delivery from Slack → the core → how to acknowledge it. envelope_id is empty in HTTP
   // mode. Not accepted while run() has not started (Slack then delivers it again).
@@ -88,8 +95,9 @@ class SlackAdapter final : public bot::Adapter {
   // handle_envelope as the EnvelopeHandler a receiver takes. The adapter must outlive it.
   EnvelopeHandler envelope_handler();
 
-  // Ends run(): closes the Socket Mode connections or the HTTP listener and its connections.
-  // Safe to call twice.
+  // Ends run(): closes the Socket Mode connections or the HTTP listener and its connections
+  // (envelopes arriving until the close are still handled and acknowledged); sends waiting for
+  // their pacing slot end at once, never attempted. Safe to call twice.
   void stop();
   // Socket Mode connections open and not being replaced (for tests and health checks).
   int open_connections() const;

@@ -95,6 +95,10 @@ Result<ApiCall> build_api_call(const bot::Delivery& d) {
     call.method = d.ephemeral_user.empty() ? "chat.postMessage" : "chat.postEphemeral";
     if (!d.ephemeral_user.empty()) body["user"] = d.ephemeral_user;
     if (!d.thread_ref.empty()) body["thread_ts"] = d.thread_ref;
+    // The outbox key travels with the message, so that after a crash in the middle of this call
+    // the channel's history tells whether it arrived (reconcile_query).
+    if (d.ephemeral_user.empty() && !d.idempotency_key.empty())
+      body["metadata"] = json{{"event_type", kOutboxEventType}, {"event_payload", {{"outbox_key", d.idempotency_key}}}};
   }
   call.body_json = body.dump();
   return call;
@@ -150,6 +154,38 @@ bot::SendResult to_send_result(int http_status, std::optional<std::chrono::secon
   out.error_text = r->error;
   for (const auto& m : r->messages) out.error_text += "; " + m;
   return out;
+}
+
+std::optional<ApiCall> reconcile_query(const bot::Delivery& d) {
+  // Ephemeral messages, modals and file deletions leave nothing in the history to look for.
+  if (!d.delete_ref.empty() || !d.ephemeral_user.empty() || d.message.find_form() || d.idempotency_key.empty() ||
+      d.channel.empty() || d.channel.rfind("dm:", 0) == 0 || d.channel.rfind("email:", 0) == 0)
+    return std::nullopt;
+  ApiCall call;
+  // A thread reply is only in its thread's replies. The newest 200 suffice: the message was being
+  // sent when Hallpass stopped, a restart ago.
+  json query{{"channel", d.channel}, {"include_all_metadata", "true"}, {"limit", "200"}};
+  if (!d.thread_ref.empty()) {
+    call.method = "conversations.replies";
+    query["ts"] = d.thread_ref;
+  } else {
+    call.method = "conversations.history";
+  }
+  call.body_json = query.dump();
+  return call;
+}
+
+std::optional<std::string> find_outbox_key(std::string_view history_body, std::string_view outbox_key) {
+  auto parsed = parse_json(history_body);
+  if (!parsed || !parsed->is_object()) return std::nullopt;
+  const json& messages = member(*parsed, "messages");
+  if (!messages.is_array()) return std::nullopt;
+  for (const auto& m : messages) {
+    const json& meta = member(m, "metadata");
+    if (str(meta, "event_type") == kOutboxEventType && str(member(meta, "event_payload"), "outbox_key") == outbox_key)
+      return str(m, "ts");
+  }
+  return std::nullopt;
 }
 
 }  // namespace adapters::slack

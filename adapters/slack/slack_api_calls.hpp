@@ -28,7 +28,19 @@ struct ApiCall {
 // and a trigger_id (reply_context; the delivery's channel and thread become the modal's origin),
 // else chat.postMessage; thread_ts from thread_ref. Refuses an empty channel, and a form without
 // a trigger_id.
+// chat.postMessage carries metadata {event_type: kOutboxEventType, event_payload: {outbox_key:
+// delivery.idempotency_key}} (the outbox key, for reconcile_query after a crash).
 Result<ApiCall> build_api_call(const bot::Delivery& delivery);
+
+inline constexpr const char* kOutboxEventType = "hallpass_outbox";
+// The history call (form fields as a JSON object of strings) that shows whether a message posted
+// with chat.postMessage arrived: conversations.replies for a thread reply, else
+// conversations.history, with include_all_metadata. None for what leaves no trace to look for
+// (ephemeral messages, modals, deletions, a "dm:"/"email:" channel not resolved yet).
+std::optional<ApiCall> reconcile_query(const bot::Delivery& delivery);
+// The ts of the message in a conversations.history/replies answer whose metadata carries this
+// outbox key; none when no message does (or the answer does not parse).
+std::optional<std::string> find_outbox_key(std::string_view history_body, std::string_view outbox_key);
 
 // ---- Web API responses ----------------------------------------------------------------------
 

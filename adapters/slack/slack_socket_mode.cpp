@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <random>
 #include <vector>
 
 #include <spdlog/spdlog.h>
@@ -33,8 +34,13 @@ using SteadyClock = std::chrono::steady_clock;
 using bot::use_tuple;
 constexpr int kMaxConnections = 10;  // Slack's limit per app
 // A connection that drops sooner than this after hello counts as a failure, so a server that
-// accepts and drops at once is retried with backoff instead of in a tight loop.
-constexpr auto kShortLived = std::chrono::seconds(10);
+// accepts and drops at once is retried with backoff instead of in a tight loop. One that lived
+// longer is replaced at once: a drop every few seconds must not cost seconds of deafness.
+constexpr auto kShortLived = std::chrono::seconds(2);
+// The first reconnect after a drop waits only this much at most (jitter, so that copies dropped
+// together do not all call apps.connections.open in the same millisecond); back-off starts with
+// the second failure in a row.
+constexpr auto kReconnectJitter = std::chrono::milliseconds(20);
 
 namespace {
 
@@ -135,8 +141,9 @@ struct ReceiverState {
   std::vector<ConnectionPtr> connections;  // said hello, still open
   std::shared_ptr<WsTransport> dialing;    // the connection being opened, aborted by stop()
   int target = 2;
-  int failures = 0;
-  milliseconds retry_after{0};  // Slack's Retry-After for apps.connections.open
+  int failures = 0;  // failed opens and short-lived connections in a row
+  milliseconds retry_after{0};
+  std::minstd_rand jitter{std::random_device{}()};  // Slack's Retry-After for apps.connections.open
   std::uint64_t next_id = 1;
   bool stopped = false;
   bool disabled = false;
@@ -155,8 +162,10 @@ void log_failure(std::exception_ptr e) {
 
 milliseconds next_backoff(ReceiverState& s) {
   if (s.retry_after.count() > 0) return std::exchange(s.retry_after, milliseconds(0));
+  if (s.failures <= 1)
+    return milliseconds(std::uniform_int_distribution<long long>(0, kReconnectJitter.count())(s.jitter));
   // Jittered, so that copies restarted together do not all call apps.connections.open at once.
-  return s.reconnect_backoff.delay(s.failures - 1);
+  return s.reconnect_backoff.delay(s.failures - 2);
 }
 
 // Asks the connection to close once its queue is flushed and nothing is in flight.
@@ -374,8 +383,16 @@ asio::awaitable<void> handle_envelope(std::shared_ptr<ReceiverState> s, Connecti
       send_ack(*c, e.envelope_id, payload);
     } else {
       s->ledger.abandon(e.envelope_id);
-      spdlog::warn("slack: envelope {} was not recorded; it is not acknowledged, so Slack delivers it again",
-                   e.envelope_id);
+      // Slack delivers only Events API envelopes again; a slash command or an interaction left
+      // unacknowledged is lost, and the person sees Slack's error.
+      if (e.type == EnvelopeType::events_api)
+        spdlog::warn("slack: envelope {} was not recorded; it is not acknowledged, so Slack delivers it again",
+                     e.envelope_id);
+      else
+        spdlog::warn(
+            "slack: envelope {} was not recorded; it is not acknowledged, and Slack does not deliver a slash "
+            "command or an interaction again: the person sees an error and must try again",
+            e.envelope_id);
     }
     s->ledger_changed.cancel();
   }
@@ -421,7 +438,12 @@ asio::awaitable<void> read_loop(std::shared_ptr<ReceiverState> s, ConnectionPtr 
         spdlog::info("slack: Socket Mode connection {} closed", c->id);
       else
         spdlog::warn("slack: Socket Mode connection {} dropped: {}; replacing it", c->id, ec.message());
-      if (!expected && !c->retiring && SteadyClock::now() - c->opened_at < kShortLived) ++s->failures;
+      if (!expected && !c->retiring) {
+        if (SteadyClock::now() - c->opened_at < kShortLived)
+          ++s->failures;
+        else
+          s->failures = 0;  // it lived: the next open waits only the jitter
+      }
       break;
     }
     auto frame = parse_frame(text);
@@ -455,7 +477,7 @@ asio::awaitable<void> supervise(std::shared_ptr<ReceiverState> s) {
       co_await s->changed.async_wait(use_tuple);
       continue;
     }
-    if (s->failures > 0) {
+    {
       s->backoff.expires_after(next_backoff(*s));
       co_await s->backoff.async_wait(use_tuple);
       if (s->stopped) break;
@@ -469,7 +491,9 @@ asio::awaitable<void> supervise(std::shared_ptr<ReceiverState> s) {
       c->ws->abort();
       break;
     }
-    s->failures = 0;
+    // Not back to 0 until it lived (read_loop): a server that accepts and drops at once still
+    // meets back-off from the second drop on, but failed opens before do not delay the next.
+    s->failures = std::min(s->failures, 1);
     s->connections.push_back(c);
     asio::co_spawn(s->executor, write_loop(c), log_failure);
     asio::co_spawn(s->executor, read_loop(s, c), log_failure);

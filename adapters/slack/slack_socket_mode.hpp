@@ -5,14 +5,14 @@
 // run() keeps `connections` websockets open (1 to 10; Slack sends each envelope to one of them):
 // apps.connections.open with the app-level token, then the returned URL as given (wss: TLS with
 // certificate and host-name checks and SNI; ws: plain, for loopback test servers); a connection
-// counts once Slack said hello. One connection is opened at a time, with exponential backoff and
-// jitter after failures. A disconnect frame (warning, refresh_requested) makes the connection
-// "retiring": its successor is opened first, and it is closed once the successor said hello
-// (make before break), after its envelopes in progress were acknowledged. link_disabled ends
-// run() with an error log. Beast pings a quiet socket and drops it when nothing comes back
-// (the watchdog); a dropped connection is replaced. Envelope ids are remembered for dedupe_ttl:
-// a repeated envelope is acknowledged with the first answer and not handled again.
-// Everything runs on the executor's one thread.
+// counts once Slack said hello. One connection is opened at a time; a dropped connection that had
+// lived is replaced at once (a few ms of jitter), exponential backoff and jitter only from the
+// second failure in a row (failed opens, connections dropped right after hello). A disconnect frame (warning,
+// refresh_requested) makes the connection "retiring": its successor is opened first, and it is closed once the
+// successor said hello (make before break), after its envelopes in progress were acknowledged. link_disabled ends run()
+// with an error log. Beast pings a quiet socket and drops it when nothing comes back (the watchdog); a dropped
+// connection is replaced. Envelope ids are remembered for dedupe_ttl: a repeated envelope is acknowledged with the
+// first answer and not handled again. Everything runs on the executor's one thread.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>

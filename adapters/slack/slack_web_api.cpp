@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <deque>
 #include <set>
 #include <stdexcept>
 
@@ -55,7 +56,10 @@ struct WebApiState {
   std::map<std::string, std::string> dm_of;  // user id → DM channel id
   std::map<std::string, Cached> users;       // user id → users.info
   std::map<std::string, Cached> emails;      // e-mail → users.lookupByEmail
+  // Per method: recent 429s on channels (when, channel), to tell a workspace-wide limit.
+  std::map<std::string, std::deque<std::pair<SteadyClock::time_point, std::string>>> channel_429s;
   bool closed = false;
+  bool no_waiting = false;  // stop_waiting()
 };
 
 namespace {
@@ -67,15 +71,20 @@ ApiOutcome failure(bot::SendErrorKind kind, std::string text) {
   return out;
 }
 
-// Waits d unless close() comes first; false once closed.
+// 429s from this many different channels of one method within kWideWindow: the limit is wider than
+// a channel (Slack's workspace-wide limit), so the method pauses as a whole.
+constexpr std::size_t kWideChannels = 3;
+constexpr auto kWideWindow = std::chrono::seconds(10);
+
+// Waits d unless close() or stop_waiting() comes first; false then.
 asio::awaitable<bool> sleep_for(std::shared_ptr<WebApiState> s, milliseconds d) {
-  if (s->closed) co_return false;
+  if (s->closed || s->no_waiting) co_return false;
   asio::steady_timer timer(s->executor);
   timer.expires_after(d);
   s->sleeping.insert(&timer);
   co_await timer.async_wait(use_tuple);
   s->sleeping.erase(&timer);
-  co_return !s->closed;
+  co_return !s->closed && !s->no_waiting;
 }
 
 // A free connection's index; waits for one when all are busy.
@@ -102,9 +111,20 @@ struct Patience {
   std::chrono::milliseconds timeout{0};
 };
 
+// A 429 on one channel: true when channels enough were limited lately to pause the whole method.
+bool limit_is_wider(WebApiState& s, const std::string& method, const std::string& channel) {
+  auto& seen = s.channel_429s[method];
+  const auto now = SteadyClock::now();
+  seen.emplace_back(now, channel);
+  while (!seen.empty() && seen.front().first + kWideWindow < now) seen.pop_front();
+  std::set<std::string> channels;
+  for (const auto& [at, c] : seen) channels.insert(c);
+  return channels.size() >= kWideChannels;
+}
+
 asio::awaitable<ApiOutcome> perform(std::shared_ptr<WebApiState> s, std::string method, std::string body,
                                     std::string content_type, bool app_token, std::string pace_channel,
-                                    Patience patience) {
+                                    Patience patience, std::function<void()> on_attempt = {}) {
   // A 429 on chat.postMessage concerns that channel; on other methods the method as a whole.
   // (No ?: with strings here: GCC 12 mis-compiles class temporaries of ?: in coroutines.)
   std::string pause_key = method;
@@ -119,8 +139,11 @@ asio::awaitable<ApiOutcome> perform(std::shared_ptr<WebApiState> s, std::string 
     if (s->closed) co_return failure(bot::SendErrorKind::network, method + ": the Slack client is closed");
     const auto now = SteadyClock::now();
     milliseconds wait = s->pacer.paused_for(pause_key, now);
+    // The method as a whole, when the platform's 429s said the limit is wider than a channel.
+    if (!pace_channel.empty()) wait = std::max(wait, s->pacer.paused_for(method, now));
     if (!pace_channel.empty()) wait = std::max(wait, s->pacer.reserve(pace_key, now));
-    if (wait > s->options.max_pacing_wait || (!patience.waits && wait.count() > 0)) {
+    if (wait > s->options.max_pacing_wait || (!patience.waits && wait.count() > 0) ||
+        (s->no_waiting && wait.count() > 0)) {
       if (!pace_channel.empty()) s->pacer.release(pace_key);
       ApiOutcome out = failure(bot::SendErrorKind::rate_limited,
                                method + ": paced (" + std::to_string(wait.count()) + " ms to wait)");
@@ -130,6 +153,7 @@ asio::awaitable<ApiOutcome> perform(std::shared_ptr<WebApiState> s, std::string 
     if (wait.count() > 0) {
       // Not in the condition above: GCC 12 mis-compiles co_await inside && and ?:.
       const bool awake = co_await sleep_for(s, wait);
+      if (!awake && !s->closed) co_return failure(bot::SendErrorKind::rate_limited, method + ": stopping, not waiting");
       if (!awake) co_return failure(bot::SendErrorKind::network, method + ": the Slack client is closed");
     }
 
@@ -141,6 +165,7 @@ asio::awaitable<ApiOutcome> perform(std::shared_ptr<WebApiState> s, std::string 
     req.timeout = patience.timeout;
     req.headers["Authorization"] = authorization;
     const std::size_t i = co_await acquire(s);
+    if (on_attempt) on_attempt();
     http::Response r = co_await s->clients[i]->request(std::move(req));
     release(*s, i);
 
@@ -153,9 +178,17 @@ asio::awaitable<ApiOutcome> perform(std::shared_ptr<WebApiState> s, std::string 
     if (r.retry_after.count() > 0) retry_after = std::chrono::ceil<std::chrono::seconds>(r.retry_after);
     out.result = to_send_result(r.status, retry_after, r.body);
     if (auto parsed = parse_api_response(r.body)) out.response = std::move(*parsed);
+    out.body = std::move(r.body);
     if (out.result.error == bot::SendErrorKind::rate_limited) {
+      // This channel only (the waits above): the others go on. Only when several channels of the
+      // method were limited lately is the limit the workspace's, and the method pauses as a whole.
       s->pacer.pause(pause_key, SteadyClock::now() + out.result.retry_after);
-      const bool again = patience.waits && attempt < s->options.rate_limit_retries &&
+      if (!pace_channel.empty() && limit_is_wider(*s, method, pace_channel)) {
+        spdlog::info("slack: {} rate limited on {} channels within {} s; pausing it for every channel", method,
+                     kWideChannels, std::chrono::duration_cast<std::chrono::seconds>(kWideWindow).count());
+        s->pacer.pause(method, SteadyClock::now() + out.result.retry_after);
+      }
+      const bool again = patience.waits && !s->no_waiting && attempt < s->options.rate_limit_retries &&
                          out.result.retry_after <= s->options.max_retry_after;
       if (again)
         spdlog::info("slack: {} rate limited ({}); trying again after {} ms", method, pause_key,
@@ -204,17 +237,23 @@ SlackWebApi::SlackWebApi(asio::any_io_executor executor, WebApiOptions options)
 
 SlackWebApi::~SlackWebApi() { close(); }
 
+void SlackWebApi::stop_waiting() {
+  state_->no_waiting = true;
+  for (auto* t : state_->sleeping) t->cancel();
+}
+
 void SlackWebApi::close() {
   state_->closed = true;
   for (auto* t : state_->sleeping) t->cancel();
   for (auto& c : state_->clients) c->close();
 }
 
-asio::awaitable<ApiOutcome> SlackWebApi::call_json(std::string method, std::string body_json,
-                                                   std::string pace_channel) {
+asio::awaitable<ApiOutcome> SlackWebApi::call_json(std::string method, std::string body_json, std::string pace_channel,
+                                                   std::function<void()> on_attempt) {
   std::string type = "application/json; charset=utf-8";
   Patience patience{true, state_->options.timeout};
-  ApiOutcome out = co_await perform(state_, method, body_json, type, false, pace_channel, patience);
+  ApiOutcome out =
+      co_await perform(state_, method, body_json, type, false, pace_channel, patience, std::move(on_attempt));
   co_return out;
 }
 

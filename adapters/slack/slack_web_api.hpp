@@ -6,12 +6,15 @@
 // apps.connections.open), never in a URL, a body or a log line. Posts are paced per channel
 // (about one a second with a small burst, see Pacer); a 429 pauses that method and channel for
 // Retry-After and the call is tried again a few times; a longer wait comes back as rate_limited
-// for the caller (the outbox dispatcher) to retry later. ok:false answers are logged with the
-// method and Slack's error. DM channels, users and e-mail look-ups are cached.
-// Everything runs on the executor's one thread; close() fails pending calls.
+// for the caller (the outbox dispatcher) to retry later. A 429 holds only its own channel, and
+// only the call that got it waits (without a connection): the method as a whole is paused only
+// when 429s come from several channels within a short time (the limit is the workspace's). ok:false answers are logged
+// with the method and Slack's error. DM channels, users and e-mail look-ups are cached. Everything runs on the
+// executor's one thread; close() fails pending calls.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -39,6 +42,7 @@ struct WebApiOptions {
 struct ApiOutcome {
   bot::SendResult result;  // ok, or the failure's kind, Slack error and Retry-After
   ApiResponse response;    // the parsed answer (ts, channel, url, user) when one came
+  std::string body;        // the answer as it came (conversations.history's messages)
   bool ok() const { return result.ok(); }
 };
 
@@ -53,8 +57,9 @@ class SlackWebApi {
   SlackWebApi& operator=(const SlackWebApi&) = delete;
 
   // A method with a JSON body (chat.*, views.open). pace_channel: the channel whose pace applies.
-  boost::asio::awaitable<ApiOutcome> call_json(std::string method, std::string body_json,
-                                               std::string pace_channel = {});
+  // on_attempt: called just before each request leaves (after pacing waits).
+  boost::asio::awaitable<ApiOutcome> call_json(std::string method, std::string body_json, std::string pace_channel = {},
+                                               std::function<void()> on_attempt = {});
   // A method with form fields: Slack's read methods (users.info, …) do not take JSON bodies.
   boost::asio::awaitable<ApiOutcome> call_form(std::string method, std::map<std::string, std::string> fields);
 
@@ -73,6 +78,9 @@ class SlackWebApi {
 
   // Fails pending and later calls with a network error. Safe to call twice.
   void close();
+  // Shutting down: calls waiting for pacing or a Retry-After end now with rate_limited (never
+  // attempted when it was pacing), and later calls do not wait; requests under way finish.
+  void stop_waiting();
 
  private:
   std::shared_ptr<WebApiState> state_;

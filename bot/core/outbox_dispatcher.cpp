@@ -1,5 +1,6 @@
 #include "bot/core/outbox_dispatcher.hpp"
 
+#include <algorithm>
 #include <map>
 #include <utility>
 
@@ -29,8 +30,7 @@ OutboxDispatcher::OutboxDispatcher(asio::any_io_executor executor, Store& store,
       config_(config),
       clock_(clock),
       retry_backoff_(kFirstBackoff, kLongestBackoff),
-      wake_(executor),
-      idle_(executor) {}
+      wake_(executor) {}
 
 void OutboxDispatcher::add_adapter(Adapter& adapter) { adapters_.push_back(&adapter); }
 
@@ -40,21 +40,91 @@ std::string OutboxDispatcher::directory_key(std::string_view platform) {
 
 void OutboxDispatcher::recover() {
   for (Adapter* a : adapters_) {
+    if (!a->idempotent_sends()) {
+      // Left in flight: reconcile_in_flight() asks the adapter whether each one arrived.
+      continue;
+    }
     auto tx = store_.begin();
-    int n = store_.recover_in_flight(a->platform(), a->idempotent_sends());
+    int n = store_.recover_in_flight(a->platform(), true);
     tx->commit();
-    if (n > 0 && !a->idempotent_sends())
-      spdlog::warn(
-          "{} message(s) to {} were being sent when Hallpass stopped; they are marked 'uncertain' "
-          "and not sent again, so nobody gets a message twice (see `hallpass outbox`).",
-          n, a->platform());
-    else if (n > 0)
+    if (n > 0)
       spdlog::info("{} interrupted message(s) to {} will be retried (the platform de-duplicates them).", n,
                    a->platform());
   }
+  full_scan_ = true;
 }
 
-void OutboxDispatcher::notify() { wake_.cancel(); }
+asio::awaitable<void> OutboxDispatcher::reconcile_in_flight() {
+  std::vector<OutboxEntry> left;
+  for (auto& e : store_.outbox_entries())
+    if (e.state == OutboxState::in_flight) left.push_back(std::move(e));
+  if (left.empty()) co_return;
+  spdlog::warn("{} message(s) were being sent when Hallpass stopped; checking whether they arrived", left.size());
+  for (auto& e : left) {
+    Adapter* a = adapter_for(e.platform);
+    if (!a || a->idempotent_sends()) continue;  // not running now: left as it is for a later start
+    Resolved r;
+    std::string error;
+    Reconciliation found;
+    if (resolve(e, r, error) && r.adapter == a) {
+      for (int attempt = 0;; ++attempt) {
+        found = co_await a->reconcile(r.delivery);
+        if (found.outcome != Reconciliation::Outcome::retry || attempt >= 3 || stopped_) break;
+        asio::steady_timer pause(executor_);
+        pause.expires_after(retry_backoff_.delay(attempt));
+        co_await pause.async_wait(bot::use_tuple);
+      }
+    }
+    const std::string platform(a->platform());
+    auto tx = store_.begin();
+    switch (found.outcome) {
+      case Reconciliation::Outcome::sent:
+        spdlog::info("outbox {}: it had arrived in {} before Hallpass stopped; not sent again", e.id, e.channel);
+        store_.mark_sent(e.id, found.ref);
+        if (r.new_thread_root) store_.put_message_ref(platform, r.delivery.channel, e.outbound.thread_key, found.ref);
+        if (!r.record_key.empty()) store_.put_message_ref(platform, r.delivery.channel, r.record_key, found.ref);
+        break;
+      case Reconciliation::Outcome::not_sent:
+        spdlog::info("outbox {}: it had not arrived in {} when Hallpass stopped; sending it now", e.id, e.channel);
+        store_.mark_deferred(e.id, platform, e.channel, clock_.now(), "interrupted; it had not arrived");
+        break;
+      default:
+        spdlog::warn(
+            "outbox {}: {} cannot tell whether it arrived in {}; marked 'uncertain' and not sent again, so "
+            "nobody gets it twice; the reader is told that a message may be missing (see `hallpass outbox`)",
+            e.id, platform, e.channel);
+        store_.mark_uncertain(e.id, "interrupted; whether it arrived cannot be checked");
+        tell_may_be_missing(e);
+        break;
+    }
+    tx->commit();
+  }
+  full_scan_ = true;
+}
+
+// Inside the caller's transaction: a short note to the same reader, in their language.
+void OutboxDispatcher::tell_may_be_missing(const OutboxEntry& e) {
+  if (!prompts_) return;
+  const Outbound& o = e.outbound;
+  std::string lang = config_.default_language;
+  const Person* reader = nullptr;
+  if (o.to.kind == Recipient::Kind::person)
+    reader = config_.person(o.to.person_id);
+  else if (o.to.kind == Recipient::Kind::reply && !o.to.only_user.empty())
+    reader = config_.person_by_handle(directory_key(o.to.platform), o.to.only_user);
+  if (reader) lang = reader->language;
+  Outbound note;
+  note.to = o.to;
+  note.thread_key = o.thread_key;
+  note.message.paragraph(prompts_->text(lang, "platform.may_be_missing"));
+  note.message.fallback = note.message.plain_text();
+  store_.enqueue(note, clock_.now());
+}
+
+void OutboxDispatcher::notify() {
+  notified_ = true;
+  wake_.cancel();
+}
 
 void OutboxDispatcher::request_deletions(std::vector<Outbound> deletions) {
   for (auto& d : deletions) deletions_.push_back(std::move(d));
@@ -64,6 +134,7 @@ void OutboxDispatcher::request_deletions(std::vector<Outbound> deletions) {
 void OutboxDispatcher::stop() {
   stopped_ = true;
   wake_.cancel();
+  signal_change();
 }
 
 Adapter* OutboxDispatcher::adapter_for(std::string_view platform) const {
@@ -179,26 +250,35 @@ bool OutboxDispatcher::in_scope(const OutboxEntry& e) const {
   return false;  // a place: its members read it on their own platform
 }
 
-std::vector<OutboxEntry> OutboxDispatcher::due_entries() {
-  if (!scope_) return store_.due_outbox(clock_.now(), kBatch);
-  // Pages past what it leaves to others, so those can never crowd out its own messages.
-  std::vector<OutboxEntry> mine;
-  std::int64_t after = scope_->after_id;
+std::vector<OutboxEntry> OutboxDispatcher::due_entries(std::int64_t after_id) {
+  // Pages through every due row above after_id (a console run: past what it leaves to others, so
+  // those can never crowd out its own messages).
+  std::vector<OutboxEntry> out;
+  std::int64_t after = after_id;
+  if (scope_) after = std::max(after, scope_->after_id);
   for (;;) {
     auto page = store_.due_outbox_after(clock_.now(), after, kBatch);
     for (auto& e : page) {
       after = e.id;
-      if (in_scope(e)) mine.push_back(std::move(e));
+      if (!scope_ || in_scope(e)) out.push_back(std::move(e));
     }
-    if (page.size() < static_cast<size_t>(kBatch)) return mine;
+    if (page.size() < static_cast<size_t>(kBatch)) return out;
   }
 }
 
+void OutboxDispatcher::signal_change() {
+  for (auto* t : change_waiters_) t->cancel();
+}
+
+asio::awaitable<void> OutboxDispatcher::wait_for_change(std::chrono::steady_clock::time_point until) {
+  asio::steady_timer t(executor_, until);
+  change_waiters_.insert(&t);
+  co_await t.async_wait(bot::use_tuple);
+  change_waiters_.erase(&t);
+}
+
 asio::awaitable<void> OutboxDispatcher::wait_until_idle() {
-  while (busy_) {
-    idle_.expires_at(asio::steady_timer::time_point::max());
-    co_await idle_.async_wait(bot::use_tuple);
-  }
+  while (busy_) co_await wait_for_change(std::chrono::steady_clock::time_point::max());
 }
 
 // Deletions go first, so a file is gone before the message that explains why is posted.
@@ -219,126 +299,200 @@ asio::awaitable<void> OutboxDispatcher::delete_pass() {
   }
 }
 
-// Sends one conversation's due messages in order. The entry is resolved again just before it is
-// sent, because an earlier message of the same pass may have become the thread root or the card
-// it refers to. Stops at the first retryable failure so that later messages keep their order.
-asio::awaitable<void> OutboxDispatcher::deliver_conversation(std::vector<OutboxEntry> entries, size_t& delivered) {
-  for (auto& e : entries) {
+// Sends one message. The entry is resolved again just before it is sent, because an earlier
+// message of the same conversation may have become the thread root or the card it refers to.
+// False at a retryable failure: the conversation stops there so that later messages keep their order.
+asio::awaitable<bool> OutboxDispatcher::deliver_one(OutboxEntry e) {
+  Resolved r;
+  std::string error;
+  if (!resolve(e, r, error)) {  // the config cannot have changed since grouping; kept for safety
+    auto tx = store_.begin();
+    store_.mark_failed(e.id, error);
+    tx->commit();
+    co_return true;
+  }
+  const std::string platform(r.adapter->platform());
+  // In flight only from the moment the request may post: a message still waiting for its pacing
+  // slot when Hallpass stops was never attempted, and stays pending instead of 'uncertain'.
+  bool attempted = false;
+  auto mark_attempt = [this, &attempted, id = e.id, platform, channel = r.delivery.channel] {
+    if (attempted) return;
+    attempted = true;
+    auto tx = store_.begin();
+    store_.mark_in_flight(id, platform, channel);
+    tx->commit();
+  };
+  if (r.adapter->reports_attempts())
+    r.delivery.on_attempt = mark_attempt;
+  else
+    mark_attempt();
+  SendResult result = co_await r.adapter->send(r.delivery);
+  auto tx = store_.begin();
+  bool keep_going = true;
+  if (result.ok()) {
+    store_.mark_sent(e.id, result.ref);
+    if (r.new_thread_root) store_.put_message_ref(platform, r.delivery.channel, e.outbound.thread_key, result.ref);
+    if (!r.record_key.empty()) store_.put_message_ref(platform, r.delivery.channel, r.record_key, result.ref);
+  } else if (result.retryable() && !attempted) {
+    // Never attempted (paced beyond the adapter's patience, or woken by a stop): not counted as a
+    // try; when stopping, it is due again at the next start.
+    auto wait = result.retry_after.count() > 0 ? result.retry_after : kFirstBackoff;
+    if (stopping_) wait = std::chrono::milliseconds(0);
+    if (!stopping_)
+      spdlog::info("outbox {}: {} to {} waits {} ms ({})", e.id, platform, r.delivery.channel, wait.count(),
+                   result.error_text);
+    store_.mark_deferred(e.id, platform, r.delivery.channel, clock_.now() + wait, result.error_text);
+    keep_going = false;
+  } else if (result.retryable() && e.attempts + 1 < kMaxAttempts) {
+    // Retry-After first; otherwise e.attempts failed tries so far, so this is retry e.attempts.
+    const auto wait = result.retry_after.count() > 0 ? result.retry_after : retry_backoff_.delay(e.attempts);
+    spdlog::warn("outbox {}: {} send to {} failed ({}); retrying in {} ms", e.id, platform, r.delivery.channel,
+                 result.error_text, wait.count());
+    store_.mark_retry(e.id, clock_.now() + wait, result.error_text);
+    keep_going = false;
+  } else {
+    spdlog::error("outbox {}: {} send to {} failed for good: {}", e.id, platform, r.delivery.channel,
+                  result.error_text);
+    store_.mark_failed(e.id, result.error_text);
+  }
+  tx->commit();
+  co_return keep_going;
+}
+
+// One conversation's worker: sends its lane in order until the lane is empty, a retryable
+// failure, or stop_sending(). What is left in the lane stays pending in the store.
+asio::awaitable<void> OutboxDispatcher::deliver_conversation(std::string conversation) {
+  for (;;) {
+    auto lane = lanes_.find(conversation);
+    if (lane == lanes_.end() || lane->second.empty() || stopping_ || stopped_) break;
+    OutboxEntry e = std::move(lane->second.front());
+    lane->second.pop_front();
+    const std::int64_t id = e.id;
+    bool keep_going = false;
+    try {
+      keep_going = co_await deliver_one(std::move(e));
+    } catch (const std::exception& ex) {
+      spdlog::error("outbox {}: delivery failed: {}", id, ex.what());
+    }
+    active_.erase(id);
+    if (!keep_going) {
+      // A retry time now exists that run() may not know of (it may sleep for a minute while
+      // every row was in flight): it looks again.
+      wake_.cancel();
+      break;
+    }
+  }
+  if (auto lane = lanes_.find(conversation); lane != lanes_.end()) {
+    for (const auto& left : lane->second) active_.erase(left.id);
+    lanes_.erase(lane);
+  }
+  signal_change();
+}
+
+// Hands what is due to the conversations' workers, starting a worker for a conversation that has
+// none. Returns how many messages it handed out.
+size_t OutboxDispatcher::spawn_due() {
+  const bool full = std::exchange(full_scan_, false);
+  // A message waiting for its retry keeps its place: later ones to the same conversation wait too.
+  const auto waiting = store_.conversations_awaiting_retry(clock_.now());
+  size_t handed = 0;
+  for (auto& e : due_entries(full ? 0 : cursor_)) {
+    cursor_ = std::max(cursor_, e.id);
+    if (active_.contains(e.id)) continue;
     Resolved r;
     std::string error;
-    if (!resolve(e, r, error)) {  // the config cannot have changed since grouping; kept for safety
+    if (!resolve(e, r, error)) {
+      spdlog::error("outbox {}: cannot deliver: {}", e.id, error);
       auto tx = store_.begin();
       store_.mark_failed(e.id, error);
       tx->commit();
       continue;
     }
-    const std::string platform(r.adapter->platform());
-    {
-      auto tx = store_.begin();
-      store_.mark_in_flight(e.id, platform, r.delivery.channel);
-      tx->commit();
-    }
-    SendResult result = co_await r.adapter->send(r.delivery);
-    auto tx = store_.begin();
-    bool keep_going = true;
-    if (result.ok()) {
-      store_.mark_sent(e.id, result.ref);
-      if (r.new_thread_root) store_.put_message_ref(platform, r.delivery.channel, e.outbound.thread_key, result.ref);
-      if (!r.record_key.empty()) store_.put_message_ref(platform, r.delivery.channel, r.record_key, result.ref);
-      ++delivered;
-    } else if (result.retryable() && e.attempts + 1 < kMaxAttempts) {
-      // Retry-After first; otherwise e.attempts failed tries so far, so this is retry e.attempts.
-      const auto wait = result.retry_after.count() > 0 ? result.retry_after : retry_backoff_.delay(e.attempts);
-      spdlog::warn("outbox {}: {} send to {} failed ({}); retrying in {} ms", e.id, platform, r.delivery.channel,
-                   result.error_text, wait.count());
-      store_.mark_retry(e.id, clock_.now() + wait, result.error_text);
-      keep_going = false;
-    } else {
-      spdlog::error("outbox {}: {} send to {} failed for good: {}", e.id, platform, r.delivery.channel,
-                    result.error_text);
-      store_.mark_failed(e.id, result.error_text);
-    }
-    tx->commit();
-    if (!keep_going) break;
+    std::string conversation = std::string(r.adapter->platform()) + "\n" + r.delivery.channel;
+    if (auto w = waiting.find(conversation); w != waiting.end() && w->second < e.id) continue;
+    active_.insert(e.id);
+    ++handed;
+    auto [lane, added] = lanes_.try_emplace(conversation);
+    lane->second.push_back(std::move(e));
+    if (added)
+      asio::co_spawn(executor_, deliver_conversation(conversation), [](std::exception_ptr failure) {
+        if (!failure) return;
+        try {
+          std::rethrow_exception(failure);
+        } catch (const std::exception& ex) {
+          spdlog::error("outbox delivery failed: {}", ex.what());
+        }
+      });
   }
+  return handed;
 }
 
-// One pass over what is due. Messages are grouped by conversation (platform and channel) and the
-// conversations are delivered concurrently: a platform that paces one channel (Slack about 1/s,
-// Teams 7/s) or waits out a rate limit there must not hold up everybody else's messages.
+// One pass over what is due: deletions, then the due messages handed to their conversations'
+// workers (a platform that paces one channel, Slack about 1/s, Teams 7/s, or waits out a rate
+// limit there must not hold up everybody else's messages, so the pass does not wait for them).
 asio::awaitable<size_t> OutboxDispatcher::deliver_pass() {
   co_await wait_until_idle();
   busy_ = true;
-  size_t delivered = 0;
+  size_t handed = 0;
   try {
     co_await delete_pass();
-    std::vector<std::vector<OutboxEntry>> conversations;
-    std::map<std::string, size_t> index;  // "platform\nchannel" → position in conversations
-    // A message waiting for its retry keeps its place: later ones to the same conversation wait too.
-    const auto waiting = store_.conversations_awaiting_retry(clock_.now());
-    for (auto& e : due_entries()) {
-      Resolved r;
-      std::string error;
-      if (!resolve(e, r, error)) {
-        spdlog::error("outbox {}: cannot deliver: {}", e.id, error);
-        auto tx = store_.begin();
-        store_.mark_failed(e.id, error);
-        tx->commit();
-        continue;
-      }
-      const std::string conversation = std::string(r.adapter->platform()) + "\n" + r.delivery.channel;
-      if (auto w = waiting.find(conversation); w != waiting.end() && w->second < e.id) continue;
-      auto [it, added] = index.try_emplace(conversation, conversations.size());
-      if (added) conversations.emplace_back();
-      conversations[it->second].push_back(std::move(e));
-    }
-    size_t running = conversations.size();
-    asio::steady_timer all_done(executor_, asio::steady_timer::time_point::max());
-    for (auto& entries : conversations)
-      asio::co_spawn(executor_, deliver_conversation(std::move(entries), delivered),
-                     [&running, &all_done](std::exception_ptr failure) {
-                       if (failure) {
-                         try {
-                           std::rethrow_exception(failure);
-                         } catch (const std::exception& ex) {
-                           spdlog::error("outbox delivery failed: {}", ex.what());
-                         }
-                       }
-                       if (--running == 0) all_done.cancel();
-                     });
-    if (running > 0) co_await all_done.async_wait(bot::use_tuple);
+    if (!stopping_ && !stopped_) handed = spawn_due();
   } catch (const std::exception& ex) {
     spdlog::error("outbox delivery pass failed: {}", ex.what());
   }
   busy_ = false;
-  idle_.cancel();
-  co_return delivered;
+  signal_change();
+  co_return handed;
 }
 
 asio::awaitable<void> OutboxDispatcher::drain() {
-  // Stops when a pass delivers nothing: what is left is waiting for a retry time or behind a
-  // failed message of the same conversation.
-  while (co_await deliver_pass() > 0) {
-    auto next = store_.next_outbox_attempt();
-    if (!next || *next > clock_.now()) co_return;
+  // Returns when nothing is being delivered and a pass hands out nothing: what is left is waiting
+  // for a retry time or behind a failed message of the same conversation.
+  for (;;) {
+    full_scan_ = true;
+    co_await deliver_pass();
+    if (lanes_.empty()) co_return;
+    while (!lanes_.empty()) co_await wait_for_change(std::chrono::steady_clock::time_point::max());
   }
 }
 
+asio::awaitable<void> OutboxDispatcher::settle(std::chrono::steady_clock::time_point until) {
+  while (std::chrono::steady_clock::now() < until && !stopped_) {
+    co_await deliver_pass();
+    if (lanes_.empty()) co_return;
+    co_await wait_for_change(until);
+  }
+}
+
+void OutboxDispatcher::stop_sending() {
+  stopping_ = true;
+  wake_.cancel();
+  signal_change();
+}
+
+asio::awaitable<void> OutboxDispatcher::idle(std::chrono::steady_clock::time_point until) {
+  while (!lanes_.empty() && std::chrono::steady_clock::now() < until) co_await wait_for_change(until);
+}
+
 asio::awaitable<void> OutboxDispatcher::run() {
+  co_await reconcile_in_flight();
   while (!stopped_) {
-    size_t delivered = co_await deliver_pass();
-    auto next = store_.next_outbox_attempt();
+    notified_ = false;
+    co_await deliver_pass();
+    if (stopped_) break;
+    if (std::exchange(notified_, false)) continue;  // written while the pass ran
+    // What is due now is in the workers' lanes or waits behind a retry; the next retry time frees
+    // both (a full scan then). No polling: at a thousand answers a second, re-reading the rows in
+    // the lanes would cost the acknowledgements their milliseconds.
     auto wait = std::chrono::milliseconds(60'000);
-    if (next) {
-      auto until = std::chrono::duration_cast<std::chrono::milliseconds>(*next - clock_.now());
-      wait = std::clamp(until, std::chrono::milliseconds(0), wait);
-    }
-    if (next && wait.count() == 0) {
-      if (delivered > 0) continue;
-      wait = std::chrono::milliseconds(250);  // due but held back behind a failed send: do not spin
+    if (auto next = store_.next_outbox_retry(clock_.now())) {
+      auto until =
+          std::chrono::duration_cast<std::chrono::milliseconds>(*next - clock_.now()) + std::chrono::milliseconds(1);
+      wait = std::clamp(until, std::chrono::milliseconds(1), wait);
     }
     wake_.expires_after(wait);
-    co_await wake_.async_wait(bot::use_tuple);
+    auto [ec] = co_await wake_.async_wait(bot::use_tuple);
+    if (!ec) full_scan_ = true;  // a retry time came (or the minute's look): read every due row
   }
 }
 

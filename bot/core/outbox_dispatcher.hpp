@@ -6,12 +6,18 @@
 // message, records the platform's reference of what it posted (for later thread replies and
 // updates), retries retryable failures with exponential backoff and jitter (honouring
 // Retry-After), and gives up on the rest with a log line. Runs on the io_context thread;
-// conversations are delivered concurrently, the messages of one conversation in order.
+// conversations are delivered concurrently, the messages of one conversation in order: each
+// conversation with something to send has a worker of its own, and a pass that finds more for it
+// appends to that worker's queue, so a conversation waiting for its pacing slot or a rate limit
+// holds up nobody else's messages, and a pass never waits for a conversation.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstdint>
+#include <deque>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,9 +40,13 @@ class OutboxDispatcher {
   // The district's prompts, for the sentences adapters add themselves (Message::notes) in the
   // reader's language. Without them those stay in English.
   void use_prompts(const Prompts& prompts) { prompts_ = &prompts; }
-  // After a restart: what was in flight is retried where the adapter's sends are idempotent,
-  // and marked uncertain (never sent twice) where they are not.
+  // After a restart: what was in flight is retried where the adapter's sends are idempotent; where
+  // they are not, it is left in flight for reconcile_in_flight() (which run() calls first).
   void recover();
+  // Asks each adapter whether each message left in flight by a crash arrived (Slack: its outbox
+  // key in the message metadata): arrived → sent; did not → sent now; cannot tell → 'uncertain',
+  // and the reader is told that a message may be missing. Never sends one twice.
+  boost::asio::awaitable<void> reconcile_in_flight();
   // Wakes run() because something was written.
   void notify();
   // Deletions (Outbound::delete_ref) to ask the adapters for on the next pass. Kept in memory
@@ -47,6 +57,16 @@ class OutboxDispatcher {
   // Delivers everything due now, and returns when nothing is due (retries later are not waited for).
   boost::asio::awaitable<void> drain();
   void stop();
+
+  // Shutting down, in three steps (app/runtime): settle() delivers while the adapters still
+  // receive, until nothing is being sent or due, or `until`; stop_sending() starts nothing new
+  // (a message still waiting inside an adapter for its pacing slot was never attempted and stays
+  // pending, for the next start); idle() waits for the sends already under way, until `until`.
+  boost::asio::awaitable<void> settle(std::chrono::steady_clock::time_point until);
+  void stop_sending();
+  boost::asio::awaitable<void> idle(std::chrono::steady_clock::time_point until);
+  // Conversations being delivered now.
+  std::size_t delivering() const { return lanes_.size(); }
 
   // Who a console run delivers to: one person (their direct messages, and replies to their own
   // events on `platform` that are public or only for `user`), and only entries above after_id
@@ -72,12 +92,18 @@ class OutboxDispatcher {
   };
   bool resolve(const OutboxEntry& e, Resolved& out, std::string& error);
   bool in_scope(const OutboxEntry& e) const;
-  std::vector<OutboxEntry> due_entries();
+  std::vector<OutboxEntry> due_entries(std::int64_t after_id);
   Adapter* adapter_for(std::string_view platform) const;
   boost::asio::awaitable<size_t> deliver_pass();
-  boost::asio::awaitable<void> deliver_conversation(std::vector<OutboxEntry> entries, size_t& delivered);
+  size_t spawn_due();
+  boost::asio::awaitable<void> deliver_conversation(std::string conversation);
+  boost::asio::awaitable<bool> deliver_one(OutboxEntry e);
   boost::asio::awaitable<void> delete_pass();
   boost::asio::awaitable<void> wait_until_idle();
+  // Waits until signal_change() (a pass or a conversation ended) or `until`.
+  boost::asio::awaitable<void> wait_for_change(std::chrono::steady_clock::time_point until);
+  void signal_change();
+  void tell_may_be_missing(const OutboxEntry& e);
 
   boost::asio::any_io_executor executor_;
   Store& store_;
@@ -89,9 +115,16 @@ class OutboxDispatcher {
   std::vector<Outbound> deletions_;
   Backoff retry_backoff_;  // before a retryable failure's next try, when the platform named no Retry-After
   boost::asio::steady_timer wake_;
-  boost::asio::steady_timer idle_;
+  std::set<boost::asio::steady_timer*> change_waiters_;
+  // "platform\nchannel" → what its worker still has to send, in order; present while it runs.
+  std::map<std::string, std::deque<OutboxEntry>> lanes_;
+  std::set<std::int64_t> active_;  // ids in a lane or being sent: a pass skips them
+  std::int64_t cursor_ = 0;        // a pass after notify() reads only ids above this
+  bool full_scan_ = true;          // the next pass reads every due row (retries fell due)
+  bool notified_ = false;          // notify() while a pass ran: run() passes again at once
   bool busy_ = false;
   bool stopped_ = false;
+  bool stopping_ = false;  // stop_sending(): nothing new is started
 };
 
 }  // namespace bot

@@ -50,6 +50,16 @@ class Adapter {
   // Stops receiving and closes connections politely (a websocket close frame, a listener closed),
   // so that run() returns; called on SIGTERM before the process ends. Safe to call twice.
   virtual void stop() {}
+  // True when send() calls Delivery::on_attempt before the request that may post leaves, so a
+  // message still waiting inside the adapter (pacing) is known never to have been attempted.
+  virtual bool reports_attempts() const { return false; }
+  // After a restart: whether a message that was in flight when Hallpass stopped arrived (Slack
+  // looks for the outbox key in the message metadata of the channel's history). The default
+  // cannot tell. Never throws.
+  virtual boost::asio::awaitable<Reconciliation> reconcile(Delivery delivery) {
+    (void)delivery;
+    co_return Reconciliation{};
+  }
 };
 
 }  // namespace bot

@@ -1,6 +1,7 @@
 #pragma once
 // Delivery: one message ready for one adapter, with the platform address already resolved.
 #include <chrono>
+#include <functional>
 #include <string>
 
 #include "bot/model/message.hpp"
@@ -19,6 +20,24 @@ struct Delivery {
   std::string reply_context;    // from the Inbound this answers (Slack trigger_id for a modal)
   std::string delete_ref;       // delete this message or file instead of posting (see Outbound::delete_ref)
   Message message;
+  // Set by the dispatcher for adapters that report attempts (Adapter::reports_attempts): called
+  // just before the request that may post the message leaves, after any pacing wait. Until then
+  // the message was never attempted and a stop leaves it pending; from then on a crash leaves
+  // its outcome unknown. May be called more than once (retries inside the adapter).
+  std::function<void()> on_attempt;
+};
+
+// After a restart, what an adapter found out about a message that was being sent when Hallpass
+// stopped (Adapter::reconcile).
+struct Reconciliation {
+  enum class Outcome {
+    unknown,   // cannot be checked: it stays 'uncertain' and the reader is told one may be missing
+    sent,      // it arrived: ref is the platform's reference
+    not_sent,  // it did not arrive: send it now
+    retry,     // the check itself failed for now (network): check again later
+  };
+  Outcome outcome = Outcome::unknown;
+  std::string ref;
 };
 
 // Why a send (or anything an adapter does: adapters::Error) failed, so the dispatcher and the

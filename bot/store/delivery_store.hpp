@@ -58,6 +58,14 @@ class Outbox {
   // After a restart: entries left in flight become pending (retry_safe) or uncertain.
   virtual int recover_in_flight(std::string_view platform, bool retry_safe) = 0;
   virtual std::vector<OutboxEntry> outbox_entries() = 0;  // for tests and `hallpass outbox`
+  // Back to pending at `next` without counting an attempt (it was never attempted, or a check
+  // after a restart found it did not arrive); platform and channel recorded so that later
+  // messages to the same conversation keep waiting behind it.
+  virtual void mark_deferred(std::int64_t id, std::string_view platform, std::string_view channel, TimePoint next,
+                             std::string_view error) = 0;
+  virtual void mark_uncertain(std::int64_t id, std::string_view error) = 0;
+  // The earliest retry time after `now` of a pending entry (none: nothing waits for a later time).
+  virtual std::optional<TimePoint> next_outbox_retry(TimePoint now) = 0;
 };
 
 // Platform references of posted messages: thread roots and messages that may be updated.

@@ -572,6 +572,33 @@ class SqliteStore final : public Store {
     return q.exec();
   }
 
+  void mark_deferred(std::int64_t id, std::string_view platform, std::string_view channel, TimePoint next,
+                     std::string_view error) override {
+    SQLite::Statement q(db_,
+                        "UPDATE outbox SET state = 'pending', platform = ?, channel = ?, next_attempt = ?, "
+                        "last_error = ? WHERE id = ?");
+    q.bind(1, std::string(platform));
+    q.bind(2, std::string(channel));
+    q.bind(3, to_millis(next));
+    q.bind(4, std::string(error));
+    q.bind(5, id);
+    q.exec();
+  }
+
+  std::optional<TimePoint> next_outbox_retry(TimePoint now) override {
+    SQLite::Statement q(db_, "SELECT MIN(next_attempt) FROM outbox WHERE state = 'pending' AND next_attempt > ?");
+    q.bind(1, to_millis(now));
+    if (q.executeStep() && !q.getColumn(0).isNull()) return from_millis(q.getColumn(0).getInt64());
+    return std::nullopt;
+  }
+
+  void mark_uncertain(std::int64_t id, std::string_view error) override {
+    SQLite::Statement q(db_, "UPDATE outbox SET state = 'uncertain', last_error = ? WHERE id = ?");
+    q.bind(1, std::string(error));
+    q.bind(2, id);
+    q.exec();
+  }
+
   std::vector<OutboxEntry> outbox_entries() override {
     SQLite::Statement q(db_, "SELECT " + outbox_columns() + " FROM outbox ORDER BY id");
     return read_outbox(q);

@@ -37,6 +37,10 @@ class Process::Watched final : public bot::Adapter {
   bool idempotent_sends() const override { return inner_.idempotent_sends(); }
   bool reaches_by_email() const override { return inner_.reaches_by_email(); }
   void stop() override { inner_.stop(); }
+  bool reports_attempts() const override { return inner_.reports_attempts(); }
+  boost::asio::awaitable<bot::Reconciliation> reconcile(bot::Delivery delivery) override {
+    co_return co_await inner_.reconcile(std::move(delivery));
+  }
 
   bool done = false;
   std::exception_ptr failure;

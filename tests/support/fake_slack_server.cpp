@@ -141,6 +141,7 @@ struct FakeSlackState {
   std::vector<FakeSlackServer::Call> calls;
   std::vector<Failure> failures;
   int failed = 0;
+  std::vector<std::pair<std::string, bool>> hang;  // (method, carried out): its next call is never answered
   std::vector<FakeSlackServer::Message> messages;
   int ts_counter = 0;
   std::vector<json> response_posts;
@@ -201,7 +202,8 @@ Reply post_message(FakeSlackState& s, const json& b, bool ephemeral) {
                              .text = text_of(b, "text"),
                              .blocks = blocks,
                              .user = text_of(b, "user"),
-                             .ephemeral = ephemeral};
+                             .ephemeral = ephemeral,
+                             .metadata = b.contains("metadata") ? b["metadata"] : json()};
   if (ephemeral && m.user.empty()) return slack_error("user_not_found");
   s.messages.push_back(m);
   if (ephemeral) return {200, {{"ok", true}, {"message_ts", m.ts}}, -1};
@@ -289,6 +291,21 @@ Reply route_api(FakeSlackState& s, const std::string& method, const FakeRequest&
     const std::string users = text_of(body, "users");
     if (users.empty() || users.find(',') != std::string::npos) return slack_error("invalid_arguments");
     return {200, {{"ok", true}, {"channel", {{"id", FakeSlackServer::dm_channel(users)}}}}, -1};
+  }
+  if (method == "conversations.history" || method == "conversations.replies") {
+    // The newest first, as Slack answers; metadata only with include_all_metadata.
+    const std::string channel = text_of(body, "channel"), thread = text_of(body, "ts");
+    const bool with_metadata = text_of(body, "include_all_metadata") == "true";
+    json list = json::array();
+    for (auto it = s.messages.rbegin(); it != s.messages.rend(); ++it) {
+      if (it->channel != channel || it->ephemeral) continue;
+      if (method == "conversations.replies" && it->ts != thread && it->thread_ts != thread) continue;
+      if (method == "conversations.history" && !it->thread_ts.empty()) continue;
+      json m{{"type", "message"}, {"ts", it->ts}, {"text", it->text}};
+      if (with_metadata && !it->metadata.is_null()) m["metadata"] = it->metadata;
+      list.push_back(m);
+    }
+    return {200, {{"ok", true}, {"messages", list}, {"has_more", false}}, -1};
   }
   if (method == "users.info") {
     auto it = s.email_of.find(text_of(body, "user"));
@@ -445,9 +462,24 @@ asio::awaitable<FakeResponse> answer(std::shared_ptr<FakeSlackState> s, const Fa
     r = {503, {{"ok", false}, {"error", "service_unavailable"}}, -1};
   else if (req.method() != http::verb::post)
     r = {405, {{"ok", false}, {"error", "method_not_allowed"}}, -1};
-  else if (path.starts_with("/api/"))
-    r = route_api(*s, path.substr(5), req);
-  else if (path.starts_with("/response/"))
+  else if (path.starts_with("/api/")) {
+    const std::string method = path.substr(5);
+    auto h = std::find_if(s->hang.begin(), s->hang.end(), [&](const auto& m) { return m.first == method; });
+    const bool hangs = h != s->hang.end();
+    const bool carry_out = !hangs || h->second;
+    if (hangs) s->hang.erase(h);
+    if (carry_out) r = route_api(*s, method, req);
+    if (hangs) {
+      // Done, and never answered: waits until the server stops.
+      auto ex = co_await asio::this_coro::executor;
+      asio::steady_timer forever(ex);
+      while (!s->stopped) {
+        forever.expires_after(std::chrono::milliseconds(50));
+        co_await forever.async_wait(kToken);
+      }
+      r = {503, {{"ok", false}, {"error", "service_unavailable"}}, -1};
+    }
+  } else if (path.starts_with("/response/"))
     r = route_response_url(*s, std::stoi(path.substr(10)), req.body());
   else
     r = {404, {{"ok", false}, {"error", "unknown_path"}}, -1};
@@ -792,6 +824,10 @@ void FakeSlackServer::refuse_next(const std::string& method, const std::string& 
 }
 
 int FakeSlackServer::failed_requests() const { return state_->failed; }
+
+void FakeSlackServer::hang_next(const std::string& method, bool carry_out) {
+  state_->hang.emplace_back(method, carry_out);
+}
 
 std::vector<FakeSlackServer::Message> FakeSlackServer::messages(const std::string& channel) const {
   std::vector<Message> out;

@@ -120,6 +120,9 @@ class FakeSlackServer {
   // The next call of method answers ok:false with this Slack error.
   void refuse_next(const std::string& method, const std::string& error);
   int failed_requests() const;
+  // The next call of method is carried out (a message is posted; with carry_out false, not) but
+  // never answered, as when Hallpass is killed while it waits for the answer.
+  void hang_next(const std::string& method, bool carry_out = true);
 
   struct Message {
     std::string channel;
@@ -129,7 +132,8 @@ class FakeSlackServer {
     nlohmann::json blocks;  // current content
     std::string user;       // ephemeral: the one user who sees it
     bool ephemeral = false;
-    int edits = 0;  // chat.update or response_url replacements
+    int edits = 0;            // chat.update or response_url replacements
+    nlohmann::json metadata;  // chat.postMessage's metadata (event_type, event_payload)
   };
   // Messages the bot posted in a channel (a DM is "D" + the user id without its U), in order.
   std::vector<Message> messages(const std::string& channel) const;

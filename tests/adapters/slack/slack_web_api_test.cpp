@@ -136,3 +136,27 @@ TEST_CASE("DM channels and e-mail look-ups are remembered", "[net][slack]") {
   CHECK(f.server.calls("users.lookupByEmail").size() == 1);
   CHECK(f.run(api.lookup_by_email("nobody@example.org")).result.error == bot::SendErrorKind::not_found);
 }
+
+TEST_CASE("a 429 pauses its own channel; 429s on several channels pause the method", "[net][slack]") {
+  Fixture f;
+  WebApiOptions o = f.options();
+  o.rate_limit_retries = 0;  // every 429 comes back to the caller at once
+  SlackWebApi api(f.io.get_executor(), o);
+  f.server.fail_next("chat.postMessage", 429, 30);
+  CHECK(f.run(api.call_json("chat.postMessage", R"({"channel":"C1","text":"a"})", "C1")).result.error ==
+        bot::SendErrorKind::rate_limited);
+  // Another channel goes on; the limited one is held without asking Slack again.
+  CHECK(f.run(api.call_json("chat.postMessage", R"({"channel":"C2","text":"b"})", "C2")).ok());
+  CHECK(f.run(api.call_json("chat.postMessage", R"({"channel":"C1","text":"c"})", "C1")).result.error ==
+        bot::SendErrorKind::rate_limited);
+  CHECK(f.server.calls("chat.postMessage").size() == 2);
+  // Two more channels limited: the limit is the workspace's, and every channel waits.
+  f.server.fail_next("chat.postMessage", 429, 30);
+  f.server.fail_next("chat.postMessage", 429, 30);
+  f.run(api.call_json("chat.postMessage", R"({"channel":"C3","text":"d"})", "C3"));
+  f.run(api.call_json("chat.postMessage", R"({"channel":"C4","text":"e"})", "C4"));
+  auto held = f.run(api.call_json("chat.postMessage", R"({"channel":"C5","text":"f"})", "C5"));
+  CHECK(held.result.error == bot::SendErrorKind::rate_limited);
+  CHECK(f.server.calls("chat.postMessage").size() == 4);
+  CHECK(f.server.messages("C5").empty());
+}
