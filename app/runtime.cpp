@@ -71,6 +71,7 @@ void Runtime::stop() {
 
 void Runtime::shut_down(std::chrono::milliseconds grace) {
   // When the last adapter's run() returns, run_adapter drains the outbox and calls stop().
+  stopping_ = true;
   for (Adapter* a : adapters_) a->stop();
   grace_.expires_after(grace);
   grace_.async_wait([this](const boost::system::error_code& ec) {
@@ -106,6 +107,7 @@ void Runtime::start(bool stop_on_signal) {
   asio::co_spawn(io_, scheduler_.run(), log_failure("the scheduler"));
   asio::co_spawn(io_, dispatcher_.run(), log_failure("the outbox dispatcher"));
   running_adapters_ = adapters_.size();
+  started_ = true;
   for (Adapter* a : adapters_)
     asio::co_spawn(io_, run_adapter(a, &bot_, this, &running_adapters_), log_failure("an adapter"));
 }

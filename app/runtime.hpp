@@ -42,6 +42,16 @@ class Runtime {
   // finish and the outbox drain what is due, and ends run() after `grace` at the latest.
   void shut_down(std::chrono::milliseconds grace);
 
+  // For the admin listener's /readyz: started, not stopping, and every adapter still running
+  // (connected, or retrying its connection: an adapter's run() returns only when it gives up).
+  struct Readiness {
+    bool started = false;
+    bool stopping = false;
+    size_t adapters = 0;
+    size_t adapters_running = 0;
+  };
+  Readiness readiness() const { return {started_, stopping_, adapters_.size(), running_adapters_}; }
+
  private:
   boost::asio::io_context& io_;
   workflows::Services services_;
@@ -54,6 +64,8 @@ class Runtime {
   size_t running_adapters_ = 0;
   boost::asio::steady_timer grace_;
   std::optional<boost::asio::signal_set> signals_;
+  bool started_ = false;
+  bool stopping_ = false;
 };
 
 }  // namespace bot
