@@ -72,6 +72,7 @@ void Runtime::stop() {
 
 void Runtime::shut_down(std::chrono::milliseconds grace) {
   if (std::exchange(shutting_down_, true)) return;
+  stopping_ = true;
   grace_.expires_after(grace);
   grace_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) stop();
@@ -118,6 +119,7 @@ void Runtime::start(bool stop_on_signal) {
   asio::co_spawn(io_, scheduler_.run(), log_failure("the scheduler"));
   asio::co_spawn(io_, dispatcher_.run(), log_failure("the outbox dispatcher"));
   running_adapters_ = adapters_.size();
+  started_ = true;
   for (Adapter* a : adapters_)
     asio::co_spawn(io_, run_adapter(a, &bot_, this, &running_adapters_), log_failure("an adapter"));
 }

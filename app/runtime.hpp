@@ -50,6 +50,16 @@ class Runtime {
   // which kills the process after it.
   static constexpr std::chrono::milliseconds kStopGrace{20'000};
 
+  // For the admin listener's /readyz: started, not stopping, and every adapter still running
+  // (connected, or retrying its connection: an adapter's run() returns only when it gives up).
+  struct Readiness {
+    bool started = false;
+    bool stopping = false;
+    size_t adapters = 0;
+    size_t adapters_running = 0;
+  };
+  Readiness readiness() const { return {started_, stopping_, adapters_.size(), running_adapters_}; }
+
  private:
   boost::asio::io_context& io_;
   workflows::Services services_;
@@ -65,6 +75,8 @@ class Runtime {
   boost::asio::steady_timer grace_;
   bool shutting_down_ = false;
   std::optional<boost::asio::signal_set> signals_;
+  bool started_ = false;
+  bool stopping_ = false;
 };
 
 }  // namespace bot

@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config ccache tzdata
   libboost1.81-dev libboost-url1.81-dev libssl-dev nlohmann-json3-dev
   libsqlitecpp-dev libsqlite3-dev libspdlog-dev libyaml-cpp-dev libhowardhinnant-date-dev
-  catch2 libjwt-dev libstemmer-dev
+  catch2 libjwt-dev libstemmer-dev libcsv-dev libsystemd-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(chromium chromium-driver nodejs npm clang-format)

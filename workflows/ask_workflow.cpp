@@ -1,6 +1,7 @@
 #include "workflows/ask_workflow.hpp"
 
 #include "bot/model/markup.hpp"
+#include "bot/model/metrics.hpp"
 #include "workflows/platforms.hpp"
 #include "workflows/request_views.hpp"
 
@@ -68,6 +69,9 @@ void answer_question(Context& ctx, std::string_view question) {
       return ctx.reply(std::move(m));
     case bot::SmallTalk::none: break;
   }
+  const bool declined = answer.no_answer || answer.passages.empty();
+  bot::metrics::count("hallpass_policy_answers_total",
+                      {{"verdict", declined ? std::string_view("no_answer") : bot::to_string(answer.verdict)}});
   ctx.reply(answer_message(ctx, lang, answer));
 }
 

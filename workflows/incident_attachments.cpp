@@ -27,8 +27,11 @@ bool refuse_incident_attachment(Context& ctx) {
                       .delete_ref = ev.attachment_ref});
   // A report whose category is not chosen yet may be about images of minors: the stricter words.
   const bool minors = category.empty() || category == "minor_images";
+  // Where the platform cannot delete the person's file (Slack), the reply says so and asks them to.
+  const std::string key = std::string(minors ? "incident.attachment.minor_images" : "incident.attachment.report") +
+                          (ev.attachment_ref.empty() ? "_delete_it" : "");
   bot::Message m;
-  m.paragraph(ctx.text(*ctx.actor, minors ? "incident.attachment.minor_images" : "incident.attachment.report"));
+  m.paragraph(ctx.text(*ctx.actor, key));
   ctx.reply(std::move(m));
   ctx.audit("refused:attachment", subject,
             {{"category", category}, {"deletion_requested", !ev.attachment_ref.empty()}});

@@ -166,10 +166,10 @@ Result<std::optional<bot::Inbound>> event_callback(const json& p, std::chrono::s
   in.time = ts_time(str(e, "ts"), now);
   in.text = str(e, "text");
   const json& files = member(e, "files");
-  if (files.is_array() && !files.empty()) {
-    in.has_attachment = true;
-    in.attachment_ref = str(files.front(), "id");
-  }
+  // No attachment_ref: Slack lets an app delete only the files it uploaded itself (files.delete
+  // answers cant_delete_file for a person's file, even with files:write), so the person is asked
+  // to delete it instead of being told it was.
+  if (files.is_array() && !files.empty()) in.has_attachment = true;
   if (type == "app_mention") {
     in.mentions_bot = true;
     in.text = strip_leading_mention(in.text);

@@ -1,13 +1,22 @@
 // hallpass run / hallpass demo: the bot with its adapters, until stopped.
 #include <spdlog/spdlog.h>
+#include <systemd/sd-daemon.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <cstdlib>
 #include <iostream>
 
 #include <algorithm>
+#include <optional>
 
 #include "app/adapter_registry.hpp"
+#include "app/admin_server.hpp"
 #include "app/cli/args.hpp"
 #include "app/cli/commands.hpp"
+#include "app/cli/logging_setup.hpp"
 #include "app/cli/store_open.hpp"
 #include "app/runtime.hpp"
 #include "bot/district/district.hpp"
@@ -16,36 +25,70 @@
 namespace cli {
 
 namespace {
-constexpr const char* kDemoHelp = R"(Usage: hallpass demo [--config FILE] [--db FILE] [--port N] [--listen ADDRESS]
+constexpr const char* kDemoHelp =
+    R"(Usage: hallpass demo [--config FILE] [--db FILE] [--port N] [--listen ADDRESS] [--admin-port N]
 
 Starts Hallpass with the built-in web chat: open the printed address in a browser, pick a person
 and play the whole flow (a teacher files a request, the principal endorses it, the superintendent
 decides). No accounts are needed. Defaults: the sample district, hallpass-demo.db in this folder,
 port 8080 on 127.0.0.1. The demo has no sign-in: anyone who reaches the port can act as anyone,
-so it listens on this machine only unless --listen says otherwise.
+so it listens on this machine only unless --listen (or HALLPASS_LISTEN) says otherwise.
 )";
 
-constexpr const char* kRunHelp = R"(Usage: hallpass run [--config FILE] [--db FILE]
+constexpr const char* kRunHelp =
+    R"(Usage: hallpass run --config FILE [--db FILE] [--admin-port N [--admin-listen ADDRESS]]
 
 Starts Hallpass with the adapters the district config enables (adapters: web, slack, matrix, teams).
+The district's file is required: `hallpass demo` is the way to try the fictional sample district.
 Secrets come from the environment variables the config names. Stops on SIGINT or SIGTERM.
+
+--admin-port N opens the admin listener (on 127.0.0.1 unless --admin-listen says otherwise):
+/healthz, /readyz and /metrics (Prometheus) for the district's monitoring. 0 lets the OS pick.
 )";
+
+// "--admin-port" as a port number, or nullopt (with the message written) when it is not one.
+std::optional<unsigned short> port_option(const Args& a, const std::string& name) {
+  const std::string port = a.get(name);
+  const bool digits = !port.empty() && port.size() <= 5 &&
+                      std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits || std::stol(port) > 65535) {
+    std::cerr << "hallpass: " << name << " must be a number from 0 to 65535\n";
+    return std::nullopt;
+  }
+  return static_cast<unsigned short>(std::stol(port));
+}
 }  // namespace
 
 int cmd_run(int argc, char** argv, bool demo) {
-  Args a = parse_args(argc, argv, 2, {"--config", "--db", "--port", "--listen"}, {"--help"});
+  Args a = parse_args(argc, argv, 2, {"--config", "--db", "--port", "--listen", "--admin-port", "--admin-listen"},
+                      {"--help"});
   if (a.has("--help")) return std::cout << (demo ? kDemoHelp : kRunHelp), 0;
   if (!a.error.empty()) return std::cerr << "hallpass: " << a.error << "\n\n" << (demo ? kDemoHelp : kRunHelp), 2;
+  // A service started without its district must not quietly run the fictional sample one, whose
+  // web chat has no sign-in.
+  if (!demo && !a.has("--config"))
+    return std::cerr << "hallpass run: --config FILE is required (the district's file). To try Hallpass with the "
+                        "sample district, run: hallpass demo\n",
+           2;
   app::AdapterOverrides overrides{.force_web = demo};
   if (a.has("--port")) {
-    const std::string port = a.get("--port");
-    const bool digits = !port.empty() && port.size() <= 5 &&
-                        std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (!digits || std::stol(port) > 65535)
-      return std::cerr << "hallpass: --port must be a number from 0 to 65535\n", 2;
-    overrides.web["port"] = port;
+    if (!port_option(a, "--port")) return 2;
+    overrides.web["port"] = a.get("--port");
   }
-  if (a.has("--listen")) overrides.web["listen"] = a.get("--listen");
+  std::optional<app::AdminOptions> admin_options;
+  if (a.has("--admin-port")) {
+    auto port = port_option(a, "--admin-port");
+    if (!port) return 2;
+    admin_options = app::AdminOptions{.listen_address = a.get("--admin-listen", "127.0.0.1"), .port = *port};
+  } else if (a.has("--admin-listen")) {
+    return std::cerr << "hallpass: --admin-listen needs --admin-port\n", 2;
+  }
+  if (a.has("--listen")) {
+    overrides.web["listen"] = a.get("--listen");
+  } else if (const char* listen = std::getenv("HALLPASS_LISTEN"); demo && listen && *listen) {
+    // The container image sets it: there the demo must listen beyond the container's loopback.
+    overrides.web["listen"] = listen;
+  }
   auto district = app::load_district(a.get("--config", bot::sample_config_path().string()), std::cerr);
   if (!district) return 1;
 
@@ -58,9 +101,24 @@ int cmd_run(int argc, char** argv, bool demo) {
   // From here a SIGTERM (systemd, a test, Ctrl-C) stops the bot politely, even one that comes
   // while the adapters start and before their start-up lines announce it.
   runtime.catch_stop_signals();
-  auto adapters = app::make_adapters(io, *district, *store, overrides, std::cout, std::cerr);
+  auto adapters = app::make_adapters(io, *district, *store, overrides, announcements(), std::cerr);
   if (!adapters) return 1;
   for (auto& adapter : *adapters) runtime.add_adapter(*adapter);
+  std::optional<app::AdminServer> admin;
+  if (admin_options) {
+    try {
+      admin.emplace(io.get_executor(), *admin_options, runtime, *store, clock);
+      admin->listen();
+    } catch (const std::exception& e) {
+      std::cerr << "hallpass: the admin listener cannot start: " << e.what() << '\n';
+      return 1;
+    }
+    announcements() << "Hallpass admin: " << admin->url() << " (/healthz, /readyz, /metrics)" << std::endl;
+    boost::asio::co_spawn(io, admin->run(), boost::asio::detached);
+  }
+  // Under systemd's Type=notify, `systemctl start` returns once the store is open, the outbox
+  // recovered and the adapters started (the first thing the loop runs). Elsewhere this is a no-op.
+  boost::asio::post(io, [] { sd_notify(0, "READY=1\nSTATUS=Hallpass is running"); });
   return runtime.run(true);
 }
 

@@ -7,5 +7,7 @@ int cmd_ask(int argc, char** argv);
 int cmd_audit(int argc, char** argv);
 int cmd_digest(int argc, char** argv);
 int cmd_outbox(int argc, char** argv);
+int cmd_backup(int argc, char** argv);
+int cmd_restore(int argc, char** argv);
 int cmd_run(int argc, char** argv, bool demo);
 }  // namespace cli

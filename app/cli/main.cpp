@@ -5,8 +5,10 @@
 #include <exception>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "app/cli/commands.hpp"
+#include "app/cli/logging_setup.hpp"
 
 namespace {
 
@@ -23,6 +25,12 @@ Commands:
   audit verify   check that the audit log was not altered
   digest --dry-run  print tonight's digests as they would go out, sending nothing
   outbox         list the messages that failed or may not have been delivered
+  backup         copy the database consistently, even while the bot runs
+  restore        put a backup back as the database (stop the bot first)
+
+Logging, for every command:
+  --log-level L  trace, debug, info (the default), warn, error, critical or off (or HALLPASS_LOG_LEVEL)
+  --log-format F text (the default) or json, one object per line (or HALLPASS_LOG_FORMAT)
 
   --help         this text (each command has its own: hallpass <command> --help)
   --version      the version
@@ -44,6 +52,8 @@ int dispatch(int argc, char** argv) {
   if (cmd == "audit") return cli::cmd_audit(argc, argv);
   if (cmd == "digest") return cli::cmd_digest(argc, argv);
   if (cmd == "outbox") return cli::cmd_outbox(argc, argv);
+  if (cmd == "backup") return cli::cmd_backup(argc, argv);
+  if (cmd == "restore") return cli::cmd_restore(argc, argv);
   if (cmd == "run") return cli::cmd_run(argc, argv, false);
   if (cmd == "demo") return cli::cmd_run(argc, argv, true);
   std::cerr << "hallpass: unknown command '" << cmd << "'. Run hallpass --help for the list.\n";
@@ -58,7 +68,12 @@ int main(int argc, char** argv) {
   ::umask(0077);
   // The last guard: a command explains a failure in one line and exits non-zero, never aborts.
   try {
-    return dispatch(argc, argv);
+    std::vector<std::string> args(argv, argv + argc);
+    if (!cli::configure_logging(args, std::cerr)) return 2;
+    std::vector<char*> rest;
+    for (auto& a : args) rest.push_back(a.data());
+    rest.push_back(nullptr);
+    return dispatch(static_cast<int>(args.size()), rest.data());
   } catch (const std::exception& e) {
     std::cerr << "hallpass" << (argc > 1 ? std::string(" ") + argv[1] : std::string()) << ": " << e.what() << '\n';
   } catch (...) {

@@ -4,6 +4,7 @@
 
 #include "bot/core/outbox_dispatcher.hpp"
 #include "bot/model/markup.hpp"
+#include "bot/model/metrics.hpp"
 
 namespace bot {
 
@@ -20,12 +21,28 @@ void Bot::write_effects(Effects& fx) {
   for (const auto& t : fx.timers) store_.schedule(t);
 }
 
+namespace {
+std::string_view kind_name(InboundKind kind) {
+  switch (kind) {
+    case InboundKind::command: return "command";
+    case InboundKind::message: return "message";
+    case InboundKind::action: return "action";
+    case InboundKind::form_submission: return "form";
+  }
+  return "other";
+}
+}  // namespace
+
 HandleResult Bot::handle(const Inbound& event) {
   const Person* actor = config_.person_by_handle(OutboxDispatcher::directory_key(event.platform), event.actor);
   if (!actor) actor = config_.person_by_email(event.actor_email);
   try {
     auto tx = store_.begin();
-    if (!store_.record_event(event.platform, event.event_id, clock_.now())) return {true, true};
+    if (!store_.record_event(event.platform, event.event_id, clock_.now())) {
+      metrics::count("hallpass_events_duplicate_total", {{"platform", event.platform}});
+      return {true, true};
+    }
+    metrics::count("hallpass_events_handled_total", {{"platform", event.platform}, {"kind", kind_name(event.kind)}});
     Effects fx;
     std::string thread_key;
     if (!event.place.thread_ref.empty())
@@ -118,6 +135,7 @@ int Bot::fire_due_timers() {
       router_.route_timer({store_, fx, clock_.now()}, timer);
       store_.mark_timer_fired(timer.id, clock_.now());
       commit(*tx, fx);
+      metrics::count("hallpass_timers_fired_total", {{"kind", timer.kind}});
       ++fired;
     } catch (const std::exception& e) {
       spdlog::error("timer {} {} for {} failed: {}", timer.id, timer.kind, timer.subject, e.what());

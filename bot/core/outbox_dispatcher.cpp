@@ -10,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "bot/model/markup.hpp"
+#include "bot/model/metrics.hpp"
 #include "bot/model/use_tuple.hpp"
 
 namespace bot {
@@ -329,7 +330,9 @@ asio::awaitable<bool> OutboxDispatcher::deliver_one(OutboxEntry e) {
   SendResult result = co_await r.adapter->send(r.delivery);
   auto tx = store_.begin();
   bool keep_going = true;
+  if (result.error == SendErrorKind::rate_limited) metrics::count("hallpass_rate_limited_total", {{"platform", platform}});
   if (result.ok()) {
+    metrics::count("hallpass_deliveries_total", {{"platform", platform}, {"result", "sent"}});
     store_.mark_sent(e.id, result.ref);
     if (r.new_thread_root) store_.put_message_ref(platform, r.delivery.channel, e.outbound.thread_key, result.ref);
     if (!r.record_key.empty()) store_.put_message_ref(platform, r.delivery.channel, r.record_key, result.ref);
@@ -349,11 +352,13 @@ asio::awaitable<bool> OutboxDispatcher::deliver_one(OutboxEntry e) {
     spdlog::warn("outbox {}: {} send to {} failed ({}); retrying in {} ms", e.id, platform, r.delivery.channel,
                  result.error_text, wait.count());
     store_.mark_retry(e.id, clock_.now() + wait, result.error_text);
+    metrics::count("hallpass_deliveries_total", {{"platform", platform}, {"result", "retry"}});
     keep_going = false;
   } else {
     spdlog::error("outbox {}: {} send to {} failed for good: {}", e.id, platform, r.delivery.channel,
                   result.error_text);
     store_.mark_failed(e.id, result.error_text);
+    metrics::count("hallpass_deliveries_total", {{"platform", platform}, {"result", "failed"}});
   }
   tx->commit();
   co_return keep_going;

@@ -14,6 +14,8 @@
 #include <date/tz.h>
 
 #include "bot/district/config_yaml.hpp"
+#include "bot/district/csv_rows.hpp"
+#include "bot/district/secret_source.hpp"
 #include "bot/model/text.hpp"
 #include "bot/policy/policy_library.hpp"
 
@@ -107,31 +109,6 @@ std::optional<Role> role_from(std::string_view s) {
   if (s == "investigator") return Role::investigator;
   if (s == "it_admin") return Role::it_admin;
   return std::nullopt;
-}
-
-// Splits one CSV line, honouring double quotes.
-std::vector<std::string> split_csv(const std::string& line) {
-  std::vector<std::string> out;
-  std::string cur;
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"')
-        cur += '"', ++i;
-      else if (c == '"')
-        quoted = false;
-      else
-        cur += c;
-    } else if (c == '"')
-      quoted = true;
-    else if (c == ',')
-      out.push_back(cur), cur.clear();
-    else if (c != '\r')
-      cur += c;
-  }
-  out.push_back(cur);
-  return out;
 }
 
 // Reads a whole file of at most kMaxFileBytes; an empty optional and `why` otherwise.
@@ -294,12 +271,11 @@ class Loader {
         continue;
       }
       const std::string var(name);
-      const char* env = std::getenv(var.c_str());
-      if (!env || !*env) {
+      if (auto value = secret_value(var)) {
+        out.value.append(*value);
+      } else {
         out.unset.push_back(var);
         out.value.append(raw.substr(at, close - at + 1));
-      } else {
-        out.value.append(env);
       }
       i = close + 1;
     }
@@ -330,9 +306,10 @@ class Loader {
       t.unset = true;
       if (rules.env_needed)
         for (const auto& v : x.unset)
-          error(n.line, what + " needs the environment variable " + v +
-                            ", which is not set. Set it before starting Hallpass (systemd: EnvironmentFile=; see "
-                            "docs/configuration.md).");
+          error(n.line, what + " needs the environment variable " + v + ", which is not set. Set it (or " + v +
+                            "_FILE to a file holding it, or systemd's "
+                            "LoadCredential=" +
+                            v + ":FILE) before starting Hallpass; see docs/configuration.md.");
       return t;
     }
     if (!is_valid_utf8(x.value)) {
@@ -815,11 +792,14 @@ void Loader::load_people_csv(const YamlNode& at, const std::filesystem::path& cs
     return;
   }
   const std::string file = csv.string();
-  std::istringstream in(*content);
-  std::string line;
-  std::getline(in, line);
-  if (line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);  // Excel's byte order mark
-  auto header = split_csv(line);
+  const CsvTable table = read_csv(*content);
+  if (!table.error.empty() || table.rows.empty()) {
+    error_in(file, 1,
+             table.rows.empty() ? "the file is empty: the first line must name the columns."
+                                : "the file could not be read: " + table.error + ".");
+    return;
+  }
+  auto header = table.rows.front().cells;
   const std::vector<std::string_view> known =
       with_platforms({"id", "name", "email", "language", "roles", "site", "supervisor", "title"});
   for (auto& h : header) {
@@ -836,18 +816,20 @@ void Loader::load_people_csv(const YamlNode& at, const std::filesystem::path& cs
              "id,name,email,language,roles,site,supervisor,title,slack,teams,matrix,web");
   const std::string saved = current_file_;
   current_file_ = file;
-  int line_no = 1;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line.find_first_not_of(" ,\r") == std::string::npos) continue;
-    if (!is_valid_utf8(line)) {
+  const std::string separator = table.separator == '\t' ? "tab" : std::string("\"") + table.separator + "\"";
+  for (size_t r = 1; r < table.rows.size(); ++r) {
+    const int line_no = table.rows[r].line;
+    const auto& cells = table.rows[r].cells;
+    if (std::all_of(cells.begin(), cells.end(), [](const std::string& c) { return trim(c, kAsciiSpace).empty(); }))
+      continue;
+    if (!std::all_of(cells.begin(), cells.end(), [](const std::string& c) { return is_valid_utf8(c); })) {
       error(line_no, "this row is not UTF-8 text. Save the CSV as \"CSV UTF-8\" (Excel: Save as → CSV UTF-8).");
       continue;
     }
-    auto cells = split_csv(line);
     if (cells.size() > header.size())
       error(line_no, "this row has " + std::to_string(cells.size()) + " cells but the first line names " +
-                         std::to_string(header.size()) + " columns. A value with a comma needs \"quotes\".");
+                         std::to_string(header.size()) + " columns (separated by " + separator + "). A value with a " +
+                         separator + " needs \"quotes\".");
     // The row as the map a person is written as in YAML, every value on this row's line.
     YamlNode n;
     n.kind = YamlNode::Kind::map;
@@ -865,15 +847,23 @@ void Loader::load_people_csv(const YamlNode& at, const std::filesystem::path& cs
     };
     for (size_t i = 0; i < header.size() && i < cells.size(); ++i) {
       const auto& h = header[i];
-      const std::string cell = trim(cells[i], kAsciiSpace);
+      // A line break typed inside a cell (Alt+Enter in Excel) is a space in a one-line value.
+      std::string joined;
+      for (size_t k = 0; k < cells[i].size(); ++k) {
+        const char c = cells[i][k];
+        if (c == '\r' && k + 1 < cells[i].size() && cells[i][k + 1] == '\n') continue;
+        joined += c == '\r' || c == '\n' ? ' ' : c;
+      }
+      const std::string cell = trim(joined, kAsciiSpace);
       if (cell.empty() || std::find(known.begin(), known.end(), h) == known.end()) continue;
       if (h == "roles") {
         YamlNode roles;
         roles.kind = YamlNode::Kind::list;
         roles.line = line_no;
         std::string r;
+        // Roles are separated by ";" or ",", whichever the CSV's own separator leaves free.
         for (char c : cell + ";")
-          if (c == ';') {
+          if (c == ';' || c == ',') {
             if (!r.empty()) roles.items.push_back(scalar(r));
             r.clear();
           } else if (c != ' ')

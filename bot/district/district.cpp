@@ -8,6 +8,14 @@ namespace bot {
 
 std::filesystem::path hallpass_home() {
   if (const char* home = std::getenv("HALLPASS_HOME"); home && *home) return home;
+  // Installed (cmake --install, the container image): the prompts and sample config sit in
+  // ../share/hallpass beside the binary, wherever the prefix is. A build tree uses its sources.
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const auto installed = exe.parent_path().parent_path() / "share" / "hallpass";
+    if (std::filesystem::is_directory(installed / "prompts", ec)) return installed;
+  }
   return HALLPASS_SOURCE_DIR;
 }
 

@@ -599,6 +599,27 @@ class SqliteStore final : public Store {
     q.exec();
   }
 
+  StoreStatistics statistics(TimePoint now) override {
+    StoreStatistics st;
+    // Each is one pass over an indexed column; a district's database answers in milliseconds.
+    SQLite::Statement outbox(db_, "SELECT state, COUNT(*) FROM outbox GROUP BY state");
+    while (outbox.executeStep()) st.outbox_by_state[outbox.getColumn(0).getString()] = outbox.getColumn(1).getInt64();
+    SQLite::Statement oldest(db_, "SELECT MIN(created_at) FROM outbox WHERE state IN ('pending', 'in_flight')");
+    if (oldest.executeStep() && !oldest.getColumn(0).isNull())
+      st.oldest_waiting = from_millis(oldest.getColumn(0).getInt64());
+    SQLite::Statement events(db_, "SELECT platform, COUNT(*) FROM events GROUP BY platform");
+    while (events.executeStep())
+      st.events_by_platform[events.getColumn(0).getString()] = events.getColumn(1).getInt64();
+    SQLite::Statement audit(db_, "SELECT COALESCE(MAX(seq), 0) FROM audit");
+    if (audit.executeStep()) st.audit_rows = audit.getColumn(0).getInt64();
+    SQLite::Statement due(db_, "SELECT COUNT(*) FROM timers WHERE fired_at IS NULL AND due_at <= ?");
+    due.bind(1, to_millis(now));
+    if (due.executeStep()) st.timers_due = due.getColumn(0).getInt64();
+    SQLite::Statement fired(db_, "SELECT COUNT(*) FROM timers WHERE fired_at IS NOT NULL");
+    if (fired.executeStep()) st.timers_fired = fired.getColumn(0).getInt64();
+    return st;
+  }
+
   std::vector<OutboxEntry> outbox_entries() override {
     SQLite::Statement q(db_, "SELECT " + outbox_columns() + " FROM outbox ORDER BY id");
     return read_outbox(q);

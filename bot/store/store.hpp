@@ -13,6 +13,7 @@
 
 #include "bot/store/delivery_store.hpp"
 #include "bot/store/domain_store.hpp"
+#include "bot/store/store_statistics.hpp"
 
 namespace bot {
 
@@ -23,8 +24,8 @@ class Transaction {
 };
 
 // The whole store, as the core and the app hold it: the domain's repositories (what a turn hands
-// the workflows), the delivery machinery, and the transaction a turn runs in.
-class Store : public DomainStore, public DeliveryStore {
+// the workflows), the delivery machinery, its statistics, and the transaction a turn runs in.
+class Store : public DomainStore, public DeliveryStore, public StatisticsSource {
  public:
   virtual std::unique_ptr<Transaction> begin() = 0;
 };

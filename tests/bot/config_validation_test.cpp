@@ -353,3 +353,54 @@ TEST_CASE("people from a CSV are checked like the file's, at their row", "[unit]
   CHECK(at(5, "unknown role \"teacher\" for person 'p.four'"));
   CHECK(at(5, "person 'p.four' names site 'nowhere', which is not in sites"));
 }
+
+TEST_CASE("a people CSV as Excel and Google Sheets save it is read whole, errors at their row", "[unit][config]") {
+  struct Folder {
+    std::filesystem::path file;
+    ~Folder() { std::filesystem::remove_all(file.parent_path()); }
+  } v{test_support::sample_config_variant("csv-excel", "people:\n", "people_csv: people.csv\npeople:\n")};
+  const std::string csv = (v.file.parent_path() / "people.csv").string();
+  const auto load = [&](const std::string& text) {
+    std::ofstream(csv, std::ios::binary | std::ios::trunc) << text;
+    return bot::load_district_config(v.file, test_support::platform_rules());
+  };
+
+  SECTION("Excel in Europe: a byte order mark, semicolons, CRLF, a quoted cell over two lines") {
+    auto r = load(
+        "\xEF\xBB\xBFid;name;email;roles;site;title\r\n"
+        "p.one;\"Pat One\";pone@sierravista.example.org;employee;lincoln;\"Coach; Track\r\nand Field\"\r\n"
+        "\r\n"
+        "p.two;Pat Two;ptwo@sierravista.example.org;employee, investigator;lincoln;Teacher\r\n");
+    std::string listing;
+    for (const auto& e : r.errors) listing += e.to_string() + "\n";
+    INFO(listing);
+    REQUIRE(r.config);
+    const auto& people = r.config->people;
+    const auto one = std::find_if(people.begin(), people.end(), [](const auto& p) { return p.id == "p.one"; });
+    const auto two = std::find_if(people.begin(), people.end(), [](const auto& p) { return p.id == "p.two"; });
+    REQUIRE(one != people.end());
+    REQUIRE(two != people.end());
+    CHECK(one->name == "Pat One");
+    CHECK(one->title == "Coach; Track and Field");  // the line break typed in the cell is a space
+    CHECK(two->email == "ptwo@sierravista.example.org");
+    CHECK(two->roles.size() == 2);
+  }
+
+  SECTION("a row after a quoted line break is named by the line it starts on") {
+    auto r = load(
+        "id,name,email,roles,site,title\n"
+        "p.one,Pat One,pone@sierravista.example.org,employee,lincoln,\"Coach,\nTrack\"\n"
+        "p.two,Pat Two,ptwo@sierravista.example.org,teacher,lincoln,\n");
+    CHECK_FALSE(r.config);
+    CHECK(std::any_of(r.errors.begin(), r.errors.end(), [&](const bot::ConfigError& e) {
+      return e.file == csv && e.line == 4 && e.message.find("unknown role \"teacher\"") != std::string::npos;
+    }));
+  }
+
+  SECTION("tabs, as a sheet copied into a text file") {
+    auto r = load("id\tname\temail\troles\tsite\np.one\tPat One\tpone@sierravista.example.org\temployee\tlincoln\n");
+    REQUIRE(r.config);
+    CHECK(std::any_of(r.config->people.begin(), r.config->people.end(),
+                      [](const auto& p) { return p.id == "p.one" && p.name == "Pat One"; }));
+  }
+}

@@ -21,6 +21,9 @@
 
 namespace {
 
+// `run` needs the district's file; these tests give it the sample district's.
+const std::string kRunSample = "run --config " + std::string(HALLPASS_SOURCE_DIR) + "/config/sample-district.yaml";
+
 const std::string kKey = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a6978";
 
 test_support::CommandResult hallpass(const std::string& args, const std::string& env = {}) {
@@ -82,7 +85,8 @@ TEST_CASE("commands that only read refuse a missing database and create none", "
 TEST_CASE("a database in a folder that does not exist is explained by the commands that create one", "[cli][db]") {
   test_support::TempDir dir("cli-db-folder");
   const std::string db = dir.file("missing/dir/x.db");
-  for (const std::string command : {"run --port 0", "demo --port 0", "console --as t.garcia"}) {
+  for (const std::string& command :
+       {kRunSample + " --port 0", std::string("demo --port 0"), std::string("console --as t.garcia")}) {
     INFO(command);
     auto r = hallpass(command + " --db " + db);
     check_one_line(r);
@@ -96,8 +100,9 @@ TEST_CASE("a file that is not a Hallpass database is explained by every command 
   const std::string junk = dir.file("notes.db");
   const std::string words = "minutes of the board meeting. " + std::string(300, '.');
   std::ofstream(junk) << words;
-  for (const std::string command :
-       {"audit verify", "outbox", "digest --dry-run", "console --as t.garcia", "demo --port 0", "run --port 0"}) {
+  for (const std::string& command :
+       {std::string("audit verify"), std::string("outbox"), std::string("digest --dry-run"),
+        std::string("console --as t.garcia"), std::string("demo --port 0"), kRunSample + " --port 0"}) {
     INFO(command);
     auto r = hallpass(command + " --db " + junk);
     check_one_line(r);

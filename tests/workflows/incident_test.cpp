@@ -363,6 +363,27 @@ TEST_CASE("incidents: a file sent with a minor_images report is refused, deleted
   CHECK_FALSE(contains(bytes, "screenshot_of_student_7731"));
 }
 
+TEST_CASE("incidents: where the platform cannot delete a person's file, the person is asked to",
+          "[unit][incident][attachment]") {
+  // Slack lets an app delete only its own files: its adapter reports the file without a reference.
+  BotHarness h;
+  std::vector<bot::Outbound> deletions;
+  h.bot().on_deletions_requested(
+      [&](std::vector<bot::Outbound> d) { deletions.insert(deletions.end(), d.begin(), d.end()); });
+  h.command("t.garcia", "report minor_images");
+  h.take_sent();
+  bot::Inbound file{.actor = "t.garcia", .kind = bot::InboundKind::message, .text = "this", .has_attachment = true};
+  file.place = {.channel = "dm:t.garcia", .direct = true};
+  h.handle(file);
+  auto sent = h.take_sent();
+  REQUIRE(sent.size() == 1);
+  CHECK(contains(sent[0].text, "does not let Hallpass delete a file you shared"));
+  CHECK(contains(sent[0].text, "delete it yourself now"));
+  CHECK_FALSE(contains(sent[0].text, "I asked the chat platform to delete it"));
+  CHECK(deletions.empty());
+  CHECK(last_audit(h, "", "refused:attachment"));
+}
+
 TEST_CASE("incidents: files are refused only around a report", "[unit][incident][attachment]") {
   BotHarness h;
   std::vector<bot::Outbound> deletions;

@@ -1,0 +1,225 @@
+// What a district's IT team runs Hallpass with, from the real binary: the admin listener's
+// /healthz, /readyz and /metrics during a run driven from the web chat; JSON logs that parse line
+// by line and never hold a secret; the log level; `run` without its district; backup and restore.
+#include <sys/stat.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include "tests/support/config_files.hpp"
+#include "tests/support/hallpass_process.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/webchat_client.hpp"
+
+namespace {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using nlohmann::json;
+using namespace test_support;
+
+struct Got {
+  int status = 0;
+  std::string body;
+};
+
+// A plain GET on 127.0.0.1, as curl or a Prometheus scrape would send it.
+Got get(unsigned short port, const std::string& path) {
+  asio::io_context io;
+  asio::ip::tcp::socket socket(io);
+  socket.connect({asio::ip::make_address("127.0.0.1"), port});
+  http::request<http::empty_body> request{http::verb::get, path, 11};
+  request.set(http::field::host, "127.0.0.1");
+  http::write(socket, request);
+  boost::beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  http::read(socket, buffer, response);
+  return {static_cast<int>(response.result_int()), response.body()};
+}
+
+// The port after `mark` in what the process printed (text or a JSON log line), 0 if not yet.
+unsigned short printed_port(const std::string& out, const std::string& mark) {
+  const auto at = out.find(mark);
+  if (at == std::string::npos) return 0;
+  std::smatch m;
+  const std::string rest = out.substr(at + mark.size());
+  if (!std::regex_search(rest, m, std::regex("^[0-9]+"))) return 0;
+  return static_cast<unsigned short>(std::stoi(m.str()));
+}
+
+// The value of one series in a /metrics body, or -1 when it is not there.
+double series(const std::string& metrics, const std::string& name_and_labels) {
+  std::istringstream in(metrics);
+  for (std::string line; std::getline(in, line);)
+    if (line.starts_with(name_and_labels + " ")) return std::stod(line.substr(name_and_labels.size() + 1));
+  return -1;
+}
+
+// Runs a coroutine on io until it ends; fails instead of hanging after 30 s.
+void drive(asio::io_context& io, asio::awaitable<void> session) {
+  io.restart();
+  std::exception_ptr failure;
+  bool finished = false;
+  asio::steady_timer deadline(io, std::chrono::seconds(30));
+  deadline.async_wait([&](boost::system::error_code ec) {
+    if (!ec) io.stop();
+  });
+  asio::co_spawn(io, std::move(session), [&](std::exception_ptr e) {
+    failure = e;
+    finished = true;
+    deadline.cancel();
+    io.stop();  // the caller's work guard would keep run() going
+  });
+  io.run();
+  REQUIRE(finished);
+  if (failure) std::rethrow_exception(failure);
+}
+
+asio::awaitable<void> ask_a_question(unsigned short port) {
+  auto teacher = co_await webchat_join(port, "t.garcia");
+  co_await webchat_write(teacher.ws, webchat_send_frame("ops-1", "dm", "/socialmedia ask can I friend a parent?"));
+  co_await webchat_read_until(teacher.ws, [](const json& f) { return f["type"] == "message"; });
+  co_await webchat_close(teacher.ws);
+}
+
+CommandResult hallpass(const std::string& args, const std::string& env = {}) {
+  return run_command(env + (env.empty() ? "" : " ") + HALLPASS_BINARY + " " + args + " </dev/null 2>&1");
+}
+
+unsigned mode_of(const std::string& file) {
+  struct stat st {};
+  return ::stat(file.c_str(), &st) == 0 ? st.st_mode & 07777 : 0;
+}
+
+}  // namespace
+
+TEST_CASE("the admin listener answers health, readiness and metrics, and the counters move", "[cli][ops][net]") {
+  TempDir dir("ops-admin");
+  const std::string secret = "5f0c8e2a9d7b4c1e6a3f8d2b7c9e1a4f5d6b8c0e2a7f9d3b1c5e8a6f4d2b0c97";
+  HallpassProcess demo({"demo", "--port", "0", "--admin-port", "0", "--db", dir.file("demo.db"), "--log-format", "json",
+                        "--log-level", "debug"},
+                       {{"HALLPASS_AUDIT_KEY", secret}}, dir.file("stdout.txt"));
+  asio::io_context io;
+  auto idle = asio::make_work_guard(io);
+  unsigned short web = 0, admin = 0;
+  REQUIRE(demo.run_until(io, [&] {
+    const std::string out = demo.output();
+    web = printed_port(out, "Hallpass web chat: http://127.0.0.1:");
+    admin = printed_port(out, "Hallpass admin: http://127.0.0.1:");
+    return web && admin;
+  }));
+
+  const Got health = get(admin, "/healthz");
+  CHECK(health.status == 200);
+  CHECK(health.body == "ok\n");
+  const Got ready = get(admin, "/readyz");
+  CHECK(ready.status == 200);
+  CHECK(ready.body == "ready\n");
+  CHECK(get(admin, "/people").status == 404);  // nothing but the three
+
+  const Got before = get(admin, "/metrics");
+  CHECK(before.status == 200);
+  CHECK_THAT(before.body, Catch::Contains("# TYPE hallpass_events_handled_total counter"));
+  CHECK_THAT(before.body, Catch::Contains("# TYPE hallpass_ack_seconds histogram"));
+  CHECK(series(before.body, "hallpass_outbox_messages{state=\"pending\"}") >= 0);
+  CHECK(series(before.body, "hallpass_audit_rows") >= 0);
+  CHECK(series(before.body, "hallpass_events_handled_total{platform=\"web\",kind=\"command\"}") == -1);
+
+  drive(io, ask_a_question(web));
+
+  const Got after = get(admin, "/metrics");
+  CHECK(series(after.body, "hallpass_events_handled_total{platform=\"web\",kind=\"command\"}") == 1);
+  CHECK(series(after.body, "hallpass_events_remembered{platform=\"web\"}") == 1);
+  double answers = 0;
+  for (const char* verdict : {"allowed", "allowed_with_conditions", "needs_approval", "discouraged", "prohibited",
+                              "required", "report", "info", "no_answer"})
+    answers +=
+        std::max(0.0, series(after.body, std::string("hallpass_policy_answers_total{verdict=\"") + verdict + "\"}"));
+  CHECK(answers == 1);
+  CHECK(series(after.body, "hallpass_deliveries_total{platform=\"web\",result=\"sent\"}") >= 1);
+
+  CHECK(demo.stop() == 0);
+
+  // Every line of the run's output is one JSON object with a time, a level and a message, and the
+  // audit key appears nowhere, even at debug level.
+  std::istringstream lines(demo.output());
+  int count = 0;
+  for (std::string line; std::getline(lines, line); ++count) {
+    INFO(line);
+    json parsed = json::parse(line, nullptr, false);
+    REQUIRE(parsed.is_object());
+    CHECK(parsed.contains("time"));
+    CHECK(parsed.contains("level"));
+    CHECK(parsed.contains("message"));
+  }
+  CHECK(count >= 2);
+  CHECK_THAT(demo.output(), !Catch::Contains(secret));
+}
+
+TEST_CASE("logging options are checked, and run needs the district's file", "[cli][ops]") {
+  auto bad_level = hallpass("demo --log-level loud");
+  CHECK(bad_level.exit_code == 2);
+  CHECK_THAT(bad_level.output, Catch::Contains("the log level 'loud' (--log-level) is not one Hallpass knows"));
+  auto bad_env = hallpass("check-config --help", "HALLPASS_LOG_FORMAT=xml");
+  CHECK(bad_env.exit_code == 2);
+  CHECK_THAT(bad_env.output, Catch::Contains("the log format 'xml' (HALLPASS_LOG_FORMAT) is not one Hallpass knows"));
+  auto no_config = hallpass("run --port 0");
+  CHECK(no_config.exit_code == 2);
+  CHECK_THAT(no_config.output, Catch::Contains("--config FILE is required"));
+  CHECK_THAT(no_config.output, Catch::Contains("hallpass demo"));
+}
+
+TEST_CASE("backup copies a live database, restore puts it back and keeps the one it replaces", "[cli][ops][db]") {
+  TempDir dir("ops-backup");
+  const std::string db = dir.file("hallpass.db");
+  {
+    HallpassProcess demo({"demo", "--port", "0", "--db", db}, {}, dir.file("stdout.txt"));
+    asio::io_context io;
+    auto idle = asio::make_work_guard(io);
+    unsigned short web = 0;
+    REQUIRE(demo.run_until(
+        io, [&] { return (web = printed_port(demo.output(), "Hallpass web chat: http://127.0.0.1:")); }));
+    drive(io, ask_a_question(web));
+    // Taken while the bot runs.
+    auto backup = hallpass("backup --db " + db + " --to " + dir.file("copy.db"));
+    INFO(backup.output);
+    CHECK(backup.exit_code == 0);
+    CHECK_THAT(backup.output, Catch::Contains("Backed up " + db + " to " + dir.file("copy.db")));
+    CHECK(demo.stop() == 0);
+  }
+  CHECK(mode_of(dir.file("copy.db")) == 0600);
+  CHECK(hallpass("audit verify --db " + dir.file("copy.db")).exit_code == 0);
+  CHECK_THAT(hallpass("outbox --all --db " + dir.file("copy.db")).output, Catch::Contains("sent"));
+
+  auto again = hallpass("backup --db " + db + " --to " + dir.file("copy.db"));
+  CHECK(again.exit_code == 1);
+  CHECK_THAT(again.output, Catch::Contains("already exists"));
+
+  std::filesystem::create_directory(dir.file("notes"));
+  { std::ofstream(dir.file("notes/minutes.db")) << std::string(200, 'x'); }
+  auto foreign = hallpass("restore --from " + dir.file("notes/minutes.db") + " --db " + db);
+  CHECK(foreign.exit_code == 1);
+  CHECK_THAT(foreign.output, Catch::Contains("is not a Hallpass database"));
+
+  auto restored = hallpass("restore --from " + dir.file("copy.db") + " --db " + db);
+  INFO(restored.output);
+  CHECK(restored.exit_code == 0);
+  CHECK(std::filesystem::exists(db + ".before-restore"));
+  CHECK(hallpass("audit verify --db " + db).exit_code == 0);
+  CHECK(hallpass("audit verify --db " + db + ".before-restore").exit_code == 0);
+}
