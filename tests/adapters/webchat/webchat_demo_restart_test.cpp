@@ -147,6 +147,12 @@ bool bot_says(const json& f, const std::string& text) {
   return is_message(f) && entry_text(f["message"]).find(text) != std::string::npos;
 }
 
+// In the teacher's DM (the demo shows everyone every channel too), in any block (fields too).
+bool teacher_reads(const json& f, const std::string& text) {
+  return is_message(f) && f["message"]["channel"] == "dm:t.garcia" &&
+         f["message"]["author"]["bot"] == true && f["message"]["content"].dump().find(text) != std::string::npos;
+}
+
 // In threads, typed: the principal's "endorse", the superintendent's "info …", the teacher's reply
 // in her DM thread; in the DM: hi, thanks, help. Returns (in `super_card`) the superintendent's card.
 asio::awaitable<void> talk_in_threads(unsigned short port, std::string card, std::string& super_card) {
@@ -162,9 +168,8 @@ asio::awaitable<void> talk_in_threads(unsigned short port, std::string card, std
   super_card = posted["message"]["ref"];
   co_await webchat_write(superintendent.ws, webchat_send_frame("t-2", "#superintendent",
                                                                "info Who will moderate the comments?", super_card));
-  json question = co_await webchat_read_until(teacher.ws, [](const json& f) {
-    return bot_says(f, "Who will moderate the comments?") && f["message"]["channel"] != "#lincoln-approvals";
-  });
+  json question = co_await webchat_read_until(
+      teacher.ws, [](const json& f) { return teacher_reads(f, "Who will moderate the comments?"); });
   CHECK(entry_text(question["message"]).find("button") == std::string::npos);
   const std::string dm_thread = question["message"]["thread_ref"];
   REQUIRE(!dm_thread.empty());
@@ -176,12 +181,12 @@ asio::awaitable<void> talk_in_threads(unsigned short port, std::string card, std
   CHECK(answered["message"]["channel"] == "#superintendent");
   // Small talk and help: short answers, no policy quote.
   co_await webchat_write(teacher.ws, webchat_send_frame("t-4", "dm", "hi"));
-  json hi = co_await webchat_read_until(teacher.ws, [](const json& f) { return bot_says(f, "Hi Teresa Garcia"); });
+  json hi = co_await webchat_read_until(teacher.ws, [](const json& f) { return teacher_reads(f, "Hi Teresa Garcia"); });
   CHECK(entry_text(hi["message"]).find("policy says") == std::string::npos);
   co_await webchat_write(teacher.ws, webchat_send_frame("t-5", "dm", "thanks"));
-  co_await webchat_read_until(teacher.ws, [](const json& f) { return bot_says(f, "You're welcome"); });
+  co_await webchat_read_until(teacher.ws, [](const json& f) { return teacher_reads(f, "You're welcome"); });
   co_await webchat_write(teacher.ws, webchat_send_frame("t-6", "dm", "help"));
-  co_await webchat_read_until(teacher.ws, [](const json& f) { return bot_says(f, "/socialmedia request"); });
+  co_await webchat_read_until(teacher.ws, [](const json& f) { return teacher_reads(f, "/socialmedia request"); });
   co_await webchat_close(teacher.ws);
   co_await webchat_close(superintendent.ws);
   co_await webchat_close(principal.ws);
@@ -196,9 +201,9 @@ asio::awaitable<void> modify_after_restart(unsigned short port, std::string supe
                                             "modify keep instagram because videos of students need releases",
                                             super_card));
   co_await webchat_read_until(teacher.ws,
-                              [](const json& f) { return bot_says(f, "videos of students need releases"); });
+                              [](const json& f) { return teacher_reads(f, "videos of students need releases"); });
   co_await webchat_write(teacher.ws, webchat_send_frame("m-2", "dm", "status"));
-  json status = co_await webchat_read_until(teacher.ws, [](const json& f) { return bot_says(f, "R-1001"); });
+  json status = co_await webchat_read_until(teacher.ws, [](const json& f) { return teacher_reads(f, "Your social media requests"); });
   CHECK(entry_text(status["message"]).find("authorized in a modified form") != std::string::npos);
   co_await webchat_close(teacher.ws);
   co_await webchat_close(superintendent.ws);
