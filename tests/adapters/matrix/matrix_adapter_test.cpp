@@ -370,6 +370,9 @@ TEST_CASE("over Matrix people type in the request's threads: endorse, info, the 
     REQUIRE(!dm_root.empty());
     // Matrix has no buttons: the question says how to answer without naming one.
     CHECK(question["content"]["body"].get<std::string>().find("button") == std::string::npos);
+    // Commands are spelled as Matrix people type them (Element keeps "/socialmedia" for itself).
+    CHECK(question["content"]["body"].get<std::string>().find("!socialmedia answer " + id) != std::string::npos);
+    CHECK(question["content"]["body"].get<std::string>().find("/socialmedia") == std::string::npos);
     w.server.post("!tdm:test", "@tgarcia:test", "I will, every school day", dm_root);
     w.run_until(
         p, [&] { return p.store->request(id)->state == bot::RequestState::pending_decision; }, "the answer");
