@@ -155,7 +155,11 @@ void on_message(Context& ctx) {
   if (u.text.empty()) return run_command(ctx, "help");
   if (ctx.services.policy) {
     const bot::PolicyAnswer a = ctx.services.policy->answer(u.text);
-    if (a.small_talk == bot::SmallTalk::none && a.no_answer && a.decline == bot::Decline::no_match)
+    // A question outside the policy is told so; words that are neither a question nor a
+    // command ("blorp", an answer typed outside its thread) get a question back.
+    const bool asked = u.text.back() == '?';
+    if (a.small_talk == bot::SmallTalk::none && a.no_answer &&
+        (a.decline == bot::Decline::no_match || (a.decline == bot::Decline::off_subject && !asked)))
       return unclear(ctx);
   }
   answer_question(ctx, u.text);

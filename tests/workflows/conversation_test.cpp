@@ -162,3 +162,18 @@ TEST_CASE("help is written for the platform it is read on, in the reader's langu
   CHECK_THAT(on_teams, Catch::Contains("@Hallpass socialmedia request"));
   CHECK_THAT(on_teams, Catch::Contains("command menu"));
 }
+
+TEST_CASE("anything unclear in a DM gets a question back, with the request waiting for an answer named",
+          "[unit][talk]") {
+  BotHarness h;
+  const std::string id = h.file_request("t.garcia");
+  h.click("r.alvarez", "endorse", id);
+  h.command("m.okafor", "info " + id + " Who will moderate comments?");
+  h.take_sent();
+  // Written in her DM, not in the request's thread: Hallpass asks instead of guessing.
+  h.say("t.garcia", "blorp", "dm:t.garcia");
+  const std::string text = all_text(h.take_sent());
+  CHECK_THAT(text, Catch::Contains("not sure what you mean"));
+  CHECK_THAT(text, Catch::Contains("answer " + id));
+  CHECK(h.store().request(id)->state == bot::RequestState::needs_info);
+}
