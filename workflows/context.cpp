@@ -15,6 +15,11 @@ Context::Context(const Services& s, bot::DomainStore& st, bot::Effects& fx, bot:
     : services(s), config(s.config), store(st), effects(fx), now(n), event(ev), actor(a), thread_key(std::move(tk)) {}
 
 std::string Context::text(const bot::Person& who, std::string_view key, const bot::PromptVars& vars) const {
+  // The actor reads it where they wrote: that platform's own version, when it has one.
+  if (event && actor && who.id == actor->id) {
+    const std::string variant = "talk.variants." + event->platform + "." + std::string(key);
+    if (services.prompts.has("en", variant)) return services.prompts.text(who.language, variant, vars);
+  }
   return services.prompts.text(who.language, key, vars);
 }
 

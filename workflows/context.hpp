@@ -44,7 +44,8 @@ class Context {
   const bot::Person* actor;      // null for timers
   const std::string thread_key;  // the domain thread the event happened in ("R-1001"), if any
 
-  // Prompt text in a person's language (the district's language for shared places).
+  // Prompt text in a person's language (the district's language for shared places); for the actor,
+  // the version written for the platform they wrote on (talk.variants.<platform>.<key>), if any.
   std::string text(const bot::Person& who, std::string_view key, const bot::PromptVars& vars = {}) const;
   std::string text_in(std::string_view lang, std::string_view key, const bot::PromptVars& vars = {}) const;
   // The language of a shared place ("site:lincoln", "superintendent"): that of the people who act

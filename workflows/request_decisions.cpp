@@ -59,6 +59,47 @@ bool is_site_principal(const Context& ctx, const Request& r, std::string_view pe
   return s && std::find(s->principals.begin(), s->principals.end(), person) != s->principals.end();
 }
 
+// Why the actor's role does not let them do `act` on r (the refusal's key and variables); empty
+// when it does.
+std::string role_refusal(const Context& ctx, RequestAct act, const Request& r, bot::PromptVars& vars) {
+  const bot::Person& me = *ctx.actor;
+  const bool own = r.requester == me.id;
+  const bool requester_act = act == RequestAct::answer || act == RequestAct::withdraw;
+  vars = {{"id", r.id}};
+  if (requester_act && !own) return "not_requester";
+  if (!requester_act && own) return "own_request";
+  const bool site_act = act == RequestAct::endorse || act == RequestAct::return_;
+  if (site_act && !is_site_principal(ctx, r, me.id)) {
+    const bot::Site* s = ctx.config.site(r.site);
+    vars.emplace_back("site", bot::markup::escape(s ? s->name : ctx.text(me, "common.no_site")));
+    return "not_principal";
+  }
+  const bool decide_act = !site_act && !requester_act;
+  if (decide_act && !ctx.config.is_decider(me.id)) {
+    vars.emplace_back("superintendent", ctx.name_of(ctx.config.superintendent));
+    return "not_decider";
+  }
+  return {};
+}
+
+// Whether r waits for `act` in its state.
+bool waits_for(const Context& ctx, RequestAct act, const Request& r) {
+  switch (act) {
+    case RequestAct::endorse:
+    case RequestAct::return_: return r.state == RequestState::pending_site;
+    case RequestAct::authorize:
+    case RequestAct::modify:
+    case RequestAct::reject:
+    case RequestAct::more_info:
+      // An escalated request may be decided while it still waits at the site.
+      return r.state == RequestState::pending_decision || r.state == RequestState::needs_info ||
+             (r.state == RequestState::pending_site && is_escalated(ctx, r.id));
+    case RequestAct::answer: return r.state == RequestState::needs_info;
+    case RequestAct::withdraw: return bot::is_open(r.state);
+  }
+  return false;
+}
+
 // Loads the request and checks that the actor may do `act` now; answers and audits a refusal.
 std::optional<Request> permitted(const Context& ctx, RequestAct act, std::string_view id) {
   const bot::Person& me = *ctx.actor;
@@ -71,45 +112,13 @@ std::optional<Request> permitted(const Context& ctx, RequestAct act, std::string
     refuse(ctx, "unknown_request", id, {{"id", bot::markup::escape_short(id, 40)}});
     return std::nullopt;
   }
-  const bool own = r->requester == me.id;
-  const bool requester_act = act == RequestAct::answer || act == RequestAct::withdraw;
-  if (requester_act && !own) {
-    refuse(ctx, "not_requester", r->id, {{"id", r->id}});
-    return std::nullopt;
-  }
-  if (!requester_act && own) {
-    refuse(ctx, "own_request", r->id, {{"id", r->id}});
-    return std::nullopt;
-  }
-  const bool site_act = act == RequestAct::endorse || act == RequestAct::return_;
-  if (site_act && !is_site_principal(ctx, *r, me.id)) {
-    const bot::Site* s = ctx.config.site(r->site);
-    refuse(ctx, "not_principal", r->id,
-           {{"id", r->id}, {"site", bot::markup::escape(s ? s->name : ctx.text(me, "common.no_site"))}});
-    return std::nullopt;
-  }
-  const bool decide_act = !site_act && !requester_act;
-  if (decide_act && !ctx.config.is_decider(me.id)) {
-    refuse(ctx, "not_decider", r->id, {{"id", r->id}, {"superintendent", ctx.name_of(ctx.config.superintendent)}});
+  bot::PromptVars vars;
+  if (std::string why = role_refusal(ctx, act, *r, vars); !why.empty()) {
+    refuse(ctx, why, r->id, vars);
     return std::nullopt;
   }
   // The request must be waiting for this act.
-  bool ok = false;
-  switch (act) {
-    case RequestAct::endorse:
-    case RequestAct::return_: ok = r->state == RequestState::pending_site; break;
-    case RequestAct::authorize:
-    case RequestAct::modify:
-    case RequestAct::reject:
-    case RequestAct::more_info:
-      // An escalated request may be decided while it still waits at the site.
-      ok = r->state == RequestState::pending_decision || r->state == RequestState::needs_info ||
-           (r->state == RequestState::pending_site && is_escalated(ctx, r->id));
-      break;
-    case RequestAct::answer: ok = r->state == RequestState::needs_info; break;
-    case RequestAct::withdraw: ok = bot::is_open(r->state); break;
-  }
-  if (!ok) {
+  if (!waits_for(ctx, act, *r)) {
     std::string by = r->decision ? r->decision->by : (!r->returned_by.empty() ? r->returned_by : r->endorsed_by);
     refuse(ctx, "state." + std::string(bot::to_string(r->state)), r->id,
            {{"id", r->id},
@@ -485,14 +494,21 @@ void on_decision_form(Context& ctx) {
   }
 }
 
-bool on_thread_message(Context& ctx) {
-  if (ctx.thread_key.empty() || !ctx.actor) return false;
-  auto r = ctx.store.request(ctx.thread_key);
-  if (!r || r->requester != ctx.actor->id || r->state != RequestState::needs_info) return false;
-  std::string answer = trim(ctx.event->text);
-  if (answer.empty()) return false;
-  record_answer(ctx, std::move(*r), answer);
-  return true;
+std::string_view act_word(RequestAct act) { return act_name(act); }
+
+bool may_do(const Context& ctx, RequestAct act, const Request& r) {
+  bot::PromptVars vars;
+  return ctx.actor && role_refusal(ctx, act, r, vars).empty();
+}
+
+std::vector<Request> awaiting(const Context& ctx, RequestAct act) {
+  std::vector<Request> out;
+  if (!ctx.actor) return out;
+  const bool requester_act = act == RequestAct::answer || act == RequestAct::withdraw;
+  for (auto& r : requester_act ? ctx.store.requests_of(ctx.actor->id) : ctx.store.open_requests())
+    if (may_do(ctx, act, r) && waits_for(ctx, act, r)) out.push_back(std::move(r));
+  std::stable_sort(out.begin(), out.end(), [](const Request& a, const Request& b) { return a.due_date < b.due_date; });
+  return out;
 }
 
 }  // namespace workflows

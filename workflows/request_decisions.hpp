@@ -4,6 +4,7 @@
 // checked (who may act, in which state) before anything is recorded; refusals are answered and audited.
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "workflows/context.hpp"
 
@@ -22,7 +23,12 @@ void act_on_request(Context& ctx, RequestAct act, std::string_view request_id, s
 // A decision form ("decision.return", "decision.reject", "decision.modify", "decision.more_info",
 // "request.answer") submitted.
 void on_decision_form(Context& ctx);
-// A message in a request's thread: the requester's answer when information was asked for.
-bool on_thread_message(Context& ctx);
+// The act's word as typed ("endorse", "more_info").
+std::string_view act_word(RequestAct act);
+// Whether the actor's role lets them do `act` on r (the requester answers and withdraws, the site's
+// principals endorse and return, the deciders decide), whatever its state.
+bool may_do(const Context& ctx, RequestAct act, const bot::Request& r);
+// The requests waiting for the actor to do `act` now, the soonest due first.
+std::vector<bot::Request> awaiting(const Context& ctx, RequestAct act);
 
 }  // namespace workflows

@@ -2,6 +2,7 @@
 
 #include "bot/model/markup.hpp"
 #include "workflows/ask_workflow.hpp"
+#include "workflows/conversation.hpp"
 #include "workflows/digest.hpp"
 #include "workflows/incident_actions.hpp"
 #include "workflows/incident_attachments.hpp"
@@ -30,18 +31,26 @@ void unknown_command(Context& ctx, const std::string& word) {
   ctx.reply(std::move(m));
 }
 
+// The request of the thread the event happened in, if it is a request's.
+std::string thread_request(const Context& ctx) {
+  return !ctx.thread_key.empty() && ctx.store.request(ctx.thread_key) ? ctx.thread_key : std::string();
+}
+
 void route_act(Context& ctx, RequestAct act, const std::string& rest) {
-  std::string id = find_request_id(rest).value_or(ctx.thread_key);
+  std::string id = find_request_id(rest).value_or(thread_request(ctx));
   std::string text = rest;
   if (auto named = find_request_id(rest)) {
     size_t at = lower(rest).find(lower(*named));
     text = trim(rest.substr(0, at) + rest.substr(at + named->size()));
   }
+  if (id.empty()) return act_on_waiting_request(ctx, act, text);
   act_on_request(ctx, act, id, text, true);
 }
 
-void route_command(Context& ctx) {
-  auto [word, rest] = split_first_word(ctx.event->text);
+}  // namespace
+
+void run_command(Context& ctx, const std::string& text) {
+  auto [word, rest] = split_first_word(text);
   if (word.empty() || word == "help" || word == "ayuda") return show_help(ctx);
   if (word == "request" || word == "solicitud") return start_request(ctx, rest);
   if (word == "status" || word == "estado") return show_status(ctx);
@@ -52,12 +61,21 @@ void route_command(Context& ctx) {
   unknown_command(ctx, word);
 }
 
+namespace {
+
+void route_command(Context& ctx) { run_command(ctx, ctx.event->text); }
+
 void route_action(Context& ctx) {
   const auto& id = ctx.event->action_id;
   if (id == "confirm" || id == "change" || id == "cancel") return on_summary_action(ctx, id);
   if (id == "request_again") return restart_from(ctx, ctx.event->action_value);
   if (id == "incident_step" || id == "incident_close") return on_incident_action(ctx);
-  if (auto act = request_act_from(id)) return act_on_request(ctx, *act, ctx.event->action_value, "", false);
+  if (auto act = request_act_from(id)) {
+    // A press without a value (Matrix's "!socialmedia endorse" typed in a thread) is the act on
+    // the thread's request, as the same words typed as a command are.
+    if (ctx.event->action_value.empty()) return route_act(ctx, *act, "");
+    return act_on_request(ctx, *act, ctx.event->action_value, "", false);
+  }
   bot::Message m;
   m.paragraph(ctx.text(*ctx.actor, "command.unknown_action"));
   ctx.reply(std::move(m));
@@ -74,12 +92,7 @@ void route_form(Context& ctx) {
   ctx.reply(std::move(m));
 }
 
-void route_message(Context& ctx) {
-  if (on_thread_message(ctx)) return;
-  const auto& ev = *ctx.event;
-  if (ev.place.direct || ev.mentions_bot) return answer_question(ctx, ev.text);
-  // Other talk in channels is not for Hallpass.
-}
+void route_message(Context& ctx) { on_message(ctx); }
 
 }  // namespace
 

@@ -8,6 +8,9 @@
 namespace workflows {
 
 void route_event(Context& ctx);
+// Text as a command's ("status", "endorse R-1001", "modify keep instagram because …"): what a
+// slash command carries, and what a message means when it starts with a command's word.
+void run_command(Context& ctx, const std::string& text);
 void route_timer(Context& ctx, const bot::Timer& timer);
 
 // The workflows as the core sees them (bot::Router): the app gives one to the bot.

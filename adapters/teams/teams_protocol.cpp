@@ -364,6 +364,9 @@ Result<ParsedActivity> parse_activity(std::string_view body, Clock::time_point n
     return out;
   }
 
+  // A reply to one of the bot's messages in a personal chat (Teams' "Reply" on it): that message,
+  // which the core knows as a thread's first message when it is one (the request's, in her DM).
+  if (!channel && !reply_to.empty()) in.place.thread_ref = reply_to;
   in.text = strip_mentions(str(a, "text"), member(a, "entities"), ref.bot_id);
   const json& entities = member(a, "entities");
   if (entities.is_array())

@@ -44,9 +44,7 @@ HandleResult Bot::handle(const Inbound& event) {
     }
     metrics::count("hallpass_events_handled_total", {{"platform", event.platform}, {"kind", kind_name(event.kind)}});
     Effects fx;
-    std::string thread_key;
-    if (!event.place.thread_ref.empty())
-      thread_key = store_.thread_key_of(event.platform, event.place.channel, event.place.thread_ref).value_or("");
+    std::string thread_key = thread_key_of(event, actor);
     // The console names a thread by its domain key ("@in #channel/R-1001"), also when another
     // platform, not the console, showed the thread's first message.
     if (thread_key.empty() && event.platform == "console") thread_key = event.place.thread_ref;
@@ -76,6 +74,29 @@ HandleResult Bot::handle(const Inbound& event) {
     tell_failure(event, actor);
     return {true, false};
   }
+}
+
+// The domain thread ("R-1001") whose root the event answers. The dispatcher records a root under
+// the channel it delivered to, and a person's DM is addressed as "dm:<handle>" (or "email:<address>"),
+// while the platform reports the DM's own id (Slack "D…", a Matrix room, the web chat's "dm"):
+// a reply in a thread is looked up under those addresses too. Only the actor's own DM is looked
+// at, and not only when the platform says "direct" (a Matrix DM is known as one only once joined).
+std::string Bot::thread_key_of(const Inbound& event, const Person* actor) {
+  if (event.place.thread_ref.empty()) return {};
+  const auto under = [&](const std::string& channel) {
+    return store_.thread_key_of(event.platform, channel, event.place.thread_ref).value_or("");
+  };
+  std::string key = under(event.place.channel);
+  if (key.empty()) {
+    std::string handle = event.actor;
+    if (actor)
+      if (auto h = actor->handles.find(OutboxDispatcher::directory_key(event.platform)); h != actor->handles.end())
+        handle = h->second;
+    key = under("dm:" + handle);
+    if (key.empty() && handle != event.actor) key = under("dm:" + event.actor);
+    if (key.empty() && actor && !actor->email.empty()) key = under("email:" + actor->email);
+  }
+  return key;
 }
 
 // The effects go into the transaction, it commits, and only then are the dispatcher and the

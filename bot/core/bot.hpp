@@ -44,6 +44,7 @@ class Bot final : public EventSink {
   void commit(Transaction& tx, Effects& fx);
   void request_deletions(Effects& fx);
   void tell_failure(const Inbound& event, const Person* actor);
+  std::string thread_key_of(const Inbound& event, const Person* actor);
 
   const DistrictConfig& config_;
   const Prompts& prompts_;

@@ -22,6 +22,27 @@ constexpr int kMaxAttempts = 12;
 constexpr int kBatch = 100;
 constexpr auto kFirstBackoff = std::chrono::milliseconds(500);
 constexpr auto kLongestBackoff = std::chrono::minutes(5);
+
+// The prompts write commands as "/socialmedia …"; each platform types them its own way (Matrix
+// "!socialmedia": Element keeps unknown slash commands; Teams "@Hallpass socialmedia"). Quotes are
+// the policy's own words and stay as they are.
+void spell_commands(Message& m, const std::string& spelling) {
+  static const std::string kWritten = "/socialmedia";
+  if (spelling.empty() || spelling == kWritten) return;
+  const auto respell = [&](std::string& text) {
+    for (size_t at = text.find(kWritten); at != std::string::npos; at = text.find(kWritten, at + spelling.size())) {
+      if (at > 0 && text[at - 1] != ' ' && text[at - 1] != '\n' && text[at - 1] != '*' && text[at - 1] != '(' &&
+          text[at - 1] != '"' && text[at - 1] != '`')
+        continue;
+      text.replace(at, kWritten.size(), spelling);
+    }
+  };
+  for (auto& b : m.blocks) {
+    if (b.kind != BlockKind::quote) respell(b.text);
+    for (auto& f : b.fields) respell(f.value);
+  }
+  respell(m.fallback);
+}
 }  // namespace
 
 OutboxDispatcher::OutboxDispatcher(asio::any_io_executor executor, Store& store, const DistrictConfig& config,
@@ -228,6 +249,8 @@ bool OutboxDispatcher::resolve(const OutboxEntry& e, Resolved& out, std::string&
                                                               {{"thread", markup::escape(o.thread_key)}}),
                        .update_missing = prompts_->text(lang, "platform.update_missing"),
                        .form_how = prompts_->text(lang, "platform.form_how")};
+    if (const std::string cmd = "talk.cmd." + platform; prompts_->has("en", cmd))
+      spell_commands(d.message, prompts_->text(lang, cmd));
   }
   if (!o.update_key.empty()) {
     if (auto ref = store_.message_ref(platform, d.channel, o.update_key)) {

@@ -652,3 +652,97 @@ TEST_CASE("a Matrix form answer keeps a ';' in an objective, one field per line;
   CHECK_FALSE(letter["content"].contains("m.relates_to"));
   CHECK(letter["content"]["body"].get<std::string>().find("Not authorized: YouTube") != std::string::npos);
 }
+
+TEST_CASE("over Matrix people type in the request's threads: endorse, info, the answer, modify, across a restart",
+          "[net][matrix][talk]") {
+  World w;
+  std::string id;
+  std::string super_root;
+  {
+    Process p(w.db, w.server.origin());
+    w.run_until(
+        p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync");
+    w.server.invite("!tdm:test", "@tgarcia:test", true);
+    w.run_until(
+        p, [&] { return w.server.joined_rooms().size() == 3; }, "the DM joined");
+    w.server.post("!tdm:test", "@tgarcia:test", "!socialmedia request");
+    w.run_until(
+        p, [&] { return !w.bot_posts("!tdm:test", "!socialmedia form request.platforms").empty(); }, "the form");
+    w.server.post("!tdm:test", "@tgarcia:test",
+                  "!socialmedia form request.platforms - platforms=instagram,youtube; audience=parents; "
+                  "students_interact=no");
+    w.run_until(
+        p, [&] { return !w.bot_posts("!tdm:test", "!socialmedia form request.objectives").empty(); },
+        "the objectives form");
+    w.server.post("!tdm:test", "@tgarcia:test",
+                  "!socialmedia form request.objectives - objectives.instagram=Class projects for families; "
+                  "objectives.youtube=Concert recordings");
+    w.run_until(
+        p, [&] { return !w.bot_posts("!tdm:test", "!socialmedia confirm").empty(); }, "the summary");
+    w.server.post("!tdm:test", "@tgarcia:test", "!socialmedia confirm");
+    w.run_until(
+        p, [&] { return !w.bot_posts(kLincoln).empty(); }, "the card in the Lincoln room");
+    id = p.store->requests_of("t.garcia").front().id;
+    const std::string root = w.bot_posts(kLincoln).front()["event_id"];
+    w.settle(p);  // the card's event id recorded, as it is long before anyone types under it
+
+    // A colleague's chatter in the thread is left alone; the principal's plain word acts.
+    w.server.post(kLincoln, "@spatel:test", "endorse it please, Rosa", root);
+    w.server.post(kLincoln, "@ralvarez:test", "endorse", root);
+    w.run_until(
+        p, [&] { return !w.bot_posts(kSuper).empty(); }, "the card in the superintendent's room");
+    CHECK(p.store->request(id)->endorsed_by == "r.alvarez");
+    super_root = w.bot_posts(kSuper).front()["event_id"];
+    w.settle(p);
+
+    w.server.post(kSuper, "@mokafor:test", "info Who will moderate the comments?", super_root);
+    w.run_until(
+        p, [&] { return !w.bot_posts("!tdm:test", "Who will moderate the comments?").empty(); },
+        "the question in the teacher's DM");
+    const auto question = w.bot_posts("!tdm:test", "Who will moderate the comments?").front();
+    const std::string dm_root = question["content"]["m.relates_to"].value("event_id", "");
+    REQUIRE(!dm_root.empty());
+    // Matrix has no buttons: the question says how to answer without naming one.
+    CHECK(question["content"]["body"].get<std::string>().find("button") == std::string::npos);
+    // Commands are spelled as Matrix people type them (Element keeps "/socialmedia" for itself).
+    CHECK(question["content"]["body"].get<std::string>().find("!socialmedia answer " + id) != std::string::npos);
+    CHECK(question["content"]["body"].get<std::string>().find("/socialmedia") == std::string::npos);
+    w.server.post("!tdm:test", "@tgarcia:test", "I will, every school day", dm_root);
+    w.run_until(
+        p, [&] { return p.store->request(id)->state == bot::RequestState::pending_decision; }, "the answer");
+    CHECK(p.store->request(id)->info_answer == "I will, every school day");
+    w.run_until(
+        p, [&] { return !w.bot_posts(kSuper, "I will, every school day").empty(); }, "the answer in the thread");
+
+    // Small talk and help in the DM: short answers, written for Matrix.
+    const size_t before = w.bot_posts("!tdm:test").size();
+    w.server.post("!tdm:test", "@tgarcia:test", "hi");
+    w.server.post("!tdm:test", "@tgarcia:test", "thanks");
+    w.server.post("!tdm:test", "@tgarcia:test", "help");
+    w.run_until(
+        p, [&] { return w.bot_posts("!tdm:test").size() == before + 3; }, "three short answers");
+    const auto dm = w.bot_posts("!tdm:test");
+    CHECK(dm[before]["content"]["body"].get<std::string>().find("Hi Teresa Garcia") != std::string::npos);
+    CHECK(dm[before + 1]["content"]["body"].get<std::string>().find("welcome") != std::string::npos);
+    const std::string help = dm[before + 2]["content"]["body"];
+    CHECK(help.find("!socialmedia request") != std::string::npos);
+    CHECK(help.find("/socialmedia request") == std::string::npos);
+    CHECK(help.find("button") == std::string::npos);
+    w.settle(p);
+  }
+  // A restart over the same SQLite file: the superintendent's thread is still the request's.
+  Process p(w.db, w.server.origin());
+  w.server.post(kSuper, "@mokafor:test", "modify keep instagram because Families follow Instagram", super_root);
+  w.run_until(
+      p, [&] { return p.store->request(id)->state == bot::RequestState::authorized_modified; },
+      "the modified authorization");
+  // (Which DM room it reaches after a restart is the Matrix adapter's own matter.)
+  const auto decision_posted = [&] {
+    for (const auto& e : w.server.bot_events())
+      if (e.room_id != kSuper && e.room_id != kLincoln &&
+          e.event["content"].value("body", "").find("Families follow Instagram") != std::string::npos)
+        return true;
+    return false;
+  };
+  w.run_until(p, decision_posted, "the decision to the teacher");
+}

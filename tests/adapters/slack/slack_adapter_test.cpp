@@ -537,3 +537,112 @@ TEST_CASE("hallpass run answers a slash command over Slack", "[net][slack][cli]"
   server.stop();
   std::filesystem::remove_all(dir);
 }
+
+namespace {
+
+// Files a request as the teacher over Slack (DM, modals, confirm); returns its id.
+std::string file_over_slack(World& w, Process& p) {
+  w.server.slash_command(kTeacher, kTeacherDm, "request");
+  w.run_until(
+      p, [&] { return w.server.open_view(kTeacher).has_value(); }, "the request form");
+  w.server.view_submission(kTeacher,
+                           {{"platforms", "instagram,youtube"}, {"audience", "parents"}, {"students_interact", "no"}});
+  w.run_until(
+      p, [&] { return (*w.server.open_view(kTeacher))["callback_id"] == "request.objectives"; }, "the objectives");
+  w.server.view_submission(kTeacher, {{"objectives.instagram", "Share weekly class projects with families"},
+                                      {"objectives.youtube", "Post the winter concert recordings"}});
+  w.run_until(
+      p, [&] { return !w.server.find(kTeacherDm, "\"confirm\"").empty(); }, "the summary");
+  w.server.block_action(kTeacher, kTeacherDm, w.server.find(kTeacherDm, "\"confirm\"").front().ts, "confirm", "");
+  w.run_until(
+      p, [&] { return !w.server.messages(kLincoln).empty(); }, "the card in the Lincoln channel");
+  return p.store->requests_of("t.garcia").front().id;
+}
+
+}  // namespace
+
+TEST_CASE("over Slack people type in the request's threads: endorse, info, the answer, modify, across a restart",
+          "[net][slack][talk]") {
+  World w;
+  std::string id;
+  {
+    Process p(w.db, options_for(w.server));
+    w.connected(p);
+    id = file_over_slack(w, p);
+    w.settle(p);
+    const auto card = w.server.messages(kLincoln).front();
+    // A colleague's chatter in the thread is left alone; the principal's plain word acts.
+    w.server.thread_reply(slack_id("s.patel"), kLincoln, card.ts, "endorse it please, Rosa");
+    w.server.thread_reply(kPrincipal, kLincoln, card.ts, "endorse");
+    w.run_until(
+        p, [&] { return !w.server.messages(kSuper).empty(); }, "the card in the superintendent's channel");
+    CHECK(p.store->request(id)->state == bot::RequestState::pending_decision);
+    CHECK(p.store->request(id)->endorsed_by == "r.alvarez");
+    const auto super_card = w.server.messages(kSuper).front();
+    w.settle(p);  // the card's reference recorded, as it is long before anyone types under it
+    w.server.thread_reply(kSuperintendent, kSuper, super_card.ts, "info Who will moderate the comments?");
+    w.run_until(
+        p, [&] { return p.store->request(id)->state == bot::RequestState::needs_info; }, "the question recorded");
+    w.run_until(
+        p, [&] { return !w.server.find(kTeacherDm, "Who will moderate the comments?").empty(); },
+        "the question in the teacher's DM");
+    // The teacher replies in her request's thread in the DM.
+    w.settle(p);
+    const auto question = w.server.find(kTeacherDm, "Who will moderate the comments?").front();
+    REQUIRE(!question.thread_ts.empty());
+    w.server.thread_reply(kTeacher, kTeacherDm, question.thread_ts, "I will, every school day");
+    w.run_until(
+        p, [&] { return p.store->request(id)->state == bot::RequestState::pending_decision; }, "the answer recorded");
+    w.run_until(
+        p, [&] { return !w.server.find(kSuper, "I will, every school day").empty(); },
+        "the answer in the superintendent's thread");
+    w.settle(p);
+    // Nothing of the answer went to the teacher as a policy quote.
+    CHECK(w.server.find(kTeacherDm, "No policy").empty());
+  }
+  // A restart over the same SQLite file: the superintendent's thread is still the request's.
+  Process p(w.db, options_for(w.server));
+  w.connected(p);
+  const auto super_card = w.server.messages(kSuper).front();
+  w.server.thread_reply(kSuperintendent, kSuper, super_card.ts,
+                        "modify keep instagram because videos of students need media releases");
+  w.run_until(
+      p, [&] { return p.store->request(id)->state == bot::RequestState::authorized_modified; },
+      "the modified authorization");
+  w.run_until(
+      p, [&] { return !w.server.find(kTeacherDm, "videos of students need media releases").empty(); },
+      "the decision in the teacher's DM");
+  // Small talk and help in the DM get short answers, not a policy quote.
+  const size_t before = w.server.messages(kTeacherDm).size();
+  w.server.dm_message(kTeacher, "hi");
+  w.run_until(
+      p, [&] { return w.server.messages(kTeacherDm).size() == before + 1; }, "the greeting");
+  CHECK(w.server.messages(kTeacherDm).back().text.find("Hi Teresa Garcia") != std::string::npos);
+  w.server.dm_message(kTeacher, "thanks");
+  w.run_until(
+      p, [&] { return w.server.messages(kTeacherDm).size() == before + 2; }, "the thanks");
+  CHECK(w.server.messages(kTeacherDm).back().text.find("welcome") != std::string::npos);
+  w.server.dm_message(kTeacher, "help");
+  w.run_until(
+      p, [&] { return w.server.messages(kTeacherDm).size() == before + 3; }, "the help");
+  CHECK(w.server.messages(kTeacherDm).back().blocks.dump().find("/socialmedia request") != std::string::npos);
+  w.server.dm_message(kTeacher, "status");
+  w.run_until(
+      p, [&] { return w.server.messages(kTeacherDm).size() == before + 4; }, "the status");
+  CHECK(w.server.messages(kTeacherDm).back().blocks.dump().find(id) != std::string::npos);
+}
+
+TEST_CASE("over Slack, /socialmedia endorse without a request acts on the one waiting, saying which",
+          "[net][slack][talk]") {
+  World w;
+  Process p(w.db, options_for(w.server));
+  w.connected(p);
+  const std::string id = file_over_slack(w, p);
+  w.server.slash_command(kPrincipal, kLincoln, "endorse");
+  w.run_until(
+      p, [&] { return p.store->request(id)->state == bot::RequestState::pending_decision; }, "the endorsement");
+  w.run_until(
+      p, [&] { return !w.server.find(kLincoln, "is the one request waiting").empty() ||
+                      !w.server.find(kLincoln, "es la única solicitud").empty(); },
+      "the reply naming the request");
+}

@@ -584,4 +584,80 @@ TEST_CASE("teams: signing keys that cannot be fetched at start are fetched again
   Mint other_audience;
   other_audience.claims = {{"aud", "00000000-aaaa-4000-8000-someotherbot"}};
   CHECK(w.post(help, w.identity->authorization(other_audience)) == 401);
+
+TEST_CASE("teams: people type to @Hallpass in the request's threads; the teacher answers in her chat",
+          "[net][teams][talk]") {
+  World w;
+  CHECK(w.post(w.team_install(kLincolnTeam)) == 200);
+  CHECK(w.post(w.team_install(kDistrictOffice)) == 200);
+  CHECK(w.post(w.personal_install(kGarcia, kGarciaChat)) == 200);
+  CHECK(w.post(w.personal_install(kOkafor, kOkaforChat)) == 200);
+  // The teacher files a request with the cards of her personal chat.
+  CHECK(w.post(w.personal_message(kGarcia, kGarciaChat, "socialmedia request")) == 200);
+  w.run_until([&] { return !w.connector.activities(kGarciaChat).empty(); }, "the platforms form");
+  json form = w.connector.activities(kGarciaChat).back().activity;
+  std::string card_id = w.connector.activities(kGarciaChat).back().activity_id;
+  CHECK(w.post(w.card_submit(kGarcia, World::personal(kGarciaChat), card_id, submit_data(form, "request.platforms"),
+                             {{"platforms", "instagram,youtube"}, {"audience", "parents"}, {"students_interact", "no"}})) ==
+        200);
+  w.run_until([&] { return w.connector.activities(kGarciaChat).size() >= 2; }, "the objectives form");
+  form = w.connector.activities(kGarciaChat).back().activity;
+  card_id = w.connector.activities(kGarciaChat).back().activity_id;
+  CHECK(w.post(w.card_submit(kGarcia, World::personal(kGarciaChat), card_id, submit_data(form, "request.objectives"),
+                             {{"objectives.instagram", "Share weekly class projects with families"},
+                              {"objectives.youtube", "Post the winter concert recordings"}})) == 200);
+  w.run_until([&] { return w.connector.activities(kGarciaChat).size() >= 3; }, "the summary");
+  json summary = w.connector.activities(kGarciaChat).back().activity;
+  card_id = w.connector.activities(kGarciaChat).back().activity_id;
+  CHECK(w.post(w.card_submit(kGarcia, World::personal(kGarciaChat), card_id, submit_data(summary, "confirm"))) == 200);
+  w.run_until([&] { return !w.connector.activities(kLincolnApprovals).empty(); }, "the card in Lincoln approvals");
+  const std::string id = w.store->requests_of("t.garcia").front().id;
+  const std::string lincoln_thread =
+      std::string(kLincolnApprovals) + ";messageid=" + w.connector.activities(kLincolnApprovals).front().activity_id;
+
+  // "@Hallpass endorse" in the card's thread is the endorsement, not a policy question.
+  CHECK(w.post(w.channel_mention(kAlvarez, lincoln_thread, "endorse")) == 200);
+  w.run_until([&] { return !w.connector.activities(kDistrictOffice).empty(); }, "the card in the district office");
+  CHECK(w.store->request(id)->state == bot::RequestState::pending_decision);
+  const std::string super_thread =
+      std::string(kDistrictOffice) + ";messageid=" + w.connector.activities(kDistrictOffice).front().activity_id;
+  CHECK(w.post(w.channel_mention(kOkafor, super_thread, "info Who will moderate the comments?")) == 200);
+  w.run_until([&] { return w.store->request(id)->state == bot::RequestState::needs_info; }, "the question");
+  w.run_until(
+      [&] {
+        for (const auto& a : w.connector.activities(kGarciaChat))
+          if (mentions(a.activity, "Who will moderate the comments?")) return true;
+        return false;
+      },
+      "the question in the teacher's chat");
+  // Her personal chat has no threads: "answer" there names the one request waiting for her answer.
+  CHECK(w.post(w.personal_message(kGarcia, kGarciaChat, "answer I will, every school day")) == 200);
+  w.run_until([&] { return w.store->request(id)->state == bot::RequestState::pending_decision; }, "the answer");
+  CHECK(w.store->request(id)->info_answer == "I will, every school day");
+  CHECK(w.post(w.channel_mention(kOkafor, super_thread, "modify keep instagram because videos of students need releases")) ==
+        200);
+  w.run_until([&] { return w.store->request(id)->state == bot::RequestState::authorized_modified; }, "the decision");
+
+  // Small talk and help in her chat: short answers; the help is written for Teams.
+  const size_t before = w.connector.activities(kGarciaChat).size();
+  w.run_until(
+      [&] {
+        for (const auto& a : w.connector.activities(kGarciaChat))
+          if (mentions(a.activity, "videos of students need releases")) return true;
+        return false;
+      },
+      "the decision in the teacher's chat");
+  w.settle();
+  const size_t seen = w.connector.activities(kGarciaChat).size();
+  CHECK(seen > before);
+  CHECK(w.post(w.personal_message(kGarcia, kGarciaChat, "hi")) == 200);
+  w.run_until([&] { return w.connector.activities(kGarciaChat).size() == seen + 1; }, "the greeting");
+  CHECK(mentions(w.connector.activities(kGarciaChat).back().activity, "Hi Teresa Garcia"));
+  CHECK(w.post(w.personal_message(kGarcia, kGarciaChat, "thanks")) == 200);
+  w.run_until([&] { return w.connector.activities(kGarciaChat).size() == seen + 2; }, "the thanks");
+  CHECK(mentions(w.connector.activities(kGarciaChat).back().activity, "welcome"));
+  CHECK(w.post(w.personal_message(kGarcia, kGarciaChat, "help")) == 200);
+  w.run_until([&] { return w.connector.activities(kGarciaChat).size() == seen + 3; }, "the help");
+  CHECK(mentions(w.connector.activities(kGarciaChat).back().activity, "@Hallpass socialmedia request"));
+  CHECK(mentions(w.connector.activities(kGarciaChat).back().activity, "command menu"));
 }

@@ -163,6 +163,21 @@ TEST_CASE("a reply in a channel thread carries the thread's root", "[unit][teams
   CHECK(p->inbound->place.thread_ref == "1741104600120");
 }
 
+TEST_CASE("a reply to the bot's message in a personal chat names that message as its thread", "[unit][teams]") {
+  json j = json::parse(fixture("thread_reply.json"));
+  j["conversation"] = {{"id", "a:personal-garcia"}, {"conversationType", "personal"}};
+  auto p = parse_activity(j.dump(), kNow);
+  REQUIRE(p.has_value());
+  REQUIRE(p->inbound);
+  CHECK(p->inbound->place.direct);
+  CHECK(p->inbound->place.thread_ref == "1741104600120");
+  j.erase("replyToId");
+  p = parse_activity(j.dump(), kNow);
+  REQUIRE(p.has_value());
+  REQUIRE(p->inbound);
+  CHECK(p->inbound->place.thread_ref.empty());
+}
+
 TEST_CASE("a card button press is an action in the card's thread", "[unit][teams]") {
   bot::Inbound in = inbound("card_action.json");
   CHECK(in.kind == bot::InboundKind::action);

@@ -140,3 +140,96 @@ TEST_CASE("hallpass demo: killed and started over the same database, it updates 
   browse(io, endorse_after_restart(port, card));
   CHECK(demo.stop() == 0);
 }
+
+namespace {
+
+bool bot_says(const json& f, const std::string& text) {
+  return is_message(f) && entry_text(f["message"]).find(text) != std::string::npos;
+}
+
+// In the teacher's DM (the demo shows everyone every channel too), in any block (fields too).
+bool teacher_reads(const json& f, const std::string& text) {
+  return is_message(f) && f["message"]["channel"] == "dm:t.garcia" &&
+         f["message"]["author"]["bot"] == true && f["message"]["content"].dump().find(text) != std::string::npos;
+}
+
+// In threads, typed: the principal's "endorse", the superintendent's "info …", the teacher's reply
+// in her DM thread; in the DM: hi, thanks, help. Returns (in `super_card`) the superintendent's card.
+asio::awaitable<void> talk_in_threads(unsigned short port, std::string card, std::string& super_card) {
+  auto principal = co_await webchat_join(port, "r.alvarez");
+  auto superintendent = co_await webchat_join(port, "m.okafor");
+  auto teacher = co_await webchat_join(port, "t.garcia");
+  // The principal's plain word in the card's thread acts on its request.
+  co_await webchat_write(principal.ws, webchat_send_frame("t-1", "#lincoln-approvals", "endorse", card));
+  json posted = co_await webchat_read_until(superintendent.ws, [](const json& f) {
+    return is_message(f) && f["message"]["channel"] == "#superintendent" &&
+           entry_has_button(f["message"], "authorize");
+  });
+  super_card = posted["message"]["ref"];
+  co_await webchat_write(superintendent.ws, webchat_send_frame("t-2", "#superintendent",
+                                                               "info Who will moderate the comments?", super_card));
+  json question = co_await webchat_read_until(
+      teacher.ws, [](const json& f) { return teacher_reads(f, "Who will moderate the comments?"); });
+  CHECK(entry_text(question["message"]).find("button") == std::string::npos);
+  const std::string dm_thread = question["message"]["thread_ref"];
+  REQUIRE(!dm_thread.empty());
+  // The teacher replies in her request's thread: the answer reaches the superintendent's thread.
+  co_await webchat_write(teacher.ws, webchat_send_frame("t-3", "dm", "I will, every school day", dm_thread));
+  json answered = co_await webchat_read_until(superintendent.ws, [&](const json& f) {
+    return bot_says(f, "I will, every school day") && f["message"]["thread_ref"] == super_card;
+  });
+  CHECK(answered["message"]["channel"] == "#superintendent");
+  // Small talk and help: short answers, no policy quote.
+  co_await webchat_write(teacher.ws, webchat_send_frame("t-4", "dm", "hi"));
+  json hi = co_await webchat_read_until(teacher.ws, [](const json& f) { return teacher_reads(f, "Hi Teresa Garcia"); });
+  CHECK(entry_text(hi["message"]).find("policy says") == std::string::npos);
+  co_await webchat_write(teacher.ws, webchat_send_frame("t-5", "dm", "thanks"));
+  co_await webchat_read_until(teacher.ws, [](const json& f) { return teacher_reads(f, "You're welcome"); });
+  co_await webchat_write(teacher.ws, webchat_send_frame("t-6", "dm", "help"));
+  co_await webchat_read_until(teacher.ws, [](const json& f) { return teacher_reads(f, "/socialmedia request"); });
+  co_await webchat_close(teacher.ws);
+  co_await webchat_close(superintendent.ws);
+  co_await webchat_close(principal.ws);
+}
+
+// After a restart the superintendent modifies by typing in the thread; the teacher's status shows it.
+asio::awaitable<void> modify_after_restart(unsigned short port, std::string super_card) {
+  auto superintendent = co_await webchat_join(port, "m.okafor");
+  auto teacher = co_await webchat_join(port, "t.garcia");
+  co_await webchat_write(superintendent.ws,
+                         webchat_send_frame("m-1", "#superintendent",
+                                            "modify keep instagram because videos of students need releases",
+                                            super_card));
+  co_await webchat_read_until(teacher.ws,
+                              [](const json& f) { return teacher_reads(f, "videos of students need releases"); });
+  co_await webchat_write(teacher.ws, webchat_send_frame("m-2", "dm", "status"));
+  json status = co_await webchat_read_until(teacher.ws, [](const json& f) { return teacher_reads(f, "Your social media requests"); });
+  CHECK(entry_text(status["message"]).find("authorized in a modified form") != std::string::npos);
+  co_await webchat_close(teacher.ws);
+  co_await webchat_close(superintendent.ws);
+}
+
+}  // namespace
+
+TEST_CASE("hallpass demo: people type in the request's threads, and a restart in the middle loses nothing",
+          "[net][webchat][demo][talk]") {
+  TempDir dir("demo-talk");
+  const std::string db = dir.file("demo.db");
+  asio::io_context io;
+  std::string card;
+  std::string super_card;
+  {
+    HallpassProcess demo({"demo", "--db", db, "--port", "0"}, {}, dir.file("first.out"));
+    const unsigned short port = demo_port(io, demo);
+    REQUIRE(port != 0);
+    browse(io, file_request(port, card));
+    REQUIRE(!card.empty());
+    browse(io, talk_in_threads(port, card, super_card));
+    REQUIRE(!super_card.empty());
+  }  // SIGKILL
+  HallpassProcess demo({"demo", "--db", db, "--port", "0"}, {}, dir.file("second.out"));
+  const unsigned short port = demo_port(io, demo);
+  REQUIRE(port != 0);
+  browse(io, modify_after_restart(port, super_card));
+  CHECK(demo.stop() == 0);
+}
