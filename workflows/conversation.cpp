@@ -117,8 +117,8 @@ std::optional<std::string> after_command_word(std::string_view text) {
 }
 
 bool is_command_word(std::string_view word) {
-  static const char* const kWords[] = {"help",  "ayuda", "request", "solicitud", "status",  "estado",
-                                       "queue", "ask",   "pregunta", "report",   "reporte"};
+  static const char* const kWords[] = {"help",  "ayuda", "request",  "solicitud", "status", "estado",
+                                       "queue", "ask",   "pregunta", "report",    "reporte"};
   for (const char* w : kWords)
     if (word == w) return true;
   return request_act_from(word).has_value();

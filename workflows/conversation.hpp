@@ -21,10 +21,10 @@ std::optional<std::string> after_command_word(std::string_view text);
 bool is_command_word(std::string_view word);
 
 struct Understanding {
-  std::string text;                    // what was said, the command word removed
-  std::string word;                    // its first word, lower case
-  std::string rest;                    // what follows that word
-  bool addressed = false;              // meant for Hallpass: a DM, a mention, the command word
+  std::string text;                     // what was said, the command word removed
+  std::string word;                     // its first word, lower case
+  std::string rest;                     // what follows that word
+  bool addressed = false;               // meant for Hallpass: a DM, a mention, the command word
   std::optional<bot::Request> request;  // the request whose thread it was written in
 };
 

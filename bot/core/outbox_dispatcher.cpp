@@ -353,7 +353,8 @@ asio::awaitable<bool> OutboxDispatcher::deliver_one(OutboxEntry e) {
   SendResult result = co_await r.adapter->send(r.delivery);
   auto tx = store_.begin();
   bool keep_going = true;
-  if (result.error == SendErrorKind::rate_limited) metrics::count("hallpass_rate_limited_total", {{"platform", platform}});
+  if (result.error == SendErrorKind::rate_limited)
+    metrics::count("hallpass_rate_limited_total", {{"platform", platform}});
   if (result.ok()) {
     metrics::count("hallpass_deliveries_total", {{"platform", platform}, {"result", "sent"}});
     store_.mark_sent(e.id, result.ref);

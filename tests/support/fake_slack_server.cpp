@@ -783,8 +783,13 @@ std::string FakeSlackServer::thread_reply(const std::string& user, const std::st
                                           const std::string& thread_ts, const std::string& text) {
   auto& s = *state_;
   const std::string ts = s.next_ts();
-  json event = {{"type", "message"}, {"channel", channel}, {"user", user},           {"text", text},
-                {"ts", ts},          {"event_ts", ts},     {"thread_ts", thread_ts},
+  json event = {{"type", "message"},
+                {"channel", channel},
+                {"user", user},
+                {"text", text},
+                {"ts", ts},
+                {"event_ts", ts},
+                {"thread_ts", thread_ts},
                 {"channel_type", channel.starts_with("D") ? "im" : "channel"}};  // a DM: D…
   return deliver("events_api", event_envelope_payload(s, std::move(event)));
 }

@@ -140,7 +140,9 @@ TEST_CASE("an act's press without a value in a request's thread acts on that req
 
 TEST_CASE("help is written for the platform it is read on, in the reader's language", "[unit][talk]") {
   BotHarness h;
-  bot::Inbound ev{.platform = "matrix", .actor = "@tgarcia:sierravista.example.org", .kind = bot::InboundKind::message,
+  bot::Inbound ev{.platform = "matrix",
+                  .actor = "@tgarcia:sierravista.example.org",
+                  .kind = bot::InboundKind::message,
                   .text = "help"};
   ev.actor_email = "tgarcia@sierravista.example.org";
   ev.place = {.channel = "!dm:sierravista.example.org", .direct = true};

@@ -642,7 +642,10 @@ TEST_CASE("over Slack, /socialmedia endorse without a request acts on the one wa
   w.run_until(
       p, [&] { return p.store->request(id)->state == bot::RequestState::pending_decision; }, "the endorsement");
   w.run_until(
-      p, [&] { return !w.server.find(kLincoln, "is the one request waiting").empty() ||
-                      !w.server.find(kLincoln, "es la única solicitud").empty(); },
+      p,
+      [&] {
+        return !w.server.find(kLincoln, "is the one request waiting").empty() ||
+               !w.server.find(kLincoln, "es la única solicitud").empty();
+      },
       "the reply naming the request");
 }

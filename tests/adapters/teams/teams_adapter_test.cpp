@@ -584,6 +584,7 @@ TEST_CASE("teams: signing keys that cannot be fetched at start are fetched again
   Mint other_audience;
   other_audience.claims = {{"aud", "00000000-aaaa-4000-8000-someotherbot"}};
   CHECK(w.post(help, w.identity->authorization(other_audience)) == 401);
+}
 
 TEST_CASE("teams: people type to @Hallpass in the request's threads; the teacher answers in her chat",
           "[net][teams][talk]") {
@@ -597,9 +598,9 @@ TEST_CASE("teams: people type to @Hallpass in the request's threads; the teacher
   w.run_until([&] { return !w.connector.activities(kGarciaChat).empty(); }, "the platforms form");
   json form = w.connector.activities(kGarciaChat).back().activity;
   std::string card_id = w.connector.activities(kGarciaChat).back().activity_id;
-  CHECK(w.post(w.card_submit(kGarcia, World::personal(kGarciaChat), card_id, submit_data(form, "request.platforms"),
-                             {{"platforms", "instagram,youtube"}, {"audience", "parents"}, {"students_interact", "no"}})) ==
-        200);
+  CHECK(w.post(w.card_submit(
+            kGarcia, World::personal(kGarciaChat), card_id, submit_data(form, "request.platforms"),
+            {{"platforms", "instagram,youtube"}, {"audience", "parents"}, {"students_interact", "no"}})) == 200);
   w.run_until([&] { return w.connector.activities(kGarciaChat).size() >= 2; }, "the objectives form");
   form = w.connector.activities(kGarciaChat).back().activity;
   card_id = w.connector.activities(kGarciaChat).back().activity_id;
@@ -634,8 +635,8 @@ TEST_CASE("teams: people type to @Hallpass in the request's threads; the teacher
   CHECK(w.post(w.personal_message(kGarcia, kGarciaChat, "answer I will, every school day")) == 200);
   w.run_until([&] { return w.store->request(id)->state == bot::RequestState::pending_decision; }, "the answer");
   CHECK(w.store->request(id)->info_answer == "I will, every school day");
-  CHECK(w.post(w.channel_mention(kOkafor, super_thread, "modify keep instagram because videos of students need releases")) ==
-        200);
+  CHECK(w.post(w.channel_mention(kOkafor, super_thread,
+                                 "modify keep instagram because videos of students need releases")) == 200);
   w.run_until([&] { return w.store->request(id)->state == bot::RequestState::authorized_modified; }, "the decision");
 
   // Small talk and help in her chat: short answers; the help is written for Teams.

@@ -149,8 +149,8 @@ bool bot_says(const json& f, const std::string& text) {
 
 // In the teacher's DM (the demo shows everyone every channel too), in any block (fields too).
 bool teacher_reads(const json& f, const std::string& text) {
-  return is_message(f) && f["message"]["channel"] == "dm:t.garcia" &&
-         f["message"]["author"]["bot"] == true && f["message"]["content"].dump().find(text) != std::string::npos;
+  return is_message(f) && f["message"]["channel"] == "dm:t.garcia" && f["message"]["author"]["bot"] == true &&
+         f["message"]["content"].dump().find(text) != std::string::npos;
 }
 
 // In threads, typed: the principal's "endorse", the superintendent's "info …", the teacher's reply
@@ -162,8 +162,7 @@ asio::awaitable<void> talk_in_threads(unsigned short port, std::string card, std
   // The principal's plain word in the card's thread acts on its request.
   co_await webchat_write(principal.ws, webchat_send_frame("t-1", "#lincoln-approvals", "endorse", card));
   json posted = co_await webchat_read_until(superintendent.ws, [](const json& f) {
-    return is_message(f) && f["message"]["channel"] == "#superintendent" &&
-           entry_has_button(f["message"], "authorize");
+    return is_message(f) && f["message"]["channel"] == "#superintendent" && entry_has_button(f["message"], "authorize");
   });
   super_card = posted["message"]["ref"];
   co_await webchat_write(superintendent.ws, webchat_send_frame("t-2", "#superintendent",
@@ -196,14 +195,15 @@ asio::awaitable<void> talk_in_threads(unsigned short port, std::string card, std
 asio::awaitable<void> modify_after_restart(unsigned short port, std::string super_card) {
   auto superintendent = co_await webchat_join(port, "m.okafor");
   auto teacher = co_await webchat_join(port, "t.garcia");
-  co_await webchat_write(superintendent.ws,
-                         webchat_send_frame("m-1", "#superintendent",
-                                            "modify keep instagram because videos of students need releases",
-                                            super_card));
+  co_await webchat_write(
+      superintendent.ws,
+      webchat_send_frame("m-1", "#superintendent", "modify keep instagram because videos of students need releases",
+                         super_card));
   co_await webchat_read_until(teacher.ws,
                               [](const json& f) { return teacher_reads(f, "videos of students need releases"); });
   co_await webchat_write(teacher.ws, webchat_send_frame("m-2", "dm", "status"));
-  json status = co_await webchat_read_until(teacher.ws, [](const json& f) { return teacher_reads(f, "Your social media requests"); });
+  json status = co_await webchat_read_until(
+      teacher.ws, [](const json& f) { return teacher_reads(f, "Your social media requests"); });
   CHECK(entry_text(status["message"]).find("authorized in a modified form") != std::string::npos);
   co_await webchat_close(teacher.ws);
   co_await webchat_close(superintendent.ws);
