@@ -453,7 +453,15 @@ TEST_CASE("a decision whose thread is in a DM the teacher left is posted at the 
   CHECK(first["content"]["body"].get<std::string>().find(
             "This belongs in the thread of R-1001, which is in another room, so it is posted here.") !=
         std::string::npos);
-  for (size_t i = 1; i < posts.size(); ++i) CHECK(posts[i]["content"]["m.relates_to"]["event_id"] == first["event_id"]);
+  // The thread's messages follow under it; the decision letter itself stands at the top of the DM
+  // (decisions stand out: issue 16), so it relates to nothing.
+  for (size_t i = 1; i < posts.size(); ++i) {
+    INFO(posts[i].dump());
+    if (posts[i]["content"]["body"].get<std::string>().find("YouTube needs captions") != std::string::npos)
+      CHECK_FALSE(posts[i]["content"].contains("m.relates_to"));
+    else
+      CHECK(posts[i]["content"]["m.relates_to"]["event_id"] == first["event_id"]);
+  }
   w.settle(p);
   CHECK(w.server.created_direct_rooms().size() == 1);
   check_relations_stay_in_their_rooms(w);
