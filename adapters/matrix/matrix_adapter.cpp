@@ -14,6 +14,7 @@
 #include "adapters/matrix/matrix_protocol.hpp"
 #include "bot/model/backoff.hpp"
 #include "bot/model/markup.hpp"
+#include "bot/model/metrics.hpp"
 #include "bot/model/use_tuple.hpp"
 
 namespace adapters::matrix {
@@ -593,6 +594,7 @@ asio::awaitable<void> sync_loop(std::shared_ptr<MatrixState> s, bot::EventSink& 
         spdlog::info("matrix: rate limited on /sync");
       else
         spdlog::warn("matrix: sync failed: {}", r.error_text);
+      bot::metrics::count("hallpass_reconnects_total", {{"platform", "matrix"}});
       if (!co_await pause(s, wait_for(*s, r, failures++))) break;
       continue;
     }

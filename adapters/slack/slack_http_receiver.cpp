@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/use_awaitable.hpp>
+#include <chrono>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -12,6 +13,7 @@
 
 #include "adapters/common/http_server.hpp"
 #include "adapters/slack/slack_http_requests.hpp"
+#include "bot/model/metrics.hpp"
 
 namespace adapters::slack {
 
@@ -134,6 +136,7 @@ Decoded decode(const SlackHttpState& s, const ServerRequest& req) {
 
 // HttpServer's handler: the route, method and size are already checked.
 asio::awaitable<ServerReply> answer(StatePtr s, ServerRequest req) {
+  const auto received = std::chrono::steady_clock::now();
   Decoded decoded = decode(*s, req);
   if (decoded.reply) co_return std::move(*decoded.reply);
   AckReply ack;
@@ -145,6 +148,9 @@ asio::awaitable<ServerReply> answer(StatePtr s, ServerRequest req) {
   }
   // Not recorded: Slack tries again (events up to three times, a user sees a failure).
   if (!ack.accepted) co_return http::text_reply(503, "Try again\n");
+  bot::metrics::count("hallpass_acks_total", {{"platform", "slack"}});
+  bot::metrics::observe("hallpass_ack_seconds", {{"platform", "slack"}},
+                        std::chrono::duration<double>(std::chrono::steady_clock::now() - received).count());
   if (ack.payload_json.empty()) co_return ServerReply{};
   co_return http::json_reply(200, std::move(ack.payload_json));
 }

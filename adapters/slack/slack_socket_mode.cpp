@@ -21,6 +21,7 @@
 #include "adapters/slack/slack_socket_frames.hpp"
 #include "adapters/slack/slack_web_api.hpp"
 #include "bot/model/backoff.hpp"
+#include "bot/model/metrics.hpp"
 #include "bot/model/use_tuple.hpp"
 
 namespace adapters::slack {
@@ -355,6 +356,7 @@ asio::awaitable<void> write_loop(ConnectionPtr c) {
 }
 
 asio::awaitable<void> handle_envelope(std::shared_ptr<ReceiverState> s, ConnectionPtr c, Envelope e) {
+  const auto received = SteadyClock::now();
   ++c->in_flight;
   auto st = s->ledger.state(e.envelope_id, SteadyClock::now());
   // A copy delivered again while the first is still being handled (after a dropped connection):
@@ -381,6 +383,9 @@ asio::awaitable<void> handle_envelope(std::shared_ptr<ReceiverState> s, Connecti
       if (e.accepts_response_payload) payload = std::move(reply.payload_json);
       s->ledger.finish(e.envelope_id, payload, SteadyClock::now());
       send_ack(*c, e.envelope_id, payload);
+      bot::metrics::count("hallpass_acks_total", {{"platform", "slack"}});
+      bot::metrics::observe("hallpass_ack_seconds", {{"platform", "slack"}},
+                            std::chrono::duration<double>(SteadyClock::now() - received).count());
     } else {
       s->ledger.abandon(e.envelope_id);
       // Slack delivers only Events API envelopes again; a slash command or an interaction left
@@ -438,6 +443,7 @@ asio::awaitable<void> read_loop(std::shared_ptr<ReceiverState> s, ConnectionPtr 
         spdlog::info("slack: Socket Mode connection {} closed", c->id);
       else
         spdlog::warn("slack: Socket Mode connection {} dropped: {}; replacing it", c->id, ec.message());
+      if (!expected) bot::metrics::count("hallpass_reconnects_total", {{"platform", "slack"}});
       if (!expected && !c->retiring) {
         if (SteadyClock::now() - c->opened_at < kShortLived)
           ++s->failures;

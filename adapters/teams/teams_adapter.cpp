@@ -3,10 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/co_spawn.hpp>
+#include <chrono>
 #include <exception>
 #include <stdexcept>
 
 #include "adapters/teams/teams_adapter_state.hpp"
+#include "bot/model/metrics.hpp"
 
 namespace adapters::teams {
 
@@ -62,7 +64,14 @@ TeamsAdapter::TeamsAdapter(asio::any_io_executor executor, TeamsOptions options,
       [weak](http::ServerRequest req) -> asio::awaitable<http::ServerReply> {
         auto s = weak.lock();
         if (!s) co_return http::ServerReply{503, "", ""};
-        co_return co_await handle_activity_request(s, std::move(req));
+        const auto received = std::chrono::steady_clock::now();
+        http::ServerReply reply = co_await handle_activity_request(s, std::move(req));
+        if (reply.status >= 200 && reply.status < 300) {
+          bot::metrics::count("hallpass_acks_total", {{"platform", "teams"}});
+          bot::metrics::observe("hallpass_ack_seconds", {{"platform", "teams"}},
+                                std::chrono::duration<double>(std::chrono::steady_clock::now() - received).count());
+        }
+        co_return reply;
       });
 }
 

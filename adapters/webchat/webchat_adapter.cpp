@@ -26,6 +26,7 @@
 #include "adapters/webchat/webchat_history.hpp"
 #include "adapters/webchat/webchat_protocol.hpp"
 #include "adapters/webchat/webchat_routes.hpp"
+#include "bot/model/metrics.hpp"
 #include "bot/model/use_tuple.hpp"
 
 namespace adapters::webchat {
@@ -211,6 +212,7 @@ struct WebchatServer {
       refresh_and_push(echo, false);
     }
     bot::HandleResult result;
+    const auto received = std::chrono::steady_clock::now();
     try {
       result = sink->handle(*inbound);
     } catch (const std::exception& e) {
@@ -220,6 +222,9 @@ struct WebchatServer {
     }
     if (result.accepted) {
       enqueue(s, ack_frame(frame->event_id, result.duplicate));
+      bot::metrics::count("hallpass_acks_total", {{"platform", "web"}});
+      bot::metrics::observe("hallpass_ack_seconds", {{"platform", "web"}},
+                            std::chrono::duration<double>(std::chrono::steady_clock::now() - received).count());
     } else {
       enqueue(s, error_frame({frame->event_id, "Hallpass could not record that. Please try again in a moment.",
                               "not_recorded", ""}));

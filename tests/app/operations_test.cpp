@@ -152,6 +152,9 @@ TEST_CASE("the admin listener answers health, readiness and metrics, and the cou
         std::max(0.0, series(after.body, std::string("hallpass_policy_answers_total{verdict=\"") + verdict + "\"}"));
   CHECK(answers == 1);
   CHECK(series(after.body, "hallpass_deliveries_total{platform=\"web\",result=\"sent\"}") >= 1);
+  CHECK(series(after.body, "hallpass_acks_total{platform=\"web\"}") == 1);
+  CHECK(series(after.body, "hallpass_ack_seconds_count{platform=\"web\"}") == 1);
+  CHECK(series(after.body, "hallpass_ack_seconds_bucket{platform=\"web\",le=\"+Inf\"}") == 1);
 
   CHECK(demo.stop() == 0);
 
