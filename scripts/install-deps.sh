@@ -2,7 +2,7 @@
 # Installs what Hallpass needs on Debian 12, only what is missing. Run as root or with sudo.
 #   scripts/install-deps.sh          build dependencies
 #   scripts/install-deps.sh --test   also what the tests need (Chromium for the web chat test, Node.js,
-#                                    clang-format for the layout check)
+#                                    clang-format for the layout check, prometheus for promtool)
 set -euo pipefail
 
 packages=(
@@ -12,7 +12,7 @@ packages=(
   catch2 libjwt-dev libstemmer-dev libcsv-dev libsystemd-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(chromium chromium-driver nodejs npm clang-format)
+  packages+=(chromium chromium-driver nodejs npm clang-format prometheus)
 fi
 
 missing=()

@@ -15,16 +15,6 @@ using adapters::text::trim;
 // What a typed line is trimmed of (a CR from a Windows terminal; getline took the LF).
 constexpr std::string_view kBlanks = " \t\r";
 
-std::string_view input_kind(bot::InputKind k) {
-  switch (k) {
-    case bot::InputKind::text: return "text";
-    case bot::InputKind::multiline: return "text";
-    case bot::InputKind::single_choice: return "one of";
-    case bot::InputKind::multi_choice: return "any of";
-  }
-  return "text";
-}
-
 // The message as console lines: text, quotes with citations, fields, buttons and form inputs.
 std::vector<std::string> render(const bot::Message& m) {
   std::vector<std::string> lines;
@@ -72,7 +62,7 @@ std::vector<std::string> render(const bot::Message& m) {
         for (const auto& in : f.inputs) {
           std::string line = "  " + in.key + (in.required ? "*" : "") + " — " + in.label;
           if (!in.choices.empty()) {
-            line += " (" + std::string(input_kind(in.kind)) + ":";
+            line += " (" + (in.kind == bot::InputKind::multi_choice ? m.notes.form_any_of : m.notes.form_one_of) + ":";
             for (const auto& c : in.choices) line += " " + c.value;
             line += ")";
           }

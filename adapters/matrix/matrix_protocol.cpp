@@ -304,12 +304,11 @@ Rendered render(const bot::Message& m) {
         std::string html = "<p><strong>" + escape_html(f.title) + "</strong> — " + escape_html(how) + "<br><code>" +
                            escape_html(example) + " key=value; key=value</code></p><ul>";
         for (const auto& in : f.inputs) {
-          std::string line = in.key + (in.required ? " (required)" : "") + ": " + in.label;
+          std::string line = in.key + (in.required ? " (" + m.notes.form_required + ")" : "") + ": " + in.label;
           if (!in.choices.empty())
-            line +=
-                std::string(in.kind == bot::InputKind::multi_choice ? " — any of, comma-separated: " : " — one of: ") +
-                choices_text(in);
-          if (!in.initial.empty()) line += " [now: " + in.initial + "]";
+            line += " — " + (in.kind == bot::InputKind::multi_choice ? m.notes.form_any_of : m.notes.form_one_of) +
+                    ": " + choices_text(in);
+          if (!in.initial.empty()) line += " [" + m.notes.form_now + ": " + in.initial + "]";
           if (!in.hint.empty()) line += " — " + in.hint;
           if (!in.error.empty()) line += " ⚠ " + in.error;
           plain += "\n- " + line;

@@ -248,7 +248,11 @@ bool OutboxDispatcher::resolve(const OutboxEntry& e, Resolved& out, std::string&
                                              : prompts_->text(lang, "platform.thread_missing_named",
                                                               {{"thread", markup::escape(o.thread_key)}}),
                        .update_missing = prompts_->text(lang, "platform.update_missing"),
-                       .form_how = prompts_->text(lang, "platform.form_how")};
+                       .form_how = prompts_->text(lang, "platform.form_how"),
+                       .form_required = prompts_->text(lang, "platform.form_required"),
+                       .form_one_of = prompts_->text(lang, "platform.form_one_of"),
+                       .form_any_of = prompts_->text(lang, "platform.form_any_of"),
+                       .form_now = prompts_->text(lang, "platform.form_now")};
     if (const std::string cmd = "talk.cmd." + platform; prompts_->has("en", cmd))
       spell_commands(d.message, prompts_->text(lang, cmd));
   }

@@ -85,6 +85,11 @@ struct PlatformNotes {
   std::string form_how =
       "Answer with {command} followed by key=value; key=value, or one key=value per line (a value may go on over "
       "several lines). Write \\; for a ; that is followed by something like key=.";
+  // The words a typed form's fields are described with (Matrix, the console).
+  std::string form_required = "required";
+  std::string form_one_of = "one of";
+  std::string form_any_of = "any of, comma-separated";
+  std::string form_now = "now";
 };
 
 struct Message {

@@ -3,17 +3,13 @@
 // by line and never hold a secret; the log level; `run` without its district; backup and restore.
 #include <sys/stat.h>
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <catch2/catch.hpp>
-#include <chrono>
-#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -23,6 +19,7 @@
 
 #include "tests/support/config_files.hpp"
 #include "tests/support/hallpass_process.hpp"
+#include "tests/support/run_awaitable.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/webchat_client.hpp"
 
@@ -70,31 +67,12 @@ double series(const std::string& metrics, const std::string& name_and_labels) {
   return -1;
 }
 
-// Runs a coroutine on io until it ends; fails instead of hanging after 30 s.
-void drive(asio::io_context& io, asio::awaitable<void> session) {
-  io.restart();
-  std::exception_ptr failure;
-  bool finished = false;
-  asio::steady_timer deadline(io, std::chrono::seconds(30));
-  deadline.async_wait([&](boost::system::error_code ec) {
-    if (!ec) io.stop();
-  });
-  asio::co_spawn(io, std::move(session), [&](std::exception_ptr e) {
-    failure = e;
-    finished = true;
-    deadline.cancel();
-    io.stop();  // the caller's work guard would keep run() going
-  });
-  io.run();
-  REQUIRE(finished);
-  if (failure) std::rethrow_exception(failure);
-}
-
-asio::awaitable<void> ask_a_question(unsigned short port) {
+asio::awaitable<bool> ask_a_question(unsigned short port) {
   auto teacher = co_await webchat_join(port, "t.garcia");
   co_await webchat_write(teacher.ws, webchat_send_frame("ops-1", "dm", "/socialmedia ask can I friend a parent?"));
   co_await webchat_read_until(teacher.ws, [](const json& f) { return f["type"] == "message"; });
   co_await webchat_close(teacher.ws);
+  co_return true;
 }
 
 CommandResult hallpass(const std::string& args, const std::string& env = {}) {
@@ -140,7 +118,7 @@ TEST_CASE("the admin listener answers health, readiness and metrics, and the cou
   CHECK(series(before.body, "hallpass_audit_rows") >= 0);
   CHECK(series(before.body, "hallpass_events_handled_total{platform=\"web\",kind=\"command\"}") == -1);
 
-  drive(io, ask_a_question(web));
+  CHECK(run_awaitable(io, ask_a_question(web)));
 
   const Got after = get(admin, "/metrics");
   CHECK(series(after.body, "hallpass_events_handled_total{platform=\"web\",kind=\"command\"}") == 1);
@@ -197,7 +175,7 @@ TEST_CASE("backup copies a live database, restore puts it back and keeps the one
     unsigned short web = 0;
     REQUIRE(demo.run_until(
         io, [&] { return (web = printed_port(demo.output(), "Hallpass web chat: http://127.0.0.1:")); }));
-    drive(io, ask_a_question(web));
+    CHECK(run_awaitable(io, ask_a_question(web)));
     // Taken while the bot runs.
     auto backup = hallpass("backup --db " + db + " --to " + dir.file("copy.db"));
     INFO(backup.output);

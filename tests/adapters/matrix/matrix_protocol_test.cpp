@@ -196,6 +196,14 @@ TEST_CASE("messages render as m.notice with escaped HTML, text buttons and form 
   CHECK(edit[0]["m.relates_to"]["event_id"] == "$orig");
   CHECK(edit[0]["m.new_content"]["msgtype"] == "m.notice");
   CHECK(std::string(edit[0]["body"]).starts_with("* "));
+
+  // The words around the fields are the reader's (the dispatcher fills them from prompts/).
+  m.notes.form_required = "obligatorio";
+  m.notes.form_any_of = "cualquiera de, separados por comas";
+  const std::string spanish = notice_contents(m, "", "")[0]["body"];
+  CHECK(spanish.find("platforms (obligatorio): Which platforms? — cualquiera de, separados por comas: instagram") !=
+        std::string::npos);
+  CHECK(spanish.find("(required)") == std::string::npos);
 }
 
 TEST_CASE("a card too long for one event stays one event, cut at a word, and its edit replaces all of it",
