@@ -1,8 +1,8 @@
 #pragma once
 // The store: everything Hallpass remembers, behind interfaces so a server database can replace the
-// SQLite file (bot/store/sqlite_store.cpp is the only file that includes SQLiteCpp). The workflows
-// see only the domain's repositories (domain_store.hpp); the core and the app also the delivery
-// machinery (delivery_store.hpp).
+// SQLite file (bot/store/sqlite_store.cpp and sqlite_backup.cpp are the only files that include SQLiteCpp). The
+// workflows see only the domain's repositories (domain_store.hpp); the core and the app also the delivery machinery
+// (delivery_store.hpp).
 //
 // All calls run on the bot's thread. A Transaction groups a state change with the messages it
 // causes: both are written, or neither.
