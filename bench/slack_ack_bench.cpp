@@ -98,6 +98,15 @@ asio::awaitable<void> drive(test_support::FakeSlackServer* server, std::vector<s
   done->store(true);
 }
 
+adapters::slack::SlackOptions product_options(const bot::District& district, const std::string& base_url) {
+  adapters::slack::SlackOptions o;  // the product's pacing: about 1 post per second per channel, burst 5
+  o.api.base_url = base_url;
+  o.api.bot_token = "xoxb-bench";
+  o.api.app_token = "xapp-bench";
+  o.known_user = [&district](std::string_view id) { return district.config.person_by_handle("slack", id) != nullptr; };
+  return o;
+}
+
 Report run_once(const bot::District& district, long n, double rate) {
   asio::io_context server_io;
   test_support::FakeSlackServer server(server_io, "xoxb-bench", "xapp-bench");
@@ -116,14 +125,7 @@ Report run_once(const bot::District& district, long n, double rate) {
     // Its SQLite file lives in a folder of its own, removed with it (with the -wal and -shm).
     test_support::Process process({.district = &district});
     asio::io_context& io = process.io();
-    adapters::slack::SlackOptions o;
-    o.api.base_url = base_url;
-    o.api.bot_token = "xoxb-bench";
-    o.api.app_token = "xapp-bench";
-    o.known_user = [&district](std::string_view id) {
-      return district.config.person_by_handle("slack", id) != nullptr;
-    };
-    adapters::slack::SlackAdapter adapter(io.get_executor(), o);
+    adapters::slack::SlackAdapter adapter(io.get_executor(), product_options(district, base_url));
     process.add_adapter(adapter);
     process.start();
     while (!done.load()) io.run_one_for(std::chrono::milliseconds(5));
@@ -165,15 +167,6 @@ Counts counts(test_support::FakeSlackServer& server) {
   return c;
 }
 
-adapters::slack::SlackOptions product_options(const bot::District& district, const std::string& base_url) {
-  adapters::slack::SlackOptions o;  // the product's pacing: about 1 post per second per channel, burst 5
-  o.api.base_url = base_url;
-  o.api.bot_token = "xoxb-bench";
-  o.api.app_token = "xapp-bench";
-  o.known_user = [&district](std::string_view id) { return district.config.person_by_handle("slack", id) != nullptr; };
-  return o;
-}
-
 struct Offer {
   long n = 2000;
   double rate = 200;
@@ -207,6 +200,29 @@ asio::awaitable<void> offer(test_support::FakeSlackServer* server, std::vector<s
   finished->store(true);
 }
 
+// The fake Slack with the district's users, serving on a thread of its own from start() until
+// it is destroyed (the scenarios read it through on_server).
+struct SlackOnThread {
+  asio::io_context io;
+  test_support::FakeSlackServer server{io, "xoxb-bench", "xapp-bench"};
+  asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(io);
+  std::thread thread;
+
+  SlackOnThread(const bot::District& district, const std::vector<std::string>& users) {
+    for (std::size_t i = 0; i < users.size(); ++i) server.add_user(users[i], district.config.people[i].email);
+  }
+  // Spawns the scenario's driver on the server's context and starts its thread.
+  void start(asio::awaitable<void> driver) {
+    asio::co_spawn(io, std::move(driver), asio::detached);
+    thread = std::thread([this] { io.run(); });
+  }
+  ~SlackOnThread() {
+    work.reset();
+    io.stop();
+    if (thread.joinable()) thread.join();
+  }
+};
+
 struct Served {
   std::unique_ptr<test_support::Process> process;
   std::unique_ptr<adapters::slack::SlackAdapter> adapter;
@@ -236,14 +252,12 @@ void stop_scenario(const bot::District& district, const std::vector<std::string>
                    std::chrono::milliseconds grace) {
   test_support::TempDir dir("bench-stop");
   const std::string db = dir.file("hallpass.db");
-  asio::io_context server_io;
-  test_support::FakeSlackServer server(server_io, "xoxb-bench", "xapp-bench");
-  for (std::size_t i = 0; i < users.size(); ++i) server.add_user(users[i], district.config.people[i].email);
+  SlackOnThread slack(district, users);
+  auto& server_io = slack.io;
+  auto& server = slack.server;
   std::atomic<long> sent{0};
   std::atomic<bool> finished{false};
-  asio::co_spawn(server_io, offer(&server, users, o, &sent, &finished), asio::detached);
-  auto work = asio::make_work_guard(server_io);
-  std::thread server_thread([&server_io] { server_io.run(); });
+  slack.start(offer(&server, users, o, &sent, &finished));
 
   Served first = serve(district, db, server.api_base_url());
   SteadyClock::time_point stop_asked{};
@@ -289,9 +303,6 @@ void stop_scenario(const bot::District& district, const std::vector<std::string>
     still_uncertain += e.state == bot::OutboxState::uncertain;
   const Counts final_counts = on_server(server_io, [&] { return counts(server); });
   unserve(second);
-  work.reset();
-  server_io.stop();
-  server_thread.join();
 
   std::printf("slack stop: %ld commands at %.0f/s over %d channels, SIGTERM after command %ld (grace %lld ms)\n", o.n,
               o.rate, o.channels, o.stop_at, static_cast<long long>(grace.count()));
@@ -310,14 +321,12 @@ void stop_scenario(const bot::District& district, const std::vector<std::string>
 // Commands at `rate` over `channels` channels while a connection drops every few seconds.
 void drop_scenario(const bot::District& district, const std::vector<std::string>& users, Offer o) {
   test_support::TempDir dir("bench-drop");
-  asio::io_context server_io;
-  test_support::FakeSlackServer server(server_io, "xoxb-bench", "xapp-bench");
-  for (std::size_t i = 0; i < users.size(); ++i) server.add_user(users[i], district.config.people[i].email);
+  SlackOnThread slack(district, users);
+  auto& server_io = slack.io;
+  auto& server = slack.server;
   std::atomic<long> sent{0};
   std::atomic<bool> finished{false};
-  asio::co_spawn(server_io, offer(&server, users, o, &sent, &finished), asio::detached);
-  auto work = asio::make_work_guard(server_io);
-  std::thread server_thread([&server_io] { server_io.run(); });
+  slack.start(offer(&server, users, o, &sent, &finished));
   Served p = serve(district, dir.file("hallpass.db"), server.api_base_url());
   while (!finished.load()) p.process->io().run_one_for(std::chrono::milliseconds(5));
   const auto until = SteadyClock::now() + std::chrono::seconds(3);
@@ -325,9 +334,6 @@ void drop_scenario(const bot::District& district, const std::vector<std::string>
   const Counts c = on_server(server_io, [&] { return counts(server); });
   const int opened = on_server(server_io, [&] { return server.connections_opened(); });
   unserve(p);
-  work.reset();
-  server_io.stop();
-  server_thread.join();
   std::printf("slack drops: %ld commands at %.0f/s, %s dropped every %lld ms\n", o.n, o.rate,
               o.drop_all ? "every connection" : "the oldest connection", static_cast<long long>(o.drop_every.count()));
   std::printf(
@@ -373,21 +379,14 @@ asio::awaitable<void> limit_drive(test_support::FakeSlackServer* server, std::ve
 
 void limit_scenario(const bot::District& district, const std::vector<std::string>& users) {
   test_support::TempDir dir("bench-429");
-  asio::io_context server_io;
-  test_support::FakeSlackServer server(server_io, "xoxb-bench", "xapp-bench");
-  for (std::size_t i = 0; i < users.size(); ++i) server.add_user(users[i], district.config.people[i].email);
+  SlackOnThread slack(district, users);
   std::vector<double> others;
   double limited = -1;
   std::atomic<bool> done{false};
-  asio::co_spawn(server_io, limit_drive(&server, users, &others, &limited, &done), asio::detached);
-  auto work = asio::make_work_guard(server_io);
-  std::thread server_thread([&server_io] { server_io.run(); });
-  Served p = serve(district, dir.file("hallpass.db"), server.api_base_url());
+  slack.start(limit_drive(&slack.server, users, &others, &limited, &done));
+  Served p = serve(district, dir.file("hallpass.db"), slack.server.api_base_url());
   while (!done.load()) p.process->io().run_one_for(std::chrono::milliseconds(5));
   unserve(p);
-  work.reset();
-  server_io.stop();
-  server_thread.join();
   std::sort(others.begin(), others.end());
   std::printf("slack 429: one channel answered 429 (Retry-After 3 s); its answer after %.1f ms\n", limited);
   std::printf("  20 other channels' answers: p50=%.2f ms  max=%.2f ms  (min %.2f ms)\n", others[others.size() / 2],
