@@ -6,29 +6,14 @@ namespace bot {
 
 bool Person::has_role(Role r) const { return std::find(roles.begin(), roles.end(), r) != roles.end(); }
 
-const Person* DistrictConfig::person(std::string_view id) const {
-  for (const auto& p : people)
-    if (p.id == id) return &p;
-  return nullptr;
-}
+const Person* DistrictConfig::person(std::string_view id) const { return people_index.by_id(people, id); }
 
 const Person* DistrictConfig::person_by_handle(std::string_view platform, std::string_view handle) const {
-  for (const auto& p : people)
-    if (auto h = p.handles.find(std::string(platform)); h != p.handles.end() && h->second == handle) return &p;
-  return nullptr;
+  return people_index.by_handle(people, platform, handle);
 }
 
 const Person* DistrictConfig::person_by_email(std::string_view email) const {
-  auto lower = [](std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
-  };
-  if (email.empty()) return nullptr;
-  std::string want = lower(email);
-  for (const auto& p : people)
-    if (!p.email.empty() && lower(p.email) == want) return &p;
-  return nullptr;
+  return people_index.by_email(people, email);
 }
 
 const Site* DistrictConfig::site(std::string_view id) const {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "bot/district/people_index.hpp"
 #include "bot/policy/policy_library.hpp"
 
 namespace bot {
@@ -107,6 +108,10 @@ struct DistrictConfig {
   const Place* place(std::string_view id) const;      // "site:<id>" or "superintendent"
   bool is_decider(std::string_view person_id) const;  // superintendent or designee
   std::vector<std::string> deciders() const;          // the superintendent, then the designees
+
+  // What person, person_by_handle and person_by_email look in; kept public so the config stays
+  // plain data that code and tests build field by field.
+  PeopleIndex people_index;
 };
 
 }  // namespace bot
