@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/ip/address.hpp>
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <string>
 #include <utility>
@@ -13,9 +16,21 @@ namespace app {
 
 namespace http = adapters::http;
 
+namespace {
+
+bool is_loopback(const std::string& listen_address) {
+  if (listen_address == "localhost") return true;
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(listen_address, ec);
+  return !ec && address.is_loopback();
+}
+
+}  // namespace
+
 AdminServer::AdminServer(boost::asio::any_io_executor executor, AdminOptions options, const bot::Runtime& runtime,
                          bot::StatisticsSource& store, const bot::Clock& clock)
-    : runtime_(runtime), store_(store), clock_(clock) {
+    : reload_(options.reload), runtime_(runtime), store_(store), clock_(clock) {
+  loopback_ = is_loopback(options.listen_address);
   http::ServerOptions server;
   server.name = "admin";
   server.listen_address = options.listen_address;
@@ -28,6 +43,7 @@ AdminServer::AdminServer(boost::asio::any_io_executor executor, AdminOptions opt
     routes.push_back({path, "GET"});
     routes.push_back({path, "HEAD"});
   }
+  routes.push_back({"/reload", "POST"});
   server_ = std::make_unique<http::HttpServer>(
       executor, std::move(server), std::move(routes),
       [this](http::ServerRequest request) -> boost::asio::awaitable<http::ServerReply> { co_return answer(request); });
@@ -41,6 +57,7 @@ void AdminServer::stop() { server_->stop(); }
 http::ServerReply AdminServer::answer(const http::ServerRequest& request) {
   if (request.path == "/healthz") return http::text_reply(200, "ok\n");
   if (request.path == "/readyz") return ready();
+  if (request.path == "/reload") return reload();
   return metrics();
 }
 
@@ -96,6 +113,23 @@ http::ServerReply AdminServer::metrics() {
   auto reply = http::text_reply(200, std::move(out));
   reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
   return reply;
+}
+
+http::ServerReply AdminServer::reload() {
+  if (!reload_) return http::text_reply(404, "not found\n");
+  if (!loopback_)
+    return http::text_reply(403,
+                            "reload is served on a loopback admin listener only; send SIGHUP instead "
+                            "(systemctl reload hallpass)\n");
+  const ReloadOutcome outcome = reload_();
+  nlohmann::json body{{"applied", outcome.applied}};
+  if (outcome.applied) {
+    body["summary"] = outcome.summary;
+    body["not_applied"] = outcome.not_applied;
+  } else {
+    body["problems"] = outcome.problems;
+  }
+  return http::json_reply(outcome.applied ? 200 : 422, body.dump());
 }
 
 }  // namespace app

@@ -7,12 +7,18 @@
 //                  adapter is connected or retrying; else 503 with the reason
 //   GET /metrics   Prometheus text format: the bot's counters (bot/model/metrics) and the
 //                  store's counts (outbox depth and age, audit rows, timers due)
+//   POST /reload   reloads the district's file (what `hallpass reload` sends); 200 with what
+//                  changed, 422 with the problems when the file does not validate. Served only on a
+//                  loopback listener: the listener has no sign-in, and a listener opened to the
+//                  network for Prometheus must not let anyone there reload (SIGHUP does the same).
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "adapters/common/http_server.hpp"
+#include "app/district_reload.hpp"
 #include "app/runtime.hpp"
 #include "bot/model/clock.hpp"
 #include "bot/store/store_statistics.hpp"
@@ -22,6 +28,8 @@ namespace app {
 struct AdminOptions {
   std::string listen_address = "127.0.0.1";
   unsigned short port = 0;  // 0: the OS picks one
+  // What POST /reload runs (on the bot's thread); empty: /reload answers 404.
+  std::function<ReloadOutcome()> reload;
 };
 
 class AdminServer {
@@ -37,6 +45,10 @@ class AdminServer {
   adapters::http::ServerReply answer(const adapters::http::ServerRequest& request);
   adapters::http::ServerReply ready();
   adapters::http::ServerReply metrics();
+  adapters::http::ServerReply reload();
+
+  std::function<ReloadOutcome()> reload_;
+  bool loopback_ = true;
 
   const bot::Runtime& runtime_;
   bot::StatisticsSource& store_;

@@ -92,7 +92,6 @@ struct WebchatServer {
       : io(io_context),
         options(std::move(opts)),
         config(cfg),
-        bootstrap(bootstrap_json(cfg, options.max_message_bytes, options.page_strings)),
         history(run_ref_prefix(), options.kept_per_place),
         archive(std::move(store)) {
     for (auto& c : config_channels(cfg)) channels.insert(std::move(c));
@@ -103,7 +102,6 @@ struct WebchatServer {
   WebchatOptions options;
   const bot::DistrictConfig& config;
   std::optional<adapters::http::HttpServer> listener;  // the listener, once listen() succeeded
-  std::string bootstrap;
   std::set<std::string, std::less<>> channels;  // the config's, and any delivered to
   WebchatHistory history;
   WebchatArchive archive;
@@ -445,8 +443,13 @@ void WebchatAdapter::listen() {
   options.on_upgrade = [weak](adapters::http::Upgrade upgrade) { return take_websocket(weak, std::move(upgrade)); };
   adapters::http::HttpServer& listener = server_->listener.emplace(
       server_->io.get_executor(), std::move(options), std::vector<adapters::http::ServerRoute>{{"*", "*"}},
-      [bootstrap = server_->bootstrap](adapters::http::ServerRequest req)
-          -> asio::awaitable<adapters::http::ServerReply> { co_return answer_http(req, bootstrap); });
+      [weak](adapters::http::ServerRequest req) -> asio::awaitable<adapters::http::ServerReply> {
+        // Built per request from the live directory, so a reloaded district's people appear.
+        std::string bootstrap;
+        if (auto server = weak.lock(); server && req.path == "/api/bootstrap")
+          bootstrap = bootstrap_json(server->config, server->options.max_message_bytes, server->options.page_strings);
+        co_return answer_http(req, bootstrap);
+      });
   try {
     listener.listen();
   } catch (const boost::system::system_error& e) {

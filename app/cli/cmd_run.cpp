@@ -18,6 +18,8 @@
 #include "app/cli/commands.hpp"
 #include "app/cli/logging_setup.hpp"
 #include "app/cli/store_open.hpp"
+#include "app/district_reload.hpp"
+#include "app/reload_signal.hpp"
 #include "app/runtime.hpp"
 #include "bot/district/district.hpp"
 #include "bot/store/store.hpp"
@@ -41,9 +43,12 @@ constexpr const char* kRunHelp =
 Starts Hallpass with the adapters the district config enables (adapters: web, slack, matrix, teams).
 The district's file is required: `hallpass demo` is the way to try the fictional sample district.
 Secrets come from the environment variables the config names. Stops on SIGINT or SIGTERM.
+SIGHUP (systemctl reload hallpass, or `hallpass reload`) reloads the district's file without
+dropping a connection; a file that does not validate is refused and the bot goes on as it was.
 
 --admin-port N opens the admin listener (on 127.0.0.1 unless --admin-listen says otherwise):
-/healthz, /readyz and /metrics (Prometheus) for the district's monitoring. 0 lets the OS pick.
+/healthz, /readyz and /metrics (Prometheus) for the district's monitoring, and POST /reload
+(on a loopback listener only). 0 lets the OS pick.
 )";
 
 // "--admin-port" as a port number, or nullopt (with the message written) when it is not one.
@@ -89,8 +94,12 @@ int cmd_run(int argc, char** argv, bool demo) {
     // The container image sets it: there the demo must listen beyond the container's loopback.
     overrides.web["listen"] = listen;
   }
-  auto district = app::load_district(a.get("--config", bot::sample_config_path().string()), std::cerr);
+  const std::string config_file = a.get("--config", bot::sample_config_path().string());
+  auto district = app::load_district(config_file, std::cerr);
   if (!district) return 1;
+  // Before the runtime takes the district's services: the reloader puts the policy library
+  // behind the stand-in a reload re-points.
+  app::DistrictReloader reloader(*district, config_file);
 
   auto store = open_store(demo ? "demo" : "run", a.get("--db", demo ? "hallpass-demo.db" : "hallpass.db"),
                           bot::OpenMode::create, std::cerr);
@@ -101,11 +110,13 @@ int cmd_run(int argc, char** argv, bool demo) {
   // From here a SIGTERM (systemd, a test, Ctrl-C) stops the bot politely, even one that comes
   // while the adapters start and before their start-up lines announce it.
   runtime.catch_stop_signals();
+  app::reload_on_hangup(io, reloader);
   auto adapters = app::make_adapters(io, *district, *store, overrides, announcements(), std::cerr);
   if (!adapters) return 1;
   for (auto& adapter : *adapters) runtime.add_adapter(*adapter);
   std::optional<app::AdminServer> admin;
   if (admin_options) {
+    admin_options->reload = [&reloader] { return reloader.reload(); };
     try {
       admin.emplace(io.get_executor(), *admin_options, runtime, *store, clock);
       admin->listen();

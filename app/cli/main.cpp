@@ -27,6 +27,7 @@ Commands:
   outbox         list the messages that failed or may not have been delivered
   backup         copy the database consistently, even while the bot runs
   restore        put a backup back as the database (stop the bot first)
+  reload         make the running bot read its district file again
 
 Logging, for every command:
   --log-level L  trace, debug, info (the default), warn, error, critical or off (or HALLPASS_LOG_LEVEL)
@@ -54,6 +55,7 @@ int dispatch(int argc, char** argv) {
   if (cmd == "outbox") return cli::cmd_outbox(argc, argv);
   if (cmd == "backup") return cli::cmd_backup(argc, argv);
   if (cmd == "restore") return cli::cmd_restore(argc, argv);
+  if (cmd == "reload") return cli::cmd_reload(argc, argv);
   if (cmd == "run") return cli::cmd_run(argc, argv, false);
   if (cmd == "demo") return cli::cmd_run(argc, argv, true);
   std::cerr << "hallpass: unknown command '" << cmd << "'. Run hallpass --help for the list.\n";

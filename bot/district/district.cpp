@@ -27,7 +27,7 @@ std::optional<District> load_district(const std::filesystem::path& config_file, 
   if (!loaded.config) {
     for (const auto& e : loaded.errors) errors << e.to_string() << '\n';
     errors << loaded.errors.size() << (loaded.errors.size() == 1 ? " problem" : " problems") << " in "
-           << config_file.string() << "; nothing was started.\n";
+           << config_file.string() << "; Hallpass did not use it.\n";
     return std::nullopt;
   }
   District d{std::move(*loaded.config), {}, nullptr, nullptr};

@@ -36,6 +36,8 @@ constexpr std::array kDeclared{
     Declared{"hallpass_policy_answers_total", Type::counter,
              "Policy questions answered, by verdict (no_answer: declined)."},
     Declared{"hallpass_timers_fired_total", Type::counter, "Timers (deadlines, warnings, digests) fired, by kind."},
+    Declared{"hallpass_config_reloads_total", Type::counter,
+             "Reloads of the district's file, by result (applied, refused: it did not validate)."},
 };
 
 // Latency buckets in seconds: an ack is expected in milliseconds, Slack's limit is 3 s.

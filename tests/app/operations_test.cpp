@@ -204,3 +204,95 @@ TEST_CASE("backup copies a live database, restore puts it back and keeps the one
   CHECK(hallpass("audit verify --db " + db).exit_code == 0);
   CHECK(hallpass("audit verify --db " + db + ".before-restore").exit_code == 0);
 }
+
+namespace {
+
+// The district file with one more person, inserted as the people list's first entry.
+void add_person(const std::filesystem::path& config, const std::string& id, const std::string& name) {
+  std::ifstream in(config);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  const auto at = text.find("\npeople:\n");
+  REQUIRE(at != std::string::npos);
+  text.insert(at + 9, "  - { id: " + id + ", name: " + name + ", email: " + id +
+                          "@sierravista.example.org, roles: [employee], site: lincoln, supervisor: r.alvarez }\n");
+  std::ofstream(config) << text;
+}
+
+void replace_in(const std::filesystem::path& config, const std::string& from, const std::string& to) {
+  std::ifstream in(config);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, from.size(), to);
+  std::ofstream(config) << text;
+}
+
+// Each call a new message (the web chat recognises a message id it has seen as a resend).
+asio::awaitable<std::string> ask_as(unsigned short port, std::string person, std::string message_id) {
+  auto them = co_await webchat_join(port, person);
+  co_await webchat_write(them.ws, webchat_send_frame(message_id, "dm", "/socialmedia ask can I friend a parent?"));
+  json reply = co_await webchat_read_until(them.ws, [](const json& f) { return f["type"] == "message"; });
+  co_await webchat_close(them.ws);
+  co_return reply.dump();
+}
+
+}  // namespace
+
+TEST_CASE("a reload applies a good district file, refuses a bad one and the bot keeps running", "[cli][ops][net]") {
+  TempDir dir("ops-reload");
+  const auto config = sample_config_variant("ops-reload", "name: Hannah Nguyen", "name: Hannah Nguyen");
+  HallpassProcess bot({"demo", "--config", config.string(), "--port", "0", "--admin-port", "0", "--db",
+                       dir.file("reload.db")},
+                      {}, dir.file("stdout.txt"));
+  asio::io_context io;
+  auto idle = asio::make_work_guard(io);
+  unsigned short web = 0, admin = 0;
+  REQUIRE(bot.run_until(io, [&] {
+    web = printed_port(bot.output(), "Hallpass web chat: http://127.0.0.1:");
+    admin = printed_port(bot.output(), "Hallpass admin: http://127.0.0.1:");
+    return web && admin;
+  }));
+  CHECK_THAT(get(web, "/api/bootstrap").body, !Catch::Contains("Valeria Nuevo"));
+
+  // A new hire added to the file: after `hallpass reload` they are in the web chat and are answered.
+  // The web chat's port changed too: its connection stays open where it is until a restart.
+  add_person(config, "v.nuevo", "Valeria Nuevo");
+  replace_in(config, "port: 8080", "port: 8090");
+  const auto reloaded = hallpass("reload --admin-port " + std::to_string(admin));
+  INFO(reloaded.output);
+  CHECK(reloaded.exit_code == 0);
+  CHECK_THAT(reloaded.output, Catch::Contains("Reloaded: Sierra Vista Unified School District: 3 sites, 13 people"));
+  CHECK_THAT(reloaded.output, Catch::Contains("Not applied until the next restart: the web adapter's settings changed."));
+  CHECK_THAT(get(web, "/api/bootstrap").body, Catch::Contains("Valeria Nuevo"));
+  CHECK_THAT(run_awaitable(io, ask_as(web, "v.nuevo", "reload-1")), Catch::Contains("parent"));
+
+  // A typo: refused with the file, the line and the fix; the bot goes on with what it had.
+  replace_in(config, "time_zone:", "timezone:");
+  const auto refused = hallpass("reload --admin-port " + std::to_string(admin));
+  CHECK(refused.exit_code == 1);
+  CHECK_THAT(refused.output, Catch::Contains(config.string() + ":" + std::to_string(line_of(config, "timezone:")) +
+                                             ": unknown key 'timezone' in district. Did you mean 'time_zone'?"));
+  CHECK(get(admin, "/healthz").status == 200);
+  CHECK(get(admin, "/readyz").status == 200);
+  CHECK_THAT(run_awaitable(io, ask_as(web, "v.nuevo", "reload-2")), Catch::Contains("parent"));
+
+  // SIGHUP (systemctl reload) does the same.
+  replace_in(config, "timezone:", "time_zone:");
+  add_person(config, "o.segundo", "Omar Segundo");
+  bot.hang_up();
+  REQUIRE(bot.run_until(io, [&] { return get(web, "/api/bootstrap").body.find("Omar Segundo") != std::string::npos; }));
+  const Got metrics = get(admin, "/metrics");
+  CHECK(series(metrics.body, "hallpass_config_reloads_total{result=\"applied\"}") == 2);
+  CHECK(series(metrics.body, "hallpass_config_reloads_total{result=\"refused\"}") == 1);
+  CHECK(bot.stop() == 0);
+}
+
+TEST_CASE("hallpass reload says plainly when no Hallpass listens", "[cli][ops]") {
+  asio::io_context io;
+  asio::ip::tcp::acceptor closed(io, {asio::ip::make_address("127.0.0.1"), 0});
+  const auto port = closed.local_endpoint().port();
+  closed.close();  // a port nothing listens on
+  const auto result = hallpass("reload --admin-port " + std::to_string(port));
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.output, Catch::Contains("no Hallpass admin listener answers at 127.0.0.1:" + std::to_string(port)));
+}

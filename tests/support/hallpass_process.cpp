@@ -64,6 +64,10 @@ void HallpassProcess::terminate() {
   terminated_ = true;
 }
 
+void HallpassProcess::hang_up() {
+  if (pid_ > 0 && !terminated_) ::kill(pid_, SIGHUP);
+}
+
 int HallpassProcess::stop() {
   if (pid_ <= 0) return -1;
   terminate();

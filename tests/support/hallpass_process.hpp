@@ -27,6 +27,8 @@ class HallpassProcess {
   std::string output() const;
   // SIGTERM, without waiting (the test can then watch it shut down with run_until).
   void terminate();
+  // SIGHUP: reload the district's file, as `systemctl reload` does.
+  void hang_up();
   // SIGTERM (unless terminate() sent it), then waits: its exit code, or -1 when it did not exit by itself.
   int stop();
 
