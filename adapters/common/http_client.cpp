@@ -15,6 +15,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include "adapters/common/http_proxy.hpp"
 #include "bot/model/use_tuple.hpp"
 
 namespace adapters::http {
@@ -89,6 +90,7 @@ struct HttpPool {
   bool tls = false;
   std::string host;
   std::string port;
+  std::optional<Proxy> proxy;  // from the environment (http_proxy.hpp), when it names one for this host
   asio::ssl::context ssl_ctx{asio::ssl::context::tls_client};
   std::vector<std::shared_ptr<HttpConnection>> idle;  // kept-alive, most recently used last
   std::set<std::shared_ptr<HttpConnection>> busy;     // serving a request now
@@ -166,33 +168,47 @@ bot::SendErrorKind kind_of(const beast::error_code& ec) {
   return ec == beast::error::timeout ? bot::SendErrorKind::timeout : bot::SendErrorKind::network;
 }
 
-// Opens the connection: TCP, then the TLS handshake with SNI and certificate verification. (An
-// outbound CONNECT proxy would go here: TCP to the proxy, "CONNECT host:port", then the same
-// handshake over the tunnel.)
-asio::awaitable<beast::error_code> connect(std::shared_ptr<HttpPool> pool, std::shared_ptr<HttpConnection> impl,
-                                           std::chrono::milliseconds timeout) {
+// Opens the connection: TCP (to the proxy, and a CONNECT tunnel through it, when there is one),
+// then the TLS handshake with SNI and certificate verification. Empty, or why it failed.
+struct Opened {
+  beast::error_code ec;
+  std::string why;  // set instead of ec when the proxy refused the tunnel
+};
+
+asio::awaitable<Opened> connect(std::shared_ptr<HttpPool> pool, std::shared_ptr<HttpConnection> impl,
+                                std::chrono::milliseconds timeout) {
   tcp::resolver resolver(impl->executor);
-  auto [rec, endpoints] = co_await resolver.async_resolve(pool->host, pool->port, use_tuple);
-  if (rec) co_return rec;
+  // No ?: with strings here: GCC 12 mis-compiles class temporaries of ?: in coroutines.
+  std::string dial_host = pool->host, dial_port = pool->port;
+  if (pool->proxy) {
+    dial_host = pool->proxy->host;
+    dial_port = pool->proxy->port;
+  }
+  auto [rec, endpoints] = co_await resolver.async_resolve(dial_host, dial_port, use_tuple);
+  if (rec) co_return Opened{rec, {}};
   if (impl->tls) {
     impl->secure.emplace(impl->executor, pool->ssl_ctx);
     // SNI, and the name the certificate must carry.
     if (!SSL_set_tlsext_host_name(impl->secure->native_handle(), pool->host.c_str()))
-      co_return beast::error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category());
+      co_return Opened{beast::error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category()), {}};
     impl->secure->set_verify_callback(asio::ssl::host_name_verification(pool->host));
   } else {
     impl->plain.emplace(impl->executor);
   }
   impl->lowest().expires_after(timeout);
   auto [cec, ep] = co_await impl->lowest().async_connect(endpoints, use_tuple);
-  if (cec) co_return cec;
+  if (cec) co_return Opened{cec, {}};
+  if (pool->proxy) {
+    std::string why = co_await open_tunnel(impl->lowest(), *pool->proxy, pool->host, pool->port, timeout);
+    if (!why.empty()) co_return Opened{{}, why};
+  }
   if (impl->tls) {
     impl->lowest().expires_after(timeout);
     auto [hec] = co_await impl->secure->async_handshake(asio::ssl::stream_base::client, use_tuple);
-    if (hec) co_return hec;
+    if (hec) co_return Opened{hec, {}};
   }
   impl->connected = true;
-  co_return beast::error_code{};
+  co_return Opened{};
 }
 
 struct Exchange {
@@ -253,10 +269,16 @@ asio::awaitable<Response> perform(std::shared_ptr<HttpPool> pool, std::shared_pt
     bool reused = impl->connected;
     if (!impl->connected) {
       impl->drop();
-      beast::error_code cec = co_await connect(pool, impl, request.timeout);
-      if (cec) {
+      Opened opened = co_await connect(pool, impl, request.timeout);
+      if (!opened.why.empty()) {
         impl->drop();
-        co_return failure(kind_of(cec), "cannot connect to " + pool->host + ": " + cec.message());
+        co_return failure(bot::SendErrorKind::network, "cannot connect to " + pool->host + ": " + opened.why);
+      }
+      if (opened.ec) {
+        impl->drop();
+        std::string through;
+        if (pool->proxy) through = " through the proxy " + pool->proxy->label();
+        co_return failure(kind_of(opened.ec), "cannot connect to " + pool->host + through + ": " + opened.ec.message());
       }
     }
     Exchange ex = co_await exchange(impl, req, request.timeout);
@@ -317,6 +339,7 @@ HttpClient::HttpClient(asio::any_io_executor executor, const std::string& origin
   if (pool_->host.starts_with("[") && pool_->host.ends_with("]"))
     pool_->host = pool_->host.substr(1, pool_->host.size() - 2);
   if (pool_->host.empty()) throw std::invalid_argument("the URL " + origin + " has no host");
+  pool_->proxy = proxy_for(pool_->tls ? "https" : "http", pool_->host);
   if (pool_->tls) {
     if (ca_file.empty()) {
       pool_->ssl_ctx.set_default_verify_paths();

@@ -11,7 +11,8 @@
 // two requests in order awaits the first before sending the second.
 // "https" verifies the server's certificate against OpenSSL's default paths (or only against a
 // named CA bundle, for a private test authority) and sends SNI; "http" is for loopback test
-// servers. HTTP/1.1 only. Runs on the executor given (one thread); Beast stays in the .cpp.
+// servers. Through the proxy the environment names (HTTPS_PROXY, NO_PROXY: http_proxy.hpp), with a
+// CONNECT tunnel per connection. HTTP/1.1 only. Runs on the executor given (one thread); Beast stays in the .cpp.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
@@ -58,7 +59,7 @@ class HttpClient {
  public:
   // origin: scheme://host[:port]. ca_file: a PEM bundle that replaces the default trust store
   // for https (empty: the system's). Throws std::invalid_argument for another scheme, no host,
-  // or a CA file that cannot be read. max_connections: the pool's cap (0 counts as 1).
+  // a CA file that cannot be read, or a proxy variable it cannot use. max_connections: the pool's cap (0 counts as 1).
   HttpClient(boost::asio::any_io_executor executor, const std::string& origin, const std::string& ca_file = {},
              std::size_t max_connections = kDefaultMaxConnections);
   ~HttpClient();

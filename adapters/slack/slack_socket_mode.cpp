@@ -17,6 +17,7 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <boost/url/parse.hpp>
 
+#include "adapters/common/http_proxy.hpp"
 #include "adapters/slack/slack_envelope_ledger.hpp"
 #include "adapters/slack/slack_socket_frames.hpp"
 #include "adapters/slack/slack_web_api.hpp"
@@ -198,13 +199,17 @@ struct Dialed {
 };
 
 template <class Ws>
-asio::awaitable<std::string> handshake(std::shared_ptr<ReceiverState> s, Ws& t, std::string host,
+asio::awaitable<std::string> handshake(std::shared_ptr<ReceiverState> s, Ws& t, std::string host, std::string port,
                                        std::string host_header, std::string target,
-                                       tcp::resolver::results_type endpoints) {
+                                       tcp::resolver::results_type endpoints, std::optional<adapters::http::Proxy> proxy) {
   auto& lowest = beast::get_lowest_layer(t.ws);
   lowest.expires_after(s->options.handshake_timeout);
   auto [cec, ep] = co_await lowest.async_connect(endpoints, use_tuple);
-  if (cec) co_return "cannot connect to " + host + ": " + cec.message();
+  if (cec) co_return "cannot connect to " + (proxy ? "the proxy " + proxy->label() : host) + ": " + cec.message();
+  if (proxy) {
+    std::string why = co_await adapters::http::open_tunnel(lowest, *proxy, host, port, s->options.handshake_timeout);
+    if (!why.empty()) co_return why;
+  }
   // Acks are small frames that must leave at once: without this, Nagle's algorithm holds one
   // back behind the previous until its TCP ACK arrives (up to 40 ms with delayed ACKs).
   beast::error_code nodelay_ec;
@@ -257,21 +262,34 @@ asio::awaitable<Dialed> dial(std::shared_ptr<ReceiverState> s, std::string url) 
   std::string target(parsed->encoded_target());
   if (target.empty()) target = "/";
 
+  // Through the proxy the environment names, when it names one for this host.
+  std::optional<adapters::http::Proxy> proxy;
+  try {
+    proxy = adapters::http::proxy_for(scheme, host);
+  } catch (const std::invalid_argument& e) {
+    out.error = e.what();
+    co_return out;
+  }
+  std::string dial_host = host, dial_port = port;
+  if (proxy) {
+    dial_host = proxy->host;
+    dial_port = proxy->port;
+  }
   tcp::resolver resolver(s->executor);
-  auto [rec, endpoints] = co_await resolver.async_resolve(host, port, use_tuple);
+  auto [rec, endpoints] = co_await resolver.async_resolve(dial_host, dial_port, use_tuple);
   if (rec) {
-    out.error = "cannot resolve " + host + ": " + rec.message();
+    out.error = "cannot resolve " + dial_host + ": " + rec.message();
     co_return out;
   }
   if (tls) {
     auto t = std::make_shared<TlsWs>(s->executor, s->ssl);
     s->dialing = t;
-    out.error = co_await handshake(s, *t, host, host_header, target, endpoints);
+    out.error = co_await handshake(s, *t, host, port, host_header, target, endpoints, proxy);
     out.ws = t;
   } else {
     auto t = std::make_shared<PlainWs>(s->executor);
     s->dialing = t;
-    out.error = co_await handshake(s, *t, host, host_header, target, endpoints);
+    out.error = co_await handshake(s, *t, host, port, host_header, target, endpoints, proxy);
     out.ws = t;
   }
   s->dialing.reset();

@@ -17,6 +17,7 @@
 #include "tests/support/bot_harness.hpp"
 #include "tests/support/bot_process.hpp"
 #include "tests/support/config_files.hpp"
+#include "tests/support/fake_connect_proxy.hpp"
 #include "tests/support/fake_slack_server.hpp"
 #include "tests/support/hallpass_process.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -533,6 +534,53 @@ TEST_CASE("hallpass run answers a slash command over Slack", "[net][slack][cli]"
   // Stopping closes the Socket Mode connection with a close frame, not by dropping the socket.
   if (!hallpass.run_until(io, [&] { return server.connections_closed_by_client() == 1; }))
     FAIL("hallpass did not close its Socket Mode connection on SIGTERM");
+  CHECK(hallpass.stop() == 0);
+  server.stop();
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("behind a district's proxy, the Web API and the Socket Mode websocket go through CONNECT", "[net][slack][proxy]") {
+  asio::io_context io;
+  FakeSlackServer server(io, "xoxb-cli", "xapp-cli");
+  test_support::FakeConnectProxy proxy(io);
+  server.add_user("U0TEACHER", "tgarcia@sierravista.example.org");
+  auto file = test_support::sample_config_variant(
+      "slack-proxy",
+      {{"web: { enabled: true,", "web: { enabled: false,"},
+       {"slack: { enabled: false,", "slack: { enabled: true, api_base_url: \"" + server.api_base_url() + "\","},
+       {"connections: 2 }", "connections: 1 }"},
+       {"place: { name: Superintendent's office, web: \"#superintendent\" }",
+        "place: { name: Superintendent's office, web: \"#superintendent\", slack: C0SUPERINT }"},
+       {"approvals: { web: \"#lincoln-approvals\" }", "approvals: { web: \"#lincoln-approvals\", slack: C0LINCOLN1 }"},
+       {"approvals: { web: \"#roosevelt-approvals\" }",
+        "approvals: { web: \"#roosevelt-approvals\", slack: C0ROOSEVELT1 }"},
+       {"approvals: { web: \"#kennedy-approvals\" }",
+        "approvals: { web: \"#kennedy-approvals\", slack: C0KENNEDY1 }"}});
+  const auto dir = file.parent_path();
+  // The fake speaks plain http and ws on 127.0.0.1, so http_proxy is the variable that applies.
+  test_support::HallpassProcess hallpass(
+      {"run", "--config", file.string(), "--db", (dir / "hallpass.db").string()},
+      {{"SLACK_APP_TOKEN", "xapp-cli"},
+       {"SLACK_BOT_TOKEN", "xoxb-cli"},
+       {"http_proxy", "http://127.0.0.1:" + std::to_string(proxy.port())},
+       {"no_proxy", ""}},
+      (dir / "stdout.txt").string());
+  if (!hallpass.run_until(io, [&] { return server.open_connections().size() == 1; }))
+    FAIL("hallpass did not connect through the proxy; it printed: " << hallpass.output());
+  auto cmd = server.slash_command("U0TEACHER", "C0LOUNGE", "help");
+  if (!hallpass.run_until(io, [&] { return server.acked(cmd.envelope_id) && server.messages("C0LOUNGE").size() == 1; }))
+    FAIL("no answer to /socialmedia help");
+  const std::string fake = server.api_base_url().substr(7, server.api_base_url().find('/', 7) - 7);
+  REQUIRE_FALSE(proxy.targets().empty());
+  for (const auto& target : proxy.targets()) CHECK(target == fake);
+  bool websocket = false, web_api = false;
+  for (const auto& first : proxy.first_bytes()) {
+    websocket = websocket || first.find("Upgrade: websocket") != std::string::npos ||
+                first.find("upgrade: websocket") != std::string::npos;
+    web_api = web_api || first.starts_with("POST /api/");
+  }
+  CHECK(websocket);
+  CHECK(web_api);
   CHECK(hallpass.stop() == 0);
   server.stop();
   std::filesystem::remove_all(dir);
