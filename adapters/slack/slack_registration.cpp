@@ -2,6 +2,7 @@
 
 #include "adapters/slack/slack_adapter.hpp"
 #include "adapters/slack/slack_rules.hpp"
+#include "bot/district/secret_source.hpp"
 
 namespace adapters::slack {
 
@@ -18,6 +19,14 @@ AdapterRegistration registration() {
     }
     // People the directory knows by Slack id; the adapter reads anyone else's e-mail from Slack.
     const bot::DistrictConfig* config = &start.config;
+    // A token rotated by the workspace's admin is read again from where it came from.
+    if (auto slack = start.config.adapters.find("slack"); slack != start.config.adapters.end()) {
+      const auto& names = slack->second.secret_names;
+      if (auto n = names.find("bot_token"); n != names.end())
+        options.api.reread_bot_token = [name = n->second] { return bot::secret_value(name); };
+      if (auto n = names.find("app_token"); n != names.end())
+        options.api.reread_app_token = [name = n->second] { return bot::secret_value(name); };
+    }
     options.known_user = [config](std::string_view id) { return config->person_by_handle("slack", id) != nullptr; };
     const int connections = options.socket.connections;
     const bool socket_mode = options.socket_mode;

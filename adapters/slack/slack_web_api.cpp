@@ -122,6 +122,24 @@ bool limit_is_wider(WebApiState& s, const std::string& method, const std::string
   return channels.size() >= kWideChannels;
 }
 
+// Slack's answers that say the token itself is no longer good (rotated, expired, revoked), as
+// opposed to one that lacks a scope or is of the wrong kind, which a new copy would not change.
+bool token_went_stale(const std::string& error) {
+  return error == "invalid_auth" || error == "token_expired" || error == "token_revoked" || error == "not_authed";
+}
+
+// The token read again from its source, kept for the calls after this one; nothing when it cannot
+// be read or has not changed (trying the same token again would only be refused again).
+std::optional<std::string> read_token_again(WebApiState& s, bool app_token) {
+  std::string* current = app_token ? &s.options.app_token : &s.options.bot_token;
+  const auto& reread = app_token ? s.options.reread_app_token : s.options.reread_bot_token;
+  if (!reread) return std::nullopt;
+  std::optional<std::string> fresh = reread();
+  if (!fresh || fresh->empty() || *fresh == *current) return std::nullopt;
+  *current = *fresh;
+  return fresh;
+}
+
 asio::awaitable<ApiOutcome> perform(std::shared_ptr<WebApiState> s, std::string method, std::string body,
                                     std::string content_type, bool app_token, std::string pace_channel,
                                     Patience patience, std::function<void()> on_attempt = {}) {
@@ -135,6 +153,7 @@ asio::awaitable<ApiOutcome> perform(std::shared_ptr<WebApiState> s, std::string 
     authorization += s->options.app_token;
   else
     authorization += s->options.bot_token;
+  bool token_read_again = false;
   for (int attempt = 0;; ++attempt) {
     if (s->closed) co_return failure(bot::SendErrorKind::network, method + ": the Slack client is closed");
     const auto now = SteadyClock::now();
@@ -198,6 +217,15 @@ asio::awaitable<ApiOutcome> perform(std::shared_ptr<WebApiState> s, std::string 
                      out.result.retry_after.count());
       if (again) continue;
       co_return out;
+    }
+    if (out.result.error == bot::SendErrorKind::auth && !token_read_again && token_went_stale(out.response.error)) {
+      token_read_again = true;
+      if (auto fresh = read_token_again(*s, app_token)) {
+        authorization = "Bearer " + *fresh;
+        spdlog::warn("slack: {} answered {}; the token's source holds a new one: trying the call once more with it",
+                     method, out.response.error);
+        continue;
+      }
     }
     if (!out.result.ok()) {
       out.result.error_text = method + ": " + out.result.error_text;

@@ -17,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "adapters/slack/slack_api_calls.hpp"
@@ -37,6 +38,12 @@ struct WebApiOptions {
   std::chrono::milliseconds timeout{15000};          // per HTTP request
   std::chrono::milliseconds lookup_timeout{1500};    // users.info while an ack waits (Slack allows 3 s)
   std::chrono::minutes user_cache_ttl{60};
+  // Read a token again from where it came from (its environment variable, file or credential),
+  // when Slack answers that the one in use is no longer good (invalid_auth, token_expired,
+  // token_revoked, not_authed): the call is tried once more with a token that changed. Unset:
+  // such an answer fails the call.
+  std::function<std::optional<std::string>()> reread_bot_token;
+  std::function<std::optional<std::string>()> reread_app_token;
 };
 
 struct ApiOutcome {

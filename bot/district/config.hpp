@@ -80,6 +80,9 @@ struct AdapterSettings {
   std::map<std::string, std::string> settings;  // values after ${ENV} expansion
   int line = 0;                                 // where the adapter's section starts (1-based)
   std::map<std::string, int> lines;             // setting → its line, for adapters' own checks
+  // Secret setting → the NAME of its ${NAME}: an adapter refused a rotated token reads it again
+  // from its source (bot/district/secret_source.hpp) instead of failing until a restart.
+  std::map<std::string, std::string> secret_names;
 };
 
 struct DistrictConfig {

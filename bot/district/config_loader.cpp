@@ -554,6 +554,7 @@ void Loader::load_adapters(const YamlNode& root) {
           unusable.insert(kv.key);
           continue;
         }
+        a.secret_names[kv.key] = raw.substr(2, raw.size() - 3);
       }
       Text t = text(kv.value, what, {.env_needed = a.enabled, .max_chars = 4096});
       if (!t.ok) {

@@ -570,6 +570,8 @@ json state_values(const json& view, const std::map<std::string, std::string>& va
 
 }  // namespace
 
+void FakeSlackServer::rotate_bot_token(const std::string& token) { state_->bot_token = token; }
+
 FakeSlackServer::FakeSlackServer(asio::io_context& io, std::string bot_token, std::string app_token)
     : state_(std::make_shared<FakeSlackState>(std::move(bot_token), std::move(app_token))) {
   std::weak_ptr<FakeSlackState> weak = state_;

@@ -42,6 +42,8 @@ class FakeSlackServer {
 
   // A member of the workspace: users.info and users.lookupByEmail answer from here.
   void add_user(const std::string& user_id, const std::string& email);
+  // The workspace's admin rotates the bot token: from now on only `token` is accepted.
+  void rotate_bot_token(const std::string& token);
   // chat.postEphemeral in this channel answers not_in_channel (the bot was never invited).
   void bot_not_in(const std::string& channel);
 

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
 
@@ -534,6 +535,47 @@ TEST_CASE("hallpass run answers a slash command over Slack", "[net][slack][cli]"
   // Stopping closes the Socket Mode connection with a close frame, not by dropping the socket.
   if (!hallpass.run_until(io, [&] { return server.connections_closed_by_client() == 1; }))
     FAIL("hallpass did not close its Socket Mode connection on SIGTERM");
+  CHECK(hallpass.stop() == 0);
+  server.stop();
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a bot token rotated by the workspace's admin is read again from its file, and nothing is lost",
+          "[net][slack][cli]") {
+  asio::io_context io;
+  FakeSlackServer server(io, "xoxb-before", "xapp-cli");
+  server.add_user("U0TEACHER", "tgarcia@sierravista.example.org");
+  auto file = test_support::sample_config_variant(
+      "slack-rotate",
+      {{"web: { enabled: true,", "web: { enabled: false,"},
+       {"slack: { enabled: false,", "slack: { enabled: true, api_base_url: \"" + server.api_base_url() + "\","},
+       {"connections: 2 }", "connections: 1 }"},
+       {"place: { name: Superintendent's office, web: \"#superintendent\" }",
+        "place: { name: Superintendent's office, web: \"#superintendent\", slack: C0SUPERINT }"},
+       {"approvals: { web: \"#lincoln-approvals\" }", "approvals: { web: \"#lincoln-approvals\", slack: C0LINCOLN1 }"},
+       {"approvals: { web: \"#roosevelt-approvals\" }",
+        "approvals: { web: \"#roosevelt-approvals\", slack: C0ROOSEVELT1 }"},
+       {"approvals: { web: \"#kennedy-approvals\" }",
+        "approvals: { web: \"#kennedy-approvals\", slack: C0KENNEDY1 }"}});
+  const auto dir = file.parent_path();
+  const auto token_file = dir / "slack-bot-token";
+  std::ofstream(token_file) << "xoxb-before\n";
+  test_support::HallpassProcess hallpass({"run", "--config", file.string(), "--db", (dir / "hallpass.db").string()},
+                                         {{"SLACK_APP_TOKEN", "xapp-cli"},
+                                          {"SLACK_BOT_TOKEN", ""},
+                                          {"SLACK_BOT_TOKEN_FILE", token_file.string()}},
+                                         (dir / "stdout.txt").string());
+  if (!hallpass.run_until(io, [&] { return server.open_connections().size() == 1; }))
+    FAIL("hallpass did not connect; it printed: " << hallpass.output());
+
+  // The admin rotates the token in Slack and in the secret's file; the next answer still arrives.
+  server.rotate_bot_token("xoxb-after");
+  std::ofstream(token_file) << "xoxb-after\n";
+  auto cmd = server.slash_command("U0TEACHER", "C0LOUNGE", "help");
+  if (!hallpass.run_until(io, [&] { return server.acked(cmd.envelope_id) && server.messages("C0LOUNGE").size() == 1; }))
+    FAIL("no answer to /socialmedia help after the token was rotated; it printed: " << hallpass.output());
+  CHECK_THAT(hallpass.output(), Catch::Contains("answered invalid_auth; the token's source holds a new one"));
+  CHECK_THAT(hallpass.output(), !Catch::Contains("xoxb-after"));
   CHECK(hallpass.stop() == 0);
   server.stop();
   std::filesystem::remove_all(dir);
