@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/model/markup.hpp"
+#include "workflows/acknowledgement_workflow.hpp"
 #include "workflows/platforms.hpp"
 #include "workflows/request_cards.hpp"
 
@@ -561,6 +562,14 @@ void on_classroom_action(Context& ctx) {
   const std::string word = ctx.event->action_id.substr(std::string_view("classroom.").size());
   if (word == "moderation_off") return on_moderation_command(ctx, "off " + ctx.event->action_value);
   act_on_item(ctx, ctx.event->action_value, word);
+}
+
+void on_typed_button(Context& ctx, std::string_view word, std::string_view rest) {
+  if (word == "acknowledgement.full") return on_policy_command(ctx, "full");
+  if (word == "acknowledgement.ack") return on_policy_command(ctx, "read");
+  std::string item(word.substr(word.find('.') + 1));
+  if (item == "moderation_off") return on_moderation_command(ctx, "off " + std::string(rest));
+  act_on_item(ctx, trim(rest), item);
 }
 
 void on_classroom_timer(Context& ctx, const bot::Timer& timer) {

@@ -42,6 +42,9 @@ void on_checklist_command(Context& ctx, std::string_view rest);
 void on_moderation_command(Context& ctx, std::string_view rest);
 // Buttons "classroom.<item>" (value: the request id).
 void on_classroom_action(Context& ctx);
+// A button's words typed as a command ("classroom.parents R-1001", "acknowledgement.ack"), as
+// Matrix sends them after a restart forgot which buttons it showed.
+void on_typed_button(Context& ctx, std::string_view word, std::string_view rest);
 // Timer "classroom.moderation" (subject: the request id).
 void on_classroom_timer(Context& ctx, const bot::Timer& timer);
 // A later question that involves students' media: the consent clauses not already quoted, and

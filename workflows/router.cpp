@@ -63,6 +63,7 @@ void run_command(Context& ctx, const std::string& text) {
   if (auto act = request_act_from(word)) return route_act(ctx, *act, rest);
   if (word == "checklist" || word == "lista") return on_checklist_command(ctx, rest);
   if (word == "policy" || word == "política" || word == "politica") return on_policy_command(ctx, rest);
+  if (word.starts_with("classroom.") || word.starts_with("acknowledgement.")) return on_typed_button(ctx, word, rest);
   if (word == "moderation" || word == "moderación" || word == "moderacion") return on_moderation_command(ctx, rest);
   unknown_command(ctx, word);
 }

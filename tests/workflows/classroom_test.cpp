@@ -400,3 +400,15 @@ TEST_CASE("classroom settings with a typo are refused with the line and what to 
   CHECK(ok.config->classroom.moderation_days == std::vector<unsigned>{1, 2, 3, 4, 5});
   CHECK_FALSE(ok.config->classroom.associated_may_request);
 }
+
+TEST_CASE("a checklist button typed as a command does what the button does", "[unit][classroom]") {
+  BotHarness h;
+  std::string id = authorized_class_request(h);
+  h.take_sent();
+  h.command("t.garcia", "classroom.parents " + id);
+  CHECK(BotHarness::any_contains(BotHarness::replies_to(h.take_sent(), "t.garcia"), "Recorded: Parents notified"));
+  h.command("r.alvarez", "classroom.login " + id);
+  CHECK(h.store().classroom_checklist(id)->login_given);
+  h.command("s.patel", "acknowledgement.ack");
+  CHECK(h.store().policy_acknowledgement("s.patel")->acknowledged_at);
+}
