@@ -285,9 +285,11 @@ void send_letter(const Context& ctx, const ClassroomChecklist& c, const Request&
   m.paragraph(ctx.text(*ctx.actor, "classroom.letter.intro"));
   for (std::string_view letter_lang : {"en", "es"}) {
     std::string objectives;
-    for (const auto& p : authorized_plans(r))
-      objectives += (objectives.empty() ? "" : " ") + bot::markup::escape(platform_label(p.platform)) + ": " +
-                    bot::markup::escape(p.objectives) + ".";
+    const auto& plans = authorized_plans(r);
+    for (const auto& p : plans)
+      objectives += (objectives.empty() ? "" : " ") +
+                    (plans.size() > 1 ? bot::markup::escape(platform_label(p.platform)) + ": " : std::string()) +
+                    bot::markup::escape(p.objectives);
     m.header(ctx.text_in(lang, letter_lang == "en" ? "classroom.letter.en_header" : "classroom.letter.es_header"));
     m.paragraph(ctx.text_in(letter_lang, "classroom.letter.body",
                             {{"site", site_name(ctx, letter_lang, c.site)},
