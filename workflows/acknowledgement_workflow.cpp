@@ -1,6 +1,7 @@
 #include "workflows/acknowledgement_workflow.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include <date/tz.h>
 #include <nlohmann/json.hpp>
@@ -285,20 +286,23 @@ std::vector<AcknowledgementRow> acknowledgement_rows(const bot::DistrictConfig& 
                                                      const std::vector<PolicyAcknowledgement>& records,
                                                      std::string_view site) {
   std::vector<AcknowledgementRow> out;
-  auto site_order = [&config](std::string_view id) {
-    for (size_t i = 0; i < config.sites.size(); ++i)
-      if (config.sites[i].id == id) return i;
-    return config.sites.size();  // central office last
+  // By id and by site, once: a district's directory has thousands of people.
+  std::map<std::string_view, const PolicyAcknowledgement*> by_person;
+  for (const auto& r : records) by_person[r.person] = &r;
+  std::map<std::string_view, size_t> site_order;
+  for (size_t i = 0; i < config.sites.size(); ++i) site_order[config.sites[i].id] = i;
+  const auto order = [&](const std::string& id) {
+    auto it = site_order.find(id);
+    return it == site_order.end() ? config.sites.size() : it->second;  // central office last
   };
   for (const auto& p : config.people) {
     if (!site.empty() && p.site != site) continue;
     AcknowledgementRow row{.site = p.site, .person = &p};
-    for (const auto& r : records)
-      if (r.person == p.id) row.record = r;
+    if (auto it = by_person.find(p.id); it != by_person.end()) row.record = *it->second;
     out.push_back(std::move(row));
   }
   std::stable_sort(out.begin(), out.end(), [&](const AcknowledgementRow& a, const AcknowledgementRow& b) {
-    if (site_order(a.site) != site_order(b.site)) return site_order(a.site) < site_order(b.site);
+    if (order(a.site) != order(b.site)) return order(a.site) < order(b.site);
     return a.person->name < b.person->name;
   });
   return out;

@@ -355,7 +355,8 @@ void tick(Context& ctx, ClassroomChecklist c, const Request& r, Item item) {
     ctx.to_person(c.teacher, std::move(told));
   }
   show_checklist(ctx, c, r, true);
-  if (c.done() != was_done || !c.done()) refresh_cards(ctx, r);
+  refresh_cards(ctx, r);  // the card's checklist line
+  if (c.done() && !was_done) ctx.audit("classroom.done", id, nlohmann::json::object());
 }
 
 struct Target {

@@ -394,6 +394,16 @@ TEST_CASE("classroom settings with a typo are refused with the line and what to 
   for (const auto& e : r.errors) found = found || contains(e.message, "\"funday\" is not a day");
   CHECK(found);
 
+  std::string other = text.str();
+  const std::string policy = "  acknowledgement_policy: lausd-bul-5688.2";
+  REQUIRE(other.find(policy) != std::string::npos);
+  other.replace(other.find(policy), policy.size(), "  acknowledgement_policy: lausd-5688");
+  auto refused = bot::load_district_config_text(other, bot::sample_config_path(), test_support::platform_rules());
+  CHECK_FALSE(refused.config);
+  found = false;
+  for (const auto& e : refused.errors) found = found || contains(e.message, "which is not one of the documents");
+  CHECK(found);
+
   auto ok = bot::load_district_config_text(text.str(), bot::sample_config_path(), test_support::platform_rules());
   REQUIRE(ok.config);
   CHECK(ok.config->classroom.moderation_time == "07:30");
