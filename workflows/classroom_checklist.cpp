@@ -319,7 +319,8 @@ void tick(Context& ctx, ClassroomChecklist c, const Request& r, Item item) {
     ctx.audit("refused:classroom_not_teacher", id, {{"item", item_key(item)}});
     return;
   }
-  const std::string label = item_label(ctx, me.language, item);
+  // The short name: "administrator access", not the teacher's "(your principal confirms)".
+  const std::string label = ctx.text_in(me.language, "classroom.short." + std::string(item_key(item)));
   if (const auto& at = done_at(c, item)) {
     reply_text(ctx, "classroom.already", {{"item", label}, {"id", id}, {"date", ctx.date_label(me.language, *at)}});
     return;
@@ -351,7 +352,9 @@ void tick(Context& ctx, ClassroomChecklist c, const Request& r, Item item) {
     Message told;
     const std::string lang = ctx.lang_of(c.teacher);
     told.paragraph(ctx.text_in(lang, "classroom.told_teacher",
-                               {{"principal", ctx.name_of(me.id)}, {"item", item_label(ctx, lang, item)}, {"id", id}}));
+                               {{"principal", ctx.name_of(me.id)},
+                                {"item", ctx.text_in(lang, "classroom.short." + std::string(item_key(item)))},
+                                {"id", id}}));
     ctx.to_person(c.teacher, std::move(told));
   }
   show_checklist(ctx, c, r, true);

@@ -110,7 +110,7 @@ TEST_CASE("an authorized class request carries the policy's conditions and a che
 
   h.click("t.garcia", "classroom.parents", id);
   sent = h.take_sent();
-  CHECK(BotHarness::any_contains(BotHarness::replies_to(sent, "t.garcia"), "Recorded: Parents notified (" + id + ")"));
+  CHECK(BotHarness::any_contains(BotHarness::replies_to(sent, "t.garcia"), "Recorded: parents notified (" + id + ")"));
   CHECK(BotHarness::any_contains(BotHarness::to_place(sent, "site:lincoln"), "1 de 4 hechos"));
 
   // Only the site's principal confirms access and login; a teacher is refused.
@@ -120,9 +120,9 @@ TEST_CASE("an authorized class request carries the policy's conditions and a che
   h.click("r.alvarez", "classroom.access", id);
   h.command("r.alvarez", "checklist " + id + " login");
   sent = h.take_sent();
-  CHECK(BotHarness::any_contains(BotHarness::replies_to(sent, "r.alvarez"), "Registrado: Datos de acceso"));
-  CHECK(BotHarness::any_contains(BotHarness::to_person(sent, "t.garcia"), "Rosa Alvarez confirmed: Administrator given access"));
-  CHECK(BotHarness::any_contains(BotHarness::to_person(sent, "t.garcia"), "Rosa Alvarez confirmed: Principal given the login"));
+  CHECK(BotHarness::any_contains(BotHarness::replies_to(sent, "r.alvarez"), "Registrado: datos de acceso al director/a (" + id + ")"));
+  CHECK(BotHarness::any_contains(BotHarness::to_person(sent, "t.garcia"), "Rosa Alvarez confirmed: administrator access (" + id + ")"));
+  CHECK(BotHarness::any_contains(BotHarness::to_person(sent, "t.garcia"), "Rosa Alvarez confirmed: login to the principal (" + id + ")"));
 
   // Consent: the teacher confirms; only that and when is kept.
   h.command("t.garcia", "checklist " + id + " consent");
@@ -416,7 +416,7 @@ TEST_CASE("a checklist button typed as a command does what the button does", "[u
   std::string id = authorized_class_request(h);
   h.take_sent();
   h.command("t.garcia", "classroom.parents " + id);
-  CHECK(BotHarness::any_contains(BotHarness::replies_to(h.take_sent(), "t.garcia"), "Recorded: Parents notified"));
+  CHECK(BotHarness::any_contains(BotHarness::replies_to(h.take_sent(), "t.garcia"), "Recorded: parents notified"));
   h.command("r.alvarez", "classroom.login " + id);
   CHECK(h.store().classroom_checklist(id)->login_given);
   h.command("s.patel", "acknowledgement.ack");

@@ -150,10 +150,10 @@ TEST_CASE("over Matrix a class account's checklist is worked through, and its mo
   w.run_until(r, [&] { return !w.bodies(kTeacherDm, "Estimadas familias").empty(); }, "the parent letter");
   CHECK(!w.bodies(kTeacherDm, "Dear parents and guardians").empty());
   w.server.post(kTeacherDm, "@tgarcia:test", "!socialmedia classroom.parents R-1001");
-  w.run_until(r, [&] { return !w.bodies(kTeacherDm, "Recorded: Parents notified (R-1001)").empty(); },
+  w.run_until(r, [&] { return !w.bodies(kTeacherDm, "Recorded: parents notified (R-1001)").empty(); },
               "parents ticked");
   w.server.post(kLincoln, "@ralvarez:test", "!socialmedia classroom.access R-1001", lincoln_root);
-  w.run_until(r, [&] { return !w.bodies(kTeacherDm, "Rosa Alvarez confirmed: Administrator given access").empty(); },
+  w.run_until(r, [&] { return !w.bodies(kTeacherDm, "Rosa Alvarez confirmed: administrator access").empty(); },
               "access confirmed");
   w.server.post(kLincoln, "@ralvarez:test", "!socialmedia classroom.login R-1001", lincoln_root);
   w.run_until(r, [&] { return r.process.store().classroom_checklist("R-1001")->login_given.has_value(); },
