@@ -2,6 +2,7 @@
 
 #include "bot/model/markup.hpp"
 #include "bot/model/metrics.hpp"
+#include "workflows/classroom_checklist.hpp"
 #include "workflows/platforms.hpp"
 #include "workflows/request_views.hpp"
 
@@ -72,7 +73,9 @@ void answer_question(Context& ctx, std::string_view question) {
   const bool declined = answer.no_answer || answer.passages.empty();
   bot::metrics::count("hallpass_policy_answers_total",
                       {{"verdict", declined ? std::string_view("no_answer") : bot::to_string(answer.verdict)}});
-  ctx.reply(answer_message(ctx, lang, answer));
+  bot::Message reply = answer_message(ctx, lang, answer);
+  if (!declined) add_consent_step(ctx, q, lang, reply);  // students' photos, video, names or work
+  ctx.reply(std::move(reply));
 }
 
 }  // namespace workflows

@@ -9,6 +9,8 @@
 
 #include "bot/model/markup.hpp"
 #include "bot/store/audit_anchor.hpp"
+#include "workflows/acknowledgement_workflow.hpp"
+#include "workflows/classroom_checklist.hpp"
 #include "workflows/incident_actions.hpp"
 #include "workflows/platforms.hpp"
 #include "workflows/request_cards.hpp"
@@ -238,6 +240,8 @@ DigestBook collect_digest_items(const Context& ctx, const std::vector<Request>& 
   collect_request_items(ctx, open_requests, book);
   // Other workflows add their collectors here.
   collect_incident_items(ctx, book);
+  collect_classroom_items(ctx, book);
+  collect_acknowledgement_items(ctx, book);
   return book;
 }
 

@@ -6,6 +6,7 @@
 
 #include "bot/model/markup.hpp"
 #include "bot/model/text.hpp"
+#include "workflows/classroom_checklist.hpp"
 #include "workflows/platforms.hpp"
 #include "workflows/request_deadlines.hpp"
 
@@ -134,6 +135,7 @@ Message request_card(const Context& ctx, const Request& r, CardPlace where) {
     if (!d.explanation.empty())
       fields.push_back({ctx.text_in(lang, "card.decision.explanation"), bot::markup::escape(d.explanation)});
   }
+  add_classroom_card_fields(ctx, r, lang, fields);
   m.fields(std::move(fields));
   m.context(status_line(ctx, lang, r, where));
   // Escalated: the superintendent's office may decide it while it still waits at the site.

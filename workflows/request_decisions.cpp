@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/model/markup.hpp"
+#include "workflows/classroom_checklist.hpp"
 #include "workflows/platforms.hpp"
 #include "workflows/request_cards.hpp"
 #include "workflows/request_deadlines.hpp"
@@ -302,7 +303,10 @@ void decide(Context& ctx, Request r, std::string response, std::vector<bot::Plat
   in_thread.paragraph(
       ctx.text_in(ctx.lang_of(r.requester), "thread.decision_posted", {{"by", ctx.name_of(ctx.actor->id)}}));
   ctx.to_person(r.requester, std::move(in_thread), r.id);
-  ctx.to_person(r.requester, decision_letter(ctx, r));
+  Message letter = decision_letter(ctx, r);
+  add_classroom_conditions(ctx, r, letter);  // students in the audience: the policy's conditions
+  ctx.to_person(r.requester, std::move(letter));
+  on_classroom_authorized(ctx, r);  // and the checklist that ticks them off
 }
 
 void ask_for_info(Context& ctx, Request r, const std::string& question) {

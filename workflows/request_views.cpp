@@ -92,6 +92,7 @@ void show_help(Context& ctx) {
   Message m;
   m.header(ctx.text(*ctx.actor, "help.header"));
   m.paragraph(ctx.text(*ctx.actor, "help.body"));
+  m.paragraph(ctx.text(*ctx.actor, "classroom.help"));
   ctx.reply(std::move(m));
 }
 

@@ -1,7 +1,9 @@
 #include "workflows/router.hpp"
 
 #include "bot/model/markup.hpp"
+#include "workflows/acknowledgement_workflow.hpp"
 #include "workflows/ask_workflow.hpp"
+#include "workflows/classroom_checklist.hpp"
 #include "workflows/conversation.hpp"
 #include "workflows/digest.hpp"
 #include "workflows/incident_actions.hpp"
@@ -52,12 +54,17 @@ void route_act(Context& ctx, RequestAct act, const std::string& rest) {
 void run_command(Context& ctx, const std::string& text) {
   auto [word, rest] = split_first_word(text);
   if (word.empty() || word == "help" || word == "ayuda") return show_help(ctx);
+  if ((word == "request" || word == "solicitud") && refused_as_associated(ctx)) return;
   if (word == "request" || word == "solicitud") return start_request(ctx, rest);
   if (word == "status" || word == "estado") return show_status(ctx);
   if (word == "queue") return show_queue(ctx);
   if (word == "ask" || word == "pregunta") return answer_question(ctx, rest);
   if (word == "report" || word == "reporte") return on_report_command(ctx, rest);
   if (auto act = request_act_from(word)) return route_act(ctx, *act, rest);
+  if (word == "checklist" || word == "lista") return on_checklist_command(ctx, rest);
+  if (word == "policy" || word == "política" || word == "politica") return on_policy_command(ctx, rest);
+  if (word.starts_with("classroom.") || word.starts_with("acknowledgement.")) return on_typed_button(ctx, word, rest);
+  if (word == "moderation" || word == "moderación" || word == "moderacion") return on_moderation_command(ctx, rest);
   unknown_command(ctx, word);
 }
 
@@ -67,9 +74,12 @@ void route_command(Context& ctx) { run_command(ctx, ctx.event->text); }
 
 void route_action(Context& ctx) {
   const auto& id = ctx.event->action_id;
+  if ((id == "confirm" || id == "request_again") && refused_as_associated(ctx)) return;
   if (id == "confirm" || id == "change" || id == "cancel") return on_summary_action(ctx, id);
   if (id == "request_again") return restart_from(ctx, ctx.event->action_value);
   if (id == "incident_step" || id == "incident_close") return on_incident_action(ctx);
+  if (id.starts_with("classroom.")) return on_classroom_action(ctx);
+  if (id.starts_with("acknowledgement.")) return on_acknowledgement_action(ctx);
   if (auto act = request_act_from(id)) {
     // A press without a value (Matrix's "!socialmedia endorse" typed in a thread) is the act on
     // the thread's request, as the same words typed as a command are.
@@ -83,6 +93,7 @@ void route_action(Context& ctx) {
 
 void route_form(Context& ctx) {
   const auto& form = ctx.event->form_id;
+  if ((form == "request.platforms" || form == "request.objectives") && refused_as_associated(ctx)) return;
   if (form == "request.platforms") return on_platforms_form(ctx);
   if (form == "request.objectives") return on_objectives_form(ctx);
   if (form.starts_with("decision.") || form == "request.answer") return on_decision_form(ctx);
@@ -99,6 +110,7 @@ void route_message(Context& ctx) { on_message(ctx); }
 void route_event(Context& ctx) {
   // A file sent with a report is refused before anything else can keep or answer it.
   if (refuse_incident_attachment(ctx)) return;
+  offer_policy_on_first_message(ctx);  // opt-in: classroom.acknowledgement_on_first_message
   switch (ctx.event->kind) {
     case bot::InboundKind::command: return route_command(ctx);
     case bot::InboundKind::action: return route_action(ctx);
@@ -112,6 +124,7 @@ void route_timer(Context& ctx, const bot::Timer& timer) {
   if (timer.kind == "warning") return on_warning_timer(ctx, timer);
   if (timer.kind == "escalation") return on_escalation_timer(ctx, timer);
   if (timer.kind == "digest") return on_digest_timer(ctx, timer);
+  if (timer.kind.starts_with("classroom.")) return on_classroom_timer(ctx, timer);
 }
 
 Context WorkflowRouter::context(const bot::Turn& t) const {

@@ -59,6 +59,7 @@ std::string_view role_name(bot::Role role) {
     case bot::Role::designee: return "designee";
     case bot::Role::investigator: return "investigator";
     case bot::Role::it_admin: return "it_admin";
+    case bot::Role::associated: return "associated";
   }
   return "employee";
 }

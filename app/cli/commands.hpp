@@ -11,4 +11,5 @@ int cmd_backup(int argc, char** argv);
 int cmd_restore(int argc, char** argv);
 int cmd_run(int argc, char** argv, bool demo);
 int cmd_reload(int argc, char** argv);
+int cmd_acknowledgements(int argc, char** argv);
 }  // namespace cli

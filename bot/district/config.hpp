@@ -29,7 +29,8 @@ struct Site {
   Place approvals;
 };
 
-enum class Role { employee, principal, superintendent, designee, investigator, it_admin };
+// associated: volunteers, walk-on coaches, contractors (issue 21): they ask, report and acknowledge.
+enum class Role { employee, principal, superintendent, designee, investigator, it_admin, associated };
 
 struct Person {
   std::string id;    // "t.garcia"
@@ -75,6 +76,16 @@ struct IncidentCategory {
   std::string policy_query;         // words that find the clauses that apply
 };
 
+// Classroom use, moderation reminders, the policy's acknowledgement, associated persons (issue 21).
+struct ClassroomSettings {
+  std::string moderation_reminder = "morning";     // "morning": a DM at moderation_time; "digest": in the digest
+  std::string moderation_time = "07:30";           // local time of the morning reminder
+  std::vector<unsigned> moderation_days = {1, 2, 3, 4, 5};  // weekdays, 0 = Sunday … 6 = Saturday
+  bool associated_may_request = false;             // associated persons may request District accounts
+  std::string acknowledgement_policy;              // document id sent for acknowledgement; empty: the first
+  bool acknowledgement_on_first_message = false;   // a person never sent the policy gets it on their first message
+};
+
 struct AdapterSettings {
   bool enabled = false;
   std::map<std::string, std::string> settings;  // values after ${ENV} expansion
@@ -101,6 +112,7 @@ struct DistrictConfig {
   PolicyVocabulary vocabulary;
   std::map<std::string, std::string> clauses;  // role → passage id, e.g. "explanation_required"
   std::vector<IncidentCategory> incident_categories;
+  ClassroomSettings classroom;
   std::vector<std::string> adapter_order;  // adapters in the order the file names them
   std::map<std::string, AdapterSettings> adapters;
 

@@ -98,7 +98,8 @@ std::string quote_for_message(std::string_view s) { return "\"" + shown(s) + "\"
 const std::vector<std::string_view> kPersonKeys = {"id",   "name",       "email", "language", "roles",
                                                    "site", "supervisor", "title", "handles"};
 const std::vector<std::string_view> kRoles = {"employee", "principal",    "superintendent",
-                                              "designee", "investigator", "it_admin"};
+                                              "designee", "investigator", "it_admin",
+                                              "associated"};
 const std::vector<std::string_view> kLanguages = {"en", "es"};
 
 std::optional<Role> role_from(std::string_view s) {
@@ -108,6 +109,7 @@ std::optional<Role> role_from(std::string_view s) {
   if (s == "designee") return Role::designee;
   if (s == "investigator") return Role::investigator;
   if (s == "it_admin") return Role::it_admin;
+  if (s == "associated") return Role::associated;
   return std::nullopt;
 }
 
@@ -439,6 +441,7 @@ class Loader {
   void load_superintendent(const YamlNode& root);
   void load_policies(const YamlNode& root);
   void load_incidents(const YamlNode& root);
+  void load_classroom(const YamlNode& root);
   void check_directory();
   void check_references();
   void check_reachable();
@@ -1058,6 +1061,66 @@ void Loader::load_policies(const YamlNode& root) {
   }
 }
 
+// --- classroom (issue 21) ---
+void Loader::load_classroom(const YamlNode& root) {
+  const YamlNode& c = root["classroom"];
+  if (!section(c, "classroom",
+               {"moderation_reminder", "moderation_time", "moderation_days", "associated_may_request",
+                "acknowledgement_policy", "acknowledgement_on_first_message"},
+               "classroom:\n  moderation_reminder: morning"))
+    return;
+  ClassroomSettings& k = config_.classroom;
+  if (auto v = choice(c["moderation_reminder"], "classroom.moderation_reminder", {"morning", "digest"}))
+    k.moderation_reminder = *v;
+  if (Text t = text(c["moderation_time"], "classroom.moderation_time", {.max_chars = 10}); t.ok) {
+    const std::string& s = t.value;
+    const bool ok = s.size() == 5 && s[2] == ':' && std::isdigit(static_cast<unsigned char>(s[0])) &&
+                    std::isdigit(static_cast<unsigned char>(s[1])) && std::isdigit(static_cast<unsigned char>(s[3])) &&
+                    std::isdigit(static_cast<unsigned char>(s[4])) && std::stoi(s.substr(0, 2)) < 24 &&
+                    std::stoi(s.substr(3, 2)) < 60;
+    if (!ok)
+      error(t.line, "classroom.moderation_time must be a 24-hour time like \"07:30\" (quoted), not " +
+                        quote_for_message(s) + ".");
+    else
+      k.moderation_time = s;
+  }
+  static const std::vector<std::string_view> kDays = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+  if (const auto* days = list(c["moderation_days"], "classroom.moderation_days", "moderation_days: [mon, tue, wed]")) {
+    std::vector<unsigned> chosen;
+    for (const auto& d : *days) {
+      Text t = text(d, "a day of classroom.moderation_days", {.max_chars = 20});
+      if (!t.ok) continue;
+      const std::string w = lower(t.value).substr(0, 3);
+      auto it = std::find(kDays.begin(), kDays.end(), w);
+      if (it == kDays.end()) {
+        error(d.line, "classroom.moderation_days: " + quote_for_message(t.value) +
+                          " is not a day. Write days as mon, tue, wed, thu, fri, sat, sun.");
+        continue;
+      }
+      unsigned n = static_cast<unsigned>(it - kDays.begin());
+      if (std::find(chosen.begin(), chosen.end(), n) == chosen.end()) chosen.push_back(n);
+    }
+    if (chosen.empty() && days->empty())
+      error(c["moderation_days"].line,
+            "classroom.moderation_days is empty: name at least one day (comments are monitored daily), "
+            "e.g. [mon, tue, wed, thu, fri].");
+    else
+      k.moderation_days = chosen;
+  }
+  if (auto v = boolean(c["associated_may_request"], "classroom.associated_may_request")) k.associated_may_request = *v;
+  if (Text t = text(c["acknowledgement_policy"], "classroom.acknowledgement_policy", {.max_chars = 100}); t.ok) {
+    const bool known = std::any_of(config_.policies.begin(), config_.policies.end(),
+                                   [&](const PolicyDocumentRef& d) { return d.id == t.value; });
+    if (!known)
+      error(t.line, "classroom.acknowledgement_policy names " + quote_for_message(t.value) +
+                        ", which is not one of the documents under policies:. Write one of their ids.");
+    else
+      k.acknowledgement_policy = t.value;
+  }
+  if (auto v = boolean(c["acknowledgement_on_first_message"], "classroom.acknowledgement_on_first_message"))
+    k.acknowledgement_on_first_message = *v;
+}
+
 void Loader::load_incidents(const YamlNode& root) {
   const YamlNode& n = root["incidents"];
   if (!section(n, "incidents", {"categories"}, "incidents:\n  categories:\n    threat: { notify: [d.lee] }")) return;
@@ -1305,7 +1368,7 @@ ConfigLoadResult Loader::run() {
     root_line_ = root.entries.empty() ? 1 : root.entries.front().key_line;
     check_keys(root, "the file",
                {"district", "review", "digest", "superintendent", "sites", "people", "people_csv", "policies",
-                "vocabulary", "clauses", "incidents", "adapters"});
+                "vocabulary", "clauses", "incidents", "adapters", "classroom"});
     // Adapters first: whether a platform's variables must be set depends on whether it is on.
     load_adapters(root);
     load_district(root);
@@ -1316,6 +1379,7 @@ ConfigLoadResult Loader::run() {
     load_superintendent(root);
     load_policies(root);
     load_incidents(root);
+    load_classroom(root);
     check_directory();
     check_references();
     check_reachable();

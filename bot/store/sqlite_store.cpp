@@ -101,6 +101,12 @@ const std::vector<const char*> kMigrations = {
     DELETE FROM checkpoints
       WHERE name = 'digest.last_night' OR name GLOB 'escalated.*' OR name GLOB 'warned.*';
     )sql",
+    // 5 (issue 21): classroom checklists and the policy's acknowledgements. No student data: only
+    // what the teacher and principal confirmed, and when.
+    R"sql(
+    CREATE TABLE IF NOT EXISTS classroom_checklists (request_id TEXT PRIMARY KEY, body TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS policy_acknowledgements (person TEXT PRIMARY KEY, body TEXT NOT NULL);
+    )sql",
 };
 
 std::string_view outbox_state_name(OutboxState s) {
@@ -820,6 +826,116 @@ class SqliteStore final : public Store {
 
   void set_workflow_value(std::string_view name, std::string_view value) override {
     set_value_in("workflow_values", name, value);
+  }
+
+  // --- classroom (issue 21) ---
+  std::optional<ClassroomChecklist> classroom_checklist(std::string_view request_id) override {
+    SQLite::Statement q(db_, "SELECT body FROM classroom_checklists WHERE request_id = ?");
+    q.bind(1, std::string(request_id));
+    if (q.executeStep()) return checklist_from_json(q.getColumn(0).getString());
+    return std::nullopt;
+  }
+
+  void save_classroom_checklist(const ClassroomChecklist& c) override {
+    SQLite::Statement q(db_,
+                        "INSERT INTO classroom_checklists VALUES (?, ?) ON CONFLICT(request_id) DO UPDATE SET "
+                        "body = excluded.body");
+    q.bind(1, c.request_id);
+    q.bind(2, checklist_to_json(c));
+    q.exec();
+  }
+
+  std::vector<ClassroomChecklist> classroom_checklists() override {
+    std::vector<ClassroomChecklist> out;
+    if (!has_table("classroom_checklists")) return out;  // a read-only command on an older database
+    SQLite::Statement q(db_, "SELECT body FROM classroom_checklists ORDER BY length(request_id), request_id");
+    while (q.executeStep()) out.push_back(checklist_from_json(q.getColumn(0).getString()));
+    return out;
+  }
+
+  std::optional<PolicyAcknowledgement> policy_acknowledgement(std::string_view person) override {
+    SQLite::Statement q(db_, "SELECT body FROM policy_acknowledgements WHERE person = ?");
+    q.bind(1, std::string(person));
+    if (q.executeStep()) return acknowledgement_from_json(q.getColumn(0).getString());
+    return std::nullopt;
+  }
+
+  void save_policy_acknowledgement(const PolicyAcknowledgement& a) override {
+    SQLite::Statement q(db_,
+                        "INSERT INTO policy_acknowledgements VALUES (?, ?) ON CONFLICT(person) DO UPDATE SET "
+                        "body = excluded.body");
+    q.bind(1, a.person);
+    q.bind(2, acknowledgement_to_json(a));
+    q.exec();
+  }
+
+  std::vector<PolicyAcknowledgement> policy_acknowledgements() override {
+    std::vector<PolicyAcknowledgement> out;
+    if (!has_table("policy_acknowledgements")) return out;
+    SQLite::Statement q(db_, "SELECT body FROM policy_acknowledgements ORDER BY person");
+    while (q.executeStep()) out.push_back(acknowledgement_from_json(q.getColumn(0).getString()));
+    return out;
+  }
+
+  static json optional_time(const std::optional<TimePoint>& t) { return t ? json(to_millis(*t)) : json(nullptr); }
+  static std::optional<TimePoint> time_from(const json& j, const char* key) {
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_number_integer()) return std::nullopt;
+    return from_millis(it->get<std::int64_t>());
+  }
+  static std::string checklist_to_json(const ClassroomChecklist& c) {
+    return json{{"request_id", c.request_id},
+                {"teacher", c.teacher},
+                {"site", c.site},
+                {"consent_needed", c.consent_needed},
+                {"comments", c.comments},
+                {"parents_notified", optional_time(c.parents_notified)},
+                {"admin_access", optional_time(c.admin_access)},
+                {"admin_access_by", c.admin_access_by},
+                {"login_given", optional_time(c.login_given)},
+                {"login_by", c.login_by},
+                {"consent_confirmed", optional_time(c.consent_confirmed)},
+                {"moderation_on", c.moderation_on},
+                {"moderation_last", c.moderation_last}}
+        .dump();
+  }
+  static ClassroomChecklist checklist_from_json(const std::string& text) {
+    const json j = json::parse(text, nullptr, false);
+    ClassroomChecklist c;
+    if (!j.is_object()) return c;
+    c.request_id = j.value("request_id", "");
+    c.teacher = j.value("teacher", "");
+    c.site = j.value("site", "");
+    c.consent_needed = j.value("consent_needed", false);
+    c.comments = j.value("comments", false);
+    c.parents_notified = time_from(j, "parents_notified");
+    c.admin_access = time_from(j, "admin_access");
+    c.admin_access_by = j.value("admin_access_by", "");
+    c.login_given = time_from(j, "login_given");
+    c.login_by = j.value("login_by", "");
+    c.consent_confirmed = time_from(j, "consent_confirmed");
+    c.moderation_on = j.value("moderation_on", false);
+    c.moderation_last = j.value("moderation_last", "");
+    return c;
+  }
+  static std::string acknowledgement_to_json(const PolicyAcknowledgement& a) {
+    return json{{"person", a.person},
+                {"policy", a.policy},
+                {"sent_at", to_millis(a.sent_at)},
+                {"sent_by", a.sent_by},
+                {"acknowledged_at", optional_time(a.acknowledged_at)}}
+        .dump();
+  }
+  static PolicyAcknowledgement acknowledgement_from_json(const std::string& text) {
+    const json j = json::parse(text, nullptr, false);
+    PolicyAcknowledgement a;
+    if (!j.is_object()) return a;
+    a.person = j.value("person", "");
+    a.policy = j.value("policy", "");
+    a.sent_at = time_from(j, "sent_at").value_or(TimePoint{});
+    a.sent_by = j.value("sent_by", "");
+    a.acknowledged_at = time_from(j, "acknowledged_at");
+    return a;
   }
 
  private:

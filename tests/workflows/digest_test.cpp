@@ -216,7 +216,10 @@ TEST_CASE("a dry run lists exactly the people something waits for, with their it
   CHECK(contains(rosa[0].text, "Su resumen de Hallpass"));
   CHECK(contains(rosa[0].text, "R-1001 de Teresa Garcia — Instagram, YouTube"));
   CHECK(contains(rosa[0].text, "quedan 7 días"));
-  for (const char* other : {"R-1002", "R-1003", "R-1004", "R-1005", "R-1006"}) CHECK(!contains(rosa[0].text, other));
+  for (const char* other : {"R-1002", "R-1003", "R-1004", "R-1005"}) CHECK(!contains(rosa[0].text, other));
+  // R-1006 is decided, but its audience includes students: its classroom checklist waits for her (issue 21).
+  CHECK(contains(rosa[0].text, "R-1006 Lista de verificación de clase de Sam Patel"));
+  CHECK(!contains(rosa[0].text, "R-1006 de Sam Patel"));
 
   // The superintendent: two to decide; the one waiting for information listed apart.
   for (const char* who : {"m.okafor", "d.lee"}) {
@@ -579,7 +582,9 @@ TEST_CASE("a request a principal has not acted on is escalated once, and the sup
   // Teresa gets the decision once: the letter at the top of her DM, and a line in the request's
   // thread pointing to it.
   auto teresa = to_person(sent, "t.garcia");
-  REQUIRE(teresa.size() == 2);
+  // A third message since issue 21: her audience includes students, so the classroom checklist.
+  REQUIRE(teresa.size() == 3);
+  CHECK(contains(teresa[2].text, "Before you use Instagram, YouTube with students (" + id + ")"));
   CHECK(teresa[0].outbound.thread_key == id);
   CHECK(teresa[1].outbound.thread_key.empty());
   CHECK(contains(teresa[1].text, "Decision on your request " + id));
