@@ -70,6 +70,7 @@ void route_action(Context& ctx) {
   if (id == "confirm" || id == "change" || id == "cancel") return on_summary_action(ctx, id);
   if (id == "request_again") return restart_from(ctx, ctx.event->action_value);
   if (id == "incident_step" || id == "incident_close") return on_incident_action(ctx);
+  if (id == "incident_retaliation") return on_incident_action(ctx);
   if (auto act = request_act_from(id)) {
     // A press without a value (Matrix's "!socialmedia endorse" typed in a thread) is the act on
     // the thread's request, as the same words typed as a command are.
@@ -112,6 +113,7 @@ void route_timer(Context& ctx, const bot::Timer& timer) {
   if (timer.kind == "warning") return on_warning_timer(ctx, timer);
   if (timer.kind == "escalation") return on_escalation_timer(ctx, timer);
   if (timer.kind == "digest") return on_digest_timer(ctx, timer);
+  if (timer.kind == kRetaliationCheckIn) return on_retaliation_check_in(ctx, timer);
 }
 
 Context WorkflowRouter::context(const bot::Turn& t) const {

@@ -10,8 +10,8 @@ bot::TimePoint la_time(int year, unsigned month, unsigned day, int hour, int min
   return date::locate_zone("America/Los_Angeles")->to_sys(local);
 }
 
-BotHarness::BotHarness(std::string db_path, bot::TimePoint start)
-    : process_({.db = std::move(db_path), .manual_start = start}) {}
+BotHarness::BotHarness(std::string db_path, bot::TimePoint start, const bot::District* district)
+    : process_({.db = std::move(db_path), .manual_start = start, .district = district}) {}
 
 bot::HandleResult BotHarness::handle(bot::Inbound ev) {
   if (ev.platform.empty()) ev.platform = "console";

@@ -27,7 +27,9 @@ struct Sent {
 class BotHarness {
  public:
   // db_path empty: a file of the harness's own, removed with it.
-  explicit BotHarness(std::string db_path = {}, bot::TimePoint start = la_time(2026, 11, 24, 10));
+  // district: another district than the sample (which must outlive the harness).
+  explicit BotHarness(std::string db_path = {}, bot::TimePoint start = la_time(2026, 11, 24, 10),
+                      const bot::District* district = nullptr);
 
   bot::Store& store() { return process_.store(); }
   bot::ManualClock& clock() { return process_.manual_clock(); }
