@@ -7,6 +7,7 @@
 #include "workflows/incident_actions.hpp"
 #include "workflows/incident_attachments.hpp"
 #include "workflows/incident_report.hpp"
+#include "workflows/records_command.hpp"
 #include "workflows/platforms.hpp"
 #include "workflows/request_deadlines.hpp"
 #include "workflows/request_decisions.hpp"
@@ -58,6 +59,7 @@ void run_command(Context& ctx, const std::string& text) {
   if (word == "ask" || word == "pregunta") return answer_question(ctx, rest);
   if (word == "report" || word == "reporte") return on_report_command(ctx, rest);
   if (auto act = request_act_from(word)) return route_act(ctx, *act, rest);
+  if (word == "records" || word == "registros") return on_records_command(ctx, rest);
   unknown_command(ctx, word);
 }
 

@@ -27,6 +27,7 @@ Commands:
   outbox         list the messages that failed or may not have been delivered
   backup         copy the database consistently, even while the bot runs
   restore        put a backup back as the database (stop the bot first)
+  records        public records: export a case file, verify an export, prune, legal holds
 
 Logging, for every command:
   --log-level L  trace, debug, info (the default), warn, error, critical or off (or HALLPASS_LOG_LEVEL)
@@ -56,6 +57,7 @@ int dispatch(int argc, char** argv) {
   if (cmd == "restore") return cli::cmd_restore(argc, argv);
   if (cmd == "run") return cli::cmd_run(argc, argv, false);
   if (cmd == "demo") return cli::cmd_run(argc, argv, true);
+  if (cmd == "records") return cli::cmd_records(argc, argv);
   std::cerr << "hallpass: unknown command '" << cmd << "'. Run hallpass --help for the list.\n";
   return 2;
 }

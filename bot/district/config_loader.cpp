@@ -440,6 +440,7 @@ class Loader {
   void load_policies(const YamlNode& root);
   void load_incidents(const YamlNode& root);
   void load_incident_protocol(const YamlNode& n);  // issue 22
+  void load_records(const YamlNode& root);          // issue 22
   void check_directory();
   void check_references();
   void check_reachable();
@@ -1156,6 +1157,14 @@ void Loader::load_incident_protocol(const YamlNode& n) {
     config_.retaliation_check_in_days = static_cast<int>(*v);
 }
 
+// How long the operational rows are kept (docs/records.md); the records themselves are never pruned.
+void Loader::load_records(const YamlNode& root) {
+  const YamlNode& n = root["records"];
+  if (!section(n, "records", {"operational_days"}, "records:\n  operational_days: 180")) return;
+  if (auto v = integer(n["operational_days"], "records.operational_days", 7, 3650))
+    config_.retention_days = static_cast<int>(*v);
+}
+
 // One id, e-mail and handle per person: the directory decides who someone is, so two people
 // with one handle would let one act as the other.
 void Loader::check_directory() {
@@ -1357,7 +1366,7 @@ ConfigLoadResult Loader::run() {
     root_line_ = root.entries.empty() ? 1 : root.entries.front().key_line;
     check_keys(root, "the file",
                {"district", "review", "digest", "superintendent", "sites", "people", "people_csv", "policies",
-                "vocabulary", "clauses", "incidents", "adapters"});
+                "vocabulary", "clauses", "incidents", "adapters", "records"});
     // Adapters first: whether a platform's variables must be set depends on whether it is on.
     load_adapters(root);
     load_district(root);
@@ -1368,6 +1377,7 @@ ConfigLoadResult Loader::run() {
     load_superintendent(root);
     load_policies(root);
     load_incidents(root);
+    load_records(root);  // issue 22
     check_directory();
     check_references();
     check_reachable();
