@@ -102,7 +102,7 @@ struct DistrictConfig {
   IncidentProtocol incident_protocol = lausd_protocol();  // incidents.protocol (+ protocol_steps)
   std::vector<std::string> human_resources;  // incidents.human_resources: told of every abuse report (LBUSD §E)
   int retaliation_check_in_days = 14;        // incidents.retaliation_check_in_days; 0: no check-in
-  int retention_days = 180;                  // records.operational_days: operational rows kept this long
+  int retention_days = 30;                   // records.operational_days: operational rows kept this long
   std::vector<std::string> adapter_order;  // adapters in the order the file names them
   std::map<std::string, AdapterSettings> adapters;
 

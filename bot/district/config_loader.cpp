@@ -1160,7 +1160,7 @@ void Loader::load_incident_protocol(const YamlNode& n) {
 // How long the operational rows are kept (docs/records.md); the records themselves are never pruned.
 void Loader::load_records(const YamlNode& root) {
   const YamlNode& n = root["records"];
-  if (!section(n, "records", {"operational_days"}, "records:\n  operational_days: 180")) return;
+  if (!section(n, "records", {"operational_days"}, "records:\n  operational_days: 30")) return;
   if (auto v = integer(n["operational_days"], "records.operational_days", 7, 3650))
     config_.retention_days = static_cast<int>(*v);
 }

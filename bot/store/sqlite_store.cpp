@@ -912,7 +912,7 @@ class SqliteStore final : public Store {
     // A thread is needed while its subject can still be answered in it: only finished subjects lose it.
     const std::string ref_subject =
         "CASE WHEN instr(key, '/') > 0 THEN substr(key, 1, instr(key, '/') - 1) ELSE key END";
-    r.kept_for_hold += count("SELECT COUNT(*) FROM message_refs WHERE " + ref_subject + " IN " + kHeld);
+    r.kept_for_hold += count("SELECT COUNT(*) FROM message_refs WHERE ?1 = ?1 AND " + ref_subject + " IN " + kHeld);
     r.message_refs = run("DELETE FROM message_refs WHERE " + ref_subject + " IN (" + finished_request +
                          " UNION " + finished_incident + ")");
     r.timers = run("DELETE FROM timers WHERE fired_at IS NOT NULL AND fired_at < ?1 AND subject NOT IN " +
@@ -920,7 +920,11 @@ class SqliteStore final : public Store {
     return r;
   }
 
-  void compact() override { db_.exec("VACUUM"); }
+  void compact() override {
+    db_.exec("VACUUM");
+    // In WAL mode the rewritten pages reach the file at a checkpoint: the file shrinks now.
+    db_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  }
 
  private:
   // A read-only command (hallpass digest --dry-run) never migrates, so a database of schema 3 or
