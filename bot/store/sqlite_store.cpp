@@ -105,9 +105,9 @@ const std::vector<const char*> kMigrations = {
     // issue 22: legal holds (a request or report whose rows pruning never touches), and the
     // indexes pruning walks by time.
     R"sql(
-    CREATE TABLE legal_holds (subject TEXT PRIMARY KEY, note TEXT NOT NULL, at INTEGER NOT NULL);
-    CREATE INDEX events_by_time ON events(seen_at);
-    CREATE INDEX outbox_by_state_time ON outbox(state, created_at);
+    CREATE TABLE IF NOT EXISTS legal_holds (subject TEXT PRIMARY KEY, note TEXT NOT NULL, at INTEGER NOT NULL);
+    CREATE INDEX IF NOT EXISTS events_by_time ON events(seen_at);
+    CREATE INDEX IF NOT EXISTS outbox_by_state_time ON outbox(state, created_at);
     )sql",
 };
 
