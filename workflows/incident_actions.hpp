@@ -24,9 +24,23 @@ void show_incident_list(Context& ctx);
 void step_command(Context& ctx, std::string_view text);
 // `/socialmedia report close I-2001 <outcome>`; without an outcome, the close form.
 void close_command(Context& ctx, std::string_view text);
-// Buttons "incident_step" (value "I-2001:investigate") and "incident_close" (value "I-2001").
+// `/socialmedia report note I-2001 <step> <text>`: a note on a step (id or letter) of the protocol.
+void note_command(Context& ctx, std::string_view text);
+// `/socialmedia report statement I-2001`: the form for a written statement (who, when, its text).
+void statement_command(Context& ctx, std::string_view text);
+// `/socialmedia report evidence I-2001`: the form for the evidence record (what, where stored, by
+// whom, the administrator's permission); never a file, never anything that depicts a minor.
+void evidence_command(Context& ctx, std::string_view text);
+
+// The timer kind of the retaliation check-in, set when a report is closed.
+inline constexpr std::string_view kRetaliationCheckIn = "incident.retaliation_check_in";
+// The check-in: privately to the reporter, with the button "I have experienced retaliation".
+void on_retaliation_check_in(Context& ctx, const bot::Timer& timer);
+
+// Buttons "incident_step" (value "I-2001:investigate"), "incident_close" (value "I-2001") and
+// "incident_retaliation" (value "I-2001", the check-in's).
 void on_incident_action(Context& ctx);
-// Forms "incident.report" and "incident.close".
+// Forms "incident.report", "incident.close", "incident.statement" and "incident.evidence".
 void on_incident_form(Context& ctx);
 
 // Digest items: each open report, for each of its investigators.

@@ -42,24 +42,45 @@ std::vector<bot::Field> fact_fields(const Context& ctx, std::string_view lang, c
           {ctx.text_in(lang, "incident.card.site"), incident_site_label(ctx, lang, i.site)},
           {ctx.text_in(lang, "incident.card.what"), or_not_given(ctx, lang, i.what)},
           {ctx.text_in(lang, "incident.card.where"), where_markup(ctx, lang, i)},
+          {ctx.text_in(lang, "incident.card.account"), or_not_given(ctx, lang, i.account)},
           {ctx.text_in(lang, "incident.card.when"), or_not_given(ctx, lang, i.when)},
           {ctx.text_in(lang, "incident.card.involved"), involved_markup(ctx, lang, i)}};
 }
 
+// One note, statement or evidence entry as a line of the checklist.
+std::string note_line(const Context& ctx, std::string_view lang, const bot::IncidentNote& n) {
+  return ctx.text_in(lang, "incident.card.note_" + n.kind,
+                     {{"text", bot::markup::escape(n.text)},
+                      {"who", bot::markup::escape(n.who)},
+                      {"given", bot::markup::escape(n.given)},
+                      {"permission", ctx.name_of(n.permission)},
+                      {"by", ctx.name_of(n.by)},
+                      {"when", incident_time_label(ctx, lang, n.at)}});
+}
+
 std::string checklist_markup(const Context& ctx, std::string_view lang, const Incident& i) {
-  const auto& steps = bot::incident_steps();
+  const auto& protocol = incident_protocol(ctx);
+  size_t done_count = 0;
+  for (const auto& s : protocol.steps)
+    if (i.step(s.id)) ++done_count;
   std::string out = ctx.text_in(lang, "incident.card.checklist",
-                                {{"done", std::to_string(i.steps.size())}, {"total", std::to_string(steps.size())}});
-  for (const auto& s : steps) {
-    std::string label = incident_step_label(ctx, lang, s);
-    if (const bot::IncidentStep* done = i.step(s))
+                                {{"done", std::to_string(done_count)}, {"total", std::to_string(protocol.steps.size())}});
+  out += " " + ctx.text_in(lang, "incident.card.protocol", {{"citation", bot::markup::escape(protocol.citation)}});
+  for (const auto& s : protocol.steps) {
+    std::string label = incident_step_label(ctx, lang, s.id);
+    if (const bot::IncidentStep* done = i.step(s.id))
       out += "\n" +
              ctx.text_in(
                  lang, "incident.card.step_done",
                  {{"step", label}, {"by", ctx.name_of(done->by)}, {"when", incident_time_label(ctx, lang, done->at)}});
     else
       out += "\n" + ctx.text_in(lang, "incident.card.step_open", {{"step", label}});
+    out += "\n" + ctx.text_in(lang, "incident.card.step_policy", {{"policy", incident_step_policy(ctx, s.id)}});
+    for (const auto& n : i.notes)
+      if (n.step == s.id) out += "\n" + note_line(ctx, lang, n);
   }
+  for (const auto& n : i.notes)
+    if (!protocol.step(n.step) || protocol.step(n.step)->id != n.step) out += "\n" + note_line(ctx, lang, n);
   return out;
 }
 
@@ -81,7 +102,19 @@ std::string incident_site_label(const Context& ctx, std::string_view lang, std::
 }
 
 std::string incident_step_label(const Context& ctx, std::string_view lang, std::string_view step) {
+  // A step of the district's own list that Hallpass has no words for is named by the policy's text.
+  if (!bot::is_incident_step(step))
+    if (const bot::ProtocolStep* s = incident_protocol(ctx).step(step); s && s->id == step)
+      return bot::markup::escape(s->letter + ". " + s->text);
   return ctx.text_in(lang, "incident.step." + std::string(step));
+}
+
+const bot::IncidentProtocol& incident_protocol(const Context& ctx) { return ctx.config.incident_protocol; }
+
+std::string incident_step_policy(const Context& ctx, std::string_view step) {
+  const bot::ProtocolStep* s = incident_protocol(ctx).step(step);
+  if (!s || s->id != step) return {};
+  return bot::markup::escape(s->letter + ". " + s->text);
 }
 
 std::string incident_time_label(const Context& ctx, std::string_view lang, bot::TimePoint t) {
@@ -140,8 +173,10 @@ Message incident_card(const Context& ctx, std::string_view lang, const Incident&
   m.paragraph(checklist_markup(ctx, lang, i));
   if (i.status != bot::IncidentStatus::closed) {
     std::vector<bot::Button> buttons;
-    for (const auto& s : bot::incident_steps())
-      if (!i.step(s)) buttons.push_back({"incident_step", incident_step_label(ctx, lang, s), i.id + ":" + s});
+    for (const auto& s : incident_protocol(ctx).steps)
+      if (!i.step(s.id))
+        buttons.push_back({"incident_step", s.letter + ". " + bot::markup::to_plain(incident_step_label(ctx, lang, s.id)),
+                           i.id + ":" + s.id});
     buttons.push_back({"incident_close", ctx.text_in(lang, "incident.card.close"), i.id, bot::ButtonStyle::danger});
     m.buttons(std::move(buttons));
     m.context(ctx.text_in(lang, "incident.card.how", {{"id", i.id}}));

@@ -16,6 +16,10 @@ const bot::IncidentCategory* incident_category(const Context& ctx, std::string_v
 std::string incident_category_label(const Context& ctx, std::string_view lang, std::string_view id);
 std::string incident_site_label(const Context& ctx, std::string_view lang, std::string_view site);
 std::string incident_step_label(const Context& ctx, std::string_view lang, std::string_view step);
+// The district's complaint protocol (config incidents.protocol).
+const bot::IncidentProtocol& incident_protocol(const Context& ctx);
+// "k. The District will not tolerate retaliation …": the step's letter and its policy text, escaped.
+std::string incident_step_policy(const Context& ctx, std::string_view step);
 // "Tue Nov 24 10:05", in the district's time zone.
 std::string incident_time_label(const Context& ctx, std::string_view lang, bot::TimePoint t);
 

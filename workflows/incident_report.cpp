@@ -57,6 +57,7 @@ Form report_form(const Context& ctx, const std::map<std::string, std::string>& v
       .key = "what", .label = t("what"), .kind = InputKind::multiline, .required = true, .hint = t("what_hint")};
   FormInput platform{.key = "platform", .label = t("platform"), .hint = t("platform_hint")};
   FormInput link{.key = "link", .label = t("link"), .hint = t("link_hint")};
+  FormInput account{.key = "account", .label = t("account"), .hint = t("account_hint")};
   FormInput when{.key = "when", .label = t("when"), .hint = t("when_hint")};
   FormInput involved{.key = "involved", .label = t("involved"), .kind = InputKind::multi_choice, .required = true};
   for (const auto& who : kInvolved)
@@ -75,7 +76,9 @@ Form report_form(const Context& ctx, const std::map<std::string, std::string>& v
   for (const auto& s : ctx.config.sites) site.choices.push_back({s.id, s.name});
   site.choices.push_back(
       {std::string(kDistrictOffice), bot::markup::to_plain(ctx.text(me, "incident.district_office"))});
-  f.inputs = {category, what, platform, link, when, involved, against, site};
+  f.inputs = {category, what, platform, link, account, when, involved, against, site};
+  // A retaliation report opened from the check-in names the report it follows (form context).
+  if (auto r = values.find("related"); r != values.end() && !r->second.empty()) f.context = r->second;
   for (auto& in : f.inputs) {
     if (auto v = values.find(in.key); v != values.end() && !v->second.empty()) in.initial = v->second;
     if (auto e = errors.find(in.key); e != errors.end()) in.error = e->second;
@@ -114,7 +117,8 @@ void cancel_report(Context& ctx) {
 void file_incident(Context& ctx, Incident inc) {
   const bot::Person& me = *ctx.actor;
   const bot::IncidentCategory* category = incident_category(ctx, inc.category);
-  IncidentRouting routing = route_incident(ctx.config, me, inc.site, category, inc.against_administrator);
+  IncidentRouting routing =
+      route_incident(ctx.config, me, inc.site, category, inc.against_administrator, inc.category, inc.account);
   inc.id = ctx.store.next_incident_id();
   inc.reporter = me.id;
   inc.investigators = routing.investigators;
@@ -126,14 +130,16 @@ void file_incident(Context& ctx, Incident inc) {
   // The audit keeps who, when, where it went and a fingerprint of the account, not the account
   // itself: the report is read in one place only, and a changed report no longer matches.
   std::string account = inc.what + "\n" + inc.platform + "\n" + inc.link + "\n" + inc.when;
-  ctx.audit("filed", inc.id,
-            {{"category", inc.category},
-             {"site", inc.site},
-             {"involved", inc.involved},
-             {"against_administrator", inc.against_administrator},
-             {"investigators", inc.investigators},
-             {"bypassed", inc.bypassed},
-             {"account_sha256", bot::sha256_hex(account)}});
+  if (!inc.account.empty()) account += "\n" + inc.account;
+  nlohmann::json details = {{"category", inc.category},
+                            {"site", inc.site},
+                            {"involved", inc.involved},
+                            {"against_administrator", inc.against_administrator},
+                            {"investigators", inc.investigators},
+                            {"bypassed", inc.bypassed},
+                            {"account_sha256", bot::sha256_hex(account)}};
+  if (!inc.related.empty()) details["related"] = inc.related;
+  ctx.audit("filed", inc.id, details);
 
   for (const auto& who : inc.investigators)
     ctx.effects.send({.to = bot::Recipient::person(who),
@@ -176,6 +182,12 @@ void start_report(Context& ctx, std::string_view category) {
   show_report_form(ctx, "incident.form.intro", cat, {{"category", cat}}, {});
 }
 
+void start_retaliation_report(Context& ctx, std::string_view related) {
+  remember_draft(ctx, "retaliation");
+  show_report_form(ctx, "incident.form.intro", "retaliation", {{"category", "retaliation"}, {"related", std::string(related)}},
+                   {});
+}
+
 void on_report_command(Context& ctx, std::string_view rest) {
   std::string text = trim(rest);
   size_t space = text.find_first_of(" \t\n");
@@ -188,6 +200,9 @@ void on_report_command(Context& ctx, std::string_view rest) {
   if (word == "cancel" || word == "cancelar") return cancel_report(ctx);
   if (word == "step" || word == "paso") return step_command(ctx, tail);
   if (word == "close" || word == "cerrar") return close_command(ctx, tail);
+  if (word == "note" || word == "nota") return note_command(ctx, tail);
+  if (word == "statement" || word == "declaracion" || word == "declaración") return statement_command(ctx, tail);
+  if (word == "evidence" || word == "evidencia") return evidence_command(ctx, tail);
   if (word == "show" || word == "view" || word == "ver") return show_incident(ctx, find_incident_id(tail).value_or(""));
   if (auto id = find_incident_id(text)) return show_incident(ctx, *id);
   Message m;
@@ -198,8 +213,10 @@ void on_report_command(Context& ctx, std::string_view rest) {
 void on_report_form(Context& ctx) {
   const bot::Person& me = *ctx.actor;
   std::map<std::string, std::string> values;
-  for (const char* key : {"category", "what", "platform", "link", "when", "involved", "against_administrator", "site"})
+  for (const char* key :
+       {"category", "what", "platform", "link", "account", "when", "involved", "against_administrator", "site"})
     values[key] = value_of(ctx, key);
+  values["related"] = find_incident_id(ctx.event->form_context).value_or("");
   std::map<std::string, std::string> errors;
   const std::string category = lower(values["category"]);
   if (!is_category(category))
@@ -207,6 +224,9 @@ void on_report_form(Context& ctx) {
                              ? ctx.text(me, "incident.error.category")
                              : ctx.text(me, "incident.error.unknown_choice", {{"name", bot::markup::escape(category)}});
   if (values["what"].empty()) errors["what"] = ctx.text(me, "incident.error.what");
+  // The account's handle or address is what the superintendent's office acts on first.
+  if (category == "hacked_account" && values["account"].empty())
+    errors["account"] = ctx.text(me, "incident.error.account");
   const std::string& link = values["link"];
   if (!link.empty() && !link.starts_with("https://") && !link.starts_with("http://"))
     errors["link"] = ctx.text(me, "incident.error.link");
@@ -233,6 +253,8 @@ void on_report_form(Context& ctx) {
                               .what = values["what"],
                               .platform = values["platform"],
                               .link = link,
+                              .account = values["account"],
+                              .related = category == "retaliation" ? values["related"] : "",
                               .when = values["when"],
                               .involved = involved,
                               .against_administrator = against == "yes",

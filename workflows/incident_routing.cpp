@@ -53,8 +53,16 @@ std::vector<std::string> site_administrators(const bot::DistrictConfig& config, 
   return {config.superintendent};
 }
 
+std::vector<std::string> registered_account_monitors(const bot::DistrictConfig& config, std::string_view account) {
+  // issue 20: registry monitors
+  (void)config;
+  (void)account;
+  return {};
+}
+
 IncidentRouting route_incident(const bot::DistrictConfig& config, const bot::Person& reporter, std::string_view site,
-                               const bot::IncidentCategory* category, bool against_administrator) {
+                               const bot::IncidentCategory* category, bool against_administrator,
+                               std::string_view category_id, std::string_view account) {
   IncidentRouting out;
   if (against_administrator) out.bypassed = own_administrators(config, reporter);
   const auto& accused = out.bypassed;
@@ -66,6 +74,15 @@ IncidentRouting route_incident(const bot::DistrictConfig& config, const bot::Per
   if (category)
     for (const auto& n : category->notify)
       if (!contains(accused, n)) add(out.investigators, n);
+  if (category_id == "hacked_account") {
+    for (const auto& d : config.deciders())
+      if (!contains(accused, d)) add(out.investigators, d);
+    for (const auto& m : registered_account_monitors(config, account))
+      if (!contains(accused, m)) add(out.investigators, m);
+  }
+  if (category_id == "child_abuse")
+    for (const auto& hr : config.human_resources)
+      if (!contains(accused, hr)) add(out.investigators, hr);
   if (out.investigators.empty())
     for (const auto& r : responder_for(config, reporter.id, accused)) add(out.investigators, r);
   return out;

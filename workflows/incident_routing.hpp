@@ -24,7 +24,17 @@ struct IncidentRouting {
 std::vector<std::string> site_administrators(const bot::DistrictConfig& config, const bot::Person& reporter,
                                              std::string_view site);
 
+// `category_id` and `account` (issue 22) add who the policies name for a category whatever its
+// notify list says: a hacked or misused official account goes to the superintendent's office
+// ("report any security problem or misuse to the Superintendent or designee", LBUSD §E 14) and the
+// account's registered monitors; suspected child abuse to the Human Resources officer ("immediately
+// notify the appropriate authorities and the Human Resources officer or designee", LBUSD §E).
 IncidentRouting route_incident(const bot::DistrictConfig& config, const bot::Person& reporter, std::string_view site,
-                               const bot::IncidentCategory* category, bool against_administrator);
+                               const bot::IncidentCategory* category, bool against_administrator,
+                               std::string_view category_id = {}, std::string_view account = {});
+
+// The people registered to monitor an official account (handle or address as the reporter gave
+// it). Empty until the official-account registry is wired in.
+std::vector<std::string> registered_account_monitors(const bot::DistrictConfig& config, std::string_view account);
 
 }  // namespace workflows

@@ -10,6 +10,7 @@
 #include "workflows/incident_attachments.hpp"
 #include "workflows/incident_report.hpp"
 #include "workflows/platforms.hpp"
+#include "workflows/records_command.hpp"
 #include "workflows/request_deadlines.hpp"
 #include "workflows/request_decisions.hpp"
 #include "workflows/request_intake.hpp"
@@ -65,6 +66,7 @@ void run_command(Context& ctx, const std::string& text) {
   if (word == "policy" || word == "política" || word == "politica") return on_policy_command(ctx, rest);
   if (word.starts_with("classroom.") || word.starts_with("acknowledgement.")) return on_typed_button(ctx, word, rest);
   if (word == "moderation" || word == "moderación" || word == "moderacion") return on_moderation_command(ctx, rest);
+  if (word == "records" || word == "registros") return on_records_command(ctx, rest);
   unknown_command(ctx, word);
 }
 
@@ -80,6 +82,7 @@ void route_action(Context& ctx) {
   if (id == "incident_step" || id == "incident_close") return on_incident_action(ctx);
   if (id.starts_with("classroom.")) return on_classroom_action(ctx);
   if (id.starts_with("acknowledgement.")) return on_acknowledgement_action(ctx);
+  if (id == "incident_retaliation") return on_incident_action(ctx);
   if (auto act = request_act_from(id)) {
     // A press without a value (Matrix's "!socialmedia endorse" typed in a thread) is the act on
     // the thread's request, as the same words typed as a command are.
@@ -125,6 +128,7 @@ void route_timer(Context& ctx, const bot::Timer& timer) {
   if (timer.kind == "escalation") return on_escalation_timer(ctx, timer);
   if (timer.kind == "digest") return on_digest_timer(ctx, timer);
   if (timer.kind.starts_with("classroom.")) return on_classroom_timer(ctx, timer);
+  if (timer.kind == kRetaliationCheckIn) return on_retaliation_check_in(ctx, timer);
 }
 
 Context WorkflowRouter::context(const bot::Turn& t) const {

@@ -29,6 +29,7 @@ Commands:
   restore        put a backup back as the database (stop the bot first)
   reload         make the running bot read its district file again
   acknowledgements  who read the District's policy, and when, as CSV (per site with --site)
+  records        public records: export a case file, verify an export, prune, legal holds
 
 Logging, for every command:
   --log-level L  trace, debug, info (the default), warn, error, critical or off (or HALLPASS_LOG_LEVEL)
@@ -60,6 +61,7 @@ int dispatch(int argc, char** argv) {
   if (cmd == "run") return cli::cmd_run(argc, argv, false);
   if (cmd == "demo") return cli::cmd_run(argc, argv, true);
   if (cmd == "acknowledgements") return cli::cmd_acknowledgements(argc, argv);
+  if (cmd == "records") return cli::cmd_records(argc, argv);
   std::cerr << "hallpass: unknown command '" << cmd << "'. Run hallpass --help for the list.\n";
   return 2;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bot/district/people_index.hpp"
+#include "bot/model/incident.hpp"
 #include "bot/policy/policy_library.hpp"
 
 namespace bot {
@@ -113,6 +114,11 @@ struct DistrictConfig {
   std::map<std::string, std::string> clauses;  // role → passage id, e.g. "explanation_required"
   std::vector<IncidentCategory> incident_categories;
   ClassroomSettings classroom;
+  // --- incidents (issue 22) ---
+  IncidentProtocol incident_protocol = lausd_protocol();  // incidents.protocol (+ protocol_steps)
+  std::vector<std::string> human_resources;  // incidents.human_resources: told of every abuse report (LBUSD §E)
+  int retaliation_check_in_days = 14;        // incidents.retaliation_check_in_days; 0: no check-in
+  int retention_days = 30;                   // records.operational_days: operational rows kept this long
   std::vector<std::string> adapter_order;  // adapters in the order the file names them
   std::map<std::string, AdapterSettings> adapters;
 

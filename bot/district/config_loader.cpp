@@ -442,6 +442,8 @@ class Loader {
   void load_policies(const YamlNode& root);
   void load_incidents(const YamlNode& root);
   void load_classroom(const YamlNode& root);
+  void load_incident_protocol(const YamlNode& n);  // issue 22
+  void load_records(const YamlNode& root);          // issue 22
   void check_directory();
   void check_references();
   void check_reachable();
@@ -1123,9 +1125,14 @@ void Loader::load_classroom(const YamlNode& root) {
 
 void Loader::load_incidents(const YamlNode& root) {
   const YamlNode& n = root["incidents"];
-  if (!section(n, "incidents", {"categories"}, "incidents:\n  categories:\n    threat: { notify: [d.lee] }")) return;
-  static const std::vector<std::string_view> known = {"threat",       "harassment", "minor_images", "child_abuse",
-                                                      "confidential", "logo",       "other"};
+  if (!section(n, "incidents",
+               {"categories", "protocol", "protocol_steps", "human_resources", "retaliation_check_in_days"},
+               "incidents:\n  categories:\n    threat: { notify: [d.lee] }"))
+    return;
+  load_incident_protocol(n);
+  static const std::vector<std::string_view> known = {
+      "threat", "harassment",     "minor_images",  "child_abuse", "confidential",
+      "logo",   "hacked_account", "impersonation", "retaliation", "other"};
   const YamlNode& cats = n["categories"];
   if (!section(cats, "incidents.categories", known, "categories:\n    threat: { notify: [d.lee] }")) return;
   for (const auto& e : cats.entries) {
@@ -1165,6 +1172,61 @@ void Loader::load_incidents(const YamlNode& root) {
     }
     config_.incident_categories.push_back(std::move(cat));
   }
+}
+
+// --- incidents (issue 22) ---
+// The district's complaint protocol, the Human Resources officer told of abuse reports, and the
+// days after closing when the reporter is asked about retaliation.
+void Loader::load_incident_protocol(const YamlNode& n) {
+  static const std::vector<std::string_view> protocols = {"lausd-bul-5688.2", "standard-sd-ar-1114", "own"};
+  const std::string chosen = n["protocol"].empty() ? "lausd-bul-5688.2"
+                                                   : choice(n["protocol"], "incidents.protocol", protocols).value_or("");
+  const YamlNode& own = n["protocol_steps"];
+  if (chosen == "standard-sd-ar-1114") config_.incident_protocol = ar1114_protocol();
+  if (chosen != "own" && !own.empty())
+    error(own.line, "incidents.protocol_steps is read only with 'protocol: own'. Remove it, or write protocol: own.");
+  if (chosen == "own") {
+    IncidentProtocol p{.id = "own", .citation = config_.name};
+    const auto* items = list(own, "incidents.protocol_steps",
+                             "protocol_steps:\n    - { id: safety, letter: \"1\", text: \"Secure the site.\" }");
+    if (!items || items->empty())
+      error(n["protocol"].line,
+            "'protocol: own' needs incidents.protocol_steps, the district's steps in order, e.g.\n"
+            "  protocol_steps:\n    - { id: safety, letter: \"1\", text: \"Secure the site.\" }");
+    if (items)
+      for (const auto& item : *items) {
+        if (!item.is_map()) {
+          error(item.line, "each step of incidents.protocol_steps must be a map such as { id: …, letter: …, text: … }.");
+          continue;
+        }
+        check_keys(item, "a protocol step", {"id", "letter", "text"});
+        ProtocolStep step;
+        step.id = id_text(item["id"], "the id of a protocol step", false, true);
+        if (Text t = text(item["letter"], "the letter of a protocol step", {.max_chars = 4}); t.ok) step.letter = t.value;
+        if (Text t = text(item["text"], "the text of a protocol step", {.max_chars = 1000}); t.ok) step.text = t.value;
+        if (step.letter.empty() || step.text.empty())
+          error(item.line, "a protocol step needs its letter and its text as the district's policy words them.");
+        if (!step.id.empty() && p.step(step.id))
+          error(item.line, "the protocol step '" + step.id + "' is listed twice: each step once.");
+        if (!step.id.empty()) p.steps.push_back(std::move(step));
+      }
+    config_.incident_protocol = std::move(p);
+  }
+  for (const auto& [id, line] :
+       person_ids(n["human_resources"], "incidents.human_resources", "human_resources: [g.ramos]")) {
+    config_.human_resources.push_back(id);
+    person_refs_.push_back({id, current_file_, line, "the Human Resources officer told of abuse reports", true});
+  }
+  if (auto v = integer(n["retaliation_check_in_days"], "incidents.retaliation_check_in_days", 0, 365))
+    config_.retaliation_check_in_days = static_cast<int>(*v);
+}
+
+// How long the operational rows are kept (docs/records.md); the records themselves are never pruned.
+void Loader::load_records(const YamlNode& root) {
+  const YamlNode& n = root["records"];
+  if (!section(n, "records", {"operational_days"}, "records:\n  operational_days: 30")) return;
+  if (auto v = integer(n["operational_days"], "records.operational_days", 7, 3650))
+    config_.retention_days = static_cast<int>(*v);
 }
 
 // One id, e-mail and handle per person: the directory decides who someone is, so two people
@@ -1368,7 +1430,7 @@ ConfigLoadResult Loader::run() {
     root_line_ = root.entries.empty() ? 1 : root.entries.front().key_line;
     check_keys(root, "the file",
                {"district", "review", "digest", "superintendent", "sites", "people", "people_csv", "policies",
-                "vocabulary", "clauses", "incidents", "adapters", "classroom"});
+                "vocabulary", "clauses", "incidents", "adapters", "classroom", "records"});
     // Adapters first: whether a platform's variables must be set depends on whether it is on.
     load_adapters(root);
     load_district(root);
@@ -1380,6 +1442,7 @@ ConfigLoadResult Loader::run() {
     load_policies(root);
     load_incidents(root);
     load_classroom(root);
+    load_records(root);  // issue 22
     check_directory();
     check_references();
     check_reachable();

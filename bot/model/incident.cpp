@@ -1,6 +1,7 @@
 #include "bot/model/incident.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include <nlohmann/json.hpp>
 
@@ -36,9 +37,73 @@ bool is_incident_step(std::string_view step) {
 }
 
 const std::vector<std::string>& incident_categories() {
-  static const std::vector<std::string> categories = {"threat",       "harassment", "minor_images", "child_abuse",
-                                                      "confidential", "logo",       "other"};
+  static const std::vector<std::string> categories = {
+      "threat", "harassment",     "minor_images",  "child_abuse", "confidential",
+      "logo",   "hacked_account", "impersonation", "retaliation", "other"};
   return categories;
+}
+
+const ProtocolStep* IncidentProtocol::step(std::string_view id_or_letter) const {
+  for (const auto& s : steps)
+    if (s.id == id_or_letter) return &s;
+  if (id_or_letter.empty()) return nullptr;
+  for (const auto& s : steps) {
+    if (s.letter.size() != id_or_letter.size()) continue;
+    bool same = true;
+    for (size_t i = 0; i < s.letter.size() && same; ++i)
+      same = std::tolower(static_cast<unsigned char>(s.letter[i])) ==
+             std::tolower(static_cast<unsigned char>(id_or_letter[i]));
+    if (same) return &s;
+  }
+  return nullptr;
+}
+
+// The texts are the policies' own words (shared/policies), so the checklist quotes the rule it follows.
+const IncidentProtocol& lausd_protocol() {
+  static const IncidentProtocol p{
+      "lausd-bul-5688.2",
+      "LAUSD BUL-5688.2 §V",
+      {{"safety", "A", "Secure campus/office safety by ensuring all school site protocols are being followed."},
+       {"assure", "B", "Assure involved parties that allegations and complaints are taken seriously."},
+       {"investigate", "C", "Investigate."},
+       {"stop", "D", "Take action to stop the behavior."},
+       {"statements", "E", "Request a factual written statement from the involved parties. Include witnesses if available."},
+       {"consult", "F", "Consult with the Local District, Staff Relations and other offices, as appropriate."},
+       {"document", "G", "Document actions taken."},
+       {"discipline", "H", "Implement disciplinary action as needed."},
+       {"criminal_complaint", "I", "If appropriate, the victim may file a criminal complaint with law enforcement."},
+       {"monitor", "J", "Continue to monitor and address inappropriate behaviors."},
+       {"tracking_report", "K",
+        "If appropriate, complete the Incident System Tracking Accountability Report (iSTAR)."},
+       {"no_retaliation", "L",
+        "Information about allegations of misconduct or investigations should be handled within the confines of the "
+        "District's reporting procedures and investigative process. The District will not tolerate retaliation "
+        "against anyone for filing a complaint or participating in the complaint investigation process."}}};
+  return p;
+}
+
+// Step k's text leaves out the editor's comment anchor "[gms10]" that the published copy carries
+// after "The": it is no word of the regulation.
+const IncidentProtocol& ar1114_protocol() {
+  static const IncidentProtocol p{
+      "standard-sd-ar-1114",
+      "Standard SD AR 1114 §IV",
+      {{"safety", "a", "Secure campus/office safety."},
+       {"assure", "b", "Assure involved parties that allegations and complaints are taken seriously."},
+       {"investigate", "c", "Investigate."},
+       {"stop", "d", "Take action to stop the behavior."},
+       {"statements", "e", "Request a factual written statement from the involved parties, to include witnesses if available."},
+       {"consult", "f", "Consult with the district, staff and other offices, as appropriate."},
+       {"document", "g", "Document actions taken."},
+       {"discipline", "h", "Implement disciplinary action, counseling, and/or other support services as needed."},
+       {"criminal_complaint", "i",
+        "If appropriate, the victim may file a criminal complaint with law enforcement and/or initiate a civil action "
+        "against the harasser."},
+       {"monitor", "j", "Continue to monitor and address inappropriate behaviors."},
+       {"no_retaliation", "k",
+        "The District will not tolerate retaliation against anyone for filing a complaint or participating in the "
+        "complaint investigation process."}}};
+  return p;
 }
 
 bool Incident::is_investigator(std::string_view person) const {
@@ -54,7 +119,20 @@ const IncidentStep* Incident::step(std::string_view id) const {
 json incident_to_json(const Incident& i) {
   json steps = json::array();
   for (const auto& s : i.steps) steps.push_back({{"step", s.step}, {"by", s.by}, {"at", to_millis(s.at)}});
+  json notes = json::array();
+  for (const auto& n : i.notes)
+    notes.push_back({{"kind", n.kind},
+                     {"step", n.step},
+                     {"text", n.text},
+                     {"who", n.who},
+                     {"given", n.given},
+                     {"permission", n.permission},
+                     {"by", n.by},
+                     {"at", to_millis(n.at)}});
   return {{"category", i.category},
+          {"account", i.account},
+          {"related", i.related},
+          {"notes", notes},
           {"what", i.what},
           {"platform", i.platform},
           {"link", i.link},
@@ -72,6 +150,13 @@ json incident_to_json(const Incident& i) {
 
 void incident_from_json(const json& j, Incident& i) {
   i.category = j.value("category", "");
+  i.account = j.value("account", "");
+  i.related = j.value("related", "");
+  i.notes.clear();
+  for (const auto& n : j.value("notes", json::array()))
+    i.notes.push_back({n.value("kind", ""), n.value("step", ""), n.value("text", ""), n.value("who", ""),
+                       n.value("given", ""), n.value("permission", ""), n.value("by", ""),
+                       from_millis(n.value("at", std::int64_t{0}))});
   i.what = j.value("what", "");
   i.platform = j.value("platform", "");
   i.link = j.value("link", "");

@@ -31,6 +31,45 @@ bool is_incident_step(std::string_view step);
 // The categories a report can have, in the order the form offers them.
 const std::vector<std::string>& incident_categories();
 
+// One step of a district's complaint protocol: the step id Hallpass records ("no_retaliation"),
+// the policy's own letter for it ("L" in LAUSD, "k" in AR 1114) and its text, verbatim.
+struct ProtocolStep {
+  std::string id;
+  std::string letter;
+  std::string text;
+};
+
+// The complaint protocol a district follows (config `incidents.protocol`): the policy it comes from
+// and its steps in the policy's order. Each district records the steps of its own policy, so a
+// letter names the step that policy gives it.
+struct IncidentProtocol {
+  std::string id;        // "lausd-bul-5688.2", "standard-sd-ar-1114", "own"
+  std::string citation;  // "LAUSD BUL-5688.2 §V"
+  std::vector<ProtocolStep> steps;
+
+  const ProtocolStep* step(std::string_view id_or_letter) const;  // by id, or by letter (any case)
+};
+
+// LAUSD BUL-5688.2 §V A–L (twelve steps), the default.
+const IncidentProtocol& lausd_protocol();
+// Standard School District AR 1114 §IV a–k (eleven steps: no tracking report; k is no retaliation).
+const IncidentProtocol& ar1114_protocol();
+
+// A note an investigator wrote on a step, a written statement recorded as text, or an entry of the
+// evidence record (where evidence is kept and by whom, with whose permission: never the evidence).
+struct IncidentNote {
+  std::string kind;  // "note", "statement", "evidence"
+  std::string step;  // the step it belongs to ("" for none)
+  std::string text;  // the note; the statement's text; what the evidence is
+  std::string who;   // statement: who gave it; evidence: who keeps it
+  std::string given;  // statement: when it was given, as written; evidence: where it is stored
+  std::string permission;  // evidence: the site administrator who permitted collecting it
+  std::string by;          // person id who recorded it
+  TimePoint at{};
+
+  bool operator==(const IncidentNote&) const = default;
+};
+
 struct IncidentStep {
   std::string step;  // an id of incident_steps()
   std::string by;    // person id
@@ -46,6 +85,8 @@ struct Incident {
   std::string what;                        // what happened, in the reporter's words
   std::string platform;                    // where: the platform, as the reporter named it
   std::string link;                        // where: the address of the posting, as given
+  std::string account;                     // the account concerned (hacked, fake), handle or address as given
+  std::string related;                     // a retaliation report: the report it follows ("I-2001")
   std::string when;                        // when, as the reporter put it
   std::vector<std::string> involved;       // "student", "employee", "associated", "unknown"
   bool against_administrator = false;      // the allegation is against the reporter's own administrator
@@ -54,6 +95,7 @@ struct Incident {
   std::vector<std::string> bypassed;       // administrators left out because the allegation names them
   IncidentStatus status = IncidentStatus::open;
   std::vector<IncidentStep> steps;  // recorded steps, in the order they were recorded
+  std::vector<IncidentNote> notes;  // notes, statements and evidence entries, in the order recorded
   std::string outcome;              // the closing outcome
   std::string closed_by;
   TimePoint closed_at{};

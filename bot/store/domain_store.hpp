@@ -16,6 +16,7 @@
 #include "bot/model/incident.hpp"
 #include "bot/model/request.hpp"
 #include "bot/store/classroom_store.hpp"
+#include "bot/store/records_store.hpp"
 
 namespace bot {
 
@@ -133,6 +134,7 @@ class DomainStore : public RequestRepository,
                     public AuditLog,
                     public WorkflowValues,
                     public TimerCancellation,
-                    public ClassroomRepository {};
+                    public ClassroomRepository,
+                    public RecordsRepository {};
 
 }  // namespace bot

@@ -16,6 +16,7 @@
 #include "bot/model/incident.hpp"
 #include "bot/model/sha256.hpp"
 #include "bot/store/audit_anchor.hpp"
+#include "bot/store/records_store.hpp"
 #include "bot/store/store.hpp"
 #include "bot/store/store_json.hpp"
 
@@ -106,6 +107,13 @@ const std::vector<const char*> kMigrations = {
     R"sql(
     CREATE TABLE IF NOT EXISTS classroom_checklists (request_id TEXT PRIMARY KEY, body TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS policy_acknowledgements (person TEXT PRIMARY KEY, body TEXT NOT NULL);
+    )sql",
+    // 6 (issue 22): legal holds (a request or report whose rows pruning never touches), and the
+    // indexes pruning walks by time.
+    R"sql(
+    CREATE TABLE IF NOT EXISTS legal_holds (subject TEXT PRIMARY KEY, note TEXT NOT NULL, at INTEGER NOT NULL);
+    CREATE INDEX IF NOT EXISTS events_by_time ON events(seen_at);
+    CREATE INDEX IF NOT EXISTS outbox_by_state_time ON outbox(state, created_at);
     )sql",
 };
 
@@ -936,6 +944,100 @@ class SqliteStore final : public Store {
     a.sent_by = j.value("sent_by", "");
     a.acknowledged_at = time_from(j, "acknowledged_at");
     return a;
+  // --- records (issue 22) ---
+  std::vector<AuditEntry> audit_rows(std::int64_t from_seq, std::int64_t to_seq) override {
+    SQLite::Statement q(db_,
+                        "SELECT seq, at, actor, action, subject, details, source, hash FROM audit "
+                        "WHERE seq BETWEEN ? AND ? ORDER BY seq");
+    q.bind(1, from_seq);
+    q.bind(2, to_seq);
+    std::vector<AuditEntry> out;
+    while (q.executeStep())
+      out.push_back({q.getColumn(0).getInt64(), from_millis(q.getColumn(1).getInt64()), q.getColumn(2).getString(),
+                     q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(),
+                     q.getColumn(6).getString(), q.getColumn(7).getString()});
+    return out;
+  }
+
+  std::vector<AuditLink> audit_links(std::int64_t from_seq) override {
+    SQLite::Statement q(db_, "SELECT seq, prev_hash, hash FROM audit WHERE seq >= ? ORDER BY seq");
+    q.bind(1, from_seq);
+    std::vector<AuditLink> out;
+    while (q.executeStep())
+      out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString()});
+    return out;
+  }
+
+  void set_legal_hold(std::string_view subject, bool held, std::string_view note) override {
+    if (held) {
+      SQLite::Statement q(db_,
+                          "INSERT INTO legal_holds VALUES (?, ?, ?) ON CONFLICT(subject) DO UPDATE SET note = excluded.note");
+      q.bind(1, std::string(subject));
+      q.bind(2, std::string(note));
+      q.bind(3, to_millis(std::chrono::system_clock::now()));
+      q.exec();
+    } else {
+      SQLite::Statement q(db_, "DELETE FROM legal_holds WHERE subject = ?");
+      q.bind(1, std::string(subject));
+      q.exec();
+    }
+  }
+
+  std::vector<std::string> legal_holds() override {
+    SQLite::Statement q(db_, "SELECT subject FROM legal_holds ORDER BY subject");
+    std::vector<std::string> out;
+    while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+    return out;
+  }
+
+  PruneReport prune_operational(TimePoint before) override {
+    PruneReport r;
+    const std::int64_t t = to_millis(before);
+    // A subject is the part of a key before '/': "R-1001/card" belongs to R-1001.
+    static constexpr const char* kHeld =
+        "(SELECT subject FROM legal_holds)";
+    const std::string finished_request =
+        "SELECT id FROM requests WHERE state NOT IN ('pending_site','pending_decision','needs_info') "
+        "AND COALESCE(decided_at, filed_at) < ?1 AND id NOT IN " + std::string(kHeld);
+    const std::string finished_incident =
+        "SELECT id FROM incidents WHERE status = 'closed' AND json_extract(body, '$.closed_at') < ?1 "
+        "AND id NOT IN " + std::string(kHeld);
+    auto run = [&](const std::string& sql) {
+      SQLite::Statement q(db_, sql);
+      q.bind(1, t);
+      return static_cast<std::int64_t>(q.exec());
+    };
+    auto count = [&](const std::string& sql) {
+      SQLite::Statement q(db_, sql);
+      q.bind(1, t);
+      return q.executeStep() ? q.getColumn(0).getInt64() : 0;
+    };
+    // Platforms retry an event within minutes or hours; an id older than the horizon never comes back.
+    r.events = run("DELETE FROM events WHERE seen_at < ?1");
+    const std::string outbox_subject =
+        "CASE WHEN instr(json_extract(body, '$.thread_key'), '/') > 0 THEN substr(json_extract(body, "
+        "'$.thread_key'), 1, instr(json_extract(body, '$.thread_key'), '/') - 1) ELSE "
+        "COALESCE(json_extract(body, '$.thread_key'), '') END";
+    r.kept_for_hold += count("SELECT COUNT(*) FROM outbox WHERE state = 'sent' AND created_at < ?1 AND " +
+                             outbox_subject + " IN " + kHeld);
+    // Sent messages only: failed and uncertain ones stay for `hallpass outbox` until looked at.
+    r.outbox = run("DELETE FROM outbox WHERE state = 'sent' AND created_at < ?1 AND " + outbox_subject + " NOT IN " +
+                   kHeld);
+    // A thread is needed while its subject can still be answered in it: only finished subjects lose it.
+    const std::string ref_subject =
+        "CASE WHEN instr(key, '/') > 0 THEN substr(key, 1, instr(key, '/') - 1) ELSE key END";
+    r.kept_for_hold += count("SELECT COUNT(*) FROM message_refs WHERE ?1 = ?1 AND " + ref_subject + " IN " + kHeld);
+    r.message_refs = run("DELETE FROM message_refs WHERE " + ref_subject + " IN (" + finished_request +
+                         " UNION " + finished_incident + ")");
+    r.timers = run("DELETE FROM timers WHERE fired_at IS NOT NULL AND fired_at < ?1 AND subject NOT IN " +
+                   std::string(kHeld));
+    return r;
+  }
+
+  void compact() override {
+    db_.exec("VACUUM");
+    // In WAL mode the rewritten pages reach the file at a checkpoint: the file shrinks now.
+    db_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   }
 
  private:
@@ -1288,5 +1390,10 @@ std::unique_ptr<Store> open_sqlite_store(const std::string& path, const StoreOpt
 }
 
 int schema_version(Store& store) { return static_cast<SqliteStore&>(store).version(); }
+
+std::string audit_row_hash(std::string_view key, std::string_view prev, const AuditEntry& e) {
+  return chain_hash(std::string(key), audit_material(std::string(prev), e.seq, to_millis(e.at), e.actor, e.action,
+                                                     e.subject, e.details, e.source));
+}
 
 }  // namespace bot
