@@ -944,6 +944,8 @@ class SqliteStore final : public Store {
     a.sent_by = j.value("sent_by", "");
     a.acknowledged_at = time_from(j, "acknowledged_at");
     return a;
+  }
+
   // --- records (issue 22) ---
   std::vector<AuditEntry> audit_rows(std::int64_t from_seq, std::int64_t to_seq) override {
     SQLite::Statement q(db_,
