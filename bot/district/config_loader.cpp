@@ -135,7 +135,8 @@ class PolicyLibraryMemo {
                                             std::string& error) {
     std::string key;
     for (const auto& d : docs) key += d.id + '\0' + d.file.string() + '\0' + contents(d.file) + '\0';
-    for (const auto& f : {vocab.synonyms, vocab.spanish_terms}) key += f.string() + '\0' + contents(f) + '\0';
+    for (const auto& f : {vocab.synonyms, vocab.spanish_terms, verdict_examples_path(docs, vocab)})
+      key += f.string() + '\0' + contents(f) + '\0';
     {
       std::lock_guard lock(mutex_);
       for (const auto& [k, lib] : entries_)
