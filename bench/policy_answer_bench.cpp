@@ -143,13 +143,15 @@ struct Figures {
   size_t answers = 0;
 };
 
+// verdict_examples: empty for the file beside the documents (config/policies/verdict_examples.jsonl
+// for the district's four), or a file that does not exist for the rules alone.
 Figures measure(const std::vector<bot::PolicyDocumentRef>& docs, const std::vector<std::string>& questions,
-                int rounds) {
+                int rounds, const std::filesystem::path& verdict_examples = {}) {
   Figures f;
   std::string error;
   const auto start = Clock::now();
-  auto lib =
-      bot::PolicyLibrary::load(docs, {kRoot / "config/vocabulary.yaml", kRoot / "config/spanish_terms.yaml"}, error);
+  auto lib = bot::PolicyLibrary::load(
+      docs, {kRoot / "config/vocabulary.yaml", kRoot / "config/spanish_terms.yaml", {}, verdict_examples}, error);
   f.load_ms = ms_since(start);
   if (!lib) {
     std::fprintf(stderr, "cannot load the policies: %s\n", error.c_str());
@@ -189,6 +191,10 @@ int main() {
   const auto real = real_documents();
   const Figures small = measure(real, questions, kRoundsSmall);
   print("4 district documents", small);
+  // The same without the verdict examples: the difference in load is training the learned verdict
+  // (each example answered by the rules, then the regression).
+  const Figures rules_only = measure(real, questions, kRoundsSmall, kRoot / "config/policies/no-such-examples.jsonl");
+  print("4 documents, rules only", rules_only);
 
   std::string error;
   auto lib =
