@@ -1019,7 +1019,7 @@ void Loader::load_policies(const YamlNode& root) {
   }
 
   const YamlNode& v = root["vocabulary"];
-  section(v, "vocabulary", {"synonyms", "spanish", "subject"},
+  section(v, "vocabulary", {"synonyms", "spanish", "subject", "verdict_examples"},
           "vocabulary: { synonyms: vocabulary.yaml, spanish: spanish_terms.yaml }");
   const auto vocabulary_file = [&](const char* key, const char* fallback, const char* what) {
     const YamlNode& node = v.is_map() ? v[key] : v;
@@ -1045,6 +1045,9 @@ void Loader::load_policies(const YamlNode& root) {
   config_.vocabulary.synonyms = vocabulary_file("synonyms", "vocabulary.yaml", "synonym list");
   config_.vocabulary.spanish_terms = vocabulary_file("spanish", "spanish_terms.yaml", "Spanish term list");
   config_.vocabulary.subject = vocabulary_file("subject", "policy_subject.yaml", "policy subject list");
+  // Optional: staff questions with their verdicts, to learn the verdict from (docs/policy-answers.md).
+  if (v.is_map() && !v["verdict_examples"].missing())
+    config_.vocabulary.verdict_examples = vocabulary_file("verdict_examples", "", "verdict examples file");
 
   const YamlNode& c = root["clauses"];
   if (section(c, "clauses", {"explanation_required", "four_responses", "written_request", "review_window"},
