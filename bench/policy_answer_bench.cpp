@@ -145,8 +145,8 @@ struct Figures {
 
 // verdict_examples: empty for the file beside the documents (none for the district's four: the
 // rules alone decide), or the examples to learn the verdict from.
-Figures measure(const std::vector<bot::PolicyDocumentRef>& docs, const std::vector<std::string>& questions,
-                int rounds, const std::filesystem::path& verdict_examples = {}) {
+Figures measure(const std::vector<bot::PolicyDocumentRef>& docs, const std::vector<std::string>& questions, int rounds,
+                const std::filesystem::path& verdict_examples = {}) {
   Figures f;
   std::string error;
   const auto start = Clock::now();

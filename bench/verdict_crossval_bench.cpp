@@ -38,7 +38,9 @@ struct Score {
       right[k] += ok ? 1 : 0;
       ++total[k];
     }
-    const auto has = [&](bot::Verdict v) { return std::find(e.verdicts.begin(), e.verdicts.end(), v) != e.verdicts.end(); };
+    const auto has = [&](bot::Verdict v) {
+      return std::find(e.verdicts.begin(), e.verdicts.end(), v) != e.verdicts.end();
+    };
     if (got == bot::Verdict::allowed && !has(bot::Verdict::allowed) &&
         (has(bot::Verdict::needs_approval) || has(bot::Verdict::prohibited) || has(bot::Verdict::report)))
       ++unsafe;

@@ -455,8 +455,8 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
   // "do i", "can i"); the rule reading and the asker's act; and the clause: its verdict in the
   // questions file, the rule reading of its words, the stems of its deciding words.
   VerdictModel::Features verdict_features(const ExpandedQuery& q, const SubjectReading& reading,
-                                          const std::vector<Candidate>& ranked, const std::vector<ClauseVerdict>& quoted,
-                                          const PolicyAnswer& a) const {
+                                          const std::vector<Candidate>& ranked,
+                                          const std::vector<ClauseVerdict>& quoted, const PolicyAnswer& a) const {
     VerdictModel::Features f;
     const std::string rule(to_string(a.verdict));
     const std::string act = act_name(reading.act);
@@ -471,7 +471,8 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     const std::string clause(to_string(clause_verdicts_[top].verdict));
     f.push_back("clause=" + clause);
     f.push_back("act=" + act + "&clause=" + clause);
-    const std::string own = ranked.front().question_verdict ? std::string(to_string(*ranked.front().question_verdict)) : "none";
+    const std::string own =
+        ranked.front().question_verdict ? std::string(to_string(*ranked.front().question_verdict)) : "none";
     f.push_back("own=" + own);
     f.push_back("act=" + act + "&own=" + own);
     for (const auto& cv : quoted) f.push_back("quoted=" + std::string(to_string(cv.verdict)));
@@ -491,7 +492,8 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     }
     f.push_back("open=" + (stemmed.empty() ? "" : stemmed[0]) + "_" + (stemmed.size() > 1 ? stemmed[1] : ""));
     if (a.lang == "es")
-      for (const auto& w : fix_spelling(question_words(a.question), vocabulary_)) f.push_back("es=" + stem_word(w, "es"));
+      for (const auto& w : fix_spelling(question_words(a.question), vocabulary_))
+        f.push_back("es=" + stem_word(w, "es"));
     return f;
   }
 
@@ -561,7 +563,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
   QuestionIndex spanish_;
   std::vector<std::optional<Verdict>> english_verdicts_;  // by text id of english_: a question's own verdict
   std::vector<std::optional<Verdict>> spanish_verdicts_;  // by text id of spanish_
-  VerdictModel model_;  // empty without examples: the rules alone decide
+  VerdictModel model_;                                    // empty without examples: the rules alone decide
   mutable TermCache cache_;
 };
 
@@ -628,9 +630,8 @@ boost::system::result<std::shared_ptr<const PolicyLibrary>> PolicyLibrary::load(
     return invalid;
   }
   try {
-    return std::shared_ptr<const PolicyLibrary>(
-        std::make_shared<LoadedPolicyLibrary>(std::move(passages), std::move(*vocab), std::move(*subject), questions,
-                                              *examples));
+    return std::shared_ptr<const PolicyLibrary>(std::make_shared<LoadedPolicyLibrary>(
+        std::move(passages), std::move(*vocab), std::move(*subject), questions, *examples));
   } catch (const SQLite::Exception& e) {
     error = std::string("cannot build the policy index (") + e.what() +
             "): Hallpass needs SQLite with FTS5 (Debian 12's libsqlite3 has it)";

@@ -27,13 +27,18 @@ constexpr std::string_view kVerdicts =
 // The names the shared scorer also accepts ("strongly_discouraged" is `discouraged`), so an
 // example written in either spelling reads the same.
 std::optional<Verdict> verdict_named(const std::string& name) {
-  static const std::pair<std::string_view, Verdict> kAliases[] = {
-      {"conditional", Verdict::allowed_with_conditions}, {"needs_consent", Verdict::needs_approval},
-      {"needs_permission", Verdict::needs_approval},     {"strongly_discouraged", Verdict::discouraged},
-      {"not_recommended", Verdict::discouraged},         {"never", Verdict::prohibited},
-      {"not_allowed", Verdict::prohibited},              {"forbidden", Verdict::prohibited},
-      {"must", Verdict::required},                       {"report_it", Verdict::report},
-      {"informational", Verdict::info},                  {"fact", Verdict::info}};
+  static const std::pair<std::string_view, Verdict> kAliases[] = {{"conditional", Verdict::allowed_with_conditions},
+                                                                  {"needs_consent", Verdict::needs_approval},
+                                                                  {"needs_permission", Verdict::needs_approval},
+                                                                  {"strongly_discouraged", Verdict::discouraged},
+                                                                  {"not_recommended", Verdict::discouraged},
+                                                                  {"never", Verdict::prohibited},
+                                                                  {"not_allowed", Verdict::prohibited},
+                                                                  {"forbidden", Verdict::prohibited},
+                                                                  {"must", Verdict::required},
+                                                                  {"report_it", Verdict::report},
+                                                                  {"informational", Verdict::info},
+                                                                  {"fact", Verdict::info}};
   if (auto v = verdict_from_string(name); v && *v != Verdict::no_answer) return v;
   for (const auto& [alias, v] : kAliases)
     if (alias == name) return v;

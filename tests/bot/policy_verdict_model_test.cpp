@@ -49,10 +49,10 @@ std::string example(const std::string& question, const std::string& verdicts) {
 TEST_CASE("verdict examples are read one a line, with the scorer's names for the verdicts", "[unit][policy]") {
   test_support::TempDir dir("verdict-examples");
   const auto file = dir.path() / "verdict_examples.jsonl";
-  write(file,
-        example("can i friend a parent on fb", R"("strongly_discouraged", "prohibited")") + "\n" +
-            R"({"question": "where do i park", "unanswerable": true, "verdict": [], "expect": []})" + "\n" +
-            R"({"question": "puedo subir fotos de mis alumnos", "lang": "es", "verdict": "needs_consent"})" + "\n");
+  write(file, example("can i friend a parent on fb", R"("strongly_discouraged", "prohibited")") + "\n" +
+                  R"({"question": "where do i park", "unanswerable": true, "verdict": [], "expect": []})" + "\n" +
+                  R"({"question": "puedo subir fotos de mis alumnos", "lang": "es", "verdict": "needs_consent"})" +
+                  "\n");
   const auto read = bot::read_verdict_examples(file);
   REQUIRE(read.has_value());
   REQUIRE(read->size() == 3);
@@ -96,10 +96,11 @@ TEST_CASE("a wrong verdict example names the file, the line and what to do", "[u
 TEST_CASE("the verdict model learns from its examples and trains the same way every time", "[unit][policy]") {
   using V = bot::Verdict;
   const std::vector<bot::VerdictModel::Features> features = {
-      {"bias", "w=how", "w=long"}, {"bias", "w=can", "w=post"},  {"bias", "w=how", "w=many"},
+      {"bias", "w=how", "w=long"},  {"bias", "w=can", "w=post"}, {"bias", "w=how", "w=many"},
       {"bias", "w=can", "w=share"}, {"bias", "w=threat"},        {"bias", "w=threat", "w=post"}};
-  const std::vector<std::vector<V>> labels = {{V::info},   {V::needs_approval}, {V::info},
-                                              {V::needs_approval, V::allowed_with_conditions}, {V::report}, {V::report}};
+  const std::vector<std::vector<V>> labels = {{V::info},   {V::needs_approval},
+                                              {V::info},   {V::needs_approval, V::allowed_with_conditions},
+                                              {V::report}, {V::report}};
   const auto model = bot::VerdictModel::train(features, labels);
   REQUIRE_FALSE(model.empty());
   CHECK(model.predict({"bias", "w=how", "w=soon"}) == V::info);
@@ -156,7 +157,8 @@ TEST_CASE("a district's verdict examples teach the answer's verdict, never past 
       lines += example(q, R"("info")");
     write(file, lines);
     const auto learned = load(file);
-    for (const char* q : {"a student told me they are being abused", "a parent posted a threat against me on facebook"}) {
+    for (const char* q :
+         {"a student told me they are being abused", "a parent posted a threat against me on facebook"}) {
       INFO(q);
       const auto a = learned->answer(q);
       CHECK(a.verdict == bot::Verdict::report);
