@@ -143,13 +143,15 @@ struct Figures {
   size_t answers = 0;
 };
 
-Figures measure(const std::vector<bot::PolicyDocumentRef>& docs, const std::vector<std::string>& questions,
-                int rounds) {
+// verdict_examples: empty for the file beside the documents (none for the district's four: the
+// rules alone decide), or the examples to learn the verdict from.
+Figures measure(const std::vector<bot::PolicyDocumentRef>& docs, const std::vector<std::string>& questions, int rounds,
+                const std::filesystem::path& verdict_examples = {}) {
   Figures f;
   std::string error;
   const auto start = Clock::now();
-  auto lib =
-      bot::PolicyLibrary::load(docs, {kRoot / "config/vocabulary.yaml", kRoot / "config/spanish_terms.yaml"}, error);
+  auto lib = bot::PolicyLibrary::load(
+      docs, {kRoot / "config/vocabulary.yaml", kRoot / "config/spanish_terms.yaml", {}, verdict_examples}, error);
   f.load_ms = ms_since(start);
   if (!lib) {
     std::fprintf(stderr, "cannot load the policies: %s\n", error.c_str());
@@ -189,6 +191,10 @@ int main() {
   const auto real = real_documents();
   const Figures small = measure(real, questions, kRoundsSmall);
   print("4 district documents", small);
+  // The same with the learned verdict (vocabulary: verdict_examples: in the district config): the
+  // difference in load is its training (each example answered by the rules, then the regression).
+  const Figures learned = measure(real, questions, kRoundsSmall, kRoot / "config/verdict_examples.jsonl");
+  print("4 docs, learned verdict", learned);
 
   std::string error;
   auto lib =

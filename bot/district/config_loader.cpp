@@ -137,7 +137,8 @@ class PolicyLibraryMemo {
                                             std::string& error) {
     std::string key;
     for (const auto& d : docs) key += d.id + '\0' + d.file.string() + '\0' + contents(d.file) + '\0';
-    for (const auto& f : {vocab.synonyms, vocab.spanish_terms}) key += f.string() + '\0' + contents(f) + '\0';
+    for (const auto& f : {vocab.synonyms, vocab.spanish_terms, verdict_examples_path(docs, vocab)})
+      key += f.string() + '\0' + contents(f) + '\0';
     {
       std::lock_guard lock(mutex_);
       for (const auto& [k, lib] : entries_)
@@ -1024,7 +1025,7 @@ void Loader::load_policies(const YamlNode& root) {
   }
 
   const YamlNode& v = root["vocabulary"];
-  section(v, "vocabulary", {"synonyms", "spanish", "subject"},
+  section(v, "vocabulary", {"synonyms", "spanish", "subject", "verdict_examples"},
           "vocabulary: { synonyms: vocabulary.yaml, spanish: spanish_terms.yaml }");
   const auto vocabulary_file = [&](const char* key, const char* fallback, const char* what) {
     const YamlNode& node = v.is_map() ? v[key] : v;
@@ -1050,6 +1051,9 @@ void Loader::load_policies(const YamlNode& root) {
   config_.vocabulary.synonyms = vocabulary_file("synonyms", "vocabulary.yaml", "synonym list");
   config_.vocabulary.spanish_terms = vocabulary_file("spanish", "spanish_terms.yaml", "Spanish term list");
   config_.vocabulary.subject = vocabulary_file("subject", "policy_subject.yaml", "policy subject list");
+  // Optional: staff questions with their verdicts, to learn the verdict from (docs/policy-answers.md).
+  if (v.is_map() && !v["verdict_examples"].missing())
+    config_.vocabulary.verdict_examples = vocabulary_file("verdict_examples", "", "verdict examples file");
 
   const YamlNode& c = root["clauses"];
   if (section(c, "clauses", {"explanation_required", "four_responses", "written_request", "review_window"},

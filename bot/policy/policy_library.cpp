@@ -20,6 +20,7 @@
 #include "bot/policy/policy_verdict.hpp"
 #include "bot/policy/policy_vocabulary.hpp"
 #include "bot/policy/question_index.hpp"
+#include "bot/policy/verdict_model.hpp"
 
 namespace bot {
 namespace {
@@ -106,7 +107,7 @@ class TermCache {
 class LoadedPolicyLibrary final : public PolicyLibrary {
  public:
   LoadedPolicyLibrary(std::vector<Passage> passages, PolicyQueryVocabulary vocabulary, PolicySubject subject,
-                      const std::vector<ClauseQuestions>& questions)
+                      const std::vector<ClauseQuestions>& questions, const std::vector<VerdictExample>& examples)
       : passages_(std::move(passages)),
         vocabulary_(std::move(vocabulary)),
         subject_(std::move(subject)),
@@ -135,6 +136,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     }
     english_.finish();
     spanish_.finish();
+    learn_verdicts(examples);
   }
 
   const Passage* find(std::string_view passage_id) const override {
@@ -146,6 +148,29 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
 
   PolicyAnswer answer(std::string_view question, std::string_view lang) const override {
     PolicyAnswer a;
+    if (const auto inputs = answer_by_rules(question, lang, a); inputs && !model_.empty()) learned_verdict(*inputs, a);
+    return a;
+  }
+
+ private:
+  struct Candidate {
+    uint32_t index = 0;
+    double score = 0;     // clause text and clause questions, each scaled to its best, combined
+    bool strong = false;  // a clause question holds most of the question, or the clause text covers it well
+    std::optional<Verdict> question_verdict;  // the own verdict of the clause question that matched best
+  };
+
+  // What the learned verdict reads: the features of the question and its clauses, and the quoted
+  // clauses' verdicts (for the safety rules and the verdict's words).
+  struct VerdictInputs {
+    VerdictModel::Features features;
+    std::vector<ClauseVerdict> quoted;
+  };
+
+  // The answer with the verdict read by rules. Returns what the learned verdict needs, or nothing
+  // when the rules settle it alone (no answer, small talk, a situation to report).
+  std::optional<VerdictInputs> answer_by_rules(std::string_view question, std::string_view lang,
+                                               PolicyAnswer& a) const {
     a.question = std::string(question);
     std::vector<std::string> words = question_words(question);
     if (words.size() > kMaxQuestionWords) words.resize(kMaxQuestionWords);
@@ -162,7 +187,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       a.decline = Decline::small_talk;
       a.small_talk = reading.small_talk;
       if (lang.empty() && !reading.small_talk_lang.empty()) a.lang = reading.small_talk_lang;
-      return a;
+      return std::nullopt;
     }
 
     const ExpandedQuery q = expand_question(text, a.lang, vocabulary_);
@@ -173,11 +198,11 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     // closest clauses even when they match weakly; one about parking or payroll gets none.
     if (!reading.on_subject) {
       a.decline = Decline::off_subject;
-      return a;
+      return std::nullopt;
     }
     if (ranked.empty()) {
       a.decline = Decline::no_match;
-      return a;
+      return std::nullopt;
     }
     for (const Candidate& c : ranked) {
       if (a.passages.size() >= kMaxPassages || c.score < kKeepRatio * ranked.front().score) break;
@@ -186,17 +211,11 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     a.no_answer = false;
     a.decline = Decline::none;
     a.closest_only = !strong;
-    decide_verdict(q, reading, ranked, a);
-    return a;
+    std::vector<ClauseVerdict> quoted = decide_verdict(q, reading, ranked, a);
+    if (reading.report) return std::nullopt;
+    VerdictInputs inputs{verdict_features(q, reading, ranked, quoted, a), std::move(quoted)};
+    return inputs;
   }
-
- private:
-  struct Candidate {
-    uint32_t index = 0;
-    double score = 0;     // clause text and clause questions, each scaled to its best, combined
-    bool strong = false;  // a clause question holds most of the question, or the clause text covers it well
-    std::optional<Verdict> question_verdict;  // the own verdict of the clause question that matched best
-  };
 
   std::vector<std::string> stems(const std::vector<std::string>& words, std::string_view lang) const {
     std::vector<std::string> out;
@@ -320,8 +339,8 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
 
   // Safety first: a situation to report is `report`; a question for a fact is `info`; otherwise
   // the best clause decides, and never `allowed` when another quoted clause attaches a condition.
-  void decide_verdict(const ExpandedQuery& q, const SubjectReading& reading, const std::vector<Candidate>& ranked,
-                      PolicyAnswer& a) const {
+  std::vector<ClauseVerdict> decide_verdict(const ExpandedQuery& q, const SubjectReading& reading,
+                                            const std::vector<Candidate>& ranked, PolicyAnswer& a) const {
     std::vector<std::string> words;
     for (const auto& w : q.english_words)
       if (!vocabulary_.stop_words.contains(w)) words.push_back(w);
@@ -340,12 +359,12 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       a.verdict = Verdict::report;
       a.verdict_words = words_for(Verdict::report);
       a.next_step = NextStep::report;
-      return;
+      return verdicts;
     }
     if (reading.act == AskerAct::fact) {
       a.verdict = Verdict::info;
       a.verdict_words = words_for(Verdict::info);
-      return;
+      return verdicts;
     }
     // A clause that says to notify someone answers "do I have to tell …?" with a duty; a situation
     // that must itself be reported was handled above.
@@ -428,6 +447,109 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     a.verdict = top.verdict;
     a.verdict_words = top.words;
     if (a.verdict == Verdict::report) a.next_step = NextStep::report;
+    return verdicts;
+  }
+
+  // The question's words, stemmed in English (a Spanish question through its English terms, and
+  // its own Spanish stems too), with the pairs of neighbouring words and the opening ("how long",
+  // "do i", "can i"); the rule reading and the asker's act; and the clause: its verdict in the
+  // questions file, the rule reading of its words, the stems of its deciding words.
+  VerdictModel::Features verdict_features(const ExpandedQuery& q, const SubjectReading& reading,
+                                          const std::vector<Candidate>& ranked,
+                                          const std::vector<ClauseVerdict>& quoted, const PolicyAnswer& a) const {
+    VerdictModel::Features f;
+    const std::string rule(to_string(a.verdict));
+    const std::string act = act_name(reading.act);
+    f.push_back("bias");
+    f.push_back("rule=" + rule);
+    f.push_back("act=" + act);
+    f.push_back("act=" + act + "&rule=" + rule);
+    if (reading.names_approval) f.push_back("names_approval");
+    if (a.closest_only) f.push_back("closest_only");
+    f.push_back("lang=" + a.lang);
+    const uint32_t top = ranked.front().index;
+    const std::string clause(to_string(clause_verdicts_[top].verdict));
+    f.push_back("clause=" + clause);
+    f.push_back("act=" + act + "&clause=" + clause);
+    const std::string own =
+        ranked.front().question_verdict ? std::string(to_string(*ranked.front().question_verdict)) : "none";
+    f.push_back("own=" + own);
+    f.push_back("act=" + act + "&own=" + own);
+    for (const auto& cv : quoted) f.push_back("quoted=" + std::string(to_string(cv.verdict)));
+    std::vector<std::string> words;
+    for (const auto& w : q.english_words)
+      if (!vocabulary_.stop_words.contains(w)) words.push_back(w);
+    const VerdictReading cue = read_verdict(passages_[top].text, words);
+    f.push_back("cue=" + std::string(to_string(cue.verdict)));
+    f.push_back("act=" + act + "&cue=" + std::string(to_string(cue.verdict)));
+    for (const auto& w : question_words(quoted.front().words.empty() ? cue.words : quoted.front().words))
+      f.push_back("cw=" + stem_word(w, "en"));
+    std::vector<std::string> stemmed;
+    for (const auto& w : fix_spelling(q.english_words, vocabulary_)) stemmed.push_back(stem_word(w, "en"));
+    for (size_t i = 0; i < stemmed.size(); ++i) {
+      if (!kQuestionFillers.contains(stemmed[i])) f.push_back("w=" + stemmed[i]);
+      if (i + 1 < stemmed.size()) f.push_back("b=" + stemmed[i] + "_" + stemmed[i + 1]);
+    }
+    f.push_back("open=" + (stemmed.empty() ? "" : stemmed[0]) + "_" + (stemmed.size() > 1 ? stemmed[1] : ""));
+    if (a.lang == "es")
+      for (const auto& w : fix_spelling(question_words(a.question), vocabulary_))
+        f.push_back("es=" + stem_word(w, "es"));
+    return f;
+  }
+
+  static std::string act_name(AskerAct act) {
+    switch (act) {
+      case AskerAct::permission: return "permission";
+      case AskerAct::duty: return "duty";
+      case AskerAct::fact: return "fact";
+      case AskerAct::action: return "action";
+      case AskerAct::none: break;
+    }
+    return "none";
+  }
+
+  // The learned verdict replaces the rule reading, within the safety rules: never a plain
+  // `allowed` when a quoted clause attaches a condition, requires consent or forbids.
+  void learned_verdict(const VerdictInputs& in, PolicyAnswer& a) const {
+    Verdict v = model_.predict(in.features);
+    if (v == a.verdict) return;
+    std::string words;
+    for (const auto& cv : in.quoted)
+      if (cv.verdict == v && !cv.words.empty()) {
+        words = cv.words;
+        break;
+      }
+    if (v == Verdict::allowed) {
+      for (const auto& cv : in.quoted) {
+        if (cv.verdict == Verdict::needs_approval) {
+          v = Verdict::needs_approval;
+          words = cv.words;
+          break;
+        }
+        if (restricts(cv.verdict)) {
+          v = Verdict::allowed_with_conditions;
+          if (words.empty()) words = cv.words;
+        }
+      }
+    }
+    a.verdict = v;
+    a.verdict_words = words.empty() ? in.quoted.front().words : words;
+    if (v == Verdict::report) a.next_step = NextStep::report;
+  }
+
+  // Trains the learned verdict on the examples, each read by the rules as a question would be.
+  void learn_verdicts(const std::vector<VerdictExample>& examples) {
+    std::vector<VerdictModel::Features> features;
+    std::vector<std::vector<Verdict>> labels;
+    for (const auto& e : examples) {
+      if (e.unanswerable || e.verdicts.empty()) continue;
+      PolicyAnswer a;
+      auto in = answer_by_rules(e.question, {}, a);
+      if (!in) continue;
+      features.push_back(std::move(in->features));
+      labels.push_back(e.verdicts);
+    }
+    model_ = VerdictModel::train(features, labels);
   }
 
   std::vector<Passage> passages_;
@@ -441,6 +563,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
   QuestionIndex spanish_;
   std::vector<std::optional<Verdict>> english_verdicts_;  // by text id of english_: a question's own verdict
   std::vector<std::optional<Verdict>> spanish_verdicts_;  // by text id of spanish_
+  VerdictModel model_;                                    // empty without examples: the rules alone decide
   mutable TermCache cache_;
 };
 
@@ -489,6 +612,11 @@ boost::system::result<std::shared_ptr<const PolicyLibrary>> PolicyLibrary::load(
     }
     std::move(read->begin(), read->end(), std::back_inserter(questions));
   }
+  auto examples = read_verdict_examples(verdict_examples_path(documents, vocabulary));
+  if (!examples) {
+    error = examples.error().to_string();
+    return invalid;
+  }
   auto vocab = load_policy_vocabulary(vocabulary.synonyms, vocabulary.spanish_terms);
   if (!vocab) {
     error = vocab.error().to_string();
@@ -502,13 +630,20 @@ boost::system::result<std::shared_ptr<const PolicyLibrary>> PolicyLibrary::load(
     return invalid;
   }
   try {
-    return std::shared_ptr<const PolicyLibrary>(
-        std::make_shared<LoadedPolicyLibrary>(std::move(passages), std::move(*vocab), std::move(*subject), questions));
+    return std::shared_ptr<const PolicyLibrary>(std::make_shared<LoadedPolicyLibrary>(
+        std::move(passages), std::move(*vocab), std::move(*subject), questions, *examples));
   } catch (const SQLite::Exception& e) {
     error = std::string("cannot build the policy index (") + e.what() +
             "): Hallpass needs SQLite with FTS5 (Debian 12's libsqlite3 has it)";
     return boost::system::errc::make_error_code(boost::system::errc::not_supported);
   }
+}
+
+std::filesystem::path verdict_examples_path(const std::vector<PolicyDocumentRef>& documents,
+                                            const PolicyVocabulary& vocabulary) {
+  if (!vocabulary.verdict_examples.empty()) return vocabulary.verdict_examples;
+  if (documents.empty()) return {};
+  return documents.front().file.parent_path() / "verdict_examples.jsonl";
 }
 
 namespace {

@@ -80,7 +80,15 @@ struct PolicyVocabulary {
   std::filesystem::path synonyms;       // config/vocabulary.yaml
   std::filesystem::path spanish_terms;  // config/spanish_terms.yaml
   std::filesystem::path subject;        // config/policy_subject.yaml; empty: beside `synonyms`
+  // Staff questions with their verdicts, which the verdict is learned from (verdict_model.hpp);
+  // empty: verdict_examples.jsonl beside the first document. A missing file leaves the rules alone.
+  std::filesystem::path verdict_examples;
 };
+
+// The verdict examples file the library reads: `vocabulary.verdict_examples`, or
+// verdict_examples.jsonl in the folder of the first document.
+std::filesystem::path verdict_examples_path(const std::vector<PolicyDocumentRef>& documents,
+                                            const PolicyVocabulary& vocabulary);
 
 class PolicyLibrary {
  public:

@@ -404,3 +404,21 @@ TEST_CASE("a people CSV as Excel and Google Sheets save it is read whole, errors
                       [](const auto& p) { return p.id == "p.one" && p.name == "Pat One"; }));
   }
 }
+
+// --- verdict examples (issue 15) ---
+TEST_CASE("vocabulary.verdict_examples names the staff examples the verdict is learned from", "[unit][config]") {
+  const std::string kSpanish = "  spanish: spanish_terms.yaml\n";
+  SECTION("the project's examples: the library loads and learns from them") {
+    auto c = check({{kSpanish, kSpanish + "  verdict_examples: verdict_examples.jsonl\n"}});
+    INFO(c.listing());
+    REQUIRE(c.result.config);
+    CHECK(c.result.config->vocabulary.verdict_examples.filename() == "verdict_examples.jsonl");
+    REQUIRE(c.result.policy);
+    CHECK(c.result.policy->answer("how do i get approval to open an instagram for the robotics club?").verdict ==
+          bot::Verdict::needs_approval);
+  }
+  SECTION("a file that is not there is refused at its line") {
+    auto c = check({{kSpanish, kSpanish + "  verdict_examples: verdict_exmaples.jsonl\n"}});
+    expect_refused(c, "the verdict examples file", "  verdict_examples:");
+  }
+}
