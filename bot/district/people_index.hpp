@@ -1,9 +1,11 @@
 #pragma once
 // The directory's look-ups by id, by platform handle and by e-mail, in constant time: a county
 // directory holds up to a million people, and a linear scan cost about 0.16 s per look-up there.
-// The index refers to people by position and notices when the list it was built over has been
-// replaced or resized (a copied config, a reload, a test that adds a person), so it can never
-// point into a list that is gone; it is rebuilt on the next look-up.
+// The index refers to people by position. It starts empty whenever the config holding it is
+// copied or moved (a reload, a test's copy), and notices when the list it was built over has been
+// replaced or resized (a person added), so it never points into a list that is gone; it is rebuilt
+// on the next look-up. A person edited in place after a look-up on the same config (only tests do
+// that) needs forget().
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -16,6 +18,16 @@ struct Person;
 
 class PeopleIndex {
  public:
+  PeopleIndex() = default;
+  // A copy or move starts unbuilt: it belongs to another list of people.
+  PeopleIndex(const PeopleIndex&) {}
+  PeopleIndex& operator=(const PeopleIndex&) {
+    forget();
+    return *this;
+  }
+  // Drops what was built; the next look-up builds again.
+  void forget() const { built_ = false; }
+
   const Person* by_id(const std::vector<Person>& people, std::string_view id) const;
   const Person* by_handle(const std::vector<Person>& people, std::string_view platform,
                           std::string_view handle) const;

@@ -218,6 +218,15 @@ void add_person(const std::filesystem::path& config, const std::string& id, cons
   std::ofstream(config) << text;
 }
 
+// The people the file lists (each has its roles).
+size_t people_in(const std::filesystem::path& config) {
+  std::ifstream in(config);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  size_t n = 0;
+  for (size_t at = text.find("roles: ["); at != std::string::npos; at = text.find("roles: [", at + 1)) ++n;
+  return n;
+}
+
 void replace_in(const std::filesystem::path& config, const std::string& from, const std::string& to) {
   std::ifstream in(config);
   std::string text((std::istreambuf_iterator<char>(in)), {});
@@ -261,7 +270,8 @@ TEST_CASE("a reload applies a good district file, refuses a bad one and the bot 
   const auto reloaded = hallpass("reload --admin-port " + std::to_string(admin));
   INFO(reloaded.output);
   CHECK(reloaded.exit_code == 0);
-  CHECK_THAT(reloaded.output, Catch::Contains("Reloaded: Sierra Vista Unified School District: 3 sites, 13 people"));
+  CHECK_THAT(reloaded.output, Catch::Contains("Reloaded: Sierra Vista Unified School District: 3 sites, " +
+                                              std::to_string(people_in(config)) + " people"));
   CHECK_THAT(reloaded.output, Catch::Contains("Not applied until the next restart: the web adapter's settings changed."));
   CHECK_THAT(get(web, "/api/bootstrap").body, Catch::Contains("Valeria Nuevo"));
   CHECK_THAT(run_awaitable(io, ask_as(web, "v.nuevo", "reload-1")), Catch::Contains("parent"));

@@ -39,4 +39,10 @@ TEST_CASE("The directory stays right when its list is copied, grown or edited", 
 
   c.people[1].id = "m.lopez2";  // edited in place: the old id no longer answers
   CHECK(c.person("m.lopez") == nullptr);
+
+  // A config moved elsewhere (into a District, by a reload) starts a new index, so a handle a test
+  // sets afterwards is found.
+  bot::DistrictConfig moved = std::move(copy);
+  moved.people[0].handles["matrix"] = "@tgarcia:lbusd.example.org";
+  CHECK(moved.person_by_handle("matrix", "@tgarcia:lbusd.example.org") == &moved.people[0]);
 }
