@@ -11,6 +11,8 @@
 #include "bot/store/audit_anchor.hpp"
 #include "workflows/incident_actions.hpp"
 #include "workflows/platforms.hpp"
+#include "workflows/registry_authorizations.hpp"
+#include "workflows/registry_renewal.hpp"
 #include "workflows/request_cards.hpp"
 #include "workflows/request_deadlines.hpp"
 
@@ -238,6 +240,8 @@ DigestBook collect_digest_items(const Context& ctx, const std::vector<Request>& 
   collect_request_items(ctx, open_requests, book);
   // Other workflows add their collectors here.
   collect_incident_items(ctx, book);
+  collect_renewal_items(ctx, book);
+  collect_authorization_items(ctx, book);
   return book;
 }
 
@@ -255,6 +259,7 @@ int send_digests(Context& ctx, std::string_view night) {
   }
   if (auto summary = summary_message(ctx, open, night, windows))
     ctx.to_place("superintendent", std::move(*summary), "");
+  send_registry_summary(ctx, night);
   return sent;
 }
 

@@ -6,6 +6,8 @@
 
 #include "bot/model/markup.hpp"
 #include "workflows/platforms.hpp"
+#include "workflows/registry_accounts.hpp"
+#include "workflows/registry_authorizations.hpp"
 #include "workflows/request_cards.hpp"
 #include "workflows/request_deadlines.hpp"
 
@@ -187,6 +189,7 @@ Form decision_form(const Context& ctx, const Request& r, RequestAct act) {
              .max_chars = kMaxWrittenChars});
       f.inputs.push_back(text_input("conditions", false));
       f.inputs.push_back(text_input("explanation", true));
+      add_terms_inputs(ctx, r, f);  // audience and end date, before the explanation
       break;
     }
     default: break;
@@ -202,6 +205,7 @@ void show_decision_form(const Context& ctx, const Request& r, RequestAct act, st
     if (resent)
       if (auto typed = ctx.event->values.find(in.key); typed != ctx.event->values.end())
         in.initial = trim(typed->second);
+    if (in.key == "end_date" && error_key.starts_with("registry.")) in.error = ctx.text(*ctx.actor, std::string(error_key));
     if (in.kind != InputKind::multiline) continue;
     if (!error_key.empty() && in.required && in.initial.empty())
       in.error = ctx.text(*ctx.actor, std::string(error_key));
@@ -303,6 +307,7 @@ void decide(Context& ctx, Request r, std::string response, std::vector<bot::Plat
       ctx.text_in(ctx.lang_of(r.requester), "thread.decision_posted", {{"by", ctx.name_of(ctx.actor->id)}}));
   ctx.to_person(r.requester, std::move(in_thread), r.id);
   ctx.to_person(r.requester, decision_letter(ctx, r));
+  if (response != "reject") ask_to_register(ctx, r);
 }
 
 void ask_for_info(Context& ctx, Request r, const std::string& question) {
@@ -488,7 +493,14 @@ void on_decision_form(Context& ctx) {
         refuse(ctx, "modify_keeps_nothing", r->id, {{"id", r->id}});
         return show_decision_form(ctx, *r, *act);
       }
-      return decide(ctx, std::move(*r), "authorize_modified", kept, e, value_of(ctx, "conditions"));
+      if (std::string bad = check_terms(ctx); !bad.empty()) return show_decision_form(ctx, *r, *act, bad);
+      record_terms(ctx, *r);  // before the decision, so the letter and the registration show them
+      const std::string id = r->id;
+      decide(ctx, std::move(*r), "authorize_modified", kept, e, value_of(ctx, "conditions"));
+      // Refused (a text over its limit): the terms must not wait for a later decision.
+      if (ctx.store.request(id)->state != RequestState::authorized_modified)
+        ctx.store.save_authorization_terms({.request_id = id});
+      return;
     }
     default: return;
   }

@@ -8,6 +8,10 @@
 #include "workflows/incident_attachments.hpp"
 #include "workflows/incident_report.hpp"
 #include "workflows/platforms.hpp"
+#include "workflows/registry_accounts.hpp"
+#include "workflows/registry_authorizations.hpp"
+#include "workflows/registry_renewal.hpp"
+#include "workflows/registry_secrets.hpp"
 #include "workflows/request_deadlines.hpp"
 #include "workflows/request_decisions.hpp"
 #include "workflows/request_intake.hpp"
@@ -58,6 +62,12 @@ void run_command(Context& ctx, const std::string& text) {
   if (word == "ask" || word == "pregunta") return answer_question(ctx, rest);
   if (word == "report" || word == "reporte") return on_report_command(ctx, rest);
   if (auto act = request_act_from(word)) return route_act(ctx, *act, rest);
+  if (word == "accounts" || word == "cuentas") return on_accounts_command(ctx, rest);
+  if (word == "booster") return on_booster_command(ctx);
+  if (word == "suspend" || word == "suspender") return on_authorization_act(ctx, "suspend", rest);
+  if (word == "revoke" || word == "revocar") return on_authorization_act(ctx, "revoke", rest);
+  if (word == "reinstate" || word == "restablecer") return on_authorization_act(ctx, "reinstate", rest);
+  if (is_registry_action(word)) return registry_act(ctx, word, rest);
   unknown_command(ctx, word);
 }
 
@@ -70,6 +80,7 @@ void route_action(Context& ctx) {
   if (id == "confirm" || id == "change" || id == "cancel") return on_summary_action(ctx, id);
   if (id == "request_again") return restart_from(ctx, ctx.event->action_value);
   if (id == "incident_step" || id == "incident_close") return on_incident_action(ctx);
+  if (is_registry_action(id)) return on_registry_action(ctx);
   if (auto act = request_act_from(id)) {
     // A press without a value (Matrix's "!socialmedia endorse" typed in a thread) is the act on
     // the thread's request, as the same words typed as a command are.
@@ -87,6 +98,7 @@ void route_form(Context& ctx) {
   if (form == "request.objectives") return on_objectives_form(ctx);
   if (form.starts_with("decision.") || form == "request.answer") return on_decision_form(ctx);
   if (form.starts_with("incident.")) return on_incident_form(ctx);
+  if (form.starts_with("registry.")) return on_registry_form(ctx);
   bot::Message m;
   m.paragraph(ctx.text(*ctx.actor, "command.unknown_action"));
   ctx.reply(std::move(m));
@@ -97,6 +109,8 @@ void route_message(Context& ctx) { on_message(ctx); }
 }  // namespace
 
 void route_event(Context& ctx) {
+  // A pasted password is refused before anything else can keep or answer it.
+  if (refuse_pasted_password(ctx)) return;
   // A file sent with a report is refused before anything else can keep or answer it.
   if (refuse_incident_attachment(ctx)) return;
   switch (ctx.event->kind) {
@@ -112,6 +126,7 @@ void route_timer(Context& ctx, const bot::Timer& timer) {
   if (timer.kind == "warning") return on_warning_timer(ctx, timer);
   if (timer.kind == "escalation") return on_escalation_timer(ctx, timer);
   if (timer.kind == "digest") return on_digest_timer(ctx, timer);
+  if (timer.kind.starts_with("registry.")) return on_registry_timer(ctx, timer);
 }
 
 Context WorkflowRouter::context(const bot::Turn& t) const {

@@ -15,6 +15,7 @@
 #include "bot/model/clock.hpp"
 #include "bot/model/incident.hpp"
 #include "bot/model/request.hpp"
+#include "bot/store/registry_store.hpp"
 
 namespace bot {
 
@@ -131,6 +132,7 @@ class DomainStore : public RequestRepository,
                     public IncidentRepository,
                     public AuditLog,
                     public WorkflowValues,
-                    public TimerCancellation {};
+                    public TimerCancellation,
+                    public RegistryRepository {};
 
 }  // namespace bot

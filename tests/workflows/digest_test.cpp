@@ -577,9 +577,11 @@ TEST_CASE("a request a principal has not acted on is escalated once, and the sup
   CHECK(super_card);
   CHECK(site_card);
   // Teresa gets the decision once: the letter at the top of her DM, and a line in the request's
-  // thread pointing to it.
+  // thread pointing to it; then (issue 20) the form that registers the authorized account.
   auto teresa = to_person(sent, "t.garcia");
-  REQUIRE(teresa.size() == 2);
+  REQUIRE(teresa.size() == 3);
+  REQUIRE(teresa[2].outbound.message.find_form());
+  CHECK(teresa[2].outbound.message.find_form()->form_id == "registry.register");
   CHECK(teresa[0].outbound.thread_key == id);
   CHECK(teresa[1].outbound.thread_key.empty());
   CHECK(contains(teresa[1].text, "Decision on your request " + id));
