@@ -9,11 +9,6 @@
 
 namespace workflows {
 
-// True when text looks like a password: "password: …", "my password is Tr0ub4dor!", "contraseña: …",
-// or a message or value that is one token of 8+ characters mixing letters, digits and a symbol
-// (not a web address, an @handle or an e-mail address).
-bool looks_like_password(std::string_view text);
-
 // Refuses the event when its text or any form value looks like a password: answers with the
 // clause, asks the platform to delete the message where it can, audits the refusal (which field,
 // never the value) and returns true. A registry form is sent back with that field emptied.

@@ -10,4 +10,5 @@ int cmd_outbox(int argc, char** argv);
 int cmd_backup(int argc, char** argv);
 int cmd_restore(int argc, char** argv);
 int cmd_run(int argc, char** argv, bool demo);
+int cmd_registry(int argc, char** argv);
 }  // namespace cli

@@ -9,7 +9,7 @@
 
 #include "tests/support/bot_harness.hpp"
 #include "tests/support/temp_dir.hpp"
-#include "workflows/registry_secrets.hpp"
+#include "bot/model/secret_text.hpp"
 
 using test_support::BotHarness;
 using test_support::la_time;
@@ -140,7 +140,7 @@ TEST_CASE("a pasted password is refused with the clause and stored nowhere", "[u
 }
 
 TEST_CASE("what looks like a password, and what does not", "[unit][registry][password]") {
-  using workflows::looks_like_password;
+  using bot::looks_like_password;
   CHECK(looks_like_password("password: hunter22"));
   CHECK(looks_like_password("My password is Tr0ub4dor&3"));
   CHECK(looks_like_password("contraseña: leones2026"));
@@ -301,4 +301,126 @@ TEST_CASE("a modified authorization narrows the audience and ends; its end is in
   const std::string later = h.take_sent().at(0).text;
   CHECK(later.find("You are authorized for: Nothing yet.") != std::string::npos);
   CHECK(later.find("Ended on Fri Dec 4") != std::string::npos);
+}
+
+TEST_CASE("on the renewal date the owner is asked; unconfirmed accounts reach the principal, then the superintendent",
+          "[unit][registry][renewal]") {
+  BotHarness h;
+  std::string id = authorized_request(h);
+  h.submit("t.garcia", "registry.register", id + "/instagram", registration("@lincoln4th"));
+  CHECK(h.store().account("A-1001")->confirmed_year == "2026–27");
+  h.bot().start_up();
+  h.take_sent();
+
+  // The sample district's renewal date is Aug 15: the owner is asked that morning.
+  h.clock().set(la_time(2027, 8, 15, 8, 5));
+  h.bot().fire_due_timers();
+  h.bot().fire_due_timers();
+  auto sent = h.take_sent();
+  auto ask = BotHarness::to_person(sent, "t.garcia");
+  REQUIRE(BotHarness::any_contains(ask, "Official account renewal, school year 2027–28"));
+  CHECK(BotHarness::any_contains(ask, "[Still active]  [New monitor]  [It was closed]"));
+  CHECK(h.store().account("A-1001")->renewal_asked == "2027–28");
+  CHECK(has(h.audit_actions("A-1001"), "account.renewal_asked"));
+
+  // Not that night's digest of the principal: the next night's.
+  h.clock().set(la_time(2027, 8, 15, 19));
+  h.bot().fire_due_timers();
+  CHECK_FALSE(BotHarness::any_contains(BotHarness::to_person(h.take_sent(), "r.alvarez"), "@lincoln4th"));
+  h.clock().set(la_time(2027, 8, 16, 19));
+  h.bot().fire_due_timers();
+  sent = h.take_sent();
+  auto digest = BotHarness::to_person(sent, "r.alvarez");
+  CHECK(BotHarness::any_contains(digest, "Instagram @lincoln4th (A-1001) de Teresa Garcia no está confirmada para 2027–28"));
+  CHECK_FALSE(BotHarness::any_contains(BotHarness::to_place(sent, "superintendent"), "@lincoln4th"));
+  // A week after the ask: in the superintendent's summary as well.
+  h.clock().set(la_time(2027, 8, 22, 19));
+  h.bot().fire_due_timers();
+  h.bot().fire_due_timers();
+  sent = h.take_sent();
+  CHECK(BotHarness::any_contains(BotHarness::to_place(sent, "superintendent"), "Official accounts not confirmed"));
+  CHECK(BotHarness::any_contains(BotHarness::to_place(sent, "superintendent"), "@lincoln4th"));
+
+  // "It was closed": the account leaves the registry with the date and who closed it.
+  h.click("t.garcia", "account_closed", "A-1001");
+  auto a = h.store().account("A-1001");
+  CHECK(a->state == bot::AccountState::closed);
+  CHECK(a->closed_by == "t.garcia");
+  CHECK(h.store().registered_accounts("lincoln").empty());
+  sent = h.take_sent();
+  CHECK(BotHarness::any_contains(BotHarness::replies_to(sent, "t.garcia"), "left the registry on Sun Aug 22 (Teresa Garcia)"));
+  CHECK(BotHarness::any_contains(BotHarness::to_place(sent, "site:lincoln"), "salió del registro"));
+  CHECK(has(h.audit_actions("A-1001"), "account.closed"));
+}
+
+TEST_CASE("a renewal answered: still active, or a new monitor", "[unit][registry][renewal]") {
+  BotHarness h;
+  std::string id = authorized_request(h);
+  h.submit("t.garcia", "registry.register", id + "/instagram", registration("@lincoln4th"));
+  h.submit("t.garcia", "registry.register", id + "/youtube", registration("@lincoln4thvideo"));
+  h.bot().start_up();
+  h.clock().set(la_time(2027, 8, 15, 8, 5));
+  h.bot().fire_due_timers();
+  h.bot().fire_due_timers();
+  h.take_sent();
+  h.command("t.garcia", "account_active A-1001");  // typed, as on a platform without buttons
+  CHECK(h.store().account("A-1001")->confirmed_year == "2027–28");
+  CHECK(h.store().account("A-1001")->renewal_asked.empty());
+  h.click("t.garcia", "account_monitor", "A-1002");
+  REQUIRE(form_of(h.take_sent(), "registry.monitor"));
+  h.submit("t.garcia", "registry.monitor", "A-1002", {{"monitors", "Sam Patel"}});
+  auto b = h.store().account("A-1002");
+  CHECK(b->monitors == std::vector<std::string>{"s.patel"});
+  CHECK(b->confirmed_year == "2027–28");
+  // Someone else's account cannot be answered for.
+  h.click("n.kim", "account_active", "A-1002");
+  CHECK(BotHarness::any_contains(h.take_sent(), "Only the owner, a monitor"));
+}
+
+TEST_CASE("a booster club's account is registered by its sponsor and acknowledged by the principal",
+          "[unit][registry][booster]") {
+  BotHarness h;
+  h.command("s.patel", "booster");
+  auto sent = h.take_sent();
+  REQUIRE(form_of(sent, "registry.booster"));
+  CHECK(BotHarness::any_contains(sent, "cannot use the school's name, logo, and/or mascot"));
+  CHECK(BotHarness::any_contains(sent, "The Superintendent or designee shall approve content from outside organizations"));
+
+  std::map<std::string, std::string> values = {{"group", "Eagles Football Boosters"},
+                                               {"site", "lincoln"},
+                                               {"platform", "facebook"},
+                                               {"handle", "Lincoln Eagles Boosters"},
+                                               {"address", "https://facebook.com/eaglesboosters"},
+                                               {"monitors", "Sam Patel"},
+                                               {"rules", "yes"},
+                                               {"credentials", "yes"}};
+  h.submit("s.patel", "registry.booster", "", values);  // the school's name: sent back
+  sent = h.take_sent();
+  CHECK(BotHarness::any_contains(sent, "cannot use the school's name, logo or mascot"));
+  CHECK(h.store().registered_accounts("lincoln").empty());
+
+  values["handle"] = "Eagles Football Boosters";
+  h.submit("s.patel", "registry.booster", "", values);
+  auto accounts = h.store().registered_accounts("lincoln");
+  REQUIRE(accounts.size() == 1);
+  CHECK(accounts[0].kind == "booster");
+  CHECK(accounts[0].state == bot::AccountState::pending_ack);
+  sent = h.take_sent();
+  auto card = BotHarness::to_place(sent, "site:lincoln");
+  REQUIRE(card.size() == 1);
+  CHECK(card[0].text.find("[Reconocer]") != std::string::npos);
+
+  h.click("t.garcia", "booster_ack", "A-1001");  // not a principal
+  CHECK(h.store().account("A-1001")->state == bot::AccountState::pending_ack);
+  h.click("r.alvarez", "booster_ack", "A-1001");
+  auto a = h.store().account("A-1001");
+  CHECK(a->state == bot::AccountState::active);
+  CHECK(a->acknowledged_by == "r.alvarez");
+  sent = h.take_sent();
+  auto updated = BotHarness::to_place(sent, "site:lincoln");
+  REQUIRE(updated.size() == 1);
+  CHECK(updated[0].outbound.update_key == "booster/A-1001");
+  CHECK(BotHarness::any_contains(BotHarness::to_person(sent, "s.patel"), "Rosa Alvarez acknowledged"));
+  CHECK(has(h.audit_actions("A-1001"), "account.booster_registered"));
+  CHECK(has(h.audit_actions("A-1001"), "account.acknowledged"));
 }
