@@ -483,13 +483,13 @@ void on_booster_form(Context& ctx) {
   if (!ctx.config.site(site)) errors["site"] = ctx.text_in(lang, "registry.error.site");
   if (platform.empty()) errors["platform"] = ctx.text_in(lang, "registry.error.platform");
   AccountFields f = read_account_fields(ctx, errors);
-  if (!f.handle.empty() && errors.find("handle") == errors.end() &&
-      (uses_school_name(ctx, site, f.handle) || uses_school_name(ctx, site, group)))
-    errors["handle"] = ctx.text_in(lang, "registry.error.school_name");
+  const bool school_name = !f.handle.empty() && errors.find("handle") == errors.end() &&
+                           (uses_school_name(ctx, site, f.handle) || uses_school_name(ctx, site, group));
+  if (school_name) errors["handle"] = ctx.text_in(lang, "registry.error.school_name");
   if (value_of(ctx, "rules") != "yes") errors["rules"] = ctx.text_in(lang, "registry.error.rules");
   check_credentials(ctx, errors);
   if (!errors.empty()) {
-    if (errors.count("handle") && errors["handle"] == ctx.text_in(lang, "registry.error.school_name")) {
+    if (school_name) {
       Message why;
       why.paragraph(ctx.text(me, "registry.booster.school_name"));
       quote_registry_clause(ctx, why, "booster_name");
