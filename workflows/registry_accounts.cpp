@@ -645,7 +645,7 @@ void export_accounts(Context& ctx) {
   const bool decider = ctx.config.is_decider(me.id);
   if (!decider && !(me.has_role(bot::Role::principal) && principal_of(ctx, me.site, me.id)))
     return refuse(ctx, "export_who", "registry");
-  auto accounts = ctx.store.registered_accounts(decider ? "" : me.site);
+  auto accounts = exportable_accounts(ctx.store, decider ? "" : me.site);
   Message m;
   m.header(bot::markup::to_plain(ctx.text(
       me, "registry.export.header",
@@ -780,6 +780,13 @@ void registry_act(Context& ctx, const std::string& id, const std::string& value)
 }
 
 void show_registry_form_again(Context& ctx, const std::string& blank_key) { resend(ctx, {}, blank_key); }
+
+std::vector<OfficialAccount> exportable_accounts(bot::RegistryRepository& store, std::string_view site) {
+  std::vector<OfficialAccount> out;
+  for (auto& a : store.registered_accounts(site))
+    if (a.state == AccountState::active) out.push_back(std::move(a));
+  return out;
+}
 
 std::string registry_csv(const bot::DistrictConfig& config, const bot::DistrictCalendar& calendar,
                          const std::vector<OfficialAccount>& accounts) {

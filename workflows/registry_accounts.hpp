@@ -46,6 +46,9 @@ void registry_act(Context& ctx, const std::string& action_id, const std::string&
 // A registry form sent back after a refused password: what was typed, except `blank_key`.
 void show_registry_form_again(Context& ctx, const std::string& blank_key);
 
+// What the export lists: the approved and registered accounts (not closed, not a group account
+// still waiting for the principal's acknowledgement); `site` empty: every site.
+std::vector<bot::OfficialAccount> exportable_accounts(bot::RegistryRepository& store, std::string_view site);
 // The export for Employee Relations and Ethics: no username or password column exists.
 // `lang` names the columns of the readable table; the CSV's header is fixed English identifiers.
 std::string registry_csv(const bot::DistrictConfig& config, const bot::DistrictCalendar& calendar,

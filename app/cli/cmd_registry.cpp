@@ -19,7 +19,8 @@ constexpr const char* kHelp = R"(Usage: hallpass registry export [--site ID] [--
 Prints the registry of official social media accounts (LBUSD Code of Ethics §E, Registry 5: the
 list each site sends to the Office of Employee Relations and Ethics "without usernames or
 passwords"). Hallpass never holds a username or password, so there is no such column. Closed
-accounts have left the registry and are not listed. Nothing is written.
+accounts have left the registry, and group accounts a principal has not acknowledged yet are not
+approved: neither is listed. Nothing is written.
 
   --site ID      one site's accounts (a site id of the config); default: every site
   --format F     csv (the default; redirect it to a file) or table (readable)
@@ -56,7 +57,7 @@ int cmd_registry(int argc, char** argv) {
   auto services = workflows::services_of(*district);
   bot::Effects fx;
   auto tx = store->begin();  // read only, never committed
-  const auto accounts = store->registered_accounts(site);
+  const auto accounts = workflows::exportable_accounts(*store, site);
   if (format == "csv") {
     std::cout << workflows::registry_csv(district->config, *district->calendar, accounts);
     return 0;

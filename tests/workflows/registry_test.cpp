@@ -410,6 +410,8 @@ TEST_CASE("a booster club's account is registered by its sponsor and acknowledge
   REQUIRE(card.size() == 1);
   CHECK(card[0].text.find("[Reconocer]") != std::string::npos);
 
+  h.command("r.alvarez", "accounts export");  // not approved yet: not exported
+  CHECK_FALSE(BotHarness::any_contains(h.take_sent(), "A-1001,"));
   h.click("t.garcia", "booster_ack", "A-1001");  // not a principal
   CHECK(h.store().account("A-1001")->state == bot::AccountState::pending_ack);
   h.click("r.alvarez", "booster_ack", "A-1001");
@@ -423,4 +425,6 @@ TEST_CASE("a booster club's account is registered by its sponsor and acknowledge
   CHECK(BotHarness::any_contains(BotHarness::to_person(sent, "s.patel"), "Rosa Alvarez acknowledged"));
   CHECK(has(h.audit_actions("A-1001"), "account.booster_registered"));
   CHECK(has(h.audit_actions("A-1001"), "account.acknowledged"));
+  h.command("r.alvarez", "accounts export");
+  CHECK(BotHarness::any_contains(h.take_sent(), "A-1001,Lincoln Elementary School,Facebook,Eagles Football Boosters"));
 }
