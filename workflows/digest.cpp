@@ -13,6 +13,8 @@
 #include "workflows/classroom_checklist.hpp"
 #include "workflows/incident_actions.hpp"
 #include "workflows/platforms.hpp"
+#include "workflows/registry_authorizations.hpp"
+#include "workflows/registry_renewal.hpp"
 #include "workflows/request_cards.hpp"
 #include "workflows/request_deadlines.hpp"
 
@@ -242,6 +244,8 @@ DigestBook collect_digest_items(const Context& ctx, const std::vector<Request>& 
   collect_incident_items(ctx, book);
   collect_classroom_items(ctx, book);
   collect_acknowledgement_items(ctx, book);
+  collect_renewal_items(ctx, book);
+  collect_authorization_items(ctx, book);
   return book;
 }
 
@@ -259,6 +263,7 @@ int send_digests(Context& ctx, std::string_view night) {
   }
   if (auto summary = summary_message(ctx, open, night, windows))
     ctx.to_place("superintendent", std::move(*summary), "");
+  send_registry_summary(ctx, night);
   return sent;
 }
 

@@ -7,6 +7,8 @@
 #include "bot/model/markup.hpp"
 #include "workflows/classroom_checklist.hpp"
 #include "workflows/platforms.hpp"
+#include "workflows/registry_accounts.hpp"
+#include "workflows/registry_authorizations.hpp"
 #include "workflows/request_cards.hpp"
 #include "workflows/request_deadlines.hpp"
 
@@ -188,6 +190,7 @@ Form decision_form(const Context& ctx, const Request& r, RequestAct act) {
              .max_chars = kMaxWrittenChars});
       f.inputs.push_back(text_input("conditions", false));
       f.inputs.push_back(text_input("explanation", true));
+      add_terms_inputs(ctx, r, f);  // audience and end date, before the explanation
       break;
     }
     default: break;
@@ -203,6 +206,7 @@ void show_decision_form(const Context& ctx, const Request& r, RequestAct act, st
     if (resent)
       if (auto typed = ctx.event->values.find(in.key); typed != ctx.event->values.end())
         in.initial = trim(typed->second);
+    if (in.key == "end_date" && error_key.starts_with("registry.")) in.error = ctx.text(*ctx.actor, std::string(error_key));
     if (in.kind != InputKind::multiline) continue;
     if (!error_key.empty() && in.required && in.initial.empty())
       in.error = ctx.text(*ctx.actor, std::string(error_key));
@@ -307,6 +311,7 @@ void decide(Context& ctx, Request r, std::string response, std::vector<bot::Plat
   add_classroom_conditions(ctx, r, letter);  // students in the audience: the policy's conditions
   ctx.to_person(r.requester, std::move(letter));
   on_classroom_authorized(ctx, r);  // and the checklist that ticks them off
+  if (response != "reject") ask_to_register(ctx, r);  // the registry: each authorized account
 }
 
 void ask_for_info(Context& ctx, Request r, const std::string& question) {
@@ -492,7 +497,14 @@ void on_decision_form(Context& ctx) {
         refuse(ctx, "modify_keeps_nothing", r->id, {{"id", r->id}});
         return show_decision_form(ctx, *r, *act);
       }
-      return decide(ctx, std::move(*r), "authorize_modified", kept, e, value_of(ctx, "conditions"));
+      if (std::string bad = check_terms(ctx); !bad.empty()) return show_decision_form(ctx, *r, *act, bad);
+      record_terms(ctx, *r);  // before the decision, so the letter and the registration show them
+      const std::string id = r->id;
+      decide(ctx, std::move(*r), "authorize_modified", kept, e, value_of(ctx, "conditions"));
+      // Refused (a text over its limit): the terms must not wait for a later decision.
+      if (ctx.store.request(id)->state != RequestState::authorized_modified)
+        ctx.store.save_authorization_terms({.request_id = id});
+      return;
     }
     default: return;
   }

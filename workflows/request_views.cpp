@@ -4,6 +4,7 @@
 
 #include "bot/model/markup.hpp"
 #include "workflows/platforms.hpp"
+#include "workflows/registry_authorizations.hpp"
 #include "workflows/request_cards.hpp"
 
 namespace workflows {
@@ -42,7 +43,7 @@ void show_status(Context& ctx) {
   // What the person may use now: the union of what was authorized, as authorized.
   std::vector<bot::PlatformPlan> authorized;
   for (const auto& r : mine)
-    if (r.decision && (r.state == RequestState::authorized || r.state == RequestState::authorized_modified))
+    if (authorization_in_force(ctx, r))  // not suspended, revoked or past its end date
       for (const auto& p : r.decision->authorized) authorized.push_back(p);
   m.fields({{ctx.text(me, "status.authorized_for"),
              authorized.empty() ? ctx.text(me, "status.nothing_authorized") : plans_markup(authorized)}});
@@ -58,10 +59,18 @@ void show_status(Context& ctx) {
       if (auto left_out = not_authorized(r); !left_out.empty())
         state += ctx.text(me, "status.not_authorized", {{"platforms", platform_names_markup(left_out)}});
     }
+    if (std::string terms = authorization_state(ctx, r); !terms.empty() && terms != "active")
+      state = ctx.text(me, "registry.terms.state_short." + terms);
     lines += (lines.empty() ? "" : "\n") +
              ctx.text(me, "status.line", {{"id", r.id}, {"platforms", platforms}, {"state", state}});
   }
   m.paragraph(lines);
+  // Each authorization's exact terms: scope, audience, conditions, end date and state.
+  for (auto it = mine.rbegin(); it != mine.rend(); ++it)
+    if (!authorization_state(ctx, *it).empty()) {
+      m.paragraph(ctx.text(me, "registry.terms.status_header", {{"id", it->id}}));
+      m.fields(terms_fields(ctx, me.language, *it));
+    }
   ctx.reply(std::move(m));
 }
 
@@ -93,6 +102,7 @@ void show_help(Context& ctx) {
   m.header(ctx.text(*ctx.actor, "help.header"));
   m.paragraph(ctx.text(*ctx.actor, "help.body"));
   m.paragraph(ctx.text(*ctx.actor, "classroom.help"));
+  m.paragraph(ctx.text(*ctx.actor, "registry.help"));
   ctx.reply(std::move(m));
 }
 

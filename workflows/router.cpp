@@ -11,6 +11,10 @@
 #include "workflows/incident_report.hpp"
 #include "workflows/platforms.hpp"
 #include "workflows/records_command.hpp"
+#include "workflows/registry_accounts.hpp"
+#include "workflows/registry_authorizations.hpp"
+#include "workflows/registry_renewal.hpp"
+#include "workflows/registry_secrets.hpp"
 #include "workflows/request_deadlines.hpp"
 #include "workflows/request_decisions.hpp"
 #include "workflows/request_intake.hpp"
@@ -67,6 +71,12 @@ void run_command(Context& ctx, const std::string& text) {
   if (word.starts_with("classroom.") || word.starts_with("acknowledgement.")) return on_typed_button(ctx, word, rest);
   if (word == "moderation" || word == "moderación" || word == "moderacion") return on_moderation_command(ctx, rest);
   if (word == "records" || word == "registros") return on_records_command(ctx, rest);
+  if (word == "accounts" || word == "cuentas") return on_accounts_command(ctx, rest);
+  if (word == "booster") return on_booster_command(ctx);
+  if (word == "suspend" || word == "suspender") return on_authorization_act(ctx, "suspend", rest);
+  if (word == "revoke" || word == "revocar") return on_authorization_act(ctx, "revoke", rest);
+  if (word == "reinstate" || word == "restablecer") return on_authorization_act(ctx, "reinstate", rest);
+  if (is_registry_action(word)) return registry_act(ctx, word, rest);
   unknown_command(ctx, word);
 }
 
@@ -83,6 +93,7 @@ void route_action(Context& ctx) {
   if (id.starts_with("classroom.")) return on_classroom_action(ctx);
   if (id.starts_with("acknowledgement.")) return on_acknowledgement_action(ctx);
   if (id == "incident_retaliation") return on_incident_action(ctx);
+  if (is_registry_action(id)) return on_registry_action(ctx);
   if (auto act = request_act_from(id)) {
     // A press without a value (Matrix's "!socialmedia endorse" typed in a thread) is the act on
     // the thread's request, as the same words typed as a command are.
@@ -101,6 +112,7 @@ void route_form(Context& ctx) {
   if (form == "request.objectives") return on_objectives_form(ctx);
   if (form.starts_with("decision.") || form == "request.answer") return on_decision_form(ctx);
   if (form.starts_with("incident.")) return on_incident_form(ctx);
+  if (form.starts_with("registry.")) return on_registry_form(ctx);
   bot::Message m;
   m.paragraph(ctx.text(*ctx.actor, "command.unknown_action"));
   ctx.reply(std::move(m));
@@ -111,6 +123,8 @@ void route_message(Context& ctx) { on_message(ctx); }
 }  // namespace
 
 void route_event(Context& ctx) {
+  // A pasted password is refused before anything else can keep or answer it.
+  if (refuse_pasted_password(ctx)) return;
   // A file sent with a report is refused before anything else can keep or answer it.
   if (refuse_incident_attachment(ctx)) return;
   offer_policy_on_first_message(ctx);  // opt-in: classroom.acknowledgement_on_first_message
@@ -129,6 +143,7 @@ void route_timer(Context& ctx, const bot::Timer& timer) {
   if (timer.kind == "digest") return on_digest_timer(ctx, timer);
   if (timer.kind.starts_with("classroom.")) return on_classroom_timer(ctx, timer);
   if (timer.kind == kRetaliationCheckIn) return on_retaliation_check_in(ctx, timer);
+  if (timer.kind.starts_with("registry.")) return on_registry_timer(ctx, timer);
 }
 
 Context WorkflowRouter::context(const bot::Turn& t) const {

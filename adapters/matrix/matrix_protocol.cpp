@@ -204,6 +204,8 @@ std::optional<bot::Inbound> to_inbound(const json& event, const std::string& roo
       if (u.is_string() && u.get<std::string>() == context.bot_user_id) ev.mentions_bot = true;
   ev.has_attachment = msgtype == "m.file" || msgtype == "m.image" || msgtype == "m.video" || msgtype == "m.audio";
   if (ev.has_attachment) ev.attachment_ref = ev.event_id;
+  // A message the core refuses (a pasted password) is redacted where the bot's power level allows.
+  ev.message_ref = ev.event_id;
 
   std::string body = trim(strip_reply_fallback(str(content, "body")));
   for (std::string_view word : {kCommand, kSlashCommand}) {

@@ -27,6 +27,7 @@
 #include "adapters/webchat/webchat_protocol.hpp"
 #include "adapters/webchat/webchat_routes.hpp"
 #include "bot/model/metrics.hpp"
+#include "bot/model/secret_text.hpp"
 #include "bot/model/use_tuple.hpp"
 
 namespace adapters::webchat {
@@ -206,7 +207,9 @@ struct WebchatServer {
       // browser named (the core may know it by the ref of a lost root its first message stands for).
       Entry& echo = history.post_user(std::move(place), frame->thread_ref, s.person, frame->text,
                                       inbound->kind == bot::InboundKind::command, now, frame->event_id);
-      persist(echo);
+      // What looks like a password is shown but never written to the database (the core refuses
+      // it; docs/registry.md).
+      if (!bot::looks_like_password(frame->text)) persist(echo);
       refresh_and_push(echo, false);
     }
     bot::HandleResult result;

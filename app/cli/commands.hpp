@@ -13,4 +13,5 @@ int cmd_run(int argc, char** argv, bool demo);
 int cmd_reload(int argc, char** argv);
 int cmd_acknowledgements(int argc, char** argv);
 int cmd_records(int argc, char** argv);  // issue 22
+int cmd_registry(int argc, char** argv);
 }  // namespace cli

@@ -24,6 +24,7 @@ Commands:
   check-config   check a district config file and explain every problem
   audit verify   check that the audit log was not altered
   digest --dry-run  print tonight's digests as they would go out, sending nothing
+  registry export   the official accounts for Employee Relations and Ethics (CSV), no passwords
   outbox         list the messages that failed or may not have been delivered
   backup         copy the database consistently, even while the bot runs
   restore        put a backup back as the database (stop the bot first)
@@ -54,6 +55,7 @@ int dispatch(int argc, char** argv) {
   if (cmd == "ask") return cli::cmd_ask(argc, argv);
   if (cmd == "audit") return cli::cmd_audit(argc, argv);
   if (cmd == "digest") return cli::cmd_digest(argc, argv);
+  if (cmd == "registry") return cli::cmd_registry(argc, argv);
   if (cmd == "outbox") return cli::cmd_outbox(argc, argv);
   if (cmd == "backup") return cli::cmd_backup(argc, argv);
   if (cmd == "restore") return cli::cmd_restore(argc, argv);

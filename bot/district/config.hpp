@@ -63,6 +63,12 @@ struct DigestSettings {
   int catch_up_hours = 6;      // a digest missed by less than this is sent late, once
 };
 
+// The registry of official accounts (issue 20): when the school year starts and its renewal runs.
+struct RegistrySettings {
+  std::string renewal_date = "08-15";  // month-day the owners are asked to confirm each account
+  int escalate_after_days = 7;         // unconfirmed this long after the ask: in the superintendent's summary
+};
+
 struct Agency {
   std::string name;
   std::string phone;
@@ -109,6 +115,7 @@ struct DistrictConfig {
   std::vector<Person> people;
   ReviewWindow review;
   DigestSettings digest;
+  RegistrySettings registry;
   std::vector<PolicyDocumentRef> policies;
   PolicyVocabulary vocabulary;
   std::map<std::string, std::string> clauses;  // role → passage id, e.g. "explanation_required"

@@ -435,6 +435,7 @@ class Loader {
   void load_district(const YamlNode& root);
   void load_review(const YamlNode& root);
   void load_digest(const YamlNode& root);
+  void load_registry(const YamlNode& root);
   void load_people(const YamlNode& root);
   void load_people_csv(const YamlNode& at, const std::filesystem::path& csv);
   void load_person(const YamlNode& n, PersonSource src);
@@ -711,6 +712,26 @@ void Loader::load_digest(const YamlNode& root) {
   }
   if (auto v = integer(d["catch_up_hours"], "digest.catch_up_hours", 0, 23))
     config_.digest.catch_up_hours = static_cast<int>(*v);
+}
+
+// registry: (issue 20) the yearly renewal of official accounts.
+void Loader::load_registry(const YamlNode& root) {
+  const YamlNode& r = root["registry"];
+  if (!section(r, "registry", {"renewal_date", "escalate_after_days"}, "registry:\n  renewal_date: \"08-15\""))
+    return;
+  if (Text t = text(r["renewal_date"], "registry.renewal_date", {.max_chars = 10}); t.ok) {
+    const std::string& s = t.value;
+    const auto digits = [&](size_t i) { return std::isdigit(static_cast<unsigned char>(s[i])) != 0; };
+    const bool shape = s.size() == 5 && s[2] == '-' && digits(0) && digits(1) && digits(3) && digits(4);
+    const int month = shape ? std::stoi(s.substr(0, 2)) : 0, day = shape ? std::stoi(s.substr(3, 2)) : 0;
+    if (!shape || month < 1 || month > 12 || day < 1 || day > 28)
+      error(t.line, "registry.renewal_date must be the month and day the school year's renewal starts, like \"08-15\" "
+                    "(quoted; day 1 to 28, so every year has it), not " + quote_for_message(s) + ".");
+    else
+      config_.registry.renewal_date = s;
+  }
+  if (auto v = integer(r["escalate_after_days"], "registry.escalate_after_days", 1, 60))
+    config_.registry.escalate_after_days = static_cast<int>(*v);
 }
 
 void Loader::load_person(const YamlNode& n, PersonSource src) {
@@ -1434,12 +1455,13 @@ ConfigLoadResult Loader::run() {
     root_line_ = root.entries.empty() ? 1 : root.entries.front().key_line;
     check_keys(root, "the file",
                {"district", "review", "digest", "superintendent", "sites", "people", "people_csv", "policies",
-                "vocabulary", "clauses", "incidents", "adapters", "classroom", "records"});
+                "vocabulary", "clauses", "incidents", "adapters", "classroom", "records", "registry"});
     // Adapters first: whether a platform's variables must be set depends on whether it is on.
     load_adapters(root);
     load_district(root);
     load_review(root);
     load_digest(root);
+    load_registry(root);
     load_people(root);
     load_sites(root);
     load_superintendent(root);

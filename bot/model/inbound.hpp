@@ -38,6 +38,7 @@ struct Inbound {
   std::string reply_context;                  // platform-specific handle for an immediate reply (Slack trigger_id)
   bool has_attachment = false;                // the message carried a file
   std::string attachment_ref;                 // platform reference to delete it, where the platform allows
+  std::string message_ref;                    // the message itself, where the platform lets the bot delete it
   std::chrono::system_clock::time_point time{};
 };
 

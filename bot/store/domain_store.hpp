@@ -17,6 +17,7 @@
 #include "bot/model/request.hpp"
 #include "bot/store/classroom_store.hpp"
 #include "bot/store/records_store.hpp"
+#include "bot/store/registry_store.hpp"
 
 namespace bot {
 
@@ -135,6 +136,7 @@ class DomainStore : public RequestRepository,
                     public WorkflowValues,
                     public TimerCancellation,
                     public ClassroomRepository,
-                    public RecordsRepository {};
+                    public RecordsRepository,
+                    public RegistryRepository {};
 
 }  // namespace bot

@@ -115,6 +115,20 @@ const std::vector<const char*> kMigrations = {
     CREATE INDEX IF NOT EXISTS events_by_time ON events(seen_at);
     CREATE INDEX IF NOT EXISTS outbox_by_state_time ON outbox(state, created_at);
     )sql",
+    // 7 (issue 20): official accounts and the terms of authorizations ("IF NOT EXISTS": a
+    // database set back to an older schema version runs it again). An account's row has
+    // no column that could hold a username or password: the registry records only that the site
+    // holds them, who confirmed it and when (in body).
+    R"sql(
+    INSERT OR IGNORE INTO counters VALUES ('account', 1000);
+    CREATE TABLE IF NOT EXISTS official_accounts (
+      id TEXT PRIMARY KEY, site TEXT NOT NULL, owner TEXT NOT NULL, platform TEXT NOT NULL,
+      handle TEXT NOT NULL, address TEXT NOT NULL, request_id TEXT NOT NULL, state TEXT NOT NULL,
+      body TEXT NOT NULL);
+    CREATE INDEX IF NOT EXISTS official_accounts_by_site ON official_accounts(site, state);
+    CREATE INDEX IF NOT EXISTS official_accounts_by_request ON official_accounts(request_id);
+    CREATE TABLE IF NOT EXISTS authorization_terms (request_id TEXT PRIMARY KEY, body TEXT NOT NULL);
+    )sql",
 };
 
 std::string_view outbox_state_name(OutboxState s) {
@@ -1040,6 +1054,141 @@ class SqliteStore final : public Store {
     db_.exec("VACUUM");
     // In WAL mode the rewritten pages reach the file at a checkpoint: the file shrinks now.
     db_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  }
+
+  // --- registry (issue 20) ---
+  std::string next_account_id() override {
+    db_.exec("UPDATE counters SET value = value + 1 WHERE name = 'account'");
+    return "A-" + std::to_string(db_.execAndGet("SELECT value FROM counters WHERE name = 'account'").getInt64());
+  }
+
+  void save_account(const OfficialAccount& a) override {
+    json body = {{"kind", a.kind},
+                 {"monitors", a.monitors},
+                 {"group", a.group},
+                 {"registered_by", a.registered_by},
+                 {"registered_at", to_millis(a.registered_at)},
+                 {"credentials_confirmed_by", a.credentials_confirmed_by},
+                 {"credentials_confirmed_at", to_millis(a.credentials_confirmed_at)},
+                 {"acknowledged_by", a.acknowledged_by},
+                 {"acknowledged_at", to_millis(a.acknowledged_at)},
+                 {"confirmed_year", a.confirmed_year},
+                 {"renewal_asked", a.renewal_asked},
+                 {"renewal_asked_at", to_millis(a.renewal_asked_at)},
+                 {"closed_by", a.closed_by},
+                 {"closed_at", to_millis(a.closed_at)},
+                 {"closed_note", a.closed_note}};
+    SQLite::Statement q(db_,
+                        "INSERT INTO official_accounts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                        "ON CONFLICT(id) DO UPDATE SET site = ?2, owner = ?3, platform = ?4, handle = ?5, "
+                        "address = ?6, request_id = ?7, state = ?8, body = ?9");
+    q.bind(1, a.id);
+    q.bind(2, a.site);
+    q.bind(3, a.owner);
+    q.bind(4, a.platform);
+    q.bind(5, a.handle);
+    q.bind(6, a.address);
+    q.bind(7, a.request_id);
+    q.bind(8, std::string(to_string(a.state)));
+    q.bind(9, body.dump());
+    q.exec();
+  }
+
+  std::optional<OfficialAccount> account(std::string_view id) override {
+    auto rows = query_accounts("WHERE id = ?", std::string(id));
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
+  }
+
+  std::vector<OfficialAccount> registered_accounts(std::string_view site) override {
+    if (site.empty()) return query_accounts("WHERE state <> 'closed' ORDER BY rowid");
+    return query_accounts("WHERE state <> 'closed' AND site = ? ORDER BY rowid", std::string(site));
+  }
+
+  std::vector<OfficialAccount> accounts_of_request(std::string_view request_id) override {
+    return query_accounts("WHERE request_id = ? ORDER BY rowid", std::string(request_id));
+  }
+
+  std::vector<OfficialAccount> accounts_by_handle(std::string_view handle) override {
+    std::string h(handle);
+    while (!h.empty() && h.front() == '@') h.erase(0, 1);
+    return query_accounts(
+        "WHERE state <> 'closed' AND (lower(ltrim(handle, '@')) = lower(?1) OR lower(address) = lower(?1)) "
+        "ORDER BY rowid",
+        h);
+  }
+
+  std::vector<OfficialAccount> accounts_by_platform_site(std::string_view platform, std::string_view site) override {
+    return query_accounts("WHERE state <> 'closed' AND platform = ? AND site = ? ORDER BY rowid",
+                          std::string(platform), std::string(site));
+  }
+
+  std::optional<AuthorizationTerms> authorization_terms(std::string_view request_id) override {
+    SQLite::Statement q(db_, "SELECT body FROM authorization_terms WHERE request_id = ?");
+    q.bind(1, std::string(request_id));
+    if (!q.executeStep()) return std::nullopt;
+    json b = json::parse(q.getColumn(0).getString());
+    AuthorizationTerms t;
+    t.request_id = std::string(request_id);
+    t.audience = b.value("audience", std::vector<std::string>{});
+    t.end_date = b.value("end_date", "");
+    t.state = b.value("state", "active");
+    t.state_by = b.value("state_by", "");
+    t.state_at = from_millis(b.value("state_at", std::int64_t{0}));
+    t.explanation = b.value("explanation", "");
+    return t;
+  }
+
+  void save_authorization_terms(const AuthorizationTerms& t) override {
+    json b = {{"audience", t.audience},   {"end_date", t.end_date},
+              {"state", t.state},         {"state_by", t.state_by},
+              {"state_at", to_millis(t.state_at)}, {"explanation", t.explanation}};
+    SQLite::Statement q(db_,
+                        "INSERT INTO authorization_terms VALUES (?, ?) "
+                        "ON CONFLICT(request_id) DO UPDATE SET body = excluded.body");
+    q.bind(1, t.request_id);
+    q.bind(2, b.dump());
+    q.exec();
+  }
+
+  template <typename... Args>
+  std::vector<OfficialAccount> query_accounts(const std::string& where, Args... args) {
+    SQLite::Statement q(db_,
+                        "SELECT id, site, owner, platform, handle, address, request_id, state, body "
+                        "FROM official_accounts " +
+                            where);
+    int i = 1;
+    (q.bind(i++, args), ...);
+    std::vector<OfficialAccount> out;
+    while (q.executeStep()) {
+      OfficialAccount a;
+      a.id = q.getColumn(0).getString();
+      a.site = q.getColumn(1).getString();
+      a.owner = q.getColumn(2).getString();
+      a.platform = q.getColumn(3).getString();
+      a.handle = q.getColumn(4).getString();
+      a.address = q.getColumn(5).getString();
+      a.request_id = q.getColumn(6).getString();
+      a.state = account_state_from(q.getColumn(7).getString()).value_or(AccountState::active);
+      json b = json::parse(q.getColumn(8).getString());
+      a.kind = b.value("kind", "official");
+      a.monitors = b.value("monitors", std::vector<std::string>{});
+      a.group = b.value("group", "");
+      a.registered_by = b.value("registered_by", "");
+      a.registered_at = from_millis(b.value("registered_at", std::int64_t{0}));
+      a.credentials_confirmed_by = b.value("credentials_confirmed_by", "");
+      a.credentials_confirmed_at = from_millis(b.value("credentials_confirmed_at", std::int64_t{0}));
+      a.acknowledged_by = b.value("acknowledged_by", "");
+      a.acknowledged_at = from_millis(b.value("acknowledged_at", std::int64_t{0}));
+      a.confirmed_year = b.value("confirmed_year", "");
+      a.renewal_asked = b.value("renewal_asked", "");
+      a.renewal_asked_at = from_millis(b.value("renewal_asked_at", std::int64_t{0}));
+      a.closed_by = b.value("closed_by", "");
+      a.closed_at = from_millis(b.value("closed_at", std::int64_t{0}));
+      a.closed_note = b.value("closed_note", "");
+      out.push_back(std::move(a));
+    }
+    return out;
   }
 
  private:

@@ -580,11 +580,14 @@ TEST_CASE("a request a principal has not acted on is escalated once, and the sup
   CHECK(super_card);
   CHECK(site_card);
   // Teresa gets the decision once: the letter at the top of her DM, and a line in the request's
-  // thread pointing to it.
+  // thread pointing to it; then (issue 20) the form that registers the authorized account.
   auto teresa = to_person(sent, "t.garcia");
-  // A third message since issue 21: her audience includes students, so the classroom checklist.
-  REQUIRE(teresa.size() == 3);
+  // Since issues 21 and 20: her audience includes students, so the classroom checklist; then the
+  // registry's form for the account.
+  REQUIRE(teresa.size() == 4);
   CHECK(contains(teresa[2].text, "Before you use Instagram, YouTube with students (" + id + ")"));
+  REQUIRE(teresa[3].outbound.message.find_form());
+  CHECK(teresa[3].outbound.message.find_form()->form_id == "registry.register");
   CHECK(teresa[0].outbound.thread_key == id);
   CHECK(teresa[1].outbound.thread_key.empty());
   CHECK(contains(teresa[1].text, "Decision on your request " + id));

@@ -13,6 +13,8 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <functional>
 #include <map>
 #include <memory>
@@ -753,4 +755,35 @@ TEST_CASE("over Matrix people type in the request's threads: endorse, info, the 
     return false;
   };
   w.run_until(p, decision_posted, "the decision to the teacher");
+}
+
+// Issue 20: the registry never takes a password. On Matrix the pasted message is redacted too.
+TEST_CASE("a password pasted in a Matrix DM is refused with the clause, redacted, and stored nowhere",
+          "[net][matrix][registry]") {
+  World w;
+  const std::string dm = "!tgdm:test";
+  w.server.add_direct_room(dm, "@tgarcia:test");
+  Process p(w.db, w.server.origin());
+  w.run_until(
+      p, [&] { return p.store->adapter_state("matrix.next_batch").has_value(); }, "the first sync");
+  w.settle(p, 1);
+  const std::string secret = "Lions#Roar2026";
+  const std::string pasted = w.server.post(dm, "@tgarcia:test", "password: " + secret);
+  w.run_until(
+      p, [&] { return !w.bot_posts(dm, "Please do not send passwords here").empty(); }, "the refusal");
+  CHECK(!w.bot_posts(dm, "Each site must maintain a confidential database").empty());
+  CHECK(!w.bot_posts(dm, "Your message was deleted from this chat.").empty());
+  const auto redacted = [&] {
+    for (const auto& e : w.server.bot_events())
+      if (e.event["type"] == "m.room.redaction" && e.event["content"].value("redacts", "") == pasted) return true;
+    return false;
+  };
+  w.run_until(p, redacted, "the redaction of the pasted message");
+  std::string bytes;
+  for (const std::string& file : {w.db, w.db + "-wal"}) {
+    std::ifstream in(file, std::ios::binary);
+    bytes.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  CHECK(!bytes.empty());
+  CHECK(bytes.find(secret) == std::string::npos);
 }
