@@ -10,6 +10,7 @@
 #include "workflows/acknowledgement_workflow.hpp"
 #include "workflows/platforms.hpp"
 #include "workflows/request_cards.hpp"
+#include "workflows/registry_authorizations.hpp"
 
 namespace workflows {
 
@@ -92,9 +93,8 @@ const std::vector<bot::PlatformPlan>& authorized_plans(const Request& r) {
   return r.decision && !r.decision->authorized.empty() ? r.decision->authorized : r.plans;
 }
 
-bool is_authorized(const Request& r) {
-  return r.state == bot::RequestState::authorized || r.state == bot::RequestState::authorized_modified;
-}
+// Authorized and in force: not suspended, revoked or past its end date (the registry's terms).
+bool is_authorized(const Context& ctx, const Request& r) { return authorization_in_force(ctx, r); }
 
 // Who confirms access and login: the site's principals, else (central office) the deciders.
 std::vector<std::string> confirmers(const Context& ctx, const ClassroomChecklist& c) {
@@ -426,7 +426,7 @@ bool involves_student_media(std::string_view text) {
 }
 
 void add_classroom_conditions(const Context& ctx, const Request& r, Message& letter) {
-  if (!is_classroom_use(r) || !is_authorized(r)) return;
+  if (!is_classroom_use(r) || !is_authorized(ctx, r)) return;
   const std::string lang = ctx.lang_of(r.requester);
   letter.header(ctx.text_in(lang, "classroom.conditions.header"));
   letter.paragraph(ctx.text_in(lang, "classroom.conditions.intro"));
@@ -443,7 +443,7 @@ void add_classroom_conditions(const Context& ctx, const Request& r, Message& let
 }
 
 void on_classroom_authorized(Context& ctx, const Request& r) {
-  if (!is_classroom_use(r) || !is_authorized(r)) return;
+  if (!is_classroom_use(r) || !is_authorized(ctx, r)) return;
   const bot::Person* teacher = ctx.config.person(r.requester);
   ClassroomChecklist c{.request_id = r.id,
                        .teacher = r.requester,
@@ -465,7 +465,7 @@ void on_classroom_authorized(Context& ctx, const Request& r) {
 void add_classroom_card_fields(const Context& ctx, const Request& r, std::string_view lang,
                                std::vector<bot::Field>& fields) {
   if (!is_classroom_use(r)) return;
-  if (auto c = is_authorized(r) ? ctx.store.classroom_checklist(r.id) : std::nullopt) {
+  if (auto c = is_authorized(ctx, r) ? ctx.store.classroom_checklist(r.id) : std::nullopt) {
     const auto total = std::to_string(items_of(*c).size());
     int done = 0;
     for (Item i : items_of(*c)) done += done_at(*c, i).has_value();
@@ -492,7 +492,7 @@ void collect_classroom_items(const Context& ctx, DigestBook& book) {
     const bool moderate = digest_moderation && moderation_day && c.moderation_on;
     if (!open && !moderate) continue;
     auto r = ctx.store.request(c.request_id);
-    if (!r || !is_authorized(*r)) continue;
+    if (!r || !is_authorized(ctx, *r)) continue;
     const std::string platforms = platform_names_markup(authorized_plans(*r));
     if (open) {
       // {missing} is in the reader's language: one item per reader language.
@@ -559,7 +559,7 @@ void on_moderation_command(Context& ctx, std::string_view rest) {
   c.moderation_on = on;
   ctx.store.save_classroom_checklist(c);
   ctx.store.cancel_timers(kModerationTimer, c.request_id);
-  if (on && is_authorized(*t.request)) schedule_moderation(ctx, c.request_id);
+  if (on && is_authorized(ctx, *t.request)) schedule_moderation(ctx, c.request_id);
   ctx.audit(on ? "classroom.moderation_on" : "classroom.moderation_off", c.request_id, nlohmann::json::object());
   reply_text(ctx, on ? "classroom.moderation.on" : "classroom.moderation.off", {{"id", c.request_id}});
 }
@@ -583,7 +583,7 @@ void on_classroom_timer(Context& ctx, const bot::Timer& timer) {
   auto c = ctx.store.classroom_checklist(timer.subject);
   auto r = ctx.store.request(timer.subject);
   // Switched off, or the authorization ended: the reminders stop.
-  if (!c || !r || !c->moderation_on || !is_authorized(*r)) return;
+  if (!c || !r || !c->moderation_on || !is_authorized(ctx, *r)) return;
   if (ctx.config.classroom.moderation_reminder != "morning") return;
   const std::string today = bot::DistrictCalendar::iso(ctx.services.calendar.local_day(ctx.now));
   if (c->moderation_last != today) {
@@ -610,7 +610,7 @@ void add_consent_step(const Context& ctx, std::string_view question, std::string
   std::vector<bot::Button> buttons;
   for (const auto& c : ctx.store.classroom_checklists())
     if (c.teacher == ctx.actor->id && !c.consent_confirmed)
-      if (auto r = ctx.store.request(c.request_id); r && is_authorized(*r))
+      if (auto r = ctx.store.request(c.request_id); r && is_authorized(ctx, *r))
         buttons.push_back({"classroom.consent", ctx.text_in(lang, "classroom.consent.button", {{"id", c.request_id}}),
                            c.request_id, bot::ButtonStyle::primary});
   if (!buttons.empty()) answer.buttons(std::move(buttons));

@@ -118,7 +118,8 @@ void file_incident(Context& ctx, Incident inc) {
   const bot::Person& me = *ctx.actor;
   const bot::IncidentCategory* category = incident_category(ctx, inc.category);
   IncidentRouting routing =
-      route_incident(ctx.config, me, inc.site, category, inc.against_administrator, inc.category, inc.account);
+      route_incident(ctx.config, me, inc.site, category, inc.against_administrator, inc.category,
+                     registered_account_monitors(ctx.store, inc.account));
   inc.id = ctx.store.next_incident_id();
   inc.reporter = me.id;
   inc.investigators = routing.investigators;

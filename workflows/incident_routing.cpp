@@ -53,16 +53,19 @@ std::vector<std::string> site_administrators(const bot::DistrictConfig& config, 
   return {config.superintendent};
 }
 
-std::vector<std::string> registered_account_monitors(const bot::DistrictConfig& config, std::string_view account) {
-  // issue 20: registry monitors
-  (void)config;
-  (void)account;
-  return {};
+std::vector<std::string> registered_account_monitors(bot::DomainStore& store, std::string_view account) {
+  std::vector<std::string> out;
+  if (account.empty()) return out;
+  for (const auto& a : store.accounts_by_handle(account)) {
+    for (const auto& m : a.monitors) add(out, m);
+    if (!a.owner.empty()) add(out, a.owner);
+  }
+  return out;
 }
 
 IncidentRouting route_incident(const bot::DistrictConfig& config, const bot::Person& reporter, std::string_view site,
                                const bot::IncidentCategory* category, bool against_administrator,
-                               std::string_view category_id, std::string_view account) {
+                               std::string_view category_id, const std::vector<std::string>& account_monitors) {
   IncidentRouting out;
   if (against_administrator) out.bypassed = own_administrators(config, reporter);
   const auto& accused = out.bypassed;
@@ -77,7 +80,7 @@ IncidentRouting route_incident(const bot::DistrictConfig& config, const bot::Per
   if (category_id == "hacked_account") {
     for (const auto& d : config.deciders())
       if (!contains(accused, d)) add(out.investigators, d);
-    for (const auto& m : registered_account_monitors(config, account))
+    for (const auto& m : account_monitors)
       if (!contains(accused, m)) add(out.investigators, m);
   }
   if (category_id == "child_abuse")

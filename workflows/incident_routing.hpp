@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "bot/district/config.hpp"
+#include "bot/store/domain_store.hpp"
 
 namespace workflows {
 
@@ -31,10 +32,12 @@ std::vector<std::string> site_administrators(const bot::DistrictConfig& config, 
 // notify the appropriate authorities and the Human Resources officer or designee", LBUSD §E).
 IncidentRouting route_incident(const bot::DistrictConfig& config, const bot::Person& reporter, std::string_view site,
                                const bot::IncidentCategory* category, bool against_administrator,
-                               std::string_view category_id = {}, std::string_view account = {});
+                               std::string_view category_id = {},
+                               const std::vector<std::string>& account_monitors = {});
 
-// The people registered to monitor an official account (handle or address as the reporter gave
-// it). Empty until the official-account registry is wired in.
-std::vector<std::string> registered_account_monitors(const bot::DistrictConfig& config, std::string_view account);
+// Who the registry (issue 20) names for an official account, by handle or address as the
+// reporter gave it ("@" and case ignored): its monitors and its owner, for every registered,
+// not closed account that matches. Empty when none does.
+std::vector<std::string> registered_account_monitors(bot::DomainStore& store, std::string_view account);
 
 }  // namespace workflows

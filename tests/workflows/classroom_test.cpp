@@ -197,6 +197,17 @@ TEST_CASE("a class account with comments gets a moderation reminder each school 
   CHECK(BotHarness::any_contains(BotHarness::to_person(h.take_sent(), "t.garcia"), "Daily moderation"));
 }
 
+TEST_CASE("a revoked class authorization gets no more moderation reminders", "[unit][classroom][moderation][registry]") {
+  BotHarness h;
+  std::string id = authorized_class_request(h);  // Tue Nov 24, 10:00
+  h.take_sent();
+  h.command("d.lee", "revoke " + id + " because the page posted student names");
+  h.take_sent();
+  h.clock().set(la_time(2026, 11, 25, 7, 30));
+  h.bot().fire_due_timers();
+  CHECK_FALSE(BotHarness::any_contains(BotHarness::to_person(h.take_sent(), "t.garcia"), "Daily moderation"));
+}
+
 TEST_CASE("the moderation reminder speaks the teacher's language, and can go in the digest instead",
           "[unit][classroom][moderation]") {
   SECTION("morning, in Spanish") {

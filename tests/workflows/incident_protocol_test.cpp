@@ -109,10 +109,28 @@ TEST_CASE("incidents 22: a hacked official account reaches the superintendent's 
   CHECK(h.store().incidents_reported_by("s.patel").empty());
 }
 
-TEST_CASE("incidents 22: the account's registered monitors are none until the registry is wired",
-          "[unit][incident][incident22]") {
-  const auto& config = test_support::sample_district().config;
-  CHECK(workflows::registered_account_monitors(config, "@lincoln_elementary").empty());
+TEST_CASE("incidents 22: a hacked registered account's report reaches the monitors the registry names",
+          "[unit][incident][incident22][registry]") {
+  BotHarness h;
+  bot::OfficialAccount account;
+  account.id = h.store().next_account_id();
+  account.kind = "official";
+  account.platform = "instagram";
+  account.handle = "@Lincoln_Elementary";
+  account.address = "https://instagram.com/lincoln_elementary";
+  account.site = "lincoln";
+  account.owner = "t.garcia";
+  account.monitors = {"s.patel"};
+  h.store().save_account(account);
+  CHECK(workflows::registered_account_monitors(h.store(), "lincoln_elementary") ==
+        std::vector<std::string>{"s.patel", "t.garcia"});
+  CHECK(workflows::registered_account_monitors(h.store(), "@someone_else").empty());
+
+  std::string id = file_report(h, "t.garcia", values_for("hacked_account"));  // names @lincoln_elementary
+  const auto inc = h.store().incident(id);
+  REQUIRE(inc);
+  CHECK(std::find(inc->investigators.begin(), inc->investigators.end(), "s.patel") != inc->investigators.end());
+  CHECK(recipients(h.take_sent()).contains("s.patel"));
 }
 
 TEST_CASE("incidents 22: impersonation and retaliation reports route as configured; abuse reaches HR",
