@@ -54,8 +54,16 @@ std::filesystem::path clause_questions_path(const std::filesystem::path& documen
   return p;
 }
 
+std::filesystem::path staff_questions_path(const std::filesystem::path& document) {
+  std::filesystem::path p = document;
+  p.replace_extension(".staff-questions.yaml");
+  return p;
+}
+
 boost::system::result<std::vector<ClauseQuestions>, PolicyParseError> read_clause_questions(
-    const std::filesystem::path& file, const std::unordered_map<std::string, const Passage*>& passages_by_id) {
+    const std::filesystem::path& file, const std::unordered_map<std::string, const Passage*>& passages_by_id,
+    ClauseQuestionsFile kind) {
+  const bool staff = kind == ClauseQuestionsFile::staff;
   std::vector<ClauseQuestions> out;
   std::error_code ec;
   if (!std::filesystem::exists(file, ec)) return out;
@@ -69,11 +77,21 @@ boost::system::result<std::vector<ClauseQuestions>, PolicyParseError> read_claus
       return PolicyParseError{file.string(), 1,
                               "expected `clauses:` with a list of entries (see docs/policy-answers.md)"};
     for (const auto& entry : root["clauses"]) {
-      if (!entry.IsMap()) return error_at(file, entry, "each entry of `clauses` needs `id`, `verdict`, `en` and `es`");
+      if (!entry.IsMap())
+        return error_at(file, entry,
+                        staff ? "each entry of `clauses` needs `id` and `en` or `es`"
+                              : "each entry of `clauses` needs `id`, `verdict`, `en` and `es`");
       for (const auto& kv : entry) {
         const std::string key = kv.first.Scalar();
+        // A staff-questions file only adds questions: the clause's verdict and words are ruled in
+        // one place, its questions file, so the two files can never disagree.
+        if (staff && (key == "verdict" || key == "words"))
+          return error_at(file, kv.first,
+                          "`" + key + "` belongs in the clause's questions file (x.questions.yaml), not beside "
+                          "staff questions: remove it here");
         if (key != "id" && key != "verdict" && key != "words" && key != "en" && key != "es")
-          return error_at(file, kv.first, "unknown key `" + key + "`: use id, verdict, words, en or es");
+          return error_at(file, kv.first,
+                          "unknown key `" + key + "`: use " + (staff ? "id, en or es" : "id, verdict, words, en or es"));
       }
       ClauseQuestions c;
       const YAML::Node id = entry["id"];
@@ -87,10 +105,14 @@ boost::system::result<std::vector<ClauseQuestions>, PolicyParseError> read_claus
                             "`: copy it from `hallpass ask --json` or the document (docs/policy-format.md)");
       const YAML::Node verdict = entry["verdict"];
       const auto v = verdict && verdict.IsScalar() ? verdict_from_string(verdict.Scalar()) : std::nullopt;
-      if (!v || *v == Verdict::no_answer)
+      if (staff) {
+        c.sets_verdict = false;
+      } else if (!v || *v == Verdict::no_answer) {
         return error_at(file, verdict ? verdict : entry,
                         "`verdict` of " + c.passage_id + " must be " + std::string(kVerdicts));
-      c.verdict = *v;
+      } else {
+        c.verdict = *v;
+      }
       if (const YAML::Node w = entry["words"]; w) {
         if (!w.IsScalar()) return error_at(file, w, "`words` of " + c.passage_id + " must be text");
         c.words = w.Scalar();

@@ -9,6 +9,7 @@ nlohmann::ordered_json policy_answer_to_json(const PolicyAnswer& answer) {
   for (const auto& sp : answer.passages) {
     passages.push_back({
         {"doc", sp.passage.doc},
+        {"id", sp.passage.id},  // the passage id a questions file names (docs/policy-answers.md)
         {"title", sp.passage.title},
         {"citation", sp.passage.citation},
         {"text", sp.passage.text},

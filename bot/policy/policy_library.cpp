@@ -119,7 +119,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     }
     for (const auto& c : questions) {
       const auto at = static_cast<uint32_t>(by_id_.at(c.passage_id));
-      clause_verdicts_[at] = {c.verdict, c.words};
+      if (c.sets_verdict) clause_verdicts_[at] = {c.verdict, c.words};
       for (const auto& q : c.en) {
         english_.add(at, stems(question_words(q.text), "en"));
         english_verdicts_.push_back(q.verdict);
@@ -577,7 +577,7 @@ boost::system::result<std::shared_ptr<const PolicyLibrary>> PolicyLibrary::load(
     return invalid;
   }
   std::vector<Passage> passages;
-  std::vector<std::filesystem::path> question_files;
+  std::vector<std::pair<std::filesystem::path, ClauseQuestionsFile>> question_files;
   std::set<std::string> seen;
   for (const auto& ref : documents) {
     auto doc = read_policy_document(ref.file);
@@ -599,13 +599,14 @@ boost::system::result<std::shared_ptr<const PolicyLibrary>> PolicyLibrary::load(
       return invalid;
     }
     std::move(doc->passages.begin(), doc->passages.end(), std::back_inserter(passages));
-    question_files.push_back(clause_questions_path(ref.file));
+    question_files.emplace_back(clause_questions_path(ref.file), ClauseQuestionsFile::clauses);
+    question_files.emplace_back(staff_questions_path(ref.file), ClauseQuestionsFile::staff);
   }
   std::unordered_map<std::string, const Passage*> by_id;
   for (const auto& p : passages) by_id.emplace(p.id, &p);
   std::vector<ClauseQuestions> questions;
-  for (const auto& file : question_files) {
-    auto read = read_clause_questions(file, by_id);
+  for (const auto& [file, kind] : question_files) {
+    auto read = read_clause_questions(file, by_id, kind);
     if (!read) {
       error = read.error().to_string();
       return invalid;

@@ -450,8 +450,9 @@ TEST_CASE("an answer's JSON has exactly the documented shape", "[unit][policy]")
   REQUIRE(j.at("passages").is_array());
   REQUIRE(j.at("passages").size() == a.passages.size());
   const auto& first = j.at("passages").at(0);
-  CHECK(first.size() == 5);
+  CHECK(first.size() == 6);
   CHECK(first.at("doc") == a.passages[0].passage.doc);
+  CHECK(first.at("id") == "lbusd-ethics-e#strategies.2");  // the id a questions file names
   CHECK(first.at("title") == a.passages[0].passage.title);
   CHECK(first.at("citation") == a.passages[0].passage.citation);
   CHECK(first.at("text") == a.passages[0].passage.text);

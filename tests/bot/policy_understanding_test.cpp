@@ -343,3 +343,32 @@ TEST_CASE("the verdict combines the asker's act with the clause's modality", "[u
           bot::Verdict::info);
   }
 }
+
+TEST_CASE("staff questions beside a document add questions and never change a clause's verdict", "[unit][policy]") {
+  test_support::TempDir dir("staff-questions");
+  std::ofstream(dir.path() / "town.staff-questions.yaml")
+      << "document: town\nclauses:\n  - id: town#rules.4\n"
+         "    en: [\"ok to put the spring band show video on fb?\"]\n"
+         "    es: [\"puedo subir el video del show de la banda a facebook?\"]\n";
+  const auto lib = invented_library(dir.path());
+  for (const char* question :
+       {"can i put the spring band show video on fb?", "puedo subir el video del show de la banda a facebook?"}) {
+    INFO(question);
+    const auto a = lib->answer(question);
+    REQUIRE_FALSE(a.passages.empty());
+    CHECK(a.passages.front().passage.id == "town#rules.4");
+    CHECK(a.verdict == bot::Verdict::allowed);  // the clause's own verdict, from town.questions.yaml
+  }
+  SECTION("a verdict for the clause there is refused with where it belongs") {
+    std::ofstream(dir.path() / "town.staff-questions.yaml")
+        << "document: town\nclauses:\n  - id: town#rules.4\n    verdict: prohibited\n    en: [band video]\n";
+    std::string error;
+    const auto loaded = bot::PolicyLibrary::load(
+        {{"town", dir.path() / "town.md"}},
+        {kRoot / "config/vocabulary.yaml", kRoot / "config/spanish_terms.yaml", kRoot / "config/policy_subject.yaml"},
+        error);
+    CHECK_FALSE(loaded.has_value());
+    CHECK_THAT(error, Catch::Contains("town.staff-questions.yaml:4"));
+    CHECK_THAT(error, Catch::Contains("belongs in the clause's questions file"));
+  }
+}
