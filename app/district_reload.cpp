@@ -95,7 +95,8 @@ ReloadOutcome DistrictReloader::reload() {
   out.summary = summary_of(live_);
   bot::metrics::count("hallpass_config_reloads_total", {{"result", "applied"}});
   spdlog::info("reloaded {}: {}", file_.string(), out.summary);
-  for (const auto& what : out.not_applied) spdlog::warn("reload: {} changed; that takes effect at the next restart", what);
+  for (const auto& what : out.not_applied)
+    spdlog::warn("reload: {} changed; that takes effect at the next restart", what);
   return out;
 }
 

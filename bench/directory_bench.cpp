@@ -49,7 +49,8 @@ Percentiles time_each(int lookups, F&& look_up) {
 }
 
 // The scan the directory did before the index, as the comparison.
-const bot::Person* scan_by_handle(const bot::DistrictConfig& c, const std::string& platform, const std::string& handle) {
+const bot::Person* scan_by_handle(const bot::DistrictConfig& c, const std::string& platform,
+                                  const std::string& handle) {
   for (const auto& p : c.people)
     if (auto h = p.handles.find(platform); h != p.handles.end() && h->second == handle) return &p;
   return nullptr;
@@ -75,21 +76,24 @@ int main(int argc, char** argv) {
   found += c.person("staff.0") != nullptr;
   double build_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 
-  auto by_handle = time_each(lookups, [&](int i) { found += c.person_by_handle("slack", "U" + std::to_string(who[i])) != nullptr; });
+  auto by_handle =
+      time_each(lookups, [&](int i) { found += c.person_by_handle("slack", "U" + std::to_string(who[i])) != nullptr; });
   auto by_id = time_each(lookups, [&](int i) { found += c.person("staff." + std::to_string(who[i])) != nullptr; });
   auto by_email = time_each(lookups, [&](int i) {
     found += c.person_by_email("staff." + std::to_string(who[i]) + "@COUNTY.example.org") != nullptr;
   });
   // The scan is slow at this size: a few hundred look-ups show its figures.
   int scans = std::min(lookups, people >= 100'000 ? 200 : lookups);
-  auto scan = time_each(scans, [&](int i) { found += scan_by_handle(c, "slack", "U" + std::to_string(who[i])) != nullptr; });
+  auto scan =
+      time_each(scans, [&](int i) { found += scan_by_handle(c, "slack", "U" + std::to_string(who[i])) != nullptr; });
 
   std::printf("directory of %d people, %d look-ups each (random people)\n", people, lookups);
   std::printf("  index built on first look-up: %.1f ms\n", build_ms);
   std::printf("  by handle: p50 %.2f us  p99 %.2f us\n", by_handle.p50_us, by_handle.p99_us);
   std::printf("  by id:     p50 %.2f us  p99 %.2f us\n", by_id.p50_us, by_id.p99_us);
   std::printf("  by e-mail: p50 %.2f us  p99 %.2f us\n", by_email.p50_us, by_email.p99_us);
-  std::printf("  linear scan by handle (before; %d look-ups): p50 %.0f us  p99 %.0f us\n", scans, scan.p50_us, scan.p99_us);
+  std::printf("  linear scan by handle (before; %d look-ups): p50 %.0f us  p99 %.0f us\n", scans, scan.p50_us,
+              scan.p99_us);
   const size_t expected = 1 + 3 * static_cast<size_t>(lookups) + static_cast<size_t>(scans);
   if (found != expected) {
     std::fprintf(stderr, "directory_bench: found %zu of %zu people\n", found, expected);

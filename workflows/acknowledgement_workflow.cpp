@@ -19,11 +19,13 @@ namespace {
 // Passages per message of the full text: each is a quote block, and platforms cap a message's blocks.
 constexpr size_t kPassagesPerMessage = 12;
 
-const std::vector<std::pair<std::string_view, bot::Role>> kRoleNames = {
-    {"employee", bot::Role::employee},       {"principal", bot::Role::principal},
-    {"superintendent", bot::Role::superintendent}, {"designee", bot::Role::designee},
-    {"investigator", bot::Role::investigator}, {"it_admin", bot::Role::it_admin},
-    {"associated", bot::Role::associated}};
+const std::vector<std::pair<std::string_view, bot::Role>> kRoleNames = {{"employee", bot::Role::employee},
+                                                                        {"principal", bot::Role::principal},
+                                                                        {"superintendent", bot::Role::superintendent},
+                                                                        {"designee", bot::Role::designee},
+                                                                        {"investigator", bot::Role::investigator},
+                                                                        {"it_admin", bot::Role::it_admin},
+                                                                        {"associated", bot::Role::associated}};
 
 // The document sent for acknowledgement: the configured one, else the first.
 std::string policy_id(const Context& ctx) {
@@ -50,10 +52,9 @@ Message summary_message(const Context& ctx, const bot::Person& who, const Policy
   m.context(ctx.text_in(lang, "acknowledgement.summary.sent_by",
                         {{"by", a.sent_by == "hallpass" ? std::string("Hallpass") : ctx.name_of(a.sent_by)},
                          {"date", ctx.date_label(lang, a.sent_at)}}));
-  m.buttons({{"acknowledgement.full", ctx.text_in(lang, "acknowledgement.button.full"), a.policy,
-              bot::ButtonStyle::normal},
-             {"acknowledgement.ack", ctx.text_in(lang, "acknowledgement.button.ack"), a.policy,
-              bot::ButtonStyle::primary}});
+  m.buttons(
+      {{"acknowledgement.full", ctx.text_in(lang, "acknowledgement.button.full"), a.policy, bot::ButtonStyle::normal},
+       {"acknowledgement.ack", ctx.text_in(lang, "acknowledgement.button.ack"), a.policy, bot::ButtonStyle::primary}});
   m.fallback = ctx.text_in(lang, "acknowledgement.summary.fallback");
   return m;
 }
@@ -101,8 +102,8 @@ void acknowledge(const Context& ctx) {
   const bot::Person& me = *ctx.actor;
   const std::string policy = policy_id(ctx);
   if (policy.empty()) return reply_text(ctx, "acknowledgement.no_policy");
-  auto a = ctx.store.policy_acknowledgement(me.id)
-               .value_or(PolicyAcknowledgement{.person = me.id, .policy = policy, .sent_at = ctx.now, .sent_by = me.id});
+  auto a = ctx.store.policy_acknowledgement(me.id).value_or(
+      PolicyAcknowledgement{.person = me.id, .policy = policy, .sent_at = ctx.now, .sent_by = me.id});
   if (a.acknowledged_at && a.policy == policy)
     return reply_text(ctx, "acknowledgement.already", {{"date", ctx.date_label(me.language, *a.acknowledged_at)}});
   a.policy = policy;
@@ -212,11 +213,11 @@ void show_report(const Context& ctx, std::string_view args) {
     }
     const bot::Site* site_p = ctx.config.site(s);
     Message m;
-    m.header(ctx.text_in(lang, "acknowledgement.report.header",
-                         {{"site", site_p ? bot::markup::escape(site_p->name)
-                                          : ctx.text_in(lang, "acknowledgement.report.central")}}));
-    m.paragraph(ctx.text_in(lang, "acknowledgement.report.counts",
-                            {{"done", std::to_string(done)}, {"n", std::to_string(n)}}));
+    m.header(ctx.text_in(
+        lang, "acknowledgement.report.header",
+        {{"site", site_p ? bot::markup::escape(site_p->name) : ctx.text_in(lang, "acknowledgement.report.central")}}));
+    m.paragraph(
+        ctx.text_in(lang, "acknowledgement.report.counts", {{"done", std::to_string(done)}, {"n", std::to_string(n)}}));
     m.paragraph(std::move(lines));
     m.context(ctx.text_in(lang, "acknowledgement.report.export", {{"site_id", s.empty() ? "''" : s}}));
     ctx.reply(std::move(m));

@@ -9,8 +9,8 @@
 #include "bot/model/markup.hpp"
 #include "workflows/acknowledgement_workflow.hpp"
 #include "workflows/platforms.hpp"
-#include "workflows/request_cards.hpp"
 #include "workflows/registry_authorizations.hpp"
+#include "workflows/request_cards.hpp"
 
 namespace workflows {
 
@@ -28,22 +28,22 @@ constexpr std::array<std::string_view, 2> kModerationClauses = {"lausd-bul-5688.
 // The decision's conditions besides the items': instructional purpose, privacy settings, and no
 // personal social media with students.
 constexpr std::array<std::string_view, 3> kGeneralClauses = {"lausd-bul-5688.2#II.p2", "lausd-bul-5688.2#II.p4",
-                                                              "model-bp#students.p1"};
+                                                             "model-bp#students.p1"};
 // The consent clauses: all that the district's documents hold.
 constexpr std::array<std::string_view, 4> kConsentClauses = {"standard-sd-ar-1114#II.3", "lbusd-ethics-e#privacy.3",
-                                                              "lbusd-ethics-e#privacy.4",
-                                                              "model-bp#student-communication.7"};
+                                                             "lbusd-ethics-e#privacy.4",
+                                                             "model-bp#student-communication.7"};
 
 // Words that put students' photos, video, names or work in a request or question (whole words).
 constexpr std::array<std::string_view, 34> kMediaWords = {
-    "photo",   "photos",    "photograph", "photographs", "picture",  "pictures",   "pic",        "pics",
-    "video",   "videos",    "image",      "images",      "selfie",   "selfies",    "names",      "recording",
-    "recordings", "portfolio", "portfolios", "foto",     "fotos",    "fotografía", "fotografías", "imagen",
-    "imágenes", "vídeo",    "vídeos",     "nombres",     "grabación", "grabaciones", "retrato",   "retratos",
-    "artwork", "trabajos"};
+    "photo",      "photos",      "photograph", "photographs", "picture",    "pictures", "pic",
+    "pics",       "video",       "videos",     "image",       "images",     "selfie",   "selfies",
+    "names",      "recording",   "recordings", "portfolio",   "portfolios", "foto",     "fotos",
+    "fotografía", "fotografías", "imagen",     "imágenes",    "vídeo",      "vídeos",   "nombres",
+    "grabación",  "grabaciones", "retrato",    "retratos",    "artwork",    "trabajos"};
 // Phrases about students' work.
 constexpr std::array<std::string_view, 6> kWorkPhrases = {"student work", "students' work", "their work",
-                                                           "class work",   "classwork",      "work samples"};
+                                                          "class work",   "classwork",      "work samples"};
 
 constexpr std::string_view kModerationTimer = "classroom.moderation";
 
@@ -162,7 +162,8 @@ std::string item_label(const Context& ctx, std::string_view lang, Item i) {
 std::string missing_items(const Context& ctx, std::string_view lang, const ClassroomChecklist& c) {
   std::string out;
   for (Item i : items_of(c))
-    if (!done_at(c, i)) out += (out.empty() ? "" : ", ") + ctx.text_in(lang, "classroom.short." + std::string(item_key(i)));
+    if (!done_at(c, i))
+      out += (out.empty() ? "" : ", ") + ctx.text_in(lang, "classroom.short." + std::string(item_key(i)));
   return out;
 }
 
@@ -176,12 +177,13 @@ Message checklist_message(const Context& ctx, const ClassroomChecklist& c, const
   m.paragraph(ctx.text_in(lang, "classroom.checklist.intro"));
   for (Item i : items_of(c)) {
     const auto& at = done_at(c, i);
-    std::string mark = at ? ctx.text_in(lang, "classroom.checklist.mark_done", {{"date", ctx.date_label(lang, *at)}})
-                       : (i == Item::admin_access || i == Item::login)
-                           ? ctx.text_in(lang, "classroom.checklist.mark_waiting",
-                                         {{"principal", confirmer_names(ctx, c)}})
-                           : ctx.text_in(lang, "classroom.checklist.mark_todo");
-    m.paragraph(ctx.text_in(lang, "classroom.checklist.item_line", {{"mark", mark}, {"item", item_label(ctx, lang, i)}}));
+    std::string mark =
+        at ? ctx.text_in(lang, "classroom.checklist.mark_done", {{"date", ctx.date_label(lang, *at)}})
+        : (i == Item::admin_access || i == Item::login)
+            ? ctx.text_in(lang, "classroom.checklist.mark_waiting", {{"principal", confirmer_names(ctx, c)}})
+            : ctx.text_in(lang, "classroom.checklist.mark_todo");
+    m.paragraph(
+        ctx.text_in(lang, "classroom.checklist.item_line", {{"mark", mark}, {"item", item_label(ctx, lang, i)}}));
     switch (i) {
       case Item::parents: quote_first(ctx, m, kParentsClauses); break;
       case Item::admin_access: quote_first(ctx, m, kAdminClauses); break;
@@ -222,10 +224,10 @@ Message principal_message(const Context& ctx, const ClassroomChecklist& c, const
   quote_first(ctx, m, kLoginClauses);
   for (Item i : {Item::admin_access, Item::login})
     if (const auto& at = done_at(c, i))
-      m.paragraph(ctx.text_in(lang, "classroom.checklist.item_line",
-                              {{"mark", ctx.text_in(lang, "classroom.checklist.mark_done",
-                                                    {{"date", ctx.date_label(lang, *at)}})},
-                               {"item", item_label(ctx, lang, i)}}));
+      m.paragraph(ctx.text_in(
+          lang, "classroom.checklist.item_line",
+          {{"mark", ctx.text_in(lang, "classroom.checklist.mark_done", {{"date", ctx.date_label(lang, *at)}})},
+           {"item", item_label(ctx, lang, i)}}));
   std::vector<bot::Button> buttons;
   if (!c.admin_access)
     buttons.push_back({"classroom.access", ctx.text_in(lang, "classroom.principal.button.admin_access"), c.request_id,
@@ -476,7 +478,8 @@ void add_classroom_card_fields(const Context& ctx, const Request& r, std::string
                                                {"total", total},
                                                {"missing", missing_items(ctx, lang, *c)}})});
   } else if (request_involves_media(r) && r.state != bot::RequestState::rejected) {
-    fields.push_back({ctx.text_in(lang, "classroom.card.consent_field"), ctx.text_in(lang, "classroom.card.consent_note")});
+    fields.push_back(
+        {ctx.text_in(lang, "classroom.card.consent_field"), ctx.text_in(lang, "classroom.card.consent_note")});
   }
 }
 

@@ -240,11 +240,11 @@ void record_note(Context& ctx, Incident inc, bot::IncidentNote note) {
   ctx.audit(note.kind + "_recorded", inc.id, details);
   refresh_cards(ctx, inc);
   Message m;
-  m.paragraph(ctx.text(me, "incident.recorded." + note.kind,
-                       {{"id", inc.id}, {"step", note.step.empty() ? "" : incident_step_label(ctx, me.language, note.step)}}));
+  m.paragraph(
+      ctx.text(me, "incident.recorded." + note.kind,
+               {{"id", inc.id}, {"step", note.step.empty() ? "" : incident_step_label(ctx, me.language, note.step)}}));
   ctx.reply(std::move(m));
-  tell_other_investigators(ctx, inc, "incident.recorded.note_others",
-                           {{"id", inc.id}, {"by", ctx.name_of(me.id)}});
+  tell_other_investigators(ctx, inc, "incident.recorded.note_others", {{"id", inc.id}, {"by", ctx.name_of(me.id)}});
 }
 
 // The administrators who may permit collecting evidence: the site's, and the report's investigators.
@@ -310,7 +310,8 @@ void show_evidence_form(const Context& ctx, const Incident& inc, const std::map<
   f.inputs.push_back({.key = "who", .label = t("kept_by"), .required = true});
   bot::FormInput permission{
       .key = "permission", .label = t("permission"), .kind = bot::InputKind::single_choice, .required = true};
-  for (const auto& p : evidence_permitters(ctx, inc)) permission.choices.push_back({p, bot::markup::to_plain(ctx.name_of(p))});
+  for (const auto& p : evidence_permitters(ctx, inc))
+    permission.choices.push_back({p, bot::markup::to_plain(ctx.name_of(p))});
   f.inputs.push_back(std::move(permission));
   f.inputs.push_back({.key = "minor",
                       .label = t("minor"),
@@ -395,10 +396,10 @@ void note_command(Context& ctx, std::string_view text) {
     std::string steps;
     for (const auto& s : incident_protocol(ctx).steps) steps += (steps.empty() ? "" : ", ") + s.letter + " " + s.id;
     return refuse(ctx, "unknown_step", "unknown_step", inc->id,
-                  {{"step", bot::markup::escape_short(rest.substr(0, space), 40)}, {"steps", steps}}, {{"act", "note"}});
+                  {{"step", bot::markup::escape_short(rest.substr(0, space), 40)}, {"steps", steps}},
+                  {{"act", "note"}});
   }
-  if (note.empty())
-    return refuse(ctx, "note_empty", "note_empty", inc->id, {{"id", inc->id}}, {{"act", "note"}});
+  if (note.empty()) return refuse(ctx, "note_empty", "note_empty", inc->id, {{"id", inc->id}}, {{"act", "note"}});
   record_note(ctx, std::move(*inc), {.kind = "note", .step = step, .text = note});
 }
 
@@ -425,7 +426,8 @@ void on_retaliation_check_in(Context& ctx, const bot::Timer& timer) {
   Message m;
   m.header(ctx.text_in(lang, "incident.check_in.header", {{"id", inc->id}}));
   m.paragraph(ctx.text_in(lang, "incident.check_in.body", {{"id", inc->id}}));
-  m.buttons({{"incident_retaliation", ctx.text_in(lang, "incident.check_in.button"), inc->id, bot::ButtonStyle::danger}});
+  m.buttons(
+      {{"incident_retaliation", ctx.text_in(lang, "incident.check_in.button"), inc->id, bot::ButtonStyle::danger}});
   m.context(ctx.text_in(lang, "incident.check_in.how", {{"id", inc->id}}));
   m.fallback = ctx.text_in(lang, "incident.check_in.fallback", {{"id", inc->id}});
   ctx.to_person(inc->reporter, std::move(m), inc->id);

@@ -63,8 +63,9 @@ std::string checklist_markup(const Context& ctx, std::string_view lang, const In
   size_t done_count = 0;
   for (const auto& s : protocol.steps)
     if (i.step(s.id)) ++done_count;
-  std::string out = ctx.text_in(lang, "incident.card.checklist",
-                                {{"done", std::to_string(done_count)}, {"total", std::to_string(protocol.steps.size())}});
+  std::string out =
+      ctx.text_in(lang, "incident.card.checklist",
+                  {{"done", std::to_string(done_count)}, {"total", std::to_string(protocol.steps.size())}});
   out += " " + ctx.text_in(lang, "incident.card.protocol", {{"citation", bot::markup::escape(protocol.citation)}});
   for (const auto& s : protocol.steps) {
     std::string label = incident_step_label(ctx, lang, s.id);
@@ -175,7 +176,8 @@ Message incident_card(const Context& ctx, std::string_view lang, const Incident&
     std::vector<bot::Button> buttons;
     for (const auto& s : incident_protocol(ctx).steps)
       if (!i.step(s.id))
-        buttons.push_back({"incident_step", s.letter + ". " + bot::markup::to_plain(incident_step_label(ctx, lang, s.id)),
+        buttons.push_back({"incident_step",
+                           s.letter + ". " + bot::markup::to_plain(incident_step_label(ctx, lang, s.id)),
                            i.id + ":" + s.id});
     buttons.push_back({"incident_close", ctx.text_in(lang, "incident.card.close"), i.id, bot::ButtonStyle::danger});
     m.buttons(std::move(buttons));

@@ -117,9 +117,8 @@ void cancel_report(Context& ctx) {
 void file_incident(Context& ctx, Incident inc) {
   const bot::Person& me = *ctx.actor;
   const bot::IncidentCategory* category = incident_category(ctx, inc.category);
-  IncidentRouting routing =
-      route_incident(ctx.config, me, inc.site, category, inc.against_administrator, inc.category,
-                     registered_account_monitors(ctx.store, inc.account));
+  IncidentRouting routing = route_incident(ctx.config, me, inc.site, category, inc.against_administrator, inc.category,
+                                           registered_account_monitors(ctx.store, inc.account));
   inc.id = ctx.store.next_incident_id();
   inc.reporter = me.id;
   inc.investigators = routing.investigators;
@@ -185,8 +184,8 @@ void start_report(Context& ctx, std::string_view category) {
 
 void start_retaliation_report(Context& ctx, std::string_view related) {
   remember_draft(ctx, "retaliation");
-  show_report_form(ctx, "incident.form.intro", "retaliation", {{"category", "retaliation"}, {"related", std::string(related)}},
-                   {});
+  show_report_form(ctx, "incident.form.intro", "retaliation",
+                   {{"category", "retaliation"}, {"related", std::string(related)}}, {});
 }
 
 void on_report_command(Context& ctx, std::string_view rest) {

@@ -303,7 +303,8 @@ RecordsExport build_records_export(bot::DomainStore& store, const bot::DistrictC
   for (size_t i = 0; i < actions.size(); ++i) {
     json& row = actions[i];
     const std::string& original = original_details[row["seq"].get<std::int64_t>()];
-    const bool changed = redactor.apply(row["details"], "actions[#" + std::to_string(row["seq"].get<std::int64_t>()) + "].details");
+    const bool changed =
+        redactor.apply(row["details"], "actions[#" + std::to_string(row["seq"].get<std::int64_t>()) + "].details");
     row["redacted"] = changed;
     if (!changed) row["details_text"] = original;  // the exact bytes the hash covers
   }
@@ -357,15 +358,17 @@ RecordsExport build_records_export(bot::DomainStore& store, const bot::DistrictC
   }
   for (const auto& i : incidents)
     h += "<h2>" + esc(t("incident", {{"id", i["id"]}})) + "</h2><pre>" + esc(i.dump(2)) + "</pre>\n";
-  h += "<h2>" + esc(t("actions")) + "</h2>\n<table><tr><th>#</th><th>" + esc(t("when")) + "</th><th>" +
-       esc(t("who")) + "</th><th>" + esc(t("what")) + "</th><th>" + esc(t("message")) + "</th><th>" +
-       esc(t("details")) + "</th></tr>\n";
+  h += "<h2>" + esc(t("actions")) + "</h2>\n<table><tr><th>#</th><th>" + esc(t("when")) + "</th><th>" + esc(t("who")) +
+       "</th><th>" + esc(t("what")) + "</th><th>" + esc(t("message")) + "</th><th>" + esc(t("details")) +
+       "</th></tr>\n";
   for (const auto& a : actions)
     h += "<tr><td>" + std::to_string(a["seq"].get<std::int64_t>()) + "</td><td>" + esc(a["at"]) + "</td><td>" +
-         esc(a["actor_name"]) + "</td><td>" + esc(a["action"].get<std::string>() + " " + a["subject"].get<std::string>()) +
-         "</td><td>" + esc(a["source"]) + "</td><td><pre>" + esc(a["details"].dump(1)) + "</pre></td></tr>\n";
+         esc(a["actor_name"]) + "</td><td>" +
+         esc(a["action"].get<std::string>() + " " + a["subject"].get<std::string>()) + "</td><td>" + esc(a["source"]) +
+         "</td><td><pre>" + esc(a["details"].dump(1)) + "</pre></td></tr>\n";
   h += "</table>\n<h2>" + esc(t("redactions")) + "</h2>\n";
-  if (redactor.list.empty()) h += "<p>" + esc(t("no_redactions")) + "</p>\n";
+  if (redactor.list.empty())
+    h += "<p>" + esc(t("no_redactions")) + "</p>\n";
   else {
     h += "<ul>\n";
     for (const auto& r : redactor.list)
@@ -426,9 +429,9 @@ RecordsProofCheck check_records_proof(const json& exported, const std::string& k
       // enough, so the row carries them.
       e.at = bot::from_millis(a.at("at_ms").get<std::int64_t>());
       // What a reader sees must be what the hash covers.
-      if (a.at("at").get<std::string>() != iso(e.at) ||
-          json::parse(e.details, nullptr, false) != a.at("details"))
-        return fail("row #" + std::to_string(seq) + " was altered: what it shows differs from the text its hash covers");
+      if (a.at("at").get<std::string>() != iso(e.at) || json::parse(e.details, nullptr, false) != a.at("details"))
+        return fail("row #" + std::to_string(seq) +
+                    " was altered: what it shows differs from the text its hash covers");
       const std::string& stored = link->second.second;
       if (stored.starts_with("hmac-") && key.empty())
         return fail("row #" + std::to_string(seq) + " is keyed: set HALLPASS_AUDIT_KEY to check it");

@@ -22,9 +22,9 @@ struct RecordsQuery {
   std::string incident;                // "I-2001": that report (needs include_incidents and an investigator)
   std::optional<bot::TimePoint> from;  // a date range: every record with an action in [from, to)
   std::optional<bot::TimePoint> to;
-  std::string account;                 // requests whose plans name it; reports about it (when included)
-  std::string actor;                   // who exports (person id); investigators alone export reports
-  bool include_incidents = false;      // on purpose only: reports are never exported by default
+  std::string account;                     // requests whose plans name it; reports about it (when included)
+  std::string actor;                       // who exports (person id); investigators alone export reports
+  bool include_incidents = false;          // on purpose only: reports are never exported by default
   std::vector<std::string> redact_fields;  // field names whose values are replaced everywhere
   bool mask_contacts = true;               // e-mail addresses and phone numbers in free text
   std::string lang = "en";
@@ -42,9 +42,9 @@ RecordsExport build_records_export(bot::DomainStore& store, const bot::DistrictC
 
 struct RecordsProofCheck {
   bool ok = true;
-  std::string problem;               // the first problem, naming the row
-  std::size_t rows_recomputed = 0;   // rows whose hash was recomputed from the exported text
-  std::size_t rows_linked = 0;       // redacted rows: checked by their place in the chain only
+  std::string problem;              // the first problem, naming the row
+  std::size_t rows_recomputed = 0;  // rows whose hash was recomputed from the exported text
+  std::size_t rows_linked = 0;      // redacted rows: checked by their place in the chain only
   std::int64_t head_seq = 0;
 };
 

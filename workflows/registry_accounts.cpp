@@ -26,9 +26,9 @@ constexpr std::size_t kMaxHandle = 100;
 constexpr std::size_t kMaxAddress = 300;
 
 const std::map<std::string_view, std::string_view> kDefaultClauses = {
-    {"registered", "lbusd-ethics-e#registry.1"},       {"credentials_held", "lbusd-ethics-e#registry.2"},
-    {"export", "lbusd-ethics-e#registry.5"},           {"booster_registered", "lbusd-ethics-e#boosters.1"},
-    {"booster_name", "lbusd-ethics-e#boosters.3"},     {"booster_content", "lbusd-ethics-e#boosters.4"},
+    {"registered", "lbusd-ethics-e#registry.1"},   {"credentials_held", "lbusd-ethics-e#registry.2"},
+    {"export", "lbusd-ethics-e#registry.5"},       {"booster_registered", "lbusd-ethics-e#boosters.1"},
+    {"booster_name", "lbusd-ethics-e#boosters.3"}, {"booster_content", "lbusd-ethics-e#boosters.4"},
     {"suspend", "lbusd-ethics-e#discipline.8"},
 };
 
@@ -146,7 +146,8 @@ FormInput site_input(const Context& ctx, std::string_view lang, std::string_view
                .required = true,
                .initial = std::string(initial)};
   for (const auto& s : ctx.config.sites) in.choices.push_back({s.id, s.name});
-  if (district) in.choices.push_back({"district", bot::markup::to_plain(ctx.text_in(lang, "registry.district_office"))});
+  if (district)
+    in.choices.push_back({"district", bot::markup::to_plain(ctx.text_in(lang, "registry.district_office"))});
   return in;
 }
 
@@ -162,7 +163,8 @@ std::optional<Message> registry_message(const Context& ctx, std::string_view lan
     if (!r || !r->decision) return std::nullopt;
     const std::string platform = context.substr(slash + 1);
     const std::string label = bot::markup::escape(platform_label(platform));
-    m.header(bot::markup::to_plain(ctx.text_in(lang, "registry.register.header", {{"platform", label}, {"id", r->id}})));
+    m.header(
+        bot::markup::to_plain(ctx.text_in(lang, "registry.register.header", {{"platform", label}, {"id", r->id}})));
     m.paragraph(ctx.text_in(lang, "registry.register.intro",
                             {{"platform", label}, {"id", r->id}, {"site", site_name(ctx, lang, r->site)}}));
     m.fields(terms_fields(ctx, lang, *r));
@@ -288,8 +290,9 @@ AccountFields read_account_fields(const Context& ctx, Errors& errors, bool monit
   std::vector<std::string> unknown;
   f.monitors = resolve_people(ctx, value_of(ctx, "monitors"), unknown);
   if (!unknown.empty())
-    errors["monitors"] = ctx.text_in(lang, "registry.error.monitor_unknown",
-                                     {{"names", bot::markup::to_plain(bot::markup::escape_short(unknown.front(), 60))}});
+    errors["monitors"] =
+        ctx.text_in(lang, "registry.error.monitor_unknown",
+                    {{"names", bot::markup::to_plain(bot::markup::escape_short(unknown.front(), 60))}});
   else if (f.monitors.empty() && monitors_required)
     errors["monitors"] = ctx.text_in(lang, "registry.error.monitors");
   return f;
@@ -301,16 +304,11 @@ void check_credentials(const Context& ctx, Errors& errors) {
 }
 
 nlohmann::json account_details(const OfficialAccount& a) {
-  return {{"kind", a.kind},
-          {"request", a.request_id},
-          {"platform", a.platform},
-          {"handle", a.handle},
-          {"address", a.address},
-          {"site", a.site},
-          {"owner", a.owner},
-          {"monitors", a.monitors},
-          {"group", a.group},
-          {"credentials", "held by the site"}};
+  return {{"kind", a.kind},         {"request", a.request_id},
+          {"platform", a.platform}, {"handle", a.handle},
+          {"address", a.address},   {"site", a.site},
+          {"owner", a.owner},       {"monitors", a.monitors},
+          {"group", a.group},       {"credentials", "held by the site"}};
 }
 
 // A site's approvals place, or the superintendent's for the district office.
@@ -392,7 +390,9 @@ void on_register_form(Context& ctx) {
   ctx.audit("account.registered", a.id, account_details(a));
   const std::string label = account_label(a);
   say(ctx, "registry.register.done",
-      {{"account", label}, {"monitors", names(ctx, a.monitors)}, {"site", site_name(ctx, me.language, a.site)},
+      {{"account", label},
+       {"monitors", names(ctx, a.monitors)},
+       {"site", site_name(ctx, me.language, a.site)},
        {"date", ctx.date_label(me.language, ctx.now)}});
   tell_place(ctx, a, "registry.register.to_site",
              {{"account", label},
@@ -455,7 +455,8 @@ bool uses_school_name(const Context& ctx, std::string_view site, std::string_vie
 Message booster_card(const Context& ctx, const OfficialAccount& a) {
   const std::string lang = ctx.place_lang(place_of(a));
   Message m;
-  m.header(bot::markup::to_plain(ctx.text_in(lang, "registry.booster.card_header", {{"group", bot::markup::escape(a.group)}})));
+  m.header(bot::markup::to_plain(
+      ctx.text_in(lang, "registry.booster.card_header", {{"group", bot::markup::escape(a.group)}})));
   m.fields({{ctx.text_in(lang, "registry.field.account"), account_label(a)},
             {ctx.text_in(lang, "registry.field.address"), bot::markup::escape(a.address)},
             {ctx.text_in(lang, "registry.field.sponsor"), ctx.name_of(a.owner)},
@@ -525,7 +526,8 @@ void on_monitor_form(Context& ctx) {
   Errors errors;
   std::vector<std::string> unknown;
   auto monitors = resolve_people(ctx, value_of(ctx, "monitors"), unknown);
-  if (!unknown.empty() || monitors.empty()) errors["monitors"] = ctx.text_in(lang_of_actor(ctx), "registry.error.monitors");
+  if (!unknown.empty() || monitors.empty())
+    errors["monitors"] = ctx.text_in(lang_of_actor(ctx), "registry.error.monitors");
   if (!errors.empty()) return resend(ctx, errors);
   const auto before = a->monitors;
   a->monitors = monitors;
@@ -554,7 +556,8 @@ void close_account(Context& ctx, OfficialAccount a, const std::string& note) {
                                 {"date", ctx.date_label(ctx.lang_of(a.owner), ctx.now)}};
   say(ctx, "registry.close.done", vars);
   tell_place(ctx, a, "registry.close.to_site",
-             {{"account", account_label(a)}, {"by", ctx.name_of(ctx.actor->id)},
+             {{"account", account_label(a)},
+              {"by", ctx.name_of(ctx.actor->id)},
               {"date", ctx.date_label(ctx.place_lang(place_of(a)), ctx.now)}});
   if (a.owner != ctx.actor->id) tell_person(ctx, a.owner, "registry.close.to_owner", vars);
 }
@@ -571,7 +574,8 @@ void confirm_active(Context& ctx, OfficialAccount a) {
 void acknowledge_booster(Context& ctx, OfficialAccount a) {
   if (!principal_of(ctx, a.site, ctx.actor->id))
     return refuse(ctx, "not_site_principal", a.id, {{"site", site_name(ctx, ctx.actor->language, a.site)}});
-  if (a.state != AccountState::pending_ack) return say(ctx, "registry.booster.already", {{"account", account_label(a)}});
+  if (a.state != AccountState::pending_ack)
+    return say(ctx, "registry.booster.already", {{"account", account_label(a)}});
   a.state = AccountState::active;
   a.acknowledged_by = ctx.actor->id;
   a.acknowledged_at = ctx.now;
@@ -603,16 +607,16 @@ std::vector<OfficialAccount> visible_accounts(const Context& ctx, std::string& s
 }
 
 std::string account_line(const Context& ctx, std::string_view lang, const OfficialAccount& a) {
-  std::string line = ctx.text_in(
-      lang, "registry.list.line",
-      {{"account", account_label(a)},
-       {"address", bot::markup::escape(a.address)},
-       {"site", site_name(ctx, lang, a.site)},
-       {"owner", ctx.name_of(a.owner)},
-       {"monitors", names(ctx, a.monitors)},
-       {"confirmed_by", ctx.name_of(a.credentials_confirmed_by)},
-       {"confirmed_on", ctx.date_label(lang, a.credentials_confirmed_at)}});
-  if (a.kind == "booster") line += ctx.text_in(lang, "registry.list.booster", {{"group", bot::markup::escape(a.group)}});
+  std::string line = ctx.text_in(lang, "registry.list.line",
+                                 {{"account", account_label(a)},
+                                  {"address", bot::markup::escape(a.address)},
+                                  {"site", site_name(ctx, lang, a.site)},
+                                  {"owner", ctx.name_of(a.owner)},
+                                  {"monitors", names(ctx, a.monitors)},
+                                  {"confirmed_by", ctx.name_of(a.credentials_confirmed_by)},
+                                  {"confirmed_on", ctx.date_label(lang, a.credentials_confirmed_at)}});
+  if (a.kind == "booster")
+    line += ctx.text_in(lang, "registry.list.booster", {{"group", bot::markup::escape(a.group)}});
   if (a.state == AccountState::pending_ack) line += ctx.text_in(lang, "registry.list.pending_ack");
   if (!a.renewal_asked.empty())
     line += ctx.text_in(lang, "registry.list.renewal_waiting", {{"date", ctx.date_label(lang, a.renewal_asked_at)}});
@@ -647,10 +651,10 @@ void export_accounts(Context& ctx) {
     return refuse(ctx, "export_who", "registry");
   auto accounts = exportable_accounts(ctx.store, decider ? "" : me.site);
   Message m;
-  m.header(bot::markup::to_plain(ctx.text(
-      me, "registry.export.header",
-      {{"scope", decider ? ctx.text(me, "registry.export.all") : site_name(ctx, me.language, me.site)},
-       {"date", ctx.date_label(me.language, ctx.now)}})));
+  m.header(bot::markup::to_plain(
+      ctx.text(me, "registry.export.header",
+               {{"scope", decider ? ctx.text(me, "registry.export.all") : site_name(ctx, me.language, me.site)},
+                {"date", ctx.date_label(me.language, ctx.now)}})));
   quote_registry_clause(ctx, m, "export");
   m.paragraph(ctx.text(me, "registry.export.table_intro", {{"n", std::to_string(accounts.size())}}));
   if (!accounts.empty()) m.paragraph(registry_table(ctx, me.language, accounts));
@@ -770,7 +774,8 @@ void registry_act(Context& ctx, const std::string& id, const std::string& value)
   std::string account_id = lower(value);
   if (!account_id.empty()) account_id[0] = 'A';
   auto a = ctx.store.account(account_id);
-  if (!a || a->state == AccountState::closed) return refuse(ctx, "unknown", "", {{"id", bot::markup::escape_short(value, 40)}});
+  if (!a || a->state == AccountState::closed)
+    return refuse(ctx, "unknown", "", {{"id", bot::markup::escape_short(value, 40)}});
   if (id == "booster_ack") return acknowledge_booster(ctx, std::move(*a));
   if (!may_manage(ctx, *a, ctx.actor->id)) return refuse(ctx, "not_manager", a->id, {{"account", account_label(*a)}});
   if (id == "account_active") return confirm_active(ctx, std::move(*a));

@@ -53,7 +53,8 @@ std::vector<bot::OfficialAccount> exportable_accounts(bot::RegistryRepository& s
 // `lang` names the columns of the readable table; the CSV's header is fixed English identifiers.
 std::string registry_csv(const bot::DistrictConfig& config, const bot::DistrictCalendar& calendar,
                          const std::vector<bot::OfficialAccount>& accounts);
-std::string registry_table(const Context& ctx, std::string_view lang, const std::vector<bot::OfficialAccount>& accounts);
+std::string registry_table(const Context& ctx, std::string_view lang,
+                           const std::vector<bot::OfficialAccount>& accounts);
 
 // Names of the account for messages: "Instagram @lincoln4th (A-1001)".
 std::string account_label(const bot::OfficialAccount& a);

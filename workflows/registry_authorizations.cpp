@@ -193,12 +193,12 @@ std::vector<bot::Field> terms_fields(const Context& ctx, std::string_view lang, 
   out.push_back({ctx.text_in(lang, "registry.terms.scope"), plans_markup(r.decision->authorized)});
   out.push_back({ctx.text_in(lang, "registry.terms.audience"),
                  audience_markup(ctx, lang, terms.audience.empty() ? r.audience : terms.audience)});
-  out.push_back({ctx.text_in(lang, "registry.terms.conditions"),
-                 r.decision->conditions.empty() ? ctx.text_in(lang, "registry.terms.no_conditions")
-                                                : bot::markup::escape(r.decision->conditions)});
-  out.push_back({ctx.text_in(lang, "registry.terms.end_date"),
-                 terms.end_date.empty() ? ctx.text_in(lang, "registry.terms.no_end")
-                                        : ctx.date_label(lang, terms.end_date)});
+  out.push_back({ctx.text_in(lang, "registry.terms.conditions"), r.decision->conditions.empty()
+                                                                     ? ctx.text_in(lang, "registry.terms.no_conditions")
+                                                                     : bot::markup::escape(r.decision->conditions)});
+  out.push_back({ctx.text_in(lang, "registry.terms.end_date"), terms.end_date.empty()
+                                                                   ? ctx.text_in(lang, "registry.terms.no_end")
+                                                                   : ctx.date_label(lang, terms.end_date)});
   if (!state.empty())
     out.push_back({ctx.text_in(lang, "registry.terms.state"),
                    ctx.text_in(lang, "registry.terms.state_long." + state,

@@ -55,9 +55,9 @@ void ask_owner(Context& ctx, OfficialAccount& a, const std::string& year) {
 }
 
 void on_renewal_timer(Context& ctx, const bot::Timer& timer) {
-  ctx.effects.schedule({"registry.renewal", next_year_of(timer.subject),
-                        ctx.services.calendar.at_local(bot::DistrictCalendar::parse_iso(next_year_of(timer.subject)),
-                                                       kRenewalTime)});
+  ctx.effects.schedule(
+      {"registry.renewal", next_year_of(timer.subject),
+       ctx.services.calendar.at_local(bot::DistrictCalendar::parse_iso(next_year_of(timer.subject)), kRenewalTime)});
   const std::string year = school_year_of(ctx, ctx.now);
   int asked = 0;
   for (auto& a : ctx.store.registered_accounts("")) {
@@ -123,8 +123,9 @@ void send_registry_summary(Context& ctx, std::string_view night) {
   if (n == 0) return;
   Message m;
   m.header(ctx.text_in(lang, "registry.summary.header", {{"date", ctx.date_label(lang, night)}}));
-  m.paragraph(ctx.text_in(lang, "registry.summary.intro",
-                          {{"n", std::to_string(n)}, {"days", std::to_string(ctx.config.registry.escalate_after_days)}}));
+  m.paragraph(
+      ctx.text_in(lang, "registry.summary.intro",
+                  {{"n", std::to_string(n)}, {"days", std::to_string(ctx.config.registry.escalate_after_days)}}));
   m.paragraph(lines);
   ctx.to_place("superintendent", std::move(m), "");
 }

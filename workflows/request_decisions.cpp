@@ -206,7 +206,8 @@ void show_decision_form(const Context& ctx, const Request& r, RequestAct act, st
     if (resent)
       if (auto typed = ctx.event->values.find(in.key); typed != ctx.event->values.end())
         in.initial = trim(typed->second);
-    if (in.key == "end_date" && error_key.starts_with("registry.")) in.error = ctx.text(*ctx.actor, std::string(error_key));
+    if (in.key == "end_date" && error_key.starts_with("registry."))
+      in.error = ctx.text(*ctx.actor, std::string(error_key));
     if (in.kind != InputKind::multiline) continue;
     if (!error_key.empty() && in.required && in.initial.empty())
       in.error = ctx.text(*ctx.actor, std::string(error_key));
@@ -310,7 +311,7 @@ void decide(Context& ctx, Request r, std::string response, std::vector<bot::Plat
   Message letter = decision_letter(ctx, r);
   add_classroom_conditions(ctx, r, letter);  // students in the audience: the policy's conditions
   ctx.to_person(r.requester, std::move(letter));
-  on_classroom_authorized(ctx, r);  // and the checklist that ticks them off
+  on_classroom_authorized(ctx, r);                    // and the checklist that ticks them off
   if (response != "reject") ask_to_register(ctx, r);  // the registry: each authorized account
 }
 

@@ -60,8 +60,9 @@ bool bypassed(std::string_view list, std::string host) {
 }
 
 Proxy parse_proxy(const std::string& variable, const std::string& value) {
-  const std::string said = variable + " is not a proxy Hallpass can use: write http://host:port (with user:password@ "
-                                      "before the host if the proxy asks for one)";
+  const std::string said = variable +
+                           " is not a proxy Hallpass can use: write http://host:port (with user:password@ "
+                           "before the host if the proxy asks for one)";
   std::string url = value.find("://") == std::string::npos ? "http://" + value : value;
   auto parsed = boost::urls::parse_uri(url);
   if (!parsed) throw std::invalid_argument(said);
@@ -92,7 +93,8 @@ std::optional<Proxy> proxy_for(std::string_view scheme, std::string_view host, c
   auto chosen = secure ? first_set(env, {"https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"})
                        : first_set(env, {"http_proxy", "all_proxy", "ALL_PROXY"});
   if (!chosen) return std::nullopt;
-  if (auto no_proxy = first_set(env, {"no_proxy", "NO_PROXY"}); no_proxy && bypassed(no_proxy->second, std::string(host)))
+  if (auto no_proxy = first_set(env, {"no_proxy", "NO_PROXY"});
+      no_proxy && bypassed(no_proxy->second, std::string(host)))
     return std::nullopt;
   return parse_proxy(chosen->first, chosen->second);
 }
@@ -120,7 +122,8 @@ boost::asio::awaitable<std::string> open_tunnel(beast::tcp_stream& stream, const
   if (status == 407)
     co_return "the proxy " + proxy.label() + " asks for a user and password (407): put them in the proxy URL";
   if (status / 100 != 2)
-    co_return "the proxy " + proxy.label() + " refused a tunnel to " + authority + " (HTTP " + std::to_string(status) + ")";
+    co_return "the proxy " + proxy.label() + " refused a tunnel to " + authority + " (HTTP " + std::to_string(status) +
+        ")";
   co_return std::string();
 }
 

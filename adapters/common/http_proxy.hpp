@@ -24,7 +24,7 @@ namespace adapters::http {
 struct Proxy {
   std::string host;
   std::string port;
-  std::string authorization;  // "Basic …" when the URL carries a user, else empty
+  std::string authorization;                               // "Basic …" when the URL carries a user, else empty
   std::string label() const { return host + ":" + port; }  // for logs: never the credentials
 };
 
@@ -39,8 +39,7 @@ std::optional<Proxy> proxy_for(std::string_view scheme, std::string_view host,
 
 // Asks the proxy, over the connected stream, for a tunnel to host:port (CONNECT) and reads its
 // answer. Empty when the tunnel is open; else why not, in words for a log line.
-boost::asio::awaitable<std::string> open_tunnel(boost::beast::tcp_stream& stream, const Proxy& proxy,
-                                                std::string host, std::string port,
-                                                std::chrono::milliseconds timeout);
+boost::asio::awaitable<std::string> open_tunnel(boost::beast::tcp_stream& stream, const Proxy& proxy, std::string host,
+                                                std::string port, std::chrono::milliseconds timeout);
 
 }  // namespace adapters::http

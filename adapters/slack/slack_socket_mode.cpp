@@ -201,7 +201,8 @@ struct Dialed {
 template <class Ws>
 asio::awaitable<std::string> handshake(std::shared_ptr<ReceiverState> s, Ws& t, std::string host, std::string port,
                                        std::string host_header, std::string target,
-                                       tcp::resolver::results_type endpoints, std::optional<adapters::http::Proxy> proxy) {
+                                       tcp::resolver::results_type endpoints,
+                                       std::optional<adapters::http::Proxy> proxy) {
   auto& lowest = beast::get_lowest_layer(t.ws);
   lowest.expires_after(s->options.handshake_timeout);
   auto [cec, ep] = co_await lowest.async_connect(endpoints, use_tuple);

@@ -103,7 +103,7 @@ struct WebchatServer {
   WebchatOptions options;
   const bot::DistrictConfig& config;
   std::optional<adapters::http::HttpServer> listener;  // the listener, once listen() succeeded
-  std::set<std::string, std::less<>> channels;  // the config's, and any delivered to
+  std::set<std::string, std::less<>> channels;         // the config's, and any delivered to
   WebchatHistory history;
   WebchatArchive archive;
   bot::EventSink* sink = nullptr;

@@ -89,8 +89,8 @@ int run_export(const Args& a) {
   auto store = open_store("records", a.get("--db", "hallpass.db"), bot::OpenMode::read_only, std::cerr);
   if (!store) return 1;
   auto tx = store->begin();  // one snapshot, even while the bot writes
-  auto out = workflows::build_records_export(*store, district->config, district->prompts, q,
-                                             std::chrono::system_clock::now());
+  auto out =
+      workflows::build_records_export(*store, district->config, district->prompts, q, std::chrono::system_clock::now());
   if (!out.refusal.empty()) {
     std::cerr << "hallpass records: " << out.refusal << '\n';
     return 1;
@@ -114,9 +114,9 @@ int run_export(const Args& a) {
     }
     std::cout << "wrote " << path.string() << '\n';
   }
-  std::cout << out.requests << " requests, " << out.incidents << " incident reports, " << out.actions
-            << " actions, " << out.redactions << " redactions; audit head #"
-            << out.json["proof"]["head"]["seq"].get<std::int64_t>() << ".\n";
+  std::cout << out.requests << " requests, " << out.incidents << " incident reports, " << out.actions << " actions, "
+            << out.redactions << " redactions; audit head #" << out.json["proof"]["head"]["seq"].get<std::int64_t>()
+            << ".\n";
   return 0;
 }
 
@@ -199,7 +199,8 @@ int run_hold(const Args& a) {
   }
   auto store = open_store("records", a.get("--db", "hallpass.db"), bot::OpenMode::create, std::cerr);
   if (!store) return 1;
-  if ((subject.starts_with("R-") && !store->request(subject)) || (subject.starts_with("I-") && !store->incident(subject))) {
+  if ((subject.starts_with("R-") && !store->request(subject)) ||
+      (subject.starts_with("I-") && !store->incident(subject))) {
     std::cerr << "hallpass records: there is no " << subject << '\n';
     return 1;
   }
@@ -213,7 +214,8 @@ int run_hold(const Args& a) {
                        .details = nlohmann::json({{"note", a.get("--note")}}).dump(),
                        .source = "cli:records"});
   tx->commit();
-  std::cout << subject << (release ? " is no longer under a legal hold.\n" : " is under a legal hold: nothing of it is pruned.\n");
+  std::cout << subject
+            << (release ? " is no longer under a legal hold.\n" : " is under a legal hold: nothing of it is pruned.\n");
   return 0;
 }
 

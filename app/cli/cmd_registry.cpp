@@ -14,7 +14,8 @@
 namespace cli {
 
 namespace {
-constexpr const char* kHelp = R"(Usage: hallpass registry export [--site ID] [--format csv|table] [--config FILE] [--db FILE]
+constexpr const char* kHelp =
+    R"(Usage: hallpass registry export [--site ID] [--format csv|table] [--config FILE] [--db FILE]
 
 Prints the registry of official social media accounts (LBUSD Code of Ethics §E, Registry 5: the
 list each site sends to the Office of Employee Relations and Ethics "without usernames or
@@ -35,11 +36,10 @@ int cmd_registry(int argc, char** argv) {
   if (!a.error.empty() || a.positional.size() != 1 || a.positional[0] != "export" ||
       (format != "csv" && format != "table")) {
     std::cerr << "hallpass registry: "
-              << (!a.error.empty()           ? a.error
-                  : a.positional.size() != 1 ? std::string("say what to do: export")
-                  : a.positional[0] != "export"
-                      ? "unknown action '" + a.positional[0] + "': the only one is export"
-                      : "--format must be csv or table, not '" + format + "'")
+              << (!a.error.empty()              ? a.error
+                  : a.positional.size() != 1    ? std::string("say what to do: export")
+                  : a.positional[0] != "export" ? "unknown action '" + a.positional[0] + "': the only one is export"
+                                                : "--format must be csv or table, not '" + format + "'")
               << "\n\n"
               << kHelp;
     return 2;

@@ -63,8 +63,9 @@ int cmd_reload(int argc, char** argv) {
       return 1;
     }
     if (!body.value("applied", false)) {
-      std::cerr << "hallpass reload: refused; Hallpass goes on with the configuration it had. Fix these and reload again:\n"
-                << body.value("problems", std::string());
+      std::cerr
+          << "hallpass reload: refused; Hallpass goes on with the configuration it had. Fix these and reload again:\n"
+          << body.value("problems", std::string());
       return 1;
     }
     std::cout << "Reloaded: " << body.value("summary", std::string()) << '\n';

@@ -85,12 +85,12 @@ struct IncidentCategory {
 
 // Classroom use, moderation reminders, the policy's acknowledgement, associated persons (issue 21).
 struct ClassroomSettings {
-  std::string moderation_reminder = "morning";     // "morning": a DM at moderation_time; "digest": in the digest
-  std::string moderation_time = "07:30";           // local time of the morning reminder
+  std::string moderation_reminder = "morning";  // "morning": a DM at moderation_time; "digest": in the digest
+  std::string moderation_time = "07:30";        // local time of the morning reminder
   std::vector<unsigned> moderation_days = {1, 2, 3, 4, 5};  // weekdays, 0 = Sunday … 6 = Saturday
-  bool associated_may_request = false;             // associated persons may request District accounts
-  std::string acknowledgement_policy;              // document id sent for acknowledgement; empty: the first
-  bool acknowledgement_on_first_message = false;   // a person never sent the policy gets it on their first message
+  bool associated_may_request = false;                      // associated persons may request District accounts
+  std::string acknowledgement_policy;                       // document id sent for acknowledgement; empty: the first
+  bool acknowledgement_on_first_message = false;  // a person never sent the policy gets it on their first message
 };
 
 struct AdapterSettings {
@@ -126,7 +126,7 @@ struct DistrictConfig {
   std::vector<std::string> human_resources;  // incidents.human_resources: told of every abuse report (LBUSD §E)
   int retaliation_check_in_days = 14;        // incidents.retaliation_check_in_days; 0: no check-in
   int retention_days = 30;                   // records.operational_days: operational rows kept this long
-  std::vector<std::string> adapter_order;  // adapters in the order the file names them
+  std::vector<std::string> adapter_order;    // adapters in the order the file names them
   std::map<std::string, AdapterSettings> adapters;
 
   const Person* person(std::string_view id) const;

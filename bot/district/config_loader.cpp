@@ -97,9 +97,8 @@ std::string quote_for_message(std::string_view s) { return "\"" + shown(s) + "\"
 
 const std::vector<std::string_view> kPersonKeys = {"id",   "name",       "email", "language", "roles",
                                                    "site", "supervisor", "title", "handles"};
-const std::vector<std::string_view> kRoles = {"employee", "principal",    "superintendent",
-                                              "designee", "investigator", "it_admin",
-                                              "associated"};
+const std::vector<std::string_view> kRoles = {"employee",     "principal", "superintendent", "designee",
+                                              "investigator", "it_admin",  "associated"};
 const std::vector<std::string_view> kLanguages = {"en", "es"};
 
 std::optional<Role> role_from(std::string_view s) {
@@ -445,7 +444,7 @@ class Loader {
   void load_incidents(const YamlNode& root);
   void load_classroom(const YamlNode& root);
   void load_incident_protocol(const YamlNode& n);  // issue 22
-  void load_records(const YamlNode& root);          // issue 22
+  void load_records(const YamlNode& root);         // issue 22
   void check_directory();
   void check_references();
   void check_reachable();
@@ -717,16 +716,17 @@ void Loader::load_digest(const YamlNode& root) {
 // registry: (issue 20) the yearly renewal of official accounts.
 void Loader::load_registry(const YamlNode& root) {
   const YamlNode& r = root["registry"];
-  if (!section(r, "registry", {"renewal_date", "escalate_after_days"}, "registry:\n  renewal_date: \"08-15\""))
-    return;
+  if (!section(r, "registry", {"renewal_date", "escalate_after_days"}, "registry:\n  renewal_date: \"08-15\"")) return;
   if (Text t = text(r["renewal_date"], "registry.renewal_date", {.max_chars = 10}); t.ok) {
     const std::string& s = t.value;
     const auto digits = [&](size_t i) { return std::isdigit(static_cast<unsigned char>(s[i])) != 0; };
     const bool shape = s.size() == 5 && s[2] == '-' && digits(0) && digits(1) && digits(3) && digits(4);
     const int month = shape ? std::stoi(s.substr(0, 2)) : 0, day = shape ? std::stoi(s.substr(3, 2)) : 0;
     if (!shape || month < 1 || month > 12 || day < 1 || day > 28)
-      error(t.line, "registry.renewal_date must be the month and day the school year's renewal starts, like \"08-15\" "
-                    "(quoted; day 1 to 28, so every year has it), not " + quote_for_message(s) + ".");
+      error(t.line,
+            "registry.renewal_date must be the month and day the school year's renewal starts, like \"08-15\" "
+            "(quoted; day 1 to 28, so every year has it), not " +
+                quote_for_message(s) + ".");
     else
       config_.registry.renewal_date = s;
   }
@@ -1155,9 +1155,9 @@ void Loader::load_incidents(const YamlNode& root) {
                "incidents:\n  categories:\n    threat: { notify: [d.lee] }"))
     return;
   load_incident_protocol(n);
-  static const std::vector<std::string_view> known = {
-      "threat", "harassment",     "minor_images",  "child_abuse", "confidential",
-      "logo",   "hacked_account", "impersonation", "retaliation", "other"};
+  static const std::vector<std::string_view> known = {"threat",       "harassment", "minor_images",   "child_abuse",
+                                                      "confidential", "logo",       "hacked_account", "impersonation",
+                                                      "retaliation",  "other"};
   const YamlNode& cats = n["categories"];
   if (!section(cats, "incidents.categories", known, "categories:\n    threat: { notify: [d.lee] }")) return;
   for (const auto& e : cats.entries) {
@@ -1204,8 +1204,8 @@ void Loader::load_incidents(const YamlNode& root) {
 // days after closing when the reporter is asked about retaliation.
 void Loader::load_incident_protocol(const YamlNode& n) {
   static const std::vector<std::string_view> protocols = {"lausd-bul-5688.2", "standard-sd-ar-1114", "own"};
-  const std::string chosen = n["protocol"].empty() ? "lausd-bul-5688.2"
-                                                   : choice(n["protocol"], "incidents.protocol", protocols).value_or("");
+  const std::string chosen =
+      n["protocol"].empty() ? "lausd-bul-5688.2" : choice(n["protocol"], "incidents.protocol", protocols).value_or("");
   const YamlNode& own = n["protocol_steps"];
   if (chosen == "standard-sd-ar-1114") config_.incident_protocol = ar1114_protocol();
   if (chosen != "own" && !own.empty())
@@ -1221,13 +1221,15 @@ void Loader::load_incident_protocol(const YamlNode& n) {
     if (items)
       for (const auto& item : *items) {
         if (!item.is_map()) {
-          error(item.line, "each step of incidents.protocol_steps must be a map such as { id: …, letter: …, text: … }.");
+          error(item.line,
+                "each step of incidents.protocol_steps must be a map such as { id: …, letter: …, text: … }.");
           continue;
         }
         check_keys(item, "a protocol step", {"id", "letter", "text"});
         ProtocolStep step;
         step.id = id_text(item["id"], "the id of a protocol step", false, true);
-        if (Text t = text(item["letter"], "the letter of a protocol step", {.max_chars = 4}); t.ok) step.letter = t.value;
+        if (Text t = text(item["letter"], "the letter of a protocol step", {.max_chars = 4}); t.ok)
+          step.letter = t.value;
         if (Text t = text(item["text"], "the text of a protocol step", {.max_chars = 1000}); t.ok) step.text = t.value;
         if (step.letter.empty() || step.text.empty())
           error(item.line, "a protocol step needs its letter and its text as the district's policy words them.");

@@ -29,8 +29,7 @@ class PeopleIndex {
   void forget() const { built_ = false; }
 
   const Person* by_id(const std::vector<Person>& people, std::string_view id) const;
-  const Person* by_handle(const std::vector<Person>& people, std::string_view platform,
-                          std::string_view handle) const;
+  const Person* by_handle(const std::vector<Person>& people, std::string_view platform, std::string_view handle) const;
   // E-mail addresses compare without regard to ASCII case.
   const Person* by_email(const std::vector<Person>& people, std::string_view email) const;
 

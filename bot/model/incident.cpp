@@ -37,9 +37,9 @@ bool is_incident_step(std::string_view step) {
 }
 
 const std::vector<std::string>& incident_categories() {
-  static const std::vector<std::string> categories = {
-      "threat", "harassment",     "minor_images",  "child_abuse", "confidential",
-      "logo",   "hacked_account", "impersonation", "retaliation", "other"};
+  static const std::vector<std::string> categories = {"threat",       "harassment", "minor_images",   "child_abuse",
+                                                      "confidential", "logo",       "hacked_account", "impersonation",
+                                                      "retaliation",  "other"};
   return categories;
 }
 
@@ -67,14 +67,14 @@ const IncidentProtocol& lausd_protocol() {
        {"assure", "B", "Assure involved parties that allegations and complaints are taken seriously."},
        {"investigate", "C", "Investigate."},
        {"stop", "D", "Take action to stop the behavior."},
-       {"statements", "E", "Request a factual written statement from the involved parties. Include witnesses if available."},
+       {"statements", "E",
+        "Request a factual written statement from the involved parties. Include witnesses if available."},
        {"consult", "F", "Consult with the Local District, Staff Relations and other offices, as appropriate."},
        {"document", "G", "Document actions taken."},
        {"discipline", "H", "Implement disciplinary action as needed."},
        {"criminal_complaint", "I", "If appropriate, the victim may file a criminal complaint with law enforcement."},
        {"monitor", "J", "Continue to monitor and address inappropriate behaviors."},
-       {"tracking_report", "K",
-        "If appropriate, complete the Incident System Tracking Accountability Report (iSTAR)."},
+       {"tracking_report", "K", "If appropriate, complete the Incident System Tracking Accountability Report (iSTAR)."},
        {"no_retaliation", "L",
         "Information about allegations of misconduct or investigations should be handled within the confines of the "
         "District's reporting procedures and investigative process. The District will not tolerate retaliation "
@@ -92,7 +92,8 @@ const IncidentProtocol& ar1114_protocol() {
        {"assure", "b", "Assure involved parties that allegations and complaints are taken seriously."},
        {"investigate", "c", "Investigate."},
        {"stop", "d", "Take action to stop the behavior."},
-       {"statements", "e", "Request a factual written statement from the involved parties, to include witnesses if available."},
+       {"statements", "e",
+        "Request a factual written statement from the involved parties, to include witnesses if available."},
        {"consult", "f", "Consult with the district, staff and other offices, as appropriate."},
        {"document", "g", "Document actions taken."},
        {"discipline", "h", "Implement disciplinary action, counseling, and/or other support services as needed."},

@@ -58,11 +58,11 @@ const IncidentProtocol& ar1114_protocol();
 // A note an investigator wrote on a step, a written statement recorded as text, or an entry of the
 // evidence record (where evidence is kept and by whom, with whose permission: never the evidence).
 struct IncidentNote {
-  std::string kind;  // "note", "statement", "evidence"
-  std::string step;  // the step it belongs to ("" for none)
-  std::string text;  // the note; the statement's text; what the evidence is
-  std::string who;   // statement: who gave it; evidence: who keeps it
-  std::string given;  // statement: when it was given, as written; evidence: where it is stored
+  std::string kind;        // "note", "statement", "evidence"
+  std::string step;        // the step it belongs to ("" for none)
+  std::string text;        // the note; the statement's text; what the evidence is
+  std::string who;         // statement: who gave it; evidence: who keeps it
+  std::string given;       // statement: when it was given, as written; evidence: where it is stored
   std::string permission;  // evidence: the site administrator who permitted collecting it
   std::string by;          // person id who recorded it
   TimePoint at{};

@@ -87,11 +87,13 @@ boost::system::result<std::vector<ClauseQuestions>, PolicyParseError> read_claus
         // one place, its questions file, so the two files can never disagree.
         if (staff && (key == "verdict" || key == "words"))
           return error_at(file, kv.first,
-                          "`" + key + "` belongs in the clause's questions file (x.questions.yaml), not beside "
-                          "staff questions: remove it here");
+                          "`" + key +
+                              "` belongs in the clause's questions file (x.questions.yaml), not beside "
+                              "staff questions: remove it here");
         if (key != "id" && key != "verdict" && key != "words" && key != "en" && key != "es")
-          return error_at(file, kv.first,
-                          "unknown key `" + key + "`: use " + (staff ? "id, en or es" : "id, verdict, words, en or es"));
+          return error_at(
+              file, kv.first,
+              "unknown key `" + key + "`: use " + (staff ? "id, en or es" : "id, verdict, words, en or es"));
       }
       ClauseQuestions c;
       const YAML::Node id = entry["id"];

@@ -13,11 +13,11 @@ namespace bot {
 
 // One authorized request whose audience includes students (or where students interact).
 struct ClassroomChecklist {
-  std::string request_id;  // "R-1001"
-  std::string teacher;     // the requester's person id
-  std::string site;        // the teacher's site id (empty: central office)
-  bool consent_needed = false;   // the objectives involve students' photos, video, names or work
-  bool comments = false;         // students interact: comments to moderate daily
+  std::string request_id;                     // "R-1001"
+  std::string teacher;                        // the requester's person id
+  std::string site;                           // the teacher's site id (empty: central office)
+  bool consent_needed = false;                // the objectives involve students' photos, video, names or work
+  bool comments = false;                      // students interact: comments to moderate daily
   std::optional<TimePoint> parents_notified;  // ticked by the teacher
   std::optional<TimePoint> admin_access;      // confirmed by the principal
   std::string admin_access_by;

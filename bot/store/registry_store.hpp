@@ -15,9 +15,9 @@
 namespace bot {
 
 enum class AccountState {
-  active,         // registered and in the registry
-  pending_ack,    // a booster club's account waiting for the principal's acknowledgement
-  closed,         // left the registry (closed_at, closed_by)
+  active,       // registered and in the registry
+  pending_ack,  // a booster club's account waiting for the principal's acknowledgement
+  closed,       // left the registry (closed_at, closed_by)
 };
 
 inline std::string_view to_string(AccountState s) {
@@ -36,14 +36,14 @@ inline std::optional<AccountState> account_state_from(std::string_view s) {
 }
 
 struct OfficialAccount {
-  std::string id;          // "A-1001"
-  std::string kind;        // "official" (an authorized request or added by a principal) or "booster"
-  std::string request_id;  // the authorization it was registered under; empty when added or a booster's
-  std::string platform;    // "instagram", …
-  std::string handle;      // the account's name or handle as it appears on the platform
-  std::string address;     // its web address
-  std::string site;        // site id; empty for the district office
-  std::string owner;       // person id: who answers for it (requester, sponsor, or named by the principal)
+  std::string id;                     // "A-1001"
+  std::string kind;                   // "official" (an authorized request or added by a principal) or "booster"
+  std::string request_id;             // the authorization it was registered under; empty when added or a booster's
+  std::string platform;               // "instagram", …
+  std::string handle;                 // the account's name or handle as it appears on the platform
+  std::string address;                // its web address
+  std::string site;                   // site id; empty for the district office
+  std::string owner;                  // person id: who answers for it (requester, sponsor, or named by the principal)
   std::vector<std::string> monitors;  // person ids of the staff running/monitoring it
   std::string group;                  // booster club / parent group name (kind "booster")
   AccountState state = AccountState::active;

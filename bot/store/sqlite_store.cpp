@@ -986,8 +986,8 @@ class SqliteStore final : public Store {
 
   void set_legal_hold(std::string_view subject, bool held, std::string_view note) override {
     if (held) {
-      SQLite::Statement q(db_,
-                          "INSERT INTO legal_holds VALUES (?, ?, ?) ON CONFLICT(subject) DO UPDATE SET note = excluded.note");
+      SQLite::Statement q(
+          db_, "INSERT INTO legal_holds VALUES (?, ?, ?) ON CONFLICT(subject) DO UPDATE SET note = excluded.note");
       q.bind(1, std::string(subject));
       q.bind(2, std::string(note));
       q.bind(3, to_millis(std::chrono::system_clock::now()));
@@ -1010,14 +1010,15 @@ class SqliteStore final : public Store {
     PruneReport r;
     const std::int64_t t = to_millis(before);
     // A subject is the part of a key before '/': "R-1001/card" belongs to R-1001.
-    static constexpr const char* kHeld =
-        "(SELECT subject FROM legal_holds)";
+    static constexpr const char* kHeld = "(SELECT subject FROM legal_holds)";
     const std::string finished_request =
         "SELECT id FROM requests WHERE state NOT IN ('pending_site','pending_decision','needs_info') "
-        "AND COALESCE(decided_at, filed_at) < ?1 AND id NOT IN " + std::string(kHeld);
+        "AND COALESCE(decided_at, filed_at) < ?1 AND id NOT IN " +
+        std::string(kHeld);
     const std::string finished_incident =
         "SELECT id FROM incidents WHERE status = 'closed' AND json_extract(body, '$.closed_at') < ?1 "
-        "AND id NOT IN " + std::string(kHeld);
+        "AND id NOT IN " +
+        std::string(kHeld);
     auto run = [&](const std::string& sql) {
       SQLite::Statement q(db_, sql);
       q.bind(1, t);
@@ -1037,16 +1038,16 @@ class SqliteStore final : public Store {
     r.kept_for_hold += count("SELECT COUNT(*) FROM outbox WHERE state = 'sent' AND created_at < ?1 AND " +
                              outbox_subject + " IN " + kHeld);
     // Sent messages only: failed and uncertain ones stay for `hallpass outbox` until looked at.
-    r.outbox = run("DELETE FROM outbox WHERE state = 'sent' AND created_at < ?1 AND " + outbox_subject + " NOT IN " +
-                   kHeld);
+    r.outbox =
+        run("DELETE FROM outbox WHERE state = 'sent' AND created_at < ?1 AND " + outbox_subject + " NOT IN " + kHeld);
     // A thread is needed while its subject can still be answered in it: only finished subjects lose it.
     const std::string ref_subject =
         "CASE WHEN instr(key, '/') > 0 THEN substr(key, 1, instr(key, '/') - 1) ELSE key END";
     r.kept_for_hold += count("SELECT COUNT(*) FROM message_refs WHERE ?1 = ?1 AND " + ref_subject + " IN " + kHeld);
-    r.message_refs = run("DELETE FROM message_refs WHERE " + ref_subject + " IN (" + finished_request +
-                         " UNION " + finished_incident + ")");
-    r.timers = run("DELETE FROM timers WHERE fired_at IS NOT NULL AND fired_at < ?1 AND subject NOT IN " +
-                   std::string(kHeld));
+    r.message_refs = run("DELETE FROM message_refs WHERE " + ref_subject + " IN (" + finished_request + " UNION " +
+                         finished_incident + ")");
+    r.timers =
+        run("DELETE FROM timers WHERE fired_at IS NOT NULL AND fired_at < ?1 AND subject NOT IN " + std::string(kHeld));
     return r;
   }
 
@@ -1119,8 +1120,8 @@ class SqliteStore final : public Store {
   }
 
   std::vector<OfficialAccount> accounts_by_platform_site(std::string_view platform, std::string_view site) override {
-    return query_accounts("WHERE state <> 'closed' AND platform = ? AND site = ? ORDER BY rowid",
-                          std::string(platform), std::string(site));
+    return query_accounts("WHERE state <> 'closed' AND platform = ? AND site = ? ORDER BY rowid", std::string(platform),
+                          std::string(site));
   }
 
   std::optional<AuthorizationTerms> authorization_terms(std::string_view request_id) override {
@@ -1140,9 +1141,12 @@ class SqliteStore final : public Store {
   }
 
   void save_authorization_terms(const AuthorizationTerms& t) override {
-    json b = {{"audience", t.audience},   {"end_date", t.end_date},
-              {"state", t.state},         {"state_by", t.state_by},
-              {"state_at", to_millis(t.state_at)}, {"explanation", t.explanation}};
+    json b = {{"audience", t.audience},
+              {"end_date", t.end_date},
+              {"state", t.state},
+              {"state_by", t.state_by},
+              {"state_at", to_millis(t.state_at)},
+              {"explanation", t.explanation}};
     SQLite::Statement q(db_,
                         "INSERT INTO authorization_terms VALUES (?, ?) "
                         "ON CONFLICT(request_id) DO UPDATE SET body = excluded.body");

@@ -250,9 +250,9 @@ asio::awaitable<std::string> ask_as(unsigned short port, std::string person, std
 TEST_CASE("a reload applies a good district file, refuses a bad one and the bot keeps running", "[cli][ops][net]") {
   TempDir dir("ops-reload");
   const auto config = sample_config_variant("ops-reload", "name: Hannah Nguyen", "name: Hannah Nguyen");
-  HallpassProcess bot({"demo", "--config", config.string(), "--port", "0", "--admin-port", "0", "--db",
-                       dir.file("reload.db")},
-                      {}, dir.file("stdout.txt"));
+  HallpassProcess bot(
+      {"demo", "--config", config.string(), "--port", "0", "--admin-port", "0", "--db", dir.file("reload.db")}, {},
+      dir.file("stdout.txt"));
   asio::io_context io;
   auto idle = asio::make_work_guard(io);
   unsigned short web = 0, admin = 0;
@@ -272,7 +272,8 @@ TEST_CASE("a reload applies a good district file, refuses a bad one and the bot 
   CHECK(reloaded.exit_code == 0);
   CHECK_THAT(reloaded.output, Catch::Contains("Reloaded: Sierra Vista Unified School District: 3 sites, " +
                                               std::to_string(people_in(config)) + " people"));
-  CHECK_THAT(reloaded.output, Catch::Contains("Not applied until the next restart: the web adapter's settings changed."));
+  CHECK_THAT(reloaded.output,
+             Catch::Contains("Not applied until the next restart: the web adapter's settings changed."));
   CHECK_THAT(get(web, "/api/bootstrap").body, Catch::Contains("Valeria Nuevo"));
   CHECK_THAT(run_awaitable(io, ask_as(web, "v.nuevo", "reload-1")), Catch::Contains("parent"));
 

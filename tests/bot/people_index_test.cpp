@@ -8,7 +8,8 @@ namespace {
 bot::DistrictConfig two_people() {
   bot::DistrictConfig c;
   c.people.push_back({.id = "t.garcia", .email = "T.Garcia@lbusd.example.org", .handles = {{"slack", "U1"}}});
-  c.people.push_back({.id = "m.lopez", .email = "m.lopez@lbusd.example.org", .handles = {{"slack", "U2"}, {"teams", "29:2"}}});
+  c.people.push_back(
+      {.id = "m.lopez", .email = "m.lopez@lbusd.example.org", .handles = {{"slack", "U2"}, {"teams", "29:2"}}});
   return c;
 }
 

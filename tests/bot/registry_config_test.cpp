@@ -15,7 +15,8 @@ TEST_CASE("the registry settings load, and a bad renewal date is named with its 
   CHECK(sample.config->registry.renewal_date == "08-15");
   CHECK(sample.config->registry.escalate_after_days == 7);
 
-  auto file = test_support::sample_config_variant("registry-date", "renewal_date: \"08-15\"", "renewal_date: \"15-08\"");
+  auto file =
+      test_support::sample_config_variant("registry-date", "renewal_date: \"08-15\"", "renewal_date: \"15-08\"");
   auto r = bot::load_district_config(file, test_support::platform_rules());
   std::filesystem::remove_all(file.parent_path());
   REQUIRE(!r.config);

@@ -41,8 +41,9 @@ std::pair<std::string, std::string> decided_request(BotHarness& h) {
   h.submit("t.garcia", "request.platforms", "",
            {{"platforms", "instagram"}, {"audience", "parents"}, {"students_interact", "no"}});
   h.submit("t.garcia", "request.objectives", "",
-           {{"objectives.instagram", "Class news for families; questions to tgarcia@sierravista.example.org or "
-                                     "(555) 010-7788"}});
+           {{"objectives.instagram",
+             "Class news for families; questions to tgarcia@sierravista.example.org or "
+             "(555) 010-7788"}});
   h.click("t.garcia", "confirm", "");
   std::string second = h.store().requests_of("t.garcia").back().id;
   h.click("r.alvarez", "endorse", second);
@@ -87,8 +88,8 @@ TEST_CASE("records 22: the export of a decided request holds every version and a
     CHECK_FALSE(a["source"].get<std::string>().empty());
     CHECK_FALSE(a["actor"].get<std::string>().empty());
   }
-  for (const auto& want : {first + " filed", first + " returned", second + " filed", second + " endorsed",
-                           second + " decided:reject"})
+  for (const auto& want :
+       {first + " filed", first + " returned", second + " filed", second + " endorsed", second + " decided:reject"})
     CHECK(acts.contains(want));
   std::string explanation;
   for (const auto& a : j["actions"])
@@ -139,9 +140,10 @@ TEST_CASE("records 22: the export of a decided request holds every version and a
   CHECK(hallpass("records verify " + dir.file("redacted.json")).exit_code == 0);
 }
 
-TEST_CASE("records 22: incident reports are exported only on purpose, by their investigators, with notes and "
-          "statements",
-          "[unit][records][cli]") {
+TEST_CASE(
+    "records 22: incident reports are exported only on purpose, by their investigators, with notes and "
+    "statements",
+    "[unit][records][cli]") {
   test_support::TempDir dir("records-incident");
   const std::string db = dir.file("hallpass.db");
   std::string id;

@@ -54,8 +54,11 @@ std::uintmax_t file_bytes(const std::string& db) {
 }
 
 std::string request_text(const bot::Request& r) {
-  nlohmann::json j = {{"id", r.id}, {"state", bot::to_string(r.state)}, {"plans", r.plans.size()},
-                      {"due", r.due_date}, {"endorsed_by", r.endorsed_by}};
+  nlohmann::json j = {{"id", r.id},
+                      {"state", bot::to_string(r.state)},
+                      {"plans", r.plans.size()},
+                      {"due", r.due_date},
+                      {"endorsed_by", r.endorsed_by}};
   if (r.decision) j["decision"] = {r.decision->response, r.decision->by, r.decision->explanation};
   return j.dump();
 }
@@ -66,9 +69,11 @@ TEST_CASE("records 22: after a simulated year pruning keeps the records and shri
           "[records][retention]") {
   test_support::TempDir dir("retention");
   const std::string db = dir.file("hallpass.db");
-  const std::vector<std::pair<std::string, std::string>> staff = {
-      {"t.garcia", "r.alvarez"}, {"s.patel", "r.alvarez"}, {"l.morales", "j.chen"}, {"a.wright", "k.brooks"},
-      {"n.kim", "k.brooks"}};
+  const std::vector<std::pair<std::string, std::string>> staff = {{"t.garcia", "r.alvarez"},
+                                                                  {"s.patel", "r.alvarez"},
+                                                                  {"l.morales", "j.chen"},
+                                                                  {"a.wright", "k.brooks"},
+                                                                  {"n.kim", "k.brooks"}};
   std::vector<std::string> ids;
   std::int64_t refs = 0;
   std::string held, open_request, incident;
@@ -106,8 +111,8 @@ TEST_CASE("records 22: after a simulated year pruning keeps the records and shri
   held = ids.front();
   REQUIRE(h.store().request(held)->decision);
   // A recent event, for de-duplication.
-  bot::Inbound recent{.event_id = "recent-evt", .actor = "t.garcia", .kind = bot::InboundKind::command,
-                      .text = "status"};
+  bot::Inbound recent{
+      .event_id = "recent-evt", .actor = "t.garcia", .kind = bot::InboundKind::command, .text = "status"};
   recent.place = {.channel = "dm:t.garcia", .direct = true};
   h.handle(recent);
   deliver_everything(h.store(), h.clock().now(), refs);

@@ -61,7 +61,8 @@ asio::awaitable<void> serve(std::shared_ptr<FakeConnectProxyState> s, std::share
   const auto colon = target.rfind(':');
   auto origin = std::make_shared<tcp::socket>(client->get_executor());
   tcp::resolver resolver(client->get_executor());
-  auto [resolve_ec, endpoints] = co_await resolver.async_resolve(target.substr(0, colon), target.substr(colon + 1), use_tuple);
+  auto [resolve_ec, endpoints] =
+      co_await resolver.async_resolve(target.substr(0, colon), target.substr(colon + 1), use_tuple);
   if (!resolve_ec) {
     auto [cec, ep] = co_await asio::async_connect(*origin, endpoints, use_tuple);
     if (cec) resolve_ec = cec;

@@ -82,7 +82,8 @@ TEST_CASE("an authorized class request carries the policy's conditions and a che
   CHECK(contains(teresa, "the comments must be moderated and monitored daily"));
   CHECK(contains(teresa, "LAUSD BUL-5688.2, §II"));
   // … and the consent clauses, for "pictures of my class".
-  CHECK(contains(teresa, "without the written, informed consent of the child's parent/legal guardian and the principal"));
+  CHECK(
+      contains(teresa, "without the written, informed consent of the child's parent/legal guardian and the principal"));
   CHECK(contains(teresa, "Photographs of groups of students, such as at a school event, may be published"));
   // The checklist, each item quoted, waiting for the principal where she confirms.
   CHECK(contains(teresa, "Before you use Instagram with students (" + id + ")"));
@@ -120,9 +121,12 @@ TEST_CASE("an authorized class request carries the policy's conditions and a che
   h.click("r.alvarez", "classroom.access", id);
   h.command("r.alvarez", "checklist " + id + " login");
   sent = h.take_sent();
-  CHECK(BotHarness::any_contains(BotHarness::replies_to(sent, "r.alvarez"), "Registrado: datos de acceso al director/a (" + id + ")"));
-  CHECK(BotHarness::any_contains(BotHarness::to_person(sent, "t.garcia"), "Rosa Alvarez confirmed: administrator access (" + id + ")"));
-  CHECK(BotHarness::any_contains(BotHarness::to_person(sent, "t.garcia"), "Rosa Alvarez confirmed: login to the principal (" + id + ")"));
+  CHECK(BotHarness::any_contains(BotHarness::replies_to(sent, "r.alvarez"),
+                                 "Registrado: datos de acceso al director/a (" + id + ")"));
+  CHECK(BotHarness::any_contains(BotHarness::to_person(sent, "t.garcia"),
+                                 "Rosa Alvarez confirmed: administrator access (" + id + ")"));
+  CHECK(BotHarness::any_contains(BotHarness::to_person(sent, "t.garcia"),
+                                 "Rosa Alvarez confirmed: login to the principal (" + id + ")"));
 
   // Consent: the teacher confirms; only that and when is kept.
   h.command("t.garcia", "checklist " + id + " consent");
@@ -197,7 +201,8 @@ TEST_CASE("a class account with comments gets a moderation reminder each school 
   CHECK(BotHarness::any_contains(BotHarness::to_person(h.take_sent(), "t.garcia"), "Daily moderation"));
 }
 
-TEST_CASE("a revoked class authorization gets no more moderation reminders", "[unit][classroom][moderation][registry]") {
+TEST_CASE("a revoked class authorization gets no more moderation reminders",
+          "[unit][classroom][moderation][registry]") {
   BotHarness h;
   std::string id = authorized_class_request(h);  // Tue Nov 24, 10:00
   h.take_sent();
@@ -220,7 +225,8 @@ TEST_CASE("the moderation reminder speaks the teacher's language, and can go in 
                                    "Moderación diaria: revise los comentarios de hoy en Instagram (" + id + ")"));
   }
   SECTION("in the nightly digest") {
-    static const bot::District district = district_with([](bot::ClassroomSettings& c) { c.moderation_reminder = "digest"; });
+    static const bot::District district =
+        district_with([](bot::ClassroomSettings& c) { c.moderation_reminder = "digest"; });
     BotHarness h({}, la_time(2026, 11, 24, 10), &district);
     h.bot().start_up();
     std::string id = authorized_class_request(h);
@@ -285,7 +291,8 @@ TEST_CASE("a volunteer asks and reports but is refused a request unless the dist
   h.click("v.santos", "confirm", "");
   CHECK(h.store().requests_of("v.santos").empty());
 
-  static const bot::District allowed = district_with([](bot::ClassroomSettings& c) { c.associated_may_request = true; });
+  static const bot::District allowed =
+      district_with([](bot::ClassroomSettings& c) { c.associated_may_request = true; });
   BotHarness open({}, la_time(2026, 11, 24, 10), &allowed);
   open.command("v.santos", "request Instagram: team news");
   CHECK(open.store().draft("v.santos"));
@@ -358,20 +365,21 @@ TEST_CASE("hallpass acknowledgements exports the report as CSV", "[unit][acknowl
     h.command("m.okafor", "policy send site lincoln");
     h.click("t.garcia", "acknowledgement.ack", "lausd-bul-5688.2");
   }
-  auto r = test_support::run_command(std::string(HALLPASS_BINARY) + " acknowledgements --site lincoln --db " + db +
-                                     " 2>&1");
+  auto r =
+      test_support::run_command(std::string(HALLPASS_BINARY) + " acknowledgements --site lincoln --db " + db + " 2>&1");
   CHECK(r.exit_code == 0);
   CHECK(contains(r.output, "site,person,name,title,sent_at,acknowledged_at\n"));
   CHECK(contains(r.output, "lincoln,t.garcia,Teresa Garcia,\"Teacher, grade 4\",2026-11-24T10:00,2026-11-24T10:00\n"));
   CHECK(contains(r.output, "lincoln,s.patel,Sam Patel,\"Teacher, grade 2\",2026-11-24T10:00,\n"));
   CHECK(!contains(r.output, "j.chen"));
-  auto bad = test_support::run_command(std::string(HALLPASS_BINARY) + " acknowledgements --site nowhere --db " + db +
-                                       " 2>&1");
+  auto bad =
+      test_support::run_command(std::string(HALLPASS_BINARY) + " acknowledgements --site nowhere --db " + db + " 2>&1");
   CHECK(bad.exit_code == 2);
   CHECK(contains(bad.output, "there is no site 'nowhere'"));
 }
 
-TEST_CASE("with the district's choice, a new person gets the policy on their first message", "[unit][acknowledgement]") {
+TEST_CASE("with the district's choice, a new person gets the policy on their first message",
+          "[unit][acknowledgement]") {
   SECTION("off (the default): nothing changes") {
     BotHarness h;
     h.command("j.chen", "status");

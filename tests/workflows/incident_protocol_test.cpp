@@ -57,8 +57,8 @@ std::vector<std::string> actions(BotHarness& h, const std::string& id) { return 
 // The sample district with the Standard School District's protocol (AR 1114 §IV a–k).
 const bot::District& ar1114_district() {
   static const bot::District d = [] {
-    auto file = test_support::sample_config_variant("ar1114", "protocol: lausd-bul-5688.2",
-                                                    "protocol: standard-sd-ar-1114");
+    auto file =
+        test_support::sample_config_variant("ar1114", "protocol: lausd-bul-5688.2", "protocol: standard-sd-ar-1114");
     auto loaded = app::load_district(file, std::cerr);
     if (!loaded) throw std::runtime_error("the AR 1114 variant does not load");
     return std::move(*loaded);
@@ -237,7 +237,10 @@ TEST_CASE("incidents 22: notes, written statements and the evidence record sit o
             {"step", "statements"}});
   // Evidence that depicts a minor is refused and nothing is recorded.
   h.submit("d.lee", "incident.evidence", id,
-           {{"text", "screenshots"}, {"given", "cabinet"}, {"who", "Rosa Alvarez"}, {"permission", "r.alvarez"},
+           {{"text", "screenshots"},
+            {"given", "cabinet"},
+            {"who", "Rosa Alvarez"},
+            {"permission", "r.alvarez"},
             {"minor", "yes"}});
   h.submit("r.alvarez", "incident.evidence", id,
            {{"text", "3 printed screenshots of the posts"},

@@ -7,16 +7,18 @@
 #include <fstream>
 #include <iterator>
 
+#include "bot/model/secret_text.hpp"
 #include "tests/support/bot_harness.hpp"
 #include "tests/support/temp_dir.hpp"
-#include "bot/model/secret_text.hpp"
 
 using test_support::BotHarness;
 using test_support::la_time;
 
 namespace {
 
-bool has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+bool has(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
 
 std::string file_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -80,8 +82,9 @@ TEST_CASE("an authorized Instagram request leads to a registered account with it
   CHECK(has(h.audit_actions("A-1001"), "account.registered"));
 
   // A missing monitor and confirmation send the form back with what was typed.
-  h.submit("t.garcia", "registry.register", id + "/youtube",
-           {{"handle", "Lincoln 4th grade"}, {"address", "https://youtube.com/@lincoln4th"}, {"monitors", "Nobody Here"}});
+  h.submit(
+      "t.garcia", "registry.register", id + "/youtube",
+      {{"handle", "Lincoln 4th grade"}, {"address", "https://youtube.com/@lincoln4th"}, {"monitors", "Nobody Here"}});
   sent = h.take_sent();
   const bot::Form* back = form_of(sent, "registry.register");
   REQUIRE(back);
@@ -128,7 +131,8 @@ TEST_CASE("a pasted password is refused with the clause and stored nowhere", "[u
     for (const auto& e : h.store().audit_of(id + "/instagram"))
       if (e.action == "refused:password") ++refusals;
     CHECK(refusals == 3);
-    for (const auto& e : h.store().outbox_entries()) CHECK(e.outbound.message.plain_text().find(secret) == std::string::npos);
+    for (const auto& e : h.store().outbox_entries())
+      CHECK(e.outbound.message.plain_text().find(secret) == std::string::npos);
     // Still open: the file and its write-ahead log are read below, as a person would search them.
     const std::string bytes = file_bytes(db) + file_bytes(db + "-wal");
     CHECK(!bytes.empty());
@@ -194,14 +198,16 @@ TEST_CASE("accounts are listed by role and exported without credentials", "[unit
       "held_at_site_confirmed_by,school_year_confirmed";
   CHECK(text.find(header) != std::string::npos);
   CHECK(text.find("A-1001,Lincoln Elementary School,Instagram,@lincoln4th") != std::string::npos);
-  for (std::string_view column : {"password", "username", "credential"}) CHECK(header.find(column) == std::string::npos);
+  for (std::string_view column : {"password", "username", "credential"})
+    CHECK(header.find(column) == std::string::npos);
   CHECK(has(h.audit_actions("registry"), "registry.exported"));
   // A teacher cannot export.
   h.command("s.patel", "accounts export");
   CHECK(BotHarness::any_contains(h.take_sent(), "The export is for principals"));
 }
 
-TEST_CASE("a revoked authorization is no longer in force, and both people are told", "[unit][registry][authorization]") {
+TEST_CASE("a revoked authorization is no longer in force, and both people are told",
+          "[unit][registry][authorization]") {
   BotHarness h;
   std::string id = authorized_request(h);
   h.take_sent();
@@ -331,7 +337,8 @@ TEST_CASE("on the renewal date the owner is asked; unconfirmed accounts reach th
   h.bot().fire_due_timers();
   sent = h.take_sent();
   auto digest = BotHarness::to_person(sent, "r.alvarez");
-  CHECK(BotHarness::any_contains(digest, "Instagram @lincoln4th (A-1001) de Teresa Garcia no está confirmada para 2027–28"));
+  CHECK(BotHarness::any_contains(digest,
+                                 "Instagram @lincoln4th (A-1001) de Teresa Garcia no está confirmada para 2027–28"));
   CHECK_FALSE(BotHarness::any_contains(BotHarness::to_place(sent, "superintendent"), "@lincoln4th"));
   // A week after the ask: in the superintendent's summary as well.
   h.clock().set(la_time(2027, 8, 22, 19));
@@ -348,7 +355,8 @@ TEST_CASE("on the renewal date the owner is asked; unconfirmed accounts reach th
   CHECK(a->closed_by == "t.garcia");
   CHECK(h.store().registered_accounts("lincoln").empty());
   sent = h.take_sent();
-  CHECK(BotHarness::any_contains(BotHarness::replies_to(sent, "t.garcia"), "left the registry on Sun Aug 22 (Teresa Garcia)"));
+  CHECK(BotHarness::any_contains(BotHarness::replies_to(sent, "t.garcia"),
+                                 "left the registry on Sun Aug 22 (Teresa Garcia)"));
   CHECK(BotHarness::any_contains(BotHarness::to_place(sent, "site:lincoln"), "salió del registro"));
   CHECK(has(h.audit_actions("A-1001"), "account.closed"));
 }
@@ -384,7 +392,8 @@ TEST_CASE("a booster club's account is registered by its sponsor and acknowledge
   auto sent = h.take_sent();
   REQUIRE(form_of(sent, "registry.booster"));
   CHECK(BotHarness::any_contains(sent, "cannot use the school's name, logo, and/or mascot"));
-  CHECK(BotHarness::any_contains(sent, "The Superintendent or designee shall approve content from outside organizations"));
+  CHECK(BotHarness::any_contains(sent,
+                                 "The Superintendent or designee shall approve content from outside organizations"));
 
   std::map<std::string, std::string> values = {{"group", "Eagles Football Boosters"},
                                                {"site", "lincoln"},

@@ -105,13 +105,13 @@ TEST_CASE("NO_PROXY names the hosts reached directly", "[unit][http][proxy]") {
   auto with = [](const std::string& no_proxy) {
     return env_of({{"HTTPS_PROXY", "http://proxy:3128"}, {"NO_PROXY", no_proxy}});
   };
-  CHECK_FALSE(proxy_for("https", "matrix.lbusd.org", with("lbusd.org")));         // a subdomain
-  CHECK_FALSE(proxy_for("https", "lbusd.org", with(".lbusd.org")));               // leading dot
+  CHECK_FALSE(proxy_for("https", "matrix.lbusd.org", with("lbusd.org")));  // a subdomain
+  CHECK_FALSE(proxy_for("https", "lbusd.org", with(".lbusd.org")));        // leading dot
   CHECK_FALSE(proxy_for("https", "Matrix.LBUSD.org", with(" localhost , lbusd.org")));
-  CHECK_FALSE(proxy_for("https", "10.1.2.3", with("10.1.2.3:8448")));             // any port
+  CHECK_FALSE(proxy_for("https", "10.1.2.3", with("10.1.2.3:8448")));  // any port
   CHECK_FALSE(proxy_for("https", "::1", with("[::1]")));
   CHECK_FALSE(proxy_for("https", "slack.com", with("*")));
-  CHECK(proxy_for("https", "notlbusd.org", with("lbusd.org")));                    // not a subdomain
+  CHECK(proxy_for("https", "notlbusd.org", with("lbusd.org")));  // not a subdomain
   CHECK(proxy_for("https", "slack.com", with("lbusd.org,,")));
 }
 
@@ -131,8 +131,7 @@ TEST_CASE("a proxy URL Hallpass cannot use is refused plainly, without its passw
   CHECK_THAT(refusal("http://:8080"), Catch::Contains("write http://host:port"));
 }
 
-TEST_CASE("requests go through the proxy's CONNECT tunnel and TLS is still checked end to end",
-          "[net][http][proxy]") {
+TEST_CASE("requests go through the proxy's CONNECT tunnel and TLS is still checked end to end", "[net][http][proxy]") {
   asio::io_context io;
   HttpsOrigin origin(io);
   test_support::FakeConnectProxy proxy(io);

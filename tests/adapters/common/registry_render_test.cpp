@@ -38,7 +38,8 @@ TEST_CASE("the registration form renders on Slack, Teams, Matrix and the web cha
   auto view = nlohmann::json::parse(*modal);
   CHECK(view["title"]["text"] == "Register Instagram");
   std::string modal_text = view.dump();
-  for (const char* key : {"handle", "address", "monitors", "credentials"}) CHECK(modal_text.find(key) != std::string::npos);
+  for (const char* key : {"handle", "address", "monitors", "credentials"})
+    CHECK(modal_text.find(key) != std::string::npos);
   CHECK(adapters::slack::render_blocks(m).find("Each site must maintain a confidential database") != std::string::npos);
 
   auto card = adapters::teams::render_card(m).dump();

@@ -73,11 +73,12 @@ TEST_CASE("console: an authorized Instagram request is registered with its monit
 
   const std::string secret = "Lions#Roar2026";
   auto teacher = t.as("t.garcia", "2026-11-26T10:00:00-08:00",
-                      "password: " + secret + "\n"
-                      "/socialmedia accounts register\n"
-                      "@form handle=@lincoln4th; address=https://www.instagram.com/lincoln4th; "
-                      "monitors=Teresa Garcia, Sam Patel; credentials=yes\n"
-                      "/socialmedia accounts\n");
+                      "password: " + secret +
+                          "\n"
+                          "/socialmedia accounts register\n"
+                          "@form handle=@lincoln4th; address=https://www.instagram.com/lincoln4th; "
+                          "monitors=Teresa Garcia, Sam Patel; credentials=yes\n"
+                          "/socialmedia accounts\n");
   CHECK(teacher.exit_code == 0);
   CHECK(contains(teacher.out, "Please do not send passwords here."));
   CHECK(contains(teacher.out, "Each site must maintain a confidential database of usernames/passwords"));
@@ -92,8 +93,9 @@ TEST_CASE("console: an authorized Instagram request is registered with its monit
   CHECK(contains(principal.out, "Instagram @lincoln4th (A-1001)"));
 
   auto office = t.as("d.lee", "2026-11-26T12:00:00-08:00", "/socialmedia accounts export\n");
-  CHECK(contains(office.out, "account,site,platform,name_or_handle,address,owner,monitors,kind,group,registered_on,"
-                             "held_at_site_confirmed_by,school_year_confirmed"));
+  CHECK(contains(office.out,
+                 "account,site,platform,name_or_handle,address,owner,monitors,kind,group,registered_on,"
+                 "held_at_site_confirmed_by,school_year_confirmed"));
   CHECK(contains(office.out, "A-1001,Lincoln Elementary School,Instagram,@lincoln4th"));
   CHECK(!contains(t.bytes() + t.bytes("-wal"), secret));
 }

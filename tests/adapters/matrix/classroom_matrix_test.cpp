@@ -117,55 +117,68 @@ TEST_CASE("over Matrix a class account's checklist is worked through, and its mo
   World w;
   Run r(w.db, w.server.origin());
   w.server.invite(kTeacherDm, "@tgarcia:test", true);
-  w.run_until(r, [&] { return w.server.joined_rooms().size() == 3; }, "the teacher's DM joined");
+  w.run_until(
+      r, [&] { return w.server.joined_rooms().size() == 3; }, "the teacher's DM joined");
 
   w.server.post(kTeacherDm, "@tgarcia:test", "!socialmedia request");
-  w.run_until(r, [&] { return !w.bodies(kTeacherDm, "request.platforms").empty(); }, "the platforms form");
+  w.run_until(
+      r, [&] { return !w.bodies(kTeacherDm, "request.platforms").empty(); }, "the platforms form");
   w.server.post(kTeacherDm, "@tgarcia:test",
                 "!socialmedia form request.platforms - platforms=instagram; audience=students,parents; "
                 "students_interact=yes");
-  w.run_until(r, [&] { return !w.bodies(kTeacherDm, "request.objectives").empty(); }, "the objectives form");
+  w.run_until(
+      r, [&] { return !w.bodies(kTeacherDm, "request.objectives").empty(); }, "the objectives form");
   w.server.post(kTeacherDm, "@tgarcia:test",
                 "!socialmedia form request.objectives - objectives.instagram=Pictures of my class and their projects");
-  w.run_until(r, [&] { return !w.bodies(kTeacherDm, "!socialmedia confirm").empty(); }, "the summary");
+  w.run_until(
+      r, [&] { return !w.bodies(kTeacherDm, "!socialmedia confirm").empty(); }, "the summary");
   w.server.post(kTeacherDm, "@tgarcia:test", "!socialmedia confirm");
-  w.run_until(r, [&] { return !w.bodies(kLincoln).empty(); }, "the card at Lincoln");
+  w.run_until(
+      r, [&] { return !w.bodies(kLincoln).empty(); }, "the card at Lincoln");
   const std::string lincoln_root = w.root_in(kLincoln);
   w.server.post(kLincoln, "@ralvarez:test", "!socialmedia endorse R-1001", lincoln_root);
-  w.run_until(r, [&] { return !w.bodies(kSuper).empty(); }, "the card for the superintendent");
+  w.run_until(
+      r, [&] { return !w.bodies(kSuper).empty(); }, "the card for the superintendent");
   CHECK(!w.bodies(kSuper, "Consent for student media").empty());
   w.server.post(kSuper, "@mokafor:test", "!socialmedia authorize R-1001", w.root_in(kSuper));
 
   // The decision with its conditions, and the checklist, in the teacher's DM room.
-  w.run_until(r, [&] { return !w.bodies(kTeacherDm, "Before you use Instagram with students (R-1001)").empty(); },
-              "the checklist");
+  w.run_until(
+      r, [&] { return !w.bodies(kTeacherDm, "Before you use Instagram with students (R-1001)").empty(); },
+      "the checklist");
   CHECK(!w.bodies(kTeacherDm, "Conditions of classroom use").empty());
   CHECK(!w.bodies(kTeacherDm, "without the written, informed consent").empty());
   // Rosa's confirmation, in Spanish, in the request's thread at Lincoln.
-  w.run_until(r, [&] { return !w.bodies(kLincoln, "Tengo acceso de administrador").empty(); },
-              "the principal's confirmation message");
+  w.run_until(
+      r, [&] { return !w.bodies(kLincoln, "Tengo acceso de administrador").empty(); },
+      "the principal's confirmation message");
   CHECK(!w.bodies(kLincoln, "!socialmedia classroom.access R-1001").empty());
 
   w.server.post(kTeacherDm, "@tgarcia:test", "!socialmedia classroom.letter R-1001");
-  w.run_until(r, [&] { return !w.bodies(kTeacherDm, "Estimadas familias").empty(); }, "the parent letter");
+  w.run_until(
+      r, [&] { return !w.bodies(kTeacherDm, "Estimadas familias").empty(); }, "the parent letter");
   CHECK(!w.bodies(kTeacherDm, "Dear parents and guardians").empty());
   w.server.post(kTeacherDm, "@tgarcia:test", "!socialmedia classroom.parents R-1001");
-  w.run_until(r, [&] { return !w.bodies(kTeacherDm, "Recorded: parents notified (R-1001)").empty(); },
-              "parents ticked");
+  w.run_until(
+      r, [&] { return !w.bodies(kTeacherDm, "Recorded: parents notified (R-1001)").empty(); }, "parents ticked");
   w.server.post(kLincoln, "@ralvarez:test", "!socialmedia classroom.access R-1001", lincoln_root);
-  w.run_until(r, [&] { return !w.bodies(kTeacherDm, "Rosa Alvarez confirmed: administrator access").empty(); },
-              "access confirmed");
+  w.run_until(
+      r, [&] { return !w.bodies(kTeacherDm, "Rosa Alvarez confirmed: administrator access").empty(); },
+      "access confirmed");
   w.server.post(kLincoln, "@ralvarez:test", "!socialmedia classroom.login R-1001", lincoln_root);
-  w.run_until(r, [&] { return r.process.store().classroom_checklist("R-1001")->login_given.has_value(); },
-              "login confirmed");
+  w.run_until(
+      r, [&] { return r.process.store().classroom_checklist("R-1001")->login_given.has_value(); }, "login confirmed");
   w.server.post(kTeacherDm, "@tgarcia:test", "!socialmedia checklist R-1001 consent");
-  w.run_until(r, [&] { return !w.bodies(kTeacherDm, "Everything on the checklist is done").empty(); },
-              "the checklist complete");
-  w.run_until(r, [&] { return !w.bodies(kLincoln, "Completa (4 de 4)").empty(); }, "the card complete");
+  w.run_until(
+      r, [&] { return !w.bodies(kTeacherDm, "Everything on the checklist is done").empty(); },
+      "the checklist complete");
+  w.run_until(
+      r, [&] { return !w.bodies(kLincoln, "Completa (4 de 4)").empty(); }, "the card complete");
 
   // The next morning at 07:30: the moderation reminder in her DM room.
   r.process.manual_clock().set(test_support::la_time(2026, 11, 25, 7, 30));
   r.process.bot().fire_due_timers();
-  w.run_until(r, [&] { return !w.bodies(kTeacherDm, "Daily moderation: check today's comments on Instagram").empty(); },
-              "the moderation reminder");
+  w.run_until(
+      r, [&] { return !w.bodies(kTeacherDm, "Daily moderation: check today's comments on Instagram").empty(); },
+      "the moderation reminder");
 }

@@ -560,11 +560,10 @@ TEST_CASE("a bot token rotated by the workspace's admin is read again from its f
   const auto dir = file.parent_path();
   const auto token_file = dir / "slack-bot-token";
   std::ofstream(token_file) << "xoxb-before\n";
-  test_support::HallpassProcess hallpass({"run", "--config", file.string(), "--db", (dir / "hallpass.db").string()},
-                                         {{"SLACK_APP_TOKEN", "xapp-cli"},
-                                          {"SLACK_BOT_TOKEN", ""},
-                                          {"SLACK_BOT_TOKEN_FILE", token_file.string()}},
-                                         (dir / "stdout.txt").string());
+  test_support::HallpassProcess hallpass(
+      {"run", "--config", file.string(), "--db", (dir / "hallpass.db").string()},
+      {{"SLACK_APP_TOKEN", "xapp-cli"}, {"SLACK_BOT_TOKEN", ""}, {"SLACK_BOT_TOKEN_FILE", token_file.string()}},
+      (dir / "stdout.txt").string());
   if (!hallpass.run_until(io, [&] { return server.open_connections().size() == 1; }))
     FAIL("hallpass did not connect; it printed: " << hallpass.output());
 
@@ -581,7 +580,8 @@ TEST_CASE("a bot token rotated by the workspace's admin is read again from its f
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("behind a district's proxy, the Web API and the Socket Mode websocket go through CONNECT", "[net][slack][proxy]") {
+TEST_CASE("behind a district's proxy, the Web API and the Socket Mode websocket go through CONNECT",
+          "[net][slack][proxy]") {
   asio::io_context io;
   FakeSlackServer server(io, "xoxb-cli", "xapp-cli");
   test_support::FakeConnectProxy proxy(io);
@@ -600,13 +600,12 @@ TEST_CASE("behind a district's proxy, the Web API and the Socket Mode websocket 
         "approvals: { web: \"#kennedy-approvals\", slack: C0KENNEDY1 }"}});
   const auto dir = file.parent_path();
   // The fake speaks plain http and ws on 127.0.0.1, so http_proxy is the variable that applies.
-  test_support::HallpassProcess hallpass(
-      {"run", "--config", file.string(), "--db", (dir / "hallpass.db").string()},
-      {{"SLACK_APP_TOKEN", "xapp-cli"},
-       {"SLACK_BOT_TOKEN", "xoxb-cli"},
-       {"http_proxy", "http://127.0.0.1:" + std::to_string(proxy.port())},
-       {"no_proxy", ""}},
-      (dir / "stdout.txt").string());
+  test_support::HallpassProcess hallpass({"run", "--config", file.string(), "--db", (dir / "hallpass.db").string()},
+                                         {{"SLACK_APP_TOKEN", "xapp-cli"},
+                                          {"SLACK_BOT_TOKEN", "xoxb-cli"},
+                                          {"http_proxy", "http://127.0.0.1:" + std::to_string(proxy.port())},
+                                          {"no_proxy", ""}},
+                                         (dir / "stdout.txt").string());
   if (!hallpass.run_until(io, [&] { return server.open_connections().size() == 1; }))
     FAIL("hallpass did not connect through the proxy; it printed: " << hallpass.output());
   auto cmd = server.slash_command("U0TEACHER", "C0LOUNGE", "help");

@@ -55,14 +55,16 @@ void browse(asio::io_context& io, asio::awaitable<void> session) {
 }
 
 bool bot_says(const json& f, const std::string& words) {
-  return f["type"] == "message" && f["message"]["author"]["bot"] == true && f["message"].dump().find(words) != std::string::npos;
+  return f["type"] == "message" && f["message"]["author"]["bot"] == true &&
+         f["message"].dump().find(words) != std::string::npos;
 }
 
 asio::awaitable<void> paste_password(unsigned short port) {
   auto teacher = co_await webchat_join(port, "t.garcia");
   const std::string typed = std::string("my password is ") + kSecret;
   co_await webchat_write(teacher.ws, webchat_send_frame("p-1", "dm", typed));
-  json refusal = co_await webchat_read_until(teacher.ws, [](const json& f) { return bot_says(f, "Please do not send passwords here"); });
+  json refusal = co_await webchat_read_until(
+      teacher.ws, [](const json& f) { return bot_says(f, "Please do not send passwords here"); });
   CHECK(refusal["message"].dump().find("Each site must maintain a confidential database") != std::string::npos);
   // An ordinary message after it is kept as before.
   co_await webchat_write(teacher.ws, webchat_send_frame("p-2", "dm", "/socialmedia accounts"));
