@@ -55,6 +55,13 @@ asio::awaitable<adapters::http::Response> get(adapters::http::HttpClient* client
   co_return co_await client->request(r);
 }
 
+// One request, run to its end on the test's io_context.
+adapters::http::Response fetch(asio::io_context& io, adapters::http::HttpClient& client, std::string target) {
+  std::vector<asio::awaitable<adapters::http::Response>> work;
+  work.push_back(get(&client, std::move(target)));
+  return test_support::run_all<adapters::http::Response>(io, std::move(work))[0];
+}
+
 // An https origin on 127.0.0.1 with the test authority's certificate, and that authority in a file.
 struct HttpsOrigin {
   explicit HttpsOrigin(asio::io_context& io) : dir("proxy-origin") {
@@ -138,20 +145,12 @@ TEST_CASE("requests go through the proxy's CONNECT tunnel and TLS is still check
   ScopedEnv https("https_proxy", "http://hallpass:s3cret@127.0.0.1:" + std::to_string(proxy.port()));
   adapters::http::HttpClient client(io.get_executor(), origin.listener->origin(), origin.dir.file("ca.pem"));
 
-  auto replies = test_support::run_all<adapters::http::Response>(io, [&] {
-    std::vector<asio::awaitable<adapters::http::Response>> work;
-    work.push_back(get(&client, "/api/one"));
-    return work;
-  }());
-  REQUIRE(replies[0].ok());
-  CHECK(replies[0].body == "{\"path\":\"/api/one\"}");
+  auto reply = fetch(io, client, "/api/one");
+  REQUIRE(reply.ok());
+  CHECK(reply.body == "{\"path\":\"/api/one\"}");
   // A second request reuses the tunnel: one CONNECT for the connection, not one per request.
-  auto again = test_support::run_all<adapters::http::Response>(io, [&] {
-    std::vector<asio::awaitable<adapters::http::Response>> work;
-    work.push_back(get(&client, "/api/two"));
-    return work;
-  }());
-  CHECK(again[0].ok());
+  auto again = fetch(io, client, "/api/two");
+  CHECK(again.ok());
   CHECK(origin.requests == 2);
   REQUIRE(proxy.targets().size() == 1);
   CHECK(proxy.targets()[0] == "127.0.0.1:" + std::to_string(origin.listener->port()));
@@ -165,14 +164,10 @@ TEST_CASE("a proxy that refuses the tunnel is a clear failure that keeps the pas
   proxy.refuse_with_407(true);
   ScopedEnv https("https_proxy", "http://hallpass:s3cret@127.0.0.1:" + std::to_string(proxy.port()));
   adapters::http::HttpClient client(io.get_executor(), origin.listener->origin(), origin.dir.file("ca.pem"));
-  auto replies = test_support::run_all<adapters::http::Response>(io, [&] {
-    std::vector<asio::awaitable<adapters::http::Response>> work;
-    work.push_back(get(&client, "/api/one"));
-    return work;
-  }());
-  CHECK(replies[0].error == bot::SendErrorKind::network);
-  CHECK_THAT(replies[0].error_text, Catch::Contains("asks for a user and password (407)"));
-  CHECK_THAT(replies[0].error_text, !Catch::Contains("s3cret"));
+  auto reply = fetch(io, client, "/api/one");
+  CHECK(reply.error == bot::SendErrorKind::network);
+  CHECK_THAT(reply.error_text, Catch::Contains("asks for a user and password (407)"));
+  CHECK_THAT(reply.error_text, !Catch::Contains("s3cret"));
   CHECK(origin.requests == 0);
 }
 
@@ -183,11 +178,7 @@ TEST_CASE("NO_PROXY hosts are reached directly", "[net][http][proxy]") {
   ScopedEnv https("https_proxy", "http://127.0.0.1:" + std::to_string(proxy.port()));
   ScopedEnv no("no_proxy", "localhost,127.0.0.1");
   adapters::http::HttpClient client(io.get_executor(), origin.listener->origin(), origin.dir.file("ca.pem"));
-  auto replies = test_support::run_all<adapters::http::Response>(io, [&] {
-    std::vector<asio::awaitable<adapters::http::Response>> work;
-    work.push_back(get(&client, "/direct"));
-    return work;
-  }());
-  CHECK(replies[0].ok());
+  auto reply = fetch(io, client, "/direct");
+  CHECK(reply.ok());
   CHECK(proxy.targets().empty());
 }

@@ -502,12 +502,13 @@ TEST_CASE("hallpass run refuses Slack settings it cannot use, naming them", "[un
   std::filesystem::remove_all(file.parent_path());
 }
 
-TEST_CASE("hallpass run answers a slash command over Slack", "[net][slack][cli]") {
-  asio::io_context io;
-  FakeSlackServer server(io, "xoxb-cli", "xapp-cli");
-  server.add_user("U0TEACHER", "tgarcia@sierravista.example.org");  // no slack id in the sample: matched by e-mail
-  auto file = test_support::sample_config_variant(
-      "slack-run",
+namespace {
+
+// The sample district on Slack alone, against the fake: the web chat off, one Socket Mode
+// connection, and a Slack channel for every place (the config check asks for one).
+std::filesystem::path slack_run_config(const std::string& name, FakeSlackServer& server) {
+  return test_support::sample_config_variant(
+      name,
       {{"web: { enabled: true,", "web: { enabled: false,"},
        {"slack: { enabled: false,", "slack: { enabled: true, api_base_url: \"" + server.api_base_url() + "\","},
        {"connections: 2 }", "connections: 1 }"},
@@ -519,6 +520,15 @@ TEST_CASE("hallpass run answers a slash command over Slack", "[net][slack][cli]"
         "approvals: { web: \"#roosevelt-approvals\", slack: C0ROOSEVELT1 }"},
        {"approvals: { web: \"#kennedy-approvals\" }",
         "approvals: { web: \"#kennedy-approvals\", slack: C0KENNEDY1 }"}});
+}
+
+}  // namespace
+
+TEST_CASE("hallpass run answers a slash command over Slack", "[net][slack][cli]") {
+  asio::io_context io;
+  FakeSlackServer server(io, "xoxb-cli", "xapp-cli");
+  server.add_user("U0TEACHER", "tgarcia@sierravista.example.org");  // no slack id in the sample: matched by e-mail
+  auto file = slack_run_config("slack-run", server);
   const auto dir = file.parent_path();
 
   test_support::HallpassProcess hallpass({"run", "--config", file.string(), "--db", (dir / "hallpass.db").string()},
@@ -545,18 +555,7 @@ TEST_CASE("a bot token rotated by the workspace's admin is read again from its f
   asio::io_context io;
   FakeSlackServer server(io, "xoxb-before", "xapp-cli");
   server.add_user("U0TEACHER", "tgarcia@sierravista.example.org");
-  auto file = test_support::sample_config_variant(
-      "slack-rotate",
-      {{"web: { enabled: true,", "web: { enabled: false,"},
-       {"slack: { enabled: false,", "slack: { enabled: true, api_base_url: \"" + server.api_base_url() + "\","},
-       {"connections: 2 }", "connections: 1 }"},
-       {"place: { name: Superintendent's office, web: \"#superintendent\" }",
-        "place: { name: Superintendent's office, web: \"#superintendent\", slack: C0SUPERINT }"},
-       {"approvals: { web: \"#lincoln-approvals\" }", "approvals: { web: \"#lincoln-approvals\", slack: C0LINCOLN1 }"},
-       {"approvals: { web: \"#roosevelt-approvals\" }",
-        "approvals: { web: \"#roosevelt-approvals\", slack: C0ROOSEVELT1 }"},
-       {"approvals: { web: \"#kennedy-approvals\" }",
-        "approvals: { web: \"#kennedy-approvals\", slack: C0KENNEDY1 }"}});
+  auto file = slack_run_config("slack-rotate", server);
   const auto dir = file.parent_path();
   const auto token_file = dir / "slack-bot-token";
   std::ofstream(token_file) << "xoxb-before\n";
@@ -586,18 +585,7 @@ TEST_CASE("behind a district's proxy, the Web API and the Socket Mode websocket 
   FakeSlackServer server(io, "xoxb-cli", "xapp-cli");
   test_support::FakeConnectProxy proxy(io);
   server.add_user("U0TEACHER", "tgarcia@sierravista.example.org");
-  auto file = test_support::sample_config_variant(
-      "slack-proxy",
-      {{"web: { enabled: true,", "web: { enabled: false,"},
-       {"slack: { enabled: false,", "slack: { enabled: true, api_base_url: \"" + server.api_base_url() + "\","},
-       {"connections: 2 }", "connections: 1 }"},
-       {"place: { name: Superintendent's office, web: \"#superintendent\" }",
-        "place: { name: Superintendent's office, web: \"#superintendent\", slack: C0SUPERINT }"},
-       {"approvals: { web: \"#lincoln-approvals\" }", "approvals: { web: \"#lincoln-approvals\", slack: C0LINCOLN1 }"},
-       {"approvals: { web: \"#roosevelt-approvals\" }",
-        "approvals: { web: \"#roosevelt-approvals\", slack: C0ROOSEVELT1 }"},
-       {"approvals: { web: \"#kennedy-approvals\" }",
-        "approvals: { web: \"#kennedy-approvals\", slack: C0KENNEDY1 }"}});
+  auto file = slack_run_config("slack-proxy", server);
   const auto dir = file.parent_path();
   // The fake speaks plain http and ws on 127.0.0.1, so http_proxy is the variable that applies.
   test_support::HallpassProcess hallpass({"run", "--config", file.string(), "--db", (dir / "hallpass.db").string()},
