@@ -419,18 +419,12 @@ class SqliteStore final : public Store {
   }
 
   std::optional<Draft> draft(std::string_view person) override {
-    SQLite::Statement q(db_, "SELECT body FROM drafts WHERE person = ?");
-    q.bind(1, std::string(person));
-    if (!q.executeStep()) return std::nullopt;
-    return draft_from_json(json::parse(q.getColumn(0).getString()));
+    auto body = body_in("drafts", "person", person);
+    if (!body) return std::nullopt;
+    return draft_from_json(json::parse(*body));
   }
 
-  void save_draft(const Draft& d) override {
-    SQLite::Statement q(db_, "INSERT INTO drafts VALUES (?, ?) ON CONFLICT(person) DO UPDATE SET body = excluded.body");
-    q.bind(1, d.person);
-    q.bind(2, draft_to_json(d).dump());
-    q.exec();
-  }
+  void save_draft(const Draft& d) override { set_body_in("drafts", "person", d.person, draft_to_json(d).dump()); }
 
   void delete_draft(std::string_view person) override {
     SQLite::Statement q(db_, "DELETE FROM drafts WHERE person = ?");
@@ -852,19 +846,12 @@ class SqliteStore final : public Store {
 
   // --- classroom (issue 21) ---
   std::optional<ClassroomChecklist> classroom_checklist(std::string_view request_id) override {
-    SQLite::Statement q(db_, "SELECT body FROM classroom_checklists WHERE request_id = ?");
-    q.bind(1, std::string(request_id));
-    if (q.executeStep()) return checklist_from_json(q.getColumn(0).getString());
+    if (auto body = body_in("classroom_checklists", "request_id", request_id)) return checklist_from_json(*body);
     return std::nullopt;
   }
 
   void save_classroom_checklist(const ClassroomChecklist& c) override {
-    SQLite::Statement q(db_,
-                        "INSERT INTO classroom_checklists VALUES (?, ?) ON CONFLICT(request_id) DO UPDATE SET "
-                        "body = excluded.body");
-    q.bind(1, c.request_id);
-    q.bind(2, checklist_to_json(c));
-    q.exec();
+    set_body_in("classroom_checklists", "request_id", c.request_id, checklist_to_json(c));
   }
 
   std::vector<ClassroomChecklist> classroom_checklists() override {
@@ -876,19 +863,12 @@ class SqliteStore final : public Store {
   }
 
   std::optional<PolicyAcknowledgement> policy_acknowledgement(std::string_view person) override {
-    SQLite::Statement q(db_, "SELECT body FROM policy_acknowledgements WHERE person = ?");
-    q.bind(1, std::string(person));
-    if (q.executeStep()) return acknowledgement_from_json(q.getColumn(0).getString());
+    if (auto body = body_in("policy_acknowledgements", "person", person)) return acknowledgement_from_json(*body);
     return std::nullopt;
   }
 
   void save_policy_acknowledgement(const PolicyAcknowledgement& a) override {
-    SQLite::Statement q(db_,
-                        "INSERT INTO policy_acknowledgements VALUES (?, ?) ON CONFLICT(person) DO UPDATE SET "
-                        "body = excluded.body");
-    q.bind(1, a.person);
-    q.bind(2, acknowledgement_to_json(a));
-    q.exec();
+    set_body_in("policy_acknowledgements", "person", a.person, acknowledgement_to_json(a));
   }
 
   std::vector<PolicyAcknowledgement> policy_acknowledgements() override {
@@ -1125,10 +1105,9 @@ class SqliteStore final : public Store {
   }
 
   std::optional<AuthorizationTerms> authorization_terms(std::string_view request_id) override {
-    SQLite::Statement q(db_, "SELECT body FROM authorization_terms WHERE request_id = ?");
-    q.bind(1, std::string(request_id));
-    if (!q.executeStep()) return std::nullopt;
-    json b = json::parse(q.getColumn(0).getString());
+    auto body = body_in("authorization_terms", "request_id", request_id);
+    if (!body) return std::nullopt;
+    json b = json::parse(*body);
     AuthorizationTerms t;
     t.request_id = std::string(request_id);
     t.audience = b.value("audience", std::vector<std::string>{});
@@ -1147,12 +1126,7 @@ class SqliteStore final : public Store {
               {"state_by", t.state_by},
               {"state_at", to_millis(t.state_at)},
               {"explanation", t.explanation}};
-    SQLite::Statement q(db_,
-                        "INSERT INTO authorization_terms VALUES (?, ?) "
-                        "ON CONFLICT(request_id) DO UPDATE SET body = excluded.body");
-    q.bind(1, t.request_id);
-    q.bind(2, b.dump());
-    q.exec();
+    set_body_in("authorization_terms", "request_id", t.request_id, b.dump());
   }
 
   template <typename... Args>
@@ -1214,6 +1188,23 @@ class SqliteStore final : public Store {
     q.bind(1, std::string(name));
     if (q.executeStep()) return q.getColumn(0).getString();
     return std::nullopt;
+  }
+
+  // The tables of one key and a JSON body (drafts, classroom checklists, acknowledgements,
+  // authorization terms). `table` and `key` are this file's names, never text from outside.
+  std::optional<std::string> body_in(const char* table, const char* key, std::string_view id) {
+    SQLite::Statement q(db_, std::string("SELECT body FROM ") + table + " WHERE " + key + " = ?");
+    q.bind(1, std::string(id));
+    if (q.executeStep()) return q.getColumn(0).getString();
+    return std::nullopt;
+  }
+
+  void set_body_in(const char* table, const char* key, std::string_view id, std::string_view body) {
+    SQLite::Statement q(db_, std::string("INSERT INTO ") + table + " VALUES (?, ?) ON CONFLICT(" + key +
+                                 ") DO UPDATE SET body = excluded.body");
+    q.bind(1, std::string(id));
+    q.bind(2, std::string(body));
+    q.exec();
   }
 
   void set_value_in(const char* table, std::string_view name, std::string_view value) {
