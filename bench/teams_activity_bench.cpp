@@ -101,12 +101,7 @@ int main(int argc, char** argv) {
   fo.service_url = connector.service_url();
   test_support::FakeBotFrameworkAuth identity(io, fo);
 
-  adapters::teams::TeamsOptions o;
-  o.auth = identity.auth_options();
-  o.token = identity.token_options();
-  o.tenant_id = fo.tenant_id;
-  o.service_url = connector.service_url();
-  o.server.port = 0;
+  adapters::teams::TeamsOptions o = identity.teams_options(connector.service_url());
   std::map<std::string, std::string> saved;
   adapters::teams::ConversationReferences refs{
       .load = [&saved](const std::string& k) -> std::optional<std::string> {

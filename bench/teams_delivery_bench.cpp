@@ -91,12 +91,7 @@ int stalled_lookup(milliseconds stall) {
   connector.add_member({"29:new-teacher", "New Teacher", "aad-new", "new.teacher@district.example", ""});
   connector.add_member({"29:other-teacher", "Other Teacher", "aad-other", "other.teacher@district.example", ""});
 
-  adapters::teams::TeamsOptions o;
-  o.auth = identity.auth_options();
-  o.token = identity.token_options();
-  o.tenant_id = fo.tenant_id;
-  o.service_url = connector.service_url();
-  o.server.port = 0;
+  adapters::teams::TeamsOptions o = identity.teams_options(connector.service_url());
   std::map<std::string, std::string> saved;
   adapters::teams::ConversationReferences refs{
       .load = [&saved](const std::string& k) -> std::optional<std::string> {

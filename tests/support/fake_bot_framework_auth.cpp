@@ -229,6 +229,16 @@ adapters::teams::AuthOptions FakeBotFrameworkAuth::auth_options() const {
   return out;
 }
 
+adapters::teams::TeamsOptions FakeBotFrameworkAuth::teams_options(const std::string& service_url) const {
+  adapters::teams::TeamsOptions out;
+  out.auth = auth_options();
+  out.token = token_options();
+  out.tenant_id = state_->options.tenant_id;
+  out.service_url = service_url;
+  out.server.port = 0;
+  return out;
+}
+
 adapters::teams::BotTokenOptions FakeBotFrameworkAuth::token_options() const {
   adapters::teams::BotTokenOptions out;
   out.app_id = state_->options.app_id;

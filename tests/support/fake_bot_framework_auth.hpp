@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "adapters/teams/teams_adapter.hpp"
 #include "adapters/teams/teams_auth.hpp"
 
 namespace test_support {
@@ -74,6 +75,9 @@ class FakeBotFrameworkAuth {
   // Options for the code under test, pointed at this server (and its CA file with tls).
   adapters::teams::AuthOptions auth_options() const;
   adapters::teams::BotTokenOptions token_options() const;  // single- or multi-tenant as the app is
+  // The Teams adapter's options against this identity and the Connector at service_url, in this
+  // identity's tenant, listening on a port the OS picks.
+  adapters::teams::TeamsOptions teams_options(const std::string& service_url) const;
 
   // --- keys ---
   std::string signing_kid() const;  // the key tokens are signed with by default

@@ -108,14 +108,9 @@ struct World {
                           "ralvarez@sierravista.example.org"});
     connector.add_member({kOkafor, "Maya Okafor", "aad-okafor", "", "mokafor@sierravista.example.org"});
 
-    adapters::teams::TeamsOptions t;
-    t.auth = identity->auth_options();
-    t.token = identity->token_options();
-    t.tenant_id = kTenant;
-    t.service_url = connector.service_url();
+    adapters::teams::TeamsOptions t = identity->teams_options(connector.service_url());
     t.connector.first_backoff = std::chrono::milliseconds(20);
     t.connector.max_backoff = std::chrono::milliseconds(100);
-    t.server.port = 0;
     bot::Store* s = store;
     adapters::teams::ConversationReferences refs{
         .load = [s](const std::string& key) { return s->adapter_state(key); },
