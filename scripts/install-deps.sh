@@ -2,7 +2,8 @@
 # Installs what Hallpass needs on Debian 12, only what is missing. Run as root or with sudo.
 #   scripts/install-deps.sh          build dependencies
 #   scripts/install-deps.sh --test   also what the tests need (Chromium for the web chat test, Node.js,
-#                                    clang-format for the layout check, prometheus for promtool)
+#                                    clang-format for the layout check, prometheus for promtool,
+#                                    python3-yaml for the Helm chart check)
 set -euo pipefail
 
 packages=(
@@ -12,7 +13,7 @@ packages=(
   catch2 libjwt-dev libstemmer-dev libcsv-dev libsystemd-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(chromium chromium-driver nodejs npm clang-format prometheus)
+  packages+=(chromium chromium-driver nodejs npm clang-format prometheus python3 python3-yaml)
 fi
 
 missing=()
