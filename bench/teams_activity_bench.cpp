@@ -34,6 +34,9 @@
 
 namespace {
 
+// The fake identity's tenant: the adapter accepts activities from it only, as a district's would.
+const std::string kTenant = test_support::FakeBotFrameworkAuthOptions{}.tenant_id;
+
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
@@ -52,17 +55,18 @@ class CountingSink final : public bot::EventSink {
 };
 
 std::string activity(long n, const std::string& service_url, const std::string& bot_id) {
-  nlohmann::json a{{"type", "message"},
-                   {"id", std::to_string(1795000000000LL + n)},
-                   {"timestamp", "2026-11-24T18:00:00.000Z"},
-                   {"channelId", "msteams"},
-                   {"serviceUrl", service_url},
-                   {"from", {{"id", "29:user-" + std::to_string(n % 50)}, {"name", "A teacher"}}},
-                   {"conversation",
-                    {{"id", "a:chat-" + std::to_string(n % 50)}, {"conversationType", "personal"}, {"tenantId", "t1"}}},
-                   {"recipient", {{"id", bot_id}, {"name", "Hallpass"}}},
-                   {"channelData", {{"tenant", {{"id", "t1"}}}}},
-                   {"text", "socialmedia help"}};
+  nlohmann::json a{
+      {"type", "message"},
+      {"id", std::to_string(1795000000000LL + n)},
+      {"timestamp", "2026-11-24T18:00:00.000Z"},
+      {"channelId", "msteams"},
+      {"serviceUrl", service_url},
+      {"from", {{"id", "29:user-" + std::to_string(n % 50)}, {"name", "A teacher"}}},
+      {"conversation",
+       {{"id", "a:chat-" + std::to_string(n % 50)}, {"conversationType", "personal"}, {"tenantId", kTenant}}},
+      {"recipient", {{"id", bot_id}, {"name", "Hallpass"}}},
+      {"channelData", {{"tenant", {{"id", kTenant}}}}},
+      {"text", "socialmedia help"}};
   return a.dump();
 }
 

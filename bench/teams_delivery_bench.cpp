@@ -28,6 +28,9 @@
 
 namespace {
 
+// The fake identity's tenant: the adapter accepts activities from it only, as a district's would.
+const std::string kTenant = test_support::FakeBotFrameworkAuthOptions{}.tenant_id;
+
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
@@ -107,16 +110,17 @@ int stalled_lookup(milliseconds stall) {
   adapters::http::HttpClient client(io.get_executor(), adapter.url());
 
   auto post = [&](const std::string& id_, const std::string& from) {
-    nlohmann::json a{{"type", "message"},
-                     {"id", id_},
-                     {"timestamp", "2026-11-24T18:00:00.000Z"},
-                     {"channelId", "msteams"},
-                     {"serviceUrl", connector.service_url()},
-                     {"from", {{"id", from}, {"name", "Someone"}}},
-                     {"conversation", {{"id", "a:chat-" + from}, {"conversationType", "personal"}, {"tenantId", "t1"}}},
-                     {"recipient", {{"id", "28:" + fo.app_id}, {"name", "Hallpass"}}},
-                     {"channelData", {{"tenant", {{"id", "t1"}}}}},
-                     {"text", "socialmedia help"}};
+    nlohmann::json a{
+        {"type", "message"},
+        {"id", id_},
+        {"timestamp", "2026-11-24T18:00:00.000Z"},
+        {"channelId", "msteams"},
+        {"serviceUrl", connector.service_url()},
+        {"from", {{"id", from}, {"name", "Someone"}}},
+        {"conversation", {{"id", "a:chat-" + from}, {"conversationType", "personal"}, {"tenantId", kTenant}}},
+        {"recipient", {{"id", "28:" + fo.app_id}, {"name", "Hallpass"}}},
+        {"channelData", {{"tenant", {{"id", kTenant}}}}},
+        {"text", "socialmedia help"}};
     adapters::http::Request r;
     r.method = "POST";
     r.target = "/api/messages";

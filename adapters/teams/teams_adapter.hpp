@@ -7,14 +7,16 @@
 //      channelId and serviceUrl; anything else is answered 401 and changes nothing, except while
 //      no signing keys could be fetched yet (run() fetches them at once and retries in
 //      seconds): then 503 with Retry-After, since the token is not known to be bad;
-//   2. the activity's service URL is trusted, so the bot's token may go there;
-//   3. its conversation reference is remembered (ReferenceBook), installations included;
-//   4. for a person the directory does not know by Teams id, the e-mail is asked of the
+//   2. an activity from a tenant that is not one of accepted_tenants is answered 403 and
+//      nothing of it is kept (a valid token does not say which organization sent it);
+//   3. the activity's service URL is trusted, so the bot's token may go there;
+//   4. its conversation reference is remembered (ReferenceBook), installations included;
+//   5. for a person the directory does not know by Teams id, the e-mail is asked of the
 //      Connector once (and kept; a failed look-up is not repeated for a while), so the core can
 //      match the directory by e-mail. Unless the e-mail is known already, the request is
-//      answered 200 first and the look-up and step 5 run after it: no answer to Teams waits for
+//      answered 200 first and the look-up and step 6 run after it: no answer to Teams waits for
 //      an outbound call (past 15 s Teams sends the activity again); the reply waits instead;
-//   5. the event goes to the core, which records it with its outbox in one transaction and
+//   6. the event goes to the core, which records it with its outbox in one transaction and
 //      de-duplicates a re-sent activity by its id; the request is then answered 200 with an
 //      empty body (500 when the core could not record it, so Teams sends it again).
 // Replies go out later through the outbox (send()). Invoke activities are answered 501: Hallpass
@@ -59,6 +61,9 @@ struct TeamsOptions {
   ConnectorOptions connector;  // trusted service URLs, retries, pacing, CA file
   std::string service_url = std::string(kDefaultServiceUrl);  // for proactive posts (trusted)
   std::string tenant_id;  // for new personal chats and threads; else the activities'
+  // The Microsoft 365 organizations (tenant ids) whose activities are accepted; empty: any. From
+  // the config this is never empty for a single-tenant bot (its own tenant, or `tenants`).
+  std::vector<std::string> accepted_tenants;
   std::string bot_name = "Hallpass";
   http::ServerOptions server;  // listen address and port, body limit, optional TLS
   std::size_t max_activity_bytes = kMaxActivityBytes;
@@ -67,7 +72,8 @@ struct TeamsOptions {
 // Builds the options from the config's adapters.teams settings:
 //   app_id, app_secret (${ENV}), tenant_id, multi_tenant, openid_metadata_url, issuer, authority,
 //   ca_file, service_urls (extra allowed service URLs, comma-separated), service_url (for
-//   proactive posts), listen, port, tls_certificate, tls_private_key, bot_name.
+//   proactive posts), listen, port, tls_certificate, tls_private_key, bot_name, tenants (the
+//   organizations whose activities are accepted, comma-separated; default: tenant_id).
 // Throws std::invalid_argument naming the first bad setting (check_settings lists them all).
 TeamsOptions options_from_settings(const std::map<std::string, std::string>& settings);
 

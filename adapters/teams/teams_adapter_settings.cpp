@@ -22,7 +22,8 @@ const std::vector<std::string_view>& known_keys() {
   static const std::vector<std::string_view> keys{
       "app_id", "app_secret", "tenant_id",       "multi_tenant",    "openid_metadata_url",
       "issuer", "authority",  "ca_file",         "service_urls",    "service_url",
-      "listen", "port",       "tls_certificate", "tls_private_key", "bot_name"};
+      "listen", "port",       "tls_certificate", "tls_private_key", "bot_name",
+      "tenants"};
   return keys;
 }
 
@@ -46,6 +47,26 @@ std::vector<std::string> split_list(const std::string& text) {
   }
   flush();
   return out;
+}
+
+// A tenant id is a GUID: 8-4-4-4-12 hex digits.
+bool is_tenant_id(std::string_view id) {
+  if (id.size() != 36) return false;
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? id[i] != '-' : !std::isxdigit(static_cast<unsigned char>(id[i]))) return false;
+  }
+  return true;
+}
+
+// Whose activities are accepted: `tenants` when set; else a single-tenant bot's own tenant; else
+// (a legacy multi-tenant bot without `tenants`) anyone's.
+std::vector<std::string> accepted_tenants(const Settings& s) {
+  std::vector<std::string> listed = split_list(setting(s, "tenants"));
+  if (!listed.empty()) return listed;
+  if (setting(s, "multi_tenant") == "true") return {};
+  if (std::string own = setting(s, "tenant_id"); !own.empty()) return {own};
+  return {};
 }
 
 unsigned short port_setting(const Settings& s) {
@@ -139,6 +160,18 @@ std::vector<std::pair<std::string, Check>> checks() {
          readable("tls_certificate", setting(s, "tls_certificate"));
        }},
       {"tls_private_key", [](const Settings& s) { readable("tls_private_key", setting(s, "tls_private_key")); }},
+      {"tenants",
+       [](const Settings& s) {
+         if (s.contains("tenants") && split_list(setting(s, "tenants")).empty())
+           throw std::invalid_argument(
+               "adapters.teams.tenants is empty: list the Directory (tenant) IDs whose people may use Hallpass, "
+               "or leave the key out to accept only tenant_id");
+         for (const auto& t : split_list(setting(s, "tenants")))
+           if (!is_tenant_id(t))
+             throw std::invalid_argument("adapters.teams.tenants: \"" + t +
+                                         "\" is not a tenant id (a Directory (tenant) ID looks like "
+                                         "9a7f3c2e-5b1d-4e8a-8f6c-2d4b6a8c0e1f)");
+       }},
   };
 }
 
@@ -159,6 +192,7 @@ TeamsOptions options_from_settings(const Settings& settings) {
   o.connector.trusted_service_urls = split_list(setting(settings, "service_urls"));
   o.service_url = setting(settings, "service_url", kDefaultServiceUrl);
   o.tenant_id = setting(settings, "tenant_id");
+  o.accepted_tenants = accepted_tenants(settings);
   o.bot_name = setting(settings, "bot_name", "Hallpass");
   o.server.name = "teams";
   o.server.listen_address = setting(settings, "listen", "127.0.0.1");

@@ -1,6 +1,7 @@
 // POST /api/messages: the Bot Framework's requests to the bot (see teams_adapter.hpp for the order
 // of the steps and why).
 #include <spdlog/spdlog.h>
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <chrono>
 #include <exception>
@@ -72,7 +73,7 @@ void note_installation(std::shared_ptr<TeamsState> s, const ParsedActivity& a) {
     asio::co_spawn(s->executor, learn_installer_email(s, ref), log_failure);
 }
 
-// Step 5: the core records the event with its replies in the outbox (or knows it already).
+// Step 6: the core records the event with its replies in the outbox (or knows it already).
 // Returns false when it could not be recorded.
 bool hand_to_core(TeamsState& s, const bot::Inbound& in, const std::string& activity_id) {
   if (!s.sink) return false;
@@ -83,7 +84,7 @@ bool hand_to_core(TeamsState& s, const bot::Inbound& in, const std::string& acti
   return true;
 }
 
-// Steps 4 and 5 for someone the directory does not know by Teams id, after Teams had its answer:
+// Steps 5 and 6 for someone the directory does not know by Teams id, after Teams had its answer:
 // the e-mail look-up may take as long as the Connector makes it (a 429 waited out, a slow
 // service) without Teams sending the activity again; the person's reply waits for it instead.
 asio::awaitable<void> look_up_then_handle(std::shared_ptr<TeamsState> s, ConversationReference where, bot::Inbound in,
@@ -172,13 +173,23 @@ asio::awaitable<http::ServerReply> handle_activity_request(std::shared_ptr<Teams
   }
   ParsedActivity& a = *parsed;
 
-  // 2. Its service URL came with a validated token: the bot's own token may go there now.
+  // 2. A validated token says the activity came through the Bot Framework, not from which
+  // organization: another tenant's people reach a multi-tenant bot too. Nothing of theirs is
+  // kept, looked up or answered, and the bot's token is never sent to their service URL.
+  if (const auto& accepted = s->options.accepted_tenants;
+      !accepted.empty() && std::find(accepted.begin(), accepted.end(), a.reference.tenant_id) == accepted.end()) {
+    spdlog::warn("teams: refused activity {} from tenant \"{}\": not one of adapters.teams.tenants", a.id,
+                 a.reference.tenant_id);
+    co_return http::text_reply(403, "Forbidden\n");
+  }
+
+  // 3. Its service URL came with a validated token: the bot's own token may go there now.
   if (auto trusted = s->connector.trust(a.service_url); !trusted) {
     spdlog::warn("teams: refusing the service URL of activity {}: {}", a.id, trusted.error().message);
     co_return http::text_reply(400, "Bad service URL\n");
   }
 
-  // 3. The reference, for proactive messages later.
+  // 4. The reference, for proactive messages later.
   if (a.installation != Installation::none) {
     note_installation(s, a);
     co_return empty_reply(200);
@@ -196,7 +207,7 @@ asio::awaitable<http::ServerReply> handle_activity_request(std::shared_ptr<Teams
   }
   bot::Inbound& in = *a.inbound;
 
-  // 4. Someone the directory does not know by Teams id may be in it by e-mail. Unless the e-mail
+  // 5. Someone the directory does not know by Teams id may be in it by e-mail. Unless the e-mail
   // is known already, Teams gets its answer now and the look-up and the core run after it.
   if (!s->known_user(in.actor)) {
     auto known = s->references.email_of(in.actor);
@@ -209,7 +220,7 @@ asio::awaitable<http::ServerReply> handle_activity_request(std::shared_ptr<Teams
   }
   if (s->stopped) co_return empty_reply(503);
 
-  // 5. The core records it with its replies in the outbox (or knows it already); then answer.
+  // 6. The core records it with its replies in the outbox (or knows it already); then answer.
   if (!hand_to_core(*s, in, a.id)) {
     spdlog::error("teams: activity {} could not be recorded; Teams will send it again", a.id);
     co_return empty_reply(500);

@@ -234,6 +234,7 @@ adapters::teams::TeamsOptions FakeBotFrameworkAuth::teams_options(const std::str
   out.auth = auth_options();
   out.token = token_options();
   out.tenant_id = state_->options.tenant_id;
+  out.accepted_tenants = {state_->options.tenant_id};  // as the config makes it for a single-tenant bot
   out.service_url = service_url;
   out.server.port = 0;
   return out;

@@ -446,6 +446,30 @@ TEST_CASE("teams: forged, stale and misdirected tokens are refused and change no
   CHECK(w.rogue.requests().empty());
 }
 
+TEST_CASE("teams: an activity from another organization's tenant is refused and nothing of it is kept",
+          "[net][teams]") {
+  World w;
+  // A valid Bot Framework token, from someone in another Microsoft 365 organization that has the
+  // bot too (a multi-tenant registration reaches everyone who installs it).
+  json outsider = w.personal_message(kGarcia, kGarciaChat, "socialmedia help");
+  outsider["conversation"]["tenantId"] = "0f0f0f0f-1111-4222-8333-444444444444";
+  outsider["channelData"]["tenant"]["id"] = "0f0f0f0f-1111-4222-8333-444444444444";
+  CHECK(w.post(outsider) == 403);
+  json install = w.personal_install(kGarcia, kGarciaChat);
+  install["conversation"]["tenantId"] = "0f0f0f0f-1111-4222-8333-444444444444";
+  install["channelData"]["tenant"]["id"] = "0f0f0f0f-1111-4222-8333-444444444444";
+  CHECK(w.post(install) == 403);
+  w.settle();
+  CHECK(w.store->outbox_entries().empty());
+  CHECK(!w.store->adapter_state(std::string("teams.ref.user.") + kGarcia));
+  CHECK(!w.store->adapter_state("teams.ref.last"));
+  CHECK(w.connector.requests().empty());
+
+  // The district's own tenant is answered.
+  CHECK(w.post(w.personal_message(kGarcia, kGarciaChat, "socialmedia help")) == 200);
+  w.run_until([&] { return !w.connector.activities(kGarciaChat).empty(); }, "the help");
+}
+
 TEST_CASE("teams: a re-sent activity is handled once", "[net][teams]") {
   World w;
   CHECK(w.post(w.personal_install(kGarcia, kGarciaChat)) == 200);

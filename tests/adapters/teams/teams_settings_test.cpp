@@ -42,6 +42,25 @@ TEST_CASE("teams settings: the minimal single-tenant bot", "[unit][teams]") {
   CHECK(o.connector.trusted_service_urls.empty());
 }
 
+TEST_CASE("teams settings: whose activities are accepted", "[unit][teams]") {
+  // A single-tenant bot answers its own organization only.
+  CHECK(options_from_settings(minimal()).accepted_tenants ==
+        std::vector<std::string>{"11111111-2222-3333-4444-555555555555"});
+  // A county lists the districts' tenants.
+  Settings county = minimal();
+  county["tenants"] = "11111111-2222-3333-4444-555555555555, 9a7f3c2e-5b1d-4e8a-8f6c-2d4b6a8c0e1f";
+  CHECK(options_from_settings(county).accepted_tenants.size() == 2);
+  // A legacy multi-tenant bot without a list answers anyone (docs/teams.md says to set one).
+  Settings legacy = {{"app_id", "8f5c1a3e-0000-4000-8000-000000000001"}, {"app_secret", "s"}, {"multi_tenant", "true"}};
+  CHECK(options_from_settings(legacy).accepted_tenants.empty());
+  // Typos are named: not a tenant id, or an empty list.
+  Settings typo = minimal();
+  typo["tenants"] = "lincoln-usd";
+  CHECK(names(check_settings(typo), "tenants"));
+  typo["tenants"] = " , ";
+  CHECK(names(check_settings(typo), "tenants"));
+}
+
 TEST_CASE("teams settings: every endpoint can be pointed elsewhere", "[unit][teams]") {
   Settings s = minimal();
   s["multi_tenant"] = "true";
