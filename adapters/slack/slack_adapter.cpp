@@ -147,27 +147,54 @@ void forget_workspace(SlackState& s, const Uninstall& u) {
                u.team_id, u.app_uninstalled ? "uninstalled Hallpass" : "revoked Hallpass's bot token");
 }
 
+// A place no event came from yet (an approvals channel named in the config, a person known by
+// e-mail): asked of each installed workspace in turn (conversations.info, users.info,
+// users.lookupByEmail), and remembered with the first that knows it.
+asio::awaitable<std::optional<std::string>> probe_team(std::shared_ptr<SlackState> s, std::string place) {
+  std::vector<std::pair<std::string, std::shared_ptr<SlackWebApi>>> apis;
+  for (auto& [team, w] : s->workspaces) apis.emplace_back(team, w.api);
+  for (auto& [team, api] : apis) {
+    // Named locals, not braced temporaries, around co_await (GCC 12 mis-compiles those).
+    ApiOutcome found;
+    std::map<std::string, std::string> fields;
+    fields["channel"] = place;
+    std::string email;
+    if (place.starts_with("email:")) email = place.substr(6);
+    if (!email.empty())
+      found = co_await api->lookup_by_email(email);
+    else if (place.starts_with("U") || place.starts_with("W"))
+      found = co_await api->user_info(place);
+    else
+      found = co_await api->call_form("conversations.info", fields);
+    if (!found.ok()) continue;
+    if (!place.starts_with("email:")) remember_place(*s, place, team);
+    co_return team;
+  }
+  co_return std::nullopt;
+}
+
 // The API a delivery goes through: the one bot token's, or in install mode the token of the
-// workspace its channel or person was heard from (the only one, when just one is installed).
-// Null with *why when no workspace can be told.
-std::shared_ptr<SlackWebApi> api_for(std::shared_ptr<SlackState> s, const bot::Delivery& d, std::string* why) {
-  if (!s->installing()) return std::shared_ptr<SlackWebApi>(s, &s->api);  // the state's own client
+// workspace its channel or person was heard from (or, never heard from, found in by asking each).
+// Null with *why when no installed workspace has it.
+asio::awaitable<std::shared_ptr<SlackWebApi>> api_for(std::shared_ptr<SlackState> s, bot::Delivery d,
+                                                      std::string* why) {
+  if (!s->installing()) co_return std::shared_ptr<SlackWebApi>(s, &s->api);  // the state's own client
   std::string place = d.channel;
   if (place.starts_with("dm:")) place = place.substr(3);
   std::optional<std::string> team = team_of_place(*s, place);
   if (!team) team = team_of_place(*s, d.ephemeral_user);
   if (!team && s->workspaces.size() == 1) team = s->workspaces.begin()->first;
+  if (!team && !place.empty()) team = co_await probe_team(s, place);
   if (!team) {
-    *why = "no installed Slack workspace is known for " + d.channel + " (" + std::to_string(s->workspaces.size()) +
-           " installed; Hallpass learns a channel's or person's workspace from the first message, command or button "
-           "there)";
-    return nullptr;
+    *why = "no installed Slack workspace has " + d.channel + " (asked each of the " +
+           std::to_string(s->workspaces.size()) + " installed)";
+    co_return nullptr;
   }
   auto api = workspace_api(*s, *team);
   if (!api)
     *why = "Slack workspace " + *team + " has no installation (Hallpass was uninstalled there or its token was "
            "revoked); someone in that workspace must install Hallpass again at /slack/install";
-  return api;
+  co_return api;
 }
 
 // When the outbox has delivered what was due (the core's answer included), a form still
@@ -311,10 +338,11 @@ asio::awaitable<void> tell_person(std::shared_ptr<SlackWebApi> api, std::string 
 asio::awaitable<bot::SendResult> send_delivery(std::shared_ptr<SlackState> s, bot::Delivery d) {
   const bot::Form* form = d.delete_ref.empty() ? d.message.find_form() : nullptr;
   std::string no_api;
-  std::shared_ptr<SlackWebApi> api = api_for(s, d, &no_api);
+  std::shared_ptr<SlackWebApi> api = co_await api_for(s, d, &no_api);
   if (!api) {
     spdlog::error("slack: cannot send to {}: {}", d.channel, no_api);
-    co_return failed(bot::SendErrorKind::auth, no_api);
+    co_return failed(no_api.starts_with("no installed") ? bot::SendErrorKind::not_found : bot::SendErrorKind::auth,
+                     no_api);
   }
   if (d.channel.starts_with("email:")) {
     // A person the directory knows by e-mail only (first, so a form's origin is their DM).
@@ -535,7 +563,7 @@ asio::awaitable<bot::Reconciliation> SlackAdapter::reconcile(bot::Delivery d) {
     co_return out;
   }
   std::string no_api;
-  std::shared_ptr<SlackWebApi> api = api_for(s, d, &no_api);
+  std::shared_ptr<SlackWebApi> api = co_await api_for(s, d, &no_api);
   if (!api) co_return out;  // unknown: there is no token to look with
   if (d.channel.starts_with("email:")) {
     ApiOutcome user = co_await api->lookup_by_email(d.channel.substr(6));

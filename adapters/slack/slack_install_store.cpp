@@ -118,8 +118,12 @@ Result<Installation> read_installation_record(const InstallKey& key, std::string
   i.bot_user_id = text("bot_user_id");
   i.scopes = text("scopes");
   i.installer = text("installer");
-  if (auto at = j.find("installed_at"); at != j.end() && at->is_number_integer())
-    i.installed_at = std::chrono::system_clock::time_point(std::chrono::seconds(at->get<long long>()));
+  // Seconds from 1970 to 9999 only: a changed record must not overflow the clock's nanoseconds.
+  if (auto at = j.find("installed_at"); at != j.end() && at->is_number_integer()) {
+    const long long secs = at->get<long long>();
+    if (secs >= 0 && secs <= 253402300799LL)
+      i.installed_at = std::chrono::system_clock::time_point(std::chrono::seconds(secs));
+  }
   auto token = open_token(key, i.team_id, text("bot_token_sealed"));
   if (!token) return token.error();
   i.bot_token = std::move(*token);

@@ -150,7 +150,9 @@ bool allowed(const InstallerState& s, const OAuthInstallation& i) {
 
 asio::awaitable<ServerReply> finish_install(std::shared_ptr<InstallerState> s, ServerRequest req) {
   const auto q = req.target.find('?');
-  const std::string query = q == std::string::npos ? std::string() : req.target.substr(q + 1);
+  // No ?: with strings in a coroutine (GCC 12 mis-compiles their temporaries).
+  std::string query;
+  if (q != std::string::npos) query = req.target.substr(q + 1);
   auto redirect = parse_oauth_redirect(query);
   if (!redirect) {
     spdlog::warn("slack install: refused a redirect from {}: {}", req.sender, redirect.error().message);
@@ -180,11 +182,12 @@ asio::awaitable<ServerReply> finish_install(std::shared_ptr<InstallerState> s, S
     co_return render(*s, req, {502, "failed", {{"reason", installed.error().message}, {"contact", contact(*s, req)}}});
   }
   if (!allowed(*s, *installed)) {
+    std::string enterprise;
+    if (!installed->enterprise_id.empty()) enterprise = ", enterprise " + http::loggable(installed->enterprise_id);
     spdlog::warn(
         "slack install: refused workspace {} ({}{}): not in adapters.slack.allowed_teams; the token Slack gave is "
         "given back",
-        installed->team_id, http::loggable(installed->team_name),
-        installed->enterprise_id.empty() ? "" : ", enterprise " + installed->enterprise_id);
+        http::loggable(installed->team_id), http::loggable(installed->team_name), enterprise);
     asio::co_spawn(s->executor, revoke(s, installed->bot_token), asio::detached);
     co_return render(*s, req,
                      {403,

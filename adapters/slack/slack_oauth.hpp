@@ -24,11 +24,12 @@
 
 namespace adapters::slack {
 
-// The bot scopes the manifest asks for (deploy/slack/manifest-http.yaml), comma-separated as the
-// authorize URL takes them.
+// The bot scopes the manifest asks for (deploy/slack/manifest-install.yaml), comma-separated as
+// the authorize URL takes them: HTTP mode's, and channels:read / groups:read for finding which
+// workspace a configured channel is in (conversations.info).
 inline constexpr std::string_view kDefaultInstallScopes =
     "commands,chat:write,im:write,im:history,app_mentions:read,channels:history,groups:history,users:read,"
-    "users:read.email";
+    "users:read.email,channels:read,groups:read";
 inline constexpr std::string_view kAuthorizeUrl = "https://slack.com/oauth/v2/authorize";
 // How long a person has between opening /slack/install and coming back from Slack.
 inline constexpr std::chrono::minutes kStateLife{10};

@@ -146,6 +146,7 @@ struct FakeSlackState {
   std::map<std::string, Grant> grants;                 // code → what oauth.v2.access gives (once)
   std::map<std::string, std::string> workspace_token;  // installed bot token → team id
   std::set<std::string> revoked;
+  std::map<std::string, std::string> channel_team;  // add_channel()
   std::vector<Failure> failures;
   int failed = 0;
   std::vector<std::pair<std::string, bool>> hang;  // (method, carried out): its next call is never answered
@@ -351,6 +352,15 @@ Reply route_api(FakeSlackState& s, const std::string& method, const FakeRequest&
       list.push_back(m);
     }
     return {200, {{"ok", true}, {"messages", list}, {"has_more", false}}, -1};
+  }
+  if (method == "conversations.info") {
+    const std::string channel = text_of(body, "channel");
+    auto it = s.channel_team.find(channel);
+    auto team = s.workspace_token.find(token);
+    const bool known = s.channel_team.empty() ||
+                       (it != s.channel_team.end() && team != s.workspace_token.end() && team->second == it->second);
+    if (!known) return slack_error("channel_not_found");
+    return {200, {{"ok", true}, {"channel", {{"id", channel}}}}, -1};
   }
   if (method == "users.info") {
     auto it = s.email_of.find(text_of(body, "user"));
@@ -629,6 +639,10 @@ void FakeSlackServer::authorize(const std::string& code, const std::string& team
 }
 
 void FakeSlackServer::revoke_token(const std::string& bot_token) { state_->revoked.insert(bot_token); }
+
+void FakeSlackServer::add_channel(const std::string& channel, const std::string& team_id) {
+  state_->channel_team[channel] = team_id;
+}
 
 std::string FakeSlackServer::bot_user_of(const std::string& team_id) {
   return "UB" + (team_id.starts_with("T") ? team_id.substr(1) : team_id);

@@ -65,6 +65,9 @@ class FakeSlackServer {
   // The workspace removed the app or its token: calls with it answer token_revoked from now on.
   void revoke_token(const std::string& bot_token);
   static std::string bot_user_of(const std::string& team_id);
+  // conversations.info knows the channel, with the token of its workspace only (any token when no
+  // channel was added).
+  void add_channel(const std::string& channel, const std::string& team_id);
 
   // ---- Socket Mode ----
   // Websockets that said hello and are still open, oldest first (connection numbers).

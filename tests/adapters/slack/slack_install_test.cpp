@@ -116,6 +116,17 @@ struct World {
     return *response;
   }
 
+  // A delivery through the adapter, as the outbox dispatcher makes it.
+  bot::SendResult send(Process& p, bot::Delivery d) {
+    std::optional<bot::SendResult> sent;
+    asio::co_spawn(*p.io, p.adapter->send(std::move(d)), [&](std::exception_ptr e, bot::SendResult r) {
+      if (e) std::rethrow_exception(e);
+      sent = std::move(r);
+    });
+    run_until(p, [&] { return sent.has_value(); }, "the delivery was sent or failed");
+    return *sent;
+  }
+
   Response get(Process& p, const std::string& target, const std::string& language = "en-US,en;q=0.9") {
     Request r;
     r.method = "GET";
@@ -249,20 +260,35 @@ TEST_CASE("a workspace installs Hallpass and its slash commands are answered wit
       CHECK(w.reply_tokens("C0LINCOLNLOUNGE") == std::vector<std::string>{kLincolnToken, kLincolnToken});
     }
 
+    SECTION("a channel nobody wrote in yet is found by asking each workspace, then remembered") {
+      CHECK(w.install(p, kRoosevelt, "Roosevelt", kRooseveltToken).status == 200);
+      w.server.add_channel("C0ROOSEVELTAPPROVALS", kRoosevelt);
+      bot::Delivery d;
+      d.channel = "C0ROOSEVELTAPPROVALS";
+      d.message.fallback = "A request waits for your decision.";
+      CHECK(w.send(p, d).ok());
+      const auto posts = w.server.calls("chat.postMessage");
+      REQUIRE(posts.size() == 1);
+      CHECK(posts[0].token == kRooseveltToken);
+      const auto asked = w.server.calls("conversations.info").size();
+      CHECK(w.send(p, d).ok());
+      CHECK(w.server.calls("conversations.info").size() == asked);  // remembered
+      CHECK(w.server.calls("chat.postMessage").back().token == kRooseveltToken);
+      d.channel = "C0NOWHERE";
+      bot::SendResult nowhere = w.send(p, d);
+      CHECK(nowhere.error == bot::SendErrorKind::not_found);
+      CHECK(nowhere.error_text == "no installed Slack workspace has C0NOWHERE (asked each of the 2 installed)");
+    }
+
     SECTION("uninstalling removes it, and a message to that workspace then fails saying so") {
       CHECK(w.event(p, kLincoln, {{"type", "app_uninstalled"}}).status == 200);
       CHECK(p.adapter->installed_teams().empty());
       bot::Delivery d;
       d.channel = "C0LINCOLNLOUNGE";
       d.message.fallback = "hello";
-      std::optional<bot::SendResult> sent;
-      asio::co_spawn(*p.io, p.adapter->send(d), [&](std::exception_ptr e, bot::SendResult r) {
-        if (e) std::rethrow_exception(e);
-        sent = r;
-      });
-      w.run_until(p, [&] { return sent.has_value(); }, "the send failed");
-      CHECK(sent->error == bot::SendErrorKind::auth);
-      CHECK(sent->error_text.find("Slack workspace T0LINCOLN has no installation") != std::string::npos);
+      bot::SendResult sent = w.send(p, d);
+      CHECK(sent.error == bot::SendErrorKind::auth);
+      CHECK(sent.error_text.find("Slack workspace T0LINCOLN has no installation") != std::string::npos);
       // A command from there is not answered with any token.
       const auto calls_before = w.server.calls().size();
       CHECK(w.slash_command(p, kLincoln, "C0LINCOLNLOUNGE", "help").status == 200);
