@@ -80,8 +80,8 @@ struct SlackState {
   };
   std::shared_ptr<SlackInstallStore> installs;
   std::unique_ptr<SlackInstaller> installer;
-  std::map<std::string, Workspace> workspaces;    // team id →
-  std::map<std::string, std::string> team_of;     // channel or user id → team id
+  std::map<std::string, Workspace> workspaces;  // team id →
+  std::map<std::string, std::string> team_of;   // channel or user id → team id
   bool installing() const { return installs != nullptr; }
 };
 
@@ -133,8 +133,10 @@ std::optional<std::string> team_of_place(SlackState& s, const std::string& place
 void forget_workspace(SlackState& s, const Uninstall& u) {
   auto it = s.workspaces.find(u.team_id);
   std::optional<Installation> installation;
-  if (it != s.workspaces.end()) installation = it->second.installation;
-  else installation = s.installs->load(u.team_id);
+  if (it != s.workspaces.end())
+    installation = it->second.installation;
+  else
+    installation = s.installs->load(u.team_id);
   if (!u.app_uninstalled) {
     const bool names_bot = installation && std::find(u.revoked_bot_users.begin(), u.revoked_bot_users.end(),
                                                      installation->bot_user_id) != u.revoked_bot_users.end();
@@ -142,9 +144,10 @@ void forget_workspace(SlackState& s, const Uninstall& u) {
   }
   s.installs->remove(u.team_id);
   if (it != s.workspaces.end()) s.workspaces.erase(it);
-  spdlog::warn("slack: workspace {} {}; its installation is removed, and messages to it fail until it installs "
-               "Hallpass again",
-               u.team_id, u.app_uninstalled ? "uninstalled Hallpass" : "revoked Hallpass's bot token");
+  spdlog::warn(
+      "slack: workspace {} {}; its installation is removed, and messages to it fail until it installs "
+      "Hallpass again",
+      u.team_id, u.app_uninstalled ? "uninstalled Hallpass" : "revoked Hallpass's bot token");
 }
 
 // A place no event came from yet (an approvals channel named in the config, a person known by
@@ -192,7 +195,8 @@ asio::awaitable<std::shared_ptr<SlackWebApi>> api_for(std::shared_ptr<SlackState
   }
   auto api = workspace_api(*s, *team);
   if (!api)
-    *why = "Slack workspace " + *team + " has no installation (Hallpass was uninstalled there or its token was "
+    *why = "Slack workspace " + *team +
+           " has no installation (Hallpass was uninstalled there or its token was "
            "revoked); someone in that workspace must install Hallpass again at /slack/install";
   co_return api;
 }
@@ -435,9 +439,10 @@ asio::awaitable<void> check_workspace_tokens(std::shared_ptr<SlackState> s) {
   for (auto& [team, api] : apis) {
     ApiOutcome who = co_await api->auth_test();
     if (!who.ok() && who.result.error == bot::SendErrorKind::auth)
-      spdlog::error("slack: Slack refused the bot token of workspace {} ({}); someone there must install Hallpass "
-                    "again at /slack/install",
-                    team, who.result.error_text);
+      spdlog::error(
+          "slack: Slack refused the bot token of workspace {} ({}); someone there must install Hallpass "
+          "again at /slack/install",
+          team, who.result.error_text);
   }
 }
 
@@ -489,9 +494,9 @@ SlackHttpOptions SlackAdapter::http_options() {
     spdlog::error("slack: an installation cannot be read and is left out ({}); was install_secret changed?", p);
   using namespace std::placeholders;
   std::weak_ptr<SlackState> weak = state_;
-  s.installer = std::make_unique<SlackInstaller>(s.executor, s.options.install, s.options.api.base_url, s.installs,
-                                                 s.options.prompts, s.options.http.clock,
-                                                 std::bind(&installed, weak, _1));
+  s.installer =
+      std::make_unique<SlackInstaller>(s.executor, s.options.install, s.options.api.base_url, s.installs,
+                                       s.options.prompts, s.options.http.clock, std::bind(&installed, weak, _1));
   // A bound function, not a coroutine lambda with captures (GCC 12 mis-compiles those).
   http.install_pages = std::bind(&install_page, weak, _1);
   return http;

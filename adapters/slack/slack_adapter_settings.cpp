@@ -19,11 +19,10 @@ using settings::Check;
 using settings::Settings;
 
 const std::vector<std::string_view>& known_keys() {
-  static const std::vector<std::string_view> keys{"mode",         "bot_token",      "app_token", "connections",
-                                                  "api_base_url", "signing_secret", "listen",    "port",
-                                                  // HTTP mode with installations (slack_install_settings.cpp)
-                                                  "client_id", "client_secret", "install_secret", "redirect_url",
-                                                  "allowed_teams", "install_contact", "scopes"};
+  static const std::vector<std::string_view> keys{
+      "mode", "bot_token", "app_token", "connections", "api_base_url", "signing_secret", "listen", "port",
+      // HTTP mode with installations (slack_install_settings.cpp)
+      "client_id", "client_secret", "install_secret", "redirect_url", "allowed_teams", "install_contact", "scopes"};
   return keys;
 }
 

@@ -40,8 +40,9 @@ std::vector<std::pair<std::string, Check>> install_checks() {
        [](const Settings& s) {
          if (!installs(s)) return;
          if (!http_mode(s))
-           fail("client_id: installations need HTTP mode (Socket Mode serves one workspace); set mode: http, or "
-                "remove client_id");
+           fail(
+               "client_id: installations need HTTP mode (Socket Mode serves one workspace); set mode: http, or "
+               "remove client_id");
          const std::string id = setting(s, "client_id");
          if (id.size() > 64 ||
              !std::all_of(id.begin(), id.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; }))

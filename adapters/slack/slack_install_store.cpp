@@ -25,8 +25,8 @@ using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)
 
 std::string base64(const std::vector<unsigned char>& bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes.data(),
-                                static_cast<int>(bytes.size()));
+  const int n =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes.data(), static_cast<int>(bytes.size()));
   out.resize(static_cast<std::size_t>(std::max(0, n)));
   return out;
 }
@@ -34,13 +34,15 @@ std::string base64(const std::vector<unsigned char>& bytes) {
 std::optional<std::vector<unsigned char>> unbase64(std::string_view text) {
   if (text.empty() || text.size() % 4 != 0 || text.size() > 8192) return std::nullopt;
   std::vector<unsigned char> out(text.size() / 4 * 3 + 1);
-  const int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
+  const int n =
+      EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
   if (n < 0) return std::nullopt;
   std::size_t size = static_cast<std::size_t>(n);
   // EVP_DecodeBlock counts the padding as bytes.
-  if (text.ends_with("==")) size -= 2;
-  else if (text.ends_with("=")) size -= 1;
+  if (text.ends_with("=="))
+    size -= 2;
+  else if (text.ends_with("="))
+    size -= 1;
   out.resize(size);
   return out;
 }

@@ -189,10 +189,11 @@ asio::awaitable<ServerReply> finish_install(std::shared_ptr<InstallerState> s, S
         "given back",
         http::loggable(installed->team_id), http::loggable(installed->team_name), enterprise);
     asio::co_spawn(s->executor, revoke(s, installed->bot_token), asio::detached);
-    co_return render(*s, req,
-                     {403,
-                      "not_allowed",
-                      {{"team", installed->team_name}, {"team_id", installed->team_id}, {"contact", contact(*s, req)}}});
+    co_return render(
+        *s, req,
+        {403,
+         "not_allowed",
+         {{"team", installed->team_name}, {"team_id", installed->team_id}, {"contact", contact(*s, req)}}});
   }
   Installation record{.team_id = installed->team_id,
                       .team_name = installed->team_name,

@@ -155,8 +155,9 @@ Result<InstallKey> parse_install_key(std::string_view text) {
       return key;
     }
   }
-  return fail("the install secret must be 32 random bytes, as 64 hex digits (openssl rand -hex 32) or in base64 "
-              "(openssl rand -base64 32)");
+  return fail(
+      "the install secret must be 32 random bytes, as 64 hex digits (openssl rand -hex 32) or in base64 "
+      "(openssl rand -base64 32)");
 }
 
 Result<std::set<std::string>> parse_team_list(std::string_view text) {
@@ -166,9 +167,8 @@ Result<std::set<std::string>> parse_team_list(std::string_view text) {
     if (current.empty()) return {};
     std::string bad;
     const bool ok = current.size() >= 3 && current.size() <= 20 && (current[0] == 'T' || current[0] == 'E') &&
-                    std::all_of(current.begin(), current.end(), [](char c) {
-                      return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
-                    });
+                    std::all_of(current.begin(), current.end(),
+                                [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'); });
     if (!ok) bad = current;
     teams.insert(current);
     current.clear();

@@ -54,9 +54,10 @@ AdapterRegistration registration() {
                 << "/slack/{commands,interactivity,events} — put https://<your host>/slack/... in the app's settings"
                 << std::endl;
     if (installs)
-      start.out << "Slack installations: " << adapter->installed_teams().size()
-                << " workspace(s) installed; a district's workspace installs Hallpass at https://<your host>/slack/install"
-                << std::endl;
+      start.out
+          << "Slack installations: " << adapter->installed_teams().size()
+          << " workspace(s) installed; a district's workspace installs Hallpass at https://<your host>/slack/install"
+          << std::endl;
     return adapter;
   };
   return r;

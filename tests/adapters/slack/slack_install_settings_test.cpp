@@ -51,8 +51,8 @@ TEST_CASE("slack install settings: client_id turns installations on; no bot_toke
   CHECK(o.install.key[31] == 0xff);
   CHECK(o.api.bot_token.empty());
   // Without client_id, HTTP mode is the one-token mode it always was.
-  CHECK_FALSE(options_from_settings({{"bot_token", "xoxb-1"}, {"mode", "http"}, {"signing_secret", "x"}})
-                  .install.enabled());
+  CHECK_FALSE(
+      options_from_settings({{"bot_token", "xoxb-1"}, {"mode", "http"}, {"signing_secret", "x"}}).install.enabled());
 }
 
 TEST_CASE("slack install settings: each problem says what to do", "[unit][slack][install]") {
@@ -141,9 +141,9 @@ TEST_CASE("hallpass run with installations: refuses to start without the install
   const std::string db = (dir / "hallpass.db").string();
 
   // The variable named but empty: the config check stops it, naming the variable.
-  auto refused = test_support::run_command("SLACK_SIGNING_SECRET=x SLACK_CLIENT_SECRET=y SLACK_INSTALL_SECRET= " +
-                                           std::string(HALLPASS_BINARY) + " run --config " + file.string() +
-                                           " --db " + db + " 2>&1");
+  auto refused = test_support::run_command(
+      "SLACK_SIGNING_SECRET=x SLACK_CLIENT_SECRET=y SLACK_INSTALL_SECRET= " + std::string(HALLPASS_BINARY) +
+      " run --config " + file.string() + " --db " + db + " 2>&1");
   INFO(refused.output);
   CHECK(refused.exit_code != 0);
   CHECK(refused.output.find("SLACK_INSTALL_SECRET") != std::string::npos);

@@ -112,7 +112,8 @@ struct World {
       if (e) std::rethrow_exception(e);
       response = std::move(res);
     });
-    run_until(p, [&] { return response.has_value(); }, "the adapter answered");
+    run_until(
+        p, [&] { return response.has_value(); }, "the adapter answered");
     return *response;
   }
 
@@ -123,7 +124,8 @@ struct World {
       if (e) std::rethrow_exception(e);
       sent = std::move(r);
     });
-    run_until(p, [&] { return sent.has_value(); }, "the delivery was sent or failed");
+    run_until(
+        p, [&] { return sent.has_value(); }, "the delivery was sent or failed");
     return *sent;
   }
 
@@ -165,9 +167,8 @@ struct World {
     r.target = target;
     r.content_type = type;
     r.body = body;
-    const std::string ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                              std::chrono::system_clock::now().time_since_epoch())
-                                              .count());
+    const std::string ts = std::to_string(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
     r.headers["X-Slack-Request-Timestamp"] = ts;
     r.headers["X-Slack-Signature"] = test_support::slack_signature(kSigningSecret, ts, r.body);
     return r;
@@ -191,9 +192,8 @@ struct World {
 
   Response event(Process& p, const std::string& team, json inner) {
     static int n = 0;
-    json body{{"token", "unused"},         {"team_id", team},
-              {"api_app_id", "A0FAKE"},    {"event", std::move(inner)},
-              {"type", "event_callback"},  {"event_id", "EvINSTALL" + std::to_string(++n)},
+    json body{{"token", "unused"},         {"team_id", team},          {"api_app_id", "A0FAKE"},
+              {"event", std::move(inner)}, {"type", "event_callback"}, {"event_id", "EvINSTALL" + std::to_string(++n)},
               {"event_time", 1795000000}};
     return send(p, signed_post("/slack/events", body.dump(), "application/json"));
   }
@@ -244,7 +244,8 @@ TEST_CASE("a workspace installs Hallpass and its slash commands are answered wit
     CHECK(p.adapter->installed_teams() == std::vector<std::string>{kLincoln});
 
     CHECK(w.slash_command(p, kLincoln, "C0LINCOLNLOUNGE", "help").status == 200);
-    w.run_until(p, [&] { return !w.server.messages("C0LINCOLNLOUNGE").empty(); }, "the help answer in Lincoln");
+    w.run_until(
+        p, [&] { return !w.server.messages("C0LINCOLNLOUNGE").empty(); }, "the help answer in Lincoln");
     CHECK(w.reply_tokens("C0LINCOLNLOUNGE") == std::vector<std::string>{kLincolnToken});
     // The teacher's e-mail was read in their own workspace too.
     REQUIRE(!w.server.calls("users.info").empty());
@@ -253,9 +254,11 @@ TEST_CASE("a workspace installs Hallpass and its slash commands are answered wit
     SECTION("a second workspace is answered with its own token, the first still with its own") {
       CHECK(w.install(p, kRoosevelt, "Roosevelt", kRooseveltToken).status == 200);
       CHECK(w.slash_command(p, kRoosevelt, "C0ROOSEVELTLOUNGE", "help").status == 200);
-      w.run_until(p, [&] { return !w.server.messages("C0ROOSEVELTLOUNGE").empty(); }, "the answer in Roosevelt");
+      w.run_until(
+          p, [&] { return !w.server.messages("C0ROOSEVELTLOUNGE").empty(); }, "the answer in Roosevelt");
       CHECK(w.slash_command(p, kLincoln, "C0LINCOLNLOUNGE", "help").status == 200);
-      w.run_until(p, [&] { return w.server.messages("C0LINCOLNLOUNGE").size() == 2; }, "the second Lincoln answer");
+      w.run_until(
+          p, [&] { return w.server.messages("C0LINCOLNLOUNGE").size() == 2; }, "the second Lincoln answer");
       CHECK(w.reply_tokens("C0ROOSEVELTLOUNGE") == std::vector<std::string>{kRooseveltToken});
       CHECK(w.reply_tokens("C0LINCOLNLOUNGE") == std::vector<std::string>{kLincolnToken, kLincolnToken});
     }
@@ -296,8 +299,7 @@ TEST_CASE("a workspace installs Hallpass and its slash commands are answered wit
     }
 
     SECTION("tokens_revoked naming the bot user removes it; naming only a person's token does not") {
-      CHECK(w.event(p, kLincoln, {{"type", "tokens_revoked"}, {"tokens", {{"oauth", {"U0SOMEONE"}}}}}).status ==
-            200);
+      CHECK(w.event(p, kLincoln, {{"type", "tokens_revoked"}, {"tokens", {{"oauth", {"U0SOMEONE"}}}}}).status == 200);
       CHECK(p.adapter->installed_teams() == std::vector<std::string>{kLincoln});
       CHECK(w.event(p, kLincoln,
                     {{"type", "tokens_revoked"}, {"tokens", {{"bot", {FakeSlackServer::bot_user_of(kLincoln)}}}}})
@@ -319,7 +321,8 @@ TEST_CASE("installations survive a restart, and the database never holds a token
     Process p(w.db, install_options(w.server, w.clock));
     CHECK(p.adapter->installed_teams() == std::vector<std::string>{kLincoln, kRoosevelt});
     CHECK(w.slash_command(p, kRoosevelt, "C0ROOSEVELTLOUNGE", "help").status == 200);
-    w.run_until(p, [&] { return !w.server.messages("C0ROOSEVELTLOUNGE").empty(); }, "the answer after the restart");
+    w.run_until(
+        p, [&] { return !w.server.messages("C0ROOSEVELTLOUNGE").empty(); }, "the answer after the restart");
     CHECK(w.reply_tokens("C0ROOSEVELTLOUNGE") == std::vector<std::string>{kRooseveltToken});
     const std::string bytes = World::database_bytes(w.db);
     CHECK(bytes.find("slack.installation.T0ROOSEVELT") != std::string::npos);
@@ -346,7 +349,8 @@ TEST_CASE("refused installs record nothing and say why, in the browser's languag
     CHECK(page.body.find("Hallpass was not installed in Stranger Things (T0STRANGER)") != std::string::npos);
     CHECK(page.body.find("Ask it-help@county.example.org to add T0STRANGER") != std::string::npos);
     CHECK(p.adapter->installed_teams().empty());
-    w.run_until(p, [&] { return !w.server.calls("auth.revoke").empty(); }, "the refused token was given back");
+    w.run_until(
+        p, [&] { return !w.server.calls("auth.revoke").empty(); }, "the refused token was given back");
     CHECK(w.server.calls("auth.revoke")[0].token == kStrangerToken);
   }
   SECTION("in Spanish for a browser that prefers it") {

@@ -49,9 +49,9 @@ TEST_CASE("slack oauth: the redirect's query", "[unit][slack][install]") {
   REQUIRE(ok(denied));
   CHECK(denied->error == "access_denied");
   CHECK(parse_oauth_redirect("code=a%2Eb&state=x")->code == "a.b");
-  for (const char* bad : {"", "code=abc", "state=abc", "code=a&error=access_denied&state=s", "code=a&code=b&state=s",
-                          "code=a%ZZ&state=s", "code=a%2&state=s", "code=a%20b&state=s", "error=Access-Denied&state=s",
-                          "code=a&state=%00"}) {
+  for (const char* bad :
+       {"", "code=abc", "state=abc", "code=a&error=access_denied&state=s", "code=a&code=b&state=s", "code=a%ZZ&state=s",
+        "code=a%2&state=s", "code=a%20b&state=s", "error=Access-Denied&state=s", "code=a&state=%00"}) {
     INFO(bad);
     auto r = parse_oauth_redirect(bad);
     CHECK_FALSE(ok(r));
@@ -74,7 +74,8 @@ TEST_CASE("slack oauth: the state is signed, expires and names its nonce", "[uni
   std::string changed = state;
   changed[0] = changed[0] == 'A' ? 'B' : 'A';
   CHECK(check_install_state(key(), changed, kNow).error().message == "the state's signature does not match");
-  for (const char* bad : {"", ".", "abc", "abc.def", "x.0000000000000000000000000000000000000000000000000000000000000000"})
+  for (const char* bad :
+       {"", ".", "abc", "abc.def", "x.0000000000000000000000000000000000000000000000000000000000000000"})
     CHECK_FALSE(ok(check_install_state(key(), bad, kNow)));
 }
 
@@ -140,11 +141,13 @@ TEST_CASE("slack install store: the token is sealed for its team and key", "[uni
 
 TEST_CASE("slack install store: installations, states and places through the adapter state", "[unit][slack][install]") {
   std::map<std::string, std::string> values;
-  SlackInstallStore store([&](const std::string& k) -> std::optional<std::string> {
-    auto it = values.find(k);
-    if (it == values.end()) return std::nullopt;
-    return it->second;
-  }, [&](const std::string& k, const std::string& v) { values[k] = v; }, key());
+  SlackInstallStore store(
+      [&](const std::string& k) -> std::optional<std::string> {
+        auto it = values.find(k);
+        if (it == values.end()) return std::nullopt;
+        return it->second;
+      },
+      [&](const std::string& k, const std::string& v) { values[k] = v; }, key());
   store.put({.team_id = "T1", .bot_user_id = "UB1", .bot_token = "xoxb-one"});
   store.put({.team_id = "T2", .bot_user_id = "UB2", .bot_token = "xoxb-two"});
   std::vector<std::string> problems;
@@ -159,11 +162,13 @@ TEST_CASE("slack install store: installations, states and places through the ada
   CHECK(store.team_of("C1") == "T2");
   for (const auto& [k, v] : values) CHECK(v.find("xoxb-") == std::string::npos);
   // Another key: the record is named as a problem, never loaded.
-  SlackInstallStore other([&](const std::string& k) -> std::optional<std::string> {
-    auto it = values.find(k);
-    if (it == values.end()) return std::nullopt;
-    return it->second;
-  }, [&](const std::string& k, const std::string& v) { values[k] = v; }, key(9));
+  SlackInstallStore other(
+      [&](const std::string& k) -> std::optional<std::string> {
+        auto it = values.find(k);
+        if (it == values.end()) return std::nullopt;
+        return it->second;
+      },
+      [&](const std::string& k, const std::string& v) { values[k] = v; }, key(9));
   CHECK(other.load_all(problems).empty());
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].starts_with("T2: "));
