@@ -22,6 +22,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,9 +30,14 @@
 #include "adapters/common/setting_checks.hpp"
 #include "adapters/slack/slack_envelope_handler.hpp"
 #include "adapters/slack/slack_http_receiver.hpp"
+#include "adapters/slack/slack_oauth.hpp"
 #include "adapters/slack/slack_socket_mode.hpp"
 #include "adapters/slack/slack_web_api.hpp"
 #include "bot/model/adapter.hpp"
+
+namespace bot {
+class Prompts;
+}
 
 namespace adapters::slack {
 
@@ -45,6 +51,14 @@ struct SlackOptions {
   std::function<bool(std::string_view user_id)> known_user;
   // How long a view_submission's ack waits for the core's answer (Slack allows 3 s in all).
   std::chrono::milliseconds form_reply_wait{2000};
+  // HTTP mode with an installation per workspace (install.enabled(); docs/slack-install.md): the
+  // receiver also serves /slack/install and /slack/oauth_redirect, and every event is answered
+  // with its own workspace's bot token (api.bot_token is unused). Installations are kept through
+  // state_load / state_save (the app's AdapterState); the pages' sentences come from prompts.
+  InstallOptions install;
+  std::function<std::optional<std::string>(const std::string& key)> state_load;
+  std::function<void(const std::string& key, const std::string& value)> state_save;
+  const bot::Prompts* prompts = nullptr;
 };
 
 // Options from the config's adapters.slack settings: mode (socket | http; default socket),
@@ -101,8 +115,12 @@ class SlackAdapter final : public bot::Adapter {
   void stop();
   // Socket Mode connections open and not being replaced (for tests and health checks).
   int open_connections() const;
+  // Install mode: the workspaces installed now (team ids), for the start-up line and tests.
+  std::vector<std::string> installed_teams() const;
 
  private:
+  // The receiver's options; in install mode, with the install pages and the installations loaded.
+  SlackHttpOptions http_options();
   std::shared_ptr<SlackState> state_;
 };
 

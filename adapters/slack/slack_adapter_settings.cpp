@@ -9,6 +9,7 @@
 
 #include "adapters/common/endpoint_url.hpp"
 #include "adapters/slack/slack_adapter.hpp"
+#include "adapters/slack/slack_install_settings.hpp"
 
 namespace adapters::slack {
 
@@ -18,8 +19,10 @@ using settings::Check;
 using settings::Settings;
 
 const std::vector<std::string_view>& known_keys() {
-  static const std::vector<std::string_view> keys{"mode",         "bot_token",      "app_token", "connections",
-                                                  "api_base_url", "signing_secret", "listen",    "port"};
+  static const std::vector<std::string_view> keys{
+      "mode", "bot_token", "app_token", "connections", "api_base_url", "signing_secret", "listen", "port",
+      // HTTP mode with installations (slack_install_settings.cpp)
+      "client_id", "client_secret", "install_secret", "redirect_url", "allowed_teams", "install_contact", "scopes"};
   return keys;
 }
 
@@ -49,6 +52,10 @@ std::vector<std::pair<std::string, Check>> checks() {
        }},
       {"bot_token",
        [](const Settings& s) {
+         if (installs(s)) {
+           check_install_bot_token(s);
+           return;
+         }
          if (setting(s, "bot_token").empty())
            fail(
                "bot_token is missing: write bot_token: \"${SLACK_BOT_TOKEN}\" and set that environment variable "
@@ -100,10 +107,16 @@ std::vector<std::pair<std::string, Check>> checks() {
   };
 }
 
+std::vector<std::pair<std::string, Check>> all_checks() {
+  auto out = checks();
+  for (auto& c : install_checks()) out.push_back(std::move(c));
+  return out;
+}
+
 }  // namespace
 
 std::vector<SettingProblem> check_settings(const Settings& settings) {
-  static const settings::AdapterSettingRules rules{"slack", "Slack", known_keys(), checks()};
+  static const settings::AdapterSettingRules rules{"slack", "Slack", known_keys(), all_checks()};
   return settings::check_settings(rules, settings);
 }
 
@@ -120,7 +133,8 @@ SlackOptions options_from_settings(const Settings& s) {
     o.http.listen_address = setting(s, "listen", "127.0.0.1");
     o.http.port = static_cast<unsigned short>(number(setting(s, "port", "3000"), 0, 65535));
   }
-  if (!o.api.bot_token.starts_with("xoxb-"))
+  if (installs(s)) o.install = install_options(s);
+  if (!o.install.enabled() && !o.api.bot_token.starts_with("xoxb-"))
     spdlog::warn("adapters.slack.bot_token does not look like a bot token (xoxb-…)");
   if (o.socket_mode && !o.api.app_token.starts_with("xapp-"))
     spdlog::warn("adapters.slack.app_token does not look like an app-level token (xapp-…)");

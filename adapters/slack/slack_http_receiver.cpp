@@ -27,8 +27,14 @@ namespace {
 
 // Slack's three Request URLs; HttpServer answers anything else 404 (405 for another method)
 // before reading the body.
-std::vector<http::ServerRoute> slack_routes() {
-  return {{"/slack/commands", "POST"}, {"/slack/interactivity", "POST"}, {"/slack/events", "POST"}};
+std::vector<http::ServerRoute> slack_routes(const SlackHttpOptions& o) {
+  std::vector<http::ServerRoute> routes{
+      {"/slack/commands", "POST"}, {"/slack/interactivity", "POST"}, {"/slack/events", "POST"}};
+  if (o.install_pages) {
+    routes.push_back({"/slack/install", "GET"});
+    routes.push_back({"/slack/oauth_redirect", "GET"});
+  }
+  return routes;
 }
 
 http::ServerOptions server_options(const SlackHttpOptions& o) {
@@ -137,6 +143,8 @@ Decoded decode(const SlackHttpState& s, const ServerRequest& req) {
 // HttpServer's handler: the route, method and size are already checked.
 asio::awaitable<ServerReply> answer(StatePtr s, ServerRequest req) {
   const auto received = std::chrono::steady_clock::now();
+  // A browser's, not Slack's: there is no signature to check (the installer checks its state).
+  if (req.method == "GET" && s->options.install_pages) co_return co_await s->options.install_pages(std::move(req));
   Decoded decoded = decode(*s, req);
   if (decoded.reply) co_return std::move(*decoded.reply);
   AckReply ack;
@@ -160,7 +168,8 @@ asio::awaitable<ServerReply> answer(StatePtr s, ServerRequest req) {
 SlackHttpReceiver::SlackHttpReceiver(asio::any_io_executor executor, SlackHttpOptions options, EnvelopeHandler handler)
     : state_(std::make_shared<SlackHttpState>(std::move(options), std::move(handler))),
       // A bound function, not a coroutine lambda with captures (GCC 12 mis-compiles those).
-      server_(std::make_unique<http::HttpServer>(std::move(executor), server_options(state_->options), slack_routes(),
+      server_(std::make_unique<http::HttpServer>(std::move(executor), server_options(state_->options),
+                                                 slack_routes(state_->options),
                                                  std::bind(&answer, state_, std::placeholders::_1))) {}
 
 SlackHttpReceiver::~SlackHttpReceiver() { stop(); }

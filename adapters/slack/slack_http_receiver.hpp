@@ -6,6 +6,7 @@
 //   POST /slack/commands       slash commands, form fields
 //   POST /slack/interactivity  buttons and modals, "payload=<json>"
 //   POST /slack/events         Events API, JSON; answers url_verification with its challenge
+//   GET  /slack/install, /slack/oauth_redirect   only with install_pages (a workspace's install)
 //
 // Every request is checked first: X-Slack-Request-Timestamp and X-Slack-Signature (v0 HMAC-SHA256
 // with the signing secret, at most 5 minutes from the clock). A request that fails is answered
@@ -25,11 +26,8 @@
 #include <memory>
 #include <string>
 
+#include "adapters/common/http_server.hpp"
 #include "adapters/slack/slack_envelope_handler.hpp"
-
-namespace adapters::http {
-class HttpServer;
-}
 
 namespace adapters::slack {
 
@@ -49,6 +47,10 @@ struct SlackHttpOptions {
   std::chrono::milliseconds request_timeout{10000};
   // The clock the replay window is checked against; the system clock when empty.
   std::function<std::chrono::system_clock::time_point()> clock;
+  // HTTP mode with installations (slack_installer.hpp): GET /slack/install and
+  // GET /slack/oauth_redirect are answered by this, unsigned (a browser calls them). Unset: they
+  // are 404 like any other path.
+  http::RequestHandler install_pages;
 };
 
 struct SlackHttpState;  // the options and the handler, in the .cpp

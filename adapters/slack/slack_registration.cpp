@@ -27,10 +27,20 @@ AdapterRegistration registration() {
       if (auto n = names.find("app_token"); n != names.end())
         options.api.reread_app_token = [name = n->second] { return bot::secret_value(name); };
     }
+    // Install mode keeps each workspace's installation in the adapter's own state.
+    options.state_load = start.state.load;
+    options.state_save = start.state.save;
+    options.prompts = start.prompts;
+    const bool installs = options.install.enabled();
     options.known_user = [config](std::string_view id) { return config->person_by_handle("slack", id) != nullptr; };
     const int connections = options.socket.connections;
     const bool socket_mode = options.socket_mode;
-    auto adapter = std::make_unique<SlackAdapter>(start.io.get_executor(), std::move(options));
+    std::unique_ptr<SlackAdapter> adapter;
+    try {
+      adapter = std::make_unique<SlackAdapter>(start.io.get_executor(), std::move(options));
+    } catch (const std::invalid_argument& e) {
+      throw AdapterStartError(std::string(e.what()) + " (see docs/slack-install.md)");
+    }
     try {
       adapter->listen();  // HTTP mode: now, so a port in use stops Hallpass at once
     } catch (const std::exception& e) {
@@ -43,6 +53,11 @@ AdapterRegistration registration() {
       start.out << "Slack Request URLs: " << adapter->url()
                 << "/slack/{commands,interactivity,events} — put https://<your host>/slack/... in the app's settings"
                 << std::endl;
+    if (installs)
+      start.out
+          << "Slack installations: " << adapter->installed_teams().size()
+          << " workspace(s) installed; a district's workspace installs Hallpass at https://<your host>/slack/install"
+          << std::endl;
     return adapter;
   };
   return r;

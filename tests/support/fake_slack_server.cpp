@@ -139,6 +139,14 @@ struct FakeSlackState {
   std::map<std::string, json> views;  // user → open view
   int view_counter = 0;
   std::vector<FakeSlackServer::Call> calls;
+  struct Grant {
+    std::string team_id, team_name, bot_token, installer, enterprise_id;
+  };
+  std::string client_id, client_secret;
+  std::map<std::string, Grant> grants;                 // code → what oauth.v2.access gives (once)
+  std::map<std::string, std::string> workspace_token;  // installed bot token → team id
+  std::set<std::string> revoked;
+  std::map<std::string, std::string> channel_team;  // add_channel()
   std::vector<Failure> failures;
   int failed = 0;
   std::vector<std::pair<std::string, bool>> hang;  // (method, carried out): its next call is never answered
@@ -233,18 +241,56 @@ json user_json(const std::string& id, const std::string& email) {
   return {{"id", id}, {"name", id}, {"is_bot", false}, {"profile", {{"email", email}, {"display_name", id}}}};
 }
 
+std::string base64_text(const std::string& text) {
+  std::string out(4 * ((text.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+// oauth.v2.access as Slack documents it: the client by HTTP Basic or parameters, a code used once.
+Reply oauth_access(FakeSlackState& s, const json& body, const std::string& auth) {
+  const bool basic = auth == "Basic " + base64_text(s.client_id + ":" + s.client_secret);
+  const bool params = text_of(body, "client_id") == s.client_id && text_of(body, "client_secret") == s.client_secret;
+  if (s.client_id.empty() || (!basic && !params)) return slack_error("invalid_client_id");
+  auto it = s.grants.find(text_of(body, "code"));
+  if (it == s.grants.end()) return slack_error("invalid_code");
+  const auto g = it->second;
+  s.grants.erase(it);
+  s.workspace_token[g.bot_token] = g.team_id;
+  json answer{{"ok", true},
+              {"access_token", g.bot_token},
+              {"token_type", "bot"},
+              {"scope", "commands,chat:write,im:write,users:read,users:read.email"},
+              {"bot_user_id", FakeSlackServer::bot_user_of(g.team_id)},
+              {"app_id", kApp},
+              {"team", {{"id", g.team_id}, {"name", g.team_name}}},
+              {"enterprise", g.enterprise_id.empty() ? json() : json{{"id", g.enterprise_id}, {"name", "Grid"}}},
+              {"is_enterprise_install", false},
+              {"authed_user", {{"id", g.installer}}}};
+  return {200, answer, -1};
+}
+
 Reply route_api(FakeSlackState& s, const std::string& method, const FakeRequest& req) {
   const std::string type(req[http::field::content_type]);
   json body = type.starts_with("application/json") ? json::parse(req.body(), nullptr, false) : form_json(req.body());
   if (body.is_discarded()) body = json::object();
-  s.calls.push_back({method, body});
-
   const std::string auth(req[http::field::authorization]);
-  if (auth.empty()) return slack_error("not_authed");
   const std::string token = auth.starts_with("Bearer ") ? auth.substr(7) : "";
+  s.calls.push_back({method, body, token});
+
+  if (method == "oauth.v2.access") return oauth_access(s, body, auth);
+  if (auth.empty()) return slack_error("not_authed");
   const bool app_method = method == "apps.connections.open";
-  if (token != (app_method ? s.app_token : s.bot_token))
+  if (s.revoked.contains(token)) return slack_error("token_revoked");
+  const bool installed = !app_method && s.workspace_token.contains(token);
+  if (!installed && token != (app_method ? s.app_token : s.bot_token))
     return slack_error(token == (app_method ? s.bot_token : s.app_token) ? "not_allowed_token_type" : "invalid_auth");
+  if (method == "auth.revoke") {
+    s.revoked.insert(token);
+    return {200, {{"ok", true}, {"revoked", true}}, -1};
+  }
   for (auto it = s.failures.begin(); it != s.failures.end(); ++it)
     if (it->method == method) {
       Failure f = *it;
@@ -306,6 +352,15 @@ Reply route_api(FakeSlackState& s, const std::string& method, const FakeRequest&
       list.push_back(m);
     }
     return {200, {{"ok", true}, {"messages", list}, {"has_more", false}}, -1};
+  }
+  if (method == "conversations.info") {
+    const std::string channel = text_of(body, "channel");
+    auto it = s.channel_team.find(channel);
+    auto team = s.workspace_token.find(token);
+    const bool known = s.channel_team.empty() ||
+                       (it != s.channel_team.end() && team != s.workspace_token.end() && team->second == it->second);
+    if (!known) return slack_error("channel_not_found");
+    return {200, {{"ok", true}, {"channel", {{"id", channel}}}}, -1};
   }
   if (method == "users.info") {
     auto it = s.email_of.find(text_of(body, "user"));
@@ -571,6 +626,27 @@ json state_values(const json& view, const std::map<std::string, std::string>& va
 }  // namespace
 
 void FakeSlackServer::rotate_bot_token(const std::string& token) { state_->bot_token = token; }
+
+void FakeSlackServer::set_oauth_client(const std::string& client_id, const std::string& client_secret) {
+  state_->client_id = client_id;
+  state_->client_secret = client_secret;
+}
+
+void FakeSlackServer::authorize(const std::string& code, const std::string& team_id, const std::string& team_name,
+                                const std::string& bot_token, const std::string& installer,
+                                const std::string& enterprise_id) {
+  state_->grants[code] = {team_id, team_name, bot_token, installer, enterprise_id};
+}
+
+void FakeSlackServer::revoke_token(const std::string& bot_token) { state_->revoked.insert(bot_token); }
+
+void FakeSlackServer::add_channel(const std::string& channel, const std::string& team_id) {
+  state_->channel_team[channel] = team_id;
+}
+
+std::string FakeSlackServer::bot_user_of(const std::string& team_id) {
+  return "UB" + (team_id.starts_with("T") ? team_id.substr(1) : team_id);
+}
 
 FakeSlackServer::FakeSlackServer(asio::io_context& io, std::string bot_token, std::string app_token)
     : state_(std::make_shared<FakeSlackState>(std::move(bot_token), std::move(app_token))) {

@@ -6,7 +6,14 @@
 //   header (the app-level token for apps.connections.open only); HTTP 200 with ok:false for
 //   Slack errors; 429 with Retry-After when scripted. chat.postMessage / update / postEphemeral /
 //   delete, files.delete, views.open (trigger ids are single-use), conversations.open,
-//   users.info, users.lookupByEmail, auth.test. Every call is recorded with its body.
+//   users.info, users.lookupByEmail, auth.test, auth.revoke. Every call is recorded with its body
+//   and the token it came with.
+// - OAuth v2 (installations, api.slack.com/methods/oauth.v2.access): authorize() scripts a person
+//   pressing Allow in a workspace; oauth.v2.access then takes that code once, with the app's
+//   client id and secret by HTTP Basic (or as parameters) and the redirect_uri, and answers the
+//   documented shape (access_token, token_type "bot", scope, bot_user_id, app_id, team,
+//   enterprise, authed_user). From then on that workspace's bot token is accepted too, until it
+//   is revoked (auth.revoke, or revoke_token()).
 // - Socket Mode: apps.connections.open hands out a single-use ws:// URL; the websocket gets
 //   hello, then envelopes; acks are recorded with their latency. A connection that closes with
 //   envelopes unacknowledged has them delivered again on another open connection (or the next
@@ -46,6 +53,21 @@ class FakeSlackServer {
   void rotate_bot_token(const std::string& token);
   // chat.postEphemeral in this channel answers not_in_channel (the bot was never invited).
   void bot_not_in(const std::string& channel);
+
+  // ---- OAuth v2 installations ----
+  void set_oauth_client(const std::string& client_id, const std::string& client_secret);
+  // A person (installer) in workspace team_id pressed Allow: Slack sent their browser back with
+  // `code`. oauth.v2.access takes it once and answers an installation with bot_token; the bot
+  // user is "UB" + the team id without its T.
+  void authorize(const std::string& code, const std::string& team_id, const std::string& team_name,
+                 const std::string& bot_token, const std::string& installer = "U0INSTALLER",
+                 const std::string& enterprise_id = {});
+  // The workspace removed the app or its token: calls with it answer token_revoked from now on.
+  void revoke_token(const std::string& bot_token);
+  static std::string bot_user_of(const std::string& team_id);
+  // conversations.info knows the channel, with the token of its workspace only (any token when no
+  // channel was added).
+  void add_channel(const std::string& channel, const std::string& team_id);
 
   // ---- Socket Mode ----
   // Websockets that said hello and are still open, oldest first (connection numbers).
@@ -115,6 +137,7 @@ class FakeSlackServer {
   struct Call {
     std::string method;
     nlohmann::json body;  // JSON body, or form fields as strings
+    std::string token;    // the Bearer token it came with ("" for none, or HTTP Basic)
   };
   std::vector<Call> calls(const std::string& method = {}) const;
   // The next call of method answers HTTP status (429: with Retry-After and "ratelimited").
