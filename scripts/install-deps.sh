@@ -2,17 +2,18 @@
 # Installs what Hallpass needs on Debian 12, only what is missing. Run as root or with sudo.
 #   scripts/install-deps.sh          build dependencies
 #   scripts/install-deps.sh --test   also what the tests need (Chromium for the web chat test, Node.js,
-#                                    clang-format for the layout check, prometheus for promtool)
+#                                    clang-format for the layout check, prometheus for promtool,
+#                                    postgresql-15 for the store's tests on a throwaway PostgreSQL)
 set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config ccache tzdata
   libboost1.81-dev libboost-url1.81-dev libssl-dev nlohmann-json3-dev
   libsqlitecpp-dev libsqlite3-dev libspdlog-dev libyaml-cpp-dev libhowardhinnant-date-dev
-  catch2 libjwt-dev libstemmer-dev libcsv-dev libsystemd-dev
+  catch2 libjwt-dev libstemmer-dev libcsv-dev libsystemd-dev libpq-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(chromium chromium-driver nodejs npm clang-format prometheus)
+  packages+=(chromium chromium-driver nodejs npm clang-format prometheus postgresql-15)
 fi
 
 missing=()
