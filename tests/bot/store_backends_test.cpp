@@ -1,0 +1,182 @@
+// Every repository of the store, written and read back, on SQLite and on PostgreSQL: the
+// statements are shared, so each is run on both dialects at least once. And how a PostgreSQL
+// store is refused: unreachable, a newer schema, someone else's tables, the password never shown.
+#include <catch2/catch.hpp>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "bot/model/incident.hpp"
+#include "bot/store/postgres_connection.hpp"
+#include "tests/support/postgres_server.hpp"
+#include "tests/support/store_backends.hpp"
+
+namespace {
+
+const bot::TimePoint t0{std::chrono::seconds{1'800'000'000}};
+
+}  // namespace
+
+STORE_TEST_CASE("requests, incidents, accounts and the records' tables read back what was saved", "[unit][store]") {
+  auto store = backend.open();
+  {
+    auto tx = store->begin();
+    bot::Request r{.id = store->next_request_id(), .requester = "t.garcia", .site = "lincoln-ms"};
+    r.audience = {"parents"};
+    r.students_interact = true;
+    r.filed_at = t0;
+    r.due_date = "2026-12-01";
+    r.state = bot::RequestState::pending_decision;
+    store->save_request(r);
+    r.decision = bot::Decision{.response = "authorize", .by = "m.okafor", .at = t0 + std::chrono::hours(1)};
+    r.state = bot::RequestState::authorized;
+    store->save_request(r);
+    tx->commit();
+  }
+  auto r = store->request("R-1001");
+  REQUIRE(r);
+  CHECK(r->state == bot::RequestState::authorized);
+  CHECK(r->students_interact);
+  CHECK(r->audience == std::vector<std::string>{"parents"});
+  REQUIRE(r->decision);
+  CHECK(r->decision->by == "m.okafor");
+  CHECK(store->requests_of("t.garcia").size() == 1);
+  CHECK(store->open_requests().empty());
+  CHECK(store->requests_decided_since(t0).size() == 1);
+  CHECK(store->requests_decided_since(t0 + std::chrono::hours(2)).empty());
+
+  bot::Incident inc{.id = store->next_incident_id(), .reporter = "t.garcia", .category = "hacked"};
+  inc.investigators = {"m.okafor", "l.chen"};
+  inc.filed_at = t0;
+  store->save_incident(inc);
+  inc.investigators = {"l.chen"};
+  store->save_incident(inc);
+  CHECK(store->incident("I-2001")->investigators == std::vector<std::string>{"l.chen"});
+  CHECK(store->incidents_assigned_to("l.chen").size() == 1);
+  CHECK(store->incidents_assigned_to("m.okafor").empty());
+  CHECK(store->open_incidents().size() == 1);
+  store->save_incident_draft({"t.garcia", "hacked", t0});
+  CHECK(store->incident_draft("t.garcia")->category == "hacked");
+  store->delete_incident_draft("t.garcia");
+  CHECK(!store->incident_draft("t.garcia"));
+
+  bot::OfficialAccount a{.id = store->next_account_id(),
+                         .kind = "official",
+                         .request_id = "R-1001",
+                         .platform = "instagram",
+                         .handle = "@LincolnMS",
+                         .site = "lincoln-ms",
+                         .owner = "t.garcia"};
+  store->save_account(a);
+  CHECK(store->account("A-1001")->handle == "@LincolnMS");
+  CHECK(store->accounts_by_handle("lincolnms").size() == 1);
+  CHECK(store->registered_accounts("lincoln-ms").size() == 1);
+  CHECK(store->accounts_of_request("R-1001").size() == 1);
+  CHECK(store->accounts_by_platform_site("instagram", "lincoln-ms").size() == 1);
+
+  store->set_workflow_value("digest.last_night", "2026-11-30");
+  store->set_workflow_value("digest.last_night", "2026-12-01");
+  CHECK(store->workflow_value("digest.last_night") == "2026-12-01");
+  store->set_adapter_state("matrix.next_batch", "s1");
+  CHECK(store->adapter_state("matrix.next_batch") == "s1");
+  CHECK(!store->workflow_value("matrix.next_batch"));
+
+  for (int i = 0; i < 4; ++i) store->keep_message("web", {"room", "m" + std::to_string(i), "hello"}, 2);
+  const auto kept = store->kept_messages("web");
+  REQUIRE(kept.size() == 2);
+  CHECK(kept[0].ref == "m2");
+
+  store->set_legal_hold("R-1001", true, "records request");
+  CHECK(store->legal_holds() == std::vector<std::string>{"R-1001"});
+  store->put_message_ref("slack", "C1", "R-1001", "1.1");
+  store->record_event("slack", "Ev1", t0);
+  const auto pruned = store->prune_operational(t0 + std::chrono::hours(24 * 400));
+  CHECK(pruned.events == 1);
+  CHECK(pruned.message_refs == 0);  // held
+  CHECK(pruned.kept_for_hold == 1);
+  store->set_legal_hold("R-1001", false, "");
+  CHECK(store->prune_operational(t0 + std::chrono::hours(24 * 400)).message_refs == 1);
+  store->compact();
+
+  store->append_audit({.at = t0,
+                       .actor = "m.okafor",
+                       .action = "decided",
+                       .subject = "R-1001",
+                       .details = "{}",
+                       .source = "console:e1"});
+  CHECK(store->audit_of("R-1001").size() == 1);
+  CHECK(store->audit_rows(1, 1).size() == 1);
+  CHECK(store->audit_links(1).size() == 1);
+  const auto stats = store->statistics(t0);
+  CHECK(stats.audit_rows == 1);
+}
+
+STORE_TEST_CASE("the outbox's retries and conversations are read the same way", "[unit][store][outbox]") {
+  auto store = backend.open();
+  for (const char* text : {"one", "two", "three"})
+    store->enqueue({.to = bot::Recipient::place("superintendent"), .message = bot::Message{}.paragraph(text)}, t0);
+  auto due = store->due_outbox(t0, 10);
+  REQUIRE(due.size() == 3);
+  CHECK(store->due_outbox_after(t0, due[0].id, 10).size() == 2);
+  CHECK(store->last_outbox_id() == due[2].id);
+  store->mark_deferred(due[0].id, "slack", "C1", t0 + std::chrono::minutes(5), "paced");
+  CHECK(store->conversations_awaiting_retry(t0).at("slack\nC1") == due[0].id);
+  CHECK(store->next_outbox_retry(t0) == t0 + std::chrono::minutes(5));
+  store->mark_in_flight(due[1].id, "slack", "C2");
+  store->mark_sent(due[1].id, "1.2");
+  store->mark_in_flight(due[2].id, "teams", "C3");
+  CHECK(store->recover_in_flight("teams", true) == 1);
+  store->mark_failed(due[2].id, "gone");
+  const auto stats = store->statistics(t0);
+  CHECK(stats.outbox_by_state.at("sent") == 1);
+  CHECK(stats.outbox_by_state.at("failed") == 1);
+  CHECK(stats.oldest_waiting == t0);
+}
+
+TEST_CASE("statements written with ? are numbered for PostgreSQL, quoted text left alone", "[unit][store]") {
+  CHECK(bot::postgres_placeholders("SELECT a FROM t WHERE b = ? AND c = ?") ==
+        "SELECT a FROM t WHERE b = $1 AND c = $2");
+  CHECK(bot::postgres_placeholders("UPDATE t SET a = ?2 WHERE b = ?1 OR c = ?1") ==
+        "UPDATE t SET a = $2 WHERE b = $1 OR c = $1");
+  CHECK(bot::postgres_placeholders("SELECT '?', \"a?\" FROM t WHERE x = ?") ==
+        "SELECT '?', \"a?\" FROM t WHERE x = $1");
+}
+
+TEST_CASE("an unreachable PostgreSQL server is one sentence that names it, never the password", "[unit][store]") {
+  // A port nobody listens on: bound, then closed.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  ::close(fd);
+  const std::string port = std::to_string(ntohs(addr.sin_port));
+  try {
+    bot::open_postgres_store("postgresql://hallpass:s3cret-pw@127.0.0.1:" + port + "/hallpass?connect_timeout=5");
+    FAIL("opened");
+  } catch (const bot::StoreOpenError& e) {
+    const std::string m = e.what();
+    CHECK_THAT(m, Catch::Contains("PostgreSQL at 127.0.0.1:" + port + ", database hallpass"));
+    CHECK_THAT(m, Catch::Contains("check the database URL"));
+    CHECK_THAT(m, !Catch::Contains("s3cret-pw"));
+    CHECK(m.find('\n') == std::string::npos);
+  }
+}
+
+TEST_CASE("a PostgreSQL database with a newer schema, or someone else's tables, is refused",
+          "[unit][store][postgres]") {
+  auto& server = test_support::PostgresServer::shared();
+  const std::string newer = server.fresh_database();
+  bot::open_postgres_store(newer);
+  server.execute(newer, "INSERT INTO schema_version (version) VALUES (999)");
+  CHECK_THROWS_WITH(bot::open_postgres_store(newer), Catch::Contains("holds a newer Hallpass schema (999)"));
+
+  const std::string other = server.fresh_database();
+  server.execute(other, "CREATE TABLE invoices (id INTEGER)");
+  CHECK_THROWS_WITH(bot::open_postgres_store(other), Catch::Contains("has tables that are not Hallpass's"));
+  CHECK_THROWS_WITH(bot::open_postgres_store(server.fresh_database(), {.mode = bot::OpenMode::read_only}),
+                    Catch::Contains("holds no Hallpass store yet"));
+}
