@@ -120,9 +120,12 @@ std::string PostgresServer::conninfo(const std::string& database) const {
   return "host=127.0.0.1 port=" + std::to_string(port_) + " user=hallpass dbname=" + database;
 }
 
-void PostgresServer::execute(const std::string& info, const std::string& sql) {
+void PostgresServer::execute(const std::string& info, const std::string& sql) { rows(info, sql); }
+
+std::vector<std::vector<std::string>> PostgresServer::rows(const std::string& info, const std::string& sql) {
   PGconn* conn = PQconnectdb(info.c_str());
   std::string error;
+  std::vector<std::vector<std::string>> out;
   if (PQstatus(conn) != CONNECTION_OK) {
     error = PQerrorMessage(conn);
   } else {
@@ -131,10 +134,15 @@ void PostgresServer::execute(const std::string& info, const std::string& sql) {
     PGresult* r = PQexec(conn, sql.c_str());
     const auto status = PQresultStatus(r);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) error = PQresultErrorMessage(r);
+    for (int row = 0; error.empty() && row < PQntuples(r); ++row) {
+      out.emplace_back();
+      for (int c = 0; c < PQnfields(r); ++c) out.back().emplace_back(PQgetvalue(r, row, c));
+    }
     PQclear(r);
   }
   PQfinish(conn);
   if (!error.empty()) throw std::runtime_error(sql + ": " + error);
+  return out;
 }
 
 std::string PostgresServer::fresh_database() {

@@ -10,6 +10,7 @@
 // that need them fail with a sentence that says what to install.
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace test_support {
 
@@ -23,6 +24,8 @@ class PostgresServer {
   std::string fresh_database();
   // Runs SQL on a database as its owner, outside Hallpass (a test's tampering, its checks).
   void execute(const std::string& conninfo, const std::string& sql);
+  // A query's rows, each column as text.
+  std::vector<std::vector<std::string>> rows(const std::string& conninfo, const std::string& sql);
   int port() const { return port_; }
 
   ~PostgresServer();

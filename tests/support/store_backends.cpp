@@ -32,10 +32,22 @@ void StoreBackend::execute(const std::string& sql) const {
   }
 }
 
+std::vector<std::vector<std::string>> StoreBackend::rows(const std::string& sql) const {
+  if (is_postgres()) return PostgresServer::shared().rows(conninfo_, sql);
+  SQLite::Database db(path_, SQLite::OPEN_READONLY);
+  SQLite::Statement q(db, sql);
+  std::vector<std::vector<std::string>> out;
+  while (q.executeStep()) {
+    out.emplace_back();
+    for (int c = 0; c < q.getColumnCount(); ++c) out.back().push_back(q.getColumn(c).getString());
+  }
+  return out;
+}
+
 std::string StoreBackend::drop_audit_guard(const std::string& what) const {
   // SQLite has a trigger for each; PostgreSQL one trigger for both (the function stays).
   if (is_postgres()) return "DROP TRIGGER IF EXISTS audit_no_update ON audit";
-  return "DROP TRIGGER audit_no_" + what;
+  return "DROP TRIGGER IF EXISTS audit_no_" + what;
 }
 
 }  // namespace test_support

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "bot/store/store.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -24,6 +25,8 @@ class StoreBackend {
   std::unique_ptr<bot::Store> open(const bot::StoreOptions& options = {}) const;
   // SQL run on the database outside Hallpass, as its owner: a tamperer's edits.
   void execute(const std::string& sql) const;
+  // A query's rows, each column as text, read outside Hallpass.
+  std::vector<std::vector<std::string>> rows(const std::string& sql) const;
   // The SQL that removes the audit table's guard against `what` ("update" or "delete").
   std::string drop_audit_guard(const std::string& what) const;
 
