@@ -251,6 +251,11 @@ bool has_table(SqlConnection& db, const char* name) {
                     {std::string(name)}) > 0;
 }
 
+void lock_audit_chain(SqlConnection& db) {
+  if (db.backend() == SqlBackend::postgres)
+    db.query("SELECT pg_advisory_xact_lock(hashtext('hallpass.audit'))")->next();
+}
+
 void compact_database(SqlConnection& db) {
   db.execute_script("VACUUM");
   // In WAL mode the rewritten pages reach the file at a checkpoint: the file shrinks now.

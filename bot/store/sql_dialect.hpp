@@ -16,6 +16,10 @@ void migrate_schema(SqlConnection& db);
 // Whether any table exists at all (a database that is not Hallpass's has some, and no version).
 bool has_any_table(SqlConnection& db);
 bool has_table(SqlConnection& db, const char* name);
+// Inside a transaction: waits until no other writer appends to the audit chain, until commit.
+// SQLite: nothing to do, one writer holds the database. PostgreSQL: a transaction advisory lock,
+// so workers on one database append one after the other and never fork the chain.
+void lock_audit_chain(SqlConnection& db);
 // Gives the space of deleted rows back to the file system.
 void compact_database(SqlConnection& db);
 

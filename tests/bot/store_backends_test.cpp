@@ -1,11 +1,14 @@
 // Every repository of the store, written and read back, on SQLite and on PostgreSQL: the
 // statements are shared, so each is run on both dialects at least once. And how a PostgreSQL
-// store is refused: unreachable, a newer schema, someone else's tables, the password never shown.
+// store is refused: unreachable, a newer schema, someone else's tables, the password never shown;
+// and two workers on one PostgreSQL audit chain.
 #include <catch2/catch.hpp>
 
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <thread>
 
 #include "bot/model/incident.hpp"
 #include "bot/store/postgres_connection.hpp"
@@ -179,4 +182,38 @@ TEST_CASE("a PostgreSQL database with a newer schema, or someone else's tables, 
   CHECK_THROWS_WITH(bot::open_postgres_store(other), Catch::Contains("has tables that are not Hallpass's"));
   CHECK_THROWS_WITH(bot::open_postgres_store(server.fresh_database(), {.mode = bot::OpenMode::read_only}),
                     Catch::Contains("holds no Hallpass store yet"));
+}
+
+TEST_CASE("two workers appending to one PostgreSQL audit chain take turns: every row kept, one chain",
+          "[unit][store][postgres]") {
+  const std::string db = test_support::PostgresServer::shared().fresh_database();
+  bot::open_postgres_store(db);  // created before the workers race to migrate it
+  auto work = [&db](const std::string& worker) {
+    auto store = bot::open_postgres_store(db);
+    for (int n = 0; n < 40; ++n) {
+      // Half in the bot's own transactions, half on their own.
+      std::unique_ptr<bot::Transaction> tx = n % 2 ? store->begin() : nullptr;
+      store->append_audit({.at = t0,
+                           .actor = worker,
+                           .action = "filed",
+                           .subject = "R-" + std::to_string(n),
+                           .details = "{}",
+                           .source = worker});
+      if (tx) tx->commit();
+    }
+  };
+  std::exception_ptr failed;
+  std::thread second([&] {
+    try {
+      work("worker-2");
+    } catch (...) {
+      failed = std::current_exception();
+    }
+  });
+  work("worker-1");
+  second.join();
+  if (failed) std::rethrow_exception(failed);
+  const auto check = bot::open_postgres_store(db)->verify_audit();
+  CHECK(check.ok);
+  CHECK(check.rows == 80);
 }
