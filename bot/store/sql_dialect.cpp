@@ -1,6 +1,9 @@
 #include "bot/store/sql_dialect.hpp"
 
+#include <cstring>
+#include <regex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace bot {
@@ -110,6 +113,13 @@ const std::vector<const char*> kSqliteMigrations = {
     CREATE INDEX IF NOT EXISTS official_accounts_by_request ON official_accounts(request_id);
     CREATE TABLE IF NOT EXISTS authorization_terms (request_id TEXT PRIMARY KEY, body TEXT NOT NULL);
     )sql",
+    // 8 (issue 23): leases, so that several workers can share a database (PostgreSQL's migration 2).
+    R"sql(
+    ALTER TABLE outbox ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+    ALTER TABLE outbox ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE timers ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+    ALTER TABLE timers ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
+    )sql",
 };
 
 // PostgreSQL's own migrations; the number of the last applied one is the row in schema_version.
@@ -199,6 +209,13 @@ const std::vector<const char*> kPostgresMigrations = {
     CREATE INDEX official_accounts_by_request ON official_accounts(request_id);
     CREATE TABLE authorization_terms (request_id TEXT PRIMARY KEY, body TEXT NOT NULL);
     )sql",
+    // 2 (issue 23): leases, so that several workers can share the database (SQLite's migration 8).
+    R"sql(
+    ALTER TABLE outbox ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+    ALTER TABLE outbox ADD COLUMN lease_until BIGINT NOT NULL DEFAULT 0;
+    ALTER TABLE timers ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+    ALTER TABLE timers ADD COLUMN lease_until BIGINT NOT NULL DEFAULT 0;
+    )sql",
 };
 
 const std::vector<const char*>& migrations(SqlBackend backend) {
@@ -215,26 +232,57 @@ int schema_version_of(SqlConnection& db) {
   return static_cast<int>(db.integer("SELECT MAX(version) FROM schema_version"));
 }
 
+namespace {
+
+// SQLite has no ADD COLUMN IF NOT EXISTS: a database set back to an older schema version (as the
+// tests do) runs a migration again, so a column it already has is not added twice.
+void run_migration(SqlConnection& db, const char* script) {
+  static const std::regex add_column(R"(^\s*ALTER TABLE (\w+) ADD COLUMN (\w+))");
+  if (db.backend() != SqlBackend::sqlite || !std::strstr(script, "ADD COLUMN")) return db.execute_script(script);
+  std::string_view rest = script;
+  while (!rest.empty()) {
+    const auto end = rest.find(';');
+    const std::string statement(rest.substr(0, end));
+    rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
+    if (statement.find_first_not_of(" \n") == std::string::npos) continue;
+    std::smatch m;
+    if (std::regex_search(statement, m, add_column) &&
+        db.integer("SELECT count(*) FROM pragma_table_info(?) WHERE name = ?", {m[1].str(), m[2].str()}) > 0)
+      continue;
+    db.execute_script(statement);
+  }
+}
+
+}  // namespace
+
 void migrate_schema(SqlConnection& db) {
   const auto& list = migrations(db.backend());
-  if (db.backend() == SqlBackend::postgres)
+  const bool postgres = db.backend() == SqlBackend::postgres;
+  // Workers starting together on one PostgreSQL database migrate it one at a time.
+  if (postgres)
     db.execute_script(
-        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMPTZ "
-        "NOT NULL DEFAULT now())");
-  for (int v = schema_version_of(db); v < static_cast<int>(list.size()); ++v) {
-    db.begin();
-    try {
-      db.execute_script(list[v]);
-      if (db.backend() == SqlBackend::sqlite)
-        db.execute_script("PRAGMA user_version = " + std::to_string(v + 1));
-      else
-        db.run("INSERT INTO schema_version (version) VALUES (?)", {std::int64_t{v + 1}});
-      db.commit();
-    } catch (...) {
-      db.rollback();
-      throw;
+        "SELECT pg_advisory_lock(hashtext('hallpass.migrate')); CREATE TABLE IF NOT EXISTS schema_version (version "
+        "INTEGER NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+  try {
+    for (int v = schema_version_of(db); v < static_cast<int>(list.size()); ++v) {
+      db.begin();
+      try {
+        run_migration(db, list[v]);
+        if (postgres)
+          db.run("INSERT INTO schema_version (version) VALUES (?)", {std::int64_t{v + 1}});
+        else
+          db.execute_script("PRAGMA user_version = " + std::to_string(v + 1));
+        db.commit();
+      } catch (...) {
+        db.rollback();
+        throw;
+      }
     }
+  } catch (...) {
+    if (postgres) db.execute_script("SELECT pg_advisory_unlock(hashtext('hallpass.migrate'))");
+    throw;
   }
+  if (postgres) db.execute_script("SELECT pg_advisory_unlock(hashtext('hallpass.migrate'))");
 }
 
 bool has_any_table(SqlConnection& db) {
@@ -254,6 +302,10 @@ bool has_table(SqlConnection& db, const char* name) {
 void lock_audit_chain(SqlConnection& db) {
   if (db.backend() == SqlBackend::postgres)
     db.query("SELECT pg_advisory_xact_lock(hashtext('hallpass.audit'))")->next();
+}
+
+const char* skip_locked(SqlConnection& db) {
+  return db.backend() == SqlBackend::postgres ? " FOR UPDATE SKIP LOCKED" : "";
 }
 
 void compact_database(SqlConnection& db) {

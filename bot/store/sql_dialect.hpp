@@ -20,6 +20,9 @@ bool has_table(SqlConnection& db, const char* name);
 // SQLite: nothing to do, one writer holds the database. PostgreSQL: a transaction advisory lock,
 // so workers on one database append one after the other and never fork the chain.
 void lock_audit_chain(SqlConnection& db);
+// What a SELECT that picks rows to claim ends with: PostgreSQL skips the rows another worker's
+// transaction holds; SQLite, one writer at a time, needs nothing.
+const char* skip_locked(SqlConnection& db);
 // Gives the space of deleted rows back to the file system.
 void compact_database(SqlConnection& db);
 

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "bot/model/incident.hpp"
 #include "bot/model/sha256.hpp"
@@ -215,10 +216,23 @@ class SqlStore final : public Store {
   }
 
   int recover_in_flight(std::string_view platform, bool retry_safe) override {
-    return static_cast<int>(
-        db_->run(retry_safe ? "UPDATE outbox SET state = 'pending' WHERE state = 'in_flight' AND platform = ?"
-                            : "UPDATE outbox SET state = 'uncertain' WHERE state = 'in_flight' AND platform = ?",
-                 {str(platform)}));
+    // An entry another worker still holds a lease on is that worker's to finish.
+    return static_cast<int>(db_->run(std::string("UPDATE outbox SET state = '") +
+                                         (retry_safe ? "pending" : "uncertain") +
+                                         "' WHERE state = 'in_flight' AND platform = ? AND lease_until <= ?",
+                                     {str(platform), to_millis(std::chrono::system_clock::now())}));
+  }
+
+  std::vector<OutboxEntry> claim_due_outbox(TimePoint now, int limit, std::string_view owner,
+                                            TimePoint until) override {
+    auto claimed = read_outbox(db_->query(
+        "UPDATE outbox SET lease_owner = ?1, lease_until = ?2 WHERE id IN (SELECT id FROM outbox WHERE state = "
+        "'pending' AND next_attempt <= ?3 AND lease_until <= ?3 ORDER BY id LIMIT ?4" +
+            std::string(skip_locked(*db_)) + ") RETURNING " + outbox_columns(),
+        {str(owner), to_millis(until), to_millis(now), std::int64_t{limit}}));
+    // RETURNING gives the rows in no promised order.
+    std::sort(claimed.begin(), claimed.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    return claimed;
   }
 
   void mark_deferred(std::int64_t id, std::string_view platform, std::string_view channel, TimePoint next,
@@ -298,6 +312,19 @@ class SqlStore final : public Store {
         {to_millis(now)});
     std::vector<Timer> out;
     while (q->next()) out.push_back({q->integer(0), q->text(1), q->text(2), from_millis(q->integer(3))});
+    return out;
+  }
+
+  std::vector<Timer> claim_due_timers(TimePoint now, std::string_view owner, TimePoint until) override {
+    auto q = db_->query(
+        "UPDATE timers SET lease_owner = ?1, lease_until = ?2 WHERE id IN (SELECT id FROM timers WHERE fired_at IS "
+        "NULL AND due_at <= ?3 AND lease_until <= ?3 ORDER BY due_at, id" +
+            std::string(skip_locked(*db_)) + ") RETURNING id, kind, subject, due_at",
+        {str(owner), to_millis(until), to_millis(now)});
+    std::vector<Timer> out;
+    while (q->next()) out.push_back({q->integer(0), q->text(1), q->text(2), from_millis(q->integer(3))});
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return std::tie(a.due, a.id) < std::tie(b.due, b.id); });
     return out;
   }
 

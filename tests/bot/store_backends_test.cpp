@@ -1,13 +1,14 @@
 // Every repository of the store, written and read back, on SQLite and on PostgreSQL: the
 // statements are shared, so each is run on both dialects at least once. And how a PostgreSQL
 // store is refused: unreachable, a newer schema, someone else's tables, the password never shown;
-// and two workers on one PostgreSQL audit chain.
+// and several workers on one database: the audit chain, and leased outbox rows and timers.
 #include <catch2/catch.hpp>
 
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "bot/model/incident.hpp"
@@ -216,4 +217,74 @@ TEST_CASE("two workers appending to one PostgreSQL audit chain take turns: every
   const auto check = bot::open_postgres_store(db)->verify_audit();
   CHECK(check.ok);
   CHECK(check.rows == 80);
+}
+
+STORE_TEST_CASE("two workers claiming the same due rows never get the same row, until a lease expires",
+                "[unit][store][outbox]") {
+  auto setup = backend.open();
+  for (int n = 0; n < 60; ++n)
+    setup->enqueue({.to = bot::Recipient::place("superintendent"), .message = bot::Message{}.paragraph("m")}, t0);
+  for (int n = 0; n < 30; ++n) setup->schedule({"overdue", "R-" + std::to_string(1000 + n), t0});
+  const auto until = t0 + std::chrono::minutes(5);
+
+  struct Claimed {
+    std::vector<std::int64_t> outbox, timers;
+  };
+  auto work = [&](const std::string& owner, Claimed& got) {
+    auto store = backend.open();
+    for (;;) {
+      auto entries = store->claim_due_outbox(t0, 7, owner, until);
+      auto timers = store->claim_due_timers(t0, owner, until);
+      if (entries.empty() && timers.empty()) break;
+      for (const auto& e : entries) got.outbox.push_back(e.id);
+      for (const auto& t : timers) got.timers.push_back(t.id);
+    }
+  };
+  Claimed first, second;
+  std::exception_ptr failed;
+  std::thread other([&] {
+    try {
+      work("worker-2", second);
+    } catch (...) {
+      failed = std::current_exception();
+    }
+  });
+  work("worker-1", first);
+  other.join();
+  if (failed) std::rethrow_exception(failed);
+
+  auto all = [](std::vector<std::int64_t> a, const std::vector<std::int64_t>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    std::sort(a.begin(), a.end());
+    return a;
+  };
+  const auto outbox = all(first.outbox, second.outbox);
+  const auto timers = all(first.timers, second.timers);
+  CHECK(outbox.size() == 60);
+  CHECK(std::adjacent_find(outbox.begin(), outbox.end()) == outbox.end());  // nobody got a row twice
+  CHECK(timers.size() == 30);
+  CHECK(std::adjacent_find(timers.begin(), timers.end()) == timers.end());
+
+  // While the leases last nobody else gets them; once they expire (the worker died), another does.
+  CHECK(setup->claim_due_outbox(t0 + std::chrono::minutes(1), 100, "worker-3", until).empty());
+  CHECK(setup->claim_due_outbox(until, 100, "worker-3", until + std::chrono::minutes(5)).size() == 60);
+  CHECK(setup->claim_due_timers(until, "worker-3", until + std::chrono::minutes(5)).size() == 30);
+}
+
+STORE_TEST_CASE("after a restart, only in-flight messages whose lease expired are taken back",
+                "[unit][store][outbox]") {
+  auto store = backend.open();
+  for (const char* text : {"leased", "unleased"})
+    store->enqueue({.to = bot::Recipient::place("superintendent"), .message = bot::Message{}.paragraph(text)}, t0);
+  const auto now = std::chrono::time_point_cast<bot::TimePoint::duration>(std::chrono::system_clock::now());
+  // Another worker holds the first for an hour from now; the second was sent the old way, without a lease.
+  const auto leased = store->claim_due_outbox(t0, 1, "worker-2", now + std::chrono::hours(1));
+  REQUIRE(leased.size() == 1);
+  const auto all = store->outbox_entries();
+  store->mark_in_flight(all[0].id, "slack", "C1");
+  store->mark_in_flight(all[1].id, "slack", "C1");
+  CHECK(store->recover_in_flight("slack", true) == 1);
+  const auto after = store->outbox_entries();
+  CHECK(after[0].state == bot::OutboxState::in_flight);
+  CHECK(after[1].state == bot::OutboxState::pending);
 }
