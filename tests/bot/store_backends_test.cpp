@@ -13,6 +13,7 @@
 
 #include "bot/model/incident.hpp"
 #include "bot/store/postgres_connection.hpp"
+#include "tests/support/config_files.hpp"
 #include "tests/support/postgres_server.hpp"
 #include "tests/support/store_backends.hpp"
 
@@ -287,4 +288,20 @@ STORE_TEST_CASE("after a restart, only in-flight messages whose lease expired ar
   const auto after = store->outbox_entries();
   CHECK(after[0].state == bot::OutboxState::in_flight);
   CHECK(after[1].state == bot::OutboxState::pending);
+}
+
+TEST_CASE("without PostgreSQL's server programs the PostgreSQL tests fail and say what to install", "[unit][store]") {
+  test_support::TempDir empty("no-postgres");
+  // This test binary again, on one PostgreSQL test, with the programs looked for in an empty folder.
+  const auto run = test_support::run_command("HALLPASS_PG_BIN=" + empty.path().string() + " /proc/" +
+                                             std::to_string(::getpid()) + "/exe 'two workers appending*' 2>&1");
+  CHECK(run.exit_code != 0);
+  // Catch wraps long messages over lines: compared without white space.
+  auto squeezed = [](std::string text) {
+    std::erase_if(text, [](char c) { return c == ' ' || c == '\n'; });
+    return text;
+  };
+  CHECK_THAT(squeezed(run.output), Catch::Contains(squeezed("PostgreSQL's server programs are not installed (no initdb "
+                                                            "and pg_ctl in " +
+                                                            empty.path().string() + "): install postgresql-15")));
 }
