@@ -3,17 +3,18 @@
 #   scripts/install-deps.sh          build dependencies
 #   scripts/install-deps.sh --test   also what the tests need (Chromium for the web chat test, Node.js,
 #                                    clang-format for the layout check, prometheus for promtool,
-#                                    python3-yaml for the Helm chart check)
+#                                    python3-yaml for the Helm chart check,
+#                                    postgresql-15 for the store's tests on a throwaway PostgreSQL)
 set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config ccache tzdata
   libboost1.81-dev libboost-url1.81-dev libssl-dev nlohmann-json3-dev
   libsqlitecpp-dev libsqlite3-dev libspdlog-dev libyaml-cpp-dev libhowardhinnant-date-dev
-  catch2 libjwt-dev libstemmer-dev libcsv-dev libsystemd-dev
+  catch2 libjwt-dev libstemmer-dev libcsv-dev libsystemd-dev libpq-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(chromium chromium-driver nodejs npm clang-format prometheus python3 python3-yaml)
+  packages+=(chromium chromium-driver nodejs npm clang-format prometheus python3 python3-yaml postgresql-15)
 fi
 
 missing=()

@@ -4,15 +4,19 @@
 #include "app/adapter_registry.hpp"
 #include "app/cli/args.hpp"
 #include "app/cli/commands.hpp"
+#include "app/cli/store_open.hpp"
 #include "bot/district/district.hpp"
 
 namespace cli {
 
 int cmd_check_config(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 2, {}, {"--help"});
+  Args a = parse_args(argc, argv, 2, {"--db"}, {"--help"});
   if (a.has("--help") || a.positional.size() != 1 || !a.error.empty()) {
-    std::cout << "Usage: hallpass check-config FILE\n\nChecks a district configuration: every problem is reported "
-                 "with the file, the line and what to do, and the exit code is non-zero.\n";
+    std::cout
+        << "Usage: hallpass check-config FILE [--db FILE|URL]\n\nChecks a district configuration: every problem is "
+           "reported with the file, the line and what to do, and the exit code is non-zero. Also names the "
+           "store the bot would use (the SQLite file --db, or PostgreSQL from a postgres:// --db or "
+           "HALLPASS_DATABASE_URL), without opening it.\n";
     return a.has("--help") ? 0 : 2;
   }
   // The same loading as hallpass run, demo, console and digest: what passes here starts there.
@@ -25,6 +29,8 @@ int cmd_check_config(int argc, char** argv) {
             << ", review window " << c.review.days << ' '
             << (c.review.counting == bot::DayCounting::school ? "school" : "calendar") << " days, time zone "
             << c.time_zone << ".\n";
+  // Which store the bot would use with this environment, without opening it.
+  std::cout << "Store: " << store_choice(a.get("--db", "hallpass.db")).shown << ".\n";
   return 0;
 }
 

@@ -2,7 +2,18 @@
 
 #include <cstdlib>
 
+#include "bot/district/secret_source.hpp"
+#include "bot/store/postgres_connection.hpp"
+
 namespace cli {
+
+StoreChoice store_choice(const std::string& db_argument) {
+  if (db_argument.starts_with("postgres://") || db_argument.starts_with("postgresql://"))
+    return {true, db_argument, bot::postgres_display_name(db_argument) + " (from --db)"};
+  if (auto url = bot::secret_value("HALLPASS_DATABASE_URL"))
+    return {true, *url, bot::postgres_display_name(*url) + " (from HALLPASS_DATABASE_URL)"};
+  return {false, db_argument, "the SQLite file " + db_argument};
+}
 
 bot::StoreOptions store_options(bot::OpenMode mode) {
   bot::StoreOptions options{.mode = mode};
@@ -13,10 +24,12 @@ bot::StoreOptions store_options(bot::OpenMode mode) {
   return options;
 }
 
-std::unique_ptr<bot::Store> open_store(std::string_view command, const std::string& path, bot::OpenMode mode,
+std::unique_ptr<bot::Store> open_store(std::string_view command, const std::string& db_argument, bot::OpenMode mode,
                                        std::ostream& err) {
   try {
-    return bot::open_sqlite_store(path, store_options(mode));
+    const StoreChoice choice = store_choice(db_argument);
+    return choice.postgres ? bot::open_postgres_store(choice.target, store_options(mode))
+                           : bot::open_sqlite_store(choice.target, store_options(mode));
   } catch (const std::exception& e) {
     err << "hallpass " << command << ": " << e.what() << '\n';
     return nullptr;

@@ -3,6 +3,10 @@
 // others only read it. The audit key and anchor file come from the environment:
 //   HALLPASS_AUDIT_KEY     the HMAC key of the audit chain (never printed)
 //   HALLPASS_AUDIT_ANCHOR  a file each committed audit head is appended to (bot commands only)
+// The store is the SQLite file --db (the default, one district), or PostgreSQL when --db is a
+// postgres:// or postgresql:// URL, or when HALLPASS_DATABASE_URL is set (a URL or a libpq
+// keyword string; like every secret also HALLPASS_DATABASE_URL_FILE or the systemd credential
+// HALLPASS_DATABASE_URL). Then --db FILE is not used. The URL's password is never printed.
 #include <memory>
 #include <ostream>
 #include <string>
@@ -12,11 +16,20 @@
 
 namespace cli {
 
+// Which store a command would use, decided without opening anything.
+struct StoreChoice {
+  bool postgres = false;
+  std::string target;  // the SQLite path, or the PostgreSQL conninfo (holds the password: never print it)
+  std::string shown;   // for people: "the SQLite file hallpass.db", "PostgreSQL at db.example:5432, database hallpass"
+};
+StoreChoice store_choice(const std::string& db_argument);
+
 // The options a command opens its database with, read from the environment.
 bot::StoreOptions store_options(bot::OpenMode mode);
 
-// Opens `path`; on failure prints "hallpass <command>: <why>" to err and returns null.
-std::unique_ptr<bot::Store> open_store(std::string_view command, const std::string& path, bot::OpenMode mode,
+// Opens the store `db_argument` (--db) chooses; on failure prints "hallpass <command>: <why>" to
+// err and returns null.
+std::unique_ptr<bot::Store> open_store(std::string_view command, const std::string& db_argument, bot::OpenMode mode,
                                        std::ostream& err);
 
 }  // namespace cli

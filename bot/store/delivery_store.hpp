@@ -66,6 +66,12 @@ class Outbox {
   virtual void mark_uncertain(std::int64_t id, std::string_view error) = 0;
   // The earliest retry time after `now` of a pending entry (none: nothing waits for a later time).
   virtual std::optional<TimePoint> next_outbox_retry(TimePoint now) = 0;
+  // Several workers on one database (issue 23): the due pending entries (at most `limit`, oldest
+  // first) that no other worker holds, leased to `owner` until `until`. Two workers never get the
+  // same entry while its lease lasts; a worker that died loses its leases when they expire.
+  // recover_in_flight takes back only in-flight entries whose lease expired (or that never had one).
+  virtual std::vector<OutboxEntry> claim_due_outbox(TimePoint now, int limit, std::string_view owner,
+                                                    TimePoint until) = 0;
 };
 
 // Platform references of posted messages: thread roots and messages that may be updated.
@@ -95,6 +101,8 @@ class TimerQueue {
   virtual std::vector<Timer> due_timers(TimePoint now) = 0;
   virtual std::optional<TimePoint> next_timer() = 0;
   virtual void mark_timer_fired(std::int64_t id, TimePoint at) = 0;
+  // The due timers no other worker holds, leased to `owner` until `until` (see claim_due_outbox).
+  virtual std::vector<Timer> claim_due_timers(TimePoint now, std::string_view owner, TimePoint until) = 0;
 };
 
 // Small values adapters keep between runs (Matrix's sync token "matrix.next_batch", Teams'

@@ -1,6 +1,8 @@
 #pragma once
-// The store: everything Hallpass remembers, behind interfaces so a server database can replace the
-// SQLite file (bot/store/sqlite_store.cpp and sqlite_backup.cpp are the only files that include SQLiteCpp). The
+// The store: everything Hallpass remembers, behind interfaces, in an SQLite file or a PostgreSQL
+// database (bot/store/sql_store.cpp writes each statement once for both; sqlite_connection.cpp,
+// sqlite_store.cpp and sqlite_backup.cpp are the only files that include SQLiteCpp, postgres_connection.cpp
+// the only one that includes libpq). The
 // workflows see only the domain's repositories (domain_store.hpp); the core and the app also the delivery machinery
 // (delivery_store.hpp).
 //
@@ -56,6 +58,13 @@ class StoreOpenError : public std::runtime_error {
 // a Hallpass database, one from a newer Hallpass, and an audit key that does not fit the log.
 // An existing file that others may read is made 0600 (and logged) when opened read-write.
 std::unique_ptr<Store> open_sqlite_store(const std::string& path, const StoreOptions& options = {});
+
+// Opens the store in a PostgreSQL database (conninfo: a libpq keyword string or a postgres:// URL;
+// the password from the URL, PGPASSWORD or PGPASSFILE, never logged) and, when it may write, brings
+// its schema up to date. Refuses (StoreOpenError, one sentence) a server that cannot be reached or
+// refuses, a database with tables that are not Hallpass's, one with a newer schema, and an audit
+// key that does not fit the log. Statements block the calling thread, as SQLite's do.
+std::unique_ptr<Store> open_postgres_store(const std::string& conninfo, const StoreOptions& options = {});
 
 // The shortest audit key accepted (characters).
 inline constexpr std::size_t kMinAuditKeyLength = 32;

@@ -1,6 +1,6 @@
 // The outbox dispatcher delivers different conversations side by side, and one conversation's
 // messages in order: a channel held back by its platform (pacing, a rate limit) must not delay
-// the messages everybody else is waiting for.
+// the messages everybody else is waiting for. On SQLite and on PostgreSQL (STORE_TEST_CASE).
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -11,6 +11,7 @@
 
 #include "bot/core/outbox_dispatcher.hpp"
 #include "tests/support/bot_harness.hpp"
+#include "tests/support/store_backends.hpp"
 
 namespace {
 
@@ -51,8 +52,8 @@ void enqueue(bot::Store& store, const std::string& channel, const std::string& t
 
 }  // namespace
 
-TEST_CASE("a held-back conversation does not delay the others, and keeps its own order", "[outbox]") {
-  auto store = bot::open_sqlite_store(":memory:");
+STORE_TEST_CASE("a held-back conversation does not delay the others, and keeps its own order", "[outbox]") {
+  auto store = backend.open();
   bot::ManualClock clock(test_support::la_time(2026, 11, 24, 10));
   asio::io_context io;
   bot::OutboxDispatcher dispatcher(io.get_executor(), *store, test_support::sample_district().config, clock);
@@ -94,8 +95,9 @@ class RateLimitedOncePlatform final : public bot::Adapter {
 
 }  // namespace
 
-TEST_CASE("a message waiting for its retry is not overtaken by a later one to the same conversation", "[outbox]") {
-  auto store = bot::open_sqlite_store(":memory:");
+STORE_TEST_CASE("a message waiting for its retry is not overtaken by a later one to the same conversation",
+                "[outbox]") {
+  auto store = backend.open();
   bot::ManualClock clock(test_support::la_time(2026, 11, 24, 10));
   asio::io_context io;
   bot::OutboxDispatcher dispatcher(io.get_executor(), *store, test_support::sample_district().config, clock);

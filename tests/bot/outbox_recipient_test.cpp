@@ -8,6 +8,7 @@
 
 #include "bot/core/outbox_dispatcher.hpp"
 #include "tests/support/bot_harness.hpp"
+#include "tests/support/store_backends.hpp"
 
 namespace {
 
@@ -38,9 +39,10 @@ bot::DistrictConfig config_without_slack_id(const std::string& person_id) {
   return config;
 }
 
-std::vector<bot::OutboxEntry> deliver_one(const bot::DistrictConfig& config, RecordingPlatform& platform,
-                                          const std::string& person_id, const bot::Prompts* prompts = nullptr) {
-  auto store = bot::open_sqlite_store(":memory:");
+std::vector<bot::OutboxEntry> deliver_one(const test_support::StoreBackend& backend, const bot::DistrictConfig& config,
+                                          RecordingPlatform& platform, const std::string& person_id,
+                                          const bot::Prompts* prompts = nullptr) {
+  auto store = backend.open();
   bot::ManualClock clock(test_support::la_time(2026, 11, 24, 10));
   boost::asio::io_context io;
   bot::OutboxDispatcher dispatcher(io.get_executor(), *store, config, clock);
@@ -58,27 +60,27 @@ std::vector<bot::OutboxEntry> deliver_one(const bot::DistrictConfig& config, Rec
 
 }  // namespace
 
-TEST_CASE("a person known only by email is reached on a platform that looks people up by email", "[outbox]") {
+STORE_TEST_CASE("a person known only by email is reached on a platform that looks people up by email", "[outbox]") {
   auto config = config_without_slack_id("t.garcia");
   RecordingPlatform slack("slack", /*by_email=*/true);
-  auto entries = deliver_one(config, slack, "t.garcia");
+  auto entries = deliver_one(backend, config, slack, "t.garcia");
   REQUIRE(slack.channels == std::vector<std::string>{"email:" + config.person("t.garcia")->email});
   CHECK(entries.at(0).state == bot::OutboxState::sent);
 }
 
-TEST_CASE("a person's platform id is preferred to their email", "[outbox]") {
+STORE_TEST_CASE("a person's platform id is preferred to their email", "[outbox]") {
   bot::DistrictConfig config = test_support::sample_district().config;
   for (auto& p : config.people)
     if (p.id == "t.garcia") p.handles["slack"] = "U0TGARCIA";
   RecordingPlatform slack("slack", /*by_email=*/true);
-  deliver_one(config, slack, "t.garcia");
+  deliver_one(backend, config, slack, "t.garcia");
   CHECK(slack.channels == std::vector<std::string>{"dm:U0TGARCIA"});
 }
 
-TEST_CASE("without an id or an email lookup, the message fails and says what to add", "[outbox]") {
+STORE_TEST_CASE("without an id or an email lookup, the message fails and says what to add", "[outbox]") {
   auto config = config_without_slack_id("t.garcia");
   RecordingPlatform slack("slack", /*by_email=*/false);
-  auto entries = deliver_one(config, slack, "t.garcia");
+  auto entries = deliver_one(backend, config, slack, "t.garcia");
   CHECK(slack.channels.empty());
   REQUIRE(entries.size() == 1);
   CHECK(entries[0].state == bot::OutboxState::failed);
@@ -89,8 +91,10 @@ TEST_CASE("what an adapter adds itself (a shortened message, a form that did not
           "[outbox]") {
   const bot::District& district = test_support::sample_district();
   RecordingPlatform slack("slack", /*by_email=*/true);
-  deliver_one(district.config, slack, "l.morales", &district.prompts);  // language: es
-  deliver_one(district.config, slack, "t.garcia", &district.prompts);   // language: en
+  deliver_one(test_support::StoreBackend::sqlite(), district.config, slack, "l.morales",
+              &district.prompts);  // language: es
+  deliver_one(test_support::StoreBackend::sqlite(), district.config, slack, "t.garcia",
+              &district.prompts);  // language: en
   REQUIRE(slack.notes.size() == 2);
   CHECK(slack.notes[0].form_not_opened == district.prompts.text("es", "platform.form_not_opened"));
   CHECK(slack.notes[0].shortened == district.prompts.text("es", "platform.shortened"));

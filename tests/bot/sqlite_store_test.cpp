@@ -1,4 +1,5 @@
-// The SQLite store: migrations, transactions, the outbox, message references, timers, the audit chain.
+// The store: migrations, transactions, the outbox, message references, timers, the audit chain.
+// STORE_TEST_CASE runs a test on SQLite and again on PostgreSQL (tests/support/store_backends.hpp).
 #include <catch2/catch.hpp>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -10,6 +11,7 @@
 #include <iterator>
 
 #include "bot/store/store.hpp"
+#include "tests/support/store_backends.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace {
@@ -39,6 +41,25 @@ TEST_CASE("an empty file is migrated to the current schema, and reopening keeps 
   CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
 }
 
+STORE_TEST_CASE("an empty database is migrated, and reopening keeps its schema and counters", "[unit][store]") {
+  {
+    auto store = backend.open();
+    CHECK(bot::schema_version(*store) >= 1);
+    CHECK(store->next_request_id() == "R-1001");
+    CHECK(store->next_incident_id() == "I-2001");
+    CHECK(store->next_account_id() == "A-1001");
+  }
+  auto again = backend.open();
+  CHECK(again->next_request_id() == "R-1002");
+  const int version = bot::schema_version(*again);
+  again.reset();
+  CHECK(bot::schema_version(*backend.open()) == version);
+  // A reading command opens it too, and writes nothing.
+  auto reader = backend.open({.mode = bot::OpenMode::read_only});
+  CHECK(reader->request("R-1001") == std::nullopt);
+  CHECK_THROWS(reader->next_request_id());
+}
+
 TEST_CASE("a database from a newer Hallpass is refused rather than damaged", "[unit][store]") {
   test_support::TempDir dir("store-newer");
   std::string path = dir.file("hallpass.db");
@@ -49,8 +70,8 @@ TEST_CASE("a database from a newer Hallpass is refused rather than damaged", "[u
   CHECK_THROWS_WITH(bot::open_sqlite_store(path), Catch::Contains("newer Hallpass"));
 }
 
-TEST_CASE("a transaction that is not committed leaves nothing behind", "[unit][store]") {
-  auto store = bot::open_sqlite_store(":memory:");
+STORE_TEST_CASE("a transaction that is not committed leaves nothing behind", "[unit][store]") {
+  auto store = backend.open();
   {
     auto tx = store->begin();
     bot::Request r{.id = store->next_request_id(), .requester = "t.garcia", .due_date = "2026-12-01"};
@@ -65,15 +86,15 @@ TEST_CASE("a transaction that is not committed leaves nothing behind", "[unit][s
   CHECK(store->verify_audit().rows == 0);
 }
 
-TEST_CASE("events are recorded once", "[unit][store]") {
-  auto store = bot::open_sqlite_store(":memory:");
+STORE_TEST_CASE("events are recorded once", "[unit][store]") {
+  auto store = backend.open();
   CHECK(store->record_event("slack", "Ev1", bot::TimePoint{}));
   CHECK(!store->record_event("slack", "Ev1", bot::TimePoint{}));
   CHECK(store->record_event("teams", "Ev1", bot::TimePoint{}));
 }
 
-TEST_CASE("the outbox keeps order, retries, and recovers after a crash", "[unit][store]") {
-  auto store = bot::open_sqlite_store(":memory:");
+STORE_TEST_CASE("the outbox keeps order, retries, and recovers after a crash", "[unit][store]") {
+  auto store = backend.open();
   bot::TimePoint t0{std::chrono::seconds{1'800'000'000}};
   for (const char* text : {"one", "two"})
     store->enqueue({.to = bot::Recipient::place("superintendent"),
@@ -99,8 +120,8 @@ TEST_CASE("the outbox keeps order, retries, and recovers after a crash", "[unit]
   CHECK(all[0].attempts == 1);
 }
 
-TEST_CASE("message references map thread roots back to their requests", "[unit][store]") {
-  auto store = bot::open_sqlite_store(":memory:");
+STORE_TEST_CASE("message references map thread roots back to their requests", "[unit][store]") {
+  auto store = backend.open();
   store->put_message_ref("slack", "C1", "R-1001", "1700000000.000100");
   store->put_message_ref("slack", "C1", "R-1001/site", "1700000000.000100");
   CHECK(store->thread_key_of("slack", "C1", "1700000000.000100") == "R-1001");
@@ -108,8 +129,8 @@ TEST_CASE("message references map thread roots back to their requests", "[unit][
   CHECK(!store->thread_key_of("slack", "C2", "1700000000.000100"));
 }
 
-TEST_CASE("timers fire once and the same timer is kept once", "[unit][store]") {
-  auto store = bot::open_sqlite_store(":memory:");
+STORE_TEST_CASE("timers fire once and the same timer is kept once", "[unit][store]") {
+  auto store = backend.open();
   bot::TimePoint t{std::chrono::seconds{1'800'000'000}};
   store->schedule({"overdue", "R-1001", t});
   store->schedule({"overdue", "R-1001", t});
@@ -122,38 +143,31 @@ TEST_CASE("timers fire once and the same timer is kept once", "[unit][store]") {
   CHECK(store->due_timers(t).empty());
 }
 
-TEST_CASE("the audit log detects an altered row and removed rows", "[unit][store][audit]") {
-  test_support::TempDir dir("store-audit");
-  std::string path = dir.file("hallpass.db");
+STORE_TEST_CASE("the audit log detects an altered row and removed rows", "[unit][store][audit]") {
   {
-    auto store = bot::open_sqlite_store(path);
+    auto store = backend.open();
     for (const char* a : {"filed", "endorsed", "decided:authorize", "overdue"}) store->append_audit(entry(a));
     auto ok = store->verify_audit();
     CHECK(ok.ok);
     CHECK(ok.rows == 4);
   }
+  // The database refuses edits and deletions outright…
+  CHECK_THROWS(backend.execute("UPDATE audit SET actor = 'someone' WHERE seq = 2"));
+  CHECK_THROWS(backend.execute("DELETE FROM audit WHERE seq = 4"));
+  // …so a tamperer drops the guard first.
+  backend.execute(backend.drop_audit_guard("update"));
+  backend.execute("UPDATE audit SET actor = 'someone' WHERE seq = 2");
   {
-    SQLite::Database db(path, SQLite::OPEN_READWRITE);
-    // The database refuses edits outright…
-    CHECK_THROWS(db.exec("UPDATE audit SET actor = 'someone' WHERE seq = 2"));
-    // …so a tamperer drops the guard first.
-    db.exec("DROP TRIGGER audit_no_update");
-    db.exec("UPDATE audit SET actor = 'someone' WHERE seq = 2");
-  }
-  {
-    auto store = bot::open_sqlite_store(path);
+    auto store = backend.open();
     auto bad = store->verify_audit();
     CHECK(!bad.ok);
     CHECK(bad.first_bad_seq == 2);
   }
+  backend.execute("UPDATE audit SET actor = 'm.okafor' WHERE seq = 2");
+  backend.execute(backend.drop_audit_guard("delete"));
+  backend.execute("DELETE FROM audit WHERE seq = 4");
   {
-    SQLite::Database db(path, SQLite::OPEN_READWRITE);
-    db.exec("UPDATE audit SET actor = 'm.okafor' WHERE seq = 2");
-    db.exec("DROP TRIGGER audit_no_delete");
-    db.exec("DELETE FROM audit WHERE seq = 4");
-  }
-  {
-    auto store = bot::open_sqlite_store(path);
+    auto store = backend.open();
     auto bad = store->verify_audit();
     CHECK(!bad.ok);
     CHECK(bad.first_bad_seq == 4);

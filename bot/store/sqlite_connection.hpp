@@ -1,0 +1,18 @@
+#pragma once
+// The SQLite backend of SqlConnection, on SQLiteCpp. Errors stay SQLite::Exception (a
+// std::runtime_error), so open_sqlite_store can explain them by their code.
+#include <memory>
+#include <string>
+
+#include "bot/store/sql_connection.hpp"
+
+namespace SQLite {
+class Database;
+}
+
+namespace bot {
+
+// Wraps an open database.
+std::unique_ptr<SqlConnection> sqlite_connection(std::unique_ptr<SQLite::Database> db);
+
+}  // namespace bot
