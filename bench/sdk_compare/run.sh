@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Hallpass side by side with Bolt 5.1 (and botbuilder 4.23 where a scenario has a Teams side), on
+# Hallpass side by side with Bolt 5.1 (Slack) and botbuilder 4.23.3 (Teams), on
 # the same fake servers, the scenarios of issue 17. Runs each scenario for Hallpass and then the
 # SDK app, ROUNDS times, interleaved (the machine is shared: figures are noisy), and prints one
 # table. Needs node/npm and an optimised build:
@@ -26,14 +26,18 @@ scenarios=(
   "drop 4000 2000 all"  # the same, every open connection at once
   "429"                 # one channel's 429: the other channels' answers
   "stop 2000 1000"      # SIGTERM at command 1,000 of 2,000 at 200/s over 50 channels
+  "teams-slow 10000"    # Teams: A's reply held 10 s at the Connector, B writes 500 ms later
+  "teams-lookup 20000"  # Teams: a new person's e-mail look-up stalled 20 s
 )
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq "$rounds"); do
   for s in "${scenarios[@]}"; do
     # shellcheck disable=SC2086  # the scenario's words are separate arguments
     "$bench" $s --hallpass "$hallpass" | grep '^RESULT' | tee -a "$out" || true
+    sdk=$here/bolt_app.js
+    [[ $s == teams-* ]] && sdk=$here/botbuilder_bot.js
     # shellcheck disable=SC2086
-    "$bench" $s --sdk node "$here/bolt_app.js" | grep '^RESULT' | tee -a "$out" || true
+    "$bench" $s --sdk node "$sdk" | grep '^RESULT' | tee -a "$out" || true
   done
 done
 
@@ -53,11 +57,15 @@ awk '
     if (sc == "stop") { keep(sc, side, "acked but unanswered at exit", f["acked_unanswered_at_exit"]);
                         keep(sc, side, "answered after restart", f["answered_after_restart"]);
                         keep(sc, side, "undeliverable while stopped", f["no_connection_after"]) }
+    if (sc == "teams-slow") { keep(sc, side, "B reply ms after A held 10 s", f["b_reply_ms"]);
+                              keep(sc, side, "A: Teams waited for HTTP ms", f["a_http_answer_ms"]) }
+    if (sc == "teams-lookup") { keep(sc, side, "Teams waited for HTTP ms", f["http_answer_ms"]);
+                                keep(sc, side, "reply ms (look-up 20 s)", f["reply_ms"]) }
     keep("rss", side, "peak RSS MB (" sc ")", f["rss_peak_mb"])
     delete f
   }
   END {
-    printf "| %-9s | %-32s | %-22s | %-22s |\n", "scenario", "figure", "Hallpass", "Bolt 5.1"
+    printf "| %-9s | %-32s | %-22s | %-22s |\n", "scenario", "figure", "Hallpass", "SDK (Bolt / botbuilder)"
     printf "|-----------|----------------------------------|------------------------|------------------------|\n"
     for (i = 1; i <= n; i++) { split(order[i], p, SUBSEP)
       printf "| %-9s | %-32s | %-22s | %-22s |\n", p[1], p[2], vals[order[i] SUBSEP "hallpass"], vals[order[i] SUBSEP "sdk"] }

@@ -14,6 +14,11 @@
 //                                       the answers of 20 other channels meanwhile
 //   stop [N=2000] [stop_at=1000]        200/s over 50 channels, SIGTERM at stop_at, a restart:
 //                                       acknowledged but unanswered
+//   teams-slow [slow_ms=10000]          Teams: A's reply held slow_ms at the Connector, B writes 500 ms
+//                                       later: when B's reply reaches the Connector
+//   teams-lookup [stall_ms=20000]       Teams: a new person's e-mail look-up stalls: how long Teams
+//                                       waits for its HTTP answer, and for the reply
+// The Teams side is botbuilder_bot.js (--sdk node …/botbuilder_bot.js) or Hallpass with Teams on.
 // Every line also gives the child's peak RSS (VmHWM). The SDK side gets SLACK_API_URL,
 // SLACK_BOT_TOKEN and SLACK_APP_TOKEN; Hallpass gets the sample district on Slack alone (two
 // Socket Mode connections, its default) in a config written here. bench/sdk_compare/run.sh runs
@@ -46,9 +51,15 @@
 #include <thread>
 #include <vector>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <nlohmann/json.hpp>
+
+#include "adapters/common/http_client.hpp"
 #include "app/adapter_registry.hpp"
 #include "bot/district/district.hpp"
 #include "tests/support/config_files.hpp"
+#include "tests/support/fake_bot_connector.hpp"
+#include "tests/support/fake_bot_framework_auth.hpp"
 #include "tests/support/fake_slack_server.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -471,6 +482,220 @@ int stop_scenario(const Side& side, const People& people, long n, long stop_at) 
   return 0;
 }
 
+// ---- Teams: the fake Bot Framework identity and Connector on their own thread ------------------
+
+unsigned short free_port() {
+  asio::io_context io;
+  asio::ip::tcp::acceptor a(io, {asio::ip::make_address("127.0.0.1"), 0});
+  return a.local_endpoint().port();
+}
+
+struct TeamsOnThread {
+  asio::io_context io;
+  test_support::FakeBotConnector connector{io, "unused"};
+  test_support::FakeBotFrameworkAuth identity{io, [this] {
+                                                test_support::FakeBotFrameworkAuthOptions o;
+                                                o.service_url = connector.service_url();
+                                                return o;
+                                              }()};
+  unsigned short port = free_port();
+  adapters::http::HttpClient client{io.get_executor(), "http://127.0.0.1:" + std::to_string(port)};
+  asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(io);
+  std::thread thread;
+
+  explicit TeamsOnThread(const People& people) {
+    auto* id = &identity;
+    connector.accept_tokens([id](const std::string& t) { return id->issued(t); });
+    for (std::size_t i = 0; i < people.ids.size(); ++i)
+      connector.add_member({"29:" + people.ids[i], people.ids[i], "aad-" + people.ids[i], people.emails[i], ""});
+    thread = std::thread([this] { io.run(); });
+  }
+  ~TeamsOnThread() {
+    asio::post(io, [this] { client.close(); });
+    work.reset();
+    io.stop();
+    thread.join();
+  }
+  template <class F>
+  auto on(F f) {
+    std::promise<decltype(f())> done;
+    auto result = done.get_future();
+    asio::post(io, [&] { done.set_value(f()); });
+    return result.get();
+  }
+  std::size_t replies(const std::string& conversation) {
+    return on([&] { return connector.activities(conversation).size(); });
+  }
+  // Posts a message activity from user to the bot as Teams would (signed by the fake identity);
+  // sets answered_ms to how long Teams waited for the HTTP answer, and status to it.
+  void post(const std::string& user, const std::string& text, std::atomic<double>* answered_ms,
+            std::atomic<int>* status) {
+    static int next_id = 1;
+    on([&] {
+      nlohmann::json a{{"type", "message"},
+                       {"id", std::to_string(next_id++)},
+                       {"timestamp", "2026-12-05T08:00:00.000Z"},
+                       {"channelId", "msteams"},
+                       {"serviceUrl", connector.service_url()},
+                       {"from", {{"id", "29:" + user}, {"name", user}, {"aadObjectId", "aad-" + user}}},
+                       {"conversation", {{"id", "a:chat-" + user}, {"conversationType", "personal"},
+                                         {"tenantId", identity.options().tenant_id}}},
+                       {"recipient", {{"id", "28:" + identity.options().app_id}, {"name", "Hallpass"}}},
+                       {"channelData", {{"tenant", {{"id", identity.options().tenant_id}}}}},
+                       {"text", text}};
+      adapters::http::Request r;
+      r.method = "POST";
+      r.target = "/api/messages";
+      r.body = a.dump();
+      r.headers["Authorization"] = identity.authorization();
+      r.timeout = 120s;
+      const auto start = SteadyClock::now();
+      asio::co_spawn(io, client.request(std::move(r)),
+                     [start, answered_ms, status](std::exception_ptr, adapters::http::Response res) {
+                       status->store(res.status);
+                       answered_ms->store(std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count());
+                     });
+      return 0;
+    });
+  }
+};
+
+std::unique_ptr<Child> start_teams(const Side& side, TeamsOnThread& teams, const test_support::TempDir& dir) {
+  const auto& o = teams.identity.options();
+  const std::string service_url = teams.connector.service_url();
+  if (!side.hallpass) {
+    std::vector<std::pair<std::string, std::string>> env = {
+        {"PORT", std::to_string(teams.port)},
+        {"APP_ID", o.app_id},
+        {"APP_SECRET", o.app_secret},
+        {"TENANT_ID", o.tenant_id},
+        {"OPENID_METADATA_URL", teams.identity.openid_metadata_url()},
+        {"TOKEN_URL", teams.identity.origin() + "/" + o.tenant_id + "/oauth2/v2.0/token"}};
+    return std::make_unique<Child>(side.argv, env, dir.file("child.log"));
+  }
+  const auto config = test_support::sample_config_variant(
+      "sdk-compare-teams-" + std::to_string(teams.port),
+      {{"web: { enabled: true,", "web: { enabled: false,"},
+       {"teams: { enabled: false, app_id: \"00000000-0000-0000-0000-000000000000\",",
+        "teams: { enabled: true, app_id: \"" + o.app_id + "\", openid_metadata_url: \"" +
+            teams.identity.openid_metadata_url() + "\", authority: \"" + teams.identity.origin() +
+            "\", service_urls: \"" + service_url + "\", service_url: \"" + service_url + "\","},
+       {"tenant_id: \"00000000-0000-0000-0000-000000000000\", listen: 127.0.0.1, port: 3978 }",
+        "tenant_id: \"" + o.tenant_id + "\", listen: 127.0.0.1, port: " + std::to_string(teams.port) + " }"},
+       {"place: { name: Superintendent's office, web: \"#superintendent\" }",
+        "place: { name: Superintendent's office, web: \"#superintendent\", teams: \"19:super@thread.tacv2\" }"},
+       {"approvals: { web: \"#lincoln-approvals\" }",
+        "approvals: { web: \"#lincoln-approvals\", teams: \"19:lincoln@thread.tacv2\" }"},
+       {"approvals: { web: \"#roosevelt-approvals\" }",
+        "approvals: { web: \"#roosevelt-approvals\", teams: \"19:roosevelt@thread.tacv2\" }"},
+       {"approvals: { web: \"#kennedy-approvals\" }",
+        "approvals: { web: \"#kennedy-approvals\", teams: \"19:kennedy@thread.tacv2\" }"}});
+  std::vector<std::string> argv = {side.argv[0], "run", "--config", config.string(), "--db", dir.file("hallpass.db")};
+  return std::make_unique<Child>(argv, std::vector<std::pair<std::string, std::string>>{{"TEAMS_APP_SECRET", o.app_secret}},
+                                 dir.file("child.log"));
+}
+
+// Until a message from user got its reply (the bot is up, its keys and token fetched, user's
+// e-mail looked up).
+bool teams_warm(TeamsOnThread& teams, const std::string& user) {
+  const auto until = SteadyClock::now() + 30s;
+  const std::size_t before = teams.replies("a:chat-" + user);
+  while (SteadyClock::now() < until) {
+    std::atomic<double> ms{-1};
+    std::atomic<int> status{0};
+    teams.post(user, "help", &ms, &status);
+    while (ms.load() < 0 && SteadyClock::now() < until) std::this_thread::sleep_for(5ms);
+    if (status.load() >= 200 && status.load() < 300) {
+      while (teams.replies("a:chat-" + user) <= before && SteadyClock::now() < until) std::this_thread::sleep_for(5ms);
+      return teams.replies("a:chat-" + user) > before;
+    }
+    std::this_thread::sleep_for(200ms);  // not listening yet
+  }
+  return false;
+}
+
+void dump_log(const test_support::TempDir& dir) {
+  std::ifstream in(dir.file("child.log"));
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line) && n++ < 30) std::fprintf(stderr, "  | %s\n", line.c_str());
+}
+
+// A's reply is held 10 s at the Connector; B writes 500 ms later: when B's reply arrives.
+int teams_slow_scenario(const Side& side, const People& people, std::chrono::milliseconds slow) {
+  test_support::TempDir dir("sdk-teams-slow");
+  TeamsOnThread teams(people);
+  auto child = start_teams(side, teams, dir);
+  const std::string a = people.ids[1], b = people.ids[2];
+  if (!teams_warm(teams, a) || !teams_warm(teams, b)) {
+    std::fprintf(stderr, "%s did not answer on Teams; its log:\n", side.name().c_str());
+    dump_log(dir);
+    return 1;
+  }
+  teams.on([&] {
+    teams.connector.hold_next("chat-" + a, slow);
+    return 0;
+  });
+  const std::size_t a_before = teams.replies("a:chat-" + a), b_before = teams.replies("a:chat-" + b);
+  std::atomic<double> a_http{-1}, b_http{-1};
+  std::atomic<int> a_status{0}, b_status{0};
+  teams.post(a, "help", &a_http, &a_status);
+  std::this_thread::sleep_for(500ms);
+  const auto b_start = SteadyClock::now();
+  teams.post(b, "help", &b_http, &b_status);
+  double b_reply = -1;
+  const auto until = SteadyClock::now() + slow + 30s;
+  while (SteadyClock::now() < until) {
+    if (b_reply < 0 && teams.replies("a:chat-" + b) > b_before)
+      b_reply = std::chrono::duration<double, std::milli>(SteadyClock::now() - b_start).count();
+    if (b_reply >= 0 && teams.replies("a:chat-" + a) > a_before && a_http.load() >= 0 && b_http.load() >= 0) break;
+    std::this_thread::sleep_for(1ms);
+  }
+  result(side, "teams-slow",
+         format("a_held_ms=%lld b_reply_ms=%.1f b_http_answer_ms=%.1f a_http_answer_ms=%.1f a_status=%d",
+                static_cast<long long>(slow.count()), b_reply, b_http.load(), a_http.load(), a_status.load()),
+         child->peak_rss_mb());
+  child->terminate();
+  child->wait(20s);
+  return 0;
+}
+
+// A person the bot has not seen writes; their e-mail look-up at the Connector stalls: how long
+// Teams waits for the HTTP answer (it re-sends after 15 s), and when the reply comes.
+int teams_lookup_scenario(const Side& side, const People& people, std::chrono::milliseconds stall) {
+  test_support::TempDir dir("sdk-teams-lookup");
+  TeamsOnThread teams(people);
+  auto child = start_teams(side, teams, dir);
+  if (!teams_warm(teams, people.ids[1])) {
+    std::fprintf(stderr, "%s did not answer on Teams; its log:\n", side.name().c_str());
+    dump_log(dir);
+    return 1;
+  }
+  const std::string newcomer = people.ids[3];
+  teams.on([&] {
+    teams.connector.hold_next("/members/", stall);
+    return 0;
+  });
+  std::atomic<double> http{-1};
+  std::atomic<int> status{0};
+  const auto start = SteadyClock::now();
+  teams.post(newcomer, "help", &http, &status);
+  double reply = -1;
+  const auto until = SteadyClock::now() + stall + 30s;
+  while (SteadyClock::now() < until && (reply < 0 || http.load() < 0)) {
+    if (reply < 0 && teams.replies("a:chat-" + newcomer) > 0)
+      reply = std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count();
+    std::this_thread::sleep_for(1ms);
+  }
+  result(side, "teams-lookup",
+         format("lookup_stalled_ms=%lld http_answer_ms=%.1f status=%d reply_ms=%.1f", static_cast<long long>(stall.count()),
+                http.load(), status.load(), reply),
+         child->peak_rss_mb());
+  child->terminate();
+  child->wait(20s);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -489,7 +714,7 @@ int main(int argc, char** argv) {
   }
   if (params.empty() || side.argv.empty()) {
     std::fprintf(stderr,
-                 "usage: sdk_compare_bench ack|drop|429|stop [params…] --hallpass <hallpass binary> | --sdk <command…>\n");
+                 "usage: sdk_compare_bench ack|drop|429|stop|teams-slow|teams-lookup [params…] --hallpass <hallpass binary> | --sdk <command…>\n");
     return 2;
   }
   ::signal(SIGPIPE, SIG_IGN);
@@ -512,6 +737,9 @@ int main(int argc, char** argv) {
     return drop_scenario(side, people, o);
   }
   if (scenario == "429") return limit_scenario(side, people);
+  if (scenario == "teams-slow") return teams_slow_scenario(side, people, std::chrono::milliseconds(static_cast<long long>(num(1, 10000))));
+  if (scenario == "teams-lookup")
+    return teams_lookup_scenario(side, people, std::chrono::milliseconds(static_cast<long long>(num(1, 20000))));
   if (scenario == "stop") return stop_scenario(side, people, static_cast<long>(num(1, 2000)), static_cast<long>(num(2, 1000)));
   std::fprintf(stderr, "unknown scenario %s\n", scenario.c_str());
   return 2;
