@@ -352,7 +352,8 @@ asio::awaitable<ConnectionPtr> open_connection(std::shared_ptr<ReceiverState> s)
   c->id = s->next_id++;
   c->ws = d.ws;
   c->opened_at = SteadyClock::now();
-  if (frame->approximate_connection_time > 0) s->slack_age = std::chrono::seconds(frame->approximate_connection_time) * 3 / 4;
+  if (frame->approximate_connection_time > 0)
+    s->slack_age = std::chrono::seconds(frame->approximate_connection_time) * 3 / 4;
   spdlog::info("slack: Socket Mode connection {} open ({} for the app)", c->id, frame->num_connections);
   co_return c;
 }
@@ -521,8 +522,9 @@ asio::awaitable<void> rotate(std::shared_ptr<ReceiverState> s) {
     if (s->stopped) break;
     // Not while a connection is missing or being replaced: that one comes first, and it is young.
     if (s->active() < s->target || s->active() != static_cast<int>(s->connections.size())) continue;
-    auto oldest = std::min_element(s->connections.begin(), s->connections.end(),
-                                   [](const ConnectionPtr& a, const ConnectionPtr& b) { return a->opened_at < b->opened_at; });
+    auto oldest =
+        std::min_element(s->connections.begin(), s->connections.end(),
+                         [](const ConnectionPtr& a, const ConnectionPtr& b) { return a->opened_at < b->opened_at; });
     if (oldest == s->connections.end()) continue;
     spdlog::debug("slack: refreshing Socket Mode connection {}, the oldest, before Slack would", (*oldest)->id);
     (*oldest)->retiring = true;

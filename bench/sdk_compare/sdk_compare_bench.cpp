@@ -187,16 +187,16 @@ std::unique_ptr<Child> start(const Side& side, SlackOnThread& slack, const test_
   static std::filesystem::path config;  // written once per run of the driver (removed when it ends)
   if (config.empty())
     config = test_support::sample_config_variant(
-        "sdk-compare",
-        {{"web: { enabled: true,", "web: { enabled: false,"},
-         {"slack: { enabled: false,", "slack: { enabled: true, api_base_url: \"" + url + "\","},
-         {"place: { name: Superintendent's office, web: \"#superintendent\" }",
-          "place: { name: Superintendent's office, web: \"#superintendent\", slack: C0SUPERINT }"},
-         {"approvals: { web: \"#lincoln-approvals\" }", "approvals: { web: \"#lincoln-approvals\", slack: C0LINCOLN1 }"},
-         {"approvals: { web: \"#roosevelt-approvals\" }",
-          "approvals: { web: \"#roosevelt-approvals\", slack: C0ROOSEVELT1 }"},
-         {"approvals: { web: \"#kennedy-approvals\" }",
-          "approvals: { web: \"#kennedy-approvals\", slack: C0KENNEDY1 }"}});
+        "sdk-compare", {{"web: { enabled: true,", "web: { enabled: false,"},
+                        {"slack: { enabled: false,", "slack: { enabled: true, api_base_url: \"" + url + "\","},
+                        {"place: { name: Superintendent's office, web: \"#superintendent\" }",
+                         "place: { name: Superintendent's office, web: \"#superintendent\", slack: C0SUPERINT }"},
+                        {"approvals: { web: \"#lincoln-approvals\" }",
+                         "approvals: { web: \"#lincoln-approvals\", slack: C0LINCOLN1 }"},
+                        {"approvals: { web: \"#roosevelt-approvals\" }",
+                         "approvals: { web: \"#roosevelt-approvals\", slack: C0ROOSEVELT1 }"},
+                        {"approvals: { web: \"#kennedy-approvals\" }",
+                         "approvals: { web: \"#kennedy-approvals\", slack: C0KENNEDY1 }"}});
   std::vector<std::string> argv = {side.argv[0], "run", "--config", config.string(), "--db", dir.file("hallpass.db")};
   return std::make_unique<Child>(argv, env, dir.file("child.log"));
 }
@@ -207,12 +207,16 @@ bool ready(const Side& side, SlackOnThread& slack, const std::string& user) {
   const std::size_t want = side.hallpass ? 2 : 1;
   const auto until = SteadyClock::now() + 20s;
   while (slack.on([&] { return slack.server.open_connections().size(); }) < want)
-    if (SteadyClock::now() > until) return false;
-    else std::this_thread::sleep_for(5ms);
+    if (SteadyClock::now() > until)
+      return false;
+    else
+      std::this_thread::sleep_for(5ms);
   slack.on([&] { return slack.server.slash_command(user, "CWARMUP", "help").envelope_id; });
   while (slack.on([&] { return slack.server.message_count(); }) < 1)
-    if (SteadyClock::now() > until) return false;
-    else std::this_thread::sleep_for(5ms);
+    if (SteadyClock::now() > until)
+      return false;
+    else
+      std::this_thread::sleep_for(5ms);
   return true;
 }
 
@@ -334,10 +338,11 @@ int ack_scenario(const Side& side, const People& people, long n, double rate) {
     answers = slack.server.message_count() - answers_before;
     return 0;
   });
-  result(side, "ack",
-         format("offered=%ld rate=%.0f sent_s=%.2f acked=%zu ack_p50_ms=%.2f ack_p99_ms=%.2f ack_max_ms=%.2f answered=%zu",
-                n, rate, send_s, ms.size(), at(ms, 0.5), at(ms, 0.99), at(ms, 1.0), answers),
-         child->peak_rss_mb());
+  result(
+      side, "ack",
+      format("offered=%ld rate=%.0f sent_s=%.2f acked=%zu ack_p50_ms=%.2f ack_p99_ms=%.2f ack_max_ms=%.2f answered=%zu",
+             n, rate, send_s, ms.size(), at(ms, 0.5), at(ms, 0.99), at(ms, 1.0), answers),
+      child->peak_rss_mb());
   child->terminate();
   child->wait(20s);
   return 0;
@@ -427,8 +432,8 @@ int limit_scenario(const Side& side, const People& people) {
   const long missing = std::count_if(others.begin(), others.end(), [](double v) { return v < 0; });
   std::erase_if(others, [](double v) { return v < 0; });
   result(side, "429",
-         format("limited_channel_answer_ms=%.0f others_p50_ms=%.1f others_max_ms=%.1f others_unanswered_30s=%ld", limited,
-                at(others, 0.5), at(others, 1.0), missing),
+         format("limited_channel_answer_ms=%.0f others_p50_ms=%.1f others_max_ms=%.1f others_unanswered_30s=%ld",
+                limited, at(others, 0.5), at(others, 1.0), missing),
          child->peak_rss_mb());
   child->terminate();
   child->wait(20s);
@@ -532,17 +537,18 @@ struct TeamsOnThread {
             std::atomic<int>* status) {
     static int next_id = 1;
     on([&] {
-      nlohmann::json a{{"type", "message"},
-                       {"id", std::to_string(next_id++)},
-                       {"timestamp", "2026-12-05T08:00:00.000Z"},
-                       {"channelId", "msteams"},
-                       {"serviceUrl", connector.service_url()},
-                       {"from", {{"id", "29:" + user}, {"name", user}, {"aadObjectId", "aad-" + user}}},
-                       {"conversation", {{"id", "a:chat-" + user}, {"conversationType", "personal"},
-                                         {"tenantId", identity.options().tenant_id}}},
-                       {"recipient", {{"id", "28:" + identity.options().app_id}, {"name", "Hallpass"}}},
-                       {"channelData", {{"tenant", {{"id", identity.options().tenant_id}}}}},
-                       {"text", text}};
+      nlohmann::json a{
+          {"type", "message"},
+          {"id", std::to_string(next_id++)},
+          {"timestamp", "2026-12-05T08:00:00.000Z"},
+          {"channelId", "msteams"},
+          {"serviceUrl", connector.service_url()},
+          {"from", {{"id", "29:" + user}, {"name", user}, {"aadObjectId", "aad-" + user}}},
+          {"conversation",
+           {{"id", "a:chat-" + user}, {"conversationType", "personal"}, {"tenantId", identity.options().tenant_id}}},
+          {"recipient", {{"id", "28:" + identity.options().app_id}, {"name", "Hallpass"}}},
+          {"channelData", {{"tenant", {{"id", identity.options().tenant_id}}}}},
+          {"text", text}};
       adapters::http::Request r;
       r.method = "POST";
       r.target = "/api/messages";
@@ -550,11 +556,12 @@ struct TeamsOnThread {
       r.headers["Authorization"] = identity.authorization();
       r.timeout = 120s;
       const auto start = SteadyClock::now();
-      asio::co_spawn(io, client.request(std::move(r)),
-                     [start, answered_ms, status](std::exception_ptr, adapters::http::Response res) {
-                       status->store(res.status);
-                       answered_ms->store(std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count());
-                     });
+      asio::co_spawn(
+          io, client.request(std::move(r)),
+          [start, answered_ms, status](std::exception_ptr, adapters::http::Response res) {
+            status->store(res.status);
+            answered_ms->store(std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count());
+          });
       return 0;
     });
   }
@@ -591,7 +598,8 @@ std::unique_ptr<Child> start_teams(const Side& side, TeamsOnThread& teams, const
        {"approvals: { web: \"#kennedy-approvals\" }",
         "approvals: { web: \"#kennedy-approvals\", teams: \"19:kennedy@thread.tacv2\" }"}});
   std::vector<std::string> argv = {side.argv[0], "run", "--config", config.string(), "--db", dir.file("hallpass.db")};
-  return std::make_unique<Child>(argv, std::vector<std::pair<std::string, std::string>>{{"TEAMS_APP_SECRET", o.app_secret}},
+  return std::make_unique<Child>(argv,
+                                 std::vector<std::pair<std::string, std::string>>{{"TEAMS_APP_SECRET", o.app_secret}},
                                  dir.file("child.log"));
 }
 
@@ -688,8 +696,8 @@ int teams_lookup_scenario(const Side& side, const People& people, std::chrono::m
     std::this_thread::sleep_for(1ms);
   }
   result(side, "teams-lookup",
-         format("lookup_stalled_ms=%lld http_answer_ms=%.1f status=%d reply_ms=%.1f", static_cast<long long>(stall.count()),
-                http.load(), status.load(), reply),
+         format("lookup_stalled_ms=%lld http_answer_ms=%.1f status=%d reply_ms=%.1f",
+                static_cast<long long>(stall.count()), http.load(), status.load(), reply),
          child->peak_rss_mb());
   child->terminate();
   child->wait(20s);
@@ -714,7 +722,8 @@ int main(int argc, char** argv) {
   }
   if (params.empty() || side.argv.empty()) {
     std::fprintf(stderr,
-                 "usage: sdk_compare_bench ack|drop|429|stop|teams-slow|teams-lookup [params…] --hallpass <hallpass binary> | --sdk <command…>\n");
+                 "usage: sdk_compare_bench ack|drop|429|stop|teams-slow|teams-lookup [params…] --hallpass <hallpass "
+                 "binary> | --sdk <command…>\n");
     return 2;
   }
   ::signal(SIGPIPE, SIG_IGN);
@@ -737,10 +746,12 @@ int main(int argc, char** argv) {
     return drop_scenario(side, people, o);
   }
   if (scenario == "429") return limit_scenario(side, people);
-  if (scenario == "teams-slow") return teams_slow_scenario(side, people, std::chrono::milliseconds(static_cast<long long>(num(1, 10000))));
+  if (scenario == "teams-slow")
+    return teams_slow_scenario(side, people, std::chrono::milliseconds(static_cast<long long>(num(1, 10000))));
   if (scenario == "teams-lookup")
     return teams_lookup_scenario(side, people, std::chrono::milliseconds(static_cast<long long>(num(1, 20000))));
-  if (scenario == "stop") return stop_scenario(side, people, static_cast<long>(num(1, 2000)), static_cast<long>(num(2, 1000)));
+  if (scenario == "stop")
+    return stop_scenario(side, people, static_cast<long>(num(1, 2000)), static_cast<long>(num(2, 1000)));
   std::fprintf(stderr, "unknown scenario %s\n", scenario.c_str());
   return 2;
 }

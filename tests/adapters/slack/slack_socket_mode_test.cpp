@@ -67,9 +67,8 @@ TEST_CASE("with Slack dropping every connection at an age, a connection is alway
     io.run_for(10ms);
     sent.push_back(server.slash_command("UTGARCIA", "CLINCOLN", "help").envelope_id);
   }
-  until(
-      [&] { return std::all_of(sent.begin(), sent.end(), [&](const std::string& e) { return server.acked(e); }); },
-      "every command acknowledged");
+  until([&] { return std::all_of(sent.begin(), sent.end(), [&](const std::string& e) { return server.acked(e); }); },
+        "every command acknowledged");
 
   CHECK(server.times_without_connection() == 0);
   CHECK(server.dispatch_failures() == 0);  // no command found Slack without a connection to send it on
