@@ -4,7 +4,7 @@
 # SDK app, ROUNDS times, interleaved (the machine is shared: figures are noisy), and prints one
 # table. Needs node/npm and an optimised build:
 #   cmake --preset release && flock /tmp/hallpass-build.lock cmake --build build-release -j2 --target sdk_compare_bench hallpass
-#   bench/sdk_compare/run.sh            (ROUNDS=2, BUILD_DIR=build-release by default)
+#   bench/sdk_compare/run.sh            (ROUNDS=2, BUILD_DIR=build-release by default; ONLY=ack: one scenario)
 # Never part of ctest or CI (node is not on the CI machine).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,6 +32,7 @@ scenarios=(
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq "$rounds"); do
   for s in "${scenarios[@]}"; do
+    [[ -n ${ONLY:-} && ${s%% *} != "$ONLY" ]] && continue  # ONLY=ack: that scenario alone
     # shellcheck disable=SC2086  # the scenario's words are separate arguments
     "$bench" $s --hallpass "$hallpass" | grep '^RESULT' | tee -a "$out" || true
     sdk=$here/bolt_app.js
@@ -51,7 +52,8 @@ awk '
     sc = $2; side = ($3 == "hallpass") ? "hallpass" : "sdk"
     for (i = 4; i <= NF; i++) if (split($i, kv, "=") == 2) f[kv[1]] = kv[2]
     if (sc == "ack") { keep(sc, side, "ack p99 ms @1000/s", f["ack_p99_ms"]); keep(sc, side, "ack p50 ms", f["ack_p50_ms"]);
-                       keep(sc, side, "answered of 2000", f["answered"]) }
+                       keep(sc, side, "answered of 2000", f["answered"]);
+                       keep(sc, side, "CPU ms per command", f["cpu_ms_per_command"]) }
     if (sc == "drop" || sc == "drop-all") keep(sc, side, "undeliverable of 2000", f["undeliverable"])
     if (sc == "429") { keep(sc, side, "other channels p50 ms", f["others_p50_ms"]); keep(sc, side, "other channels max ms", f["others_max_ms"]) }
     if (sc == "stop") { keep(sc, side, "acked but unanswered at exit", f["acked_unanswered_at_exit"]);
@@ -65,8 +67,8 @@ awk '
     delete f
   }
   END {
-    printf "| %-9s | %-32s | %-22s | %-22s |\n", "scenario", "figure", "Hallpass", "SDK (Bolt / botbuilder)"
-    printf "|-----------|----------------------------------|------------------------|------------------------|\n"
+    printf "| %-12s | %-32s | %-22s | %-22s |\n", "scenario", "figure", "Hallpass", "SDK (Bolt / botbuilder)"
+    printf "|--------------|----------------------------------|------------------------|------------------------|\n"
     for (i = 1; i <= n; i++) { split(order[i], p, SUBSEP)
-      printf "| %-9s | %-32s | %-22s | %-22s |\n", p[1], p[2], vals[order[i] SUBSEP "hallpass"], vals[order[i] SUBSEP "sdk"] }
+      printf "| %-12s | %-32s | %-22s | %-22s |\n", p[1], p[2], vals[order[i] SUBSEP "hallpass"], vals[order[i] SUBSEP "sdk"] }
   }' "$out"

@@ -46,7 +46,9 @@
 #include <fstream>
 #include <future>
 #include <iostream>
+#include <iterator>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -119,6 +121,19 @@ class Child {
     while (std::getline(in, line))
       if (line.rfind("VmHWM:", 0) == 0) return std::atof(line.c_str() + 6) / 1024.0;
     return 0;
+  }
+  // CPU time it used so far (user + system), in seconds: what it costs, whatever the load.
+  double cpu_seconds() const {
+    std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    const auto close = text.rfind(')');  // the command name may contain spaces
+    if (close == std::string::npos) return 0;
+    std::istringstream fields(text.substr(close + 2));
+    std::string f;
+    double ticks = 0;
+    for (int i = 3; i <= 15 && fields >> f; ++i)
+      if (i == 14 || i == 15) ticks += std::atof(f.c_str());
+    return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
   }
   void terminate() {
     if (pid_ > 0) ::kill(pid_, SIGTERM);
@@ -324,11 +339,13 @@ int ack_scenario(const Side& side, const People& people, long n, double rate) {
   Offer o;
   o.n = n;
   o.rate = rate;
+  const double cpu_before = child->cpu_seconds();
   const auto t0 = SteadyClock::now();
   asio::co_spawn(slack.io, offer(&slack.server, people.ids, o, &sent), asio::detached);
   wait_for(sent, n);
   const double send_s = std::chrono::duration<double>(SteadyClock::now() - t0).count();
   until_quiet(slack, 2000ms, 60s);
+  const double cpu_ms_per_command = (child->cpu_seconds() - cpu_before) * 1000.0 / static_cast<double>(n);
   std::vector<double> ms;
   std::size_t answers = 0;
   slack.on([&] {
@@ -338,11 +355,11 @@ int ack_scenario(const Side& side, const People& people, long n, double rate) {
     answers = slack.server.message_count() - answers_before;
     return 0;
   });
-  result(
-      side, "ack",
-      format("offered=%ld rate=%.0f sent_s=%.2f acked=%zu ack_p50_ms=%.2f ack_p99_ms=%.2f ack_max_ms=%.2f answered=%zu",
-             n, rate, send_s, ms.size(), at(ms, 0.5), at(ms, 0.99), at(ms, 1.0), answers),
-      child->peak_rss_mb());
+  result(side, "ack",
+         format("offered=%ld rate=%.0f sent_s=%.2f acked=%zu ack_p50_ms=%.2f ack_p99_ms=%.2f ack_max_ms=%.2f "
+                "answered=%zu cpu_ms_per_command=%.3f",
+                n, rate, send_s, ms.size(), at(ms, 0.5), at(ms, 0.99), at(ms, 1.0), answers, cpu_ms_per_command),
+         child->peak_rss_mb());
   child->terminate();
   child->wait(20s);
   return 0;
