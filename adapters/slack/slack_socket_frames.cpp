@@ -27,6 +27,8 @@ Result<Frame> parse_frame(std::string_view text) {
     const json& n = member(j, "num_connections");
     if (n.is_number_integer()) f.num_connections = n.get<int>();
     f.app_id = str(member(j, "connection_info"), "app_id");
+    const json& age = member(member(j, "debug_info"), "approximate_connection_time");
+    if (age.is_number_integer()) f.approximate_connection_time = age.get<int>();
     return f;
   }
   if (type == "disconnect") {

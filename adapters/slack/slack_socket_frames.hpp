@@ -27,6 +27,7 @@ struct Frame {
   FrameKind kind = FrameKind::hello;
   int num_connections = 0;                            // hello
   std::string app_id;                                 // hello
+  int approximate_connection_time = 0;                // hello: seconds Slack means to keep it (0: not said)
   DisconnectReason reason = DisconnectReason::other;  // disconnect
   std::string reason_text;                            // disconnect: the reason as sent
   Envelope envelope;                                  // envelope

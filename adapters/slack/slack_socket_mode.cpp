@@ -117,7 +117,8 @@ struct ReceiverState {
         reconnect_backoff(options.first_backoff, options.max_backoff),
         changed(ex),
         ledger_changed(ex),
-        backoff(ex) {
+        backoff(ex),
+        rotation(ex) {
     target = std::clamp(options.connections, 1, kMaxConnections);
     changed.expires_at(asio::steady_timer::time_point::max());
     ledger_changed.expires_at(asio::steady_timer::time_point::max());
@@ -140,6 +141,8 @@ struct ReceiverState {
   asio::steady_timer changed;         // wakes the supervisor; never re-armed
   asio::steady_timer ledger_changed;  // wakes duplicates waiting for their first copy
   asio::steady_timer backoff;
+  asio::steady_timer rotation;             // the next proactive refresh of the oldest connection
+  milliseconds slack_age{0};               // 3/4 of the approximate_connection_time Slack's hello announced
   std::vector<ConnectionPtr> connections;  // said hello, still open
   std::shared_ptr<WsTransport> dialing;    // the connection being opened, aborted by stop()
   int target = 2;
@@ -349,6 +352,8 @@ asio::awaitable<ConnectionPtr> open_connection(std::shared_ptr<ReceiverState> s)
   c->id = s->next_id++;
   c->ws = d.ws;
   c->opened_at = SteadyClock::now();
+  if (frame->approximate_connection_time > 0)
+    s->slack_age = std::chrono::seconds(frame->approximate_connection_time) * 3 / 4;
   spdlog::info("slack: Socket Mode connection {} open ({} for the app)", c->id, frame->num_connections);
   co_return c;
 }
@@ -496,7 +501,39 @@ void retire_one(ReceiverState& s) {
     }
 }
 
+// How long each connection lives before its proactive refresh: max_age, or less when Slack's hello
+// announced it keeps connections for a shorter time.
+milliseconds lifetime(const ReceiverState& s) {
+  milliseconds age = s.options.max_age;
+  if (s.slack_age.count() > 0 && s.slack_age < age) age = s.slack_age;
+  return age;
+}
+
+// Refreshes the oldest connection every lifetime / connections (±10%), one at a time, so that the
+// connections' ages stay apart: Slack's refresh at an age, or the end of a connection's life, never
+// takes them all at once. The supervisor opens the successor before the old one closes.
+asio::awaitable<void> rotate(std::shared_ptr<ReceiverState> s) {
+  while (!s->stopped) {
+    const milliseconds period = lifetime(*s) / s->target;
+    const long long spread = std::max<long long>(period.count() / 10, 1);
+    s->rotation.expires_after(period +
+                              milliseconds(std::uniform_int_distribution<long long>(-spread, spread)(s->jitter)));
+    co_await s->rotation.async_wait(use_tuple);
+    if (s->stopped) break;
+    // Not while a connection is missing or being replaced: that one comes first, and it is young.
+    if (s->active() < s->target || s->active() != static_cast<int>(s->connections.size())) continue;
+    auto oldest =
+        std::min_element(s->connections.begin(), s->connections.end(),
+                         [](const ConnectionPtr& a, const ConnectionPtr& b) { return a->opened_at < b->opened_at; });
+    if (oldest == s->connections.end()) continue;
+    spdlog::debug("slack: refreshing Socket Mode connection {}, the oldest, before Slack would", (*oldest)->id);
+    (*oldest)->retiring = true;
+    s->changed.cancel();
+  }
+}
+
 asio::awaitable<void> supervise(std::shared_ptr<ReceiverState> s) {
+  if (s->options.max_age.count() > 0) asio::co_spawn(s->executor, rotate(s), log_failure);
   while (!s->stopped) {
     if (s->active() >= s->target) {
       co_await s->changed.async_wait(use_tuple);
@@ -548,6 +585,7 @@ void SocketModeReceiver::stop() {
   for (auto& c : s.connections) request_close(*c);
   if (s.dialing) s.dialing->abort();
   s.backoff.cancel();
+  s.rotation.cancel();
   s.changed.cancel();
 }
 

@@ -13,6 +13,12 @@
 // with an error log. Beast pings a quiet socket and drops it when nothing comes back (the watchdog); a dropped
 // connection is replaced. Envelope ids are remembered for dedupe_ttl: a repeated envelope is acknowledged with the
 // first answer and not handled again. Everything runs on the executor's one thread.
+//
+// Staggered lifetimes: Slack refreshes (or drops) a connection at an age, so connections of the same age go down
+// together. One connection in turn, the oldest, is refreshed proactively (make before break, as for a disconnect
+// frame) every max_age / connections (±10% jitter): each lives about max_age (capped at 3/4 of the
+// approximate_connection_time Slack's hello announces, so this comes before Slack's own refresh) and their ages stay
+// max_age / connections apart, also after a drop of all of them made them young together.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
@@ -33,6 +39,8 @@ struct SocketModeOptions {
   // Connecting (TCP, TLS, upgrade) until hello; also the close handshake.
   std::chrono::milliseconds handshake_timeout{std::chrono::seconds(10)};
   std::chrono::milliseconds dedupe_ttl{std::chrono::minutes(10)};
+  // How long a connection lives before it is refreshed proactively (see above); 0: never.
+  std::chrono::milliseconds max_age{std::chrono::hours(1)};
 };
 
 struct ReceiverState;  // connections, ledger and timers, in the .cpp

@@ -52,6 +52,7 @@ struct WsConn {
   bool server_closing = false;  // the server closes it (after a disconnect frame's grace)
   std::set<std::string> unacked;
   std::map<std::string, SteadyClock::time_point> sent_at;
+  SteadyClock::time_point opened_at = SteadyClock::now();
 };
 using ConnPtr = std::shared_ptr<WsConn>;
 
@@ -121,6 +122,8 @@ struct FakeSlackState {
   std::vector<ConnPtr> conns;      // said hello, open
   std::vector<ConnPtr> all_conns;  // for stop()
   int opened = 0, closed_by_client = 0, next_conn = 1;
+  std::chrono::milliseconds drop_age{0};  // drop_at_age()
+  int without_connection = 0;
   std::size_t rr = 0;
   std::chrono::milliseconds grace{2000};
   bool silence_next = false;
@@ -439,6 +442,16 @@ asio::awaitable<void> ws_writer([[maybe_unused]] std::shared_ptr<FakeSlackState>
   }
 }
 
+// drop_at_age(): the connection's TCP socket closed once it is that old.
+asio::awaitable<void> drop_when_old(std::shared_ptr<FakeSlackState> s, ConnPtr c) {
+  asio::steady_timer timer(c->ws.get_executor());
+  timer.expires_at(c->opened_at + s->drop_age);
+  co_await timer.async_wait(kToken);
+  if (!c->open || s->stopped) co_return;
+  beast::error_code ignored;
+  beast::get_lowest_layer(c->ws).socket().close(ignored);
+}
+
 // The server's own close of a connection it sent a disconnect frame to.
 asio::awaitable<void> close_after_grace(std::shared_ptr<FakeSlackState> s, ConnPtr c) {
   asio::steady_timer timer(c->ws.get_executor());
@@ -468,7 +481,9 @@ asio::awaitable<void> ws_session(std::shared_ptr<FakeSlackState> s, beast::tcp_s
   auto [aec] = co_await c->ws.async_accept(req, kToken);
   if (aec) co_return;
   c->id = s->next_conn++;
+  c->opened_at = SteadyClock::now();
   ++s->opened;
+  if (s->drop_age.count() > 0) asio::co_spawn(c->ws.get_executor(), drop_when_old(s, c), asio::detached);
   s->conns.push_back(c);
   s->all_conns.push_back(c);
   json hello = {{"type", "hello"},
@@ -498,6 +513,7 @@ asio::awaitable<void> ws_session(std::shared_ptr<FakeSlackState> s, beast::tcp_s
   c->wake.cancel();
   if (client_closed) ++s->closed_by_client;
   std::erase(s->conns, c);
+  if (s->conns.empty() && !s->stopped) ++s->without_connection;
   // Unacknowledged envelopes go to another connection, as Slack delivers them again.
   for (const auto& id : c->unacked) {
     auto& e = s->envelopes[id];
@@ -753,6 +769,13 @@ void FakeSlackServer::disconnect(int connection, const std::string& reason) {
   c->wake.cancel();
   asio::co_spawn(c->ws.get_executor(), close_after_grace(state_, c), asio::detached);
 }
+
+void FakeSlackServer::drop_at_age(std::chrono::milliseconds age) {
+  state_->drop_age = age;
+  for (auto& c : state_->conns) asio::co_spawn(c->ws.get_executor(), drop_when_old(state_, c), asio::detached);
+}
+
+int FakeSlackServer::times_without_connection() const { return state_->without_connection; }
 
 void FakeSlackServer::drop(int connection) {
   ConnPtr c = state_->pick(connection);

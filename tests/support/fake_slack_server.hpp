@@ -98,6 +98,11 @@ class FakeSlackServer {
   void disconnect(int connection, const std::string& reason);
   // Closes the connection's TCP socket at once (no close frame).
   void drop(int connection);
+  // Slack's refresh at an age, at its most abrupt: from now on every connection's TCP socket is
+  // closed (no disconnect frame, no close frame) once it has been open this long.
+  void drop_at_age(std::chrono::milliseconds age);
+  // How often the last open connection closed, leaving none (Slack could deliver nothing then).
+  int times_without_connection() const;
 
   struct Delivered {
     std::string envelope_id;
