@@ -142,6 +142,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     }
     english_.finish();
     spanish_.finish();
+    learn_spanish_terms(questions);
     learn_spelling(questions);
     learn_verdicts(examples);
   }
@@ -546,6 +547,86 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     a.verdict = v;
     a.verdict_words = words.empty() ? in.quoted.front().words : words;
     if (v == Verdict::report) a.next_step = NextStep::report;
+  }
+
+  // Spanish words the Spanish terms file does not translate, translated from the clause questions
+  // themselves: every clause is asked about in both languages, so a Spanish word whose clauses are
+  // mostly those of one English word ("contrasena" and "password", "queja" and "complaint") means
+  // it. The translation lets a Spanish question reach the English questions and the clause text,
+  // for any district's documents and questions. Dice over clauses; only words asked about under
+  // several clauses, and never a word English questions use too ("instagram") or a stop word.
+  void learn_spanish_terms(const std::vector<ClauseQuestions>& questions) {
+    constexpr size_t kMinClauses = 3;
+    constexpr double kMinDice = 0.6;
+    std::unordered_map<std::string, uint32_t> english_ids, spanish_ids;
+    std::vector<std::string> english_words;
+    std::vector<std::string> spanish_words;
+    std::vector<uint32_t> english_clauses, spanish_clauses;  // per word: how many clauses use it
+    std::vector<std::pair<std::vector<uint32_t>, std::vector<uint32_t>>> per_clause;  // words, en and es
+    std::unordered_map<std::string, size_t> clause_at;
+    const auto id_of = [](std::unordered_map<std::string, uint32_t>& ids, std::vector<std::string>& words,
+                          std::vector<uint32_t>& counts, const std::string& w) {
+      const auto [it, added] = ids.emplace(w, static_cast<uint32_t>(words.size()));
+      if (added) {
+        words.push_back(w);
+        counts.push_back(0);
+      }
+      return it->second;
+    };
+    for (const auto& c : questions) {
+      const auto [it, added] = clause_at.emplace(c.passage_id, per_clause.size());
+      if (added) per_clause.emplace_back();
+      auto& [en, es] = per_clause[it->second];
+      for (const auto& q : c.en)
+        for (const auto& w : question_words(q.text))
+          if (w.size() >= 3 && !vocabulary_.stop_words.contains(w))
+            en.push_back(id_of(english_ids, english_words, english_clauses, w));
+      for (const auto& q : c.es)
+        for (const auto& w : question_words(q.text))
+          if (w.size() >= 4 && !vocabulary_.spanish_stop_words.contains(w))
+            es.push_back(id_of(spanish_ids, spanish_words, spanish_clauses, w));
+    }
+    for (auto& [en, es] : per_clause) {
+      for (auto* ids : {&en, &es}) {
+        std::sort(ids->begin(), ids->end());
+        ids->erase(std::unique(ids->begin(), ids->end()), ids->end());
+      }
+      for (const uint32_t e : en) ++english_clauses[e];
+      for (const uint32_t w : es) ++spanish_clauses[w];
+    }
+    const auto translated = [this](const std::string& w) {
+      const std::vector<std::string> one{w};
+      return std::any_of(vocabulary_.spanish_terms.begin(), vocabulary_.spanish_terms.end(),
+                         [&](const auto& term) { return match_length(term.first, one, 0) > 0; });
+    };
+    std::vector<bool> wanted(spanish_words.size(), false);
+    for (size_t i = 0; i < spanish_words.size(); ++i)
+      wanted[i] = spanish_clauses[i] >= kMinClauses && !english_ids.contains(spanish_words[i]) &&
+                  !translated(spanish_words[i]);
+    // Clauses both words are asked about under, for the wanted Spanish words only.
+    std::vector<std::unordered_map<uint32_t, uint32_t>> shared(spanish_words.size());
+    for (const auto& [en, es] : per_clause)
+      for (const uint32_t w : es)
+        if (wanted[w])
+          for (const uint32_t e : en)
+            if (english_clauses[e] >= kMinClauses) ++shared[w][e];
+    for (size_t w = 0; w < spanish_words.size(); ++w) {
+      double best = kMinDice;
+      uint32_t best_word = 0;
+      bool found = false;
+      for (const auto& [e, both] : shared[w]) {
+        if (both < kMinClauses) continue;
+        const double dice = 2.0 * both / (spanish_clauses[w] + english_clauses[e]);
+        // Ties to the alphabetically first word, so the translation never depends on hash order.
+        if (dice > best || (found && dice == best && english_words[e] < english_words[best_word])) {
+          best = dice;
+          best_word = e;
+          found = true;
+        }
+      }
+      if (found)
+        vocabulary_.spanish_terms.push_back({TermPattern{{spanish_words[w]}, false}, {english_words[best_word]}});
+    }
   }
 
   // The words the library knows, for reading a typo as the known word one edit away: the

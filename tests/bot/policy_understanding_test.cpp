@@ -396,3 +396,20 @@ TEST_CASE("a typo one letter away from a word the policies use is read as that w
   CHECK(a.passages.front().passage.id == "town#rules.4");
   CHECK(a.verdict == bot::Verdict::allowed);
 }
+
+TEST_CASE("a Spanish word is translated by the clauses it is asked about in both languages", "[unit][policy]") {
+  test_support::TempDir dir("learned-spanish");
+  // "contrasena" is in no Spanish terms file; three clauses are asked about with it in Spanish
+  // and with "password" in English, so it means "password". The concert clause is asked about in
+  // English only: a Spanish question reaches it only through that word.
+  std::ofstream(dir.path() / "town.staff-questions.yaml")
+      << "document: town\nclauses:\n"
+         "  - {id: town#rules.1, en: [class blog password], es: [la contrasena del blog]}\n"
+         "  - {id: town#rules.2, en: [password on my facebook profile], es: [contrasena de mi perfil]}\n"
+         "  - {id: town#rules.3, en: [robotics channel password], es: [contrasena del canal de robotica]}\n"
+         "  - {id: town#rules.4, en: [where do i keep the concert video password]}\n";
+  const auto a = invented_library(dir.path())->answer("¿dónde guardo la contraseña de la cuenta?");
+  CHECK(a.lang == "es");
+  CHECK(std::any_of(a.passages.begin(), a.passages.end(),
+                    [](const bot::ScoredPassage& p) { return p.passage.id == "town#rules.4"; }));
+}
