@@ -129,16 +129,19 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       for (const auto& q : c.en) {
         english_.add(at, stems(question_words(q.text), "en"));
         english_verdicts_.push_back(q.verdict);
+        english_acts_.push_back(q.verdict ? act_of(q.text) : AskerAct::none);
       }
       for (const auto& q : c.es) {
         spanish_.add(at, stems(question_words(q.text), "es"));
         spanish_verdicts_.push_back(q.verdict);
+        spanish_acts_.push_back(q.verdict ? act_of(q.text) : AskerAct::none);
       }
     }
     // The clause's own words stand for it too, so a clause without questions can still be found.
     for (size_t i = 0; i < passages_.size(); ++i) {
       english_.add(static_cast<uint32_t>(i), stems(question_words(passages_[i].text), "en"));
       english_verdicts_.push_back(std::nullopt);
+      english_acts_.push_back(AskerAct::none);
     }
     english_.finish();
     spanish_.finish();
@@ -166,6 +169,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     double score = 0;     // clause text and clause questions, each scaled to its best, combined
     bool strong = false;  // a clause question holds most of the question, or the clause text covers it well
     std::optional<Verdict> question_verdict;  // the own verdict of the clause question that matched best
+    AskerAct question_act = AskerAct::none;   // what that question asks (permission, duty …)
   };
 
   // What the learned verdict reads: the features of the question and its clauses, and the quoted
@@ -226,6 +230,14 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     if (reading.report) return std::nullopt;
     VerdictInputs inputs{verdict_features(q, reading, ranked, quoted, a), std::move(quoted)};
     return inputs;
+  }
+
+  // What a clause question asks, read as an asker's question is.
+  AskerAct act_of(std::string_view text) const {
+    const std::vector<std::string> fixed = fix_spelling(question_words(text), vocabulary_);
+    const std::vector<size_t> starts = part_starts(
+        text, [this](std::string_view part) { return fix_spelling(question_words(part), vocabulary_).size(); });
+    return read_subject(subject_, fixed, starts).act;
   }
 
   std::vector<std::string> stems(const std::vector<std::string>& words, std::string_view lang) const {
@@ -302,11 +314,13 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     std::vector<double> by_question(n, 0.0);
     std::vector<double> coverage(n, 0.0);
     std::vector<std::optional<Verdict>> question_verdict(n);
+    std::vector<AskerAct> question_act(n, AskerAct::none);
     // English clause questions are searched with the question in English words (a Spanish
     // question through the Spanish terms), Spanish ones with the Spanish words as typed.
     // English clause questions are searched with the question in English words (a Spanish
     // question through the Spanish terms), Spanish ones with the Spanish words as typed.
-    const auto add = [&](const std::vector<QuestionMatch>& found, const std::vector<std::optional<Verdict>>& verdicts) {
+    const auto add = [&](const std::vector<QuestionMatch>& found, const std::vector<std::optional<Verdict>>& verdicts,
+                         const std::vector<AskerAct>& acts) {
       double top = 0;
       for (const auto& m : found) top = std::max(top, m.score);
       if (top <= 0) return;
@@ -314,12 +328,13 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
         if (m.score / top > by_question[m.passage]) {
           by_question[m.passage] = m.score / top;
           question_verdict[m.passage] = verdicts[m.best_text];
+          question_act[m.passage] = acts[m.best_text];
         }
         coverage[m.passage] = std::max(coverage[m.passage], m.coverage);
       }
     };
-    add(english_.search(stems(lang == "es" ? q.english_words : fixed, "en")), english_verdicts_);
-    if (lang == "es") add(spanish_.search(stems(fixed, "es")), spanish_verdicts_);
+    add(english_.search(stems(lang == "es" ? q.english_words : fixed, "en")), english_verdicts_, english_acts_);
+    if (lang == "es") add(spanish_.search(stems(fixed, "es")), spanish_verdicts_, spanish_acts_);
 
     double top_text = 0;
     for (const auto& t : by_text) top_text = std::max(top_text, t.score);
@@ -331,7 +346,8 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       const double score = share * text + (1 - share) * by_question[i];
       if (score <= 0) continue;
       const bool text_strong = by_text[i].score >= th.min_score && by_text[i].coverage >= th.min_coverage;
-      out.push_back({i, score, coverage[i] >= kStrongCoverage || text_strong, question_verdict[i]});
+      out.push_back({i, score, coverage[i] >= kStrongCoverage || text_strong, question_verdict[i],
+                     question_act[i]});
     }
     // Only the best few are quoted: order those, not every passage that shares a word.
     const auto better = [](const Candidate& x, const Candidate& y) {
@@ -397,7 +413,11 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       // The own verdict of the clause question that matched best counts only where it answers the
       // same kind of asking: "required" answers "do I have to", not "can I"; "info" answers neither.
       const std::optional<Verdict> own = ranked[i].question_verdict;
+      // … and only where it asks something: a situation told without asking ("my coworker posted
+      // a student's photo without consent", prohibited) does not answer "may I post photos of
+      // students?". (Requiring the very same act lost more than it gained in cross-validation.)
       const bool own_fits = own && *own != Verdict::info &&
+                            (ranked[i].question_act != AskerAct::none || reading.act == AskerAct::none) &&
                             (reading.act != AskerAct::permission || *own != Verdict::required) &&
                             (reading.act != AskerAct::duty || *own != Verdict::allowed_with_conditions);
       switch (reading.act) {
@@ -692,6 +712,8 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
   QuestionIndex spanish_;
   std::vector<std::optional<Verdict>> english_verdicts_;  // by text id of english_: a question's own verdict
   std::vector<std::optional<Verdict>> spanish_verdicts_;  // by text id of spanish_
+  std::vector<AskerAct> english_acts_;  // by text id of english_: what a question with its own verdict asks
+  std::vector<AskerAct> spanish_acts_;  // by text id of spanish_
   PolicySpelling spelling_;
   VerdictModel model_;                                    // empty without examples: the rules alone decide
   mutable TermCache cache_;
