@@ -237,7 +237,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     const std::vector<std::string> fixed = fix_spelling(question_words(text), vocabulary_);
     const std::vector<size_t> starts = part_starts(
         text, [this](std::string_view part) { return fix_spelling(question_words(part), vocabulary_).size(); });
-    return read_subject(subject_, fixed, starts).act;
+    return read_asker_act(subject_, fixed, starts);
   }
 
   std::vector<std::string> stems(const std::vector<std::string>& words, std::string_view lang) const {
