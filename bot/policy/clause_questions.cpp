@@ -1,5 +1,6 @@
 #include "bot/policy/clause_questions.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -58,6 +59,21 @@ std::filesystem::path staff_questions_path(const std::filesystem::path& document
   std::filesystem::path p = document;
   p.replace_extension(".staff-questions.yaml");
   return p;
+}
+
+std::vector<std::filesystem::path> staff_questions_paths(const std::filesystem::path& document) {
+  const std::string prefix = staff_questions_path(document).stem().string();  // "x.staff-questions"
+  const std::filesystem::path folder = document.parent_path().empty() ? "." : document.parent_path();
+  std::vector<std::filesystem::path> out;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.size() >= prefix.size() + 5 && name.starts_with(prefix) && name.ends_with(".yaml") &&
+        it->is_regular_file(ec))
+      out.push_back(document.parent_path() / name);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 boost::system::result<std::vector<ClauseQuestions>, PolicyParseError> read_clause_questions(

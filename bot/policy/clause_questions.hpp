@@ -41,6 +41,10 @@ enum class ClauseQuestionsFile { clauses, staff };
 std::filesystem::path clause_questions_path(const std::filesystem::path& document);
 // `policies/x.md` → `policies/x.staff-questions.yaml` (optional; see docs/policy-answers.md).
 std::filesystem::path staff_questions_path(const std::filesystem::path& document);
+// Every staff-questions file beside `policies/x.md`: `x.staff-questions.yaml` and any
+// `x.staff-questions<anything>.yaml` (`x.staff-questions-3.yaml`, a second writer's batch), in name
+// order, so a batch is added by dropping its file beside the document.
+std::vector<std::filesystem::path> staff_questions_paths(const std::filesystem::path& document);
 
 // Reads one questions file. A missing file is no error (an empty list): a district's own document
 // may have none yet. Every id must name a passage in `passages_by_id`, every verdict must be one of

@@ -222,6 +222,11 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
   return r;
 }
 
+AskerAct read_asker_act(const PolicySubject& subject, const std::vector<std::string>& words,
+                        const std::vector<size_t>& starts) {
+  return read_act(subject, words, starts);
+}
+
 std::vector<size_t> part_starts(std::string_view message, const std::function<size_t(std::string_view)>& words_of) {
   std::vector<size_t> starts;
   size_t count = 0;

@@ -61,5 +61,8 @@ std::vector<size_t> part_starts(std::string_view message, const std::function<si
 // parts' first words (part_starts; none means one part).
 SubjectReading read_subject(const PolicySubject& subject, const std::vector<std::string>& words,
                             const std::vector<size_t>& starts = {});
+// Only the act of read_subject, for reading many questions (the clause questions at load).
+AskerAct read_asker_act(const PolicySubject& subject, const std::vector<std::string>& words,
+                        const std::vector<size_t>& starts = {});
 
 }  // namespace bot

@@ -11,9 +11,10 @@ namespace {
 // Questions are short: length matters less than in long documents.
 constexpr double kK1 = 1.2;
 constexpr double kB = 0.5;
-// A clause that several of its questions match is a little more likely right than one that a
-// single question matches by chance.
-constexpr double kSecondBestShare = 0.25;
+// A clause that several of its questions match is more likely right than one that a single
+// question matches by chance: its second-best question counts three quarters (0.25 before; by
+// cross-validation by clause on the verdict examples, 0.5–1.0 find more right clauses).
+constexpr double kSecondBestShare = 0.75;
 
 }  // namespace
 

@@ -372,3 +372,44 @@ TEST_CASE("staff questions beside a document add questions and never change a cl
     CHECK_THAT(error, Catch::Contains("belongs in the clause's questions file"));
   }
 }
+
+TEST_CASE("every staff-questions file beside a document adds its questions", "[unit][policy]") {
+  test_support::TempDir dir("staff-questions-batches");
+  const char* question = "the choir wants its spring show clip on facebook, ok?";
+  CHECK(invented_library(dir.path())->answer(question).passages.front().passage.id != "town#rules.5");
+  // A second writer's batch, dropped beside the first: no config change is needed.
+  std::ofstream(dir.path() / "town.staff-questions.yaml")
+      << "document: town\nclauses:\n  - id: town#rules.4\n    en: [\"ok to put the band video on fb?\"]\n";
+  std::ofstream(dir.path() / "town.staff-questions-3.yaml")
+      << "document: town\nclauses:\n  - id: town#rules.5\n    en: [\"can the choir spring show clip go on facebook\"]\n";
+  const auto a = invented_library(dir.path())->answer(question);
+  REQUIRE_FALSE(a.passages.empty());
+  CHECK(a.passages.front().passage.id == "town#rules.5");
+}
+
+TEST_CASE("a typo one letter away from a word the policies use is read as that word", "[unit][policy]") {
+  test_support::TempDir dir("typos");
+  const auto lib = invented_library(dir.path());
+  // "concrt" and "recordngs" are nowhere in the documents; "concert" and "recordings" are.
+  const auto a = lib->answer("can teachers share concrt recordngs on facebok?");
+  REQUIRE_FALSE(a.passages.empty());
+  CHECK(a.passages.front().passage.id == "town#rules.4");
+  CHECK(a.verdict == bot::Verdict::allowed);
+}
+
+TEST_CASE("a Spanish word is translated by the clauses it is asked about in both languages", "[unit][policy]") {
+  test_support::TempDir dir("learned-spanish");
+  // "contrasena" is in no Spanish terms file; three clauses are asked about with it in Spanish
+  // and with "password" in English, so it means "password". The concert clause is asked about in
+  // English only: a Spanish question reaches it only through that word.
+  std::ofstream(dir.path() / "town.staff-questions.yaml")
+      << "document: town\nclauses:\n"
+         "  - {id: town#rules.1, en: [class blog password], es: [la contrasena del blog]}\n"
+         "  - {id: town#rules.2, en: [password on my facebook profile], es: [contrasena de mi perfil]}\n"
+         "  - {id: town#rules.3, en: [robotics channel password], es: [contrasena del canal de robotica]}\n"
+         "  - {id: town#rules.4, en: [where do i keep the concert video password]}\n";
+  const auto a = invented_library(dir.path())->answer("¿dónde guardo la contraseña de la cuenta?");
+  CHECK(a.lang == "es");
+  CHECK(std::any_of(a.passages.begin(), a.passages.end(),
+                    [](const bot::ScoredPassage& p) { return p.passage.id == "town#rules.4"; }));
+}

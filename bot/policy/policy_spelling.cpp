@@ -1,0 +1,93 @@
+#include "bot/policy/policy_spelling.hpp"
+
+#include <algorithm>
+
+namespace bot {
+namespace {
+
+// Shorter words are too often another real word one letter away ("post" / "host", "cards" /
+// "cares"): a word the documents never use is more often a real word than a typo.
+constexpr size_t kMinLength = 6;
+
+bool one_edit(const std::string& a, const std::string& b) {
+  if (a == b) return false;
+  const size_t la = a.size(), lb = b.size();
+  if (la == lb) {
+    size_t first = la, diffs = 0;
+    for (size_t i = 0; i < la; ++i)
+      if (a[i] != b[i]) {
+        if (++diffs == 1) first = i;
+      }
+    if (diffs == 1) return true;
+    // Two neighbours swapped.
+    return diffs == 2 && first + 1 < la && a[first] == b[first + 1] && a[first + 1] == b[first] &&
+           a.compare(first + 2, std::string::npos, b, first + 2, std::string::npos) == 0;
+  }
+  const std::string& longer = la > lb ? a : b;
+  const std::string& shorter = la > lb ? b : a;
+  if (longer.size() != shorter.size() + 1) return false;
+  size_t i = 0;
+  while (i < shorter.size() && shorter[i] == longer[i]) ++i;
+  return longer.compare(i + 1, std::string::npos, shorter, i, std::string::npos) == 0;
+}
+
+bool has_digit(const std::string& w) {
+  return std::any_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+void PolicySpelling::add(const std::string& word) {
+  if (!word.empty()) ++counts_[word];
+}
+
+void PolicySpelling::finish() {
+  for (const auto& [word, count] : counts_) {
+    if (word.size() + 1 < kMinLength || has_digit(word)) continue;
+    deletes_[word].push_back(&word);
+    for (size_t i = 0; i < word.size(); ++i) {
+      std::string d = word;
+      d.erase(i, 1);
+      deletes_[d].push_back(&word);
+    }
+  }
+}
+
+std::vector<std::string> PolicySpelling::correct(const std::vector<std::string>& words) const {
+  std::vector<std::string> out;
+  out.reserve(words.size());
+  for (const auto& w : words) {
+    if (w.size() < kMinLength || w.size() > 40 || has_digit(w) || counts_.contains(w)) {
+      out.push_back(w);
+      continue;
+    }
+    // Candidates share a one-letter deletion with the word (or are it minus a letter).
+    const std::string* best = nullptr;
+    uint32_t best_count = 0;
+    const auto consider = [&](const std::string& key) {
+      const auto it = deletes_.find(key);
+      if (it == deletes_.end()) return;
+      for (const std::string* known : it->second) {
+        // Typos rarely touch the first letter; real words one letter apart often differ there
+        // ("kinder" / "tinder", "fights" / "rights").
+        if ((*known)[0] != w[0] || !one_edit(w, *known)) continue;
+        const uint32_t c = counts_.at(*known);
+        // The most used candidate; ties to the first in alphabetical order, so answers never vary.
+        if (c > best_count || (c == best_count && best && *known < *best)) {
+          best = known;
+          best_count = c;
+        }
+      }
+    };
+    consider(w);
+    for (size_t i = 0; i < w.size(); ++i) {
+      std::string d = w;
+      d.erase(i, 1);
+      consider(d);
+    }
+    out.push_back(best ? *best : w);
+  }
+  return out;
+}
+
+}  // namespace bot
