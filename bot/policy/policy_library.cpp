@@ -26,7 +26,6 @@
 namespace bot {
 namespace {
 
-
 constexpr size_t kMaxPassages = 5;
 // Search terms whose hits are kept: the vocabulary's terms recur in question after question. The
 // least recently used term is dropped past the cap, which bounds memory when staff type many words
@@ -346,8 +345,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       const double score = share * text + (1 - share) * by_question[i];
       if (score <= 0) continue;
       const bool text_strong = by_text[i].score >= th.min_score && by_text[i].coverage >= th.min_coverage;
-      out.push_back({i, score, coverage[i] >= kStrongCoverage || text_strong, question_verdict[i],
-                     question_act[i]});
+      out.push_back({i, score, coverage[i] >= kStrongCoverage || text_strong, question_verdict[i], question_act[i]});
     }
     // Only the best few are quoted: order those, not every passage that shares a word.
     const auto better = [](const Candidate& x, const Candidate& y) {
@@ -621,8 +619,8 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     };
     std::vector<bool> wanted(spanish_words.size(), false);
     for (size_t i = 0; i < spanish_words.size(); ++i)
-      wanted[i] = spanish_clauses[i] >= kMinClauses && !english_ids.contains(spanish_words[i]) &&
-                  !translated(spanish_words[i]);
+      wanted[i] =
+          spanish_clauses[i] >= kMinClauses && !english_ids.contains(spanish_words[i]) && !translated(spanish_words[i]);
     // Clauses both words are asked about under, for the wanted Spanish words only.
     std::vector<std::unordered_map<uint32_t, uint32_t>> shared(spanish_words.size());
     for (const auto& [en, es] : per_clause)
@@ -678,9 +676,9 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       add_patterns({pattern});
       for (const auto& w : english) spelling_.add(w);
     }
-    for (const auto* list : {&subject_.subject, &subject_.exclude, &subject_.outside, &subject_.report, &subject_.info,
-                             &subject_.consequence, &subject_.duty, &subject_.permission, &subject_.action,
-                             &subject_.approval})
+    for (const auto* list :
+         {&subject_.subject, &subject_.exclude, &subject_.outside, &subject_.report, &subject_.info,
+          &subject_.consequence, &subject_.duty, &subject_.permission, &subject_.action, &subject_.approval})
       add_patterns(*list);
     for (const auto& t : subject_.small_talk) add_patterns({t.phrase});
     spelling_.finish();
@@ -715,7 +713,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
   std::vector<AskerAct> english_acts_;  // by text id of english_: what a question with its own verdict asks
   std::vector<AskerAct> spanish_acts_;  // by text id of spanish_
   PolicySpelling spelling_;
-  VerdictModel model_;                                    // empty without examples: the rules alone decide
+  VerdictModel model_;  // empty without examples: the rules alone decide
   mutable TermCache cache_;
 };
 
@@ -752,7 +750,8 @@ boost::system::result<std::shared_ptr<const PolicyLibrary>> PolicyLibrary::load(
     }
     std::move(doc->passages.begin(), doc->passages.end(), std::back_inserter(passages));
     question_files.emplace_back(clause_questions_path(ref.file), ClauseQuestionsFile::clauses);
-    for (auto& staff : staff_questions_paths(ref.file)) question_files.emplace_back(std::move(staff), ClauseQuestionsFile::staff);
+    for (auto& staff : staff_questions_paths(ref.file))
+      question_files.emplace_back(std::move(staff), ClauseQuestionsFile::staff);
   }
   std::unordered_map<std::string, const Passage*> by_id;
   for (const auto& p : passages) by_id.emplace(p.id, &p);

@@ -381,7 +381,8 @@ TEST_CASE("every staff-questions file beside a document adds its questions", "[u
   std::ofstream(dir.path() / "town.staff-questions.yaml")
       << "document: town\nclauses:\n  - id: town#rules.4\n    en: [\"ok to put the band video on fb?\"]\n";
   std::ofstream(dir.path() / "town.staff-questions-3.yaml")
-      << "document: town\nclauses:\n  - id: town#rules.5\n    en: [\"can the choir spring show clip go on facebook\"]\n";
+      << "document: town\nclauses:\n  - id: town#rules.5\n    en: [\"can the choir spring show clip go on "
+         "facebook\"]\n";
   const auto a = invented_library(dir.path())->answer(question);
   REQUIRE_FALSE(a.passages.empty());
   CHECK(a.passages.front().passage.id == "town#rules.5");
