@@ -10,7 +10,7 @@
 namespace cli {
 
 int cmd_check_config(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 2, {"--db"}, {"--help"});
+  Args a = parse_args(argc, argv, 2, {"--db", "--district"}, {"--help"});
   if (a.has("--help") || a.positional.size() != 1 || !a.error.empty()) {
     std::cout
         << "Usage: hallpass check-config FILE [--db FILE|URL]\n\nChecks a district configuration: every problem is "
@@ -31,6 +31,8 @@ int cmd_check_config(int argc, char** argv) {
             << c.time_zone << ".\n";
   // Which store the bot would use with this environment, without opening it.
   std::cout << "Store: " << store_choice(a.get("--db", "hallpass.db")).shown << ".\n";
+  if (const std::string key = store_district(a.get("--district")); !key.empty())
+    std::cout << "District key: " << key << " (its own rows, ids and audit chain in that database).\n";
   return 0;
 }
 
