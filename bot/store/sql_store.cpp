@@ -231,10 +231,13 @@ class SqlStore final : public Store {
 
   std::vector<OutboxEntry> claim_due_outbox(TimePoint now, int limit, std::string_view owner,
                                             TimePoint until) override {
+    // The rows are picked once (MATERIALIZED): PostgreSQL may rescan an IN (… LIMIT … SKIP LOCKED)
+    // subquery and pick more rows than the limit.
     auto claimed = read_outbox(db_->query(
-        "UPDATE outbox SET lease_owner = ?1, lease_until = ?2 WHERE " + d_ + " AND id IN (SELECT id FROM outbox WHERE " + d_ + " AND state = "
-        "'pending' AND next_attempt <= ?3 AND lease_until <= ?3 ORDER BY id LIMIT ?4" +
-            std::string(skip_locked(*db_)) + ") RETURNING " + outbox_columns(),
+        "WITH picked AS MATERIALIZED (SELECT id FROM outbox WHERE " + d_ +
+            " AND state = 'pending' AND next_attempt <= ?3 AND lease_until <= ?3 ORDER BY id LIMIT ?4" +
+            skip_locked(*db_) + ") UPDATE outbox SET lease_owner = ?1, lease_until = ?2 WHERE " + d_ +
+            " AND id IN (SELECT id FROM picked) RETURNING " + outbox_columns(),
         {str(owner), to_millis(until), to_millis(now), std::int64_t{limit}}));
     // RETURNING gives the rows in no promised order.
     std::sort(claimed.begin(), claimed.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
@@ -324,9 +327,10 @@ class SqlStore final : public Store {
 
   std::vector<Timer> claim_due_timers(TimePoint now, std::string_view owner, TimePoint until) override {
     auto q = db_->query(
-        "UPDATE timers SET lease_owner = ?1, lease_until = ?2 WHERE " + d_ + " AND id IN (SELECT id FROM timers WHERE " + d_ + " AND fired_at IS "
-        "NULL AND due_at <= ?3 AND lease_until <= ?3 ORDER BY due_at, id" +
-            std::string(skip_locked(*db_)) + ") RETURNING id, kind, subject, due_at",
+        "WITH picked AS MATERIALIZED (SELECT id FROM timers WHERE " + d_ +
+            " AND fired_at IS NULL AND due_at <= ?3 AND lease_until <= ?3 ORDER BY due_at, id" + skip_locked(*db_) +
+            ") UPDATE timers SET lease_owner = ?1, lease_until = ?2 WHERE " + d_ +
+            " AND id IN (SELECT id FROM picked) RETURNING id, kind, subject, due_at",
         {str(owner), to_millis(until), to_millis(now)});
     std::vector<Timer> out;
     while (q->next()) out.push_back({q->integer(0), q->text(1), q->text(2), from_millis(q->integer(3))});
