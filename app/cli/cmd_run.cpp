@@ -67,7 +67,8 @@ std::optional<unsigned short> port_option(const Args& a, const std::string& name
 }  // namespace
 
 int cmd_run(int argc, char** argv, bool demo) {
-  Args a = parse_args(argc, argv, 2, {"--config", "--db", "--district", "--port", "--listen", "--admin-port", "--admin-listen"},
+  Args a = parse_args(argc, argv, 2,
+                      {"--config", "--db", "--district", "--port", "--listen", "--admin-port", "--admin-listen"},
                       {"--help"});
   if (a.has("--help")) return std::cout << (demo ? kDemoHelp : kRunHelp), 0;
   if (!a.error.empty()) return std::cerr << "hallpass: " << a.error << "\n\n" << (demo ? kDemoHelp : kRunHelp), 2;

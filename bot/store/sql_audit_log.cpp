@@ -183,11 +183,10 @@ void SqlAuditLog::append_locked(const AuditEntry& e) {
   // keyed log it is signed, so that it cannot be moved back to an earlier row without the key.
   std::string head = std::to_string(seq) + ":" + hash;
   if (!key_.empty()) head += ":" + head_mac(key_, seq, hash);
-  db_.run(
-      "INSERT INTO checkpoints (district, name, value) VALUES (" + dv_ +
-          ", 'audit.head', ?) ON CONFLICT (district, name) DO UPDATE SET value = "
-      "excluded.value",
-      {head});
+  db_.run("INSERT INTO checkpoints (district, name, value) VALUES (" + dv_ +
+              ", 'audit.head', ?) ON CONFLICT (district, name) DO UPDATE SET value = "
+              "excluded.value",
+          {head});
   if (anchor_) anchor_->noted({seq, hash});
 }
 
@@ -198,9 +197,9 @@ AuditHead SqlAuditLog::head() {
 }
 
 std::vector<AuditEntry> SqlAuditLog::of(std::string_view subject) {
-  return read_audit(db_.query(
-      "SELECT seq, at, actor, action, subject, details, source, hash FROM audit WHERE " + d_ + " AND subject = ? ORDER BY seq",
-      {std::string(subject)}));
+  return read_audit(db_.query("SELECT seq, at, actor, action, subject, details, source, hash FROM audit WHERE " + d_ +
+                                  " AND subject = ? ORDER BY seq",
+                              {std::string(subject)}));
 }
 
 AuditCheck SqlAuditLog::verify(const std::vector<AuditAnchor>& anchors) {
@@ -229,10 +228,10 @@ AuditCheck SqlAuditLog::verify(const std::vector<AuditAnchor>& anchors) {
 }
 
 std::vector<AuditEntry> SqlAuditLog::rows(std::int64_t from_seq, std::int64_t to_seq) {
-  return read_audit(
-      db_.query("SELECT seq, at, actor, action, subject, details, source, hash FROM audit WHERE " + d_ + " AND seq BETWEEN ? AND ? "
-                "ORDER BY seq",
-                {from_seq, to_seq}));
+  return read_audit(db_.query("SELECT seq, at, actor, action, subject, details, source, hash FROM audit WHERE " + d_ +
+                                  " AND seq BETWEEN ? AND ? "
+                                  "ORDER BY seq",
+                              {from_seq, to_seq}));
 }
 
 std::vector<AuditLink> SqlAuditLog::links(std::int64_t from_seq) {
@@ -250,9 +249,9 @@ std::optional<std::string> SqlAuditLog::stored_head() {
 
 // The newest row must be one this key wrote: a wrong key would start rows no key verifies.
 void SqlAuditLog::check_key(const std::string& name) {
-  auto q = db_.query(
-      "SELECT seq, at, actor, action, subject, details, source, prev_hash, hash FROM audit WHERE " + d_ + " ORDER BY seq DESC "
-      "LIMIT 1");
+  auto q = db_.query("SELECT seq, at, actor, action, subject, details, source, prev_hash, hash FROM audit WHERE " + d_ +
+                     " ORDER BY seq DESC "
+                     "LIMIT 1");
   if (!q->next()) return;
   const std::string hash = q->text(8);
   if (!is_keyed(hash)) return;  // a plain log: a key, if given, keys the rows from the next one on

@@ -58,9 +58,9 @@ class SqlAuditLog {
   SqlConnection& db_;
   std::string key_;
   std::optional<AnchorWriter> anchor_;
-  std::string district_;       // the key, for the chain's lock
-  std::string dv_ = "''";      // the key as an SQL literal
-  std::string d_ = "1 = 1";    // the rows of the district's chain
+  std::string district_;     // the key, for the chain's lock
+  std::string dv_ = "''";    // the key as an SQL literal
+  std::string d_ = "1 = 1";  // the rows of the district's chain
 };
 
 }  // namespace bot

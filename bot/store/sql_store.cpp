@@ -91,43 +91,45 @@ class SqlStore final : public Store {
   std::unique_ptr<Transaction> begin() override { return std::make_unique<SqlTransaction>(*db_, audit_.anchor()); }
 
   bool record_event(std::string_view platform, std::string_view event_id, TimePoint now) override {
-    return db_->run(
-               "INSERT INTO events (district, platform, event_id, seen_at) VALUES (" + dv_ +
-                   ", ?, ?, ?) ON CONFLICT (district, platform, event_id) DO NOTHING",
-               {str(platform), str(event_id), to_millis(now)}) == 1;
+    return db_->run("INSERT INTO events (district, platform, event_id, seen_at) VALUES (" + dv_ +
+                        ", ?, ?, ?) ON CONFLICT (district, platform, event_id) DO NOTHING",
+                    {str(platform), str(event_id), to_millis(now)}) == 1;
   }
 
   std::string next_request_id() override { return "R-" + std::to_string(next_counter("request", 1001)); }
 
   void save_request(const Request& r) override {
-    db_->run("INSERT INTO requests (district, id, requester," R"sql( site, state, plans, audience, students_interact, filed_at,
+    db_->run(
+        "INSERT INTO requests (district, id, requester,"
+        R"sql( site, state, plans, audience, students_interact, filed_at,
         due_date, overdue_notified, endorsed_by, routed_at, return_note, info_question, info_answer,
         info_requested_at, decision, decided_at, withdrawn_by, returned_by)
-      VALUES ()sql" + dv_ + R"sql(, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
+      VALUES ()sql" +
+            dv_ + R"sql(, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
       ON CONFLICT (district, id) DO UPDATE SET state=?4, plans=?5, audience=?6, students_interact=?7, due_date=?9,
         overdue_notified=?10, endorsed_by=?11, routed_at=?12, return_note=?13, info_question=?14,
         info_answer=?15, info_requested_at=?16, decision=?17, decided_at=?18, withdrawn_by=?19,
         returned_by=?20)sql",
-             {r.id,
-              r.requester,
-              r.site,
-              str(to_string(r.state)),
-              plans_to_json(r.plans).dump(),
-              json(r.audience).dump(),
-              std::int64_t{r.students_interact ? 1 : 0},
-              to_millis(r.filed_at),
-              r.due_date,
-              std::int64_t{r.overdue_notified ? 1 : 0},
-              r.endorsed_by,
-              to_millis(r.routed_at),
-              r.return_note,
-              r.info_question,
-              r.info_answer,
-              to_millis(r.info_requested_at),
-              r.decision ? SqlValue(decision_to_json(*r.decision).dump()) : SqlValue(nullptr),
-              r.decision ? SqlValue(to_millis(r.decision->at)) : SqlValue(nullptr),
-              r.withdrawn_by,
-              r.returned_by});
+        {r.id,
+         r.requester,
+         r.site,
+         str(to_string(r.state)),
+         plans_to_json(r.plans).dump(),
+         json(r.audience).dump(),
+         std::int64_t{r.students_interact ? 1 : 0},
+         to_millis(r.filed_at),
+         r.due_date,
+         std::int64_t{r.overdue_notified ? 1 : 0},
+         r.endorsed_by,
+         to_millis(r.routed_at),
+         r.return_note,
+         r.info_question,
+         r.info_answer,
+         to_millis(r.info_requested_at),
+         r.decision ? SqlValue(decision_to_json(*r.decision).dump()) : SqlValue(nullptr),
+         r.decision ? SqlValue(to_millis(r.decision->at)) : SqlValue(nullptr),
+         r.withdrawn_by,
+         r.returned_by});
   }
 
   std::optional<Request> request(std::string_view id) override {
@@ -141,7 +143,8 @@ class SqlStore final : public Store {
   }
 
   std::vector<Request> open_requests() override {
-    return query_requests("WHERE " + d_ + " AND state IN ('pending_site','pending_decision','needs_info') ORDER BY filed_at");
+    return query_requests("WHERE " + d_ +
+                          " AND state IN ('pending_site','pending_decision','needs_info') ORDER BY filed_at");
   }
 
   std::vector<Request> requests_decided_since(TimePoint since) override {
@@ -174,14 +177,14 @@ class SqlStore final : public Store {
   }
 
   std::vector<OutboxEntry> due_outbox(TimePoint now, int limit) override {
-    return read_outbox(db_->query(
-        "SELECT " + outbox_columns() + " FROM outbox WHERE " + d_ + " AND state = 'pending' AND next_attempt <= ? ORDER BY id LIMIT ?",
-        {to_millis(now), std::int64_t{limit}}));
+    return read_outbox(db_->query("SELECT " + outbox_columns() + " FROM outbox WHERE " + d_ +
+                                      " AND state = 'pending' AND next_attempt <= ? ORDER BY id LIMIT ?",
+                                  {to_millis(now), std::int64_t{limit}}));
   }
 
   std::vector<OutboxEntry> due_outbox_after(TimePoint now, std::int64_t after_id, int limit) override {
-    return read_outbox(db_->query("SELECT " + outbox_columns() +
-                                      " FROM outbox WHERE " + d_ + " AND state = 'pending' AND next_attempt <= ? AND id > ? "
+    return read_outbox(db_->query("SELECT " + outbox_columns() + " FROM outbox WHERE " + d_ +
+                                      " AND state = 'pending' AND next_attempt <= ? AND id > ? "
                                       "ORDER BY id LIMIT ?",
                                   {to_millis(now), after_id, std::int64_t{limit}}));
   }
@@ -190,10 +193,10 @@ class SqlStore final : public Store {
 
   std::map<std::string, std::int64_t> conversations_awaiting_retry(TimePoint now) override {
     // A pending row has a platform only after a send was tried; one due later waits for a retry.
-    auto q = db_->query(
-        "SELECT platform, channel, MIN(id) FROM outbox WHERE " + d_ + " AND state = 'pending' AND next_attempt > ? "
-        "AND platform != '' GROUP BY platform, channel",
-        {to_millis(now)});
+    auto q = db_->query("SELECT platform, channel, MIN(id) FROM outbox WHERE " + d_ +
+                            " AND state = 'pending' AND next_attempt > ? "
+                            "AND platform != '' GROUP BY platform, channel",
+                        {to_millis(now)});
     std::map<std::string, std::int64_t> out;
     while (q->next()) out[q->text(0) + "\n" + q->text(1)] = q->integer(2);
     return out;
@@ -204,7 +207,8 @@ class SqlStore final : public Store {
   }
 
   void mark_in_flight(std::int64_t id, std::string_view platform, std::string_view channel) override {
-    db_->run("UPDATE outbox SET state = 'in_flight', attempts = attempts + 1, platform = ?, channel = ? WHERE " + d_ + " AND id = ?",
+    db_->run("UPDATE outbox SET state = 'in_flight', attempts = attempts + 1, platform = ?, channel = ? WHERE " + d_ +
+                 " AND id = ?",
              {str(platform), str(channel), id});
   }
 
@@ -224,8 +228,8 @@ class SqlStore final : public Store {
   int recover_in_flight(std::string_view platform, bool retry_safe) override {
     // An entry another worker still holds a lease on is that worker's to finish.
     return static_cast<int>(db_->run(std::string("UPDATE outbox SET state = '") +
-                                         (retry_safe ? "pending" : "uncertain") +
-                                         "' WHERE " + d_ + " AND state = 'in_flight' AND platform = ? AND lease_until <= ?",
+                                         (retry_safe ? "pending" : "uncertain") + "' WHERE " + d_ +
+                                         " AND state = 'in_flight' AND platform = ? AND lease_until <= ?",
                                      {str(platform), to_millis(std::chrono::system_clock::now())}));
   }
 
@@ -233,12 +237,12 @@ class SqlStore final : public Store {
                                             TimePoint until) override {
     // The rows are picked once (MATERIALIZED): PostgreSQL may rescan an IN (… LIMIT … SKIP LOCKED)
     // subquery and pick more rows than the limit.
-    auto claimed = read_outbox(db_->query(
-        "WITH picked AS MATERIALIZED (SELECT id FROM outbox WHERE " + d_ +
-            " AND state = 'pending' AND next_attempt <= ?3 AND lease_until <= ?3 ORDER BY id LIMIT ?4" +
-            skip_locked(*db_) + ") UPDATE outbox SET lease_owner = ?1, lease_until = ?2 WHERE " + d_ +
-            " AND id IN (SELECT id FROM picked) RETURNING " + outbox_columns(),
-        {str(owner), to_millis(until), to_millis(now), std::int64_t{limit}}));
+    auto claimed = read_outbox(
+        db_->query("WITH picked AS MATERIALIZED (SELECT id FROM outbox WHERE " + d_ +
+                       " AND state = 'pending' AND next_attempt <= ?3 AND lease_until <= ?3 ORDER BY id LIMIT ?4" +
+                       skip_locked(*db_) + ") UPDATE outbox SET lease_owner = ?1, lease_until = ?2 WHERE " + d_ +
+                       " AND id IN (SELECT id FROM picked) RETURNING " + outbox_columns(),
+                   {str(owner), to_millis(until), to_millis(now), std::int64_t{limit}}));
     // RETURNING gives the rows in no promised order.
     std::sort(claimed.begin(), claimed.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
     return claimed;
@@ -248,13 +252,15 @@ class SqlStore final : public Store {
                      std::string_view error) override {
     db_->run(
         "UPDATE outbox SET state = 'pending', platform = ?, channel = ?, next_attempt = ?, last_error = ? "
-        "WHERE " + d_ + " AND id = ?",
+        "WHERE " +
+            d_ + " AND id = ?",
         {str(platform), str(channel), to_millis(next), str(error), id});
   }
 
   std::optional<TimePoint> next_outbox_retry(TimePoint now) override {
-    return time_or_none(db_->query("SELECT MIN(next_attempt) FROM outbox WHERE " + d_ + " AND state = 'pending' AND next_attempt > ?",
-                                   {to_millis(now)}));
+    return time_or_none(
+        db_->query("SELECT MIN(next_attempt) FROM outbox WHERE " + d_ + " AND state = 'pending' AND next_attempt > ?",
+                   {to_millis(now)}));
   }
 
   void mark_uncertain(std::int64_t id, std::string_view error) override {
@@ -266,13 +272,13 @@ class SqlStore final : public Store {
     // Each is one pass over an indexed column; a district's database answers in milliseconds.
     for (auto q = db_->query("SELECT state, COUNT(*) FROM outbox WHERE " + d_ + " GROUP BY state"); q->next();)
       st.outbox_by_state[q->text(0)] = q->integer(1);
-    st.oldest_waiting =
-        time_or_none(db_->query("SELECT MIN(created_at) FROM outbox WHERE " + d_ + " AND state IN ('pending', 'in_flight')"));
+    st.oldest_waiting = time_or_none(
+        db_->query("SELECT MIN(created_at) FROM outbox WHERE " + d_ + " AND state IN ('pending', 'in_flight')"));
     for (auto q = db_->query("SELECT platform, COUNT(*) FROM events WHERE " + d_ + " GROUP BY platform"); q->next();)
       st.events_by_platform[q->text(0)] = q->integer(1);
     st.audit_rows = db_->integer("SELECT COALESCE(MAX(seq), 0) FROM audit WHERE " + d_);
-    st.timers_due =
-        db_->integer("SELECT COUNT(*) FROM timers WHERE " + d_ + " AND fired_at IS NULL AND due_at <= ?", {to_millis(now)});
+    st.timers_due = db_->integer("SELECT COUNT(*) FROM timers WHERE " + d_ + " AND fired_at IS NULL AND due_at <= ?",
+                                 {to_millis(now)});
     st.timers_fired = db_->integer("SELECT COUNT(*) FROM timers WHERE " + d_ + " AND fired_at IS NOT NULL");
     return st;
   }
@@ -283,55 +289,54 @@ class SqlStore final : public Store {
 
   std::optional<std::string> message_ref(std::string_view platform, std::string_view channel,
                                          std::string_view key) override {
-    return text_or_none(db_->query("SELECT ref FROM message_refs WHERE " + d_ + " AND platform = ? AND channel = ? AND key = ?",
-                                   {str(platform), str(channel), str(key)}));
+    return text_or_none(
+        db_->query("SELECT ref FROM message_refs WHERE " + d_ + " AND platform = ? AND channel = ? AND key = ?",
+                   {str(platform), str(channel), str(key)}));
   }
 
   void put_message_ref(std::string_view platform, std::string_view channel, std::string_view key,
                        std::string_view ref) override {
-    db_->run(
-        "INSERT INTO message_refs (district, platform, channel, key, ref) VALUES (" + dv_ +
-            ", ?, ?, ?, ?) ON CONFLICT (district, platform, channel, key) DO UPDATE SET ref = excluded.ref",
-        {str(platform), str(channel), str(key), str(ref)});
+    db_->run("INSERT INTO message_refs (district, platform, channel, key, ref) VALUES (" + dv_ +
+                 ", ?, ?, ?, ?) ON CONFLICT (district, platform, channel, key) DO UPDATE SET ref = excluded.ref",
+             {str(platform), str(channel), str(key), str(ref)});
   }
 
   std::optional<std::string> thread_key_of(std::string_view platform, std::string_view channel,
                                            std::string_view ref) override {
     // Thread keys are the domain ids themselves ("R-1001"); record keys contain a '/'.
-    return text_or_none(db_->query(
-        "SELECT key FROM message_refs WHERE " + d_ + " AND platform = ? AND channel = ? AND ref = ? AND instr(key, '/') = 0 LIMIT 1",
-        {str(platform), str(channel), str(ref)}));
+    return text_or_none(db_->query("SELECT key FROM message_refs WHERE " + d_ +
+                                       " AND platform = ? AND channel = ? AND ref = ? AND instr(key, '/') = 0 LIMIT 1",
+                                   {str(platform), str(channel), str(ref)}));
   }
 
   std::optional<PostedMessage> posted_message(std::string_view key) override {
-    auto q = db_->query("SELECT platform, channel, ref FROM message_refs WHERE " + d_ + " AND key = ? LIMIT 1", {str(key)});
+    auto q =
+        db_->query("SELECT platform, channel, ref FROM message_refs WHERE " + d_ + " AND key = ? LIMIT 1", {str(key)});
     if (q->next()) return PostedMessage{q->text(0), q->text(1), q->text(2)};
     return std::nullopt;
   }
 
   void schedule(const TimerRequest& t) override {
-    db_->run(
-        "INSERT INTO timers (district, kind, subject, due_at) VALUES (" + dv_ +
-            ", ?, ?, ?) ON CONFLICT (district, kind, subject, due_at) DO NOTHING",
-        {t.kind, t.subject, to_millis(t.due)});
+    db_->run("INSERT INTO timers (district, kind, subject, due_at) VALUES (" + dv_ +
+                 ", ?, ?, ?) ON CONFLICT (district, kind, subject, due_at) DO NOTHING",
+             {t.kind, t.subject, to_millis(t.due)});
   }
 
   std::vector<Timer> due_timers(TimePoint now) override {
-    auto q = db_->query(
-        "SELECT id, kind, subject, due_at FROM timers WHERE " + d_ + " AND fired_at IS NULL AND due_at <= ? ORDER BY due_at, id",
-        {to_millis(now)});
+    auto q = db_->query("SELECT id, kind, subject, due_at FROM timers WHERE " + d_ +
+                            " AND fired_at IS NULL AND due_at <= ? ORDER BY due_at, id",
+                        {to_millis(now)});
     std::vector<Timer> out;
     while (q->next()) out.push_back({q->integer(0), q->text(1), q->text(2), from_millis(q->integer(3))});
     return out;
   }
 
   std::vector<Timer> claim_due_timers(TimePoint now, std::string_view owner, TimePoint until) override {
-    auto q = db_->query(
-        "WITH picked AS MATERIALIZED (SELECT id FROM timers WHERE " + d_ +
-            " AND fired_at IS NULL AND due_at <= ?3 AND lease_until <= ?3 ORDER BY due_at, id" + skip_locked(*db_) +
-            ") UPDATE timers SET lease_owner = ?1, lease_until = ?2 WHERE " + d_ +
-            " AND id IN (SELECT id FROM picked) RETURNING id, kind, subject, due_at",
-        {str(owner), to_millis(until), to_millis(now)});
+    auto q = db_->query("WITH picked AS MATERIALIZED (SELECT id FROM timers WHERE " + d_ +
+                            " AND fired_at IS NULL AND due_at <= ?3 AND lease_until <= ?3 ORDER BY due_at, id" +
+                            skip_locked(*db_) + ") UPDATE timers SET lease_owner = ?1, lease_until = ?2 WHERE " + d_ +
+                            " AND id IN (SELECT id FROM picked) RETURNING id, kind, subject, due_at",
+                        {str(owner), to_millis(until), to_millis(now)});
     std::vector<Timer> out;
     while (q->next()) out.push_back({q->integer(0), q->text(1), q->text(2), from_millis(q->integer(3))});
     std::sort(out.begin(), out.end(),
@@ -348,16 +353,16 @@ class SqlStore final : public Store {
   }
 
   void cancel_timers(std::string_view kind, std::string_view subject) override {
-    db_->run("DELETE FROM timers WHERE " + d_ + " AND kind = ? AND subject = ? AND fired_at IS NULL", {str(kind), str(subject)});
+    db_->run("DELETE FROM timers WHERE " + d_ + " AND kind = ? AND subject = ? AND fired_at IS NULL",
+             {str(kind), str(subject)});
   }
 
   std::string next_incident_id() override { return "I-" + std::to_string(next_counter("incident", 2001)); }
 
   void save_incident(const Incident& i) override {
-    db_->run(
-        "INSERT INTO incidents (district, id, reporter, status, filed_at, body) VALUES (" + dv_ +
-            ", ?1, ?2, ?3, ?4, ?5) ON CONFLICT (district, id) DO UPDATE SET status = ?3, body = ?5",
-        {i.id, i.reporter, str(to_string(i.status)), to_millis(i.filed_at), incident_to_json(i).dump()});
+    db_->run("INSERT INTO incidents (district, id, reporter, status, filed_at, body) VALUES (" + dv_ +
+                 ", ?1, ?2, ?3, ?4, ?5) ON CONFLICT (district, id) DO UPDATE SET status = ?3, body = ?5",
+             {i.id, i.reporter, str(to_string(i.status)), to_millis(i.filed_at), incident_to_json(i).dump()});
     db_->run("DELETE FROM incident_investigators WHERE " + d_ + " AND incident = ?", {i.id});
     for (const auto& person : i.investigators)
       db_->run("INSERT INTO incident_investigators (district, incident, person) VALUES (" + dv_ +
@@ -376,9 +381,9 @@ class SqlStore final : public Store {
   }
 
   std::vector<Incident> incidents_assigned_to(std::string_view investigator) override {
-    return query_incidents(
-        "WHERE " + d_ + " AND id IN (SELECT incident FROM incident_investigators WHERE " + d_ + " AND person = ?) ORDER BY filed_at, id",
-        {str(investigator)});
+    return query_incidents("WHERE " + d_ + " AND id IN (SELECT incident FROM incident_investigators WHERE " + d_ +
+                               " AND person = ?) ORDER BY filed_at, id",
+                           {str(investigator)});
   }
 
   std::vector<Incident> open_incidents() override {
@@ -386,17 +391,17 @@ class SqlStore final : public Store {
   }
 
   std::optional<IncidentDraft> incident_draft(std::string_view person) override {
-    auto q = db_->query("SELECT person, category, opened_at FROM incident_drafts WHERE " + d_ + " AND person = ?", {str(person)});
+    auto q = db_->query("SELECT person, category, opened_at FROM incident_drafts WHERE " + d_ + " AND person = ?",
+                        {str(person)});
     if (!q->next()) return std::nullopt;
     return IncidentDraft{q->text(0), q->text(1), from_millis(q->integer(2))};
   }
 
   void save_incident_draft(const IncidentDraft& d) override {
-    db_->run(
-        "INSERT INTO incident_drafts (district, person, category, opened_at) VALUES (" + dv_ +
-            ", ?, ?, ?) ON CONFLICT (district, person) DO UPDATE "
-        "SET category = excluded.category, opened_at = excluded.opened_at",
-        {d.person, d.category, to_millis(d.opened_at)});
+    db_->run("INSERT INTO incident_drafts (district, person, category, opened_at) VALUES (" + dv_ +
+                 ", ?, ?, ?) ON CONFLICT (district, person) DO UPDATE "
+                 "SET category = excluded.category, opened_at = excluded.opened_at",
+             {d.person, d.category, to_millis(d.opened_at)});
   }
 
   void delete_incident_draft(std::string_view person) override {
@@ -404,7 +409,8 @@ class SqlStore final : public Store {
   }
 
   std::vector<KeptMessage> kept_messages(std::string_view platform) override {
-    auto q = db_->query("SELECT place, ref, body FROM kept_messages WHERE " + d_ + " AND platform = ? ORDER BY id", {str(platform)});
+    auto q = db_->query("SELECT place, ref, body FROM kept_messages WHERE " + d_ + " AND platform = ? ORDER BY id",
+                        {str(platform)});
     std::vector<KeptMessage> out;
     while (q->next()) out.push_back({q->text(0), q->text(1), q->text(2)});
     return out;
@@ -412,14 +418,14 @@ class SqlStore final : public Store {
 
   void keep_message(std::string_view platform, const KeptMessage& m, std::size_t keep) override {
     // A new ref is appended; a known one is replaced where it stands (same id, same place in order).
-    db_->run(
-        "INSERT INTO kept_messages (district, platform, place, ref, body) VALUES (" + dv_ +
-            ", ?, ?, ?, ?) ON CONFLICT (district, platform, ref) DO UPDATE SET body = excluded.body",
-        {str(platform), m.place, m.ref, m.body});
-    db_->run(
-        "DELETE FROM kept_messages WHERE " + d_ + " AND platform = ?1 AND place = ?2 AND id <= "
-        "(SELECT id FROM kept_messages WHERE " + d_ + " AND platform = ?1 AND place = ?2 ORDER BY id DESC LIMIT 1 OFFSET ?3)",
-        {str(platform), m.place, static_cast<std::int64_t>(keep)});
+    db_->run("INSERT INTO kept_messages (district, platform, place, ref, body) VALUES (" + dv_ +
+                 ", ?, ?, ?, ?) ON CONFLICT (district, platform, ref) DO UPDATE SET body = excluded.body",
+             {str(platform), m.place, m.ref, m.body});
+    db_->run("DELETE FROM kept_messages WHERE " + d_ +
+                 " AND platform = ?1 AND place = ?2 AND id <= "
+                 "(SELECT id FROM kept_messages WHERE " +
+                 d_ + " AND platform = ?1 AND place = ?2 ORDER BY id DESC LIMIT 1 OFFSET ?3)",
+             {str(platform), m.place, static_cast<std::int64_t>(keep)});
   }
 
   std::optional<std::string> adapter_state(std::string_view key) override { return value_in("checkpoints", key); }
@@ -449,7 +455,8 @@ class SqlStore final : public Store {
   std::vector<ClassroomChecklist> classroom_checklists() override {
     std::vector<ClassroomChecklist> out;
     if (!has_table(*db_, "classroom_checklists")) return out;  // a read-only command on an older database
-    for (auto q = db_->query("SELECT body FROM classroom_checklists WHERE " + d_ + " ORDER BY length(request_id), request_id");
+    for (auto q = db_->query("SELECT body FROM classroom_checklists WHERE " + d_ +
+                             " ORDER BY length(request_id), request_id");
          q->next();)
       out.push_back(checklist_from_json(q->text(0)));
     return out;
@@ -541,17 +548,17 @@ class SqlStore final : public Store {
 
   void set_legal_hold(std::string_view subject, bool held, std::string_view note) override {
     if (held)
-      db_->run(
-          "INSERT INTO legal_holds (district, subject, note, at) VALUES (" + dv_ +
-              ", ?, ?, ?) ON CONFLICT (district, subject) DO UPDATE SET note = excluded.note",
-          {str(subject), str(note), to_millis(std::chrono::system_clock::now())});
+      db_->run("INSERT INTO legal_holds (district, subject, note, at) VALUES (" + dv_ +
+                   ", ?, ?, ?) ON CONFLICT (district, subject) DO UPDATE SET note = excluded.note",
+               {str(subject), str(note), to_millis(std::chrono::system_clock::now())});
     else
       db_->run("DELETE FROM legal_holds WHERE " + d_ + " AND subject = ?", {str(subject)});
   }
 
   std::vector<std::string> legal_holds() override {
     std::vector<std::string> out;
-    for (auto q = db_->query("SELECT subject FROM legal_holds WHERE " + d_ + " ORDER BY subject"); q->next();) out.push_back(q->text(0));
+    for (auto q = db_->query("SELECT subject FROM legal_holds WHERE " + d_ + " ORDER BY subject"); q->next();)
+      out.push_back(q->text(0));
     return out;
   }
 
@@ -560,12 +567,13 @@ class SqlStore final : public Store {
     const SqlParams t = {to_millis(before)};
     // A subject is the part of a key before '/': "R-1001/card" belongs to R-1001.
     const std::string held = "(SELECT subject FROM legal_holds WHERE " + d_ + ")";
-    const std::string finished_request =
-        "SELECT id FROM requests WHERE " + d_ + " AND state NOT IN ('pending_site','pending_decision','needs_info') "
-        "AND COALESCE(decided_at, filed_at) < ?1 AND id NOT IN " +
-        std::string(held);
+    const std::string finished_request = "SELECT id FROM requests WHERE " + d_ +
+                                         " AND state NOT IN ('pending_site','pending_decision','needs_info') "
+                                         "AND COALESCE(decided_at, filed_at) < ?1 AND id NOT IN " +
+                                         std::string(held);
     const std::string finished_incident =
-        "SELECT id FROM incidents WHERE " + d_ + " AND status = 'closed' AND CAST(json_extract(body, '$.closed_at') AS BIGINT) < ?1 "
+        "SELECT id FROM incidents WHERE " + d_ +
+        " AND status = 'closed' AND CAST(json_extract(body, '$.closed_at') AS BIGINT) < ?1 "
         "AND id NOT IN " +
         std::string(held);
     // Platforms retry an event within minutes or hours; an id older than the horizon never comes back.
@@ -574,21 +582,24 @@ class SqlStore final : public Store {
         "CASE WHEN instr(json_extract(body, '$.thread_key'), '/') > 0 THEN substr(json_extract(body, "
         "'$.thread_key'), 1, instr(json_extract(body, '$.thread_key'), '/') - 1) ELSE "
         "COALESCE(json_extract(body, '$.thread_key'), '') END";
-    r.kept_for_hold += db_->integer(
-        "SELECT COUNT(*) FROM outbox WHERE " + d_ + " AND state = 'sent' AND created_at < ?1 AND " + outbox_subject + " IN " + held,
-        t);
+    r.kept_for_hold += db_->integer("SELECT COUNT(*) FROM outbox WHERE " + d_ +
+                                        " AND state = 'sent' AND created_at < ?1 AND " + outbox_subject + " IN " + held,
+                                    t);
     // Sent messages only: failed and uncertain ones stay for `hallpass outbox` until looked at.
-    r.outbox = db_->run(
-        "DELETE FROM outbox WHERE " + d_ + " AND state = 'sent' AND created_at < ?1 AND " + outbox_subject + " NOT IN " + held, t);
+    r.outbox = db_->run("DELETE FROM outbox WHERE " + d_ + " AND state = 'sent' AND created_at < ?1 AND " +
+                            outbox_subject + " NOT IN " + held,
+                        t);
     // A thread is needed while its subject can still be answered in it: only finished subjects lose it.
     const std::string ref_subject =
         "CASE WHEN instr(key, '/') > 0 THEN substr(key, 1, instr(key, '/') - 1) ELSE key END";
-    r.kept_for_hold += db_->integer("SELECT COUNT(*) FROM message_refs WHERE " + d_ + " AND " + ref_subject + " IN " + held);
-    r.message_refs = db_->run("DELETE FROM message_refs WHERE " + d_ + " AND " + ref_subject + " IN (" + finished_request + " UNION " +
-                                  finished_incident + ")",
+    r.kept_for_hold +=
+        db_->integer("SELECT COUNT(*) FROM message_refs WHERE " + d_ + " AND " + ref_subject + " IN " + held);
+    r.message_refs = db_->run("DELETE FROM message_refs WHERE " + d_ + " AND " + ref_subject + " IN (" +
+                                  finished_request + " UNION " + finished_incident + ")",
                               t);
-    r.timers = db_->run(
-        "DELETE FROM timers WHERE " + d_ + " AND fired_at IS NOT NULL AND fired_at < ?1 AND subject NOT IN " + std::string(held), t);
+    r.timers = db_->run("DELETE FROM timers WHERE " + d_ +
+                            " AND fired_at IS NOT NULL AND fired_at < ?1 AND subject NOT IN " + std::string(held),
+                        t);
     return r;
   }
 
@@ -615,10 +626,11 @@ class SqlStore final : public Store {
                  {"closed_note", a.closed_note}};
     db_->run(
         "INSERT INTO official_accounts (district, id, site, owner, platform, handle, address, request_id, state, "
-        "body) VALUES (" + dv_ +
+        "body) VALUES (" +
+            dv_ +
             ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
             "ON CONFLICT (district, id) DO UPDATE SET site = ?2, owner = ?3, platform = ?4, handle = ?5, "
-        "address = ?6, request_id = ?7, state = ?8, body = ?9",
+            "address = ?6, request_id = ?7, state = ?8, body = ?9",
         {a.id, a.site, a.owner, a.platform, a.handle, a.address, a.request_id, str(to_string(a.state)), body.dump()});
   }
 
@@ -641,8 +653,9 @@ class SqlStore final : public Store {
     std::string h(handle);
     while (!h.empty() && h.front() == '@') h.erase(0, 1);
     return query_accounts(
-        "WHERE " + d_ + " AND state <> 'closed' AND (lower(ltrim(handle, '@')) = lower(?1) OR lower(address) = lower(?1)) "
-        "ORDER BY rowid",
+        "WHERE " + d_ +
+            " AND state <> 'closed' AND (lower(ltrim(handle, '@')) = lower(?1) OR lower(address) = lower(?1)) "
+            "ORDER BY rowid",
         {h});
   }
 
@@ -742,13 +755,15 @@ class SqlStore final : public Store {
 
   // `table` is one of this file's names, never text from outside.
   std::optional<std::string> value_in(const char* table, std::string_view name) {
-    return text_or_none(db_->query(std::string("SELECT value FROM ") + table + " WHERE " + d_ + " AND name = ?", {str(name)}));
+    return text_or_none(
+        db_->query(std::string("SELECT value FROM ") + table + " WHERE " + d_ + " AND name = ?", {str(name)}));
   }
 
   // The tables of one key and a JSON body (drafts, classroom checklists, acknowledgements,
   // authorization terms). `table` and `key` are this file's names, never text from outside.
   std::optional<std::string> body_in(const char* table, const char* key, std::string_view id) {
-    return text_or_none(db_->query(std::string("SELECT body FROM ") + table + " WHERE " + d_ + " AND " + key + " = ?", {str(id)}));
+    return text_or_none(
+        db_->query(std::string("SELECT body FROM ") + table + " WHERE " + d_ + " AND " + key + " = ?", {str(id)}));
   }
 
   void set_body_in(const char* table, const char* key, std::string_view id, std::string_view body) {
@@ -808,8 +823,8 @@ class SqlStore final : public Store {
       out.push_back(std::move(inc));
     }
     for (auto& inc : out)
-      for (auto who =
-               db_->query("SELECT person FROM incident_investigators WHERE " + d_ + " AND incident = ? ORDER BY rowid", {inc.id});
+      for (auto who = db_->query(
+               "SELECT person FROM incident_investigators WHERE " + d_ + " AND incident = ? ORDER BY rowid", {inc.id});
            who->next();)
         inc.investigators.push_back(who->text(0));
     return out;
@@ -862,8 +877,8 @@ std::unique_ptr<Store> make_sql_store(std::unique_ptr<SqlConnection> db, const S
 void check_district(const StoreOptions& options, SqlBackend backend) {
   const std::string& d = options.district;
   const bool valid = d.size() <= 63 && std::all_of(d.begin(), d.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  });
+                       return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+                     });
   if (!valid)
     throw StoreOpenError("the district key \"" + d.substr(0, 80) +
                          "\" is not valid: use up to 63 lowercase letters, digits and '-', e.g. lincoln-usd");

@@ -263,12 +263,25 @@ TEST_CASE("a reading command opens read-only: no migration, no write", "[unit][s
 }
 
 // The tables of migration 9 (the district key), which a database made before it lacks.
-static const char* const kDistrictTables[] = {
-    "events",         "counters",        "requests",         "drafts",
-    "audit",          "outbox",          "message_refs",     "timers",
-    "checkpoints",    "workflow_values", "incidents",        "incident_investigators",
-    "incident_drafts", "kept_messages",  "classroom_checklists", "policy_acknowledgements",
-    "legal_holds",    "official_accounts", "authorization_terms"};
+static const char* const kDistrictTables[] = {"events",
+                                              "counters",
+                                              "requests",
+                                              "drafts",
+                                              "audit",
+                                              "outbox",
+                                              "message_refs",
+                                              "timers",
+                                              "checkpoints",
+                                              "workflow_values",
+                                              "incidents",
+                                              "incident_investigators",
+                                              "incident_drafts",
+                                              "kept_messages",
+                                              "classroom_checklists",
+                                              "policy_acknowledgements",
+                                              "legal_holds",
+                                              "official_accounts",
+                                              "authorization_terms"};
 
 // A database as the previous Hallpass left it at schema 8: no district column, no index with it.
 static void back_to_schema_8(SQLite::Database& d) {
