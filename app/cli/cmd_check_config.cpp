@@ -30,9 +30,12 @@ int cmd_check_config(int argc, char** argv) {
             << (c.review.counting == bot::DayCounting::school ? "school" : "calendar") << " days, time zone "
             << c.time_zone << ".\n";
   // Which store the bot would use with this environment, without opening it.
-  std::cout << "Store: " << store_choice(a.get("--db", "hallpass.db")).shown << ".\n";
+  const StoreChoice choice = store_choice(a.get("--db", "hallpass.db"));
+  std::cout << "Store: " << choice.shown << ".\n";
   if (const std::string key = store_district(a.get("--district")); !key.empty())
-    std::cout << "District key: " << key << " (its own rows, ids and audit chain in that database).\n";
+    std::cout << "District key: " << key
+              << (choice.postgres ? " (its own rows, ids and audit chain in that database).\n"
+                                  : " (refused: a SQLite file serves one district; leave it out).\n");
   return 0;
 }
 
