@@ -10,7 +10,7 @@
 namespace cli {
 
 int cmd_check_config(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 2, {"--db"}, {"--help"});
+  Args a = parse_args(argc, argv, 2, {"--db", "--district"}, {"--help"});
   if (a.has("--help") || a.positional.size() != 1 || !a.error.empty()) {
     std::cout
         << "Usage: hallpass check-config FILE [--db FILE|URL]\n\nChecks a district configuration: every problem is "
@@ -30,7 +30,12 @@ int cmd_check_config(int argc, char** argv) {
             << (c.review.counting == bot::DayCounting::school ? "school" : "calendar") << " days, time zone "
             << c.time_zone << ".\n";
   // Which store the bot would use with this environment, without opening it.
-  std::cout << "Store: " << store_choice(a.get("--db", "hallpass.db")).shown << ".\n";
+  const StoreChoice choice = store_choice(a.get("--db", "hallpass.db"));
+  std::cout << "Store: " << choice.shown << ".\n";
+  if (const std::string key = store_district(a.get("--district")); !key.empty())
+    std::cout << "District key: " << key
+              << (choice.postgres ? " (its own rows, ids and audit chain in that database).\n"
+                                  : " (refused: a SQLite file serves one district; leave it out).\n");
   return 0;
 }
 

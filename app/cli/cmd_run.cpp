@@ -38,11 +38,13 @@ so it listens on this machine only unless --listen (or HALLPASS_LISTEN) says oth
 )";
 
 constexpr const char* kRunHelp =
-    R"(Usage: hallpass run --config FILE [--db FILE] [--admin-port N [--admin-listen ADDRESS]]
+    R"(Usage: hallpass run --config FILE [--db FILE] [--district KEY] [--admin-port N [--admin-listen ADDRESS]]
 
 Starts Hallpass with the adapters the district config enables (adapters: web, slack, matrix, teams).
 The district's file is required: `hallpass demo` is the way to try the fictional sample district.
 Secrets come from the environment variables the config names. Stops on SIGINT or SIGTERM.
+--district KEY (or HALLPASS_DISTRICT) names the district's rows in a PostgreSQL database that
+several districts share (docs/postgresql.md).
 SIGHUP (systemctl reload hallpass, or `hallpass reload`) reloads the district's file without
 dropping a connection; a file that does not validate is refused and the bot goes on as it was.
 
@@ -65,7 +67,8 @@ std::optional<unsigned short> port_option(const Args& a, const std::string& name
 }  // namespace
 
 int cmd_run(int argc, char** argv, bool demo) {
-  Args a = parse_args(argc, argv, 2, {"--config", "--db", "--port", "--listen", "--admin-port", "--admin-listen"},
+  Args a = parse_args(argc, argv, 2,
+                      {"--config", "--db", "--district", "--port", "--listen", "--admin-port", "--admin-listen"},
                       {"--help"});
   if (a.has("--help")) return std::cout << (demo ? kDemoHelp : kRunHelp), 0;
   if (!a.error.empty()) return std::cerr << "hallpass: " << a.error << "\n\n" << (demo ? kDemoHelp : kRunHelp), 2;
@@ -102,7 +105,7 @@ int cmd_run(int argc, char** argv, bool demo) {
   app::DistrictReloader reloader(*district, config_file);
 
   auto store = open_store(demo ? "demo" : "run", a.get("--db", demo ? "hallpass-demo.db" : "hallpass.db"),
-                          bot::OpenMode::create, std::cerr);
+                          bot::OpenMode::create, std::cerr, a.get("--district"));
   if (!store) return 1;
   bot::SystemClock clock;
   boost::asio::io_context io;

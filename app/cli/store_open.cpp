@@ -15,8 +15,15 @@ StoreChoice store_choice(const std::string& db_argument) {
   return {false, db_argument, "the SQLite file " + db_argument};
 }
 
-bot::StoreOptions store_options(bot::OpenMode mode) {
+std::string store_district(const std::string& district_argument) {
+  if (!district_argument.empty()) return district_argument;
+  const char* key = std::getenv("HALLPASS_DISTRICT");
+  return key ? key : "";
+}
+
+bot::StoreOptions store_options(bot::OpenMode mode, const std::string& district_argument) {
   bot::StoreOptions options{.mode = mode};
+  options.district = store_district(district_argument);
   if (const char* key = std::getenv("HALLPASS_AUDIT_KEY")) options.audit_key = key;
   // Only the bot appends anchors: a reading command must not write anything.
   if (const char* anchor = std::getenv("HALLPASS_AUDIT_ANCHOR"); anchor && mode == bot::OpenMode::create)
@@ -25,11 +32,12 @@ bot::StoreOptions store_options(bot::OpenMode mode) {
 }
 
 std::unique_ptr<bot::Store> open_store(std::string_view command, const std::string& db_argument, bot::OpenMode mode,
-                                       std::ostream& err) {
+                                       std::ostream& err, const std::string& district_argument) {
   try {
     const StoreChoice choice = store_choice(db_argument);
-    return choice.postgres ? bot::open_postgres_store(choice.target, store_options(mode))
-                           : bot::open_sqlite_store(choice.target, store_options(mode));
+    const bot::StoreOptions options = store_options(mode, district_argument);
+    return choice.postgres ? bot::open_postgres_store(choice.target, options)
+                           : bot::open_sqlite_store(choice.target, options);
   } catch (const std::exception& e) {
     err << "hallpass " << command << ": " << e.what() << '\n';
     return nullptr;

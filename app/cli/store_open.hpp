@@ -7,6 +7,7 @@
 // postgres:// or postgresql:// URL, or when HALLPASS_DATABASE_URL is set (a URL or a libpq
 // keyword string; like every secret also HALLPASS_DATABASE_URL_FILE or the systemd credential
 // HALLPASS_DATABASE_URL). Then --db FILE is not used. The URL's password is never printed.
+//   HALLPASS_DISTRICT      the district key when districts share a PostgreSQL database (or --district)
 #include <memory>
 #include <ostream>
 #include <string>
@@ -24,12 +25,15 @@ struct StoreChoice {
 };
 StoreChoice store_choice(const std::string& db_argument);
 
+// The district key a command uses: --district when given, else HALLPASS_DISTRICT, else none.
+std::string store_district(const std::string& district_argument);
+
 // The options a command opens its database with, read from the environment.
-bot::StoreOptions store_options(bot::OpenMode mode);
+bot::StoreOptions store_options(bot::OpenMode mode, const std::string& district_argument = {});
 
 // Opens the store `db_argument` (--db) chooses; on failure prints "hallpass <command>: <why>" to
 // err and returns null.
 std::unique_ptr<bot::Store> open_store(std::string_view command, const std::string& db_argument, bot::OpenMode mode,
-                                       std::ostream& err);
+                                       std::ostream& err, const std::string& district_argument = {});
 
 }  // namespace cli

@@ -9,6 +9,7 @@ namespace bot {
 
 std::unique_ptr<Store> open_postgres_store(const std::string& conninfo, const StoreOptions& options) {
   check_audit_key_length(options);
+  check_district(options, SqlBackend::postgres);
   const std::string name = postgres_display_name(conninfo);
   std::unique_ptr<SqlConnection> db;
   try {

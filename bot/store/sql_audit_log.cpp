@@ -149,7 +149,7 @@ void SqlAuditLog::append(const AuditEntry& e) {
   const bool own = !db_.in_transaction();
   if (own) db_.begin();
   try {
-    lock_audit_chain(db_);
+    lock_audit_chain(db_, district_);
     append_locked(e);
     if (own) db_.commit();
   } catch (...) {
@@ -165,7 +165,7 @@ void SqlAuditLog::append(const AuditEntry& e) {
 void SqlAuditLog::append_locked(const AuditEntry& e) {
   std::int64_t seq = 1;
   std::string prev = kGenesisHash;
-  if (auto last = db_.query("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"); last->next()) {
+  if (auto last = db_.query("SELECT seq, hash FROM audit WHERE " + d_ + " ORDER BY seq DESC LIMIT 1"); last->next()) {
     seq = last->integer(0) + 1;
     prev = last->text(1);
   }
@@ -175,30 +175,31 @@ void SqlAuditLog::append_locked(const AuditEntry& e) {
   std::int64_t at = to_millis(e.at);
   std::string hash = chain_hash(key_, audit_material(prev, seq, at, e.actor, e.action, e.subject, e.details, e.source));
   db_.run(
-      "INSERT INTO audit (seq, at, actor, action, subject, details, source, prev_hash, hash) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO audit (district, seq, at, actor, action, subject, details, source, prev_hash, hash) "
+      "VALUES (" +
+          dv_ + ", ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {seq, at, e.actor, e.action, e.subject, e.details, e.source, prev, hash});
   // The head of the chain is kept apart so that removing the newest rows is noticed too; in a
   // keyed log it is signed, so that it cannot be moved back to an earlier row without the key.
   std::string head = std::to_string(seq) + ":" + hash;
   if (!key_.empty()) head += ":" + head_mac(key_, seq, hash);
-  db_.run(
-      "INSERT INTO checkpoints (name, value) VALUES ('audit.head', ?) ON CONFLICT (name) DO UPDATE SET value = "
-      "excluded.value",
-      {head});
+  db_.run("INSERT INTO checkpoints (district, name, value) VALUES (" + dv_ +
+              ", 'audit.head', ?) ON CONFLICT (district, name) DO UPDATE SET value = "
+              "excluded.value",
+          {head});
   if (anchor_) anchor_->noted({seq, hash});
 }
 
 AuditHead SqlAuditLog::head() {
-  auto q = db_.query("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+  auto q = db_.query("SELECT seq, hash FROM audit WHERE " + d_ + " ORDER BY seq DESC LIMIT 1");
   if (!q->next()) return {};
   return {q->integer(0), q->text(1)};
 }
 
 std::vector<AuditEntry> SqlAuditLog::of(std::string_view subject) {
-  return read_audit(db_.query(
-      "SELECT seq, at, actor, action, subject, details, source, hash FROM audit WHERE subject = ? ORDER BY seq",
-      {std::string(subject)}));
+  return read_audit(db_.query("SELECT seq, at, actor, action, subject, details, source, hash FROM audit WHERE " + d_ +
+                                  " AND subject = ? ORDER BY seq",
+                              {std::string(subject)}));
 }
 
 AuditCheck SqlAuditLog::verify(const std::vector<AuditAnchor>& anchors) {
@@ -227,30 +228,30 @@ AuditCheck SqlAuditLog::verify(const std::vector<AuditAnchor>& anchors) {
 }
 
 std::vector<AuditEntry> SqlAuditLog::rows(std::int64_t from_seq, std::int64_t to_seq) {
-  return read_audit(
-      db_.query("SELECT seq, at, actor, action, subject, details, source, hash FROM audit WHERE seq BETWEEN ? AND ? "
-                "ORDER BY seq",
-                {from_seq, to_seq}));
+  return read_audit(db_.query("SELECT seq, at, actor, action, subject, details, source, hash FROM audit WHERE " + d_ +
+                                  " AND seq BETWEEN ? AND ? "
+                                  "ORDER BY seq",
+                              {from_seq, to_seq}));
 }
 
 std::vector<AuditLink> SqlAuditLog::links(std::int64_t from_seq) {
-  auto q = db_.query("SELECT seq, prev_hash, hash FROM audit WHERE seq >= ? ORDER BY seq", {from_seq});
+  auto q = db_.query("SELECT seq, prev_hash, hash FROM audit WHERE " + d_ + " AND seq >= ? ORDER BY seq", {from_seq});
   std::vector<AuditLink> out;
   while (q->next()) out.push_back({q->integer(0), q->text(1), q->text(2)});
   return out;
 }
 
 std::optional<std::string> SqlAuditLog::stored_head() {
-  auto q = db_.query("SELECT value FROM checkpoints WHERE name = 'audit.head'");
+  auto q = db_.query("SELECT value FROM checkpoints WHERE " + d_ + " AND name = 'audit.head'");
   if (q->next()) return q->text(0);
   return std::nullopt;
 }
 
 // The newest row must be one this key wrote: a wrong key would start rows no key verifies.
 void SqlAuditLog::check_key(const std::string& name) {
-  auto q = db_.query(
-      "SELECT seq, at, actor, action, subject, details, source, prev_hash, hash FROM audit ORDER BY seq DESC "
-      "LIMIT 1");
+  auto q = db_.query("SELECT seq, at, actor, action, subject, details, source, prev_hash, hash FROM audit WHERE " + d_ +
+                     " ORDER BY seq DESC "
+                     "LIMIT 1");
   if (!q->next()) return;
   const std::string hash = q->text(8);
   if (!is_keyed(hash)) return;  // a plain log: a key, if given, keys the rows from the next one on
@@ -278,8 +279,16 @@ AuditCheck SqlAuditLog::check(const std::vector<AuditAnchor>& anchors) {
   };
   if (!has_table(db_, "audit")) return fail(1, "the audit table is missing: it was dropped");
   std::unique_ptr<SqlRows> q;
+  const std::string columns = "SELECT seq, at, actor, action, subject, details, source, prev_hash, hash FROM audit";
   try {
-    q = db_.query("SELECT seq, at, actor, action, subject, details, source, prev_hash, hash FROM audit ORDER BY seq");
+    try {
+      q = db_.query(columns + " WHERE " + d_ + " ORDER BY seq");
+    } catch (const std::exception&) {
+      // A SQLite file is one district's: an audit table rebuilt without the district column is
+      // still walked, so the report names the first bad row rather than the lost column.
+      if (!district_.empty() || db_.backend() != SqlBackend::sqlite) throw;
+      q = db_.query(columns + " ORDER BY seq");
+    }
   } catch (const std::exception& e) {
     return fail(1, std::string("the audit table was rebuilt without its columns (") + e.what() + ")");
   }

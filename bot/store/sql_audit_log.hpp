@@ -34,6 +34,13 @@ class SqlAuditLog {
 
   // At opening: the newest row must be one this key wrote (StoreOpenError naming `name`).
   void check_key(const std::string& name);
+  // Scopes the log to one district's chain (sql_store.cpp): `value` the key as an SQL literal,
+  // `condition` what every read starts with.
+  void set_district(const std::string& value, const std::string& condition) {
+    dv_ = value;
+    d_ = condition;
+    district_ = value.substr(1, value.size() - 2);
+  }
   AnchorWriter* anchor() { return anchor_ ? &*anchor_ : nullptr; }
 
   void append(const AuditEntry& e);
@@ -51,6 +58,9 @@ class SqlAuditLog {
   SqlConnection& db_;
   std::string key_;
   std::optional<AnchorWriter> anchor_;
+  std::string district_;     // the key, for the chain's lock
+  std::string dv_ = "''";    // the key as an SQL literal
+  std::string d_ = "1 = 1";  // the rows of the district's chain
 };
 
 }  // namespace bot

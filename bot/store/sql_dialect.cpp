@@ -120,6 +120,47 @@ const std::vector<const char*> kSqliteMigrations = {
     ALTER TABLE timers ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
     ALTER TABLE timers ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
     )sql",
+    // 9 (issue 23): a district key on every row. A SQLite file serves one district (''), so the
+    // primary keys stay; the unique indexes with the district give the store's upserts
+    // (ON CONFLICT (district, …)) the same targets as PostgreSQL's keys (its migration 3).
+    R"sql(
+    ALTER TABLE events ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE counters ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE requests ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE drafts ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE audit ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE outbox ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE message_refs ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE timers ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE checkpoints ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE workflow_values ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE incidents ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE incident_investigators ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE incident_drafts ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE kept_messages ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE classroom_checklists ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE policy_acknowledgements ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE legal_holds ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE official_accounts ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE authorization_terms ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    CREATE UNIQUE INDEX IF NOT EXISTS events_key ON events(district, platform, event_id);
+    CREATE UNIQUE INDEX IF NOT EXISTS counters_key ON counters(district, name);
+    CREATE UNIQUE INDEX IF NOT EXISTS requests_key ON requests(district, id);
+    CREATE UNIQUE INDEX IF NOT EXISTS drafts_key ON drafts(district, person);
+    CREATE UNIQUE INDEX IF NOT EXISTS message_refs_key ON message_refs(district, platform, channel, key);
+    CREATE UNIQUE INDEX IF NOT EXISTS timers_key ON timers(district, kind, subject, due_at);
+    CREATE UNIQUE INDEX IF NOT EXISTS checkpoints_key ON checkpoints(district, name);
+    CREATE UNIQUE INDEX IF NOT EXISTS workflow_values_key ON workflow_values(district, name);
+    CREATE UNIQUE INDEX IF NOT EXISTS incidents_key ON incidents(district, id);
+    CREATE UNIQUE INDEX IF NOT EXISTS incident_investigators_key ON incident_investigators(district, incident, person);
+    CREATE UNIQUE INDEX IF NOT EXISTS incident_drafts_key ON incident_drafts(district, person);
+    CREATE UNIQUE INDEX IF NOT EXISTS kept_messages_key ON kept_messages(district, platform, ref);
+    CREATE UNIQUE INDEX IF NOT EXISTS classroom_checklists_key ON classroom_checklists(district, request_id);
+    CREATE UNIQUE INDEX IF NOT EXISTS policy_acknowledgements_key ON policy_acknowledgements(district, person);
+    CREATE UNIQUE INDEX IF NOT EXISTS legal_holds_key ON legal_holds(district, subject);
+    CREATE UNIQUE INDEX IF NOT EXISTS official_accounts_key ON official_accounts(district, id);
+    CREATE UNIQUE INDEX IF NOT EXISTS authorization_terms_key ON authorization_terms(district, request_id);
+    )sql",
 };
 
 // PostgreSQL's own migrations; the number of the last applied one is the row in schema_version.
@@ -216,6 +257,59 @@ const std::vector<const char*> kPostgresMigrations = {
     ALTER TABLE timers ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
     ALTER TABLE timers ADD COLUMN lease_until BIGINT NOT NULL DEFAULT 0;
     )sql",
+    // 3 (issue 23): a district key on every row, part of every primary key and unique constraint,
+    // so districts sharing the database each have their own R-1001, chain and checkpoints. Rows
+    // already there belong to the district '' (the one a store without a district key opens).
+    R"sql(
+    ALTER TABLE incident_investigators DROP CONSTRAINT incident_investigators_incident_fkey;
+    ALTER TABLE events ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE events DROP CONSTRAINT events_pkey, ADD PRIMARY KEY (district, platform, event_id);
+    ALTER TABLE counters ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE counters DROP CONSTRAINT counters_pkey, ADD PRIMARY KEY (district, name);
+    ALTER TABLE requests ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE requests DROP CONSTRAINT requests_pkey, ADD PRIMARY KEY (district, id);
+    ALTER TABLE drafts ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE drafts DROP CONSTRAINT drafts_pkey, ADD PRIMARY KEY (district, person);
+    ALTER TABLE audit ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE audit DROP CONSTRAINT audit_pkey, ADD PRIMARY KEY (district, seq);
+    ALTER TABLE outbox ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE outbox DROP CONSTRAINT outbox_pkey, ADD PRIMARY KEY (district, id);
+    ALTER TABLE message_refs ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE message_refs DROP CONSTRAINT message_refs_pkey, ADD PRIMARY KEY (district, platform, channel, key);
+    ALTER TABLE timers ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE timers DROP CONSTRAINT timers_pkey, ADD PRIMARY KEY (district, id);
+    ALTER TABLE checkpoints ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE checkpoints DROP CONSTRAINT checkpoints_pkey, ADD PRIMARY KEY (district, name);
+    ALTER TABLE workflow_values ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE workflow_values DROP CONSTRAINT workflow_values_pkey, ADD PRIMARY KEY (district, name);
+    ALTER TABLE incidents ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE incidents DROP CONSTRAINT incidents_pkey, ADD PRIMARY KEY (district, id);
+    ALTER TABLE incident_investigators ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE incident_investigators DROP CONSTRAINT incident_investigators_pkey, ADD PRIMARY KEY (district, incident, person);
+    ALTER TABLE incident_drafts ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE incident_drafts DROP CONSTRAINT incident_drafts_pkey, ADD PRIMARY KEY (district, person);
+    ALTER TABLE kept_messages ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE kept_messages DROP CONSTRAINT kept_messages_pkey, ADD PRIMARY KEY (district, id);
+    ALTER TABLE classroom_checklists ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE classroom_checklists DROP CONSTRAINT classroom_checklists_pkey, ADD PRIMARY KEY (district, request_id);
+    ALTER TABLE policy_acknowledgements ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE policy_acknowledgements DROP CONSTRAINT policy_acknowledgements_pkey, ADD PRIMARY KEY (district, person);
+    ALTER TABLE legal_holds ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE legal_holds DROP CONSTRAINT legal_holds_pkey, ADD PRIMARY KEY (district, subject);
+    ALTER TABLE official_accounts ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE official_accounts DROP CONSTRAINT official_accounts_pkey, ADD PRIMARY KEY (district, id);
+    ALTER TABLE authorization_terms ADD COLUMN district TEXT NOT NULL DEFAULT '';
+    ALTER TABLE authorization_terms DROP CONSTRAINT authorization_terms_pkey, ADD PRIMARY KEY (district, request_id);
+    ALTER TABLE timers DROP CONSTRAINT timers_kind_subject_due_at_key, ADD UNIQUE (district, kind, subject, due_at);
+    ALTER TABLE kept_messages DROP CONSTRAINT kept_messages_platform_ref_key, ADD UNIQUE (district, platform, ref);
+    ALTER TABLE incident_investigators ADD FOREIGN KEY (district, incident) REFERENCES incidents(district, id);
+    -- The store's reads start with the district: the indexes they walk do too.
+    CREATE INDEX requests_by_district_state ON requests(district, state);
+    CREATE INDEX outbox_by_district_due ON outbox(district, state, next_attempt);
+    CREATE INDEX timers_by_district_due ON timers(district, fired_at, due_at);
+    CREATE INDEX incidents_by_district_status ON incidents(district, status);
+    CREATE INDEX audit_by_district_subject ON audit(district, subject);
+    )sql",
 };
 
 const std::vector<const char*>& migrations(SqlBackend backend) {
@@ -299,9 +393,17 @@ bool has_table(SqlConnection& db, const char* name) {
                     {std::string(name)}) > 0;
 }
 
-void lock_audit_chain(SqlConnection& db) {
+void lock_audit_chain(SqlConnection& db, const std::string& district) {
+  // One lock per district's chain: districts on one database append side by side.
   if (db.backend() == SqlBackend::postgres)
-    db.query("SELECT pg_advisory_xact_lock(hashtext('hallpass.audit'))")->next();
+    // The district '' keeps the name the previous build locked, so both lock alike while upgrading.
+    db.query("SELECT pg_advisory_xact_lock(hashtext(CAST(? AS TEXT)))",
+             {district.empty() ? std::string("hallpass.audit") : "hallpass.audit:" + district})
+        ->next();
+}
+
+bool has_district_column(SqlConnection& db) {
+  return schema_version_of(db) >= (db.backend() == SqlBackend::sqlite ? 9 : 3);
 }
 
 const char* skip_locked(SqlConnection& db) {

@@ -17,9 +17,13 @@ void migrate_schema(SqlConnection& db);
 bool has_any_table(SqlConnection& db);
 bool has_table(SqlConnection& db, const char* name);
 // Inside a transaction: waits until no other writer appends to the audit chain, until commit.
-// SQLite: nothing to do, one writer holds the database. PostgreSQL: a transaction advisory lock,
+// SQLite: nothing to do, one writer holds the database. PostgreSQL: a transaction advisory lock on
+// a hash of the district key,
 // so workers on one database append one after the other and never fork the chain.
-void lock_audit_chain(SqlConnection& db);
+void lock_audit_chain(SqlConnection& db, const std::string& district);
+// Whether the schema has the district key (SQLite 9, PostgreSQL 3): a read-only command on an
+// older database reads it without one.
+bool has_district_column(SqlConnection& db);
 // What a SELECT that picks rows to claim ends with: PostgreSQL skips the rows another worker's
 // transaction holds; SQLite, one writer at a time, needs nothing.
 const char* skip_locked(SqlConnection& db);

@@ -69,13 +69,19 @@ class SqlStore final : public Store {
   using AuditLog::verify_audit;
 
   SqlStore(std::unique_ptr<SqlConnection> db, const StoreOptions& options)
-      : db_(std::move(db)), audit_(*db_, options.audit_key, options.anchor_file) {}
+      : db_(std::move(db)),
+        audit_(*db_, options.audit_key, options.anchor_file),
+        dv_("'" + options.district + "'"),
+        d_("district = " + dv_) {}
 
   // Everything after the connection is open and known to be Hallpass's: when it may write, its
   // schema, the audit key and the anchor file.
   void set_up(const std::string& name, OpenMode mode) {
+    if (mode != OpenMode::read_only) migrate_schema(*db_);
+    // A read-only command on a database older than the district key reads it whole: it is one district's.
+    if (!has_district_column(*db_)) d_ = "1 = 1";
+    audit_.set_district(dv_, d_);
     if (mode == OpenMode::read_only) return;  // a reading command reports a wrong key itself (audit verify)
-    migrate_schema(*db_);
     audit_.check_key(name);
     if (audit_.anchor()) audit_.anchor()->check_writable();
   }
@@ -85,62 +91,64 @@ class SqlStore final : public Store {
   std::unique_ptr<Transaction> begin() override { return std::make_unique<SqlTransaction>(*db_, audit_.anchor()); }
 
   bool record_event(std::string_view platform, std::string_view event_id, TimePoint now) override {
-    return db_->run(
-               "INSERT INTO events (platform, event_id, seen_at) VALUES (?, ?, ?) "
-               "ON CONFLICT (platform, event_id) DO NOTHING",
-               {str(platform), str(event_id), to_millis(now)}) == 1;
+    return db_->run("INSERT INTO events (district, platform, event_id, seen_at) VALUES (" + dv_ +
+                        ", ?, ?, ?) ON CONFLICT (district, platform, event_id) DO NOTHING",
+                    {str(platform), str(event_id), to_millis(now)}) == 1;
   }
 
-  std::string next_request_id() override { return "R-" + std::to_string(next_counter("request")); }
+  std::string next_request_id() override { return "R-" + std::to_string(next_counter("request", 1001)); }
 
   void save_request(const Request& r) override {
-    db_->run(R"sql(
-      INSERT INTO requests (id, requester, site, state, plans, audience, students_interact, filed_at,
+    db_->run(
+        "INSERT INTO requests (district, id, requester,"
+        R"sql( site, state, plans, audience, students_interact, filed_at,
         due_date, overdue_notified, endorsed_by, routed_at, return_note, info_question, info_answer,
         info_requested_at, decision, decided_at, withdrawn_by, returned_by)
-      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
-      ON CONFLICT (id) DO UPDATE SET state=?4, plans=?5, audience=?6, students_interact=?7, due_date=?9,
+      VALUES ()sql" +
+            dv_ + R"sql(, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
+      ON CONFLICT (district, id) DO UPDATE SET state=?4, plans=?5, audience=?6, students_interact=?7, due_date=?9,
         overdue_notified=?10, endorsed_by=?11, routed_at=?12, return_note=?13, info_question=?14,
         info_answer=?15, info_requested_at=?16, decision=?17, decided_at=?18, withdrawn_by=?19,
         returned_by=?20)sql",
-             {r.id,
-              r.requester,
-              r.site,
-              str(to_string(r.state)),
-              plans_to_json(r.plans).dump(),
-              json(r.audience).dump(),
-              std::int64_t{r.students_interact ? 1 : 0},
-              to_millis(r.filed_at),
-              r.due_date,
-              std::int64_t{r.overdue_notified ? 1 : 0},
-              r.endorsed_by,
-              to_millis(r.routed_at),
-              r.return_note,
-              r.info_question,
-              r.info_answer,
-              to_millis(r.info_requested_at),
-              r.decision ? SqlValue(decision_to_json(*r.decision).dump()) : SqlValue(nullptr),
-              r.decision ? SqlValue(to_millis(r.decision->at)) : SqlValue(nullptr),
-              r.withdrawn_by,
-              r.returned_by});
+        {r.id,
+         r.requester,
+         r.site,
+         str(to_string(r.state)),
+         plans_to_json(r.plans).dump(),
+         json(r.audience).dump(),
+         std::int64_t{r.students_interact ? 1 : 0},
+         to_millis(r.filed_at),
+         r.due_date,
+         std::int64_t{r.overdue_notified ? 1 : 0},
+         r.endorsed_by,
+         to_millis(r.routed_at),
+         r.return_note,
+         r.info_question,
+         r.info_answer,
+         to_millis(r.info_requested_at),
+         r.decision ? SqlValue(decision_to_json(*r.decision).dump()) : SqlValue(nullptr),
+         r.decision ? SqlValue(to_millis(r.decision->at)) : SqlValue(nullptr),
+         r.withdrawn_by,
+         r.returned_by});
   }
 
   std::optional<Request> request(std::string_view id) override {
-    auto rows = query_requests("WHERE id = ?", {str(id)});
+    auto rows = query_requests("WHERE " + d_ + " AND id = ?", {str(id)});
     if (rows.empty()) return std::nullopt;
     return rows.front();
   }
 
   std::vector<Request> requests_of(std::string_view requester) override {
-    return query_requests("WHERE requester = ? ORDER BY filed_at", {str(requester)});
+    return query_requests("WHERE " + d_ + " AND requester = ? ORDER BY filed_at", {str(requester)});
   }
 
   std::vector<Request> open_requests() override {
-    return query_requests("WHERE state IN ('pending_site','pending_decision','needs_info') ORDER BY filed_at");
+    return query_requests("WHERE " + d_ +
+                          " AND state IN ('pending_site','pending_decision','needs_info') ORDER BY filed_at");
   }
 
   std::vector<Request> requests_decided_since(TimePoint since) override {
-    return query_requests("WHERE decided_at >= ? ORDER BY decided_at", {to_millis(since)});
+    return query_requests("WHERE " + d_ + " AND decided_at >= ? ORDER BY decided_at", {to_millis(since)});
   }
 
   std::optional<Draft> draft(std::string_view person) override {
@@ -152,7 +160,7 @@ class SqlStore final : public Store {
   void save_draft(const Draft& d) override { set_body_in("drafts", "person", d.person, draft_to_json(d).dump()); }
 
   void delete_draft(std::string_view person) override {
-    db_->run("DELETE FROM drafts WHERE person = ?", {str(person)});
+    db_->run("DELETE FROM drafts WHERE " + d_ + " AND person = ?", {str(person)});
   }
 
   void append_audit(AuditEntry e) override { audit_.append(e); }
@@ -163,73 +171,78 @@ class SqlStore final : public Store {
   void enqueue(const Outbound& o, TimePoint now) override {
     // The idempotency key is created before the first try and kept, so a resend after a crash is
     // recognisable.
-    db_->run("INSERT INTO outbox (created_at, body, next_attempt, idempotency_key) VALUES (?, ?, ?, ?)",
+    db_->run("INSERT INTO outbox (district, created_at, body, next_attempt, idempotency_key) VALUES (" + dv_ +
+                 ", ?, ?, ?, ?)",
              {to_millis(now), outbound_to_json(o).dump(), to_millis(now), random_id()});
   }
 
   std::vector<OutboxEntry> due_outbox(TimePoint now, int limit) override {
-    return read_outbox(db_->query(
-        "SELECT " + outbox_columns() + " FROM outbox WHERE state = 'pending' AND next_attempt <= ? ORDER BY id LIMIT ?",
-        {to_millis(now), std::int64_t{limit}}));
+    return read_outbox(db_->query("SELECT " + outbox_columns() + " FROM outbox WHERE " + d_ +
+                                      " AND state = 'pending' AND next_attempt <= ? ORDER BY id LIMIT ?",
+                                  {to_millis(now), std::int64_t{limit}}));
   }
 
   std::vector<OutboxEntry> due_outbox_after(TimePoint now, std::int64_t after_id, int limit) override {
-    return read_outbox(db_->query("SELECT " + outbox_columns() +
-                                      " FROM outbox WHERE state = 'pending' AND next_attempt <= ? AND id > ? "
+    return read_outbox(db_->query("SELECT " + outbox_columns() + " FROM outbox WHERE " + d_ +
+                                      " AND state = 'pending' AND next_attempt <= ? AND id > ? "
                                       "ORDER BY id LIMIT ?",
                                   {to_millis(now), after_id, std::int64_t{limit}}));
   }
 
-  std::int64_t last_outbox_id() override { return db_->integer("SELECT COALESCE(MAX(id), 0) FROM outbox"); }
+  std::int64_t last_outbox_id() override { return db_->integer("SELECT COALESCE(MAX(id), 0) FROM outbox WHERE " + d_); }
 
   std::map<std::string, std::int64_t> conversations_awaiting_retry(TimePoint now) override {
     // A pending row has a platform only after a send was tried; one due later waits for a retry.
-    auto q = db_->query(
-        "SELECT platform, channel, MIN(id) FROM outbox WHERE state = 'pending' AND next_attempt > ? "
-        "AND platform != '' GROUP BY platform, channel",
-        {to_millis(now)});
+    auto q = db_->query("SELECT platform, channel, MIN(id) FROM outbox WHERE " + d_ +
+                            " AND state = 'pending' AND next_attempt > ? "
+                            "AND platform != '' GROUP BY platform, channel",
+                        {to_millis(now)});
     std::map<std::string, std::int64_t> out;
     while (q->next()) out[q->text(0) + "\n" + q->text(1)] = q->integer(2);
     return out;
   }
 
   std::optional<TimePoint> next_outbox_attempt() override {
-    return time_or_none(db_->query("SELECT MIN(next_attempt) FROM outbox WHERE state = 'pending'"));
+    return time_or_none(db_->query("SELECT MIN(next_attempt) FROM outbox WHERE " + d_ + " AND state = 'pending'"));
   }
 
   void mark_in_flight(std::int64_t id, std::string_view platform, std::string_view channel) override {
-    db_->run("UPDATE outbox SET state = 'in_flight', attempts = attempts + 1, platform = ?, channel = ? WHERE id = ?",
+    db_->run("UPDATE outbox SET state = 'in_flight', attempts = attempts + 1, platform = ?, channel = ? WHERE " + d_ +
+                 " AND id = ?",
              {str(platform), str(channel), id});
   }
 
   void mark_sent(std::int64_t id, std::string_view ref) override {
-    db_->run("UPDATE outbox SET state = 'sent', ref = ?, last_error = '' WHERE id = ?", {str(ref), id});
+    db_->run("UPDATE outbox SET state = 'sent', ref = ?, last_error = '' WHERE " + d_ + " AND id = ?", {str(ref), id});
   }
 
   void mark_retry(std::int64_t id, TimePoint next, std::string_view error) override {
-    db_->run("UPDATE outbox SET state = 'pending', next_attempt = ?, last_error = ? WHERE id = ?",
+    db_->run("UPDATE outbox SET state = 'pending', next_attempt = ?, last_error = ? WHERE " + d_ + " AND id = ?",
              {to_millis(next), str(error), id});
   }
 
   void mark_failed(std::int64_t id, std::string_view error) override {
-    db_->run("UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?", {str(error), id});
+    db_->run("UPDATE outbox SET state = 'failed', last_error = ? WHERE " + d_ + " AND id = ?", {str(error), id});
   }
 
   int recover_in_flight(std::string_view platform, bool retry_safe) override {
     // An entry another worker still holds a lease on is that worker's to finish.
     return static_cast<int>(db_->run(std::string("UPDATE outbox SET state = '") +
-                                         (retry_safe ? "pending" : "uncertain") +
-                                         "' WHERE state = 'in_flight' AND platform = ? AND lease_until <= ?",
+                                         (retry_safe ? "pending" : "uncertain") + "' WHERE " + d_ +
+                                         " AND state = 'in_flight' AND platform = ? AND lease_until <= ?",
                                      {str(platform), to_millis(std::chrono::system_clock::now())}));
   }
 
   std::vector<OutboxEntry> claim_due_outbox(TimePoint now, int limit, std::string_view owner,
                                             TimePoint until) override {
-    auto claimed = read_outbox(db_->query(
-        "UPDATE outbox SET lease_owner = ?1, lease_until = ?2 WHERE id IN (SELECT id FROM outbox WHERE state = "
-        "'pending' AND next_attempt <= ?3 AND lease_until <= ?3 ORDER BY id LIMIT ?4" +
-            std::string(skip_locked(*db_)) + ") RETURNING " + outbox_columns(),
-        {str(owner), to_millis(until), to_millis(now), std::int64_t{limit}}));
+    // The rows are picked once (MATERIALIZED): PostgreSQL may rescan an IN (… LIMIT … SKIP LOCKED)
+    // subquery and pick more rows than the limit.
+    auto claimed = read_outbox(
+        db_->query("WITH picked AS MATERIALIZED (SELECT id FROM outbox WHERE " + d_ +
+                       " AND state = 'pending' AND next_attempt <= ?3 AND lease_until <= ?3 ORDER BY id LIMIT ?4" +
+                       skip_locked(*db_) + ") UPDATE outbox SET lease_owner = ?1, lease_until = ?2 WHERE " + d_ +
+                       " AND id IN (SELECT id FROM picked) RETURNING " + outbox_columns(),
+                   {str(owner), to_millis(until), to_millis(now), std::int64_t{limit}}));
     // RETURNING gives the rows in no promised order.
     std::sort(claimed.begin(), claimed.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
     return claimed;
@@ -239,88 +252,91 @@ class SqlStore final : public Store {
                      std::string_view error) override {
     db_->run(
         "UPDATE outbox SET state = 'pending', platform = ?, channel = ?, next_attempt = ?, last_error = ? "
-        "WHERE id = ?",
+        "WHERE " +
+            d_ + " AND id = ?",
         {str(platform), str(channel), to_millis(next), str(error), id});
   }
 
   std::optional<TimePoint> next_outbox_retry(TimePoint now) override {
-    return time_or_none(db_->query("SELECT MIN(next_attempt) FROM outbox WHERE state = 'pending' AND next_attempt > ?",
-                                   {to_millis(now)}));
+    return time_or_none(
+        db_->query("SELECT MIN(next_attempt) FROM outbox WHERE " + d_ + " AND state = 'pending' AND next_attempt > ?",
+                   {to_millis(now)}));
   }
 
   void mark_uncertain(std::int64_t id, std::string_view error) override {
-    db_->run("UPDATE outbox SET state = 'uncertain', last_error = ? WHERE id = ?", {str(error), id});
+    db_->run("UPDATE outbox SET state = 'uncertain', last_error = ? WHERE " + d_ + " AND id = ?", {str(error), id});
   }
 
   StoreStatistics statistics(TimePoint now) override {
     StoreStatistics st;
     // Each is one pass over an indexed column; a district's database answers in milliseconds.
-    for (auto q = db_->query("SELECT state, COUNT(*) FROM outbox GROUP BY state"); q->next();)
+    for (auto q = db_->query("SELECT state, COUNT(*) FROM outbox WHERE " + d_ + " GROUP BY state"); q->next();)
       st.outbox_by_state[q->text(0)] = q->integer(1);
-    st.oldest_waiting =
-        time_or_none(db_->query("SELECT MIN(created_at) FROM outbox WHERE state IN ('pending', 'in_flight')"));
-    for (auto q = db_->query("SELECT platform, COUNT(*) FROM events GROUP BY platform"); q->next();)
+    st.oldest_waiting = time_or_none(
+        db_->query("SELECT MIN(created_at) FROM outbox WHERE " + d_ + " AND state IN ('pending', 'in_flight')"));
+    for (auto q = db_->query("SELECT platform, COUNT(*) FROM events WHERE " + d_ + " GROUP BY platform"); q->next();)
       st.events_by_platform[q->text(0)] = q->integer(1);
-    st.audit_rows = db_->integer("SELECT COALESCE(MAX(seq), 0) FROM audit");
-    st.timers_due =
-        db_->integer("SELECT COUNT(*) FROM timers WHERE fired_at IS NULL AND due_at <= ?", {to_millis(now)});
-    st.timers_fired = db_->integer("SELECT COUNT(*) FROM timers WHERE fired_at IS NOT NULL");
+    st.audit_rows = db_->integer("SELECT COALESCE(MAX(seq), 0) FROM audit WHERE " + d_);
+    st.timers_due = db_->integer("SELECT COUNT(*) FROM timers WHERE " + d_ + " AND fired_at IS NULL AND due_at <= ?",
+                                 {to_millis(now)});
+    st.timers_fired = db_->integer("SELECT COUNT(*) FROM timers WHERE " + d_ + " AND fired_at IS NOT NULL");
     return st;
   }
 
   std::vector<OutboxEntry> outbox_entries() override {
-    return read_outbox(db_->query("SELECT " + outbox_columns() + " FROM outbox ORDER BY id"));
+    return read_outbox(db_->query("SELECT " + outbox_columns() + " FROM outbox WHERE " + d_ + " ORDER BY id"));
   }
 
   std::optional<std::string> message_ref(std::string_view platform, std::string_view channel,
                                          std::string_view key) override {
-    return text_or_none(db_->query("SELECT ref FROM message_refs WHERE platform = ? AND channel = ? AND key = ?",
-                                   {str(platform), str(channel), str(key)}));
+    return text_or_none(
+        db_->query("SELECT ref FROM message_refs WHERE " + d_ + " AND platform = ? AND channel = ? AND key = ?",
+                   {str(platform), str(channel), str(key)}));
   }
 
   void put_message_ref(std::string_view platform, std::string_view channel, std::string_view key,
                        std::string_view ref) override {
-    db_->run(
-        "INSERT INTO message_refs (platform, channel, key, ref) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (platform, channel, key) DO UPDATE SET ref = excluded.ref",
-        {str(platform), str(channel), str(key), str(ref)});
+    db_->run("INSERT INTO message_refs (district, platform, channel, key, ref) VALUES (" + dv_ +
+                 ", ?, ?, ?, ?) ON CONFLICT (district, platform, channel, key) DO UPDATE SET ref = excluded.ref",
+             {str(platform), str(channel), str(key), str(ref)});
   }
 
   std::optional<std::string> thread_key_of(std::string_view platform, std::string_view channel,
                                            std::string_view ref) override {
     // Thread keys are the domain ids themselves ("R-1001"); record keys contain a '/'.
-    return text_or_none(db_->query(
-        "SELECT key FROM message_refs WHERE platform = ? AND channel = ? AND ref = ? AND instr(key, '/') = 0 LIMIT 1",
-        {str(platform), str(channel), str(ref)}));
+    return text_or_none(db_->query("SELECT key FROM message_refs WHERE " + d_ +
+                                       " AND platform = ? AND channel = ? AND ref = ? AND instr(key, '/') = 0 LIMIT 1",
+                                   {str(platform), str(channel), str(ref)}));
   }
 
   std::optional<PostedMessage> posted_message(std::string_view key) override {
-    auto q = db_->query("SELECT platform, channel, ref FROM message_refs WHERE key = ? LIMIT 1", {str(key)});
+    auto q =
+        db_->query("SELECT platform, channel, ref FROM message_refs WHERE " + d_ + " AND key = ? LIMIT 1", {str(key)});
     if (q->next()) return PostedMessage{q->text(0), q->text(1), q->text(2)};
     return std::nullopt;
   }
 
   void schedule(const TimerRequest& t) override {
-    db_->run(
-        "INSERT INTO timers (kind, subject, due_at) VALUES (?, ?, ?) ON CONFLICT (kind, subject, due_at) DO NOTHING",
-        {t.kind, t.subject, to_millis(t.due)});
+    db_->run("INSERT INTO timers (district, kind, subject, due_at) VALUES (" + dv_ +
+                 ", ?, ?, ?) ON CONFLICT (district, kind, subject, due_at) DO NOTHING",
+             {t.kind, t.subject, to_millis(t.due)});
   }
 
   std::vector<Timer> due_timers(TimePoint now) override {
-    auto q = db_->query(
-        "SELECT id, kind, subject, due_at FROM timers WHERE fired_at IS NULL AND due_at <= ? ORDER BY due_at, id",
-        {to_millis(now)});
+    auto q = db_->query("SELECT id, kind, subject, due_at FROM timers WHERE " + d_ +
+                            " AND fired_at IS NULL AND due_at <= ? ORDER BY due_at, id",
+                        {to_millis(now)});
     std::vector<Timer> out;
     while (q->next()) out.push_back({q->integer(0), q->text(1), q->text(2), from_millis(q->integer(3))});
     return out;
   }
 
   std::vector<Timer> claim_due_timers(TimePoint now, std::string_view owner, TimePoint until) override {
-    auto q = db_->query(
-        "UPDATE timers SET lease_owner = ?1, lease_until = ?2 WHERE id IN (SELECT id FROM timers WHERE fired_at IS "
-        "NULL AND due_at <= ?3 AND lease_until <= ?3 ORDER BY due_at, id" +
-            std::string(skip_locked(*db_)) + ") RETURNING id, kind, subject, due_at",
-        {str(owner), to_millis(until), to_millis(now)});
+    auto q = db_->query("WITH picked AS MATERIALIZED (SELECT id FROM timers WHERE " + d_ +
+                            " AND fired_at IS NULL AND due_at <= ?3 AND lease_until <= ?3 ORDER BY due_at, id" +
+                            skip_locked(*db_) + ") UPDATE timers SET lease_owner = ?1, lease_until = ?2 WHERE " + d_ +
+                            " AND id IN (SELECT id FROM picked) RETURNING id, kind, subject, due_at",
+                        {str(owner), to_millis(until), to_millis(now)});
     std::vector<Timer> out;
     while (q->next()) out.push_back({q->integer(0), q->text(1), q->text(2), from_millis(q->integer(3))});
     std::sort(out.begin(), out.end(),
@@ -329,69 +345,72 @@ class SqlStore final : public Store {
   }
 
   std::optional<TimePoint> next_timer() override {
-    return time_or_none(db_->query("SELECT MIN(due_at) FROM timers WHERE fired_at IS NULL"));
+    return time_or_none(db_->query("SELECT MIN(due_at) FROM timers WHERE " + d_ + " AND fired_at IS NULL"));
   }
 
   void mark_timer_fired(std::int64_t id, TimePoint at) override {
-    db_->run("UPDATE timers SET fired_at = ? WHERE id = ?", {to_millis(at), id});
+    db_->run("UPDATE timers SET fired_at = ? WHERE " + d_ + " AND id = ?", {to_millis(at), id});
   }
 
   void cancel_timers(std::string_view kind, std::string_view subject) override {
-    db_->run("DELETE FROM timers WHERE kind = ? AND subject = ? AND fired_at IS NULL", {str(kind), str(subject)});
+    db_->run("DELETE FROM timers WHERE " + d_ + " AND kind = ? AND subject = ? AND fired_at IS NULL",
+             {str(kind), str(subject)});
   }
 
-  std::string next_incident_id() override { return "I-" + std::to_string(next_counter("incident")); }
+  std::string next_incident_id() override { return "I-" + std::to_string(next_counter("incident", 2001)); }
 
   void save_incident(const Incident& i) override {
-    db_->run(
-        "INSERT INTO incidents (id, reporter, status, filed_at, body) VALUES (?1, ?2, ?3, ?4, ?5) "
-        "ON CONFLICT (id) DO UPDATE SET status = ?3, body = ?5",
-        {i.id, i.reporter, str(to_string(i.status)), to_millis(i.filed_at), incident_to_json(i).dump()});
-    db_->run("DELETE FROM incident_investigators WHERE incident = ?", {i.id});
+    db_->run("INSERT INTO incidents (district, id, reporter, status, filed_at, body) VALUES (" + dv_ +
+                 ", ?1, ?2, ?3, ?4, ?5) ON CONFLICT (district, id) DO UPDATE SET status = ?3, body = ?5",
+             {i.id, i.reporter, str(to_string(i.status)), to_millis(i.filed_at), incident_to_json(i).dump()});
+    db_->run("DELETE FROM incident_investigators WHERE " + d_ + " AND incident = ?", {i.id});
     for (const auto& person : i.investigators)
-      db_->run("INSERT INTO incident_investigators (incident, person) VALUES (?, ?) ON CONFLICT DO NOTHING",
+      db_->run("INSERT INTO incident_investigators (district, incident, person) VALUES (" + dv_ +
+                   ", ?, ?) ON CONFLICT DO NOTHING",
                {i.id, person});
   }
 
   std::optional<Incident> incident(std::string_view id) override {
-    auto rows = query_incidents("WHERE id = ?", {str(id)});
+    auto rows = query_incidents("WHERE " + d_ + " AND id = ?", {str(id)});
     if (rows.empty()) return std::nullopt;
     return rows.front();
   }
 
   std::vector<Incident> incidents_reported_by(std::string_view reporter) override {
-    return query_incidents("WHERE reporter = ? ORDER BY filed_at, id", {str(reporter)});
+    return query_incidents("WHERE " + d_ + " AND reporter = ? ORDER BY filed_at, id", {str(reporter)});
   }
 
   std::vector<Incident> incidents_assigned_to(std::string_view investigator) override {
-    return query_incidents(
-        "WHERE id IN (SELECT incident FROM incident_investigators WHERE person = ?) ORDER BY filed_at, id",
-        {str(investigator)});
+    return query_incidents("WHERE " + d_ + " AND id IN (SELECT incident FROM incident_investigators WHERE " + d_ +
+                               " AND person = ?) ORDER BY filed_at, id",
+                           {str(investigator)});
   }
 
   std::vector<Incident> open_incidents() override {
-    return query_incidents("WHERE status <> 'closed' ORDER BY filed_at, id");
+    return query_incidents("WHERE " + d_ + " AND status <> 'closed' ORDER BY filed_at, id");
   }
 
   std::optional<IncidentDraft> incident_draft(std::string_view person) override {
-    auto q = db_->query("SELECT person, category, opened_at FROM incident_drafts WHERE person = ?", {str(person)});
+    auto q = db_->query("SELECT person, category, opened_at FROM incident_drafts WHERE " + d_ + " AND person = ?",
+                        {str(person)});
     if (!q->next()) return std::nullopt;
     return IncidentDraft{q->text(0), q->text(1), from_millis(q->integer(2))};
   }
 
   void save_incident_draft(const IncidentDraft& d) override {
-    db_->run(
-        "INSERT INTO incident_drafts (person, category, opened_at) VALUES (?, ?, ?) ON CONFLICT (person) DO UPDATE "
-        "SET category = excluded.category, opened_at = excluded.opened_at",
-        {d.person, d.category, to_millis(d.opened_at)});
+    db_->run("INSERT INTO incident_drafts (district, person, category, opened_at) VALUES (" + dv_ +
+                 ", ?, ?, ?) ON CONFLICT (district, person) DO UPDATE "
+                 "SET category = excluded.category, opened_at = excluded.opened_at",
+             {d.person, d.category, to_millis(d.opened_at)});
   }
 
   void delete_incident_draft(std::string_view person) override {
-    db_->run("DELETE FROM incident_drafts WHERE person = ?", {str(person)});
+    db_->run("DELETE FROM incident_drafts WHERE " + d_ + " AND person = ?", {str(person)});
   }
 
   std::vector<KeptMessage> kept_messages(std::string_view platform) override {
-    auto q = db_->query("SELECT place, ref, body FROM kept_messages WHERE platform = ? ORDER BY id", {str(platform)});
+    auto q = db_->query("SELECT place, ref, body FROM kept_messages WHERE " + d_ + " AND platform = ? ORDER BY id",
+                        {str(platform)});
     std::vector<KeptMessage> out;
     while (q->next()) out.push_back({q->text(0), q->text(1), q->text(2)});
     return out;
@@ -399,14 +418,14 @@ class SqlStore final : public Store {
 
   void keep_message(std::string_view platform, const KeptMessage& m, std::size_t keep) override {
     // A new ref is appended; a known one is replaced where it stands (same id, same place in order).
-    db_->run(
-        "INSERT INTO kept_messages (platform, place, ref, body) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (platform, ref) DO UPDATE SET body = excluded.body",
-        {str(platform), m.place, m.ref, m.body});
-    db_->run(
-        "DELETE FROM kept_messages WHERE platform = ?1 AND place = ?2 AND id <= "
-        "(SELECT id FROM kept_messages WHERE platform = ?1 AND place = ?2 ORDER BY id DESC LIMIT 1 OFFSET ?3)",
-        {str(platform), m.place, static_cast<std::int64_t>(keep)});
+    db_->run("INSERT INTO kept_messages (district, platform, place, ref, body) VALUES (" + dv_ +
+                 ", ?, ?, ?, ?) ON CONFLICT (district, platform, ref) DO UPDATE SET body = excluded.body",
+             {str(platform), m.place, m.ref, m.body});
+    db_->run("DELETE FROM kept_messages WHERE " + d_ +
+                 " AND platform = ?1 AND place = ?2 AND id <= "
+                 "(SELECT id FROM kept_messages WHERE " +
+                 d_ + " AND platform = ?1 AND place = ?2 ORDER BY id DESC LIMIT 1 OFFSET ?3)",
+             {str(platform), m.place, static_cast<std::int64_t>(keep)});
   }
 
   std::optional<std::string> adapter_state(std::string_view key) override { return value_in("checkpoints", key); }
@@ -436,7 +455,8 @@ class SqlStore final : public Store {
   std::vector<ClassroomChecklist> classroom_checklists() override {
     std::vector<ClassroomChecklist> out;
     if (!has_table(*db_, "classroom_checklists")) return out;  // a read-only command on an older database
-    for (auto q = db_->query("SELECT body FROM classroom_checklists ORDER BY length(request_id), request_id");
+    for (auto q = db_->query("SELECT body FROM classroom_checklists WHERE " + d_ +
+                             " ORDER BY length(request_id), request_id");
          q->next();)
       out.push_back(checklist_from_json(q->text(0)));
     return out;
@@ -454,7 +474,7 @@ class SqlStore final : public Store {
   std::vector<PolicyAcknowledgement> policy_acknowledgements() override {
     std::vector<PolicyAcknowledgement> out;
     if (!has_table(*db_, "policy_acknowledgements")) return out;
-    for (auto q = db_->query("SELECT body FROM policy_acknowledgements ORDER BY person"); q->next();)
+    for (auto q = db_->query("SELECT body FROM policy_acknowledgements WHERE " + d_ + " ORDER BY person"); q->next();)
       out.push_back(acknowledgement_from_json(q->text(0)));
     return out;
   }
@@ -528,17 +548,17 @@ class SqlStore final : public Store {
 
   void set_legal_hold(std::string_view subject, bool held, std::string_view note) override {
     if (held)
-      db_->run(
-          "INSERT INTO legal_holds (subject, note, at) VALUES (?, ?, ?) "
-          "ON CONFLICT (subject) DO UPDATE SET note = excluded.note",
-          {str(subject), str(note), to_millis(std::chrono::system_clock::now())});
+      db_->run("INSERT INTO legal_holds (district, subject, note, at) VALUES (" + dv_ +
+                   ", ?, ?, ?) ON CONFLICT (district, subject) DO UPDATE SET note = excluded.note",
+               {str(subject), str(note), to_millis(std::chrono::system_clock::now())});
     else
-      db_->run("DELETE FROM legal_holds WHERE subject = ?", {str(subject)});
+      db_->run("DELETE FROM legal_holds WHERE " + d_ + " AND subject = ?", {str(subject)});
   }
 
   std::vector<std::string> legal_holds() override {
     std::vector<std::string> out;
-    for (auto q = db_->query("SELECT subject FROM legal_holds ORDER BY subject"); q->next();) out.push_back(q->text(0));
+    for (auto q = db_->query("SELECT subject FROM legal_holds WHERE " + d_ + " ORDER BY subject"); q->next();)
+      out.push_back(q->text(0));
     return out;
   }
 
@@ -546,43 +566,47 @@ class SqlStore final : public Store {
     PruneReport r;
     const SqlParams t = {to_millis(before)};
     // A subject is the part of a key before '/': "R-1001/card" belongs to R-1001.
-    static constexpr const char* kHeld = "(SELECT subject FROM legal_holds)";
-    const std::string finished_request =
-        "SELECT id FROM requests WHERE state NOT IN ('pending_site','pending_decision','needs_info') "
-        "AND COALESCE(decided_at, filed_at) < ?1 AND id NOT IN " +
-        std::string(kHeld);
+    const std::string held = "(SELECT subject FROM legal_holds WHERE " + d_ + ")";
+    const std::string finished_request = "SELECT id FROM requests WHERE " + d_ +
+                                         " AND state NOT IN ('pending_site','pending_decision','needs_info') "
+                                         "AND COALESCE(decided_at, filed_at) < ?1 AND id NOT IN " +
+                                         std::string(held);
     const std::string finished_incident =
-        "SELECT id FROM incidents WHERE status = 'closed' AND CAST(json_extract(body, '$.closed_at') AS BIGINT) < ?1 "
+        "SELECT id FROM incidents WHERE " + d_ +
+        " AND status = 'closed' AND CAST(json_extract(body, '$.closed_at') AS BIGINT) < ?1 "
         "AND id NOT IN " +
-        std::string(kHeld);
+        std::string(held);
     // Platforms retry an event within minutes or hours; an id older than the horizon never comes back.
-    r.events = db_->run("DELETE FROM events WHERE seen_at < ?1", t);
+    r.events = db_->run("DELETE FROM events WHERE " + d_ + " AND seen_at < ?1", t);
     const std::string outbox_subject =
         "CASE WHEN instr(json_extract(body, '$.thread_key'), '/') > 0 THEN substr(json_extract(body, "
         "'$.thread_key'), 1, instr(json_extract(body, '$.thread_key'), '/') - 1) ELSE "
         "COALESCE(json_extract(body, '$.thread_key'), '') END";
-    r.kept_for_hold += db_->integer(
-        "SELECT COUNT(*) FROM outbox WHERE state = 'sent' AND created_at < ?1 AND " + outbox_subject + " IN " + kHeld,
-        t);
+    r.kept_for_hold += db_->integer("SELECT COUNT(*) FROM outbox WHERE " + d_ +
+                                        " AND state = 'sent' AND created_at < ?1 AND " + outbox_subject + " IN " + held,
+                                    t);
     // Sent messages only: failed and uncertain ones stay for `hallpass outbox` until looked at.
-    r.outbox = db_->run(
-        "DELETE FROM outbox WHERE state = 'sent' AND created_at < ?1 AND " + outbox_subject + " NOT IN " + kHeld, t);
+    r.outbox = db_->run("DELETE FROM outbox WHERE " + d_ + " AND state = 'sent' AND created_at < ?1 AND " +
+                            outbox_subject + " NOT IN " + held,
+                        t);
     // A thread is needed while its subject can still be answered in it: only finished subjects lose it.
     const std::string ref_subject =
         "CASE WHEN instr(key, '/') > 0 THEN substr(key, 1, instr(key, '/') - 1) ELSE key END";
-    r.kept_for_hold += db_->integer("SELECT COUNT(*) FROM message_refs WHERE " + ref_subject + " IN " + kHeld);
-    r.message_refs = db_->run("DELETE FROM message_refs WHERE " + ref_subject + " IN (" + finished_request + " UNION " +
-                                  finished_incident + ")",
+    r.kept_for_hold +=
+        db_->integer("SELECT COUNT(*) FROM message_refs WHERE " + d_ + " AND " + ref_subject + " IN " + held);
+    r.message_refs = db_->run("DELETE FROM message_refs WHERE " + d_ + " AND " + ref_subject + " IN (" +
+                                  finished_request + " UNION " + finished_incident + ")",
                               t);
-    r.timers = db_->run(
-        "DELETE FROM timers WHERE fired_at IS NOT NULL AND fired_at < ?1 AND subject NOT IN " + std::string(kHeld), t);
+    r.timers = db_->run("DELETE FROM timers WHERE " + d_ +
+                            " AND fired_at IS NOT NULL AND fired_at < ?1 AND subject NOT IN " + std::string(held),
+                        t);
     return r;
   }
 
   void compact() override { compact_database(*db_); }
 
   // --- registry (issue 20) ---
-  std::string next_account_id() override { return "A-" + std::to_string(next_counter("account")); }
+  std::string next_account_id() override { return "A-" + std::to_string(next_counter("account", 1001)); }
 
   void save_account(const OfficialAccount& a) override {
     json body = {{"kind", a.kind},
@@ -601,39 +625,42 @@ class SqlStore final : public Store {
                  {"closed_at", to_millis(a.closed_at)},
                  {"closed_note", a.closed_note}};
     db_->run(
-        "INSERT INTO official_accounts (id, site, owner, platform, handle, address, request_id, state, body) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-        "ON CONFLICT (id) DO UPDATE SET site = ?2, owner = ?3, platform = ?4, handle = ?5, "
-        "address = ?6, request_id = ?7, state = ?8, body = ?9",
+        "INSERT INTO official_accounts (district, id, site, owner, platform, handle, address, request_id, state, "
+        "body) VALUES (" +
+            dv_ +
+            ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+            "ON CONFLICT (district, id) DO UPDATE SET site = ?2, owner = ?3, platform = ?4, handle = ?5, "
+            "address = ?6, request_id = ?7, state = ?8, body = ?9",
         {a.id, a.site, a.owner, a.platform, a.handle, a.address, a.request_id, str(to_string(a.state)), body.dump()});
   }
 
   std::optional<OfficialAccount> account(std::string_view id) override {
-    auto rows = query_accounts("WHERE id = ?", {str(id)});
+    auto rows = query_accounts("WHERE " + d_ + " AND id = ?", {str(id)});
     if (rows.empty()) return std::nullopt;
     return rows.front();
   }
 
   std::vector<OfficialAccount> registered_accounts(std::string_view site) override {
-    if (site.empty()) return query_accounts("WHERE state <> 'closed' ORDER BY rowid");
-    return query_accounts("WHERE state <> 'closed' AND site = ? ORDER BY rowid", {str(site)});
+    if (site.empty()) return query_accounts("WHERE " + d_ + " AND state <> 'closed' ORDER BY rowid");
+    return query_accounts("WHERE " + d_ + " AND state <> 'closed' AND site = ? ORDER BY rowid", {str(site)});
   }
 
   std::vector<OfficialAccount> accounts_of_request(std::string_view request_id) override {
-    return query_accounts("WHERE request_id = ? ORDER BY rowid", {str(request_id)});
+    return query_accounts("WHERE " + d_ + " AND request_id = ? ORDER BY rowid", {str(request_id)});
   }
 
   std::vector<OfficialAccount> accounts_by_handle(std::string_view handle) override {
     std::string h(handle);
     while (!h.empty() && h.front() == '@') h.erase(0, 1);
     return query_accounts(
-        "WHERE state <> 'closed' AND (lower(ltrim(handle, '@')) = lower(?1) OR lower(address) = lower(?1)) "
-        "ORDER BY rowid",
+        "WHERE " + d_ +
+            " AND state <> 'closed' AND (lower(ltrim(handle, '@')) = lower(?1) OR lower(address) = lower(?1)) "
+            "ORDER BY rowid",
         {h});
   }
 
   std::vector<OfficialAccount> accounts_by_platform_site(std::string_view platform, std::string_view site) override {
-    return query_accounts("WHERE state <> 'closed' AND platform = ? AND site = ? ORDER BY rowid",
+    return query_accounts("WHERE " + d_ + " AND state <> 'closed' AND platform = ? AND site = ? ORDER BY rowid",
                           {str(platform), str(site)});
   }
 
@@ -707,9 +734,13 @@ class SqlStore final : public Store {
     return *workflow_values_table_;
   }
 
-  // Counters hand out ids (R-1001…): the row is bumped and read back in one statement.
-  std::int64_t next_counter(const char* name) {
-    return db_->integer("UPDATE counters SET value = value + 1 WHERE name = ? RETURNING value", {std::string(name)});
+  // Counters hand out ids (R-1001…), each district its own: the row is bumped and read back in one
+  // statement, and a district's first id creates its row.
+  std::int64_t next_counter(const char* name, std::int64_t first) {
+    return db_->integer("INSERT INTO counters (district, name, value) VALUES (" + dv_ +
+                            ", ?, ?) ON CONFLICT (district, name) DO UPDATE SET value = counters.value + 1 "
+                            "RETURNING value",
+                        {std::string(name), first});
   }
 
   static std::optional<TimePoint> time_or_none(std::unique_ptr<SqlRows> q) {
@@ -724,24 +755,26 @@ class SqlStore final : public Store {
 
   // `table` is one of this file's names, never text from outside.
   std::optional<std::string> value_in(const char* table, std::string_view name) {
-    return text_or_none(db_->query(std::string("SELECT value FROM ") + table + " WHERE name = ?", {str(name)}));
+    return text_or_none(
+        db_->query(std::string("SELECT value FROM ") + table + " WHERE " + d_ + " AND name = ?", {str(name)}));
   }
 
   // The tables of one key and a JSON body (drafts, classroom checklists, acknowledgements,
   // authorization terms). `table` and `key` are this file's names, never text from outside.
   std::optional<std::string> body_in(const char* table, const char* key, std::string_view id) {
-    return text_or_none(db_->query(std::string("SELECT body FROM ") + table + " WHERE " + key + " = ?", {str(id)}));
+    return text_or_none(
+        db_->query(std::string("SELECT body FROM ") + table + " WHERE " + d_ + " AND " + key + " = ?", {str(id)}));
   }
 
   void set_body_in(const char* table, const char* key, std::string_view id, std::string_view body) {
-    db_->run(std::string("INSERT INTO ") + table + " (" + key + ", body) VALUES (?, ?) ON CONFLICT (" + key +
-                 ") DO UPDATE SET body = excluded.body",
+    db_->run(std::string("INSERT INTO ") + table + " (district, " + key + ", body) VALUES (" + dv_ +
+                 ", ?, ?) ON CONFLICT (district, " + key + ") DO UPDATE SET body = excluded.body",
              {str(id), str(body)});
   }
 
   void set_value_in(const char* table, std::string_view name, std::string_view value) {
-    db_->run(std::string("INSERT INTO ") + table +
-                 " (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+    db_->run(std::string("INSERT INTO ") + table + " (district, name, value) VALUES (" + dv_ +
+                 ", ?, ?) ON CONFLICT (district, name) DO UPDATE SET value = excluded.value",
              {str(name), str(value)});
   }
 
@@ -790,8 +823,8 @@ class SqlStore final : public Store {
       out.push_back(std::move(inc));
     }
     for (auto& inc : out)
-      for (auto who =
-               db_->query("SELECT person FROM incident_investigators WHERE incident = ? ORDER BY rowid", {inc.id});
+      for (auto who = db_->query(
+               "SELECT person FROM incident_investigators WHERE " + d_ + " AND incident = ? ORDER BY rowid", {inc.id});
            who->next();)
         inc.investigators.push_back(who->text(0));
     return out;
@@ -823,6 +856,13 @@ class SqlStore final : public Store {
   std::unique_ptr<SqlConnection> db_;
   SqlAuditLog audit_;                                 // shares db_, and the checkpoints table for its head
   std::optional<const char*> workflow_values_table_;  // looked up once: the schema does not change while open
+  // The store's district in its statements: dv_ the key as an SQL literal (writes set it), d_ the
+  // condition every read and change starts with. A literal, not a parameter: the key is checked to
+  // be [a-z0-9-] (check_district), so it cannot break out of its quotes, it is the same for the
+  // whole connection (each statement is still prepared once), and the statements keep their
+  // parameter numbers.
+  std::string dv_;
+  std::string d_;
 };
 
 }  // namespace
@@ -832,6 +872,21 @@ std::unique_ptr<Store> make_sql_store(std::unique_ptr<SqlConnection> db, const S
   auto store = std::make_unique<SqlStore>(std::move(db), options);
   store->set_up(name, options.mode);
   return store;
+}
+
+void check_district(const StoreOptions& options, SqlBackend backend) {
+  const std::string& d = options.district;
+  const bool valid = d.size() <= 63 && std::all_of(d.begin(), d.end(), [](char c) {
+                       return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+                     });
+  if (!valid)
+    throw StoreOpenError("the district key \"" + d.substr(0, 80) +
+                         "\" is not valid: use up to 63 lowercase letters, digits and '-', e.g. lincoln-usd");
+  // A SQLite file keeps its primary keys without the district (its rows are all one district's).
+  if (!d.empty() && backend == SqlBackend::sqlite)
+    throw StoreOpenError("a district key (" + d +
+                         ") is for a PostgreSQL database shared by districts: a SQLite file serves one district, "
+                         "leave --district out");
 }
 
 void check_audit_key_length(const StoreOptions& options) {

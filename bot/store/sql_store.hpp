@@ -15,6 +15,10 @@ namespace bot {
 std::unique_ptr<Store> make_sql_store(std::unique_ptr<SqlConnection> db, const StoreOptions& options,
                                       const std::string& name);
 
+// Refuses (StoreOpenError) a district key that is not [a-z0-9-]{0,63}, and any district key for
+// SQLite, before anything is read.
+void check_district(const StoreOptions& options, SqlBackend backend);
+
 // Refuses (StoreOpenError) an audit key too short to be a secret, before anything is opened.
 void check_audit_key_length(const StoreOptions& options);
 

@@ -111,6 +111,7 @@ void set_up_file(SQLite::Database& db, SqlConnection& conn, const std::string& p
 
 std::unique_ptr<Store> open_sqlite_store(const std::string& path, const StoreOptions& options) {
   check_audit_key_length(options);
+  check_district(options, SqlBackend::sqlite);
   if (path != ":memory:" && !path.empty()) prepare_file(path, options.mode);
   try {
     const int flags =

@@ -45,6 +45,11 @@ struct StoreOptions {
   // When set, each committed audit head is appended to this file ("seq hash time"), which
   // `hallpass audit verify --anchor FILE` compares against.
   std::string anchor_file;
+  // Whose rows these are, when districts share one PostgreSQL database (issue 23): a short key such
+  // as "lincoln-usd" (lowercase letters, digits, '-', up to 63). Every statement is scoped to it, and
+  // ids (R-1001…) and the audit chain are the district's own. Empty: the district of a database
+  // without a key (every SQLite file; a PostgreSQL database serving one district).
+  std::string district;
 };
 
 // Why a database could not be opened, as one line that says what to do.

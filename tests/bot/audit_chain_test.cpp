@@ -207,7 +207,8 @@ STORE_TEST_CASE("each tamper of a plain audit log is reported with the first bad
     SECTION("the audit table rebuilt with a text seq") {
       tamper(db,
              "CREATE TABLE loose (seq, at, actor, action, subject, details, source, prev_hash, hash);"
-             "INSERT INTO loose SELECT * FROM audit; UPDATE loose SET seq = 'three' WHERE seq = 3;"
+             "INSERT INTO loose SELECT seq, at, actor, action, subject, details, source, prev_hash, hash FROM audit; "
+             "UPDATE loose SET seq = 'three' WHERE seq = 3;"
              "DROP TABLE audit; ALTER TABLE loose RENAME TO audit;");
       auto c = verify(db);
       CHECK(c.first_bad_seq == 3);
@@ -215,9 +216,9 @@ STORE_TEST_CASE("each tamper of a plain audit log is reported with the first bad
     }
   }
   SECTION("a row added after the head, chained as Hallpass would") {
-    tamper(
-        db,
-        "INSERT INTO audit SELECT 6, at, actor, action, subject, details, source, hash, hash FROM audit WHERE seq = 5");
+    tamper(db,
+           "INSERT INTO audit (seq, at, actor, action, subject, details, source, prev_hash, hash) SELECT 6, at, actor, "
+           "action, subject, details, source, hash, hash FROM audit WHERE seq = 5");
     rechain(db, 6);
     tamper(db,
            "UPDATE checkpoints SET value = '5:' || (SELECT hash FROM audit WHERE seq = 5) WHERE name = 'audit.head'");

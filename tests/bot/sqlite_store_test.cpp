@@ -262,10 +262,41 @@ TEST_CASE("a reading command opens read-only: no migration, no write", "[unit][s
   CHECK(bot::schema_version(*store) == 1);
 }
 
+// The tables of migration 9 (the district key), which a database made before it lacks.
+static const char* const kDistrictTables[] = {"events",
+                                              "counters",
+                                              "requests",
+                                              "drafts",
+                                              "audit",
+                                              "outbox",
+                                              "message_refs",
+                                              "timers",
+                                              "checkpoints",
+                                              "workflow_values",
+                                              "incidents",
+                                              "incident_investigators",
+                                              "incident_drafts",
+                                              "kept_messages",
+                                              "classroom_checklists",
+                                              "policy_acknowledgements",
+                                              "legal_holds",
+                                              "official_accounts",
+                                              "authorization_terms"};
+
+// A database as the previous Hallpass left it at schema 8: no district column, no index with it.
+static void back_to_schema_8(SQLite::Database& d) {
+  for (const char* table : kDistrictTables) {
+    d.exec(std::string("DROP INDEX IF EXISTS ") + table + "_key");
+    d.exec(std::string("ALTER TABLE ") + table + " DROP COLUMN district");
+  }
+  d.exec("PRAGMA user_version = 8");
+}
+
 // A database of schema 3 kept the workflows' values among the adapters' checkpoints.
 static void make_schema_3(const std::string& db) {
   bot::open_sqlite_store(db);
   SQLite::Database d(db, SQLite::OPEN_READWRITE);
+  back_to_schema_8(d);
   d.exec("DROP TABLE workflow_values; PRAGMA user_version = 3");
   d.exec(
       "INSERT INTO checkpoints VALUES ('digest.last_night', '2026-11-30'), ('escalated.R-1001', '5'), "
@@ -330,4 +361,32 @@ TEST_CASE("an existing database others can read is made 0600 when the bot opens 
   store->append_audit({.actor = "m.okafor", .action = "endorsed", .subject = "R-1001"});
   CHECK(mode_of(db + "-wal") == 0600);
   CHECK(mode_of(db + "-shm") == 0600);
+}
+
+TEST_CASE("a database made at schema 8, before the district key, opens and keeps its rows", "[unit][store][open]") {
+  test_support::TempDir dir("schema-8");
+  const std::string db = dir.file("hallpass.db");
+  {
+    auto store = bot::open_sqlite_store(db);
+    bot::Request r{.id = store->next_request_id(), .requester = "t.garcia", .site = "lincoln-ms"};
+    r.due_date = "2026-12-01";
+    store->save_request(r);
+    store->set_adapter_state("matrix.next_batch", "s72_4");
+    store->append_audit({.actor = "m.okafor", .action = "filed", .subject = "R-1001"});
+  }
+  {
+    SQLite::Database d(db, SQLite::OPEN_READWRITE);
+    back_to_schema_8(d);
+  }
+  // A reading command reads it as it is, without the column.
+  CHECK(bot::open_sqlite_store(db, kReadOnly)->request("R-1001"));
+  auto store = bot::open_sqlite_store(db);
+  CHECK(bot::schema_version(*store) == 9);
+  CHECK(store->request("R-1001")->requester == "t.garcia");
+  CHECK(store->adapter_state("matrix.next_batch") == "s72_4");
+  CHECK(store->next_request_id() == "R-1002");
+  store->append_audit({.actor = "m.okafor", .action = "decided", .subject = "R-1001"});
+  const auto check = store->verify_audit();
+  CHECK(check.ok);
+  CHECK(check.rows == 2);
 }
