@@ -249,6 +249,7 @@ int main(int argc, char** argv) {
   const int lease = argc > 4 ? std::atoi(argv[4]) : 3;
   std::printf("workers_bench: %d s per run, %d commands in flight, lease %d s; one PostgreSQL 15 on 127.0.0.1\n",
               seconds, concurrency, lease);
+  std::fflush(stdout);  // before the workers are forked, or they inherit the line
   for (std::size_t k = 1; k <= 3; ++k) {
     Bench bench(lease);
     bench.database = test_support::PostgresServer::shared().fresh_database();
