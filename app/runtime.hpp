@@ -8,6 +8,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "bot/core/bot.hpp"
@@ -26,6 +27,13 @@ class Runtime {
   void add_adapter(Adapter& adapter);
   Bot& bot() { return bot_; }
   OutboxDispatcher& dispatcher() { return dispatcher_; }
+  // Several workers on one database: outbox rows and timers are claimed for `owner` for `length`
+  // (OutboxDispatcher::use_leases). Before start().
+  void use_leases(const std::string& owner, std::chrono::milliseconds length) {
+    dispatcher_.use_leases(owner, length);
+    bot_.use_leases(owner, length);
+    scheduler_.use_leases(length);
+  }
   // Catches SIGINT and SIGTERM from now on; run() then stops politely on one, also on one that
   // arrived while the adapters were starting (before this, such a signal would end the process
   // at once). Call it before announcing that the bot is up.

@@ -30,6 +30,17 @@ bool is_hallpass_database(std::string_view command, const std::string& path) {
   return open_store(command, path, bot::OpenMode::read_only, std::cerr) != nullptr;
 }
 
+// hallpass backup and restore copy SQLite files; a PostgreSQL store is its server's to copy.
+bool refuse_postgres(std::string_view command, const std::string& db) {
+  const StoreChoice choice = store_choice(db);
+  if (!choice.error.empty()) return std::cerr << "hallpass " << command << ": " << choice.error << '\n', true;
+  if (!choice.postgres) return false;
+  std::cerr << "hallpass " << command << ": the store is " << choice.shown << "; hallpass " << command
+            << " copies SQLite files only. Use PostgreSQL's own tools: "
+            << "pg_dump -Fc (backup) and pg_restore (restore), or the server's continuous archiving.\n";
+  return true;
+}
+
 }  // namespace
 
 int cmd_backup(int argc, char** argv) {
@@ -42,6 +53,7 @@ int cmd_backup(int argc, char** argv) {
   }
   const std::string db = a.get("--db", "hallpass.db");
   const std::string to = a.get("--to");
+  if (refuse_postgres("backup", db)) return 1;
   std::error_code ec;
   if (std::filesystem::exists(to, ec))
     return std::cerr << "hallpass backup: " << to << " already exists; name a new file.\n", 1;
@@ -68,6 +80,7 @@ int cmd_restore(int argc, char** argv) {
   }
   const std::string from = a.get("--from");
   const std::string db = a.get("--db");
+  if (refuse_postgres("restore", db)) return 1;
   if (!is_hallpass_database("restore", from)) return 1;
   std::error_code ec;
   try {

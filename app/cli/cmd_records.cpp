@@ -159,7 +159,9 @@ int run_prune(const Args& a) {
     if (!t) return usage("--now must be a date such as 2027-11-24");
     now = *t;
   }
-  if (!std::filesystem::exists(a.get("--db", "hallpass.db"))) {
+  // PostgreSQL has no file here: the store's own open says whether the server can be reached.
+  const bool postgres = store_choice(a.get("--db", "hallpass.db")).postgres;
+  if (!postgres && !std::filesystem::exists(a.get("--db", "hallpass.db"))) {
     std::cerr << "hallpass records: no database at " << a.get("--db", "hallpass.db") << ": check --db\n";
     return 1;
   }
@@ -180,8 +182,12 @@ int run_prune(const Args& a) {
   store->compact();
   std::cout << "pruned rows older than " << days << " days: " << r.events << " event ids, " << r.outbox
             << " sent messages, " << r.message_refs << " thread references, " << r.timers << " fired timers; "
-            << r.kept_for_hold << " kept for legal holds.\n"
-            << "database: " << before_bytes << " → " << size_of() << " bytes.\n";
+            << r.kept_for_hold << " kept for legal holds.\n";
+  if (postgres)
+    std::cout << "database: PostgreSQL reclaims the space itself (autovacuum); its administrator may run VACUUM "
+                 "FULL, and backs it up with pg_dump.\n";
+  else
+    std::cout << "database: " << before_bytes << " → " << size_of() << " bytes.\n";
   auto check = store->verify_audit();
   std::cout << (check.ok ? "audit log intact: " + std::to_string(check.rows) + " rows verified.\n"
                          : "audit log NOT intact: " + check.problem + ".\n");
@@ -193,7 +199,9 @@ int run_hold(const Args& a) {
   const std::string subject = a.positional[1];
   if (!subject.starts_with("R-") && !subject.starts_with("I-"))
     return usage("\"" + subject + "\" is not a request (R-…) or report (I-…) id");
-  if (!std::filesystem::exists(a.get("--db", "hallpass.db"))) {
+  // PostgreSQL has no file here: the store's own open says whether the server can be reached.
+  const bool postgres = store_choice(a.get("--db", "hallpass.db")).postgres;
+  if (!postgres && !std::filesystem::exists(a.get("--db", "hallpass.db"))) {
     std::cerr << "hallpass records: no database at " << a.get("--db", "hallpass.db") << ": check --db\n";
     return 1;
   }

@@ -2,12 +2,18 @@
 #include <spdlog/spdlog.h>
 #include <systemd/sd-daemon.h>
 
+#include <unistd.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <random>
+#include <string>
 
 #include <algorithm>
 #include <optional>
@@ -64,6 +70,31 @@ std::optional<unsigned short> port_option(const Args& a, const std::string& name
   }
   return static_cast<unsigned short>(std::stol(port));
 }
+
+// Names this process among the workers sharing a database: host:pid:random (a restarted worker
+// with a recycled pid is still another worker, whose leases do not cover the dead one's rows).
+std::string worker_id() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "unknown");
+  std::random_device random;
+  char tail[16];
+  std::snprintf(tail, sizeof tail, "%08x", static_cast<unsigned>(random()));
+  return std::string(host) + ":" + std::to_string(getpid()) + ":" + tail;
+}
+
+// How long a worker holds the rows it claims: a minute. HALLPASS_LEASE_SECONDS shortens it, for
+// tests and benches only (a worker that sends for longer than a lease renews it every third of one).
+std::chrono::milliseconds lease_length() {
+  const char* v = std::getenv("HALLPASS_LEASE_SECONDS");
+  if (!v || !*v) return std::chrono::seconds(60);
+  char* end = nullptr;
+  const double seconds = std::strtod(v, &end);
+  if (end == v || *end || !(seconds >= 0.3 && seconds <= 3600)) {
+    spdlog::warn("HALLPASS_LEASE_SECONDS={} is not a number of seconds from 0.3 to 3600; leases last 60 s", v);
+    return std::chrono::seconds(60);
+  }
+  return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+}
 }  // namespace
 
 int cmd_run(int argc, char** argv, bool demo) {
@@ -110,6 +141,13 @@ int cmd_run(int argc, char** argv, bool demo) {
   bot::SystemClock clock;
   boost::asio::io_context io;
   bot::Runtime runtime(io, *district, *store, clock);
+  if (store_choice(a.get("--db", "")).postgres) {
+    // Several workers may share this database: each claims what it delivers and fires.
+    const std::string id = worker_id();
+    const auto lease = lease_length();
+    runtime.use_leases(id, lease);
+    spdlog::info("worker {}: outbox rows and timers are leased for {} ms", id, lease.count());
+  }
   // From here a SIGTERM (systemd, a test, Ctrl-C) stops the bot politely, even one that comes
   // while the adapters start and before their start-up lines announce it.
   runtime.catch_stop_signals();

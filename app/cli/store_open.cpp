@@ -12,6 +12,12 @@ StoreChoice store_choice(const std::string& db_argument) {
     return {true, db_argument, bot::postgres_display_name(db_argument) + " (from --db)"};
   if (auto url = bot::secret_value("HALLPASS_DATABASE_URL"))
     return {true, *url, bot::postgres_display_name(*url) + " (from HALLPASS_DATABASE_URL)"};
+  if (const char* file = std::getenv("HALLPASS_DATABASE_URL_FILE"); file && *file)
+    return {false, "", "",
+            "HALLPASS_DATABASE_URL_FILE names " + std::string(file) +
+                ", which cannot be read or is empty; fix it or unset it (without it the store "
+                "would be the SQLite file " +
+                db_argument + ")"};
   return {false, db_argument, "the SQLite file " + db_argument};
 }
 
@@ -35,6 +41,10 @@ std::unique_ptr<bot::Store> open_store(std::string_view command, const std::stri
                                        std::ostream& err, const std::string& district_argument) {
   try {
     const StoreChoice choice = store_choice(db_argument);
+    if (!choice.error.empty()) {
+      err << "hallpass " << command << ": " << choice.error << '\n';
+      return nullptr;
+    }
     const bot::StoreOptions options = store_options(mode, district_argument);
     return choice.postgres ? bot::open_postgres_store(choice.target, options)
                            : bot::open_sqlite_store(choice.target, options);

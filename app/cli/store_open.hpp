@@ -22,6 +22,9 @@ struct StoreChoice {
   bool postgres = false;
   std::string target;  // the SQLite path, or the PostgreSQL conninfo (holds the password: never print it)
   std::string shown;   // for people: "the SQLite file hallpass.db", "PostgreSQL at db.example:5432, database hallpass"
+  // Set when the database URL was asked for and cannot be read (HALLPASS_DATABASE_URL_FILE names a
+  // missing, unreadable or empty file): the command stops instead of falling back to SQLite.
+  std::string error;
 };
 StoreChoice store_choice(const std::string& db_argument);
 

@@ -149,7 +149,10 @@ void Bot::start_up() {
 
 int Bot::fire_due_timers() {
   int fired = 0;
-  for (const auto& timer : store_.due_timers(clock_.now())) {
+  const auto due = lease_owner_.empty()
+                       ? store_.due_timers(clock_.now())
+                       : store_.claim_due_timers(clock_.now(), lease_owner_, clock_.now() + lease_length_);
+  for (const auto& timer : due) {
     try {
       auto tx = store_.begin();
       Effects fx;

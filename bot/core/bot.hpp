@@ -3,7 +3,9 @@
 // messages it causes, in a single SQLite transaction, then wakes the outbox dispatcher.
 //
 // Runs on the io_context thread; handle() is synchronous and takes microseconds to milliseconds.
+#include <chrono>
 #include <functional>
+#include <string>
 
 #include "bot/core/router.hpp"
 #include "bot/district/config.hpp"
@@ -27,6 +29,13 @@ class Bot final : public EventSink {
 
   // Fires every timer due now, each in its own transaction. Returns how many fired.
   int fire_due_timers();
+  // Several workers on one database (issue 23): fire_due_timers() claims each due timer for
+  // `owner` for `length`, so that no two workers fire the same one; a worker that dies while
+  // firing loses its claim when the lease ends (the firing's transaction never committed).
+  void use_leases(std::string owner, std::chrono::milliseconds length) {
+    lease_owner_ = std::move(owner);
+    lease_length_ = length;
+  }
   // Once at start-up, before fire_due_timers(): the workflows make sure their standing timers
   // exist (the next nightly digest), in one transaction. Throws if the store fails.
   void start_up();
@@ -51,6 +60,8 @@ class Bot final : public EventSink {
   Router& router_;
   Store& store_;
   const Clock& clock_;
+  std::string lease_owner_;  // empty: no leases (one worker)
+  std::chrono::milliseconds lease_length_{60'000};
   std::function<void()> outbox_written_;
   std::function<void()> timers_written_;
   std::function<boost::asio::awaitable<void>()> drained_;

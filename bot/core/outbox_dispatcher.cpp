@@ -56,6 +56,33 @@ OutboxDispatcher::OutboxDispatcher(asio::any_io_executor executor, Store& store,
 
 void OutboxDispatcher::add_adapter(Adapter& adapter) { adapters_.push_back(&adapter); }
 
+void OutboxDispatcher::use_leases(std::string owner, std::chrono::milliseconds length) {
+  lease_owner_ = std::move(owner);
+  lease_length_ = std::max(length, std::chrono::milliseconds(300));
+}
+
+void OutboxDispatcher::release(std::int64_t id) {
+  if (!lease_owner_.empty()) store_.release_outbox_lease(id, lease_owner_);
+}
+
+asio::awaitable<void> OutboxDispatcher::keep_leases() {
+  const auto now = std::chrono::steady_clock::now();
+  if (lease_owner_.empty() || now < next_lease_check_) co_return;
+  next_lease_check_ = now + lease_length_ / 3;
+  try {
+    {
+      auto tx = store_.begin();
+      for (std::int64_t id : active_) store_.renew_outbox_lease(id, lease_owner_, clock_.now() + lease_length_);
+      tx->commit();
+    }
+    recover();  // a dead worker's in-flight rows to idempotent platforms: pending again
+  } catch (const std::exception& ex) {
+    spdlog::error("outbox leases could not be renewed: {}", ex.what());
+  }
+  co_await reconcile_in_flight();  // the others: checked, as after a restart
+  full_scan_ = true;               // and pending rows whose lease expired are claimed by the next pass
+}
+
 std::string OutboxDispatcher::directory_key(std::string_view platform) {
   return platform == "console" ? "web" : std::string(platform);
 }
@@ -78,8 +105,21 @@ void OutboxDispatcher::recover() {
 
 asio::awaitable<void> OutboxDispatcher::reconcile_in_flight() {
   std::vector<OutboxEntry> left;
-  for (auto& e : store_.outbox_entries())
-    if (e.state == OutboxState::in_flight) left.push_back(std::move(e));
+  if (!lease_owner_.empty()) {
+    // Only rows whose worker's lease expired; claimed, so that no other worker checks them too.
+    auto tx = store_.begin();
+    left = store_.claim_expired_in_flight(clock_.now(), lease_owner_, clock_.now() + lease_length_);
+    std::erase_if(left, [this](const OutboxEntry& e) {
+      Adapter* a = adapter_for(e.platform);
+      if (a && !a->idempotent_sends()) return false;
+      release(e.id);  // recover() retries these, or a worker that runs their platform does
+      return true;
+    });
+    tx->commit();
+  } else {
+    for (auto& e : store_.outbox_entries())
+      if (e.state == OutboxState::in_flight) left.push_back(std::move(e));
+  }
   if (left.empty()) co_return;
   spdlog::warn("{} message(s) were being sent when Hallpass stopped; checking whether they arrived", left.size());
   for (auto& e : left) {
@@ -109,6 +149,7 @@ asio::awaitable<void> OutboxDispatcher::reconcile_in_flight() {
       case Reconciliation::Outcome::not_sent:
         spdlog::info("outbox {}: it had not arrived in {} when Hallpass stopped; sending it now", e.id, e.channel);
         store_.mark_deferred(e.id, platform, e.channel, clock_.now(), "interrupted; it had not arrived");
+        release(e.id);
         break;
       default:
         spdlog::warn(
@@ -284,6 +325,15 @@ std::vector<OutboxEntry> OutboxDispatcher::due_entries(std::int64_t after_id) {
   std::vector<OutboxEntry> out;
   std::int64_t after = after_id;
   if (scope_) after = std::max(after, scope_->after_id);
+  if (!lease_owner_.empty() && !scope_) {
+    // Claimed rows are this worker's until their lease ends: a page holds none claimed before.
+    for (;;) {
+      auto page = store_.claim_due_outbox(clock_.now(), kBatch, lease_owner_, clock_.now() + lease_length_);
+      const bool last = page.size() < static_cast<size_t>(kBatch);
+      for (auto& e : page) out.push_back(std::move(e));
+      if (last) return out;
+    }
+  }
   for (;;) {
     auto page = store_.due_outbox_after(clock_.now(), after, kBatch);
     for (auto& e : page) {
@@ -388,6 +438,7 @@ asio::awaitable<bool> OutboxDispatcher::deliver_one(OutboxEntry e) {
     store_.mark_failed(e.id, result.error_text);
     metrics::count("hallpass_deliveries_total", {{"platform", platform}, {"result", "failed"}});
   }
+  if (!keep_going) release(e.id);  // waits for a retry: whichever worker is free then sends it
   tx->commit();
   co_return keep_going;
 }
@@ -416,6 +467,14 @@ asio::awaitable<void> OutboxDispatcher::deliver_conversation(std::string convers
     }
   }
   if (auto lane = lanes_.find(conversation); lane != lanes_.end()) {
+    try {
+      // Never attempted: given back at once, for another worker or the next start.
+      auto tx = store_.begin();
+      for (const auto& left : lane->second) release(left.id);
+      tx->commit();
+    } catch (const std::exception& ex) {
+      spdlog::error("outbox leases could not be given back: {}", ex.what());
+    }
     for (const auto& left : lane->second) active_.erase(left.id);
     lanes_.erase(lane);
   }
@@ -442,7 +501,10 @@ size_t OutboxDispatcher::spawn_due() {
       continue;
     }
     std::string conversation = std::string(r.adapter->platform()) + "\n" + r.delivery.channel;
-    if (auto w = waiting.find(conversation); w != waiting.end() && w->second < e.id) continue;
+    if (auto w = waiting.find(conversation); w != waiting.end() && w->second < e.id) {
+      release(e.id);
+      continue;
+    }
     active_.insert(e.id);
     ++handed;
     auto [lane, added] = lanes_.try_emplace(conversation);
@@ -511,6 +573,7 @@ asio::awaitable<void> OutboxDispatcher::run() {
   co_await reconcile_in_flight();
   while (!stopped_) {
     notified_ = false;
+    co_await keep_leases();
     co_await deliver_pass();
     if (stopped_) break;
     if (std::exchange(notified_, false)) continue;  // written while the pass ran
@@ -518,6 +581,7 @@ asio::awaitable<void> OutboxDispatcher::run() {
     // both (a full scan then). No polling: at a thousand answers a second, re-reading the rows in
     // the lanes would cost the acknowledgements their milliseconds.
     auto wait = std::chrono::milliseconds(60'000);
+    if (!lease_owner_.empty()) wait = std::min(wait, lease_length_ / 3);  // renew, and take dead workers' rows
     if (auto next = store_.next_outbox_retry(clock_.now())) {
       auto until =
           std::chrono::duration_cast<std::chrono::milliseconds>(*next - clock_.now()) + std::chrono::milliseconds(1);

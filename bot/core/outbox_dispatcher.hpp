@@ -13,6 +13,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -80,6 +81,14 @@ class OutboxDispatcher {
   };
   void deliver_only(Scope scope) { scope_ = std::move(scope); }
 
+  // Several workers on one database (issue 23): each pass claims the due rows for `owner` (a
+  // worker id, host:pid:random) for `length`; a lease is renewed while its row is still being
+  // sent, and given back when the row waits for a retry or is left unsent at a stop. Rows of a
+  // worker that died are taken when their lease expires: pending ones are simply sent, in-flight
+  // ones are reconciled as after a restart (retried where sends are idempotent, otherwise checked,
+  // or marked 'uncertain'). Without it (one SQLite worker) nothing is leased, as before.
+  void use_leases(std::string owner, std::chrono::milliseconds length);
+
   // The config key of handles and places for a platform ("console" shares the web chat's).
   static std::string directory_key(std::string_view platform);
 
@@ -104,6 +113,11 @@ class OutboxDispatcher {
   boost::asio::awaitable<void> wait_for_change(std::chrono::steady_clock::time_point until);
   void signal_change();
   void tell_may_be_missing(const OutboxEntry& e);
+  // Lease mode: gives a row back (inside the caller's transaction, if any).
+  void release(std::int64_t id);
+  // Lease mode, from run() every third of a lease: renews what is being sent, and takes back what
+  // dead workers left in flight.
+  boost::asio::awaitable<void> keep_leases();
 
   boost::asio::any_io_executor executor_;
   Store& store_;
@@ -124,7 +138,10 @@ class OutboxDispatcher {
   bool notified_ = false;          // notify() while a pass ran: run() passes again at once
   bool busy_ = false;
   bool stopped_ = false;
-  bool stopping_ = false;  // stop_sending(): nothing new is started
+  bool stopping_ = false;    // stop_sending(): nothing new is started
+  std::string lease_owner_;  // empty: no leases (one worker)
+  std::chrono::milliseconds lease_length_{60'000};
+  std::chrono::steady_clock::time_point next_lease_check_{};
 };
 
 }  // namespace bot

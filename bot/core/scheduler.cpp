@@ -27,6 +27,8 @@ asio::awaitable<void> Scheduler::run() {
     if (auto next = store_.next_timer()) {
       auto until = std::chrono::duration_cast<std::chrono::milliseconds>(*next - clock_.now());
       wait = std::clamp(until + std::chrono::milliseconds(5), std::chrono::milliseconds(5), wait);
+      // Still due after firing: another worker holds it; looked at again when its lease may end.
+      if (lease_length_.count() > 0 && until.count() <= 0) wait = lease_length_ / 3;
     }
     wake_.expires_after(wait);
     co_await wake_.async_wait(bot::use_tuple);

@@ -4,6 +4,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 
 #include "bot/core/bot.hpp"
 #include "bot/model/clock.hpp"
@@ -19,6 +20,9 @@ class Scheduler {
   boost::asio::awaitable<void> run();
   void notify();
   void stop();
+  // Several workers (Bot::use_leases): a due timer another worker holds is looked at again every
+  // third of a lease (its worker may have died), not polled.
+  void use_leases(std::chrono::milliseconds length) { lease_length_ = length; }
 
  private:
   Bot& bot_;
@@ -26,6 +30,7 @@ class Scheduler {
   const Clock& clock_;
   boost::asio::steady_timer wake_;
   bool stopped_ = false;
+  std::chrono::milliseconds lease_length_{0};  // 0: no leases
 };
 
 }  // namespace bot

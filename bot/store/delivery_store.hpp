@@ -72,6 +72,14 @@ class Outbox {
   // recover_in_flight takes back only in-flight entries whose lease expired (or that never had one).
   virtual std::vector<OutboxEntry> claim_due_outbox(TimePoint now, int limit, std::string_view owner,
                                                     TimePoint until) = 0;
+  // The in-flight entries whose lease expired (their worker died while sending), leased to `owner`
+  // until `until`, for that worker to reconcile: two live workers never reconcile the same entry.
+  virtual std::vector<OutboxEntry> claim_expired_in_flight(TimePoint now, std::string_view owner, TimePoint until) = 0;
+  // A worker still sending an entry keeps it (the lease runs to `until`); one that will not send
+  // it (stopping, or it waits for a retry) gives it back so that any worker may take it at once.
+  // Both only while `owner` holds the lease.
+  virtual void renew_outbox_lease(std::int64_t id, std::string_view owner, TimePoint until) = 0;
+  virtual void release_outbox_lease(std::int64_t id, std::string_view owner) = 0;
 };
 
 // Platform references of posted messages: thread roots and messages that may be updated.

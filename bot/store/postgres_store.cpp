@@ -16,8 +16,9 @@ std::unique_ptr<Store> open_postgres_store(const std::string& conninfo, const St
     db = postgres_connection(conninfo);
   } catch (const SqlError& e) {
     throw StoreOpenError("cannot open the store in " + name + " (" + e.what() +
-                         "): check the database URL (--database, HALLPASS_DATABASE_URL or database: in the "
-                         "config), that the server runs and that it lets this user in");
+                         "): check the database URL (--db postgres://…, or HALLPASS_DATABASE_URL, "
+                         "HALLPASS_DATABASE_URL_FILE or the credential HALLPASS_DATABASE_URL), that the server "
+                         "runs and that it lets this user in");
   }
   try {
     const int current = schema_version_of(*db);

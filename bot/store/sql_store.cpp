@@ -248,6 +248,28 @@ class SqlStore final : public Store {
     return claimed;
   }
 
+  std::vector<OutboxEntry> claim_expired_in_flight(TimePoint now, std::string_view owner, TimePoint until) override {
+    // Picked once (MATERIALIZED), as claim_due_outbox does, and only among this district's rows.
+    auto claimed =
+        read_outbox(db_->query("WITH picked AS MATERIALIZED (SELECT id FROM outbox WHERE " + d_ +
+                                   " AND state = 'in_flight' AND lease_until <= ?3 ORDER BY id" + skip_locked(*db_) +
+                                   ") UPDATE outbox SET lease_owner = ?1, lease_until = ?2 WHERE " + d_ +
+                                   " AND id IN (SELECT id FROM picked) RETURNING " + outbox_columns(),
+                               {str(owner), to_millis(until), to_millis(now)}));
+    std::sort(claimed.begin(), claimed.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    return claimed;
+  }
+
+  void renew_outbox_lease(std::int64_t id, std::string_view owner, TimePoint until) override {
+    db_->run("UPDATE outbox SET lease_until = ? WHERE " + d_ + " AND id = ? AND lease_owner = ?",
+             {to_millis(until), id, str(owner)});
+  }
+
+  void release_outbox_lease(std::int64_t id, std::string_view owner) override {
+    db_->run("UPDATE outbox SET lease_owner = '', lease_until = 0 WHERE " + d_ + " AND id = ? AND lease_owner = ?",
+             {id, str(owner)});
+  }
+
   void mark_deferred(std::int64_t id, std::string_view platform, std::string_view channel, TimePoint next,
                      std::string_view error) override {
     db_->run(

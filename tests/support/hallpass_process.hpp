@@ -31,6 +31,9 @@ class HallpassProcess {
   void hang_up();
   // SIGTERM (unless terminate() sent it), then waits: its exit code, or -1 when it did not exit by itself.
   int stop();
+  // kill -9, as a crash or the OOM killer stops it: nothing is cleaned up; waits for it to be gone.
+  void kill_now() { kill(); }
+  pid_t pid() const { return pid_; }
 
  private:
   void kill();

@@ -1,0 +1,216 @@
+// Several workers on one PostgreSQL (issue 23, docs/scale-out.md): two real `hallpass run`
+// processes over one throwaway database, Slack in HTTP mode against the fake Slack, and the test
+// as Slack posting signed slash commands to both workers' Request URLs. Each command is answered
+// once; a worker killed with SIGKILL leaves what it had claimed to the other, after its lease.
+#include <sys/types.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/common/http_client.hpp"
+#include "tests/support/config_files.hpp"
+#include "tests/support/fake_slack_server.hpp"
+#include "tests/support/hallpass_process.hpp"
+#include "tests/support/postgres_server.hpp"
+#include "tests/support/slack_signing.hpp"
+
+namespace {
+
+namespace asio = boost::asio;
+using adapters::http::HttpClient;
+using adapters::http::Request;
+using adapters::http::Response;
+using test_support::HallpassProcess;
+
+constexpr auto kSecret = "e3b1c4d5f6a7b8c9d0e1f2a3b4c5d6e7";
+constexpr auto kTeacher = "U0TEACHER";  // no slack id in the sample: matched by e-mail
+constexpr auto kMayBeMissing = "cannot check whether that message arrived";
+
+Request signed_command(const std::string& channel, const std::string& text, int n) {
+  Request r;
+  r.method = "POST";
+  r.target = "/slack/commands";
+  r.content_type = "application/x-www-form-urlencoded";
+  r.body = test_support::form_encode({{"team_id", "T0HALLPASS"},
+                                      {"channel_id", channel},
+                                      {"channel_name", "lounge"},
+                                      {"user_id", kTeacher},
+                                      {"user_name", "t.garcia"},
+                                      {"command", "/socialmedia"},
+                                      {"text", text},
+                                      {"api_app_id", "A05HALLPASS"},
+                                      {"response_url", "https://hooks.slack.com/commands/T0HALLPASS/1/abc"},
+                                      {"trigger_id", "1234.5678." + std::to_string(n)}});
+  const std::string ts = std::to_string(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  r.headers["X-Slack-Request-Timestamp"] = ts;
+  r.headers["X-Slack-Signature"] = test_support::slack_signature(kSecret, ts, r.body);
+  return r;
+}
+
+struct Worker {
+  std::unique_ptr<HallpassProcess> process;
+  std::string base;  // http://127.0.0.1:<port>
+};
+
+struct County {
+  County()
+      : database(test_support::PostgresServer::shared().fresh_database()),
+        file(test_support::sample_config_variant(
+            "workers", {{"slack: { enabled: false, app_token: \"${SLACK_APP_TOKEN}\",",
+                         "slack: { enabled: true, api_base_url: \"" + server.api_base_url() +
+                             "\", signing_secret: \"${SLACK_SIGNING_SECRET}\", listen: 127.0.0.1, port: 0,"},
+                        {"mode: socket", "mode: http"},
+                        {"web: { enabled: true,", "web: { enabled: false,"},
+                        {"place: { name: Superintendent's office, web: \"#superintendent\" }",
+                         "place: { name: Superintendent's office, web: \"#superintendent\", slack: C0SUPERINT }"},
+                        {"approvals: { web: \"#lincoln-approvals\" }",
+                         "approvals: { web: \"#lincoln-approvals\", slack: C0LINCOLN1 }"},
+                        {"approvals: { web: \"#roosevelt-approvals\" }",
+                         "approvals: { web: \"#roosevelt-approvals\", slack: C0ROOSEVELT1 }"},
+                        {"approvals: { web: \"#kennedy-approvals\" }",
+                         "approvals: { web: \"#kennedy-approvals\", slack: C0KENNEDY1 }"}})) {
+    server.add_user(kTeacher, "tgarcia@sierravista.example.org");
+    workers.reserve(2);  // the test holds references to its workers
+  }
+  ~County() {
+    workers.clear();
+    server.stop();
+    std::filesystem::remove_all(file.parent_path());
+  }
+
+  // Starts a worker and waits for its Request URLs (one at a time: the first creates the schema).
+  Worker& start() {
+    const auto n = workers.size();
+    const auto out = (file.parent_path() / ("stdout-" + std::to_string(n) + ".txt")).string();
+    auto process =
+        std::make_unique<HallpassProcess>(std::vector<std::string>{"run", "--config", file.string()},
+                                          std::map<std::string, std::string>{{"HALLPASS_DATABASE_URL", database},
+                                                                             {"HALLPASS_LEASE_SECONDS", "2"},
+                                                                             {"SLACK_BOT_TOKEN", "xoxb-county"},
+                                                                             {"SLACK_SIGNING_SECRET", kSecret},
+                                                                             {"SLACK_APP_TOKEN", ""}},
+                                          out);
+    const std::string banner = "Slack Request URLs: http://127.0.0.1:";
+    std::string printed;
+    if (!process->run_until(io, [&] {
+          printed = process->output();
+          return printed.find("/slack/{commands,interactivity,events}") != std::string::npos;
+        }))
+      FAIL("worker " << n << " did not print its Request URLs; it printed: " << printed);
+    const auto at = printed.find(banner);
+    REQUIRE(at != std::string::npos);
+    workers.push_back(
+        {std::move(process), "http://127.0.0.1:" + std::to_string(std::stoi(printed.substr(at + banner.size())))});
+    return workers.back();
+  }
+
+  Response send(Worker& w, Request r) {
+    HttpClient client(io.get_executor(), w.base);
+    std::optional<Response> response;
+    asio::co_spawn(io, client.request(std::move(r)), [&](std::exception_ptr e, Response res) {
+      if (e) std::rethrow_exception(e);
+      response = std::move(res);
+    });
+    if (!w.process->run_until(io, [&] { return response.has_value(); })) FAIL("no answer from the worker");
+    return *response;
+  }
+
+  // The answers in a channel (what the reader was told apart from "may be missing" notes).
+  std::size_t answers(const std::string& channel) const {
+    std::size_t n = 0;
+    for (const auto& m : server.messages(channel))
+      if (m.text.find(kMayBeMissing) == std::string::npos) ++n;
+    return n;
+  }
+
+  std::vector<std::vector<std::string>> rows(const std::string& sql) {
+    return test_support::PostgresServer::shared().rows(database, sql);
+  }
+
+  asio::io_context io;
+  test_support::FakeSlackServer server{io, "xoxb-county", "xapp-unused"};
+  std::string database;
+  std::filesystem::path file;
+  std::vector<Worker> workers;
+};
+
+}  // namespace
+
+TEST_CASE("two workers on one PostgreSQL answer each command once, and a killed worker's rows are taken over",
+          "[postgres][net][slack][cli][workers]") {
+  County county;
+  Worker& a = county.start();
+  Worker& b = county.start();
+
+  // Commands sent alternately to both workers' Request URLs: each answered exactly once.
+  constexpr int kCommands = 16;
+  int n = 0;
+  for (int i = 0; i < kCommands; ++i)
+    CHECK(county.send(i % 2 ? b : a, signed_command("C0TWO" + std::to_string(i), "help", ++n)).status == 200);
+  const auto all_answered = [&](const std::string& prefix, int count) {
+    for (int i = 0; i < count; ++i)
+      if (county.answers(prefix + std::to_string(i)) == 0) return false;
+    return true;
+  };
+  if (!a.process->run_until(county.io, [&] { return all_answered("C0TWO", kCommands); }))
+    FAIL("not every command was answered");
+  for (int i = 0; i < kCommands; ++i) CHECK(county.answers("C0TWO" + std::to_string(i)) == 1);
+  // Delivered once and recorded once: every row sent, none left to either worker.
+  CHECK(county.rows("SELECT count(*) FROM outbox WHERE state = 'sent'") ==
+        std::vector<std::vector<std::string>>{{std::to_string(kCommands)}});
+  CHECK(county.server.calls("chat.postEphemeral").size() == static_cast<std::size_t>(kCommands));
+
+  // Worker a's next answer is posted but never acknowledged by Slack: a is stuck in the send,
+  // renewing its lease, when it is killed with SIGKILL.
+  county.server.hang_next("chat.postEphemeral");
+  CHECK(county.send(a, signed_command("C0KILL0", "help", ++n)).status == 200);
+  if (!a.process->run_until(county.io,
+                            [&] { return !county.rows("SELECT 1 FROM outbox WHERE state = 'in_flight'").empty(); }))
+    FAIL("worker a never sent the answer that hangs");
+  const auto owner = county.rows("SELECT lease_owner FROM outbox WHERE state = 'in_flight'");
+  REQUIRE(owner.size() == 1);
+  // Whichever worker claimed it is the one killed (host:pid:random).
+  const bool a_holds = owner[0][0].find(":" + std::to_string(a.process->pid()) + ":") != std::string::npos;
+  Worker& doomed = a_holds ? a : b;
+  Worker& survivor = a_holds ? b : a;
+  // More commands, all acknowledged before the kill: to both workers in channels of their own,
+  // and three to the doomed worker in the hung channel, where they wait in its lane behind the
+  // hung answer (claimed, never attempted).
+  constexpr int kMore = 10;
+  for (int i = 1; i <= kMore; ++i)
+    CHECK(county.send(i % 2 ? doomed : survivor, signed_command("C0KILL" + std::to_string(i), "help", ++n)).status ==
+          200);
+  for (int i = 0; i < 3; ++i) CHECK(county.send(doomed, signed_command("C0KILL0", "help", ++n)).status == 200);
+  doomed.process->kill_now();
+
+  // After the lease (2 s) the survivor takes everything: what the dead worker had only claimed is
+  // sent; what it was sending cannot be checked for an ephemeral answer, so it is not sent again
+  // ('uncertain') and the reader is told that a message may be missing.
+  const auto settled = [&] {
+    return all_answered("C0KILL", kMore + 1) && county.answers("C0KILL0") == 4 &&
+           !county.server.find("C0KILL0", kMayBeMissing).empty() &&
+           county.rows("SELECT 1 FROM outbox WHERE state IN ('pending', 'in_flight')").empty();
+  };
+  if (!survivor.process->run_until(county.io, settled)) FAIL("the survivor did not take over the killed worker's rows");
+  // Every acknowledged command answered, none twice (the hung one was carried out by Slack).
+  for (int i = 1; i <= kMore; ++i) CHECK(county.answers("C0KILL" + std::to_string(i)) == 1);
+  CHECK(county.answers("C0KILL0") == 4);
+  // Nothing failed; each row whose arrival cannot be known is 'uncertain' and its reader was told.
+  const auto uncertain = county.rows("SELECT count(*) FROM outbox WHERE state = 'uncertain'");
+  CHECK(uncertain[0][0] != "0");
+  CHECK(county.rows("SELECT count(*) FROM outbox WHERE state NOT IN ('sent', 'uncertain')") ==
+        std::vector<std::vector<std::string>>{{"0"}});
+  std::size_t notes = 0;
+  for (int i = 0; i <= kMore; ++i) notes += county.server.find("C0KILL" + std::to_string(i), kMayBeMissing).size();
+  CHECK(std::to_string(notes) == uncertain[0][0]);
+
+  CHECK(survivor.process->stop() == 0);
+}
