@@ -30,6 +30,9 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- if and (eq .Values.database.kind "postgres") (not (has "HALLPASS_DATABASE_URL" .Values.secrets.keys)) -}}
 {{- fail "database.kind: postgres needs HALLPASS_DATABASE_URL in secrets.keys (the URL is a secret: it holds the password)" -}}
 {{- end -}}
+{{- if and (eq .Values.database.kind "sqlite") .Values.database.district -}}
+{{- fail "database.district is for a PostgreSQL database several districts share; a SQLite file holds one district" -}}
+{{- end -}}
 {{- if and (not .Values.districtConfig) (not .Values.existingConfigMap) -}}
 {{- fail "set districtConfig (the district's YAML) or existingConfigMap (a ConfigMap with key district.yaml)" -}}
 {{- end -}}
