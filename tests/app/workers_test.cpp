@@ -15,11 +15,10 @@
 #include <vector>
 
 #include "adapters/common/http_client.hpp"
-#include "tests/support/config_files.hpp"
 #include "tests/support/fake_slack_server.hpp"
 #include "tests/support/hallpass_process.hpp"
 #include "tests/support/postgres_server.hpp"
-#include "tests/support/slack_signing.hpp"
+#include "tests/support/slack_http_fixtures.hpp"
 
 namespace {
 
@@ -34,25 +33,7 @@ constexpr auto kTeacher = "U0TEACHER";  // no slack id in the sample: matched by
 constexpr auto kMayBeMissing = "cannot check whether that message arrived";
 
 Request signed_command(const std::string& channel, const std::string& text, int n) {
-  Request r;
-  r.method = "POST";
-  r.target = "/slack/commands";
-  r.content_type = "application/x-www-form-urlencoded";
-  r.body = test_support::form_encode({{"team_id", "T0HALLPASS"},
-                                      {"channel_id", channel},
-                                      {"channel_name", "lounge"},
-                                      {"user_id", kTeacher},
-                                      {"user_name", "t.garcia"},
-                                      {"command", "/socialmedia"},
-                                      {"text", text},
-                                      {"api_app_id", "A05HALLPASS"},
-                                      {"response_url", "https://hooks.slack.com/commands/T0HALLPASS/1/abc"},
-                                      {"trigger_id", "1234.5678." + std::to_string(n)}});
-  const std::string ts = std::to_string(
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-  r.headers["X-Slack-Request-Timestamp"] = ts;
-  r.headers["X-Slack-Signature"] = test_support::slack_signature(kSecret, ts, r.body);
-  return r;
+  return test_support::signed_slash_command(kSecret, {channel, kTeacher, text, "1234.5678." + std::to_string(n)});
 }
 
 struct Worker {
@@ -63,20 +44,7 @@ struct Worker {
 struct County {
   County()
       : database(test_support::PostgresServer::shared().fresh_database()),
-        file(test_support::sample_config_variant(
-            "workers", {{"slack: { enabled: false, app_token: \"${SLACK_APP_TOKEN}\",",
-                         "slack: { enabled: true, api_base_url: \"" + server.api_base_url() +
-                             "\", signing_secret: \"${SLACK_SIGNING_SECRET}\", listen: 127.0.0.1, port: 0,"},
-                        {"mode: socket", "mode: http"},
-                        {"web: { enabled: true,", "web: { enabled: false,"},
-                        {"place: { name: Superintendent's office, web: \"#superintendent\" }",
-                         "place: { name: Superintendent's office, web: \"#superintendent\", slack: C0SUPERINT }"},
-                        {"approvals: { web: \"#lincoln-approvals\" }",
-                         "approvals: { web: \"#lincoln-approvals\", slack: C0LINCOLN1 }"},
-                        {"approvals: { web: \"#roosevelt-approvals\" }",
-                         "approvals: { web: \"#roosevelt-approvals\", slack: C0ROOSEVELT1 }"},
-                        {"approvals: { web: \"#kennedy-approvals\" }",
-                         "approvals: { web: \"#kennedy-approvals\", slack: C0KENNEDY1 }"}})) {
+        file(test_support::slack_http_sample_config("workers", server.api_base_url())) {
     server.add_user(kTeacher, "tgarcia@sierravista.example.org");
     workers.reserve(2);  // the test holds references to its workers
   }

@@ -9,10 +9,9 @@
 #include <optional>
 
 #include "adapters/common/http_client.hpp"
-#include "tests/support/config_files.hpp"
 #include "tests/support/fake_slack_server.hpp"
 #include "tests/support/hallpass_process.hpp"
-#include "tests/support/slack_signing.hpp"
+#include "tests/support/slack_http_fixtures.hpp"
 
 namespace {
 
@@ -26,31 +25,8 @@ constexpr auto kTeacher = "U0TEACHER";  // no slack id in the sample: matched by
 constexpr auto kChannel = "C0LOUNGE";
 constexpr auto kForgedChannel = "C0FORGED";
 
-std::string slash_command_body(const std::string& channel, const std::string& text) {
-  return test_support::form_encode({{"token", "deprecated-verification-token"},
-                                    {"team_id", "T0HALLPASS"},
-                                    {"channel_id", channel},
-                                    {"channel_name", "lounge"},
-                                    {"user_id", kTeacher},
-                                    {"user_name", "t.garcia"},
-                                    {"command", "/socialmedia"},
-                                    {"text", text},
-                                    {"api_app_id", "A05HALLPASS"},
-                                    {"response_url", "https://hooks.slack.com/commands/T0HALLPASS/1/abc"},
-                                    {"trigger_id", "1234.5678." + channel}});
-}
-
 Request signed_command(const std::string& secret, const std::string& channel, const std::string& text) {
-  Request r;
-  r.method = "POST";
-  r.target = "/slack/commands";
-  r.content_type = "application/x-www-form-urlencoded";
-  r.body = slash_command_body(channel, text);
-  const std::string ts = std::to_string(
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-  r.headers["X-Slack-Request-Timestamp"] = ts;
-  r.headers["X-Slack-Signature"] = test_support::slack_signature(secret, ts, r.body);
-  return r;
+  return test_support::signed_slash_command(secret, {channel, kTeacher, text, "1234.5678." + channel});
 }
 
 }  // namespace
@@ -60,21 +36,7 @@ TEST_CASE("hallpass run in HTTP mode answers a signed slash command and refuses 
   test_support::FakeSlackServer server(io, "xoxb-cli", "xapp-unused");
   server.add_user(kTeacher, "tgarcia@sierravista.example.org");
   // Port 0: the OS picks a free one, and hallpass prints the Request URLs with it.
-  auto file = test_support::sample_config_variant(
-      "slack-http-run",
-      {{"slack: { enabled: false, app_token: \"${SLACK_APP_TOKEN}\",",
-        "slack: { enabled: true, api_base_url: \"" + server.api_base_url() +
-            "\", signing_secret: \"${SLACK_SIGNING_SECRET}\", listen: 127.0.0.1, port: 0,"},
-       {"mode: socket", "mode: http"},
-       {"web: { enabled: true,", "web: { enabled: false,"},
-       // With the web chat off, every place needs a Slack channel (the config check says so).
-       {"place: { name: Superintendent's office, web: \"#superintendent\" }",
-        "place: { name: Superintendent's office, web: \"#superintendent\", slack: C0SUPERINT }"},
-       {"approvals: { web: \"#lincoln-approvals\" }", "approvals: { web: \"#lincoln-approvals\", slack: C0LINCOLN1 }"},
-       {"approvals: { web: \"#roosevelt-approvals\" }",
-        "approvals: { web: \"#roosevelt-approvals\", slack: C0ROOSEVELT1 }"},
-       {"approvals: { web: \"#kennedy-approvals\" }",
-        "approvals: { web: \"#kennedy-approvals\", slack: C0KENNEDY1 }"}});
+  auto file = test_support::slack_http_sample_config("slack-http-run", server.api_base_url());
   const auto dir = file.parent_path();
   test_support::HallpassProcess hallpass({"run", "--config", file.string(), "--db", (dir / "hallpass.db").string()},
                                          {{"SLACK_BOT_TOKEN", "xoxb-cli"},
