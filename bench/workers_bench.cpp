@@ -29,7 +29,7 @@
 #include "tests/support/fake_slack_server.hpp"
 #include "tests/support/hallpass_process.hpp"
 #include "tests/support/postgres_server.hpp"
-#include "tests/support/slack_http_fixtures.hpp"
+#include "tests/support/slack_run_fixtures.hpp"
 
 namespace {
 
@@ -56,7 +56,7 @@ struct Worker {
 struct Bench {
   Bench(int lease_seconds) : lease_seconds(lease_seconds) {
     server.add_user(kTeacher, "tgarcia@sierravista.example.org");
-    file = test_support::slack_http_sample_config("workers-bench", server.api_base_url());
+    file = test_support::slack_sample_config("workers-bench", server.api_base_url(), test_support::SlackMode::http);
   }
   ~Bench() {
     workers.clear();

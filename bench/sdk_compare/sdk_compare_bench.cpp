@@ -63,6 +63,7 @@
 #include "tests/support/fake_bot_connector.hpp"
 #include "tests/support/fake_bot_framework_auth.hpp"
 #include "tests/support/fake_slack_server.hpp"
+#include "tests/support/slack_run_fixtures.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace {
@@ -200,18 +201,7 @@ std::unique_ptr<Child> start(const Side& side, SlackOnThread& slack, const test_
       {"SLACK_API_URL", url}, {"SLACK_BOT_TOKEN", kBotToken}, {"SLACK_APP_TOKEN", kAppToken}};
   if (!side.hallpass) return std::make_unique<Child>(side.argv, env, dir.file("child.log"));
   static std::filesystem::path config;  // written once per run of the driver (removed when it ends)
-  if (config.empty())
-    config = test_support::sample_config_variant(
-        "sdk-compare", {{"web: { enabled: true,", "web: { enabled: false,"},
-                        {"slack: { enabled: false,", "slack: { enabled: true, api_base_url: \"" + url + "\","},
-                        {"place: { name: Superintendent's office, web: \"#superintendent\" }",
-                         "place: { name: Superintendent's office, web: \"#superintendent\", slack: C0SUPERINT }"},
-                        {"approvals: { web: \"#lincoln-approvals\" }",
-                         "approvals: { web: \"#lincoln-approvals\", slack: C0LINCOLN1 }"},
-                        {"approvals: { web: \"#roosevelt-approvals\" }",
-                         "approvals: { web: \"#roosevelt-approvals\", slack: C0ROOSEVELT1 }"},
-                        {"approvals: { web: \"#kennedy-approvals\" }",
-                         "approvals: { web: \"#kennedy-approvals\", slack: C0KENNEDY1 }"}});
+  if (config.empty()) config = test_support::slack_sample_config("sdk-compare", url, test_support::SlackMode::socket);
   std::vector<std::string> argv = {side.argv[0], "run", "--config", config.string(), "--db", dir.file("hallpass.db")};
   return std::make_unique<Child>(argv, env, dir.file("child.log"));
 }

@@ -18,7 +18,7 @@
 #include "tests/support/fake_slack_server.hpp"
 #include "tests/support/hallpass_process.hpp"
 #include "tests/support/postgres_server.hpp"
-#include "tests/support/slack_http_fixtures.hpp"
+#include "tests/support/slack_run_fixtures.hpp"
 
 namespace {
 
@@ -44,7 +44,7 @@ struct Worker {
 struct County {
   County()
       : database(test_support::PostgresServer::shared().fresh_database()),
-        file(test_support::slack_http_sample_config("workers", server.api_base_url())) {
+        file(test_support::slack_sample_config("workers", server.api_base_url(), test_support::SlackMode::http)) {
     server.add_user(kTeacher, "tgarcia@sierravista.example.org");
     workers.reserve(2);  // the test holds references to its workers
   }

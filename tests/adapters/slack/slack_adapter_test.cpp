@@ -21,6 +21,7 @@
 #include "tests/support/fake_connect_proxy.hpp"
 #include "tests/support/fake_slack_server.hpp"
 #include "tests/support/hallpass_process.hpp"
+#include "tests/support/slack_run_fixtures.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "workflows/router.hpp"
 
@@ -507,19 +508,8 @@ namespace {
 // The sample district on Slack alone, against the fake: the web chat off, one Socket Mode
 // connection, and a Slack channel for every place (the config check asks for one).
 std::filesystem::path slack_run_config(const std::string& name, FakeSlackServer& server) {
-  return test_support::sample_config_variant(
-      name,
-      {{"web: { enabled: true,", "web: { enabled: false,"},
-       {"slack: { enabled: false,", "slack: { enabled: true, api_base_url: \"" + server.api_base_url() + "\","},
-       {"connections: 2 }", "connections: 1 }"},
-       // With the web chat off, every place needs a Slack channel (the config check says so).
-       {"place: { name: Superintendent's office, web: \"#superintendent\" }",
-        "place: { name: Superintendent's office, web: \"#superintendent\", slack: C0SUPERINT }"},
-       {"approvals: { web: \"#lincoln-approvals\" }", "approvals: { web: \"#lincoln-approvals\", slack: C0LINCOLN1 }"},
-       {"approvals: { web: \"#roosevelt-approvals\" }",
-        "approvals: { web: \"#roosevelt-approvals\", slack: C0ROOSEVELT1 }"},
-       {"approvals: { web: \"#kennedy-approvals\" }",
-        "approvals: { web: \"#kennedy-approvals\", slack: C0KENNEDY1 }"}});
+  return test_support::slack_sample_config(name, server.api_base_url(), test_support::SlackMode::socket,
+                                           {{"connections: 2 }", "connections: 1 }"}});
 }
 
 }  // namespace

@@ -11,7 +11,7 @@
 #include "adapters/common/http_client.hpp"
 #include "tests/support/fake_slack_server.hpp"
 #include "tests/support/hallpass_process.hpp"
-#include "tests/support/slack_http_fixtures.hpp"
+#include "tests/support/slack_run_fixtures.hpp"
 
 namespace {
 
@@ -36,7 +36,7 @@ TEST_CASE("hallpass run in HTTP mode answers a signed slash command and refuses 
   test_support::FakeSlackServer server(io, "xoxb-cli", "xapp-unused");
   server.add_user(kTeacher, "tgarcia@sierravista.example.org");
   // Port 0: the OS picks a free one, and hallpass prints the Request URLs with it.
-  auto file = test_support::slack_http_sample_config("slack-http-run", server.api_base_url());
+  auto file = test_support::slack_sample_config("slack-http-run", server.api_base_url(), test_support::SlackMode::http);
   const auto dir = file.parent_path();
   test_support::HallpassProcess hallpass({"run", "--config", file.string(), "--db", (dir / "hallpass.db").string()},
                                          {{"SLACK_BOT_TOKEN", "xoxb-cli"},
