@@ -167,6 +167,15 @@ class Child {
 
 // ---- The fake Slack on its own thread ----------------------------------------------------
 
+// Runs f on the thread that runs io (the fakes are not thread-safe) and returns its result.
+template <class F>
+auto run_on(asio::io_context& io, F f) {
+  std::promise<decltype(f())> done;
+  auto result = done.get_future();
+  asio::post(io, [&] { done.set_value(f()); });
+  return result.get();
+}
+
 struct SlackOnThread {
   asio::io_context io;
   test_support::FakeSlackServer server{io, kBotToken, kAppToken};
@@ -181,10 +190,7 @@ struct SlackOnThread {
   // Runs f on the server's thread (the fake is not thread-safe) and returns its result.
   template <class F>
   auto on(F f) {
-    std::promise<decltype(f())> done;
-    auto result = done.get_future();
-    asio::post(io, [&] { done.set_value(f()); });
-    return result.get();
+    return run_on(io, std::move(f));
   }
 };
 
@@ -530,10 +536,7 @@ struct TeamsOnThread {
   }
   template <class F>
   auto on(F f) {
-    std::promise<decltype(f())> done;
-    auto result = done.get_future();
-    asio::post(io, [&] { done.set_value(f()); });
-    return result.get();
+    return run_on(io, std::move(f));
   }
   std::size_t replies(const std::string& conversation) {
     return on([&] { return connector.activities(conversation).size(); });
