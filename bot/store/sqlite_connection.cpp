@@ -84,7 +84,8 @@ class SqliteRows final : public SqlRows {
 
 class SqliteConnection final : public SqlConnection {
  public:
-  explicit SqliteConnection(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
+  SqliteConnection(std::unique_ptr<SQLite::Database> db, std::unique_ptr<SqliteCheckpointer> checkpointer)
+      : db_(std::move(db)), checkpointer_(std::move(checkpointer)) {}
   SqlBackend backend() const override { return SqlBackend::sqlite; }
   void execute_script(std::string_view sql) override {
     // A migration may change what the kept statements were prepared against.
@@ -122,12 +123,14 @@ class SqliteConnection final : public SqlConnection {
 
   std::unique_ptr<SQLite::Database> db_;
   std::map<std::string, std::unique_ptr<CachedStatement>, std::less<>> cache_;
+  std::unique_ptr<SqliteCheckpointer> checkpointer_;  // stopped before the connection closes
 };
 
 }  // namespace
 
-std::unique_ptr<SqlConnection> sqlite_connection(std::unique_ptr<SQLite::Database> db) {
-  return std::make_unique<SqliteConnection>(std::move(db));
+std::unique_ptr<SqlConnection> sqlite_connection(std::unique_ptr<SQLite::Database> db,
+                                                 std::unique_ptr<SqliteCheckpointer> checkpointer) {
+  return std::make_unique<SqliteConnection>(std::move(db), std::move(checkpointer));
 }
 
 }  // namespace bot

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "bot/store/sql_connection.hpp"
+#include "bot/store/sqlite_checkpointer.hpp"
 
 namespace SQLite {
 class Database;
@@ -12,7 +13,8 @@ class Database;
 
 namespace bot {
 
-// Wraps an open database.
-std::unique_ptr<SqlConnection> sqlite_connection(std::unique_ptr<SQLite::Database> db);
+// Wraps an open database; the checkpointer, when given, lives as long as the connection.
+std::unique_ptr<SqlConnection> sqlite_connection(std::unique_ptr<SQLite::Database> db,
+                                                 std::unique_ptr<SqliteCheckpointer> checkpointer = nullptr);
 
 }  // namespace bot

@@ -119,8 +119,13 @@ std::unique_ptr<Store> open_sqlite_store(const std::string& path, const StoreOpt
         SQLite::OPEN_FULLMUTEX;
     auto db = std::make_unique<SQLite::Database>(path, flags);
     SQLite::Database& file = *db;
-    auto conn = sqlite_connection(std::move(db));
+    const bool file_written = options.mode != OpenMode::read_only && path != ":memory:" && !path.empty();
+    auto checkpointer = file_written ? std::make_unique<SqliteCheckpointer>(path) : nullptr;
+    SqliteCheckpointer* checkpoints = checkpointer.get();
+    auto conn = sqlite_connection(std::move(db), std::move(checkpointer));
     set_up_file(file, *conn, path, options.mode);
+    // From here commits leave copying the log back to the checkpointer's thread.
+    if (checkpoints) checkpoints->start(file.getHandle());
     return make_sql_store(std::move(conn), options, path);
   } catch (const SQLite::Exception& e) {
     throw StoreOpenError(explain(path, e));

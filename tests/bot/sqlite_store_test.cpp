@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 #include "bot/store/store.hpp"
 #include "tests/support/store_backends.hpp"
@@ -389,4 +390,23 @@ TEST_CASE("a database made at schema 8, before the district key, opens and keeps
   const auto check = store->verify_audit();
   CHECK(check.ok);
   CHECK(check.rows == 2);
+}
+
+TEST_CASE("what the bot writes reaches the database file itself, copied back from the log off its thread",
+          "[unit][store]") {
+  // The bot's commits no longer copy SQLite's log back (bot/store/sqlite_checkpointer.hpp): if the
+  // thread that does it stopped, the log would grow without end and the file stay as created.
+  test_support::TempDir dir("store-checkpoint");
+  const std::string path = dir.file("hallpass.db");
+  auto store = bot::open_sqlite_store(path);
+  const auto created = std::filesystem::file_size(path);
+  const std::string page_of_text(4000, 'x');
+  for (int i = 0; i < 1500; ++i)  // about 1,500 pages of log: past the 1,000 that start a copy
+    store->enqueue({.to = bot::Recipient::person("t.garcia"), .message = bot::Message{}.paragraph(page_of_text)},
+                   bot::TimePoint{});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::filesystem::file_size(path) < created + 4'000'000 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(std::filesystem::file_size(path) >= created + 4'000'000);
+  CHECK(store->outbox_entries().size() == 1500);
 }
