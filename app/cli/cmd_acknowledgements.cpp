@@ -20,11 +20,12 @@ policy was sent to them and when they pressed "I have read it" (local time; empt
 Nothing is written. Redirect it to a file: hallpass acknowledgements --site lincoln > lincoln.csv
 
 Defaults: --config is the sample district, --db is hallpass.db in this folder (it must exist).
+--district KEY (or HALLPASS_DISTRICT): that district's rows, when districts share a PostgreSQL database.
 )";
 }  // namespace
 
 int cmd_acknowledgements(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 2, {"--site", "--config", "--db"}, {"--help"});
+  Args a = parse_args(argc, argv, 2, {"--site", "--config", "--db", "--district"}, {"--help"});
   if (a.has("--help")) return std::cout << kHelp, 0;
   if (!a.error.empty() || !a.positional.empty()) {
     std::cerr << "hallpass acknowledgements: " << (!a.error.empty() ? a.error : "unexpected " + a.positional.front())
@@ -42,7 +43,8 @@ int cmd_acknowledgements(int argc, char** argv) {
     std::cerr << '\n';
     return 2;
   }
-  auto store = open_store("acknowledgements", a.get("--db", "hallpass.db"), bot::OpenMode::read_only, std::cerr);
+  auto store = open_store("acknowledgements", a.get("--db", "hallpass.db"), bot::OpenMode::read_only, std::cerr,
+                          a.get("--district"));
   if (!store) return 1;
   auto services = workflows::services_of(*district);
   bot::Effects fx;

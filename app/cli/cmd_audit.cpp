@@ -27,11 +27,12 @@ and prints the head (the newest row's number and hash). The database is only rea
 
 Environment: HALLPASS_AUDIT_KEY, the key a keyed log was written with (see docs/audit.md).
 Default --db: hallpass.db in this folder.
+--district KEY (or HALLPASS_DISTRICT): that district's rows, when districts share a PostgreSQL database.
 )";
 }  // namespace
 
 int cmd_audit(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 2, {"--db", "--anchor"}, {"--help", "--record"});
+  Args a = parse_args(argc, argv, 2, {"--db", "--district", "--anchor"}, {"--help", "--record"});
   if (a.has("--help")) return std::cout << kHelp, 0;
   if (!a.error.empty() || a.positional.size() != 1 || a.positional.front() != "verify" ||
       (a.has("--record") && !a.has("--anchor"))) {
@@ -52,7 +53,8 @@ int cmd_audit(int argc, char** argv) {
     anchors_ok = anchors.problems.empty();
   }
 
-  auto store = open_store("audit", a.get("--db", "hallpass.db"), bot::OpenMode::read_only, std::cerr);
+  auto store =
+      open_store("audit", a.get("--db", "hallpass.db"), bot::OpenMode::read_only, std::cerr, a.get("--district"));
   if (!store) return 1;
   const bot::AuditCheck check = store->verify_audit(anchors.anchors);
   if (!check.ok && check.key_missing && check.first_bad_seq == 0) {

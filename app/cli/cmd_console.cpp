@@ -36,6 +36,7 @@ the district from takes nothing from anybody. Runs over the same --db continue t
 (e.g. 2026-12-02T09:00:00-08:00) to play a later day; it exists for the console and tests only.
 
 Defaults: --config is the sample district, --db is hallpass.db in this folder.
+--district KEY (or HALLPASS_DISTRICT): that district's rows, when districts share a PostgreSQL database.
 )";
 
 // Reads "2026-12-02", "2026-12-02T09:00", "2026-12-02T09:00:00Z" or with an offset "-08:00".
@@ -60,7 +61,7 @@ void tell_left_for_others(bot::Store& store, const bot::District& district, cons
 }  // namespace
 
 int cmd_console(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 2, {"--as", "--config", "--db", "--now"}, {"--help"});
+  Args a = parse_args(argc, argv, 2, {"--as", "--config", "--db", "--district", "--now"}, {"--help"});
   if (a.has("--help")) return std::cout << kHelp, 0;
   if (!a.error.empty() || !a.has("--as")) {
     std::cerr << "hallpass console: " << (a.error.empty() ? "--as PERSON_ID is required" : a.error) << "\n\n" << kHelp;
@@ -86,7 +87,8 @@ int cmd_console(int argc, char** argv) {
   } else {
     clock = std::make_unique<bot::SystemClock>();
   }
-  auto store = open_store("console", a.get("--db", "hallpass.db"), bot::OpenMode::create, std::cerr);
+  auto store =
+      open_store("console", a.get("--db", "hallpass.db"), bot::OpenMode::create, std::cerr, a.get("--district"));
   if (!store) return 1;
   boost::asio::io_context io;
   bot::Runtime runtime(io, *district, *store, *clock);

@@ -27,6 +27,7 @@ each platform), and the summary for the superintendent's place. Nothing is sent 
               offset (2026-12-02T03:00Z, 2026-12-01T19:00-08:00) for an exact instant.
               Default: tonight's digest time.
 Defaults: --config is the sample district, --db is hallpass.db in this folder (it must exist).
+--district KEY (or HALLPASS_DISTRICT): that district's rows, when districts share a PostgreSQL database.
 )";
 
 // GCC 12 reports a false -Wmaybe-uninitialized inside date::parse once it is inlined here.
@@ -60,7 +61,7 @@ std::string addresses(const bot::PlatformAddresses& a, std::string_view prefix) 
 }  // namespace
 
 int cmd_digest(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 2, {"--at", "--config", "--db"}, {"--help", "--dry-run"});
+  Args a = parse_args(argc, argv, 2, {"--at", "--config", "--db", "--district"}, {"--help", "--dry-run"});
   if (a.has("--help")) return std::cout << kHelp, 0;
   if (!a.error.empty() || !a.positional.empty() || !a.has("--dry-run")) {
     std::cerr << "hallpass digest: "
@@ -86,7 +87,8 @@ int cmd_digest(int argc, char** argv) {
     at = cal.at_local(cal.local_day(std::chrono::system_clock::now()), config.digest.time);
   }
   // Read-only: a dry run writes nothing, and never creates a database.
-  auto store = open_store("digest", a.get("--db", "hallpass.db"), bot::OpenMode::read_only, std::cerr);
+  auto store =
+      open_store("digest", a.get("--db", "hallpass.db"), bot::OpenMode::read_only, std::cerr, a.get("--district"));
   if (!store) return 1;
   auto services = workflows::services_of(*district);
   bot::Effects fx;

@@ -20,6 +20,7 @@ Lists the messages Hallpass has not (or not surely) delivered: pending (waiting 
 in flight, failed (gave up, with the reason) and uncertain (being sent when Hallpass stopped;
 not sent again, so nobody gets a message twice — check with the recipient). --all also lists
 the messages that were sent.
+--district KEY (or HALLPASS_DISTRICT): that district's rows, when districts share a PostgreSQL database.
 )";
 
 const char* state_name(bot::OutboxState s) {
@@ -51,11 +52,11 @@ std::string first_line(std::string text, std::size_t limit = 80) {
 }  // namespace
 
 int cmd_outbox(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 2, {"--db"}, {"--help", "--all"});
+  Args a = parse_args(argc, argv, 2, {"--db", "--district"}, {"--help", "--all"});
   if (a.has("--help")) return std::cout << kHelp, 0;
   if (!a.error.empty() || !a.positional.empty()) return std::cerr << "hallpass: " << a.error << "\n\n" << kHelp, 2;
   const std::string db = a.get("--db", "hallpass.db");
-  auto store = open_store("outbox", db, bot::OpenMode::read_only, std::cerr);
+  auto store = open_store("outbox", db, bot::OpenMode::read_only, std::cerr, a.get("--district"));
   if (!store) return 1;
   int shown = 0;
   for (const auto& e : store->outbox_entries()) {

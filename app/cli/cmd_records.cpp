@@ -43,6 +43,7 @@ prune    deletes event ids, sent outbox messages, thread references of finished 
 hold     a legal hold: nothing of that request or report is pruned until it is released.
 
 Defaults: --config is the sample district, --db is hallpass.db in this folder.
+--district KEY (or HALLPASS_DISTRICT): that district's rows, when districts share a PostgreSQL database.
 )";
 
 std::optional<bot::TimePoint> local_midnight(const bot::DistrictCalendar& cal, const std::string& iso) {
@@ -86,7 +87,8 @@ int run_export(const Args& a) {
   }
   if (q.request.empty() && q.incident.empty() && q.account.empty() && !q.from && !q.to)
     return usage("name what to export: --request, --from/--to, --account or --incident");
-  auto store = open_store("records", a.get("--db", "hallpass.db"), bot::OpenMode::read_only, std::cerr);
+  auto store =
+      open_store("records", a.get("--db", "hallpass.db"), bot::OpenMode::read_only, std::cerr, a.get("--district"));
   if (!store) return 1;
   auto tx = store->begin();  // one snapshot, even while the bot writes
   auto out =
@@ -165,7 +167,8 @@ int run_prune(const Args& a) {
     std::cerr << "hallpass records: no database at " << a.get("--db", "hallpass.db") << ": check --db\n";
     return 1;
   }
-  auto store = open_store("records", a.get("--db", "hallpass.db"), bot::OpenMode::create, std::cerr);
+  auto store =
+      open_store("records", a.get("--db", "hallpass.db"), bot::OpenMode::create, std::cerr, a.get("--district"));
   if (!store) return 1;
   const auto size_of = [&] {
     std::error_code ec;
@@ -205,7 +208,8 @@ int run_hold(const Args& a) {
     std::cerr << "hallpass records: no database at " << a.get("--db", "hallpass.db") << ": check --db\n";
     return 1;
   }
-  auto store = open_store("records", a.get("--db", "hallpass.db"), bot::OpenMode::create, std::cerr);
+  auto store =
+      open_store("records", a.get("--db", "hallpass.db"), bot::OpenMode::create, std::cerr, a.get("--district"));
   if (!store) return 1;
   if ((subject.starts_with("R-") && !store->request(subject)) ||
       (subject.starts_with("I-") && !store->incident(subject))) {
@@ -231,8 +235,8 @@ int run_hold(const Args& a) {
 
 int cmd_records(int argc, char** argv) {
   Args a = parse_args(argc, argv, 2,
-                      {"--db", "--config", "--request", "--incident", "--from", "--to", "--account", "--as", "--redact",
-                       "--out", "--name", "--lang", "--days", "--now", "--note"},
+                      {"--db", "--district", "--config", "--request", "--incident", "--from", "--to", "--account",
+                       "--as", "--redact", "--out", "--name", "--lang", "--days", "--now", "--note"},
                       {"--help", "--include-incidents", "--no-mask", "--release"});
   if (a.has("--help")) return std::cout << kHelp, 0;
   if (!a.error.empty()) return usage(a.error);

@@ -26,11 +26,12 @@ approved: neither is listed. Nothing is written.
   --site ID      one site's accounts (a site id of the config); default: every site
   --format F     csv (the default; redirect it to a file) or table (readable)
 Defaults: --config is the sample district, --db is hallpass.db in this folder (it must exist).
+--district KEY (or HALLPASS_DISTRICT): that district's rows, when districts share a PostgreSQL database.
 )";
 }  // namespace
 
 int cmd_registry(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 2, {"--site", "--format", "--config", "--db"}, {"--help"});
+  Args a = parse_args(argc, argv, 2, {"--site", "--format", "--config", "--db", "--district"}, {"--help"});
   if (a.has("--help")) return std::cout << kHelp, 0;
   const std::string format = a.get("--format", "csv");
   if (!a.error.empty() || a.positional.size() != 1 || a.positional[0] != "export" ||
@@ -52,7 +53,8 @@ int cmd_registry(int argc, char** argv) {
               << "; use one of the ids under sites:\n";
     return 2;
   }
-  auto store = open_store("registry", a.get("--db", "hallpass.db"), bot::OpenMode::read_only, std::cerr);
+  auto store =
+      open_store("registry", a.get("--db", "hallpass.db"), bot::OpenMode::read_only, std::cerr, a.get("--district"));
   if (!store) return 1;
   auto services = workflows::services_of(*district);
   bot::Effects fx;

@@ -2,10 +2,13 @@
 #include <unistd.h>
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <utility>
+#include <vector>
 
 #include "bot/store/store.hpp"
 #include "tests/support/bot_harness.hpp"
 #include "tests/support/config_files.hpp"
+#include "tests/support/postgres_server.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace {
@@ -58,4 +61,28 @@ TEST_CASE("hallpass outbox lists failed and uncertain messages with their reason
   CHECK(missing.exit_code == 1);
   CHECK_THAT(missing.output, Catch::Contains("no database at"));
   CHECK_FALSE(std::filesystem::exists(db + ".missing"));
+}
+
+TEST_CASE("hallpass outbox --district shows that district's messages of a shared PostgreSQL database",
+          "[cli][outbox][postgres]") {
+  const std::string database = test_support::PostgresServer::shared().fresh_database();
+  const auto now = test_support::la_time(2026, 11, 24, 10);
+  for (const auto& [district, text] :
+       std::vector<std::pair<std::string, std::string>>{{"lincoln-usd", "Lincoln's request R-1001 was received."},
+                                                        {"oak-grove", "Oak Grove's R-1001 was received."}}) {
+    auto store = bot::open_postgres_store(database, {.district = district});
+    enqueue_to(*store, "t.garcia", text, now);
+  }
+  const std::string cmd = "HALLPASS_DATABASE_URL='" + database + "' " + HALLPASS_BINARY + " outbox";
+  auto lincoln = test_support::run_command(cmd + " --district lincoln-usd 2>&1");
+  CHECK(lincoln.exit_code == 0);
+  CHECK_THAT(lincoln.output, Catch::Contains("Lincoln's request R-1001"));
+  CHECK_THAT(lincoln.output, !Catch::Contains("Oak Grove"));
+  // HALLPASS_DISTRICT says the same; --district wins over it.
+  auto oak = test_support::run_command("HALLPASS_DISTRICT=lincoln-usd " + cmd + " --district oak-grove 2>&1");
+  CHECK_THAT(oak.output, Catch::Contains("Oak Grove's R-1001"));
+  CHECK_THAT(oak.output, !Catch::Contains("Lincoln"));
+  auto bad = test_support::run_command(cmd + " --district 'Oak Grove' 2>&1");
+  CHECK(bad.exit_code == 1);
+  CHECK_THAT(bad.output, Catch::Contains("lowercase letters, digits and '-'"));
 }
