@@ -29,8 +29,8 @@ bool is_loopback(const std::string& listen_address) {
 
 AdminServer::AdminServer(boost::asio::any_io_executor executor, AdminOptions options, const bot::Runtime& runtime,
                          bot::StatisticsSource& store, const bot::Clock& clock)
-    : AdminServer(std::move(executor), std::move(options), [&runtime] { return runtime.readiness(); }, store,
-                  clock) {}
+    : AdminServer(
+          std::move(executor), std::move(options), [&runtime] { return runtime.readiness(); }, store, clock) {}
 
 AdminServer::AdminServer(boost::asio::any_io_executor executor, AdminOptions options,
                          std::function<bot::Runtime::Readiness()> readiness, bot::StatisticsSource& store,

@@ -28,8 +28,7 @@ std::vector<fs::path> district_files(const fs::path& dir) {
   return files;
 }
 
-std::optional<bot::CountyConfig> load_county_file(const fs::path& dir, std::ostream& errors,
-                                                  const Registry& registry) {
+std::optional<bot::CountyConfig> load_county_file(const fs::path& dir, std::ostream& errors, const Registry& registry) {
   const fs::path file = dir / "county.yaml";
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {

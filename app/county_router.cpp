@@ -35,9 +35,10 @@ const CountyRouter::Target* CountyRouter::route(const bot::Inbound& event) const
 bot::HandleResult CountyRouter::handle(const bot::Inbound& event) {
   if (const Target* t = route(event)) return t->bot->handle(event);
   // Not the text: it may be anything a person wrote.
-  spdlog::warn("county: an event from {} workspace {} belongs to no district of this county; it is acknowledged "
-               "and not recorded (add the workspace to a district file's workspaces:)",
-               event.platform, event.place.workspace.empty() ? event.place.channel : event.place.workspace);
+  spdlog::warn(
+      "county: an event from {} workspace {} belongs to no district of this county; it is acknowledged "
+      "and not recorded (add the workspace to a district file's workspaces:)",
+      event.platform, event.place.workspace.empty() ? event.place.channel : event.place.workspace);
   bot::HandleResult result;
   // The person's language is not known: nobody's directory has them. Both languages.
   for (const auto& lang : {"en", "es"}) {

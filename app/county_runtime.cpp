@@ -254,9 +254,13 @@ ReloadOutcome CountyRuntime::reload() {
     it = members_.erase(it);
   }
   // Changed files are reloaded; a file that fails leaves its district as it was.
+  size_t unchanged = 0;
   for (auto& m : members_) {
     std::string text = file_text(m->d.file);
-    if (text == m->text) continue;
+    if (text == m->text) {
+      ++unchanged;
+      continue;
+    }
     auto r = m->reloader->reload();
     if (r.applied) {
       m->text = std::move(text);
@@ -296,7 +300,7 @@ ReloadOutcome CountyRuntime::reload() {
   out.problems = problems.str();
   out.summary = "Hallpass county: " + std::to_string(members_.size()) + " districts";
   for (const auto& l : lines) out.summary += "; " + l;
-  if (lines.empty()) out.summary += "; no district file changed";
+  out.summary += "; " + std::to_string(unchanged) + " unchanged";
   spdlog::info("reload of {}: {}", folder_.dir.string(), out.summary);
   if (!out.problems.empty()) spdlog::error("reload of {}: refused files:\n{}", folder_.dir.string(), out.problems);
   for (const auto& what : out.not_applied)

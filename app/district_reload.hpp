@@ -12,9 +12,9 @@
 // that thread lands between turns.
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <ostream>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -48,7 +48,7 @@ class DistrictReloader {
   bot::District& live_;
   std::filesystem::path file_;
   const Registry& registry_;
-  Load load_;  // empty: load_district(file_)
+  Load load_;                              // empty: load_district(file_)
   std::shared_ptr<PolicyStandIn> policy_;  // null when the district started without documents
 };
 

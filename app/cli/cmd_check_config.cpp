@@ -14,13 +14,13 @@ int cmd_check_config(int argc, char** argv) {
   Args a = parse_args(argc, argv, 2, {"--db", "--district", "--districts"}, {"--help"});
   const bool county = a.has("--districts");
   if (a.has("--help") || a.positional.size() != (county ? 0u : 1u) || !a.error.empty()) {
-    std::cout
-        << "Usage: hallpass check-config FILE [--db FILE|URL]\n       hallpass check-config --districts DIR\n\nChecks a "
-           "district configuration: every problem is "
-           "reported with the file, the line and what to do, and the exit code is non-zero. Also names the "
-           "store the bot would use (the SQLite file --db, or PostgreSQL from a postgres:// --db or "
-           "HALLPASS_DATABASE_URL), without opening it. --districts checks a county folder (county.yaml and "
-           "every district file, docs/scale-out.md) without connecting anywhere.\n";
+    std::cout << "Usage: hallpass check-config FILE [--db FILE|URL]\n"
+                 "       hallpass check-config --districts DIR\n\n"
+                 "Checks a district configuration: every problem is reported with the file, the line and what to "
+                 "do, and the exit code is non-zero. Also names the store the bot would use (the SQLite file --db, "
+                 "or PostgreSQL from a postgres:// --db or HALLPASS_DATABASE_URL), without opening it. --districts "
+                 "checks a county folder (county.yaml and every district file, docs/scale-out.md) without "
+                 "connecting anywhere.\n";
     return a.has("--help") ? 0 : 2;
   }
   if (county) {

@@ -110,10 +110,10 @@ std::chrono::milliseconds lease_length() {
 }  // namespace
 
 int cmd_run(int argc, char** argv, bool demo) {
-  Args a = parse_args(argc, argv, 2,
-                      {"--config", "--db", "--district", "--port", "--listen", "--admin-port", "--admin-listen",
-                       "--districts"},
-                      {"--help"});
+  Args a = parse_args(
+      argc, argv, 2,
+      {"--config", "--db", "--district", "--port", "--listen", "--admin-port", "--admin-listen", "--districts"},
+      {"--help"});
   if (a.has("--help")) return std::cout << (demo ? kDemoHelp : kRunHelp), 0;
   if (!a.error.empty()) return std::cerr << "hallpass: " << a.error << "\n\n" << (demo ? kDemoHelp : kRunHelp), 2;
   const char* districts_dir = std::getenv("HALLPASS_DISTRICTS_DIR");
@@ -127,8 +127,7 @@ int cmd_run(int argc, char** argv, bool demo) {
                         "name in the folder\n",
            2;
   if (county && (a.has("--port") || a.has("--listen")))
-    return std::cerr << "hallpass run: --port and --listen are the web chat's, which a county folder does not use\n",
-           2;
+    return std::cerr << "hallpass run: --port and --listen are the web chat's, which a county folder does not use\n", 2;
   if (demo && a.has("--districts")) return std::cerr << "hallpass demo: --districts is for hallpass run\n", 2;
   // A service started without its district must not quietly run the fictional sample one, whose
   // web chat has no sign-in.

@@ -72,8 +72,8 @@ int run_county(CountyRunOptions o) {
   if (o.admin) {
     o.admin->reload = [&county] { return county.reload(); };
     try {
-      admin.emplace(io.get_executor(), *o.admin, [&county] { return county.readiness(); }, county.county_store(),
-                    clock);
+      admin.emplace(
+          io.get_executor(), *o.admin, [&county] { return county.readiness(); }, county.county_store(), clock);
       admin->listen();
     } catch (const std::exception& e) {
       std::cerr << "hallpass: the admin listener cannot start: " << e.what() << '\n';

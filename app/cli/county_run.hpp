@@ -9,11 +9,11 @@
 namespace cli {
 
 struct CountyRunOptions {
-  std::string dir;                              // --districts, or HALLPASS_DISTRICTS_DIR
-  std::string db;                               // --db (a SQLite file, or a postgres:// URL)
-  std::optional<app::AdminOptions> admin;       // --admin-port
-  std::string worker_id;                        // host:pid:random
-  std::chrono::milliseconds lease{60'000};      // HALLPASS_LEASE_SECONDS
+  std::string dir;                          // --districts, or HALLPASS_DISTRICTS_DIR
+  std::string db;                           // --db (a SQLite file, or a postgres:// URL)
+  std::optional<app::AdminOptions> admin;   // --admin-port
+  std::string worker_id;                    // host:pid:random
+  std::chrono::milliseconds lease{60'000};  // HALLPASS_LEASE_SECONDS
 };
 
 int run_county(CountyRunOptions options);

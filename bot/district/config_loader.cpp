@@ -1461,9 +1461,9 @@ ConfigLoadResult Loader::run() {
                                              ". Start from config/sample-district.yaml.");
   if (root.is_map()) {
     root_line_ = root.entries.empty() ? 1 : root.entries.front().key_line;
-    std::vector<std::string_view> known = {"district", "review",   "digest",    "superintendent", "sites",
-                                           "people",   "people_csv", "policies", "vocabulary",     "clauses",
-                                           "incidents", "adapters", "classroom", "records",        "registry"};
+    std::vector<std::string_view> known = {"district",  "review",     "digest",    "superintendent", "sites",
+                                           "people",    "people_csv", "policies",  "vocabulary",     "clauses",
+                                           "incidents", "adapters",   "classroom", "records",        "registry"};
     if (county_) known.push_back("workspaces");
     check_keys(root, "the file", known);
     // Adapters first: whether a platform's variables must be set depends on whether it is on.
@@ -1579,8 +1579,9 @@ CountyLoadResult Loader::run_county() {
     if (enabled_.empty() && root["adapters"].is_map())
       error(adapters_line_, "no adapter is enabled in county.yaml: set enabled: true on slack, teams or matrix.");
     if (root["adapters"].empty())
-      error(root_line_, "county.yaml has no adapters: section: set the platforms the districts share there, e.g.\n"
-                        "adapters:\n  slack: { enabled: true, mode: http, … } (docs/scale-out.md).");
+      error(root_line_,
+            "county.yaml has no adapters: section: set the platforms the districts share there, e.g.\n"
+            "adapters:\n  slack: { enabled: true, mode: http, … } (docs/scale-out.md).");
   }
   sort_errors();
   if (!errors_.empty()) return {std::nullopt, std::move(errors_)};

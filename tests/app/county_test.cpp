@@ -139,8 +139,9 @@ void serves_each_district_in_its_own_rows(CountyWorker& county) {
   if (county.postgres)
     // One connection for the county's own rows and both districts.
     CHECK(test_support::PostgresServer::shared().rows(
-              county.db, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
-                         "backend_type = 'client backend' AND pid <> pg_backend_pid()") ==
+              county.db,
+              "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
+              "backend_type = 'client backend' AND pid <> pg_backend_pid()") ==
           std::vector<std::vector<std::string>>{{"1"}});
   CHECK(county.events("a") == std::map<std::string, std::int64_t>{{"slack", 1}});
   CHECK(county.events("b").empty());
@@ -167,7 +168,33 @@ void serves_each_district_in_its_own_rows(CountyWorker& county) {
   CHECK(county.command("TC", "C0FROMC").status == 200);
   county.wait_for_answer("C0FROMC");
   CHECK(county.events("c") == std::map<std::string, std::int64_t>{{"slack", 1}});
+  // A changed file is reloaded: a's second workspace is served from now on.
+  const auto edit_a = [&](const std::string& to) {
+    std::ifstream in(county.dir.path() / "a.yaml");
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    in.close();
+    const auto at = text.find("slack: [TA");
+    text.replace(at, text.find(']', at) - at + 1, to);
+    std::ofstream(county.dir.path() / "a.yaml") << text;
+  };
+  edit_a("slack: [TA, TA2]");
+  const Response changed = county.reload();
+  CHECK(changed.status == 200);
+  CHECK_THAT(changed.body, Catch::Contains("a: reloaded"));
+  CHECK(county.command("TA2", "C0FROMA2").status == 200);
+  county.wait_for_answer("C0FROMA2");
+  CHECK(county.events("a") == std::map<std::string, std::int64_t>{{"slack", 2}});
+  // A change that does not validate (b's workspace) is refused, naming both files; a goes on as it was.
+  edit_a("slack: [TA, TB]");
+  const Response refused = county.reload();
+  CHECK(refused.status == 422);
+  CHECK_THAT(refused.body, Catch::Contains("TB is also claimed by"));
+  CHECK(county.command("TB", "C0FROMB3").status == 200);
+  county.wait_for_answer("C0FROMB3");
+  CHECK(county.events("b") == std::map<std::string, std::int64_t>{{"slack", 2}});
+  CHECK(county.events("a") == std::map<std::string, std::int64_t>{{"slack", 2}});
   // Removed: no longer served, and a workspace nobody lists again.
+  edit_a("slack: [TA, TA2]");
   fs::remove(county.dir.path() / "b.yaml");
   CHECK_THAT(county.reload().body, Catch::Contains("b: removed"));
   CHECK_THAT(county.command("TB", "C0FROMB2").body, Catch::Contains(kUnknownWorkspace));
@@ -199,7 +226,7 @@ TEST_CASE("a county worker on PostgreSQL serves its districts over one connectio
   CountyWorker county("county-postgres", database, true);
   serves_each_district_in_its_own_rows(county);
   CHECK(pg.rows(database, "SELECT district, count(*) FROM events GROUP BY district ORDER BY district") ==
-        std::vector<std::vector<std::string>>{{"a", "1"}, {"b", "1"}, {"c", "1"}});
+        std::vector<std::vector<std::string>>{{"a", "2"}, {"b", "2"}, {"c", "1"}});
 }
 
 TEST_CASE("districts sharing one PostgreSQL connection each have their own ids", "[postgres][county][store]") {
@@ -271,8 +298,8 @@ TEST_CASE("a county folder's mistakes are refused with the file, the line and wh
     CHECK(run.exit_code == 0);
     CHECK_THAT(run.output, Catch::Contains("2 districts"));
     test_support::write_county_district(dir.path(), {"c", "TB"});
-    run = test_support::run_command(std::string(HALLPASS_BINARY) + " check-config --districts " +
-                                    dir.path().string() + " 2>&1");
+    run = test_support::run_command(std::string(HALLPASS_BINARY) + " check-config --districts " + dir.path().string() +
+                                    " 2>&1");
     CHECK(run.exit_code == 1);
     CHECK_THAT(run.output, Catch::Contains("TB is also claimed by"));
   }

@@ -25,7 +25,7 @@ struct SlashCommand {
   std::string channel;
   std::string user;
   std::string text = "help";
-  std::string trigger_id;  // unique per command: Slack sends a new one each time
+  std::string trigger_id;           // unique per command: Slack sends a new one each time
   std::string team = "T0HALLPASS";  // the workspace it comes from (a county serves several)
 };
 
