@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <sstream>
 #include <utility>
 
@@ -48,6 +49,42 @@ std::optional<bot::CountyConfig> load_county_file(const fs::path& dir, std::ostr
   return std::move(loaded.county);
 }
 
+namespace {
+
+// A workspace the county's adapter would refuse before routing it (Teams' `tenants`, Slack's
+// `allowed_teams` when the county lists them): the district would never hear from it.
+std::vector<std::string> unlisted_workspaces(const fs::path& file, const bot::DistrictConfig& config,
+                                             const bot::CountyConfig& county) {
+  std::vector<std::string> problems;
+  for (const auto& [platform, setting] : {std::pair{"teams", "tenants"}, std::pair{"slack", "allowed_teams"}}) {
+    auto adapter = county.adapters.find(platform);
+    auto ids = config.workspaces.find(platform);
+    if (adapter == county.adapters.end() || !adapter->second.enabled || ids == config.workspaces.end()) continue;
+    auto listed = adapter->second.settings.find(setting);
+    if (listed == adapter->second.settings.end() || listed->second.empty()) continue;
+    std::set<std::string> accepted;
+    std::string word;
+    for (char c : listed->second + ",") {
+      if (c == ',' || c == ' ' || c == '\t') {
+        if (!word.empty()) accepted.insert(word);
+        word.clear();
+      } else {
+        word += c;
+      }
+    }
+    for (const auto& w : ids->second)
+      if (!accepted.contains(w.id))
+        problems.push_back(file.string() + ":" + std::to_string(w.line) + ": workspaces." + platform + ": " + w.id +
+                           " is not in county.yaml's adapters." + platform + "." + setting + ", so the county's " +
+                           platform +
+                           " adapter refuses its events before they reach this district. Add it there, or "
+                           "correct the id.");
+  }
+  return problems;
+}
+
+}  // namespace
+
 std::optional<CountyDistrict> load_county_district_file(const fs::path& file, const bot::CountyConfig& county,
                                                         const bot::Prompts& prompts, std::ostream& errors,
                                                         const Registry& registry) {
@@ -60,6 +97,10 @@ std::optional<CountyDistrict> load_county_district_file(const fs::path& file, co
   }
   auto district = bot::load_county_district(file, county, prompts, errors, platform_rules(registry));
   if (!district) return std::nullopt;
+  if (const auto problems = unlisted_workspaces(file, district->config, county); !problems.empty()) {
+    for (const auto& p : problems) errors << p << '\n';
+    return std::nullopt;
+  }
   return CountyDistrict{key, file, std::make_unique<bot::District>(std::move(*district))};
 }
 

@@ -284,6 +284,16 @@ TEST_CASE("a county folder's mistakes are refused with the file, the line and wh
     CHECK_THAT(problems, Catch::Contains((dir.path() / "c.yaml").string()));
     CHECK_THAT(problems, Catch::Contains("TA is also claimed by " + (dir.path() / "a.yaml").string()));
   }
+  SECTION("a workspace the county's Slack app does not accept") {
+    // Slack's installations list the workspaces that may install (adapters.slack.allowed_teams).
+    bot::CountyConfig county = folder->county;
+    county.adapters.at("slack").settings["allowed_teams"] = "TA, T0OTHER";
+    std::ostringstream errors;
+    CHECK(app::load_county_district_file(dir.path() / "a.yaml", county, folder->prompts, errors).has_value());
+    CHECK_FALSE(app::load_county_district_file(dir.path() / "b.yaml", county, folder->prompts, errors).has_value());
+    CHECK_THAT(errors.str(), Catch::Contains((dir.path() / "b.yaml").string() + ":"));
+    CHECK_THAT(errors.str(), Catch::Contains("TB is not in county.yaml's adapters.slack.allowed_teams"));
+  }
   SECTION("the web chat in county.yaml") {
     std::ifstream in(dir.path() / "county.yaml");
     std::string text((std::istreambuf_iterator<char>(in)), {});
