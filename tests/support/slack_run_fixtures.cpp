@@ -37,7 +37,7 @@ adapters::http::Request signed_slash_command(const std::string& signing_secret, 
   r.target = "/slack/commands";
   r.content_type = "application/x-www-form-urlencoded";
   r.body = form_encode({{"token", "deprecated-verification-token"},
-                        {"team_id", "T0HALLPASS"},
+                        {"team_id", command.team},
                         {"channel_id", command.channel},
                         {"channel_name", "lounge"},
                         {"user_id", command.user},
