@@ -7,6 +7,8 @@
 #include <type_traits>
 #include <unordered_map>
 
+#include "bot/store/district_parameter.hpp"
+
 namespace bot {
 namespace {
 
@@ -148,6 +150,8 @@ class PostgresConnection final : public SqlConnection {
 std::string postgres_placeholders(std::string_view sql) {
   std::string out;
   out.reserve(sql.size() + 16);
+  // The district, `?D`, is bound first (district_parameter.hpp); the statement's own parameters follow it.
+  const int shift = sql.find(kDistrictParameter) != std::string_view::npos ? 1 : 0;
   int next = 0;
   char quote = 0;
   for (std::size_t i = 0; i < sql.size(); ++i) {
@@ -158,11 +162,14 @@ std::string postgres_placeholders(std::string_view sql) {
     } else if (c == '\'' || c == '"') {
       quote = c;
       out += c;
+    } else if (c == '?' && sql.substr(i, kDistrictParameter.size()) == kDistrictParameter) {
+      out += "$1";
+      i += kDistrictParameter.size() - 1;
     } else if (c == '?') {
       std::size_t j = i + 1;
       while (j < sql.size() && sql[j] >= '0' && sql[j] <= '9') ++j;
       out += '$';
-      out += j > i + 1 ? std::string(sql.substr(i + 1, j - i - 1)) : std::to_string(++next);
+      out += std::to_string((j > i + 1 ? std::stoi(std::string(sql.substr(i + 1, j - i - 1))) : ++next) + shift);
       i = j - 1;
     } else {
       out += c;

@@ -13,7 +13,8 @@ namespace bot {
 // first line of explanation when the server is unreachable or refuses.
 std::unique_ptr<SqlConnection> postgres_connection(const std::string& conninfo);
 
-// `?`, `?N` → `$N`, outside quoted text. Exposed for its test.
+// `?`, `?N` → `$N`, outside quoted text; with the district `?D` in it, `?D` → `$1` and the others
+// one further (`?` → `$2`, `?1` → `$2`). Exposed for its test.
 std::string postgres_placeholders(std::string_view sql);
 
 // "host:port/database" of a conninfo, for messages: never the password.

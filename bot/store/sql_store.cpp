@@ -10,6 +10,7 @@
 
 #include "bot/model/incident.hpp"
 #include "bot/model/sha256.hpp"
+#include "bot/store/district_parameter.hpp"
 #include "bot/store/records_store.hpp"
 #include "bot/store/sql_audit_log.hpp"
 #include "bot/store/sql_dialect.hpp"
@@ -69,9 +70,9 @@ class SqlStore final : public Store {
   using AuditLog::verify_audit;
 
   SqlStore(std::unique_ptr<SqlConnection> db, const StoreOptions& options)
-      : db_(std::move(db)),
+      : db_(db->backend() == SqlBackend::postgres ? bind_district(std::move(db), options.district) : std::move(db)),
         audit_(*db_, options.audit_key, options.anchor_file),
-        dv_("'" + options.district + "'"),
+        dv_(db_->backend() == SqlBackend::postgres ? std::string(kDistrictParameter) : "'" + options.district + "'"),
         d_("district = " + dv_) {}
 
   // Everything after the connection is open and known to be Hallpass's: when it may write, its
@@ -878,11 +879,11 @@ class SqlStore final : public Store {
   std::unique_ptr<SqlConnection> db_;
   SqlAuditLog audit_;                                 // shares db_, and the checkpoints table for its head
   std::optional<const char*> workflow_values_table_;  // looked up once: the schema does not change while open
-  // The store's district in its statements: dv_ the key as an SQL literal (writes set it), d_ the
-  // condition every read and change starts with. A literal, not a parameter: the key is checked to
-  // be [a-z0-9-] (check_district), so it cannot break out of its quotes, it is the same for the
-  // whole connection (each statement is still prepared once), and the statements keep their
-  // parameter numbers.
+  // The store's district in its statements: dv_ the key (writes set it), d_ the condition every
+  // read and change starts with. On PostgreSQL the parameter `?D`, bound by bind_district, so
+  // every district's statements are one text, prepared once on a connection districts share. On
+  // SQLite (a file per district) a literal: the key is checked to be [a-z0-9-] (check_district),
+  // so it cannot break out of its quotes.
   std::string dv_;
   std::string d_;
 };

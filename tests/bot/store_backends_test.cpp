@@ -146,6 +146,11 @@ TEST_CASE("statements written with ? are numbered for PostgreSQL, quoted text le
         "UPDATE t SET a = $2 WHERE b = $1 OR c = $1");
   CHECK(bot::postgres_placeholders("SELECT '?', \"a?\" FROM t WHERE x = ?") ==
         "SELECT '?', \"a?\" FROM t WHERE x = $1");
+  // The district comes first, the same text for every district; the statement's own follow it.
+  CHECK(bot::postgres_placeholders("SELECT a FROM t WHERE district = ?D AND b = ? AND c = ?") ==
+        "SELECT a FROM t WHERE district = $1 AND b = $2 AND c = $3");
+  CHECK(bot::postgres_placeholders("UPDATE t SET a = ?2 WHERE district = ?D AND b = ?1 AND ?D <> ''") ==
+        "UPDATE t SET a = $3 WHERE district = $1 AND b = $2 AND $1 <> ''");
 }
 
 TEST_CASE("an unreachable PostgreSQL server is one sentence that names it, never the password", "[unit][store]") {
