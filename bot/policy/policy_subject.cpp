@@ -14,10 +14,9 @@ namespace {
 constexpr size_t kOpeningReach = 3;
 // Words that only soften or stress an asking phrase ("do I *still* have to", "can I *just*"); they
 // are passed over when the act is read, so the phrase is found as the subject file writes it.
-const std::vector<std::string> kSoftWords = {"really",      "actually",    "still",      "even",      "just",
-                                             "ever",        "honestly",    "seriously",  "literally", "necessarily",
-                                             "technically", "definitely",  "also",       "realmente", "todavia",
-                                             "aun",         "solo",        "tambien"};
+const std::vector<std::string> kSoftWords = {
+    "really",      "actually",    "still",      "even", "just",      "ever",    "honestly", "seriously", "literally",
+    "necessarily", "technically", "definitely", "also", "realmente", "todavia", "aun",      "solo",      "tambien"};
 // Openings of a question that asks for something, not for a yes or no: "what do I need …?" asks
 // what to do, where "do I need …?" asks whether one must.
 const std::vector<std::string> kOpenQuestion = {"what", "whats", "which", "whose", "que", "cual", "cuales"};
@@ -104,8 +103,8 @@ PartAct act_of_part(const PolicySubject& s, const std::vector<std::string>& word
         if (!reaches || p.words.empty() || match_length(p, words, i) == 0) continue;
         // "What do I need to …?", "¿qué necesito?": what to do, so the clause's rule answers it
         // (an approval first, not a duty to get one). Cross-validation by clause +1, tune part ±0.
-        const bool open = i > begin && std::find(kOpenQuestion.begin(), kOpenQuestion.end(), words[begin]) !=
-                                           kOpenQuestion.end();
+        const bool open =
+            i > begin && std::find(kOpenQuestion.begin(), kOpenQuestion.end(), words[begin]) != kOpenQuestion.end();
         return {act == AskerAct::duty && open ? AskerAct::action : act, names_asker(p)};
       }
     }
