@@ -12,6 +12,14 @@ namespace {
 // A short phrase that asks for a fact, a duty or a permission counts only near the opening of a
 // part of the message ("so how long until …").
 constexpr size_t kOpeningReach = 3;
+// Words that only soften or stress an asking phrase ("do I *still* have to", "can I *just*"); they
+// are passed over when the act is read, so the phrase is found as the subject file writes it.
+const std::vector<std::string> kSoftWords = {
+    "really",      "actually",    "still",      "even", "just",      "ever",    "honestly", "seriously", "literally",
+    "necessarily", "technically", "definitely", "also", "realmente", "todavia", "aun",      "solo",      "tambien"};
+// Openings of a question that asks for something, not for a yes or no: "what do I need …?" asks
+// what to do, where "do I need …?" asks whether one must.
+const std::vector<std::string> kOpenQuestion = {"what", "whats", "which", "whose", "que", "cual", "cuales"};
 // Words that may stand around a greeting or a thanks without making it a question.
 const std::vector<std::string> kTalkFillers = {
     "there", "so",   "much",   "very",  "you", "again", "bot",   "hallpass", "all", "everyone", "a",  "lot",
@@ -92,7 +100,12 @@ PartAct act_of_part(const PolicySubject& s, const std::vector<std::string>& word
         // wherever they stand; a shorter phrase only at the opening of its part ("can I", not
         // "the district can").
         const bool reaches = i < begin + kOpeningReach || p.words.size() >= 3 || act == AskerAct::action;
-        if (reaches && !p.words.empty() && match_length(p, words, i) > 0) return {act, names_asker(p)};
+        if (!reaches || p.words.empty() || match_length(p, words, i) == 0) continue;
+        // "What do I need to …?", "¿qué necesito?": what to do, so the clause's rule answers it
+        // (an approval first, not a duty to get one). Cross-validation by clause +1, tune part ±0.
+        const bool open =
+            i > begin && std::find(kOpenQuestion.begin(), kOpenQuestion.end(), words[begin]) != kOpenQuestion.end();
+        return {act == AskerAct::duty && open ? AskerAct::action : act, names_asker(p)};
       }
     }
   }
@@ -102,8 +115,15 @@ PartAct act_of_part(const PolicySubject& s, const std::vector<std::string>& word
 // The first part that asks decides; the parts after it add detail ("what do I need to do first?
 // like who do I even ask"). A fact the asker asks about their own next step after telling a
 // situation ("a parent is posting about me. how do I get it taken down?") asks what to do.
-AskerAct read_act(const PolicySubject& s, const std::vector<std::string>& words, std::vector<size_t> starts) {
-  if (starts.empty() || starts.front() != 0) starts.insert(starts.begin(), 0);
+AskerAct read_act(const PolicySubject& s, const std::vector<std::string>& message, const std::vector<size_t>& parts) {
+  // The soft words are passed over, each part's start moved to the words that remain.
+  std::vector<std::string> words;
+  std::vector<size_t> starts{0};
+  for (size_t i = 0, k = 0; i < message.size(); ++i) {
+    for (; k < parts.size() && parts[k] <= i; ++k)
+      if (starts.back() != words.size()) starts.push_back(words.size());
+    if (std::find(kSoftWords.begin(), kSoftWords.end(), message[i]) == kSoftWords.end()) words.push_back(message[i]);
+  }
   for (size_t k = 0; k < starts.size() && starts[k] < words.size(); ++k) {
     const size_t end = k + 1 < starts.size() ? std::min(starts[k + 1], words.size()) : words.size();
     const PartAct found = act_of_part(s, words, starts[k], end);

@@ -262,6 +262,12 @@ TEST_CASE("the asker's act is read at the opening of each part of the message", 
            Case{"a parent keeps posting rude comments on our class page. how do I get them removed?",
                 bot::AskerAct::action},
            Case{"i posted my vacation pics last night", bot::AskerAct::none},
+           // Words that only soften or stress the asking do not hide it.
+           Case{"after the complaint is closed, do I still have to keep watching the page?", bot::AskerAct::duty},
+           Case{"can I really just post the game schedule?", bot::AskerAct::permission},
+           // "What do I need …?" asks what to do, not whether one must.
+           Case{"what do I need to start a class blog?", bot::AskerAct::action},
+           Case{"quiero abrir un blog de la clase, ¿qué necesito?", bot::AskerAct::action},
        }) {
     INFO(c.question);
     CHECK(act_of(c.question) == c.act);
@@ -320,6 +326,13 @@ TEST_CASE("the verdict combines the asker's act with the clause's modality", "[u
   SECTION("\"do I have to …?\" under a clause that only recommends: no such duty, a fact") {
     CHECK(verdict_of("must I write on my facebook profile that my opinions are my own?", "town#rules.2") ==
           bot::Verdict::info);
+  }
+  SECTION("\"do I have to …?\" under a clause that only permits: no such duty, a fact") {
+    CHECK(verdict_of("do I have to share recordings of concerts on facebook?", "town#rules.4") == bot::Verdict::info);
+  }
+  SECTION("\"what do I need …?\" under a clause that asks for approval: approval first") {
+    CHECK(verdict_of("what do I need for a robotics club youtube channel?", "town#rules.3") ==
+          bot::Verdict::needs_approval);
   }
   SECTION("\"does it have to …?\" under a clause that asks for approval: getting it is the duty") {
     CHECK(verdict_of("does our robotics club youtube channel have to be signed up with the principal?",
