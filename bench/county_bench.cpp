@@ -19,6 +19,8 @@
 //
 //   build-release/bench/county_bench [districts=1000] [staff=1000] [seconds=10] [concurrency=32]
 //                                    [kill_seconds=30] [lease_s=3] [ask_every=4]
+//   build-release/bench/county_bench generate DIR [districts=1000] [staff=1000]   (the folder only)
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdint>
@@ -98,7 +100,8 @@ std::string district_file(const std::string& sample, int d) {
   for (const char* doc : {"model-bp", "lausd-bul-5688.2", "lbusd-ethics-e", "standard-sd-ar-1114"})
     replace_first(text, std::string("file: policies/") + doc + ".md", std::string("file: shared/policies/") + doc + ".md");
   replace_first(text, "synonyms: vocabulary.yaml", "synonyms: shared/vocabulary.yaml");
-  replace_first(text, "spanish: spanish_terms.yaml", "spanish: shared/spanish_terms.yaml");
+  replace_first(text, "spanish: spanish_terms.yaml",
+                "spanish: shared/spanish_terms.yaml\n  subject: shared/policy_subject.yaml");
   text += "\npeople_csv: staff/" + district_key(d) + ".csv\n";
   text += "\nworkspaces:\n  slack: [" + team_of(d) + "]\n";
   return text;
@@ -124,8 +127,8 @@ void generate_districts(const fs::path& dir, int districts, int staff) {
   fs::create_directories(dir / "shared");
   fs::create_directories(dir / "staff");
   fs::copy(sample.parent_path() / "policies", dir / "shared" / "policies", fs::copy_options::recursive);
-  fs::copy_file(sample.parent_path() / "vocabulary.yaml", dir / "shared" / "vocabulary.yaml");
-  fs::copy_file(sample.parent_path() / "spanish_terms.yaml", dir / "shared" / "spanish_terms.yaml");
+  for (const char* f : {"vocabulary.yaml", "spanish_terms.yaml", "policy_subject.yaml"})
+    fs::copy_file(sample.parent_path() / f, dir / "shared" / f);
   const std::string text = read_text(sample);
   for (int d = 1; d <= districts; ++d) {
     std::ofstream(dir / (district_key(d) + ".yaml")) << district_file(text, d);
@@ -164,6 +167,7 @@ bench::BenchCommand county_command(const Options& o, bench::SlackWorkers& w, int
 struct Row {
   std::string what;
   std::vector<double> startups;
+  double rss_mb = 0;  // the largest worker's resident memory after the load
   bench::LoadOutcome o;
 };
 
@@ -171,9 +175,9 @@ void print_table(const Options& opt, double generate_s, const std::vector<Row>& 
   std::printf("\ncounty_bench: %d districts x %d staff (folder generated in %.1f s), %d s per run, %d in flight, "
               "lease %d s, 1 command in %d an ask\n",
               opt.districts, opt.staff, generate_s, opt.seconds, opt.concurrency, opt.lease, opt.ask_every);
-  std::printf("| workers | start-up s (each) | acked | acks/s | ack p50 ms | ack p99 ms | answered (help/ask) | "
+  std::printf("| workers | start-up s (each) | RSS MB | acked | acks/s | ack p50 ms | ack p99 ms | answered (help/ask) | "
               "deliveries | lost | doubled | uncertain | refused |\n");
-  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const auto& r : rows) {
     std::string starts;
     for (double s : r.startups) starts += (starts.empty() ? "" : ", ") + std::to_string(s).substr(0, 4);
@@ -182,8 +186,8 @@ void print_table(const Options& opt, double generate_s, const std::vector<Row>& 
       return it == r.o.by_kind.end() ? std::string("0/0")
                                      : std::to_string(it->second.second) + "/" + std::to_string(it->second.first);
     };
-    std::printf("| %s | %s | %zu | %.0f | %.1f | %.1f | %zu (%s, %s) | %zu | %zu | %zu | %zu | %zu |\n",
-                r.what.c_str(), starts.c_str(), r.o.acked, r.o.per_second, r.o.p50, r.o.p99, r.o.answered,
+    std::printf("| %s | %s | %.0f | %zu | %.0f | %.1f | %.1f | %zu (%s, %s) | %zu | %zu | %zu | %zu | %zu |\n",
+                r.what.c_str(), starts.c_str(), r.rss_mb, r.o.acked, r.o.per_second, r.o.p50, r.o.p99, r.o.answered,
                 kind("help").c_str(), kind("ask").c_str(), r.o.deliveries, r.o.lost, r.o.doubled, r.o.uncertain,
                 r.o.refused);
   }
@@ -193,6 +197,15 @@ void print_table(const Options& opt, double generate_s, const std::vector<Row>& 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // `county_bench generate DIR [districts] [staff]`: only writes the folder (to look at it, or to
+  // run `hallpass check-config --districts DIR` on it); its Slack API is a placeholder address.
+  if (argc >= 3 && std::string(argv[1]) == "generate") {
+    const fs::path dir = argv[2];
+    generate_districts(dir, argc > 3 ? std::atoi(argv[3]) : 1000, argc > 4 ? std::atoi(argv[4]) : 1000);
+    write_county(dir, "http://127.0.0.1:9/api");
+    std::printf("%s\n", dir.c_str());
+    return 0;
+  }
   Options opt;
   int* fields[] = {&opt.districts, &opt.staff,  &opt.seconds,  &opt.concurrency,
                    &opt.kill_seconds, &opt.lease, &opt.ask_every};
@@ -232,6 +245,7 @@ int main(int argc, char** argv) {
         row.startups.push_back(w.start(victim, startup_limit));
       };
     row.o = w.load(seconds, opt.concurrency, make, every);
+    for (std::size_t i = 0; i < k; ++i) row.rss_mb = std::max(row.rss_mb, w.rss_mb(i));
     bench::print_outcome(row.what + (kill_every_10s ? "" : " worker(s)"), row.o);
     rows.push_back(row);
   };

@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <utility>
 
 #include "tests/support/postgres_server.hpp"
@@ -83,6 +84,15 @@ void SlackWorkers::kill(std::size_t i) {
   workers_[i].up = false;
   workers_[i].process->kill_now();
   workers_[i].client->close();
+}
+
+double SlackWorkers::rss_mb(std::size_t i) const {
+  if (i >= workers_.size() || !workers_[i].up) return 0;
+  std::ifstream status("/proc/" + std::to_string(workers_[i].process->pid()) + "/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.starts_with("VmRSS:")) return std::strtod(line.c_str() + 6, nullptr) / 1024.0;
+  return 0;
 }
 
 asio::awaitable<void> SlackWorkers::client_loop(Clock::time_point until, const MakeCommand& make) {

@@ -53,6 +53,8 @@ class SlackWorkers {
   // printed), or exits the bench with the worker's output when it did not start in `limit`.
   double start(std::size_t i, std::chrono::seconds limit = std::chrono::seconds(20));
   void kill(std::size_t i);
+  // Worker i's resident memory now (VmRSS), in MB; 0 when it is not running.
+  double rss_mb(std::size_t i) const;
   std::size_t size() const { return workers_.size(); }
 
   // Sends commands for `seconds` (make(n, channel) builds the n-th), with an optional action
