@@ -25,6 +25,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <exception>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -148,20 +149,36 @@ void write_county(const fs::path& dir, const std::string& api_base_url) {
 
 struct Options {
   int districts = 1000, staff = 1000, seconds = 10, concurrency = 32, kill_seconds = 30, lease = 3, ask_every = 4;
+  // Without county mode: worker i serves district i alone (--config, --district key), all on one
+  // database, and the load is spread over as many districts as there are workers.
+  bool single = false;
 };
+
+// The district as an ordinary single-district file (county.yaml's adapters appended, no
+// workspaces), beside the county's files so that its relative paths resolve the same.
+fs::path write_single(const fs::path& dir, int d) {
+  std::string text = read_text(dir / (district_key(d) + ".yaml"));
+  text.erase(text.find("\nworkspaces:"));
+  const std::string county = read_text(dir / "county.yaml");
+  text += "\n" + county.substr(county.find("adapters:"));
+  const fs::path file = dir / (district_key(d) + ".single.yml");
+  std::ofstream(file) << text;
+  return file;
+}
 
 // Command n: a district and one of its staff, spread by a multiplicative hash so that neighbouring
 // commands land in different districts and workers.
 bench::BenchCommand county_command(const Options& o, bench::SlackWorkers& w, int n, const std::string& channel) {
   const std::uint64_t x = static_cast<std::uint64_t>(n) * 0x9E3779B97F4A7C15ull;
-  const int d = static_cast<int>((x >> 16) % static_cast<std::uint64_t>(o.districts)) + 1;
+  const std::uint64_t districts = o.single ? w.size() : static_cast<std::uint64_t>(o.districts);
+  const int d = static_cast<int>((x >> 16) % districts) + 1;
   const int s = static_cast<int>((x >> 40) % static_cast<std::uint64_t>(o.staff)) + 1;
   const std::string user = staff_slack_id(d, s);
   // Slack knows every member (users.info), should the worker ask.
   w.server.add_user(user, staff_email(d, s));
   const bool ask = o.ask_every > 0 && n % o.ask_every == 0;
   test_support::SlashCommand c{channel, user, ask ? kAsk : "help", "1234.5678." + std::to_string(n), team_of(d)};
-  return {test_support::signed_slash_command(bench::kBenchSigningSecret, c), ask ? "ask" : "help"};
+  return {test_support::signed_slash_command(bench::kBenchSigningSecret, c), ask ? "ask" : "help", o.single ? d - 1 : -1};
 }
 
 struct Row {
@@ -172,10 +189,11 @@ struct Row {
 };
 
 void print_table(const Options& opt, double generate_s, const std::vector<Row>& rows) {
-  std::printf("\ncounty_bench: %d districts x %d staff (folder generated in %.1f s), %d s per run, %d in flight, "
+  std::printf("\ncounty_bench%s: %d districts x %d staff (folder generated in %.1f s), %d s per run, %d in flight, "
               "lease %d s, 1 command in %d an ask\n",
-              opt.districts, opt.staff, generate_s, opt.seconds, opt.concurrency, opt.lease, opt.ask_every);
-  std::printf("| workers | start-up s (each) | RSS MB | acked | acks/s | ack p50 ms | ack p99 ms | answered (help/ask) | "
+              opt.single ? " single (one single-district worker per district, no county mode)" : "", opt.districts,
+              opt.staff, generate_s, opt.seconds, opt.concurrency, opt.lease, opt.ask_every);
+  std::printf("| workers | start-up s (each) | RSS MB | acked | acks/s | ack p50 ms | ack p99 ms | answered (help, ask) | "
               "deliveries | lost | doubled | uncertain | refused |\n");
   std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const auto& r : rows) {
@@ -183,8 +201,9 @@ void print_table(const Options& opt, double generate_s, const std::vector<Row>& 
     for (double s : r.startups) starts += (starts.empty() ? "" : ", ") + std::to_string(s).substr(0, 4);
     const auto kind = [&](const char* k) {
       const auto it = r.o.by_kind.find(k);
-      return it == r.o.by_kind.end() ? std::string("0/0")
-                                     : std::to_string(it->second.second) + "/" + std::to_string(it->second.first);
+      return std::string(k) + " " +
+             (it == r.o.by_kind.end() ? std::string("0/0")
+                                      : std::to_string(it->second.second) + "/" + std::to_string(it->second.first));
     };
     std::printf("| %s | %s | %.0f | %zu | %.0f | %.1f | %.1f | %zu (%s, %s) | %zu | %zu | %zu | %zu | %zu |\n",
                 r.what.c_str(), starts.c_str(), r.rss_mb, r.o.acked, r.o.per_second, r.o.p50, r.o.p99, r.o.answered,
@@ -196,7 +215,7 @@ void print_table(const Options& opt, double generate_s, const std::vector<Row>& 
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int run_bench(int argc, char** argv) {
   // `county_bench generate DIR [districts] [staff]`: only writes the folder (to look at it, or to
   // run `hallpass check-config --districts DIR` on it); its Slack API is a placeholder address.
   if (argc >= 3 && std::string(argv[1]) == "generate") {
@@ -207,9 +226,16 @@ int main(int argc, char** argv) {
     return 0;
   }
   Options opt;
+  // `county_bench single …`: the same load on single-district workers (no county mode needed).
+  if (argc > 1 && std::string(argv[1]) == "single") {
+    opt.single = true;
+    --argc;
+    ++argv;
+  }
   int* fields[] = {&opt.districts, &opt.staff,  &opt.seconds,  &opt.concurrency,
                    &opt.kill_seconds, &opt.lease, &opt.ask_every};
   for (int i = 1; i < argc && i <= 7; ++i) *fields[i - 1] = std::atoi(argv[i]);
+  if (opt.single) opt.districts = std::min(opt.districts, 3);
   if (opt.districts < 1 || opt.districts > 9999 || opt.staff < 1 || opt.staff > 9999 || opt.concurrency < 1 ||
       opt.lease < 1) {
     std::fprintf(stderr,
@@ -234,23 +260,45 @@ int main(int argc, char** argv) {
     write_county(dir, w.server.api_base_url());
     w.run_args = {"run", "--districts", dir.string()};
     w.outputs = folder.path();
-    Row row{kill_every_10s ? "3, kill -9 every 10 s" : std::to_string(k), {}, {}};
-    for (std::size_t i = 0; i < k; ++i) row.startups.push_back(w.start(i, startup_limit));
+    Row row{kill_every_10s ? "3, kill -9 every 10 s" : std::to_string(k), {}, 0, {}};
+    const auto start = [&](std::size_t i) {
+      if (opt.single) {
+        const int d = static_cast<int>(i) + 1;
+        w.run_args = {"run", "--config", write_single(dir, d).string(), "--district", district_key(d)};
+      }
+      row.startups.push_back(w.start(i, startup_limit));
+    };
+    for (std::size_t i = 0; i < k; ++i) start(i);
     const auto make = [&](int n, const std::string& channel) { return county_command(opt, w, n, channel); };
     std::function<void(int)> every;
     if (kill_every_10s)
       every = [&](int tick) {
         const std::size_t victim = static_cast<std::size_t>(tick) % k;
         w.kill(victim);
-        row.startups.push_back(w.start(victim, startup_limit));
+        start(victim);
       };
     row.o = w.load(seconds, opt.concurrency, make, every);
     for (std::size_t i = 0; i < k; ++i) row.rss_mb = std::max(row.rss_mb, w.rss_mb(i));
     bench::print_outcome(row.what + (kill_every_10s ? "" : " worker(s)"), row.o);
+    for (auto [kind, text] : row.o.sample_answer) {
+      text = text.substr(0, 140);
+      for (auto& c : text)
+        if (c == '\n') c = ' ';
+      std::printf("  an answer to %s: %s…\n", kind.c_str(), text.c_str());
+    }
     rows.push_back(row);
   };
   for (std::size_t k = 1; k <= 3; ++k) run(k, opt.seconds, false);
   if (opt.kill_seconds > 0) run(3, opt.kill_seconds, true);
   print_table(opt, generate_s, rows);
   return 0;
+}
+
+int main(int argc, char** argv) {
+  try {
+    return run_bench(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 1;
+  }
 }

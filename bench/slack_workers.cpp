@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
+#include <stdexcept>
 #include <utility>
 
 #include "tests/support/postgres_server.hpp"
@@ -20,6 +22,16 @@ using adapters::http::Response;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+// A child that has exited and not been waited for yet is a zombie ('Z' in /proc/PID/stat); looked
+// at without waiting for it, so its HallpassProcess still owns it.
+bool has_exited(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string all((std::istreambuf_iterator<char>(stat)), {});
+  const auto close = all.rfind(')');
+  return close == std::string::npos || (close + 2 < all.size() && all[close + 2] == 'Z');
+}
+
 // What a worker that took over a dead worker's row tells the reader instead of sending it again.
 constexpr auto kMayBeMissing = "cannot check whether that message arrived";
 }  // namespace
@@ -43,7 +55,10 @@ bool SlackWorkers::run_until(const std::function<bool()>& done, std::chrono::mil
 
 double SlackWorkers::start(std::size_t i, std::chrono::seconds limit) {
   if (workers_.size() <= i) workers_.resize(i + 1);
-  const auto out = (outputs / ("stdout-" + std::to_string(i) + "-" + std::to_string(++starts_) + ".txt")).string();
+  // Named uniquely in this process: a file left by an earlier run's worker would show its banner.
+  static int starts = 0;
+  const auto out = (outputs / ("stdout-" + std::to_string(i) + "-" + std::to_string(++starts) + ".txt")).string();
+  std::filesystem::remove(out);
   auto& w = workers_[i];
   w.client.reset();
   std::map<std::string, std::string> env{{"HALLPASS_DATABASE_URL", database},
@@ -60,17 +75,21 @@ double SlackWorkers::start(std::size_t i, std::chrono::seconds limit) {
   // The output file is read at most every 20 ms: a county's start-up is long, and reading it
   // every turn of the io_context would take the core the worker is loading on.
   auto last_read = Clock::now() - std::chrono::seconds(1);
+  bool exited = false;
   if (!run_until(
           [&] {
             if (Clock::now() - last_read < std::chrono::milliseconds(20)) return false;
             last_read = Clock::now();
             printed = w.process->output();
-            return printed.find("/slack/{commands,interactivity,events}") != std::string::npos;
+            exited = has_exited(w.process->pid());
+            return exited || printed.find("/slack/{commands,interactivity,events}") != std::string::npos;
           },
-          limit)) {
-    std::fprintf(stderr, "worker %zu did not start in %lld s: %s\n", i, static_cast<long long>(limit.count()),
-                 printed.c_str());
-    std::exit(1);
+          limit) ||
+      exited) {
+    w.process.reset();
+    // Thrown, not exited: the other workers, the fake and the temporary folders are cleaned up.
+    throw std::runtime_error("worker " + std::to_string(i) + (exited ? " stopped" : " did not start") + " within " +
+                             std::to_string(limit.count()) + " s (its error is above); it printed: " + printed);
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   const auto at = printed.find(banner);
@@ -97,17 +116,19 @@ double SlackWorkers::rss_mb(std::size_t i) const {
 
 asio::awaitable<void> SlackWorkers::client_loop(Clock::time_point until, const MakeCommand& make) {
   while (Clock::now() < until) {
-    std::size_t pick = next_worker_++ % workers_.size();
-    for (std::size_t tries = 0; tries < workers_.size() && !workers_[pick].up; ++tries)
+    // Nothing is awaited between numbering the command and sending it: the numbers stay unique.
+    const int n = sent_ + 1;
+    const std::string channel = "C0B" + std::to_string(n);
+    BenchCommand command = make(n, channel);
+    std::size_t pick = command.worker >= 0 ? static_cast<std::size_t>(command.worker) : next_worker_++ % workers_.size();
+    for (std::size_t tries = 0; command.worker < 0 && tries < workers_.size() && !workers_[pick].up; ++tries)
       pick = next_worker_++ % workers_.size();
-    if (!workers_[pick].up) {
+    if (pick >= workers_.size() || !workers_[pick].up) {
       asio::steady_timer pause(io, std::chrono::milliseconds(5));
       co_await pause.async_wait(asio::use_awaitable);
       continue;
     }
-    const int n = ++sent_;
-    const std::string channel = "C0B" + std::to_string(n);
-    BenchCommand command = make(n, channel);
+    ++sent_;
     const auto t0 = Clock::now();
     Response r = co_await workers_[pick].client->request(command.request);
     if (r.status == 200) {
@@ -157,7 +178,10 @@ LoadOutcome SlackWorkers::load(int seconds, int concurrency, const MakeCommand& 
   for (const auto& a : acked_) {
     std::size_t answers = 0;
     for (const auto& m : server.messages(a.channel))
-      if (m.text.find(kMayBeMissing) == std::string::npos) ++answers;
+      if (m.text.find(kMayBeMissing) == std::string::npos) {
+        ++answers;
+        if (!o.sample_answer.contains(a.kind)) o.sample_answer[a.kind] = test_support::message_text(m);
+      }
     auto& kind = o.by_kind[a.kind];
     ++kind.first;
     o.deliveries += answers;

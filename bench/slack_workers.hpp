@@ -30,6 +30,7 @@ inline constexpr auto kBenchBotToken = "xoxb-county";
 struct BenchCommand {
   adapters::http::Request request;
   std::string kind;
+  int worker = -1;  // the worker it must go to (a single-district worker); -1: the next live one
 };
 
 struct LoadOutcome {
@@ -38,6 +39,7 @@ struct LoadOutcome {
   std::size_t deliveries = 0;  // answers posted for the acknowledged commands, doubles included
   // Per kind: {acknowledged, answered}.
   std::map<std::string, std::pair<std::size_t, std::size_t>> by_kind;
+  std::map<std::string, std::string> sample_answer;  // per kind, the first answer's text (to see what was answered)
 };
 
 class SlackWorkers {
@@ -50,7 +52,7 @@ class SlackWorkers {
   SlackWorkers& operator=(const SlackWorkers&) = delete;
 
   // Starts (or restarts) worker i; its start-up time in seconds (fork to its Request URLs
-  // printed), or exits the bench with the worker's output when it did not start in `limit`.
+  // printed). Throws std::runtime_error with its output when it stopped or did not start in `limit`.
   double start(std::size_t i, std::chrono::seconds limit = std::chrono::seconds(20));
   void kill(std::size_t i);
   // Worker i's resident memory now (VmRSS), in MB; 0 when it is not running.
@@ -84,7 +86,7 @@ class SlackWorkers {
   int lease_seconds_;
   std::vector<Worker> workers_;
   std::size_t next_worker_ = 0;
-  int sent_ = 0, refused_ = 0, clients_done_ = 0, starts_ = 0;
+  int sent_ = 0, refused_ = 0, clients_done_ = 0;
   struct Acked {
     std::string channel;
     std::string kind;

@@ -11,6 +11,7 @@
 //
 //   build-release/bench/workers_bench [seconds=10] [concurrency=32] [kill_seconds=30] [lease_s=3]
 #include <cstdio>
+#include <exception>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -51,7 +52,7 @@ struct Run {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int run_bench(int argc, char** argv) {
   const int seconds = argc > 1 ? std::atoi(argv[1]) : 10;
   const int concurrency = argc > 2 ? std::atoi(argv[2]) : 32;
   const int kill_seconds = argc > 3 ? std::atoi(argv[3]) : 30;
@@ -75,4 +76,13 @@ int main(int argc, char** argv) {
     bench::print_outcome("3, kill -9 every 10 s", o);
   }
   return 0;
+}
+
+int main(int argc, char** argv) {
+  try {
+    return run_bench(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 1;
+  }
 }
