@@ -29,7 +29,13 @@ bool is_loopback(const std::string& listen_address) {
 
 AdminServer::AdminServer(boost::asio::any_io_executor executor, AdminOptions options, const bot::Runtime& runtime,
                          bot::StatisticsSource& store, const bot::Clock& clock)
-    : reload_(options.reload), runtime_(runtime), store_(store), clock_(clock) {
+    : AdminServer(
+          std::move(executor), std::move(options), [&runtime] { return runtime.readiness(); }, store, clock) {}
+
+AdminServer::AdminServer(boost::asio::any_io_executor executor, AdminOptions options,
+                         std::function<bot::Runtime::Readiness()> readiness, bot::StatisticsSource& store,
+                         const bot::Clock& clock)
+    : reload_(options.reload), readiness_(std::move(readiness)), store_(store), clock_(clock) {
   loopback_ = is_loopback(options.listen_address);
   http::ServerOptions server;
   server.name = "admin";
@@ -62,7 +68,7 @@ http::ServerReply AdminServer::answer(const http::ServerRequest& request) {
 }
 
 http::ServerReply AdminServer::ready() {
-  const auto r = runtime_.readiness();
+  const auto r = readiness_();
   std::string why;
   if (!r.started)
     why = "starting";

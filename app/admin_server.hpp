@@ -36,6 +36,10 @@ class AdminServer {
  public:
   AdminServer(boost::asio::any_io_executor executor, AdminOptions options, const bot::Runtime& runtime,
               bot::StatisticsSource& store, const bot::Clock& clock);
+  // A county worker: its readiness is its districts' together.
+  AdminServer(boost::asio::any_io_executor executor, AdminOptions options,
+              std::function<bot::Runtime::Readiness()> readiness, bot::StatisticsSource& store,
+              const bot::Clock& clock);
   void listen();  // binds now (throws like HttpServer::listen)
   std::string url() const;
   boost::asio::awaitable<void> run();
@@ -50,7 +54,7 @@ class AdminServer {
   std::function<ReloadOutcome()> reload_;
   bool loopback_ = true;
 
-  const bot::Runtime& runtime_;
+  std::function<bot::Runtime::Readiness()> readiness_;
   bot::StatisticsSource& store_;
   const bot::Clock& clock_;
   std::unique_ptr<adapters::http::HttpServer> server_;

@@ -62,10 +62,15 @@ DistrictReloader::DistrictReloader(bot::District& live, std::filesystem::path fi
   }
 }
 
+DistrictReloader::DistrictReloader(bot::District& live, std::filesystem::path file, Load load)
+    : DistrictReloader(live, std::move(file)) {
+  load_ = std::move(load);
+}
+
 ReloadOutcome DistrictReloader::reload() {
   ReloadOutcome out;
   std::ostringstream problems;
-  auto fresh = load_district(file_, problems, registry_);
+  auto fresh = load_ ? load_(problems) : load_district(file_, problems, registry_);
   if (!fresh) {
     out.problems = problems.str();
     bot::metrics::count("hallpass_config_reloads_total", {{"result", "refused"}});

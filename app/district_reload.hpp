@@ -11,7 +11,10 @@
 // user of it reads it on the bot's one thread and never across an await, so a reload posted to
 // that thread lands between turns.
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -32,6 +35,10 @@ class DistrictReloader {
   // Puts the live district's policy library behind a stand-in that a reload can re-point, so the
   // services built from the district after this see every reloaded library.
   DistrictReloader(bot::District& live, std::filesystem::path file, const Registry& registry = adapter_registry());
+  // A county folder's district: loaded again by `load` (the county's loading), which prints its
+  // problems to the stream and returns nothing when the file is refused.
+  using Load = std::function<std::optional<bot::District>(std::ostream& problems)>;
+  DistrictReloader(bot::District& live, std::filesystem::path file, Load load);
 
   // Loads and checks the file again; applies it when it validates. Call on the bot's thread.
   ReloadOutcome reload();
@@ -41,6 +48,7 @@ class DistrictReloader {
   bot::District& live_;
   std::filesystem::path file_;
   const Registry& registry_;
+  Load load_;                              // empty: load_district(file_)
   std::shared_ptr<PolicyStandIn> policy_;  // null when the district started without documents
 };
 

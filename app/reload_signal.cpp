@@ -9,21 +9,25 @@
 namespace app {
 namespace {
 
-void wait_for_hangup(std::shared_ptr<boost::asio::signal_set> hangup, DistrictReloader& reloader) {
-  hangup->async_wait([hangup, &reloader](const boost::system::error_code& ec, int) {
+void wait_for_hangup(std::shared_ptr<boost::asio::signal_set> hangup, std::function<ReloadOutcome()> reload) {
+  hangup->async_wait([hangup, reload](const boost::system::error_code& ec, int) {
     if (ec) return;
     sd_notify(0, "RELOADING=1\nSTATUS=Reloading the district's file");
-    auto outcome = reloader.reload();
+    auto outcome = reload();
     sd_notify(0, outcome.applied ? "READY=1\nSTATUS=Hallpass is running (configuration reloaded)"
                                  : "READY=1\nSTATUS=Hallpass is running (the last reload was refused: see the log)");
-    wait_for_hangup(hangup, reloader);
+    wait_for_hangup(hangup, reload);
   });
 }
 
 }  // namespace
 
 void reload_on_hangup(boost::asio::io_context& io, DistrictReloader& reloader) {
-  wait_for_hangup(std::make_shared<boost::asio::signal_set>(io, SIGHUP), reloader);
+  reload_on_hangup(io, [&reloader] { return reloader.reload(); });
+}
+
+void reload_on_hangup(boost::asio::io_context& io, std::function<ReloadOutcome()> reload) {
+  wait_for_hangup(std::make_shared<boost::asio::signal_set>(io, SIGHUP), std::move(reload));
 }
 
 }  // namespace app

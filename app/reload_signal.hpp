@@ -1,6 +1,7 @@
 #pragma once
 // SIGHUP reloads the district's file (what `systemctl reload hallpass` sends).
 #include <boost/asio/io_context.hpp>
+#include <functional>
 
 #include "app/district_reload.hpp"
 
@@ -10,5 +11,7 @@ namespace app {
 // systemd the service reports RELOADING then READY. Call it before the adapters start: until
 // then a SIGHUP would end the process, its default action. The wait ends when the io_context stops.
 void reload_on_hangup(boost::asio::io_context& io, DistrictReloader& reloader);
+// The same with any reload (a county worker re-reads its folder).
+void reload_on_hangup(boost::asio::io_context& io, std::function<ReloadOutcome()> reload);
 
 }  // namespace app

@@ -46,6 +46,12 @@ class Runtime {
   void start(bool stop_on_signal = true);
   // Ends run() at once.
   void stop();
+  // A county worker's district that stops being served (its file removed): the dispatcher and the
+  // scheduler stop; the io_context goes on for the others.
+  void stop_serving() {
+    dispatcher_.stop();
+    scheduler_.stop();
+  }
   // Stops without losing what was acknowledged: first the outbox delivers while the adapters
   // still receive and acknowledge (Slack does not deliver a slash command again, so closing the
   // sockets first would lose the commands sent meanwhile), for up to two thirds of `grace` or until

@@ -270,6 +270,8 @@ asio::awaitable<AckReply> handle_payload(std::shared_ptr<SlackState> s, Envelope
   }
   bot::HandleResult result = s->sink->handle(event);
   AckReply reply{.accepted = result.accepted};
+  if (type == EnvelopeType::slash_commands && !result.immediate_reply.empty())
+    reply.payload_json = json{{"response_type", "ephemeral"}, {"text", result.immediate_reply}}.dump();
   if (pending) {
     if (result.accepted && !result.duplicate) {
       asio::co_spawn(s->executor, answer_when_drained(s, pending), asio::detached);

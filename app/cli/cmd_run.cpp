@@ -22,6 +22,7 @@
 #include "app/admin_server.hpp"
 #include "app/cli/args.hpp"
 #include "app/cli/commands.hpp"
+#include "app/cli/county_run.hpp"
 #include "app/cli/logging_setup.hpp"
 #include "app/cli/store_open.hpp"
 #include "app/district_reload.hpp"
@@ -45,6 +46,7 @@ so it listens on this machine only unless --listen (or HALLPASS_LISTEN) says oth
 
 constexpr const char* kRunHelp =
     R"(Usage: hallpass run --config FILE [--db FILE] [--district KEY] [--admin-port N [--admin-listen ADDRESS]]
+       hallpass run --districts DIR [--db FILE|URL] [--admin-port N [--admin-listen ADDRESS]]
 
 Starts Hallpass with the adapters the district config enables (adapters: web, slack, matrix, teams).
 The district's file is required: `hallpass demo` is the way to try the fictional sample district.
@@ -57,6 +59,16 @@ dropping a connection; a file that does not validate is refused and the bot goes
 --admin-port N opens the admin listener (on 127.0.0.1 unless --admin-listen says otherwise):
 /healthz, /readyz and /metrics (Prometheus) for the district's monitoring, and POST /reload
 (on a loopback listener only). 0 lets the OS pick.
+
+--districts DIR (or HALLPASS_DISTRICTS_DIR) serves every district of a county folder from one
+process: DIR/county.yaml sets the platforms they share (adapters:, as in a district file; no web
+chat), and each other DIR/<key>.yaml is one district, its key the file's name, with workspaces:
+(its Slack team ids, Teams tenant ids, Matrix rooms) instead of adapters:. Each event goes to the
+district of its workspace. All districts share one database connection: PostgreSQL (--db
+postgres://… or HALLPASS_DATABASE_URL; several workers may run the same folder), or SQLite, where
+--db FILE holds the county's own rows and FILE's name with .<key> each district's. SIGHUP or
+POST /reload re-reads the folder: changed files are reloaded, new ones start serving, removed ones
+stop (docs/scale-out.md, "One worker, many districts"). --config and --districts exclude each other.
 )";
 
 // "--admin-port" as a port number, or nullopt (with the message written) when it is not one.
@@ -98,14 +110,28 @@ std::chrono::milliseconds lease_length() {
 }  // namespace
 
 int cmd_run(int argc, char** argv, bool demo) {
-  Args a = parse_args(argc, argv, 2,
-                      {"--config", "--db", "--district", "--port", "--listen", "--admin-port", "--admin-listen"},
-                      {"--help"});
+  Args a = parse_args(
+      argc, argv, 2,
+      {"--config", "--db", "--district", "--port", "--listen", "--admin-port", "--admin-listen", "--districts"},
+      {"--help"});
   if (a.has("--help")) return std::cout << (demo ? kDemoHelp : kRunHelp), 0;
   if (!a.error.empty()) return std::cerr << "hallpass: " << a.error << "\n\n" << (demo ? kDemoHelp : kRunHelp), 2;
+  const char* districts_dir = std::getenv("HALLPASS_DISTRICTS_DIR");
+  const bool county = !demo && (a.has("--districts") || (!a.has("--config") && districts_dir && *districts_dir));
+  if (county && a.has("--config"))
+    return std::cerr << "hallpass run: --config and --districts exclude each other: --config FILE runs one district, "
+                        "--districts DIR a county folder's districts\n",
+           2;
+  if (county && a.has("--district"))
+    return std::cerr << "hallpass run: --district is not used with --districts: each district's key is its file's "
+                        "name in the folder\n",
+           2;
+  if (county && (a.has("--port") || a.has("--listen")))
+    return std::cerr << "hallpass run: --port and --listen are the web chat's, which a county folder does not use\n", 2;
+  if (demo && a.has("--districts")) return std::cerr << "hallpass demo: --districts is for hallpass run\n", 2;
   // A service started without its district must not quietly run the fictional sample one, whose
   // web chat has no sign-in.
-  if (!demo && !a.has("--config"))
+  if (!demo && !county && !a.has("--config"))
     return std::cerr << "hallpass run: --config FILE is required (the district's file). To try Hallpass with the "
                         "sample district, run: hallpass demo\n",
            2;
@@ -128,6 +154,12 @@ int cmd_run(int argc, char** argv, bool demo) {
     // The container image sets it: there the demo must listen beyond the container's loopback.
     overrides.web["listen"] = listen;
   }
+  if (county)
+    return run_county({.dir = a.get("--districts", districts_dir ? districts_dir : ""),
+                       .db = a.get("--db", "hallpass.db"),
+                       .admin = admin_options,
+                       .worker_id = worker_id(),
+                       .lease = lease_length()});
   const std::string config_file = a.get("--config", bot::sample_config_path().string());
   auto district = app::load_district(config_file, std::cerr);
   if (!district) return 1;

@@ -128,6 +128,14 @@ struct DistrictConfig {
   int retention_days = 30;                   // records.operational_days: operational rows kept this long
   std::vector<std::string> adapter_order;    // adapters in the order the file names them
   std::map<std::string, AdapterSettings> adapters;
+  // --- a district of a county folder (hallpass run --districts, issue 23) ---
+  // workspaces: where the district is found on each platform: platform → Slack team ids, Teams
+  // tenant ids, Matrix room ids, each with its line (two districts claiming one are refused).
+  struct WorkspaceEntry {
+    std::string id;
+    int line = 0;
+  };
+  std::map<std::string, std::vector<WorkspaceEntry>> workspaces;
 
   const Person* person(std::string_view id) const;
   const Person* person_by_handle(std::string_view platform, std::string_view handle) const;

@@ -195,13 +195,15 @@ struct PersonSource {
 
 class Loader {
  public:
-  Loader(std::filesystem::path file, std::string_view text, const PlatformList& platforms)
-      : file_(std::move(file)), text_(text), platforms_(platforms) {
+  Loader(std::filesystem::path file, std::string_view text, const PlatformList& platforms,
+         const CountyConfig* county = nullptr)
+      : file_(std::move(file)), text_(text), platforms_(platforms), county_(county) {
     for (const auto& p : platforms_) platform_names_.push_back(p.name);
     current_file_ = file_.string();
   }
 
   ConfigLoadResult run();
+  CountyLoadResult run_county();  // the file is county.yaml
 
  private:
   void error(int line, std::string message) { errors_.push_back({current_file_, line, std::move(message)}); }
@@ -431,6 +433,9 @@ class Loader {
   Place place(const YamlNode& n, const std::string& id, const std::string& default_name, const std::string& what,
               std::string_view example);
   void load_adapters(const YamlNode& root);
+  void use_county_adapters(const YamlNode& root);  // a district file of a county folder
+  void load_workspaces(const YamlNode& root);
+  void sort_errors();
   void load_district(const YamlNode& root);
   void load_review(const YamlNode& root);
   void load_digest(const YamlNode& root);
@@ -453,6 +458,7 @@ class Loader {
   std::filesystem::path file_;
   std::string_view text_;
   const PlatformList& platforms_;
+  const CountyConfig* county_ = nullptr;  // set for a district file of a county folder
   std::vector<std::string_view> platform_names_;
   std::string current_file_;  // the file errors() names: the district file, or the people CSV
   DistrictConfig config_;
@@ -1455,11 +1461,18 @@ ConfigLoadResult Loader::run() {
                                              ". Start from config/sample-district.yaml.");
   if (root.is_map()) {
     root_line_ = root.entries.empty() ? 1 : root.entries.front().key_line;
-    check_keys(root, "the file",
-               {"district", "review", "digest", "superintendent", "sites", "people", "people_csv", "policies",
-                "vocabulary", "clauses", "incidents", "adapters", "classroom", "records", "registry"});
+    std::vector<std::string_view> known = {"district",  "review",     "digest",    "superintendent", "sites",
+                                           "people",    "people_csv", "policies",  "vocabulary",     "clauses",
+                                           "incidents", "adapters",   "classroom", "records",        "registry"};
+    if (county_) known.push_back("workspaces");
+    check_keys(root, "the file", known);
     // Adapters first: whether a platform's variables must be set depends on whether it is on.
-    load_adapters(root);
+    if (county_) {
+      use_county_adapters(root);
+      load_workspaces(root);
+    } else {
+      load_adapters(root);
+    }
     load_district(root);
     load_review(root);
     load_digest(root);
@@ -1476,6 +1489,12 @@ ConfigLoadResult Loader::run() {
     check_reachable();
     load_policy_library();
   }
+  sort_errors();
+  if (!errors_.empty()) return {std::nullopt, std::move(errors_), nullptr};
+  return {std::move(config_), {}, std::move(library_)};
+}
+
+void Loader::sort_errors() {
   // The district file's problems first, in line order; then other files' (the CSV, policies).
   const std::string main = file_.string();
   std::stable_sort(errors_.begin(), errors_.end(), [&](const ConfigError& a, const ConfigError& b) {
@@ -1487,8 +1506,88 @@ ConfigLoadResult Loader::run() {
                               return a.file == b.file && a.line == b.line && a.message == b.message;
                             }),
                 errors_.end());
-  if (!errors_.empty()) return {std::nullopt, std::move(errors_), nullptr};
-  return {std::move(config_), {}, std::move(library_)};
+}
+
+void Loader::use_county_adapters(const YamlNode& root) {
+  if (!root["adapters"].missing())
+    error(root.key_line("adapters"), "adapters: in a county folder the platforms are set in county.yaml (" +
+                                         county_->file.string() +
+                                         "). Remove this section; say where the district is found under "
+                                         "workspaces: (slack: [team ids], teams: [tenant ids], matrix: [rooms]).");
+  adapters_line_ = root_line_;
+  config_.adapters = county_->adapters;
+  config_.adapter_order = county_->adapter_order;
+  for (const auto& [name, a] : config_.adapters)
+    if (a.enabled) enabled_.insert(name);
+}
+
+void Loader::load_workspaces(const YamlNode& root) {
+  const YamlNode& n = root["workspaces"];
+  std::vector<std::string_view> known;
+  for (const auto& p : platforms_)
+    if (!p.built_in) known.push_back(p.name);
+  const std::string_view example = "workspaces:\n  slack: [T0AAA1]";
+  if (!section(n, "workspaces", known, example)) return;
+  for (const auto& e : n.entries) {
+    if (std::find(known.begin(), known.end(), e.key) == known.end()) continue;  // reported above
+    const std::string what = "workspaces." + e.key;
+    const auto* items = list(e.value, what, "workspaces:\n  " + e.key + ": [id, id]");
+    if (!items) continue;
+    auto& ids = config_.workspaces[e.key];
+    for (const auto& item : *items) {
+      Text t = text(item, "an id in " + what, {.max_chars = 200});
+      if (!t.ok) continue;
+      const std::string id(trim(t.value, kAsciiSpace));
+      if (id.empty() || id.find_first_of(" \t\n") != std::string::npos) {
+        error(item.line, what + ": " + quote_for_message(t.value) +
+                             " is not an id: write the platform's id without spaces (a Slack team id T…, a "
+                             "Microsoft 365 tenant id, a Matrix room !room:server).");
+        continue;
+      }
+      if (std::any_of(ids.begin(), ids.end(), [&](const auto& w) { return w.id == id; })) {
+        error(item.line, what + " lists " + quote_for_message(id) + " twice: write it once.");
+        continue;
+      }
+      ids.push_back({id, item.line});
+    }
+  }
+}
+
+CountyLoadResult Loader::run_county() {
+  auto doc = parse_config_yaml(text_, file_, errors_);
+  bad_lines_ = doc.bad_text_lines;
+  const YamlNode& root = doc.root;
+  CountyConfig county;
+  county.file = file_;
+  if (root.empty() && errors_.empty())
+    error(trim(text_, kAsciiSpace).empty() ? 0 : 1,
+          "county.yaml is empty. Write county: { name: … } and the platforms under adapters: (docs/scale-out.md).");
+  if (!root.empty() && !root.is_map())
+    error(root.line > 0 ? root.line : 1,
+          "county.yaml must be a map with 'county:' and 'adapters:', not " + std::string(root.kind_name()) + ".");
+  if (root.is_map()) {
+    root_line_ = root.entries.empty() ? 1 : root.entries.front().key_line;
+    check_keys(root, "county.yaml", {"county", "adapters"});
+    if (section(root["county"], "county", {"name"}, "county: { name: Sierra County Office of Education }"))
+      if (Text name = text(root["county"]["name"], "county.name"); name.ok)
+        county.name = std::string(trim(name.value, kAsciiSpace));
+    load_adapters(root);
+    if (auto web = config_.adapters.find("web"); web != config_.adapters.end() && web->second.enabled)
+      error(web->second.line,
+            "adapters.web: the built-in web chat has no sign-in and serves one district, so a county folder "
+            "cannot use it. Remove it from county.yaml; enable slack, teams or matrix.");
+    if (enabled_.empty() && root["adapters"].is_map())
+      error(adapters_line_, "no adapter is enabled in county.yaml: set enabled: true on slack, teams or matrix.");
+    if (root["adapters"].empty())
+      error(root_line_,
+            "county.yaml has no adapters: section: set the platforms the districts share there, e.g.\n"
+            "adapters:\n  slack: { enabled: true, mode: http, … } (docs/scale-out.md).");
+  }
+  sort_errors();
+  if (!errors_.empty()) return {std::nullopt, std::move(errors_)};
+  county.adapter_order = std::move(config_.adapter_order);
+  county.adapters = std::move(config_.adapters);
+  return {std::move(county), {}};
 }
 
 }  // namespace
@@ -1511,6 +1610,41 @@ ConfigLoadResult load_district_config_text(std::string_view text, const std::fil
         {{file.string(), 0, std::string("internal error while checking this file (please report it): ") + e.what()}},
         nullptr};
   }
+}
+
+namespace {
+
+template <typename Result, typename Run>
+Result load_guarded(const std::filesystem::path& file, Run run) {
+  const auto refused = [&](std::string message) {
+    Result r;
+    r.errors.push_back({file.string(), 0, std::move(message)});
+    return r;
+  };
+  std::string why;
+  auto text = read_file(file, why);
+  if (!text) return refused("this file " + why + ". Check the path and permissions.");
+  // As load_district_config_text: nothing is meant to throw; if a library does, the file is refused.
+  try {
+    return run(*text);
+  } catch (const std::bad_alloc&) {
+    return refused("not enough memory to check this file.");
+  } catch (const std::exception& e) {
+    return refused(std::string("internal error while checking this file (please report it): ") + e.what());
+  }
+}
+
+}  // namespace
+
+CountyLoadResult load_county_config(const std::filesystem::path& file, const PlatformList& platforms) {
+  return load_guarded<CountyLoadResult>(
+      file, [&](const std::string& text) { return Loader(file, text, platforms).run_county(); });
+}
+
+ConfigLoadResult load_county_district_config(const std::filesystem::path& file, const CountyConfig& county,
+                                             const PlatformList& platforms) {
+  return load_guarded<ConfigLoadResult>(
+      file, [&](const std::string& text) { return Loader(file, text, platforms, &county).run(); });
 }
 
 ConfigLoadResult load_district_config(const std::filesystem::path& file, const PlatformList& platforms) {

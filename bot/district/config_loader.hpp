@@ -5,6 +5,7 @@
 // with the file, the line and what to do, all of them in one pass. What it checks is listed in
 // docs/configuration.md.
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,6 +45,28 @@ ConfigLoadResult load_district_config(const std::filesystem::path& file, const P
 // folder relative paths start from. For tests that check many variants of one file.
 ConfigLoadResult load_district_config_text(std::string_view text, const std::filesystem::path& file,
                                            const PlatformList& platforms);
+
+// county.yaml of a county folder (hallpass run --districts, docs/scale-out.md): what the county's
+// districts share, i.e. the platforms (the same `adapters:` schema as a district file's; the web
+// chat is refused there: it has no sign-in).
+struct CountyConfig {
+  std::filesystem::path file;
+  std::string name;
+  std::vector<std::string> adapter_order;
+  std::map<std::string, AdapterSettings> adapters;
+};
+
+struct CountyLoadResult {
+  std::optional<CountyConfig> county;  // set only when errors is empty
+  std::vector<ConfigError> errors;
+};
+
+CountyLoadResult load_county_config(const std::filesystem::path& file, const PlatformList& platforms);
+
+// A district file of a county folder: an ordinary district file whose platforms are the county's
+// (an `adapters:` section is refused) and which may say where it is found (`workspaces:`).
+ConfigLoadResult load_county_district_config(const std::filesystem::path& file, const CountyConfig& county,
+                                             const PlatformList& platforms);
 
 // The known key a mistyped one was probably meant to be (at most three letters off), for "Did you
 // mean …?"; empty when none is that close. Adapters use it for the settings they check themselves.

@@ -21,9 +21,10 @@ std::filesystem::path hallpass_home() {
 
 std::filesystem::path sample_config_path() { return hallpass_home() / "config" / "sample-district.yaml"; }
 
-std::optional<District> load_district(const std::filesystem::path& config_file, std::ostream& errors,
-                                      const PlatformList& platforms) {
-  auto loaded = load_district_config(config_file, platforms);
+namespace {
+
+std::optional<District> checked(ConfigLoadResult loaded, const std::filesystem::path& config_file,
+                                std::ostream& errors) {
   if (!loaded.config) {
     for (const auto& e : loaded.errors) errors << e.to_string() << '\n';
     errors << loaded.errors.size() << (loaded.errors.size() == 1 ? " problem" : " problems") << " in "
@@ -31,15 +32,32 @@ std::optional<District> load_district(const std::filesystem::path& config_file, 
     return std::nullopt;
   }
   District d{std::move(*loaded.config), {}, nullptr, nullptr};
+  d.calendar = std::make_unique<DistrictCalendar>(d.config.time_zone, d.config.review);
+  // Loaded by the config loader, which checked the clause ids the file names against it.
+  d.policy = std::move(loaded.policy);
+  return d;
+}
+
+}  // namespace
+
+std::optional<District> load_district(const std::filesystem::path& config_file, std::ostream& errors,
+                                      const PlatformList& platforms) {
+  auto d = checked(load_district_config(config_file, platforms), config_file, errors);
+  if (!d) return d;
   try {
-    d.prompts = Prompts::load(hallpass_home() / "prompts");
+    d->prompts = Prompts::load(hallpass_home() / "prompts");
   } catch (const std::exception& e) {
     errors << e.what() << '\n';
     return std::nullopt;
   }
-  d.calendar = std::make_unique<DistrictCalendar>(d.config.time_zone, d.config.review);
-  // Loaded by the config loader, which checked the clause ids the file names against it.
-  d.policy = std::move(loaded.policy);
+  return d;
+}
+
+std::optional<District> load_county_district(const std::filesystem::path& file, const CountyConfig& county,
+                                             const Prompts& prompts, std::ostream& errors,
+                                             const PlatformList& platforms) {
+  auto d = checked(load_county_district_config(file, county, platforms), file, errors);
+  if (d) d->prompts = prompts;
   return d;
 }
 

@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "bot/district/config.hpp"
+#include "bot/district/config_loader.hpp"
 #include "bot/district/district_calendar.hpp"
 #include "bot/district/platform_rules.hpp"
 #include "bot/district/prompts.hpp"
@@ -29,5 +30,11 @@ std::filesystem::path sample_config_path();
 // platforms are the adapter registry's (app::load_district passes them).
 std::optional<District> load_district(const std::filesystem::path& config_file, std::ostream& errors,
                                       const PlatformList& platforms);
+
+// A district file of a county folder (hallpass run --districts): its platforms are the county's,
+// and the prompts, the same for every district, are loaded once by the caller and copied.
+std::optional<District> load_county_district(const std::filesystem::path& file, const CountyConfig& county,
+                                             const Prompts& prompts, std::ostream& errors,
+                                             const PlatformList& platforms);
 
 }  // namespace bot

@@ -29,13 +29,18 @@ void flatten(const YAML::Node& node, const std::string& prefix, const std::strin
 
 }  // namespace
 
+const Prompts::Table& Prompts::table() const {
+  static const Table empty;
+  return by_lang_ ? *by_lang_ : empty;
+}
+
 Prompts Prompts::load(const std::filesystem::path& folder) {
-  Prompts p;
+  Table by_lang;
   if (!std::filesystem::is_directory(folder))
     throw std::runtime_error(folder.string() + ": the prompts folder is missing.");
   for (const auto& lang_dir : std::filesystem::directory_iterator(folder)) {
     if (!lang_dir.is_directory()) continue;
-    auto& table = p.by_lang_[lang_dir.path().filename().string()];
+    auto& table = by_lang[lang_dir.path().filename().string()];
     std::vector<std::filesystem::path> files;
     for (const auto& f : std::filesystem::directory_iterator(lang_dir.path()))
       if (f.path().extension() == ".yaml") files.push_back(f.path());
@@ -51,17 +56,19 @@ Prompts Prompts::load(const std::filesystem::path& folder) {
       flatten(root, f.stem().string(), f.string(), table);
     }
   }
-  if (!p.by_lang_.contains("en"))
+  if (!by_lang.contains("en"))
     throw std::runtime_error(folder.string() + ": prompts/en/ is missing; English is required.");
+  Prompts p;
+  p.by_lang_ = std::make_shared<const Table>(std::move(by_lang));
   return p;
 }
 
 std::string Prompts::text(std::string_view lang, std::string_view key, const PromptVars& vars) const {
   const std::string* tmpl = nullptr;
-  if (auto l = by_lang_.find(lang); l != by_lang_.end())
+  if (auto l = table().find(lang); l != table().end())
     if (auto k = l->second.find(key); k != l->second.end()) tmpl = &k->second;
   if (!tmpl)
-    if (auto l = by_lang_.find("en"); l != by_lang_.end())
+    if (auto l = table().find("en"); l != table().end())
       if (auto k = l->second.find(key); k != l->second.end()) tmpl = &k->second;
   if (!tmpl) return "[" + std::string(key) + "]";
   std::string out;
@@ -87,19 +94,19 @@ std::string Prompts::text(std::string_view lang, std::string_view key, const Pro
 }
 
 bool Prompts::has(std::string_view lang, std::string_view key) const {
-  auto l = by_lang_.find(lang);
-  return l != by_lang_.end() && l->second.find(key) != l->second.end();
+  auto l = table().find(lang);
+  return l != table().end() && l->second.find(key) != l->second.end();
 }
 
 std::vector<std::string> Prompts::languages() const {
   std::vector<std::string> out;
-  for (const auto& [lang, _] : by_lang_) out.push_back(lang);
+  for (const auto& [lang, _] : table()) out.push_back(lang);
   return out;
 }
 
 std::vector<std::string> Prompts::keys(std::string_view lang) const {
   std::vector<std::string> out;
-  if (auto l = by_lang_.find(lang); l != by_lang_.end())
+  if (auto l = table().find(lang); l != table().end())
     for (const auto& [k, _] : l->second) out.push_back(k);
   return out;
 }

@@ -6,6 +6,7 @@
 // missing everywhere is a programming error caught by the prompts test.
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,7 +28,10 @@ class Prompts {
   std::vector<std::string> keys(std::string_view lang) const;
 
  private:
-  std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> by_lang_;
+  using Table = std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>>;
+  const Table& table() const;
+  // Shared by copies: a county's thousand districts hold one set of templates, not a thousand.
+  std::shared_ptr<const Table> by_lang_;
 };
 
 }  // namespace bot

@@ -17,6 +17,10 @@ namespace bot {
 struct HandleResult {
   bool accepted = true;    // durably recorded (or a duplicate of something recorded)
   bool duplicate = false;  // seen before; nothing was done again
+  // A sentence for the person, to be shown at once where the platform allows an immediate reply
+  // (a Slack slash command's response): set by a sink that handed the event to no bot (a county
+  // worker that serves no district there).
+  std::string immediate_reply;
 };
 
 class EventSink {

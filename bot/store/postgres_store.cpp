@@ -7,10 +7,11 @@
 
 namespace bot {
 
-std::unique_ptr<Store> open_postgres_store(const std::string& conninfo, const StoreOptions& options) {
-  check_audit_key_length(options);
-  check_district(options, SqlBackend::postgres);
-  const std::string name = postgres_display_name(conninfo);
+namespace {
+
+// Connected, and the database checked: a Hallpass one (or empty), not newer than this build.
+std::unique_ptr<SqlConnection> connect_checked(const std::string& conninfo, const StoreOptions& options,
+                                               const std::string& name) {
   std::unique_ptr<SqlConnection> db;
   try {
     db = postgres_connection(conninfo);
@@ -33,10 +34,30 @@ std::unique_ptr<Store> open_postgres_store(const std::string& conninfo, const St
       if (current == 0) throw StoreOpenError(name + " holds no Hallpass store yet: run the bot once to create it");
       db->execute_script("SET default_transaction_read_only = on");
     }
+  } catch (const SqlError& e) {
+    throw StoreOpenError("cannot open the store in " + name + ": " + e.what());
+  }
+  return db;
+}
+
+}  // namespace
+
+std::unique_ptr<Store> open_postgres_store(const std::string& conninfo, const StoreOptions& options) {
+  check_audit_key_length(options);
+  check_district(options, SqlBackend::postgres);
+  const std::string name = postgres_display_name(conninfo);
+  auto db = connect_checked(conninfo, options, name);
+  try {
     return make_sql_store(std::move(db), options, name);
   } catch (const SqlError& e) {
     throw StoreOpenError("cannot open the store in " + name + ": " + e.what());
   }
+}
+
+std::shared_ptr<SharedDatabase> open_shared_postgres(const std::string& conninfo, const StoreOptions& options) {
+  check_audit_key_length(options);
+  const std::string name = postgres_display_name(conninfo);
+  return share_connection(connect_checked(conninfo, options, name), name);
 }
 
 }  // namespace bot

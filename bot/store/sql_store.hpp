@@ -15,6 +15,10 @@ namespace bot {
 std::unique_ptr<Store> make_sql_store(std::unique_ptr<SqlConnection> db, const StoreOptions& options,
                                       const std::string& name);
 
+// The connection behind a SharedDatabase (store.hpp), which open_district_store views. `name` as
+// for make_sql_store.
+std::shared_ptr<SharedDatabase> share_connection(std::unique_ptr<SqlConnection> db, const std::string& name);
+
 // Refuses (StoreOpenError) a district key that is not [a-z0-9-]{0,63}, and any district key for
 // SQLite, before anything is read.
 void check_district(const StoreOptions& options, SqlBackend backend);

@@ -71,6 +71,24 @@ std::unique_ptr<Store> open_sqlite_store(const std::string& path, const StoreOpt
 // key that does not fit the log. Statements block the calling thread, as SQLite's do.
 std::unique_ptr<Store> open_postgres_store(const std::string& conninfo, const StoreOptions& options = {});
 
+// One PostgreSQL connection shared by many districts' stores (hallpass run --districts, issue 23):
+// a server allows about a hundred connections, a county has up to a thousand districts. Sharing is
+// safe because every store on it is used on the bot's one thread and no transaction spans an
+// await, so two districts' statements never meet inside one transaction.
+class SharedDatabase {
+ public:
+  virtual ~SharedDatabase() = default;
+};
+
+// Connects once and checks the database as open_postgres_store does (options.district is not
+// used: each district's store names its own). Throws StoreOpenError.
+std::shared_ptr<SharedDatabase> open_shared_postgres(const std::string& conninfo, const StoreOptions& options);
+
+// One district's store on the shared connection: its own rows, ids and audit chain (the key in
+// options.district; empty for the county's own rows). Migrates the schema the first time. Throws
+// StoreOpenError.
+std::unique_ptr<Store> open_district_store(const std::shared_ptr<SharedDatabase>& db, const StoreOptions& options);
+
 // The shortest audit key accepted (characters).
 inline constexpr std::size_t kMinAuditKeyLength = 32;
 

@@ -37,7 +37,7 @@ adapters::http::Request signed_slash_command(const std::string& signing_secret, 
   r.target = "/slack/commands";
   r.content_type = "application/x-www-form-urlencoded";
   r.body = form_encode({{"token", "deprecated-verification-token"},
-                        {"team_id", command.team_id},
+                        {"team_id", command.team},
                         {"channel_id", command.channel},
                         {"channel_name", "lounge"},
                         {"user_id", command.user},
@@ -45,7 +45,7 @@ adapters::http::Request signed_slash_command(const std::string& signing_secret, 
                         {"command", "/socialmedia"},
                         {"text", command.text},
                         {"api_app_id", "A05HALLPASS"},
-                        {"response_url", "https://hooks.slack.com/commands/" + command.team_id + "/1/abc"},
+                        {"response_url", "https://hooks.slack.com/commands/T0HALLPASS/1/abc"},
                         {"trigger_id", command.trigger_id}});
   const std::string ts = std::to_string(
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());

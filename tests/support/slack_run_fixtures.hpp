@@ -25,11 +25,11 @@ struct SlashCommand {
   std::string channel;
   std::string user;
   std::string text = "help";
-  std::string trigger_id;  // unique per command: Slack sends a new one each time
-  std::string team_id = "T0HALLPASS";  // the workspace it was typed in (a county routes by it)
+  std::string trigger_id;           // unique per command: Slack sends a new one each time
+  std::string team = "T0HALLPASS";  // the workspace it comes from (a county serves several)
 };
 
-// POST /slack/commands as Slack sends it: the command's team, /socialmedia, signed now with the
+// POST /slack/commands as Slack sends it: from command.team (T0HALLPASS unless set), /socialmedia, signed now with the
 // app's signing secret.
 adapters::http::Request signed_slash_command(const std::string& signing_secret, const SlashCommand& command);
 

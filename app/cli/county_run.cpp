@@ -1,0 +1,89 @@
+#include "app/cli/county_run.hpp"
+
+#include <spdlog/spdlog.h>
+#include <systemd/sd-daemon.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "app/cli/logging_setup.hpp"
+#include "app/cli/store_open.hpp"
+#include "app/county_folder.hpp"
+#include "app/county_runtime.hpp"
+#include "app/reload_signal.hpp"
+#include "bot/store/store.hpp"
+
+namespace cli {
+
+std::string county_sqlite_file(const std::string& db, const std::string& key) {
+  if (key.empty()) return db;
+  const std::filesystem::path p(db);
+  return (p.parent_path() / (p.stem().string() + "." + key + p.extension().string())).string();
+}
+
+int run_county(CountyRunOptions o) {
+  auto folder = app::load_county_folder(o.dir, std::cerr);
+  if (!folder) return 1;
+  const StoreChoice choice = store_choice(o.db);
+  if (!choice.error.empty()) return std::cerr << "hallpass run: " << choice.error << '\n', 1;
+  // Each district's key is its file's stem: HALLPASS_DISTRICT is not used here.
+  bot::StoreOptions options = store_options(bot::OpenMode::create);
+  options.district.clear();
+  if (!options.anchor_file.empty()) {
+    // One anchor file holds one chain's heads; a county has a chain per district.
+    spdlog::warn("HALLPASS_AUDIT_ANCHOR is not used by a county worker (each district has its own audit chain)");
+    options.anchor_file.clear();
+  }
+  app::CountyRuntime::OpenStore open;
+  if (choice.postgres) {
+    std::shared_ptr<bot::SharedDatabase> shared;
+    try {
+      shared = bot::open_shared_postgres(choice.target, options);
+    } catch (const std::exception& e) {
+      return std::cerr << "hallpass run: " << e.what() << '\n', 1;
+    }
+    open = [shared, options](const std::string& key) {
+      bot::StoreOptions mine = options;
+      mine.district = key;
+      return bot::open_district_store(shared, mine);
+    };
+  } else {
+    open = [db = choice.target, options](const std::string& key) {
+      return bot::open_sqlite_store(county_sqlite_file(db, key), options);
+    };
+  }
+  bot::SystemClock clock;
+  boost::asio::io_context io;
+  app::CountyRuntime county(io, std::move(*folder), std::move(open), clock);
+  // As with one district: from here a SIGTERM stops politely, and a SIGHUP reloads.
+  county.catch_stop_signals();
+  app::reload_on_hangup(io, [&county] { return county.reload(); });
+  if (!county.prepare({}, announcements(), std::cerr)) return 1;
+  if (choice.postgres) {
+    county.use_leases(o.worker_id, o.lease);
+    spdlog::info("worker {}: outbox rows and timers are leased for {} ms", o.worker_id, o.lease.count());
+  }
+  std::optional<app::AdminServer> admin;
+  if (o.admin) {
+    o.admin->reload = [&county] { return county.reload(); };
+    try {
+      admin.emplace(
+          io.get_executor(), *o.admin, [&county] { return county.readiness(); }, county.county_store(), clock);
+      admin->listen();
+    } catch (const std::exception& e) {
+      std::cerr << "hallpass: the admin listener cannot start: " << e.what() << '\n';
+      return 1;
+    }
+    announcements() << "Hallpass admin: " << admin->url() << " (/healthz, /readyz, /metrics)" << std::endl;
+    boost::asio::co_spawn(io, admin->run(), boost::asio::detached);
+  }
+  boost::asio::post(io, [] { sd_notify(0, "READY=1\nSTATUS=Hallpass is running (county)"); });
+  return county.run();
+}
+
+}  // namespace cli
