@@ -260,6 +260,8 @@ int run_bench(int argc, char** argv) {
     write_county(dir, w.server.api_base_url());
     w.run_args = {"run", "--districts", dir.string()};
     w.outputs = folder.path();
+    // County mode prints its summary once every district is loaded.
+    if (!opt.single) w.ready_line = "Hallpass county: ";
     Row row{kill_every_10s ? "3, kill -9 every 10 s" : std::to_string(k), {}, 0, {}};
     const auto start = [&](std::size_t i) {
       if (opt.single) {
@@ -286,6 +288,7 @@ int run_bench(int argc, char** argv) {
         if (c == '\n') c = ' ';
       std::printf("  an answer to %s: %s…\n", kind.c_str(), text.c_str());
     }
+    for (const auto& d : row.o.doubled_detail) std::printf("  doubled: %s\n", d.c_str());
     rows.push_back(row);
   };
   for (std::size_t k = 1; k <= 3; ++k) run(k, opt.seconds, false);

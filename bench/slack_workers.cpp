@@ -82,7 +82,8 @@ double SlackWorkers::start(std::size_t i, std::chrono::seconds limit) {
             last_read = Clock::now();
             printed = w.process->output();
             exited = has_exited(w.process->pid());
-            return exited || printed.find("/slack/{commands,interactivity,events}") != std::string::npos;
+            return exited || (printed.find("/slack/{commands,interactivity,events}") != std::string::npos &&
+                              (ready_line.empty() || printed.find(ready_line) != std::string::npos));
           },
           limit) ||
       exited) {
@@ -189,7 +190,17 @@ LoadOutcome SlackWorkers::load(int seconds, int concurrency, const MakeCommand& 
       ++o.answered;
       ++kind.second;
     }
-    if (answers > 1) ++o.doubled;
+    if (answers > 1) {
+      ++o.doubled;
+      // What was posted twice, for the report (at most a few).
+      if (o.doubled_detail.size() < 5) {
+        std::string d = a.kind + " in " + a.channel + ":";
+        for (const auto& m : server.messages(a.channel))
+          d += " [" + std::string(m.ephemeral ? "ephemeral to " + m.user : "message") + " ts " + m.ts + " metadata " +
+               m.metadata.dump() + " text " + m.text.substr(0, 60) + "]";
+        o.doubled_detail.push_back(d);
+      }
+    }
     if (answers == 0 && server.find(a.channel, kMayBeMissing).empty()) ++o.lost;
   }
   return o;
