@@ -185,6 +185,7 @@ struct Row {
   std::string what;
   std::vector<double> startups;
   double rss_mb = 0;  // the largest worker's resident memory after the load
+  double idle_cpu = 0;  // the workers' CPU use with no load, in % of one core (their own timers and polling)
   bench::LoadOutcome o;
 };
 
@@ -193,9 +194,9 @@ void print_table(const Options& opt, double generate_s, const std::vector<Row>& 
               "lease %d s, 1 command in %d an ask\n",
               opt.single ? " single (one single-district worker per district, no county mode)" : "", opt.districts,
               opt.staff, generate_s, opt.seconds, opt.concurrency, opt.lease, opt.ask_every);
-  std::printf("| workers | start-up s (each) | RSS MB | acked | acks/s | ack p50 ms | ack p99 ms | answered (help, ask) | "
+  std::printf("| workers | start-up s (each) | RSS MB | idle CPU %% | acked | acks/s | ack p50 ms | ack p99 ms | answered (help, ask) | "
               "deliveries | lost | doubled | uncertain | refused |\n");
-  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const auto& r : rows) {
     std::string starts;
     for (double s : r.startups) starts += (starts.empty() ? "" : ", ") + std::to_string(s).substr(0, 4);
@@ -205,8 +206,8 @@ void print_table(const Options& opt, double generate_s, const std::vector<Row>& 
              (it == r.o.by_kind.end() ? std::string("0/0")
                                       : std::to_string(it->second.second) + "/" + std::to_string(it->second.first));
     };
-    std::printf("| %s | %s | %.0f | %zu | %.0f | %.1f | %.1f | %zu (%s, %s) | %zu | %zu | %zu | %zu | %zu |\n",
-                r.what.c_str(), starts.c_str(), r.rss_mb, r.o.acked, r.o.per_second, r.o.p50, r.o.p99, r.o.answered,
+    std::printf("| %s | %s | %.0f | %.0f | %zu | %.0f | %.1f | %.1f | %zu (%s, %s) | %zu | %zu | %zu | %zu | %zu |\n",
+                r.what.c_str(), starts.c_str(), r.rss_mb, r.idle_cpu, r.o.acked, r.o.per_second, r.o.p50, r.o.p99, r.o.answered,
                 kind("help").c_str(), kind("ask").c_str(), r.o.deliveries, r.o.lost, r.o.doubled, r.o.uncertain,
                 r.o.refused);
   }
@@ -262,7 +263,7 @@ int run_bench(int argc, char** argv) {
     w.outputs = folder.path();
     // County mode prints its summary once every district is loaded.
     if (!opt.single) w.ready_line = "Hallpass county: ";
-    Row row{kill_every_10s ? "3, kill -9 every 10 s" : std::to_string(k), {}, 0, {}};
+    Row row{kill_every_10s ? "3, kill -9 every 10 s" : std::to_string(k), {}, 0, 0, {}};
     const auto start = [&](std::size_t i) {
       if (opt.single) {
         const int d = static_cast<int>(i) + 1;
@@ -271,6 +272,13 @@ int run_bench(int argc, char** argv) {
       row.startups.push_back(w.start(i, startup_limit));
     };
     for (std::size_t i = 0; i < k; ++i) start(i);
+    // What the workers cost with nothing to do, over 3 s.
+    double cpu0 = 0, cpu1 = 0;
+    for (std::size_t i = 0; i < k; ++i) cpu0 += w.cpu_seconds(i);
+    const auto idle_until = Clock::now() + std::chrono::seconds(3);
+    w.run_until([&] { return Clock::now() >= idle_until; }, std::chrono::seconds(4));
+    for (std::size_t i = 0; i < k; ++i) cpu1 += w.cpu_seconds(i);
+    row.idle_cpu = (cpu1 - cpu0) / 3.0 * 100.0;
     const auto make = [&](int n, const std::string& channel) { return county_command(opt, w, n, channel); };
     std::function<void(int)> every;
     if (kill_every_10s)

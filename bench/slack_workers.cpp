@@ -1,5 +1,6 @@
 #include "bench/slack_workers.hpp"
 
+#include <unistd.h>
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -9,6 +10,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <stdexcept>
 #include <utility>
 
@@ -117,6 +119,21 @@ double SlackWorkers::rss_mb(std::size_t i) const {
   while (std::getline(status, line))
     if (line.starts_with("VmRSS:")) return std::strtod(line.c_str() + 6, nullptr) / 1024.0;
   return 0;
+}
+
+double SlackWorkers::cpu_seconds(std::size_t i) const {
+  if (i >= workers_.size() || !workers_[i].up) return 0;
+  std::ifstream stat("/proc/" + std::to_string(workers_[i].process->pid()) + "/stat");
+  std::string all((std::istreambuf_iterator<char>(stat)), {});
+  const auto close = all.rfind(')');
+  if (close == std::string::npos) return 0;
+  // Fields after the command: state is field 3, utime 14 and stime 15 (proc(5)), in clock ticks.
+  std::istringstream rest(all.substr(close + 2));
+  std::string field;
+  double ticks = 0;
+  for (int n = 3; n <= 15 && rest >> field; ++n)
+    if (n >= 14) ticks += std::strtod(field.c_str(), nullptr);
+  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 asio::awaitable<void> SlackWorkers::client_loop(Clock::time_point until, const MakeCommand& make) {

@@ -58,6 +58,8 @@ class SlackWorkers {
   void kill(std::size_t i);
   // Worker i's resident memory now (VmRSS), in MB; 0 when it is not running.
   double rss_mb(std::size_t i) const;
+  // The CPU time worker i has used so far (user and system), in seconds; 0 when it is not running.
+  double cpu_seconds(std::size_t i) const;
   std::size_t size() const { return workers_.size(); }
 
   // Sends commands for `seconds` (make(n, channel) builds the n-th), with an optional action
