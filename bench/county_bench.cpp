@@ -20,6 +20,14 @@
 //   build-release/bench/county_bench [districts=1000] [staff=1000] [seconds=10] [concurrency=32]
 //                                    [kill_seconds=30] [lease_s=3] [ask_every=4]
 //   build-release/bench/county_bench generate DIR [districts=1000] [staff=1000]   (the folder only)
+//   build-release/bench/county_bench single [districts≤3] [staff] …  (the same load without county mode:
+//                                    worker i serves district i alone, --config and --district, one database)
+//
+// Each worker's start-up time, its memory (VmRSS) after the load and the workers' CPU over 3 s
+// with no load (their own polling and lease renewals, per district) are in the table too. The
+// lease (HALLPASS_LEASE_SECONDS) is short here so that a killed worker's rows are taken soon; a
+// worker renews and polls per district, so at 1,000 districts a lease of 2 s costs the workers
+// most of their CPU: compare lease_s 2 with 20 or 60 (the default lease).
 #include <algorithm>
 #include <cctype>
 #include <chrono>
