@@ -33,8 +33,8 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <exception>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -64,13 +64,13 @@ std::string district_key(int d) { return "d" + padded(d); }
 std::string team_of(int d) { return "T" + padded(d); }
 std::string staff_slack_id(int d, int s) { return "U" + padded(d) + "S" + padded(s); }
 
-const std::vector<std::string> kFirst = {"Ana",   "Ben",    "Carmen", "David", "Elena", "Frank", "Gloria", "Hector",
-                                         "Irene", "Jorge",  "Karen",  "Luis",  "Marta", "Nadia", "Oscar",  "Paula",
-                                         "Quinn", "Raquel", "Sofia",  "Tomas", "Ursula", "Victor", "Wendy", "Yolanda"};
-const std::vector<std::string> kLast = {"Alvarez", "Brown",  "Castro", "Diaz",   "Evans",  "Flores", "Gomez",
-                                        "Harris",  "Ibarra", "Jones",  "Klein",  "Lopez",  "Miller", "Nunez",
-                                        "Ortega",  "Perez",  "Quiroz", "Reyes",  "Smith",  "Torres", "Vega",
-                                        "Walker",  "Young",  "Zamora", "Chen",   "Patel",  "Nguyen", "Kim"};
+const std::vector<std::string> kFirst = {"Ana",   "Ben",    "Carmen", "David", "Elena",  "Frank",  "Gloria", "Hector",
+                                         "Irene", "Jorge",  "Karen",  "Luis",  "Marta",  "Nadia",  "Oscar",  "Paula",
+                                         "Quinn", "Raquel", "Sofia",  "Tomas", "Ursula", "Victor", "Wendy",  "Yolanda"};
+const std::vector<std::string> kLast = {"Alvarez", "Brown",  "Castro", "Diaz",  "Evans", "Flores", "Gomez",
+                                        "Harris",  "Ibarra", "Jones",  "Klein", "Lopez", "Miller", "Nunez",
+                                        "Ortega",  "Perez",  "Quiroz", "Reyes", "Smith", "Torres", "Vega",
+                                        "Walker",  "Young",  "Zamora", "Chen",  "Patel", "Nguyen", "Kim"};
 
 std::string first_name(int s) { return kFirst[static_cast<std::size_t>(s) % kFirst.size()]; }
 std::string last_name(int s) { return kLast[static_cast<std::size_t>(s / 7) % kLast.size()]; }
@@ -107,7 +107,8 @@ std::string district_file(const std::string& sample, int d) {
   replace_first(text, "approvals: { web: \"#roosevelt-approvals\" }", "approvals: { slack: C" + k + "ROOSEVELT }");
   replace_first(text, "approvals: { web: \"#kennedy-approvals\" }", "approvals: { slack: C" + k + "KENNEDY }");
   for (const char* doc : {"model-bp", "lausd-bul-5688.2", "lbusd-ethics-e", "standard-sd-ar-1114"})
-    replace_first(text, std::string("file: policies/") + doc + ".md", std::string("file: shared/policies/") + doc + ".md");
+    replace_first(text, std::string("file: policies/") + doc + ".md",
+                  std::string("file: shared/policies/") + doc + ".md");
   replace_first(text, "synonyms: vocabulary.yaml", "synonyms: shared/vocabulary.yaml");
   replace_first(text, "spanish: spanish_terms.yaml",
                 "spanish: shared/spanish_terms.yaml\n  subject: shared/policy_subject.yaml");
@@ -146,13 +147,12 @@ void generate_districts(const fs::path& dir, int districts, int staff) {
 }
 
 void write_county(const fs::path& dir, const std::string& api_base_url) {
-  std::ofstream(dir / "county.yaml")
-      << "county: { name: \"Simulated County Office of Education\" }\n"
-         "adapters:\n"
-         "  slack: { enabled: true, mode: http, api_base_url: \""
-      << api_base_url
-      << "\", signing_secret: \"${SLACK_SIGNING_SECRET}\",\n"
-         "           bot_token: \"${SLACK_BOT_TOKEN}\", listen: 127.0.0.1, port: 0 }\n";
+  std::ofstream(dir / "county.yaml") << "county: { name: \"Simulated County Office of Education\" }\n"
+                                        "adapters:\n"
+                                        "  slack: { enabled: true, mode: http, api_base_url: \""
+                                     << api_base_url
+                                     << "\", signing_secret: \"${SLACK_SIGNING_SECRET}\",\n"
+                                        "           bot_token: \"${SLACK_BOT_TOKEN}\", listen: 127.0.0.1, port: 0 }\n";
 }
 
 struct Options {
@@ -186,24 +186,28 @@ bench::BenchCommand county_command(const Options& o, bench::SlackWorkers& w, int
   w.server.add_user(user, staff_email(d, s));
   const bool ask = o.ask_every > 0 && n % o.ask_every == 0;
   test_support::SlashCommand c{channel, user, ask ? kAsk : "help", "1234.5678." + std::to_string(n), team_of(d)};
-  return {test_support::signed_slash_command(bench::kBenchSigningSecret, c), ask ? "ask" : "help", o.single ? d - 1 : -1};
+  return {test_support::signed_slash_command(bench::kBenchSigningSecret, c), ask ? "ask" : "help",
+          o.single ? d - 1 : -1};
 }
 
 struct Row {
   std::string what;
   std::vector<double> startups;
-  double rss_mb = 0;  // the largest worker's resident memory after the load
+  double rss_mb = 0;    // the largest worker's resident memory after the load
   double idle_cpu = 0;  // the workers' CPU use with no load, in % of one core (their own timers and polling)
   bench::LoadOutcome o;
 };
 
 void print_table(const Options& opt, double generate_s, const std::vector<Row>& rows) {
-  std::printf("\ncounty_bench%s: %d districts x %d staff (folder generated in %.1f s), %d s per run, %d in flight, "
-              "lease %d s, 1 command in %d an ask\n",
-              opt.single ? " single (one single-district worker per district, no county mode)" : "", opt.districts,
-              opt.staff, generate_s, opt.seconds, opt.concurrency, opt.lease, opt.ask_every);
-  std::printf("| workers | start-up s (each) | RSS MB | idle CPU %% | acked | acks/s | ack p50 ms | ack p99 ms | answered (help, ask) | "
-              "deliveries | lost | doubled | uncertain | refused |\n");
+  std::printf(
+      "\ncounty_bench%s: %d districts x %d staff (folder generated in %.1f s), %d s per run, %d in flight, "
+      "lease %d s, 1 command in %d an ask\n",
+      opt.single ? " single (one single-district worker per district, no county mode)" : "", opt.districts, opt.staff,
+      generate_s, opt.seconds, opt.concurrency, opt.lease, opt.ask_every);
+  std::printf(
+      "| workers | start-up s (each) | RSS MB | idle CPU %% | acked | acks/s | ack p50 ms | ack p99 ms | answered "
+      "(help, ask) | "
+      "deliveries | lost | doubled | uncertain | refused |\n");
   std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const auto& r : rows) {
     std::string starts;
@@ -215,9 +219,9 @@ void print_table(const Options& opt, double generate_s, const std::vector<Row>& 
                                       : std::to_string(it->second.second) + "/" + std::to_string(it->second.first));
     };
     std::printf("| %s | %s | %.0f | %.0f | %zu | %.0f | %.1f | %.1f | %zu (%s, %s) | %zu | %zu | %zu | %zu | %zu |\n",
-                r.what.c_str(), starts.c_str(), r.rss_mb, r.idle_cpu, r.o.acked, r.o.per_second, r.o.p50, r.o.p99, r.o.answered,
-                kind("help").c_str(), kind("ask").c_str(), r.o.deliveries, r.o.lost, r.o.doubled, r.o.uncertain,
-                r.o.refused);
+                r.what.c_str(), starts.c_str(), r.rss_mb, r.idle_cpu, r.o.acked, r.o.per_second, r.o.p50, r.o.p99,
+                r.o.answered, kind("help").c_str(), kind("ask").c_str(), r.o.deliveries, r.o.lost, r.o.doubled,
+                r.o.uncertain, r.o.refused);
   }
   std::fflush(stdout);
 }
@@ -241,7 +245,7 @@ int run_bench(int argc, char** argv) {
     --argc;
     ++argv;
   }
-  int* fields[] = {&opt.districts, &opt.staff,  &opt.seconds,  &opt.concurrency,
+  int* fields[] = {&opt.districts,    &opt.staff, &opt.seconds,  &opt.concurrency,
                    &opt.kill_seconds, &opt.lease, &opt.ask_every};
   for (int i = 1; i < argc && i <= 7; ++i) *fields[i - 1] = std::atoi(argv[i]);
   if (opt.single) opt.districts = std::min(opt.districts, 3);
@@ -257,8 +261,8 @@ int run_bench(int argc, char** argv) {
   const auto g0 = Clock::now();
   generate_districts(dir, opt.districts, opt.staff);
   const double generate_s = std::chrono::duration<double>(Clock::now() - g0).count();
-  std::printf("county_bench: %d districts x %d staff generated in %s (%.1f s)\n", opt.districts, opt.staff,
-              dir.c_str(), generate_s);
+  std::printf("county_bench: %d districts x %d staff generated in %s (%.1f s)\n", opt.districts, opt.staff, dir.c_str(),
+              generate_s);
   std::fflush(stdout);  // before the workers are forked, or they inherit the line
 
   // A county's start-up reads every district's file, staff and documents: minutes at full size.

@@ -142,7 +142,8 @@ asio::awaitable<void> SlackWorkers::client_loop(Clock::time_point until, const M
     const int n = sent_ + 1;
     const std::string channel = "C0B" + std::to_string(n);
     BenchCommand command = make(n, channel);
-    std::size_t pick = command.worker >= 0 ? static_cast<std::size_t>(command.worker) : next_worker_++ % workers_.size();
+    std::size_t pick =
+        command.worker >= 0 ? static_cast<std::size_t>(command.worker) : next_worker_++ % workers_.size();
     for (std::size_t tries = 0; command.worker < 0 && tries < workers_.size() && !workers_[pick].up; ++tries)
       pick = next_worker_++ % workers_.size();
     if (pick >= workers_.size() || !workers_[pick].up) {

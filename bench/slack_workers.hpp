@@ -39,7 +39,7 @@ struct LoadOutcome {
   std::size_t deliveries = 0;  // answers posted for the acknowledged commands, doubles included
   // Per kind: {acknowledged, answered}.
   std::map<std::string, std::pair<std::size_t, std::size_t>> by_kind;
-  std::vector<std::string> doubled_detail;  // the first doubled commands, each with what was posted
+  std::vector<std::string> doubled_detail;           // the first doubled commands, each with what was posted
   std::map<std::string, std::string> sample_answer;  // per kind, the first answer's text (to see what was answered)
 };
 
@@ -73,8 +73,8 @@ class SlackWorkers {
 
   boost::asio::io_context io;
   test_support::FakeSlackServer server{io, kBenchBotToken, "xapp-unused"};
-  std::string database;  // a fresh database on the shared throwaway PostgreSQL
-  std::vector<std::string> run_args;            // after the binary: {"run", "--config", file}
+  std::string database;                          // a fresh database on the shared throwaway PostgreSQL
+  std::vector<std::string> run_args;             // after the binary: {"run", "--config", file}
   std::filesystem::path outputs;                 // a folder for the workers' standard output (the caller removes it)
   std::map<std::string, std::string> extra_env;  // more environment for the workers
   std::string ready_line;  // printed once the worker is ready, besides its Request URLs ("" for none)

@@ -11,8 +11,8 @@
 //
 //   build-release/bench/workers_bench [seconds=10] [concurrency=32] [kill_seconds=30] [lease_s=3]
 #include <cstdio>
-#include <exception>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <string>
 
