@@ -163,11 +163,13 @@ const std::vector<const char*> kSqliteMigrations = {
     )sql",
     // 10 (issue 23): the conversation an outbox row goes to, so that one worker at a time delivers
     // a conversation, in order (claim_due_outbox; PostgreSQL's migration 4). Rows written before it
-    // are each a conversation of their own, as they were to the workers. The indexes are the two
-    // questions every claim asks of a conversation: who holds a lease in it, and what waits in it.
+    // are each a conversation of their own, as they were to the workers. Indexes for what every
+    // claim asks: the pending rows oldest first (without it a claim reads every sent row), and of
+    // a conversation, who holds a lease in it and what waits in it.
     R"sql(
     ALTER TABLE outbox ADD COLUMN conversation TEXT NOT NULL DEFAULT '';
     UPDATE outbox SET conversation = 'row:' || id WHERE conversation = '';
+    CREATE INDEX IF NOT EXISTS outbox_pending_by_id ON outbox(district, id) WHERE state = 'pending';
     CREATE INDEX IF NOT EXISTS outbox_leases_by_conversation ON outbox(district, conversation, lease_until);
     CREATE INDEX IF NOT EXISTS outbox_waiting_by_conversation ON outbox(district, conversation, id)
       WHERE state IN ('pending', 'in_flight');
@@ -325,6 +327,7 @@ const std::vector<const char*> kPostgresMigrations = {
     R"sql(
     ALTER TABLE outbox ADD COLUMN conversation TEXT NOT NULL DEFAULT '';
     UPDATE outbox SET conversation = 'row:' || id WHERE conversation = '';
+    CREATE INDEX outbox_pending_by_id ON outbox(district, id) WHERE state = 'pending';
     CREATE INDEX outbox_leases_by_conversation ON outbox(district, conversation, lease_until);
     CREATE INDEX outbox_waiting_by_conversation ON outbox(district, conversation, id)
       WHERE state IN ('pending', 'in_flight');

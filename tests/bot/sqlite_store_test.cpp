@@ -286,6 +286,7 @@ static const char* const kDistrictTables[] = {"events",
 // A database as the previous Hallpass left it at schema 8: no district column, no index with it.
 static void back_to_schema_8(SQLite::Database& d) {
   // Schema 10's conversation key and its indexes (which name the district column) go first.
+  d.exec("DROP INDEX IF EXISTS outbox_pending_by_id");
   d.exec("DROP INDEX IF EXISTS outbox_leases_by_conversation");
   d.exec("DROP INDEX IF EXISTS outbox_waiting_by_conversation");
   d.exec("ALTER TABLE outbox DROP COLUMN conversation");
