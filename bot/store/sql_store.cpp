@@ -255,9 +255,11 @@ class SqlStore final : public Store {
             " AND NOT EXISTS (SELECT 1 FROM outbox e WHERE " +
             d_ +
             " AND e.conversation = o.conversation AND e.lease_until > ?3 AND e.lease_owner <> ?1)"
-            " AND NOT EXISTS (SELECT 1 FROM outbox e WHERE " +
+            // A scalar subquery, not NOT EXISTS: PostgreSQL would join NOT EXISTS against every
+            // row waiting for a retry; this walks the conversation's waiting rows in its index.
+            " AND o.id <= (SELECT COALESCE(MIN(e.id), o.id) FROM outbox e WHERE " +
             d_ +
-            " AND e.conversation = o.conversation AND e.id < o.id AND e.state IN ('pending', 'in_flight')"
+            " AND e.conversation = o.conversation AND e.state IN ('pending', 'in_flight')"
             " AND e.lease_until <= ?3 AND (e.state = 'in_flight' OR e.next_attempt > ?3))"
             " ORDER BY o.id LIMIT ?4" +
             skip_locked(*db_) +
