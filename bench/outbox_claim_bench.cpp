@@ -4,9 +4,9 @@
 // it, when another worker's conversation frees up). 100,000 rows by default in 2,000 channels:
 // 97 % sent, 1 % pending but held by another worker, 0.5 % waiting for a retry, the rest due.
 // Times a pass that claims what it may (median of 5, the claims given back between runs) and an
-// idle pass (nothing left to claim), each the median of 5, with its parts. Builds against the store before and after conversations were
-// given to one worker at a time, for the before/after figure.
-// Run: build/bench/outbox_claim_bench [rows]
+// idle pass (nothing left to claim), each the median of 5, with its parts. Builds against the store before and after
+// conversations were given to one worker at a time, for the before/after figure. Run: build/bench/outbox_claim_bench
+// [rows]
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <algorithm>
@@ -34,7 +34,7 @@ double ms_since(Clock::time_point start) {
 // The store's answer to "when is another worker's conversation free", if this build has it.
 template <class S>
 void ask_handoff(S& store, bot::TimePoint now) {
-  if constexpr (requires(S& s) { s.next_outbox_handoff(now, "me"); }) (void)store.next_outbox_handoff(now, "me");
+  if constexpr (requires(S & s) { s.next_outbox_handoff(now, "me"); }) (void)store.next_outbox_handoff(now, "me");
 }
 
 // Milliseconds of each part of a pass: the rows waiting for a retry, the claims, the next retry,

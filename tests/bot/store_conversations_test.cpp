@@ -63,8 +63,8 @@ STORE_TEST_CASE("a dead worker's conversation is taken whole and in order when i
   const auto id = all_ids(*dead);
   CHECK(ids(dead->claim_due_outbox(t0, 10, "dead", t0 + kLease)) == id);
 
-  CHECK(survivor->claim_due_outbox(t0 + kLease - std::chrono::milliseconds(1), 10, "survivor", t0 + kLease * 2)
-            .empty());
+  CHECK(
+      survivor->claim_due_outbox(t0 + kLease - std::chrono::milliseconds(1), 10, "survivor", t0 + kLease * 2).empty());
   CHECK(ids(survivor->claim_due_outbox(t0 + kLease, 10, "survivor", t0 + kLease * 2)) == id);
 }
 
@@ -108,9 +108,10 @@ STORE_TEST_CASE("a sent row keeps its conversation for its worker until its leas
   CHECK(ids(b->claim_due_outbox(free_at, 10, "b", free_at + kLease)) == std::vector{second});
 }
 
-STORE_TEST_CASE("rows of a conversation claimed in one pass keep their order; a row waiting for its retry holds "
-                "back only its own conversation",
-                "[unit][store][outbox]") {
+STORE_TEST_CASE(
+    "rows of a conversation claimed in one pass keep their order; a row waiting for its retry holds "
+    "back only its own conversation",
+    "[unit][store][outbox]") {
   auto store = backend.open();
   // 1: C1, retried later; 2..151: C1 behind it; then C2's one row, beyond a page of C1's.
   store->enqueue(reply_in("C1", "rate limited"), t0);
@@ -122,8 +123,7 @@ STORE_TEST_CASE("rows of a conversation claimed in one pass keep their order; a 
 
   // Only other conversations' rows, though 150 earlier rows of C1 are due.
   const auto now = t0 + std::chrono::seconds(1);
-  CHECK(ids(store->claim_due_outbox(now, 100, "w", now + kLease)) ==
-        std::vector{id[151], id[152], id[153], id[154]});
+  CHECK(ids(store->claim_due_outbox(now, 100, "w", now + kLease)) == std::vector{id[151], id[152], id[153], id[154]});
   // When the retry is due, C1 comes whole, oldest first, a page at a time.
   const auto due = t0 + std::chrono::seconds(30);
   const auto page = ids(store->claim_due_outbox(due, 100, "w2", due + kLease));
@@ -132,8 +132,7 @@ STORE_TEST_CASE("rows of a conversation claimed in one pass keep their order; a 
   CHECK(rest == std::vector(id.begin() + 100, id.begin() + 151));
 }
 
-STORE_TEST_CASE("the dispatcher's conversation key joins recipients that reach one channel",
-                "[unit][store][outbox]") {
+STORE_TEST_CASE("the dispatcher's conversation key joins recipients that reach one channel", "[unit][store][outbox]") {
   auto a = backend.open();
   auto b = backend.open();
   // A place whose Slack address is the channel a command came from: one conversation.
