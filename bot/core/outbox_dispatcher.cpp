@@ -625,8 +625,13 @@ asio::awaitable<void> OutboxDispatcher::run() {
       // worker's to send, and only a look finds them.
       if (!lanes_.empty() || std::chrono::steady_clock::now() < keeping_until_)
         wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(kKeptConversationLook));
-      // A conversation another worker keeps, with rows due in it: free when its lease ends.
-      if (auto free = store_.next_outbox_handoff(clock_.now(), lease_owner_)) {
+      // A conversation another worker keeps, with rows due in it: free when its lease ends. Asked
+      // at most every look, not at every pass (a pass follows every command).
+      if (const auto now = std::chrono::steady_clock::now(); now >= next_handoff_check_) {
+        next_handoff_check_ = now + kKeptConversationLook;
+        next_handoff_ = store_.next_outbox_handoff(clock_.now(), lease_owner_);
+      }
+      if (auto free = next_handoff_; free && *free > clock_.now()) {
         auto until =
             std::chrono::duration_cast<std::chrono::milliseconds>(*free - clock_.now()) + std::chrono::milliseconds(1);
         wait = std::clamp(until, std::chrono::milliseconds(1), wait);

@@ -157,6 +157,8 @@ class OutboxDispatcher {
   std::chrono::milliseconds lease_length_{60'000};
   std::chrono::steady_clock::time_point next_lease_check_{};
   std::chrono::steady_clock::time_point keeping_until_{};  // a conversation is kept (keep_conversation)
+  std::chrono::steady_clock::time_point next_handoff_check_{};
+  std::optional<TimePoint> next_handoff_;  // when another worker's conversation with due rows frees up
 };
 
 }  // namespace bot
