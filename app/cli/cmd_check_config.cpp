@@ -33,7 +33,8 @@ int cmd_check_config(int argc, char** argv) {
       size_t workspaces = 0;
       for (const auto& [platform, ids] : d.district->config.workspaces) workspaces += ids.size();
       std::cout << "  " << d.key << ": " << d.district->config.name << ", " << d.district->config.sites.size()
-                << " sites, " << d.district->config.people.size() << " people, " << workspaces << " workspaces\n";
+                << " sites, " << d.district->config.people.size() << " people, " << workspaces
+                << (workspaces == 1 ? " workspace\n" : " workspaces\n");
     }
     return 0;
   }
