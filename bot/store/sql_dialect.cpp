@@ -1,9 +1,11 @@
 #include "bot/store/sql_dialect.hpp"
 
+#include <chrono>
 #include <cstring>
 #include <regex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace bot {
@@ -412,8 +414,15 @@ const char* skip_locked(SqlConnection& db) {
 
 void compact_database(SqlConnection& db) {
   db.execute_script("VACUUM");
-  // In WAL mode the rewritten pages reach the file at a checkpoint: the file shrinks now.
-  if (db.backend() == SqlBackend::sqlite) db.execute_script("PRAGMA wal_checkpoint(TRUNCATE)");
+  if (db.backend() != SqlBackend::sqlite) return;
+  // In WAL mode the rewritten pages reach the file at a checkpoint: the file shrinks now. The
+  // checkpointer's thread (sqlite_checkpointer.hpp) may be copying at this moment, and SQLite then
+  // answers busy at once rather than waiting: try again for up to two seconds (`hallpass records
+  // prune`, never a command's turn).
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    if (db.integer("PRAGMA wal_checkpoint(TRUNCATE)") == 0) return;  // its first column: 1 when busy
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 }  // namespace bot
