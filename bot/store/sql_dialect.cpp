@@ -417,9 +417,9 @@ void compact_database(SqlConnection& db) {
   if (db.backend() != SqlBackend::sqlite) return;
   // In WAL mode the rewritten pages reach the file at a checkpoint: the file shrinks now. The
   // checkpointer's thread (sqlite_checkpointer.hpp) may be copying at this moment, and SQLite then
-  // answers busy at once rather than waiting: try again for up to two seconds (`hallpass records
+  // answers busy at once rather than waiting: try again for up to a minute (`hallpass records
   // prune`, never a command's turn).
-  for (int attempt = 0; attempt < 200; ++attempt) {
+  for (int attempt = 0; attempt < 6000; ++attempt) {
     if (db.integer("PRAGMA wal_checkpoint(TRUNCATE)") == 0) return;  // its first column: 1 when busy
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }

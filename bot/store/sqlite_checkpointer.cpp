@@ -39,9 +39,16 @@ bool SqliteCheckpointer::start(sqlite3* writer) {
   }
 }
 
-int SqliteCheckpointer::on_commit(void* self, sqlite3*, const char*, int log_pages) {
+int SqliteCheckpointer::on_commit(void* self, sqlite3* db, const char* name, int log_pages) {
   auto& me = *static_cast<SqliteCheckpointer*>(self);
   if (log_pages < kLogPages) return SQLITE_OK;
+  if (log_pages >= kMostLogPages) {
+    // Writes faster than the thread copies: a checkpoint beside them never reaches the log's end,
+    // so SQLite never starts the log over and it grows. The writer copies it itself, as SQLite
+    // would (busy at once, and tried at the next commit, while the thread is copying).
+    sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    return SQLITE_OK;
+  }
   {
     std::lock_guard lock(me.mutex_);
     if (me.wanted_) return SQLITE_OK;
