@@ -7,8 +7,11 @@ namespace app {
 void CountyRouter::serve(std::vector<Target> targets) {
   targets_ = std::move(targets);
   by_workspace_.clear();
+  by_matrix_user_.clear();
   for (size_t i = 0; i < targets_.size(); ++i) {
     const auto& config = targets_[i].district->config;
+    for (const auto& person : config.people)
+      if (auto h = person.handles.find("matrix"); h != person.handles.end()) by_matrix_user_.try_emplace(h->second, i);
     for (const auto& [platform, ids] : config.workspaces)
       for (const auto& w : ids) by_workspace_.emplace(std::pair{platform, w.id}, i);
     // A Matrix room a district names as one of its places is that district's too.
@@ -25,10 +28,10 @@ const CountyRouter::Target* CountyRouter::route(const bot::Inbound& event) const
   const bool matrix = event.platform == "matrix";
   const std::string& where = matrix ? event.place.channel : event.place.workspace;
   if (auto it = by_workspace_.find({event.platform, where}); it != by_workspace_.end()) return &targets_[it->second];
-  if (matrix)
+  if (matrix) {
     // A direct room is nobody's place: the district whose directory has the sender.
-    for (const auto& t : targets_)
-      if (t.district->config.person_by_handle("matrix", event.actor)) return &t;
+    if (auto it = by_matrix_user_.find(event.actor); it != by_matrix_user_.end()) return &targets_[it->second];
+  }
   return nullptr;
 }
 

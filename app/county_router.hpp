@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -45,6 +46,9 @@ class CountyRouter final : public bot::EventSink {
   const bot::Prompts& prompts_;
   std::vector<Target> targets_;
   std::map<std::pair<std::string, std::string>, size_t> by_workspace_;  // (platform, id) → target
+  // A Matrix user id → the first district whose directory has it: a direct room's district, found
+  // without asking each of a thousand directories.
+  std::unordered_map<std::string, size_t> by_matrix_user_;
 };
 
 }  // namespace app
