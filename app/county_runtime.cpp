@@ -12,6 +12,8 @@
 #include <sstream>
 #include <utility>
 
+#include "app/log_failure.hpp"
+
 namespace app {
 
 namespace asio = boost::asio;
@@ -30,17 +32,6 @@ namespace {
 std::string file_text(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), {});
-}
-
-auto log_failure(std::string what) {
-  return [what = std::move(what)](std::exception_ptr e) {
-    if (!e) return;
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      spdlog::error("{} stopped: {}", what, ex.what());
-    }
-  };
 }
 
 bool same_platforms(const bot::CountyConfig& a, const bot::CountyConfig& b) {

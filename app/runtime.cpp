@@ -8,23 +8,13 @@
 #include <functional>
 #include <utility>
 
+#include "app/log_failure.hpp"
+
 namespace bot {
 
 namespace asio = boost::asio;
 
 namespace {
-
-// Every co_spawn gets a completion handler that logs, so no failure disappears silently.
-auto log_failure(std::string what) {
-  return [what = std::move(what)](std::exception_ptr e) {
-    if (!e) return;
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      spdlog::error("{} stopped: {}", what, ex.what());
-    }
-  };
-}
 
 asio::awaitable<void> run_adapter(Adapter* adapter, EventSink* sink, Runtime* runtime, size_t* running) {
   try {
@@ -77,7 +67,7 @@ void Runtime::shut_down(std::chrono::milliseconds grace) {
   grace_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) stop();
   });
-  asio::co_spawn(io_, shut_down_steps(grace), log_failure("the shutdown"));
+  asio::co_spawn(io_, shut_down_steps(grace), app::log_failure("the shutdown"));
 }
 
 asio::awaitable<void> Runtime::shut_down_steps(std::chrono::milliseconds grace) {
@@ -116,12 +106,12 @@ void Runtime::start(bool stop_on_signal) {
       shut_down(kStopGrace);
     });
   }
-  asio::co_spawn(io_, scheduler_.run(), log_failure("the scheduler"));
-  asio::co_spawn(io_, dispatcher_.run(), log_failure("the outbox dispatcher"));
+  asio::co_spawn(io_, scheduler_.run(), app::log_failure("the scheduler"));
+  asio::co_spawn(io_, dispatcher_.run(), app::log_failure("the outbox dispatcher"));
   running_adapters_ = adapters_.size();
   started_ = true;
   for (Adapter* a : adapters_)
-    asio::co_spawn(io_, run_adapter(a, &bot_, this, &running_adapters_), log_failure("an adapter"));
+    asio::co_spawn(io_, run_adapter(a, &bot_, this, &running_adapters_), app::log_failure("an adapter"));
 }
 
 }  // namespace bot

@@ -20,6 +20,7 @@
 
 #include "app/adapter_registry.hpp"
 #include "app/admin_server.hpp"
+#include "app/cli/admin_start.hpp"
 #include "app/cli/args.hpp"
 #include "app/cli/commands.hpp"
 #include "app/cli/county_run.hpp"
@@ -190,15 +191,8 @@ int cmd_run(int argc, char** argv, bool demo) {
   std::optional<app::AdminServer> admin;
   if (admin_options) {
     admin_options->reload = [&reloader] { return reloader.reload(); };
-    try {
-      admin.emplace(io.get_executor(), *admin_options, runtime, *store, clock);
-      admin->listen();
-    } catch (const std::exception& e) {
-      std::cerr << "hallpass: the admin listener cannot start: " << e.what() << '\n';
+    if (!start_admin(io, admin, [&] { admin.emplace(io.get_executor(), *admin_options, runtime, *store, clock); }))
       return 1;
-    }
-    announcements() << "Hallpass admin: " << admin->url() << " (/healthz, /readyz, /metrics)" << std::endl;
-    boost::asio::co_spawn(io, admin->run(), boost::asio::detached);
   }
   // Under systemd's Type=notify, `systemctl start` returns once the store is open, the outbox
   // recovered and the adapters started (the first thing the loop runs). Elsewhere this is a no-op.

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <memory>
 
+#include "app/cli/admin_start.hpp"
 #include "app/cli/logging_setup.hpp"
 #include "app/cli/store_open.hpp"
 #include "app/county_folder.hpp"
@@ -71,16 +72,11 @@ int run_county(CountyRunOptions o) {
   std::optional<app::AdminServer> admin;
   if (o.admin) {
     o.admin->reload = [&county] { return county.reload(); };
-    try {
-      admin.emplace(
-          io.get_executor(), *o.admin, [&county] { return county.readiness(); }, county.county_store(), clock);
-      admin->listen();
-    } catch (const std::exception& e) {
-      std::cerr << "hallpass: the admin listener cannot start: " << e.what() << '\n';
+    if (!start_admin(io, admin, [&] {
+          admin.emplace(
+              io.get_executor(), *o.admin, [&county] { return county.readiness(); }, county.county_store(), clock);
+        }))
       return 1;
-    }
-    announcements() << "Hallpass admin: " << admin->url() << " (/healthz, /readyz, /metrics)" << std::endl;
-    boost::asio::co_spawn(io, admin->run(), boost::asio::detached);
   }
   boost::asio::post(io, [] { sd_notify(0, "READY=1\nSTATUS=Hallpass is running (county)"); });
   return county.run();
