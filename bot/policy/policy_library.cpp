@@ -196,7 +196,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     const std::vector<std::string> fixed = fix_spelling(words, vocabulary_);
     const std::vector<size_t> starts = part_starts(
         question, [this](std::string_view part) { return fix_spelling(question_words(part), vocabulary_).size(); });
-    const SubjectReading reading = read_subject(subject_, fixed, starts);
+    SubjectReading reading = read_subject(subject_, fixed, starts);
     if (reading.small_talk != SmallTalk::none) {
       a.decline = Decline::small_talk;
       a.small_talk = reading.small_talk;
@@ -205,6 +205,13 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     }
 
     const ExpandedQuery q = expand_question(text, a.lang, vocabulary_);
+    // A Spanish question is on the subject when its English words are too: the lexicon knows more
+    // ways to say a thing than the Spanish subject list names ("mi feis", "el grupo de whats").
+    if (a.lang == "es" && !reading.on_subject) {
+      const SubjectReading english = read_subject(subject_, q.english_words, {0});
+      reading.on_subject = english.on_subject;
+      reading.report = reading.report || english.report;
+    }
     a.next_step = reading.report ? NextStep::report : q.next_step;
     const std::vector<Candidate> ranked = rank(q, fixed, a.lang);
     const bool strong = !ranked.empty() && ranked.front().strong;
