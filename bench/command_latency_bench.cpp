@@ -1,19 +1,23 @@
 // How long the bot core takes to handle a command, commit it with its outbox rows, and return
-// (the moment an adapter may acknowledge the platform): p50/p99 over a real SQLite file in WAL mode.
+// (the moment an adapter may acknowledge the platform): p50/p99 over a real SQLite file in WAL mode,
+// or, with --postgres, over a throwaway PostgreSQL server on 127.0.0.1 (tests/support/postgres_server:
+// each statement is a round trip, which the bot's thread waits for).
 //
-//   build/bench/command_latency_bench [N]      (default N = 2000 requests filed and endorsed)
+//   build/bench/command_latency_bench [N] [--postgres]   (default N = 2000 requests filed and endorsed)
 #include <unistd.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <string>
 
 #include "app/adapter_registry.hpp"
 #include "bot/core/bot.hpp"
 #include "bot/district/district.hpp"
 #include "bot/store/store.hpp"
 #include "tests/support/bot_process.hpp"
+#include "tests/support/postgres_server.hpp"
 #include "workflows/router.hpp"
 
 namespace {
@@ -35,8 +39,12 @@ struct Series {
 
 int main(int argc, char** argv) {
   int n = argc > 1 ? std::atoi(argv[1]) : 2000;
-  // The sample district over a SQLite file of its own (removed at the end), wired as `hallpass run`.
-  test_support::Process process;
+  const bool postgres = argc > 2 && std::string(argv[2]) == "--postgres";
+  // The sample district over a SQLite file of its own (removed at the end), wired as `hallpass run`,
+  // or over a fresh database on the throwaway server.
+  test_support::ProcessOptions options;
+  if (postgres) options.postgres = test_support::PostgresServer::shared().fresh_database();
+  test_support::Process process(options);
   bot::Store* store = &process.store();
   bot::Bot& bot = process.bot();
   const std::string path = process.db();
@@ -76,7 +84,11 @@ int main(int argc, char** argv) {
       handle(ask, {.actor = who, .kind = bot::InboundKind::command, .text = "ask can I friend a parent on facebook?"});
     }
   }
-  std::printf("command handling, SQLite file in WAL mode (%s), %d requests:\n", path.c_str(), n);
+  if (postgres)
+    std::printf("command handling, PostgreSQL on 127.0.0.1:%d, %d requests:\n",
+                test_support::PostgresServer::shared().port(), n);
+  else
+    std::printf("command handling, SQLite file in WAL mode (%s), %d requests:\n", path.c_str(), n);
   for (Series* s : {&start, &platforms, &objectives, &confirm, &endorse, &status, &queue, &ask}) s->report();
   return 0;
 }

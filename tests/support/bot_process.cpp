@@ -58,7 +58,7 @@ Process::Process(ProcessOptions options)
   } else {
     db_ = options.db;
   }
-  store_ = bot::open_sqlite_store(db_);
+  store_ = options.postgres.empty() ? bot::open_sqlite_store(db_) : bot::open_postgres_store(options.postgres);
   if (options.manual_start)
     clock_ = std::make_unique<bot::ManualClock>(*options.manual_start);
   else

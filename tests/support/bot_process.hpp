@@ -31,6 +31,8 @@ struct ProcessOptions {
   std::optional<bot::TimePoint> manual_start;
   // Unset: the sample district. Must outlive the Process.
   const bot::District* district = nullptr;
+  // Set: the store is this PostgreSQL database (a libpq conninfo) instead of a SQLite file.
+  std::string postgres;
 };
 
 class Process {
