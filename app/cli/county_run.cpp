@@ -35,11 +35,11 @@ int run_county(CountyRunOptions o) {
   // Each district's key is its file's stem: HALLPASS_DISTRICT is not used here.
   bot::StoreOptions options = store_options(bot::OpenMode::create);
   options.district.clear();
-  if (!options.anchor_file.empty()) {
-    // One anchor file holds one chain's heads; a county has a chain per district.
-    spdlog::warn("HALLPASS_AUDIT_ANCHOR is not used by a county worker (each district has its own audit chain)");
-    options.anchor_file.clear();
-  }
+  // One anchor file holds one chain's heads and a county has a chain per district: a district's
+  // heads go to the anchor file named with its key (anchors.log → anchors.<key>.log), which
+  // `hallpass audit verify --district KEY --anchor FILE` reads.
+  const std::string anchor = options.anchor_file;
+  options.anchor_file.clear();
   app::CountyRuntime::OpenStore open;
   if (choice.postgres) {
     std::shared_ptr<bot::SharedDatabase> shared;
@@ -48,14 +48,17 @@ int run_county(CountyRunOptions o) {
     } catch (const std::exception& e) {
       return std::cerr << "hallpass run: " << e.what() << '\n', 1;
     }
-    open = [shared, options](const std::string& key) {
+    open = [shared, options, anchor](const std::string& key) {
       bot::StoreOptions mine = options;
       mine.district = key;
+      if (!anchor.empty() && !key.empty()) mine.anchor_file = county_sqlite_file(anchor, key);
       return bot::open_district_store(shared, mine);
     };
   } else {
-    open = [db = choice.target, options](const std::string& key) {
-      return bot::open_sqlite_store(county_sqlite_file(db, key), options);
+    open = [db = choice.target, options, anchor](const std::string& key) {
+      bot::StoreOptions mine = options;
+      if (!anchor.empty() && !key.empty()) mine.anchor_file = county_sqlite_file(anchor, key);
+      return bot::open_sqlite_store(county_sqlite_file(db, key), mine);
     };
   }
   bot::SystemClock clock;

@@ -20,7 +20,8 @@ int run_county(CountyRunOptions options);
 
 // The SQLite file of one district of a county when --db names a SQLite file: hallpass.db holds
 // the county's own rows (the adapters' state), hallpass.<key>.db a district's. A SQLite file
-// keeps its keys without the district, so each district has a file of its own there.
+// keeps its keys without the district, so each district has a file of its own there. The audit
+// anchor file (HALLPASS_AUDIT_ANCHOR) is named the same way: a chain per district.
 std::string county_sqlite_file(const std::string& db, const std::string& key);
 
 }  // namespace cli

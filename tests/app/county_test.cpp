@@ -66,6 +66,7 @@ struct CountyWorker {
                                            {"SLACK_SIGNING_SECRET", kSecret},
                                            {"SLACK_APP_TOKEN", ""},
                                            {"HALLPASS_DATABASE_URL", postgres ? db : ""}};
+    env.insert(extra_env.begin(), extra_env.end());
     if (!postgres) args.insert(args.end(), {"--db", db});
     process = std::make_unique<HallpassProcess>(args, env, dir.file("stdout.txt"));
     std::string printed;
@@ -90,9 +91,9 @@ struct CountyWorker {
     return *response;
   }
 
-  Response command(const std::string& team, const std::string& channel) {
+  Response command(const std::string& team, const std::string& channel, const std::string& user = kTeacher) {
     return send(slack, test_support::signed_slash_command(
-                           kSecret, {channel, kTeacher, "help", "1234.5678." + std::to_string(++sent), team}));
+                           kSecret, {channel, user, "help", "1234.5678." + std::to_string(++sent), team}));
   }
 
   Response reload() {
@@ -124,6 +125,7 @@ struct CountyWorker {
   test_support::TempDir dir;
   std::string db;
   bool postgres = false;
+  std::map<std::string, std::string> extra_env;  // more of the worker's environment
   asio::io_context io;
   test_support::FakeSlackServer server{io, "xoxb-county", "xapp-unused"};
   std::unique_ptr<HallpassProcess> process;
@@ -227,6 +229,34 @@ TEST_CASE("a county worker on PostgreSQL serves its districts over one connectio
   serves_each_district_in_its_own_rows(county);
   CHECK(pg.rows(database, "SELECT district, count(*) FROM events GROUP BY district ORDER BY district") ==
         std::vector<std::vector<std::string>>{{"a", "2"}, {"b", "2"}, {"c", "1"}});
+}
+
+TEST_CASE("a county worker records each district's audit heads in that district's anchor file",
+          "[county][net][slack][cli][audit]") {
+  test_support::TempDir files("county-anchor");
+  CountyWorker county("county-anchor-folder", files.file("county.db"), false);
+  county.extra_env["HALLPASS_AUDIT_ANCHOR"] = files.file("anchors.log");
+  county.start();
+  // Someone the directory does not know: refused, and the refusal is an audit row of district a.
+  CHECK(county.command("TA", "C0STRANGER", "U0STRANGER").status == 200);
+  county.wait_for_answer("C0STRANGER");
+  const auto lines = [](const std::string& file) {
+    std::ifstream in(file);
+    std::string line;
+    int n = 0;
+    while (std::getline(in, line)) n += !line.empty();
+    return n;
+  };
+  CHECK(county.process->stop() == 0);
+  CHECK(lines(files.file("anchors.a.log")) == 1);
+  CHECK(lines(files.file("anchors.b.log")) == 0);
+  CHECK_FALSE(fs::exists(files.file("anchors.log")));
+  // The head recorded for a is a's: `hallpass audit verify` on a's file checks it.
+  const auto verify =
+      test_support::run_command(std::string(HALLPASS_BINARY) + " audit verify --db " + files.file("county.a.db") +
+                                " --anchor " + files.file("anchors.a.log") + " 2>&1");
+  CHECK(verify.exit_code == 0);
+  CHECK_THAT(verify.output, Catch::Contains("matches the 1 anchor"));
 }
 
 TEST_CASE("districts sharing one PostgreSQL connection each have their own ids", "[postgres][county][store]") {
