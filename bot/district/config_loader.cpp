@@ -819,6 +819,7 @@ void Loader::load_person(const YamlNode& n, PersonSource src) {
 }
 
 void Loader::load_people_csv(const YamlNode& at, const std::filesystem::path& csv) {
+  config_.people_csv = csv;
   std::string why;
   auto content = read_file(csv, why);
   if (!content) {
