@@ -22,9 +22,12 @@ std::vector<fs::path> district_files(const fs::path& dir) {
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     const fs::path& p = it->path();
     if (p.extension() != ".yaml" || p.filename() == "county.yaml") continue;
-    // A subfolder is not a district; anything else is read, so a link to nothing (a ConfigMap's
-    // files are links) is refused with its name rather than left out without a word.
-    if (std::error_code kind; it->is_directory(kind)) continue;
+    // A file, or a link to nothing (a ConfigMap's files are links), which is then refused with its
+    // name rather than left out without a word. Not a subfolder, nor a pipe or device, whose
+    // reading could wait for ever.
+    std::error_code kind;
+    const auto type = it->status(kind).type();
+    if (type != fs::file_type::regular && type != fs::file_type::not_found) continue;
     files.push_back(p);
   }
   std::sort(files.begin(), files.end());

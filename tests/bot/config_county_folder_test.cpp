@@ -3,6 +3,7 @@
 // makes it throw or crash. Below the network, so the sanitizer build runs these too
 // (hallpass_untrusted_tests); tests/fuzz/county_config_fuzz_test.cpp mutates the files' text.
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -148,6 +149,7 @@ TEST_CASE("a county folder that is not one is refused, saying what a county fold
     test_support::write_county_folder(dir.path(), "http://127.0.0.1:9", {{"a", "TA"}});
     fs::create_symlink(dir.path() / "gone.txt", dir.path() / "dangling.yaml");
     fs::create_directory(dir.path() / "folder.yaml");
+    REQUIRE(::mkfifo((dir.path() / "pipe.yaml").c_str(), 0600) == 0);  // never read: it would wait for ever
     std::ofstream(dir.path() / "binary.yaml") << std::string("\x7F" "ELF\0\0\xFF\xFF", 8);
     std::ofstream(dir.path() / "empty.yaml");
     std::ofstream(dir.path() / ("\xFF\xFE" ".yaml"));
@@ -159,5 +161,7 @@ TEST_CASE("a county folder that is not one is refused, saying what a county fold
     CHECK_THAT(problems, Catch::Contains("Check the path and permissions"));
     CHECK_THAT(problems, Catch::Contains("is not a district key"));
     CHECK_THAT(problems, Catch::Contains("problems in the county folder"));
+    CHECK_THAT(problems, !Catch::Contains("folder.yaml"));
+    CHECK_THAT(problems, !Catch::Contains("pipe.yaml"));
   }
 }
