@@ -12,6 +12,7 @@
 #include <sstream>
 #include <utility>
 
+#include "adapters/matrix/matrix_adapter.hpp"
 #include "app/log_failure.hpp"
 
 namespace app {
@@ -20,7 +21,9 @@ namespace asio = boost::asio;
 
 struct CountyRuntime::Member {
   CountyDistrict d;
-  std::string text;  // the district file as last loaded: a reload leaves an unchanged file alone
+  // The district file and what it reads as last loaded (sources()): a reload leaves them alone
+  // when none changed.
+  std::string text;
   std::unique_ptr<bot::Store> store;
   // Before the runtime: it puts the policy library behind the stand-in a reload re-points.
   std::unique_ptr<DistrictReloader> reloader;
@@ -32,6 +35,42 @@ namespace {
 std::string file_text(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+// What a reload compares: the district file's text, and the size and time of each file it reads
+// (its people CSV, policy documents, vocabularies, verdict examples), so a change to any of them
+// alone is reloaded. Only their sizes and times: a thousand districts' documents are not read again
+// at every reload.
+std::string sources(const CountyDistrict& d) {
+  std::string out = file_text(d.file);
+  const auto& c = d.district->config;
+  const auto add = [&](const std::filesystem::path& p) {
+    if (p.empty()) return;
+    const auto file = p.is_absolute() ? p : d.file.parent_path() / p;
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(file, ec);
+    const auto time = std::filesystem::last_write_time(file, ec).time_since_epoch().count();
+    out += '\0' + file.string() + '\0' + std::to_string(ec ? 0 : size) + ':' + std::to_string(ec ? 0 : time);
+  };
+  add(c.people_csv);
+  for (const auto& doc : c.policies) add(doc.file);
+  add(c.vocabulary.synonyms);
+  add(c.vocabulary.spanish_terms);
+  add(c.vocabulary.subject);
+  add(c.vocabulary.verdict_examples);
+  return out;
+}
+
+// The Matrix rooms of a district: listed under workspaces: or named by its places.
+std::vector<std::string> matrix_rooms(const bot::DistrictConfig& dc) {
+  std::vector<std::string> rooms;
+  if (auto w = dc.workspaces.find("matrix"); w != dc.workspaces.end())
+    for (const auto& r : w->second) rooms.push_back(r.id);
+  for (const auto& s : dc.sites)
+    if (auto a = s.approvals.addresses.find("matrix"); a != s.approvals.addresses.end()) rooms.push_back(a->second);
+  if (auto a = dc.superintendent_place.addresses.find("matrix"); a != dc.superintendent_place.addresses.end())
+    rooms.push_back(a->second);
+  return rooms;
 }
 
 bool same_platforms(const bot::CountyConfig& a, const bot::CountyConfig& b) {
@@ -60,7 +99,7 @@ CountyRuntime::~CountyRuntime() = default;
 
 std::unique_ptr<CountyRuntime::Member> CountyRuntime::open_member(CountyDistrict d, std::ostream& err) {
   auto m = std::make_unique<Member>();
-  m->text = file_text(d.file);
+  m->text = sources(d);
   m->d = std::move(d);
   try {
     m->store = open_store_(m->d.key);
@@ -96,6 +135,13 @@ void CountyRuntime::serve_all() {
   std::vector<CountyRouter::Target> targets;
   for (const auto& m : members_) targets.push_back({m->d.key, m->d.district.get(), &m->runtime->bot()});
   router_.serve(std::move(targets));
+  // The Matrix bot accepts invites to the rooms of the districts served now (a reload may have
+  // added or removed some), not only to those of the start.
+  std::set<std::string> rooms;
+  for (const auto& m : members_)
+    for (auto& r : matrix_rooms(m->d.district->config)) rooms.insert(std::move(r));
+  for (auto& a : adapters_)
+    if (auto* matrix = dynamic_cast<adapters::matrix::MatrixAdapter*>(a.get())) matrix->serve_rooms(rooms);
 }
 
 bool CountyRuntime::prepare(const AdapterOverrides& overrides, std::ostream& out, std::ostream& err) {
@@ -112,15 +158,7 @@ bool CountyRuntime::prepare(const AdapterOverrides& overrides, std::ostream& out
   c.adapters = folder_.county.adapters;
   c.adapter_order = folder_.county.adapter_order;
   for (const auto& d : folder_.districts) {
-    const auto& dc = d.district->config;
-    std::vector<std::string> rooms;
-    if (auto w = dc.workspaces.find("matrix"); w != dc.workspaces.end())
-      for (const auto& r : w->second) rooms.push_back(r.id);
-    for (const auto& s : dc.sites)
-      if (auto a = s.approvals.addresses.find("matrix"); a != s.approvals.addresses.end()) rooms.push_back(a->second);
-    if (auto a = dc.superintendent_place.addresses.find("matrix"); a != dc.superintendent_place.addresses.end())
-      rooms.push_back(a->second);
-    for (const auto& room : rooms) {
+    for (const auto& room : matrix_rooms(d.district->config)) {
       bot::Site site;
       site.id = d.key + "/" + std::to_string(c.sites.size());
       site.approvals.addresses["matrix"] = room;
@@ -244,17 +282,18 @@ ReloadOutcome CountyRuntime::reload() {
     retired_.push_back(std::move(*it));
     it = members_.erase(it);
   }
-  // Changed files are reloaded; a file that fails leaves its district as it was.
+  // Changed files (a district file, or a file it reads) are reloaded; a file that fails leaves its
+  // district as it was.
   size_t unchanged = 0;
   for (auto& m : members_) {
-    std::string text = file_text(m->d.file);
-    if (text == m->text) {
+    if (sources(m->d) == m->text) {
       ++unchanged;
       continue;
     }
     auto r = m->reloader->reload();
     if (r.applied) {
-      m->text = std::move(text);
+      // Of the district as now loaded: it may read other files than before.
+      m->text = sources(m->d);
       lines.push_back(m->d.key + ": reloaded (" + r.summary + ")");
     } else {
       ++refused;

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <vector>
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
@@ -843,6 +845,38 @@ void MatrixAdapter::stop() {
   state_->timer.cancel();
   state_->sync_client.close();
   state_->send_client.close();
+}
+
+namespace {
+
+asio::awaitable<void> join_added(std::shared_ptr<MatrixState> s, std::vector<std::string> rooms) {
+  for (const auto& room : rooms) {
+    if (s->stopped) co_return;
+    http::Response r = co_await s->send_api.join(room);
+    if (r.ok())
+      spdlog::info("matrix: joined {}, a room a reload added", room);
+    else
+      spdlog::warn("matrix: cannot join {} yet ({}): invite {} to it; the invite will be accepted", room,
+                   r.error_text, s->options.user_id);
+  }
+}
+
+}  // namespace
+
+void MatrixAdapter::serve_rooms(std::set<std::string> rooms) {
+  std::vector<std::string> added;
+  for (const auto& r : rooms)
+    if (!state_->options.rooms.contains(r)) added.push_back(r);
+  state_->options.rooms = std::move(rooms);
+  if (!added.empty() && !state_->stopped)
+    asio::co_spawn(state_->executor, join_added(state_, std::move(added)), [](std::exception_ptr e) {
+      if (!e) return;
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& x) {
+        spdlog::warn("matrix: joining the rooms a reload added failed: {}", x.what());
+      }
+    });
 }
 
 asio::awaitable<void> MatrixAdapter::run(bot::EventSink& sink) { co_await sync_loop(state_, sink); }

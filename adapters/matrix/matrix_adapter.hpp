@@ -91,6 +91,11 @@ class MatrixAdapter final : public bot::Adapter {
   bool idempotent_sends() const override { return true; }
   // Ends run() and fails pending requests. Safe to call twice.
   void stop() override;
+  // The configured rooms from now on (a county's reload adds and removes districts' rooms):
+  // invites to them are accepted from the next sync. A room new to the list is joined at once,
+  // which accepts an invite still waiting and enters a room anyone may join; otherwise the
+  // log says to invite the bot.
+  void serve_rooms(std::set<std::string> rooms);
 
  private:
   std::shared_ptr<MatrixState> state_;

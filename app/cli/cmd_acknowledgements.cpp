@@ -20,8 +20,7 @@ policy was sent to them and when they pressed "I have read it" (local time; empt
 Nothing is written. Redirect it to a file: hallpass acknowledgements --site lincoln > lincoln.csv
 
 Defaults: --config is the sample district, --db is hallpass.db in this folder (it must exist).
---district KEY (or HALLPASS_DISTRICT): that district's rows, when districts share a PostgreSQL database.
-)";
+)" HALLPASS_DISTRICT_HELP;
 }  // namespace
 
 int cmd_acknowledgements(int argc, char** argv) {

@@ -27,8 +27,7 @@ and prints the head (the newest row's number and hash). The database is only rea
 
 Environment: HALLPASS_AUDIT_KEY, the key a keyed log was written with (see docs/audit.md).
 Default --db: hallpass.db in this folder.
---district KEY (or HALLPASS_DISTRICT): that district's rows, when districts share a PostgreSQL database.
-)";
+)" HALLPASS_DISTRICT_HELP;
 }  // namespace
 
 int cmd_audit(int argc, char** argv) {

@@ -36,8 +36,7 @@ the district from takes nothing from anybody. Runs over the same --db continue t
 (e.g. 2026-12-02T09:00:00-08:00) to play a later day; it exists for the console and tests only.
 
 Defaults: --config is the sample district, --db is hallpass.db in this folder.
---district KEY (or HALLPASS_DISTRICT): that district's rows, when districts share a PostgreSQL database.
-)";
+)" HALLPASS_DISTRICT_HELP;
 
 // Reads "2026-12-02", "2026-12-02T09:00", "2026-12-02T09:00:00Z" or with an offset "-08:00".
 std::optional<bot::TimePoint> parse_now(const std::string& s) {

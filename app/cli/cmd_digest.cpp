@@ -27,8 +27,7 @@ each platform), and the summary for the superintendent's place. Nothing is sent 
               offset (2026-12-02T03:00Z, 2026-12-01T19:00-08:00) for an exact instant.
               Default: tonight's digest time.
 Defaults: --config is the sample district, --db is hallpass.db in this folder (it must exist).
---district KEY (or HALLPASS_DISTRICT): that district's rows, when districts share a PostgreSQL database.
-)";
+)" HALLPASS_DISTRICT_HELP;
 
 // GCC 12 reports a false -Wmaybe-uninitialized inside date::parse once it is inlined here.
 #pragma GCC diagnostic push

@@ -20,8 +20,7 @@ Lists the messages Hallpass has not (or not surely) delivered: pending (waiting 
 in flight, failed (gave up, with the reason) and uncertain (being sent when Hallpass stopped;
 not sent again, so nobody gets a message twice — check with the recipient). --all also lists
 the messages that were sent.
---district KEY (or HALLPASS_DISTRICT): that district's rows, when districts share a PostgreSQL database.
-)";
+)" HALLPASS_DISTRICT_HELP;
 
 const char* state_name(bot::OutboxState s) {
   switch (s) {

@@ -43,8 +43,7 @@ prune    deletes event ids, sent outbox messages, thread references of finished 
 hold     a legal hold: nothing of that request or report is pruned until it is released.
 
 Defaults: --config is the sample district, --db is hallpass.db in this folder.
---district KEY (or HALLPASS_DISTRICT): that district's rows, when districts share a PostgreSQL database.
-)";
+)" HALLPASS_DISTRICT_HELP;
 
 std::optional<bot::TimePoint> local_midnight(const bot::DistrictCalendar& cal, const std::string& iso) {
   if (iso.size() != 10) return std::nullopt;

@@ -26,8 +26,7 @@ approved: neither is listed. Nothing is written.
   --site ID      one site's accounts (a site id of the config); default: every site
   --format F     csv (the default; redirect it to a file) or table (readable)
 Defaults: --config is the sample district, --db is hallpass.db in this folder (it must exist).
---district KEY (or HALLPASS_DISTRICT): that district's rows, when districts share a PostgreSQL database.
-)";
+)" HALLPASS_DISTRICT_HELP;
 }  // namespace
 
 int cmd_registry(int argc, char** argv) {

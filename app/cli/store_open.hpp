@@ -28,6 +28,11 @@ struct StoreChoice {
 };
 StoreChoice store_choice(const std::string& db_argument);
 
+// The last line of the help of every command that takes --district, in one place. A macro, so each
+// command's help stays one string literal.
+#define HALLPASS_DISTRICT_HELP \
+  "--district KEY (or HALLPASS_DISTRICT): that district's rows, when districts share a PostgreSQL database.\n"
+
 // The district key a command uses: --district when given, else HALLPASS_DISTRICT, else none.
 std::string store_district(const std::string& district_argument);
 

@@ -113,6 +113,7 @@ struct DistrictConfig {
   std::vector<std::string> designees;  // person ids
   Place superintendent_place;
   std::vector<Person> people;
+  std::filesystem::path people_csv;  // people_csv: as resolved from the file's folder; empty when none
   ReviewWindow review;
   DigestSettings digest;
   RegistrySettings registry;

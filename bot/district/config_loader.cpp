@@ -819,6 +819,7 @@ void Loader::load_person(const YamlNode& n, PersonSource src) {
 }
 
 void Loader::load_people_csv(const YamlNode& at, const std::filesystem::path& csv) {
+  config_.people_csv = csv;
   std::string why;
   auto content = read_file(csv, why);
   if (!content) {
@@ -1614,24 +1615,32 @@ ConfigLoadResult load_district_config_text(std::string_view text, const std::fil
 
 namespace {
 
+template <typename Result>
+Result refused_with(const std::filesystem::path& file, std::string message) {
+  Result r;
+  r.errors.push_back({file.string(), 0, std::move(message)});
+  return r;
+}
+
+// As load_district_config_text: nothing is meant to throw; if a library does, the file is refused.
+template <typename Result, typename Run>
+Result run_guarded(const std::filesystem::path& file, Run run) {
+  try {
+    return run();
+  } catch (const std::bad_alloc&) {
+    return refused_with<Result>(file, "not enough memory to check this file.");
+  } catch (const std::exception& e) {
+    return refused_with<Result>(file,
+                                std::string("internal error while checking this file (please report it): ") + e.what());
+  }
+}
+
 template <typename Result, typename Run>
 Result load_guarded(const std::filesystem::path& file, Run run) {
-  const auto refused = [&](std::string message) {
-    Result r;
-    r.errors.push_back({file.string(), 0, std::move(message)});
-    return r;
-  };
   std::string why;
   auto text = read_file(file, why);
-  if (!text) return refused("this file " + why + ". Check the path and permissions.");
-  // As load_district_config_text: nothing is meant to throw; if a library does, the file is refused.
-  try {
-    return run(*text);
-  } catch (const std::bad_alloc&) {
-    return refused("not enough memory to check this file.");
-  } catch (const std::exception& e) {
-    return refused(std::string("internal error while checking this file (please report it): ") + e.what());
-  }
+  if (!text) return refused_with<Result>(file, "this file " + why + ". Check the path and permissions.");
+  return run_guarded<Result>(file, [&] { return run(*text); });
 }
 
 }  // namespace
@@ -1645,6 +1654,16 @@ ConfigLoadResult load_county_district_config(const std::filesystem::path& file, 
                                              const PlatformList& platforms) {
   return load_guarded<ConfigLoadResult>(
       file, [&](const std::string& text) { return Loader(file, text, platforms, &county).run(); });
+}
+
+CountyLoadResult load_county_config_text(std::string_view text, const std::filesystem::path& file,
+                                         const PlatformList& platforms) {
+  return run_guarded<CountyLoadResult>(file, [&] { return Loader(file, text, platforms).run_county(); });
+}
+
+ConfigLoadResult load_county_district_config_text(std::string_view text, const std::filesystem::path& file,
+                                                  const CountyConfig& county, const PlatformList& platforms) {
+  return run_guarded<ConfigLoadResult>(file, [&] { return Loader(file, text, platforms, &county).run(); });
 }
 
 ConfigLoadResult load_district_config(const std::filesystem::path& file, const PlatformList& platforms) {

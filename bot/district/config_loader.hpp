@@ -68,6 +68,12 @@ CountyLoadResult load_county_config(const std::filesystem::path& file, const Pla
 ConfigLoadResult load_county_district_config(const std::filesystem::path& file, const CountyConfig& county,
                                              const PlatformList& platforms);
 
+// The same two for text already in memory (`file` names it in messages): the fuzz tests' many variants.
+CountyLoadResult load_county_config_text(std::string_view text, const std::filesystem::path& file,
+                                         const PlatformList& platforms);
+ConfigLoadResult load_county_district_config_text(std::string_view text, const std::filesystem::path& file,
+                                                  const CountyConfig& county, const PlatformList& platforms);
+
 // The known key a mistyped one was probably meant to be (at most three letters off), for "Did you
 // mean …?"; empty when none is that close. Adapters use it for the settings they check themselves.
 std::string closest_key(std::string_view key, const std::vector<std::string_view>& known);

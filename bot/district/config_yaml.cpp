@@ -344,10 +344,23 @@ YamlDocument parse_config_yaml(std::string_view text, const std::filesystem::pat
       return doc;
     }
     TreeBuilder second(file, errors);
-    if (parser.HandleNextDocument(second))
-      errors.push_back({file.string(), 1,
-                        "the file holds more than one YAML document (a '---' line after the first). One district per "
-                        "file: delete the '---' and what follows, or move it to a file of its own."});
+    if (parser.HandleNextDocument(second)) {
+      // The line where the second document starts (a '---', '...' or '%' directive line after
+      // the first content), so the person is sent there, not to line 1.
+      int line = 0;
+      const int first = first_content_line();
+      int n = 0;
+      for (size_t start = 0; start < text.size() && line == 0;) {
+        const size_t end = std::min(text.find('\n', start), text.size());
+        ++n;
+        const auto l = text.substr(start, end - start);
+        if (n > first && (l.starts_with("---") || l.starts_with("...") || l.starts_with("%"))) line = n;
+        start = end + 1;
+      }
+      errors.push_back({file.string(), line > 0 ? line : 1,
+                        "the file holds more than one YAML document (a '---' or '%' line after the first). One "
+                        "district per file: delete that line and what follows, or move it to a file of its own."});
+    }
   } catch (const YAML::DeepRecursion& e) {
     errors.push_back({file.string(), e.mark.is_null() ? 1 : e.mark.line + 1,
                       "the values here are nested too deeply (more brackets or indentation levels than a district "

@@ -17,7 +17,12 @@ namespace bot {
 
 inline constexpr std::string_view kDistrictParameter = "?D";
 
-// `db` with `district` bound to each statement's `?D`.
+// `db` with `district` bound to each statement's `?D`. A connection bind_district or district_view
+// made already is bound to `district` instead (one view, never a view of a view).
 std::unique_ptr<SqlConnection> bind_district(std::unique_ptr<SqlConnection> db, std::string district);
+
+// The same view of a connection several stores share (a county worker's districts on one
+// PostgreSQL connection, shared_database.cpp): it keeps the connection open while it lives.
+std::unique_ptr<SqlConnection> district_view(std::shared_ptr<SqlConnection> db, std::string district);
 
 }  // namespace bot

@@ -1,11 +1,13 @@
-// Many districts' stores on one connection (store.hpp's SharedDatabase): each store gets a view
-// that forwards to the one connection, so the store's code is the same as with a connection of
-// its own.
+// Many districts' stores on one connection (store.hpp's SharedDatabase): each store gets the
+// district view of district_parameter.hpp, which holds the one connection (keeping it open while
+// any store uses it) and binds the store's key, so the store's code is the same as with a
+// connection of its own, through one layer.
 #include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "bot/store/district_parameter.hpp"
 #include "bot/store/sql_connection.hpp"
 #include "bot/store/sql_store.hpp"
 #include "bot/store/store.hpp"
@@ -20,26 +22,6 @@ class SharedConnection final : public SharedDatabase {
   std::string name;
 };
 
-// One store's view of the shared connection; keeps it open while any store uses it.
-class ConnectionView final : public SqlConnection {
- public:
-  explicit ConnectionView(std::shared_ptr<SharedConnection> shared) : shared_(std::move(shared)) {}
-  SqlBackend backend() const override { return db().backend(); }
-  void execute_script(std::string_view sql) override { db().execute_script(sql); }
-  std::unique_ptr<SqlRows> query(std::string_view sql, const SqlParams& params) override {
-    return db().query(sql, params);
-  }
-  std::int64_t run(std::string_view sql, const SqlParams& params) override { return db().run(sql, params); }
-  void begin(bool snapshot) override { db().begin(snapshot); }
-  void commit() override { db().commit(); }
-  void rollback() override { db().rollback(); }
-  bool in_transaction() const override { return db().in_transaction(); }
-
- private:
-  SqlConnection& db() const { return *shared_->db; }
-  std::shared_ptr<SharedConnection> shared_;
-};
-
 }  // namespace
 
 std::shared_ptr<SharedDatabase> share_connection(std::unique_ptr<SqlConnection> db, const std::string& name) {
@@ -52,7 +34,9 @@ std::unique_ptr<Store> open_district_store(const std::shared_ptr<SharedDatabase>
   if (!shared) throw StoreOpenError("open_district_store: not a database from open_shared_postgres");
   check_district(options, shared->db->backend());
   try {
-    return make_sql_store(std::make_unique<ConnectionView>(shared), options, shared->name);
+    // Aliasing: the view shares the SharedConnection's ownership and points at its connection.
+    return make_sql_store(district_view(std::shared_ptr<SqlConnection>(shared, shared->db.get()), options.district),
+                          options, shared->name);
   } catch (const SqlError& e) {
     throw StoreOpenError("cannot open the store of district '" + options.district + "' in " + shared->name + ": " +
                          e.what());

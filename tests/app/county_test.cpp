@@ -19,7 +19,6 @@
 #include <vector>
 
 #include "adapters/common/http_client.hpp"
-#include "app/county_folder.hpp"
 #include "bot/store/store.hpp"
 #include "tests/support/config_files.hpp"
 #include "tests/support/county_fixtures.hpp"
@@ -203,12 +202,6 @@ void serves_each_district_in_its_own_rows(CountyWorker& county) {
   CHECK(county.process->stop() == 0);
 }
 
-std::string load_problems(const fs::path& dir) {
-  std::ostringstream errors;
-  CHECK_FALSE(app::load_county_folder(dir, errors).has_value());
-  return errors.str();
-}
-
 }  // namespace
 
 TEST_CASE("a county worker on SQLite answers each district's workspace from that district's rows",
@@ -275,64 +268,20 @@ TEST_CASE("districts sharing one PostgreSQL connection each have their own ids",
   CHECK_THROWS_AS(bot::open_district_store(shared, {.district = "Not A Key"}), bot::StoreOpenError);
 }
 
-TEST_CASE("a county folder's mistakes are refused with the file, the line and what to do", "[county][config]") {
+// The folder loader's refusals are tested below the network (tests/bot/config_county_folder_test.cpp,
+// also under the sanitizers); here the command line that prints them.
+TEST_CASE("hallpass check-config --districts checks the whole folder", "[county][config][cli]") {
   struct Unset {
     ~Unset() {
       ::unsetenv("SLACK_SIGNING_SECRET");
       ::unsetenv("SLACK_BOT_TOKEN");
     }
   } unset;
-  // county.yaml's Slack names its secrets; the worker would have them in its environment.
   ::setenv("SLACK_SIGNING_SECRET", kSecret, 1);
   ::setenv("SLACK_BOT_TOKEN", "xoxb-county", 1);
-  test_support::TempDir dir("county-errors");
+  test_support::TempDir dir("county-check");
   test_support::write_county_folder(dir.path(), "http://127.0.0.1:9", {{"a", "TA"}, {"b", "TB"}});
-  std::ostringstream ok;
-  auto folder = app::load_county_folder(dir.path(), ok);
-  INFO(ok.str());
-  REQUIRE(folder.has_value());
-  CHECK(folder->districts.size() == 2);
-  CHECK(folder->districts[1].district->config.workspaces.at("slack").front().id == "TB");
-  // Shared: one policy library for both districts.
-  CHECK(folder->districts[0].district->policy == folder->districts[1].district->policy);
-
-  SECTION("a file name that is not a district key") {
-    fs::copy_file(dir.path() / "a.yaml", dir.path() / "Lincoln_USD.yaml");
-    const auto problems = load_problems(dir.path());
-    CHECK_THAT(problems, Catch::Contains((dir.path() / "Lincoln_USD.yaml").string() + ":1: the file name"));
-    CHECK_THAT(problems, Catch::Contains("lowercase letters, digits and '-'"));
-  }
-  SECTION("a district file with adapters:") {
-    test_support::write_county_district(dir.path(), {"c", "TC"}, "adapters:\n  slack: { enabled: true }\n");
-    const auto problems = load_problems(dir.path());
-    CHECK_THAT(problems, Catch::Contains((dir.path() / "c.yaml").string() + ":"));
-    CHECK_THAT(problems, Catch::Contains("in a county folder the platforms are set in county.yaml"));
-  }
-  SECTION("a team claimed by two districts") {
-    test_support::write_county_district(dir.path(), {"c", "TA"});
-    const auto problems = load_problems(dir.path());
-    CHECK_THAT(problems, Catch::Contains((dir.path() / "c.yaml").string()));
-    CHECK_THAT(problems, Catch::Contains("TA is also claimed by " + (dir.path() / "a.yaml").string()));
-  }
-  SECTION("a workspace the county's Slack app does not accept") {
-    // Slack's installations list the workspaces that may install (adapters.slack.allowed_teams).
-    bot::CountyConfig county = folder->county;
-    county.adapters.at("slack").settings["allowed_teams"] = "TA, T0OTHER";
-    std::ostringstream errors;
-    CHECK(app::load_county_district_file(dir.path() / "a.yaml", county, folder->prompts, errors).has_value());
-    CHECK_FALSE(app::load_county_district_file(dir.path() / "b.yaml", county, folder->prompts, errors).has_value());
-    CHECK_THAT(errors.str(), Catch::Contains((dir.path() / "b.yaml").string() + ":"));
-    CHECK_THAT(errors.str(), Catch::Contains("TB is not in county.yaml's adapters.slack.allowed_teams"));
-  }
-  SECTION("the web chat in county.yaml") {
-    std::ifstream in(dir.path() / "county.yaml");
-    std::string text((std::istreambuf_iterator<char>(in)), {});
-    in.close();
-    text.replace(text.find("web: { enabled: false,"), 22, "web: { enabled: true, ");
-    std::ofstream(dir.path() / "county.yaml") << text;
-    CHECK_THAT(load_problems(dir.path()), Catch::Contains("adapters.web"));
-  }
-  SECTION("hallpass check-config --districts checks the whole folder") {
+  {
     auto run = test_support::run_command(std::string(HALLPASS_BINARY) + " check-config --districts " +
                                          dir.path().string() + " 2>&1");
     CHECK(run.exit_code == 0);

@@ -69,6 +69,25 @@ if helm:
                              capture_output=True, text=True)
         if run.returncode == 0 or "needs database.kind: postgres" not in run.stderr:
             problems.append("two workers on one SQLite file were not refused")
+        # County mode: the workers run the folder mounted from the ConfigMap, probed as before.
+        county = ["--set", "county.enabled=true", "--set", "county.configMap=sierra-county"]
+        run = subprocess.run([helm, "template", "t", str(chart), *county], capture_output=True, text=True)
+        if run.returncode != 0:
+            problems.append(f"helm template (county): {run.stderr.strip()}")
+        else:
+            deployment = next(d for d in yaml.safe_load_all(run.stdout) if d and d.get("kind") == "Deployment")
+            pod = deployment["spec"]["template"]["spec"]
+            container = pod["containers"][0]
+            if container["args"][:3] != ["run", "--districts", "/etc/hallpass/county"]:
+                problems.append(f"county mode runs {container['args']}, not run --districts /etc/hallpass/county")
+            if {"name": "config", "configMap": {"name": "sierra-county"}} not in pod["volumes"]:
+                problems.append("county mode does not mount county.configMap")
+            if container["readinessProbe"]["httpGet"]["path"] != "/readyz":
+                problems.append("county mode's readiness is not /readyz (the store answers)")
+        run = subprocess.run([helm, "template", "t", str(chart), "--set", "county.enabled=true"],
+                             capture_output=True, text=True)
+        if run.returncode == 0 or "county.configMap or county.secret" not in run.stderr:
+            problems.append("county mode without its folder was not refused")
 else:
     print("helm is not installed: lint and render not run (the checks above still ran)")
 

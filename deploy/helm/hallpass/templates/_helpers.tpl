@@ -33,7 +33,14 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- if and (eq .Values.database.kind "sqlite") .Values.database.district -}}
 {{- fail "database.district is for a PostgreSQL database several districts share; a SQLite file holds one district" -}}
 {{- end -}}
-{{- if and (not .Values.districtConfig) (not .Values.existingConfigMap) -}}
-{{- fail "set districtConfig (the district's YAML) or existingConfigMap (a ConfigMap with key district.yaml)" -}}
+{{- if .Values.county.enabled -}}
+{{- if eq (empty .Values.county.configMap) (empty .Values.county.secret) -}}
+{{- fail "county.enabled needs one of county.configMap or county.secret (holding county.yaml and the district files)" -}}
+{{- end -}}
+{{- if .Values.database.district -}}
+{{- fail "database.district is not used in county mode: each district's key is its file's name in the county folder" -}}
+{{- end -}}
+{{- else if and (not .Values.districtConfig) (not .Values.existingConfigMap) -}}
+{{- fail "set districtConfig (the district's YAML) or existingConfigMap (a ConfigMap with key district.yaml), or county.enabled with county.configMap" -}}
 {{- end -}}
 {{- end -}}
