@@ -856,8 +856,8 @@ asio::awaitable<void> join_added(std::shared_ptr<MatrixState> s, std::vector<std
     if (r.ok())
       spdlog::info("matrix: joined {}, a room a reload added", room);
     else
-      spdlog::warn("matrix: cannot join {} yet ({}): invite {} to it; the invite will be accepted", room,
-                   r.error_text, s->options.user_id);
+      spdlog::warn("matrix: cannot join {} yet ({}): invite {} to it; the invite will be accepted", room, r.error_text,
+                   s->options.user_id);
   }
 }
 

@@ -128,7 +128,8 @@ std::vector<std::string> workspace_conflicts(const CountyDistrict& district,
   return problems;
 }
 
-std::optional<CountyFolder> load_county_folder(const fs::path& dir, std::ostream& errors, const PlatformList& platforms) {
+std::optional<CountyFolder> load_county_folder(const fs::path& dir, std::ostream& errors,
+                                               const PlatformList& platforms) {
   auto county = load_county_file(dir, errors, platforms);
   if (!county) {
     errors << "Hallpass did not start: fix county.yaml first.\n";

@@ -48,7 +48,8 @@ std::unique_ptr<SqlConnection> district_view(std::shared_ptr<SqlConnection> db, 
 }
 
 std::unique_ptr<SqlConnection> bind_district(std::unique_ptr<SqlConnection> db, std::string district) {
-  if (auto* bound = dynamic_cast<DistrictBound*>(db.get())) return district_view(bound->connection(), std::move(district));
+  if (auto* bound = dynamic_cast<DistrictBound*>(db.get()))
+    return district_view(bound->connection(), std::move(district));
   return district_view(std::shared_ptr<SqlConnection>(std::move(db)), std::move(district));
 }
 

@@ -81,8 +81,8 @@ struct PlatformCounty {
     identity.emplace(io, o);
     auto* id = &*identity;
     connector.accept_tokens([id](const std::string& token) { return id->issued(token); });
-    connector.add_member({kGarcia, "Teresa Garcia", "aad-garcia", "tgarcia@sierravista.example.org",
-                          "tgarcia@sierravista.example.org"});
+    connector.add_member(
+        {kGarcia, "Teresa Garcia", "aad-garcia", "tgarcia@sierravista.example.org", "tgarcia@sierravista.example.org"});
     for (const auto* room : {kRoomA, kRoomB, kRoomX}) matrix.add_room(room);
 
     test_support::write_county_folder(dir.path(), slack.api_base_url(), {});
@@ -93,10 +93,10 @@ struct PlatformCounty {
         << "  slack: { enabled: true, api_base_url: \"" << slack.api_base_url()
         << "\", signing_secret: \"${SLACK_SIGNING_SECRET}\", bot_token: \"${SLACK_BOT_TOKEN}\", mode: http, "
            "listen: 127.0.0.1, port: 0 }\n"
-        << "  teams: { enabled: true, app_id: \"" << o.app_id << "\", app_secret: \"${TEAMS_APP_SECRET}\", tenant_id: \""
-        << o.tenant_id << "\", tenants: \"" << kTenantA << ", " << kTenantB << ", " << kTenantX
-        << "\", openid_metadata_url: \"" << identity->openid_metadata_url() << "\", authority: \""
-        << identity->origin() << "\", service_url: \"" << connector.service_url()
+        << "  teams: { enabled: true, app_id: \"" << o.app_id
+        << "\", app_secret: \"${TEAMS_APP_SECRET}\", tenant_id: \"" << o.tenant_id << "\", tenants: \"" << kTenantA
+        << ", " << kTenantB << ", " << kTenantX << "\", openid_metadata_url: \"" << identity->openid_metadata_url()
+        << "\", authority: \"" << identity->origin() << "\", service_url: \"" << connector.service_url()
         << "\", listen: 127.0.0.1, port: " << teams_port << " }\n"
         << "  matrix: { enabled: true, homeserver: \"" << matrix.origin()
         << "\", access_token: \"${MATRIX_ACCESS_TOKEN}\", user_id: \"" << kMatrixBot
@@ -115,8 +115,8 @@ struct PlatformCounty {
 
   // A district on all three platforms; its teacher is known on Matrix by her user id. people_csv:
   // more people from that file (under shared/) besides the file's own.
-  void add_district(const std::string& key, const std::string& team, const std::string& tenant,
-                    const std::string& room, const std::string& people_csv = {}) {
+  void add_district(const std::string& key, const std::string& team, const std::string& tenant, const std::string& room,
+                    const std::string& people_csv = {}) {
     test_support::write_county_district(dir.path(), {key, team},
                                         "  teams: [" + tenant + "]\n  matrix: [\"" + room + "\"]\n");
     std::string text = read(dir.path() / (key + ".yaml"));
@@ -134,8 +134,8 @@ struct PlatformCounty {
                                            {"MATRIX_ACCESS_TOKEN", kMatrixToken},
                                            {"HALLPASS_DATABASE_URL", ""}};
     process = std::make_unique<HallpassProcess>(
-        std::vector<std::string>{"run", "--districts", dir.path().string(), "--admin-port", "0", "--db", db},
-        env, dir.file("stdout.txt"));
+        std::vector<std::string>{"run", "--districts", dir.path().string(), "--admin-port", "0", "--db", db}, env,
+        dir.file("stdout.txt"));
     std::string printed;
     if (!process->run_until(io, [&] {
           printed = process->output();
@@ -151,7 +151,8 @@ struct PlatformCounty {
   }
 
   void wait(const char* what, const std::function<bool()>& done) {
-    if (!process->run_until(io, done)) FAIL("timed out waiting for " << what << "; the worker printed:\n" << process->output());
+    if (!process->run_until(io, done))
+      FAIL("timed out waiting for " << what << "; the worker printed:\n" << process->output());
   }
 
   Response send(const std::string& base, Request r) {
@@ -167,17 +168,16 @@ struct PlatformCounty {
 
   // A personal-chat message from Teresa Garcia in `tenant`, signed by the fake Bot Framework.
   int teams_message(const std::string& tenant, const std::string& chat, const std::string& text) {
-    const json activity = {
-        {"type", "message"},
-        {"id", std::to_string(++sent)},
-        {"timestamp", "2026-11-24T18:00:00.000Z"},
-        {"channelId", "msteams"},
-        {"serviceUrl", connector.service_url()},
-        {"from", {{"id", kGarcia}, {"name", "Teresa Garcia"}}},
-        {"conversation", {{"id", chat}, {"conversationType", "personal"}, {"tenantId", tenant}}},
-        {"recipient", {{"id", "28:" + identity->options().app_id}, {"name", "Hallpass"}}},
-        {"channelData", {{"tenant", {{"id", tenant}}}}},
-        {"text", text}};
+    const json activity = {{"type", "message"},
+                           {"id", std::to_string(++sent)},
+                           {"timestamp", "2026-11-24T18:00:00.000Z"},
+                           {"channelId", "msteams"},
+                           {"serviceUrl", connector.service_url()},
+                           {"from", {{"id", kGarcia}, {"name", "Teresa Garcia"}}},
+                           {"conversation", {{"id", chat}, {"conversationType", "personal"}, {"tenantId", tenant}}},
+                           {"recipient", {{"id", "28:" + identity->options().app_id}, {"name", "Hallpass"}}},
+                           {"channelData", {{"tenant", {{"id", tenant}}}}},
+                           {"text", text}};
     Request r;
     r.method = "POST";
     r.target = "/api/messages";

@@ -150,9 +150,13 @@ TEST_CASE("a county folder that is not one is refused, saying what a county fold
     fs::create_symlink(dir.path() / "gone.txt", dir.path() / "dangling.yaml");
     fs::create_directory(dir.path() / "folder.yaml");
     REQUIRE(::mkfifo((dir.path() / "pipe.yaml").c_str(), 0600) == 0);  // never read: it would wait for ever
-    std::ofstream(dir.path() / "binary.yaml") << std::string("\x7F" "ELF\0\0\xFF\xFF", 8);
+    std::ofstream(dir.path() / "binary.yaml") << std::string(
+        "\x7F"
+        "ELF\0\0\xFF\xFF",
+        8);
     std::ofstream(dir.path() / "empty.yaml");
-    std::ofstream(dir.path() / ("\xFF\xFE" ".yaml"));
+    std::ofstream(dir.path() / ("\xFF\xFE"
+                                ".yaml"));
     const auto problems = load_problems(dir.path());
     const std::string binary = (dir.path() / "binary.yaml").string();
     CHECK_THAT(problems, Catch::Contains(binary + ":1: "));

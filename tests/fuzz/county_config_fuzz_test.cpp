@@ -182,7 +182,8 @@ TEST_CASE("fuzz: a county district's workspaces", "[fuzz][config][county]") {
   for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
            {"web: \"#superintendent\" }", "web: \"#superintendent\", slack: C0SUPERINT }"},
            {"approvals: { web: \"#lincoln-approvals\" }", "approvals: { web: \"#lincoln-approvals\", slack: C0L1 }"},
-           {"approvals: { web: \"#roosevelt-approvals\" }", "approvals: { web: \"#roosevelt-approvals\", slack: C0R1 }"},
+           {"approvals: { web: \"#roosevelt-approvals\" }",
+            "approvals: { web: \"#roosevelt-approvals\", slack: C0R1 }"},
            {"approvals: { web: \"#kennedy-approvals\" }", "approvals: { web: \"#kennedy-approvals\", slack: C0K1 }"}}) {
     const auto at = sample.find(from);
     REQUIRE(at != std::string::npos);
