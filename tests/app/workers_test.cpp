@@ -182,3 +182,43 @@ TEST_CASE("two workers on one PostgreSQL answer each command once, and a killed 
 
   CHECK(survivor.process->stop() == 0);
 }
+
+TEST_CASE("two workers answer commands in one channel in the order they were acknowledged, at Slack's pace",
+          "[postgres][net][slack][cli][workers]") {
+  County county;
+  Worker& a = county.start();
+  Worker& b = county.start();
+
+  // Ten commands in one channel, sent alternately to both workers, each acknowledged before the
+  // next is sent; each answer names its command ("I don't know "step03"…").
+  constexpr int kCommands = 10;
+  const std::string channel = "C0ORDER";
+  const auto step = [](int i) { return std::string("step") + (i < 10 ? "0" : "") + std::to_string(i); };
+  for (int i = 0; i < kCommands; ++i)
+    REQUIRE(county.send(i % 2 ? b : a, signed_command(channel, step(i), 100 + i)).status == 200);
+  if (!a.process->run_until(county.io, [&] { return county.answers(channel) == kCommands; }))
+    FAIL("not every command was answered: " << county.answers(channel) << " of " << kCommands);
+
+  // In the order the commands were acknowledged.
+  const auto posted = county.server.messages(channel);
+  REQUIRE(posted.size() == static_cast<std::size_t>(kCommands));
+  for (int i = 0; i < kCommands; ++i) {
+    INFO("answer " << i);
+    CHECK(test_support::message_text(posted[i]).find("\"" + step(i) + "\"") != std::string::npos);
+  }
+  // At the pace one worker keeps for a channel, whichever worker took the command: Slack's about
+  // one post a second per channel, after a burst of 5 (adapters/slack WebApiOptions), so any n
+  // consecutive posts span at least n - 5 seconds (less 100 ms for the way to the fake Slack).
+  // Two workers pacing the channel each on its own would post all ten within a second.
+  constexpr int kBurst = 5;
+  for (int i = 0; i < kCommands; ++i)
+    for (int j = i + kBurst; j < kCommands; ++j) {
+      INFO("answers " << i << " to " << j);
+      CHECK(posted[j].at - posted[i].at >= std::chrono::seconds(j - i + 1 - kBurst) - std::chrono::milliseconds(100));
+    }
+  CHECK(county.server.failed_requests() == 0);
+  CHECK(county.rows("SELECT count(*) FROM outbox WHERE state <> 'sent'") ==
+        std::vector<std::vector<std::string>>{{"0"}});
+  CHECK(a.process->stop() == 0);
+  CHECK(b.process->stop() == 0);
+}
