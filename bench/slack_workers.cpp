@@ -197,6 +197,24 @@ LoadOutcome SlackWorkers::load(int seconds, int concurrency, const MakeCommand& 
     return pg.rows(database, "SELECT 1 FROM outbox WHERE state IN ('pending', 'in_flight') LIMIT 1").empty();
   };
   run_until(settled, std::chrono::seconds(lease_seconds_ * 4 + 60));
+  // Rows that never settled are what "lost" counts: shown with their lease and times (relative to
+  // now, in ms) so a run that loses answers says where they stopped.
+  const auto left = pg.rows(
+      database,
+      "SELECT id, state, conversation, lease_owner, lease_until - (extract(epoch from clock_timestamp()) * 1000)::bigint,"
+      " attempts, next_attempt - (extract(epoch from clock_timestamp()) * 1000)::bigint, created_at - "
+      "(extract(epoch from clock_timestamp()) * 1000)::bigint, last_error FROM outbox WHERE state IN ('pending', "
+      "'in_flight') ORDER BY id LIMIT 20");
+  if (!left.empty()) {
+    std::fprintf(stderr, "unsettled outbox rows (first 20; id state conversation owner lease_in attempts due_in created_ago error):\n");
+    for (const auto& r : left) {
+      std::string line;
+      for (const auto& f : r) line += (line.empty() ? "" : " | ") + f;
+      for (auto& c : line)
+        if (c == '\n') c = '/';
+      std::fprintf(stderr, "  %s\n", line.c_str());
+    }
+  }
   o.uncertain = std::stoul(pg.rows(database, "SELECT count(*) FROM outbox WHERE state = 'uncertain'")[0][0]);
   for (const auto& a : acked_) {
     std::size_t answers = 0;
