@@ -147,3 +147,35 @@ STORE_TEST_CASE("the dispatcher's conversation key joins recipients that reach o
   CHECK(b->claim_due_outbox(t0, 10, "b", t0 + kLease).empty());
   a->key_conversations({});
 }
+
+// What a claim must not read as "held" (issue 23: a single worker once left acknowledged answers
+// pending; these states were ruled out as the cause and are kept from becoming one): a row that
+// failed for good or was marked uncertain is done, and the worker's own keep of a conversation
+// (its sent row's lease) is no reason for that worker to wait.
+STORE_TEST_CASE("rows done for good and a worker's own keep never hold its conversation's later rows",
+                "[unit][store][outbox]") {
+  auto a = backend.open();
+  auto b = backend.open();
+  for (const char* text : {"fails for good", "uncertain", "sent", "waiting"}) a->enqueue(reply_in("C1", text), t0);
+  const auto id = all_ids(*a);
+  REQUIRE(ids(a->claim_due_outbox(t0, 3, "a", t0 + kLease)) == std::vector{id[0], id[1], id[2]});
+  a->mark_in_flight(id[0], "slack", "C1");
+  a->mark_failed(id[0], "channel_not_found");
+  a->release_outbox_lease(id[0], "a");
+  a->mark_in_flight(id[1], "slack", "C1");
+  a->mark_uncertain(id[1], "interrupted");
+  a->release_outbox_lease(id[1], "a");
+  a->mark_in_flight(id[2], "slack", "C1");
+  a->mark_sent(id[2], "1.1");
+  a->renew_outbox_lease(id[2], "a", t0 + std::chrono::seconds(5));  // kept for a's pacing
+
+  // Within the keep: a takes the next row at once, b does not.
+  const auto at = t0 + std::chrono::seconds(1);
+  CHECK(b->claim_due_outbox(at, 10, "b", at + kLease).empty());
+  CHECK(ids(a->claim_due_outbox(at, 10, "a", at + kLease)) == std::vector{id[3]});
+  // Given back unsent (a clean stop): whoever looks after the keep takes it; the failed and the
+  // uncertain rows before it are not waited for.
+  a->release_outbox_lease(id[3], "a");
+  const auto free_at = t0 + std::chrono::seconds(5);
+  CHECK(ids(b->claim_due_outbox(free_at, 10, "b", free_at + kLease)) == std::vector{id[3]});
+}
