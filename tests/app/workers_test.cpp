@@ -222,3 +222,45 @@ TEST_CASE("two workers answer commands in one channel in the order they were ack
   CHECK(a.process->stop() == 0);
   CHECK(b.process->stop() == 0);
 }
+
+TEST_CASE("two workers answer every acknowledged command of several channels, each channel in order",
+          "[postgres][net][slack][cli][workers]") {
+  County county;
+  Worker& a = county.start();
+  Worker& b = county.start();
+
+  // Three channels' commands interleaved, each sent to the worker the previous one did not go to,
+  // each acknowledged before the next: every worker writes rows in every channel, and each
+  // channel's rows are claimed and handed over between the workers while others are being sent.
+  // Eight a channel: past Slack's burst of 5 the pacing holds a channel's rows back, which is when
+  // a second worker, pacing on its own, would post a later one first.
+  const std::vector<std::string> channels{"C0MANY1", "C0MANY2", "C0MANY3"};
+  constexpr int kPerChannel = 8;
+  const auto word = [](std::size_t c, int i) { return "k" + std::to_string(c) + "step0" + std::to_string(i); };
+  int n = 0;
+  for (int i = 0; i < kPerChannel; ++i)
+    for (std::size_t c = 0; c < channels.size(); ++c, ++n)
+      REQUIRE(county.send(n % 2 ? b : a, signed_command(channels[c], word(c, i), 200 + n)).status == 200);
+  const auto all_answered = [&] {
+    for (const auto& channel : channels)
+      if (county.answers(channel) < static_cast<std::size_t>(kPerChannel)) return false;
+    return true;
+  };
+  if (!a.process->run_until(county.io, all_answered))
+    FAIL("not every acknowledged command was answered: " << county.answers(channels[0]) << ", "
+                                                          << county.answers(channels[1]) << ", "
+                                                          << county.answers(channels[2]) << " of " << kPerChannel);
+
+  for (std::size_t c = 0; c < channels.size(); ++c) {
+    const auto posted = county.server.messages(channels[c]);
+    REQUIRE(posted.size() == static_cast<std::size_t>(kPerChannel));  // once each
+    for (int i = 0; i < kPerChannel; ++i) {
+      INFO(channels[c] << " answer " << i);
+      CHECK(test_support::message_text(posted[i]).find("\"" + word(c, i) + "\"") != std::string::npos);
+    }
+  }
+  CHECK(county.rows("SELECT count(*) FROM outbox WHERE state <> 'sent'") ==
+        std::vector<std::vector<std::string>>{{"0"}});
+  CHECK(a.process->stop() == 0);
+  CHECK(b.process->stop() == 0);
+}
