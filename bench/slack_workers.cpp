@@ -208,14 +208,15 @@ LoadOutcome SlackWorkers::load(int seconds, int concurrency, const MakeCommand& 
   o.settle_seconds = std::chrono::duration<double>(Clock::now() - settle_from).count();
   // Rows that never settled are what "lost" counts: shown with their lease and times (relative to
   // now, in ms) so a run that loses answers says where they stopped.
-  const auto left = pg.rows(
-      database,
-      "SELECT id, state, platform || '/' || channel, lease_owner, lease_until - (extract(epoch from clock_timestamp()) * 1000)::bigint,"
-      " attempts, next_attempt - (extract(epoch from clock_timestamp()) * 1000)::bigint, created_at - "
-      "(extract(epoch from clock_timestamp()) * 1000)::bigint, last_error FROM outbox WHERE state IN ('pending', "
-      "'in_flight') ORDER BY id LIMIT 20");
+  const std::string now_ms = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
+  const auto left = pg.rows(database, "SELECT id, state, platform || '/' || channel, lease_owner, lease_until - " +
+                                          now_ms + ", attempts, next_attempt - " + now_ms + ", created_at - " + now_ms +
+                                          ", last_error FROM outbox WHERE state IN ('pending', 'in_flight') "
+                                          "ORDER BY id LIMIT 20");
   if (!left.empty()) {
-    std::fprintf(stderr, "unsettled outbox rows (first 20; id state platform/channel owner lease_in attempts due_in created_ago error):\n");
+    std::fprintf(stderr,
+                 "unsettled outbox rows (first 20; id state platform/channel owner lease_in attempts due_in "
+                 "created_ago error):\n");
     for (const auto& r : left) {
       std::string line;
       for (const auto& f : r) line += (line.empty() ? "" : " | ") + f;

@@ -248,8 +248,8 @@ TEST_CASE("two workers answer every acknowledged command of several channels, ea
   };
   if (!a.process->run_until(county.io, all_answered))
     FAIL("not every acknowledged command was answered: " << county.answers(channels[0]) << ", "
-                                                          << county.answers(channels[1]) << ", "
-                                                          << county.answers(channels[2]) << " of " << kPerChannel);
+                                                         << county.answers(channels[1]) << ", "
+                                                         << county.answers(channels[2]) << " of " << kPerChannel);
 
   for (std::size_t c = 0; c < channels.size(); ++c) {
     const auto posted = county.server.messages(channels[c]);
