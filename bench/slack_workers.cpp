@@ -193,10 +193,38 @@ LoadOutcome SlackWorkers::load(int seconds, int concurrency, const MakeCommand& 
   }
   // Every acknowledged command answered (or settled 'uncertain'), waiting out the leases.
   auto& pg = test_support::PostgresServer::shared();
+  // Asked every 100 ms, not at every turn of the io_context: each question opens a connection to
+  // PostgreSQL (10-30 ms on a busy machine), and the fake Slack the workers post to runs on this
+  // thread. Asked at every turn, it got one handler per question and took a few posts a second:
+  // a backlog left at the end of a load outlived the wait and was counted lost.
+  auto last_asked = Clock::now() - std::chrono::seconds(1);
   const auto settled = [&] {
+    if (Clock::now() - last_asked < std::chrono::milliseconds(100)) return false;
+    last_asked = Clock::now();
     return pg.rows(database, "SELECT 1 FROM outbox WHERE state IN ('pending', 'in_flight') LIMIT 1").empty();
   };
+  const auto settle_from = Clock::now();
   run_until(settled, std::chrono::seconds(lease_seconds_ * 4 + 60));
+  o.settle_seconds = std::chrono::duration<double>(Clock::now() - settle_from).count();
+  // Rows that never settled are what "lost" counts: shown with their lease and times (relative to
+  // now, in ms) so a run that loses answers says where they stopped.
+  const std::string now_ms = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
+  const auto left = pg.rows(database, "SELECT id, state, platform || '/' || channel, lease_owner, lease_until - " +
+                                          now_ms + ", attempts, next_attempt - " + now_ms + ", created_at - " + now_ms +
+                                          ", last_error FROM outbox WHERE state IN ('pending', 'in_flight') "
+                                          "ORDER BY id LIMIT 20");
+  if (!left.empty()) {
+    std::fprintf(stderr,
+                 "unsettled outbox rows (first 20; id state platform/channel owner lease_in attempts due_in "
+                 "created_ago error):\n");
+    for (const auto& r : left) {
+      std::string line;
+      for (const auto& f : r) line += (line.empty() ? "" : " | ") + f;
+      for (auto& c : line)
+        if (c == '\n') c = '/';
+      std::fprintf(stderr, "  %s\n", line.c_str());
+    }
+  }
   o.uncertain = std::stoul(pg.rows(database, "SELECT count(*) FROM outbox WHERE state = 'uncertain'")[0][0]);
   for (const auto& a : acked_) {
     std::size_t answers = 0;
@@ -233,9 +261,9 @@ LoadOutcome SlackWorkers::load(int seconds, int concurrency, const MakeCommand& 
 void print_outcome(const std::string& what, const LoadOutcome& o) {
   std::printf(
       "%-22s %6zu acked in %5.1f s = %7.1f/s  ack p50 %6.1f ms p99 %7.1f ms  answered %zu  lost %zu  doubled %zu  "
-      "uncertain %zu  refused %zu\n",
+      "uncertain %zu  refused %zu  settled in %.1f s\n",
       what.c_str(), o.acked, o.seconds, o.per_second, o.p50, o.p99, o.answered, o.lost, o.doubled, o.uncertain,
-      o.refused);
+      o.refused, o.settle_seconds);
   std::fflush(stdout);
 }
 

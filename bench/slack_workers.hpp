@@ -37,6 +37,7 @@ struct LoadOutcome {
   double seconds = 0, per_second = 0, p50 = 0, p99 = 0;
   std::size_t sent = 0, acked = 0, refused = 0, answered = 0, lost = 0, doubled = 0, uncertain = 0;
   std::size_t deliveries = 0;  // answers posted for the acknowledged commands, doubles included
+  double settle_seconds = 0;   // from the end of the load until no row was pending or in flight
   // Per kind: {acknowledged, answered}.
   std::map<std::string, std::pair<std::size_t, std::size_t>> by_kind;
   std::vector<std::string> doubled_detail;           // the first doubled commands, each with what was posted

@@ -29,10 +29,23 @@ bench::BenchCommand help_command(int n, const std::string& channel) {
           "help"};
 }
 
-// The config folder, removed after the workers are gone (it is declared before them).
+// The config folder, removed after the workers are gone (it is declared before them). With
+// WORKERS_BENCH_KEEP_LOGS=DIR the workers' output (their log: HALLPASS_LOG_LEVEL passes through) is
+// copied there first, one folder per run.
 struct Folder {
   std::filesystem::path path;
-  ~Folder() { std::filesystem::remove_all(path); }
+  ~Folder() {
+    std::error_code ignored;
+    if (const char* keep = std::getenv("WORKERS_BENCH_KEEP_LOGS"); keep && *keep) {
+      static int runs = 0;
+      const auto to = std::filesystem::path(keep) / ("run-" + std::to_string(++runs));
+      std::filesystem::create_directories(to, ignored);
+      for (const auto& f : std::filesystem::directory_iterator(path, ignored))
+        if (f.path().filename().string().starts_with("stdout-"))
+          std::filesystem::copy_file(f.path(), to / f.path().filename(), ignored);
+    }
+    std::filesystem::remove_all(path, ignored);
+  }
 };
 
 // One run's workers on the sample district, in a config folder of their own.
@@ -44,6 +57,8 @@ struct Run {
     folder.path = file.parent_path();
     workers.run_args = {"run", "--config", file.string()};
     workers.outputs = folder.path;
+    if (const char* level = std::getenv("HALLPASS_LOG_LEVEL"); level && *level)
+      workers.extra_env["HALLPASS_LOG_LEVEL"] = level;
   }
   Folder folder;
   bench::SlackWorkers workers;

@@ -22,6 +22,12 @@ constexpr int kMaxAttempts = 12;
 constexpr int kBatch = 100;
 constexpr auto kFirstBackoff = std::chrono::milliseconds(500);
 constexpr auto kLongestBackoff = std::chrono::minutes(5);
+// Lease mode: a worker keeps a conversation this long after its last message there (the sent
+// row's lease), so that its pacing stays the conversation's: Slack's bucket (5 at once, then one a
+// second) is full again after 5 s, Teams' one- and two-second windows are long past. While it
+// keeps one it looks for new rows there this often (another worker may have written them).
+constexpr auto kKeepConversation = std::chrono::seconds(5);
+constexpr auto kKeptConversationLook = std::chrono::milliseconds(250);
 
 // The prompts write commands as "/socialmedia …"; each platform types them its own way (Matrix
 // "!socialmedia": Element keeps unknown slash commands; Teams "@Hallpass socialmedia"). Quotes are
@@ -56,9 +62,28 @@ OutboxDispatcher::OutboxDispatcher(asio::any_io_executor executor, Store& store,
 
 void OutboxDispatcher::add_adapter(Adapter& adapter) { adapters_.push_back(&adapter); }
 
+OutboxDispatcher::~OutboxDispatcher() {
+  if (!lease_owner_.empty()) store_.key_conversations({});
+}
+
 void OutboxDispatcher::use_leases(std::string owner, std::chrono::milliseconds length) {
   lease_owner_ = std::move(owner);
   lease_length_ = std::max(length, std::chrono::milliseconds(300));
+  // Every row this worker writes is keyed by the conversation its lane will be (see spawn_due).
+  store_.key_conversations([this](const Outbound& o) { return conversation_of(o); });
+}
+
+std::string OutboxDispatcher::conversation_of(const Outbound& o) const {
+  Resolved r;
+  std::string error;
+  if (!route(o, r, error)) return {};  // the store keys it by its recipient
+  return std::string(r.adapter->platform()) + "\n" + r.delivery.channel;
+}
+
+void OutboxDispatcher::keep_conversation(std::int64_t id) {
+  if (lease_owner_.empty()) return;
+  store_.renew_outbox_lease(id, lease_owner_, clock_.now() + kKeepConversation);
+  keeping_until_ = std::chrono::steady_clock::now() + kKeepConversation;
 }
 
 void OutboxDispatcher::release(std::int64_t id) {
@@ -145,6 +170,7 @@ asio::awaitable<void> OutboxDispatcher::reconcile_in_flight() {
         store_.mark_sent(e.id, found.ref);
         if (r.new_thread_root) store_.put_message_ref(platform, r.delivery.channel, e.outbound.thread_key, found.ref);
         if (!r.record_key.empty()) store_.put_message_ref(platform, r.delivery.channel, r.record_key, found.ref);
+        keep_conversation(e.id);
         break;
       case Reconciliation::Outcome::not_sent:
         spdlog::info("outbox {}: it had not arrived in {} when Hallpass stopped; sending it now", e.id, e.channel);
@@ -158,6 +184,7 @@ asio::awaitable<void> OutboxDispatcher::reconcile_in_flight() {
             e.id, platform, e.channel);
         store_.mark_uncertain(e.id, "interrupted; whether it arrived cannot be checked");
         tell_may_be_missing(e);
+        keep_conversation(e.id);
         break;
     }
     tx->commit();
@@ -206,15 +233,9 @@ Adapter* OutboxDispatcher::adapter_for(std::string_view platform) const {
   return nullptr;
 }
 
-bool OutboxDispatcher::resolve(const OutboxEntry& e, Resolved& out, std::string& error) {
-  const Outbound& o = e.outbound;
+// Which adapter and channel a message goes to (no store reads: also called inside enqueue()).
+bool OutboxDispatcher::route(const Outbound& o, Resolved& out, std::string& error) const {
   Delivery& d = out.delivery;
-  d.outbox_id = std::to_string(e.id);
-  d.idempotency_key = e.idempotency_key;
-  d.message = o.message;
-  d.reply_context = o.reply_context;
-  d.delete_ref = o.delete_ref;
-  d.thread_key = o.thread_key;
   switch (o.to.kind) {
     case Recipient::Kind::person: {
       const Person* p = config_.person(o.to.person_id);
@@ -264,6 +285,19 @@ bool OutboxDispatcher::resolve(const OutboxEntry& e, Resolved& out, std::string&
       break;
     }
   }
+  return true;
+}
+
+bool OutboxDispatcher::resolve(const OutboxEntry& e, Resolved& out, std::string& error) {
+  const Outbound& o = e.outbound;
+  Delivery& d = out.delivery;
+  d.outbox_id = std::to_string(e.id);
+  d.idempotency_key = e.idempotency_key;
+  d.message = o.message;
+  d.reply_context = o.reply_context;
+  d.delete_ref = o.delete_ref;
+  d.thread_key = o.thread_key;
+  if (!route(o, out, error)) return false;
   const std::string platform(out.adapter->platform());
   if (!o.thread_key.empty() && d.thread_ref.empty()) {
     if (auto root = store_.message_ref(platform, d.channel, o.thread_key))
@@ -386,6 +420,7 @@ asio::awaitable<bool> OutboxDispatcher::deliver_one(OutboxEntry e) {
   if (!resolve(e, r, error)) {  // the config cannot have changed since grouping; kept for safety
     auto tx = store_.begin();
     store_.mark_failed(e.id, error);
+    release(e.id);  // never attempted: its conversation is free for whoever sends the next
     tx->commit();
     co_return true;
   }
@@ -414,6 +449,7 @@ asio::awaitable<bool> OutboxDispatcher::deliver_one(OutboxEntry e) {
     store_.mark_sent(e.id, result.ref);
     if (r.new_thread_root) store_.put_message_ref(platform, r.delivery.channel, e.outbound.thread_key, result.ref);
     if (!r.record_key.empty()) store_.put_message_ref(platform, r.delivery.channel, r.record_key, result.ref);
+    keep_conversation(e.id);
   } else if (result.retryable() && !attempted) {
     // Never attempted (paced beyond the adapter's patience, or woken by a stop): not counted as a
     // try; when stopping, it is due again at the next start.
@@ -437,6 +473,7 @@ asio::awaitable<bool> OutboxDispatcher::deliver_one(OutboxEntry e) {
                   result.error_text);
     store_.mark_failed(e.id, result.error_text);
     metrics::count("hallpass_deliveries_total", {{"platform", platform}, {"result", "failed"}});
+    keep_conversation(e.id);  // it was attempted: it counts towards the conversation's pace
   }
   if (!keep_going) release(e.id);  // waits for a retry: whichever worker is free then sends it
   tx->commit();
@@ -497,6 +534,7 @@ size_t OutboxDispatcher::spawn_due() {
       spdlog::error("outbox {}: cannot deliver: {}", e.id, error);
       auto tx = store_.begin();
       store_.mark_failed(e.id, error);
+      release(e.id);
       tx->commit();
       continue;
     }
@@ -581,7 +619,24 @@ asio::awaitable<void> OutboxDispatcher::run() {
     // both (a full scan then). No polling: at a thousand answers a second, re-reading the rows in
     // the lanes would cost the acknowledgements their milliseconds.
     auto wait = std::chrono::milliseconds(60'000);
-    if (!lease_owner_.empty()) wait = std::min(wait, lease_length_ / 3);  // renew, and take dead workers' rows
+    if (!lease_owner_.empty()) {
+      wait = std::min(wait, lease_length_ / 3);  // renew, and take dead workers' rows
+      // Conversations this worker delivers or keeps: rows other workers write there are this
+      // worker's to send, and only a look finds them.
+      if (!lanes_.empty() || std::chrono::steady_clock::now() < keeping_until_)
+        wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(kKeptConversationLook));
+      // A conversation another worker keeps, with rows due in it: free when its lease ends. Asked
+      // at most every look, not at every pass (a pass follows every command).
+      if (const auto now = std::chrono::steady_clock::now(); now >= next_handoff_check_) {
+        next_handoff_check_ = now + kKeptConversationLook;
+        next_handoff_ = store_.next_outbox_handoff(clock_.now(), lease_owner_);
+      }
+      if (auto free = next_handoff_; free && *free > clock_.now()) {
+        auto until =
+            std::chrono::duration_cast<std::chrono::milliseconds>(*free - clock_.now()) + std::chrono::milliseconds(1);
+        wait = std::clamp(until, std::chrono::milliseconds(1), wait);
+      }
+    }
     if (auto next = store_.next_outbox_retry(clock_.now())) {
       auto until =
           std::chrono::duration_cast<std::chrono::milliseconds>(*next - clock_.now()) + std::chrono::milliseconds(1);

@@ -35,6 +35,9 @@ class OutboxDispatcher {
  public:
   OutboxDispatcher(boost::asio::any_io_executor executor, Store& store, const DistrictConfig& config,
                    const Clock& clock);
+  ~OutboxDispatcher();  // lease mode: takes its conversation key back from the store
+  OutboxDispatcher(const OutboxDispatcher&) = delete;
+  OutboxDispatcher& operator=(const OutboxDispatcher&) = delete;
 
   // Adapters in priority order: a person or place reachable on several platforms gets the first.
   void add_adapter(Adapter& adapter);
@@ -87,7 +90,15 @@ class OutboxDispatcher {
   // worker that died are taken when their lease expires: pending ones are simply sent, in-flight
   // ones are reconciled as after a restart (retried where sends are idempotent, otherwise checked,
   // or marked 'uncertain'). Without it (one SQLite worker) nothing is leased, as before.
+  // A conversation (a lane) is one worker's at a time (Store::claim_due_outbox): from its first
+  // claimed row until 5 s after its last message there, so the order of its messages and its
+  // pacing are this worker's, whichever worker wrote the rows; while it keeps one it looks for
+  // new rows there every 250 ms, and a worker whose due rows wait in another's conversation looks
+  // again when that worker's lease there ends.
   void use_leases(std::string owner, std::chrono::milliseconds length);
+  // The conversation (lane) a message goes to, "platform\nchannel"; "" when no running adapter
+  // reaches it.
+  std::string conversation_of(const Outbound& o) const;
 
   // The config key of handles and places for a platform ("console" shares the web chat's).
   static std::string directory_key(std::string_view platform);
@@ -100,6 +111,9 @@ class OutboxDispatcher {
     std::string record_key;  // remember the posted message under this key
   };
   bool resolve(const OutboxEntry& e, Resolved& out, std::string& error);
+  bool route(const Outbound& o, Resolved& out, std::string& error) const;
+  // Lease mode: a row just sent (or failed, or reconciled) keeps its conversation for its pacing.
+  void keep_conversation(std::int64_t id);
   bool in_scope(const OutboxEntry& e) const;
   std::vector<OutboxEntry> due_entries(std::int64_t after_id);
   Adapter* adapter_for(std::string_view platform) const;
@@ -142,6 +156,9 @@ class OutboxDispatcher {
   std::string lease_owner_;  // empty: no leases (one worker)
   std::chrono::milliseconds lease_length_{60'000};
   std::chrono::steady_clock::time_point next_lease_check_{};
+  std::chrono::steady_clock::time_point keeping_until_{};  // a conversation is kept (keep_conversation)
+  std::chrono::steady_clock::time_point next_handoff_check_{};
+  std::optional<TimePoint> next_handoff_;  // when another worker's conversation with due rows frees up
 };
 
 }  // namespace bot

@@ -4,6 +4,7 @@
 // (they get bot/store/domain_store.hpp).
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -80,6 +81,17 @@ class Outbox {
   // Both only while `owner` holds the lease.
   virtual void renew_outbox_lease(std::int64_t id, std::string_view owner, TimePoint until) = 0;
   virtual void release_outbox_lease(std::int64_t id, std::string_view owner) = 0;
+  // The conversation an entry goes to ("platform\nchannel", as the dispatcher keys its queues),
+  // written with it by enqueue(). claim_due_outbox gives a conversation to one worker at a time:
+  // not while another worker holds a live lease on any of its entries (sending, queued, or sent
+  // and kept for its pacing), and an entry only with every earlier waiting entry of its
+  // conversation. Without a key function (or when it returns ""), the recipient as written is
+  // the conversation. Set by the dispatcher; called inside enqueue(), so it must not use the store.
+  using ConversationKey = std::function<std::string(const Outbound&)>;
+  virtual void key_conversations(ConversationKey key) = 0;
+  // When a due entry that claim_due_outbox does not give `owner` (its conversation is another
+  // worker's) may be free: the earliest end of the other workers' leases in such conversations.
+  virtual std::optional<TimePoint> next_outbox_handoff(TimePoint now, std::string_view owner) = 0;
 };
 
 // Platform references of posted messages: thread roots and messages that may be updated.

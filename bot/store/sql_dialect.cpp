@@ -163,6 +163,19 @@ const std::vector<const char*> kSqliteMigrations = {
     CREATE UNIQUE INDEX IF NOT EXISTS official_accounts_key ON official_accounts(district, id);
     CREATE UNIQUE INDEX IF NOT EXISTS authorization_terms_key ON authorization_terms(district, request_id);
     )sql",
+    // 10 (issue 23): the conversation an outbox row goes to, so that one worker at a time delivers
+    // a conversation, in order (claim_due_outbox; PostgreSQL's migration 4). Rows written before it
+    // are each a conversation of their own, as they were to the workers. Indexes for what every
+    // claim asks: the pending rows oldest first (without it a claim reads every sent row), and of
+    // a conversation, who holds a lease in it and what waits in it.
+    R"sql(
+    ALTER TABLE outbox ADD COLUMN conversation TEXT NOT NULL DEFAULT '';
+    UPDATE outbox SET conversation = 'row:' || id WHERE conversation = '';
+    CREATE INDEX IF NOT EXISTS outbox_pending_by_id ON outbox(district, id) WHERE state = 'pending';
+    CREATE INDEX IF NOT EXISTS outbox_leases_by_conversation ON outbox(district, conversation, lease_until);
+    CREATE INDEX IF NOT EXISTS outbox_waiting_by_conversation ON outbox(district, conversation, id)
+      WHERE state IN ('pending', 'in_flight');
+    )sql",
 };
 
 // PostgreSQL's own migrations; the number of the last applied one is the row in schema_version.
@@ -311,6 +324,15 @@ const std::vector<const char*> kPostgresMigrations = {
     CREATE INDEX timers_by_district_due ON timers(district, fired_at, due_at);
     CREATE INDEX incidents_by_district_status ON incidents(district, status);
     CREATE INDEX audit_by_district_subject ON audit(district, subject);
+    )sql",
+    // 4 (issue 23): the conversation an outbox row goes to (SQLite's migration 10).
+    R"sql(
+    ALTER TABLE outbox ADD COLUMN conversation TEXT NOT NULL DEFAULT '';
+    UPDATE outbox SET conversation = 'row:' || id WHERE conversation = '';
+    CREATE INDEX outbox_pending_by_id ON outbox(district, id) WHERE state = 'pending';
+    CREATE INDEX outbox_leases_by_conversation ON outbox(district, conversation, lease_until);
+    CREATE INDEX outbox_waiting_by_conversation ON outbox(district, conversation, id)
+      WHERE state IN ('pending', 'in_flight');
     )sql",
 };
 

@@ -172,10 +172,14 @@ class SqlStore final : public Store {
   void enqueue(const Outbound& o, TimePoint now) override {
     // The idempotency key is created before the first try and kept, so a resend after a crash is
     // recognisable.
-    db_->run("INSERT INTO outbox (district, created_at, body, next_attempt, idempotency_key) VALUES (" + dv_ +
-                 ", ?, ?, ?, ?)",
-             {to_millis(now), outbound_to_json(o).dump(), to_millis(now), random_id()});
+    std::string conversation = conversation_key_ ? conversation_key_(o) : std::string();
+    if (conversation.empty()) conversation = recipient_conversation(o.to);
+    db_->run("INSERT INTO outbox (district, created_at, body, next_attempt, idempotency_key, conversation) VALUES (" +
+                 dv_ + ", ?, ?, ?, ?, ?)",
+             {to_millis(now), outbound_to_json(o).dump(), to_millis(now), random_id(), conversation});
   }
+
+  void key_conversations(ConversationKey key) override { conversation_key_ = std::move(key); }
 
   std::vector<OutboxEntry> due_outbox(TimePoint now, int limit) override {
     return read_outbox(db_->query("SELECT " + outbox_columns() + " FROM outbox WHERE " + d_ +
@@ -236,14 +240,37 @@ class SqlStore final : public Store {
 
   std::vector<OutboxEntry> claim_due_outbox(TimePoint now, int limit, std::string_view owner,
                                             TimePoint until) override {
-    // The rows are picked once (MATERIALIZED): PostgreSQL may rescan an IN (… LIMIT … SKIP LOCKED)
-    // subquery and pick more rows than the limit.
-    auto claimed = read_outbox(
-        db_->query("WITH picked AS MATERIALIZED (SELECT id FROM outbox WHERE " + d_ +
-                       " AND state = 'pending' AND next_attempt <= ?3 AND lease_until <= ?3 ORDER BY id LIMIT ?4" +
-                       skip_locked(*db_) + ") UPDATE outbox SET lease_owner = ?1, lease_until = ?2 WHERE " + d_ +
-                       " AND id IN (SELECT id FROM picked) RETURNING " + outbox_columns(),
-                   {str(owner), to_millis(until), to_millis(now), std::int64_t{limit}}));
+    // One worker at a time delivers a conversation, in order. A due row is a candidate unless
+    // another worker holds a live lease in its conversation (it owns the conversation: it sends
+    // and paces it), or an earlier row there is waiting and nobody holds it while it cannot be
+    // sent now (a retry later, or in flight by a worker that died: reconciled first). The
+    // candidates are locked (SKIP LOCKED: those another worker is claiming now are passed over);
+    // a candidate is taken only if every earlier free waiting row of its conversation is a
+    // candidate too, so a row whose predecessor was just passed over stays for the worker that
+    // takes the predecessor. The rows are picked once (MATERIALIZED): PostgreSQL may rescan an
+    // IN (… LIMIT … SKIP LOCKED) subquery and pick more rows than the limit.
+    // d_ unqualified: in each (sub)query it names the district of that query's own table.
+    auto claimed = read_outbox(db_->query(
+        "WITH candidates AS MATERIALIZED (SELECT o.id, o.conversation FROM outbox o WHERE " + d_ +
+            " AND o.state = 'pending' AND o.next_attempt <= ?3 AND o.lease_until <= ?3"
+            " AND NOT EXISTS (SELECT 1 FROM outbox e WHERE " +
+            d_ +
+            " AND e.conversation = o.conversation AND e.lease_until > ?3 AND e.lease_owner <> ?1)"
+            // A scalar subquery, not NOT EXISTS: PostgreSQL would join NOT EXISTS against every
+            // row waiting for a retry; this walks the conversation's waiting rows in its index.
+            " AND o.id <= (SELECT COALESCE(MIN(e.id), o.id) FROM outbox e WHERE " +
+            d_ +
+            " AND e.conversation = o.conversation AND e.state IN ('pending', 'in_flight')"
+            " AND e.lease_until <= ?3 AND (e.state = 'in_flight' OR e.next_attempt > ?3))"
+            " ORDER BY o.id LIMIT ?4" +
+            skip_locked(*db_) +
+            "), picked AS MATERIALIZED (SELECT c.id FROM candidates c WHERE NOT EXISTS (SELECT 1 FROM outbox e WHERE " +
+            d_ +
+            " AND e.conversation = c.conversation AND e.id < c.id AND e.state IN ('pending', 'in_flight')"
+            " AND e.lease_until <= ?3 AND e.id NOT IN (SELECT id FROM candidates)))"
+            " UPDATE outbox SET lease_owner = ?1, lease_until = ?2 WHERE " +
+            d_ + " AND id IN (SELECT id FROM picked) RETURNING " + outbox_columns(),
+        {str(owner), to_millis(until), to_millis(now), std::int64_t{limit}}));
     // RETURNING gives the rows in no promised order.
     std::sort(claimed.begin(), claimed.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
     return claimed;
@@ -259,6 +286,16 @@ class SqlStore final : public Store {
                                {str(owner), to_millis(until), to_millis(now)}));
     std::sort(claimed.begin(), claimed.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
     return claimed;
+  }
+
+  std::optional<TimePoint> next_outbox_handoff(TimePoint now, std::string_view owner) override {
+    // Driven by the few due rows nobody holds, each looked up in its conversation's leases (a scan
+    // of every live lease instead cost PostgreSQL a read of most of the outbox on every pass).
+    return time_or_none(db_->query("SELECT MIN((SELECT MIN(h.lease_until) FROM outbox h WHERE " + d_ +
+                                       " AND h.conversation = w.conversation AND h.lease_until > ?1 AND "
+                                       "h.lease_owner <> ?2)) FROM outbox w WHERE " +
+                                       d_ + " AND w.state = 'pending' AND w.next_attempt <= ?1 AND w.lease_until <= ?1",
+                                   {to_millis(now), str(owner)}));
   }
 
   void renew_outbox_lease(std::int64_t id, std::string_view owner, TimePoint until) override {
@@ -876,7 +913,19 @@ class SqlStore final : public Store {
     return out;
   }
 
+  // Without a key from the dispatcher (one worker, a console run): the recipient as written. A
+  // reply's is what the dispatcher's would be; a person's or a place's is their id.
+  static std::string recipient_conversation(const Recipient& to) {
+    switch (to.kind) {
+      case Recipient::Kind::person: return "person\n" + to.person_id;
+      case Recipient::Kind::place: return "place\n" + to.place_id;
+      case Recipient::Kind::reply: break;
+    }
+    return to.platform + "\n" + to.channel;
+  }
+
   std::unique_ptr<SqlConnection> db_;
+  ConversationKey conversation_key_;
   SqlAuditLog audit_;                                 // shares db_, and the checkpoints table for its head
   std::optional<const char*> workflow_values_table_;  // looked up once: the schema does not change while open
   // The store's district in its statements: dv_ the key (writes set it), d_ the condition every

@@ -286,6 +286,11 @@ static const char* const kDistrictTables[] = {"events",
 
 // A database as the previous Hallpass left it at schema 8: no district column, no index with it.
 static void back_to_schema_8(SQLite::Database& d) {
+  // Schema 10's conversation key and its indexes (which name the district column) go first.
+  d.exec("DROP INDEX IF EXISTS outbox_pending_by_id");
+  d.exec("DROP INDEX IF EXISTS outbox_leases_by_conversation");
+  d.exec("DROP INDEX IF EXISTS outbox_waiting_by_conversation");
+  d.exec("ALTER TABLE outbox DROP COLUMN conversation");
   for (const char* table : kDistrictTables) {
     d.exec(std::string("DROP INDEX IF EXISTS ") + table + "_key");
     d.exec(std::string("ALTER TABLE ") + table + " DROP COLUMN district");
@@ -382,7 +387,7 @@ TEST_CASE("a database made at schema 8, before the district key, opens and keeps
   // A reading command reads it as it is, without the column.
   CHECK(bot::open_sqlite_store(db, kReadOnly)->request("R-1001"));
   auto store = bot::open_sqlite_store(db);
-  CHECK(bot::schema_version(*store) == 9);
+  CHECK(bot::schema_version(*store) == 10);
   CHECK(store->request("R-1001")->requester == "t.garcia");
   CHECK(store->adapter_state("matrix.next_batch") == "s72_4");
   CHECK(store->next_request_id() == "R-1002");

@@ -14,8 +14,10 @@ const bot::TimePoint t0{std::chrono::seconds{1'800'000'000}};
 STORE_TEST_CASE("a dead worker's in-flight rows go to one survivor; renewed rows stay; released rows are free",
                 "[unit][store][outbox]") {
   auto store = backend.open();
-  for (int n = 0; n < 3; ++n)
-    store->enqueue({.to = bot::Recipient::place("superintendent"), .message = bot::Message{}.paragraph("m")}, t0);
+  // Three conversations: a conversation's later rows wait behind its earlier ones
+  // (store_conversations_test), these rows each stand alone.
+  for (const char* place : {"superintendent", "site:lincoln-ms", "site:roosevelt-es"})
+    store->enqueue({.to = bot::Recipient::place(place), .message = bot::Message{}.paragraph("m")}, t0);
   const auto lease = std::chrono::minutes(1);
   const auto claimed = store->claim_due_outbox(t0, 10, "dead", t0 + lease);
   REQUIRE(claimed.size() == 3);

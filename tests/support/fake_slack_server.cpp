@@ -216,6 +216,7 @@ Reply post_message(FakeSlackState& s, const json& b, bool ephemeral) {
                              .ephemeral = ephemeral,
                              .metadata = b.contains("metadata") ? b["metadata"] : json()};
   if (ephemeral && m.user.empty()) return slack_error("user_not_found");
+  m.at = std::chrono::steady_clock::now();
   s.messages.push_back(m);
   if (ephemeral) return {200, {{"ok", true}, {"message_ts", m.ts}}, -1};
   return {200, {{"ok", true}, {"channel", channel}, {"ts", m.ts}, {"message", {{"text", m.text}, {"ts", m.ts}}}}, -1};

@@ -164,6 +164,8 @@ class FakeSlackServer {
     bool ephemeral = false;
     int edits = 0;            // chat.update or response_url replacements
     nlohmann::json metadata;  // chat.postMessage's metadata (event_type, event_payload)
+    // When it was posted (steady clock), for tests of pacing.
+    std::chrono::steady_clock::time_point at{};
   };
   // Messages the bot posted in a channel (a DM is "D" + the user id without its U), in order.
   std::vector<Message> messages(const std::string& channel) const;
