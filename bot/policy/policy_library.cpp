@@ -478,7 +478,8 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     // Never a plain `allowed` when any passage the answer quotes (not only the first three, whose
     // verdicts were read above) sets a condition, asks for consent or forbids part of it.
     std::vector<ClauseVerdict> all_quoted = verdicts;
-    for (size_t i = verdicts.size(); i < a.passages.size(); ++i) all_quoted.push_back(verdict_of(ranked[i].index, words));
+    for (size_t i = verdicts.size(); i < a.passages.size(); ++i)
+      all_quoted.push_back(verdict_of(ranked[i].index, words));
     if (top.verdict == Verdict::allowed) {
       for (const auto& cv : all_quoted) {
         if (cv.verdict == Verdict::needs_approval) {

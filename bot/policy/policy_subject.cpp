@@ -23,9 +23,9 @@ const std::vector<std::string> kOpenQuestion = {"what", "whats", "which", "whose
 // Verbs of what a document holds: an open question with one ("what do I have to put in my request?",
 // "¿qué tiene que llevar la solicitud?", "what info goes in the registry") asks what the document
 // must say, a fact of the process, not what to do.
-const std::vector<std::string> kContentWords = {"put",    "include", "includes", "contain", "contains", "goes",
-                                                "llevar", "lleva",   "incluir",  "incluye", "poner",    "contener",
-                                                "contiene"};
+const std::vector<std::string> kContentWords = {"put",   "include",  "includes", "contain", "contains",
+                                                "goes",  "llevar",   "lleva",    "incluir", "incluye",
+                                                "poner", "contener", "contiene"};
 // Words that may stand around a greeting or a thanks without making it a question.
 const std::vector<std::string> kTalkFillers = {
     "there", "so",   "much",   "very",  "you", "again", "bot",   "hallpass", "all", "everyone", "a",  "lot",
