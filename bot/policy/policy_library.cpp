@@ -431,6 +431,9 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
           // prohibited, only with consent → needs_approval), or the own verdict of a clause
           // question that asks the same.
           if (own_fits) v.verdict = *own;
+          // … answered by a clause that only states a fact ("This includes any and all accounts
+          // …"): a fact sets no duty, so the next quoted clause that rules answers it, as for "can I".
+          if (v.verdict == Verdict::info) v = next_rule(v);
           // … answered by a clause that only recommends, permits or advises against: there is no
           // such duty, and what the clause says is a fact to tell ("consider clarifying that the
           // opinion is your own"; "do I have to make my profile private?" under "should keep …
@@ -456,6 +459,9 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
           if (own_fits) v.verdict = *own;
           // "What should I do?": the rule of the first clause that has one.
           if (v.verdict == Verdict::info) v = next_rule(v);
+          // … and one who asks whose consent or approval they need is answered by a clause that
+          // asks for it: approval first ("whose permission do I need to post …?").
+          if (reading.names_approval && verdicts[i].verdict == Verdict::needs_approval) v = verdicts[i];
           break;
         default:
           // The clause question that matched best may carry the verdict for its own situation ("…
@@ -476,8 +482,13 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       const ClauseVerdict other = answer_of(i);
       if (other.verdict != Verdict::info && caution(other.verdict) > caution(top.verdict)) top = other;
     }
+    // Never a plain `allowed` when any passage the answer quotes (not only the first three, whose
+    // verdicts were read above) sets a condition, asks for consent or forbids part of it.
+    std::vector<ClauseVerdict> all_quoted = verdicts;
+    for (size_t i = verdicts.size(); i < a.passages.size(); ++i)
+      all_quoted.push_back(verdict_of(ranked[i].index, words));
     if (top.verdict == Verdict::allowed) {
-      for (const auto& cv : verdicts) {
+      for (const auto& cv : all_quoted) {
         if (cv.verdict == Verdict::needs_approval) {
           top = cv;
           break;
@@ -488,7 +499,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     a.verdict = top.verdict;
     a.verdict_words = top.words;
     if (a.verdict == Verdict::report) a.next_step = NextStep::report;
-    return verdicts;
+    return all_quoted;  // the learned verdict keeps the same safety rule over the same passages
   }
 
   // The question's words, stemmed in English (a Spanish question through its English terms, and

@@ -20,6 +20,12 @@ const std::vector<std::string> kSoftWords = {
 // Openings of a question that asks for something, not for a yes or no: "what do I need …?" asks
 // what to do, where "do I need …?" asks whether one must.
 const std::vector<std::string> kOpenQuestion = {"what", "whats", "which", "whose", "que", "cual", "cuales"};
+// Verbs of what a document holds: an open question with one ("what do I have to put in my request?",
+// "¿qué tiene que llevar la solicitud?", "what info goes in the registry") asks what the document
+// must say, a fact of the process, not what to do.
+const std::vector<std::string> kContentWords = {"put",   "include",  "includes", "contain", "contains",
+                                                "goes",  "llevar",   "lleva",    "incluir", "incluye",
+                                                "poner", "contener", "contiene"};
 // Words that may stand around a greeting or a thanks without making it a question.
 const std::vector<std::string> kTalkFillers = {
     "there", "so",   "much",   "very",  "you", "again", "bot",   "hallpass", "all", "everyone", "a",  "lot",
@@ -89,6 +95,12 @@ PartAct act_of_part(const PolicySubject& s, const std::vector<std::string>& word
   for (size_t i = begin; i < end; ++i)
     for (const auto& p : s.consequence)
       if (match_length(p, words, i) > 0) return {AskerAct::fact, false};
+  const auto in = [](const std::vector<std::string>& list, const std::string& w) {
+    return std::find(list.begin(), list.end(), w) != list.end();
+  };
+  if (begin < end && in(kOpenQuestion, words[begin]))
+    for (size_t i = begin + 1; i < end; ++i)
+      if (in(kContentWords, words[i])) return {AskerAct::fact, false};
   const std::pair<const std::vector<TermPattern>*, AskerAct> lists[] = {{&s.action, AskerAct::action},
                                                                         {&s.info, AskerAct::fact},
                                                                         {&s.duty, AskerAct::duty},

@@ -109,7 +109,11 @@ TEST_CASE("verdicts are never unsafe", "[unit][policy]") {
     for (const char* q : {"a student told me they are being abused", "a parent posted a threat against me on facebook",
                           "someone made a fake instagram account pretending to be me",
                           "a student sent me a nude picture of another student", "my class account got hacked",
-                          "un alumno me dijo que le pegan en su casa"}) {
+                          "un alumno me dijo que le pegan en su casa",
+                          // … also when the asker only asks whom to tell.
+                          "someone sent a sexual pic of a student to my work email, who do i tell",
+                          "i think someone got the password to the team twitter, who do i tell",
+                          "un alumno dice que otro está planeando lastimar a alguien, qué hago"}) {
       INFO(q);
       const auto a = library().answer(q);
       REQUIRE_FALSE(a.no_answer);
@@ -268,6 +272,16 @@ TEST_CASE("the asker's act is read at the opening of each part of the message", 
            // "What do I need …?" asks what to do, not whether one must.
            Case{"what do I need to start a class blog?", bot::AskerAct::action},
            Case{"quiero abrir un blog de la clase, ¿qué necesito?", bot::AskerAct::action},
+           // … but what a document must hold is a fact of the process.
+           Case{"what do I have to put in my request for a class blog?", bot::AskerAct::fact},
+           Case{"¿qué tiene que llevar la solicitud?", bot::AskerAct::fact},
+           // Whom the policy covers is a fact, not the asker's next step; so is what could happen to
+           // the asker.
+           Case{"I'm a volunteer coach, am I covered by this policy?", bot::AskerAct::fact},
+           Case{"esta política aplica a los voluntarios?", bot::AskerAct::fact},
+           Case{"¿me pueden sancionar por un meme?", bot::AskerAct::fact},
+           // "Necesita" asks a duty as "necesito" does.
+           Case{"¿el club necesita registrar su cuenta de instagram?", bot::AskerAct::duty},
        }) {
     INFO(c.question);
     CHECK(act_of(c.question) == c.act);
