@@ -19,6 +19,7 @@
 
 #include "bot/district/config_loader.hpp"
 #include "bot/district/district.hpp"
+#include "tests/fuzz/mutator.hpp"
 #include "tests/support/platform_rules.hpp"
 
 namespace {
@@ -48,23 +49,6 @@ struct Variant {
   std::string kind;  // how it was made, to replay a failure
   std::string text;
 };
-
-// The lines of a text, each with its '\n' (the last one may have none).
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  for (std::size_t start = 0; start < text.size();) {
-    const std::size_t end = std::min(text.find('\n', start), text.size() - 1);
-    lines.push_back(text.substr(start, end - start + 1));
-    start = end + 1;
-  }
-  return lines;
-}
-
-std::string join_lines(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const auto& l : lines) out += l;
-  return out;
-}
 
 // Positions of "key: " (a key and its value) in the text.
 std::vector<std::size_t> key_positions(const std::string& text) {
@@ -132,7 +116,7 @@ const std::vector<std::string> kBadBytes = {
 std::vector<Variant> corpus(const std::string& sample, std::uint64_t seed, std::uint64_t scale) {
   Rng rng(seed);
   std::vector<Variant> out;
-  const auto lines = split_lines(sample);
+  const auto lines = fuzz::split_lines(sample);
   const auto keys = key_positions(sample);
 
   // Truncations: every 7 bytes (cuts inside keys, values, quotes, flow maps and comments).
@@ -142,10 +126,10 @@ std::vector<Variant> corpus(const std::string& sample, std::uint64_t seed, std::
   for (std::size_t i = 0; i < lines.size(); ++i) {
     auto fewer = lines;
     fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(i));
-    out.push_back({"line " + std::to_string(i + 1) + " deleted", join_lines(fewer)});
+    out.push_back({"line " + std::to_string(i + 1) + " deleted", fuzz::join_lines(fewer)});
     auto more = lines;
     more.insert(more.begin() + static_cast<std::ptrdiff_t>(i), lines[i]);
-    out.push_back({"line " + std::to_string(i + 1) + " doubled", join_lines(more)});
+    out.push_back({"line " + std::to_string(i + 1) + " doubled", fuzz::join_lines(more)});
   }
   for (std::uint64_t round = 0; round < scale; ++round) {
     // A value of another type or form in place of a value.

@@ -59,35 +59,18 @@ const std::vector<std::string> kOtherValues = {"[]",
                                                "\xE2\x80\xAE"
                                                "T0"};
 
-// The lines of a text, each with its '\n' (the last one may have none).
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  for (std::size_t start = 0; start < text.size();) {
-    const std::size_t end = std::min(text.find('\n', start), text.size() - 1);
-    lines.push_back(text.substr(start, end - start + 1));
-    start = end + 1;
-  }
-  return lines;
-}
-
-std::string join(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const auto& l : lines) out += l;
-  return out;
-}
-
 // YAML-aware variants of one seed: each line deleted and doubled; the value after each ": " and
 // each list item replaced by every odd value.
 std::vector<std::string> yaml_variants(const std::string& seed) {
   std::vector<std::string> out;
-  const auto lines = split_lines(seed);
+  const auto lines = fuzz::split_lines(seed);
   for (std::size_t i = 0; i < lines.size(); ++i) {
     auto fewer = lines;
     fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(i));
-    out.push_back(join(fewer));
+    out.push_back(fuzz::join_lines(fewer));
     auto more = lines;
     more.insert(more.begin() + static_cast<std::ptrdiff_t>(i), lines[i]);
-    out.push_back(join(more));
+    out.push_back(fuzz::join_lines(more));
   }
   for (std::size_t at = 0; at < seed.size(); ++at) {
     const bool value = seed.compare(at, 2, ": ") == 0 || seed.compare(at, 2, "- ") == 0;

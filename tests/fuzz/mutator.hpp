@@ -99,6 +99,11 @@ std::string form_encode(std::string_view value);
 // The input as C-escaped text, cut to at most `max` bytes, for a failure message.
 std::string printable(std::string_view input, std::size_t max = 800);
 
+// A text's lines, each with its '\n' (the last one may have none), and back: the line-wise
+// variants of a config file (each line deleted, doubled) are made from these.
+std::vector<std::string> split_lines(const std::string& text);
+std::string join_lines(const std::vector<std::string>& lines);
+
 struct Report {
   std::size_t inputs = 0;     // how many inputs ran
   std::size_t failures = 0;   // how many let an exception escape
