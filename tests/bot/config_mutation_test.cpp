@@ -76,39 +76,6 @@ std::size_t value_end(const std::string& text, std::size_t from) {
   return text.size();
 }
 
-const std::vector<std::string> kOtherValues = {"[]",
-                                               "{}",
-                                               "[a, b]",
-                                               "{ x: 1 }",
-                                               "\"\"",
-                                               "~",
-                                               "-1",
-                                               "0",
-                                               "99999999999999999999999999",
-                                               "1e400",
-                                               "true",
-                                               "\"${HALLPASS_UNSET_VARIABLE}\"",
-                                               "\"${\"",
-                                               "&anchor x",
-                                               "*anchor",
-                                               "!!binary AAAA",
-                                               "\"\\0\"",
-                                               "\"\\xff\"",
-                                               "'it''s'",
-                                               "|\n  text\n",
-                                               "- a\n- b",
-                                               "\"\xC3\xA9t\xC3\xA9\"",
-                                               std::string(5000, 'x'),
-                                               "@x",
-                                               "`x`",
-                                               "%x",
-                                               "? x",
-                                               "2026-02-31",
-                                               "\"19:00\"",
-                                               "yes",
-                                               "\"#channel\"",
-                                               "-9223372036854775809"};
-
 const std::vector<std::string> kBadBytes = {
     "\xFF",     "\xC3",         "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", std::string(1, '\0'), "\x01", "\x7F",
     "\xC2\x85", "\xEF\xBB\xBF", "\r",       "\t",           "\xE2\x80\xAE"};
@@ -116,28 +83,20 @@ const std::vector<std::string> kBadBytes = {
 std::vector<Variant> corpus(const std::string& sample, std::uint64_t seed, std::uint64_t scale) {
   Rng rng(seed);
   std::vector<Variant> out;
-  const auto lines = fuzz::split_lines(sample);
   const auto keys = key_positions(sample);
 
   // Truncations: every 7 bytes (cuts inside keys, values, quotes, flow maps and comments).
   for (std::size_t n = 0; n < sample.size(); n += 7)
     out.push_back({"truncated at " + std::to_string(n), sample.substr(0, n)});
   // Each line deleted, and each line written twice.
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    auto fewer = lines;
-    fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(i));
-    out.push_back({"line " + std::to_string(i + 1) + " deleted", fuzz::join_lines(fewer)});
-    auto more = lines;
-    more.insert(more.begin() + static_cast<std::ptrdiff_t>(i), lines[i]);
-    out.push_back({"line " + std::to_string(i + 1) + " doubled", fuzz::join_lines(more)});
-  }
+  for (auto& v : fuzz::line_variants(sample)) out.push_back({std::move(v.kind), std::move(v.text)});
   for (std::uint64_t round = 0; round < scale; ++round) {
     // A value of another type or form in place of a value.
     for (int i = 0; i < 500; ++i) {
       const std::size_t k = keys[rng.below(keys.size())];
       const std::size_t colon = sample.find(": ", k) + 2;
       const std::size_t end = value_end(sample, colon);
-      const std::string& v = kOtherValues[rng.below(kOtherValues.size())];
+      const std::string& v = fuzz::odd_yaml_values()[rng.below(fuzz::odd_yaml_values().size())];
       out.push_back({"value at byte " + std::to_string(colon) + " replaced by " + v.substr(0, 30),
                      sample.substr(0, colon) + v + sample.substr(end)});
     }

@@ -28,56 +28,29 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kOtherValues = {"[]",
-                                               "{}",
-                                               "[a, b]",
-                                               "[[T0AAA1]]",
-                                               "{ x: 1 }",
-                                               "\"\"",
-                                               "~",
-                                               "-1",
-                                               "99999999999999999999999999",
-                                               "1e400",
-                                               "true",
-                                               "\"${HALLPASS_UNSET_VARIABLE}\"",
-                                               "\"${\"",
-                                               "&anchor x",
-                                               "*anchor",
-                                               "!!binary AAAA",
-                                               "\"\\0\"",
-                                               "\"\\xff\"",
-                                               "\"T0 AAA\"",
-                                               "\"\\t\"",
-                                               "|\n  text\n",
-                                               "- a\n- b",
-                                               "[T0AAA1, T0AAA1]",
-                                               std::string(5000, 'x'),
-                                               "[" + std::string(300, 'T') + "]",
-                                               "@x",
-                                               "? x",
-                                               "\xFF\xFE",
-                                               "\xE2\x80\xAE"
-                                               "T0"};
+// The county files' own odd values, beside every config file's (fuzz::odd_yaml_values): ids with
+// spaces, nested and repeated ids, a very long list, a byte-order mark, a right-to-left mark.
+const std::vector<std::string> kCountyValues = {"[[T0AAA1]]",
+                                                "\"T0 AAA\"",
+                                                "\"\\t\"",
+                                                "[T0AAA1, T0AAA1]",
+                                                "[" + std::string(300, 'T') + "]",
+                                                "\xFF\xFE",
+                                                "\xE2\x80\xAE"
+                                                "T0"};
 
 // YAML-aware variants of one seed: each line deleted and doubled; the value after each ": " and
 // each list item replaced by every odd value.
 std::vector<std::string> yaml_variants(const std::string& seed) {
   std::vector<std::string> out;
-  const auto lines = fuzz::split_lines(seed);
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    auto fewer = lines;
-    fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(i));
-    out.push_back(fuzz::join_lines(fewer));
-    auto more = lines;
-    more.insert(more.begin() + static_cast<std::ptrdiff_t>(i), lines[i]);
-    out.push_back(fuzz::join_lines(more));
-  }
+  for (auto& v : fuzz::line_variants(seed)) out.push_back(std::move(v.text));
   for (std::size_t at = 0; at < seed.size(); ++at) {
     const bool value = seed.compare(at, 2, ": ") == 0 || seed.compare(at, 2, "- ") == 0;
     if (!value) continue;
     std::size_t end = at + 2;
     while (end < seed.size() && seed[end] != ',' && seed[end] != '\n' && seed[end] != '}') ++end;
-    for (const auto& v : kOtherValues) out.push_back(seed.substr(0, at + 2) + v + seed.substr(end));
+    for (const auto* values : {&fuzz::odd_yaml_values(), &kCountyValues})
+      for (const auto& v : *values) out.push_back(seed.substr(0, at + 2) + v + seed.substr(end));
   }
   return out;
 }

@@ -495,6 +495,9 @@ Report run(const std::vector<std::string>& seeds, std::size_t count, const Check
   return report;
 }
 
+namespace {
+
+// A text's lines, each with its '\n' (the last one may have none), and back.
 std::vector<std::string> split_lines(const std::string& text) {
   std::vector<std::string> lines;
   for (std::size_t start = 0; start < text.size();) {
@@ -509,6 +512,58 @@ std::string join_lines(const std::vector<std::string>& lines) {
   std::string out;
   for (const auto& l : lines) out += l;
   return out;
+}
+
+}  // namespace
+
+std::vector<LineVariant> line_variants(const std::string& text) {
+  std::vector<LineVariant> out;
+  const auto lines = split_lines(text);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    auto fewer = lines;
+    fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(i));
+    out.push_back({"line " + std::to_string(i + 1) + " deleted", join_lines(fewer)});
+    auto more = lines;
+    more.insert(more.begin() + static_cast<std::ptrdiff_t>(i), lines[i]);
+    out.push_back({"line " + std::to_string(i + 1) + " doubled", join_lines(more)});
+  }
+  return out;
+}
+
+const std::vector<std::string>& odd_yaml_values() {
+  static const std::vector<std::string> values = {"[]",
+                                                  "{}",
+                                                  "[a, b]",
+                                                  "{ x: 1 }",
+                                                  "\"\"",
+                                                  "~",
+                                                  "-1",
+                                                  "0",
+                                                  "99999999999999999999999999",
+                                                  "1e400",
+                                                  "true",
+                                                  "\"${HALLPASS_UNSET_VARIABLE}\"",
+                                                  "\"${\"",
+                                                  "&anchor x",
+                                                  "*anchor",
+                                                  "!!binary AAAA",
+                                                  "\"\\0\"",
+                                                  "\"\\xff\"",
+                                                  "'it''s'",
+                                                  "|\n  text\n",
+                                                  "- a\n- b",
+                                                  "\"\xC3\xA9t\xC3\xA9\"",
+                                                  std::string(5000, 'x'),
+                                                  "@x",
+                                                  "`x`",
+                                                  "%x",
+                                                  "? x",
+                                                  "2026-02-31",
+                                                  "\"19:00\"",
+                                                  "yes",
+                                                  "\"#channel\"",
+                                                  "-9223372036854775809"};
+  return values;
 }
 
 }  // namespace fuzz

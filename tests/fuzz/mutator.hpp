@@ -99,10 +99,17 @@ std::string form_encode(std::string_view value);
 // The input as C-escaped text, cut to at most `max` bytes, for a failure message.
 std::string printable(std::string_view input, std::size_t max = 800);
 
-// A text's lines, each with its '\n' (the last one may have none), and back: the line-wise
-// variants of a config file (each line deleted, doubled) are made from these.
-std::vector<std::string> split_lines(const std::string& text);
-std::string join_lines(const std::vector<std::string>& lines);
+// The line-wise variants of a config file: each line deleted, and each line written twice.
+struct LineVariant {
+  std::string kind;  // "line 3 deleted", "line 3 doubled": to replay a failure
+  std::string text;
+};
+std::vector<LineVariant> line_variants(const std::string& text);
+
+// YAML values of other types and forms than a config file's (sequences, maps, nulls, huge numbers,
+// anchors, tags, escapes, block scalars …), to put in place of a value. The order is fixed: a test
+// that picks them at random replays with the same seed.
+const std::vector<std::string>& odd_yaml_values();
 
 struct Report {
   std::size_t inputs = 0;     // how many inputs ran
