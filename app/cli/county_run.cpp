@@ -21,9 +21,9 @@
 
 namespace cli {
 
-std::string county_sqlite_file(const std::string& db, const std::string& key) {
-  if (key.empty()) return db;
-  const std::filesystem::path p(db);
+std::string district_file(const std::string& county_file, const std::string& key) {
+  if (key.empty()) return county_file;
+  const std::filesystem::path p(county_file);
   return (p.parent_path() / (p.stem().string() + "." + key + p.extension().string())).string();
 }
 
@@ -40,6 +40,11 @@ int run_county(CountyRunOptions o) {
   // `hallpass audit verify --district KEY --anchor FILE` reads.
   const std::string anchor = options.anchor_file;
   options.anchor_file.clear();
+  const auto with_anchor = [options, anchor](const std::string& key) {
+    bot::StoreOptions mine = options;
+    if (!anchor.empty() && !key.empty()) mine.anchor_file = district_file(anchor, key);
+    return mine;
+  };
   app::CountyRuntime::OpenStore open;
   if (choice.postgres) {
     std::shared_ptr<bot::SharedDatabase> shared;
@@ -48,17 +53,14 @@ int run_county(CountyRunOptions o) {
     } catch (const std::exception& e) {
       return std::cerr << "hallpass run: " << e.what() << '\n', 1;
     }
-    open = [shared, options, anchor](const std::string& key) {
-      bot::StoreOptions mine = options;
+    open = [shared, with_anchor](const std::string& key) {
+      bot::StoreOptions mine = with_anchor(key);
       mine.district = key;
-      if (!anchor.empty() && !key.empty()) mine.anchor_file = county_sqlite_file(anchor, key);
       return bot::open_district_store(shared, mine);
     };
   } else {
-    open = [db = choice.target, options, anchor](const std::string& key) {
-      bot::StoreOptions mine = options;
-      if (!anchor.empty() && !key.empty()) mine.anchor_file = county_sqlite_file(anchor, key);
-      return bot::open_sqlite_store(county_sqlite_file(db, key), mine);
+    open = [db = choice.target, with_anchor](const std::string& key) {
+      return bot::open_sqlite_store(district_file(db, key), with_anchor(key));
     };
   }
   bot::SystemClock clock;

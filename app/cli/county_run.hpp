@@ -18,10 +18,10 @@ struct CountyRunOptions {
 
 int run_county(CountyRunOptions options);
 
-// The SQLite file of one district of a county when --db names a SQLite file: hallpass.db holds
-// the county's own rows (the adapters' state), hallpass.<key>.db a district's. A SQLite file
-// keeps its keys without the district, so each district has a file of its own there. The audit
-// anchor file (HALLPASS_AUDIT_ANCHOR) is named the same way: a chain per district.
-std::string county_sqlite_file(const std::string& db, const std::string& key);
+// One district's file named from the county's, key before the extension: hallpass.db (the
+// county's own rows, the adapters' state, when --db names a SQLite file) → hallpass.<key>.db a
+// district's rows; HALLPASS_AUDIT_ANCHOR anchors.log → anchors.<key>.log, its audit chain's heads.
+// The empty key (the county's own) is the county's file.
+std::string district_file(const std::string& county_file, const std::string& key);
 
 }  // namespace cli
