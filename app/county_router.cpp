@@ -37,6 +37,16 @@ const CountyRouter::Target* CountyRouter::route(const bot::Inbound& event) const
 
 bot::HandleResult CountyRouter::handle(const bot::Inbound& event) {
   if (const Target* t = route(event)) return t->bot->handle(event);
+  return unknown_workspace(event);
+}
+
+boost::asio::awaitable<bot::HandleResult> CountyRouter::async_handle(const bot::Inbound& event) {
+  // The target is not looked at again after the wait: a reload may have replaced it meanwhile.
+  if (const Target* t = route(event)) co_return co_await t->bot->async_handle(event);
+  co_return unknown_workspace(event);
+}
+
+bot::HandleResult CountyRouter::unknown_workspace(const bot::Inbound& event) const {
   // Not the text: it may be anything a person wrote.
   spdlog::warn(
       "county: an event from {} workspace {} belongs to no district of this county; it is acknowledged "

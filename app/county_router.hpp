@@ -7,7 +7,8 @@
 //                 in its places; else (a direct room) the district whose directory has the sender
 //   none:         acknowledged, not recorded; a warning without the text is logged, and the
 //                 person is told (county.unknown_workspace) where an immediate reply is possible.
-// Runs on the bot's one thread, like every sink.
+// Runs on the io thread, like every sink; a district's Bot may run the event's transaction on its
+// command thread (async_handle).
 #include <boost/asio/awaitable.hpp>
 #include <map>
 #include <optional>
@@ -40,9 +41,12 @@ class CountyRouter final : public bot::EventSink {
   const Target* route(const bot::Inbound& event) const;
 
   bot::HandleResult handle(const bot::Inbound& event) override;
+  boost::asio::awaitable<bot::HandleResult> async_handle(const bot::Inbound& event) override;
   boost::asio::awaitable<void> drained() override;
 
  private:
+  bot::HandleResult unknown_workspace(const bot::Inbound& event) const;
+
   const bot::Prompts& prompts_;
   std::vector<Target> targets_;
   std::map<std::pair<std::string, std::string>, size_t> by_workspace_;  // (platform, id) → target

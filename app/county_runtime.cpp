@@ -25,6 +25,7 @@ struct CountyRuntime::Member {
   // when none changed.
   std::string text;
   std::unique_ptr<bot::Store> store;
+  std::unique_ptr<bot::Store> command_store;  // on its command lane's connection (PostgreSQL)
   // Before the runtime: it puts the policy library behind the stand-in a reload re-points.
   std::unique_ptr<DistrictReloader> reloader;
   std::unique_ptr<bot::Runtime> runtime;
@@ -95,7 +96,25 @@ CountyRuntime::CountyRuntime(asio::io_context& io, CountyFolder folder, OpenStor
       router_(folder_.prompts),
       grace_(io) {}
 
-CountyRuntime::~CountyRuntime() = default;
+CountyRuntime::~CountyRuntime() {
+  // What the command threads were given runs first, while every district is still there.
+  lanes_.clear();
+}
+
+void CountyRuntime::use_command_threads(size_t threads, const std::function<OpenStore()>& connect) {
+  for (size_t i = 0; i < threads; ++i) {
+    CommandLane lane;
+    lane.open = connect();
+    lane.thread = std::make_unique<bot::CommandThread>("commands-" + std::to_string(i + 1));
+    lanes_.push_back(std::move(lane));
+  }
+}
+
+std::vector<std::unique_ptr<bot::CommandThread::Pause>> CountyRuntime::pause_commands() {
+  std::vector<std::unique_ptr<bot::CommandThread::Pause>> pauses;
+  for (auto& lane : lanes_) pauses.push_back(std::make_unique<bot::CommandThread::Pause>(*lane.thread));
+  return pauses;
+}
 
 std::unique_ptr<CountyRuntime::Member> CountyRuntime::open_member(CountyDistrict d, std::ostream& err) {
   auto m = std::make_unique<Member>();
@@ -120,6 +139,17 @@ std::unique_ptr<CountyRuntime::Member> CountyRuntime::open_member(CountyDistrict
         return std::move(*fresh->district);
       });
   m->runtime = std::make_unique<bot::Runtime>(io_, *m->d.district, *m->store, clock_);
+  if (!lanes_.empty()) {
+    CommandLane& lane = lanes_[std::hash<std::string>{}(key) % lanes_.size()];
+    try {
+      m->command_store = lane.open(key);
+    } catch (const std::exception& e) {
+      err << "hallpass: the store of district " << key << " (" << file.string()
+          << ") cannot be opened for its commands: " << e.what() << '\n';
+      return nullptr;
+    }
+    m->runtime->run_commands_on(*lane.thread, *m->command_store);
+  }
   for (auto& a : adapters_) m->runtime->dispatcher().add_adapter(*a);
   if (leases_) m->runtime->use_leases(leases_->first, leases_->second);
   return m;
@@ -170,6 +200,7 @@ bool CountyRuntime::prepare(const AdapterOverrides& overrides, std::ostream& out
   auto adapters = make_adapters(io_, county_district_, *county_store_, overrides, out, err, registry_);
   if (!adapters) return false;
   adapters_ = std::move(*adapters);
+  const auto paused = pause_commands();
   for (auto& d : folder_.districts) {
     auto m = open_member(std::move(d), err);
     if (!m) return false;
@@ -258,6 +289,8 @@ asio::awaitable<void> CountyRuntime::shut_down_steps(std::chrono::milliseconds g
 }
 
 ReloadOutcome CountyRuntime::reload() {
+  // What the events' transactions read changes here: none runs meanwhile.
+  const auto paused = pause_commands();
   ReloadOutcome out;
   std::vector<std::string> lines;
   std::ostringstream problems;

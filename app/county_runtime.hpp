@@ -43,6 +43,11 @@ class CountyRuntime {
   CountyRuntime(const CountyRuntime&) = delete;
   CountyRuntime& operator=(const CountyRuntime&) = delete;
 
+  // PostgreSQL: the events' transactions run on `threads` command threads (bot/core/command_thread.hpp),
+  // each on its own connection: connect() opens one and says how to open a district's store on it.
+  // A district's events always go to the same thread, so they keep their order. Before prepare();
+  // throws what connect() throws.
+  void use_command_threads(size_t threads, const std::function<OpenStore()>& connect);
   // Opens the stores, makes each district's runtime and the adapters (their start-up lines to
   // out). False, with one sentence on err, when something cannot start.
   bool prepare(const AdapterOverrides& overrides, std::ostream& out, std::ostream& err);
@@ -65,7 +70,14 @@ class CountyRuntime {
 
  private:
   struct Member;
+  struct CommandLane {
+    std::unique_ptr<bot::CommandThread> thread;
+    OpenStore open;  // a district's store on the thread's connection
+  };
+  // Opens the district's stores and makes its runtime: with the command lanes paused.
   std::unique_ptr<Member> open_member(CountyDistrict d, std::ostream& err);
+  // Every command lane waits until the result is destroyed.
+  std::vector<std::unique_ptr<bot::CommandThread::Pause>> pause_commands();
   void serve_all();
   std::vector<const CountyDistrict*> served_districts() const;
   void shut_down(std::chrono::milliseconds grace);
@@ -84,6 +96,8 @@ class CountyRuntime {
   std::vector<std::unique_ptr<Member>> members_;  // by key
   std::vector<std::unique_ptr<Member>> retired_;  // removed by a reload; kept while their coroutines end
   std::optional<std::pair<std::string, std::chrono::milliseconds>> leases_;
+  // Ended first (~CountyRuntime): their last transactions still find their districts.
+  std::vector<CommandLane> lanes_;
   std::optional<boost::asio::signal_set> signals_;
   boost::asio::steady_timer grace_;
   size_t running_adapters_ = 0;

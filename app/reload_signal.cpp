@@ -22,10 +22,6 @@ void wait_for_hangup(std::shared_ptr<boost::asio::signal_set> hangup, std::funct
 
 }  // namespace
 
-void reload_on_hangup(boost::asio::io_context& io, DistrictReloader& reloader) {
-  reload_on_hangup(io, [&reloader] { return reloader.reload(); });
-}
-
 void reload_on_hangup(boost::asio::io_context& io, std::function<ReloadOutcome()> reload) {
   wait_for_hangup(std::make_shared<boost::asio::signal_set>(io, SIGHUP), std::move(reload));
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bot/core/bot.hpp"
+#include "bot/core/command_thread.hpp"
 #include "bot/core/outbox_dispatcher.hpp"
 #include "bot/core/scheduler.hpp"
 #include "bot/district/district.hpp"
@@ -34,6 +35,9 @@ class Runtime {
     bot_.use_leases(owner, length);
     scheduler_.use_leases(length);
   }
+  // PostgreSQL: the events' transactions run on `thread`, on `store`, a store of this district on
+  // that thread's own connection (Bot::run_commands_on). Before start().
+  void run_commands_on(CommandThread& thread, Store& store) { bot_.run_commands_on(thread, store); }
   // Catches SIGINT and SIGTERM from now on; run() then stops politely on one, also on one that
   // arrived while the adapters were starting (before this, such a signal would end the process
   // at once). Call it before announcing that the bot is up.

@@ -571,7 +571,7 @@ asio::awaitable<bool> handle_batch(std::shared_ptr<MatrixState> s, bot::EventSin
       if (!ev) continue;
       note_event(*s, ev->event_id, room.room_id);
       s->last_sender[room.room_id] = ev->actor;
-      bot::HandleResult r = sink.handle(*ev);
+      bot::HandleResult r = co_await sink.async_handle(*ev);
       if (!r.accepted) co_return false;
     }
   }

@@ -268,7 +268,7 @@ asio::awaitable<AckReply> handle_payload(std::shared_ptr<SlackState> s, Envelope
     pending->done.expires_after(s->options.form_reply_wait);
     s->pending_forms[event.reply_context] = pending;
   }
-  bot::HandleResult result = s->sink->handle(event);
+  bot::HandleResult result = co_await s->sink->async_handle(event);
   AckReply reply{.accepted = result.accepted};
   if (type == EnvelopeType::slash_commands && !result.immediate_reply.empty())
     reply.payload_json = json{{"response_type", "ephemeral"}, {"text", result.immediate_reply}}.dump();

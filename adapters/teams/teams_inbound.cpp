@@ -75,13 +75,13 @@ void note_installation(std::shared_ptr<TeamsState> s, const ParsedActivity& a) {
 
 // Step 6: the core records the event with its replies in the outbox (or knows it already).
 // Returns false when it could not be recorded.
-bool hand_to_core(TeamsState& s, const bot::Inbound& in, const std::string& activity_id) {
-  if (!s.sink) return false;
-  bot::HandleResult handled = s.sink->handle(in);
-  if (!handled.accepted) return false;
+asio::awaitable<bool> hand_to_core(std::shared_ptr<TeamsState> s, const bot::Inbound& in, std::string activity_id) {
+  if (!s->sink) co_return false;
+  bot::HandleResult handled = co_await s->sink->async_handle(in);
+  if (!handled.accepted) co_return false;
   if (handled.duplicate)
     spdlog::info("teams: activity {} was handled before (a re-send); nothing done again", activity_id);
-  return true;
+  co_return true;
 }
 
 // Steps 5 and 6 for someone the directory does not know by Teams id, after Teams had its answer:
@@ -95,7 +95,10 @@ asio::awaitable<void> look_up_then_handle(std::shared_ptr<TeamsState> s, Convers
     spdlog::warn("teams: activity {} was acknowledged but Hallpass stopped before handling it", activity_id);
     co_return;
   }
-  if (!hand_to_core(*s, in, activity_id))
+  // Awaited apart from the `if`: inside the condition, GCC 12 built code that crashed copying
+  // activity_id into hand_to_core.
+  const bool recorded = co_await hand_to_core(s, in, activity_id);
+  if (!recorded)
     spdlog::error("teams: activity {} was acknowledged but could not be recorded; it is lost", activity_id);
 }
 
@@ -221,7 +224,8 @@ asio::awaitable<http::ServerReply> handle_activity_request(std::shared_ptr<Teams
   if (s->stopped) co_return empty_reply(503);
 
   // 6. The core records it with its replies in the outbox (or knows it already); then answer.
-  if (!hand_to_core(*s, in, a.id)) {
+  const bool recorded = co_await hand_to_core(s, in, a.id);
+  if (!recorded) {
     spdlog::error("teams: activity {} could not be recorded; Teams will send it again", a.id);
     co_return empty_reply(500);
   }

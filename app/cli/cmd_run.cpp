@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <random>
 #include <string>
 
@@ -29,6 +30,7 @@
 #include "app/district_reload.hpp"
 #include "app/reload_signal.hpp"
 #include "app/runtime.hpp"
+#include "bot/core/command_thread.hpp"
 #include "bot/district/district.hpp"
 #include "bot/store/store.hpp"
 
@@ -108,6 +110,21 @@ std::chrono::milliseconds lease_length() {
   }
   return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
 }
+
+// On PostgreSQL, how many threads run the events' transactions, each on its own connection
+// (bot/core/command_thread.hpp): HALLPASS_COMMAND_THREADS, else `fallback`. 0 runs them on the io
+// thread, as on SQLite (to compare, in the benches).
+size_t command_threads(size_t fallback) {
+  const char* v = std::getenv("HALLPASS_COMMAND_THREADS");
+  if (!v || !*v) return fallback;
+  char* end = nullptr;
+  const long n = std::strtol(v, &end, 10);
+  if (end == v || *end || n < 0 || n > 64) {
+    spdlog::warn("HALLPASS_COMMAND_THREADS={} is not a number from 0 to 64; {} is used", v, fallback);
+    return fallback;
+  }
+  return static_cast<size_t>(n);
+}
 }  // namespace
 
 int cmd_run(int argc, char** argv, bool demo) {
@@ -160,7 +177,8 @@ int cmd_run(int argc, char** argv, bool demo) {
                        .db = a.get("--db", "hallpass.db"),
                        .admin = admin_options,
                        .worker_id = worker_id(),
-                       .lease = lease_length()});
+                       .lease = lease_length(),
+                       .command_threads = command_threads(2)});
   const std::string config_file = a.get("--config", bot::sample_config_path().string());
   auto district = app::load_district(config_file, std::cerr);
   if (!district) return 1;
@@ -168,29 +186,50 @@ int cmd_run(int argc, char** argv, bool demo) {
   // behind the stand-in a reload re-points.
   app::DistrictReloader reloader(*district, config_file);
 
-  auto store = open_store(demo ? "demo" : "run", a.get("--db", demo ? "hallpass-demo.db" : "hallpass.db"),
-                          bot::OpenMode::create, std::cerr, a.get("--district"));
+  const auto open = [&] {
+    return open_store(demo ? "demo" : "run", a.get("--db", demo ? "hallpass-demo.db" : "hallpass.db"),
+                      bot::OpenMode::create, std::cerr, a.get("--district"));
+  };
+  auto store = open();
   if (!store) return 1;
   bot::SystemClock clock;
   boost::asio::io_context io;
   bot::Runtime runtime(io, *district, *store, clock);
-  if (store_choice(a.get("--db", "")).postgres) {
+  // Declared after the runtime: the thread ends (its last transactions done) before the bot goes.
+  std::unique_ptr<bot::Store> command_store;
+  std::unique_ptr<bot::CommandThread> command_thread;
+  const bool postgres = store_choice(a.get("--db", "")).postgres;
+  if (postgres) {
     // Several workers may share this database: each claims what it delivers and fires.
     const std::string id = worker_id();
     const auto lease = lease_length();
     runtime.use_leases(id, lease);
     spdlog::info("worker {}: outbox rows and timers are leased for {} ms", id, lease.count());
+    // The events' transactions on a thread and a connection of their own: the io thread goes on
+    // acknowledging and delivering while a command waits on the database.
+    if (command_threads(1) > 0) {
+      command_store = open();
+      if (!command_store) return 1;
+      command_thread = std::make_unique<bot::CommandThread>("commands");
+      runtime.run_commands_on(*command_thread, *command_store);
+    }
   }
+  // A reload changes what the events' transactions read: not while one runs.
+  const auto reload = [&reloader, &command_thread] {
+    std::optional<bot::CommandThread::Pause> pause;
+    if (command_thread) pause.emplace(*command_thread);
+    return reloader.reload();
+  };
   // From here a SIGTERM (systemd, a test, Ctrl-C) stops the bot politely, even one that comes
   // while the adapters start and before their start-up lines announce it.
   runtime.catch_stop_signals();
-  app::reload_on_hangup(io, reloader);
+  app::reload_on_hangup(io, reload);
   auto adapters = app::make_adapters(io, *district, *store, overrides, announcements(), std::cerr);
   if (!adapters) return 1;
   for (auto& adapter : *adapters) runtime.add_adapter(*adapter);
   std::optional<app::AdminServer> admin;
   if (admin_options) {
-    admin_options->reload = [&reloader] { return reloader.reload(); };
+    admin_options->reload = reload;
     if (!start_admin(io, admin, [&] { admin.emplace(io.get_executor(), *admin_options, runtime, *store, clock); }))
       return 1;
   }

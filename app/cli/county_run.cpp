@@ -45,19 +45,23 @@ int run_county(CountyRunOptions o) {
     if (!anchor.empty() && !key.empty()) mine.anchor_file = district_file(anchor, key);
     return mine;
   };
-  app::CountyRuntime::OpenStore open;
-  if (choice.postgres) {
-    std::shared_ptr<bot::SharedDatabase> shared;
-    try {
-      shared = bot::open_shared_postgres(choice.target, options);
-    } catch (const std::exception& e) {
-      return std::cerr << "hallpass run: " << e.what() << '\n', 1;
-    }
-    open = [shared, with_anchor](const std::string& key) {
+  // Every district's store on one connection: a worker's thousand districts are not a thousand
+  // connections.
+  const auto connect = [&choice, options, with_anchor]() -> app::CountyRuntime::OpenStore {
+    auto shared = bot::open_shared_postgres(choice.target, options);
+    return [shared, with_anchor](const std::string& key) {
       bot::StoreOptions mine = with_anchor(key);
       mine.district = key;
       return bot::open_district_store(shared, mine);
     };
+  };
+  app::CountyRuntime::OpenStore open;
+  if (choice.postgres) {
+    try {
+      open = connect();
+    } catch (const std::exception& e) {
+      return std::cerr << "hallpass run: " << e.what() << '\n', 1;
+    }
   } else {
     open = [db = choice.target, with_anchor](const std::string& key) {
       return bot::open_sqlite_store(district_file(db, key), with_anchor(key));
@@ -69,6 +73,15 @@ int run_county(CountyRunOptions o) {
   // As with one district: from here a SIGTERM stops politely, and a SIGHUP reloads.
   county.catch_stop_signals();
   app::reload_on_hangup(io, [&county] { return county.reload(); });
+  if (choice.postgres && o.command_threads > 0) {
+    // The events' transactions on threads of their own, each with its own connection: the io
+    // thread goes on acknowledging and delivering while commands wait on the database.
+    try {
+      county.use_command_threads(o.command_threads, connect);
+    } catch (const std::exception& e) {
+      return std::cerr << "hallpass run: " << e.what() << '\n', 1;
+    }
+  }
   if (!county.prepare({}, announcements(), std::cerr)) return 1;
   if (choice.postgres) {
     county.use_leases(o.worker_id, o.lease);

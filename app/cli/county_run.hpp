@@ -14,6 +14,7 @@ struct CountyRunOptions {
   std::optional<app::AdminOptions> admin;   // --admin-port
   std::string worker_id;                    // host:pid:random
   std::chrono::milliseconds lease{60'000};  // HALLPASS_LEASE_SECONDS
+  size_t command_threads = 2;               // HALLPASS_COMMAND_THREADS (PostgreSQL only)
 };
 
 int run_county(CountyRunOptions options);

@@ -11,14 +11,14 @@ namespace bot {
 Bot::Bot(const DistrictConfig& config, const Prompts& prompts, Router& router, Store& store, const Clock& clock)
     : config_(config), prompts_(prompts), router_(router), store_(store), clock_(clock) {}
 
-void Bot::write_effects(Effects& fx) {
+void Bot::write_effects(Store& store, Effects& fx) {
   const TimePoint now = clock_.now();
   for (auto& o : fx.messages) {
     if (!o.delete_ref.empty()) continue;  // deletions are never stored: see request_deletions()
     if (o.message.fallback.empty()) o.message.fallback = o.message.plain_text();
-    store_.enqueue(o, now);
+    store.enqueue(o, now);
   }
-  for (const auto& t : fx.timers) store_.schedule(t);
+  for (const auto& t : fx.timers) store.schedule(t);
 }
 
 namespace {
@@ -34,17 +34,37 @@ std::string_view kind_name(InboundKind kind) {
 }  // namespace
 
 HandleResult Bot::handle(const Inbound& event) {
+  Wakes wakes;
+  HandleResult result = command_thread_
+                            ? command_thread_->run_and_wait([&] { return handle_in(*command_store_, event, wakes); })
+                            : handle_in(store_, event, wakes);
+  wake(wakes);
+  return result;
+}
+
+boost::asio::awaitable<HandleResult> Bot::async_handle(const Inbound& event) {
+  if (!command_thread_) co_return handle(event);
+  Wakes wakes;
+  std::weak_ptr<int> alive = alive_;
+  Store& store = *command_store_;
+  HandleResult result =
+      co_await command_thread_->run([this, &store, &event, &wakes] { return handle_in(store, event, wakes); });
+  if (!alive.expired()) wake(wakes);
+  co_return result;
+}
+
+HandleResult Bot::handle_in(Store& store, const Inbound& event, Wakes& wakes) {
   const Person* actor = config_.person_by_handle(OutboxDispatcher::directory_key(event.platform), event.actor);
   if (!actor) actor = config_.person_by_email(event.actor_email);
   try {
-    auto tx = store_.begin();
-    if (!store_.record_event(event.platform, event.event_id, clock_.now())) {
+    auto tx = store.begin();
+    if (!store.record_event(event.platform, event.event_id, clock_.now())) {
       metrics::count("hallpass_events_duplicate_total", {{"platform", event.platform}});
       return {true, true};
     }
     metrics::count("hallpass_events_handled_total", {{"platform", event.platform}, {"kind", kind_name(event.kind)}});
     Effects fx;
-    std::string thread_key = thread_key_of(event, actor);
+    std::string thread_key = thread_key_of(store, event, actor);
     // The console names a thread by its domain key ("@in #channel/R-1001"), also when another
     // platform, not the console, showed the thread's first message.
     if (thread_key.empty() && event.platform == "console") thread_key = event.place.thread_ref;
@@ -58,20 +78,20 @@ HandleResult Bot::handle(const Inbound& event) {
                       .thread_ref = event.place.thread_ref,
                       .only_user = event.actor},
                .message = std::move(m)});
-      store_.append_audit({.at = clock_.now(),
-                           .actor = event.platform + ":" + event.actor,
-                           .action = "refused:unknown_person",
-                           .subject = "",
-                           .details = "{}",
-                           .source = event.platform + ":" + event.event_id});
+      store.append_audit({.at = clock_.now(),
+                          .actor = event.platform + ":" + event.actor,
+                          .action = "refused:unknown_person",
+                          .subject = "",
+                          .details = "{}",
+                          .source = event.platform + ":" + event.event_id});
     } else {
-      router_.route_event({store_, fx, clock_.now(), &event, actor, thread_key});
+      router_.route_event({store, fx, clock_.now(), &event, actor, thread_key});
     }
-    commit(*tx, fx);
+    commit(store, *tx, fx, wakes);
     return {true, false};
   } catch (const std::exception& e) {
     spdlog::error("handling {} event {} from {} failed: {}", event.platform, event.event_id, event.actor, e.what());
-    tell_failure(event, actor);
+    tell_failure(store, event, actor, wakes);
     return {true, false};
   }
 }
@@ -81,10 +101,10 @@ HandleResult Bot::handle(const Inbound& event) {
 // while the platform reports the DM's own id (Slack "D…", a Matrix room, the web chat's "dm"):
 // a reply in a thread is looked up under those addresses too. Only the actor's own DM is looked
 // at, and not only when the platform says "direct" (a Matrix DM is known as one only once joined).
-std::string Bot::thread_key_of(const Inbound& event, const Person* actor) {
+std::string Bot::thread_key_of(Store& store, const Inbound& event, const Person* actor) {
   if (event.place.thread_ref.empty()) return {};
   const auto under = [&](const std::string& channel) {
-    return store_.thread_key_of(event.platform, channel, event.place.thread_ref).value_or("");
+    return store.thread_key_of(event.platform, channel, event.place.thread_ref).value_or("");
   };
   std::string key = under(event.place.channel);
   if (key.empty()) {
@@ -100,31 +120,33 @@ std::string Bot::thread_key_of(const Inbound& event, const Person* actor) {
 }
 
 // The effects go into the transaction, it commits, and only then are the dispatcher and the
-// scheduler woken: what they read is always committed.
-void Bot::commit(Transaction& tx, Effects& fx) {
-  write_effects(fx);
-  tx.commit();
-  request_deletions(fx);
-  if (!fx.messages.empty() && outbox_written_) outbox_written_();
-  if (!fx.timers.empty() && timers_written_) timers_written_();
-}
-
+// scheduler woken (wake(), on the io thread): what they read is always committed.
+//
 // A deletion's reference (e.g. a file that may show a minor) must not reach the database, so it
 // goes to the dispatcher in memory. A crash before delivery loses the request; the person was
 // told to delete the file themselves where Hallpass cannot.
-void Bot::request_deletions(Effects& fx) {
-  std::vector<Outbound> deletions;
+void Bot::commit(Store& store, Transaction& tx, Effects& fx, Wakes& wakes) {
+  write_effects(store, fx);
+  tx.commit();
   for (auto& o : fx.messages)
-    if (!o.delete_ref.empty()) deletions.push_back(o);
-  if (!deletions.empty() && deletions_requested_) deletions_requested_(std::move(deletions));
+    if (!o.delete_ref.empty()) wakes.deletions.push_back(o);
+  wakes.outbox = wakes.outbox || !fx.messages.empty();
+  wakes.timers = wakes.timers || !fx.timers.empty();
+}
+
+void Bot::wake(Wakes& wakes) {
+  if (!wakes.deletions.empty() && deletions_requested_) deletions_requested_(std::move(wakes.deletions));
+  if (wakes.outbox && outbox_written_) outbox_written_();
+  if (wakes.timers && timers_written_) timers_written_();
+  wakes = {};
 }
 
 // The workflow failed and its transaction rolled back: nothing changed. Record the event so a
 // platform retry does not fail again and again, and tell the person plainly.
-void Bot::tell_failure(const Inbound& event, const Person* actor) {
+void Bot::tell_failure(Store& store, const Inbound& event, const Person* actor, Wakes& wakes) {
   try {
-    auto tx = store_.begin();
-    store_.record_event(event.platform, event.event_id, clock_.now());
+    auto tx = store.begin();
+    store.record_event(event.platform, event.event_id, clock_.now());
     Effects fx;
     Message m;
     m.paragraph(prompts_.text(actor ? actor->language : config_.default_language, "core.failed"));
@@ -134,7 +156,7 @@ void Bot::tell_failure(const Inbound& event, const Person* actor) {
                     .thread_ref = event.place.thread_ref,
                     .only_user = event.actor},
              .message = std::move(m)});
-    commit(*tx, fx);
+    commit(store, *tx, fx, wakes);
   } catch (const std::exception& e) {
     spdlog::error("could not record the failure of event {}: {}", event.event_id, e.what());
   }
@@ -144,7 +166,9 @@ void Bot::start_up() {
   auto tx = store_.begin();
   Effects fx;
   router_.start_up({store_, fx, clock_.now()});
-  commit(*tx, fx);
+  Wakes wakes;
+  commit(store_, *tx, fx, wakes);
+  wake(wakes);
 }
 
 int Bot::fire_due_timers() {
@@ -158,7 +182,9 @@ int Bot::fire_due_timers() {
       Effects fx;
       router_.route_timer({store_, fx, clock_.now()}, timer);
       store_.mark_timer_fired(timer.id, clock_.now());
-      commit(*tx, fx);
+      Wakes wakes;
+      commit(store_, *tx, fx, wakes);
+      wake(wakes);
       metrics::count("hallpass_timers_fired_total", {{"kind", timer.kind}});
       ++fired;
     } catch (const std::exception& e) {

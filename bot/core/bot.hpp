@@ -3,10 +3,15 @@
 // messages it causes, in a single SQLite transaction, then wakes the outbox dispatcher.
 //
 // Runs on the io_context thread; handle() is synchronous and takes microseconds to milliseconds.
+// On PostgreSQL a command's transaction runs on a thread of its own instead (run_commands_on):
+// async_handle() waits for it there without holding the io thread.
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
+#include "bot/core/command_thread.hpp"
 #include "bot/core/router.hpp"
 #include "bot/district/config.hpp"
 #include "bot/district/prompts.hpp"
@@ -25,7 +30,16 @@ class Bot final : public EventSink {
   // De-duplicates on (platform, event id), resolves the actor from the directory, routes the
   // event and commits. A workflow that throws changes nothing; the person is told and the error logged.
   HandleResult handle(const Inbound& event) override;
+  boost::asio::awaitable<HandleResult> async_handle(const Inbound& event) override;
   boost::asio::awaitable<void> drained() override;
+
+  // From now on the events' transactions run on `thread`, on `store`: a store of the same
+  // district on a connection only that thread uses (the timers stay on this one). `store` is
+  // opened, and later closed, only while the thread is paused or has nothing left to run.
+  void run_commands_on(CommandThread& thread, Store& store) {
+    command_thread_ = &thread;
+    command_store_ = &store;
+  }
 
   // Fires every timer due now, each in its own transaction. Returns how many fired.
   int fire_due_timers();
@@ -49,11 +63,18 @@ class Bot final : public EventSink {
   void on_deletions_requested(std::function<void(std::vector<Outbound>)> f) { deletions_requested_ = std::move(f); }
 
  private:
-  void write_effects(Effects& fx);
-  void commit(Transaction& tx, Effects& fx);
-  void request_deletions(Effects& fx);
-  void tell_failure(const Inbound& event, const Person* actor);
-  std::string thread_key_of(const Inbound& event, const Person* actor);
+  // What a commit wakes: called on the io thread, after a command thread's commit too.
+  struct Wakes {
+    bool outbox = false;
+    bool timers = false;
+    std::vector<Outbound> deletions;
+  };
+  HandleResult handle_in(Store& store, const Inbound& event, Wakes& wakes);
+  void write_effects(Store& store, Effects& fx);
+  void commit(Store& store, Transaction& tx, Effects& fx, Wakes& wakes);
+  void wake(Wakes& wakes);
+  void tell_failure(Store& store, const Inbound& event, const Person* actor, Wakes& wakes);
+  std::string thread_key_of(Store& store, const Inbound& event, const Person* actor);
 
   const DistrictConfig& config_;
   const Prompts& prompts_;
@@ -66,6 +87,11 @@ class Bot final : public EventSink {
   std::function<void()> timers_written_;
   std::function<boost::asio::awaitable<void>()> drained_;
   std::function<void(std::vector<Outbound>)> deletions_requested_;
+  CommandThread* command_thread_ = nullptr;
+  Store* command_store_ = nullptr;
+  // Expires with the bot: an event whose transaction finished on the command thread after a
+  // reload removed its district wakes nothing.
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
 };
 
 }  // namespace bot

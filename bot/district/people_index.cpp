@@ -49,6 +49,7 @@ const Person* PeopleIndex::find(const std::vector<Person>& people, const Map& ma
 }
 
 const Person* PeopleIndex::by_id(const std::vector<Person>& people, std::string_view id) const {
+  std::lock_guard lock(mutex_);
   refresh(people);
   const Person* p = find(people, ids_, id);
   // A person whose id was changed in place after the index was built is not found by its old id.
@@ -57,6 +58,7 @@ const Person* PeopleIndex::by_id(const std::vector<Person>& people, std::string_
 
 const Person* PeopleIndex::by_handle(const std::vector<Person>& people, std::string_view platform,
                                      std::string_view handle) const {
+  std::lock_guard lock(mutex_);
   refresh(people);
   const Person* p = find(people, handles_, handle_key(platform, handle));
   if (!p) return nullptr;
@@ -66,6 +68,7 @@ const Person* PeopleIndex::by_handle(const std::vector<Person>& people, std::str
 
 const Person* PeopleIndex::by_email(const std::vector<Person>& people, std::string_view email) const {
   if (email.empty()) return nullptr;
+  std::lock_guard lock(mutex_);
   refresh(people);
   return find(people, emails_, lower_ascii(email));
 }

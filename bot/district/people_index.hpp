@@ -5,8 +5,10 @@
 // copied or moved (a reload, a test's copy), and notices when the list it was built over has been
 // replaced or resized (a person added), so it never points into a list that is gone; it is rebuilt
 // on the next look-up. A person edited in place after a look-up on the same config (only tests do
-// that) needs forget().
+// that) needs forget(). Look-ups may come from two threads at once (the io thread and a command
+// thread, bot/core/command_thread.hpp): the first builds the index, under a lock.
 #include <cstddef>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -26,7 +28,10 @@ class PeopleIndex {
     return *this;
   }
   // Drops what was built; the next look-up builds again.
-  void forget() const { built_ = false; }
+  void forget() const {
+    std::lock_guard lock(mutex_);
+    built_ = false;
+  }
 
   const Person* by_id(const std::vector<Person>& people, std::string_view id) const;
   const Person* by_handle(const std::vector<Person>& people, std::string_view platform, std::string_view handle) const;
@@ -46,6 +51,7 @@ class PeopleIndex {
   mutable const Person* built_over_ = nullptr;  // people.data() when built
   mutable size_t built_size_ = 0;
   mutable bool built_ = false;
+  mutable std::mutex mutex_;
   mutable Map ids_, handles_, emails_;
 };
 

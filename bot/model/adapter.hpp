@@ -30,6 +30,10 @@ class EventSink {
   // with the outbox in one transaction. When it returns accepted, the adapter may acknowledge
   // the event to the platform. Never throws.
   virtual HandleResult handle(const Inbound& event) = 0;
+  // The same for an adapter's coroutine: a sink whose database work runs on a thread of its own
+  // (PostgreSQL, bot/core/command_thread.hpp) lets the io thread go on meanwhile. `event` must
+  // live until it completes.
+  virtual boost::asio::awaitable<HandleResult> async_handle(const Inbound& event) { co_return handle(event); }
   // Completes when every message caused so far has been delivered or has failed for good
   // (the console waits on it before reading the next line). Sinks without an outbox finish at once.
   virtual boost::asio::awaitable<void> drained() { co_return; }
