@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "adapters/matrix/matrix_adapter.hpp"
+#include "adapters/matrix/matrix_registration.hpp"
 #include "app/log_failure.hpp"
 
 namespace app {
@@ -60,18 +61,6 @@ std::string sources(const CountyDistrict& d) {
   add(c.vocabulary.subject);
   add(c.vocabulary.verdict_examples);
   return out;
-}
-
-// The Matrix rooms of a district: listed under workspaces: or named by its places.
-std::vector<std::string> matrix_rooms(const bot::DistrictConfig& dc) {
-  std::vector<std::string> rooms;
-  if (auto w = dc.workspaces.find("matrix"); w != dc.workspaces.end())
-    for (const auto& r : w->second) rooms.push_back(r.id);
-  for (const auto& s : dc.sites)
-    if (auto a = s.approvals.addresses.find("matrix"); a != s.approvals.addresses.end()) rooms.push_back(a->second);
-  if (auto a = dc.superintendent_place.addresses.find("matrix"); a != dc.superintendent_place.addresses.end())
-    rooms.push_back(a->second);
-  return rooms;
 }
 
 bool same_platforms(const bot::CountyConfig& a, const bot::CountyConfig& b) {
@@ -168,8 +157,7 @@ void CountyRuntime::serve_all() {
   // The Matrix bot accepts invites to the rooms of the districts served now (a reload may have
   // added or removed some), not only to those of the start.
   std::set<std::string> rooms;
-  for (const auto& m : members_)
-    for (auto& r : matrix_rooms(m->d.district->config)) rooms.insert(std::move(r));
+  for (const auto& m : members_) rooms.merge(adapters::matrix::rooms_of(m->d.district->config));
   for (auto& a : adapters_)
     if (auto* matrix = dynamic_cast<adapters::matrix::MatrixAdapter*>(a.get())) matrix->serve_rooms(rooms);
 }
@@ -188,7 +176,7 @@ bool CountyRuntime::prepare(const AdapterOverrides& overrides, std::ostream& out
   c.adapters = folder_.county.adapters;
   c.adapter_order = folder_.county.adapter_order;
   for (const auto& d : folder_.districts) {
-    for (const auto& room : matrix_rooms(d.district->config)) {
+    for (const auto& room : adapters::matrix::rooms_of(d.district->config)) {
       bot::Site site;
       site.id = d.key + "/" + std::to_string(c.sites.size());
       site.approvals.addresses["matrix"] = room;

@@ -5,6 +5,17 @@
 
 namespace adapters::matrix {
 
+std::set<std::string> rooms_of(const bot::DistrictConfig& config) {
+  std::set<std::string> rooms;
+  if (auto w = config.workspaces.find("matrix"); w != config.workspaces.end())
+    for (const auto& r : w->second) rooms.insert(r.id);
+  for (const auto& site : config.sites)
+    if (auto a = site.approvals.addresses.find("matrix"); a != site.approvals.addresses.end()) rooms.insert(a->second);
+  if (auto a = config.superintendent_place.addresses.find("matrix"); a != config.superintendent_place.addresses.end())
+    rooms.insert(a->second);
+  return rooms;
+}
+
 AdapterRegistration registration() {
   AdapterRegistration r;
   r.rules = rules();
@@ -16,13 +27,7 @@ AdapterRegistration registration() {
     } catch (const std::exception& e) {
       throw AdapterStartError(std::string(e.what()) + " in " + start.config.file.string() + " (see docs/matrix.md)");
     }
-    // The rooms the bot may join: every place's Matrix address.
-    for (const auto& site : start.config.sites)
-      if (auto a = site.approvals.addresses.find("matrix"); a != site.approvals.addresses.end())
-        options.rooms.insert(a->second);
-    if (auto a = start.config.superintendent_place.addresses.find("matrix");
-        a != start.config.superintendent_place.addresses.end())
-      options.rooms.insert(a->second);
+    options.rooms = rooms_of(start.config);
     // The adapter sees only its checkpoint, never the store.
     AdapterState state = start.state;
     SyncCheckpoint checkpoint{.load = [state] { return state.load("matrix.next_batch"); },

@@ -19,6 +19,8 @@
 #include <algorithm>
 #include <optional>
 
+#include "adapters/matrix/matrix_adapter.hpp"
+#include "adapters/matrix/matrix_registration.hpp"
 #include "app/adapter_registry.hpp"
 #include "app/admin_server.hpp"
 #include "app/cli/admin_start.hpp"
@@ -214,18 +216,25 @@ int cmd_run(int argc, char** argv, bool demo) {
       runtime.run_commands_on(*command_thread, *command_store);
     }
   }
-  // A reload changes what the events' transactions read: not while one runs.
-  const auto reload = [&reloader, &command_thread] {
-    std::optional<bot::CommandThread::Pause> pause;
-    if (command_thread) pause.emplace(*command_thread);
-    return reloader.reload();
-  };
   // From here a SIGTERM (systemd, a test, Ctrl-C) stops the bot politely, even one that comes
   // while the adapters start and before their start-up lines announce it.
   runtime.catch_stop_signals();
-  app::reload_on_hangup(io, reload);
   auto adapters = app::make_adapters(io, *district, *store, overrides, announcements(), std::cerr);
   if (!adapters) return 1;
+  // A reload changes what the events' transactions read: not while one runs. A room it names is
+  // joined when invited, without a restart.
+  const auto reload = [&reloader, &command_thread, &district, &adapters] {
+    std::optional<bot::CommandThread::Pause> pause;
+    if (command_thread) pause.emplace(*command_thread);
+    app::ReloadOutcome outcome = reloader.reload();
+    if (outcome.applied)
+      for (auto& a : *adapters)
+        if (auto* matrix = dynamic_cast<adapters::matrix::MatrixAdapter*>(a.get()))
+          matrix->serve_rooms(adapters::matrix::rooms_of(district->config));
+    return outcome;
+  };
+  // Before the adapters start: until then a SIGHUP would end the process.
+  app::reload_on_hangup(io, reload);
   for (auto& adapter : *adapters) runtime.add_adapter(*adapter);
   std::optional<app::AdminServer> admin;
   if (admin_options) {
