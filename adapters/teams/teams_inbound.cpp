@@ -75,12 +75,27 @@ void note_installation(std::shared_ptr<TeamsState> s, const ParsedActivity& a) {
 
 // Step 6: the core records the event with its replies in the outbox (or knows it already).
 // Returns false when it could not be recorded.
-asio::awaitable<bool> hand_to_core(std::shared_ptr<TeamsState> s, const bot::Inbound& in, std::string activity_id) {
+// A sentence the core answers with at once and records nowhere (a county's tenant that no district
+// lists: county.unknown_workspace), as a reply to the activity. Not in the outbox, like Slack's
+// answer in its acknowledgement: a failed post is logged, not retried.
+asio::awaitable<void> reply_at_once(std::shared_ptr<TeamsState> s, ConversationReference where, std::string activity_id,
+                                    std::string text) {
+  bot::Message m;
+  m.paragraph(text);
+  const bot::SendResult r = co_await s->connector.send(reply_to_activity(
+      where.service_url, where.conversation_id, activity_id, message_activity(m, s->options.max_activity_bytes)));
+  if (!r.ok()) spdlog::warn("teams: the immediate reply to activity {} failed: {}", activity_id, r.error_text);
+}
+
+asio::awaitable<bool> hand_to_core(std::shared_ptr<TeamsState> s, const bot::Inbound& in,
+                                   const ConversationReference& where, std::string activity_id) {
   if (!s->sink) co_return false;
   bot::HandleResult handled = co_await s->sink->async_handle(in);
   if (!handled.accepted) co_return false;
   if (handled.duplicate)
     spdlog::info("teams: activity {} was handled before (a re-send); nothing done again", activity_id);
+  if (!handled.immediate_reply.empty())
+    asio::co_spawn(s->executor, reply_at_once(s, where, activity_id, std::move(handled.immediate_reply)), log_failure);
   co_return true;
 }
 
@@ -97,7 +112,7 @@ asio::awaitable<void> look_up_then_handle(std::shared_ptr<TeamsState> s, Convers
   }
   // Awaited apart from the `if`: inside the condition, GCC 12 built code that crashed copying
   // activity_id into hand_to_core.
-  const bool recorded = co_await hand_to_core(s, in, activity_id);
+  const bool recorded = co_await hand_to_core(s, in, where, activity_id);
   if (!recorded)
     spdlog::error("teams: activity {} was acknowledged but could not be recorded; it is lost", activity_id);
 }
@@ -224,7 +239,7 @@ asio::awaitable<http::ServerReply> handle_activity_request(std::shared_ptr<Teams
   if (s->stopped) co_return empty_reply(503);
 
   // 6. The core records it with its replies in the outbox (or knows it already); then answer.
-  const bool recorded = co_await hand_to_core(s, in, a.id);
+  const bool recorded = co_await hand_to_core(s, in, a.reference, a.id);
   if (!recorded) {
     spdlog::error("teams: activity {} could not be recorded; Teams will send it again", a.id);
     co_return empty_reply(500);

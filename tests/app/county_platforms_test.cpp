@@ -245,9 +245,15 @@ TEST_CASE("a county worker answers each Teams tenant and Matrix room from its ow
   CHECK(county.events("b") == Events{{"teams", 1}});
   CHECK(county.events("a") == Events{{"teams", 1}});
   // A tenant the county's bot accepts but no district lists: acknowledged (Teams does not send it
-  // again), recorded nowhere, answered nowhere. Her e-mail is known by now, so it is routed before
-  // the 200.
+  // again), recorded nowhere, and she is told, in English and Spanish (nobody's directory has her
+  // language), as a reply in her chat. Her e-mail is known by now, so it is routed before the 200.
   CHECK(county.teams_message(kTenantX, "a:chat-in-x", "help") == 200);
+  county.wait("the reply in x's chat", [&] { return !county.connector.activities("a:chat-in-x").empty(); });
+  const auto told = county.connector.activities("a:chat-in-x");
+  REQUIRE(told.size() == 1);
+  CHECK(told[0].kind == test_support::FakeBotConnector::Write::reply);
+  CHECK_THAT(told[0].activity.dump(),
+             Catch::Contains("is not set up for this workspace") && Catch::Contains("no está configurado"));
   // A tenant the county's bot does not accept: refused before anything reads it.
   CHECK(county.teams_message(kTenantY, "a:chat-in-y", "help") == 403);
 
@@ -269,7 +275,7 @@ TEST_CASE("a county worker answers each Teams tenant and Matrix room from its ow
   CHECK(county.matrix_posts(kRoomX).empty());
   CHECK(county.matrix.bot_events().size() == before + 2);
   CHECK(county.events("").empty());
-  CHECK(county.connector.activities("a:chat-in-x").empty());
+  CHECK(county.connector.activities("a:chat-in-x").size() == 1);
   CHECK(county.connector.activities("a:chat-in-y").empty());
   CHECK(county.process->stop() == 0);
 }
