@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <deque>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -23,7 +24,7 @@ using bot::use_tuple;
 
 struct WebApiState {
   WebApiState(asio::any_io_executor ex, WebApiOptions opts)
-      : executor(ex), options(std::move(opts)), client_free(ex), pacer(options.posts_per_second, options.burst) {
+      : executor(ex), options(std::move(opts)), pacer(options.posts_per_second, options.burst) {
     const auto scheme_end = options.base_url.find("://");
     if (scheme_end == std::string::npos)
       throw std::invalid_argument("the Slack API URL " + options.base_url + " must start with https:// or http://");
@@ -35,8 +36,6 @@ struct WebApiState {
       clients.push_back(std::make_unique<http::HttpClient>(ex, origin));  // throws for a bad origin
       busy.push_back(false);
     }
-    // Never re-armed: waiters wait on it, release() cancels their waits (see acquire()).
-    client_free.expires_at(asio::steady_timer::time_point::max());
   }
 
   struct Cached {
@@ -50,7 +49,13 @@ struct WebApiState {
   std::string prefix;  // "/api"
   std::vector<std::unique_ptr<http::HttpClient>> clients;
   std::vector<bool> busy;
-  asio::steady_timer client_free;
+  // Calls waiting for a connection, first come first served: release() hands the connection to
+  // the first of them, so a call that came later never takes it first.
+  struct ConnectionWait {
+    asio::steady_timer woken;
+    std::optional<std::size_t> given;
+  };
+  std::deque<ConnectionWait*> waiting_for_connection;
   Pacer pacer;
   std::set<asio::steady_timer*> sleeping;    // woken by close()
   std::map<std::string, std::string> dm_of;  // user id → DM channel id
@@ -87,21 +92,35 @@ asio::awaitable<bool> sleep_for(std::shared_ptr<WebApiState> s, milliseconds d) 
   co_return !s->closed && !s->no_waiting;
 }
 
-// A free connection's index; waits for one when all are busy.
+// A free connection's index; waits for one, in turn, when all are busy. (While calls wait, no
+// connection is free: release() hands it on.)
 asio::awaitable<std::size_t> acquire(std::shared_ptr<WebApiState> s) {
-  for (;;) {
-    for (std::size_t i = 0; i < s->busy.size(); ++i)
-      if (!s->busy[i]) {
-        s->busy[i] = true;
-        co_return i;
-      }
-    co_await s->client_free.async_wait(use_tuple);
-  }
+  for (std::size_t i = 0; i < s->busy.size(); ++i)
+    if (!s->busy[i]) {
+      s->busy[i] = true;
+      co_return i;
+    }
+  WebApiState::ConnectionWait wait{asio::steady_timer(s->executor, asio::steady_timer::time_point::max()), {}};
+  s->waiting_for_connection.push_back(&wait);
+  // A wait destroyed unserved (its io_context gone) leaves the line.
+  struct LeaveLine {
+    WebApiState& s;
+    WebApiState::ConnectionWait* w;
+    ~LeaveLine() { std::erase(s.waiting_for_connection, w); }
+  } leave{*s, &wait};
+  while (!wait.given) co_await wait.woken.async_wait(use_tuple);
+  co_return *wait.given;
 }
 
 void release(WebApiState& s, std::size_t i) {
-  s.busy[i] = false;
-  s.client_free.cancel();
+  if (s.waiting_for_connection.empty()) {
+    s.busy[i] = false;
+    return;
+  }
+  WebApiState::ConnectionWait* next = s.waiting_for_connection.front();
+  s.waiting_for_connection.pop_front();
+  next->given = i;  // stays busy: it is the next call's now
+  next->woken.cancel();
 }
 
 // How a call may wait: ordinary calls wait out pacing and a few 429s; a call someone's ack is

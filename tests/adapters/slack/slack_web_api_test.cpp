@@ -3,6 +3,7 @@
 #include "adapters/slack/slack_web_api.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -159,4 +160,41 @@ TEST_CASE("a 429 pauses its own channel; 429s on several channels pause the meth
   CHECK(held.result.error == bot::SendErrorKind::rate_limited);
   CHECK(f.server.calls("chat.postMessage").size() == 4);
   CHECK(f.server.messages("C5").empty());
+}
+
+TEST_CASE("calls waiting for a busy connection go in the order they came, before a call made later", "[net][slack]") {
+  Fixture f;
+  WebApiOptions o = f.options();
+  o.connections = 1;
+  o.posts_per_second = 0;  // pacing would order them by itself
+  SlackWebApi api(f.io.get_executor(), o);
+  const auto post = [&](const std::string& text) {
+    return api.call_json("chat.postMessage", R"({"channel":"C1","text":")" + text + R"("})", "C1");
+  };
+  int done = 0;
+  // "first" holds the one connection; "second" waits for it; the moment "first" is answered, its
+  // caller makes "third" — which must not take the connection "second" has waited for.
+  asio::co_spawn(
+      f.io,
+      [&]() -> asio::awaitable<void> {
+        co_await post("first");
+        co_await post("third");
+        ++done;
+      },
+      asio::detached);
+  asio::co_spawn(
+      f.io,
+      [&]() -> asio::awaitable<void> {
+        co_await post("second");
+        ++done;
+      },
+      asio::detached);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (done < 2 && std::chrono::steady_clock::now() < deadline) f.io.run_one_for(std::chrono::milliseconds(10));
+  REQUIRE(done == 2);
+  const auto posted = f.server.messages("C1");
+  REQUIRE(posted.size() == 3);
+  CHECK(posted[0].text == "first");
+  CHECK(posted[1].text == "second");
+  CHECK(posted[2].text == "third");
 }
