@@ -14,7 +14,7 @@ Bot::Bot(const DistrictConfig& config, const Prompts& prompts, Router& router, S
 void Bot::write_effects(Store& store, Effects& fx) {
   const TimePoint now = clock_.now();
   for (auto& o : fx.messages) {
-    if (!o.delete_ref.empty()) continue;  // deletions are never stored: see request_deletions()
+    if (!o.delete_ref.empty()) continue;  // deletions are never stored: see commit()
     if (o.message.fallback.empty()) o.message.fallback = o.message.plain_text();
     store.enqueue(o, now);
   }
