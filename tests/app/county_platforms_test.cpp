@@ -13,7 +13,6 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -23,6 +22,7 @@
 
 #include "adapters/common/http_client.hpp"
 #include "bot/store/store.hpp"
+#include "tests/support/config_files.hpp"
 #include "tests/support/county_fixtures.hpp"
 #include "tests/support/fake_bot_connector.hpp"
 #include "tests/support/fake_bot_framework_auth.hpp"
@@ -61,11 +61,6 @@ int free_port() {
   asio::io_context io;
   asio::ip::tcp::acceptor a(io, {asio::ip::make_address("127.0.0.1"), 0});
   return a.local_endpoint().port();
-}
-
-std::string read(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
 }
 
 void replace(std::string& text, const std::string& from, const std::string& to) {
@@ -119,7 +114,7 @@ struct PlatformCounty {
                     const std::string& people_csv = {}) {
     test_support::write_county_district(dir.path(), {key, team},
                                         "  teams: [" + tenant + "]\n  matrix: [\"" + room + "\"]\n");
-    std::string text = read(dir.path() / (key + ".yaml"));
+    std::string text = test_support::file_text(dir.path() / (key + ".yaml"));
     replace(text, "email: tgarcia@sierravista.example.org,",
             "email: tgarcia@sierravista.example.org, handles: { matrix: \"" + std::string(kMatrixGarcia) + "\" },");
     if (!people_csv.empty()) replace(text, "\npeople:\n", "\npeople_csv: shared/" + people_csv + "\npeople:\n");
@@ -144,8 +139,8 @@ struct PlatformCounty {
       FAIL("the county worker did not start; it printed: " << printed);
     CHECK_THAT(printed, Catch::Contains("Hallpass on Teams"));
     CHECK_THAT(printed, Catch::Contains("Hallpass on Matrix as " + std::string(kMatrixBot)));
-    const auto at = printed.find("Hallpass admin: http://127.0.0.1:");
-    admin = "http://127.0.0.1:" + std::to_string(std::stoi(printed.substr(at + 33)));
+    admin =
+        "http://127.0.0.1:" + std::to_string(test_support::printed_port(printed, "Hallpass admin: http://127.0.0.1:"));
     // The first sync is history (answered never); what is posted after it is new.
     wait("the first Matrix sync", [&] { return matrix.sync_requests() >= 2; });
   }

@@ -41,12 +41,6 @@ constexpr auto kSecret = "e3b1c4d5f6a7b8c9d0e1f2a3b4c5d6e7";
 constexpr auto kTeacher = "U0TEACHER";  // no slack id in the sample: matched by e-mail
 constexpr auto kUnknownWorkspace = "Hallpass is not set up for this workspace yet";
 
-// The number after `banner` in `printed` (a port), or 0.
-int port_after(const std::string& printed, const std::string& banner) {
-  const auto at = printed.find(banner);
-  return at == std::string::npos ? 0 : std::stoi(printed.substr(at + banner.size()));
-}
-
 struct CountyWorker {
   // `db`: a SQLite file, or a PostgreSQL conninfo (then passed as HALLPASS_DATABASE_URL).
   CountyWorker(const std::string& name, std::string db, bool postgres)
@@ -75,8 +69,10 @@ struct CountyWorker {
         }))
       FAIL("the county worker did not start; it printed: " << printed);
     CHECK_THAT(printed, Catch::Contains("Hallpass county: 2 districts (a, b)"));
-    slack = "http://127.0.0.1:" + std::to_string(port_after(printed, "Slack Request URLs: http://127.0.0.1:"));
-    admin = "http://127.0.0.1:" + std::to_string(port_after(printed, "Hallpass admin: http://127.0.0.1:"));
+    slack = "http://127.0.0.1:" +
+            std::to_string(test_support::printed_port(printed, "Slack Request URLs: http://127.0.0.1:"));
+    admin =
+        "http://127.0.0.1:" + std::to_string(test_support::printed_port(printed, "Hallpass admin: http://127.0.0.1:"));
   }
 
   Response send(const std::string& base, Request r) {

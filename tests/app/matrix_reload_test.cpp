@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,11 +31,6 @@ constexpr auto kBot = "@hallpass:hs.example";
 constexpr auto kToken = "syt_matrix_reload_token";
 constexpr auto kLincolnRoom = "!lincoln:hs.example";
 constexpr auto kRooseveltRoom = "!roosevelt:hs.example";  // the room a reload gives Roosevelt
-
-std::string read(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
 
 std::string approvals_in(const std::string& room, const std::string& web) {
   return "approvals: { matrix: \"" + room + "\", web: \"" + web + "\"";
@@ -67,10 +61,8 @@ TEST_CASE("a room a reload gives one district's place is joined when the bot is 
     if (!process.run_until(io, done)) FAIL("timed out waiting for " << what << "; it printed:\n" << process.output());
   };
   wait("the admin listener", [&] { return process.output().find("Hallpass admin: ") != std::string::npos; });
-  const std::string printed = process.output();
-  const std::string admin =
-      "http://127.0.0.1:" +
-      std::to_string(std::stoi(printed.substr(printed.find("Hallpass admin: http://127.0.0.1:") + 33)));
+  const std::string admin = "http://127.0.0.1:" + std::to_string(test_support::printed_port(
+                                                      process.output(), "Hallpass admin: http://127.0.0.1:"));
   wait("the first sync", [&] { return matrix.sync_requests() >= 2; });
 
   // Before the reload, Roosevelt's room is nobody's place: the invite is declined.
@@ -81,7 +73,7 @@ TEST_CASE("a room a reload gives one district's place is joined when the bot is 
   });
 
   // The file gives Roosevelt's approvals that room; after the reload a new invite is accepted.
-  std::string text = read(sample);
+  std::string text = test_support::file_text(sample);
   const std::string roosevelt = "approvals: { web: \"#roosevelt-approvals\"";
   REQUIRE(text.find(roosevelt) != std::string::npos);
   text.replace(text.find(roosevelt), roosevelt.size(), approvals_in(kRooseveltRoom, "#roosevelt-approvals"));

@@ -13,7 +13,6 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <sstream>
 #include <string>
 
@@ -47,16 +46,6 @@ Got get(unsigned short port, const std::string& path) {
   http::response<http::string_body> response;
   http::read(socket, buffer, response);
   return {static_cast<int>(response.result_int()), response.body()};
-}
-
-// The port after `mark` in what the process printed (text or a JSON log line), 0 if not yet.
-unsigned short printed_port(const std::string& out, const std::string& mark) {
-  const auto at = out.find(mark);
-  if (at == std::string::npos) return 0;
-  std::smatch m;
-  const std::string rest = out.substr(at + mark.size());
-  if (!std::regex_search(rest, m, std::regex("^[0-9]+"))) return 0;
-  return static_cast<unsigned short>(std::stoi(m.str()));
 }
 
 // The value of one series in a /metrics body, or -1 when it is not there.

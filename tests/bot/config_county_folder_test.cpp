@@ -8,11 +8,11 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <sstream>
 #include <string>
 
 #include "bot/district/county_folder.hpp"
+#include "tests/support/config_files.hpp"
 #include "tests/support/county_fixtures.hpp"
 #include "tests/support/platform_rules.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -45,11 +45,6 @@ std::string load_problems(const fs::path& dir) {
   CHECK_NOTHROW(folder = load(dir, errors));
   CHECK_FALSE(folder.has_value());
   return errors.str();
-}
-
-std::string read(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
 }
 
 }  // namespace
@@ -98,7 +93,7 @@ TEST_CASE("a county folder's mistakes are refused with the file, the line and wh
     CHECK_THAT(errors.str(), Catch::Contains("TB is not in county.yaml's adapters.slack.allowed_teams"));
   }
   SECTION("the web chat in county.yaml") {
-    std::string text = read(dir.path() / "county.yaml");
+    std::string text = test_support::file_text(dir.path() / "county.yaml");
     text.replace(text.find("web: { enabled: false,"), 22, "web: { enabled: true, ");
     std::ofstream(dir.path() / "county.yaml") << text;
     CHECK_THAT(load_problems(dir.path()), Catch::Contains("adapters.web"));

@@ -15,13 +15,13 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
 #include "bot/district/config_loader.hpp"
 #include "bot/district/district.hpp"
 #include "tests/fuzz/mutator.hpp"
+#include "tests/support/config_files.hpp"
 #include "tests/support/platform_rules.hpp"
 
 namespace {
@@ -78,11 +78,6 @@ std::string refusal_problem(const std::vector<bot::ConfigError>& errors, std::st
   return {};
 }
 
-std::string read(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
-
 void run_yaml_variants(fuzz::Report& report, const std::vector<std::string>& seeds, const fuzz::Check& decode) {
   for (std::size_t i = 0; i < seeds.size(); ++i) {
     const auto variants = yaml_variants(seeds[i]);
@@ -127,14 +122,15 @@ TEST_CASE("fuzz: a county district's workspaces", "[fuzz][config][county]") {
   FuzzSecret secret;
   const auto seeds = fuzz::read_corpus({fuzz::corpus("county_workspaces")});
   REQUIRE(seeds.size() >= 3);
-  const auto county_loaded = bot::load_county_config_text(read(fuzz::corpus("county_yaml") / "slack-http.yaml"),
-                                                          "/county/county.yaml", test_support::platform_rules());
+  const auto county_loaded =
+      bot::load_county_config_text(test_support::file_text(fuzz::corpus("county_yaml") / "slack-http.yaml"),
+                                   "/county/county.yaml", test_support::platform_rules());
   REQUIRE(county_loaded.county.has_value());
   const bot::CountyConfig& county = *county_loaded.county;
   // The sample district without its adapters: (a county's district has none), its places given
   // Slack channels (the county's platform), read where the sample is, so its policy documents are
   // found; its lines come first, the section after them.
-  std::string sample = read(bot::sample_config_path());
+  std::string sample = test_support::file_text(bot::sample_config_path());
   for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
            {"web: \"#superintendent\" }", "web: \"#superintendent\", slack: C0SUPERINT }"},
            {"approvals: { web: \"#lincoln-approvals\" }", "approvals: { web: \"#lincoln-approvals\", slack: C0L1 }"},

@@ -44,9 +44,7 @@ std::filesystem::path sample_config_variant(const std::string& name,
   std::filesystem::copy(bot::sample_config_path().parent_path(), dir, std::filesystem::copy_options::recursive);
   copied_folders().folders.push_back(dir);
   auto file = dir / "sample-district.yaml";
-  std::ifstream in(file);
-  std::string text((std::istreambuf_iterator<char>(in)), {});
-  in.close();
+  std::string text = file_text(file);
   for (const auto& [from, to] : edits) {
     auto at = text.find(from);
     if (at == std::string::npos) throw std::runtime_error("the sample config has no \"" + from + "\"");
@@ -54,6 +52,11 @@ std::filesystem::path sample_config_variant(const std::string& name,
   }
   std::ofstream(file) << text;
   return file;
+}
+
+std::string file_text(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
 }
 
 int line_of(const std::filesystem::path& file, const std::string& needle) {

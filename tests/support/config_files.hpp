@@ -17,6 +17,9 @@ std::filesystem::path sample_config_variant(const std::string& name, const std::
 std::filesystem::path sample_config_variant(const std::string& name,
                                             const std::vector<std::pair<std::string, std::string>>& edits);
 
+// A file's whole text ("" when it cannot be read).
+std::string file_text(const std::filesystem::path& file);
+
 // The 1-based line of the first occurrence of needle in the file; -1 when it is not there.
 int line_of(const std::filesystem::path& file, const std::string& needle);
 

@@ -1,9 +1,9 @@
 #include "tests/support/county_fixtures.hpp"
 
 #include <fstream>
-#include <iterator>
 #include <stdexcept>
 
+#include "tests/support/config_files.hpp"
 #include "tests/support/slack_run_fixtures.hpp"
 
 namespace test_support {
@@ -12,11 +12,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read(const fs::path& file) {
-  std::ifstream in(file);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
-
 void replace_all(std::string& text, const std::string& from, const std::string& to) {
   for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
     text.replace(at, from.size(), to);
@@ -24,7 +19,7 @@ void replace_all(std::string& text, const std::string& from, const std::string& 
 
 // The sample district on Slack (HTTP mode), split into what the district keeps and its adapters.
 std::pair<std::string, std::string> split_sample(const fs::path& file) {
-  const std::string text = read(file);
+  const std::string text = file_text(file);
   const auto at = text.find("\nadapters:\n");
   if (at == std::string::npos) throw std::runtime_error("the sample config has no adapters: section");
   return {text.substr(0, at + 1), text.substr(at + 1)};

@@ -8,9 +8,19 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <regex>
 #include <stdexcept>
 
 namespace test_support {
+
+unsigned short printed_port(const std::string& out, const std::string& mark) {
+  const auto at = out.find(mark);
+  if (at == std::string::npos) return 0;
+  std::smatch m;
+  const std::string rest = out.substr(at + mark.size());
+  if (!std::regex_search(rest, m, std::regex("^[0-9]+"))) return 0;
+  return static_cast<unsigned short>(std::stoi(m.str()));
+}
 
 HallpassProcess::HallpassProcess(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
                                  std::string stdout_file)

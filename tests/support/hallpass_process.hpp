@@ -11,6 +11,10 @@
 
 namespace test_support {
 
+// The port after `mark` in what a process printed (text or a JSON log line), 0 if not there yet:
+// printed_port(out, "Hallpass admin: http://127.0.0.1:").
+unsigned short printed_port(const std::string& out, const std::string& mark);
+
 class HallpassProcess {
  public:
   // Runs HALLPASS_BINARY with args (e.g. {"run", "--config", file}); stdout goes to stdout_file.
