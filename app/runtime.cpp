@@ -39,7 +39,7 @@ Runtime::Runtime(asio::io_context& io, const District& district, Store& store, c
       store_(store),
       bot_(district.config, district.prompts, router_, store, clock),
       dispatcher_(io.get_executor(), store, district.config, clock),
-      scheduler_(io.get_executor(), bot_, store, clock),
+      scheduler_(io.get_executor(), bot_, clock),
       grace_(io) {
   dispatcher_.use_prompts(district.prompts);
   bot_.on_outbox_written([this] { dispatcher_.notify(); });

@@ -35,9 +35,16 @@ class Runtime {
     bot_.use_leases(owner, length);
     scheduler_.use_leases(length);
   }
-  // PostgreSQL: the events' transactions run on `thread`, on `store`, a store of this district on
-  // that thread's own connection (Bot::run_commands_on). Before start().
-  void run_commands_on(CommandThread& thread, Store& store) { bot_.run_commands_on(thread, store); }
+  // PostgreSQL: the district's database work runs on `thread`, on `store`, a store of this district
+  // on that thread's own connection: the events' and timers' transactions (Bot::run_commands_on)
+  // and the dispatcher's claims, marks and look-ups (OutboxDispatcher::use_database_thread), in
+  // the order they were asked for. One thread for both, not one each: with a thread of their own
+  // the commands took the processor from the deliveries, and under load the answers fell a minute
+  // behind the acknowledgements (docs/scale-out.md, "Commands off the io thread"). Before start().
+  void run_commands_on(CommandThread& thread, Store& store) {
+    bot_.run_commands_on(thread, store);
+    dispatcher_.use_database_thread(thread, store);
+  }
   // Catches SIGINT and SIGTERM from now on; run() then stops politely on one, also on one that
   // arrived while the adapters were starting (before this, such a signal would end the process
   // at once). Call it before announcing that the bot is up.

@@ -161,7 +161,7 @@ std::optional<std::string> read_token_again(WebApiState& s, bool app_token) {
 
 asio::awaitable<ApiOutcome> perform(std::shared_ptr<WebApiState> s, std::string method, std::string body,
                                     std::string content_type, bool app_token, std::string pace_channel,
-                                    Patience patience, std::function<void()> on_attempt = {}) {
+                                    Patience patience, bot::AttemptHook on_attempt = {}) {
   // A 429 on chat.postMessage concerns that channel; on other methods the method as a whole.
   // (No ?: with strings here: GCC 12 mis-compiles class temporaries of ?: in coroutines.)
   std::string pause_key = method;
@@ -203,7 +203,7 @@ asio::awaitable<ApiOutcome> perform(std::shared_ptr<WebApiState> s, std::string 
     req.timeout = patience.timeout;
     req.headers["Authorization"] = authorization;
     const std::size_t i = co_await acquire(s);
-    if (on_attempt) on_attempt();
+    if (on_attempt) co_await on_attempt();
     http::Response r = co_await s->clients[i]->request(std::move(req));
     release(*s, i);
 
@@ -296,7 +296,7 @@ void SlackWebApi::close() {
 }
 
 asio::awaitable<ApiOutcome> SlackWebApi::call_json(std::string method, std::string body_json, std::string pace_channel,
-                                                   std::function<void()> on_attempt) {
+                                                   bot::AttemptHook on_attempt) {
   std::string type = "application/json; charset=utf-8";
   Patience patience{true, state_->options.timeout};
   ApiOutcome out =

@@ -66,7 +66,7 @@ class SlackWebApi {
   // A method with a JSON body (chat.*, views.open). pace_channel: the channel whose pace applies.
   // on_attempt: called just before each request leaves (after pacing waits).
   boost::asio::awaitable<ApiOutcome> call_json(std::string method, std::string body_json, std::string pace_channel = {},
-                                               std::function<void()> on_attempt = {});
+                                               bot::AttemptHook on_attempt = {});
   // A method with form fields: Slack's read methods (users.info, …) do not take JSON bodies.
   boost::asio::awaitable<ApiOutcome> call_form(std::string method, std::map<std::string, std::string> fields);
 

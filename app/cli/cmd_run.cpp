@@ -197,7 +197,7 @@ int cmd_run(int argc, char** argv, bool demo) {
   bot::SystemClock clock;
   boost::asio::io_context io;
   bot::Runtime runtime(io, *district, *store, clock);
-  // Declared after the runtime: the thread ends (its last transactions done) before the bot goes.
+  // Declared after the runtime: the threads end (their last transactions done) before the bot goes.
   std::unique_ptr<bot::Store> command_store;
   std::unique_ptr<bot::CommandThread> command_thread;
   const bool postgres = store_choice(a.get("--db", "")).postgres;
@@ -207,8 +207,9 @@ int cmd_run(int argc, char** argv, bool demo) {
     const auto lease = lease_length();
     runtime.use_leases(id, lease);
     spdlog::info("worker {}: outbox rows and timers are leased for {} ms", id, lease.count());
-    // The events' transactions on a thread and a connection of their own: the io thread goes on
-    // acknowledging and delivering while a command waits on the database.
+    // The district's database work (events, timers, the deliveries' claims and marks) on a thread
+    // and a connection of its own: the io thread goes on acknowledging and sending while it waits
+    // on the database.
     if (command_threads(1) > 0) {
       command_store = open();
       if (!command_store) return 1;

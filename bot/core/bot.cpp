@@ -172,25 +172,49 @@ void Bot::start_up() {
 }
 
 int Bot::fire_due_timers() {
+  // Here, on the bot's own store, never waiting for the command thread: a reload that adds a
+  // district starts it (Runtime::start) while the command threads are paused.
+  Wakes wakes;
+  const int fired = fire_due_timers_in(store_, wakes);
+  wake(wakes);
+  return fired;
+}
+
+boost::asio::awaitable<int> Bot::async_fire_due_timers() {
+  if (!command_thread_) co_return fire_due_timers();
+  Wakes wakes;
+  std::weak_ptr<int> alive = alive_;
+  Store& store = *command_store_;
+  const int fired = co_await command_thread_->run([this, &store, &wakes] { return fire_due_timers_in(store, wakes); });
+  if (!alive.expired()) wake(wakes);
+  co_return fired;
+}
+
+boost::asio::awaitable<std::optional<TimePoint>> Bot::async_next_timer() {
+  if (!command_thread_) co_return store_.next_timer();
+  Store& store = *command_store_;
+  co_return co_await command_thread_->run([&store] { return store.next_timer(); });
+}
+
+// Its wake-ups are collected and run by the caller, on the io thread.
+int Bot::fire_due_timers_in(Store& store, Wakes& wakes) {
   int fired = 0;
   const auto due = lease_owner_.empty()
-                       ? store_.due_timers(clock_.now())
-                       : store_.claim_due_timers(clock_.now(), lease_owner_, clock_.now() + lease_length_);
+                       ? store.due_timers(clock_.now())
+                       : store.claim_due_timers(clock_.now(), lease_owner_, clock_.now() + lease_length_);
   for (const auto& timer : due) {
     try {
-      auto tx = store_.begin();
+      auto tx = store.begin();
       Effects fx;
-      router_.route_timer({store_, fx, clock_.now()}, timer);
-      store_.mark_timer_fired(timer.id, clock_.now());
-      Wakes wakes;
-      commit(store_, *tx, fx, wakes);
-      wake(wakes);
+      router_.route_timer({store, fx, clock_.now()}, timer);
+      store.mark_timer_fired(timer.id, clock_.now());
+      commit(store, *tx, fx, wakes);
       metrics::count("hallpass_timers_fired_total", {{"kind", timer.kind}});
       ++fired;
     } catch (const std::exception& e) {
       spdlog::error("timer {} {} for {} failed: {}", timer.id, timer.kind, timer.subject, e.what());
-      auto tx = store_.begin();
-      store_.mark_timer_fired(timer.id, clock_.now());  // a failing timer must not block the others
+      auto tx = store.begin();
+      store.mark_timer_fired(timer.id, clock_.now());  // a failing timer must not block the others
       tx->commit();
     }
   }

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,16 +34,21 @@ class Bot final : public EventSink {
   boost::asio::awaitable<HandleResult> async_handle(const Inbound& event) override;
   boost::asio::awaitable<void> drained() override;
 
-  // From now on the events' transactions run on `thread`, on `store`: a store of the same
-  // district on a connection only that thread uses (the timers stay on this one). `store` is
-  // opened, and later closed, only while the thread is paused or has nothing left to run.
+  // From now on the events' and the timers' transactions run on `thread`, on `store`: a store of
+  // the same district on a connection only that thread uses. `store` is opened, and later closed,
+  // only while the thread is paused or has nothing left to run.
   void run_commands_on(CommandThread& thread, Store& store) {
     command_thread_ = &thread;
     command_store_ = &store;
   }
 
-  // Fires every timer due now, each in its own transaction. Returns how many fired.
+  // Fires every timer due now, each in its own transaction. Returns how many fired. The
+  // synchronous form (start-up, tests) on this thread and the bot's own store; the scheduler's
+  // on the command thread when there is one.
   int fire_due_timers();
+  boost::asio::awaitable<int> async_fire_due_timers();
+  // When the next timer falls due (the scheduler's sleep), read where the timers are fired.
+  boost::asio::awaitable<std::optional<TimePoint>> async_next_timer();
   // Several workers on one database (issue 23): fire_due_timers() claims each due timer for
   // `owner` for `length`, so that no two workers fire the same one; a worker that dies while
   // firing loses its claim when the lease ends (the firing's transaction never committed).
@@ -70,6 +76,7 @@ class Bot final : public EventSink {
     std::vector<Outbound> deletions;
   };
   HandleResult handle_in(Store& store, const Inbound& event, Wakes& wakes);
+  int fire_due_timers_in(Store& store, Wakes& wakes);
   void write_effects(Store& store, Effects& fx);
   void commit(Store& store, Transaction& tx, Effects& fx, Wakes& wakes);
   void wake(Wakes& wakes);

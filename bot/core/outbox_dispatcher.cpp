@@ -66,11 +66,36 @@ OutboxDispatcher::~OutboxDispatcher() {
   if (!lease_owner_.empty()) store_.key_conversations({});
 }
 
+template <class F>
+asio::awaitable<std::invoke_result_t<F&, Store&>> OutboxDispatcher::in_store(F f) {
+  if (!db_thread_) co_return f(store_);
+  Store& store = *db_store_;
+  co_return co_await db_thread_->run([f = std::move(f), &store]() mutable { return f(store); });
+}
+
 void OutboxDispatcher::use_leases(std::string owner, std::chrono::milliseconds length) {
   lease_owner_ = std::move(owner);
   lease_length_ = std::max(length, std::chrono::milliseconds(300));
   // Every row this worker writes is keyed by the conversation its lane will be (see spawn_due).
-  store_.key_conversations([this](const Outbound& o) { return conversation_of(o); });
+  key_store(store_);
+  for (Store* s : keyed_stores_) key_store(*s);
+}
+
+void OutboxDispatcher::key_conversations_in(Store& store) {
+  keyed_stores_.push_back(&store);
+  if (!lease_owner_.empty()) key_store(store);
+}
+
+void OutboxDispatcher::key_store(Store& store) {
+  // Reads only the config and the adapters (route()), which change only while the threads that
+  // write rows are paused (a reload).
+  store.key_conversations([this](const Outbound& o) { return conversation_of(o); });
+}
+
+void OutboxDispatcher::use_database_thread(CommandThread& thread, Store& store) {
+  db_thread_ = &thread;
+  db_store_ = &store;
+  key_conversations_in(store);  // it writes a note now and then (may_be_missing_note)
 }
 
 std::string OutboxDispatcher::conversation_of(const Outbound& o) const {
@@ -80,14 +105,18 @@ std::string OutboxDispatcher::conversation_of(const Outbound& o) const {
   return std::string(r.adapter->platform()) + "\n" + r.delivery.channel;
 }
 
-void OutboxDispatcher::keep_conversation(std::int64_t id) {
-  if (lease_owner_.empty()) return;
-  store_.renew_outbox_lease(id, lease_owner_, clock_.now() + kKeepConversation);
-  keeping_until_ = std::chrono::steady_clock::now() + kKeepConversation;
+// The functions taking a Store& run on the database thread when there is one (in_store): they read
+// only what is fixed before run() (the lease owner and length, the adapters) and their arguments.
+bool OutboxDispatcher::keep_conversation(Store& store, std::int64_t id, TimePoint now) const {
+  if (lease_owner_.empty()) return false;
+  store.renew_outbox_lease(id, lease_owner_, now + kKeepConversation);
+  return true;
 }
 
-void OutboxDispatcher::release(std::int64_t id) {
-  if (!lease_owner_.empty()) store_.release_outbox_lease(id, lease_owner_);
+void OutboxDispatcher::kept_conversation() { keeping_until_ = std::chrono::steady_clock::now() + kKeepConversation; }
+
+void OutboxDispatcher::release(Store& store, std::int64_t id) const {
+  if (!lease_owner_.empty()) store.release_outbox_lease(id, lease_owner_);
 }
 
 asio::awaitable<void> OutboxDispatcher::keep_leases() {
@@ -95,12 +124,17 @@ asio::awaitable<void> OutboxDispatcher::keep_leases() {
   if (lease_owner_.empty() || now < next_lease_check_) co_return;
   next_lease_check_ = now + lease_length_ / 3;
   try {
-    {
-      auto tx = store_.begin();
-      for (std::int64_t id : active_) store_.renew_outbox_lease(id, lease_owner_, clock_.now() + lease_length_);
-      tx->commit();
-    }
-    recover();  // a dead worker's in-flight rows to idempotent platforms: pending again
+    const std::vector<std::int64_t> sending(active_.begin(), active_.end());
+    const auto platforms = idempotent_platforms();
+    const TimePoint until = clock_.now() + lease_length_;
+    co_await in_store([&](Store& store) {
+      {
+        auto tx = store.begin();
+        for (std::int64_t id : sending) store.renew_outbox_lease(id, lease_owner_, until);
+        tx->commit();
+      }
+      recover_platforms(store, platforms);  // a dead worker's in-flight rows to idempotent platforms: pending again
+    });
   } catch (const std::exception& ex) {
     spdlog::error("outbox leases could not be renewed: {}", ex.what());
   }
@@ -112,39 +146,51 @@ std::string OutboxDispatcher::directory_key(std::string_view platform) {
   return platform == "console" ? "web" : std::string(platform);
 }
 
-void OutboxDispatcher::recover() {
-  for (Adapter* a : adapters_) {
-    if (!a->idempotent_sends()) {
-      // Left in flight: reconcile_in_flight() asks the adapter whether each one arrived.
-      continue;
-    }
-    auto tx = store_.begin();
-    int n = store_.recover_in_flight(a->platform(), true);
+std::vector<std::string> OutboxDispatcher::idempotent_platforms() const {
+  // The others are left in flight: reconcile_in_flight() asks the adapter whether each one arrived.
+  std::vector<std::string> out;
+  for (Adapter* a : adapters_)
+    if (a->idempotent_sends()) out.emplace_back(a->platform());
+  return out;
+}
+
+void OutboxDispatcher::recover_platforms(Store& store, const std::vector<std::string>& platforms) const {
+  for (const auto& platform : platforms) {
+    auto tx = store.begin();
+    int n = store.recover_in_flight(platform, true);
     tx->commit();
     if (n > 0)
-      spdlog::info("{} interrupted message(s) to {} will be retried (the platform de-duplicates them).", n,
-                   a->platform());
+      spdlog::info("{} interrupted message(s) to {} will be retried (the platform de-duplicates them).", n, platform);
   }
+}
+
+// At start-up, before run(): on the dispatcher's own store.
+void OutboxDispatcher::recover() {
+  recover_platforms(store_, idempotent_platforms());
   full_scan_ = true;
 }
 
 asio::awaitable<void> OutboxDispatcher::reconcile_in_flight() {
-  std::vector<OutboxEntry> left;
-  if (!lease_owner_.empty()) {
-    // Only rows whose worker's lease expired; claimed, so that no other worker checks them too.
-    auto tx = store_.begin();
-    left = store_.claim_expired_in_flight(clock_.now(), lease_owner_, clock_.now() + lease_length_);
-    std::erase_if(left, [this](const OutboxEntry& e) {
-      Adapter* a = adapter_for(e.platform);
-      if (a && !a->idempotent_sends()) return false;
-      release(e.id);  // recover() retries these, or a worker that runs their platform does
-      return true;
-    });
-    tx->commit();
-  } else {
-    for (auto& e : store_.outbox_entries())
-      if (e.state == OutboxState::in_flight) left.push_back(std::move(e));
-  }
+  const TimePoint now = clock_.now();
+  std::vector<OutboxEntry> left = co_await in_store([&](Store& store) {
+    std::vector<OutboxEntry> found;
+    if (!lease_owner_.empty()) {
+      // Only rows whose worker's lease expired; claimed, so that no other worker checks them too.
+      auto tx = store.begin();
+      found = store.claim_expired_in_flight(now, lease_owner_, now + lease_length_);
+      std::erase_if(found, [&](const OutboxEntry& e) {
+        Adapter* a = adapter_for(e.platform);
+        if (a && !a->idempotent_sends()) return false;
+        release(store, e.id);  // recover() retries these, or a worker that runs their platform does
+        return true;
+      });
+      tx->commit();
+    } else {
+      for (auto& e : store.outbox_entries())
+        if (e.state == OutboxState::in_flight) found.push_back(std::move(e));
+    }
+    return found;
+  });
   if (left.empty()) co_return;
   spdlog::warn("{} message(s) were being sent when Hallpass stopped; checking whether they arrived", left.size());
   for (auto& e : left) {
@@ -153,7 +199,7 @@ asio::awaitable<void> OutboxDispatcher::reconcile_in_flight() {
     Resolved r;
     std::string error;
     Reconciliation found;
-    if (resolve(e, r, error) && r.adapter == a) {
+    if (co_await resolve(e, r, error) && r.adapter == a) {
       for (int attempt = 0;; ++attempt) {
         found = co_await a->reconcile(r.delivery);
         if (found.outcome != Reconciliation::Outcome::retry || attempt >= 3 || stopped_) break;
@@ -163,38 +209,53 @@ asio::awaitable<void> OutboxDispatcher::reconcile_in_flight() {
       }
     }
     const std::string platform(a->platform());
-    auto tx = store_.begin();
+    const TimePoint at = clock_.now();
+    std::optional<Outbound> note;
     switch (found.outcome) {
       case Reconciliation::Outcome::sent:
         spdlog::info("outbox {}: it had arrived in {} before Hallpass stopped; not sent again", e.id, e.channel);
-        store_.mark_sent(e.id, found.ref);
-        if (r.new_thread_root) store_.put_message_ref(platform, r.delivery.channel, e.outbound.thread_key, found.ref);
-        if (!r.record_key.empty()) store_.put_message_ref(platform, r.delivery.channel, r.record_key, found.ref);
-        keep_conversation(e.id);
         break;
       case Reconciliation::Outcome::not_sent:
         spdlog::info("outbox {}: it had not arrived in {} when Hallpass stopped; sending it now", e.id, e.channel);
-        store_.mark_deferred(e.id, platform, e.channel, clock_.now(), "interrupted; it had not arrived");
-        release(e.id);
         break;
       default:
         spdlog::warn(
             "outbox {}: {} cannot tell whether it arrived in {}; marked 'uncertain' and not sent again, so "
             "nobody gets it twice; the reader is told that a message may be missing (see `hallpass outbox`)",
             e.id, platform, e.channel);
-        store_.mark_uncertain(e.id, "interrupted; whether it arrived cannot be checked");
-        tell_may_be_missing(e);
-        keep_conversation(e.id);
+        note = may_be_missing_note(e);
         break;
     }
-    tx->commit();
+    const bool kept = co_await in_store([&](Store& store) {
+      bool keeps = false;
+      auto tx = store.begin();
+      switch (found.outcome) {
+        case Reconciliation::Outcome::sent:
+          store.mark_sent(e.id, found.ref);
+          if (r.new_thread_root) store.put_message_ref(platform, r.delivery.channel, e.outbound.thread_key, found.ref);
+          if (!r.record_key.empty()) store.put_message_ref(platform, r.delivery.channel, r.record_key, found.ref);
+          keeps = keep_conversation(store, e.id, at);
+          break;
+        case Reconciliation::Outcome::not_sent:
+          store.mark_deferred(e.id, platform, e.channel, at, "interrupted; it had not arrived");
+          release(store, e.id);
+          break;
+        default:
+          store.mark_uncertain(e.id, "interrupted; whether it arrived cannot be checked");
+          if (note) store.enqueue(*note, at);
+          keeps = keep_conversation(store, e.id, at);
+          break;
+      }
+      tx->commit();
+      return keeps;
+    });
+    if (kept) kept_conversation();
   }
   full_scan_ = true;
 }
 
-// Inside the caller's transaction: a short note to the same reader, in their language.
-void OutboxDispatcher::tell_may_be_missing(const OutboxEntry& e) {
-  if (!prompts_) return;
+std::optional<Outbound> OutboxDispatcher::may_be_missing_note(const OutboxEntry& e) const {
+  if (!prompts_) return std::nullopt;
   const Outbound& o = e.outbound;
   std::string lang = config_.default_language;
   const Person* reader = nullptr;
@@ -208,7 +269,7 @@ void OutboxDispatcher::tell_may_be_missing(const OutboxEntry& e) {
   note.thread_key = o.thread_key;
   note.message.paragraph(prompts_->text(lang, "platform.may_be_missing"));
   note.message.fallback = note.message.plain_text();
-  store_.enqueue(note, clock_.now());
+  return note;
 }
 
 void OutboxDispatcher::notify() {
@@ -288,7 +349,7 @@ bool OutboxDispatcher::route(const Outbound& o, Resolved& out, std::string& erro
   return true;
 }
 
-bool OutboxDispatcher::resolve(const OutboxEntry& e, Resolved& out, std::string& error) {
+asio::awaitable<bool> OutboxDispatcher::resolve(const OutboxEntry& e, Resolved& out, std::string& error) {
   const Outbound& o = e.outbound;
   Delivery& d = out.delivery;
   d.outbox_id = std::to_string(e.id);
@@ -297,10 +358,21 @@ bool OutboxDispatcher::resolve(const OutboxEntry& e, Resolved& out, std::string&
   d.reply_context = o.reply_context;
   d.delete_ref = o.delete_ref;
   d.thread_key = o.thread_key;
-  if (!route(o, out, error)) return false;
+  if (!route(o, out, error)) co_return false;
   const std::string platform(out.adapter->platform());
-  if (!o.thread_key.empty() && d.thread_ref.empty()) {
-    if (auto root = store_.message_ref(platform, d.channel, o.thread_key))
+  // The thread's root and the message to update, in one visit to the database.
+  const bool wants_root = !o.thread_key.empty() && d.thread_ref.empty();
+  const bool wants_update = !o.update_key.empty();
+  std::optional<std::string> root;
+  std::optional<std::string> earlier;
+  if (wants_root || wants_update) {
+    co_await in_store([&](Store& store) {
+      if (wants_root) root = store.message_ref(platform, d.channel, o.thread_key);
+      if (wants_update) earlier = store.message_ref(platform, d.channel, o.update_key);
+    });
+  }
+  if (wants_root) {
+    if (root)
       d.thread_ref = *root;
     else
       out.new_thread_root = true;
@@ -331,9 +403,9 @@ bool OutboxDispatcher::resolve(const OutboxEntry& e, Resolved& out, std::string&
     if (const std::string cmd = "talk.cmd." + platform; prompts_->has("en", cmd))
       spell_commands(d.message, prompts_->text(lang, cmd));
   }
-  if (!o.update_key.empty()) {
-    if (auto ref = store_.message_ref(platform, d.channel, o.update_key)) {
-      d.update_ref = *ref;
+  if (wants_update) {
+    if (earlier) {
+      d.update_ref = *earlier;
       d.thread_ref.clear();  // an update replaces the message where it stands
       out.new_thread_root = false;
     } else {
@@ -341,7 +413,7 @@ bool OutboxDispatcher::resolve(const OutboxEntry& e, Resolved& out, std::string&
       out.record_key = o.update_key;
     }
   }
-  return true;
+  co_return true;
 }
 
 bool OutboxDispatcher::in_scope(const OutboxEntry& e) const {
@@ -353,7 +425,7 @@ bool OutboxDispatcher::in_scope(const OutboxEntry& e) const {
   return false;  // a place: its members read it on their own platform
 }
 
-std::vector<OutboxEntry> OutboxDispatcher::due_entries(std::int64_t after_id) {
+std::vector<OutboxEntry> OutboxDispatcher::due_entries(Store& store, std::int64_t after_id, TimePoint now) const {
   // Pages through every due row above after_id (a console run: past what it leaves to others, so
   // those can never crowd out its own messages).
   std::vector<OutboxEntry> out;
@@ -362,14 +434,14 @@ std::vector<OutboxEntry> OutboxDispatcher::due_entries(std::int64_t after_id) {
   if (!lease_owner_.empty() && !scope_) {
     // Claimed rows are this worker's until their lease ends: a page holds none claimed before.
     for (;;) {
-      auto page = store_.claim_due_outbox(clock_.now(), kBatch, lease_owner_, clock_.now() + lease_length_);
+      auto page = store.claim_due_outbox(now, kBatch, lease_owner_, now + lease_length_);
       const bool last = page.size() < static_cast<size_t>(kBatch);
       for (auto& e : page) out.push_back(std::move(e));
       if (last) return out;
     }
   }
   for (;;) {
-    auto page = store_.due_outbox_after(clock_.now(), after, kBatch);
+    auto page = store.due_outbox_after(now, after, kBatch);
     for (auto& e : page) {
       after = e.id;
       if (!scope_ || in_scope(e)) out.push_back(std::move(e));
@@ -400,7 +472,7 @@ asio::awaitable<void> OutboxDispatcher::delete_pass() {
     OutboxEntry e{.outbound = std::move(o)};
     Resolved r;
     std::string error;
-    if (!resolve(e, r, error)) {
+    if (!co_await resolve(e, r, error)) {
       spdlog::warn("a deletion could not be delivered: {}", error);
       continue;
     }
@@ -417,67 +489,95 @@ asio::awaitable<void> OutboxDispatcher::delete_pass() {
 asio::awaitable<bool> OutboxDispatcher::deliver_one(OutboxEntry e) {
   Resolved r;
   std::string error;
-  if (!resolve(e, r, error)) {  // the config cannot have changed since grouping; kept for safety
-    auto tx = store_.begin();
-    store_.mark_failed(e.id, error);
-    release(e.id);  // never attempted: its conversation is free for whoever sends the next
-    tx->commit();
+  if (!co_await resolve(e, r, error)) {  // the config cannot have changed since grouping; kept for safety
+    co_await in_store([&](Store& store) {
+      auto tx = store.begin();
+      store.mark_failed(e.id, error);
+      release(store, e.id);  // never attempted: its conversation is free for whoever sends the next
+      tx->commit();
+    });
     co_return true;
   }
   const std::string platform(r.adapter->platform());
   // In flight only from the moment the request may post: a message still waiting for its pacing
   // slot when Hallpass stops was never attempted, and stays pending instead of 'uncertain'.
   bool attempted = false;
-  auto mark_attempt = [this, &attempted, id = e.id, platform, channel = r.delivery.channel] {
-    if (attempted) return;
-    attempted = true;
-    auto tx = store_.begin();
-    store_.mark_in_flight(id, platform, channel);
-    tx->commit();
-  };
   if (r.adapter->reports_attempts())
-    r.delivery.on_attempt = mark_attempt;
+    r.delivery.on_attempt = [this, &attempted, id = e.id, platform, channel = r.delivery.channel] {
+      return mark_attempt(attempted, id, platform, channel);
+    };
   else
-    mark_attempt();
+    co_await mark_attempt(attempted, e.id, platform, r.delivery.channel);
   SendResult result = co_await r.adapter->send(r.delivery);
-  auto tx = store_.begin();
+  const TimePoint now = clock_.now();
+  // What the store is told, decided (and logged) here, written below in one transaction.
+  enum class Mark { sent, deferred, retry, failed } mark = Mark::failed;
+  auto wait = std::chrono::milliseconds(0);
   bool keep_going = true;
   if (result.error == SendErrorKind::rate_limited)
     metrics::count("hallpass_rate_limited_total", {{"platform", platform}});
   if (result.ok()) {
     metrics::count("hallpass_deliveries_total", {{"platform", platform}, {"result", "sent"}});
-    store_.mark_sent(e.id, result.ref);
-    if (r.new_thread_root) store_.put_message_ref(platform, r.delivery.channel, e.outbound.thread_key, result.ref);
-    if (!r.record_key.empty()) store_.put_message_ref(platform, r.delivery.channel, r.record_key, result.ref);
-    keep_conversation(e.id);
+    mark = Mark::sent;
   } else if (result.retryable() && !attempted) {
     // Never attempted (paced beyond the adapter's patience, or woken by a stop): not counted as a
     // try; when stopping, it is due again at the next start.
-    auto wait = result.retry_after.count() > 0 ? result.retry_after : kFirstBackoff;
+    wait = result.retry_after.count() > 0 ? result.retry_after : kFirstBackoff;
     if (stopping_) wait = std::chrono::milliseconds(0);
     if (!stopping_)
       spdlog::info("outbox {}: {} to {} waits {} ms ({})", e.id, platform, r.delivery.channel, wait.count(),
                    result.error_text);
-    store_.mark_deferred(e.id, platform, r.delivery.channel, clock_.now() + wait, result.error_text);
+    mark = Mark::deferred;
     keep_going = false;
   } else if (result.retryable() && e.attempts + 1 < kMaxAttempts) {
     // Retry-After first; otherwise e.attempts failed tries so far, so this is retry e.attempts.
-    const auto wait = result.retry_after.count() > 0 ? result.retry_after : retry_backoff_.delay(e.attempts);
+    wait = result.retry_after.count() > 0 ? result.retry_after : retry_backoff_.delay(e.attempts);
     spdlog::warn("outbox {}: {} send to {} failed ({}); retrying in {} ms", e.id, platform, r.delivery.channel,
                  result.error_text, wait.count());
-    store_.mark_retry(e.id, clock_.now() + wait, result.error_text);
     metrics::count("hallpass_deliveries_total", {{"platform", platform}, {"result", "retry"}});
+    mark = Mark::retry;
     keep_going = false;
   } else {
     spdlog::error("outbox {}: {} send to {} failed for good: {}", e.id, platform, r.delivery.channel,
                   result.error_text);
-    store_.mark_failed(e.id, result.error_text);
     metrics::count("hallpass_deliveries_total", {{"platform", platform}, {"result", "failed"}});
-    keep_conversation(e.id);  // it was attempted: it counts towards the conversation's pace
   }
-  if (!keep_going) release(e.id);  // waits for a retry: whichever worker is free then sends it
-  tx->commit();
+  const bool kept = co_await in_store([&](Store& store) {
+    bool keeps = false;
+    auto tx = store.begin();
+    switch (mark) {
+      case Mark::sent:
+        store.mark_sent(e.id, result.ref);
+        if (r.new_thread_root) store.put_message_ref(platform, r.delivery.channel, e.outbound.thread_key, result.ref);
+        if (!r.record_key.empty()) store.put_message_ref(platform, r.delivery.channel, r.record_key, result.ref);
+        keeps = keep_conversation(store, e.id, now);
+        break;
+      case Mark::deferred:
+        store.mark_deferred(e.id, platform, r.delivery.channel, now + wait, result.error_text);
+        break;
+      case Mark::retry: store.mark_retry(e.id, now + wait, result.error_text); break;
+      case Mark::failed:
+        store.mark_failed(e.id, result.error_text);
+        keeps = keep_conversation(store, e.id, now);  // it was attempted: it counts towards the conversation's pace
+        break;
+    }
+    if (!keep_going) release(store, e.id);  // waits for a retry: whichever worker is free then sends it
+    tx->commit();
+    return keeps;
+  });
+  if (kept) kept_conversation();
   co_return keep_going;
+}
+
+asio::awaitable<void> OutboxDispatcher::mark_attempt(bool& attempted, std::int64_t id, std::string platform,
+                                                     std::string channel) {
+  if (attempted) co_return;
+  attempted = true;
+  co_await in_store([&](Store& store) {
+    auto tx = store.begin();
+    store.mark_in_flight(id, platform, channel);
+    tx->commit();
+  });
 }
 
 // One conversation's worker: sends its lane in order until the lane is empty, a retryable
@@ -499,48 +599,66 @@ asio::awaitable<void> OutboxDispatcher::deliver_conversation(std::string convers
     if (!keep_going) {
       // A retry time now exists that run() may not know of (it may sleep for a minute while
       // every row was in flight): it looks again.
-      wake_.cancel();
+      notify();
       break;
     }
   }
+  // What is left was never attempted: the lane ends here (a pass meanwhile starts a new one), and
+  // its rows are given back, for another worker or the next start.
+  std::vector<std::int64_t> left;
   if (auto lane = lanes_.find(conversation); lane != lanes_.end()) {
+    for (const auto& e : lane->second) {
+      left.push_back(e.id);
+      active_.erase(e.id);
+    }
+    lanes_.erase(lane);
+  }
+  if (!left.empty() && !lease_owner_.empty()) {
     try {
-      // Never attempted: given back at once, for another worker or the next start.
-      auto tx = store_.begin();
-      for (const auto& left : lane->second) release(left.id);
-      tx->commit();
+      co_await in_store([&](Store& store) {
+        auto tx = store.begin();
+        for (std::int64_t id : left) release(store, id);
+        tx->commit();
+      });
     } catch (const std::exception& ex) {
       spdlog::error("outbox leases could not be given back: {}", ex.what());
     }
-    for (const auto& left : lane->second) active_.erase(left.id);
-    lanes_.erase(lane);
   }
   signal_change();
 }
 
 // Hands what is due to the conversations' workers, starting a worker for a conversation that has
-// none. Returns how many messages it handed out.
-size_t OutboxDispatcher::spawn_due() {
+// none. Returns how many messages it handed out. Grouping needs no database (route(), not
+// resolve()): a worker resolves each message just before it sends it.
+asio::awaitable<size_t> OutboxDispatcher::spawn_due() {
   const bool full = std::exchange(full_scan_, false);
-  // A message waiting for its retry keeps its place: later ones to the same conversation wait too.
-  const auto waiting = store_.conversations_awaiting_retry(clock_.now());
+  const std::int64_t after = full ? 0 : cursor_;
+  const TimePoint now = clock_.now();
+  std::map<std::string, std::int64_t> waiting;
+  std::vector<OutboxEntry> due;
+  co_await in_store([&](Store& store) {
+    // A message waiting for its retry keeps its place: later ones to the same conversation wait too.
+    waiting = store.conversations_awaiting_retry(now);
+    due = due_entries(store, after, now);
+  });
+  std::vector<std::pair<std::int64_t, std::string>> undeliverable;
+  std::vector<std::int64_t> given_back;
   size_t handed = 0;
-  for (auto& e : due_entries(full ? 0 : cursor_)) {
+  for (auto& e : due) {
     cursor_ = std::max(cursor_, e.id);
+    // In a lane already. (The rows a lane sent while this pass read were read before they were
+    // marked, on the same database thread, and this pass resumes before that lane does.)
     if (active_.contains(e.id)) continue;
     Resolved r;
     std::string error;
-    if (!resolve(e, r, error)) {
+    if (!route(e.outbound, r, error)) {
       spdlog::error("outbox {}: cannot deliver: {}", e.id, error);
-      auto tx = store_.begin();
-      store_.mark_failed(e.id, error);
-      release(e.id);
-      tx->commit();
+      undeliverable.emplace_back(e.id, std::move(error));
       continue;
     }
     std::string conversation = std::string(r.adapter->platform()) + "\n" + r.delivery.channel;
     if (auto w = waiting.find(conversation); w != waiting.end() && w->second < e.id) {
-      release(e.id);
+      given_back.push_back(e.id);
       continue;
     }
     active_.insert(e.id);
@@ -557,7 +675,18 @@ size_t OutboxDispatcher::spawn_due() {
         }
       });
   }
-  return handed;
+  if (!undeliverable.empty() || (!given_back.empty() && !lease_owner_.empty())) {
+    co_await in_store([&](Store& store) {
+      auto tx = store.begin();
+      for (const auto& [id, why] : undeliverable) {
+        store.mark_failed(id, why);
+        release(store, id);
+      }
+      for (std::int64_t id : given_back) release(store, id);
+      tx->commit();
+    });
+  }
+  co_return handed;
 }
 
 // One pass over what is due: deletions, then the due messages handed to their conversations'
@@ -569,7 +698,7 @@ asio::awaitable<size_t> OutboxDispatcher::deliver_pass() {
   size_t handed = 0;
   try {
     co_await delete_pass();
-    if (!stopping_ && !stopped_) handed = spawn_due();
+    if (!stopping_ && !stopped_) handed = co_await spawn_due();
   } catch (const std::exception& ex) {
     spdlog::error("outbox delivery pass failed: {}", ex.what());
   }
@@ -625,19 +754,30 @@ asio::awaitable<void> OutboxDispatcher::run() {
       // worker's to send, and only a look finds them.
       if (!lanes_.empty() || std::chrono::steady_clock::now() < keeping_until_)
         wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(kKeptConversationLook));
-      // A conversation another worker keeps, with rows due in it: free when its lease ends. Asked
-      // at most every look, not at every pass (a pass follows every command).
-      if (const auto now = std::chrono::steady_clock::now(); now >= next_handoff_check_) {
-        next_handoff_check_ = now + kKeptConversationLook;
-        next_handoff_ = store_.next_outbox_handoff(clock_.now(), lease_owner_);
-      }
-      if (auto free = next_handoff_; free && *free > clock_.now()) {
-        auto until =
-            std::chrono::duration_cast<std::chrono::milliseconds>(*free - clock_.now()) + std::chrono::milliseconds(1);
-        wait = std::clamp(until, std::chrono::milliseconds(1), wait);
-      }
     }
-    if (auto next = store_.next_outbox_retry(clock_.now())) {
+    // A conversation another worker keeps, with rows due in it: free when its lease ends. Asked
+    // at most every look, not at every pass (a pass follows every command).
+    bool look_for_handoff = false;
+    if (const auto now = std::chrono::steady_clock::now(); !lease_owner_.empty() && now >= next_handoff_check_) {
+      next_handoff_check_ = now + kKeptConversationLook;
+      look_for_handoff = true;
+    }
+    const TimePoint now = clock_.now();
+    std::optional<TimePoint> handoff;
+    const std::optional<TimePoint> next = co_await in_store([&](Store& store) {
+      if (look_for_handoff) handoff = store.next_outbox_handoff(now, lease_owner_);
+      return store.next_outbox_retry(now);
+    });
+    if (look_for_handoff) next_handoff_ = handoff;
+    // A notify() or stop() while the database was asked found no timer waiting to cancel.
+    if (stopped_) break;
+    if (std::exchange(notified_, false)) continue;
+    if (auto free = next_handoff_; !lease_owner_.empty() && free && *free > clock_.now()) {
+      auto until =
+          std::chrono::duration_cast<std::chrono::milliseconds>(*free - clock_.now()) + std::chrono::milliseconds(1);
+      wait = std::clamp(until, std::chrono::milliseconds(1), wait);
+    }
+    if (next) {
       auto until =
           std::chrono::duration_cast<std::chrono::milliseconds>(*next - clock_.now()) + std::chrono::milliseconds(1);
       wait = std::clamp(until, std::chrono::milliseconds(1), wait);

@@ -9,7 +9,8 @@
 // conversations are delivered concurrently, the messages of one conversation in order: each
 // conversation with something to send has a worker of its own, and a pass that finds more for it
 // appends to that worker's queue, so a conversation waiting for its pacing slot or a rate limit
-// holds up nobody else's messages, and a pass never waits for a conversation.
+// holds up nobody else's messages, and a pass never waits for a conversation. On PostgreSQL its
+// database work runs on a thread of its own (use_database_thread): the io thread only sends.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -20,8 +21,10 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <type_traits>
 #include <vector>
 
+#include "bot/core/command_thread.hpp"
 #include "bot/district/config.hpp"
 #include "bot/district/prompts.hpp"
 #include "bot/model/adapter.hpp"
@@ -35,7 +38,9 @@ class OutboxDispatcher {
  public:
   OutboxDispatcher(boost::asio::any_io_executor executor, Store& store, const DistrictConfig& config,
                    const Clock& clock);
-  ~OutboxDispatcher();  // lease mode: takes its conversation key back from the store
+  // Lease mode: takes its conversation key back from the store (not from those of
+  // key_conversations_in, which may be gone already: they must not write after it).
+  ~OutboxDispatcher();
   OutboxDispatcher(const OutboxDispatcher&) = delete;
   OutboxDispatcher& operator=(const OutboxDispatcher&) = delete;
 
@@ -96,6 +101,15 @@ class OutboxDispatcher {
   // new rows there every 250 ms, and a worker whose due rows wait in another's conversation looks
   // again when that worker's lease there ends.
   void use_leases(std::string owner, std::chrono::milliseconds length);
+  // Lease mode: rows that another store of this district writes (the commands' own connection,
+  // Bot::run_commands_on) are keyed by their conversation too, as the claims expect.
+  void key_conversations_in(Store& store);
+  // PostgreSQL (issue 23): the claims, marks and look-ups run on `thread`, on `store` (this
+  // district's store on a connection only that thread uses), and the coroutine that delivers waits
+  // for them without holding the io thread, so a delivery's round trips to the database never hold
+  // up an acknowledgement. Before run(); `store` is keyed like the others (key_conversations_in).
+  // Without it the dispatcher's own store is used where it runs, as with SQLite.
+  void use_database_thread(CommandThread& thread, Store& store);
   // The conversation (lane) a message goes to, "platform\nchannel"; "" when no running adapter
   // reaches it.
   std::string conversation_of(const Outbound& o) const;
@@ -110,31 +124,47 @@ class OutboxDispatcher {
     bool new_thread_root = false;
     std::string record_key;  // remember the posted message under this key
   };
-  bool resolve(const OutboxEntry& e, Resolved& out, std::string& error);
+  // Runs f(store) where the database work runs: on the database thread, or here.
+  template <class F>
+  boost::asio::awaitable<std::invoke_result_t<F&, Store&>> in_store(F f);
+  boost::asio::awaitable<bool> resolve(const OutboxEntry& e, Resolved& out, std::string& error);
   bool route(const Outbound& o, Resolved& out, std::string& error) const;
-  // Lease mode: a row just sent (or failed, or reconciled) keeps its conversation for its pacing.
-  void keep_conversation(std::int64_t id);
+  // Lease mode: a row just sent (or failed, or reconciled) keeps its conversation for its pacing
+  // (inside the caller's transaction). Returns whether it did (kept_conversation() then, here).
+  bool keep_conversation(Store& store, std::int64_t id, TimePoint now) const;
+  void kept_conversation();
   bool in_scope(const OutboxEntry& e) const;
-  std::vector<OutboxEntry> due_entries(std::int64_t after_id);
+  std::vector<OutboxEntry> due_entries(Store& store, std::int64_t after_id, TimePoint now) const;
   Adapter* adapter_for(std::string_view platform) const;
+  // The platforms whose sends the platform de-duplicates: their interrupted rows are simply retried.
+  std::vector<std::string> idempotent_platforms() const;
+  void recover_platforms(Store& store, const std::vector<std::string>& platforms) const;
   boost::asio::awaitable<size_t> deliver_pass();
-  size_t spawn_due();
+  boost::asio::awaitable<size_t> spawn_due();
   boost::asio::awaitable<void> deliver_conversation(std::string conversation);
   boost::asio::awaitable<bool> deliver_one(OutboxEntry e);
+  // Delivery::on_attempt: the row is in flight from now on.
+  boost::asio::awaitable<void> mark_attempt(bool& attempted, std::int64_t id, std::string platform,
+                                            std::string channel);
   boost::asio::awaitable<void> delete_pass();
   boost::asio::awaitable<void> wait_until_idle();
   // Waits until signal_change() (a pass or a conversation ended) or `until`.
   boost::asio::awaitable<void> wait_for_change(std::chrono::steady_clock::time_point until);
   void signal_change();
-  void tell_may_be_missing(const OutboxEntry& e);
+  // The short note that a message may be missing, to the same reader in their language.
+  std::optional<Outbound> may_be_missing_note(const OutboxEntry& e) const;
   // Lease mode: gives a row back (inside the caller's transaction, if any).
-  void release(std::int64_t id);
+  void release(Store& store, std::int64_t id) const;
+  void key_store(Store& store);
   // Lease mode, from run() every third of a lease: renews what is being sent, and takes back what
   // dead workers left in flight.
   boost::asio::awaitable<void> keep_leases();
 
   boost::asio::any_io_executor executor_;
   Store& store_;
+  CommandThread* db_thread_ = nullptr;  // use_database_thread
+  Store* db_store_ = nullptr;
+  std::vector<Store*> keyed_stores_;  // key_conversations_in
   const DistrictConfig& config_;
   const Clock& clock_;
   const Prompts* prompts_ = nullptr;

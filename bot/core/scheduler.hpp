@@ -8,13 +8,13 @@
 
 #include "bot/core/bot.hpp"
 #include "bot/model/clock.hpp"
-#include "bot/store/store.hpp"
 
 namespace bot {
 
 class Scheduler {
  public:
-  Scheduler(boost::asio::any_io_executor executor, Bot& bot, Store& store, const Clock& clock);
+  // The timers are read and fired through the bot, where its transactions run (Bot::run_commands_on).
+  Scheduler(boost::asio::any_io_executor executor, Bot& bot, const Clock& clock);
   // Fires due timers, then sleeps until the next one (at most a minute, so a changed system
   // clock is noticed) or until notify(). Runs until stop().
   boost::asio::awaitable<void> run();
@@ -26,10 +26,10 @@ class Scheduler {
 
  private:
   Bot& bot_;
-  Store& store_;
   const Clock& clock_;
   boost::asio::steady_timer wake_;
   bool stopped_ = false;
+  bool notified_ = false;                      // notify() since the last firing began
   std::chrono::milliseconds lease_length_{0};  // 0: no leases
 };
 

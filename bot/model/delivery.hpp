@@ -1,5 +1,6 @@
 #pragma once
 // Delivery: one message ready for one adapter, with the platform address already resolved.
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <functional>
 #include <string>
@@ -7,6 +8,9 @@
 #include "bot/model/message.hpp"
 
 namespace bot {
+
+// Delivery::on_attempt.
+using AttemptHook = std::function<boost::asio::awaitable<void>()>;
 
 struct Delivery {
   std::string outbox_id;        // stable across retries; adapters with idempotent sends key on it
@@ -23,8 +27,10 @@ struct Delivery {
   // Set by the dispatcher for adapters that report attempts (Adapter::reports_attempts): called
   // just before the request that may post the message leaves, after any pacing wait. Until then
   // the message was never attempted and a stop leaves it pending; from then on a crash leaves
-  // its outcome unknown. May be called more than once (retries inside the adapter).
-  std::function<void()> on_attempt;
+  // its outcome unknown. May be called more than once (retries inside the adapter). Awaited: the
+  // dispatcher records the attempt in the database (on PostgreSQL, on a thread of its own) before
+  // the request may leave, without holding the io thread meanwhile.
+  AttemptHook on_attempt;
 };
 
 // After a restart, what an adapter found out about a message that was being sent when Hallpass

@@ -134,8 +134,9 @@ void serves_each_district_in_its_own_rows(CountyWorker& county) {
   CHECK(county.command("TA", "C0FROMA").status == 200);
   county.wait_for_answer("C0FROMA");
   if (county.postgres)
-    // A few connections, not one a district: one for the county's own rows and the districts'
-    // deliveries and timers, and one per command thread (two by default) for their commands.
+    // A few connections, not one a district: one for the county's own rows (the platforms'
+    // state), and one per command thread (two by default) for its districts' commands, timers
+    // and deliveries.
     CHECK(test_support::PostgresServer::shared().rows(
               county.db,
               "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "

@@ -1,6 +1,7 @@
 // The outbox dispatcher delivers different conversations side by side, and one conversation's
 // messages in order: a channel held back by its platform (pacing, a rate limit) must not delay
-// the messages everybody else is waiting for. On SQLite and on PostgreSQL (STORE_TEST_CASE).
+// the messages everybody else is waiting for. On SQLite and on PostgreSQL (STORE_TEST_CASE). With
+// a database thread (PostgreSQL), the dispatcher's database work waits there, not on the io thread.
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -8,7 +9,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 #include <catch2/catch.hpp>
+#include <future>
+#include <memory>
 
+#include "bot/core/command_thread.hpp"
 #include "bot/core/outbox_dispatcher.hpp"
 #include "tests/support/bot_harness.hpp"
 #include "tests/support/store_backends.hpp"
@@ -120,4 +124,77 @@ STORE_TEST_CASE("a message waiting for its retry is not overtaken by a later one
   clock.advance(std::chrono::hours(2));
   drain();
   CHECK(platform.sent == std::vector<std::string>{"#b other", "#a card", "#a decision"});
+}
+
+namespace {
+
+// A platform that reports attempts, as Slack does: it awaits Delivery::on_attempt before each
+// request, and notes whether the row was already recorded in flight by then (read on a connection
+// of its own, as a second worker would see it).
+class AttemptReportingPlatform final : public bot::Adapter {
+ public:
+  explicit AttemptReportingPlatform(bot::Store& observer) : observer_(observer) {}
+  std::string_view platform() const override { return "web"; }
+  asio::awaitable<void> run(bot::EventSink&) override { co_return; }
+  bool reports_attempts() const override { return true; }
+  asio::awaitable<bot::SendResult> send(bot::Delivery d) override {
+    if (d.on_attempt) co_await d.on_attempt();
+    for (const auto& e : observer_.outbox_entries())
+      if (std::to_string(e.id) == d.outbox_id && e.state == bot::OutboxState::in_flight) ++in_flight_when_sent;
+    sent.push_back(d.channel + " " + d.message.fallback);
+    co_return bot::SendResult{.ref = std::to_string(sent.size())};
+  }
+  std::vector<std::string> sent;
+  int in_flight_when_sent = 0;
+
+ private:
+  bot::Store& observer_;
+};
+
+}  // namespace
+
+STORE_TEST_CASE("with a database thread, deliveries wait for the database there while the io thread goes on",
+                "[outbox][command-thread]") {
+  auto store = backend.open();
+  auto delivery_store = backend.open();  // the delivery thread's own connection
+  bot::ManualClock clock(test_support::la_time(2026, 11, 24, 10));
+  asio::io_context io;
+  bot::CommandThread deliveries("deliveries");
+  bot::OutboxDispatcher dispatcher(io.get_executor(), *store, test_support::sample_district().config, clock);
+  dispatcher.use_database_thread(deliveries, *delivery_store);
+  AttemptReportingPlatform platform(*store);
+  dispatcher.add_adapter(platform);
+  enqueue(*store, "#a", "first", clock.now());
+  enqueue(*store, "#b", "other", clock.now());
+  enqueue(*store, "#a", "second", clock.now());
+
+  // While the database thread is held (as a slow database would hold it), nothing is claimed or
+  // sent, and the io thread still runs its other work: a timer of 20 ms fires.
+  auto held = std::make_unique<bot::CommandThread::Pause>(deliveries);
+  auto done = asio::co_spawn(io, dispatcher.drain(), asio::use_future);
+  bool io_ran = false;
+  asio::steady_timer tick(io, std::chrono::milliseconds(20));
+  tick.async_wait([&](boost::system::error_code) { io_ran = true; });
+  io.run_for(std::chrono::milliseconds(300));
+  CHECK(io_ran);
+  CHECK(platform.sent.empty());
+
+  held.reset();
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (done.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready &&
+         std::chrono::steady_clock::now() < give_up) {
+    io.restart();
+    io.run_for(std::chrono::milliseconds(5));
+  }
+  REQUIRE(done.wait_for(std::chrono::milliseconds(0)) == std::future_status::ready);
+  done.get();
+  // Each conversation in its order; every message recorded in flight before its request left,
+  // and sent afterwards.
+  std::vector<std::string> a;
+  for (const auto& s : platform.sent)
+    if (s.starts_with("#a")) a.push_back(s);
+  CHECK(a == std::vector<std::string>{"#a first", "#a second"});
+  CHECK(platform.sent.size() == 3);
+  CHECK(platform.in_flight_when_sent == 3);
+  for (const auto& e : store->outbox_entries()) CHECK(e.state == bot::OutboxState::sent);
 }
