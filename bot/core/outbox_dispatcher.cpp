@@ -95,7 +95,7 @@ void OutboxDispatcher::key_store(Store& store) {
 void OutboxDispatcher::use_database_thread(CommandThread& thread, Store& store) {
   db_thread_ = &thread;
   db_store_ = &store;
-  key_conversations_in(store);  // it writes a note now and then (may_be_missing_note)
+  key_conversations_in(store);  // the rows written there (commands, timers, notes) are claimed by conversation too
 }
 
 std::string OutboxDispatcher::conversation_of(const Outbound& o) const {

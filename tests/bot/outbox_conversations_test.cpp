@@ -198,3 +198,40 @@ STORE_TEST_CASE("with a database thread, deliveries wait for the database there 
   CHECK(platform.in_flight_when_sent == 3);
   for (const auto& e : store->outbox_entries()) CHECK(e.state == bot::OutboxState::sent);
 }
+
+namespace {
+
+// The web chat as a platform: t.garcia's direct conversation there is "dm:t.garcia".
+class WebPlatform final : public bot::Adapter {
+ public:
+  std::string_view platform() const override { return "web"; }
+  asio::awaitable<void> run(bot::EventSink&) override { co_return; }
+  asio::awaitable<bot::SendResult> send(bot::Delivery) override { co_return bot::SendResult{.ref = "1"}; }
+};
+
+}  // namespace
+
+// Several workers claim a conversation's rows together (Store::claim_due_outbox): a row that the
+// command thread writes must carry the same conversation as one the dispatcher's own store writes
+// to the same person, or two workers could send that person's messages out of order.
+STORE_TEST_CASE("rows written on the database thread's connection are keyed by their conversation as the others",
+                "[outbox][command-thread]") {
+  auto store = backend.open();
+  auto thread_store = backend.open();
+  bot::ManualClock clock(test_support::la_time(2026, 11, 24, 10));
+  asio::io_context io;
+  bot::CommandThread commands("commands");
+  bot::OutboxDispatcher dispatcher(io.get_executor(), *store, test_support::sample_district().config, clock);
+  WebPlatform platform;
+  dispatcher.add_adapter(platform);
+  dispatcher.use_leases("worker-1", std::chrono::seconds(60));
+  dispatcher.use_database_thread(commands, *thread_store);
+  const bot::Outbound to_teresa{.to = bot::Recipient::person("t.garcia"),
+                                .message = bot::Message{}.paragraph("your request")};
+  commands.run_and_wait([&] { thread_store->enqueue(to_teresa, clock.now()); });
+  store->enqueue(to_teresa, clock.now());
+  // Not "person\nt.garcia", the store's own key when nobody keys its rows.
+  const std::vector<std::string> expected{"web\ndm:t.garcia"};
+  CHECK(backend.rows("SELECT conversation FROM outbox ORDER BY id") ==
+        std::vector<std::vector<std::string>>{expected, expected});
+}
