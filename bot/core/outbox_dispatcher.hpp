@@ -10,7 +10,8 @@
 // conversation with something to send has a worker of its own, and a pass that finds more for it
 // appends to that worker's queue, so a conversation waiting for its pacing slot or a rate limit
 // holds up nobody else's messages, and a pass never waits for a conversation. On PostgreSQL its
-// database work runs on a thread of its own (use_database_thread): the io thread only sends.
+// database work runs on the district's command thread (use_database_thread): the io thread only
+// sends.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
