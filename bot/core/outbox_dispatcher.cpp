@@ -113,6 +113,15 @@ bool OutboxDispatcher::keep_conversation(Store& store, std::int64_t id, TimePoin
   return true;
 }
 
+bool OutboxDispatcher::record_sent(Store& store, const OutboxEntry& e, const Resolved& r, const std::string& platform,
+                                   const std::string& ref, TimePoint now) const {
+  store.mark_sent(e.id, ref);
+  // Remembered for later replies in its thread and for updates of the same card.
+  if (r.new_thread_root) store.put_message_ref(platform, r.delivery.channel, e.outbound.thread_key, ref);
+  if (!r.record_key.empty()) store.put_message_ref(platform, r.delivery.channel, r.record_key, ref);
+  return keep_conversation(store, e.id, now);
+}
+
 void OutboxDispatcher::kept_conversation() { keeping_until_ = std::chrono::steady_clock::now() + kKeepConversation; }
 
 void OutboxDispatcher::release(Store& store, std::int64_t id) const {
@@ -210,41 +219,30 @@ asio::awaitable<void> OutboxDispatcher::reconcile_in_flight() {
     }
     const std::string platform(a->platform());
     const TimePoint at = clock_.now();
+    const bool arrived = found.outcome == Reconciliation::Outcome::sent;
+    const bool missing = found.outcome == Reconciliation::Outcome::not_sent;
+    // The note reads the config: made here, not where the database work runs. (No ?: with a class
+    // temporary in a coroutine: GCC 12 mis-compiles it.)
     std::optional<Outbound> note;
-    switch (found.outcome) {
-      case Reconciliation::Outcome::sent:
+    if (!arrived && !missing) note = may_be_missing_note(e);
+    const bool kept = co_await in_store([&](Store& store) {
+      bool keeps = false;
+      auto tx = store.begin();
+      if (arrived) {
         spdlog::info("outbox {}: it had arrived in {} before Hallpass stopped; not sent again", e.id, e.channel);
-        break;
-      case Reconciliation::Outcome::not_sent:
+        keeps = record_sent(store, e, r, platform, found.ref, at);
+      } else if (missing) {
         spdlog::info("outbox {}: it had not arrived in {} when Hallpass stopped; sending it now", e.id, e.channel);
-        break;
-      default:
+        store.mark_deferred(e.id, platform, e.channel, at, "interrupted; it had not arrived");
+        release(store, e.id);
+      } else {
         spdlog::warn(
             "outbox {}: {} cannot tell whether it arrived in {}; marked 'uncertain' and not sent again, so "
             "nobody gets it twice; the reader is told that a message may be missing (see `hallpass outbox`)",
             e.id, platform, e.channel);
-        note = may_be_missing_note(e);
-        break;
-    }
-    const bool kept = co_await in_store([&](Store& store) {
-      bool keeps = false;
-      auto tx = store.begin();
-      switch (found.outcome) {
-        case Reconciliation::Outcome::sent:
-          store.mark_sent(e.id, found.ref);
-          if (r.new_thread_root) store.put_message_ref(platform, r.delivery.channel, e.outbound.thread_key, found.ref);
-          if (!r.record_key.empty()) store.put_message_ref(platform, r.delivery.channel, r.record_key, found.ref);
-          keeps = keep_conversation(store, e.id, at);
-          break;
-        case Reconciliation::Outcome::not_sent:
-          store.mark_deferred(e.id, platform, e.channel, at, "interrupted; it had not arrived");
-          release(store, e.id);
-          break;
-        default:
-          store.mark_uncertain(e.id, "interrupted; whether it arrived cannot be checked");
-          if (note) store.enqueue(*note, at);
-          keeps = keep_conversation(store, e.id, at);
-          break;
+        store.mark_uncertain(e.id, "interrupted; whether it arrived cannot be checked");
+        if (note) store.enqueue(*note, at);
+        keeps = keep_conversation(store, e.id, at);
       }
       tx->commit();
       return keeps;
@@ -546,12 +544,7 @@ asio::awaitable<bool> OutboxDispatcher::deliver_one(OutboxEntry e) {
     bool keeps = false;
     auto tx = store.begin();
     switch (mark) {
-      case Mark::sent:
-        store.mark_sent(e.id, result.ref);
-        if (r.new_thread_root) store.put_message_ref(platform, r.delivery.channel, e.outbound.thread_key, result.ref);
-        if (!r.record_key.empty()) store.put_message_ref(platform, r.delivery.channel, r.record_key, result.ref);
-        keeps = keep_conversation(store, e.id, now);
-        break;
+      case Mark::sent: keeps = record_sent(store, e, r, platform, result.ref, now); break;
       case Mark::deferred:
         store.mark_deferred(e.id, platform, r.delivery.channel, now + wait, result.error_text);
         break;

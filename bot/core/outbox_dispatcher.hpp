@@ -134,6 +134,11 @@ class OutboxDispatcher {
   // (inside the caller's transaction). Returns whether it did (kept_conversation() then, here).
   bool keep_conversation(Store& store, std::int64_t id, TimePoint now) const;
   void kept_conversation();
+  // A row that arrived (sent now, or found sent after a restart): marked sent with the platform's
+  // reference, the thread root and card it became remembered, its conversation kept. Returns
+  // keep_conversation()'s answer.
+  bool record_sent(Store& store, const OutboxEntry& e, const Resolved& r, const std::string& platform,
+                   const std::string& ref, TimePoint now) const;
   bool in_scope(const OutboxEntry& e) const;
   std::vector<OutboxEntry> due_entries(Store& store, std::int64_t after_id, TimePoint now) const;
   Adapter* adapter_for(std::string_view platform) const;
