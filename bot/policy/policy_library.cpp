@@ -394,6 +394,14 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       a.next_step = NextStep::report;
       return verdicts;
     }
+    // "Who do I ask for permission to use the logo?", "how do I get approval for …?", "¿a quién le
+    // pido permiso?": whom to ask, or how, is a fact, but what the asker must do is get the
+    // approval first (the clause names from whom).
+    if (reading.act == AskerAct::fact && reading.asks_approver) {
+      a.verdict = Verdict::needs_approval;
+      a.verdict_words = words_for(Verdict::needs_approval);
+      return verdicts;
+    }
     if (reading.act == AskerAct::fact) {
       a.verdict = Verdict::info;
       a.verdict_words = words_for(Verdict::info);
@@ -751,6 +759,7 @@ boost::system::result<std::shared_ptr<const PolicyLibrary>> PolicyLibrary::load(
   std::vector<Passage> passages;
   std::vector<std::pair<std::filesystem::path, ClauseQuestionsFile>> question_files;
   std::set<std::string> seen;
+  std::vector<std::string> citations;
   for (const auto& ref : documents) {
     auto doc = read_policy_document(ref.file);
     if (!doc) {
@@ -770,6 +779,7 @@ boost::system::result<std::shared_ptr<const PolicyLibrary>> PolicyLibrary::load(
                   .to_string();
       return invalid;
     }
+    citations.push_back(doc->citation);
     std::move(doc->passages.begin(), doc->passages.end(), std::back_inserter(passages));
     question_files.emplace_back(clause_questions_path(ref.file), ClauseQuestionsFile::clauses);
     for (auto& staff : staff_questions_paths(ref.file))
@@ -802,6 +812,18 @@ boost::system::result<std::shared_ptr<const PolicyLibrary>> PolicyLibrary::load(
   if (!subject) {
     error = subject.error().to_string();
     return invalid;
+  }
+  // A question that names a document by its code ("what replaced the old BUL-5688?", "does AR
+  // 1114 cover coaches?") is about what the documents govern, whatever else it says. The code is
+  // the citation's letters and number together: a number alone ("room 1114") is not a document.
+  const auto is_number = [](const std::string& w) {
+    return w.size() >= 3 && std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  for (const auto& citation : citations) {
+    const std::vector<std::string> words = question_words(citation);
+    for (size_t i = 1; i < words.size(); ++i)
+      if (is_number(words[i]) && !is_number(words[i - 1]))
+        subject->subject.push_back(TermPattern{{words[i - 1], words[i]}, false});
   }
   try {
     return std::shared_ptr<const PolicyLibrary>(std::make_shared<LoadedPolicyLibrary>(

@@ -57,11 +57,18 @@ void quote_into(std::string& out, const std::string& phrase) {
 
 std::vector<std::string> fix_spelling(const std::vector<std::string>& words, const PolicyQueryVocabulary& v) {
   std::vector<std::string> out;
-  for (const auto& w : words) {
-    if (auto it = v.spelling.find(w); it != v.spelling.end()) {
+  for (size_t i = 0; i < words.size();) {
+    const auto phrase = std::find_if(v.phrase_spelling.begin(), v.phrase_spelling.end(), [&](const auto& p) {
+      return i + p.first.size() <= words.size() && std::equal(p.first.begin(), p.first.end(), words.begin() + i);
+    });
+    if (phrase != v.phrase_spelling.end()) {
+      out.insert(out.end(), phrase->second.begin(), phrase->second.end());
+      i += phrase->first.size();
+    } else if (auto it = v.spelling.find(words[i]); it != v.spelling.end()) {
       out.insert(out.end(), it->second.begin(), it->second.end());
+      ++i;
     } else {
-      out.push_back(w);
+      out.push_back(words[i++]);
     }
   }
   return out;

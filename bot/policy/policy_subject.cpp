@@ -166,7 +166,8 @@ boost::system::result<PolicySubject, PolicyParseError> load_policy_subject(const
     if (!report) return report.error();
     auto info = read_both(file, root, "info");
     if (!info) return info.error();
-    for (auto [section, list] : {std::pair{"exclude", &s.exclude}, std::pair{"outside", &s.outside}}) {
+    for (auto [section, list] : {std::pair{"exclude", &s.exclude}, std::pair{"outside", &s.outside},
+                                 std::pair{"report_intent", &s.report_intent}}) {
       if (!root[section]) continue;
       auto read = read_both(file, root, section);
       if (!read) return read.error();
@@ -174,7 +175,7 @@ boost::system::result<PolicySubject, PolicyParseError> load_policy_subject(const
     }
     for (auto [section, list] :
          {std::pair{"consequence", &s.consequence}, std::pair{"duty", &s.duty}, std::pair{"permission", &s.permission},
-          std::pair{"action", &s.action}, std::pair{"approval", &s.approval}}) {
+          std::pair{"action", &s.action}, std::pair{"approval", &s.approval}, std::pair{"approver", &s.approver}}) {
       if (!root[section]) continue;
       auto read = read_both(file, root, section);
       if (!read) return read.error();
@@ -249,8 +250,14 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
   // declined though it names an account.
   r.on_subject = r.report || (matches_anywhere(s.subject, topical, topical.size()) &&
                               !matches_anywhere(s.outside, words, words.size()));
+  // One who asks whom to report it to has judged it reportable; that alone never puts a question
+  // on the subject (a broken printer is reported too).
+  r.report = r.report || (r.on_subject && matches_anywhere(s.report_intent, words, words.size()));
   r.act = read_act(s, words, starts);
   r.names_approval = matches_anywhere(s.approval, words, words.size());
+  // "Who do I ask?" or "how do I get …?" names no approval by itself; with one named ("who do I
+  // ask for permission", "how do I get it approved") it asks whose approval to get, or how.
+  r.asks_approver = r.names_approval && matches_anywhere(s.approver, words, words.size());
   return r;
 }
 

@@ -26,12 +26,14 @@ struct PolicySubject {
   std::vector<TermPattern> exclude;  // look like the subject but are not ("online course"): removed first
   std::vector<TermPattern> outside;  // never governed by the policies, whatever else is named ("a stipend for …")
   std::vector<TermPattern> report;
+  std::vector<TermPattern> report_intent;  // "who do I report it to": reportable, once on the subject
   std::vector<TermPattern> info;
   std::vector<TermPattern> consequence;  // "can I get fired for …": asks what happens, a fact
   std::vector<TermPattern> duty;         // "do I have to …", "tengo que …"
   std::vector<TermPattern> permission;   // "can I …", "¿puedo …?"
   std::vector<TermPattern> action;       // "what should I do", "¿qué hago?"
   std::vector<TermPattern> approval;     // "permission", "consent": the question names the approval itself
+  std::vector<TermPattern> approver;     // "who do I ask for permission", "how do I get approval": whose, or how
   struct Talk {
     SmallTalk kind = SmallTalk::none;
     std::string lang;
@@ -45,6 +47,7 @@ struct SubjectReading {
   bool report = false;            // the situation must be reported
   AskerAct act = AskerAct::none;  // read at the opening of each part of the message; the first part that asks decides
   bool names_approval = false;    // the question names a permission, consent or approval
+  bool asks_approver = false;     // asks whom to get the approval from, or how ("who do I ask for permission …?")
   SmallTalk small_talk = SmallTalk::none;
   std::string small_talk_lang;  // the language of the small-talk phrase matched
 };

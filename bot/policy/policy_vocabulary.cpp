@@ -1,6 +1,7 @@
 #include "bot/policy/policy_vocabulary.hpp"
 
 #include <yaml-cpp/yaml.h>
+#include <algorithm>
 
 #include "bot/policy/policy_text.hpp"
 
@@ -114,15 +115,21 @@ boost::system::result<void, PolicyParseError> read_synonyms(const YamlFile& file
         for (auto& folded : question_words(w)) v.stop_words.insert(folded);
       }
     } else if (key == "spelling") {
-      if (!value.IsMap()) return file.error(value, "spelling must map a typo to its words, e.g. `freind: friend`");
+      if (!value.IsMap())
+        return file.error(value, "spelling must map a typo or a phrase to its words, e.g. `freind: friend`");
       for (const auto& entry : value) {
         const auto from = question_words(entry.first.as<std::string>());
         const auto to = question_words(entry.second.as<std::string>());
-        if (from.size() != 1 || to.empty()) {
-          return file.error(entry.first, "a spelling entry maps one word to one or more words");
+        if (from.empty() || from.size() > 4 || to.empty()) {
+          return file.error(entry.first, "a spelling entry maps one to four words to one or more words");
         }
-        v.spelling[from.front()] = to;
+        if (from.size() == 1)
+          v.spelling[from.front()] = to;
+        else
+          v.phrase_spelling.emplace_back(from, to);
       }
+      std::stable_sort(v.phrase_spelling.begin(), v.phrase_spelling.end(),
+                       [](const auto& x, const auto& y) { return x.first.size() > y.first.size(); });
     } else if (key == "concepts") {
       if (!value.IsSequence()) return file.error(value, "concepts must be a list of {name, words, …}");
       for (const auto& c : value) {

@@ -40,6 +40,9 @@ struct AnswerThresholds {
 struct PolicyQueryVocabulary {
   std::set<std::string> stop_words;
   std::map<std::string, std::vector<std::string>> spelling;  // typo or shorthand → words
+  // Phrases read as other words ("report card" → "grades", so a grade report is not a report
+  // of misconduct): several words → words, the longest first.
+  std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> phrase_spelling;
   std::vector<VocabularyConcept> concepts;
   std::vector<TermPattern> report_words;   // the question is about something to report
   std::vector<TermPattern> request_words;  // the question is about starting or using an account for school

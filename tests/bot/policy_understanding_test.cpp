@@ -75,7 +75,9 @@ TEST_CASE("questions outside the policies' subject are declined, inside it alway
         "can students use their phones at lunch", "¿cuándo es el día de pago?", "how many hours of online PD do I need",
         // Named with an account, but never governed by the policies.
         "is there extra pay for managing the band's facebook page?",
-        "can I use AI to draft the posts for my class blog?"}) {
+        "can I use AI to draft the posts for my class blog?",
+        // A number alone is not a document's code.
+        "the projector in room 1114 is broken"}) {
     INFO(q);
     const auto a = library().answer(q);
     CHECK(a.no_answer);
@@ -85,7 +87,9 @@ TEST_CASE("questions outside the policies' subject are declined, inside it alway
   // On the subject, even when no clause says it in those words: the closest clauses, marked so.
   for (const char* q : {"is it weird to post memes on the class instagram at 2am",
                         "my coworker keeps tagging me in embarrassing facebook photos",
-                        "alguien hizo una cuenta falsa de la escuela en tiktok"}) {
+                        "alguien hizo una cuenta falsa de la escuela en tiktok",
+                        // A document named by its code (its citation's letters and number).
+                        "what happened to the old BUL-5688?", "does AR 1114 cover volunteer coaches"}) {
     INFO(q);
     const auto a = library().answer(q);
     CHECK_FALSE(a.no_answer);
@@ -365,6 +369,13 @@ TEST_CASE("the verdict combines the asker's act with the clause's modality", "[u
     CHECK(a.passages[1].score >= 0.95 * a.passages[0].score);
     CHECK(a.verdict == bot::Verdict::prohibited);
   }
+  SECTION("\"who do I ask for permission …?\" asks whose approval to get: approval first") {
+    CHECK(verdict_of("who do I ask for permission for a robotics club youtube channel?", "town#rules.3") ==
+          bot::Verdict::needs_approval);
+    // Who decides, without asking whom to get it from, stays a fact.
+    CHECK(verdict_of("who decides if a robotics club youtube channel gets approved?", "town#rules.3") ==
+          bot::Verdict::info);
+  }
   SECTION("a question for a fact is answered with the fact") {
     CHECK(verdict_of("how long does the principal take to approve a robotics club youtube channel?", "town#rules.3") ==
           bot::Verdict::info);
@@ -440,4 +451,27 @@ TEST_CASE("a Spanish word is translated by the clauses it is asked about in both
   CHECK(a.lang == "es");
   CHECK(std::any_of(a.passages.begin(), a.passages.end(),
                     [](const bot::ScoredPassage& p) { return p.passage.id == "town#rules.4"; }));
+}
+
+TEST_CASE("a report card is grades, not a report of misconduct; asking whom to report it to is", "[unit][policy]") {
+  for (const char* q : {"can I post report cards on the class facebook page?",
+                        "is it ok to share progress reports with parents on instagram dms?"}) {
+    INFO(q);
+    const auto a = library().answer(q);
+    REQUIRE_FALSE(a.no_answer);
+    CHECK(a.verdict != bot::Verdict::report);
+    CHECK(a.next_step != bot::NextStep::report);
+  }
+  // The asker who asks whom to report something to has judged it reportable …
+  for (const char* q : {"a coworker keeps posting weird stuff on the team's instagram, who do I report it to?",
+                        "un papá publica cosas de la escuela en facebook, ¿a quién lo reporto?"}) {
+    INFO(q);
+    const auto a = library().answer(q);
+    CHECK(a.verdict == bot::Verdict::report);
+    CHECK(a.next_step == bot::NextStep::report);
+  }
+  // … but that alone does not put a question on the policies' subject.
+  const auto printer = library().answer("who do I report a broken printer to?");
+  CHECK(printer.no_answer);
+  CHECK(printer.decline == bot::Decline::off_subject);
 }

@@ -118,19 +118,22 @@ TEST_CASE("a district's verdict examples teach the answer's verdict, never past 
   const auto rules = load(dir.path() / "none.jsonl");
 
   SECTION("the examples decide between what the clause allows and what it asks of the asker") {
-    // Staff asking how to get an account approved want the approval, not a description of it.
-    const std::string question = "how do i get approval to open an instagram for the robotics club?";
-    const auto file = dir.path() / "approval.jsonl";
+    // This district's staff asking what happens if they do a forbidden thing want to hear that it
+    // is forbidden, not how discipline works (the rules read "what happens" as a fact).
+    const std::string question = "what happens if i post my students' grades on facebook?";
+    const auto file = dir.path() / "forbidden.jsonl";
     std::string lines;
-    for (const char* q : {"how do i get approved to start a twitter for my science dept",
-                          "how do i get the ok for a class facebook page", "how do we get permission for a team insta",
-                          "how can i get my club account approved", "how do i get authorization for a school tiktok",
-                          "how do i get a page for our band approved"})
-      lines += example(q, R"("needs_approval")");
+    for (const char* q : {"what happens if i share a kid's report card on instagram",
+                          "what happens if i post test scores on the class facebook",
+                          "what happens if i put student grades on my twitter",
+                          "what happens if i post a screenshot of my gradebook online",
+                          "what happens if i share my students' grades in a facebook group",
+                          "what happens if i post attendance records on the class page"})
+      lines += example(q, R"("prohibited")");
     write(file, lines);
-    REQUIRE(rules->answer(question).verdict != bot::Verdict::needs_approval);
+    REQUIRE(rules->answer(question).verdict == bot::Verdict::info);
     const auto learned = load(file)->answer(question);
-    CHECK(learned.verdict == bot::Verdict::needs_approval);
+    CHECK(learned.verdict == bot::Verdict::prohibited);
     CHECK_FALSE(learned.verdict_words.empty());
   }
 
