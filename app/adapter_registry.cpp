@@ -30,13 +30,16 @@ std::optional<bot::District> load_district(const std::filesystem::path& config_f
   return bot::load_district(config_file, errors, platform_rules(registry));
 }
 
-namespace {
-
-// An adapter's own small values, kept in the store's checkpoints under the adapter's own keys.
 adapters::AdapterState state_in(bot::AdapterStateStore& store) {
   return {.load = [&store](const std::string& key) { return store.adapter_state(key); },
-          .save = [&store](const std::string& key, const std::string& value) { store.set_adapter_state(key, value); }};
+          .save = [&store](const std::string& key, const std::string& value) { store.set_adapter_state(key, value); },
+          .claim = [&store](const std::string& key,
+                            const std::string& value) { return store.claim_adapter_state(key, value); },
+          .list = [&store](const std::string& prefix) { return store.adapter_states(prefix); },
+          .remove = [&store](const std::string& key) { store.remove_adapter_state(key); }};
 }
+
+namespace {
 
 adapters::KeptMessages kept_in(bot::KeptMessageStore& store, const std::string& platform) {
   return {.load =

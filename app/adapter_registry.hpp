@@ -26,6 +26,9 @@ bot::PlatformList platform_rules(const Registry& registry = adapter_registry());
 std::optional<bot::District> load_district(const std::filesystem::path& config_file, std::ostream& errors,
                                            const Registry& registry = adapter_registry());
 
+// An adapter's own small values, kept in the store's checkpoints under the adapter's own keys.
+adapters::AdapterState state_in(bot::AdapterStateStore& store);
+
 struct AdapterOverrides {
   bot::SettingMap web;     // the command line's --port and --listen
   bool force_web = false;  // hallpass demo: the web chat, whether or not the file enables it

@@ -12,20 +12,13 @@
 #include <string>
 #include <vector>
 
+#include "adapters/common/adapter_state.hpp"
 #include "bot/district/config.hpp"
 #include "bot/district/platform_rules.hpp"
 #include "bot/district/prompts.hpp"
 #include "bot/model/adapter.hpp"
 
 namespace adapters {
-
-// Small values an adapter keeps between runs (Matrix's sync token, Teams' conversation
-// references), each under a key of its own platform. The app keeps them in the store; the
-// adapter never sees the store.
-struct AdapterState {
-  std::function<std::optional<std::string>(const std::string& key)> load;
-  std::function<void(const std::string& key, const std::string& value)> save;
-};
 
 // A message an adapter that is its own platform (the web chat) shows again after a restart.
 struct KeptMessage {

@@ -487,9 +487,10 @@ SlackHttpOptions SlackAdapter::http_options() {
   SlackHttpOptions http = state_->options.http;
   auto& s = *state_;
   if (!s.options.install.enabled()) return http;
-  if (!s.options.state_load || !s.options.state_save)
+  const AdapterState& state = s.options.state;
+  if (!state.load || !state.save || !state.claim || !state.list || !state.remove)
     throw std::invalid_argument("slack: installations need somewhere to keep them (the adapter state)");
-  s.installs = std::make_shared<SlackInstallStore>(s.options.state_load, s.options.state_save, s.options.install.key);
+  s.installs = std::make_shared<SlackInstallStore>(state, s.options.install.key);
   std::vector<std::string> problems;
   for (const Installation& i : s.installs->load_all(problems)) add_workspace(s, i);
   for (const auto& p : problems)

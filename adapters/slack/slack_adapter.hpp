@@ -27,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "adapters/common/adapter_state.hpp"
 #include "adapters/common/setting_checks.hpp"
 #include "adapters/slack/slack_envelope_handler.hpp"
 #include "adapters/slack/slack_http_receiver.hpp"
@@ -54,10 +55,9 @@ struct SlackOptions {
   // HTTP mode with an installation per workspace (install.enabled(); docs/slack-install.md): the
   // receiver also serves /slack/install and /slack/oauth_redirect, and every event is answered
   // with its own workspace's bot token (api.bot_token is unused). Installations are kept through
-  // state_load / state_save (the app's AdapterState); the pages' sentences come from prompts.
+  // state (the app's AdapterState); the pages' sentences come from prompts.
   InstallOptions install;
-  std::function<std::optional<std::string>(const std::string& key)> state_load;
-  std::function<void(const std::string& key, const std::string& value)> state_save;
+  AdapterState state;
   const bot::Prompts* prompts = nullptr;
 };
 

@@ -4,6 +4,7 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -18,8 +19,8 @@ using protocol_detail::parse_json;
 constexpr std::string_view kPrefix = "v1:";
 constexpr std::size_t kIv = 12;
 constexpr std::size_t kTag = 16;
-const std::string kIndexKey = "slack.installations";
 const std::string kRecordKey = "slack.installation.";
+const std::string kStateKey = "slack.oauth_state.";
 
 using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
 
@@ -132,24 +133,10 @@ Result<Installation> read_installation_record(const InstallKey& key, std::string
   return i;
 }
 
-SlackInstallStore::SlackInstallStore(Load load, Save save, InstallKey key)
-    : load_(std::move(load)), save_(std::move(save)), key_(key) {}
-
-std::vector<std::string> SlackInstallStore::index() const {
-  std::vector<std::string> teams;
-  auto value = load_(kIndexKey);
-  if (!value || value->empty()) return teams;
-  auto parsed = parse_json(*value);
-  if (!parsed || !parsed->is_array()) return teams;
-  for (const json& t : *parsed)
-    if (t.is_string()) teams.push_back(t.get<std::string>());
-  return teams;
-}
-
-void SlackInstallStore::save_index(const std::vector<std::string>& teams) { save_(kIndexKey, json(teams).dump()); }
+SlackInstallStore::SlackInstallStore(AdapterState state, InstallKey key) : state_(std::move(state)), key_(key) {}
 
 std::optional<Installation> SlackInstallStore::load(const std::string& team_id, std::string* problem) const {
-  auto value = load_(kRecordKey + team_id);
+  auto value = state_.load(kRecordKey + team_id);
   if (!value || value->empty()) return std::nullopt;
   auto read = read_installation_record(key_, *value);
   if (!read) {
@@ -165,49 +152,54 @@ std::optional<Installation> SlackInstallStore::load(const std::string& team_id, 
 
 std::vector<Installation> SlackInstallStore::load_all(std::vector<std::string>& problems) const {
   std::vector<Installation> out;
-  for (const std::string& team : index()) {
-    std::string problem;
-    if (auto i = load(team, &problem))
-      out.push_back(std::move(*i));
-    else if (!problem.empty())
-      problems.push_back(team + ": " + problem);
+  for (const auto& [key, record] : state_.list(kRecordKey)) {
+    const std::string team = key.substr(kRecordKey.size());
+    auto read = read_installation_record(key_, record);
+    if (!read)
+      problems.push_back(team + ": " + read.error().message);
+    else if (read->team_id != team)
+      problems.push_back(team + ": the record names another team");
+    else
+      out.push_back(std::move(*read));
   }
   return out;
 }
 
 void SlackInstallStore::put(const Installation& installation) {
-  save_(kRecordKey + installation.team_id, installation_record(key_, installation));
-  auto teams = index();
-  if (std::find(teams.begin(), teams.end(), installation.team_id) == teams.end()) {
-    teams.push_back(installation.team_id);
-    save_index(teams);
-  }
+  state_.save(kRecordKey + installation.team_id, installation_record(key_, installation));
 }
 
 bool SlackInstallStore::remove(const std::string& team_id) {
-  auto value = load_(kRecordKey + team_id);
+  auto value = state_.load(kRecordKey + team_id);
   const bool had = value && !value->empty();
-  if (had) save_(kRecordKey + team_id, "");
-  auto teams = index();
-  if (std::erase(teams, team_id) > 0) save_index(teams);
+  if (had) state_.remove(kRecordKey + team_id);
   return had;
 }
 
-bool SlackInstallStore::take_state(const std::string& nonce_hex) {
-  const std::string key = "slack.oauth_state." + nonce_hex;
-  if (auto used = load_(key); used && !used->empty()) return false;
-  save_(key, "used");
+bool SlackInstallStore::take_state(const std::string& nonce_hex, std::chrono::system_clock::time_point expires,
+                                   std::chrono::system_clock::time_point now) {
+  const auto seconds = [](std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+  };
+  if (!state_.claim(kStateKey + nonce_hex, std::to_string(seconds(expires)))) return false;
+  // The used states that can no longer come back (their own expiry passed) are forgotten; an
+  // older version's "used" marks too. Read after the claim, so a state is never forgotten first.
+  for (const auto& [key, value] : state_.list(kStateKey)) {
+    char* end = nullptr;
+    const long long until = std::strtoll(value.c_str(), &end, 10);
+    if (end == value.c_str() || *end != '\0' || until < seconds(now)) state_.remove(key);
+  }
   return true;
 }
 
 std::optional<std::string> SlackInstallStore::team_of(const std::string& place) const {
-  auto value = load_("slack.team_of." + place);
+  auto value = state_.load("slack.team_of." + place);
   if (!value || value->empty()) return std::nullopt;
   return value;
 }
 
 void SlackInstallStore::set_team_of(const std::string& place, const std::string& team_id) {
-  save_("slack.team_of." + place, team_id);
+  state_.save("slack.team_of." + place, team_id);
 }
 
 }  // namespace adapters::slack

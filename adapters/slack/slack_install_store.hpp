@@ -3,17 +3,19 @@
 // through the adapter's own small values (adapters::AdapterState: the app backs them with the
 // store; the adapter never sees the store).
 //
-//   slack.installations            JSON array of the team ids installed (for start-up)
 //   slack.installation.<team id>   JSON: team, enterprise, bot user, scopes, installer, time, and
 //                                  the bot token sealed with AES-256-GCM under the install secret
 //                                  ("v1:" base64(12-byte IV, ciphertext, 16-byte tag); the team
 //                                  id is the additional data, so a record moved to another team's
 //                                  key does not open)
-//   slack.oauth_state.<nonce>      "used": a state is taken once, by whichever worker sees it
+//   slack.oauth_state.<nonce>      the state's expiry (Unix seconds): claimed once, atomically, by
+//                                  whichever worker sees it; removed once expired
 //   slack.team_of.<channel|user>   the team a channel or user was last heard from
 //
-// A removed value is saved as "" (AdapterState has no delete). The token is never in a record in
-// clear, never in a log line. Runs on the caller's thread; no clock (callers pass times).
+// The installations are listed by their keys' prefix: no index that two workers finishing two
+// installs at once would each read, extend and overwrite (an index `slack.installations` left by
+// an older version is no longer read). The token is never in a record in clear, never in a log
+// line. Runs on the caller's thread; no clock (callers pass times).
 #include <chrono>
 #include <functional>
 #include <map>
@@ -22,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "adapters/common/adapter_state.hpp"
 #include "adapters/slack/slack_oauth.hpp"
 #include "adapters/slack/slack_protocol_result.hpp"
 
@@ -50,33 +53,29 @@ Result<Installation> read_installation_record(const InstallKey& key, std::string
 
 class SlackInstallStore {
  public:
-  using Load = std::function<std::optional<std::string>(const std::string& key)>;
-  using Save = std::function<void(const std::string& key, const std::string& value)>;
+  // state needs all of load, save, claim, list and remove.
+  SlackInstallStore(AdapterState state, InstallKey key);
 
-  SlackInstallStore(Load load, Save save, InstallKey key);
-
-  // Every installation the index names. One that cannot be read (the install secret changed, or
+  // Every installation recorded. One that cannot be read (the install secret changed, or
   // the value was tampered with) is left out and named in `problems` (team id and why; no secret).
   std::vector<Installation> load_all(std::vector<std::string>& problems) const;
   // One team's installation, read now (another worker may have recorded it); nullopt when none.
   std::optional<Installation> load(const std::string& team_id, std::string* problem = nullptr) const;
-  // Records (or replaces) it and adds it to the index.
+  // Records (or replaces) it.
   void put(const Installation& installation);
   // Forgets it; true when there was one.
   bool remove(const std::string& team_id);
 
-  // Marks a state's nonce used; false when it already was.
-  bool take_state(const std::string& nonce_hex);
+  // Marks a state's nonce used; false when it already was (here or by another worker). Forgets
+  // the states that expired before now: an expired state is refused before it gets here.
+  bool take_state(const std::string& nonce_hex, std::chrono::system_clock::time_point expires,
+                  std::chrono::system_clock::time_point now);
 
   std::optional<std::string> team_of(const std::string& place) const;
   void set_team_of(const std::string& place, const std::string& team_id);
 
  private:
-  std::vector<std::string> index() const;
-  void save_index(const std::vector<std::string>& teams);
-
-  Load load_;
-  Save save_;
+  AdapterState state_;
   InstallKey key_;
 };
 

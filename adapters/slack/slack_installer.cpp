@@ -165,7 +165,7 @@ asio::awaitable<ServerReply> finish_install(std::shared_ptr<InstallerState> s, S
     co_return render(*s, req, {400, expired ? "expired" : "bad_link", {}});
   }
   // Taken now, whatever follows: a state is good for one try.
-  if (!s->store->take_state(state->nonce_hex)) {
+  if (!s->store->take_state(state->nonce_hex, state->expires, s->now())) {
     spdlog::warn("slack install: refused a redirect from {}: its state was used before", req.sender);
     co_return render(*s, req, {400, "reused", {}});
   }

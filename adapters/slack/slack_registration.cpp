@@ -28,8 +28,7 @@ AdapterRegistration registration() {
         options.api.reread_app_token = [name = n->second] { return bot::secret_value(name); };
     }
     // Install mode keeps each workspace's installation in the adapter's own state.
-    options.state_load = start.state.load;
-    options.state_save = start.state.save;
+    options.state = start.state;
     options.prompts = start.prompts;
     const bool installs = options.install.enabled();
     options.known_user = [config](std::string_view id) { return config->person_by_handle("slack", id) != nullptr; };

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "bot/model/clock.hpp"
@@ -132,6 +133,13 @@ class AdapterStateStore {
   virtual ~AdapterStateStore() = default;
   virtual std::optional<std::string> adapter_state(std::string_view key) = 0;
   virtual void set_adapter_state(std::string_view key, std::string_view value) = 0;
+  // Stores the value only where the key holds none (or ""), in one statement: of several workers
+  // claiming one key, exactly one is told true (a Slack OAuth state is taken once).
+  virtual bool claim_adapter_state(std::string_view key, std::string_view value) = 0;
+  // Every value (not "") whose key starts with the prefix, ordered by key: a list kept as one key
+  // per item instead of an index that two workers would read, change and overwrite.
+  virtual std::vector<std::pair<std::string, std::string>> adapter_states(std::string_view prefix) = 0;
+  virtual void remove_adapter_state(std::string_view key) = 0;
 };
 
 // Messages an adapter keeps for itself: the web chat is its own platform, so it keeps what Slack

@@ -494,6 +494,29 @@ class SqlStore final : public Store {
     set_value_in("checkpoints", key, value);
   }
 
+  bool claim_adapter_state(std::string_view key, std::string_view value) override {
+    // A key removed by saving "" (as adapters did before remove_adapter_state) counts as free.
+    return db_->run("INSERT INTO checkpoints (district, name, value) VALUES (" + dv_ +
+                        ", ?, ?) ON CONFLICT (district, name) DO UPDATE SET value = excluded.value "
+                        "WHERE checkpoints.value = ''",
+                    {str(key), str(value)}) == 1;
+  }
+
+  std::vector<std::pair<std::string, std::string>> adapter_states(std::string_view prefix) override {
+    // substr, not LIKE (no escaping of % and _) nor a range (PostgreSQL's collation does not
+    // order by bytes).
+    auto q = db_->query(
+        "SELECT name, value FROM checkpoints WHERE " + d_ + " AND substr(name, 1, ?) = ? AND value <> '' ORDER BY name",
+        {static_cast<std::int64_t>(prefix.size()), str(prefix)});
+    std::vector<std::pair<std::string, std::string>> out;
+    while (q->next()) out.emplace_back(q->text(0), q->text(1));
+    return out;
+  }
+
+  void remove_adapter_state(std::string_view key) override {
+    db_->run("DELETE FROM checkpoints WHERE " + d_ + " AND name = ?", {str(key)});
+  }
+
   std::optional<std::string> workflow_value(std::string_view name) override {
     return value_in(workflow_values_table(), name);
   }

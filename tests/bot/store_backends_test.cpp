@@ -2,6 +2,7 @@
 // statements are shared, so each is run on both dialects at least once. And how a PostgreSQL
 // store is refused: unreachable, a newer schema, someone else's tables, the password never shown;
 // and several workers on one database: the audit chain, and leased outbox rows and timers.
+#include <atomic>
 #include <catch2/catch.hpp>
 
 #include <netinet/in.h>
@@ -275,6 +276,51 @@ STORE_TEST_CASE("two workers claiming the same due rows never get the same row, 
   CHECK(setup->claim_due_outbox(t0 + std::chrono::minutes(1), 100, "worker-3", until).empty());
   CHECK(setup->claim_due_outbox(until, 100, "worker-3", until + std::chrono::minutes(5)).size() == 60);
   CHECK(setup->claim_due_timers(until, "worker-3", until + std::chrono::minutes(5)).size() == 30);
+}
+
+STORE_TEST_CASE("an adapter's value claimed by several workers at once is given to exactly one",
+                "[unit][store][adapter-state]") {
+  auto setup = backend.open();
+  // Eight workers, each on its own connection, claim the same OAuth state at the same moment.
+  constexpr int kWorkers = 8;
+  std::atomic<int> ready = 0, won = 0;
+  std::vector<std::thread> workers;
+  std::vector<std::exception_ptr> failed(kWorkers);
+  for (int w = 0; w < kWorkers; ++w)
+    workers.emplace_back([&, w] {
+      try {
+        auto store = backend.open();
+        ++ready;
+        while (ready < kWorkers) std::this_thread::yield();
+        if (store->claim_adapter_state("slack.oauth_state.abc", "1800000000")) ++won;
+      } catch (...) {
+        failed[w] = std::current_exception();
+      }
+    });
+  for (auto& t : workers) t.join();
+  for (const auto& f : failed)
+    if (f) std::rethrow_exception(f);
+  CHECK(won == 1);
+  CHECK(setup->adapter_state("slack.oauth_state.abc") == "1800000000");
+  CHECK_FALSE(setup->claim_adapter_state("slack.oauth_state.abc", "1"));
+  // A value removed the old way (saved as "") is free again.
+  setup->set_adapter_state("slack.oauth_state.old", "");
+  CHECK(setup->claim_adapter_state("slack.oauth_state.old", "2"));
+
+  // Listed by prefix, in key order, without the emptied ones or another prefix's.
+  setup->set_adapter_state("slack.installation.T2", "two");
+  setup->set_adapter_state("slack.installation.T1", "one");
+  setup->set_adapter_state("slack.installation.T3", "");
+  setup->set_adapter_state("slack.installations", "[\"T1\"]");
+  setup->set_adapter_state("slack.installation_T9", "not under the prefix");
+  using Values = std::vector<std::pair<std::string, std::string>>;
+  CHECK(setup->adapter_states("slack.installation.") ==
+        Values{{"slack.installation.T1", "one"}, {"slack.installation.T2", "two"}});
+  // % and _ are letters in a prefix, not patterns.
+  CHECK(setup->adapter_states("slack.installation%").empty());
+  setup->remove_adapter_state("slack.installation.T1");
+  CHECK_FALSE(setup->adapter_state("slack.installation.T1"));
+  CHECK(setup->adapter_states("slack.installation.") == Values{{"slack.installation.T2", "two"}});
 }
 
 STORE_TEST_CASE("after a restart, only in-flight messages whose lease expired are taken back",

@@ -15,6 +15,7 @@
 
 #include "adapters/common/http_client.hpp"
 #include "adapters/slack/slack_adapter.hpp"
+#include "app/adapter_registry.hpp"
 #include "tests/support/bot_process.hpp"
 #include "tests/support/fake_slack_server.hpp"
 #include "tests/support/slack_signing.hpp"
@@ -73,10 +74,7 @@ SlackOptions install_options(const FakeSlackServer& server, TestClock& clock) {
 struct Process {
   Process(const std::string& db, SlackOptions options) : process({.db = db}), io(&process.io()) {
     bot::Store* store = &process.store();
-    options.state_load = [store](const std::string& key) { return store->adapter_state(key); };
-    options.state_save = [store](const std::string& key, const std::string& value) {
-      store->set_adapter_state(key, value);
-    };
+    options.state = app::state_in(*store);
     options.prompts = &process.district().prompts;
     adapter = std::make_unique<SlackAdapter>(io->get_executor(), std::move(options));
     adapter->listen();

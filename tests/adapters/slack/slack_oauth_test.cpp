@@ -2,6 +2,7 @@
 // redirect's query, the signed state, oauth.v2.access's answer, the uninstall events, the sealed
 // token, the install secret and the page language. Run under the sanitizers too (untrusted input).
 #include <catch2/catch.hpp>
+#include <map>
 
 #include "adapters/slack/slack_install_store.hpp"
 #include "adapters/slack/slack_oauth.hpp"
@@ -139,36 +140,65 @@ TEST_CASE("slack install store: the token is sealed for its team and key", "[uni
   CHECK(back->installer == "U9");
 }
 
+namespace {
+
+// An adapter state over a map, as the store keeps it (claim only where nothing is; list by prefix).
+adapters::AdapterState state_over(std::map<std::string, std::string>& values) {
+  return {.load = [&values](const std::string& k) -> std::optional<std::string> {
+            auto it = values.find(k);
+            if (it == values.end()) return std::nullopt;
+            return it->second;
+          },
+          .save = [&values](const std::string& k, const std::string& v) { values[k] = v; },
+          .claim = [&values](const std::string& k, const std::string& v) { return values.try_emplace(k, v).second; },
+          .list =
+              [&values](const std::string& prefix) {
+                std::vector<std::pair<std::string, std::string>> out;
+                for (const auto& [k, v] : values)
+                  if (k.starts_with(prefix) && !v.empty()) out.emplace_back(k, v);
+                return out;
+              },
+          .remove = [&values](const std::string& k) { values.erase(k); }};
+}
+
+}  // namespace
+
 TEST_CASE("slack install store: installations, states and places through the adapter state", "[unit][slack][install]") {
   std::map<std::string, std::string> values;
-  SlackInstallStore store(
-      [&](const std::string& k) -> std::optional<std::string> {
-        auto it = values.find(k);
-        if (it == values.end()) return std::nullopt;
-        return it->second;
-      },
-      [&](const std::string& k, const std::string& v) { values[k] = v; }, key());
+  SlackInstallStore store(state_over(values), key());
   store.put({.team_id = "T1", .bot_user_id = "UB1", .bot_token = "xoxb-one"});
   store.put({.team_id = "T2", .bot_user_id = "UB2", .bot_token = "xoxb-two"});
   std::vector<std::string> problems;
   CHECK(store.load_all(problems).size() == 2);
   CHECK(problems.empty());
+  // A second worker's store over the same values sees both: there is no index to overwrite.
+  SlackInstallStore second_worker(state_over(values), key());
+  second_worker.put({.team_id = "T3", .bot_user_id = "UB3", .bot_token = "xoxb-three"});
+  CHECK(store.load_all(problems).size() == 3);
   CHECK(store.remove("T1"));
   CHECK_FALSE(store.remove("T1"));
+  CHECK(second_worker.remove("T3"));
   CHECK(store.load_all(problems).size() == 1);
-  CHECK(store.take_state("abc"));
-  CHECK_FALSE(store.take_state("abc"));
+  CHECK_FALSE(values.contains("slack.installation.T1"));  // removed, not left behind as ""
+
+  const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
+  const auto minutes = [&](int m) { return now + std::chrono::minutes(m); };
+  CHECK(store.take_state("abc", minutes(10), now));
+  CHECK_FALSE(store.take_state("abc", minutes(10), now));
+  CHECK_FALSE(second_worker.take_state("abc", minutes(10), now));
+  // Once its expiry has passed, a used state is forgotten by the next state taken (a link that
+  // old is refused before it is looked up), so used states do not pile up.
+  values["slack.oauth_state.legacy"] = "used";
+  CHECK(store.take_state("def", minutes(25), minutes(11)));
+  CHECK_FALSE(values.contains("slack.oauth_state.abc"));
+  CHECK_FALSE(values.contains("slack.oauth_state.legacy"));
+  CHECK(values.contains("slack.oauth_state.def"));
+
   store.set_team_of("C1", "T2");
   CHECK(store.team_of("C1") == "T2");
   for (const auto& [k, v] : values) CHECK(v.find("xoxb-") == std::string::npos);
   // Another key: the record is named as a problem, never loaded.
-  SlackInstallStore other(
-      [&](const std::string& k) -> std::optional<std::string> {
-        auto it = values.find(k);
-        if (it == values.end()) return std::nullopt;
-        return it->second;
-      },
-      [&](const std::string& k, const std::string& v) { values[k] = v; }, key(9));
+  SlackInstallStore other(state_over(values), key(9));
   CHECK(other.load_all(problems).empty());
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].starts_with("T2: "));
