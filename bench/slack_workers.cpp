@@ -43,7 +43,12 @@ bool is_may_be_missing(const std::string& text) {
 }  // namespace
 
 SlackWorkers::SlackWorkers(int lease_seconds)
-    : database(test_support::PostgresServer::shared().fresh_database()), lease_seconds_(lease_seconds) {}
+    : database(test_support::PostgresServer::shared().fresh_database()), lease_seconds_(lease_seconds) {
+  if (worker_cpus_) {
+    std::printf("each worker limited to %.2f of a core once started (BENCH_WORKER_CPUS)\n", *worker_cpus_);
+    std::fflush(stdout);  // before the workers are forked
+  }
+}
 
 SlackWorkers::~SlackWorkers() {
   workers_.clear();
@@ -102,6 +107,9 @@ double SlackWorkers::start(std::size_t i, std::chrono::seconds limit) {
   const auto at = printed.find(banner);
   w.client = std::make_unique<HttpClient>(
       io.get_executor(), "http://127.0.0.1:" + std::to_string(std::stoi(printed.substr(at + banner.size()))), "", 64);
+  // Start-up runs at full speed (a county's is minutes); the share applies to the load.
+  w.quota.reset();
+  if (worker_cpus_) w.quota = std::make_unique<CpuQuota>(w.process->pid(), *worker_cpus_);
   w.up = true;
   return seconds;
 }
@@ -109,6 +117,7 @@ double SlackWorkers::start(std::size_t i, std::chrono::seconds limit) {
 void SlackWorkers::kill(std::size_t i) {
   workers_[i].up = false;
   workers_[i].process->kill_now();
+  workers_[i].quota.reset();
   workers_[i].client->close();
 }
 

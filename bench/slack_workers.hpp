@@ -14,10 +14,12 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "adapters/common/http_client.hpp"
+#include "bench/cpu_quota.hpp"
 #include "tests/support/fake_slack_server.hpp"
 #include "tests/support/hallpass_process.hpp"
 
@@ -82,6 +84,7 @@ class SlackWorkers {
 
  private:
   struct Worker {
+    std::unique_ptr<CpuQuota> quota;  // declared first: removed after its process has stopped
     std::unique_ptr<test_support::HallpassProcess> process;
     std::unique_ptr<adapters::http::HttpClient> client;
     bool up = false;
@@ -89,6 +92,7 @@ class SlackWorkers {
   boost::asio::awaitable<void> client_loop(std::chrono::steady_clock::time_point until, const MakeCommand& make);
 
   int lease_seconds_;
+  std::optional<double> worker_cpus_ = CpuQuota::from_environment();
   std::vector<Worker> workers_;
   std::size_t next_worker_ = 0;
   int sent_ = 0, refused_ = 0, clients_done_ = 0;

@@ -11,7 +11,9 @@ compare. Prints hit@1, hit@3, declined, no-answer accuracy, verdict accuracy and
 for all, en and es.
 
   scripts/cv-verdict-examples.py [--binary build/hallpass] [--folds 5] [--examples FILE]
-      [--show-misses] [--json OUT]
+      [--show-misses] [--json OUT] [--learned]
+
+--learned trains the learned verdict (docs/policy-answers.md) on the other folds too.
 """
 import argparse
 import hashlib
@@ -45,6 +47,8 @@ def main():
     ap.add_argument("--scorer", default=os.path.join(ROOT, "../shared/eval/score_policy_answers.py"))
     ap.add_argument("--show-misses", action="store_true")
     ap.add_argument("--json")
+    ap.add_argument("--learned", action="store_true",
+                    help="also train the learned verdict on the other folds (verdict_examples.jsonl beside the documents)")
     a = ap.parse_args()
     binary = os.path.abspath(a.binary)
     imp = load_module("import_clause_questions", os.path.join(ROOT, "scripts/import-clause-questions.py"))
@@ -55,7 +59,13 @@ def main():
     cache = {}
     # Which clause each line is about: the passages its quotes fall in, asked once of the shipped
     # documents (the passage ids do not depend on the questions files).
-    cache_file = os.path.join(tempfile.gettempdir(), "hallpass-cv-quote-passages.json")
+    # The cache is named by the documents' text, so a changed document never reads stale ids.
+    docs = hashlib.sha1()
+    src_docs = os.path.join(ROOT, "config/policies")
+    for f in sorted(os.listdir(src_docs)):
+        if f.endswith(".md"):
+            docs.update(f.encode("utf-8") + open(os.path.join(src_docs, f), "rb").read())
+    cache_file = os.path.join(tempfile.gettempdir(), f"hallpass-cv-quote-passages-{docs.hexdigest()[:12]}.json")
     if os.path.exists(cache_file):
         cache = json.load(open(cache_file, encoding="utf-8"))
     real_passages_for = imp.passages_for
@@ -93,6 +103,10 @@ def main():
             train = os.path.join(work, "train.jsonl")
             open(train, "w", encoding="utf-8").write(
                 "\n".join(l for l, f in zip(lines, fold) if f != k) + "\n")
+            if a.learned:
+                # The learned verdict reads verdict_examples.jsonl beside the first document: only
+                # the other folds, so a held-out question's own label never trains it.
+                shutil.copy(train, os.path.join(pol_dir, "verdict_examples.jsonl"))
             argv = sys.argv
             sys.argv = ["import", "--binary", binary, "--policies", pol_dir, train]
             devnull = open(os.devnull, "w")
