@@ -165,6 +165,9 @@ class OutboxDispatcher {
   // Lease mode, from run() every third of a lease: renews what is being sent, and takes back what
   // dead workers left in flight.
   boost::asio::awaitable<void> keep_leases();
+  // With nothing in hand (several workers), whether the periodic look finds anything: false means
+  // do the usual round; true means sleep for `wait` (a third of a lease, or until the next retry).
+  boost::asio::awaitable<bool> quiet_look(std::chrono::milliseconds& wait);
 
   boost::asio::any_io_executor executor_;
   Store& store_;

@@ -93,6 +93,14 @@ class Outbox {
   // When a due entry that claim_due_outbox does not give `owner` (its conversation is another
   // worker's) may be free: the earliest end of the other workers' leases in such conversations.
   virtual std::optional<TimePoint> next_outbox_handoff(TimePoint now, std::string_view owner) = 0;
+  // An idle worker's periodic look, in one visit: whether a pass would find anything (a due
+  // pending entry whose own lease is free, or an in-flight entry whose lease expired; more than
+  // a pass takes is fine, never less), and next_outbox_retry(now).
+  struct OutboxLook {
+    bool work = false;
+    std::optional<TimePoint> next_retry;
+  };
+  virtual OutboxLook look_at_outbox(TimePoint now) = 0;
 };
 
 // Platform references of posted messages: thread roots and messages that may be updated.

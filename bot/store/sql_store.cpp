@@ -317,6 +317,25 @@ class SqlStore final : public Store {
         {str(platform), str(channel), to_millis(next), str(error), id});
   }
 
+  OutboxLook look_at_outbox(TimePoint now) override {
+    // d_ unqualified: each subquery names its own table's district. CASE, not a bare EXISTS:
+    // PostgreSQL answers a boolean, SQLite an integer.
+    auto q = db_->query("SELECT CASE WHEN EXISTS (SELECT 1 FROM outbox WHERE " + d_ +
+                            " AND state = 'pending' AND next_attempt <= ?1 AND lease_until <= ?1) OR EXISTS "
+                            "(SELECT 1 FROM outbox WHERE " +
+                            d_ +
+                            " AND state = 'in_flight' AND lease_until <= ?1) THEN 1 ELSE 0 END, "
+                            "(SELECT MIN(next_attempt) FROM outbox WHERE " +
+                            d_ + " AND state = 'pending' AND next_attempt > ?1)",
+                        {to_millis(now)});
+    OutboxLook look;
+    if (q->next()) {
+      look.work = q->integer(0) != 0;
+      if (!q->is_null(1)) look.next_retry = from_millis(q->integer(1));
+    }
+    return look;
+  }
+
   std::optional<TimePoint> next_outbox_retry(TimePoint now) override {
     return time_or_none(
         db_->query("SELECT MIN(next_attempt) FROM outbox WHERE " + d_ + " AND state = 'pending' AND next_attempt > ?",

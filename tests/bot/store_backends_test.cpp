@@ -341,6 +341,35 @@ STORE_TEST_CASE("after a restart, only in-flight messages whose lease expired ar
   CHECK(after[1].state == bot::OutboxState::pending);
 }
 
+STORE_TEST_CASE("an idle worker's look finds what a pass would act on, and only that", "[unit][store][outbox]") {
+  auto store = backend.open();
+  const auto minutes = [](int m) { return t0 + std::chrono::minutes(m); };
+  CHECK_FALSE(store->look_at_outbox(t0).work);
+  CHECK_FALSE(store->look_at_outbox(t0).next_retry);
+  store->enqueue({.to = bot::Recipient::place("superintendent"), .message = bot::Message{}.paragraph("m")}, t0);
+  CHECK(store->look_at_outbox(t0).work);  // due, nobody holds it
+  // Another worker holds it: nothing for this one until its lease ends.
+  REQUIRE(store->claim_due_outbox(t0, 1, "worker-2", minutes(1)).size() == 1);
+  CHECK_FALSE(store->look_at_outbox(t0).work);
+  CHECK(store->look_at_outbox(minutes(1)).work);
+  // Sending it, that worker died: found once the lease has expired (to be reconciled).
+  const auto id = store->outbox_entries().front().id;
+  store->mark_in_flight(id, "slack", "C1");
+  CHECK_FALSE(store->look_at_outbox(t0).work);
+  CHECK(store->look_at_outbox(minutes(1)).work);
+  // Waiting for a retry: nothing now, and the retry time is told.
+  store->mark_retry(id, minutes(5), "503");
+  store->release_outbox_lease(id, "worker-2");
+  const auto look = store->look_at_outbox(minutes(2));
+  CHECK_FALSE(look.work);
+  CHECK(look.next_retry == minutes(5));
+  CHECK(store->look_at_outbox(minutes(5)).work);
+  // Sent: nothing left.
+  store->mark_sent(id, "1.1");
+  CHECK_FALSE(store->look_at_outbox(minutes(7)).work);
+  CHECK_FALSE(store->look_at_outbox(minutes(7)).next_retry);
+}
+
 TEST_CASE("without PostgreSQL's server programs the PostgreSQL tests fail and say what to install", "[unit][store]") {
   test_support::TempDir empty("no-postgres");
   // This test binary again, on one PostgreSQL test, with the programs looked for in an empty folder.
