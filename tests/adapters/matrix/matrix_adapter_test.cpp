@@ -445,8 +445,14 @@ TEST_CASE("a decision whose thread is in a DM the teacher left is posted at the 
       p, [&] { return w.server.created_direct_rooms().size() == 1; }, "a new DM");
   const std::string fresh = w.server.created_direct_rooms()[0].first;
   CHECK(w.server.created_direct_rooms()[0].second == "@tgarcia:test");
+  // The letter and the thread's first message are sent side by side, in either order: wait for both.
   w.run_until(
-      p, [&] { return !w.bot_posts(fresh, "YouTube needs captions").empty(); }, "the decision in the new DM");
+      p,
+      [&] {
+        return !w.bot_posts(fresh, "YouTube needs captions").empty() &&
+               !w.bot_posts(fresh, "This belongs in the thread of R-1001").empty();
+      },
+      "the decision and the thread's first message in the new DM");
   // The first of the thread's messages there is at the top of the new DM, saying which request's
   // thread it belongs to; the rest of the thread's messages follow in a thread under it. The
   // decision letter itself stands at the top of the DM (decisions stand out: issue 16), so it
