@@ -138,7 +138,12 @@ SlackInstallStore::SlackInstallStore(AdapterState state, InstallKey key) : state
 std::optional<Installation> SlackInstallStore::load(const std::string& team_id, std::string* problem) const {
   auto value = state_.load(kRecordKey + team_id);
   if (!value || value->empty()) return std::nullopt;
-  auto read = read_installation_record(key_, *value);
+  return open_record(team_id, *value, problem);
+}
+
+std::optional<Installation> SlackInstallStore::open_record(const std::string& team_id, const std::string& record,
+                                                           std::string* problem) const {
+  auto read = read_installation_record(key_, record);
   if (!read) {
     if (problem) *problem = read.error().message;
     return std::nullopt;
@@ -154,13 +159,11 @@ std::vector<Installation> SlackInstallStore::load_all(std::vector<std::string>& 
   std::vector<Installation> out;
   for (const auto& [key, record] : state_.list(kRecordKey)) {
     const std::string team = key.substr(kRecordKey.size());
-    auto read = read_installation_record(key_, record);
-    if (!read)
-      problems.push_back(team + ": " + read.error().message);
-    else if (read->team_id != team)
-      problems.push_back(team + ": the record names another team");
+    std::string problem;
+    if (auto i = open_record(team, record, &problem))
+      out.push_back(std::move(*i));
     else
-      out.push_back(std::move(*read));
+      problems.push_back(team + ": " + problem);
   }
   return out;
 }

@@ -75,6 +75,10 @@ class SlackInstallStore {
   void set_team_of(const std::string& place, const std::string& team_id);
 
  private:
+  // A record read and checked for team_id (why not, in `problem`): load and load_all.
+  std::optional<Installation> open_record(const std::string& team_id, const std::string& record,
+                                          std::string* problem) const;
+
   AdapterState state_;
   InstallKey key_;
 };

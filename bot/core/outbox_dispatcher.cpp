@@ -729,6 +729,12 @@ asio::awaitable<void> OutboxDispatcher::idle(std::chrono::steady_clock::time_poi
   while (!lanes_.empty() && std::chrono::steady_clock::now() < until) co_await wait_for_change(until);
 }
 
+std::chrono::milliseconds OutboxDispatcher::wait_until(TimePoint at, std::chrono::milliseconds cap) const {
+  const auto until =
+      std::chrono::duration_cast<std::chrono::milliseconds>(at - clock_.now()) + std::chrono::milliseconds(1);
+  return std::clamp(until, std::chrono::milliseconds(1), cap);
+}
+
 // The periodic look of a worker with nothing in hand (several workers): one visit, two statements,
 // instead of a lease round, a pass and a retry look (about eight statements in five visits). A
 // county worker looks at each of its districts every third of a lease, so this is its idle cost.
@@ -740,11 +746,7 @@ asio::awaitable<bool> OutboxDispatcher::quiet_look(std::chrono::milliseconds& wa
   const Outbox::OutboxLook look = co_await in_store([&](Store& store) { return store.look_at_outbox(now); });
   if (look.work || notified_ || stopped_) co_return false;
   wait = lease_length_ / 3;
-  if (look.next_retry) {
-    auto until = std::chrono::duration_cast<std::chrono::milliseconds>(*look.next_retry - clock_.now()) +
-                 std::chrono::milliseconds(1);
-    wait = std::clamp(until, std::chrono::milliseconds(1), wait);
-  }
+  if (look.next_retry) wait = wait_until(*look.next_retry, wait);
   co_return true;
 }
 
@@ -793,16 +795,9 @@ asio::awaitable<void> OutboxDispatcher::run() {
     // A notify() or stop() while the database was asked found no timer waiting to cancel.
     if (stopped_) break;
     if (std::exchange(notified_, false)) continue;
-    if (auto free = next_handoff_; !lease_owner_.empty() && free && *free > clock_.now()) {
-      auto until =
-          std::chrono::duration_cast<std::chrono::milliseconds>(*free - clock_.now()) + std::chrono::milliseconds(1);
-      wait = std::clamp(until, std::chrono::milliseconds(1), wait);
-    }
-    if (next) {
-      auto until =
-          std::chrono::duration_cast<std::chrono::milliseconds>(*next - clock_.now()) + std::chrono::milliseconds(1);
-      wait = std::clamp(until, std::chrono::milliseconds(1), wait);
-    }
+    if (auto free = next_handoff_; !lease_owner_.empty() && free && *free > clock_.now())
+      wait = wait_until(*free, wait);
+    if (next) wait = wait_until(*next, wait);
     wake_.expires_after(wait);
     auto [ec] = co_await wake_.async_wait(bot::use_tuple);
     if (!ec) full_scan_ = true;  // a retry time came (or the minute's look): read every due row

@@ -168,6 +168,8 @@ class OutboxDispatcher {
   // With nothing in hand (several workers), whether the periodic look finds anything: false means
   // do the usual round; true means sleep for `wait` (a third of a lease, or until the next retry).
   boost::asio::awaitable<bool> quiet_look(std::chrono::milliseconds& wait);
+  // How long to sleep to wake just after `at` (at least 1 ms), at most `cap`.
+  std::chrono::milliseconds wait_until(TimePoint at, std::chrono::milliseconds cap) const;
 
   boost::asio::any_io_executor executor_;
   Store& store_;
