@@ -12,6 +12,7 @@ packages=(
   libboost1.81-dev libboost-url1.81-dev libssl-dev nlohmann-json3-dev
   libsqlitecpp-dev libsqlite3-dev libspdlog-dev libyaml-cpp-dev libhowardhinnant-date-dev
   catch2 libjwt-dev libstemmer-dev libcsv-dev libsystemd-dev libpq-dev
+  wamerican wspanish
 )
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(chromium chromium-driver nodejs npm clang-format prometheus python3 python3-yaml postgresql-15)

@@ -47,6 +47,10 @@ constexpr double kKeepRatio = 0.55;
 constexpr double kTieRatio = 0.95;
 // The best match is strong when its clause question holds this share of the question's weight.
 constexpr double kStrongCoverage = 0.6;
+// The system's word lists (Debian's wamerican and wspanish, installed by scripts/install-deps.sh):
+// a real word the policies never use is not a typo of one they do. Without them, every unknown
+// word of six letters or more may be read as its known neighbour.
+constexpr const char* kRealWordLists[] = {"/usr/share/dict/american-english", "/usr/share/dict/spanish"};
 // Words too common in questions to tell one clause from another; everything else is weighed by
 // how rare it is among the clause questions.
 const std::set<std::string> kQuestionFillers = {
@@ -394,6 +398,14 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       a.next_step = NextStep::report;
       return verdicts;
     }
+    // "Can I make a fake account to see what my students post?": leave to do what must be
+    // reported is forbidden, whatever the clause that matched best permits.
+    if (reading.asks_to_do_reportable) {
+      a.verdict = Verdict::prohibited;
+      a.verdict_words = words_for(Verdict::prohibited);
+      a.next_step = NextStep::ask_principal;  // nothing has happened that could be filed
+      return verdicts;
+    }
     // "Who do I ask for permission to use the logo?", "how do I get approval for …?", "¿a quién le
     // pido permiso?": whom to ask, or how, is a fact, but what the asker must do is get the
     // approval first (the clause names from whom).
@@ -407,9 +419,10 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       a.verdict_words = words_for(Verdict::info);
       return verdicts;
     }
-    // A clause that says to notify someone answers "do I have to tell …?" with a duty; a situation
-    // that must itself be reported was handled above.
-    if (reading.act == AskerAct::duty)
+    // A clause that says to notify someone answers "do I have to tell …?" with a duty, and "can I
+    // use it with my class?" with a yes under that duty; a situation that must itself be reported
+    // was handled above.
+    if (reading.act == AskerAct::duty || reading.act == AskerAct::permission)
       for (auto& cv : verdicts)
         if (cv.verdict == Verdict::report) cv.verdict = Verdict::required;
     // The next clause that rules, for a question a clause that only states a fact cannot settle.
@@ -712,6 +725,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       add_patterns(*list);
     for (const auto& t : subject_.small_talk) add_patterns({t.phrase});
     spelling_.finish();
+    for (const char* list : kRealWordLists) spelling_.add_real_words(list);
   }
 
   // Trains the learned verdict on the examples, each read by the rules as a question would be.

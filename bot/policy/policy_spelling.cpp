@@ -1,6 +1,9 @@
 #include "bot/policy/policy_spelling.hpp"
 
 #include <algorithm>
+#include <fstream>
+
+#include "bot/policy/policy_text.hpp"
 
 namespace bot {
 namespace {
@@ -41,6 +44,21 @@ void PolicySpelling::add(const std::string& word) {
   if (!word.empty()) ++counts_[word];
 }
 
+void PolicySpelling::add_real_words(const std::filesystem::path& word_list) {
+  std::ifstream in(word_list);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.size() < kMinLength) continue;
+    const bool plain = std::all_of(line.begin(), line.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+    // Capitals and accents are folded as a question's words are; "Abbey's" is two words, left out.
+    const std::vector<std::string> words = plain ? std::vector<std::string>{line} : question_words(line);
+    if (words.size() != 1) continue;
+    const std::string& w = words.front();
+    // Only a word that would otherwise be read as a known one needs remembering.
+    if (w.size() >= kMinLength && !has_digit(w) && !counts_.contains(w) && known_neighbour(w)) real_words_.insert(w);
+  }
+}
+
 void PolicySpelling::finish() {
   for (const auto& [word, count] : counts_) {
     if (word.size() + 1 < kMinLength || has_digit(word)) continue;
@@ -53,39 +71,42 @@ void PolicySpelling::finish() {
   }
 }
 
+const std::string* PolicySpelling::known_neighbour(const std::string& w) const {
+  // Candidates share a one-letter deletion with the word (or are it minus a letter).
+  const std::string* best = nullptr;
+  uint32_t best_count = 0;
+  const auto consider = [&](const std::string& key) {
+    const auto it = deletes_.find(key);
+    if (it == deletes_.end()) return;
+    for (const std::string* known : it->second) {
+      // Typos rarely touch the first letter; real words one letter apart often differ there
+      // ("kinder" / "tinder", "fights" / "rights").
+      if ((*known)[0] != w[0] || !one_edit(w, *known)) continue;
+      const uint32_t c = counts_.at(*known);
+      // The most used candidate; ties to the first in alphabetical order, so answers never vary.
+      if (c > best_count || (c == best_count && best && *known < *best)) {
+        best = known;
+        best_count = c;
+      }
+    }
+  };
+  consider(w);
+  for (size_t i = 0; i < w.size(); ++i) {
+    std::string d = w;
+    d.erase(i, 1);
+    consider(d);
+  }
+  return best;
+}
+
 std::vector<std::string> PolicySpelling::correct(const std::vector<std::string>& words) const {
   std::vector<std::string> out;
   out.reserve(words.size());
   for (const auto& w : words) {
-    if (w.size() < kMinLength || w.size() > 40 || has_digit(w) || counts_.contains(w)) {
-      out.push_back(w);
-      continue;
-    }
-    // Candidates share a one-letter deletion with the word (or are it minus a letter).
-    const std::string* best = nullptr;
-    uint32_t best_count = 0;
-    const auto consider = [&](const std::string& key) {
-      const auto it = deletes_.find(key);
-      if (it == deletes_.end()) return;
-      for (const std::string* known : it->second) {
-        // Typos rarely touch the first letter; real words one letter apart often differ there
-        // ("kinder" / "tinder", "fights" / "rights").
-        if ((*known)[0] != w[0] || !one_edit(w, *known)) continue;
-        const uint32_t c = counts_.at(*known);
-        // The most used candidate; ties to the first in alphabetical order, so answers never vary.
-        if (c > best_count || (c == best_count && best && *known < *best)) {
-          best = known;
-          best_count = c;
-        }
-      }
-    };
-    consider(w);
-    for (size_t i = 0; i < w.size(); ++i) {
-      std::string d = w;
-      d.erase(i, 1);
-      consider(d);
-    }
-    out.push_back(best ? *best : w);
+    const bool as_typed =
+        w.size() < kMinLength || w.size() > 40 || has_digit(w) || counts_.contains(w) || real_words_.contains(w);
+    const std::string* neighbour = as_typed ? nullptr : known_neighbour(w);
+    out.push_back(neighbour ? *neighbour : w);
   }
   return out;
 }

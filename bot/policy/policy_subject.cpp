@@ -26,6 +26,9 @@ const std::vector<std::string> kOpenQuestion = {"what", "whats", "which", "whose
 const std::vector<std::string> kContentWords = {"put",   "include",  "includes", "contain", "contains",
                                                 "goes",  "llevar",   "lleva",    "incluir", "incluye",
                                                 "poner", "contener", "contiene"};
+// Openings of a clause that tells when, if or why ("cuando le escribo a los alumnos …"); not
+// "when", which opens English questions ("when do accounts need to be registered?").
+const std::vector<std::string> kSubordinate = {"cuando", "si", "porque", "if", "because"};
 // Words that may stand around a greeting or a thanks without making it a question.
 const std::vector<std::string> kTalkFillers = {
     "there", "so",   "much",   "very",  "you", "again", "bot",   "hallpass", "all", "everyone", "a",  "lot",
@@ -105,6 +108,15 @@ PartAct act_of_part(const PolicySubject& s, const std::vector<std::string>& word
                                                                         {&s.info, AskerAct::fact},
                                                                         {&s.duty, AskerAct::duty},
                                                                         {&s.permission, AskerAct::permission}};
+  // "Cuando le escribo a los alumnos, ¿tengo que usar mi nombre?": an opening "cuando", "si" or
+  // "porque" followed by a clause of its own tells when or why, and the asking that comes after it
+  // decides; right after it ("¿cuándo tengo que entregarla?") the part asks when.
+  if (begin < end && in(kSubordinate, words[begin]))
+    for (size_t i = begin + kOpeningReach; i < end; ++i)
+      for (const auto& [list, act] : lists)
+        if (act != AskerAct::fact)
+          for (const auto& p : *list)
+            if (!p.words.empty() && match_length(p, words, i) > 0) return {act, names_asker(p)};
   for (size_t i = begin; i < end; ++i) {
     for (const auto& [list, act] : lists) {
       for (const auto& p : *list) {
@@ -145,6 +157,60 @@ AskerAct read_act(const PolicySubject& s, const std::vector<std::string>& messag
   return AskerAct::none;
 }
 
+// Words that mark the reportable thing as something done to the asker ("harassing me", "me acosa")
+// or as one already there ("the fake account", "esa cuenta falsa"), not as what the asker would do.
+const std::vector<std::string> kDoneToAsker = {"me", "my", "us", "our", "mi", "mis", "nos"};
+const std::vector<std::string> kAlreadyThere = {"the",   "this", "that", "these", "those", "his", "her",
+                                                "their", "el",   "la",   "los",   "las",   "ese", "esa",
+                                                "este",  "esta", "su",   "sus",   "esos",  "esas"};
+
+// "Can I make a fake account to see what my students post?", "is it ok to email a threatening
+// message to a parent?", "¿puedo crear una cuenta falsa?": the first part that asks is a
+// permission, and in it a verb of doing (`doing`) is followed by the reportable thing, which is
+// neither done to the asker nor one already there. The asker then asks leave to do what is
+// forbidden, and nothing has happened yet that must be reported.
+bool asks_to_do_reportable(const PolicySubject& s, const std::vector<std::string>& words,
+                           const std::vector<size_t>& parts) {
+  const auto in = [](const std::vector<std::string>& list, const std::string& w) {
+    return std::find(list.begin(), list.end(), w) != list.end();
+  };
+  const auto report_at = [&](size_t i) {
+    size_t length = 0;
+    for (const auto& p : s.report)
+      if (!p.words.empty()) length = std::max(length, match_length(p, words, i));
+    return length;
+  };
+  std::vector<size_t> starts = parts.empty() ? std::vector<size_t>{0} : parts;
+  for (size_t k = 0; k < starts.size() && starts[k] < words.size(); ++k) {
+    const size_t begin = starts[k];
+    const size_t end = k + 1 < starts.size() ? std::min(starts[k + 1], words.size()) : words.size();
+    const PartAct found = act_of_part(s, words, begin, end);
+    if (found.act == AskerAct::none) continue;
+    if (found.act != AskerAct::permission) return false;
+    for (size_t j = begin; j < end; ++j) {
+      bool doing = false;
+      for (const auto& p : s.doing) doing = doing || (!p.words.empty() && match_length(p, words, j) > 0);
+      if (!doing) continue;
+      for (size_t i = j; i < end; ++i) {
+        const size_t length = report_at(i);
+        if (length == 0) continue;
+        // A situation told anywhere else ("a parent is harassing me. can I make a fake account to
+        // watch her?") is still reported.
+        for (size_t other = 0; other < words.size(); ++other)
+          if ((other < j || other >= end) && report_at(other) > 0) return false;
+        const bool done_to_asker =
+            std::any_of(words.begin() + static_cast<std::ptrdiff_t>(i),
+                        words.begin() + static_cast<std::ptrdiff_t>(std::min(i + length + 1, words.size())),
+                        [&](const std::string& w) { return in(kDoneToAsker, w); });
+        const bool already_there = i > begin && in(kAlreadyThere, words[i - 1]);
+        return !done_to_asker && !already_there;
+      }
+    }
+    return false;
+  }
+  return false;
+}
+
 }  // namespace
 
 boost::system::result<PolicySubject, PolicyParseError> load_policy_subject(const std::filesystem::path& file) {
@@ -175,7 +241,8 @@ boost::system::result<PolicySubject, PolicyParseError> load_policy_subject(const
     }
     for (auto [section, list] :
          {std::pair{"consequence", &s.consequence}, std::pair{"duty", &s.duty}, std::pair{"permission", &s.permission},
-          std::pair{"action", &s.action}, std::pair{"approval", &s.approval}, std::pair{"approver", &s.approver}}) {
+          std::pair{"action", &s.action}, std::pair{"approval", &s.approval}, std::pair{"approver", &s.approver},
+          std::pair{"doing", &s.doing}}) {
       if (!root[section]) continue;
       auto read = read_both(file, root, section);
       if (!read) return read.error();
@@ -252,8 +319,15 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
                               !matches_anywhere(s.outside, words, words.size()));
   // One who asks whom to report it to has judged it reportable; that alone never puts a question
   // on the subject (a broken printer is reported too).
-  r.report = r.report || (r.on_subject && matches_anywhere(s.report_intent, words, words.size()));
+  const bool intends_to_report = r.on_subject && matches_anywhere(s.report_intent, words, words.size());
   r.act = read_act(s, words, starts);
+  // One who asks leave to make a fake account or send a threat is told it is forbidden: it is
+  // their plan, nothing yet to report (unless they also tell one, or ask whom to report it to).
+  if (r.report && !intends_to_report && r.act == AskerAct::permission && asks_to_do_reportable(s, words, starts)) {
+    r.report = false;
+    r.asks_to_do_reportable = true;
+  }
+  r.report = r.report || intends_to_report;
   r.names_approval = matches_anywhere(s.approval, words, words.size());
   // "Who do I ask?" or "how do I get …?" names no approval by itself; with one named ("who do I
   // ask for permission", "how do I get it approved") it asks whose approval to get, or how.

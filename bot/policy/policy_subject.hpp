@@ -34,6 +34,7 @@ struct PolicySubject {
   std::vector<TermPattern> action;       // "what should I do", "¿qué hago?"
   std::vector<TermPattern> approval;     // "permission", "consent": the question names the approval itself
   std::vector<TermPattern> approver;     // "who do I ask for permission", "how do I get approval": whose, or how
+  std::vector<TermPattern> doing;  // "make", "send", "crear": verbs by which the asker would do the reportable thing
   struct Talk {
     SmallTalk kind = SmallTalk::none;
     std::string lang;
@@ -48,6 +49,8 @@ struct SubjectReading {
   AskerAct act = AskerAct::none;  // read at the opening of each part of the message; the first part that asks decides
   bool names_approval = false;    // the question names a permission, consent or approval
   bool asks_approver = false;     // asks whom to get the approval from, or how ("who do I ask for permission …?")
+  bool asks_to_do_reportable =
+      false;  // asks leave to do the reportable thing themselves ("can I make a fake account …?")
   SmallTalk small_talk = SmallTalk::none;
   std::string small_talk_lang;  // the language of the small-talk phrase matched
 };

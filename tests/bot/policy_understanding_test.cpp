@@ -10,6 +10,7 @@
 #include "bot/policy/clause_questions.hpp"
 #include "bot/policy/policy_library.hpp"
 #include "bot/policy/policy_quotes.hpp"
+#include "bot/policy/policy_spelling.hpp"
 #include "bot/policy/policy_subject.hpp"
 #include "bot/policy/policy_text.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -254,6 +255,12 @@ TEST_CASE("the asker's act is read at the opening of each part of the message", 
            Case{"¿se vale subir fotos de la fiesta del viernes?", bot::AskerAct::permission},
            // A statement that asks for confirmation at its end.
            Case{"a dad from my class wants to add me on fb, that's fine right", bot::AskerAct::permission},
+           // An opening "cuando" or "si" with a clause of its own tells when; the asking after it
+           // decides. Right after it, the part asks when.
+           Case{"cuando le escribo a los alumnos en la cuenta de la clase tengo que usar mi nombre completo?",
+                bot::AskerAct::duty},
+           Case{"cuando tengo que entregar la solicitud?", bot::AskerAct::fact},
+           Case{"when do official accounts need to be registered?", bot::AskerAct::fact},
            // The first part that asks decides; later parts add detail.
            Case{"ok so, how long does the superintendent take? like a week?", bot::AskerAct::fact},
            Case{"do I need to tell the principal before I open a class blog? or is that optional", bot::AskerAct::duty},
@@ -436,6 +443,29 @@ TEST_CASE("a typo one letter away from a word the policies use is read as that w
   CHECK(a.verdict == bot::Verdict::allowed);
 }
 
+TEST_CASE("a real word the policies never use is not read as a typo of one they do", "[unit][policy]") {
+  bot::PolicySpelling spelling;
+  for (const char* w : {"extort", "winner", "facebook"}) spelling.add(w);
+  spelling.finish();
+  test_support::TempDir dir("word-list");
+  std::ofstream(dir.file("words")) << "Export\nexport's\nwinter\nfacebook\nMárket\n";
+  CHECK(spelling.correct({"export", "winter", "facebok"}) == std::vector<std::string>{"extort", "winner", "facebook"});
+  spelling.add_real_words(dir.file("words"));
+  // Words of the list stay as typed, a typo outside it is still read as the known word.
+  CHECK(spelling.correct({"export", "winter", "facebok"}) == std::vector<std::string>{"export", "winter", "facebook"});
+  spelling.add_real_words(dir.file("no-such-list"));  // a missing list adds nothing
+  CHECK(spelling.correct({"facebok"}) == std::vector<std::string>{"facebook"});
+  // With the system's lists (scripts/install-deps.sh installs them), "export" is not "extort", a
+  // reportable word, and the question is not about the policies at all.
+  if (std::filesystem::exists("/usr/share/dict/american-english")) {
+    const auto a = library().answer("how do I export grades from the gradebook software to a spreadsheet?");
+    CHECK(a.verdict != bot::Verdict::report);
+    CHECK(a.decline == bot::Decline::off_subject);
+  } else {
+    WARN("no /usr/share/dict/american-english: run scripts/install-deps.sh");
+  }
+}
+
 TEST_CASE("a Spanish word is translated by the clauses it is asked about in both languages", "[unit][policy]") {
   test_support::TempDir dir("learned-spanish");
   // "contrasena" is in no Spanish terms file; three clauses are asked about with it in Spanish
@@ -474,4 +504,43 @@ TEST_CASE("a report card is grades, not a report of misconduct; asking whom to r
   const auto printer = library().answer("who do I report a broken printer to?");
   CHECK(printer.no_answer);
   CHECK(printer.decline == bot::Decline::off_subject);
+}
+
+TEST_CASE("one who asks leave to do the reportable thing is told it is forbidden", "[unit][policy]") {
+  // The asker's own plan: nothing has happened that must be reported, and the answer is no.
+  for (const char* q : {"could i make a fake account pretending to be a student to see what the kids are saying?",
+                        "is it ok to email a threatening message to a parent who's been rude to me?",
+                        "¿puedo crear una cuenta falsa para ver lo que postean mis alumnos?"}) {
+    INFO(q);
+    const auto a = library().answer(q);
+    REQUIRE_FALSE(a.no_answer);
+    CHECK(a.verdict == bot::Verdict::prohibited);
+    CHECK(a.next_step != bot::NextStep::report);
+  }
+  // What was done to the asker, one already there, a situation told beside the plan, or asking to
+  // report it: still reported.
+  for (const char* q : {"can i sue the person who is harassing me online?", "can i report the fake account?",
+                        "can i send the principal the threatening message a parent sent me?",
+                        "a parent is harassing me. can i make a fake account to watch her?",
+                        "should i save the inappropriate image of the minor to show the principal?"}) {
+    INFO(q);
+    const auto a = library().answer(q);
+    REQUIRE_FALSE(a.no_answer);
+    CHECK(a.verdict == bot::Verdict::report);
+    CHECK(a.next_step == bot::NextStep::report);
+  }
+}
+
+TEST_CASE("\"can I …?\" under a clause that says to notify someone: yes, with that duty", "[unit][policy]") {
+  // "Notify site/location administrator and parents … of all social media use" is a duty to tell,
+  // not a situation to report.
+  for (const char* q :
+       {"can i use social media with my students?", "puedo usar mi facebook para los avisos de la clase?"}) {
+    INFO(q);
+    const auto a = library().answer(q);
+    REQUIRE_FALSE(a.no_answer);
+    CHECK(a.verdict != bot::Verdict::report);
+    CHECK(a.verdict != bot::Verdict::allowed);
+    CHECK(a.next_step != bot::NextStep::report);
+  }
 }
