@@ -261,6 +261,9 @@ TEST_CASE("the asker's act is read at the opening of each part of the message", 
                 bot::AskerAct::duty},
            Case{"cuando tengo que entregar la solicitud?", bot::AskerAct::fact},
            Case{"when do official accounts need to be registered?", bot::AskerAct::fact},
+           // What someone else could do, and "walk me through", ask for a fact.
+           Case{"could they lock me out of the school's accounts if i post something?", bot::AskerAct::fact},
+           Case{"walk me through what I do when a parent complains about a teacher's posts", bot::AskerAct::fact},
            // The first part that asks decides; later parts add detail.
            Case{"ok so, how long does the superintendent take? like a week?", bot::AskerAct::fact},
            Case{"do I need to tell the principal before I open a class blog? or is that optional", bot::AskerAct::duty},
