@@ -361,6 +361,10 @@ void file_request(World& w, Process& p, const std::string& dm) {
   w.server.post(dm, "@tgarcia:test", "!socialmedia confirm");
   w.run_until(
       p, [&] { return !w.bot_posts(kLincoln).empty(); }, "the card in the Lincoln approvals room");
+  // The receipt, the root of the request's thread in her DM, is sent beside the card and may come
+  // after it (on a busy machine, after a test has gone on to make her leave the DM).
+  w.run_until(
+      p, [&] { return !w.bot_posts(dm, "Request R-1001 is filed").empty(); }, "the receipt in her DM");
 }
 
 // The principal endorses and the superintendent authorizes Instagram only, each in the card's thread.
