@@ -725,7 +725,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       add_patterns(*list);
     for (const auto& t : subject_.small_talk) add_patterns({t.phrase});
     spelling_.finish();
-    for (const char* list : kRealWordLists) spelling_.add_real_words(list);
+    spelling_.use_real_words(real_words({std::begin(kRealWordLists), std::end(kRealWordLists)}));
   }
 
   // Trains the learned verdict on the examples, each read by the rules as a question would be.

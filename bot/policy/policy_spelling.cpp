@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
+#include <mutex>
 
 #include "bot/policy/policy_text.hpp"
 
@@ -44,19 +46,30 @@ void PolicySpelling::add(const std::string& word) {
   if (!word.empty()) ++counts_[word];
 }
 
-void PolicySpelling::add_real_words(const std::filesystem::path& word_list) {
-  std::ifstream in(word_list);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.size() < kMinLength) continue;
-    const bool plain = std::all_of(line.begin(), line.end(), [](char c) { return c >= 'a' && c <= 'z'; });
-    // Capitals and accents are folded as a question's words are; "Abbey's" is two words, left out.
-    const std::vector<std::string> words = plain ? std::vector<std::string>{line} : question_words(line);
-    if (words.size() != 1) continue;
-    const std::string& w = words.front();
-    // Only a word that would otherwise be read as a known one needs remembering.
-    if (w.size() >= kMinLength && !has_digit(w) && !counts_.contains(w) && known_neighbour(w)) real_words_.insert(w);
+std::shared_ptr<const RealWords> real_words(const std::vector<std::filesystem::path>& lists) {
+  static std::mutex mutex;
+  static std::map<std::vector<std::filesystem::path>, std::shared_ptr<const RealWords>> read;
+  const std::lock_guard lock(mutex);
+  auto& words = read[lists];
+  if (words) return words;
+  auto fresh = std::make_shared<RealWords>();
+  for (const auto& list : lists) {
+    std::ifstream in(list);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.size() < kMinLength) continue;
+      const bool plain = std::all_of(line.begin(), line.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+      if (plain) {
+        fresh->insert(line);
+        continue;
+      }
+      // Capitals and accents are folded as a question's words are; "Abbey's" is two words, left out.
+      std::vector<std::string> folded = question_words(line);
+      if (folded.size() == 1 && folded.front().size() >= kMinLength) fresh->insert(std::move(folded.front()));
+    }
   }
+  words = std::move(fresh);
+  return words;
 }
 
 void PolicySpelling::finish() {
@@ -103,8 +116,8 @@ std::vector<std::string> PolicySpelling::correct(const std::vector<std::string>&
   std::vector<std::string> out;
   out.reserve(words.size());
   for (const auto& w : words) {
-    const bool as_typed =
-        w.size() < kMinLength || w.size() > 40 || has_digit(w) || counts_.contains(w) || real_words_.contains(w);
+    const bool as_typed = w.size() < kMinLength || w.size() > 40 || has_digit(w) || counts_.contains(w) ||
+                          (real_words_ && real_words_->contains(w));
     const std::string* neighbour = as_typed ? nullptr : known_neighbour(w);
     out.push_back(neighbour ? *neighbour : w);
   }

@@ -5,12 +5,21 @@
 // Built once at load from the words the library knows; read-only afterwards.
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 namespace bot {
+
+using RealWords = std::unordered_set<std::string>;
+
+// The words of six letters or more of the given word lists (one word per line, as Debian's
+// wamerican and wspanish give them), folded as a question's words are. Read once per process for
+// the same lists and shared by every district's library (the two system lists hold 190,000 words,
+// read in 30-40 ms, once). A missing list adds nothing.
+std::shared_ptr<const RealWords> real_words(const std::vector<std::filesystem::path>& lists);
 
 class PolicySpelling {
  public:
@@ -21,11 +30,9 @@ class PolicySpelling {
 
   // Counts one use of a known word (lower case, accents folded, as question_words gives it).
   void add(const std::string& word);
-  // Reads a word list (one word per line, as Debian's wamerican and wspanish give it): a word of
-  // the language the library does not use ("export", "winter") is left as typed, never read as
-  // the known word one letter away ("extort", "winner"). A missing file adds nothing.
-  // Call after finish(): only the list's words one edit from a known word are kept.
-  void add_real_words(const std::filesystem::path& word_list);
+  // Words of the language the library does not use ("export", "winter") are left as typed, never
+  // read as the known word one letter away ("extort", "winner"): see real_words().
+  void use_real_words(std::shared_ptr<const RealWords> words) { real_words_ = std::move(words); }
   // Builds the lookup; call once after the last add.
   void finish();
 
@@ -38,7 +45,7 @@ class PolicySpelling {
   const std::string* known_neighbour(const std::string& word) const;
 
   std::unordered_map<std::string, uint32_t> counts_;
-  std::unordered_set<std::string> real_words_;  // words of the language, never corrected
+  std::shared_ptr<const RealWords> real_words_;  // words of the language, never corrected
   // Every known word with one letter dropped → the known words it comes from (the word itself
   // under its own key too).
   std::unordered_map<std::string, std::vector<const std::string*>> deletes_;

@@ -453,11 +453,11 @@ TEST_CASE("a real word the policies never use is not read as a typo of one they 
   test_support::TempDir dir("word-list");
   std::ofstream(dir.file("words")) << "Export\nexport's\nwinter\nfacebook\nMárket\n";
   CHECK(spelling.correct({"export", "winter", "facebok"}) == std::vector<std::string>{"extort", "winner", "facebook"});
-  spelling.add_real_words(dir.file("words"));
+  spelling.use_real_words(bot::real_words({dir.file("words")}));
   // Words of the list stay as typed, a typo outside it is still read as the known word.
   CHECK(spelling.correct({"export", "winter", "facebok"}) == std::vector<std::string>{"export", "winter", "facebook"});
-  spelling.add_real_words(dir.file("no-such-list"));  // a missing list adds nothing
-  CHECK(spelling.correct({"facebok"}) == std::vector<std::string>{"facebook"});
+  CHECK(bot::real_words({dir.file("words")}) == bot::real_words({dir.file("words")}));  // read once, shared
+  CHECK(bot::real_words({dir.file("no-such-list")})->empty());                          // a missing list adds nothing
   // With the system's lists (scripts/install-deps.sh installs them), "export" is not "extort", a
   // reportable word, and the question is not about the policies at all.
   if (std::filesystem::exists("/usr/share/dict/american-english")) {
