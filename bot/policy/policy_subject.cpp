@@ -163,6 +163,11 @@ const std::vector<std::string> kDoneToAsker = {"me", "my", "us", "our", "mi", "m
 const std::vector<std::string> kAlreadyThere = {"the",   "this", "that", "these", "those", "his", "her",
                                                 "their", "el",   "la",   "los",   "las",   "ese", "esa",
                                                 "este",  "esta", "su",   "sus",   "esos",  "esas"};
+// An image of a minor is reported whoever asks, and whatever they ask to do with it ("can I send
+// a student's nude pic to the principal?"): words of images in the reportable phrase (prefixes).
+const std::vector<std::string> kImageWords = {"nud",  "naked",  "sex",    "intima", "intimo", "porn",
+                                              "expl", "inappr", "image",  "imagen", "photo",  "foto",
+                                              "pic",  "video",  "desnud", "minor"};
 
 // "Can I make a fake account to see what my students post?", "is it ok to email a threatening
 // message to a parent?", "¿puedo crear una cuenta falsa?": the first part that asks is a
@@ -203,7 +208,13 @@ bool asks_to_do_reportable(const PolicySubject& s, const std::vector<std::string
                         words.begin() + static_cast<std::ptrdiff_t>(std::min(i + length + 1, words.size())),
                         [&](const std::string& w) { return in(kDoneToAsker, w); });
         const bool already_there = i > begin && in(kAlreadyThere, words[i - 1]);
-        return !done_to_asker && !already_there;
+        const bool image =
+            std::any_of(words.begin() + static_cast<std::ptrdiff_t>(i),
+                        words.begin() + static_cast<std::ptrdiff_t>(i + length), [](const std::string& w) {
+                          return std::any_of(kImageWords.begin(), kImageWords.end(),
+                                             [&](const std::string& stem) { return w.starts_with(stem); });
+                        });
+        return !done_to_asker && !already_there && !image;
       }
     }
     return false;

@@ -525,7 +525,10 @@ TEST_CASE("one who asks leave to do the reportable thing is told it is forbidden
   for (const char* q : {"can i sue the person who is harassing me online?", "can i report the fake account?",
                         "can i send the principal the threatening message a parent sent me?",
                         "a parent is harassing me. can i make a fake account to watch her?",
-                        "should i save the inappropriate image of the minor to show the principal?"}) {
+                        "should i save the inappropriate image of the minor to show the principal?",
+                        // An image of a minor is reported whatever the asker would do with it.
+                        "can i send a student's nude pic to the principal?",
+                        "¿puedo mandar las fotos intimas de una alumna a la directora?"}) {
     INFO(q);
     const auto a = library().answer(q);
     REQUIRE_FALSE(a.no_answer);
