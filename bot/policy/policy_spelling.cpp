@@ -58,6 +58,7 @@ std::shared_ptr<const RealWords> real_words(const std::vector<std::filesystem::p
     std::string line;
     while (std::getline(in, line)) {
       if (line.size() < kMinLength) continue;
+      // Most lines are plain lower-case words, kept as they are without the folding below.
       const bool plain = std::all_of(line.begin(), line.end(), [](char c) { return c >= 'a' && c <= 'z'; });
       if (plain) {
         fresh->insert(line);

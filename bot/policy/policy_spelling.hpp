@@ -36,8 +36,9 @@ class PolicySpelling {
   // Builds the lookup; call once after the last add.
   void finish();
 
-  // Each word as typed when it is known, a real word of the language, short, or a number; otherwise the most used known
-  // word one edit away (a letter added, dropped, changed, or two neighbours swapped), if any.
+  // Each word as typed when it is known, a real word of the language, short, or a number;
+  // otherwise the most used known word one edit away (a letter added, dropped, changed, or two
+  // neighbours swapped), if any.
   std::vector<std::string> correct(const std::vector<std::string>& words) const;
 
  private:

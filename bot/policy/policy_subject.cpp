@@ -77,9 +77,18 @@ bool matches_anywhere(const std::vector<TermPattern>& patterns, const std::vecto
   return false;
 }
 
-bool is_filler(const std::string& w) {
-  return std::find(kTalkFillers.begin(), kTalkFillers.end(), w) != kTalkFillers.end();
+// The length of the longest of `patterns` that matches `words` at `at`, or 0.
+size_t longest_match(const std::vector<TermPattern>& patterns, const std::vector<std::string>& words, size_t at) {
+  size_t length = 0;
+  for (const auto& p : patterns) length = std::max(length, match_length(p, words, at));
+  return length;
 }
+
+bool listed(const std::vector<std::string>& list, const std::string& w) {
+  return std::find(list.begin(), list.end(), w) != list.end();
+}
+
+bool is_filler(const std::string& w) { return listed(kTalkFillers, w); }
 
 struct PartAct {
   AskerAct act = AskerAct::none;
@@ -88,8 +97,7 @@ struct PartAct {
 
 bool names_asker(const TermPattern& p) {
   static const std::vector<std::string> kAsker = {"i", "we", "me", "my", "im", "yo", "hago", "tengo", "debo"};
-  return std::any_of(p.words.begin(), p.words.end(),
-                     [](const std::string& w) { return std::find(kAsker.begin(), kAsker.end(), w) != kAsker.end(); });
+  return std::any_of(p.words.begin(), p.words.end(), [](const std::string& w) { return listed(kAsker, w); });
 }
 
 // The act whose phrase stands earliest in the part [begin, end). "Can I get fired for …" asks what
@@ -98,12 +106,9 @@ PartAct act_of_part(const PolicySubject& s, const std::vector<std::string>& word
   for (size_t i = begin; i < end; ++i)
     for (const auto& p : s.consequence)
       if (match_length(p, words, i) > 0) return {AskerAct::fact, false};
-  const auto in = [](const std::vector<std::string>& list, const std::string& w) {
-    return std::find(list.begin(), list.end(), w) != list.end();
-  };
-  if (begin < end && in(kOpenQuestion, words[begin]))
+  if (begin < end && listed(kOpenQuestion, words[begin]))
     for (size_t i = begin + 1; i < end; ++i)
-      if (in(kContentWords, words[i])) return {AskerAct::fact, false};
+      if (listed(kContentWords, words[i])) return {AskerAct::fact, false};
   const std::pair<const std::vector<TermPattern>*, AskerAct> lists[] = {{&s.action, AskerAct::action},
                                                                         {&s.info, AskerAct::fact},
                                                                         {&s.duty, AskerAct::duty},
@@ -111,7 +116,7 @@ PartAct act_of_part(const PolicySubject& s, const std::vector<std::string>& word
   // "Cuando le escribo a los alumnos, ¿tengo que usar mi nombre?": an opening "cuando", "si" or
   // "porque" followed by a clause of its own tells when or why, and the asking that comes after it
   // decides; right after it ("¿cuándo tengo que entregarla?") the part asks when.
-  if (begin < end && in(kSubordinate, words[begin]))
+  if (begin < end && listed(kSubordinate, words[begin]))
     for (size_t i = begin + kOpeningReach; i < end; ++i)
       for (const auto& [list, act] : lists)
         if (act != AskerAct::fact)
@@ -176,15 +181,7 @@ const std::vector<std::string> kImageWords = {"nud",  "naked",  "sex",    "intim
 // forbidden, and nothing has happened yet that must be reported.
 bool asks_to_do_reportable(const PolicySubject& s, const std::vector<std::string>& words,
                            const std::vector<size_t>& parts) {
-  const auto in = [](const std::vector<std::string>& list, const std::string& w) {
-    return std::find(list.begin(), list.end(), w) != list.end();
-  };
-  const auto report_at = [&](size_t i) {
-    size_t length = 0;
-    for (const auto& p : s.report)
-      if (!p.words.empty()) length = std::max(length, match_length(p, words, i));
-    return length;
-  };
+  const auto report_at = [&](size_t i) { return longest_match(s.report, words, i); };
   std::vector<size_t> starts = parts.empty() ? std::vector<size_t>{0} : parts;
   for (size_t k = 0; k < starts.size() && starts[k] < words.size(); ++k) {
     const size_t begin = starts[k];
@@ -193,9 +190,7 @@ bool asks_to_do_reportable(const PolicySubject& s, const std::vector<std::string
     if (found.act == AskerAct::none) continue;
     if (found.act != AskerAct::permission) return false;
     for (size_t j = begin; j < end; ++j) {
-      bool doing = false;
-      for (const auto& p : s.doing) doing = doing || (!p.words.empty() && match_length(p, words, j) > 0);
-      if (!doing) continue;
+      if (longest_match(s.doing, words, j) == 0) continue;
       for (size_t i = j; i < end; ++i) {
         const size_t length = report_at(i);
         if (length == 0) continue;
@@ -206,8 +201,8 @@ bool asks_to_do_reportable(const PolicySubject& s, const std::vector<std::string
         const bool done_to_asker =
             std::any_of(words.begin() + static_cast<std::ptrdiff_t>(i),
                         words.begin() + static_cast<std::ptrdiff_t>(std::min(i + length + 1, words.size())),
-                        [&](const std::string& w) { return in(kDoneToAsker, w); });
-        const bool already_there = i > begin && in(kAlreadyThere, words[i - 1]);
+                        [&](const std::string& w) { return listed(kDoneToAsker, w); });
+        const bool already_there = i > begin && listed(kAlreadyThere, words[i - 1]);
         const bool image =
             std::any_of(words.begin() + static_cast<std::ptrdiff_t>(i),
                         words.begin() + static_cast<std::ptrdiff_t>(i + length), [](const std::string& w) {
@@ -317,8 +312,7 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
   // "online courses" is not the online the policies mean: such phrases are taken out first.
   std::vector<std::string> topical;
   for (size_t i = 0; i < words.size();) {
-    size_t skip = 0;
-    for (const auto& p : s.exclude) skip = std::max(skip, match_length(p, words, i));
+    const size_t skip = longest_match(s.exclude, words, i);
     if (skip == 0) topical.push_back(words[i]);
     i += std::max<size_t>(skip, 1);
   }

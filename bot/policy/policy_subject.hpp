@@ -49,8 +49,7 @@ struct SubjectReading {
   AskerAct act = AskerAct::none;  // read at the opening of each part of the message; the first part that asks decides
   bool names_approval = false;    // the question names a permission, consent or approval
   bool asks_approver = false;     // asks whom to get the approval from, or how ("who do I ask for permission …?")
-  bool asks_to_do_reportable =
-      false;  // asks leave to do the reportable thing themselves ("can I make a fake account …?")
+  bool asks_to_do_reportable = false;  // asks leave to do the reportable thing ("can I make a fake account?")
   SmallTalk small_talk = SmallTalk::none;
   std::string small_talk_lang;  // the language of the small-talk phrase matched
 };

@@ -323,10 +323,8 @@ class SqlStore final : public Store {
     auto q = db_->query("SELECT CASE WHEN EXISTS (SELECT 1 FROM outbox WHERE " + d_ +
                             " AND state = 'pending' AND next_attempt <= ?1 AND lease_until <= ?1) OR EXISTS "
                             "(SELECT 1 FROM outbox WHERE " +
-                            d_ +
-                            " AND state = 'in_flight' AND lease_until <= ?1) THEN 1 ELSE 0 END, "
-                            "(SELECT MIN(next_attempt) FROM outbox WHERE " +
-                            d_ + " AND state = 'pending' AND next_attempt > ?1)",
+                            d_ + " AND state = 'in_flight' AND lease_until <= ?1) THEN 1 ELSE 0 END, (" +
+                            next_retry_query() + ")",
                         {to_millis(now)});
     OutboxLook look;
     if (q->next()) {
@@ -337,9 +335,13 @@ class SqlStore final : public Store {
   }
 
   std::optional<TimePoint> next_outbox_retry(TimePoint now) override {
-    return time_or_none(
-        db_->query("SELECT MIN(next_attempt) FROM outbox WHERE " + d_ + " AND state = 'pending' AND next_attempt > ?",
-                   {to_millis(now)}));
+    return time_or_none(db_->query(next_retry_query(), {to_millis(now)}));
+  }
+
+  // The next retry after ?1, the time now: next_outbox_retry and, inside its one visit,
+  // look_at_outbox.
+  std::string next_retry_query() const {
+    return "SELECT MIN(next_attempt) FROM outbox WHERE " + d_ + " AND state = 'pending' AND next_attempt > ?1";
   }
 
   void mark_uncertain(std::int64_t id, std::string_view error) override {
