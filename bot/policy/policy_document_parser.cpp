@@ -20,6 +20,8 @@ constexpr std::string_view kBlanks = " \t\r";
 
 constexpr std::string_view kFrontMatterFence = "---";
 constexpr const char* kRequiredKeys[] = {"id", "title", "citation", "source", "date"};
+// `called`: the names staff give the document or its district in a question, comma-separated.
+constexpr const char* kOptionalKeys[] = {"called"};
 // Slugs of unnumbered headings keep this many words: short enough to type, long enough to differ.
 constexpr size_t kSlugWords = 4;
 
@@ -179,10 +181,11 @@ class Parser {
     for (const auto& kv : node) {
       const std::string key = kv.first.as<std::string>();
       const int line = static_cast<int>(kv.first.Mark().line) + 2;
-      if (std::find(std::begin(kRequiredKeys), std::end(kRequiredKeys), key) == std::end(kRequiredKeys)) {
+      if (std::find(std::begin(kRequiredKeys), std::end(kRequiredKeys), key) == std::end(kRequiredKeys) &&
+          std::find(std::begin(kOptionalKeys), std::end(kOptionalKeys), key) == std::end(kOptionalKeys)) {
         fail(line, "unknown front matter key `" + key +
-                       "`: the keys are id, title, citation, source and date; put other details in "
-                       "`source`");
+                       "`: the keys are id, title, citation, source, date and (optional) called; put "
+                       "other details in `source`");
         return false;
       }
       if (!kv.second.IsScalar() && !kv.second.IsNull()) {
@@ -207,6 +210,13 @@ class Parser {
     doc_.citation = values["citation"];
     doc_.source = values["source"];
     doc_.date = values["date"];
+    std::string_view names = values["called"];
+    while (!names.empty()) {
+      const size_t comma = names.find(',');
+      const std::string name = trim(names.substr(0, comma), kBlanks);
+      if (!name.empty()) doc_.called.push_back(name);
+      names = comma == std::string_view::npos ? std::string_view() : names.substr(comma + 1);
+    }
     if (!std::regex_match(doc_.id, kDocIdSyntax)) {
       fail(2, "the id `" + doc_.id +
                   "` may only use lower-case letters, digits, '.', '-' and '_', starting with a "

@@ -14,12 +14,13 @@
 namespace bot {
 
 struct PolicyDocument {
-  std::string id;                 // front matter `id`
-  std::string title;              // front matter `title`
-  std::string citation;           // front matter `citation`: the short name citations start with
-  std::string source;             // front matter `source`
-  std::string date;               // front matter `date`, may be empty for an undated source
-  std::vector<Passage> passages;  // document order
+  std::string id;                   // front matter `id`
+  std::string title;                // front matter `title`
+  std::string citation;             // front matter `citation`: the short name citations start with
+  std::string source;               // front matter `source`
+  std::string date;                 // front matter `date`, may be empty for an undated source
+  std::vector<std::string> called;  // front matter `called`: names staff give it in a question ("LAUSD", "Long Beach")
+  std::vector<Passage> passages;    // document order
 };
 
 // Where a document is wrong and what to do about it.

@@ -11,6 +11,7 @@
 #include <SQLiteCpp/Exception.h>
 
 #include "bot/policy/clause_questions.hpp"
+#include "bot/policy/document_names.hpp"
 #include "bot/policy/policy_document_parser.hpp"
 #include "bot/policy/policy_index.hpp"
 #include "bot/policy/policy_query_expansion.hpp"
@@ -41,6 +42,9 @@ constexpr double kClauseTextShare = 0.3;
 // terms' translations: its own words weigh more in the Spanish clause questions (measured by
 // cross-validation by clause on the verdict examples: Spanish hit@1 0.53 → 0.59 at 0.1).
 constexpr double kClauseTextShareEs = 0.1;
+// A question that names a district ("we're in Long Beach") weighs the other documents' clauses by
+// this share: they may still be the only ones that answer.
+constexpr double kOtherDocumentShare = 0.5;
 // Further passages must score at least this share of the best.
 constexpr double kKeepRatio = 0.55;
 // A clause scoring within this share of the best matches as well as far as the scores can tell.
@@ -116,12 +120,14 @@ class TermCache {
 class LoadedPolicyLibrary final : public PolicyLibrary {
  public:
   LoadedPolicyLibrary(std::vector<Passage> passages, PolicyQueryVocabulary vocabulary, PolicySubject subject,
-                      const std::vector<ClauseQuestions>& questions, const std::vector<VerdictExample>& examples)
+                      const std::vector<ClauseQuestions>& questions, const std::vector<VerdictExample>& examples,
+                      DocumentNames names)
       : passages_(std::move(passages)),
         vocabulary_(std::move(vocabulary)),
         subject_(std::move(subject)),
         index_(passages_),
-        clause_verdicts_(passages_.size()) {
+        clause_verdicts_(passages_.size()),
+        names_(std::move(names)) {
     for (size_t i = 0; i < passages_.size(); ++i) {
       by_id_.emplace(passages_[i].id, i);
       section_factor_.push_back(section_factor(passages_[i].section));
@@ -217,7 +223,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       reading.report = reading.report || english.report;
     }
     a.next_step = reading.report ? NextStep::report : q.next_step;
-    const std::vector<Candidate> ranked = rank(q, fixed, a.lang);
+    const std::vector<Candidate> ranked = rank(q, fixed, a.lang, names_.named_in(question));
     const bool strong = !ranked.empty() && ranked.front().strong;
     // Declined by subject, not by score: a question about what the policies govern gets the
     // closest clauses even when they match weakly; one about parking or payroll gets none.
@@ -317,8 +323,8 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     return out;
   }
 
-  std::vector<Candidate> rank(const ExpandedQuery& q, const std::vector<std::string>& fixed,
-                              const std::string& lang) const {
+  std::vector<Candidate> rank(const ExpandedQuery& q, const std::vector<std::string>& fixed, const std::string& lang,
+                              const std::set<std::string>& named) const {
     const size_t n = passages_.size();
     const std::vector<TextScore> by_text = rank_by_text(q);
     std::vector<double> by_question(n, 0.0);
@@ -353,7 +359,8 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     for (uint32_t i = 0; i < n; ++i) {
       const double text = top_text > 0 ? by_text[i].score / top_text : 0;
       const double share = lang == "es" ? kClauseTextShareEs : kClauseTextShare;
-      const double score = share * text + (1 - share) * by_question[i];
+      double score = share * text + (1 - share) * by_question[i];
+      if (!named.empty() && !named.contains(passages_[i].doc)) score *= kOtherDocumentShare;
       if (score <= 0) continue;
       const bool text_strong = by_text[i].score >= th.min_score && by_text[i].coverage >= th.min_coverage;
       out.push_back({i, score, coverage[i] >= kStrongCoverage || text_strong, question_verdict[i], question_act[i]});
@@ -757,6 +764,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
   std::vector<AskerAct> english_acts_;  // by text id of english_: what a question with its own verdict asks
   std::vector<AskerAct> spanish_acts_;  // by text id of spanish_
   PolicySpelling spelling_;
+  DocumentNames names_;
   VerdictModel model_;  // empty without examples: the rules alone decide
   mutable TermCache cache_;
 };
@@ -774,6 +782,8 @@ boost::system::result<std::shared_ptr<const PolicyLibrary>> PolicyLibrary::load(
   std::vector<std::pair<std::filesystem::path, ClauseQuestionsFile>> question_files;
   std::set<std::string> seen;
   std::vector<std::string> citations;
+  std::vector<std::string> ids;  // of the document each citation is
+  DocumentNames names;
   for (const auto& ref : documents) {
     auto doc = read_policy_document(ref.file);
     if (!doc) {
@@ -794,6 +804,8 @@ boost::system::result<std::shared_ptr<const PolicyLibrary>> PolicyLibrary::load(
       return invalid;
     }
     citations.push_back(doc->citation);
+    ids.push_back(doc->id);
+    names.add(doc->id, doc->called);
     std::move(doc->passages.begin(), doc->passages.end(), std::back_inserter(passages));
     question_files.emplace_back(clause_questions_path(ref.file), ClauseQuestionsFile::clauses);
     for (auto& staff : staff_questions_paths(ref.file))
@@ -833,15 +845,17 @@ boost::system::result<std::shared_ptr<const PolicyLibrary>> PolicyLibrary::load(
   const auto is_number = [](const std::string& w) {
     return w.size() >= 3 && std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
   };
-  for (const auto& citation : citations) {
-    const std::vector<std::string> words = question_words(citation);
+  for (size_t c = 0; c < citations.size(); ++c) {
+    const std::vector<std::string> words = question_words(citations[c]);
     for (size_t i = 1; i < words.size(); ++i)
-      if (is_number(words[i]) && !is_number(words[i - 1]))
+      if (is_number(words[i]) && !is_number(words[i - 1])) {
         subject->subject.push_back(TermPattern{{words[i - 1], words[i]}, false});
+        names.add(ids[c], {words[i - 1] + " " + words[i]});
+      }
   }
   try {
     return std::shared_ptr<const PolicyLibrary>(std::make_shared<LoadedPolicyLibrary>(
-        std::move(passages), std::move(*vocab), std::move(*subject), questions, *examples));
+        std::move(passages), std::move(*vocab), std::move(*subject), questions, *examples, std::move(names)));
   } catch (const SQLite::Exception& e) {
     error = std::string("cannot build the policy index (") + e.what() +
             "): Hallpass needs SQLite with FTS5 (Debian 12's libsqlite3 has it)";

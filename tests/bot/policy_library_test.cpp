@@ -230,6 +230,16 @@ TEST_CASE("policy document errors name the file, the line and what to do", "[uni
     CHECK(r.error().line == 4);
     CHECK(r.error().message.find("unknown front matter key `citaton`") != std::string::npos);
   }
+  SECTION("the names staff call a document by are a comma-separated line") {
+    auto r = parse(
+        "---\nid: x\ntitle: T\ncitation: C\nsource: S\ndate: \"\"\ncalled: LAUSD,  Los Angeles ,, LA\n---\nText.\n");
+    REQUIRE(r.has_value());
+    CHECK(r->called == std::vector<std::string>{"LAUSD", "Los Angeles", "LA"});
+    auto list = parse("---\nid: x\ntitle: T\ncitation: C\nsource: S\ndate: \"\"\ncalled: [LAUSD, LA]\n---\nText.\n");
+    REQUIRE_FALSE(list.has_value());
+    CHECK(list.error().line == 7);
+    CHECK(list.error().message.find("`called` must be a single line of text") != std::string::npos);
+  }
   SECTION("a missing front matter key") {
     auto r = parse("---\nid: x\ntitle: T\nsource: S\ndate: \"\"\n---\nText.\n");
     REQUIRE_FALSE(r.has_value());

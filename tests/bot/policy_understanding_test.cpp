@@ -2,12 +2,14 @@
 // a question outside the policies' subject is declined, one inside it always gets the closest
 // clauses, and the verdict is never unsafe (issue 15).
 #include <fstream>
+#include <set>
 #include <string>
 #include <unordered_map>
 
 #include <catch2/catch.hpp>
 
 #include "bot/policy/clause_questions.hpp"
+#include "bot/policy/document_names.hpp"
 #include "bot/policy/policy_library.hpp"
 #include "bot/policy/policy_quotes.hpp"
 #include "bot/policy/policy_spelling.hpp"
@@ -549,4 +551,37 @@ TEST_CASE("\"can I …?\" under a clause that says to notify someone: yes, with 
     CHECK(a.verdict != bot::Verdict::allowed);
     CHECK(a.next_step != bot::NextStep::report);
   }
+}
+
+TEST_CASE("a question that names a district is answered from that district's document first", "[unit][policy]") {
+  const std::string threat = "a parent sent me a threatening message on facebook, who do I contact?";
+  const auto first_doc = [](const bot::PolicyAnswer& a) {
+    REQUIRE_FALSE(a.passages.empty());
+    return a.passages.front().passage.doc;
+  };
+  CHECK(first_doc(library().answer(threat + " I'm in Bakersfield")) == "standard-sd-ar-1114");
+  CHECK(first_doc(library().answer(threat + " I work for LAUSD")) == "lausd-bul-5688.2");
+  CHECK(first_doc(library().answer("can I friend a parent on facebook? I teach in Long Beach")) == "lbusd-ethics-e");
+  // The document's code names it too.
+  CHECK(first_doc(library().answer("does AR 1114 let me friend a parent on facebook?")) == "standard-sd-ar-1114");
+  // "LA" in capitals is Los Angeles; "la" is a Spanish word.
+  const auto in_la =
+      library().answer("un padre me mandó un mensaje amenazante por facebook, a quién llamo? trabajo en LA");
+  CHECK(first_doc(in_la) == "lausd-bul-5688.2");
+  CHECK(in_la.verdict == bot::Verdict::report);
+}
+
+TEST_CASE("a district is named by the names its document lists, whole words only", "[unit][policy]") {
+  bot::DocumentNames names;
+  names.add("lausd", {"LAUSD", "LA", "Los Angeles"});
+  names.add("lbusd", {"Long Beach"});
+  using Set = std::set<std::string>;
+  CHECK(names.named_in("threat on ig, we're in los ángeles") == Set{"lausd"});
+  CHECK(names.named_in("amenaza en LA") == Set{"lausd"});
+  CHECK(names.named_in("¿a quién llamo por una amenaza en la página de la clase?").empty());
+  CHECK(names.named_in("(LA) who do i call").count("lausd") == 1);
+  CHECK(names.named_in("Long Beach or LAUSD?") == Set{"lausd", "lbusd"});
+  CHECK(names.named_in("a long walk to the beach").empty());
+  CHECK(names.named_in("the LAX airport").empty());
+  CHECK(bot::DocumentNames{}.named_in("LAUSD").empty());
 }
