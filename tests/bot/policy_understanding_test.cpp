@@ -80,7 +80,7 @@ TEST_CASE("questions outside the policies' subject are declined, inside it alway
         "is there extra pay for managing the band's facebook page?",
         "can I use AI to draft the posts for my class blog?",
         // A number alone is not a document's code.
-        "the projector in room 1114 is broken"}) {
+        "the projector in room 1114 is broken", "what's my phone number on file with HR"}) {
     INFO(q);
     const auto a = library().answer(q);
     CHECK(a.no_answer);
@@ -88,11 +88,15 @@ TEST_CASE("questions outside the policies' subject are declined, inside it alway
     CHECK(a.passages.empty());
   }
   // On the subject, even when no clause says it in those words: the closest clauses, marked so.
-  for (const char* q : {"is it weird to post memes on the class instagram at 2am",
-                        "my coworker keeps tagging me in embarrassing facebook photos",
-                        "alguien hizo una cuenta falsa de la escuela en tiktok",
-                        // A document named by its code (its citation's letters and number).
-                        "what happened to the old BUL-5688?", "does AR 1114 cover volunteer coaches"}) {
+  for (const char* q :
+       {"is it weird to post memes on the class instagram at 2am",
+        "my coworker keeps tagging me in embarrassing facebook photos",
+        "alguien hizo una cuenta falsa de la escuela en tiktok",
+        // A document named by its code (its citation's letters and number).
+        "what happened to the old BUL-5688?", "does AR 1114 cover volunteer coaches",
+        // Giving students one's own number; a class network by its name.
+        "can i give my personal cell number to students", "puedo darle mi numero de celular a un alumno",
+        "do I have to tell parents before I use edmodo"}) {
     INFO(q);
     const auto a = library().answer(q);
     CHECK_FALSE(a.no_answer);
