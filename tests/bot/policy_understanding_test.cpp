@@ -589,3 +589,10 @@ TEST_CASE("a district is named by the names its document lists, whole words only
   CHECK(names.named_in("the LAX airport").empty());
   CHECK(bot::DocumentNames{}.named_in("LAUSD").empty());
 }
+
+TEST_CASE("a weapon in a post is a threat: the clause that says whom to call comes first", "[unit][policy]") {
+  const auto a = library().answer("a student posted a picture of a gun on snapchat and said tomorrow, who do i call?");
+  REQUIRE_FALSE(a.passages.empty());
+  CHECK(a.verdict == bot::Verdict::report);
+  CHECK(a.passages.front().passage.text.starts_with("Threats (contact"));
+}
