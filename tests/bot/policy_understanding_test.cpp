@@ -80,7 +80,9 @@ TEST_CASE("questions outside the policies' subject are declined, inside it alway
         "is there extra pay for managing the band's facebook page?",
         "can I use AI to draft the posts for my class blog?",
         // A number alone is not a document's code.
-        "the projector in room 1114 is broken", "what's my phone number on file with HR"}) {
+        "the projector in room 1114 is broken", "what's my phone number on file with HR",
+        // Help with a device, though it names the district's email or apps.
+        "how do i get my district email on my phone", "can i install apps on my school laptop"}) {
     INFO(q);
     const auto a = library().answer(q);
     CHECK(a.no_answer);
