@@ -29,6 +29,11 @@ std::vector<std::string> typed_words(std::string_view text) {
   return out;
 }
 
+std::string folded_name(std::string name) {
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+  return name;
+}
+
 bool contains_run(const std::vector<std::string>& words, const std::vector<std::string>& run) {
   if (run.empty() || run.size() > words.size()) return false;
   return std::search(words.begin(), words.end(), run.begin(), run.end()) != words.end();
@@ -49,8 +54,13 @@ std::set<std::string> DocumentNames::named_in(std::string_view question) const {
   if (names_.empty()) return out;
   const std::vector<std::string> folded = question_words(question);
   const std::vector<std::string> typed = typed_words(question);
-  for (const auto& n : names_)
+  std::string lower(question);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (const auto& n : names_) {
     if (contains_run(n.capitals ? typed : folded, n.words)) out.insert(n.document);
+    // … or in any case when it stands alone in parentheses: "(la)" is a name, not an article.
+    if (n.capitals && lower.find("(" + folded_name(n.words.front()) + ")") != std::string::npos) out.insert(n.document);
+  }
   return out;
 }
 

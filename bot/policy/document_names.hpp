@@ -12,7 +12,8 @@ namespace bot {
 class DocumentNames {
  public:
   // `names` are what staff call the document or its district (front matter `called`). A name of
-  // two or three capitals ("LA") is matched only as typed in capitals: "la" is a Spanish word.
+  // two or three capitals ("LA") is matched only as typed in capitals, or alone in parentheses
+  // ("(la)"): "la" is a Spanish word.
   void add(const std::string& document, const std::vector<std::string>& names);
 
   // The documents the question names; empty when it names none.

@@ -586,6 +586,8 @@ TEST_CASE("a district is named by the names its document lists, whole words only
   CHECK(names.named_in("amenaza en LA") == Set{"lausd"});
   CHECK(names.named_in("¿a quién llamo por una amenaza en la página de la clase?").empty());
   CHECK(names.named_in("(LA) who do i call").count("lausd") == 1);
+  CHECK(names.named_in("can i file a police report myself (la)") == Set{"lausd"});
+  CHECK(names.named_in("la (escuela) de la maestra").empty());
   CHECK(names.named_in("Long Beach or LAUSD?") == Set{"lausd", "lbusd"});
   CHECK(names.named_in("a long walk to the beach").empty());
   CHECK(names.named_in("the LAX airport").empty());
