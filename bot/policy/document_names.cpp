@@ -29,6 +29,7 @@ std::vector<std::string> typed_words(std::string_view text) {
   return out;
 }
 
+// ASCII letters in lower case (names of two or three capitals are ASCII).
 std::string folded_name(std::string name) {
   std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
   return name;
@@ -54,8 +55,7 @@ std::set<std::string> DocumentNames::named_in(std::string_view question) const {
   if (names_.empty()) return out;
   const std::vector<std::string> folded = question_words(question);
   const std::vector<std::string> typed = typed_words(question);
-  std::string lower(question);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string lower = folded_name(std::string(question));
   for (const auto& n : names_) {
     if (contains_run(n.capitals ? typed : folded, n.words)) out.insert(n.document);
     // … or in any case when it stands alone in parentheses: "(la)" is a name, not an article.
