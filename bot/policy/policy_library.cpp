@@ -245,7 +245,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     a.decline = Decline::none;
     a.closest_only = !strong;
     std::vector<ClauseVerdict> quoted = decide_verdict(q, reading, ranked, a);
-    if (reading.report) return std::nullopt;
+    if (reading.report || reading.asks_remedy) return std::nullopt;
     VerdictInputs inputs{verdict_features(q, reading, ranked, quoted, a), std::move(quoted)};
     return inputs;
   }
@@ -401,6 +401,15 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
         if (cv.verdict == v && !cv.words.empty()) return cv.words;
       return verdicts.front().words;
     };
+    // "Can I sue the person harassing me?": what the victim may do is a fact the clause states ("the
+    // victim may file a criminal complaint … and/or initiate a civil action"); whom to tell first
+    // stays the next step.
+    if (reading.asks_remedy) {
+      a.verdict = Verdict::info;
+      a.verdict_words = words_for(Verdict::info);
+      if (reading.report) a.next_step = NextStep::report;
+      return verdicts;
+    }
     if (reading.report) {
       a.verdict = Verdict::report;
       a.verdict_words = words_for(Verdict::report);
@@ -414,6 +423,17 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       a.verdict_words = words_for(Verdict::prohibited);
       a.next_step = NextStep::ask_principal;  // nothing has happened that could be filed
       return verdicts;
+    }
+    // "The parent said it's fine to post her kid's picture, is that enough?": under a clause that
+    // asks for consent or approval, what suffices is that approval, in the form the clause names.
+    if (reading.asks_sufficiency) {
+      const auto approval = std::find_if(verdicts.begin(), verdicts.end(),
+                                         [](const ClauseVerdict& cv) { return cv.verdict == Verdict::needs_approval; });
+      if (approval != verdicts.end()) {
+        a.verdict = Verdict::needs_approval;
+        a.verdict_words = approval->words;
+        return verdicts;
+      }
     }
     // "Who do I ask for permission to use the logo?", "how do I get approval for …?", "¿a quién le
     // pido permiso?": whom to ask, or how, is a fact, but what the asker must do is get the

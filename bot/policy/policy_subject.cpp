@@ -26,6 +26,9 @@ const std::vector<std::string> kOpenQuestion = {"what", "whats", "which", "whose
 const std::vector<std::string> kContentWords = {"put",   "include",  "includes", "contain", "contains",
                                                 "goes",  "llevar",   "lleva",    "incluir", "incluye",
                                                 "poner", "contener", "contiene"};
+// Openings of an English yes/no question whose duty verb comes after its subject ("does the page
+// have to …"); see `duty_later`.
+const std::vector<std::string> kDoQuestion = {"do", "does", "did"};
 // Openings of a clause that tells when, if or why ("cuando le escribo a los alumnos …"); not
 // "when", which opens English questions ("when do accounts need to be registered?").
 const std::vector<std::string> kSubordinate = {"cuando", "si", "porque", "if", "because"};
@@ -159,6 +162,14 @@ AskerAct read_act(const PolicySubject& s, const std::vector<std::string>& messag
     if (found.act == AskerAct::fact && k > 0 && found.first_person) return AskerAct::action;
     if (found.act != AskerAct::none) return found.act;
   }
+  // Nothing asks at an opening: "does staff on district platforms need to follow board policies?"
+  // still asks a duty, its verb standing after the subject of a do/does question.
+  for (size_t k = 0; k < starts.size() && starts[k] < words.size(); ++k) {
+    const size_t end = k + 1 < starts.size() ? std::min(starts[k + 1], words.size()) : words.size();
+    if (!listed(kDoQuestion, words[starts[k]])) continue;
+    for (size_t i = starts[k] + 1; i < end; ++i)
+      if (longest_match(s.duty_later, words, i) > 0) return AskerAct::duty;
+  }
   return AskerAct::none;
 }
 
@@ -248,7 +259,8 @@ boost::system::result<PolicySubject, PolicyParseError> load_policy_subject(const
     for (auto [section, list] :
          {std::pair{"consequence", &s.consequence}, std::pair{"duty", &s.duty}, std::pair{"permission", &s.permission},
           std::pair{"action", &s.action}, std::pair{"approval", &s.approval}, std::pair{"approver", &s.approver},
-          std::pair{"doing", &s.doing}}) {
+          std::pair{"doing", &s.doing}, std::pair{"duty_later", &s.duty_later}, std::pair{"remedy", &s.remedy},
+          std::pair{"sufficiency", &s.sufficiency}}) {
       if (!root[section]) continue;
       auto read = read_both(file, root, section);
       if (!read) return read.error();
@@ -333,6 +345,11 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
     r.asks_to_do_reportable = true;
   }
   r.report = r.report || intends_to_report;
+  // "Can I sue the person harassing me?": whether the victim may take a remedy of their own is a
+  // fact of the policy (which says they may), not leave to ask; the report next step stays.
+  r.asks_remedy = r.on_subject && r.act != AskerAct::duty && r.act != AskerAct::action &&
+                  matches_anywhere(s.remedy, words, words.size());
+  r.asks_sufficiency = matches_anywhere(s.sufficiency, words, words.size());
   r.names_approval = matches_anywhere(s.approval, words, words.size());
   // "Who do I ask?" or "how do I get …?" names no approval by itself; with one named ("who do I
   // ask for permission", "how do I get it approved") it asks whose approval to get, or how.

@@ -30,11 +30,14 @@ struct PolicySubject {
   std::vector<TermPattern> info;
   std::vector<TermPattern> consequence;  // "can I get fired for …": asks what happens, a fact
   std::vector<TermPattern> duty;         // "do I have to …", "tengo que …"
+  std::vector<TermPattern> duty_later;   // "does the team page *have to* …": after its subject, in a do/does question
   std::vector<TermPattern> permission;   // "can I …", "¿puedo …?"
   std::vector<TermPattern> action;       // "what should I do", "¿qué hago?"
   std::vector<TermPattern> approval;     // "permission", "consent": the question names the approval itself
   std::vector<TermPattern> approver;     // "who do I ask for permission", "how do I get approval": whose, or how
-  std::vector<TermPattern> doing;  // "make", "send", "crear": verbs by which the asker would do the reportable thing
+  std::vector<TermPattern> doing;   // "make", "send", "crear": verbs by which the asker would do the reportable thing
+  std::vector<TermPattern> remedy;  // "sue", "legal action", "demandar": a remedy of the asker's own
+  std::vector<TermPattern> sufficiency;  // "is that enough", "¿con eso basta?": whether what they have suffices
   struct Talk {
     SmallTalk kind = SmallTalk::none;
     std::string lang;
@@ -50,6 +53,8 @@ struct SubjectReading {
   bool names_approval = false;    // the question names a permission, consent or approval
   bool asks_approver = false;     // asks whom to get the approval from, or how ("who do I ask for permission …?")
   bool asks_to_do_reportable = false;  // asks leave to do the reportable thing ("can I make a fake account?")
+  bool asks_remedy = false;            // asks whether or how they may sue, press charges … ("can I sue them?")
+  bool asks_sufficiency = false;       // asks whether what they have is enough ("is a verbal ok enough?")
   SmallTalk small_talk = SmallTalk::none;
   std::string small_talk_lang;  // the language of the small-talk phrase matched
 };

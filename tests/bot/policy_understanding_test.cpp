@@ -1,6 +1,7 @@
 // The policy answers read questions as staff write them: everyday chat is not a policy question,
 // a question outside the policies' subject is declined, one inside it always gets the closest
 // clauses, and the verdict is never unsafe (issue 15).
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <string>
@@ -277,6 +278,10 @@ TEST_CASE("the asker's act is read at the opening of each part of the message", 
            Case{"do I need to tell the principal before I open a class blog? or is that optional", bot::AskerAct::duty},
            // Whether something must be done, of a thing rather than the asker.
            Case{"does the chess club's instagram have to be registered?", bot::AskerAct::duty},
+           // … its duty verb after a longer subject, in a do/does question.
+           Case{"does staff on district platforms need to follow board policies", bot::AskerAct::duty},
+           Case{"do teachers in the after school program have to follow the AUP online?", bot::AskerAct::duty},
+           Case{"i have to post the game schedule tonight", bot::AskerAct::none},
            Case{"la cuenta de instagram del club de ajedrez tiene que estar registrada?", bot::AskerAct::duty},
            // What someone else may do is a fact about the policy.
            Case{"my principal wants our class account password. can she ask for that?", bot::AskerAct::fact},
@@ -530,18 +535,50 @@ TEST_CASE("one who asks leave to do the reportable thing is told it is forbidden
   }
   // What was done to the asker, one already there, a situation told beside the plan, or asking to
   // report it: still reported.
-  for (const char* q : {"can i sue the person who is harassing me online?", "can i report the fake account?",
-                        "can i send the principal the threatening message a parent sent me?",
-                        "a parent is harassing me. can i make a fake account to watch her?",
-                        "should i save the inappropriate image of the minor to show the principal?",
-                        // An image of a minor is reported whatever the asker would do with it.
-                        "can i send a student's nude pic to the principal?",
-                        "¿puedo mandar las fotos intimas de una alumna a la directora?"}) {
+  for (const char* q :
+       {"can i report the fake account?", "can i send the principal the threatening message a parent sent me?",
+        "a parent is harassing me. can i make a fake account to watch her?",
+        "should i save the inappropriate image of the minor to show the principal?",
+        // An image of a minor is reported whatever the asker would do with it.
+        "can i send a student's nude pic to the principal?",
+        "¿puedo mandar las fotos intimas de una alumna a la directora?"}) {
     INFO(q);
     const auto a = library().answer(q);
     REQUIRE_FALSE(a.no_answer);
     CHECK(a.verdict == bot::Verdict::report);
     CHECK(a.next_step == bot::NextStep::report);
+  }
+}
+
+TEST_CASE("whether a victim may sue is a fact of the policy; whom to tell first stays the next step",
+          "[unit][policy]") {
+  for (const char* q : {"can i sue the person who is harassing me online?",
+                        "harasser keeps attacking me online, can I take legal action?",
+                        "¿puedo demandar a la persona que me acosa por internet?"}) {
+    INFO(q);
+    const auto a = library().answer(q);
+    REQUIRE_FALSE(a.no_answer);
+    CHECK(a.verdict == bot::Verdict::info);
+    CHECK(a.next_step == bot::NextStep::report);
+    // The clause that says what the victim may do ("… and/or initiate a civil action against the
+    // harasser") is quoted.
+    const bool civil = std::any_of(a.passages.begin(), a.passages.end(), [](const bot::ScoredPassage& p) {
+      return p.passage.text.find("civil action") != std::string::npos;
+    });
+    CHECK(civil);
+  }
+  // Being sued is what could happen to the asker, and a threat told with no remedy asked is reported.
+  CHECK(library().answer("a student posted that he is going to hurt me tomorrow").verdict == bot::Verdict::report);
+}
+
+TEST_CASE("\"is that enough?\" under a clause that asks for consent: that consent first", "[unit][policy]") {
+  for (const char* q : {"parent said verbally its fine to post her kid's pic. is that enough",
+                        "la mamá me dijo de palabra que sí puedo subir la foto de su hijo, ¿con eso basta?"}) {
+    INFO(q);
+    const auto a = library().answer(q);
+    REQUIRE_FALSE(a.no_answer);
+    CHECK(a.verdict == bot::Verdict::needs_approval);
+    CHECK_FALSE(a.verdict_words.empty());
   }
 }
 
