@@ -410,7 +410,10 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       if (reading.report) a.next_step = NextStep::report;
       return verdicts;
     }
-    if (reading.report) {
+    // "They're harassing me online, do I have to keep the screenshots?": a duty about a reportable
+    // situation that names no telling is answered by the clause; the next step still reports it.
+    const bool duty_in_report = reading.report && reading.act == AskerAct::duty && !reading.names_telling;
+    if (reading.report && !duty_in_report) {
       a.verdict = Verdict::report;
       a.verdict_words = words_for(Verdict::report);
       a.next_step = NextStep::report;
@@ -548,7 +551,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     }
     a.verdict = top.verdict;
     a.verdict_words = top.words;
-    if (a.verdict == Verdict::report) a.next_step = NextStep::report;
+    if (a.verdict == Verdict::report || reading.report) a.next_step = NextStep::report;
     return all_quoted;  // the learned verdict keeps the same safety rule over the same passages
   }
 

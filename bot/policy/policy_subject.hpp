@@ -38,6 +38,7 @@ struct PolicySubject {
   std::vector<TermPattern> doing;   // "make", "send", "crear": verbs by which the asker would do the reportable thing
   std::vector<TermPattern> remedy;  // "sue", "legal action", "demandar": a remedy of the asker's own
   std::vector<TermPattern> sufficiency;  // "is that enough", "¿con eso basta?": whether what they have suffices
+  std::vector<TermPattern> telling;      // "report", "tell", "avisar": the question names telling someone
   struct Talk {
     SmallTalk kind = SmallTalk::none;
     std::string lang;
@@ -55,6 +56,7 @@ struct SubjectReading {
   bool asks_to_do_reportable = false;  // asks leave to do the reportable thing ("can I make a fake account?")
   bool asks_remedy = false;            // asks whether or how they may sue, press charges … ("can I sue them?")
   bool asks_sufficiency = false;       // asks whether what they have is enough ("is a verbal ok enough?")
+  bool names_telling = false;          // names telling someone ("do I have to report it?")
   SmallTalk small_talk = SmallTalk::none;
   std::string small_talk_lang;  // the language of the small-talk phrase matched
 };

@@ -571,6 +571,24 @@ TEST_CASE("whether a victim may sue is a fact of the policy; whom to tell first 
   CHECK(library().answer("a student posted that he is going to hurt me tomorrow").verdict == bot::Verdict::report);
 }
 
+TEST_CASE("a duty about a reportable situation is the clause's; one to tell someone is report", "[unit][policy]") {
+  for (const char* q : {"admin: do I have to keep following up after the harassing posts are taken down",
+                        "¿debo tomar capturas antes de que borren las publicaciones que me acosan?"}) {
+    INFO(q);
+    const auto a = library().answer(q);
+    REQUIRE_FALSE(a.no_answer);
+    CHECK(a.verdict == bot::Verdict::required);
+    CHECK(a.next_step == bot::NextStep::report);
+  }
+  for (const char* q : {"a student threatened me on instagram, do I have to report it?",
+                        "un alumno me amenazó por instagram, ¿tengo que avisarle a la directora?"}) {
+    INFO(q);
+    const auto a = library().answer(q);
+    REQUIRE_FALSE(a.no_answer);
+    CHECK(a.verdict == bot::Verdict::report);
+  }
+}
+
 TEST_CASE("\"is that enough?\" under a clause that asks for consent: that consent first", "[unit][policy]") {
   for (const char* q : {"parent said verbally its fine to post her kid's pic. is that enough",
                         "la mamá me dijo de palabra que sí puedo subir la foto de su hijo, ¿con eso basta?"}) {
