@@ -241,6 +241,12 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       if (a.passages.size() >= kMaxPassages || c.score < kKeepRatio * ranked.front().score) break;
       a.passages.push_back(ScoredPassage{passages_[c.index], c.score});
     }
+    // A savings clause matched clearly best ("Nothing in this policy is intended to … restrict
+    // employees' rights to engage in concerted activity") answers alone: the conditions of the other
+    // clauses are what it sets aside for what is asked.
+    if (strong && a.passages.size() > 1 && ranked[1].score < kTieRatio * ranked.front().score &&
+        sets_policy_aside(verdict_of(ranked.front().index, {}).words))
+      a.passages.resize(1);
     a.no_answer = false;
     a.decline = Decline::none;
     a.closest_only = !strong;

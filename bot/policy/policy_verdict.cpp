@@ -212,4 +212,11 @@ VerdictReading read_verdict(std::string_view clause, const std::vector<std::stri
   return {best->verdict, std::string(best->words)};
 }
 
+bool sets_policy_aside(std::string_view words) {
+  constexpr const Cue& kSavings = kCues[0];
+  static_assert(kSavings.phrase == "nothing in this", "the savings cue opens the list");
+  const auto cue = first_cue(words);
+  return cue && cue->first == kSavings.verdict && find_words(bot::lower(words), kSavings.phrase) == cue->second.begin;
+}
+
 }  // namespace bot

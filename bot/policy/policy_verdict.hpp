@@ -20,4 +20,8 @@ struct VerdictReading {
 // does. Returns no_answer when the clause has no deciding words at all.
 VerdictReading read_verdict(std::string_view clause, const std::vector<std::string>& question_words);
 
+// Whether the words set the rest of the policy aside for what they name ("Nothing in this policy is
+// intended to or will be applied to improperly restrict …"): a savings clause.
+bool sets_policy_aside(std::string_view words);
+
 }  // namespace bot

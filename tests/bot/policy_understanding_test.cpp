@@ -16,6 +16,7 @@
 #include "bot/policy/policy_spelling.hpp"
 #include "bot/policy/policy_subject.hpp"
 #include "bot/policy/policy_text.hpp"
+#include "bot/policy/policy_verdict.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace {
@@ -569,6 +570,24 @@ TEST_CASE("whether a victim may sue is a fact of the policy; whom to tell first 
   }
   // Being sued is what could happen to the asker, and a threat told with no remedy asked is reported.
   CHECK(library().answer("a student posted that he is going to hurt me tomorrow").verdict == bot::Verdict::report);
+}
+
+TEST_CASE("a savings clause matched clearly best answers alone, and allows", "[unit][policy]") {
+  // "Nothing in this policy is intended to or will be applied to improperly restrict employees'
+  // rights to engage in concerted activity": the other clauses' conditions do not apply to it.
+  for (const char* q : {"can i complain about working conditions on twitter with coworkers",
+                        "¿puedo hablar de salarios con otros maestros en mi face?"}) {
+    INFO(q);
+    const auto a = library().answer(q);
+    REQUIRE(a.passages.size() == 1);
+    CHECK(a.passages.front().passage.text.find("concerted activity") != std::string::npos);
+    CHECK(a.verdict == bot::Verdict::allowed);
+  }
+  // The district's logo on a union flyer is not what the savings clause sets aside.
+  const auto logo = library().answer("can we use the district logo in our union flyers on fb about the contract");
+  CHECK(logo.verdict == bot::Verdict::needs_approval);
+  CHECK(bot::sets_policy_aside("Nothing in this policy is intended to or will be applied to improperly restrict"));
+  CHECK_FALSE(bot::sets_policy_aside("Employees may not use District logos. Nothing else is allowed."));
 }
 
 TEST_CASE("a duty about a reportable situation is the clause's; one to tell someone is report", "[unit][policy]") {
