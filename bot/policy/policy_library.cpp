@@ -245,7 +245,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     // employees' rights to engage in concerted activity") answers alone: the conditions of the other
     // clauses are what it sets aside for what is asked.
     if (strong && a.passages.size() > 1 && ranked[1].score < kTieRatio * ranked.front().score &&
-        sets_policy_aside(verdict_of(ranked.front().index, {}).words))
+        sets_policy_aside(verdict_of(ranked.front().index, reading_words(q)).words))
       a.passages.resize(1);
     a.no_answer = false;
     a.decline = Decline::none;
@@ -384,20 +384,31 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
   }
 
   ClauseVerdict verdict_of(uint32_t index, const std::vector<std::string>& words) const {
-    if (clause_verdicts_[index].verdict != Verdict::no_answer) return clause_verdicts_[index];
     VerdictReading r = read_verdict(passages_[index].text, words);
+    // A savings sentence the question is about ("Nothing in this regulation regarding the use of
+    // District or school logos … prohibits employees from using the District's name or logo in …
+    // concerted activity") decides over the clause's usual verdict.
+    if (sets_policy_aside(r.words)) return {Verdict::allowed, std::move(r.words)};
+    if (clause_verdicts_[index].verdict != Verdict::no_answer) return clause_verdicts_[index];
     return {r.verdict, std::move(r.words)};
+  }
+
+  // The words a clause's sentences are matched with to read its verdict: the question's own
+  // (stop words left out) and the policy terms its concepts search for.
+  std::vector<std::string> reading_words(const ExpandedQuery& q) const {
+    std::vector<std::string> words;
+    for (const auto& w : q.english_words)
+      if (!vocabulary_.stop_words.contains(w)) words.push_back(w);
+    for (const auto& c : q.concepts)
+      for (const auto& term : c.search) words.insert(words.end(), term.words.begin(), term.words.end());
+    return words;
   }
 
   // Safety first: a situation to report is `report`; a question for a fact is `info`; otherwise
   // the best clause decides, and never `allowed` when another quoted clause attaches a condition.
   std::vector<ClauseVerdict> decide_verdict(const ExpandedQuery& q, const SubjectReading& reading,
                                             const std::vector<Candidate>& ranked, PolicyAnswer& a) const {
-    std::vector<std::string> words;
-    for (const auto& w : q.english_words)
-      if (!vocabulary_.stop_words.contains(w)) words.push_back(w);
-    for (const auto& c : q.concepts)
-      for (const auto& term : c.search) words.insert(words.end(), term.words.begin(), term.words.end());
+    const std::vector<std::string> words = reading_words(q);
 
     const size_t quoted = std::min<size_t>(a.passages.size(), 3);
     std::vector<ClauseVerdict> verdicts;

@@ -200,7 +200,9 @@ VerdictReading read_verdict(std::string_view clause, const std::vector<std::stri
   if (!best) return {};
   // … unless it allows what another sentence about the question restricts ("may be used only on
   // official sites. Any other use … is prohibited unless …"): Hallpass errs on the side of caution.
-  if (best->verdict == Verdict::allowed) {
+  // A savings sentence ("Nothing in this regulation … prohibits employees from …") sets the other
+  // sentences aside for what it names.
+  if (best->verdict == Verdict::allowed && !sets_policy_aside(best->words)) {
     const Reading* restriction = nullptr;
     for (const auto& r : readings) {
       const bool restricts =

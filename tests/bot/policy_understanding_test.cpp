@@ -583,9 +583,16 @@ TEST_CASE("a savings clause matched clearly best answers alone, and allows", "[u
     CHECK(a.passages.front().passage.text.find("concerted activity") != std::string::npos);
     CHECK(a.verdict == bot::Verdict::allowed);
   }
-  // The district's logo on a union flyer is not what the savings clause sets aside.
-  const auto logo = library().answer("can we use the district logo in our union flyers on fb about the contract");
-  CHECK(logo.verdict == bot::Verdict::needs_approval);
+  // A savings sentence inside a clause decides for what it names: the logo clause allows the
+  // District's logo in concerted activity ("Nothing in this regulation regarding the use of
+  // District or school logos … prohibits employees from using the District's name or logo in …
+  // concerted activity"), and asks for written permission for any other use.
+  const auto union_flyer =
+      library().answer("can we use the district logo in our union flyers on fb about the contract");
+  CHECK(union_flyer.verdict == bot::Verdict::allowed);
+  CHECK(union_flyer.verdict_words.starts_with("Nothing in this regulation"));
+  const auto personal = library().answer("can I use the school logo on my personal instagram");
+  CHECK(personal.verdict == bot::Verdict::needs_approval);
   CHECK(bot::sets_policy_aside("Nothing in this policy is intended to or will be applied to improperly restrict"));
   CHECK_FALSE(bot::sets_policy_aside("Employees may not use District logos. Nothing else is allowed."));
 }
