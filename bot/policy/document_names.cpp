@@ -45,7 +45,8 @@ bool contains_run(const std::vector<std::string>& words, const std::vector<std::
 void DocumentNames::add(const std::string& document, const std::vector<std::string>& names) {
   for (const auto& name : names) {
     const bool capitals = is_capitals(name);
-    Name n{document, capitals ? std::vector<std::string>{name} : question_words(name), capitals};
+    Name n{document, capitals ? std::vector<std::string>{name} : question_words(name), capitals,
+           capitals ? "(" + folded_name(name) + ")" : std::string()};
     if (!n.words.empty()) names_.push_back(std::move(n));
   }
 }
@@ -59,7 +60,7 @@ std::set<std::string> DocumentNames::named_in(std::string_view question) const {
   for (const auto& n : names_) {
     if (contains_run(n.capitals ? typed : folded, n.words)) out.insert(n.document);
     // … or in any case when it stands alone in parentheses: "(la)" is a name, not an article.
-    if (n.capitals && lower.find("(" + folded_name(n.words.front()) + ")") != std::string::npos) out.insert(n.document);
+    if (n.capitals && lower.find(n.in_parentheses) != std::string::npos) out.insert(n.document);
   }
   return out;
 }

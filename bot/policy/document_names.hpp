@@ -24,6 +24,7 @@ class DocumentNames {
     std::string document;
     std::vector<std::string> words;  // as question_words() folds them, or the capitals as written
     bool capitals = false;
+    std::string in_parentheses;  // for capitals: "(la)", matched in the question in lower case
   };
   std::vector<Name> names_;
 };

@@ -19,9 +19,13 @@ namespace {
 constexpr std::string_view kBlanks = " \t\r";
 
 constexpr std::string_view kFrontMatterFence = "---";
-constexpr const char* kRequiredKeys[] = {"id", "title", "citation", "source", "date"};
+struct FrontMatterKey {
+  std::string_view name;
+  bool required;
+};
 // `called`: the names staff give the document or its district in a question, comma-separated.
-constexpr const char* kOptionalKeys[] = {"called"};
+constexpr FrontMatterKey kFrontMatterKeys[] = {{"id", true},     {"title", true}, {"citation", true},
+                                               {"source", true}, {"date", true},  {"called", false}};
 // Slugs of unnumbered headings keep this many words: short enough to type, long enough to differ.
 constexpr size_t kSlugWords = 4;
 
@@ -181,11 +185,12 @@ class Parser {
     for (const auto& kv : node) {
       const std::string key = kv.first.as<std::string>();
       const int line = static_cast<int>(kv.first.Mark().line) + 2;
-      if (std::find(std::begin(kRequiredKeys), std::end(kRequiredKeys), key) == std::end(kRequiredKeys) &&
-          std::find(std::begin(kOptionalKeys), std::end(kOptionalKeys), key) == std::end(kOptionalKeys)) {
-        fail(line, "unknown front matter key `" + key +
-                       "`: the keys are id, title, citation, source, date and (optional) called; put "
-                       "other details in `source`");
+      if (std::none_of(std::begin(kFrontMatterKeys), std::end(kFrontMatterKeys),
+                       [&](const FrontMatterKey& k) { return k.name == key; })) {
+        std::string keys;
+        for (const FrontMatterKey& k : kFrontMatterKeys)
+          keys += std::string(keys.empty() ? "" : ", ") + (k.required ? "" : "(optional) ") + std::string(k.name);
+        fail(line, "unknown front matter key `" + key + "`: the keys are " + keys + "; put other details in `source`");
         return false;
       }
       if (!kv.second.IsScalar() && !kv.second.IsNull()) {
@@ -194,13 +199,15 @@ class Parser {
       }
       values[key] = kv.second.IsNull() ? std::string() : trim(kv.second.as<std::string>(), kBlanks);
     }
-    for (const char* key : kRequiredKeys) {
+    for (const FrontMatterKey& k : kFrontMatterKeys) {
+      if (!k.required) continue;
+      const std::string key(k.name);
       if (!values.contains(key)) {
         fail(1, std::string("the front matter has no `") + key + "`: add `" + key +
                     ": …` between the `---` lines (date may be \"\" for an undated source)");
         return false;
       }
-      if (std::string_view(key) != "date" && values[key].empty()) {
+      if (key != "date" && values[key].empty()) {
         fail(1, std::string("the front matter's `") + key + "` is empty: give it a value");
         return false;
       }

@@ -229,6 +229,9 @@ TEST_CASE("policy document errors name the file, the line and what to do", "[uni
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().line == 4);
     CHECK(r.error().message.find("unknown front matter key `citaton`") != std::string::npos);
+    // … and names every key the parser knows, the optional one marked.
+    CHECK(r.error().message.find("the keys are id, title, citation, source, date, (optional) called") !=
+          std::string::npos);
   }
   SECTION("the names staff call a document by are a comma-separated line") {
     auto r = parse(
