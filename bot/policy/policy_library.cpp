@@ -51,6 +51,8 @@ constexpr double kOtherDocumentShare = 0.5;
 constexpr double kKeepRatio = 0.55;
 // A clause scoring within this share of the best matches as well as far as the scores can tell.
 constexpr double kTieRatio = 0.95;
+// A clause that leads the next by this much is clearly the best even when it matches weakly.
+constexpr double kClearLead = 0.8;
 // The best match is strong when its clause question holds this share of the question's weight.
 constexpr double kStrongCoverage = 0.6;
 // The system's word lists (Debian's wamerican and wspanish, installed by scripts/install-deps.sh):
@@ -244,7 +246,8 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     // A savings clause matched clearly best ("Nothing in this policy is intended to … restrict
     // employees' rights to engage in concerted activity") answers alone: the conditions of the other
     // clauses are what it sets aside for what is asked.
-    if (strong && a.passages.size() > 1 && ranked[1].score < kTieRatio * ranked.front().score &&
+    const double second = a.passages.size() > 1 ? ranked[1].score / ranked.front().score : 0;
+    if (a.passages.size() > 1 && ((strong && second < kTieRatio) || second < kClearLead) &&
         sets_policy_aside(verdict_of(ranked.front().index, reading_words(q)).words))
       a.passages.resize(1);
     a.no_answer = false;

@@ -26,6 +26,10 @@ const std::vector<std::string> kOpenQuestion = {"what", "whats", "which", "whose
 const std::vector<std::string> kContentWords = {"put",   "include",  "includes", "contain", "contains",
                                                 "goes",  "llevar",   "lleva",    "incluir", "incluye",
                                                 "poner", "contener", "contiene"};
+// Words that offer a consequence as the other side of a permission ("… or will I get fired?",
+// "… sin meternos en problemas?"), and how far before the consequence they count.
+const std::vector<std::string> kAlternative = {"or", "without", "o", "sin"};
+constexpr size_t kAlternativeReach = 3;
 // Openings of an English yes/no question whose duty verb comes after its subject ("does the page
 // have to …"); see `duty_later`.
 const std::vector<std::string> kDoQuestion = {"do", "does", "did"};
@@ -106,9 +110,19 @@ bool names_asker(const TermPattern& p) {
 // The act whose phrase stands earliest in the part [begin, end). "Can I get fired for …" asks what
 // happens, whatever opens it: a consequence anywhere in the part decides first.
 PartAct act_of_part(const PolicySubject& s, const std::vector<std::string>& words, size_t begin, size_t end) {
+  // … unless it is the other side of a permission asked first: "can we talk about our salaries …
+  // or will we get in trouble?" asks whether they may.
+  const auto permission_first = [&](size_t at) {
+    const size_t from = at > begin + kAlternativeReach ? at - kAlternativeReach : begin;
+    const bool alternative =
+        std::any_of(words.begin() + static_cast<std::ptrdiff_t>(from), words.begin() + static_cast<std::ptrdiff_t>(at),
+                    [](const std::string& w) { return listed(kAlternative, w); });
+    return alternative && longest_match(s.permission, words, begin) > 0;
+  };
   for (size_t i = begin; i < end; ++i)
     for (const auto& p : s.consequence)
-      if (match_length(p, words, i) > 0) return {AskerAct::fact, false};
+      if (match_length(p, words, i) > 0)
+        return permission_first(i) ? PartAct{AskerAct::permission, names_asker(p)} : PartAct{AskerAct::fact, false};
   if (begin < end && listed(kOpenQuestion, words[begin]))
     for (size_t i = begin + 1; i < end; ++i)
       if (listed(kContentWords, words[i])) return {AskerAct::fact, false};

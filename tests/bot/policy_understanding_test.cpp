@@ -286,8 +286,13 @@ TEST_CASE("the asker's act is read at the opening of each part of the message", 
            Case{"la cuenta de instagram del club de ajedrez tiene que estar registrada?", bot::AskerAct::duty},
            // What someone else may do is a fact about the policy.
            Case{"my principal wants our class account password. can she ask for that?", bot::AskerAct::fact},
-           // A consequence anywhere in the part asks what happens.
+           // A consequence anywhere in the part asks what happens …
            Case{"could I actually lose my job over a meme about my boss?", bot::AskerAct::fact},
+           // … unless it is the other side of a permission asked first.
+           Case{"can we talk about our pay in a teachers' facebook group or will we get in trouble?",
+                bot::AskerAct::permission},
+           Case{"podemos hablar de sueldos en el grupo de maestros sin meternos en problemas?",
+                bot::AskerAct::permission},
            // Asking what to do, wherever it stands; and the asker's own next step after a situation.
            Case{"a reporter DMed me about the school on twitter, what should I do", bot::AskerAct::action},
            Case{"me escribió un periodista por facebook, le contesto o qué hago?", bot::AskerAct::action},
