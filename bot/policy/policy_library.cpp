@@ -220,8 +220,9 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
 
     const ExpandedQuery q = expand_question(text, a.lang, vocabulary_);
     // A Spanish question is on the subject when its English words are too: the lexicon knows more
-    // ways to say a thing than the Spanish subject list names ("mi feis", "el grupo de whats").
-    if (a.lang == "es" && !reading.on_subject) {
+    // ways to say a thing than the Spanish subject list names ("mi feis", "el grupo de whats"),
+    // unless its own words name what the policies never govern ("el internet de la escuela").
+    if (a.lang == "es" && !reading.on_subject && !reading.outside) {
       const SubjectReading english = read_subject(subject_, q.english_words, {0});
       reading.on_subject = english.on_subject;
       reading.report = reading.report || english.report;

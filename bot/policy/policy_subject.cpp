@@ -346,8 +346,8 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
   // Safety first: a situation that must be reported is never turned away as off the subject.
   // What the policies never govern ("do I get a stipend for running the school's instagram?") is
   // declined though it names an account.
-  r.on_subject = r.report || (matches_anywhere(s.subject, topical, topical.size()) &&
-                              !matches_anywhere(s.outside, words, words.size()));
+  r.outside = matches_anywhere(s.outside, words, words.size());
+  r.on_subject = r.report || (matches_anywhere(s.subject, topical, topical.size()) && !r.outside);
   // One who asks whom to report it to has judged it reportable; that alone never puts a question
   // on the subject (a broken printer is reported too).
   const bool intends_to_report = r.on_subject && matches_anywhere(s.report_intent, words, words.size());

@@ -50,6 +50,7 @@ struct PolicySubject {
 struct SubjectReading {
   bool on_subject = false;        // about what the policies govern; always so when the situation must be reported
   bool report = false;            // the situation must be reported
+  bool outside = false;           // names what the policies never govern (`outside`: payroll, the wifi …)
   AskerAct act = AskerAct::none;  // read at the opening of each part of the message; the first part that asks decides
   bool names_approval = false;    // the question names a permission, consent or approval
   bool asks_approver = false;     // asks whom to get the approval from, or how ("who do I ask for permission …?")

@@ -84,7 +84,11 @@ TEST_CASE("questions outside the policies' subject are declined, inside it alway
         // A number alone is not a document's code.
         "the projector in room 1114 is broken", "what's my phone number on file with HR",
         // Help with a device, though it names the district's email or apps.
-        "how do i get my district email on my phone", "can i install apps on my school laptop"}) {
+        "how do i get my district email on my phone", "can i install apps on my school laptop",
+        // Payroll and the school's network, though they say "online" or "internet"; the Spanish one
+        // is declined by its own words, whatever its English translation names.
+        "is my paycheck online", "the school internet is super slow, who do i call",
+        "el internet de la escuela esta muy lento, a quien llamo"}) {
     INFO(q);
     const auto a = library().answer(q);
     CHECK(a.no_answer);
@@ -92,15 +96,16 @@ TEST_CASE("questions outside the policies' subject are declined, inside it alway
     CHECK(a.passages.empty());
   }
   // On the subject, even when no clause says it in those words: the closest clauses, marked so.
-  for (const char* q :
-       {"is it weird to post memes on the class instagram at 2am",
-        "my coworker keeps tagging me in embarrassing facebook photos",
-        "alguien hizo una cuenta falsa de la escuela en tiktok",
-        // A document named by its code (its citation's letters and number).
-        "what happened to the old BUL-5688?", "does AR 1114 cover volunteer coaches",
-        // Giving students one's own number; a class network by its name.
-        "can i give my personal cell number to students", "puedo darle mi numero de celular a un alumno",
-        "do I have to tell parents before I use edmodo"}) {
+  for (const char* q : {"is it weird to post memes on the class instagram at 2am",
+                        "my coworker keeps tagging me in embarrassing facebook photos",
+                        "alguien hizo una cuenta falsa de la escuela en tiktok",
+                        // A document named by its code (its citation's letters and number).
+                        "what happened to the old BUL-5688?", "does AR 1114 cover volunteer coaches",
+                        // Giving students one's own number; a class network by its name.
+                        "can i give my personal cell number to students",
+                        "puedo darle mi numero de celular a un alumno", "do I have to tell parents before I use edmodo",
+                        // The internet as where something is posted.
+                        "can I post on the internet about my school"}) {
     INFO(q);
     const auto a = library().answer(q);
     CHECK_FALSE(a.no_answer);
