@@ -254,9 +254,9 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     a.no_answer = false;
     a.decline = Decline::none;
     a.closest_only = !strong;
-    std::vector<ClauseVerdict> quoted = decide_verdict(q, reading, ranked, a);
-    if (reading.report || reading.asks_remedy) return std::nullopt;
-    VerdictInputs inputs{verdict_features(q, reading, ranked, quoted, a), std::move(quoted)};
+    DecidedVerdict decided = decide_verdict(q, reading, ranked, a);
+    if (decided.settled) return std::nullopt;
+    VerdictInputs inputs{verdict_features(q, reading, ranked, decided.quoted, a), std::move(decided.quoted)};
     return inputs;
   }
 
@@ -408,10 +408,18 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     return words;
   }
 
+  // The verdicts of the quoted clauses, and whether a rule settled the answer's verdict outright (a
+  // situation to report, a remedy, leave to do the reportable thing, "is that enough?", whose approval
+  // to get): the learned verdict never replaces those.
+  struct DecidedVerdict {
+    std::vector<ClauseVerdict> quoted;
+    bool settled = false;
+  };
+
   // Safety first: a situation to report is `report`; a question for a fact is `info`; otherwise
   // the best clause decides, and never `allowed` when another quoted clause attaches a condition.
-  std::vector<ClauseVerdict> decide_verdict(const ExpandedQuery& q, const SubjectReading& reading,
-                                            const std::vector<Candidate>& ranked, PolicyAnswer& a) const {
+  DecidedVerdict decide_verdict(const ExpandedQuery& q, const SubjectReading& reading,
+                                const std::vector<Candidate>& ranked, PolicyAnswer& a) const {
     const std::vector<std::string> words = reading_words(q);
 
     const size_t quoted = std::min<size_t>(a.passages.size(), 3);
@@ -429,7 +437,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       a.verdict = Verdict::info;
       a.verdict_words = words_for(Verdict::info);
       if (reading.report) a.next_step = NextStep::report;
-      return verdicts;
+      return {verdicts, true};
     }
     // "They're harassing me online, do I have to keep the screenshots?": a duty about a reportable
     // situation that names no telling is answered by the clause; the next step still reports it.
@@ -438,7 +446,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       a.verdict = Verdict::report;
       a.verdict_words = words_for(Verdict::report);
       a.next_step = NextStep::report;
-      return verdicts;
+      return {verdicts, true};
     }
     // "Can I make a fake account to see what my students post?": leave to do what must be
     // reported is forbidden, whatever the clause that matched best permits.
@@ -446,7 +454,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       a.verdict = Verdict::prohibited;
       a.verdict_words = words_for(Verdict::prohibited);
       a.next_step = NextStep::ask_principal;  // nothing has happened that could be filed
-      return verdicts;
+      return {verdicts, true};
     }
     // "The parent said it's fine to post her kid's picture, is that enough?": under a clause that
     // asks for consent or approval, what suffices is that approval, in the form the clause names.
@@ -456,7 +464,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       if (approval != verdicts.end()) {
         a.verdict = Verdict::needs_approval;
         a.verdict_words = approval->words;
-        return verdicts;
+        return {verdicts, true};
       }
     }
     // "Who do I ask for permission to use the logo?", "how do I get approval for …?", "¿a quién le
@@ -465,12 +473,12 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     if (reading.act == AskerAct::fact && reading.asks_approver) {
       a.verdict = Verdict::needs_approval;
       a.verdict_words = words_for(Verdict::needs_approval);
-      return verdicts;
+      return {verdicts, true};
     }
     if (reading.act == AskerAct::fact) {
       a.verdict = Verdict::info;
       a.verdict_words = words_for(Verdict::info);
-      return verdicts;
+      return {verdicts, false};
     }
     // A clause that says to notify someone answers "do I have to tell …?" with a duty, and "can I
     // use it with my class?" with a yes under that duty; a situation that must itself be reported
@@ -573,7 +581,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     a.verdict = top.verdict;
     a.verdict_words = top.words;
     if (a.verdict == Verdict::report || reading.report) a.next_step = NextStep::report;
-    return all_quoted;  // the learned verdict keeps the same safety rule over the same passages
+    return {all_quoted, false};  // the learned verdict keeps the same safety rule over the same passages
   }
 
   // The question's words, stemmed in English (a Spanish question through its English terms, and
