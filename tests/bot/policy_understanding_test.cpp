@@ -3,6 +3,8 @@
 // clauses, and the verdict is never unsafe (issue 15).
 #include <algorithm>
 #include <fstream>
+#include <initializer_list>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -37,6 +39,18 @@ const bot::PolicyLibrary& library() {
     return *loaded;
   }();
   return *lib;
+}
+
+// Each question is answered, not declined, with `verdict`, and with the `next` step when one is given.
+void expect_answers(std::initializer_list<const char*> questions, bot::Verdict verdict,
+                    std::optional<bot::NextStep> next = std::nullopt) {
+  for (const char* q : questions) {
+    INFO(q);
+    const auto a = library().answer(q);
+    REQUIRE_FALSE(a.no_answer);
+    CHECK(a.verdict == verdict);
+    if (next) CHECK(a.next_step == *next);
+  }
 }
 
 bool quotes_doc_passage(const bot::PolicyAnswer& a, std::string_view id) {
@@ -546,19 +560,14 @@ TEST_CASE("one who asks leave to do the reportable thing is told it is forbidden
   }
   // What was done to the asker, one already there, a situation told beside the plan, or asking to
   // report it: still reported.
-  for (const char* q :
-       {"can i report the fake account?", "can i send the principal the threatening message a parent sent me?",
-        "a parent is harassing me. can i make a fake account to watch her?",
-        "should i save the inappropriate image of the minor to show the principal?",
-        // An image of a minor is reported whatever the asker would do with it.
-        "can i send a student's nude pic to the principal?",
-        "¿puedo mandar las fotos intimas de una alumna a la directora?"}) {
-    INFO(q);
-    const auto a = library().answer(q);
-    REQUIRE_FALSE(a.no_answer);
-    CHECK(a.verdict == bot::Verdict::report);
-    CHECK(a.next_step == bot::NextStep::report);
-  }
+  expect_answers(
+      {"can i report the fake account?", "can i send the principal the threatening message a parent sent me?",
+       "a parent is harassing me. can i make a fake account to watch her?",
+       "should i save the inappropriate image of the minor to show the principal?",
+       // An image of a minor is reported whatever the asker would do with it.
+       "can i send a student's nude pic to the principal?",
+       "¿puedo mandar las fotos intimas de una alumna a la directora?"},
+      bot::Verdict::report, bot::NextStep::report);
 }
 
 TEST_CASE("whether a victim may sue is a fact of the policy; whom to tell first stays the next step",
@@ -608,21 +617,12 @@ TEST_CASE("a savings clause matched clearly best answers alone, and allows", "[u
 }
 
 TEST_CASE("a duty about a reportable situation is the clause's; one to tell someone is report", "[unit][policy]") {
-  for (const char* q : {"admin: do I have to keep following up after the harassing posts are taken down",
-                        "¿debo tomar capturas antes de que borren las publicaciones que me acosan?"}) {
-    INFO(q);
-    const auto a = library().answer(q);
-    REQUIRE_FALSE(a.no_answer);
-    CHECK(a.verdict == bot::Verdict::required);
-    CHECK(a.next_step == bot::NextStep::report);
-  }
-  for (const char* q : {"a student threatened me on instagram, do I have to report it?",
-                        "un alumno me amenazó por instagram, ¿tengo que avisarle a la directora?"}) {
-    INFO(q);
-    const auto a = library().answer(q);
-    REQUIRE_FALSE(a.no_answer);
-    CHECK(a.verdict == bot::Verdict::report);
-  }
+  expect_answers({"admin: do I have to keep following up after the harassing posts are taken down",
+                  "¿debo tomar capturas antes de que borren las publicaciones que me acosan?"},
+                 bot::Verdict::required, bot::NextStep::report);
+  expect_answers({"a student threatened me on instagram, do I have to report it?",
+                  "un alumno me amenazó por instagram, ¿tengo que avisarle a la directora?"},
+                 bot::Verdict::report);
 }
 
 TEST_CASE("\"is that enough?\" under a clause that asks for consent: that consent first", "[unit][policy]") {
