@@ -135,6 +135,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     for (size_t i = 0; i < passages_.size(); ++i) {
       by_id_.emplace(passages_[i].id, i);
       section_factor_.push_back(section_factor(passages_[i].section));
+      has_savings_.push_back(has_savings_sentence(passages_[i].text));
     }
     for (const auto& c : questions) {
       const auto at = static_cast<uint32_t>(by_id_.at(c.passage_id));
@@ -248,8 +249,10 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     // employees' rights to engage in concerted activity") answers alone: the conditions of the other
     // clauses are what it sets aside for what is asked.
     const double second = a.passages.size() > 1 ? ranked[1].score / ranked.front().score : 0;
-    if (a.passages.size() > 1 && ((strong && second < kTieRatio) || second < kClearLead) &&
-        sets_policy_aside(verdict_of(ranked.front().index, reading_words(q)).words))
+    const uint32_t top = ranked.front().index;
+    const bool may_set_aside = has_savings_[top] || sets_policy_aside(clause_verdicts_[top].words);
+    if (a.passages.size() > 1 && ((strong && second < kTieRatio) || second < kClearLead) && may_set_aside &&
+        sets_policy_aside(verdict_of(top, reading_words(q)).words))
       a.passages.resize(1);
     a.no_answer = false;
     a.decline = Decline::none;
@@ -388,12 +391,14 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
   }
 
   ClauseVerdict verdict_of(uint32_t index, const std::vector<std::string>& words) const {
+    const bool listed = clause_verdicts_[index].verdict != Verdict::no_answer;
+    if (listed && !has_savings_[index]) return clause_verdicts_[index];
     VerdictReading r = read_verdict(passages_[index].text, words);
     // A savings sentence the question is about ("Nothing in this regulation regarding the use of
     // District or school logos … prohibits employees from using the District's name or logo in …
     // concerted activity") decides over the clause's usual verdict.
     if (sets_policy_aside(r.words)) return {Verdict::allowed, std::move(r.words)};
-    if (clause_verdicts_[index].verdict != Verdict::no_answer) return clause_verdicts_[index];
+    if (listed) return clause_verdicts_[index];
     return {r.verdict, std::move(r.words)};
   }
 
@@ -811,6 +816,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
   PolicySubject subject_;
   PolicyIndex index_;
   std::vector<ClauseVerdict> clause_verdicts_;  // per passage; no_answer where no questions file says
+  std::vector<bool> has_savings_;               // per passage: a sentence sets the policy aside (read at load)
   QuestionIndex english_;
   QuestionIndex spanish_;
   std::vector<std::optional<Verdict>> english_verdicts_;  // by text id of english_: a question's own verdict

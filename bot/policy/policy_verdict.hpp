@@ -24,4 +24,7 @@ VerdictReading read_verdict(std::string_view clause, const std::vector<std::stri
 // intended to or will be applied to improperly restrict …"): a savings clause.
 bool sets_policy_aside(std::string_view words);
 
+// Whether any sentence of the clause is a savings sentence (read once per clause, at load).
+bool has_savings_sentence(std::string_view clause);
+
 }  // namespace bot
