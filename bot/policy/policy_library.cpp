@@ -246,8 +246,9 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       a.passages.push_back(ScoredPassage{passages_[c.index], c.score});
     }
     // A savings clause matched clearly best ("Nothing in this policy is intended to … restrict
-    // employees' rights to engage in concerted activity") answers alone: the conditions of the other
-    // clauses are what it sets aside for what is asked.
+    // employees' rights to engage in concerted activity"), or a clause whose savings sentence is the
+    // one the question is about, answers alone: the conditions of the other clauses are what it
+    // sets aside for what is asked.
     const double second = a.passages.size() > 1 ? ranked[1].score / ranked.front().score : 0;
     const uint32_t top = ranked.front().index;
     const bool may_set_aside = has_savings_[top] || sets_policy_aside(clause_verdicts_[top].words);

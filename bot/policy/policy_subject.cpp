@@ -121,8 +121,7 @@ PartAct act_of_part(const PolicySubject& s, const std::vector<std::string>& word
   };
   for (size_t i = begin; i < end; ++i)
     for (const auto& p : s.consequence)
-      if (match_length(p, words, i) > 0)
-        return permission_first(i) ? PartAct{AskerAct::permission, names_asker(p)} : PartAct{AskerAct::fact, false};
+      if (match_length(p, words, i) > 0) return {permission_first(i) ? AskerAct::permission : AskerAct::fact, false};
   if (begin < end && listed(kOpenQuestion, words[begin]))
     for (size_t i = begin + 1; i < end; ++i)
       if (listed(kContentWords, words[i])) return {AskerAct::fact, false};
