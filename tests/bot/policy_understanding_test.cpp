@@ -298,6 +298,9 @@ TEST_CASE("the asker's act is read at the opening of each part of the message", 
            Case{"do I need to tell the principal before I open a class blog? or is that optional", bot::AskerAct::duty},
            // Whether something must be done, of a thing rather than the asker.
            Case{"does the chess club's instagram have to be registered?", bot::AskerAct::duty},
+           // What someone else owes the asker is a fact of the process.
+           Case{"the supt said no to my class page, do they have to tell me why", bot::AskerAct::fact},
+           Case{"does the district have to approve all content on the official school sites", bot::AskerAct::fact},
            // … its duty verb after a longer subject, in a do/does question.
            Case{"does staff on district platforms need to follow board policies", bot::AskerAct::duty},
            Case{"do teachers in the after school program have to follow the AUP online?", bot::AskerAct::duty},
