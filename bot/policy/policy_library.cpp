@@ -251,8 +251,9 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     // sets aside for what is asked.
     const double second = a.passages.size() > 1 ? ranked[1].score / ranked.front().score : 0;
     const uint32_t top = ranked.front().index;
-    const bool may_set_aside = has_savings_[top] || sets_policy_aside(clause_verdicts_[top].words);
-    if (a.passages.size() > 1 && ((strong && second < kTieRatio) || second < kClearLead) && may_set_aside &&
+    // A clause whose listed words set the policy aside holds a savings sentence (the words are
+    // checked verbatim against the text at load), so has_savings_ is the whole test here.
+    if (a.passages.size() > 1 && ((strong && second < kTieRatio) || second < kClearLead) && has_savings_[top] &&
         sets_policy_aside(verdict_of(top, reading_words(q)).words))
       a.passages.resize(1);
     a.no_answer = false;

@@ -97,6 +97,11 @@ bool listed(const std::vector<std::string>& list, const std::string& w) {
 
 bool is_filler(const std::string& w) { return listed(kTalkFillers, w); }
 
+// Where part k of a message of `words` words ends: at the next part's start, or the message's end.
+size_t part_end(const std::vector<size_t>& starts, size_t k, size_t words) {
+  return k + 1 < starts.size() ? std::min(starts[k + 1], words) : words;
+}
+
 struct PartAct {
   AskerAct act = AskerAct::none;
   bool first_person = false;  // the asking phrase names the asker ("who do I …", "how do we …")
@@ -170,7 +175,7 @@ AskerAct read_act(const PolicySubject& s, const std::vector<std::string>& messag
     if (std::find(kSoftWords.begin(), kSoftWords.end(), message[i]) == kSoftWords.end()) words.push_back(message[i]);
   }
   for (size_t k = 0; k < starts.size() && starts[k] < words.size(); ++k) {
-    const size_t end = k + 1 < starts.size() ? std::min(starts[k + 1], words.size()) : words.size();
+    const size_t end = part_end(starts, k, words.size());
     const PartAct found = act_of_part(s, words, starts[k], end);
     if (found.act == AskerAct::fact && k > 0 && found.first_person) return AskerAct::action;
     if (found.act != AskerAct::none) return found.act;
@@ -178,7 +183,7 @@ AskerAct read_act(const PolicySubject& s, const std::vector<std::string>& messag
   // Nothing asks at an opening: "does staff on district platforms need to follow board policies?"
   // still asks a duty, its verb standing after the subject of a do/does question.
   for (size_t k = 0; k < starts.size() && starts[k] < words.size(); ++k) {
-    const size_t end = k + 1 < starts.size() ? std::min(starts[k + 1], words.size()) : words.size();
+    const size_t end = part_end(starts, k, words.size());
     if (!listed(kDoQuestion, words[starts[k]])) continue;
     for (size_t i = starts[k] + 1; i < end; ++i)
       if (longest_match(s.duty_later, words, i) > 0) return AskerAct::duty;
@@ -209,7 +214,7 @@ bool asks_to_do_reportable(const PolicySubject& s, const std::vector<std::string
   std::vector<size_t> starts = parts.empty() ? std::vector<size_t>{0} : parts;
   for (size_t k = 0; k < starts.size() && starts[k] < words.size(); ++k) {
     const size_t begin = starts[k];
-    const size_t end = k + 1 < starts.size() ? std::min(starts[k + 1], words.size()) : words.size();
+    const size_t end = part_end(starts, k, words.size());
     const PartAct found = act_of_part(s, words, begin, end);
     if (found.act == AskerAct::none) continue;
     if (found.act != AskerAct::permission) return false;

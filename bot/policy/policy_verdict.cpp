@@ -223,10 +223,8 @@ bool sets_policy_aside(std::string_view words) {
 
 bool has_savings_sentence(std::string_view clause) {
   const auto all = sentences(clause);
-  return std::any_of(all.begin(), all.end(), [&](const Span& s) {
-    const auto cue = first_cue(clause.substr(s.begin, s.end - s.begin));
-    return cue && sets_policy_aside(clause.substr(s.begin + cue->second.begin, cue->second.end - cue->second.begin));
-  });
+  return std::any_of(all.begin(), all.end(),
+                     [&](const Span& s) { return sets_policy_aside(clause.substr(s.begin, s.end - s.begin)); });
 }
 
 }  // namespace bot
