@@ -555,8 +555,11 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
         default:
           // The clause question that matched best may carry the verdict for its own situation ("…
           // without asking the parents?" under a consent clause); it speaks for the asker more
-          // closely than the clause's typical verdict.
-          if (own) v.verdict = *own;
+          // closely than the clause's typical verdict. Not one that asks a duty ("the PTA wants us
+          // to post their flyer, do we need approval?", required): the situation told is answered
+          // by the clause ("shall approve content from outside organizations"). (Leaving out those
+          // that ask a fact as well: folds +1, tune part −1.)
+          if (own && ranked[i].question_act != AskerAct::duty) v.verdict = *own;
           break;
       }
       return v;
@@ -788,7 +791,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       for (const auto& w : english) spelling_.add(w);
     }
     for (const auto* list :
-         {&subject_.subject, &subject_.exclude, &subject_.outside, &subject_.report, &subject_.info,
+         {&subject_.subject, &subject_.exclude, &subject_.outside, &subject_.watched, &subject_.report, &subject_.info,
           &subject_.consequence, &subject_.duty, &subject_.permission, &subject_.action, &subject_.approval})
       add_patterns(*list);
     for (const auto& t : subject_.small_talk) add_patterns({t.phrase});

@@ -268,7 +268,7 @@ boost::system::result<PolicySubject, PolicyParseError> load_policy_subject(const
     auto info = read_both(file, root, "info");
     if (!info) return info.error();
     for (auto [section, list] : {std::pair{"exclude", &s.exclude}, std::pair{"outside", &s.outside},
-                                 std::pair{"report_intent", &s.report_intent}}) {
+                                 std::pair{"watched", &s.watched}, std::pair{"report_intent", &s.report_intent}}) {
       if (!root[section]) continue;
       auto read = read_both(file, root, section);
       if (!read) return read.error();
@@ -350,8 +350,12 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
   // Safety first: a situation that must be reported is never turned away as off the subject.
   // What the policies never govern ("do I get a stipend for running the school's instagram?") is
   // declined though it names an account.
-  r.outside = matches_anywhere(s.outside, words, words.size());
-  r.on_subject = r.report || (matches_anywhere(s.subject, topical, topical.size()) && !r.outside);
+  // Whether the district watches what staff do on its network is governed, even where the network
+  // is named: "does the district monitor my activity on the school wifi?" (users "have no
+  // expectation of privacy"), where "the school wifi is slow" is not.
+  const bool watched = matches_anywhere(s.watched, words, words.size());
+  r.outside = !watched && matches_anywhere(s.outside, words, words.size());
+  r.on_subject = r.report || watched || (matches_anywhere(s.subject, topical, topical.size()) && !r.outside);
   // One who asks whom to report it to has judged it reportable; that alone never puts a question
   // on the subject (a broken printer is reported too).
   const bool intends_to_report = r.on_subject && matches_anywhere(s.report_intent, words, words.size());

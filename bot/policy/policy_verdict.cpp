@@ -215,10 +215,16 @@ VerdictReading read_verdict(std::string_view clause, const std::vector<std::stri
 }
 
 bool sets_policy_aside(std::string_view words) {
-  constexpr const Cue& kSavings = kCues[0];
-  static_assert(kSavings.phrase == "nothing in this", "the savings cue opens the list");
+  // The cues that open the list are the ones by which a sentence leaves a matter to the employee:
+  // a savings sentence and what the policy declares none of its concern.
+  static_assert(kCues[0].phrase == "nothing in this" && kCues[1].phrase == "is not a matter of concern",
+                "the cues that set the policy aside open the list");
   const auto cue = first_cue(words);
-  return cue && cue->first == kSavings.verdict && find_words(bot::lower(words), kSavings.phrase) == cue->second.begin;
+  if (!cue) return false;
+  const std::string lower = bot::lower(words);
+  return std::any_of(kCues, kCues + 2, [&](const Cue& aside) {
+    return cue->first == aside.verdict && find_words(lower, aside.phrase) == cue->second.begin;
+  });
 }
 
 bool has_savings_sentence(std::string_view clause) {

@@ -102,7 +102,7 @@ TEST_CASE("questions outside the policies' subject are declined, inside it alway
         // Payroll and the school's network, though they say "online" or "internet"; the Spanish one
         // is declined by its own words, whatever its English translation names.
         "is my paycheck online", "the school internet is super slow, who do i call",
-        "el internet de la escuela esta muy lento, a quien llamo"}) {
+        "el internet de la escuela esta muy lento, a quien llamo", "the school wifi is slow again"}) {
     INFO(q);
     const auto a = library().answer(q);
     CHECK(a.no_answer);
@@ -119,7 +119,11 @@ TEST_CASE("questions outside the policies' subject are declined, inside it alway
                         "can i give my personal cell number to students",
                         "puedo darle mi numero de celular a un alumno", "do I have to tell parents before I use edmodo",
                         // The internet as where something is posted.
-                        "can I post on the internet about my school"}) {
+                        "can I post on the internet about my school",
+                        // Whether the district watches its network's users is governed, though the
+                        // network is named ("no expectation of privacy").
+                        "does the district monitor my activity on the school wifi",
+                        "¿el distrito ve lo que hago en el wifi de la escuela?"}) {
     INFO(q);
     const auto a = library().answer(q);
     CHECK_FALSE(a.no_answer);
@@ -615,8 +619,35 @@ TEST_CASE("a savings clause matched clearly best answers alone, and allows", "[u
   CHECK(union_flyer.verdict_words.starts_with("Nothing in this regulation"));
   const auto personal = library().answer("can I use the school logo on my personal instagram");
   CHECK(personal.verdict == bot::Verdict::needs_approval);
+  // What the policy declares none of its concern is left to the employee in the same way ("Whether
+  // an employee chooses to participate in personal social media technology is not a matter of
+  // concern for the District"); what one posts there is not.
+  for (const char* q : {"can i have a personal twitter at all or does the district care",
+                        "am i even allowed to have a personal insta as a teacher"}) {
+    INFO(q);
+    const auto a = library().answer(q);
+    REQUIRE(a.passages.size() == 1);
+    CHECK(a.passages.front().passage.text.find("not a matter of concern") != std::string::npos);
+    CHECK(a.verdict == bot::Verdict::allowed);
+  }
+  CHECK(library().answer("can I post pics of my students on my personal instagram").verdict ==
+        bot::Verdict::needs_approval);
+  CHECK(
+      bot::sets_policy_aside("Whether an employee chooses to participate in personal social media technology is "
+                             "not a matter of concern for the District."));
   CHECK(bot::sets_policy_aside("Nothing in this policy is intended to or will be applied to improperly restrict"));
   CHECK_FALSE(bot::sets_policy_aside("Employees may not use District logos. Nothing else is allowed."));
+}
+
+TEST_CASE("a situation told without asking is answered by the clause, not by a clause question that asks a duty",
+          "[unit][policy]") {
+  // "The PTA wants us to post its flyer": the clause asks for the Superintendent's approval of
+  // outside content; its question "do we need approval?" (required) answers one who asks a duty.
+  expect_answers({"la PTA quiere que publiquemos su rifa en la página de la escuela",
+                  "our pta wants their bake sale on the school ig"},
+                 bot::Verdict::needs_approval);
+  expect_answers({"do I have to check with anyone before sharing the pta flyer on the school page"},
+                 bot::Verdict::required);
 }
 
 TEST_CASE("a duty about a reportable situation is the clause's; one to tell someone is report", "[unit][policy]") {
