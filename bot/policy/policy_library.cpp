@@ -350,8 +350,6 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     std::vector<AskerAct> question_act(n, AskerAct::none);
     // English clause questions are searched with the question in English words (a Spanish
     // question through the Spanish terms), Spanish ones with the Spanish words as typed.
-    // English clause questions are searched with the question in English words (a Spanish
-    // question through the Spanish terms), Spanish ones with the Spanish words as typed.
     const auto add = [&](const std::vector<QuestionMatch>& found, const std::vector<std::optional<Verdict>>& verdicts,
                          const std::vector<AskerAct>& acts) {
       double top = 0;
@@ -555,11 +553,13 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
         default:
           // The clause question that matched best may carry the verdict for its own situation ("…
           // without asking the parents?" under a consent clause); it speaks for the asker more
-          // closely than the clause's typical verdict. Not one that asks a duty ("the PTA wants us
-          // to post their flyer, do we need approval?", required): the situation told is answered
-          // by the clause ("shall approve content from outside organizations"). (Leaving out those
-          // that ask a fact as well: folds +1, tune part −1.)
-          if (own && ranked[i].question_act != AskerAct::duty) v.verdict = *own;
+          // closely than the clause's typical verdict. Not the `required` of one that asks a duty
+          // ("the PTA wants us to post their flyer, do we need approval?"): that answers "do I have
+          // to", and the situation told is answered by the clause ("shall approve content from
+          // outside organizations"). (Leaving out every own verdict of a question that asks a duty
+          // lost its `info`; leaving out those that ask a fact too: folds +1, tune part −1.)
+          const bool answers_duty = ranked[i].question_act == AskerAct::duty && own == Verdict::required;
+          if (own && !answers_duty) v.verdict = *own;
           break;
       }
       return v;
