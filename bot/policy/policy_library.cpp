@@ -144,11 +144,13 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
         english_.add(at, stems(question_words(q.text), "en"));
         english_verdicts_.push_back(q.verdict);
         english_acts_.push_back(q.verdict ? act_of(q.text) : AskerAct::none);
+        english_bypass_.push_back(q.verdict && bypass_of(q.text));
       }
       for (const auto& q : c.es) {
         spanish_.add(at, stems(question_words(q.text), "es"));
         spanish_verdicts_.push_back(q.verdict);
         spanish_acts_.push_back(q.verdict ? act_of(q.text) : AskerAct::none);
+        spanish_bypass_.push_back(q.verdict && bypass_of(q.text));
       }
     }
     // The clause's own words stand for it too, so a clause without questions can still be found.
@@ -156,6 +158,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       english_.add(static_cast<uint32_t>(i), stems(question_words(passages_[i].text), "en"));
       english_verdicts_.push_back(std::nullopt);
       english_acts_.push_back(AskerAct::none);
+      english_bypass_.push_back(false);
     }
     english_.finish();
     spanish_.finish();
@@ -184,6 +187,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     bool strong = false;  // a clause question holds most of the question, or the clause text covers it well
     std::optional<Verdict> question_verdict;  // the own verdict of the clause question that matched best
     AskerAct question_act = AskerAct::none;   // what that question asks (permission, duty …)
+    bool question_bypasses = false;           // that question would act without the approval
   };
 
   // What the learned verdict reads: the features of the question and its clauses, and the quoted
@@ -273,6 +277,11 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     return read_asker_act(subject_, fixed, starts);
   }
 
+  // Whether a clause question would act without the approval ("… without asking anyone?").
+  bool bypass_of(std::string_view text) const {
+    return names_bypass(subject_, fix_spelling(question_words(text), vocabulary_));
+  }
+
   std::vector<std::string> stems(const std::vector<std::string>& words, std::string_view lang) const {
     std::vector<std::string> out;
     for (const auto& w : fix_spelling(words, vocabulary_))
@@ -348,10 +357,11 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     std::vector<double> coverage(n, 0.0);
     std::vector<std::optional<Verdict>> question_verdict(n);
     std::vector<AskerAct> question_act(n, AskerAct::none);
+    std::vector<char> question_bypasses(n, 0);
     // English clause questions are searched with the question in English words (a Spanish
     // question through the Spanish terms), Spanish ones with the Spanish words as typed.
     const auto add = [&](const std::vector<QuestionMatch>& found, const std::vector<std::optional<Verdict>>& verdicts,
-                         const std::vector<AskerAct>& acts) {
+                         const std::vector<AskerAct>& acts, const std::vector<bool>& bypasses) {
       double top = 0;
       for (const auto& m : found) top = std::max(top, m.score);
       if (top <= 0) return;
@@ -360,12 +370,14 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
           by_question[m.passage] = m.score / top;
           question_verdict[m.passage] = verdicts[m.best_text];
           question_act[m.passage] = acts[m.best_text];
+          question_bypasses[m.passage] = bypasses[m.best_text];
         }
         coverage[m.passage] = std::max(coverage[m.passage], m.coverage);
       }
     };
-    add(english_.search(stems(lang == "es" ? q.english_words : fixed, "en")), english_verdicts_, english_acts_);
-    if (lang == "es") add(spanish_.search(stems(fixed, "es")), spanish_verdicts_, spanish_acts_);
+    add(english_.search(stems(lang == "es" ? q.english_words : fixed, "en")), english_verdicts_, english_acts_,
+        english_bypass_);
+    if (lang == "es") add(spanish_.search(stems(fixed, "es")), spanish_verdicts_, spanish_acts_, spanish_bypass_);
 
     double top_text = 0;
     for (const auto& t : by_text) top_text = std::max(top_text, t.score);
@@ -378,7 +390,8 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       if (!named.empty() && !named.contains(passages_[i].doc)) score *= kOtherDocumentShare;
       if (score <= 0) continue;
       const bool text_strong = by_text[i].score >= th.min_score && by_text[i].coverage >= th.min_coverage;
-      out.push_back({i, score, coverage[i] >= kStrongCoverage || text_strong, question_verdict[i], question_act[i]});
+      out.push_back({i, score, coverage[i] >= kStrongCoverage || text_strong, question_verdict[i], question_act[i],
+                     question_bypasses[i] != 0});
     }
     // Only the best few are quoted: order those, not every passage that shares a word.
     const auto better = [](const Candidate& x, const Candidate& y) {
@@ -504,7 +517,12 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       if (v.verdict == Verdict::no_answer) v.verdict = Verdict::allowed;  // a clause that only describes
       // The own verdict of the clause question that matched best counts only where it answers the
       // same kind of asking: "required" answers "do I have to", not "can I"; "info" answers neither.
-      const std::optional<Verdict> own = ranked[i].question_verdict;
+      // … and not where its situation is acting without the approval the clause asks for ("can I
+      // just make a tiktok for my team without asking anyone?", prohibited) and the asker's is not
+      // ("can I make a tiktok for the PE dept?": approval first).
+      const bool other_situation =
+          ranked[i].question_bypasses && !reading.bypasses_approval && verdicts[i].verdict == Verdict::needs_approval;
+      const std::optional<Verdict> own = other_situation ? std::nullopt : ranked[i].question_verdict;
       // … and only where it asks something: a situation told without asking ("my coworker posted
       // a student's photo without consent", prohibited) does not answer "may I post photos of
       // students?". (Requiring the very same act lost more than it gained in cross-validation.)
@@ -828,6 +846,8 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
   std::vector<std::optional<Verdict>> spanish_verdicts_;  // by text id of spanish_
   std::vector<AskerAct> english_acts_;  // by text id of english_: what a question with its own verdict asks
   std::vector<AskerAct> spanish_acts_;  // by text id of spanish_
+  std::vector<bool> english_bypass_;    // by text id of english_: a question with its own verdict acts without approval
+  std::vector<bool> spanish_bypass_;    // by text id of spanish_
   PolicySpelling spelling_;
   DocumentNames names_;
   VerdictModel model_;  // empty without examples: the rules alone decide

@@ -40,6 +40,7 @@ struct PolicySubject {
   std::vector<TermPattern> remedy;  // "sue", "legal action", "demandar": a remedy of the asker's own
   std::vector<TermPattern> sufficiency;  // "is that enough", "¿con eso basta?": whether what they have suffices
   std::vector<TermPattern> telling;      // "report", "tell", "avisar": the question names telling someone
+  std::vector<TermPattern> bypass;       // "without asking", "sin permiso": doing it without the approval asked for
   struct Talk {
     SmallTalk kind = SmallTalk::none;
     std::string lang;
@@ -59,6 +60,7 @@ struct SubjectReading {
   bool asks_remedy = false;            // asks whether or how they may sue, press charges … ("can I sue them?")
   bool asks_sufficiency = false;       // asks whether what they have is enough ("is a verbal ok enough?")
   bool names_telling = false;          // names telling someone ("do I have to report it?")
+  bool bypasses_approval = false;      // would act without asking anyone ("… without asking anyone?")
   SmallTalk small_talk = SmallTalk::none;
   std::string small_talk_lang;  // the language of the small-talk phrase matched
 };
@@ -78,5 +80,7 @@ SubjectReading read_subject(const PolicySubject& subject, const std::vector<std:
 // Only the act of read_subject, for reading many questions (the clause questions at load).
 AskerAct read_asker_act(const PolicySubject& subject, const std::vector<std::string>& words,
                         const std::vector<size_t>& starts = {});
+// Only whether the words would act without the approval (`bypass`), for the clause questions.
+bool names_bypass(const PolicySubject& subject, const std::vector<std::string>& words);
 
 }  // namespace bot

@@ -650,6 +650,16 @@ TEST_CASE("a situation told without asking is answered by the clause, not by a c
                  bot::Verdict::required);
 }
 
+TEST_CASE("a clause question that acts without the approval speaks only for askers who would too", "[unit][policy]") {
+  // "Employees must receive authorization … before using any social media for District-related
+  // activities": its question "can i just make a tiktok for my team without asking anyone"
+  // (prohibited) does not answer one who only asks to make one.
+  expect_answers({"can i make a tiktok for the PE dept",
+                  "can i start a youtube channel for my math tutorial vids and link it on the school site"},
+                 bot::Verdict::needs_approval);
+  expect_answers({"can i just make a tiktok for my team without asking anyone"}, bot::Verdict::prohibited);
+}
+
 TEST_CASE("a duty about a reportable situation is the clause's; one to tell someone is report", "[unit][policy]") {
   expect_answers({"admin: do I have to keep following up after the harassing posts are taken down",
                   "¿debo tomar capturas antes de que borren las publicaciones que me acosan?"},
