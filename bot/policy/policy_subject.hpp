@@ -25,7 +25,7 @@ struct PolicySubject {
   std::vector<TermPattern> subject;  // English and Spanish together: staff mix them
   std::vector<TermPattern> exclude;  // look like the subject but are not ("online course"): removed first
   std::vector<TermPattern> outside;  // never governed by the policies, whatever else is named ("a stipend for …")
-  std::vector<TermPattern> watched;  // "monitor my", "browsing history": the district watching its network's users
+  std::vector<TermPattern> watched;  // "monitor my activity", "browsing history": the district watching its users
   std::vector<TermPattern> report;
   std::vector<TermPattern> report_intent;  // "who do I report it to": reportable, once on the subject
   std::vector<TermPattern> info;

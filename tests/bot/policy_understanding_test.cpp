@@ -599,16 +599,21 @@ TEST_CASE("whether a victim may sue is a fact of the policy; whom to tell first 
 }
 
 TEST_CASE("a savings clause matched clearly best answers alone, and allows", "[unit][policy]") {
+  // Each question is answered `allowed` by the one clause that holds `words`, quoted alone.
+  const auto expect_alone = [](std::initializer_list<const char*> questions, std::string_view words) {
+    for (const char* q : questions) {
+      INFO(q);
+      const auto a = library().answer(q);
+      REQUIRE(a.passages.size() == 1);
+      CHECK(a.passages.front().passage.text.find(words) != std::string::npos);
+      CHECK(a.verdict == bot::Verdict::allowed);
+    }
+  };
   // "Nothing in this policy is intended to or will be applied to improperly restrict employees'
   // rights to engage in concerted activity": the other clauses' conditions do not apply to it.
-  for (const char* q : {"can i complain about working conditions on twitter with coworkers",
-                        "¿puedo hablar de salarios con otros maestros en mi face?"}) {
-    INFO(q);
-    const auto a = library().answer(q);
-    REQUIRE(a.passages.size() == 1);
-    CHECK(a.passages.front().passage.text.find("concerted activity") != std::string::npos);
-    CHECK(a.verdict == bot::Verdict::allowed);
-  }
+  expect_alone({"can i complain about working conditions on twitter with coworkers",
+                "¿puedo hablar de salarios con otros maestros en mi face?"},
+               "concerted activity");
   // A savings sentence inside a clause decides for what it names: the logo clause allows the
   // District's logo in concerted activity ("Nothing in this regulation regarding the use of
   // District or school logos … prohibits employees from using the District's name or logo in …
@@ -622,14 +627,9 @@ TEST_CASE("a savings clause matched clearly best answers alone, and allows", "[u
   // What the policy declares none of its concern is left to the employee in the same way ("Whether
   // an employee chooses to participate in personal social media technology is not a matter of
   // concern for the District"); what one posts there is not.
-  for (const char* q : {"can i have a personal twitter at all or does the district care",
-                        "am i even allowed to have a personal insta as a teacher"}) {
-    INFO(q);
-    const auto a = library().answer(q);
-    REQUIRE(a.passages.size() == 1);
-    CHECK(a.passages.front().passage.text.find("not a matter of concern") != std::string::npos);
-    CHECK(a.verdict == bot::Verdict::allowed);
-  }
+  expect_alone({"can i have a personal twitter at all or does the district care",
+                "am i even allowed to have a personal insta as a teacher"},
+               "not a matter of concern");
   CHECK(library().answer("can I post pics of my students on my personal instagram").verdict ==
         bot::Verdict::needs_approval);
   CHECK(
