@@ -143,14 +143,16 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       for (const auto& q : c.en) {
         english_.add(at, stems(question_words(q.text), "en"));
         english_verdicts_.push_back(q.verdict);
-        english_acts_.push_back(q.verdict ? act_of(q.text) : AskerAct::none);
-        english_bypass_.push_back(q.verdict && bypass_of(q.text));
+        const QuestionAsking asking = q.verdict ? asking_of(q.text, *q.verdict) : QuestionAsking{};
+        english_acts_.push_back(asking.act);
+        english_bypass_.push_back(asking.bypasses_approval);
       }
       for (const auto& q : c.es) {
         spanish_.add(at, stems(question_words(q.text), "es"));
         spanish_verdicts_.push_back(q.verdict);
-        spanish_acts_.push_back(q.verdict ? act_of(q.text) : AskerAct::none);
-        spanish_bypass_.push_back(q.verdict && bypass_of(q.text));
+        const QuestionAsking asking = q.verdict ? asking_of(q.text, *q.verdict) : QuestionAsking{};
+        spanish_acts_.push_back(asking.act);
+        spanish_bypass_.push_back(asking.bypasses_approval);
       }
     }
     // The clause's own words stand for it too, so a clause without questions can still be found.
@@ -269,17 +271,18 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     return inputs;
   }
 
-  // What a clause question asks, read as an asker's question is.
-  AskerAct act_of(std::string_view text) const {
+  // What a clause question with its own verdict asks, read as an asker's question is, and, when
+  // that verdict is `prohibited`, whether it would act without the approval ("… without asking
+  // anyone?"; read for those alone, which keeps the load short).
+  struct QuestionAsking {
+    AskerAct act = AskerAct::none;
+    bool bypasses_approval = false;
+  };
+  QuestionAsking asking_of(std::string_view text, Verdict own) const {
     const std::vector<std::string> fixed = fix_spelling(question_words(text), vocabulary_);
     const std::vector<size_t> starts = part_starts(
         text, [this](std::string_view part) { return fix_spelling(question_words(part), vocabulary_).size(); });
-    return read_asker_act(subject_, fixed, starts);
-  }
-
-  // Whether a clause question would act without the approval ("… without asking anyone?").
-  bool bypass_of(std::string_view text) const {
-    return names_bypass(subject_, fix_spelling(question_words(text), vocabulary_));
+    return {read_asker_act(subject_, fixed, starts), own == Verdict::prohibited && names_bypass(subject_, fixed)};
   }
 
   std::vector<std::string> stems(const std::vector<std::string>& words, std::string_view lang) const {
@@ -517,9 +520,9 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       if (v.verdict == Verdict::no_answer) v.verdict = Verdict::allowed;  // a clause that only describes
       // The own verdict of the clause question that matched best counts only where it answers the
       // same kind of asking: "required" answers "do I have to", not "can I"; "info" answers neither.
-      // … and not where its situation is acting without the approval the clause asks for ("can I
-      // just make a tiktok for my team without asking anyone?", prohibited) and the asker's is not
-      // ("can I make a tiktok for the PE dept?": approval first).
+      // … and not where its situation is acting without the approval the clause asks for, which it
+      // forbids ("can I just make a tiktok for my team without asking anyone?", prohibited), and
+      // the asker's is not ("can I make a tiktok for the PE dept?": approval first).
       const bool other_situation =
           ranked[i].question_bypasses && !reading.bypasses_approval && verdicts[i].verdict == Verdict::needs_approval;
       const std::optional<Verdict> own = other_situation ? std::nullopt : ranked[i].question_verdict;
@@ -576,8 +579,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
           // to", and the situation told is answered by the clause ("shall approve content from
           // outside organizations"). (Leaving out every own verdict of a question that asks a duty
           // lost its `info`; leaving out those that ask a fact too: folds +1, tune part −1.)
-          const bool answers_duty = ranked[i].question_act == AskerAct::duty && own == Verdict::required;
-          if (own && !answers_duty) v.verdict = *own;
+          if (own && !(ranked[i].question_act == AskerAct::duty && *own == Verdict::required)) v.verdict = *own;
           break;
       }
       return v;
