@@ -132,6 +132,20 @@ TEST_CASE("questions outside the policies' subject are declined, inside it alway
   }
 }
 
+TEST_CASE("whether the district watches its network's users is answered by the clause that says so", "[unit][policy]") {
+  // "Users shall have no expectation of privacy regarding their use of District property, network
+  // and/or Internet access …": quoted, though the wifi named is otherwise outside the policies.
+  for (const char* q : {"does the district monitor my activity on the school wifi",
+                        "¿el distrito ve lo que hago en el wifi de la escuela?"}) {
+    INFO(q);
+    const auto a = library().answer(q);
+    REQUIRE_FALSE(a.no_answer);
+    CHECK(std::any_of(a.passages.begin(), a.passages.end(), [](const auto& p) {
+      return p.passage.text.find("no expectation of privacy") != std::string::npos;
+    }));
+  }
+}
+
 TEST_CASE("verdicts are never unsafe", "[unit][policy]") {
   SECTION("photos of students need consent first") {
     for (const char* q : {"can I post photos of my students?", "ok to put my kids' pics on the class insta?",
