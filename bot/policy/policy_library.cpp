@@ -121,6 +121,14 @@ class TermCache {
   std::unordered_map<std::string, std::pair<std::shared_ptr<const Hits>, std::list<std::string>::iterator>> map_;
 };
 
+// What the verdict rules read of one clause question: its own verdict, if it carries one, and for
+// such a question what it asks and whether it would act without the approval (`bypass`).
+struct QuestionReading {
+  std::optional<Verdict> verdict;
+  AskerAct act = AskerAct::none;
+  bool bypasses_approval = false;  // read only where the own verdict is `prohibited`
+};
+
 class LoadedPolicyLibrary final : public PolicyLibrary {
  public:
   LoadedPolicyLibrary(std::vector<Passage> passages, PolicyQueryVocabulary vocabulary, PolicySubject subject,
@@ -142,25 +150,17 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       if (c.sets_verdict) clause_verdicts_[at] = {c.verdict, c.words};
       for (const auto& q : c.en) {
         english_.add(at, stems(question_words(q.text), "en"));
-        english_verdicts_.push_back(q.verdict);
-        const QuestionAsking asking = q.verdict ? asking_of(q.text, *q.verdict) : QuestionAsking{};
-        english_acts_.push_back(asking.act);
-        english_bypass_.push_back(asking.bypasses_approval);
+        english_questions_.push_back(q.verdict ? read_question(q.text, *q.verdict) : QuestionReading{});
       }
       for (const auto& q : c.es) {
         spanish_.add(at, stems(question_words(q.text), "es"));
-        spanish_verdicts_.push_back(q.verdict);
-        const QuestionAsking asking = q.verdict ? asking_of(q.text, *q.verdict) : QuestionAsking{};
-        spanish_acts_.push_back(asking.act);
-        spanish_bypass_.push_back(asking.bypasses_approval);
+        spanish_questions_.push_back(q.verdict ? read_question(q.text, *q.verdict) : QuestionReading{});
       }
     }
     // The clause's own words stand for it too, so a clause without questions can still be found.
     for (size_t i = 0; i < passages_.size(); ++i) {
       english_.add(static_cast<uint32_t>(i), stems(question_words(passages_[i].text), "en"));
-      english_verdicts_.push_back(std::nullopt);
-      english_acts_.push_back(AskerAct::none);
-      english_bypass_.push_back(false);
+      english_questions_.push_back(QuestionReading{});
     }
     english_.finish();
     spanish_.finish();
@@ -185,11 +185,9 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
  private:
   struct Candidate {
     uint32_t index = 0;
-    double score = 0;     // clause text and clause questions, each scaled to its best, combined
-    bool strong = false;  // a clause question holds most of the question, or the clause text covers it well
-    std::optional<Verdict> question_verdict;  // the own verdict of the clause question that matched best
-    AskerAct question_act = AskerAct::none;   // what that question asks (permission, duty …)
-    bool question_bypasses = false;           // that question would act without the approval
+    double score = 0;          // clause text and clause questions, each scaled to its best, combined
+    bool strong = false;       // a clause question holds most of the question, or the clause text covers it well
+    QuestionReading question;  // the clause question that matched best: its own verdict, what it asks
   };
 
   // What the learned verdict reads: the features of the question and its clauses, and the quoted
@@ -274,15 +272,11 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
   // What a clause question with its own verdict asks, read as an asker's question is, and, when
   // that verdict is `prohibited`, whether it would act without the approval ("… without asking
   // anyone?"; read for those alone, which keeps the load short).
-  struct QuestionAsking {
-    AskerAct act = AskerAct::none;
-    bool bypasses_approval = false;
-  };
-  QuestionAsking asking_of(std::string_view text, Verdict own) const {
+  QuestionReading read_question(std::string_view text, Verdict own) const {
     const std::vector<std::string> fixed = fix_spelling(question_words(text), vocabulary_);
     const std::vector<size_t> starts = part_starts(
         text, [this](std::string_view part) { return fix_spelling(question_words(part), vocabulary_).size(); });
-    return {read_asker_act(subject_, fixed, starts), own == Verdict::prohibited && names_bypass(subject_, fixed)};
+    return {own, read_asker_act(subject_, fixed, starts), own == Verdict::prohibited && names_bypass(subject_, fixed)};
   }
 
   std::vector<std::string> stems(const std::vector<std::string>& words, std::string_view lang) const {
@@ -358,29 +352,23 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     const std::vector<TextScore> by_text = rank_by_text(q);
     std::vector<double> by_question(n, 0.0);
     std::vector<double> coverage(n, 0.0);
-    std::vector<std::optional<Verdict>> question_verdict(n);
-    std::vector<AskerAct> question_act(n, AskerAct::none);
-    std::vector<char> question_bypasses(n, 0);
+    std::vector<QuestionReading> best_question(n);
     // English clause questions are searched with the question in English words (a Spanish
     // question through the Spanish terms), Spanish ones with the Spanish words as typed.
-    const auto add = [&](const std::vector<QuestionMatch>& found, const std::vector<std::optional<Verdict>>& verdicts,
-                         const std::vector<AskerAct>& acts, const std::vector<bool>& bypasses) {
+    const auto add = [&](const std::vector<QuestionMatch>& found, const std::vector<QuestionReading>& questions) {
       double top = 0;
       for (const auto& m : found) top = std::max(top, m.score);
       if (top <= 0) return;
       for (const auto& m : found) {
         if (m.score / top > by_question[m.passage]) {
           by_question[m.passage] = m.score / top;
-          question_verdict[m.passage] = verdicts[m.best_text];
-          question_act[m.passage] = acts[m.best_text];
-          question_bypasses[m.passage] = bypasses[m.best_text];
+          best_question[m.passage] = questions[m.best_text];
         }
         coverage[m.passage] = std::max(coverage[m.passage], m.coverage);
       }
     };
-    add(english_.search(stems(lang == "es" ? q.english_words : fixed, "en")), english_verdicts_, english_acts_,
-        english_bypass_);
-    if (lang == "es") add(spanish_.search(stems(fixed, "es")), spanish_verdicts_, spanish_acts_, spanish_bypass_);
+    add(english_.search(stems(lang == "es" ? q.english_words : fixed, "en")), english_questions_);
+    if (lang == "es") add(spanish_.search(stems(fixed, "es")), spanish_questions_);
 
     double top_text = 0;
     for (const auto& t : by_text) top_text = std::max(top_text, t.score);
@@ -393,8 +381,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       if (!named.empty() && !named.contains(passages_[i].doc)) score *= kOtherDocumentShare;
       if (score <= 0) continue;
       const bool text_strong = by_text[i].score >= th.min_score && by_text[i].coverage >= th.min_coverage;
-      out.push_back({i, score, coverage[i] >= kStrongCoverage || text_strong, question_verdict[i], question_act[i],
-                     question_bypasses[i] != 0});
+      out.push_back({i, score, coverage[i] >= kStrongCoverage || text_strong, best_question[i]});
     }
     // Only the best few are quoted: order those, not every passage that shares a word.
     const auto better = [](const Candidate& x, const Candidate& y) {
@@ -523,14 +510,14 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       // … and not where its situation is acting without the approval the clause asks for, which it
       // forbids ("can I just make a tiktok for my team without asking anyone?", prohibited), and
       // the asker's is not ("can I make a tiktok for the PE dept?": approval first).
-      const bool other_situation =
-          ranked[i].question_bypasses && !reading.bypasses_approval && verdicts[i].verdict == Verdict::needs_approval;
-      const std::optional<Verdict> own = other_situation ? std::nullopt : ranked[i].question_verdict;
+      const bool other_situation = ranked[i].question.bypasses_approval && !reading.bypasses_approval &&
+                                   verdicts[i].verdict == Verdict::needs_approval;
+      const std::optional<Verdict> own = other_situation ? std::nullopt : ranked[i].question.verdict;
       // … and only where it asks something: a situation told without asking ("my coworker posted
       // a student's photo without consent", prohibited) does not answer "may I post photos of
       // students?". (Requiring the very same act lost more than it gained in cross-validation.)
       const bool own_fits = own && *own != Verdict::info &&
-                            (ranked[i].question_act != AskerAct::none || reading.act == AskerAct::none) &&
+                            (ranked[i].question.act != AskerAct::none || reading.act == AskerAct::none) &&
                             (reading.act != AskerAct::permission || *own != Verdict::required) &&
                             (reading.act != AskerAct::duty || *own != Verdict::allowed_with_conditions);
       switch (reading.act) {
@@ -579,7 +566,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
           // to", and the situation told is answered by the clause ("shall approve content from
           // outside organizations"). (Leaving out every own verdict of a question that asks a duty
           // lost its `info`; leaving out those that ask a fact too: folds +1, tune part −1.)
-          if (own && !(ranked[i].question_act == AskerAct::duty && *own == Verdict::required)) v.verdict = *own;
+          if (own && !(ranked[i].question.act == AskerAct::duty && *own == Verdict::required)) v.verdict = *own;
           break;
       }
       return v;
@@ -636,7 +623,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     f.push_back("clause=" + clause);
     f.push_back("act=" + act + "&clause=" + clause);
     const std::string own =
-        ranked.front().question_verdict ? std::string(to_string(*ranked.front().question_verdict)) : "none";
+        ranked.front().question.verdict ? std::string(to_string(*ranked.front().question.verdict)) : "none";
     f.push_back("own=" + own);
     f.push_back("act=" + act + "&own=" + own);
     for (const auto& cv : quoted) f.push_back("quoted=" + std::string(to_string(cv.verdict)));
@@ -844,12 +831,8 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
   std::vector<bool> has_savings_;               // per passage: a sentence sets the policy aside (read at load)
   QuestionIndex english_;
   QuestionIndex spanish_;
-  std::vector<std::optional<Verdict>> english_verdicts_;  // by text id of english_: a question's own verdict
-  std::vector<std::optional<Verdict>> spanish_verdicts_;  // by text id of spanish_
-  std::vector<AskerAct> english_acts_;  // by text id of english_: what a question with its own verdict asks
-  std::vector<AskerAct> spanish_acts_;  // by text id of spanish_
-  std::vector<bool> english_bypass_;    // by text id of english_: a question with its own verdict acts without approval
-  std::vector<bool> spanish_bypass_;    // by text id of spanish_
+  std::vector<QuestionReading> english_questions_;  // by text id of english_: own verdict, act, bypass
+  std::vector<QuestionReading> spanish_questions_;  // by text id of spanish_
   PolicySpelling spelling_;
   DocumentNames names_;
   VerdictModel model_;  // empty without examples: the rules alone decide
