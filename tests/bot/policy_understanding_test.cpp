@@ -1,7 +1,6 @@
 // The policy answers read questions as staff write them: everyday chat is not a policy question,
 // a question outside the policies' subject is declined, one inside it always gets the closest
 // clauses, and the verdict is never unsafe (issue 15).
-#include <algorithm>
 #include <fstream>
 #include <initializer_list>
 #include <optional>
@@ -56,6 +55,13 @@ void expect_answers(std::initializer_list<const char*> questions, bot::Verdict v
 bool quotes_doc_passage(const bot::PolicyAnswer& a, std::string_view id) {
   for (const auto& p : a.passages)
     if (p.passage.id == id) return true;
+  return false;
+}
+
+// Whether the answer quotes a passage whose text holds `words`.
+bool quotes_words(const bot::PolicyAnswer& a, std::string_view words) {
+  for (const auto& p : a.passages)
+    if (p.passage.text.find(words) != std::string::npos) return true;
   return false;
 }
 
@@ -140,9 +146,7 @@ TEST_CASE("whether the district watches its network's users is answered by the c
     INFO(q);
     const auto a = library().answer(q);
     REQUIRE_FALSE(a.no_answer);
-    CHECK(std::any_of(a.passages.begin(), a.passages.end(), [](const auto& p) {
-      return p.passage.text.find("no expectation of privacy") != std::string::npos;
-    }));
+    CHECK(quotes_words(a, "no expectation of privacy"));
   }
 }
 
@@ -541,8 +545,7 @@ TEST_CASE("a Spanish word is translated by the clauses it is asked about in both
          "  - {id: town#rules.4, en: [where do i keep the concert video password]}\n";
   const auto a = invented_library(dir.path())->answer("¿dónde guardo la contraseña de la cuenta?");
   CHECK(a.lang == "es");
-  CHECK(std::any_of(a.passages.begin(), a.passages.end(),
-                    [](const bot::ScoredPassage& p) { return p.passage.id == "town#rules.4"; }));
+  CHECK(quotes_doc_passage(a, "town#rules.4"));
 }
 
 TEST_CASE("a report card is grades, not a report of misconduct; asking whom to report it to is", "[unit][policy]") {
@@ -603,10 +606,7 @@ TEST_CASE("whether a victim may sue is a fact of the policy; whom to tell first 
     CHECK(a.next_step == bot::NextStep::report);
     // The clause that says what the victim may do ("… and/or initiate a civil action against the
     // harasser") is quoted.
-    const bool civil = std::any_of(a.passages.begin(), a.passages.end(), [](const bot::ScoredPassage& p) {
-      return p.passage.text.find("civil action") != std::string::npos;
-    });
-    CHECK(civil);
+    CHECK(quotes_words(a, "civil action"));
   }
   // Being sued is what could happen to the asker, and a threat told with no remedy asked is reported.
   CHECK(library().answer("a student posted that he is going to hurt me tomorrow").verdict == bot::Verdict::report);
