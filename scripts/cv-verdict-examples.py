@@ -11,7 +11,7 @@ compare. Prints hit@1, hit@3, declined, no-answer accuracy, verdict accuracy and
 for all, en and es.
 
   scripts/cv-verdict-examples.py [--binary build/hallpass] [--folds 5] [--examples FILE]
-      [--show-misses] [--json OUT] [--learned]
+      [--show-misses] [--json OUT] [--learned] [--keep-fold K]
 
 --learned trains the learned verdict (docs/policy-answers.md) on the other folds too.
 """
@@ -47,6 +47,8 @@ def main():
     ap.add_argument("--scorer", default=os.path.join(ROOT, "../shared/eval/score_policy_answers.py"))
     ap.add_argument("--show-misses", action="store_true")
     ap.add_argument("--json")
+    ap.add_argument("--keep-fold", type=int, metavar="K",
+                    help="run only fold K and keep its config folder (printed), to ask its questions by hand")
     ap.add_argument("--learned", action="store_true",
                     help="also train the learned verdict on the other folds (verdict_examples.jsonl beside the documents)")
     a = ap.parse_args()
@@ -99,7 +101,7 @@ def main():
             if not f.endswith(".staff-questions.yaml"):
                 shutil.copy(os.path.join(src_pol, f), pol_dir)
         config = os.path.join(cfg_dir, "sample-district.yaml")
-        for k in range(a.folds):
+        for k in range(a.folds) if a.keep_fold is None else [a.keep_fold]:
             train = os.path.join(work, "train.jsonl")
             open(train, "w", encoding="utf-8").write(
                 "\n".join(l for l, f in zip(lines, fold) if f != k) + "\n")
@@ -131,9 +133,13 @@ def main():
                                  ok & {"needs_approval", "prohibited", "report"}),
                              "top": [(p.get("id") or "") + " " + (p.get("text") or "")[:90]
                                      for p in (ans.get("passages") or [])[:3]],
+                             "closest_only": bool(ans.get("closest_only")),
                              "error": ans.get("error")})
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if a.keep_fold is None:
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            print(f"fold {a.keep_fold}'s config: {config}", file=sys.stderr)
 
     def line(label, sub):
         ans_ = [r for r in sub if not r["unanswerable"]]

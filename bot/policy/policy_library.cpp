@@ -258,7 +258,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     // A clause whose listed words set the policy aside holds a savings sentence (the words are
     // checked verbatim against the text at load), so has_savings_ is the whole test here.
     if (a.passages.size() > 1 && ((strong && second < kTieRatio) || second < kClearLead) && has_savings_[top] &&
-        sets_policy_aside(verdict_of(top, reading_words(q)).words))
+        !reading.speaks_for_district && sets_policy_aside(verdict_of(top, reading_words(q), false).words))
       a.passages.resize(1);
     a.no_answer = false;
     a.decline = Decline::none;
@@ -393,14 +393,23 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     return out;
   }
 
-  ClauseVerdict verdict_of(uint32_t index, const std::vector<std::string>& words) const {
+  // speaks_for_district: the asker would speak for the district, which no savings sentence covers.
+  ClauseVerdict verdict_of(uint32_t index, const std::vector<std::string>& words, bool speaks_for_district) const {
     const bool listed = clause_verdicts_[index].verdict != Verdict::no_answer;
     if (listed && !has_savings_[index]) return clause_verdicts_[index];
     VerdictReading r = read_verdict(passages_[index].text, words);
     // A savings sentence the question is about ("Nothing in this regulation regarding the use of
     // District or school logos … prohibits employees from using the District's name or logo in …
-    // concerted activity") decides over the clause's usual verdict.
-    if (sets_policy_aside(r.words)) return {Verdict::allowed, std::move(r.words)};
+    // concerted activity") decides over the clause's usual verdict. It keeps employees' own voice
+    // free, not the district's: for one who would speak for the district ("can I post about the
+    // new schedule on behalf of the district?") a savings clause states a fact and the next
+    // quoted clause that rules answers.
+    if (sets_policy_aside(r.words)) {
+      if (speaks_for_district) return {Verdict::info, std::move(r.words)};
+      return {Verdict::allowed, std::move(r.words)};
+    }
+    if (listed && speaks_for_district && sets_policy_aside(clause_verdicts_[index].words))
+      return {Verdict::info, clause_verdicts_[index].words};
     if (listed) return clause_verdicts_[index];
     return {r.verdict, std::move(r.words)};
   }
@@ -432,7 +441,8 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
 
     const size_t quoted = std::min<size_t>(a.passages.size(), 3);
     std::vector<ClauseVerdict> verdicts;
-    for (size_t i = 0; i < quoted; ++i) verdicts.push_back(verdict_of(ranked[i].index, words));
+    for (size_t i = 0; i < quoted; ++i)
+      verdicts.push_back(verdict_of(ranked[i].index, words, reading.speaks_for_district));
     const auto words_for = [&](Verdict v) {
       for (const auto& cv : verdicts)
         if (cv.verdict == v && !cv.words.empty()) return cv.words;
@@ -512,7 +522,12 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       // the asker's is not ("can I make a tiktok for the PE dept?": approval first).
       const bool other_situation = ranked[i].question.bypasses_approval && !reading.bypasses_approval &&
                                    verdicts[i].verdict == Verdict::needs_approval;
-      const std::optional<Verdict> own = other_situation ? std::nullopt : ranked[i].question.verdict;
+      // … nor where it is a savings clause's and the asker would speak for the district, which the
+      // savings sentence does not cover (read above as a fact).
+      const bool aside_not_theirs =
+          reading.speaks_for_district && has_savings_[ranked[i].index] && verdicts[i].verdict == Verdict::info;
+      const std::optional<Verdict> own =
+          other_situation || aside_not_theirs ? std::nullopt : ranked[i].question.verdict;
       // … and only where it asks something: a situation told without asking ("my coworker posted
       // a student's photo without consent", prohibited) does not answer "may I post photos of
       // students?". (Requiring the very same act lost more than it gained in cross-validation.)
@@ -572,6 +587,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       return v;
     };
     ClauseVerdict top = answer_of(0);
+    size_t top_at = 0;  // the quoted clause whose verdict answers
     // Clauses that match (nearly) as well as the best one cannot be told apart by their scores:
     // for one who wants to do something, the most cautious rule among them decides. A fact stays
     // a fact, and "do I have to …?" is answered by its best clause.
@@ -579,15 +595,26 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     for (size_t i = 1; wants_to_act && i < verdicts.size() && top.verdict != Verdict::info; ++i) {
       if (ranked[i].score < kTieRatio * ranked.front().score) break;
       const ClauseVerdict other = answer_of(i);
-      if (other.verdict != Verdict::info && caution(other.verdict) > caution(top.verdict)) top = other;
+      if (other.verdict != Verdict::info && caution(other.verdict) > caution(top.verdict)) {
+        top = other;
+        top_at = i;
+      }
     }
     // Never a plain `allowed` when any passage the answer quotes (not only the first three, whose
     // verdicts were read above) sets a condition, asks for consent or forbids part of it.
     std::vector<ClauseVerdict> all_quoted = verdicts;
     for (size_t i = verdicts.size(); i < a.passages.size(); ++i)
-      all_quoted.push_back(verdict_of(ranked[i].index, words));
+      all_quoted.push_back(verdict_of(ranked[i].index, words, reading.speaks_for_district));
+    // The clause that answers is passed over when the clause question it answered by allows the
+    // asker's situation: its writer read that clause's conditions for that situation ("can I put
+    // the district logo in my school email signature?", allowed, under "may be used only on
+    // official … sites … and in emails …; any other use … prohibited unless prior written
+    // permission"). Every other quoted clause still sets its condition.
+    const bool own_allows = ranked[top_at].question.verdict == Verdict::allowed;
     if (top.verdict == Verdict::allowed) {
-      for (const auto& cv : all_quoted) {
+      for (size_t i = 0; i < all_quoted.size(); ++i) {
+        if (i == top_at && own_allows) continue;
+        const ClauseVerdict& cv = all_quoted[i];
         if (cv.verdict == Verdict::needs_approval) {
           top = cv;
           break;

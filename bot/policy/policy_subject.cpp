@@ -278,7 +278,8 @@ boost::system::result<PolicySubject, PolicyParseError> load_policy_subject(const
          {std::pair{"consequence", &s.consequence}, std::pair{"duty", &s.duty}, std::pair{"permission", &s.permission},
           std::pair{"action", &s.action}, std::pair{"approval", &s.approval}, std::pair{"approver", &s.approver},
           std::pair{"doing", &s.doing}, std::pair{"duty_later", &s.duty_later}, std::pair{"remedy", &s.remedy},
-          std::pair{"sufficiency", &s.sufficiency}, std::pair{"telling", &s.telling}, std::pair{"bypass", &s.bypass}}) {
+          std::pair{"sufficiency", &s.sufficiency}, std::pair{"telling", &s.telling}, std::pair{"bypass", &s.bypass},
+          std::pair{"for_district", &s.for_district}}) {
       if (!root[section]) continue;
       auto read = read_both(file, root, section);
       if (!read) return read.error();
@@ -374,6 +375,7 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
   r.asks_sufficiency = matches_anywhere(s.sufficiency, words, words.size());
   r.names_telling = matches_anywhere(s.telling, words, words.size());
   r.bypasses_approval = names_bypass(s, words);
+  r.speaks_for_district = matches_anywhere(s.for_district, words, words.size());
   r.names_approval = matches_anywhere(s.approval, words, words.size());
   // "Who do I ask?" or "how do I get …?" names no approval by itself; with one named ("who do I
   // ask for permission", "how do I get it approved") it asks whose approval to get, or how.

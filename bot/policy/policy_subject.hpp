@@ -38,9 +38,10 @@ struct PolicySubject {
   std::vector<TermPattern> approver;     // "who do I ask for permission", "how do I get approval": whose, or how
   std::vector<TermPattern> doing;   // "make", "send", "crear": verbs by which the asker would do the reportable thing
   std::vector<TermPattern> remedy;  // "sue", "legal action", "demandar": a remedy of the asker's own
-  std::vector<TermPattern> sufficiency;  // "is that enough", "¿con eso basta?": whether what they have suffices
-  std::vector<TermPattern> telling;      // "report", "tell", "avisar": the question names telling someone
-  std::vector<TermPattern> bypass;       // "without asking", "sin permiso": doing it without the approval asked for
+  std::vector<TermPattern> sufficiency;   // "is that enough", "¿con eso basta?": whether what they have suffices
+  std::vector<TermPattern> telling;       // "report", "tell", "avisar": the question names telling someone
+  std::vector<TermPattern> bypass;        // "without asking", "sin permiso": doing it without the approval asked for
+  std::vector<TermPattern> for_district;  // "on behalf of the district", "en nombre del distrito": speaking for it
   struct Talk {
     SmallTalk kind = SmallTalk::none;
     std::string lang;
@@ -61,6 +62,7 @@ struct SubjectReading {
   bool asks_sufficiency = false;       // asks whether what they have is enough ("is a verbal ok enough?")
   bool names_telling = false;          // names telling someone ("do I have to report it?")
   bool bypasses_approval = false;      // would act without asking anyone ("… without asking anyone?")
+  bool speaks_for_district = false;    // would speak for the district ("… on behalf of the district?")
   SmallTalk small_talk = SmallTalk::none;
   std::string small_talk_lang;  // the language of the small-talk phrase matched
 };

@@ -108,7 +108,11 @@ TEST_CASE("questions outside the policies' subject are declined, inside it alway
         // Payroll and the school's network, though they say "online" or "internet"; the Spanish one
         // is declined by its own words, whatever its English translation names.
         "is my paycheck online", "the school internet is super slow, who do i call",
-        "el internet de la escuela esta muy lento, a quien llamo", "the school wifi is slow again"}) {
+        "el internet de la escuela esta muy lento, a quien llamo", "the school wifi is slow again",
+        // The accounts' and devices' upkeep: sign-in, storage, connections at home, AI assistants.
+        "how do I set up two factor on my district account", "my inbox is full, can IT give me more storage",
+        "do students without internet at home get hotspots", "is gemini turned on for our google accounts",
+        "como configuro la verificacion en dos pasos en mi cuenta del distrito"}) {
     INFO(q);
     const auto a = library().answer(q);
     CHECK(a.no_answer);
@@ -129,7 +133,9 @@ TEST_CASE("questions outside the policies' subject are declined, inside it alway
                         // Whether the district watches its network's users is governed, though the
                         // network is named ("no expectation of privacy").
                         "does the district monitor my activity on the school wifi",
-                        "¿el distrito ve lo que hago en el wifi de la escuela?"}) {
+                        "¿el distrito ve lo que hago en el wifi de la escuela?",
+                        // "School internet" names a site here, not the network.
+                        "can i put the logo on official school internet sites"}) {
     INFO(q);
     const auto a = library().answer(q);
     CHECK_FALSE(a.no_answer);
@@ -142,7 +148,8 @@ TEST_CASE("whether the district watches its network's users is answered by the c
   // "Users shall have no expectation of privacy regarding their use of District property, network
   // and/or Internet access …": quoted, though the wifi named is otherwise outside the policies.
   for (const char* q : {"does the district monitor my activity on the school wifi",
-                        "¿el distrito ve lo que hago en el wifi de la escuela?"}) {
+                        "¿el distrito ve lo que hago en el wifi de la escuela?", "does the district read my emails",
+                        "el distrito puede revisar lo que hago en la compu del trabajo?"}) {
     INFO(q);
     const auto a = library().answer(q);
     REQUIRE_FALSE(a.no_answer);
@@ -638,6 +645,17 @@ TEST_CASE("a savings clause matched clearly best answers alone, and allows", "[u
   CHECK(union_flyer.verdict_words.starts_with("Nothing in this regulation"));
   const auto personal = library().answer("can I use the school logo on my personal instagram");
   CHECK(personal.verdict == bot::Verdict::needs_approval);
+  // The savings sentences keep employees' own voice free, not the district's: one who would speak
+  // for the district is never told `allowed` by them.
+  for (const char* q : {"can I post about the new bell schedule on my twitter on behalf of the district",
+                        "puedo hablar en nombre del distrito en mi twitter sobre el nuevo horario"}) {
+    INFO(q);
+    const auto a = library().answer(q);
+    REQUIRE_FALSE(a.no_answer);
+    CHECK(a.verdict != bot::Verdict::allowed);
+    CHECK(a.passages.size() > 1);
+  }
+  expect_alone({"can i complain about my hours on facebook with other teachers"}, "concerted activity");
   // What the policy declares none of its concern is left to the employee in the same way ("Whether
   // an employee chooses to participate in personal social media technology is not a matter of
   // concern for the District"); what one posts there is not.
@@ -748,4 +766,24 @@ TEST_CASE("a weapon in a post is a threat: the clause that says whom to call com
   REQUIRE_FALSE(a.passages.empty());
   CHECK(a.verdict == bot::Verdict::report);
   CHECK(a.passages.front().passage.text.starts_with("Threats (contact"));
+}
+
+TEST_CASE("a clause question that allows the asker's use is not overruled by its own clause's other uses",
+          "[unit][policy]") {
+  // LBUSD official-accounts.13: logos "may be used only on official District or school internet
+  // sites … and in emails delivered through the District email system …. Any other use … is
+  // prohibited unless prior written permission is obtained". Its question "can i put the district
+  // logo in my school email signature" (allowed) speaks for the email signature; any other use
+  // still needs the permission.
+  const auto signature = library().answer("can I use the school logo in my district email signature");
+  REQUIRE_FALSE(signature.no_answer);
+  CHECK(signature.verdict == bot::Verdict::allowed);
+  CHECK(quotes_doc_passage(signature, "lbusd-ethics-e#official-accounts.13"));
+  expect_answers({"can i put the school logo on my personal instagram bio"}, bot::Verdict::needs_approval);
+}
+
+TEST_CASE("someone hurting a student is a situation to report", "[unit][policy]") {
+  expect_answers({"a student wrote on our class discussion board that someone at home is hurting him. who do i notify",
+                  "a kid told me his stepdad is hurting him at home", "un alumno me dijo que su papá lo lastima"},
+                 bot::Verdict::report, bot::NextStep::report);
 }
