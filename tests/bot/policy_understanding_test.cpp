@@ -322,6 +322,11 @@ TEST_CASE("the asker's act is read at the opening of each part of the message", 
            // What someone else could do, and "walk me through", ask for a fact.
            Case{"could they lock me out of the school's accounts if i post something?", bot::AskerAct::fact},
            Case{"walk me through what I do when a parent complains about a teacher's posts", bot::AskerAct::fact},
+           Case{"la directora puede prohibirme ser amiga de los papás en facebook?", bot::AskerAct::fact},
+           Case{"el distrito puede revisar lo que hago en la compu del trabajo?", bot::AskerAct::fact},
+           // … but "the school" is also the account the asker runs: "can the school fb share …?" is not
+           // read as a fact (the clause answers it: campaign materials shall not be posted).
+           Case{"can the school fb share the flyer for the mayor's reelection", bot::AskerAct::none},
            // The first part that asks decides; later parts add detail.
            Case{"ok so, how long does the superintendent take? like a week?", bot::AskerAct::fact},
            Case{"do I need to tell the principal before I open a class blog? or is that optional", bot::AskerAct::duty},
