@@ -605,11 +605,11 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     std::vector<ClauseVerdict> all_quoted = verdicts;
     for (size_t i = verdicts.size(); i < a.passages.size(); ++i)
       all_quoted.push_back(verdict_of(ranked[i].index, words, reading.speaks_for_district));
-    // The clause that answers is passed over when the clause question it answered by allows the
-    // asker's situation: its writer read that clause's conditions for that situation ("can I put
-    // the district logo in my school email signature?", allowed, under "may be used only on
-    // official … sites … and in emails …; any other use … prohibited unless prior written
-    // permission"). Every other quoted clause still sets its condition.
+    // The clause that answers sets no condition here when the clause question it was matched by
+    // allows the asker's situation: that question's writer read the clause's conditions for that
+    // situation ("can I put the district logo in my school email signature?", allowed, under "may
+    // be used only on official … sites … and in emails …; any other use … prohibited unless prior
+    // written permission"). Every other quoted clause still sets its condition.
     const bool own_allows = ranked[top_at].question.verdict == Verdict::allowed;
     if (top.verdict == Verdict::allowed) {
       for (size_t i = 0; i < all_quoted.size(); ++i) {
