@@ -258,7 +258,8 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     // A clause whose listed words set the policy aside holds a savings sentence (the words are
     // checked verbatim against the text at load), so has_savings_ is the whole test here.
     if (a.passages.size() > 1 && ((strong && second < kTieRatio) || second < kClearLead) && has_savings_[top] &&
-        !reading.speaks_for_district && sets_policy_aside(verdict_of(top, reading_words(q), false).words))
+        !reading.speaks_for_district &&
+        sets_policy_aside(verdict_of(top, reading_words(q), reading.speaks_for_district).words))
       a.passages.resize(1);
     a.no_answer = false;
     a.decline = Decline::none;
@@ -610,8 +611,8 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     // situation ("can I put the district logo in my school email signature?", allowed, under "may
     // be used only on official … sites … and in emails …; any other use … prohibited unless prior
     // written permission"). Every other quoted clause still sets its condition.
-    const bool own_allows = ranked[top_at].question.verdict == Verdict::allowed;
     if (top.verdict == Verdict::allowed) {
+      const bool own_allows = ranked[top_at].question.verdict == Verdict::allowed;
       for (size_t i = 0; i < all_quoted.size(); ++i) {
         if (i == top_at && own_allows) continue;
         const ClauseVerdict& cv = all_quoted[i];
