@@ -107,9 +107,19 @@ struct PartAct {
   bool first_person = false;  // the asking phrase names the asker ("who do I …", "how do we …")
 };
 
+// "my" names the asker ("what are my options"), except before another person whose power is asked
+// about: "can my principal forbid it?" asks a fact of the principal, not the asker's next step.
 bool names_asker(const TermPattern& p) {
   static const std::vector<std::string> kAsker = {"i", "we", "me", "my", "im", "yo", "hago", "tengo", "debo"};
-  return std::any_of(p.words.begin(), p.words.end(), [](const std::string& w) { return listed(kAsker, w); });
+  static const std::vector<std::string> kOtherPerson = {"principal", "admin",     "boss",  "supervisor",
+                                                        "director",  "directora", "jefe",  "jefa",
+                                                        "district",  "school",    "union", "coworker"};
+  for (size_t i = 0; i < p.words.size(); ++i) {
+    if (!listed(kAsker, p.words[i])) continue;
+    const bool possessive = p.words[i] == "my";
+    if (!possessive || i + 1 == p.words.size() || !listed(kOtherPerson, p.words[i + 1])) return true;
+  }
+  return false;
 }
 
 // The act whose phrase stands earliest in the part [begin, end). "Can I get fired for …" asks what
@@ -267,8 +277,9 @@ boost::system::result<PolicySubject, PolicyParseError> load_policy_subject(const
     if (!report) return report.error();
     auto info = read_both(file, root, "info");
     if (!info) return info.error();
-    for (auto [section, list] : {std::pair{"exclude", &s.exclude}, std::pair{"outside", &s.outside},
-                                 std::pair{"watched", &s.watched}, std::pair{"report_intent", &s.report_intent}}) {
+    for (auto [section, list] :
+         {std::pair{"exclude", &s.exclude}, std::pair{"outside", &s.outside}, std::pair{"watched", &s.watched},
+          std::pair{"spoken_of", &s.spoken_of}, std::pair{"report_intent", &s.report_intent}}) {
       if (!root[section]) continue;
       auto read = read_both(file, root, section);
       if (!read) return read.error();
@@ -355,7 +366,10 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
   // is named: "does the district monitor my activity on the school wifi?" (users "have no
   // expectation of privacy"), where "the school wifi is slow" is not.
   const bool watched = matches_anywhere(s.watched, words, words.size());
-  r.outside = !watched && matches_anywhere(s.outside, words, words.size());
+  // What staff say among themselves about pay is speech the policies keep free ("can we talk
+  // about our overtime in a facebook group?"), where a question about the pay itself is not theirs.
+  const bool spoken_of = matches_anywhere(s.spoken_of, words, words.size());
+  r.outside = !watched && !spoken_of && matches_anywhere(s.outside, words, words.size());
   r.on_subject = r.report || watched || (matches_anywhere(s.subject, topical, topical.size()) && !r.outside);
   // One who asks whom to report it to has judged it reportable; that alone never puts a question
   // on the subject (a broken printer is reported too).

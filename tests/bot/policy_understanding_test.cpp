@@ -112,7 +112,11 @@ TEST_CASE("questions outside the policies' subject are declined, inside it alway
         // The accounts' and devices' upkeep: sign-in, storage, connections at home, AI assistants.
         "how do I set up two factor on my district account", "my inbox is full, can IT give me more storage",
         "do students without internet at home get hotspots", "is gemini turned on for our google accounts",
-        "como configuro la verificacion en dos pasos en mi cuenta del distrito"}) {
+        "como configuro la verificacion en dos pasos en mi cuenta del distrito",
+        // The district's devices and accounts, the age a platform sets, the checks volunteers pass.
+        "can we get snapchat installed on the classroom ipads", "who unblocks youtube on the chromebooks",
+        "at what age can a kid legally open an instagram", "do volunteer chaperones need a background check",
+        "cuanto cuesta sacar las huellas para ser voluntario en la excursion"}) {
     INFO(q);
     const auto a = library().answer(q);
     CHECK(a.no_answer);
@@ -135,7 +139,11 @@ TEST_CASE("questions outside the policies' subject are declined, inside it alway
                         "does the district monitor my activity on the school wifi",
                         "¿el distrito ve lo que hago en el wifi de la escuela?",
                         // "School internet" names a site here, not the network.
-                        "can i put the logo on official school internet sites"}) {
+                        "can i put the logo on official school internet sites",
+                        // Pay spoken of among staff on social media is their speech (concerted activity),
+                        // not a question about the pay.
+                        "can teachers complain about overtime in our facebook group",
+                        "podemos hablar de las horas extra en un grupo de whatsapp de maestros"}) {
     INFO(q);
     const auto a = library().answer(q);
     CHECK_FALSE(a.no_answer);
@@ -463,6 +471,10 @@ TEST_CASE("the verdict combines the asker's act with the clause's modality", "[u
   }
   SECTION("a question for a fact is answered with the fact") {
     CHECK(verdict_of("how long does the principal take to approve a robotics club youtube channel?", "town#rules.3") ==
+          bot::Verdict::info);
+    // Another's power, asked after telling a situation, is still a fact: "my principal" is not the
+    // asker's own next step, where "what are my options" would be.
+    CHECK(verdict_of("the robotics club wants a youtube channel. so can my principal refuse it?", "town#rules.3") ==
           bot::Verdict::info);
   }
 }
