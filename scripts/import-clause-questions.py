@@ -6,8 +6,9 @@ Each input line is a JSON object as written by someone who read only the policy 
    "expect": [{"doc": <policy file name>, "quote": <verbatim words of the clause that answers it>}]}
 For every answerable line, the clause passage(s) whose text contains an expect quote (whitespace
 collapsed; or a passage that is mostly a fragment of a longer quote, the rule the eval scorer uses)
-get the question, in English or Spanish as the line says, with its own verdict when the line has
-exactly one. Passages are found by asking Hallpass itself for the quote (`hallpass ask --json`
+get the question, in English or Spanish as the line says, with its own verdict: the line's first
+verdict, the one its writer names first where several are acceptable (cross-validation by clause
++2 and tune +1 over giving none to such lines; the most cautious of them: +1 and ±0). Passages are found by asking Hallpass itself for the quote (`hallpass ask --json`
 names each passage's id), so the ids are exactly those of the questions files.
 
 The questions go to `<policies>/<document>.staff-questions.yaml`, beside `<document>.questions.yaml`
@@ -123,7 +124,7 @@ def main():
             continue
         lang = "es" if item.get("lang") == "es" else "en"
         verdicts = item.get("verdict") or []
-        entry = {"q": item["question"].strip(), "verdict": verdicts[0] if len(verdicts) == 1 else None}
+        entry = {"q": item["question"].strip(), "verdict": verdicts[0] if verdicts else None}
         for e in item["expect"]:
             ids = passages_for(a.binary, a.config, e["quote"], cache)
             if not ids:
