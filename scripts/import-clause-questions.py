@@ -8,8 +8,9 @@ For every answerable line, the clause passage(s) whose text contains an expect q
 collapsed; or a passage that is mostly a fragment of a longer quote, the rule the eval scorer uses)
 get the question, in English or Spanish as the line says, with its own verdict: the line's first
 verdict, the one its writer names first where several are acceptable (cross-validation by clause
-+2 and tune +1 over giving none to such lines; the most cautious of them: +1 and ±0). Passages are found by asking Hallpass itself for the quote (`hallpass ask --json`
-names each passage's id), so the ids are exactly those of the questions files.
++2 and tune +1 over giving none to such lines; the most cautious of them: +1 and ±0). Passages are
+found by asking Hallpass itself for the quote (`hallpass ask --json` names each passage's id), so
+the ids are exactly those of the questions files.
 
 The questions go to `<policies>/<document>.staff-questions.yaml`, beside `<document>.questions.yaml`
 (format: docs/policy-answers.md, "Staff questions"). The files are rewritten from the inputs each

@@ -366,8 +366,9 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
   // is named: "does the district monitor my activity on the school wifi?" (users "have no
   // expectation of privacy"), where "the school wifi is slow" is not.
   const bool watched = matches_anywhere(s.watched, words, words.size());
-  // What staff say among themselves about pay is speech the policies keep free ("can we talk
-  // about our overtime in a facebook group?"), where a question about the pay itself is not theirs.
+  // What staff say among themselves of what is otherwise outside (pay, hours) is speech the
+  // policies govern and keep free ("can we talk about our overtime in a facebook group?"), where a
+  // question about the pay itself is not theirs.
   const bool spoken_of = matches_anywhere(s.spoken_of, words, words.size());
   r.outside = !watched && !spoken_of && matches_anywhere(s.outside, words, words.size());
   r.on_subject = r.report || watched || (matches_anywhere(s.subject, topical, topical.size()) && !r.outside);
