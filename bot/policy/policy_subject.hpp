@@ -22,12 +22,11 @@ namespace bot {
 enum class AskerAct { none, permission, duty, fact, action };
 
 struct PolicySubject {
-  std::vector<TermPattern> subject;  // English and Spanish together: staff mix them
-  std::vector<TermPattern> exclude;  // look like the subject but are not ("online course"): removed first
-  std::vector<TermPattern> outside;  // never governed by the policies, whatever else is named ("a stipend for …")
-  std::vector<TermPattern> watched;  // "monitor my activity", "browsing history": the district watching its users
-  std::vector<TermPattern>
-      spoken_of;  // "talk about", "hablar de": what is outside, spoken of among staff, is their speech
+  std::vector<TermPattern> subject;    // English and Spanish together: staff mix them
+  std::vector<TermPattern> exclude;    // look like the subject but are not ("online course"): removed first
+  std::vector<TermPattern> outside;    // never governed by the policies, whatever else is named ("a stipend for …")
+  std::vector<TermPattern> watched;    // "monitor my activity", "browsing history": the district watching its users
+  std::vector<TermPattern> spoken_of;  // "talk about", "hablar de": outside things staff speak of are governed
   std::vector<TermPattern> report;
   std::vector<TermPattern> report_intent;  // "who do I report it to": reportable, once on the subject
   std::vector<TermPattern> info;
