@@ -195,7 +195,16 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
   struct VerdictInputs {
     VerdictModel::Features features;
     std::vector<ClauseVerdict> quoted;
+    bool approval_had = false;  // approval_is_had: "approval first" is already done
   };
+
+  // "We have the signed release from mom and the principal signed off, ok to post it?", "can I post
+  // reminders on our approved class page?": the approval a clause asks for is had, so what remains
+  // are its conditions ("yes, with conditions", not "approval first"). Only for one who asks leave
+  // or tells; "do I have to …?" is still answered by the duty.
+  static bool approval_is_had(const SubjectReading& reading) {
+    return reading.has_approval && (reading.act == AskerAct::permission || reading.act == AskerAct::none);
+  }
 
   // The answer with the verdict read by rules. Returns what the learned verdict needs, or nothing
   // when the rules settle it alone (no answer, small talk, a situation to report).
@@ -233,6 +242,9 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       reading.report = reading.report || english.report;
     }
     a.next_step = reading.report ? NextStep::report : q.next_step;
+    // "Nothing threatening, just rude": the threat the vocabulary saw is the one the asker denies.
+    if (!reading.report && reading.denies_report && a.next_step == NextStep::report)
+      a.next_step = NextStep::ask_principal;
     const std::vector<Candidate> ranked = rank(q, fixed, a.lang, names_.named_in(question));
     const bool strong = !ranked.empty() && ranked.front().strong;
     // Declined by subject, not by score: a question about what the policies govern gets the
@@ -266,7 +278,8 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     a.closest_only = !strong;
     DecidedVerdict decided = decide_verdict(q, reading, ranked, a);
     if (decided.settled) return std::nullopt;
-    VerdictInputs inputs{verdict_features(q, reading, ranked, decided.quoted, a), std::move(decided.quoted)};
+    VerdictInputs inputs{verdict_features(q, reading, ranked, decided.quoted, a), std::move(decided.quoted),
+                         approval_is_had(reading)};
     return inputs;
   }
 
@@ -623,6 +636,8 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
         if (restricts(cv.verdict)) top = {Verdict::allowed_with_conditions, cv.words.empty() ? top.words : cv.words};
       }
     }
+    if (top.verdict == Verdict::needs_approval && approval_is_had(reading))
+      top.verdict = Verdict::allowed_with_conditions;
     a.verdict = top.verdict;
     a.verdict_words = top.words;
     if (a.verdict == Verdict::report || reading.report) a.next_step = NextStep::report;
@@ -711,6 +726,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
         }
       }
     }
+    if (v == Verdict::needs_approval && in.approval_had) v = Verdict::allowed_with_conditions;
     a.verdict = v;
     a.verdict_words = words.empty() ? in.quoted.front().words : words;
     if (v == Verdict::report) a.next_step = NextStep::report;

@@ -91,6 +91,17 @@ size_t longest_match(const std::vector<TermPattern>& patterns, const std::vector
   return length;
 }
 
+// `words` with every phrase of `patterns` taken out.
+std::vector<std::string> without(const std::vector<TermPattern>& patterns, const std::vector<std::string>& words) {
+  std::vector<std::string> kept;
+  for (size_t i = 0; i < words.size();) {
+    const size_t skip = longest_match(patterns, words, i);
+    if (skip == 0) kept.push_back(words[i]);
+    i += std::max<size_t>(skip, 1);
+  }
+  return kept;
+}
+
 bool listed(const std::vector<std::string>& list, const std::string& w) {
   return std::find(list.begin(), list.end(), w) != list.end();
 }
@@ -279,7 +290,8 @@ boost::system::result<PolicySubject, PolicyParseError> load_policy_subject(const
     if (!info) return info.error();
     for (auto [section, list] :
          {std::pair{"exclude", &s.exclude}, std::pair{"outside", &s.outside}, std::pair{"watched", &s.watched},
-          std::pair{"spoken_of", &s.spoken_of}, std::pair{"report_intent", &s.report_intent}}) {
+          std::pair{"spoken_of", &s.spoken_of}, std::pair{"covers_asker", &s.covers_asker},
+          std::pair{"not_reported", &s.not_reported}, std::pair{"report_intent", &s.report_intent}}) {
       if (!root[section]) continue;
       auto read = read_both(file, root, section);
       if (!read) return read.error();
@@ -290,7 +302,8 @@ boost::system::result<PolicySubject, PolicyParseError> load_policy_subject(const
           std::pair{"action", &s.action}, std::pair{"approval", &s.approval}, std::pair{"approver", &s.approver},
           std::pair{"doing", &s.doing}, std::pair{"duty_later", &s.duty_later}, std::pair{"remedy", &s.remedy},
           std::pair{"sufficiency", &s.sufficiency}, std::pair{"telling", &s.telling}, std::pair{"bypass", &s.bypass},
-          std::pair{"for_district", &s.for_district}}) {
+          std::pair{"for_district", &s.for_district}, std::pair{"approval_had", &s.approval_had},
+          std::pair{"approval_lacking", &s.approval_lacking}}) {
       if (!root[section]) continue;
       auto read = read_both(file, root, section);
       if (!read) return read.error();
@@ -352,13 +365,11 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
     return r;
   }
   // "online courses" is not the online the policies mean: such phrases are taken out first.
-  std::vector<std::string> topical;
-  for (size_t i = 0; i < words.size();) {
-    const size_t skip = longest_match(s.exclude, words, i);
-    if (skip == 0) topical.push_back(words[i]);
-    i += std::max<size_t>(skip, 1);
-  }
-  r.report = matches_anywhere(s.report, words, words.size());
+  const std::vector<std::string> topical = without(s.exclude, words);
+  // "A nasty post about me, nothing threatening": what the asker says is not there reports nothing.
+  const std::vector<std::string> told = without(s.not_reported, words);
+  r.denies_report = told.size() < words.size();
+  r.report = matches_anywhere(s.report, told, told.size());
   // Safety first: a situation that must be reported is never turned away as off the subject.
   // What the policies never govern ("do I get a stipend for running the school's instagram?") is
   // declined though it names an account.
@@ -370,7 +381,10 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
   // policies govern and keep free ("can we talk about our overtime in a facebook group?"), where a
   // question about the pay itself is not theirs.
   const bool spoken_of = matches_anywhere(s.spoken_of, words, words.size());
-  r.outside = !watched && !spoken_of && matches_anywhere(s.outside, words, words.size());
+  // Whom the policy covers is governed, whatever the asker says of their pay ("walk-on coach, not
+  // on district payroll: does this social media stuff apply to me?").
+  const bool covers_asker = matches_anywhere(s.covers_asker, words, words.size());
+  r.outside = !watched && !spoken_of && !covers_asker && matches_anywhere(s.outside, words, words.size());
   r.on_subject = r.report || watched || (matches_anywhere(s.subject, topical, topical.size()) && !r.outside);
   // One who asks whom to report it to has judged it reportable; that alone never puts a question
   // on the subject (a broken printer is reported too).
@@ -391,6 +405,10 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
   r.names_telling = matches_anywhere(s.telling, words, words.size());
   r.bypasses_approval = names_bypass(s, words);
   r.speaks_for_district = matches_anywhere(s.for_district, words, words.size());
+  // "We have the signed release from mom and the principal signed off": the approval is had. "Mom
+  // signed but the principal hasn't yet", "got approved for insta only": part of it is not.
+  r.has_approval = matches_anywhere(s.approval_had, words, words.size()) &&
+                   !matches_anywhere(s.approval_lacking, words, words.size());
   r.names_approval = matches_anywhere(s.approval, words, words.size());
   // "Who do I ask?" or "how do I get …?" names no approval by itself; with one named ("who do I
   // ask for permission", "how do I get it approved") it asks whose approval to get, or how.

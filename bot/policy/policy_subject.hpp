@@ -27,7 +27,9 @@ struct PolicySubject {
   std::vector<TermPattern> outside;    // never governed by the policies, whatever else is named ("a stipend for …")
   std::vector<TermPattern> watched;    // "monitor my activity", "browsing history": the district watching its users
   std::vector<TermPattern> spoken_of;  // "talk about", "hablar de": outside things staff speak of are governed
+  std::vector<TermPattern> covers_asker;  // "does it apply to me?": whom the policy covers is governed
   std::vector<TermPattern> report;
+  std::vector<TermPattern> not_reported;   // "nothing threatening": taken out before `report` is read
   std::vector<TermPattern> report_intent;  // "who do I report it to": reportable, once on the subject
   std::vector<TermPattern> info;
   std::vector<TermPattern> consequence;  // "can I get fired for …": asks what happens, a fact
@@ -43,6 +45,8 @@ struct PolicySubject {
   std::vector<TermPattern> telling;       // "report", "tell", "avisar": the question names telling someone
   std::vector<TermPattern> bypass;        // "without asking", "sin permiso": doing it without the approval asked for
   std::vector<TermPattern> for_district;  // "on behalf of the district", "en nombre del distrito": speaking for it
+  std::vector<TermPattern> approval_had;  // "both signatures", "our approved class page": the approval is had
+  std::vector<TermPattern> approval_lacking;  // "not yet", "only", "pero": part of the approval had is missing
   struct Talk {
     SmallTalk kind = SmallTalk::none;
     std::string lang;
@@ -54,6 +58,7 @@ struct PolicySubject {
 struct SubjectReading {
   bool on_subject = false;        // about what the policies govern; always so when the situation must be reported
   bool report = false;            // the situation must be reported
+  bool denies_report = false;     // says what they tell is not reportable ("nothing threatening")
   bool outside = false;           // names what the policies never govern (`outside`: payroll, the wifi …)
   AskerAct act = AskerAct::none;  // read at the opening of each part of the message; the first part that asks decides
   bool names_approval = false;    // the question names a permission, consent or approval
@@ -64,6 +69,7 @@ struct SubjectReading {
   bool names_telling = false;          // names telling someone ("do I have to report it?")
   bool bypasses_approval = false;      // would act without asking anyone ("… without asking anyone?")
   bool speaks_for_district = false;    // would speak for the district ("… on behalf of the district?")
+  bool has_approval = false;           // already has the approval asked for, all of it ("we have both signatures")
   SmallTalk small_talk = SmallTalk::none;
   std::string small_talk_lang;  // the language of the small-talk phrase matched
 };

@@ -116,7 +116,11 @@ TEST_CASE("questions outside the policies' subject are declined, inside it alway
         // The district's devices and accounts, the age a platform sets, the checks volunteers pass.
         "can we get snapchat installed on the classroom ipads", "who unblocks youtube on the chromebooks",
         "at what age can a kid legally open an instagram", "do volunteer chaperones need a background check",
-        "cuanto cuesta sacar las huellas para ser voluntario en la excursion"}) {
+        "cuanto cuesta sacar las huellas para ser voluntario en la excursion",
+        // The upkeep of what the district publishes: captions, fonts, accessibility, what it buys.
+        "do videos on the school website need captions for accessibility?",
+        "is there a required font for the school website", "who approves buying a canva subscription for the school",
+        "¿los videos de la página de la escuela necesitan subtítulos?"}) {
     INFO(q);
     const auto a = library().answer(q);
     CHECK(a.no_answer);
@@ -143,7 +147,9 @@ TEST_CASE("questions outside the policies' subject are declined, inside it alway
                         // Pay spoken of among staff on social media is their speech (concerted activity),
                         // not a question about the pay.
                         "can teachers complain about overtime in our facebook group",
-                        "podemos hablar de las horas extra en un grupo de whatsapp de maestros"}) {
+                        "podemos hablar de las horas extra en un grupo de whatsapp de maestros",
+                        // Whom the policy covers, whatever the asker says of their pay.
+                        "walk-on coach, not on district payroll. does this social media stuff apply to me?"}) {
     INFO(q);
     const auto a = library().answer(q);
     CHECK_FALSE(a.no_answer);
@@ -184,7 +190,9 @@ TEST_CASE("verdicts are never unsafe", "[unit][policy]") {
                           // … also when the asker only asks whom to tell.
                           "someone sent a sexual pic of a student to my work email, who do i tell",
                           "i think someone got the password to the team twitter, who do i tell",
-                          "un alumno dice que otro está planeando lastimar a alguien, qué hago"}) {
+                          "un alumno dice que otro está planeando lastimar a alguien, qué hago",
+                          // Impersonation told by what is seen, not named.
+                          "a parent says there's an insta account with my photo and name posting weird stuff"}) {
       INFO(q);
       const auto a = library().answer(q);
       REQUIRE_FALSE(a.no_answer);
@@ -485,6 +493,20 @@ TEST_CASE("the verdict combines the asker's act with the clause's modality", "[u
     CHECK(verdict_of("el club de robotica quiere un canal de youtube. cual es la regla?", "town#rules.3") ==
           bot::Verdict::needs_approval);
   }
+  SECTION("one who already has the approval a clause asks for is answered with its conditions") {
+    CHECK(verdict_of("the principal already approved our robotics club youtube channel. can we post videos?",
+                     "town#rules.3") == bot::Verdict::allowed_with_conditions);
+    CHECK(verdict_of("el director ya aprobó el canal de youtube del club de robótica, ¿podemos subir videos?",
+                     "town#rules.3") == bot::Verdict::allowed_with_conditions);
+    // Part of it missing, or none named: approval first.
+    CHECK(verdict_of("the principal approved it verbally, not yet in writing. can we start the robotics club "
+                     "youtube channel?",
+                     "town#rules.3") == bot::Verdict::needs_approval);
+    CHECK(verdict_of("can we start a robotics club youtube channel?", "town#rules.3") == bot::Verdict::needs_approval);
+    // "Do I have to …?" is still the duty the clause sets.
+    CHECK(verdict_of("our robotics club youtube channel is approved. do we have to tell anyone?", "town#rules.3") !=
+          bot::Verdict::allowed_with_conditions);
+  }
 }
 
 TEST_CASE("staff questions beside a document add questions and never change a clause's verdict", "[unit][policy]") {
@@ -731,13 +753,26 @@ TEST_CASE("a duty about a reportable situation is the clause's; one to tell some
 
 TEST_CASE("\"is that enough?\" under a clause that asks for consent: that consent first", "[unit][policy]") {
   for (const char* q : {"parent said verbally its fine to post her kid's pic. is that enough",
-                        "la mamá me dijo de palabra que sí puedo subir la foto de su hijo, ¿con eso basta?"}) {
+                        "la mamá me dijo de palabra que sí puedo subir la foto de su hijo, ¿con eso basta?",
+                        "my principal said 'sure go for it' in the hallway about a class tiktok. that's enough right?",
+                        "los papás ya firmaron el permiso para la foto del alumno en instagram, ¿falta algo?"}) {
     INFO(q);
     const auto a = library().answer(q);
     REQUIRE_FALSE(a.no_answer);
     CHECK(a.verdict == bot::Verdict::needs_approval);
     CHECK_FALSE(a.verdict_words.empty());
   }
+}
+
+TEST_CASE("what the asker says is not there reports nothing; what is there still does", "[unit][policy]") {
+  const auto nasty = library().answer(
+      "a parent wrote a nasty post about me on the PTA facebook, nothing threatening, just rude. can I screenshot it?");
+  REQUIRE_FALSE(nasty.no_answer);
+  CHECK(nasty.verdict != bot::Verdict::report);
+  CHECK(nasty.next_step != bot::NextStep::report);
+  expect_answers({"a parent posted a threatening comment about me on facebook, can I screenshot it?",
+                  "a parent's post about me is not threatening but she keeps harassing me in my DMs"},
+                 bot::Verdict::report, bot::NextStep::report);
 }
 
 TEST_CASE("\"can I …?\" under a clause that says to notify someone: yes, with that duty", "[unit][policy]") {
@@ -812,6 +847,7 @@ TEST_CASE("a clause question that allows the asker's use is not overruled by its
 
 TEST_CASE("someone hurting a student is a situation to report", "[unit][policy]") {
   expect_answers({"a student wrote on our class discussion board that someone at home is hurting him. who do i notify",
-                  "a kid told me his stepdad is hurting him at home", "un alumno me dijo que su papá lo lastima"},
+                  "a kid told me his stepdad is hurting him at home", "un alumno me dijo que su papá lo lastima",
+                  "an 8th grader mentioned her uncle touches her when her mom's at work. what do i do"},
                  bot::Verdict::report, bot::NextStep::report);
 }
