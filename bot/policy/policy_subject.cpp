@@ -409,7 +409,9 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
   // signed but the principal hasn't yet", "got approved for insta only": part of it is not.
   r.has_approval = matches_anywhere(s.approval_had, words, words.size()) &&
                    !matches_anywhere(s.approval_lacking, words, words.size());
-  r.names_approval = matches_anywhere(s.approval, words, words.size());
+  // The approval said to be had ("our approved class page", "she signed off") is not the one asked about.
+  const std::vector<std::string> asked = without(s.approval_had, words);
+  r.names_approval = matches_anywhere(s.approval, asked, asked.size());
   // "Who do I ask?" or "how do I get …?" names no approval by itself; with one named ("who do I
   // ask for permission", "how do I get it approved") it asks whose approval to get, or how.
   r.asks_approver = r.names_approval && matches_anywhere(s.approver, words, words.size());

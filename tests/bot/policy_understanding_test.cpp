@@ -842,7 +842,11 @@ TEST_CASE("a clause question that allows the asker's use is not overruled by its
   REQUIRE_FALSE(signature.no_answer);
   CHECK(signature.verdict == bot::Verdict::allowed);
   CHECK(quotes_doc_passage(signature, "lbusd-ethics-e#official-accounts.13"));
-  expect_answers({"can i put the school logo on my personal instagram bio"}, bot::Verdict::needs_approval);
+  // Any other use still needs the permission, or is forbidden outright: LAUSD and Standard SD say
+  // "Use of District logos or images on one's personal social networking sites is prohibited".
+  const auto bio = library().answer("can i put the school logo on my personal instagram bio");
+  REQUIRE_FALSE(bio.no_answer);
+  CHECK((bio.verdict == bot::Verdict::needs_approval || bio.verdict == bot::Verdict::prohibited));
 }
 
 TEST_CASE("someone hurting a student is a situation to report", "[unit][policy]") {
