@@ -385,6 +385,9 @@ TEST_CASE("the asker's act is read at the opening of each part of the message", 
            Case{"I'm a volunteer coach, am I covered by this policy?", bot::AskerAct::fact},
            Case{"esta política aplica a los voluntarios?", bot::AskerAct::fact},
            Case{"¿me pueden sancionar por un meme?", bot::AskerAct::fact},
+           // What could be done to the asker, in everyday words.
+           Case{"si pongo una queja, me pueden hacer algo en represalia?", bot::AskerAct::fact},
+           Case{"can they take away my access to the class account if I post something wrong?", bot::AskerAct::fact},
            // "Necesita" asks a duty as "necesito" does.
            Case{"¿el club necesita registrar su cuenta de instagram?", bot::AskerAct::duty},
        }) {
@@ -503,9 +506,9 @@ TEST_CASE("the verdict combines the asker's act with the clause's modality", "[u
                      "youtube channel?",
                      "town#rules.3") == bot::Verdict::needs_approval);
     CHECK(verdict_of("can we start a robotics club youtube channel?", "town#rules.3") == bot::Verdict::needs_approval);
-    // "Do I have to …?" is still the duty the clause sets.
-    CHECK(verdict_of("our robotics club youtube channel is approved. do we have to tell anyone?", "town#rules.3") !=
-          bot::Verdict::allowed_with_conditions);
+    // "Do I have to …?" is still the duty the clause sets, the approval had not being the one asked about.
+    CHECK(verdict_of("our robotics club youtube channel is approved. do we have to register it anywhere?",
+                     "town#rules.3") == bot::Verdict::required);
   }
 }
 
