@@ -405,12 +405,12 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
   r.names_telling = matches_anywhere(s.telling, words, words.size());
   r.bypasses_approval = names_bypass(s, words);
   r.speaks_for_district = matches_anywhere(s.for_district, words, words.size());
+  // The approval said to be had ("our approved class page", "she signed off") is not the one asked
+  // about; taking it out also tells whether one was said to be had.
+  const std::vector<std::string> asked = without(s.approval_had, words);
   // "We have the signed release from mom and the principal signed off": the approval is had. "Mom
   // signed but the principal hasn't yet", "got approved for insta only": part of it is not.
-  r.has_approval = matches_anywhere(s.approval_had, words, words.size()) &&
-                   !matches_anywhere(s.approval_lacking, words, words.size());
-  // The approval said to be had ("our approved class page", "she signed off") is not the one asked about.
-  const std::vector<std::string> asked = without(s.approval_had, words);
+  r.has_approval = asked.size() < words.size() && !matches_anywhere(s.approval_lacking, words, words.size());
   r.names_approval = matches_anywhere(s.approval, asked, asked.size());
   // "Who do I ask?" or "how do I get …?" names no approval by itself; with one named ("who do I
   // ask for permission", "how do I get it approved") it asks whose approval to get, or how.
