@@ -490,7 +490,9 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     }
     // "The parent said it's fine to post her kid's picture, is that enough?": under a clause that
     // asks for consent or approval, what suffices is that approval, in the form the clause names.
-    if (reading.asks_sufficiency) {
+    // "Do I have to check with anyone before posting the PTA's flyer?" asks the same of any quoted
+    // clause: the approval first, even where a clause that restricts the page matched first.
+    if (reading.asks_sufficiency || (reading.act == AskerAct::duty && reading.names_approval)) {
       const auto approval = std::find_if(verdicts.begin(), verdicts.end(),
                                          [](const ClauseVerdict& cv) { return cv.verdict == Verdict::needs_approval; });
       if (approval != verdicts.end()) {

@@ -15,6 +15,12 @@ constexpr double kB = 0.5;
 // question matches by chance: its second-best question counts three quarters (0.25 before; by
 // cross-validation by clause on the verdict examples, 0.5–1.0 find more right clauses).
 constexpr double kSecondBestShare = 0.75;
+// BM25 counts what a clause question shares with the asker's, not what it says besides: "can I
+// share the fall festival flyer on my fb?" matched "can I share a candidate's campaign flyer on
+// the school fb?" as well as a question without "campaign". A question scores less by the share of
+// its own weight (IDF) the asker's words leave out; by cross-validation by clause on the verdict
+// examples (0.15, 0.3, 0.5), 0.3 finds the most right clauses first and loses few in the top three.
+constexpr double kOwnCoverage = 0.3;
 
 }  // namespace
 
@@ -39,6 +45,8 @@ void QuestionIndex::finish() {
     idf_[stem] = std::log(1 + (n - df + 0.5) / (df + 0.5));
   }
   unseen_idf_ = std::log(1 + (n + 0.5) / 0.5);
+  for (const auto& [stem, postings] : postings_)
+    for (const Posting& p : postings) texts_[p.text].weight += idf_[stem];
 }
 
 std::vector<QuestionMatch> QuestionIndex::search(const std::vector<std::string>& query_stems) const {
@@ -80,6 +88,7 @@ std::vector<QuestionMatch> QuestionIndex::search(const std::vector<std::string>&
   per_passage.assign(passage_count_, Best{});
   passages.clear();
   for (const uint32_t text : touched) {
+    if (texts_[text].weight > 0) score[text] *= 1 - kOwnCoverage + kOwnCoverage * matched[text] / texts_[text].weight;
     Best& b = per_passage[texts_[text].passage];
     if (!b.seen) {
       b.seen = true;

