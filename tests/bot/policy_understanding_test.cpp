@@ -737,11 +737,9 @@ TEST_CASE("a situation told without asking is answered by the clause, not by a c
   expect_answers({"la PTA quiere que publiquemos su rifa en la página de la escuela",
                   "our pta wants their bake sale on the school ig"},
                  bot::Verdict::needs_approval);
-  // (Since the seventh batch, "… before sharing the pta flyer on the school page" ties the
-  // campaign-materials clause, whose new question shares "flyer" and "the school's official page",
-  // within 1% and is answered by it; since the ninth, "do I have to do anything before posting the
-  // pta bake sale …" ties the stated-purposes clause the same way: known misses, in
-  // docs/policy-answers.md.)
+  // (Since the ninth batch, "do I have to do anything before posting the pta bake sale on the
+  // school page", which names no approval, ties the stated-purposes clause within 1% and is
+  // answered by it: a known miss, in docs/policy-answers.md. With an approval named, below.)
 }
 
 TEST_CASE("a duty that asks about an approval is answered by the clause that asks for it", "[unit][policy]") {
