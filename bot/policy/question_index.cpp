@@ -42,11 +42,11 @@ void QuestionIndex::finish() {
   const double n = static_cast<double>(texts_.size());
   for (const auto& [stem, postings] : postings_) {
     const double df = static_cast<double>(postings.size());
-    idf_[stem] = std::log(1 + (n - df + 0.5) / (df + 0.5));
+    const double idf = std::log(1 + (n - df + 0.5) / (df + 0.5));
+    idf_[stem] = idf;
+    for (const Posting& p : postings) texts_[p.text].weight += idf;
   }
   unseen_idf_ = std::log(1 + (n + 0.5) / 0.5);
-  for (const auto& [stem, postings] : postings_)
-    for (const Posting& p : postings) texts_[p.text].weight += idf_[stem];
 }
 
 std::vector<QuestionMatch> QuestionIndex::search(const std::vector<std::string>& query_stems) const {
