@@ -24,8 +24,10 @@ bot::Message answer_message(const Context& ctx, std::string_view lang, const bot
   bot::Message m;
   const std::string who = who_to_ask(ctx);
   if (a.no_answer || a.passages.empty()) {
-    m.paragraph(ctx.text_in(lang, a.decline == bot::Decline::off_subject ? "ask.off_subject" : "ask.no_answer",
-                            {{"who", who}}));
+    const char* key = a.decline == bot::Decline::off_subject ? "ask.off_subject"
+                      : a.decline == bot::Decline::unstated  ? "ask.unstated"
+                                                             : "ask.no_answer";
+    m.paragraph(ctx.text_in(lang, key, {{"who", who}}));
     return m;
   }
   const std::string verdict(bot::to_string(a.verdict));

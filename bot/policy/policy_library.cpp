@@ -28,6 +28,11 @@ namespace bot {
 namespace {
 
 constexpr size_t kMaxPassages = 5;
+// The quoted clauses whose verdicts are read: the best three.
+constexpr size_t kVerdictClauses = 3;
+// The best clauses of which one must state a number, a time or a frequency to answer a question
+// that asks for one.
+constexpr size_t kAmountClauses = 1;
 // Search terms whose hits are kept: the vocabulary's terms recur in question after question. The
 // least recently used term is dropped past the cap, which bounds memory when staff type many words
 // the vocabulary does not know.
@@ -144,6 +149,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       by_id_.emplace(passages_[i].id, i);
       section_factor_.push_back(section_factor(passages_[i].section));
       has_savings_.push_back(has_savings_sentence(passages_[i].text));
+      states_amount_.push_back(states_amount(subject_, question_words(passages_[i].text)));
     }
     for (const auto& c : questions) {
       const auto at = static_cast<uint32_t>(by_id_.at(c.passage_id));
@@ -260,6 +266,18 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     for (const Candidate& c : ranked) {
       if (a.passages.size() >= kMaxPassages || c.score < kKeepRatio * ranked.front().score) break;
       a.passages.push_back(ScoredPassage{passages_[c.index], c.score});
+    }
+    // "How many PD hours do we get for the digital citizenship training?": a number, a time or a
+    // frequency is answered only by a clause that states one. When none of the clauses that would
+    // be quoted does, the policies do not say it, and the asker is told whom to ask (a situation
+    // to report is answered whatever it asks).
+    const size_t read = std::min<size_t>(a.passages.size(), kAmountClauses);
+    if (reading.asks_amount && !reading.report &&
+        std::none_of(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(read),
+                     [&](const Candidate& c) { return states_amount_[c.index]; })) {
+      a.passages.clear();
+      a.decline = Decline::unstated;
+      return std::nullopt;
     }
     // A savings clause matched clearly best ("Nothing in this policy is intended to … restrict
     // employees' rights to engage in concerted activity"), or a clause whose savings sentence is the
@@ -453,7 +471,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
                                 const std::vector<Candidate>& ranked, PolicyAnswer& a) const {
     const std::vector<std::string> words = reading_words(q);
 
-    const size_t quoted = std::min<size_t>(a.passages.size(), 3);
+    const size_t quoted = std::min<size_t>(a.passages.size(), kVerdictClauses);
     std::vector<ClauseVerdict> verdicts;
     for (size_t i = 0; i < quoted; ++i)
       verdicts.push_back(verdict_of(ranked[i].index, words, reading.speaks_for_district));
@@ -875,6 +893,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
   PolicyIndex index_;
   std::vector<ClauseVerdict> clause_verdicts_;  // per passage; no_answer where no questions file says
   std::vector<bool> has_savings_;               // per passage: a sentence sets the policy aside (read at load)
+  std::vector<bool> states_amount_;             // per passage: states a number, a time or a frequency (at load)
   QuestionIndex english_;
   QuestionIndex spanish_;
   std::vector<QuestionReading> english_questions_;  // by text id of english_: own verdict, act, bypass
@@ -1017,6 +1036,7 @@ std::string_view to_string(Decline d) {
     case Decline::none: return "none";
     case Decline::off_subject: return "off_subject";
     case Decline::no_match: return "no_match";
+    case Decline::unstated: return "unstated";
     case Decline::small_talk: return "small_talk";
   }
   return "none";

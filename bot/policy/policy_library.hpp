@@ -49,6 +49,7 @@ enum class Decline {
   none,         // answered
   off_subject,  // not about what the policies govern (parking, payroll, the wifi password)
   no_match,     // about the subject, but no clause matches at all
+  unstated,     // asks for a number, a time or a frequency that no clause it matches states
   small_talk,   // "hi", "thanks", "help": not a policy question
 };
 

@@ -12,6 +12,7 @@ namespace {
 // A short phrase that asks for a fact, a duty or a permission counts only near the opening of a
 // part of the message ("so how long until …").
 constexpr size_t kOpeningReach = 3;
+constexpr size_t kSingleWordReach = 2;
 // Words that only soften or stress an asking phrase ("do I *still* have to", "can I *just*"); they
 // are passed over when the act is read, so the phrase is found as the subject file writes it.
 const std::vector<std::string> kSoftWords = {
@@ -169,8 +170,10 @@ PartAct act_of_part(const PolicySubject& s, const std::vector<std::string>& word
       for (const auto& p : *list) {
         // Asking what to do ("… le contesto o qué hago?") and a phrase of three words or more ask
         // wherever they stand; a shorter phrase only at the opening of its part ("can I", not
-        // "the district can").
-        const bool reaches = i < begin + kOpeningReach || p.words.size() >= 3 || act == AskerAct::action;
+        // "the district can"); a single word that asks for a fact only as its first or second word:
+        // "only staff who need it" tells who, it does not ask.
+        const size_t reach = act == AskerAct::fact && p.words.size() == 1 ? kSingleWordReach : kOpeningReach;
+        const bool reaches = i < begin + reach || p.words.size() >= 3 || act == AskerAct::action;
         if (!reaches || p.words.empty() || match_length(p, words, i) == 0) continue;
         // "What do I need to …?", "¿qué necesito?": what to do, so the clause's rule answers it
         // (an approval first, not a duty to get one). Cross-validation by clause +1, tune part ±0.
@@ -303,7 +306,8 @@ boost::system::result<PolicySubject, PolicyParseError> load_policy_subject(const
           std::pair{"doing", &s.doing}, std::pair{"duty_later", &s.duty_later}, std::pair{"remedy", &s.remedy},
           std::pair{"sufficiency", &s.sufficiency}, std::pair{"telling", &s.telling}, std::pair{"bypass", &s.bypass},
           std::pair{"for_district", &s.for_district}, std::pair{"approval_had", &s.approval_had},
-          std::pair{"approval_lacking", &s.approval_lacking}}) {
+          std::pair{"approval_lacking", &s.approval_lacking}, std::pair{"amount", &s.amount},
+          std::pair{"amount_stated", &s.amount_stated}}) {
       if (!root[section]) continue;
       auto read = read_both(file, root, section);
       if (!read) return read.error();
@@ -415,7 +419,21 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
   // "Who do I ask?" or "how do I get …?" names no approval by itself; with one named ("who do I
   // ask for permission", "how do I get it approved") it asks whose approval to get, or how.
   r.asks_approver = r.names_approval && matches_anywhere(s.approver, words, words.size());
+  // "How many PD hours do we get for …?", "how long do we keep the screenshots after …?": a fact
+  // asked as a number, a time or a frequency, at the opening of a part. Not "when": "when I
+  // message students, what name do I use?" tells when.
+  if (r.act == AskerAct::fact)
+    for (const size_t start : starts.empty() ? std::vector<size_t>{0} : starts)
+      for (size_t i = start; i < std::min(words.size(), start + kOpeningReach) && !r.asks_amount; ++i)
+        r.asks_amount = longest_match(s.amount, words, i) > 0;
   return r;
+}
+
+bool states_amount(const PolicySubject& subject, const std::vector<std::string>& clause_words) {
+  const bool number = std::any_of(clause_words.begin(), clause_words.end(), [](const std::string& w) {
+    return !w.empty() && w.size() <= 3 && std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+  });
+  return number || matches_anywhere(subject.amount_stated, clause_words, clause_words.size());
 }
 
 AskerAct read_asker_act(const PolicySubject& subject, const std::vector<std::string>& words,

@@ -47,6 +47,8 @@ struct PolicySubject {
   std::vector<TermPattern> for_district;  // "on behalf of the district", "en nombre del distrito": speaking for it
   std::vector<TermPattern> approval_had;  // "both signatures", "our approved class page": the approval is had
   std::vector<TermPattern> approval_lacking;  // "not yet", "only", "pero": part of the approval had is missing
+  std::vector<TermPattern> amount;            // "how long", "¿cada cuánto?": asks for a number, a time, a frequency
+  std::vector<TermPattern> amount_stated;     // "days", "daily", "seven": a clause states one
   struct Talk {
     SmallTalk kind = SmallTalk::none;
     std::string lang;
@@ -70,6 +72,7 @@ struct SubjectReading {
   bool bypasses_approval = false;      // would act without asking anyone ("… without asking anyone?")
   bool speaks_for_district = false;    // would speak for the district ("… on behalf of the district?")
   bool has_approval = false;           // already has the approval asked for, all of it ("we have both signatures")
+  bool asks_amount = false;            // asks for a number, a length of time or a frequency ("how many PD hours …?")
   SmallTalk small_talk = SmallTalk::none;
   std::string small_talk_lang;  // the language of the small-talk phrase matched
 };
@@ -91,5 +94,9 @@ AskerAct read_asker_act(const PolicySubject& subject, const std::vector<std::str
                         const std::vector<size_t>& starts = {});
 // Only whether the words would act without the approval (`bypass`), for the clause questions.
 bool names_bypass(const PolicySubject& subject, const std::vector<std::string>& words);
+// Whether a clause's words (question_words of its text) state a number, a length of time or a
+// frequency (`amount_stated`, or a number of one to three digits): only such a clause answers a
+// question that asks for one.
+bool states_amount(const PolicySubject& subject, const std::vector<std::string>& clause_words);
 
 }  // namespace bot

@@ -123,7 +123,12 @@ TEST_CASE("questions outside the policies' subject are declined, inside it alway
         "¿los videos de la página de la escuela necesitan subtítulos?",
         // How long a release lasts and the forms it comes on are not in the policies, nor file sizes.
         "does the photo release expire at the end of the year?", "is there a template for the photo release form",
-        "is there a max file size for videos on the school website", "¿hay una plantilla para el permiso de fotos?"}) {
+        "is there a max file size for videos on the school website", "¿hay una plantilla para el permiso de fotos?",
+        // Checks before work starts, training credit, a website's alt text, storage, a lost badge.
+        "do student teachers have to get fingerprinted before they start",
+        "how many pd hours do we get for the cyberbullying workshop",
+        "does every picture on the school website need alt text", "how much drive storage comes with a staff account",
+        "perdí mi gafete, ¿dónde saco uno nuevo?"}) {
     INFO(q);
     const auto a = library().answer(q);
     CHECK(a.no_answer);
@@ -141,6 +146,9 @@ TEST_CASE("questions outside the policies' subject are declined, inside it alway
                         "puedo darle mi numero de celular a un alumno", "do I have to tell parents before I use edmodo",
                         // The internet as where something is posted.
                         "can I post on the internet about my school",
+                        // Keeping district and personal email apart; sharing attendance records.
+                        "do i have to keep a separate email for my personal stuff",
+                        "how do we share attendance records with the counselor",
                         // Whether the district watches its network's users is governed, though the
                         // network is named ("no expectation of privacy").
                         "does the district monitor my activity on the school wifi",
@@ -171,7 +179,8 @@ TEST_CASE("whether the district watches its network's users is answered by the c
   // and/or Internet access …": quoted, though the wifi named is otherwise outside the policies.
   for (const char* q : {"does the district monitor my activity on the school wifi",
                         "¿el distrito ve lo que hago en el wifi de la escuela?", "does the district read my emails",
-                        "el distrito puede revisar lo que hago en la compu del trabajo?"}) {
+                        "el distrito puede revisar lo que hago en la compu del trabajo?",
+                        "can the district actually see my facebook if i'm on the school wifi"}) {
     INFO(q);
     const auto a = library().answer(q);
     REQUIRE_FALSE(a.no_answer);
@@ -338,6 +347,9 @@ TEST_CASE("the asker's act is read at the opening of each part of the message", 
            Case{"¿se vale subir fotos de la fiesta del viernes?", bot::AskerAct::permission},
            // A statement that asks for confirmation at its end.
            Case{"a dad from my class wants to add me on fb, that's fine right", bot::AskerAct::permission},
+           Case{"i run trivia night on my own youtube on saturdays. allowed?", bot::AskerAct::permission},
+           Case{"front office: we email the tardy list to the teachers. only staff who need it. this ok?",
+                bot::AskerAct::permission},
            // An opening "cuando" or "si" with a clause of its own tells when; the asking after it
            // decides. Right after it, the part asks when.
            Case{"cuando le escribo a los alumnos en la cuenta de la clase tengo que usar mi nombre completo?",
@@ -417,14 +429,16 @@ std::shared_ptr<const bot::PolicyLibrary> invented_library(const std::filesystem
                                     "there are their own.\n"
                                     "3. Every robotics club youtube channel must be approved by the principal.\n"
                                     "4. Teachers may share recordings of concerts on facebook.\n"
-                                    "5. Teachers must not share recordings of games on facebook.\n";
+                                    "5. Teachers must not share recordings of games on facebook.\n"
+                                    "6. The principal reviews each school band podcast within ten days.\n";
   std::ofstream(dir / "town.questions.yaml")
       << "document: town\nclauses:\n"
          "  - {id: town#rules.1, verdict: required, words: must notify, en: [tell the principal about a class blog]}\n"
          "  - {id: town#rules.2, verdict: allowed_with_conditions, words: should consider, en: [opinions disclaimer]}\n"
          "  - {id: town#rules.3, verdict: needs_approval, words: must be approved, en: [robotics channel approval]}\n"
          "  - {id: town#rules.4, verdict: allowed, words: may share, en: [concert recordings]}\n"
-         "  - {id: town#rules.5, verdict: prohibited, words: must not share, en: [game recordings]}\n";
+         "  - {id: town#rules.5, verdict: prohibited, words: must not share, en: [game recordings]}\n"
+         "  - {id: town#rules.6, verdict: info, words: reviews, en: [band podcast review]}\n";
   std::string error;
   auto loaded = bot::PolicyLibrary::load(
       {{"town", dir / "town.md"}},
@@ -490,12 +504,26 @@ TEST_CASE("the verdict combines the asker's act with the clause's modality", "[u
           bot::Verdict::info);
   }
   SECTION("a question for a fact is answered with the fact") {
-    CHECK(verdict_of("how long does the principal take to approve a robotics club youtube channel?", "town#rules.3") ==
+    CHECK(verdict_of("when does the principal approve a robotics club youtube channel?", "town#rules.3") ==
+          bot::Verdict::info);
+    CHECK(verdict_of("how long does the principal take to review a school band podcast?", "town#rules.6") ==
           bot::Verdict::info);
     // Another's power, asked after telling a situation, is still a fact: "my principal" is not the
     // asker's own next step, where "what are my options" would be.
     CHECK(verdict_of("the robotics club wants a youtube channel. so can my principal refuse it?", "town#rules.3") ==
           bot::Verdict::info);
+  }
+  SECTION("a number, a time or a frequency no matching clause states is not the policy's to give") {
+    // The approval clause says who approves, not how long it takes: the asker is told whom to ask.
+    for (const char* q : {"how long does the principal take to approve a robotics club youtube channel?",
+                          "¿cuánto tiempo tarda el director en aprobar un canal de youtube del club de robótica?",
+                          "how often do robotics club youtube channels get approved?"}) {
+      INFO(q);
+      const auto a = town.answer(q);
+      CHECK(a.no_answer);
+      CHECK(a.decline == bot::Decline::unstated);
+      CHECK(a.passages.empty());
+    }
   }
   SECTION("\"where's the line?\", \"what's the rule?\" ask the clause's rule, not a fact") {
     CHECK(verdict_of("the robotics club wants a youtube channel. where's the line?", "town#rules.3") ==
@@ -664,7 +692,10 @@ TEST_CASE("whether a victim may sue is a fact of the policy; whom to tell first 
           "[unit][policy]") {
   for (const char* q : {"can i sue the person who is harassing me online?",
                         "harasser keeps attacking me online, can I take legal action?",
-                        "¿puedo demandar a la persona que me acosa por internet?"}) {
+                        "¿puedo demandar a la persona que me acosa por internet?",
+                        // Going to the police is the victim's own remedy too.
+                        "someone keeps harassing me on instagram, can i go to the police myself?",
+                        "me están acosando en facebook, ¿puedo ir a la policía?"}) {
     INFO(q);
     const auto a = library().answer(q);
     REQUIRE_FALSE(a.no_answer);
@@ -746,7 +777,8 @@ TEST_CASE("a duty that asks about an approval is answered by the clause that ask
   // "Do I have to check with anyone before …?" asks whether an approval comes first: the
   // Superintendent's approval of outside content answers it, though the clause that keeps official
   // pages to their stated purposes matched first.
-  expect_answers({"do I have to check with anyone before posting the pta bake sale on the school page"},
+  expect_answers({"do I have to check with anyone before posting the pta bake sale on the school page",
+                  "thinking about a class tiktok. do i need her ok first? she's my principal"},
                  bot::Verdict::needs_approval);
   // An approved account is had, not asked about: registering it is the duty.
   expect_answers({"do approved accounts have to be registered"}, bot::Verdict::required);

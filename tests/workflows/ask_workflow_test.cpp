@@ -75,3 +75,19 @@ TEST_CASE("a question outside the policies gets no quote and whom to ask", "[uni
   CHECK_THAT(text, Catch::Contains("Rosa Alvarez"));  // her principal
   CHECK_THAT(text, !Catch::Contains("policy says"));
 }
+
+TEST_CASE("a number the policies do not give gets no quote and whom to ask, in the asker's language", "[unit][ask]") {
+  BotHarness h;
+  // On the subject, but no clause states how long screenshots are kept: a quote would not answer it.
+  h.say("t.garcia", "how long do we keep the screenshots after an investigation is closed?", "dm:t.garcia");
+  std::string text = reply_text(h, "t.garcia");
+  CHECK_THAT(text, Catch::Contains("does not give that number, time or frequency"));
+  CHECK_THAT(text, Catch::Contains("Rosa Alvarez"));
+  CHECK_THAT(text, !Catch::Contains("policy says"));
+
+  h.say("t.garcia", "¿cuánto tiempo guardamos las capturas de pantalla después de cerrar una investigación?",
+        "dm:t.garcia");
+  text = reply_text(h, "t.garcia");
+  CHECK_THAT(text, Catch::Contains("no indica ese número, plazo o frecuencia"));
+  CHECK_THAT(text, Catch::Contains("Rosa Alvarez"));
+}
