@@ -294,7 +294,8 @@ boost::system::result<PolicySubject, PolicyParseError> load_policy_subject(const
     for (auto [section, list] :
          {std::pair{"exclude", &s.exclude}, std::pair{"outside", &s.outside}, std::pair{"watched", &s.watched},
           std::pair{"spoken_of", &s.spoken_of}, std::pair{"covers_asker", &s.covers_asker},
-          std::pair{"not_reported", &s.not_reported}, std::pair{"report_intent", &s.report_intent}}) {
+          std::pair{"press", &s.press}, std::pair{"not_reported", &s.not_reported},
+          std::pair{"report_intent", &s.report_intent}}) {
       if (!root[section]) continue;
       auto read = read_both(file, root, section);
       if (!read) return read.error();
@@ -388,7 +389,11 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
   // Whom the policy covers is governed, whatever the asker says of their pay ("walk-on coach, not
   // on district payroll: does this social media stuff apply to me?").
   const bool covers_asker = matches_anywhere(s.covers_asker, words, words.size());
-  r.outside = !watched && !spoken_of && !covers_asker && matches_anywhere(s.outside, words, words.size());
+  // What a reporter or blogger asks a staff member about is governed, whatever it is ("a reporter
+  // DMed me about the board's new phone policy"): the policies say to refer them to the
+  // Superintendent's office.
+  const bool press = matches_anywhere(s.press, words, words.size());
+  r.outside = !watched && !spoken_of && !covers_asker && !press && matches_anywhere(s.outside, words, words.size());
   r.on_subject = r.report || watched || (matches_anywhere(s.subject, topical, topical.size()) && !r.outside);
   // One who asks whom to report it to has judged it reportable; that alone never puts a question
   // on the subject (a broken printer is reported too).

@@ -28,6 +28,7 @@ struct PolicySubject {
   std::vector<TermPattern> watched;    // "monitor my activity", "browsing history": the district watching its users
   std::vector<TermPattern> spoken_of;  // "talk about", "hablar de": outside things staff speak of are governed
   std::vector<TermPattern> covers_asker;  // "does it apply to me?": whom the policy covers is governed
+  std::vector<TermPattern> press;  // "a reporter DMed me", "un periodista": what the press asks staff is governed
   std::vector<TermPattern> report;
   std::vector<TermPattern> not_reported;   // "nothing threatening": taken out before `report` is read
   std::vector<TermPattern> report_intent;  // "who do I report it to": reportable, once on the subject

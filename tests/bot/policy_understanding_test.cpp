@@ -146,6 +146,9 @@ TEST_CASE("questions outside the policies' subject are declined, inside it alway
                         "puedo darle mi numero de celular a un alumno", "do I have to tell parents before I use edmodo",
                         // The internet as where something is posted.
                         "can I post on the internet about my school",
+                        // What a reporter asks about is governed, though it is otherwise outside.
+                        "a reporter emailed me about the new cell phone policy, can i answer him?",
+                        "un periodista me preguntó por la política de celulares, le contesto?",
                         // Keeping district and personal email apart; sharing attendance records.
                         "do i have to keep a separate email for my personal stuff",
                         "how do we share attendance records with the counselor",
