@@ -382,18 +382,18 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
   // is named: "does the district monitor my activity on the school wifi?" (users "have no
   // expectation of privacy"), where "the school wifi is slow" is not.
   const bool watched = matches_anywhere(s.watched, words, words.size());
-  // What staff say among themselves of what is otherwise outside (pay, hours) is speech the
-  // policies govern and keep free ("can we talk about our overtime in a facebook group?"), where a
-  // question about the pay itself is not theirs.
-  const bool spoken_of = matches_anywhere(s.spoken_of, words, words.size());
-  // Whom the policy covers is governed, whatever the asker says of their pay ("walk-on coach, not
-  // on district payroll: does this social media stuff apply to me?").
-  const bool covers_asker = matches_anywhere(s.covers_asker, words, words.size());
-  // What a reporter or blogger asks a staff member about is governed, whatever it is ("a reporter
-  // DMed me about the board's new phone policy"): the policies say to refer them to the
-  // Superintendent's office.
-  const bool press = matches_anywhere(s.press, words, words.size());
-  r.outside = !watched && !spoken_of && !covers_asker && !press && matches_anywhere(s.outside, words, words.size());
+  // What is otherwise outside is governed when staff speak of it among themselves (`spoken_of`:
+  // "can we talk about our overtime in a facebook group?" is speech the policies keep free, where a
+  // question about the pay itself is not theirs), when the asker asks whether the policy covers
+  // them (`covers_asker`: "walk-on coach, not on district payroll: does this social media stuff
+  // apply to me?"), or when a reporter or blogger asks a staff member about it (`press`: "a
+  // reporter DMed me about the board's new phone policy"; the policies say to refer them to the
+  // Superintendent's office).
+  const std::vector<TermPattern>* const governed_anyway[] = {&s.spoken_of, &s.covers_asker, &s.press};
+  const bool set_aside =
+      watched || std::any_of(std::begin(governed_anyway), std::end(governed_anyway),
+                             [&](const auto* list) { return matches_anywhere(*list, words, words.size()); });
+  r.outside = !set_aside && matches_anywhere(s.outside, words, words.size());
   r.on_subject = r.report || watched || (matches_anywhere(s.subject, topical, topical.size()) && !r.outside);
   // One who asks whom to report it to has judged it reportable; that alone never puts a question
   // on the subject (a broken printer is reported too).
