@@ -1,6 +1,7 @@
 #include "bot/policy/policy_library.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <list>
@@ -75,6 +76,17 @@ struct ClauseVerdict {
   Verdict verdict = Verdict::no_answer;
   std::string words;
 };
+
+// The words by which a clause limits itself to minors ("under the age of eighteen"), verbatim, or
+// none: they are what leaves an adult former student outside the clause.
+std::string age_limit_words(std::string_view text) {
+  constexpr std::string_view kLimit = "under the age of ";
+  const size_t at = text.find(kLimit);
+  if (at == std::string_view::npos) return {};
+  size_t end = at + kLimit.size();
+  while (end < text.size() && std::isalnum(static_cast<unsigned char>(text[end]))) ++end;
+  return std::string(text.substr(at, end - at));
+}
 
 // Verdicts that attach something to a "yes": a quoted clause with one of these keeps the answer
 // from being a plain `allowed`.
@@ -225,9 +237,10 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     if (a.lang != "es") a.lang = "en";
 
     const std::vector<std::string> fixed = fix_spelling(words, vocabulary_);
-    const std::vector<size_t> starts = part_starts(
+    const MessageParts parts = split_parts(
         question, [this](std::string_view part) { return fix_spelling(question_words(part), vocabulary_).size(); });
-    SubjectReading reading = read_subject(subject_, fixed, starts);
+    const std::vector<size_t>& starts = parts.starts;
+    SubjectReading reading = read_subject(subject_, fixed, starts, parts.told);
     if (reading.small_talk != SmallTalk::none) {
       a.decline = Decline::small_talk;
       a.small_talk = reading.small_talk;
@@ -301,9 +314,10 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
   // anyone?"; read for those alone, which keeps the load short).
   QuestionReading read_question(std::string_view text, Verdict own) const {
     const std::vector<std::string> fixed = fix_spelling(question_words(text), vocabulary_);
-    const std::vector<size_t> starts = part_starts(
+    const MessageParts parts = split_parts(
         text, [this](std::string_view part) { return fix_spelling(question_words(part), vocabulary_).size(); });
-    return {own, read_asker_act(subject_, fixed, starts), own == Verdict::prohibited && names_bypass(subject_, fixed)};
+    return {own, read_asker_act(subject_, fixed, parts.starts, parts.told),
+            own == Verdict::prohibited && names_bypass(subject_, fixed)};
   }
 
   std::vector<std::string> stems(const std::vector<std::string>& words, std::string_view lang) const {
@@ -629,6 +643,17 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
         top_at = i;
       }
     }
+    // "A former student, 22 now, wants to follow me: any issue accepting?": what the clauses forbid
+    // or discourage with students and minors ("alumni under the age of eighteen") does not reach an
+    // adult who is no longer one, so the quoted clauses on befriending them set no condition here;
+    // the answer's words are the clause's own limit.
+    const bool adult_contact =
+        reading.adult_former_student && (reading.act == AskerAct::permission || reading.act == AskerAct::none) &&
+        (top.verdict == Verdict::discouraged || top.verdict == Verdict::prohibited || top.verdict == Verdict::allowed);
+    if (adult_contact) {
+      top.verdict = Verdict::allowed;
+      top.words = age_limit_words(a.passages[top_at].passage.text);
+    }
     // Never a plain `allowed` when any passage the answer quotes (not only the first three, whose
     // verdicts were read above) sets a condition, asks for consent or forbids part of it.
     std::vector<ClauseVerdict> all_quoted = verdicts;
@@ -638,13 +663,17 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     // allows the asker's situation: that question's writer read the clause's conditions for that
     // situation ("can I put the district logo in my school email signature?", allowed, under "may
     // be used only on official … sites … and in emails …; any other use … prohibited unless prior
-    // written permission"). Every other quoted clause still sets its condition.
-    if (top.verdict == Verdict::allowed) {
+    // written permission"). Every other quoted clause still sets its condition. Approval first only
+    // when the clause that answers asks for it; another's consent is a condition of this "yes"
+    // ("group pics from the science fair if I leave names off": LBUSD's "may be published provided
+    // that students' names are not included" answers, the consent needed for a single student's
+    // photo is a condition beside it). Measured on the folds: verdict +2, nothing lost.
+    if (top.verdict == Verdict::allowed && !adult_contact) {
       const bool own_allows = ranked[top_at].question.verdict == Verdict::allowed;
       for (size_t i = 0; i < all_quoted.size(); ++i) {
         if (i == top_at && own_allows) continue;
         const ClauseVerdict& cv = all_quoted[i];
-        if (cv.verdict == Verdict::needs_approval) {
+        if (cv.verdict == Verdict::needs_approval && i == top_at) {
           top = cv;
           break;
         }
@@ -656,7 +685,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     a.verdict = top.verdict;
     a.verdict_words = top.words;
     if (a.verdict == Verdict::report || reading.report) a.next_step = NextStep::report;
-    return {all_quoted, false};  // the learned verdict keeps the same safety rule over the same passages
+    return {all_quoted, adult_contact};  // the learned verdict keeps the same safety rule over the same passages
   }
 
   // The question's words, stemmed in English (a Spanish question through its English terms, and
@@ -718,7 +747,8 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
   }
 
   // The learned verdict replaces the rule reading, within the safety rules: never a plain
-  // `allowed` when a quoted clause attaches a condition, requires consent or forbids.
+  // `allowed` when a quoted clause attaches a condition, requires consent or forbids (approval
+  // first when the best clause asks for it, as in the rule reading).
   void learned_verdict(const VerdictInputs& in, PolicyAnswer& a) const {
     Verdict v = model_.predict(in.features);
     if (v == a.verdict) return;
@@ -730,7 +760,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       }
     if (v == Verdict::allowed) {
       for (const auto& cv : in.quoted) {
-        if (cv.verdict == Verdict::needs_approval) {
+        if (cv.verdict == Verdict::needs_approval && &cv == &in.quoted.front()) {
           v = Verdict::needs_approval;
           words = cv.words;
           break;

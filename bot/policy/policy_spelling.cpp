@@ -4,6 +4,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <string_view>
 
 #include "bot/policy/policy_text.hpp"
 
@@ -38,6 +39,22 @@ bool one_edit(const std::string& a, const std::string& b) {
 
 bool has_digit(const std::string& w) {
   return std::any_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// A Spanish infinitive or gerund with its pronouns attached ("tomarle", "mandarles",
+// "enviándoselo" folded to "enviandoselo") is a word no list holds whole, not a typo: read as a
+// typo, "tomarle" (take her) became "tocarle" (touch her), a report.
+bool verb_with_pronoun(const std::string& w) {
+  static const std::vector<std::string> kPronouns = {"selos", "selas", "selo", "sela", "les", "los", "las",
+                                                     "nos",   "le",    "la",   "lo",   "me",  "te",  "se"};
+  static const std::vector<std::string> kVerbEndings = {"ar", "er", "ir", "ando", "iendo"};
+  for (const auto& pronoun : kPronouns) {
+    if (!w.ends_with(pronoun)) continue;
+    const std::string_view verb(w.data(), w.size() - pronoun.size());
+    for (const auto& ending : kVerbEndings)
+      if (verb.size() >= ending.size() + 2 && verb.ends_with(ending)) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -118,7 +135,7 @@ std::vector<std::string> PolicySpelling::correct(const std::vector<std::string>&
   out.reserve(words.size());
   for (const auto& w : words) {
     const bool as_typed = w.size() < kMinLength || w.size() > 40 || has_digit(w) || counts_.contains(w) ||
-                          (real_words_ && real_words_->contains(w));
+                          (real_words_ && real_words_->contains(w)) || verb_with_pronoun(w);
     const std::string* neighbour = as_typed ? nullptr : known_neighbour(w);
     out.push_back(neighbour ? *neighbour : w);
   }

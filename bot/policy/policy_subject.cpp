@@ -1,6 +1,7 @@
 #include "bot/policy/policy_subject.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -189,20 +190,35 @@ PartAct act_of_part(const PolicySubject& s, const std::vector<std::string>& word
 // The first part that asks decides; the parts after it add detail ("what do I need to do first?
 // like who do I even ask"). A fact the asker asks about their own next step after telling a
 // situation ("a parent is posting about me. how do I get it taken down?") asks what to do.
-AskerAct read_act(const PolicySubject& s, const std::vector<std::string>& message, const std::vector<size_t>& parts) {
+AskerAct read_act(const PolicySubject& s, const std::vector<std::string>& message, const std::vector<size_t>& parts,
+                  const std::vector<size_t>& told_parts) {
   // The soft words are passed over, each part's start moved to the words that remain.
   std::vector<std::string> words;
   std::vector<size_t> starts{0};
+  std::vector<bool> told{!told_parts.empty() && told_parts.front() == 0};
   for (size_t i = 0, k = 0; i < message.size(); ++i) {
-    for (; k < parts.size() && parts[k] <= i; ++k)
-      if (starts.back() != words.size()) starts.push_back(words.size());
+    for (; k < parts.size() && parts[k] <= i; ++k) {
+      const bool only_tells = std::find(told_parts.begin(), told_parts.end(), parts[k]) != told_parts.end();
+      if (starts.back() != words.size()) {
+        starts.push_back(words.size());
+        told.push_back(only_tells);
+      } else {
+        told.back() = only_tells;
+      }
+    }
     if (std::find(kSoftWords.begin(), kSoftWords.end(), message[i]) == kSoftWords.end()) words.push_back(message[i]);
   }
-  for (size_t k = 0; k < starts.size() && starts[k] < words.size(); ++k) {
-    const size_t end = part_end(starts, k, words.size());
-    const PartAct found = act_of_part(s, words, starts[k], end);
-    if (found.act == AskerAct::fact && k > 0 && found.first_person) return AskerAct::action;
-    if (found.act != AskerAct::none) return found.act;
+  // A part that only tells ("tengo que crear la cuenta, pero ¿puedo …?") asks nothing while
+  // another part asks; if none does, it is read as any part.
+  for (const bool skip_told : {true, false}) {
+    for (size_t k = 0; k < starts.size() && starts[k] < words.size(); ++k) {
+      if (skip_told && told[k]) continue;
+      const size_t end = part_end(starts, k, words.size());
+      const PartAct found = act_of_part(s, words, starts[k], end);
+      if (found.act == AskerAct::fact && k > 0 && found.first_person) return AskerAct::action;
+      if (found.act != AskerAct::none) return found.act;
+    }
+    if (told_parts.empty()) break;
   }
   // Nothing asks at an opening: "does staff on district platforms need to follow board policies?"
   // still asks a duty, its verb standing after the subject of a do/does question.
@@ -301,14 +317,27 @@ boost::system::result<PolicySubject, PolicyParseError> load_policy_subject(const
       if (!read) return read.error();
       *list = std::move(*read);
     }
-    for (auto [section, list] :
-         {std::pair{"consequence", &s.consequence}, std::pair{"duty", &s.duty}, std::pair{"permission", &s.permission},
-          std::pair{"action", &s.action}, std::pair{"approval", &s.approval}, std::pair{"approver", &s.approver},
-          std::pair{"doing", &s.doing}, std::pair{"duty_later", &s.duty_later}, std::pair{"remedy", &s.remedy},
-          std::pair{"sufficiency", &s.sufficiency}, std::pair{"telling", &s.telling}, std::pair{"bypass", &s.bypass},
-          std::pair{"for_district", &s.for_district}, std::pair{"approval_had", &s.approval_had},
-          std::pair{"approval_lacking", &s.approval_lacking}, std::pair{"amount", &s.amount},
-          std::pair{"amount_stated", &s.amount_stated}}) {
+    for (auto [section, list] : {std::pair{"consequence", &s.consequence},
+                                 std::pair{"duty", &s.duty},
+                                 std::pair{"permission", &s.permission},
+                                 std::pair{"action", &s.action},
+                                 std::pair{"approval", &s.approval},
+                                 std::pair{"approver", &s.approver},
+                                 std::pair{"doing", &s.doing},
+                                 std::pair{"duty_later", &s.duty_later},
+                                 std::pair{"remedy", &s.remedy},
+                                 std::pair{"sufficiency", &s.sufficiency},
+                                 std::pair{"telling", &s.telling},
+                                 std::pair{"bypass", &s.bypass},
+                                 std::pair{"for_district", &s.for_district},
+                                 std::pair{"approval_had", &s.approval_had},
+                                 std::pair{"approval_lacking", &s.approval_lacking},
+                                 std::pair{"amount", &s.amount},
+                                 std::pair{"amount_stated", &s.amount_stated},
+                                 std::pair{"lasting", &s.lasting},
+                                 std::pair{"adult", &s.adult},
+                                 std::pair{"former", &s.former},
+                                 std::pair{"contact", &s.contact}}) {
       if (!root[section]) continue;
       auto read = read_both(file, root, section);
       if (!read) return read.error();
@@ -344,8 +373,47 @@ boost::system::result<PolicySubject, PolicyParseError> load_policy_subject(const
   return s;
 }
 
+// "She's 22 now", "he is 19", "tiene 20 años": an age of 18 or more told of someone.
+bool states_adult_age(const std::vector<std::string>& words) {
+  static const std::vector<std::string> kBefore = {"is", "hes", "shes", "theyre", "tiene", "turned", "age", "aged"};
+  static const std::vector<std::string> kAfter = {"now", "years", "yrs", "yo", "anos", "ya"};
+  for (size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    if (w.size() != 2 || !std::isdigit(static_cast<unsigned char>(w[0])) ||
+        !std::isdigit(static_cast<unsigned char>(w[1])))
+      continue;
+    if (std::stoi(w) < 18) continue;
+    const bool before = i > 0 && listed(kBefore, words[i - 1]);
+    const bool after = i + 1 < words.size() && listed(kAfter, words[i + 1]);
+    if (before || after) return true;
+  }
+  return false;
+}
+
+// The part that asks the policy question: the first part that asks (read alone) and names the
+// subject without naming anything outside it; and whether an earlier part asks something else.
+struct PolicyPart {
+  size_t index = 0;
+  bool asked_before = false;
+};
+std::optional<PolicyPart> policy_question_part(const PolicySubject& s, const std::vector<std::string>& words,
+                                               const std::vector<size_t>& starts) {
+  bool asked_before = false;
+  for (size_t k = 0; k < starts.size() && starts[k] < words.size(); ++k) {
+    const size_t end = part_end(starts, k, words.size());
+    const std::vector<std::string> part(words.begin() + static_cast<std::ptrdiff_t>(starts[k]),
+                                        words.begin() + static_cast<std::ptrdiff_t>(end));
+    if (read_act(s, part, {0}, {}) == AskerAct::none) continue;
+    const std::vector<std::string> topical = without(s.exclude, part);
+    if (matches_anywhere(s.subject, topical, topical.size()) && !matches_anywhere(s.outside, part, part.size()))
+      return PolicyPart{k, asked_before};
+    asked_before = true;
+  }
+  return std::nullopt;
+}
+
 SubjectReading read_subject(const PolicySubject& s, const std::vector<std::string>& words,
-                            const std::vector<size_t>& starts) {
+                            const std::vector<size_t>& starts, const std::vector<size_t>& told_parts) {
   SubjectReading r;
   // Small talk is the whole message: a greeting followed by a real question is a question.
   std::vector<std::string> core;
@@ -394,11 +462,32 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
       watched || std::any_of(std::begin(governed_anyway), std::end(governed_anyway),
                              [&](const auto* list) { return matches_anywhere(*list, words, words.size()); });
   r.outside = !set_aside && matches_anywhere(s.outside, words, words.size());
+  // "Two questions: do we get a stipend for yearbook, and can I DM students about deadlines on my
+  // snapchat?": of several parts that ask, the first that asks about the subject, and names
+  // nothing outside it, is the policy question.
+  const std::optional<PolicyPart> policy_part =
+      starts.size() > 1 ? policy_question_part(s, words, starts) : std::nullopt;
+  const auto from_policy_part = [&] {
+    return std::vector<std::string>(words.begin() + static_cast<std::ptrdiff_t>(starts[policy_part->index]),
+                                    words.end());
+  };
+  if (policy_part && r.outside) {
+    const std::vector<std::string> rest = from_policy_part();
+    r.outside = matches_anywhere(s.outside, rest, rest.size());
+  }
   r.on_subject = r.report || watched || (matches_anywhere(s.subject, topical, topical.size()) && !r.outside);
   // One who asks whom to report it to has judged it reportable; that alone never puts a question
   // on the subject (a broken printer is reported too).
   const bool intends_to_report = r.on_subject && matches_anywhere(s.report_intent, words, words.size());
-  r.act = read_act(s, words, starts);
+  r.act = read_act(s, words, starts, told_parts);
+  if (policy_part && policy_part->asked_before) {
+    const size_t from = starts[policy_part->index];
+    std::vector<size_t> rest_starts, rest_told;
+    for (size_t k = policy_part->index; k < starts.size(); ++k) rest_starts.push_back(starts[k] - from);
+    for (const size_t t : told_parts)
+      if (t >= from) rest_told.push_back(t - from);
+    r.act = read_act(s, from_policy_part(), rest_starts, rest_told);
+  }
   // One who asks leave to make a fake account or send a threat is told it is forbidden: it is
   // their plan, nothing yet to report (unless they also tell one, or ask whom to report it to).
   if (r.report && !intends_to_report && r.act == AskerAct::permission && asks_to_do_reportable(s, words, starts)) {
@@ -431,6 +520,14 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
     for (const size_t start : starts.empty() ? std::vector<size_t>{0} : starts)
       for (size_t i = start; i < std::min(words.size(), start + kOpeningReach) && !r.asks_amount; ++i)
         r.asks_amount = longest_match(s.amount, words, i) > 0;
+  // "A former student graduated four years ago and is 22 now, can I accept her friend request?":
+  // the clauses on befriending students and minors do not govern an adult who no longer is one.
+  r.adult_former_student = !r.report && matches_anywhere(s.contact, words, words.size()) &&
+                           matches_anywhere(s.former, words, words.size()) &&
+                           (matches_anywhere(s.adult, words, words.size()) || states_adult_age(words));
+  // "Does a photo release signed last year still count?", "¿hay que pedirlo cada semestre?": how
+  // long something lasts, or how often it is renewed, asked anywhere and however it is asked.
+  if (!r.asks_amount) r.asks_amount = matches_anywhere(s.lasting, words, words.size());
   return r;
 }
 
@@ -442,22 +539,26 @@ bool states_amount(const PolicySubject& subject, const std::vector<std::string>&
 }
 
 AskerAct read_asker_act(const PolicySubject& subject, const std::vector<std::string>& words,
-                        const std::vector<size_t>& starts) {
-  return read_act(subject, words, starts);
+                        const std::vector<size_t>& starts, const std::vector<size_t>& told) {
+  return read_act(subject, words, starts, told);
 }
 
 bool names_bypass(const PolicySubject& subject, const std::vector<std::string>& words) {
   return matches_anywhere(subject.bypass, words, words.size());
 }
 
-std::vector<size_t> part_starts(std::string_view message, const std::function<size_t(std::string_view)>& words_of) {
-  std::vector<size_t> starts;
+MessageParts split_parts(std::string_view message, const std::function<size_t(std::string_view)>& words_of) {
+  MessageParts parts;
   size_t count = 0;
   size_t begin = 0;
-  const auto close = [&](size_t end) {
+  bool spanish_question = false;  // the message opens a question with ¿ somewhere
+  bool in_question = false;       // between ¿ and ?
+  std::vector<bool> asking;       // per part: within ¿…? or ending with ?
+  const auto close = [&](size_t end, bool ends_asking) {
     const size_t n = words_of(message.substr(begin, end - begin));
     if (n > 0) {
-      starts.push_back(count);
+      parts.starts.push_back(count);
+      asking.push_back(in_question || ends_asking);
       count += n;
     }
   };
@@ -470,12 +571,23 @@ std::vector<size_t> part_starts(std::string_view message, const std::function<si
         static_cast<unsigned char>(c) == 0xC2 && i + 1 < message.size() &&
         (static_cast<unsigned char>(message[i + 1]) == 0xBF || static_cast<unsigned char>(message[i + 1]) == 0xA1);
     if (mark || dash || opening) {
-      close(i);
+      close(i, c == '?');
       begin = i + 1;
     }
+    if (opening && static_cast<unsigned char>(message[i + 1]) == 0xBF) spanish_question = in_question = true;
+    if (c == '?') in_question = false;
   }
-  close(message.size());
-  return starts;
+  close(message.size(), false);
+  // "Tengo que crear la cuenta de la clase, pero ¿puedo registrarla con mi gmail?": Spanish marks
+  // where a question begins, so what stands outside ¿…? (and does not end with ?) only tells.
+  if (spanish_question)
+    for (size_t k = 0; k < parts.starts.size(); ++k)
+      if (!asking[k]) parts.told.push_back(parts.starts[k]);
+  return parts;
+}
+
+std::vector<size_t> part_starts(std::string_view message, const std::function<size_t(std::string_view)>& words_of) {
+  return split_parts(message, words_of).starts;
 }
 
 }  // namespace bot

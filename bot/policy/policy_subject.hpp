@@ -50,6 +50,10 @@ struct PolicySubject {
   std::vector<TermPattern> approval_lacking;  // "not yet", "only", "pero": part of the approval had is missing
   std::vector<TermPattern> amount;            // "how long", "¿cada cuánto?": asks for a number, a time, a frequency
   std::vector<TermPattern> amount_stated;     // "days", "daily", "seven": a clause states one
+  std::vector<TermPattern> lasting;           // "still valid", "every year", "¿cada semestre?": how long it lasts
+  std::vector<TermPattern> adult;             // "grown adult", "over 18", "mayor de edad": the person is an adult
+  std::vector<TermPattern> former;            // "former student", "graduated", "exalumna": no longer a student
+  std::vector<TermPattern> contact;           // "friend request", "follow", "seguir": keeping in touch online
   struct Talk {
     SmallTalk kind = SmallTalk::none;
     std::string lang;
@@ -74,6 +78,7 @@ struct SubjectReading {
   bool speaks_for_district = false;    // would speak for the district ("… on behalf of the district?")
   bool has_approval = false;           // already has the approval asked for, all of it ("we have both signatures")
   bool asks_amount = false;            // asks for a number, a length of time or a frequency ("how many PD hours …?")
+  bool adult_former_student = false;   // the contact asked about is a former student now an adult ("she's 22 now")
   SmallTalk small_talk = SmallTalk::none;
   std::string small_talk_lang;  // the language of the small-talk phrase matched
 };
@@ -85,14 +90,22 @@ boost::system::result<PolicySubject, PolicyParseError> load_policy_subject(const
 // spaces ("AP here - can I …"), so the asking in "heard it in a meeting. can I post it?" is found.
 // `words_of` cuts a part into words as the caller does (question_words, spelling fixed).
 std::vector<size_t> part_starts(std::string_view message, const std::function<size_t(std::string_view part)>& words_of);
+// The same parts, and which of them only tell: in a message that asks with ¿, the parts outside
+// ¿…? that do not end with ? ("tengo que crear la cuenta, pero ¿puedo …?").
+struct MessageParts {
+  std::vector<size_t> starts;
+  std::vector<size_t> told;  // starts of the parts that only tell
+};
+MessageParts split_parts(std::string_view message, const std::function<size_t(std::string_view part)>& words_of);
 
 // Reads a question already cut into words (question_words, spelling fixed); `starts` are its
-// parts' first words (part_starts; none means one part).
+// parts' first words (part_starts; none means one part); `told` the parts that only tell, whose
+// asking words ask nothing while another part asks.
 SubjectReading read_subject(const PolicySubject& subject, const std::vector<std::string>& words,
-                            const std::vector<size_t>& starts = {});
+                            const std::vector<size_t>& starts = {}, const std::vector<size_t>& told = {});
 // Only the act of read_subject, for reading many questions (the clause questions at load).
 AskerAct read_asker_act(const PolicySubject& subject, const std::vector<std::string>& words,
-                        const std::vector<size_t>& starts = {});
+                        const std::vector<size_t>& starts = {}, const std::vector<size_t>& told = {});
 // Only whether the words would act without the approval (`bypass`), for the clause questions.
 bool names_bypass(const PolicySubject& subject, const std::vector<std::string>& words);
 // Whether a clause's words (question_words of its text) state a number, a length of time or a

@@ -128,7 +128,12 @@ TEST_CASE("questions outside the policies' subject are declined, inside it alway
         "do student teachers have to get fingerprinted before they start",
         "how many pd hours do we get for the cyberbullying workshop",
         "does every picture on the school website need alt text", "how much drive storage comes with a staff account",
-        "perdí mi gafete, ¿dónde saco uno nuevo?"}) {
+        "perdí mi gafete, ¿dónde saco uno nuevo?",
+        // Students' phones in class, whatever they would photograph with them.
+        "can students use their phones in class to take pictures of the whiteboard?",
+        "¿los alumnos pueden sacar el celular en el salón para tomarle foto al pizarrón?",
+        // Pay asked about after telling what the asker runs is still pay.
+        "I run the school instagram. do I get a stipend for it?"}) {
     INFO(q);
     const auto a = library().answer(q);
     CHECK(a.no_answer);
@@ -168,7 +173,10 @@ TEST_CASE("questions outside the policies' subject are declined, inside it alway
                         "we started a new acct for chess club in feb. does it need to be registered",
                         "as AP do i need admin access to every class social page at my site",
                         "is it fine if my public page has me smoking a cigar on vacation",
-                        "a former student who's 16 now wants to friend me"}) {
+                        "a former student who's 16 now wants to friend me",
+                        // Of two questions, one is outside and the other on the subject.
+                        "two questions - do we get a stipend for running yearbook, and is it ok for me to DM "
+                        "students on my personal snapchat about yearbook deadlines?"}) {
     INFO(q);
     const auto a = library().answer(q);
     CHECK_FALSE(a.no_answer);
@@ -212,7 +220,9 @@ TEST_CASE("verdicts are never unsafe", "[unit][policy]") {
                           "i think someone got the password to the team twitter, who do i tell",
                           "un alumno dice que otro está planeando lastimar a alguien, qué hago",
                           // Impersonation told by what is seen, not named.
-                          "a parent says there's an insta account with my photo and name posting weird stuff"}) {
+                          "a parent says there's an insta account with my photo and name posting weird stuff",
+                          // Someone touching a student, in either language.
+                          "a teacher touched a student's leg in the hallway", "el entrenador manosea a un alumno"}) {
       INFO(q);
       const auto a = library().answer(q);
       REQUIRE_FALSE(a.no_answer);
@@ -332,9 +342,9 @@ TEST_CASE("the asker's act is read at the opening of each part of the message", 
   REQUIRE(subject.has_value());
   const auto act_of = [&](std::string_view question) {
     const auto words = bot::question_words(question);
-    const auto starts =
-        bot::part_starts(question, [](std::string_view part) { return bot::question_words(part).size(); });
-    return bot::read_subject(*subject, words, starts).act;
+    const auto parts =
+        bot::split_parts(question, [](std::string_view part) { return bot::question_words(part).size(); });
+    return bot::read_subject(*subject, words, parts.starts, parts.told).act;
   };
   struct Case {
     const char* question;
@@ -414,6 +424,22 @@ TEST_CASE("the asker's act is read at the opening of each part of the message", 
            Case{"can they take away my access to the class account if I post something wrong?", bot::AskerAct::fact},
            // "Necesita" asks a duty as "necesito" does.
            Case{"¿el club necesita registrar su cuenta de instagram?", bot::AskerAct::duty},
+           // In Spanish, ¿ marks where the question begins: what stands outside ¿…? only tells.
+           Case{"tengo que crear la cuenta de la clase, pero ¿puedo registrarla con mi gmail personal?",
+                bot::AskerAct::permission},
+           Case{"me toca subir las fotos del festival a la cuenta de la escuela, ¿tengo que pedir permiso?",
+                bot::AskerAct::duty},
+           // … a part that ends with ? asks, with or without its ¿; and without any ¿, as before.
+           Case{"puedo subir fotos del equipo? ¿o necesito permiso?", bot::AskerAct::permission},
+           Case{"tengo que crear la cuenta de la clase, pero puedo registrarla con mi gmail?", bot::AskerAct::duty},
+           // Of several questions in one message, the one about the subject is the policy question.
+           Case{"oye, ¿sabes cuándo pagan la quincena? y otra cosa, ¿puedo poner las calificaciones en el grupo "
+                "de whatsapp de los papás?",
+                bot::AskerAct::permission},
+           Case{"two questions - is the staff lunch on friday? and can I DM students on snapchat about deadlines?",
+                bot::AskerAct::permission},
+           // … but a situation told before a question is not a question of its own.
+           Case{"a parent keeps posting about me on facebook. how do I get it taken down?", bot::AskerAct::action},
        }) {
     INFO(c.question);
     CHECK(act_of(c.question) == c.act);
@@ -618,6 +644,13 @@ TEST_CASE("a real word the policies never use is not read as a typo of one they 
   CHECK(spelling.correct({"export", "winter", "facebok"}) == std::vector<std::string>{"export", "winter", "facebook"});
   CHECK(bot::real_words({dir.file("words")}) == bot::real_words({dir.file("words")}));  // read once, shared
   CHECK(bot::real_words({dir.file("no-such-list")})->empty());                          // a missing list adds nothing
+  // A Spanish verb with its pronouns attached is no list's word whole, and not a typo either:
+  // "tomarle" (take … of it) is not "tocarle" (touch her), a report.
+  bot::PolicySpelling spanish;
+  for (const char* w : {"tocarle", "enviarla", "pueden"}) spanish.add(w);
+  spanish.finish();
+  CHECK(spanish.correct({"tomarle", "enviarlo", "puedenn"}) ==
+        std::vector<std::string>{"tomarle", "enviarlo", "pueden"});
   // With the system's lists (scripts/install-deps.sh installs them), "export" is not "extort", a
   // reportable word, and the question is not about the policies at all.
   if (std::filesystem::exists("/usr/share/dict/american-english")) {
@@ -915,4 +948,56 @@ TEST_CASE("someone hurting a student is a situation to report", "[unit][policy]"
                   "a kid told me his stepdad is hurting him at home", "un alumno me dijo que su papá lo lastima",
                   "an 8th grader mentioned her uncle touches her when her mom's at work. what do i do"},
                  bot::Verdict::report, bot::NextStep::report);
+}
+
+TEST_CASE("how long something lasts is the policy's to say only where a clause states it", "[unit][policy]") {
+  // No clause says how long a photo release lasts, or how often it is renewed: whom to ask instead.
+  for (const char* q : {"does a photo release signed last year still count or do parents redo it every fall",
+                        "el permiso de fotos que firman los papás, ¿hay que pedirlo cada semestre?"}) {
+    INFO(q);
+    const auto a = library().answer(q);
+    CHECK(a.no_answer);
+    CHECK(a.decline == bot::Decline::unstated);
+    CHECK(a.passages.empty());
+  }
+  // LBUSD registers each official account "at the start of the year".
+  const auto a = library().answer("do our official accounts have to be registered every year?");
+  REQUIRE_FALSE(a.no_answer);
+  CHECK(quotes_words(a, "at the start of the year"));
+}
+
+TEST_CASE("the asker's situation decides what a clause's condition asks of them", "[unit][policy]") {
+  SECTION("a former student now an adult is outside what the clauses ask about students and minors") {
+    for (const char* q : {"a former student graduated 4 years ago and is 22 now. is there anything against accepting "
+                          "her friend request?",
+                          "una exalumna que ya tiene 20 años me mandó solicitud de amistad, ¿la acepto?"}) {
+      INFO(q);
+      const auto a = library().answer(q);
+      REQUIRE_FALSE(a.no_answer);
+      CHECK(a.verdict == bot::Verdict::allowed);
+      CHECK(a.verdict_words.starts_with("under the age of"));
+    }
+    // Still a minor, or still a student: the clause's discouragement stands.
+    for (const char* q : {"a former student who graduated last year is 17, can I accept her friend request?",
+                          "can I accept a friend request from a student who is 18?"}) {
+      INFO(q);
+      const auto a = library().answer(q);
+      REQUIRE_FALSE(a.no_answer);
+      CHECK(a.verdict != bot::Verdict::allowed);
+    }
+  }
+  SECTION("an approval had for one thing is not had for another") {
+    const auto a = library().answer(
+        "I got approved to use Instagram with my class. Can I also start posting class stuff on TikTok under the "
+        "same approval?");
+    REQUIRE_FALSE(a.no_answer);
+    CHECK(a.verdict == bot::Verdict::needs_approval);
+  }
+  SECTION("a clause that permits under a condition is not overruled by another's consent") {
+    // LBUSD: group photos "may be published provided that students' names are not included".
+    const auto a =
+        library().answer("can I post group pics from the science fair on the school site if I leave names off");
+    REQUIRE_FALSE(a.no_answer);
+    CHECK(a.verdict == bot::Verdict::allowed_with_conditions);
+  }
 }
