@@ -586,8 +586,4 @@ MessageParts split_parts(std::string_view message, const std::function<size_t(st
   return parts;
 }
 
-std::vector<size_t> part_starts(std::string_view message, const std::function<size_t(std::string_view)>& words_of) {
-  return split_parts(message, words_of).starts;
-}
-
 }  // namespace bot

@@ -87,11 +87,10 @@ struct SubjectReading {
 boost::system::result<PolicySubject, PolicyParseError> load_policy_subject(const std::filesystem::path& file);
 
 // Where each part of a message begins in its words: parts end at . ? ! ; : , and a dash between
-// spaces ("AP here - can I …"), so the asking in "heard it in a meeting. can I post it?" is found.
-// `words_of` cuts a part into words as the caller does (question_words, spelling fixed).
-std::vector<size_t> part_starts(std::string_view message, const std::function<size_t(std::string_view part)>& words_of);
-// The same parts, and which of them only tell: in a message that asks with ¿, the parts outside
-// ¿…? that do not end with ? ("tengo que crear la cuenta, pero ¿puedo …?").
+// spaces ("AP here - can I …"), so the asking in "heard it in a meeting. can I post it?" is found;
+// and which parts only tell: in a message that asks with ¿, those outside ¿…? that do not end
+// with ? ("tengo que crear la cuenta, pero ¿puedo …?"). `words_of` cuts a part into words as the
+// caller does (question_words, spelling fixed).
 struct MessageParts {
   std::vector<size_t> starts;
   std::vector<size_t> told;  // starts of the parts that only tell
@@ -99,7 +98,7 @@ struct MessageParts {
 MessageParts split_parts(std::string_view message, const std::function<size_t(std::string_view part)>& words_of);
 
 // Reads a question already cut into words (question_words, spelling fixed); `starts` are its
-// parts' first words (part_starts; none means one part); `told` the parts that only tell, whose
+// parts' first words (split_parts; none means one part); `told` the parts that only tell, whose
 // asking words ask nothing while another part asks.
 SubjectReading read_subject(const PolicySubject& subject, const std::vector<std::string>& words,
                             const std::vector<size_t>& starts = {}, const std::vector<size_t>& told = {});
