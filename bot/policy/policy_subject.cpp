@@ -467,14 +467,11 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
   // nothing outside it, is the policy question.
   const std::optional<PolicyPart> policy_part =
       starts.size() > 1 ? policy_question_part(s, words, starts) : std::nullopt;
-  const auto from_policy_part = [&] {
-    return std::vector<std::string>(words.begin() + static_cast<std::ptrdiff_t>(starts[policy_part->index]),
-                                    words.end());
-  };
-  if (policy_part && r.outside) {
-    const std::vector<std::string> rest = from_policy_part();
-    r.outside = matches_anywhere(s.outside, rest, rest.size());
-  }
+  // The words from the policy question on, read once for both what is outside and the act.
+  std::vector<std::string> from_policy_part;
+  if (policy_part)
+    from_policy_part.assign(words.begin() + static_cast<std::ptrdiff_t>(starts[policy_part->index]), words.end());
+  if (policy_part && r.outside) r.outside = matches_anywhere(s.outside, from_policy_part, from_policy_part.size());
   r.on_subject = r.report || watched || (matches_anywhere(s.subject, topical, topical.size()) && !r.outside);
   // One who asks whom to report it to has judged it reportable; that alone never puts a question
   // on the subject (a broken printer is reported too).
@@ -486,7 +483,7 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
     for (size_t k = policy_part->index; k < starts.size(); ++k) rest_starts.push_back(starts[k] - from);
     for (const size_t t : told_parts)
       if (t >= from) rest_told.push_back(t - from);
-    r.act = read_act(s, from_policy_part(), rest_starts, rest_told);
+    r.act = read_act(s, from_policy_part, rest_starts, rest_told);
   }
   // One who asks leave to make a fake account or send a threat is told it is forbidden: it is
   // their plan, nothing yet to report (unless they also tell one, or ask whom to report it to).
