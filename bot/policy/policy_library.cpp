@@ -498,6 +498,24 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       if (reading.report) a.next_step = NextStep::report;
       return {verdicts, true};
     }
+    // "Should I screenshot the explicit photo of the 9th grader so the AP has proof?": keeping a
+    // copy of a sexual image is what a clause on gathering evidence forbids ("Do not download or
+    // print images of minors …"; law enforcement gathers it), though the same clause allows
+    // screenshots of other postings. The answer is no, in that sentence's words, and the next step
+    // still reports it; where no quoted clause says so, reporting it answers.
+    if (reading.keeps_indecent_image) {
+      VerdictReading caution;
+      for (const auto& quoted_passage : a.passages) {
+        caution = forbidding_sentence(quoted_passage.passage.text, words);
+        if (caution.verdict == Verdict::prohibited) break;
+      }
+      if (caution.verdict == Verdict::prohibited) {
+        a.verdict = Verdict::prohibited;
+        a.verdict_words = caution.words;
+        a.next_step = NextStep::report;
+        return {verdicts, true};
+      }
+    }
     // "They're harassing me online, do I have to keep the screenshots?": a duty about a reportable
     // situation that names no telling is answered by the clause; the next step still reports it.
     const bool duty_in_report = reading.report && reading.act == AskerAct::duty && !reading.names_telling;
@@ -576,7 +594,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       // students?". (Requiring the very same act lost more than it gained in cross-validation.)
       const bool own_fits = own && *own != Verdict::info &&
                             (ranked[i].question.act != AskerAct::none || reading.act == AskerAct::none) &&
-                            (reading.act != AskerAct::permission || *own != Verdict::required) &&
+                            (reading.act != AskerAct::permission || *own != Verdict::required || reading.asks_advice) &&
                             (reading.act != AskerAct::duty || *own != Verdict::allowed_with_conditions);
       switch (reading.act) {
         case AskerAct::duty:
@@ -605,8 +623,10 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
           if (own_fits) v.verdict = *own;
           // "Can I …?" answered by a clause that only states a fact: the next clause that rules.
           if (v.verdict == Verdict::info) v = next_rule(ClauseVerdict{Verdict::allowed_with_conditions, v.words});
-          // "Can I …?" answered by a duty: yes, with that duty attached.
-          if (v.verdict == Verdict::required) v.verdict = Verdict::allowed_with_conditions;
+          // "Can I …?" answered by a duty: yes, with that duty attached. "Should I …?" asks whether
+          // to, and a duty answers that it must be done ("should I be using privacy settings on my
+          // personal accounts?" under "All employees shall use privacy settings").
+          if (v.verdict == Verdict::required && !reading.asks_advice) v.verdict = Verdict::allowed_with_conditions;
           break;
         case AskerAct::action:
           if (own_fits) v.verdict = *own;
@@ -700,6 +720,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     f.push_back("act=" + act);
     f.push_back("act=" + act + "&rule=" + rule);
     if (reading.names_approval) f.push_back("names_approval");
+    if (reading.asks_advice) f.push_back("advice");
     if (a.closest_only) f.push_back("closest_only");
     f.push_back("lang=" + a.lang);
     const uint32_t top = ranked.front().index;

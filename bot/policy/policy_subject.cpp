@@ -337,7 +337,10 @@ boost::system::result<PolicySubject, PolicyParseError> load_policy_subject(const
                                  std::pair{"lasting", &s.lasting},
                                  std::pair{"adult", &s.adult},
                                  std::pair{"former", &s.former},
-                                 std::pair{"contact", &s.contact}}) {
+                                 std::pair{"contact", &s.contact},
+                                 std::pair{"advice", &s.advice},
+                                 std::pair{"indecent_image", &s.indecent_image},
+                                 std::pair{"keep_copy", &s.keep_copy}}) {
       if (!root[section]) continue;
       auto read = read_both(file, root, section);
       if (!read) return read.error();
@@ -497,6 +500,8 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
   r.asks_remedy = r.on_subject && r.act != AskerAct::duty && r.act != AskerAct::action &&
                   matches_anywhere(s.remedy, words, words.size());
   r.asks_sufficiency = matches_anywhere(s.sufficiency, words, words.size());
+  // "Should I be using privacy settings?": leave asked as whether to, which a duty answers as one.
+  r.asks_advice = r.act == AskerAct::permission && matches_anywhere(s.advice, words, words.size());
   r.names_telling = matches_anywhere(s.telling, words, words.size());
   r.bypasses_approval = names_bypass(s, words);
   r.speaks_for_district = matches_anywhere(s.for_district, words, words.size());
@@ -525,6 +530,11 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
   // "Does a photo release signed last year still count?", "¿hay que pedirlo cada semestre?": how
   // long something lasts, or how often it is renewed, asked anywhere and however it is asked.
   if (!r.asks_amount) r.asks_amount = matches_anywhere(s.lasting, words, words.size());
+  // "Should I screenshot the explicit photo of the 9th grader so the AP has proof?", "¿la guardo en
+  // mi teléfono como evidencia?": keeping a copy of a sexual image, asked as anything but a fact.
+  r.keeps_indecent_image = r.report && r.act != AskerAct::fact &&
+                           matches_anywhere(s.indecent_image, words, words.size()) &&
+                           matches_anywhere(s.keep_copy, words, words.size());
   return r;
 }
 

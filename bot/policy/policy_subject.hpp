@@ -37,6 +37,7 @@ struct PolicySubject {
   std::vector<TermPattern> duty;         // "do I have to …", "tengo que …"
   std::vector<TermPattern> duty_later;   // "does the team page *have to* …": after its subject, in a do/does question
   std::vector<TermPattern> permission;   // "can I …", "¿puedo …?"
+  std::vector<TermPattern> advice;       // "should I …", "¿debería …?": asks whether to, read in a permission
   std::vector<TermPattern> action;       // "what should I do", "¿qué hago?"
   std::vector<TermPattern> approval;     // "permission", "consent": the question names the approval itself
   std::vector<TermPattern> approver;     // "who do I ask for permission", "how do I get approval": whose, or how
@@ -54,6 +55,8 @@ struct PolicySubject {
   std::vector<TermPattern> adult;             // "grown adult", "over 18", "mayor de edad": the person is an adult
   std::vector<TermPattern> former;            // "former student", "graduated", "exalumna": no longer a student
   std::vector<TermPattern> contact;           // "friend request", "follow", "seguir": keeping in touch online
+  std::vector<TermPattern> indecent_image;    // "nude", "explicit", "foto íntima": a sexual image
+  std::vector<TermPattern> keep_copy;         // "screenshot it", "save it", "guardarla": keeping a copy of it
   struct Talk {
     SmallTalk kind = SmallTalk::none;
     std::string lang;
@@ -77,8 +80,10 @@ struct SubjectReading {
   bool bypasses_approval = false;      // would act without asking anyone ("… without asking anyone?")
   bool speaks_for_district = false;    // would speak for the district ("… on behalf of the district?")
   bool has_approval = false;           // already has the approval asked for, all of it ("we have both signatures")
+  bool asks_advice = false;            // asks whether they should ("should I use privacy settings?"), read as leave
   bool asks_amount = false;            // asks for a number, a length of time or a frequency ("how many PD hours …?")
   bool adult_former_student = false;   // the contact asked about is a former student now an adult ("she's 22 now")
+  bool keeps_indecent_image = false;   // would keep a copy of a sexual image ("should I save the nude as proof?")
   SmallTalk small_talk = SmallTalk::none;
   std::string small_talk_lang;  // the language of the small-talk phrase matched
 };

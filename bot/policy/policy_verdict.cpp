@@ -214,6 +214,26 @@ VerdictReading read_verdict(std::string_view clause, const std::vector<std::stri
   return {best->verdict, std::string(best->words)};
 }
 
+VerdictReading forbidding_sentence(std::string_view clause, const std::vector<std::string>& question) {
+  VerdictReading found;
+  int most = 0;
+  for (const auto& s : sentences(clause)) {
+    const std::string_view sentence = clause.substr(s.begin, s.end - s.begin);
+    const auto cue = first_cue(sentence);
+    if (!cue || cue->first != Verdict::prohibited) continue;
+    const int shared = shared_words(sentence, question);
+    if (shared > most) {
+      most = shared;
+      // The words from the cue to the sentence's end: what is forbidden, not only that it is.
+      std::string_view forbidden = sentence.substr(cue->second.begin);
+      while (!forbidden.empty() && (forbidden.back() == '.' || forbidden.back() == '*' || forbidden.back() == ' '))
+        forbidden.remove_suffix(1);
+      found = {Verdict::prohibited, std::string(forbidden)};
+    }
+  }
+  return found;
+}
+
 bool sets_policy_aside(std::string_view words) {
   // The cues that open the list are the ones by which a sentence leaves a matter to the employee:
   // a savings sentence and what the policy declares none of its concern.

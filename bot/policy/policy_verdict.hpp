@@ -20,6 +20,12 @@ struct VerdictReading {
 // does. Returns no_answer when the clause has no deciding words at all.
 VerdictReading read_verdict(std::string_view clause, const std::vector<std::string>& question_words);
 
+// The sentence of the clause that forbids something ("Do not download or print images of minors
+// …") and shares most words with the question, its words from the cue to the sentence's end;
+// no_answer when no such sentence shares any. A clause may allow in general what one of its
+// sentences forbids in the asker's case.
+VerdictReading forbidding_sentence(std::string_view clause, const std::vector<std::string>& question_words);
+
 // Whether the words set the rest of the policy aside for what they name ("Nothing in this policy is
 // intended to or will be applied to improperly restrict …"): a savings clause.
 bool sets_policy_aside(std::string_view words);

@@ -384,6 +384,9 @@ TEST_CASE("the asker's act is read at the opening of each part of the message", 
            Case{"does the chess club's instagram have to be registered?", bot::AskerAct::duty},
            // What someone else owes the asker is a fact of the process.
            Case{"the supt said no to my class page, do they have to tell me why", bot::AskerAct::fact},
+           Case{"my request came back modified. are they required to tell me why?", bot::AskerAct::fact},
+           Case{"soy voluntaria, esta politica aplica para mi?", bot::AskerAct::fact},
+           Case{"how am I supposed to reach the parents if I can't use facebook?", bot::AskerAct::fact},
            Case{"does the district have to approve all content on the official school sites", bot::AskerAct::fact},
            // … its duty verb after a longer subject, in a do/does question.
            Case{"does staff on district platforms need to follow board policies", bot::AskerAct::duty},
@@ -394,6 +397,7 @@ TEST_CASE("the asker's act is read at the opening of each part of the message", 
            Case{"my principal wants our class account password. can she ask for that?", bot::AskerAct::fact},
            // A consequence anywhere in the part asks what happens …
            Case{"could I actually lose my job over a meme about my boss?", bot::AskerAct::fact},
+           Case{"if I use a pop song in a video I post, could I personally be liable?", bot::AskerAct::fact},
            // … unless it is the other side of a permission asked first.
            Case{"can we talk about our pay in a teachers' facebook group or will we get in trouble?",
                 bot::AskerAct::permission},
@@ -717,7 +721,6 @@ TEST_CASE("one who asks leave to do the reportable thing is told it is forbidden
   expect_answers(
       {"can i report the fake account?", "can i send the principal the threatening message a parent sent me?",
        "a parent is harassing me. can i make a fake account to watch her?",
-       "should i save the inappropriate image of the minor to show the principal?",
        // An image of a minor is reported whatever the asker would do with it.
        "can i send a student's nude pic to the principal?",
        "¿puedo mandar las fotos intimas de una alumna a la directora?"},
@@ -883,6 +886,13 @@ TEST_CASE("\"can I …?\" under a clause that says to notify someone: yes, with 
   }
 }
 
+TEST_CASE("\"should I …?\" under a clause that makes it a duty: it must be done", "[unit][policy]") {
+  // "All employees shall use privacy settings …": whether to is answered as the duty it is, where
+  // "can I …?" under the same clause is a yes with it attached.
+  expect_answers({"should I be using privacy settings on my personal accounts?"}, bot::Verdict::required);
+  expect_answers({"can I use privacy settings on my personal accounts?"}, bot::Verdict::allowed_with_conditions);
+}
+
 TEST_CASE("a question that names a district is answered from that district's document first", "[unit][policy]") {
   const std::string threat = "a parent sent me a threatening message on facebook, who do I contact?";
   const auto first_doc = [](const bot::PolicyAnswer& a) {
@@ -1000,4 +1010,27 @@ TEST_CASE("the asker's situation decides what a clause's condition asks of them"
     REQUIRE_FALSE(a.no_answer);
     CHECK(a.verdict == bot::Verdict::allowed_with_conditions);
   }
+}
+
+TEST_CASE("keeping a copy of a sexual image is forbidden, and it is still reported", "[unit][policy]") {
+  // The clause on gathering evidence allows screenshots of postings but says not to download or
+  // print images of minors: law enforcement gathers that evidence.
+  for (const char* q : {"should I screenshot the explicit photo of the 9th grader so the AP has proof?",
+                        "a student showed me a nude of another student on his phone, can I airdrop it to myself for "
+                        "the report?",
+                        "should i save the inappropriate image of the minor to show the principal?",
+                        "está circulando una foto íntima de una alumna de 14 años, ¿la guardo en mi teléfono como "
+                        "evidencia?"}) {
+    INFO(q);
+    const auto a = library().answer(q);
+    REQUIRE_FALSE(a.no_answer);
+    CHECK(a.verdict == bot::Verdict::prohibited);
+    CHECK(a.verdict_words.starts_with("Do not download or print images of minors"));
+    CHECK(a.next_step == bot::NextStep::report);
+  }
+  // Screenshots of an inappropriate post are evidence the clause allows; a sexual image told
+  // without keeping it is reported.
+  expect_answers({"can i take screenshots of a teacher's inappropriate post for the investigation?"},
+                 bot::Verdict::allowed_with_conditions, bot::NextStep::report);
+  expect_answers({"a student sent me a nude, who do I report it to?"}, bot::Verdict::report, bot::NextStep::report);
 }
