@@ -121,6 +121,8 @@ TEST_CASE("questions outside the policies' subject are declined, inside it alway
         "do videos on the school website need captions for accessibility?",
         "is there a required font for the school website", "who approves buying a canva subscription for the school",
         "¿los videos de la página de la escuela necesitan subtítulos?",
+        "do I need to caption the videos I show in class for students who can't hear?",
+        "¿cuánto tarda la revisión de antecedentes de los voluntarios?",
         // How long a release lasts and the forms it comes on are not in the policies, nor file sizes.
         "does the photo release expire at the end of the year?", "is there a template for the photo release form",
         "is there a max file size for videos on the school website", "¿hay una plantilla para el permiso de fotos?",
@@ -149,6 +151,8 @@ TEST_CASE("questions outside the policies' subject are declined, inside it alway
                         // Giving students one's own number; a class network by its name.
                         "can i give my personal cell number to students",
                         "puedo darle mi numero de celular a un alumno", "do I have to tell parents before I use edmodo",
+                        // Who is in the picture does not make it a question of accessibility.
+                        "can I post a video of my deaf students' ASL performance on the class page?",
                         // The internet as where something is posted.
                         "can I post on the internet about my school",
                         // What a reporter asks about is governed, though it is otherwise outside.
