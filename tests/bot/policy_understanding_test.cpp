@@ -752,7 +752,7 @@ TEST_CASE("whether a victim may sue is a fact of the policy; whom to tell first 
   CHECK(library().answer("a student posted that he is going to hurt me tomorrow").verdict == bot::Verdict::report);
 }
 
-TEST_CASE("a savings clause matched clearly best answers alone, and allows", "[unit][policy]") {
+TEST_CASE("a savings clause matched strongly and clearly best answers alone, and allows", "[unit][policy]") {
   // Each question is answered `allowed` by the one clause that holds `words`, quoted alone.
   const auto expect_alone = [](std::initializer_list<const char*> questions, std::string_view words) {
     for (const char* q : questions) {
@@ -789,6 +789,15 @@ TEST_CASE("a savings clause matched clearly best answers alone, and allows", "[u
     CHECK(a.passages.size() > 1);
   }
   expect_alone({"can i complain about my hours on facebook with other teachers"}, "concerted activity");
+  // Matched only weakly, it does not answer alone: a coworker's discipline is not the concerted
+  // activity it saves, and the clauses on confidential matters quoted beside it keep the yes from
+  // being plain.
+  const auto discipline = library().answer(
+      "coworker got written up last week and everyone's talking. can i post about it in our private "
+      "teacher discord");
+  REQUIRE_FALSE(discipline.no_answer);
+  CHECK(discipline.verdict != bot::Verdict::allowed);
+  CHECK(discipline.passages.size() > 1);
   // What the policy declares none of its concern is left to the employee in the same way ("Whether
   // an employee chooses to participate in personal social media technology is not a matter of
   // concern for the District"); what one posts there is not.
