@@ -291,8 +291,9 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     // are what it sets aside for what is asked. Not one matched only weakly, whatever its lead:
     // alone it answers a plain yes, and "coworker got written up, can I post about it in our
     // private teacher discord?" is not the concerted activity it saves (the clauses on confidential
-    // personnel matters are quoted beside it). Measured on the folds: one "complain about my hours
-    // … with other teachers" went from `allowed` to `allowed_with_conditions`, nothing else moved.
+    // personnel matters are quoted beside it). Its cost, kept for safety: one fold question ("complain
+    // about my hours … with other teachers") and the shared tune part's "talk about our salaries …
+    // in a teachers-only facebook group" went from `allowed` to `allowed_with_conditions`.
     const double second = a.passages.size() > 1 ? ranked[1].score / ranked.front().score : 0;
     const uint32_t top = ranked.front().index;
     // A clause whose listed words set the policy aside holds a savings sentence (the words are
@@ -500,7 +501,7 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       return {verdicts, true};
     }
     // "Should I screenshot the explicit photo of the 9th grader so the AP has proof?": keeping a
-    // copy of a sexual image is what a clause on gathering evidence forbids ("Do not download or
+    // copy of a sexual or inappropriate image is what a clause on gathering evidence forbids ("Do not download or
     // print images of minors …"; law enforcement gathers it), though the same clause allows
     // screenshots of other postings. The answer is no, in that sentence's words, and the next step
     // still reports it; where no quoted clause says so, reporting it answers.

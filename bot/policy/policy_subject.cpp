@@ -531,7 +531,8 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
   // long something lasts, or how often it is renewed, asked anywhere and however it is asked.
   if (!r.asks_amount) r.asks_amount = matches_anywhere(s.lasting, words, words.size());
   // "Should I screenshot the explicit photo of the 9th grader so the AP has proof?", "¿la guardo en
-  // mi teléfono como evidencia?": keeping a copy of a sexual image, asked as anything but a fact.
+  // mi teléfono como evidencia?": keeping a copy of a sexual or inappropriate image, asked as
+  // anything but a fact.
   r.keeps_indecent_image = r.report && r.act != AskerAct::fact &&
                            matches_anywhere(s.indecent_image, words, words.size()) &&
                            matches_anywhere(s.keep_copy, words, words.size());

@@ -55,8 +55,9 @@ struct PolicySubject {
   std::vector<TermPattern> adult;             // "grown adult", "over 18", "mayor de edad": the person is an adult
   std::vector<TermPattern> former;            // "former student", "graduated", "exalumna": no longer a student
   std::vector<TermPattern> contact;           // "friend request", "follow", "seguir": keeping in touch online
-  std::vector<TermPattern> indecent_image;    // "nude", "explicit", "foto íntima": a sexual image
-  std::vector<TermPattern> keep_copy;         // "screenshot it", "save it", "guardarla": keeping a copy of it
+  std::vector<TermPattern>
+      indecent_image;                  // "nude", "inappropriate pic", "foto íntima": a sexual or inappropriate image
+  std::vector<TermPattern> keep_copy;  // "screenshot it", "save it", "guardarla": keeping a copy of it
   struct Talk {
     SmallTalk kind = SmallTalk::none;
     std::string lang;
@@ -83,7 +84,8 @@ struct SubjectReading {
   bool asks_advice = false;            // asks whether they should ("should I use privacy settings?"), read as leave
   bool asks_amount = false;            // asks for a number, a length of time or a frequency ("how many PD hours …?")
   bool adult_former_student = false;   // the contact asked about is a former student now an adult ("she's 22 now")
-  bool keeps_indecent_image = false;   // would keep a copy of a sexual image ("should I save the nude as proof?")
+  bool keeps_indecent_image =
+      false;  // would keep a copy of a sexual or inappropriate image ("should I save the nude as proof?")
   SmallTalk small_talk = SmallTalk::none;
   std::string small_talk_lang;  // the language of the small-talk phrase matched
 };

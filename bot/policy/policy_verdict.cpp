@@ -224,11 +224,9 @@ VerdictReading forbidding_sentence(std::string_view clause, const std::vector<st
     const int shared = shared_words(sentence, question);
     if (shared > most) {
       most = shared;
-      // The words from the cue to the sentence's end: what is forbidden, not only that it is.
-      std::string_view forbidden = sentence.substr(cue->second.begin);
-      while (!forbidden.empty() && (forbidden.back() == '.' || forbidden.back() == '*' || forbidden.back() == ' '))
-        forbidden.remove_suffix(1);
-      found = {Verdict::prohibited, std::string(forbidden)};
+      // The words from the cue to the sentence's end, without its closing stop or bold marks: what
+      // is forbidden, not only that it is. (The cue opens on a letter, so only the end is trimmed.)
+      found = {Verdict::prohibited, trim(sentence.substr(cue->second.begin), " .*")};
     }
   }
   return found;
