@@ -54,6 +54,8 @@ constexpr double kOtherDocumentShare = 0.5;
 constexpr double kKeepRatio = 0.55;
 // A clause scoring within this share of the best matches as well as far as the scores can tell.
 constexpr double kTieRatio = 0.95;
+// A clause that leads the next by this much is clearly the best even when it matches weakly.
+constexpr double kClearLead = 0.8;
 // The best match is strong when its clause question holds this share of the question's weight.
 constexpr double kStrongCoverage = 0.6;
 // The system's word lists (Debian's wamerican and wspanish, installed by scripts/install-deps.sh):
@@ -288,17 +290,20 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     // A savings clause matched strongly and clearly best ("Nothing in this policy is intended to …
     // restrict employees' rights to engage in concerted activity"), or a clause whose savings
     // sentence is the one the question is about, answers alone: the conditions of the other clauses
-    // are what it sets aside for what is asked. Not one matched only weakly, whatever its lead:
-    // alone it answers a plain yes, and "coworker got written up, can I post about it in our
-    // private teacher discord?" is not the concerted activity it saves (the clauses on confidential
-    // personnel matters are quoted beside it). Its cost, kept for safety: one fold question ("complain
-    // about my hours … with other teachers") and the shared tune part's "talk about our salaries …
-    // in a teachers-only facebook group" went from `allowed` to `allowed_with_conditions`.
+    // are what it sets aside for what is asked. Matched only weakly, it answers alone only when it
+    // leads clearly and the question names the terms of employment it saves (`work_terms`: "can we
+    // talk about our salaries … in a teachers-only facebook group?"): alone it answers a plain yes,
+    // and "coworker got written up, can I post about it in our private teacher discord?" is not
+    // the concerted activity it saves (the clauses on confidential personnel matters are quoted
+    // beside it). Requiring a strong match alone had cost the salaries question and one fold
+    // question their `allowed`; naming the terms gave both back, nothing lost.
     const double second = a.passages.size() > 1 ? ranked[1].score / ranked.front().score : 0;
     const uint32_t top = ranked.front().index;
     // A clause whose listed words set the policy aside holds a savings sentence (the words are
     // checked verbatim against the text at load), so has_savings_ is the whole test here.
-    if (a.passages.size() > 1 && strong && second < kTieRatio && has_savings_[top] && !reading.speaks_for_district &&
+    const bool saves_what_is_named = reading.names_work_terms && second < kClearLead;
+    if (a.passages.size() > 1 && ((strong && second < kTieRatio) || saves_what_is_named) && has_savings_[top] &&
+        !reading.speaks_for_district &&
         sets_policy_aside(verdict_of(top, reading_words(q), reading.speaks_for_district).words))
       a.passages.resize(1);
     a.no_answer = false;

@@ -37,10 +37,16 @@ struct PolicySubject {
   std::vector<TermPattern> duty;         // "do I have to …", "tengo que …"
   std::vector<TermPattern> duty_later;   // "does the team page *have to* …": after its subject, in a do/does question
   std::vector<TermPattern> permission;   // "can I …", "¿puedo …?"
-  std::vector<TermPattern> advice;       // "should I …", "¿debería …?": asks whether to, read in a permission
-  std::vector<TermPattern> action;       // "what should I do", "¿qué hago?"
-  std::vector<TermPattern> approval;     // "permission", "consent": the question names the approval itself
-  std::vector<TermPattern> approver;     // "who do I ask for permission", "how do I get approval": whose, or how
+  std::vector<TermPattern> confirm;      // "right", "correct", "verdad": a tag that asks whether what was said holds
+  std::vector<TermPattern> confirm_alone;  // "no", "si": such a tag only as a part of its own ("…, no?")
+  std::vector<TermPattern> confirm_duty;   // "have to", "tengo que": what was said binds
+  std::vector<TermPattern> confirm_leave;  // "I can", "puedo", "prohibido": what was said is whether one may
+  std::vector<TermPattern> advice;         // "should I …", "¿debería …?": asks whether to, read in a permission
+  std::vector<TermPattern> action;         // "what should I do", "¿qué hago?"
+  std::vector<TermPattern> approval;       // "permission", "consent": the question names the approval itself
+  std::vector<TermPattern> approver;       // "who do I ask for permission", "how do I get approval": whose, or how
+  std::vector<TermPattern> who_approves;   // "who approves …?": whose role it is, asked as a fact
+  std::vector<TermPattern> plan;           // "I want to …", "quiero …": the asker tells a plan of their own
   std::vector<TermPattern> doing;   // "make", "send", "crear": verbs by which the asker would do the reportable thing
   std::vector<TermPattern> remedy;  // "sue", "legal action", "demandar": a remedy of the asker's own
   std::vector<TermPattern> sufficiency;   // "is that enough", "¿con eso basta?": whether what they have suffices
@@ -58,6 +64,8 @@ struct PolicySubject {
   std::vector<TermPattern>
       indecent_image;                  // "nude", "inappropriate pic", "foto íntima": a sexual or inappropriate image
   std::vector<TermPattern> keep_copy;  // "screenshot it", "save it", "guardarla": keeping a copy of it
+  std::vector<TermPattern>
+      work_terms;  // "salaries", "class sizes", "sueldo": the terms of employment staff may discuss
   struct Talk {
     SmallTalk kind = SmallTalk::none;
     std::string lang;
@@ -86,6 +94,7 @@ struct SubjectReading {
   bool adult_former_student = false;   // the contact asked about is a former student now an adult ("she's 22 now")
   bool keeps_indecent_image =
       false;  // would keep a copy of a sexual or inappropriate image ("should I save the nude as proof?")
+  bool names_work_terms = false;  // names the terms of employment ("can we talk about our salaries online?")
   SmallTalk small_talk = SmallTalk::none;
   std::string small_talk_lang;  // the language of the small-talk phrase matched
 };

@@ -540,6 +540,29 @@ TEST_CASE("the verdict combines the asker's act with the clause's modality", "[u
     CHECK(verdict_of("who decides if a robotics club youtube channel gets approved?", "town#rules.3") ==
           bot::Verdict::info);
   }
+  SECTION("\"who approves …?\" asks whose role it is, a fact; with a plan of the asker's own, approval first") {
+    CHECK(verdict_of("who approves a robotics club youtube channel?", "town#rules.3") == bot::Verdict::info);
+    CHECK(verdict_of("quien aprueba un canal de youtube del club de robotica?", "town#rules.3") == bot::Verdict::info);
+    CHECK(verdict_of("I want to start a robotics club youtube channel. who approves that?", "town#rules.3") ==
+          bot::Verdict::needs_approval);
+    CHECK(verdict_of("the robotics club wants its own youtube channel, who has to sign off on that?", "town#rules.3") ==
+          bot::Verdict::needs_approval);
+  }
+  SECTION("a confirmation tag asks whether what was said holds") {
+    // A fact said asks a fact; leave said asks leave; a duty said asks the duty.
+    CHECK(verdict_of("the principal reviews each school band podcast within ten days, correct?", "town#rules.6") ==
+          bot::Verdict::info);
+    CHECK(verdict_of("so I can start a robotics club youtube channel, right?", "town#rules.3") ==
+          bot::Verdict::needs_approval);
+    CHECK(verdict_of("sharing recordings of games on facebook is allowed, right?", "town#rules.5") ==
+          bot::Verdict::prohibited);
+    CHECK(verdict_of("we have to tell the principal before we open a classroom blog, right?", "town#rules.1") ==
+          bot::Verdict::required);
+    // "no" and "sí" are tags only as a part of their own; "ok?" asks leave itself.
+    CHECK(verdict_of("puedo compartir grabaciones de juegos en facebook, no?", "town#rules.5") ==
+          bot::Verdict::prohibited);
+    CHECK(verdict_of("sharing recordings of games on facebook. ok?", "town#rules.5") == bot::Verdict::prohibited);
+  }
   SECTION("a question for a fact is answered with the fact") {
     CHECK(verdict_of("when does the principal approve a robotics club youtube channel?", "town#rules.3") ==
           bot::Verdict::info);
@@ -789,6 +812,15 @@ TEST_CASE("a savings clause matched strongly and clearly best answers alone, and
     CHECK(a.passages.size() > 1);
   }
   expect_alone({"can i complain about my hours on facebook with other teachers"}, "concerted activity");
+  // Matched weakly but clearly best, it answers alone where the question names the terms of
+  // employment it keeps staff free to discuss (`work_terms`).
+  const auto salaries = library().answer(
+      "can we talk about our salaries and the contract negotiations in a teachers-only facebook group or will "
+      "we get in trouble?");
+  REQUIRE_FALSE(salaries.no_answer);
+  CHECK(salaries.closest_only);
+  CHECK(salaries.verdict == bot::Verdict::allowed);
+  CHECK(salaries.passages.size() == 1);
   // Matched only weakly, it does not answer alone: a coworker's discipline is not the concerted
   // activity it saves, and the clauses on confidential matters quoted beside it keep the yes from
   // being plain.
