@@ -815,8 +815,7 @@ TEST_CASE("a savings clause matched strongly and clearly best answers alone, and
   // Matched weakly but clearly best, it answers alone where the question names the terms of
   // employment it keeps staff free to discuss (`work_terms`).
   const auto salaries = library().answer(
-      "can we talk about our salaries and the contract negotiations in a teachers-only facebook group or will "
-      "we get in trouble?");
+      "are we allowed to discuss pay and class sizes with other teachers in a private facebook group?");
   REQUIRE_FALSE(salaries.no_answer);
   CHECK(salaries.closest_only);
   CHECK(salaries.verdict == bot::Verdict::allowed);
