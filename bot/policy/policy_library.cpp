@@ -62,6 +62,11 @@ constexpr double kStrongCoverage = 0.6;
 // a real word the policies never use is not a typo of one they do. Without them, every unknown
 // word of six letters or more may be read as its known neighbour.
 constexpr const char* kRealWordLists[] = {"/usr/share/dict/american-english", "/usr/share/dict/spanish"};
+// Words that name no thing a clause could time: what every question on the subject says, and the
+// words of asking for a number ("how many days does it take …").
+const std::set<std::string> kNamesNothingTimed = {"social", "media", "district", "school", "online", "days",
+                                                  "day",    "long",  "many",     "much",   "often",  "time",
+                                                  "have",   "get",   "take",     "does"};
 // Words too common in questions to tell one clause from another; everything else is weighed by
 // how rare it is among the clause questions.
 const std::set<std::string> kQuestionFillers = {
@@ -159,6 +164,10 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       section_factor_.push_back(section_factor(passages_[i].section));
       has_savings_.push_back(has_savings_sentence(passages_[i].text));
       states_amount_.push_back(states_amount(subject_, question_words(passages_[i].text)));
+      std::set<std::string> content;
+      for (const auto& w : question_words(passages_[i].text))
+        if (w.size() >= 3 && !vocabulary_.stop_words.contains(w)) content.insert(stem_word(w, "en"));
+      content_stems_.push_back(std::move(content));
     }
     for (const auto& c : questions) {
       const auto at = static_cast<uint32_t>(by_id_.at(c.passage_id));
@@ -282,7 +291,15 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     // policies do not say it, and the asker is told whom to ask (a situation to report is answered
     // whatever it asks). Reading the best three instead answered the same on the folds, and let a
     // third clause matched only by its questions' "cuánto tiempo" answer for it.
-    if (reading.asks_amount && !reading.report && !states_amount_[ranked.front().index]) {
+    // On a weak match, a clause's number answers only a question that names something the clause
+    // speaks of: "how long is a coach locked out of the team page after a parent complains?" matched
+    // "The Superintendent shall have 7 to review the request" and was told seven. Declining every
+    // weakly matched number instead cost the folds eight questions about the superintendent's seven
+    // days; those name the superintendent or the request.
+    const bool times_another_thing =
+        reading.asks_amount && !strong && states_amount_[ranked.front().index] &&
+        !names_what_clause_says(a.lang == "es" ? q.english_words : fixed, ranked.front().index);
+    if (reading.asks_amount && !reading.report && (!states_amount_[ranked.front().index] || times_another_thing)) {
       a.passages.clear();
       a.decline = Decline::unstated;
       return std::nullopt;
@@ -325,6 +342,14 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
         text, [this](std::string_view part) { return fix_spelling(question_words(part), vocabulary_).size(); });
     return {own, read_asker_act(subject_, fixed, parts.starts, parts.told),
             own == Verdict::prohibited && names_bypass(subject_, fixed)};
+  }
+
+  // Whether the question names a thing the clause's own text speaks of (English words, stemmed).
+  bool names_what_clause_says(const std::vector<std::string>& english_words, size_t clause) const {
+    return std::any_of(english_words.begin(), english_words.end(), [&](const std::string& w) {
+      return w.size() >= 3 && !vocabulary_.stop_words.contains(w) && !kNamesNothingTimed.contains(w) &&
+             content_stems_[clause].contains(stem_word(w, "en"));
+    });
   }
 
   std::vector<std::string> stems(const std::vector<std::string>& words, std::string_view lang) const {
@@ -938,9 +963,10 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
   PolicyQueryVocabulary vocabulary_;
   PolicySubject subject_;
   PolicyIndex index_;
-  std::vector<ClauseVerdict> clause_verdicts_;  // per passage; no_answer where no questions file says
-  std::vector<bool> has_savings_;               // per passage: a sentence sets the policy aside (read at load)
-  std::vector<bool> states_amount_;             // per passage: states a number, a time or a frequency (at load)
+  std::vector<ClauseVerdict> clause_verdicts_;        // per passage; no_answer where no questions file says
+  std::vector<bool> has_savings_;                     // per passage: a sentence sets the policy aside (read at load)
+  std::vector<bool> states_amount_;                   // per passage: states a number, a time or a frequency (at load)
+  std::vector<std::set<std::string>> content_stems_;  // per passage: its words' English stems, stop words out
   QuestionIndex english_;
   QuestionIndex spanish_;
   std::vector<QuestionReading> english_questions_;  // by text id of english_: own verdict, act, bypass

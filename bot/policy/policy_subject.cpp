@@ -208,6 +208,20 @@ std::optional<AskerAct> confirmed_act(const PolicySubject& s, const std::vector<
   return AskerAct::fact;
 }
 
+// A part that opens by asking whom ("who do I send them to?", "¿a quién se los mando?"), not
+// whom to tell (`telling`: "who do I have to notify?" asks the duty the clause sets).
+bool asks_whom(const PolicySubject& s, const std::vector<std::string>& words, size_t begin, size_t end) {
+  const std::string& first = words[begin];
+  const bool whom = first == "who" || first == "whom" || first == "quien" ||
+                    (first == "a" && begin + 1 < end && words[begin + 1] == "quien");
+  if (!whom) return false;
+  // "Who do I send a reporter to?": the press asking is not telling (`report*`).
+  const std::vector<std::string> part =
+      without(s.press, std::vector<std::string>(words.begin() + static_cast<std::ptrdiff_t>(begin),
+                                                words.begin() + static_cast<std::ptrdiff_t>(end)));
+  return !matches_anywhere(s.telling, part, part.size());
+}
+
 // The first part that asks decides; the parts after it add detail ("what do I need to do first?
 // like who do I even ask"). A fact the asker asks about their own next step after telling a
 // situation ("a parent is posting about me. how do I get it taken down?") asks what to do.
@@ -246,7 +260,9 @@ AskerAct read_act(const PolicySubject& s, const std::vector<std::string>& messag
       if (found.act == AskerAct::permission || found.act == AskerAct::none)
         if (const auto confirmed = confirmed_act(s, words, starts[k], end))
           found = {later_asks() ? AskerAct::none : *confirmed, false};
-      if (found.act == AskerAct::fact && k > 0 && found.first_person) return AskerAct::action;
+      // … but "a reporter messaged me about a post. who do I send them to?" asks whom, a fact.
+      if (found.act == AskerAct::fact && k > 0 && found.first_person && !asks_whom(s, words, starts[k], end))
+        return AskerAct::action;
       if (found.act != AskerAct::none) return found.act;
     }
     if (told_parts.empty()) break;
@@ -518,6 +534,13 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
   // on the subject (a broken printer is reported too).
   const bool intends_to_report = r.on_subject && matches_anywhere(s.report_intent, words, words.size());
   r.act = read_act(s, words, starts, told_parts);
+  // "¿El distrito mira lo que hago en la computadora de la escuela?": whether the district watches
+  // is a fact the clause states (users "have no expectation of privacy"), though no fact opening
+  // asks it, or "lo que hago" reads as what to do.
+  if (watched && (r.act == AskerAct::none || r.act == AskerAct::action)) r.act = AskerAct::fact;
+  // "Soy voluntaria, ¿esta política aplica para mí?": whether the policy covers the asker is a fact.
+  if (matches_anywhere(s.covers_asker, words, words.size()) && (r.act == AskerAct::none || r.act == AskerAct::action))
+    r.act = AskerAct::fact;
   if (policy_part && policy_part->asked_before) {
     const size_t from = starts[policy_part->index];
     std::vector<size_t> rest_starts, rest_told;

@@ -135,7 +135,11 @@ TEST_CASE("questions outside the policies' subject are declined, inside it alway
         "can students use their phones in class to take pictures of the whiteboard?",
         "¿los alumnos pueden sacar el celular en el salón para tomarle foto al pizarrón?",
         // Pay asked about after telling what the asker runs is still pay.
-        "I run the school instagram. do I get a stipend for it?"}) {
+        "I run the school instagram. do I get a stipend for it?",
+        "are advisors paid to run the club pages or is it volunteer?",
+        // What the district spends to promote its own posts.
+        "is there money to boost posts for the open house on the district facebook?",
+        "¿la escuela tiene presupuesto para anuncios pagados en instagram?"}) {
     INFO(q);
     const auto a = library().answer(q);
     CHECK(a.no_answer);
@@ -192,14 +196,18 @@ TEST_CASE("questions outside the policies' subject are declined, inside it alway
 TEST_CASE("whether the district watches its network's users is answered by the clause that says so", "[unit][policy]") {
   // "Users shall have no expectation of privacy regarding their use of District property, network
   // and/or Internet access …": quoted, though the wifi named is otherwise outside the policies.
-  for (const char* q : {"does the district monitor my activity on the school wifi",
-                        "¿el distrito ve lo que hago en el wifi de la escuela?", "does the district read my emails",
-                        "el distrito puede revisar lo que hago en la compu del trabajo?",
-                        "can the district actually see my facebook if i'm on the school wifi"}) {
+  for (const char* q :
+       {"does the district monitor my activity on the school wifi",
+        "¿el distrito ve lo que hago en el wifi de la escuela?", "does the district read my emails",
+        "el distrito puede revisar lo que hago en la compu del trabajo?",
+        "can the district actually see my facebook if i'm on the school wifi",
+        "on the school laptop, does IT watch what i do?", "¿en la red del distrito miran lo que hago?"}) {
     INFO(q);
     const auto a = library().answer(q);
     REQUIRE_FALSE(a.no_answer);
     CHECK(quotes_words(a, "no expectation of privacy"));
+    // A fact the clause states, however it is asked ("lo que hago" is not what to do).
+    CHECK(a.verdict == bot::Verdict::info);
   }
 }
 
@@ -1018,6 +1026,59 @@ TEST_CASE("how long something lasts is the policy's to say only where a clause s
   const auto a = library().answer("do our official accounts have to be registered every year?");
   REQUIRE_FALSE(a.no_answer);
   CHECK(quotes_words(a, "at the start of the year"));
+}
+
+TEST_CASE("whom to send someone to, and whether the policy covers the asker, are facts", "[unit][policy]") {
+  // Told a situation, "who do I …?" asks whom, not what to do: LBUSD refers the press to the
+  // Superintendent's office.
+  const auto press =
+      library().answer("a blogger DMed me asking about our principal's facebook post. who do I point him to?");
+  REQUIRE_FALSE(press.no_answer);
+  CHECK(quotes_words(press, "referred to the Superintendent's office"));
+  CHECK(press.verdict == bot::Verdict::info);
+  // "¿Me aplica?" with no fact opening, after telling who the asker is.
+  const auto covered =
+      library().answer("trabajo en la cafeteria. la politica de redes sociales me aplica a mi tambien?");
+  REQUIRE_FALSE(covered.no_answer);
+  CHECK(covered.verdict == bot::Verdict::info);
+  // A reporter is the press, not telling.
+  const auto reporter =
+      library().answer("the TV station wants a comment on the coach's tweets. who do I send the reporter to?");
+  REQUIRE_FALSE(reporter.no_answer);
+  CHECK(reporter.verdict == bot::Verdict::info);
+  // Whom to tell is the duty the clause sets ("The site administrator and parents must be notified").
+  const auto tell = library().answer("starting a class blog next week. who do I have to tell?");
+  REQUIRE_FALSE(tell.no_answer);
+  CHECK(tell.verdict == bot::Verdict::required);
+  // What to do about one's own situation is still what to do.
+  const auto own = library().answer("a parent keeps posting about me on facebook. how do I get it taken down?");
+  REQUIRE_FALSE(own.no_answer);
+  CHECK(own.verdict != bot::Verdict::info);
+}
+
+TEST_CASE("a number a clause states answers only a question about what that clause speaks of", "[unit][policy]") {
+  // Matched weakly, the superintendent's seven days are another thing's time: whom to ask instead.
+  for (const char* q : {"how long is a coach locked out of the team page after a parent complains?",
+                        "how long does a suspension from posting on the school account last?",
+                        "¿cuánto tiempo dura la suspensión de mi acceso a la página de la escuela?"}) {
+    INFO(q);
+    const auto a = library().answer(q);
+    CHECK(a.no_answer);
+    CHECK(a.decline == bot::Decline::unstated);
+  }
+  // Named, they answer; so does the daily moderation the comments clause states.
+  for (const auto& [q, words] :
+       {std::pair{"how many days does the superintendent have to look at my request?",
+                  "shall have 7 to review the request"},
+        std::pair{"¿cuántos días tiene el superintendente para revisar mi solicitud?",
+                  "shall have 7 to review the request"},
+        std::pair{"how often do I have to check the comments on the class blog?", "monitored daily"}}) {
+    INFO(q);
+    const auto a = library().answer(q);
+    REQUIRE_FALSE(a.no_answer);
+    CHECK(a.verdict != bot::Verdict::no_answer);
+    CHECK(quotes_words(a, words));
+  }
 }
 
 TEST_CASE("the asker's situation decides what a clause's condition asks of them", "[unit][policy]") {
