@@ -163,9 +163,10 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
       by_id_.emplace(passages_[i].id, i);
       section_factor_.push_back(section_factor(passages_[i].section));
       has_savings_.push_back(has_savings_sentence(passages_[i].text));
-      states_amount_.push_back(states_amount(subject_, question_words(passages_[i].text)));
+      const std::vector<std::string> text_words = question_words(passages_[i].text);
+      states_amount_.push_back(states_amount(subject_, text_words));
       std::set<std::string> content;
-      for (const auto& w : question_words(passages_[i].text))
+      for (const auto& w : text_words)
         if (w.size() >= 3 && !vocabulary_.stop_words.contains(w)) content.insert(stem_word(w, "en"));
       content_stems_.push_back(std::move(content));
     }

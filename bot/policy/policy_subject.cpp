@@ -539,7 +539,7 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
   // asks it, or "lo que hago" reads as what to do.
   if (watched && (r.act == AskerAct::none || r.act == AskerAct::action)) r.act = AskerAct::fact;
   // "Soy voluntaria, ¿esta política aplica para mí?": whether the policy covers the asker is a fact.
-  if (matches_anywhere(s.covers_asker, words, words.size()) && (r.act == AskerAct::none || r.act == AskerAct::action))
+  if ((r.act == AskerAct::none || r.act == AskerAct::action) && matches_anywhere(s.covers_asker, words, words.size()))
     r.act = AskerAct::fact;
   if (policy_part && policy_part->asked_before) {
     const size_t from = starts[policy_part->index];

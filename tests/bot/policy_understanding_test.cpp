@@ -52,6 +52,17 @@ void expect_answers(std::initializer_list<const char*> questions, bot::Verdict v
   }
 }
 
+// Each question is declined as asking a number, a time or a frequency no matching clause states.
+void expect_unstated(std::initializer_list<const char*> questions) {
+  for (const char* q : questions) {
+    INFO(q);
+    const auto a = library().answer(q);
+    CHECK(a.no_answer);
+    CHECK(a.decline == bot::Decline::unstated);
+    CHECK(a.passages.empty());
+  }
+}
+
 bool quotes_doc_passage(const bot::PolicyAnswer& a, std::string_view id) {
   for (const auto& p : a.passages)
     if (p.passage.id == id) return true;
@@ -1014,14 +1025,8 @@ TEST_CASE("someone hurting a student is a situation to report", "[unit][policy]"
 
 TEST_CASE("how long something lasts is the policy's to say only where a clause states it", "[unit][policy]") {
   // No clause says how long a photo release lasts, or how often it is renewed: whom to ask instead.
-  for (const char* q : {"does a photo release signed last year still count or do parents redo it every fall",
-                        "el permiso de fotos que firman los papás, ¿hay que pedirlo cada semestre?"}) {
-    INFO(q);
-    const auto a = library().answer(q);
-    CHECK(a.no_answer);
-    CHECK(a.decline == bot::Decline::unstated);
-    CHECK(a.passages.empty());
-  }
+  expect_unstated({"does a photo release signed last year still count or do parents redo it every fall",
+                   "el permiso de fotos que firman los papás, ¿hay que pedirlo cada semestre?"});
   // LBUSD registers each official account "at the start of the year".
   const auto a = library().answer("do our official accounts have to be registered every year?");
   REQUIRE_FALSE(a.no_answer);
@@ -1058,14 +1063,9 @@ TEST_CASE("whom to send someone to, and whether the policy covers the asker, are
 
 TEST_CASE("a number a clause states answers only a question about what that clause speaks of", "[unit][policy]") {
   // Matched weakly, the superintendent's seven days are another thing's time: whom to ask instead.
-  for (const char* q : {"how long is a coach locked out of the team page after a parent complains?",
-                        "how long does a suspension from posting on the school account last?",
-                        "¿cuánto tiempo dura la suspensión de mi acceso a la página de la escuela?"}) {
-    INFO(q);
-    const auto a = library().answer(q);
-    CHECK(a.no_answer);
-    CHECK(a.decline == bot::Decline::unstated);
-  }
+  expect_unstated({"how long is a coach locked out of the team page after a parent complains?",
+                   "how long does a suspension from posting on the school account last?",
+                   "¿cuánto tiempo dura la suspensión de mi acceso a la página de la escuela?"});
   // Named, they answer; so does the daily moderation the comments clause states.
   for (const auto& [q, words] :
        {std::pair{"how many days does the superintendent have to look at my request?",
