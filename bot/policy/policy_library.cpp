@@ -524,8 +524,9 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     };
     // "Can I sue the person harassing me?": what the victim may do is a fact the clause states ("the
     // victim may file a criminal complaint … and/or initiate a civil action"); whom to tell first
-    // stays the next step.
-    if (reading.asks_remedy) {
+    // stays the next step. So for a fact about reporting itself: retaliation for it, or the
+    // procedure asked in general ("for the training handout: who gets contacted about …?").
+    if (reading.asks_remedy || reading.asks_about_reporting) {
       a.verdict = Verdict::info;
       a.verdict_words = words_for(Verdict::info);
       if (reading.report) a.next_step = NextStep::report;

@@ -375,6 +375,8 @@ boost::system::result<PolicySubject, PolicyParseError> load_policy_subject(const
                                  std::pair{"doing", &s.doing},
                                  std::pair{"duty_later", &s.duty_later},
                                  std::pair{"remedy", &s.remedy},
+                                 std::pair{"retaliation", &s.retaliation},
+                                 std::pair{"in_general", &s.in_general},
                                  std::pair{"sufficiency", &s.sufficiency},
                                  std::pair{"telling", &s.telling},
                                  std::pair{"bypass", &s.bypass},
@@ -560,6 +562,14 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
   // fact of the policy (which says they may), not leave to ask; the report next step stays.
   r.asks_remedy = r.on_subject && r.act != AskerAct::duty && r.act != AskerAct::action &&
                   matches_anywhere(s.remedy, words, words.size());
+  // "Will I get retaliated against if I report her for harassing me?", "for the training handout:
+  // who gets contacted about sexualized images of minors?": a fact about reporting itself, asked by
+  // one who fears what follows a report or who tells no situation of their own, is a fact; the
+  // report next step stays. `in_general` counts only where a fact is asked: "hypothetically, a kid
+  // just posted a threat. who do I call?" names telling, asks the duty, and is reported.
+  r.asks_about_reporting = r.report && r.act != AskerAct::duty && r.act != AskerAct::action &&
+                           (matches_anywhere(s.retaliation, words, words.size()) ||
+                            (r.act == AskerAct::fact && matches_anywhere(s.in_general, words, words.size())));
   r.asks_sufficiency = matches_anywhere(s.sufficiency, words, words.size());
   // "Should I be using privacy settings?": leave asked as whether to, which a duty answers as one.
   r.asks_advice = r.act == AskerAct::permission && matches_anywhere(s.advice, words, words.size());

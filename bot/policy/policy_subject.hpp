@@ -49,6 +49,8 @@ struct PolicySubject {
   std::vector<TermPattern> plan;           // "I want to …", "quiero …": the asker tells a plan of their own
   std::vector<TermPattern> doing;   // "make", "send", "crear": verbs by which the asker would do the reportable thing
   std::vector<TermPattern> remedy;  // "sue", "legal action", "demandar": a remedy of the asker's own
+  std::vector<TermPattern> retaliation;   // "retaliate", "payback", "represalias": what befalls one who reports
+  std::vector<TermPattern> in_general;    // "hypothetically", "for a training": no situation of the asker's own
   std::vector<TermPattern> sufficiency;   // "is that enough", "¿con eso basta?": whether what they have suffices
   std::vector<TermPattern> telling;       // "report", "tell", "avisar": the question names telling someone
   std::vector<TermPattern> bypass;        // "without asking", "sin permiso": doing it without the approval asked for
@@ -84,6 +86,7 @@ struct SubjectReading {
   bool asks_approver = false;     // asks whom to get the approval from, or how ("who do I ask for permission …?")
   bool asks_to_do_reportable = false;  // asks leave to do the reportable thing ("can I make a fake account?")
   bool asks_remedy = false;            // asks whether or how they may sue, press charges … ("can I sue them?")
+  bool asks_about_reporting = false;   // a fact about reporting itself: retaliation, or asked in general
   bool asks_sufficiency = false;       // asks whether what they have is enough ("is a verbal ok enough?")
   bool names_telling = false;          // names telling someone ("do I have to report it?")
   bool bypasses_approval = false;      // would act without asking anyone ("… without asking anyone?")

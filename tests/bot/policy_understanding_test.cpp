@@ -794,6 +794,29 @@ TEST_CASE("whether a victim may sue is a fact of the policy; whom to tell first 
   CHECK(library().answer("a student posted that he is going to hurt me tomorrow").verdict == bot::Verdict::report);
 }
 
+TEST_CASE("a fact about reporting itself is a fact; the report next step stays", "[unit][policy]") {
+  // Fearing what follows a report, and a question for a training that tells no situation of the
+  // asker's own, ask what the policy says; the situation they name is still to be reported.
+  expect_answers({"if I report the parent who keeps harassing me on facebook, could the school retaliate against me?",
+                  "si denuncio a la mamá que me acosa en instagram, ¿me pueden hacer represalias?",
+                  "for a training I'm giving: who gets called when a student posts a threat online?"},
+                 bot::Verdict::info, bot::NextStep::report);
+  // A situation told is reported, however the question is put.
+  expect_answers({"hypothetically speaking, a kid just posted a threat against the school on tiktok. who do I call?",
+                  "a parent is harassing me online. what happens if I report it?",
+                  "encontré fotos sexualizadas de una alumna en un chat de grupo, ¿a quién le aviso?",
+                  "alguien subió fotos sexualizadas de una alumna a una página, ¿qué hago?"},
+                 bot::Verdict::report, bot::NextStep::report);
+}
+
+TEST_CASE("advertising one's own business on a class page, or selling online, is what the policies govern",
+          "[unit][policy]") {
+  // The clauses on commercial activity answer them; they were declined as off the subject.
+  expect_answers({"I make candles on the side. can I put an ad for them on our classroom's parent page?",
+                  "can I use the school computer after hours to list my old bike on craigslist?"},
+                 bot::Verdict::prohibited);
+}
+
 TEST_CASE("a savings clause matched strongly and clearly best answers alone, and allows", "[unit][policy]") {
   // Each question is answered `allowed` by the one clause that holds `words`, quoted alone.
   const auto expect_alone = [](std::initializer_list<const char*> questions, std::string_view words) {
@@ -915,7 +938,9 @@ TEST_CASE("\"is that enough?\" under a clause that asks for consent: that consen
   for (const char* q : {"parent said verbally its fine to post her kid's pic. is that enough",
                         "la mamá me dijo de palabra que sí puedo subir la foto de su hijo, ¿con eso basta?",
                         "my principal said 'sure go for it' in the hallway about a class tiktok. that's enough right?",
-                        "los papás ya firmaron el permiso para la foto del alumno en instagram, ¿falta algo?"}) {
+                        "los papás ya firmaron el permiso para la foto del alumno en instagram, ¿falta algo?",
+                        // One who has part of it and asks whether it is all they need.
+                        "la mamá ya firmó para subir el video de su hija, ¿es todo lo que necesito?"}) {
     INFO(q);
     const auto a = library().answer(q);
     REQUIRE_FALSE(a.no_answer);
@@ -1059,6 +1084,12 @@ TEST_CASE("whom to send someone to, and whether the policy covers the asker, are
   const auto own = library().answer("a parent keeps posting about me on facebook. how do I get it taken down?");
   REQUIRE_FALSE(own.no_answer);
   CHECK(own.verdict != bot::Verdict::info);
+}
+
+TEST_CASE("\"how long\" asked anywhere is answered only where a clause states a time", "[unit][policy]") {
+  // Not at the opening, where `amount` reads it: the superintendent's seven days answered them.
+  expect_unstated({"is there a rule for how long the class slideshow videos have to stay up on our school channel?",
+                   "¿hay una regla de cuánto tiempo deben quedarse publicados los videos de la clase?"});
 }
 
 TEST_CASE("a number a clause states answers only a question about what that clause speaks of", "[unit][policy]") {
