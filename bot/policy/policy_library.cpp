@@ -297,10 +297,11 @@ class LoadedPolicyLibrary final : public PolicyLibrary {
     // "The Superintendent shall have 7 to review the request" and was told seven. Declining every
     // weakly matched number instead cost the folds eight questions about the superintendent's seven
     // days; those name the superintendent or the request.
-    const bool times_another_thing =
-        reading.asks_amount && !strong && states_amount_[ranked.front().index] &&
-        !names_what_clause_says(a.lang == "es" ? q.english_words : fixed, ranked.front().index);
-    if (reading.asks_amount && !reading.report && (!states_amount_[ranked.front().index] || times_another_thing)) {
+    const auto top_states_asked_amount = [&] {
+      const uint32_t top = ranked.front().index;
+      return states_amount_[top] && (strong || names_what_clause_says(a.lang == "es" ? q.english_words : fixed, top));
+    };
+    if (reading.asks_amount && !reading.report && !top_states_asked_amount()) {
       a.passages.clear();
       a.decline = Decline::unstated;
       return std::nullopt;

@@ -516,10 +516,11 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
   // apply to me?"), or when a reporter or blogger asks a staff member about it (`press`: "a
   // reporter DMed me about the board's new phone policy"; the policies say to refer them to the
   // Superintendent's office).
-  const std::vector<TermPattern>* const governed_anyway[] = {&s.spoken_of, &s.covers_asker, &s.press};
-  const bool set_aside =
-      watched || std::any_of(std::begin(governed_anyway), std::end(governed_anyway),
-                             [&](const auto* list) { return matches_anywhere(*list, words, words.size()); });
+  const bool asks_coverage = matches_anywhere(s.covers_asker, words, words.size());
+  const std::vector<TermPattern>* const governed_anyway[] = {&s.spoken_of, &s.press};
+  const bool set_aside = watched || asks_coverage ||
+                         std::any_of(std::begin(governed_anyway), std::end(governed_anyway),
+                                     [&](const auto* list) { return matches_anywhere(*list, words, words.size()); });
   r.outside = !set_aside && matches_anywhere(s.outside, words, words.size());
   // "Two questions: do we get a stipend for yearbook, and can I DM students about deadlines on my
   // snapchat?": of several parts that ask, the first that asks about the subject, and names
@@ -536,13 +537,11 @@ SubjectReading read_subject(const PolicySubject& s, const std::vector<std::strin
   // on the subject (a broken printer is reported too).
   const bool intends_to_report = r.on_subject && matches_anywhere(s.report_intent, words, words.size());
   r.act = read_act(s, words, starts, told_parts);
-  // "¿El distrito mira lo que hago en la computadora de la escuela?": whether the district watches
-  // is a fact the clause states (users "have no expectation of privacy"), though no fact opening
-  // asks it, or "lo que hago" reads as what to do.
-  if (watched && (r.act == AskerAct::none || r.act == AskerAct::action)) r.act = AskerAct::fact;
-  // "Soy voluntaria, ¿esta política aplica para mí?": whether the policy covers the asker is a fact.
-  if ((r.act == AskerAct::none || r.act == AskerAct::action) && matches_anywhere(s.covers_asker, words, words.size()))
-    r.act = AskerAct::fact;
+  // "¿El distrito mira lo que hago en la computadora de la escuela?", "soy voluntaria, ¿esta política
+  // aplica para mí?": whether the district watches (users "have no expectation of privacy") and
+  // whether the policy covers the asker are facts the clauses state, though no fact opening asks
+  // them, or "lo que hago" reads as what to do.
+  if ((watched || asks_coverage) && (r.act == AskerAct::none || r.act == AskerAct::action)) r.act = AskerAct::fact;
   if (policy_part && policy_part->asked_before) {
     const size_t from = starts[policy_part->index];
     std::vector<size_t> rest_starts, rest_told;

@@ -1066,20 +1066,14 @@ TEST_CASE("whom to send someone to, and whether the policy covers the asker, are
   REQUIRE_FALSE(press.no_answer);
   CHECK(quotes_words(press, "referred to the Superintendent's office"));
   CHECK(press.verdict == bot::Verdict::info);
-  // "¿Me aplica?" with no fact opening, after telling who the asker is.
-  const auto covered =
-      library().answer("trabajo en la cafeteria. la politica de redes sociales me aplica a mi tambien?");
-  REQUIRE_FALSE(covered.no_answer);
-  CHECK(covered.verdict == bot::Verdict::info);
-  // A reporter is the press, not telling.
-  const auto reporter =
-      library().answer("the TV station wants a comment on the coach's tweets. who do I send the reporter to?");
-  REQUIRE_FALSE(reporter.no_answer);
-  CHECK(reporter.verdict == bot::Verdict::info);
+  expect_answers(
+      {// "¿Me aplica?" with no fact opening, after telling who the asker is.
+       "trabajo en la cafeteria. la politica de redes sociales me aplica a mi tambien?",
+       // A reporter is the press, not telling.
+       "the TV station wants a comment on the coach's tweets. who do I send the reporter to?"},
+      bot::Verdict::info);
   // Whom to tell is the duty the clause sets ("The site administrator and parents must be notified").
-  const auto tell = library().answer("starting a class blog next week. who do I have to tell?");
-  REQUIRE_FALSE(tell.no_answer);
-  CHECK(tell.verdict == bot::Verdict::required);
+  expect_answers({"starting a class blog next week. who do I have to tell?"}, bot::Verdict::required);
   // What to do about one's own situation is still what to do.
   const auto own = library().answer("a parent keeps posting about me on facebook. how do I get it taken down?");
   REQUIRE_FALSE(own.no_answer);
